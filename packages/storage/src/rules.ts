@@ -1,0 +1,80 @@
+import { IConstruct } from 'constructs';
+import { Clause, Constraint, describeConstraint, problem, Tokens, warn } from '@strata/tokens';
+
+/**
+ * The rule book of one construct. Every check records its failure instead of throwing, and the
+ * failures are handed to cdk8s through `node.addValidation`, so one synthesis reports every
+ * problem of every construct together (each prefixed with the construct path by cdk8s) and
+ * writes nothing.
+ *
+ * A checked value may be a token (a Helm value decided at install time): then the rule is not
+ * decided now but attached to the token, and ends up in `values.schema.json`.
+ *
+ * Message shape: `'<field>' (<value>) must be <accepted>; <fix>` — see `problem()`.
+ */
+export class Rules {
+  private readonly errors: string[] = [];
+
+  public constructor(private readonly scope: IConstruct) {
+    scope.node.addValidation({ validate: () => [...this.errors] });
+  }
+
+  /** Records a failure. */
+  public fail(field: string, value: unknown, accepted: string, fix?: string): void {
+    this.errors.push(problem(field, value, accepted, fix));
+  }
+
+  /** Records a failure with a message of its own (for rules that are not about one field). */
+  public failWith(message: string): void {
+    this.errors.push(message);
+  }
+
+  /** Records a warning: synthesis goes on, the CLI prints it. */
+  public warn(message: string): void {
+    warn(this.scope, message);
+  }
+
+  /** Whether any check of this construct failed so far. */
+  public get failed(): boolean {
+    return this.errors.length > 0;
+  }
+
+  /**
+   * `value` must meet `constraint` (skipped when undefined). `accepted` overrides the generated
+   * description of the constraint in the message.
+   */
+  public check(field: string, value: unknown, constraint: Constraint, fix?: string, accepted?: string): boolean {
+    if (value === undefined) return true;
+    const ok = Tokens.check(value, constraint, `[${this.scope.node.path}] ${field}`);
+    if (!ok) this.fail(field, value, accepted ?? describeConstraint(constraint), fix);
+    return ok;
+  }
+
+  /** `value` must be one of `accepted` (skipped when undefined). */
+  public oneOf(field: string, value: unknown, accepted: readonly (string | number | boolean)[], fix?: string): boolean {
+    return this.check(field, value, { enum: accepted }, fix);
+  }
+
+  /**
+   * When every clause holds, `value` must meet `constraint`. `because` names the condition in
+   * the message: "must be one of 50, 100, 200 for PERSISTENT_1 SSD".
+   */
+  public checkWhen(when: readonly Clause[], field: string, value: unknown, constraint: Constraint, because: string, fix?: string): boolean {
+    if (value === undefined) return true;
+    const ok = Tokens.checkWhen(when, value, constraint, `[${this.scope.node.path}] ${field}`);
+    if (!ok) this.fail(field, value, `${describeConstraint(constraint)} ${because}`, fix);
+    return ok;
+  }
+
+  /** A required field. */
+  public required(field: string, value: unknown, accepted: string, fix?: string): boolean {
+    if (value !== undefined && value !== '') return true;
+    this.fail(field, value, accepted, fix);
+    return false;
+  }
+}
+
+/** Whether a prop is known now (a literal), as opposed to a token decided at install time. */
+export function isLiteral(value: unknown): boolean {
+  return value !== undefined && !Tokens.isToken(value);
+}

@@ -1,0 +1,58 @@
+/**
+ * A constraint on a single value, in the vocabulary of JSON Schema, so that a rule
+ * a construct checks on a literal can move unchanged into `values.schema.json` when
+ * the prop is bound to a value that is only known at install time.
+ */
+export interface Constraint {
+  readonly enum?: readonly (string | number | boolean)[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly multipleOf?: number;
+  /** An ECMAScript/RE2-compatible regular expression (keep to the common subset). */
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  /** At least one of these holds. */
+  readonly anyOf?: readonly Constraint[];
+  /** This does not hold. */
+  readonly not?: Constraint;
+}
+
+/** Whether a literal value meets a constraint. */
+export function satisfies(value: unknown, c: Constraint): boolean {
+  if (c.enum && !c.enum.some((e) => e === value)) return false;
+  if (typeof value === 'number') {
+    if (c.minimum !== undefined && value < c.minimum) return false;
+    if (c.maximum !== undefined && value > c.maximum) return false;
+    if (c.multipleOf !== undefined && !isMultiple(value, c.multipleOf)) return false;
+  }
+  if (typeof value === 'string') {
+    if (c.pattern !== undefined && !new RegExp(c.pattern, 'u').test(value)) return false;
+    if (c.minLength !== undefined && [...value].length < c.minLength) return false;
+    if (c.maxLength !== undefined && [...value].length > c.maxLength) return false;
+  }
+  if (c.anyOf && !c.anyOf.some((alt) => satisfies(value, alt))) return false;
+  if (c.not && satisfies(value, c.not)) return false;
+  return true;
+}
+
+function isMultiple(value: number, of: number): boolean {
+  const q = value / of;
+  return Math.abs(q - Math.round(q)) < 1e-9;
+}
+
+/** A short human description of a constraint, for error messages: "one of 50, 100, 200". */
+export function describeConstraint(c: Constraint): string {
+  const parts: string[] = [];
+  if (c.enum) parts.push(`one of ${c.enum.map((e) => (typeof e === 'string' ? e : String(e))).join(', ')}`);
+  if (c.minimum !== undefined && c.maximum !== undefined) parts.push(`between ${c.minimum} and ${c.maximum}`);
+  else if (c.minimum !== undefined) parts.push(`at least ${c.minimum}`);
+  else if (c.maximum !== undefined) parts.push(`at most ${c.maximum}`);
+  if (c.multipleOf !== undefined) parts.push(`a multiple of ${c.multipleOf}`);
+  if (c.pattern !== undefined) parts.push(`matching ${c.pattern}`);
+  if (c.minLength !== undefined) parts.push(`at least ${c.minLength} characters`);
+  if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} characters`);
+  if (c.anyOf) parts.push(c.anyOf.map(describeConstraint).join(' or '));
+  if (c.not) parts.push(`not ${describeConstraint(c.not)}`);
+  return parts.join(' and ');
+}

@@ -1,0 +1,4 @@
+export * from './constraint';
+export * from './token';
+export * from './marks';
+export * from './problem';

@@ -1,0 +1,65 @@
+import { IConstruct } from 'constructs';
+import { Tokens, TokenInfo } from './token';
+
+/**
+ * Marks that constructs leave on themselves for the output writers, through construct
+ * metadata (so they stay inspectable with ordinary construct tooling):
+ * - "holds data": the Helm writer adds `helm.sh/resource-policy: keep`, the Flux writer
+ *   `kustomize.toolkit.fluxcd.io/prune: disabled`;
+ * - "only when": the objects below a construct exist only when a boolean value is true;
+ * - warnings: problems that do not stop synthesis, printed by the CLI.
+ */
+export const HOLDS_DATA = 'strata:holds-data';
+export const ONLY_WHEN = 'strata:only-when';
+export const WARNING = 'strata:warning';
+
+/** Marks an API object (or a construct whose objects) hold data that must never be deleted implicitly. */
+export function markHoldsData(scope: IConstruct): void {
+  if (!holdsData(scope)) scope.node.addMetadata(HOLDS_DATA, true);
+}
+
+/** Whether the construct, or any scope above it, was marked as holding data. */
+export function holdsData(scope: IConstruct): boolean {
+  return scope.node.scopes.some((s) => s.node.metadata.some((m) => m.type === HOLDS_DATA));
+}
+
+/**
+ * Makes every API object under `scope` conditional on a boolean token.
+ * A literal `true` changes nothing; a literal `false` is refused (leave the construct out instead).
+ */
+export function onlyWhen(scope: IConstruct, condition: boolean): void {
+  const info = Tokens.infoOf(condition);
+  if (!info) {
+    if (condition === true) return;
+    throw new Error(`onlyWhen(${scope.node.path}): the condition must be a boolean value token or true; to leave the objects out, do not create them`);
+  }
+  if (info.kind !== 'boolean') throw new Error(`onlyWhen(${scope.node.path}): value '${info.path}' is a ${info.kind}, not a boolean`);
+  scope.node.addMetadata(ONLY_WHEN, info.id);
+}
+
+/** The boolean tokens that gate a construct: all must be true for its objects to exist. */
+export function conditionsOf(scope: IConstruct): TokenInfo[] {
+  const found: TokenInfo[] = [];
+  for (const s of scope.node.scopes) {
+    for (const m of s.node.metadata) {
+      if (m.type !== ONLY_WHEN) continue;
+      const info = Tokens.byId(m.data as number);
+      if (info && !found.includes(info)) found.push(info);
+    }
+  }
+  return found;
+}
+
+/** Records a warning on a construct; synthesis goes on. */
+export function warn(scope: IConstruct, message: string): void {
+  if (!scope.node.metadata.some((m) => m.type === WARNING && m.data === message)) scope.node.addMetadata(WARNING, message);
+}
+
+/** Every warning under `root`, as "[path] message", sorted for stable output. */
+export function warningsOf(root: IConstruct): string[] {
+  const out: string[] = [];
+  for (const c of root.node.findAll()) {
+    for (const m of c.node.metadata) if (m.type === WARNING) out.push(`[${c.node.path}] ${m.data as string}`);
+  }
+  return out.sort();
+}

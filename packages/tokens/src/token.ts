@@ -1,0 +1,250 @@
+import { Constraint, satisfies } from './constraint';
+
+/**
+ * Placeholders for values that are decided after synthesis: Helm values, the release name,
+ * the release namespace. A token travels through construct props as an ordinary-looking
+ * literal of the expected type (a string, a number, a one-element list, a one-key object),
+ * so cdk8s and cdk8s-plus carry it into the manifest untouched; an output writer then finds
+ * it and turns it into a template expression, or into the value itself for direct synthesis.
+ *
+ * The registry is process-wide on purpose (like the AWS CDK's token map): constructs in one
+ * package and writers in another agree on the tokens without depending on each other.
+ */
+export type TokenKind = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'object';
+
+/** Scalar values a literal check can compare against. */
+export type Primitive = string | number | boolean;
+
+/** What a construct attached to a token: a constraint, and where it came from. */
+export interface AttachedConstraint {
+  readonly constraint: Constraint;
+  /** Construct path and field, e.g. "[app/models/cache] perUnitStorageThroughput". */
+  readonly origin: string;
+}
+
+/** A token that stands for `multiplier × base` (for example a size converted from GiB to MiB). */
+export interface Derivation {
+  readonly base: TokenInfo;
+  readonly multiplier: number;
+}
+
+export interface TokenInfo {
+  readonly id: number;
+  readonly kind: TokenKind;
+  /**
+   * What the token stands for: a dotted value path ("cache.sizeGi"), or a built-in
+   * name starting with "$" ("$release.name", "$release.namespace").
+   */
+  readonly path: string;
+  /** Who declared it (an opaque handle, e.g. a Values set); writers keep to their own tokens. */
+  readonly owner: object | undefined;
+  /** How the token appears in synthesized output. */
+  readonly marker: string | number;
+  /** Set for tokens that stand for arithmetic on another token. */
+  readonly derivation?: Derivation;
+  readonly constraints: AttachedConstraint[];
+}
+
+/** A condition of a cross-field rule: `value == equals`, where value may be a literal or a token. */
+export interface Clause {
+  readonly value: unknown;
+  readonly equals: Primitive | readonly Primitive[];
+}
+
+/** A cross-field rule that could only be decided at install time. */
+export interface ConditionalConstraint {
+  /** All of these hold (token path → accepted values)... */
+  readonly when: readonly { readonly token: TokenInfo; readonly equals: readonly Primitive[] }[];
+  /** ...then this token meets this constraint; `undefined` target means the condition itself is forbidden. */
+  readonly then?: { readonly token: TokenInfo; readonly constraint: Constraint };
+  readonly origin: string;
+}
+
+const STRING_MARKER = /strata-tok-(\d+)-end/g;
+const NUMBER_BASE = 7_100_000_000;
+const NUMBER_LIMIT = 7_200_000_000;
+const OBJECT_KEY = '$strataToken';
+
+interface Registry {
+  next: number;
+  byId: Map<number, TokenInfo>;
+  byNumber: Map<number, TokenInfo>;
+  conditionals: ConditionalConstraint[];
+}
+
+const REGISTRY_KEY = Symbol.for('@strata/tokens.registry');
+function registry(): Registry {
+  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+  if (!g[REGISTRY_KEY]) g[REGISTRY_KEY] = { next: 1, byId: new Map(), byNumber: new Map(), conditionals: [] };
+  return g[REGISTRY_KEY]!;
+}
+
+function register(kind: TokenKind, path: string, owner: object | undefined, derivation?: Derivation): TokenInfo {
+  const r = registry();
+  const id = r.next++;
+  const numeric = kind === 'integer' || kind === 'number';
+  if (numeric && NUMBER_BASE + id >= NUMBER_LIMIT) throw new Error('too many numeric tokens in one process');
+  const marker = numeric ? NUMBER_BASE + id : `strata-tok-${id}-end`;
+  const info: TokenInfo = { id, kind, path, owner, marker, derivation, constraints: [] };
+  r.byId.set(id, info);
+  if (typeof marker === 'number') r.byNumber.set(marker, info);
+  return info;
+}
+
+/** Creates tokens and answers questions about them. */
+export class Tokens {
+  /** A string token. Survives concatenation: `repo + ':' + tag` carries both tokens. */
+  public static string(path: string, owner?: object): string {
+    return register('string', path, owner).marker as string;
+  }
+
+  /** A number token (integer or any number); survives only as a whole value or printed into a string. */
+  public static number(path: string, owner?: object, integer = true): number {
+    return register(integer ? 'integer' : 'number', path, owner).marker as number;
+  }
+
+  /**
+   * A boolean token. Its runtime form is a marker string (no sentinel boolean exists), so
+   * constructs must test `Tokens.isToken` before branching on a boolean prop.
+   */
+  public static boolean(path: string, owner?: object): boolean {
+    return register('boolean', path, owner).marker as unknown as boolean;
+  }
+
+  /** A list token: a one-element list holding the marker, so spreading and copying keep it. */
+  public static list<T>(path: string, owner?: object): T[] {
+    return [register('list', path, owner).marker as unknown as T];
+  }
+
+  /** An object token: a one-key object holding the marker, so spreading keeps it. */
+  public static object<T extends object>(path: string, owner?: object): T {
+    return { [OBJECT_KEY]: register('object', path, owner).marker } as unknown as T;
+  }
+
+  /** A number token standing for `multiplier × base` (unit conversions of a numeric token). */
+  public static derive(base: number, multiplier: number): number {
+    const info = Tokens.infoOf(base);
+    if (!info || (info.kind !== 'integer' && info.kind !== 'number')) throw new Error(`derive: ${base} is not a numeric token`);
+    const root = info.derivation ? info.derivation.base : info;
+    const factor = (info.derivation ? info.derivation.multiplier : 1) * multiplier;
+    return register(info.kind, root.path, root.owner, { base: root, multiplier: factor }).marker as number;
+  }
+
+  /** The token with this id. */
+  public static byId(id: number): TokenInfo | undefined {
+    return registry().byId.get(id);
+  }
+
+  /** The token a value is, when the whole value is one token; otherwise undefined. */
+  public static infoOf(value: unknown): TokenInfo | undefined {
+    const r = registry();
+    if (typeof value === 'number') return r.byNumber.get(value);
+    if (typeof value === 'string') {
+      const m = /^strata-tok-(\d+)-end$/.exec(value);
+      return m ? r.byId.get(Number(m[1])) : undefined;
+    }
+    if (Array.isArray(value) && value.length === 1) {
+      const inner = Tokens.infoOf(value[0]);
+      return inner?.kind === 'list' ? inner : undefined;
+    }
+    if (value && typeof value === 'object') {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && keys[0] === OBJECT_KEY) return Tokens.infoOf((value as Record<string, unknown>)[OBJECT_KEY]);
+    }
+    return undefined;
+  }
+
+  /** Every token mentioned in a string (in order), or the token a number is. */
+  public static tokensIn(value: unknown): TokenInfo[] {
+    if (typeof value === 'string') {
+      const r = registry();
+      const found: TokenInfo[] = [];
+      for (const m of value.matchAll(STRING_MARKER)) {
+        const info = r.byId.get(Number(m[1]));
+        if (info) found.push(info);
+      }
+      for (const m of value.matchAll(/(?<![0-9])(71\d{8})(?![0-9])/g)) {
+        const info = r.byNumber.get(Number(m[1]));
+        if (info) found.push(info);
+      }
+      return found;
+    }
+    const whole = Tokens.infoOf(value);
+    return whole ? [whole] : [];
+  }
+
+  /** Whether a value is, or contains, a token: it is not known until install time. */
+  public static isToken(value: unknown): boolean {
+    return Tokens.tokensIn(value).length > 0;
+  }
+
+  /** Whether a number lies in the token range without being a registered token (arithmetic on a token). */
+  public static isCorruptedNumber(value: number): boolean {
+    return value >= NUMBER_BASE && value < NUMBER_LIMIT && !registry().byNumber.has(value);
+  }
+
+  /** Every token of one owner, in creation order. */
+  public static ownedBy(owner: object): TokenInfo[] {
+    return [...registry().byId.values()].filter((t) => t.owner === owner);
+  }
+
+  /** Cross-field rules recorded for tokens of one owner. */
+  public static conditionalsOf(owner: object): ConditionalConstraint[] {
+    return registry().conditionals.filter((c) => c.when.every((w) => w.token.owner === owner) && (!c.then || c.then.token.owner === owner));
+  }
+
+  /**
+   * Checks `value` against `constraint`. A literal is checked now: the result says whether it
+   * passed. A token gets the constraint attached (it becomes part of the values schema) and passes.
+   */
+  public static check(value: unknown, constraint: Constraint, origin: string): boolean {
+    const info = Tokens.infoOf(value);
+    if (info) {
+      const target = info.derivation ? info.derivation.base : info;
+      target.constraints.push({ constraint: info.derivation ? scaleConstraint(constraint, info.derivation.multiplier) : constraint, origin });
+      return true;
+    }
+    if (Tokens.isToken(value)) return true; // a string built from tokens: nothing a schema can say about the whole
+    return satisfies(value, constraint);
+  }
+
+  /**
+   * A cross-field rule: when every clause holds, `target` must meet `constraint`.
+   * Clauses on literals are decided now; clauses on tokens, and a token target, are
+   * recorded for the values schema (JSON Schema if/then). Returns false only when the rule
+   * is broken by literals alone.
+   */
+  public static checkWhen(when: readonly Clause[], target: unknown, constraint: Constraint, origin: string): boolean {
+    const tokenClauses: { token: TokenInfo; equals: readonly Primitive[] }[] = [];
+    for (const clause of when) {
+      const accepted = (Array.isArray(clause.equals) ? clause.equals : [clause.equals]) as readonly Primitive[];
+      const info = Tokens.infoOf(clause.value);
+      if (info) tokenClauses.push({ token: info, equals: accepted });
+      else if (!accepted.some((a) => a === clause.value)) return true; // condition false: rule does not apply
+    }
+    if (tokenClauses.length === 0) return Tokens.check(target, constraint, origin);
+    const targetInfo = Tokens.infoOf(target);
+    if (targetInfo) {
+      registry().conditionals.push({ when: tokenClauses, then: { token: targetInfo, constraint }, origin });
+      return true;
+    }
+    if (target !== undefined && Tokens.isToken(target)) return true;
+    if (satisfies(target, constraint)) return true;
+    // The literal target fails: the token clauses must never all hold.
+    registry().conditionals.push({ when: tokenClauses, origin });
+    return true;
+  }
+}
+
+function scaleConstraint(c: Constraint, multiplier: number): Constraint {
+  const div = (n: number | undefined) => (n === undefined ? undefined : n / multiplier);
+  return {
+    ...c,
+    enum: c.enum?.map((e) => (typeof e === 'number' ? e / multiplier : e)),
+    minimum: div(c.minimum),
+    maximum: div(c.maximum),
+    multipleOf: div(c.multipleOf),
+    anyOf: c.anyOf?.map((a) => scaleConstraint(a, multiplier)),
+    not: c.not ? scaleConstraint(c.not, multiplier) : undefined,
+  };
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The whole test suite: every Nx project's `typecheck` and `test` targets, with task output shown
+// (Nx hides successful tasks' output otherwise) and without the cache (every test really runs).
+// Ends with one plain line, "N passed, N failed", summed over every jest run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'strata-test-'));
+const counts = join(dir, 'counts.jsonl');
+const env = {
+  ...process.env,
+  FORCE_COLOR: '0',
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  STRATA_TEST_COUNTS: counts,
+};
+const extra = process.argv.slice(2);
+const nx = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'typecheck', 'test', '--output-style=static', '--skip-nx-cache', '--parallel=2', ...extra],
+  { cwd: root, env, stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(counts)) {
+  for (const line of readFileSync(counts, 'utf8').split('\n').filter(Boolean)) {
+    const c = JSON.parse(line);
+    passed += c.passed;
+    failed += c.failed;
+    skipped += c.skipped;
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+const nxFailed = nx.status !== 0;
+if (nxFailed && failed === 0) failed = 1; // a typecheck or a crash failed outside jest's counts
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(nxFailed || failed > 0 ? 1 : 0);
