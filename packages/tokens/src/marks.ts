@@ -24,14 +24,16 @@ export function holdsData(scope: IConstruct): boolean {
 }
 
 /**
- * Makes every API object under `scope` conditional on a boolean token.
- * A literal `true` changes nothing; a literal `false` is refused (leave the construct out instead).
+ * Makes every API object under `scope` conditional on a boolean: a value token (the objects
+ * exist only when the value is true at install time), or a literal (direct synthesis with
+ * given values: `false` leaves the objects out).
  */
 export function onlyWhen(scope: IConstruct, condition: boolean): void {
   const info = Tokens.infoOf(condition);
   if (!info) {
-    if (condition === true) return;
-    throw new Error(`onlyWhen(${scope.node.path}): the condition must be a boolean value token or true; to leave the objects out, do not create them`);
+    if (typeof condition !== 'boolean') throw new Error(`onlyWhen(${scope.node.path}): the condition must be a boolean or a boolean value`);
+    if (!condition) scope.node.addMetadata(ONLY_WHEN, 0);
+    return;
   }
   if (info.kind !== 'boolean') throw new Error(`onlyWhen(${scope.node.path}): value '${info.path}' is a ${info.kind}, not a boolean`);
   scope.node.addMetadata(ONLY_WHEN, info.id);
@@ -42,12 +44,17 @@ export function conditionsOf(scope: IConstruct): TokenInfo[] {
   const found: TokenInfo[] = [];
   for (const s of scope.node.scopes) {
     for (const m of s.node.metadata) {
-      if (m.type !== ONLY_WHEN) continue;
+      if (m.type !== ONLY_WHEN || m.data === 0) continue;
       const info = Tokens.byId(m.data as number);
       if (info && !found.includes(info)) found.push(info);
     }
   }
   return found;
+}
+
+/** Whether a literal `false` condition leaves the construct's objects out. */
+export function isExcluded(scope: IConstruct): boolean {
+  return scope.node.scopes.some((s) => s.node.metadata.some((m) => m.type === ONLY_WHEN && m.data === 0));
 }
 
 /** Records a warning on a construct; synthesis goes on. */

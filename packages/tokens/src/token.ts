@@ -60,7 +60,8 @@ export interface ConditionalConstraint {
   readonly origin: string;
 }
 
-const STRING_MARKER = /strata-tok-(\d+)-end/g;
+/** A string marker, or a numeric marker printed into a string (a size "7100000003Gi"). */
+const MARKER_IN_STRING = /strata-tok-(\d+)-end|(?<![0-9])(71\d{8})(?![0-9])/g;
 const NUMBER_BASE = 7_100_000_000;
 const NUMBER_LIMIT = 7_200_000_000;
 const OBJECT_KEY = '$strataToken';
@@ -154,21 +155,28 @@ export class Tokens {
     return undefined;
   }
 
-  /** Every token mentioned in a string (in order), or the token a number is. */
-  public static tokensIn(value: unknown): TokenInfo[] {
-    if (typeof value === 'string') {
-      const r = registry();
-      const found: TokenInfo[] = [];
-      for (const m of value.matchAll(STRING_MARKER)) {
-        const info = r.byId.get(Number(m[1]));
-        if (info) found.push(info);
-      }
-      for (const m of value.matchAll(/(?<![0-9])(71\d{8})(?![0-9])/g)) {
-        const info = r.byNumber.get(Number(m[1]));
-        if (info) found.push(info);
-      }
-      return found;
+  /**
+   * A string cut into literal text and the tokens inside it, in order
+   * ("img:" + tag → ["img:", <tag token>]). Marker-like text that is no token stays text.
+   */
+  public static split(value: string): (string | TokenInfo)[] {
+    const r = registry();
+    const parts: (string | TokenInfo)[] = [];
+    let last = 0;
+    for (const m of value.matchAll(MARKER_IN_STRING)) {
+      const info = m[1] !== undefined ? r.byId.get(Number(m[1])) : r.byNumber.get(Number(m[2]));
+      if (!info) continue;
+      if (m.index! > last) parts.push(value.slice(last, m.index));
+      parts.push(info);
+      last = m.index! + m[0].length;
     }
+    if (last < value.length) parts.push(value.slice(last));
+    return parts;
+  }
+
+  /** Every token mentioned in a string (in order), or the token a value is. */
+  public static tokensIn(value: unknown): TokenInfo[] {
+    if (typeof value === 'string') return Tokens.split(value).filter((p): p is TokenInfo => typeof p !== 'string');
     const whole = Tokens.infoOf(value);
     return whole ? [whole] : [];
   }

@@ -1,0 +1,166 @@
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { conditionsOf, holdsData, isExcluded, TokenInfo, Tokens, warningsOf } from '@strata/tokens';
+import {
+  CHART_APP_VERSION,
+  CHART_LABEL,
+  CHART_NAME,
+  CLUSTER_OBJECT_NAME,
+  CLUSTER_SCOPED_KINDS,
+  OBJECT_NAME,
+  RELEASE_NAME,
+  RELEASE_SERVICE,
+  WorkloadChart,
+} from './workload-chart';
+
+/** A JSON object of a manifest. */
+export type Manifest = { [key: string]: any };
+
+/** One object of a synthesized chart, still holding tokens. */
+export interface SynthesizedObject {
+  readonly manifest: Manifest;
+  /** Boolean value tokens that must all be true for the object to exist. */
+  readonly conditions: TokenInfo[];
+  /** Whether the object holds data (kept on uninstall). */
+  readonly holdsData: boolean;
+  /** A stable file stem: `<kind>-<name suffix>`. */
+  readonly fileStem: string;
+}
+
+export interface SynthesizedChart {
+  readonly chart: WorkloadChart;
+  readonly objects: SynthesizedObject[];
+  /** Warnings of the whole synthesis, "[path] message", sorted. */
+  readonly warnings: string[];
+}
+
+/** Every validation error of a synthesis, each "[construct path] message". */
+export class SynthesisError extends Error {
+  public constructor(public readonly errors: string[]) {
+    super(`synthesis failed with ${errors.length} error${errors.length === 1 ? '' : 's'}:\n  ${errors.join('\n  ')}`);
+    this.name = 'SynthesisError';
+  }
+}
+
+/** Kinds whose pods come from `spec.template`, and kinds that select their pods with matchLabels. */
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const CDK8S_ADDR = 'cdk8s.io/metadata.addr';
+const COMPONENT = 'app.kubernetes.io/component';
+/** Helm's keep policy: `helm uninstall` leaves the object (and its data) in place. */
+export const KEEP_ANNOTATION = 'helm.sh/resource-policy';
+
+/**
+ * Validates and synthesizes a workload chart: every error of every construct at once (thrown
+ * as a SynthesisError), then each object decorated the way a Helm chart wants it — the
+ * release namespace on namespaced objects, the standard labels, selector labels on pod
+ * templates and selectors, the keep policy on data-holding objects.
+ */
+export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
+  const app = chart.node.root as App;
+  const errors: string[] = [];
+  for (const c of app.node.findAll()) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+  if (errors.length > 0) throw new SynthesisError(errors);
+
+  const { labels, selector } = chartLabels(chart);
+  const namespace = chart.release.namespace;
+
+  const objects: SynthesizedObject[] = [];
+  for (const obj of apiObjectsOf(chart)) {
+    if (isExcluded(obj)) continue;
+    const m = renameAddrLabels(obj.toJson()) as Manifest;
+    checkNumbers(m, obj.node.path, errors);
+    m.metadata = m.metadata ?? {};
+    const clusterScoped = CLUSTER_SCOPED_KINDS.has(m.kind);
+    if (clusterScoped) delete m.metadata.namespace;
+    else m.metadata.namespace = namespace;
+    m.metadata.labels = { ...(m.metadata.labels ?? {}), ...labels };
+    const keeps = holdsData(obj);
+    if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
+    addSelectorLabels(m, selector);
+    objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, fileStem: fileStemOf(m) });
+  }
+  if (errors.length > 0) throw new SynthesisError(errors);
+  const stems = new Set<string>();
+  for (const o of objects) {
+    if (stems.has(o.fileStem)) throw new Error(`two objects of chart ${chart.chartMetadata.name} would share the file templates/${o.fileStem}.yaml`);
+    stems.add(o.fileStem);
+  }
+  objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
+  return { chart, objects, warnings: warningsOf(app) };
+}
+
+/** The standard labels of every object, and the two that select pods, as tokens. */
+export function chartLabels(chart: WorkloadChart): { labels: Record<string, string>; selector: Record<string, string> } {
+  const t = (path: string) => Tokens.string(path, chart.values);
+  const selector = { 'app.kubernetes.io/instance': t(RELEASE_NAME), 'app.kubernetes.io/name': t(CHART_NAME) };
+  const labels = {
+    ...selector,
+    'app.kubernetes.io/managed-by': t(RELEASE_SERVICE),
+    'app.kubernetes.io/version': t(CHART_APP_VERSION),
+    'helm.sh/chart': t(CHART_LABEL),
+  };
+  return { labels, selector };
+}
+
+function apiObjectsOf(scope: IConstruct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+}
+
+/** `<kind>-<name suffix>` in lowercase: the template file name. */
+function fileStemOf(m: Manifest): string {
+  const name: string = m.metadata?.name ?? 'unnamed';
+  const info = Tokens.infoOf(name);
+  let suffix = name;
+  if (info && info.path.startsWith(OBJECT_NAME)) suffix = info.path.slice(OBJECT_NAME.length);
+  else if (info && info.path.startsWith(CLUSTER_OBJECT_NAME)) suffix = info.path.slice(CLUSTER_OBJECT_NAME.length);
+  else if (Tokens.isToken(name)) throw new Error(`${m.kind} name ${JSON.stringify(name)} is built from values; object names must be set by the chart`);
+  return `${String(m.kind).toLowerCase()}-${suffix}`;
+}
+
+/** cdk8s-plus selects pods by `cdk8s.io/metadata.addr`; charts use app.kubernetes.io/component. */
+function renameAddrLabels(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(renameAddrLabels);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k === CDK8S_ADDR ? COMPONENT : k] = renameAddrLabels(v);
+    return out;
+  }
+  return value;
+}
+
+function addSelectorLabels(m: Manifest, selector: Record<string, string>): void {
+  const template = POD_TEMPLATE_KINDS.has(m.kind) ? m.spec?.template : m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template : undefined;
+  if (template) {
+    template.metadata = template.metadata ?? {};
+    template.metadata.labels = { ...(template.metadata.labels ?? {}), ...selector };
+  }
+  if (SELECTING_KINDS.has(m.kind) && m.spec) {
+    m.spec.selector = m.spec.selector ?? {};
+    m.spec.selector.matchLabels = { ...(m.spec.selector.matchLabels ?? {}), ...selector };
+  }
+  if (m.kind === 'Service' && m.spec?.selector) m.spec.selector = { ...m.spec.selector, ...selector };
+}
+
+/** A number in the token range that is no token came from arithmetic on a value: refuse it. */
+function checkNumbers(value: unknown, path: string, errors: string[]): void {
+  if (typeof value === 'number' && Tokens.isCorruptedNumber(value)) {
+    errors.push(`[${path}] a value was used in arithmetic (${value}); bind the prop in the unit it is written in, or state the rule as a value constraint`);
+  } else if (Array.isArray(value)) value.forEach((v) => checkNumbers(v, path, errors));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => checkNumbers(v, path, errors));
+}
+
+/** Keys sorted (apiVersion, kind, metadata first at the top): byte-stable output. */
+export function sortKeys<T>(value: T, top = true): T {
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v, false)) as T;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const first = top ? ['apiVersion', 'kind', 'metadata'].filter((k) => keys.includes(k)) : [];
+    const out: Record<string, unknown> = {};
+    for (const k of [...first, ...keys.filter((k) => !first.includes(k))]) out[k] = sortKeys((value as Record<string, unknown>)[k], false);
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,142 @@
+import { stringify } from 'yaml';
+import { TokenInfo, Tokens } from '@strata/tokens';
+import {
+  CHART_APP_VERSION,
+  CHART_LABEL,
+  CHART_NAME,
+  CLUSTER_OBJECT_NAME,
+  FULLNAME,
+  OBJECT_NAME,
+  RELEASE_NAME,
+  RELEASE_NAMESPACE,
+  RELEASE_SERVICE,
+} from './workload-chart';
+
+/**
+ * Turns manifests holding tokens into Helm template text: each token becomes the Go template
+ * expression for its value, typed by what the value is — strings quoted, integers `int64`,
+ * other numbers `toJson` (Helm reads numbers as float64, and `{{ 1000000.0 }}` prints 1e+06),
+ * booleans bare, lists and objects `toYaml`. Literal strings that contain `{{` are emitted
+ * as Go string literals so Helm prints them instead of running them.
+ */
+export class TemplateRenderer {
+  public constructor(private readonly chartName: string) {}
+
+  /** The Go template expression (no braces) that yields a token's value. */
+  public expression(info: TokenInfo): string {
+    const c = this.chartName;
+    if (info.derivation) return `mul (${this.expression(info.derivation.base)} | int64) ${info.derivation.multiplier}`;
+    switch (info.path) {
+      case RELEASE_NAME:
+        return '.Release.Name';
+      case RELEASE_NAMESPACE:
+        return '.Release.Namespace';
+      case RELEASE_SERVICE:
+        return '.Release.Service';
+      case CHART_NAME:
+        return `include "${c}.name" .`;
+      case CHART_LABEL:
+        return `include "${c}.chart" .`;
+      case CHART_APP_VERSION:
+        return '.Chart.AppVersion';
+      case FULLNAME:
+        return `include "${c}.fullname" .`;
+    }
+    if (info.path.startsWith(OBJECT_NAME)) return `include "${c}.objectName" (list . ${goString(info.path.slice(OBJECT_NAME.length))})`;
+    if (info.path.startsWith(CLUSTER_OBJECT_NAME)) return `include "${c}.clusterObjectName" (list . ${goString(info.path.slice(CLUSTER_OBJECT_NAME.length))})`;
+    if (info.path.startsWith('$')) throw new Error(`unknown built-in token ${info.path}`);
+    return `.Values.${info.path}`;
+  }
+
+  /** A whole scalar that is one token, as a template action. */
+  private scalarAction(info: TokenInfo): string {
+    const e = this.expression(info);
+    switch (info.kind) {
+      case 'integer':
+        return info.derivation ? `{{ ${e} }}` : `{{ ${e} | int64 }}`;
+      case 'number':
+        return `{{ ${e} | toJson }}`;
+      case 'boolean':
+        return `{{ ${e} }}`;
+      default:
+        return `{{ ${e} | quote }}`;
+    }
+  }
+
+  /** A token inside a string, as a string-valued pipeline for `print`. */
+  private stringPart(info: TokenInfo): string {
+    const e = this.expression(info);
+    switch (info.kind) {
+      case 'integer':
+        return info.derivation ? `(${e} | toString)` : `(${e} | int64 | toString)`;
+      case 'number':
+        return `(${e} | toJson)`;
+      case 'list':
+      case 'object':
+        throw new Error(`value '${info.path}' is a ${info.kind}; it cannot be part of a string`);
+      default:
+        return `(${e} | toString)`;
+    }
+  }
+
+  /** One manifest as template text (a YAML document with actions in it). */
+  public render(manifest: unknown): string {
+    const actions: string[] = [];
+    const placeholder = (action: string) => `__strata_action_${actions.push(action) - 1}__`;
+    const convert = (value: unknown): unknown => {
+      const whole = Tokens.infoOf(value);
+      if (whole && (whole.kind === 'list' || whole.kind === 'object')) return placeholder(`\u0000block:${this.expression(whole)}`);
+      if (typeof value === 'number') {
+        if (whole) return placeholder(this.scalarAction(whole));
+        return value;
+      }
+      if (typeof value === 'string') {
+        if (whole) return placeholder(this.scalarAction(whole));
+        if (Tokens.isToken(value)) return placeholder(`{{ ${this.printOf(value)} | quote }}`);
+        if (value.includes('{{')) return placeholder(`{{ ${goString(value)} | quote }}`);
+        return value;
+      }
+      if (Array.isArray(value)) return value.map(convert);
+      if (value && typeof value === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+          if (Tokens.isToken(k) || k.includes('{{')) throw new Error(`map key ${JSON.stringify(k)} holds a value or "{{"; keys must be literal`);
+          out[k] = convert(v);
+        }
+        return out;
+      }
+      return value;
+    };
+    const text = stringify(convert(manifest), { lineWidth: 0, indent: 2, indentSeq: true, aliasDuplicateObjects: false });
+    return text
+      .split('\n')
+      .map((line) =>
+        line.replace(/^( *)(- |[^ ].*?: |)__strata_action_(\d+)__$/, (all, indent: string, lead: string, n: string) => {
+          const action = actions[Number(n)];
+          if (!action.startsWith('\u0000block:')) return `${indent}${lead}${action}`;
+          const expr = action.slice('\u0000block:'.length);
+          // content goes two columns right of the key (or of the dash, for a list item)
+          const keyColumn = indent.length + (lead.startsWith('- ') && lead !== '- ' ? 2 : 0);
+          const depth = keyColumn + 2;
+          return `${indent}${lead.trimEnd()} {{- toYaml ${expr} | nindent ${depth} }}`;
+        }),
+      )
+      .map((line) => line.replace(/__strata_action_(\d+)__/g, (_all, n: string) => {
+        const action = actions[Number(n)];
+        if (action.startsWith('\u0000block:')) return `{{ toJson ${action.slice('\u0000block:'.length)} }}`;
+        return action;
+      }))
+      .join('\n');
+  }
+
+  /** `print` of a string that mixes literal text and tokens. */
+  private printOf(value: string): string {
+    const parts = Tokens.split(value).map((p) => (typeof p === 'string' ? goString(p) : this.stringPart(p)));
+    return `print ${parts.join(' ')}`;
+  }
+}
+
+/** A Go interpreted string literal (JSON's escapes are a subset Go accepts). */
+export function goString(s: string): string {
+  return JSON.stringify(s);
+}

@@ -1,0 +1,266 @@
+import { Size } from 'cdk8s';
+import { Constraint, Tokens } from '@strata/tokens';
+
+/** JSON-compatible data. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** The JSON Schema of one value (draft-07 vocabulary). */
+export type JsonSchema = { [key: string]: unknown };
+
+/** The type of a declared value, as written to values.schema.json and the values table. */
+export type ValueType = 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'size' | 'quantity' | 'list' | 'object';
+
+interface CommonOptions {
+  /** One sentence for values.yaml, the schema and the chart README. */
+  readonly description: string;
+}
+
+export interface StringValueOptions extends CommonOptions {
+  readonly default: string;
+  /** A regular expression the value must match (RE2 and ECMAScript compatible). */
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+}
+
+export interface NumberValueOptions extends CommonOptions {
+  readonly default: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly multipleOf?: number;
+}
+
+export interface BooleanValueOptions extends CommonOptions {
+  readonly default: boolean;
+}
+
+export interface EnumValueOptions<T extends string | number> extends CommonOptions {
+  readonly values: readonly T[];
+  readonly default: T;
+}
+
+export interface SizeValueOptions extends CommonOptions {
+  /** The default size; written to values.yaml as whole GiB. */
+  readonly default: Size;
+  /** Smallest size in GiB. @default 1 */
+  readonly minimumGiB?: number;
+  readonly maximumGiB?: number;
+  readonly multipleOfGiB?: number;
+}
+
+export interface QuantityValueOptions extends CommonOptions {
+  /** A Kubernetes quantity such as "16Gi" or "500m". */
+  readonly default: string;
+}
+
+export interface ListValueOptions<T> extends CommonOptions {
+  readonly default: T[];
+  /** JSON Schema of one item. @default - any */
+  readonly items?: JsonSchema;
+  readonly minItems?: number;
+}
+
+export interface ObjectValueOptions<T> extends CommonOptions {
+  readonly default: T;
+  /** JSON Schema of the object. @default - any object */
+  readonly schema?: JsonSchema;
+}
+
+/** One declared value. */
+export interface ValueDeclaration {
+  /** Dotted path in values.yaml, e.g. "cache.sizeGiB". */
+  readonly path: string;
+  readonly type: ValueType;
+  readonly description: string;
+  /** The default as it is written to values.yaml. */
+  readonly default: Json;
+  /** The schema of this value, without constraints attached later by constructs. */
+  readonly schema: JsonSchema;
+}
+
+/** Value path segments are identifiers, so templates can say `.Values.a.b` without `index`. */
+const SEGMENT = /^[a-z][a-zA-Z0-9]*$/;
+
+/**
+ * The Helm values of one chart, declared in TypeScript. Each declaration returns something of
+ * the type a construct prop expects, so a value goes wherever a literal would:
+ *
+ *   const replicas = values.integer('inference.replicas', { default: 2, minimum: 1, description: '…' });
+ *   new Deployment(this, 'server', { replicas });
+ *
+ * In *template* mode (chart generation) the returned thing is a token, which the chart writer
+ * turns into `{{ .Values.inference.replicas | int64 }}`. In *literal* mode (direct synthesis
+ * with given values, used to prove the chart right) it is the value itself, so constructs see
+ * exactly what `helm install` would give them.
+ */
+export class Values {
+  private readonly declared = new Map<string, ValueDeclaration>();
+  private readonly literal?: Record<string, unknown>;
+
+  /**
+   * @param literal values for direct synthesis (missing keys take defaults); omit to get tokens
+   */
+  public constructor(literal?: Record<string, unknown>) {
+    this.literal = literal;
+  }
+
+  /** Whether this set hands out literals (direct synthesis) rather than tokens. */
+  public get isLiteral(): boolean {
+    return this.literal !== undefined;
+  }
+
+  /** Every declaration, in declaration order. */
+  public get declarations(): ValueDeclaration[] {
+    return [...this.declared.values()];
+  }
+
+  /** A string value. */
+  public string(path: string, options: StringValueOptions): string {
+    const schema: JsonSchema = { type: 'string' };
+    if (options.pattern !== undefined) schema.pattern = options.pattern;
+    if (options.minLength !== undefined) schema.minLength = options.minLength;
+    if (options.maxLength !== undefined) schema.maxLength = options.maxLength;
+    this.declare(path, 'string', options.description, options.default, schema);
+    return this.pick(path, () => Tokens.string(path, this)) as string;
+  }
+
+  /** A whole number (replicas, seconds, GPU count). */
+  public integer(path: string, options: NumberValueOptions): number {
+    this.declare(path, 'integer', options.description, options.default, numberSchema('integer', options));
+    return this.pick(path, () => Tokens.number(path, this, true)) as number;
+  }
+
+  /** Any number. */
+  public number(path: string, options: NumberValueOptions): number {
+    this.declare(path, 'number', options.description, options.default, numberSchema('number', options));
+    return this.pick(path, () => Tokens.number(path, this, false)) as number;
+  }
+
+  /** A boolean: a field value, or a condition for `onlyWhen` (resources that exist only when true). */
+  public boolean(path: string, options: BooleanValueOptions): boolean {
+    this.declare(path, 'boolean', options.description, options.default, { type: 'boolean' });
+    return this.pick(path, () => Tokens.boolean(path, this)) as boolean;
+  }
+
+  /** One of a closed set of strings or numbers. */
+  public enum<T extends string | number>(path: string, options: EnumValueOptions<T>): T {
+    if (!options.values.includes(options.default)) throw new Error(`value '${path}': default ${JSON.stringify(options.default)} is not one of ${options.values.join(', ')}`);
+    const allNumbers = options.values.every((v) => typeof v === 'number');
+    this.declare(path, 'enum', options.description, options.default, { type: allNumbers ? 'number' : 'string', enum: [...options.values] });
+    return this.pick(path, () => (allNumbers ? Tokens.number(path, this, false) : Tokens.string(path, this))) as T;
+  }
+
+  /**
+   * A storage size, held in values.yaml as whole GiB (so rules such as "a multiple of 2400 GiB"
+   * can be stated in the schema). Returns a cdk8s `Size`; converting it to MiB or KiB keeps
+   * the link to the value (the template multiplies).
+   */
+  public size(path: string, options: SizeValueOptions): Size {
+    const gib = options.default.toGibibytes();
+    if (!Number.isInteger(gib)) throw new Error(`value '${path}': default size must be whole GiB, got ${gib}`);
+    const schema = numberSchema('integer', {
+      minimum: options.minimumGiB ?? 1,
+      maximum: options.maximumGiB,
+      multipleOf: options.multipleOfGiB,
+    });
+    this.declare(path, 'size', `${options.description} (GiB)`, gib, schema);
+    if (this.literal) return Size.gibibytes(this.pick(path, () => 0) as number);
+    return sizeToken(Tokens.number(path, this, true));
+  }
+
+  /** A Kubernetes quantity string ("16Gi", "500m"), used whole (resource requests and limits). */
+  public quantity(path: string, options: QuantityValueOptions): string {
+    this.declare(path, 'quantity', options.description, options.default, {
+      type: 'string',
+      pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+    });
+    return this.pick(path, () => Tokens.string(path, this)) as string;
+  }
+
+  /** A list, used whole (args, extra tolerations, security group ids). */
+  public list<T extends Json>(path: string, options: ListValueOptions<T>): T[] {
+    const schema: JsonSchema = { type: 'array' };
+    if (options.items) schema.items = options.items;
+    if (options.minItems !== undefined) schema.minItems = options.minItems;
+    this.declare(path, 'list', options.description, options.default, schema);
+    return this.pick(path, () => Tokens.list<T>(path, this)) as T[];
+  }
+
+  /** An object, used whole (node selector, annotations, resources). */
+  public object<T extends { [key: string]: Json }>(path: string, options: ObjectValueOptions<T>): T {
+    this.declare(path, 'object', options.description, options.default, options.schema ?? { type: 'object' });
+    return this.pick(path, () => Tokens.object<T>(path, this)) as T;
+  }
+
+  /** The values.yaml defaults as one nested object (declaration order). */
+  public defaults(): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const d of this.declared.values()) setPath(out, d.path, d.default);
+    return out;
+  }
+
+  private declare(path: string, type: ValueType, description: string, def: Json, schema: JsonSchema): void {
+    const segments = path.split('.');
+    if (!segments.every((s) => SEGMENT.test(s))) {
+      throw new Error(`value path '${path}' must be dot-separated camelCase identifiers (e.g. "cache.sizeGiB")`);
+    }
+    if (this.declared.has(path)) throw new Error(`value '${path}' is declared twice`);
+    for (const other of this.declared.keys()) {
+      if (other.startsWith(`${path}.`) || path.startsWith(`${other}.`)) throw new Error(`value '${path}' overlaps value '${other}'`);
+    }
+    if (!description.trim()) throw new Error(`value '${path}' needs a description`);
+    this.declared.set(path, { path, type, description, default: def, schema: { ...schema, description } });
+  }
+
+  private pick(path: string, token: () => unknown): unknown {
+    if (!this.literal) return token();
+    const given = getPath(this.literal, path);
+    return given !== undefined ? given : this.declared.get(path)!.default;
+  }
+}
+
+function numberSchema(type: 'integer' | 'number', o: { minimum?: number; maximum?: number; multipleOf?: number }): JsonSchema {
+  const schema: JsonSchema = { type };
+  if (o.minimum !== undefined) schema.minimum = o.minimum;
+  if (o.maximum !== undefined) schema.maximum = o.maximum;
+  if (o.multipleOf !== undefined) schema.multipleOf = o.multipleOf;
+  return schema;
+}
+
+/** A Size whose GiB amount is a token; MiB/KiB conversions give derived tokens (the template multiplies). */
+function sizeToken(gib: number): Size {
+  const size = Size.gibibytes(gib);
+  const derived = new Map<number, number>();
+  const scaled = (factor: number) => {
+    if (!derived.has(factor)) derived.set(factor, Tokens.derive(gib, factor));
+    return derived.get(factor)!;
+  };
+  Object.assign(size, {
+    toGibibytes: () => gib,
+    toMebibytes: () => scaled(1024),
+    toKibibytes: () => scaled(1024 * 1024),
+  });
+  return size;
+}
+
+export function getPath(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+export function setPath(obj: Record<string, Json>, path: string, value: Json): void {
+  const segs = path.split('.');
+  let cur = obj;
+  for (const seg of segs.slice(0, -1)) {
+    if (!cur[seg] || typeof cur[seg] !== 'object' || Array.isArray(cur[seg])) cur[seg] = {};
+    cur = cur[seg] as Record<string, Json>;
+  }
+  cur[segs[segs.length - 1]] = value;
+}
+
+/** Re-exported for chart code that states extra rules on values. */
+export type { Constraint };

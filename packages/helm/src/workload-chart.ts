@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Tokens } from '@strata/tokens';
+import { Values } from './values';
+
+/** Chart.yaml metadata a workload states about itself. */
+export interface ChartMetadata {
+  /** The chart name: a DNS label, also the workload name. */
+  readonly name: string;
+  /** One sentence. */
+  readonly description: string;
+  /** The version of the software the chart deploys. @default "1.0.0" */
+  readonly appVersion?: string;
+  /** Kubernetes versions the chart supports. @default ">=1.29.0-0" (native sidecars are on by default from 1.29) */
+  readonly kubeVersion?: string;
+  /** @default - the strata repository */
+  readonly home?: string;
+  /** @default - none */
+  readonly sources?: string[];
+  /** @default - none */
+  readonly keywords?: string[];
+}
+
+/** How a workload chart is being synthesized. */
+export interface WorkloadChartProps {
+  /**
+   * Literal values for direct synthesis. Omitted: values are tokens and the chart becomes a
+   * Helm chart. Given: every declared value takes the given value (or its default).
+   * @default - template mode
+   */
+  readonly values?: Record<string, unknown>;
+}
+
+/** Built-in token paths the chart writer knows. */
+export const RELEASE_NAME = '$release.name';
+export const RELEASE_NAMESPACE = '$release.namespace';
+export const RELEASE_SERVICE = '$release.service';
+export const CHART_NAME = '$chart.name';
+export const CHART_LABEL = '$chart.label';
+export const CHART_APP_VERSION = '$chart.appVersion';
+export const FULLNAME = '$chart.fullname';
+/** Prefix of object-name tokens: `$name:<suffix>` (namespaced) and `$clustername:<suffix>` (cluster-scoped). */
+export const OBJECT_NAME = '$name:';
+export const CLUSTER_OBJECT_NAME = '$clustername:';
+
+/** Kinds without a namespace. Their names also carry the release namespace, so releases never collide. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'StorageClass',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Namespace',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'CSIDriver',
+  'EC2NodeClass',
+  'NodePool',
+]);
+
+/** Longest object-name suffix; longer ones are cut and given a hash so they stay distinct. */
+const MAX_SUFFIX = 40;
+
+/**
+ * A workload's chart: a cdk8s Chart with typed Helm values and release-scoped names.
+ *
+ * Every object this chart names gets a name token `<release fullname>-<suffix>` (the suffix is
+ * read from the construct path), so every reference to it — claimName, volumeName,
+ * storageClassName, serviceAccountName, a ConfigMap — follows the release. Objects with an
+ * explicit `metadata.name` keep it.
+ */
+export class WorkloadChart extends Chart {
+  /** The chart's Helm values. */
+  public readonly values: Values;
+  public readonly chartMetadata: ChartMetadata;
+  /** Tokens for the release: its name and namespace, and the chart's full name. */
+  public readonly release: { readonly name: string; readonly namespace: string; readonly fullname: string };
+  /** The image of the `helm test` pod that checks every claim. */
+  public readonly helmTestImage: string;
+  private readonly suffixes = new Map<string, string>();
+
+  public constructor(scope: Construct, id: string, metadata: ChartMetadata, props: WorkloadChartProps = {}) {
+    super(scope, id, { disableResourceNameHashes: true });
+    if (!/^[a-z]([-a-z0-9]{0,51}[a-z0-9])?$/.test(metadata.name)) {
+      throw new Error(`chart name '${metadata.name}' must be a lowercase DNS label of at most 53 characters (Helm's limit)`);
+    }
+    this.chartMetadata = metadata;
+    this.values = new Values(props.values);
+    this.values.string('nameOverride', { default: '', description: 'Replaces the chart name in object names and labels.', maxLength: 53 });
+    this.values.string('fullnameOverride', { default: '', description: 'Replaces the release full name in object names.', maxLength: 63 });
+    this.helmTestImage = this.values.string('helmTest.image', {
+      default: 'public.ecr.aws/docker/library/busybox:1.36.1',
+      description: 'Image of the `helm test` pod that writes and reads back a file on every claim.',
+      minLength: 1,
+    });
+    this.release = {
+      name: Tokens.string(RELEASE_NAME, this.values),
+      namespace: Tokens.string(RELEASE_NAMESPACE, this.values),
+      fullname: Tokens.string(FULLNAME, this.values),
+    };
+  }
+
+  public generateObjectName(apiObject: ApiObject): string {
+    const suffix = this.suffixFor(apiObject);
+    const prefix = CLUSTER_SCOPED_KINDS.has(apiObject.kind) ? CLUSTER_OBJECT_NAME : OBJECT_NAME;
+    return Tokens.string(`${prefix}${suffix}`, this.values);
+  }
+
+  /** A readable, unique, DNS-safe suffix from the construct path below the chart. */
+  private suffixFor(apiObject: ApiObject): string {
+    const parts = apiObject.node.scopes
+      .slice(this.node.scopes.length)
+      .map((s) => s.node.id)
+      .filter((id) => id !== 'Resource' && id !== 'Default' && id !== '');
+    let suffix = parts
+      .join('-')
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '');
+    if (!suffix) suffix = apiObject.kind.toLowerCase();
+    const hash = () => createHash('sha256').update(apiObject.node.path).digest('hex').slice(0, 8);
+    if (suffix.length > MAX_SUFFIX) suffix = `${suffix.slice(0, MAX_SUFFIX - 9).replace(/-+$/, '')}-${hash()}`;
+    const key = `${CLUSTER_SCOPED_KINDS.has(apiObject.kind) ? 'c' : 'n'}:${suffix}`;
+    if (this.suffixes.has(key) && this.suffixes.get(key) !== apiObject.node.path) suffix = `${suffix.slice(0, MAX_SUFFIX - 9)}-${hash()}`;
+    this.suffixes.set(key, apiObject.node.path);
+    return suffix;
+  }
+}
+
+/** The release a chart is rendered for (direct synthesis). */
+export interface ReleaseInfo {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/**
+ * Helm's usual full name, as `_helpers.tpl` computes it: the release name when it already
+ * contains the chart name, else `<release>-<chart>`, cut to 63 characters without a trailing dash.
+ */
+export function fullnameOf(chartName: string, release: string, overrides: { nameOverride?: string; fullnameOverride?: string } = {}): string {
+  if (overrides.fullnameOverride) return trunc63(overrides.fullnameOverride);
+  const name = overrides.nameOverride || chartName;
+  return trunc63(release.includes(name) ? release : `${release}-${name}`);
+}
+
+/** The name of one object: the suffix always whole, the full name cut to make room (see `_helpers.tpl`). */
+export function objectNameOf(fullname: string, suffix: string, namespace?: string): string {
+  const base = namespace === undefined ? fullname : `${namespace}-${fullname}`;
+  const room = 62 - suffix.length;
+  return `${base.slice(0, room).replace(/-$/, '')}-${suffix}`;
+}
+
+function trunc63(s: string): string {
+  return s.slice(0, 63).replace(/-$/, '');
+}
