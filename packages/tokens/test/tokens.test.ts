@@ -1,0 +1,106 @@
+import { Construct } from 'constructs';
+import { conditionsOf, describeConstraint, holdsData, isExcluded, markHoldsData, onlyWhen, problem, satisfies, Tokens, warn, warningsOf } from '../src';
+
+describe('constraints', () => {
+  test.each([
+    [50, { enum: [50, 100, 200] }, true],
+    [125, { enum: [50, 100, 200] }, false],
+    [4800, { anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] }, true],
+    [3600, { anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] }, false],
+    ['07:30', { pattern: '^([01]\\d|2[0-3]):?([0-5]\\d)$' }, true],
+    ['24:00', { pattern: '^([01]\\d|2[0-3]):?([0-5]\\d)$' }, false],
+    [91, { minimum: 0, maximum: 90 }, false],
+    ['NONE', { not: { enum: ['ALL'] } }, true],
+  ])('satisfies(%j, %j) is %s', (value, c, ok) => {
+    expect(satisfies(value, c)).toBe(ok);
+  });
+
+  test('describeConstraint reads like the accepted values of a message', () => {
+    expect(describeConstraint({ enum: [50, 100, 200] })).toBe('one of 50, 100, 200');
+    expect(describeConstraint({ minimum: 0, maximum: 90 })).toBe('between 0 and 90');
+    expect(describeConstraint({ anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] })).toBe('one of 1200 or a multiple of 2400');
+  });
+
+  test('problem() has the house shape', () => {
+    expect(problem('subnetId', undefined, 'exactly one subnet id', 'set subnetId')).toBe("'subnetId' (not set) must be exactly one subnet id; set subnetId");
+    expect(problem('deploymentType', 'X', 'one of A, B')).toBe(`'deploymentType' ("X") must be one of A, B`);
+  });
+});
+
+describe('Tokens', () => {
+  const owner = {};
+
+  test('string tokens survive concatenation and are found again', () => {
+    const repo = Tokens.string('image.repository', owner);
+    const tag = Tokens.string('image.tag', owner);
+    const image = `${repo}:${tag}`;
+    expect(Tokens.infoOf(image)).toBeUndefined();
+    expect(Tokens.tokensIn(image).map((t) => t.path)).toEqual(['image.repository', 'image.tag']);
+    expect(Tokens.split(image).map((p) => (typeof p === 'string' ? p : p.path))).toEqual(['image.repository', ':', 'image.tag']);
+  });
+
+  test('number tokens are found whole and printed into strings', () => {
+    const n = Tokens.number('cache.sizeGiB', owner);
+    expect(Tokens.infoOf(n)!.kind).toBe('integer');
+    expect(Tokens.tokensIn(`${n}Gi`).map((t) => t.path)).toEqual(['cache.sizeGiB']);
+    // an offset stays in the token range and is caught; a product leaves it (the writer's unit-aware sizes avoid those)
+    expect(Tokens.isCorruptedNumber(n + 50_000_000)).toBe(true);
+    expect(Tokens.isCorruptedNumber(n)).toBe(false);
+  });
+
+  test('list and object tokens survive copies', () => {
+    const args = Tokens.list<string>('server.args', owner);
+    const labels = Tokens.object<Record<string, string>>('server.labels', owner);
+    expect(Tokens.infoOf([...args])!.path).toBe('server.args');
+    expect(Tokens.infoOf({ ...labels })!.path).toBe('server.labels');
+  });
+
+  test('check decides literals now and attaches the constraint to tokens', () => {
+    const t = Tokens.number('fsx.throughput', owner);
+    expect(Tokens.check(125, { enum: [50, 100, 200] }, 'x')).toBe(false);
+    expect(Tokens.check(t, { enum: [50, 100, 200] }, '[app/fsx] perUnitStorageThroughput')).toBe(true);
+    expect(Tokens.infoOf(t)!.constraints).toEqual([{ constraint: { enum: [50, 100, 200] }, origin: '[app/fsx] perUnitStorageThroughput' }]);
+  });
+
+  test('a derived token carries its constraint back to the base value, scaled', () => {
+    const gib = Tokens.number('cache.size', owner);
+    const mib = Tokens.derive(gib, 1024);
+    Tokens.check(mib, { maximum: 2048 }, 'limit');
+    expect(Tokens.infoOf(gib)!.constraints[0].constraint).toMatchObject({ maximum: 2 });
+  });
+
+  test('checkWhen: literal clauses decide, token clauses become conditional rules', () => {
+    const own = {};
+    const type = Tokens.string('fsx.deploymentType', own);
+    const tput = Tokens.number('fsx.throughput', own);
+    expect(Tokens.checkWhen([{ value: 'SCRATCH_2', equals: 'PERSISTENT_1' }], 125, { enum: [50] }, 'o')).toBe(true);
+    expect(Tokens.checkWhen([{ value: 'PERSISTENT_1', equals: 'PERSISTENT_1' }], 125, { enum: [50] }, 'o')).toBe(false);
+    Tokens.checkWhen([{ value: type, equals: 'PERSISTENT_1' }], tput, { enum: [50, 100, 200] }, 'rule a');
+    Tokens.checkWhen([{ value: type, equals: 'PERSISTENT_2' }], 200, { enum: [125, 250] }, 'rule b');
+    const rules = Tokens.conditionalsOf(own);
+    expect(rules.map((r) => [r.origin, r.when.map((w) => [w.token.path, w.equals]), r.then?.token.path])).toEqual([
+      ['rule a', [['fsx.deploymentType', ['PERSISTENT_1']]], 'fsx.throughput'],
+      ['rule b', [['fsx.deploymentType', ['PERSISTENT_2']]], undefined],
+    ]);
+  });
+});
+
+describe('marks', () => {
+  test('holds data, conditions, exclusion and warnings', () => {
+    const root = new Construct(undefined as any, '');
+    const a = new Construct(root, 'a');
+    const b = new Construct(a, 'b');
+    markHoldsData(a);
+    expect(holdsData(b)).toBe(true);
+    const flag = Tokens.boolean('extras.enabled', {});
+    onlyWhen(a, flag);
+    expect(conditionsOf(b).map((t) => t.path)).toEqual(['extras.enabled']);
+    const c = new Construct(root, 'c');
+    onlyWhen(c, false);
+    expect(isExcluded(c)).toBe(true);
+    expect(() => onlyWhen(c, Tokens.string('x', {}) as unknown as boolean)).toThrow("onlyWhen(c): value 'x' is a string, not a boolean");
+    warn(b, 'careful');
+    warn(b, 'careful');
+    expect(warningsOf(root)).toEqual(['[a/b] careful']);
+  });
+});
