@@ -4,5 +4,6 @@ export * from './resolve';
 export * from './synth';
 export * from './template';
 export * from './values';
+export * from './values-type';
 export * from './workload-chart';
 export * from './write-tree';

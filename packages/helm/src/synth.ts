@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { conditionsOf, holdsData, isExcluded, TokenInfo, Tokens, warningsOf } from '@strata/tokens';
+import { conditionsOf, holdsData, isExcluded, runsBeforeRollout, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -32,6 +32,8 @@ export interface SynthesizedChart {
   readonly objects: SynthesizedObject[];
   /** Warnings of the whole synthesis, "[path] message", sorted. */
   readonly warnings: string[];
+  /** What the chart needs installed cluster-wide (storage tiers whose CSI drivers it uses), sorted. */
+  readonly uses: string[];
 }
 
 /** Every validation error of a synthesis, each "[construct path] message". */
@@ -47,6 +49,12 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const CDK8S_ADDR = 'cdk8s.io/metadata.addr';
 const COMPONENT = 'app.kubernetes.io/component';
+/** How "runs before rollout" is said to Helm: after install, before each upgrade, recreated every time. */
+export const BEFORE_ROLLOUT_HOOK = {
+  'helm.sh/hook': 'post-install,pre-upgrade',
+  'helm.sh/hook-delete-policy': 'before-hook-creation',
+  'helm.sh/hook-weight': '0',
+};
 /** Helm's keep policy: `helm uninstall` leaves the object (and its data) in place. */
 export const KEEP_ANNOTATION = 'helm.sh/resource-policy';
 
@@ -79,6 +87,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     m.metadata.labels = { ...(m.metadata.labels ?? {}), ...labels };
     const keeps = holdsData(obj);
     if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
+    if (runsBeforeRollout(obj)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), ...BEFORE_ROLLOUT_HOOK };
     addSelectorLabels(m, selector);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, fileStem: fileStemOf(m) });
   }
@@ -89,7 +98,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app) };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart) };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */

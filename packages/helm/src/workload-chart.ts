@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Tokens } from '@strata/tokens';
+import { RELEASE_CONTEXT, Tokens } from '@strata/tokens';
 import { Values } from './values';
 
 /** Chart.yaml metadata a workload states about itself. */
@@ -98,6 +98,8 @@ export class WorkloadChart extends Chart {
       namespace: Tokens.string(RELEASE_NAMESPACE, this.values),
       fullname: Tokens.string(FULLNAME, this.values),
     };
+    // Constructs that must name the release (without knowing Helm) read it from the context.
+    this.node.setContext(RELEASE_CONTEXT, { name: this.release.name, namespace: this.release.namespace });
   }
 
   public generateObjectName(apiObject: ApiObject): string {

@@ -38,6 +38,7 @@ describe('chart writer', () => {
       'templates/persistentvolumeclaim-cache.yaml',
       'templates/storageclass-class.yaml',
       'templates/tests/test-storage.yaml',
+      'values.d.ts',
       'values.schema.json',
       'values.yaml',
     ]);

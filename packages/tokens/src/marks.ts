@@ -7,11 +7,15 @@ import { Tokens, TokenInfo } from './token';
  * - "holds data": the Helm writer adds `helm.sh/resource-policy: keep`, the Flux writer
  *   `kustomize.toolkit.fluxcd.io/prune: disabled`;
  * - "only when": the objects below a construct exist only when a boolean value is true;
- * - warnings: problems that do not stop synthesis, printed by the CLI.
+ * - warnings: problems that do not stop synthesis, printed by the CLI;
+ * - uses: what a construct needs installed in the cluster (a storage tier's CSI driver), which
+ *   the chart records so environments install exactly the drivers their workloads use.
  */
 export const HOLDS_DATA = 'strata:holds-data';
 export const ONLY_WHEN = 'strata:only-when';
 export const WARNING = 'strata:warning';
+export const USES = 'strata:uses';
+export const BEFORE_ROLLOUT = 'strata:before-rollout';
 
 /** Marks an API object (or a construct whose objects) hold data that must never be deleted implicitly. */
 export function markHoldsData(scope: IConstruct): void {
@@ -69,4 +73,42 @@ export function warningsOf(root: IConstruct): string[] {
     for (const m of c.node.metadata) if (m.type === WARNING) out.push(`[${c.node.path}] ${m.data as string}`);
   }
   return out.sort();
+}
+
+/** Records that a construct needs something installed cluster-wide (e.g. the storage tier "efs"). */
+export function markUses(scope: IConstruct, what: string): void {
+  if (!scope.node.metadata.some((m) => m.type === USES && m.data === what)) scope.node.addMetadata(USES, what);
+}
+
+/** Everything constructs under `root` recorded with `markUses`, sorted and unique. */
+export function usesOf(root: IConstruct): string[] {
+  const out = new Set<string>();
+  for (const c of root.node.findAll()) for (const m of c.node.metadata) if (m.type === USES) out.add(m.data as string);
+  return [...out].sort();
+}
+
+/**
+ * Marks a construct whose objects (a Job) must run to completion after install and before
+ * every upgrade's rollout — a data hydration, say. The Helm writer makes them
+ * `post-install,pre-upgrade` hooks, recreated on each run.
+ */
+export function markRunsBeforeRollout(scope: IConstruct): void {
+  if (!runsBeforeRollout(scope)) scope.node.addMetadata(BEFORE_ROLLOUT, true);
+}
+
+/** Whether the construct, or a scope above it, runs before rollouts. */
+export function runsBeforeRollout(scope: IConstruct): boolean {
+  return scope.node.scopes.some((s) => s.node.metadata.some((m) => m.type === BEFORE_ROLLOUT));
+}
+
+/**
+ * Construct context key under which a chart that is released (a Helm release) publishes its
+ * release name and namespace — as tokens — so constructs can name them (a cluster-scoped
+ * PersistentVolume's claimRef must state the claim's namespace) without knowing Helm.
+ */
+export const RELEASE_CONTEXT = 'strata:release';
+
+/** The release a construct is synthesized for, when its chart is released; else undefined. */
+export function releaseOf(scope: IConstruct): { readonly name: string; readonly namespace: string } | undefined {
+  return scope.node.tryGetContext(RELEASE_CONTEXT);
 }

@@ -21,9 +21,17 @@ export interface WorkloadPackage {
   readonly exportName: string;
 }
 
-/** The workload packages of a repository, sorted by name. */
+/** Folders holding one chart package each: workloads, and the storage tiers' charts (infrastructure configs). */
+export const CHART_PACKAGE_FOLDERS = ['packages/workloads', 'packages/storage-charts'];
+
+/** The chart packages of a repository (workloads and storage tier charts), sorted by name. */
 export function findWorkloads(root: string): WorkloadPackage[] {
-  const base = join(root, 'packages', 'workloads');
+  const out: WorkloadPackage[] = [];
+  for (const folder of CHART_PACKAGE_FOLDERS) out.push(...chartPackagesIn(root, join(root, folder)));
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function chartPackagesIn(root: string, base: string): WorkloadPackage[] {
   if (!existsSync(base)) return [];
   const out: WorkloadPackage[] = [];
   for (const entry of readdirSync(base).sort()) {

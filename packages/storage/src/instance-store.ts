@@ -1,0 +1,595 @@
+import { ApiObject, Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { problem, Tokens } from '@strata/tokens';
+import { AccessMode, ReclaimPolicy, VolumeBindingMode } from './access-mode';
+import { Claim } from './claim';
+import { checkMount, ClaimedStorage } from './claimed-storage';
+import { keepClusterScoped } from './cluster-scoped';
+import { CsiPersistentVolume } from './persistent-volume';
+import { isLiteral, Rules } from './rules';
+import { podOf } from './s3-mountpoint';
+import { StorageClass } from './storage-class';
+import { IStorageTier, StorageMountOptions, StorageTier, volumeNameFor } from './tier';
+
+/** The provisioner of local PersistentVolume classes: volumes are made by hand or by the local static provisioner (facts §4.3). */
+export const LOCAL_PROVISIONER = 'kubernetes.io/no-provisioner';
+
+/** The Karpenter node label with the instance type's local NVMe size in GiB (facts §4.1). */
+export const INSTANCE_LOCAL_NVME_LABEL = 'karpenter.k8s.aws/instance-local-nvme';
+
+/** Where EKS AMIs mount instance-store disks: `/mnt/k8s-disks/0` for RAID0, `/mnt/k8s-disks/1..N` for Mount (facts §4.1, §4.2). */
+export const INSTANCE_STORE_MOUNT_ROOT = '/mnt/k8s-disks/';
+
+/**
+ * How a node prepares its instance-store disks: nodeadm `spec.instance.localStorage.strategy`
+ * (AL2023); Karpenter's `instanceStorePolicy: RAID0` generates the RAID0 strategy (facts §4.1, §4.2).
+ */
+export enum LocalStorageStrategy {
+  /** All disks in one RAID-0 holding kubelet and containerd: emptyDir lives on NVMe. */
+  RAID0 = 'RAID0',
+  /** RAID-10 over at least four disks. */
+  RAID10 = 'RAID10',
+  /** One XFS file system per disk at `/mnt/k8s-disks/1..N`, for the local static provisioner. */
+  MOUNT = 'Mount',
+}
+
+/** Pod Security Admission levels (`pod-security.kubernetes.io/enforce`). */
+export enum PodSecurityLevel {
+  PRIVILEGED = 'privileged',
+  BASELINE = 'baseline',
+  RESTRICTED = 'restricted',
+}
+
+/** A pod or workload whose node affinity a mount may extend. */
+export type SchedulablePod = plus.Pod | plus.Workload;
+
+/** Mount options of the node-local tiers. */
+export interface InstanceStoreMountOptions extends StorageMountOptions {
+  /**
+   * The pod or workload holding the container, to receive the tier's node affinity.
+   * @default - found in the construct tree
+   */
+  readonly pod?: SchedulablePod;
+}
+
+export interface InstanceStoreProps {
+  /**
+   * Scratch size: the emptyDir `sizeLimit` and, on `mount`, the container's `ephemeral-storage`
+   * request (rounded up to whole GiB), so that the scheduler and Karpenter place the pod by free NVMe.
+   * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage
+   * @default - no limit and no request (a warning says so)
+   */
+  readonly size?: Size;
+  /**
+   * The emptyDir medium. `Memory` is RAM (tmpfs), not instance store: it counts against memory.
+   * @default plus.EmptyDirMedium.DEFAULT (node disk: the NVMe RAID0 on nodes with instanceStorePolicy RAID0)
+   */
+  readonly medium?: plus.EmptyDirMedium;
+  /**
+   * Node labels the pod must match, e.g. `plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0'])`;
+   * added (ANDed) to the pod's required node affinity on `mount`.
+   * @default - none (the ephemeral-storage request alone steers placement)
+   */
+  readonly nodeAffinity?: plus.NodeLabelQuery[];
+  /** The pod-local volume name. @default - from the construct id */
+  readonly volumeName?: string;
+}
+
+export interface InstanceStoreLocalVolumeOptions {
+  /**
+   * The class of the local volumes: a name (the local static provisioner's `classes[].name`), or a
+   * StorageClass construct, which is then checked (no-provisioner, WaitForFirstConsumer).
+   */
+  readonly storageClass: string | StorageClass;
+  /** The claim's request; a local volume must be at least this big. */
+  readonly size: Size;
+  /**
+   * How the nodes prepare their disks. Local volumes need `Mount` (one file system per disk); RAID0
+   * puts every disk under kubelet, leaving nothing for the provisioner (facts §4.3).
+   * @default - not checked
+   */
+  readonly localStorageStrategy?: LocalStorageStrategy;
+  /**
+   * Make the PersistentVolume here, for a disk already mounted at this node path (instead of the
+   * local static provisioner making it).
+   * @default - the local static provisioner makes the volumes
+   */
+  readonly path?: string;
+  /** The node(s) holding `path`; required with `path` (a local volume must name its node). @default - none */
+  readonly nodeAffinity?: plus.NodeLabelQuery[];
+  /** The pod-local volume name. @default - from the construct id */
+  readonly volumeName?: string;
+}
+
+export interface InstanceStoreHostPathOptions {
+  /** The directory on the node, normally under `/mnt/k8s-disks/`. */
+  readonly path: string;
+  /**
+   * What must be at `path`. `Directory` fails the pod when the NVMe is not mounted, instead of
+   * writing to the root volume as `DirectoryOrCreate` would.
+   * @default plus.HostPathVolumeType.DIRECTORY
+   */
+  readonly type?: plus.HostPathVolumeType;
+  /**
+   * Must be `true`: hostPath has no size accounting or eviction, is not cleaned up, and is refused
+   * by Pod Security baseline and restricted (facts §4.4). Prefer `new InstanceStore(scope, id, { size })`.
+   */
+  readonly allowHostPath: boolean;
+  /** Node labels of the NVMe nodes the pod must run on; required (facts §7 case 51). */
+  readonly nodeAffinity: plus.NodeLabelQuery[];
+  /**
+   * The Pod Security level the namespace enforces; hostPath needs `privileged`.
+   * @default - not checked
+   */
+  readonly namespacePodSecurity?: PodSecurityLevel;
+  /** The pod-local volume name. @default - from the construct id */
+  readonly volumeName?: string;
+}
+
+/** Pods (or lone containers) that already carry a store's ephemeral-storage request (so a second mount adds nothing). */
+const requested = new WeakMap<object, Set<IConstruct>>();
+/** Pods that already carry a store's node affinity. */
+const attracted = new WeakMap<SchedulablePod, Set<IConstruct>>();
+
+/**
+ * Instance-store NVMe scratch, the recommended way (facts §4.4): an emptyDir on nodes whose
+ * instance store is a RAID0 holding kubelet (Karpenter `instanceStorePolicy: RAID0`, see
+ * `KarpenterNvmeNodeClass`), with a `sizeLimit` and an `ephemeral-storage` request on the
+ * container, so that the scheduler and Karpenter account for it, the kubelet evicts a runaway
+ * writer, and nothing needs privileges. Data lives as long as the pod.
+ *
+ * Mount it with `store.mount(container, path)`: that adds the request. A plain
+ * `container.mount(path, store)` mounts the volume without it.
+ *
+ * The other forms: `InstanceStore.localVolume` (local PersistentVolumes, one disk per claim) and
+ * `InstanceStore.hostPath` (explicit opt-in only).
+ */
+export class InstanceStore extends Construct implements IStorageTier {
+  /**
+   * A claim of a local PersistentVolume of the local static provisioner (or one made here with `path`).
+   * @see https://github.com/kubernetes-sigs/sig-storage-local-static-provisioner
+   */
+  public static localVolume(scope: Construct, id: string, options: InstanceStoreLocalVolumeOptions): LocalInstanceStore {
+    return new LocalInstanceStore(scope, id, options);
+  }
+
+  /**
+   * A hostPath directory on NVMe nodes. Only with `allowHostPath: true` and node affinity (facts §4.4, §7 case 51).
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+   */
+  public static hostPath(scope: Construct, id: string, options: InstanceStoreHostPathOptions): HostPathInstanceStore {
+    return new HostPathInstanceStore(scope, id, options);
+  }
+
+  public readonly tier = StorageTier.INSTANCE_STORE;
+  public readonly writable = true;
+  public readonly volumeName: string;
+  public readonly size?: Size;
+  public readonly medium: plus.EmptyDirMedium;
+  public readonly nodeAffinity: plus.NodeLabelQuery[];
+  private readonly rules: Rules;
+  private volume?: plus.Volume;
+
+  public constructor(scope: Construct, id: string, props: InstanceStoreProps = {}) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    this.volumeName = props.volumeName ?? volumeNameFor(id);
+    this.size = props.size;
+    this.medium = props.medium ?? plus.EmptyDirMedium.DEFAULT;
+    this.nodeAffinity = props.nodeAffinity ?? [];
+
+    if (this.size === undefined) {
+      this.rules.warn(problem('size', undefined, 'set for NVMe scratch',
+        'without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (facts §4.4)'));
+    } else {
+      this.rules.check('size', gibibytes(this.size), { minimum: 1 }, 'scratch is requested in whole GiB', 'at least 1 (GiB)');
+    }
+    this.rules.check('medium', props.medium, { enum: Object.values(plus.EmptyDirMedium) }, undefined, '"" (node disk) or "Memory"');
+    if (this.medium === plus.EmptyDirMedium.MEMORY) {
+      this.rules.warn(problem('medium', this.medium, `"" (node disk) for instance store`,
+        'a Memory emptyDir is RAM and counts against the container\'s memory limit; no ephemeral-storage request is added'));
+    }
+  }
+
+  public asVolume(): plus.Volume {
+    if (!this.volume) {
+      this.volume = plus.Volume.fromEmptyDir(this, 'Volume', this.volumeName, {
+        medium: this.medium === plus.EmptyDirMedium.DEFAULT ? undefined : this.medium,
+        sizeLimit: this.size ? sizeLimit(this.size) : undefined,
+      });
+    }
+    return this.volume;
+  }
+
+  public mount(container: plus.Container, path: string, options: InstanceStoreMountOptions = {}): void {
+    checkMount(this.rules, path, options);
+    container.mount(path, this, { readOnly: options.readOnly, subPath: options.subPath });
+    if (this.size !== undefined && this.medium !== plus.EmptyDirMedium.MEMORY) requestEphemeralStorage(this, this.rules, container, this.size, options.pod);
+    if (this.nodeAffinity.length > 0) requireNodeAffinity(this, this.rules, container, path, this.nodeAffinity, options.pod);
+  }
+}
+
+/** A claim of a local PersistentVolume on an instance-store disk (facts §4.3, §4.4). */
+export class LocalInstanceStore extends ClaimedStorage {
+  public readonly tier = StorageTier.INSTANCE_STORE;
+  public readonly claim: Claim;
+  public readonly storageClassName: string;
+  /** The volume made here when `path` is given. */
+  public readonly persistentVolume?: CsiPersistentVolume;
+
+  public constructor(scope: Construct, id: string, options: InstanceStoreLocalVolumeOptions) {
+    super(scope, id, options.volumeName);
+    const sc = options.storageClass;
+    this.storageClassName = typeof sc === 'string' ? sc : sc.name;
+    this.rules.required('storageClass', this.storageClassName, 'the class of the local volumes', 'use InstanceStoreStorageClassChart or the local static provisioner\'s class name');
+    if (sc instanceof StorageClass) this.checkStorageClass(sc);
+    this.rules.oneOf('localStorageStrategy', options.localStorageStrategy, [LocalStorageStrategy.MOUNT],
+      'with RAID0 the disks hold kubelet and there is nothing for the provisioner: use new InstanceStore(scope, id, { size }) (emptyDir) on RAID0 nodes, or nodes with strategy Mount for local volumes');
+
+    if (options.path !== undefined) {
+      if (!options.path.startsWith('/')) this.rules.fail('path', options.path, 'an absolute node path', 'e.g. "/mnt/k8s-disks/1"');
+      const affinity = options.nodeAffinity ?? [];
+      if (affinity.length === 0) {
+        this.rules.fail('nodeAffinity', options.nodeAffinity, 'the node(s) holding the disk for a local volume', 'Kubernetes requires node affinity on local volumes: e.g. plus.NodeLabelQuery.is("kubernetes.io/hostname", "<node>")');
+      }
+      this.persistentVolume = new CsiPersistentVolume(this, 'PersistentVolume', {
+        driver: LOCAL_PROVISIONER, // unused: a `local` source has no driver
+        volumeHandle: options.path,
+        localPath: options.path,
+        accessModes: [AccessMode.READ_WRITE_ONCE],
+        capacity: options.size,
+        storageClassName: this.storageClassName,
+        nodeAffinity: affinity.length > 0 ? { required: { nodeSelectorTerms: [{ matchExpressions: affinity.map((q) => q._toKube()) }] } } : undefined,
+      });
+    } else if (options.nodeAffinity !== undefined) {
+      this.rules.fail('nodeAffinity', 'set', 'unset without path', 'the local static provisioner sets node affinity on the volumes it makes; the scheduler follows it');
+    }
+    this.claim = new Claim(this, 'Claim', {
+      accessModes: [AccessMode.READ_WRITE_ONCE],
+      storage: options.size,
+      storageClassName: this.storageClassName,
+      volumeName: this.persistentVolume?.name,
+    });
+  }
+
+  /** Local volumes need a no-provisioner class that binds at first consumer (facts §4.3, §7 case 52). */
+  private checkStorageClass(sc: StorageClass): void {
+    const provisioner = (sc.apiObject.toJson() as { provisioner?: string }).provisioner;
+    this.rules.oneOf('provisioner', provisioner, [LOCAL_PROVISIONER], 'local volumes are made by the local static provisioner or by hand: use InstanceStoreStorageClassChart');
+    this.rules.oneOf('volumeBindingMode', sc.volumeBindingMode, [VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER],
+      'with Immediate the claim binds to a disk on any node before the pod is scheduled, and the pod may not fit there');
+  }
+}
+
+/** A hostPath directory on NVMe nodes, by explicit opt-in only (facts §4.4, §7 case 51). */
+export class HostPathInstanceStore extends Construct implements IStorageTier {
+  public readonly tier = StorageTier.INSTANCE_STORE;
+  public readonly writable = true;
+  public readonly volumeName: string;
+  public readonly path: string;
+  public readonly type: plus.HostPathVolumeType;
+  public readonly nodeAffinity: plus.NodeLabelQuery[];
+  private readonly rules: Rules;
+  private volume?: plus.Volume;
+
+  public constructor(scope: Construct, id: string, options: InstanceStoreHostPathOptions) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    this.volumeName = options.volumeName ?? volumeNameFor(id);
+    this.path = options.path;
+    this.type = options.type ?? plus.HostPathVolumeType.DIRECTORY;
+    this.nodeAffinity = options.nodeAffinity ?? [];
+    const r = this.rules;
+
+    if (options.allowHostPath !== true) {
+      r.fail('allowHostPath', options.allowHostPath, 'true to use a hostPath volume',
+        'hostPath has no size accounting or eviction, is never cleaned up and needs privileges: prefer new InstanceStore(scope, id, { size }) (emptyDir on RAID0 nodes), or set allowHostPath: true');
+    }
+    if (r.required('path', options.path, 'a directory on the node', 'e.g. "/mnt/k8s-disks/0"') && !options.path.startsWith('/')) {
+      r.fail('path', options.path, 'an absolute node path', 'e.g. "/mnt/k8s-disks/0"');
+    }
+    if (this.nodeAffinity.length === 0) {
+      r.fail('nodeAffinity', options.nodeAffinity, 'node labels of the NVMe nodes for a hostPath volume',
+        `otherwise the pod may land on a node without instance store: e.g. plus.NodeLabelQuery.gt("${INSTANCE_LOCAL_NVME_LABEL}", ["0"])`);
+    }
+    r.oneOf('namespacePodSecurity', options.namespacePodSecurity, [PodSecurityLevel.PRIVILEGED],
+      'Pod Security baseline and restricted refuse hostPath volumes: use new InstanceStore(scope, id, { size }) (emptyDir), which needs no privileges');
+    if (options.path && isLiteral(options.path) && !options.path.startsWith(INSTANCE_STORE_MOUNT_ROOT)) {
+      r.warn(problem('path', options.path, `under ${INSTANCE_STORE_MOUNT_ROOT}`,
+        'EKS nodes mount instance store at /mnt/k8s-disks/0 (RAID0) or /mnt/k8s-disks/1..N (Mount); other paths are on the root volume unless your AMI mounts NVMe there'));
+    }
+    if (this.type === plus.HostPathVolumeType.DIRECTORY_OR_CREATE) {
+      r.warn(problem('type', this.type, 'Directory', 'DirectoryOrCreate silently writes to the root volume when the NVMe is not mounted'));
+    }
+  }
+
+  public asVolume(): plus.Volume {
+    if (!this.volume) this.volume = plus.Volume.fromHostPath(this, 'Volume', this.volumeName, { path: this.path, type: this.type });
+    return this.volume;
+  }
+
+  public mount(container: plus.Container, path: string, options: InstanceStoreMountOptions = {}): void {
+    checkMount(this.rules, path, options);
+    container.mount(path, this, { readOnly: options.readOnly, subPath: options.subPath });
+    if (this.nodeAffinity.length > 0) requireNodeAffinity(this, this.rules, container, path, this.nodeAffinity, options.pod);
+  }
+}
+
+/** The size in GiB, or the GiB token a size carries. */
+function gibibytes(size: Size): number {
+  return size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+}
+
+/** The emptyDir sizeLimit: cdk8s-plus writes it in MiB, so a GiB token becomes a derived MiB token. */
+function sizeLimit(size: Size): Size {
+  const gi = gibibytes(size);
+  return Tokens.isToken(gi) ? Size.mebibytes(Tokens.derive(gi, 1024)) : size;
+}
+
+/**
+ * Adds the scratch size to the container's ephemeral-storage request, once per pod: an emptyDir
+ * is one volume however many containers mount it, and the scheduler adds up container requests.
+ * cdk8s-plus fixes a Container's `resources` at construction and offers no setter, but reads the
+ * field only when it renders the pod spec, so replacing the (TypeScript-readonly) field is
+ * enough; a JSON patch would need the owning workload and the container's index instead.
+ */
+function requestEphemeralStorage(store: IConstruct, rules: Rules, container: plus.Container, size: Size, pod?: SchedulablePod): void {
+  const key = pod ?? podOf(store, container) ?? container;
+  const done = requested.get(key) ?? new Set<IConstruct>();
+  if (done.has(store)) return;
+  done.add(store);
+  requested.set(key, done);
+
+  const current = container.resources?.ephemeralStorage;
+  const gi = gibibytes(size);
+  const existing = current?.request ? gibibytes(current.request) : 0;
+  if (Tokens.isToken(gi) || Tokens.isToken(existing)) {
+    if (current?.request) {
+      rules.fail('size', gi, `a literal size when container "${container.name}" already requests ephemeral storage`, 'a request cannot add up install-time values: give literal sizes');
+      return;
+    }
+  }
+  const request = Tokens.isToken(gi) ? Size.gibibytes(gi) : Size.gibibytes(Math.ceil(existing + gi));
+  const limit = current?.limit ? gibibytes(current.limit) : undefined;
+  if (limit !== undefined && isLiteral(limit) && !Tokens.isToken(gi)) {
+    rules.check('ephemeral-storage limit', limit, { minimum: request.toGibibytes() }, `raise container "${container.name}"'s ephemeral-storage limit or lower size`,
+      `at least the request (${request.toGibibytes()} GiB)`);
+  }
+  (container as { resources?: plus.ContainerResources }).resources = {
+    ...container.resources,
+    ephemeralStorage: { ...current, request },
+  };
+}
+
+/**
+ * ANDs node labels into the required node affinity of the pod that holds `container`.
+ * cdk8s-plus ORs separate `attract` calls, so when the pod already has required terms the
+ * labels are added to each of them; attract the pod to other nodes before mounting.
+ */
+function requireNodeAffinity(store: IConstruct, rules: Rules, container: plus.Container, path: string, labels: plus.NodeLabelQuery[], given?: SchedulablePod): void {
+  const found = given ?? podOf(store, container);
+  if (!found || !('scheduling' in found)) {
+    rules.fail('pod', undefined, `the Pod or workload whose container mounts ${path}`, 'add the container to its pod before mounting, or pass { pod }');
+    return;
+  }
+  const pod = found as SchedulablePod;
+  const done = attracted.get(pod) ?? new Set<IConstruct>();
+  if (done.has(store)) return;
+  done.add(store);
+  attracted.set(pod, done);
+
+  const terms = (pod.scheduling as unknown as { _nodeAffinityRequired: { matchExpressions: plus.k8s.NodeSelectorRequirement[] }[] })._nodeAffinityRequired;
+  if (terms.length === 0) {
+    pod.scheduling.attract(plus.Node.labeled(...labels));
+  } else {
+    for (const term of terms) term.matchExpressions.push(...labels.map((l) => l._toKube()));
+  }
+}
+
+/** A Karpenter node selector term (subnets, security groups): by tags or by id. */
+export interface KarpenterSelectorTerm {
+  readonly tags?: Record<string, string>;
+  readonly id?: string;
+  readonly name?: string;
+}
+
+/** A Karpenter AMI selector term. @see https://karpenter.sh/docs/concepts/nodeclasses/#specamiselectorterms */
+export interface KarpenterAmiSelectorTerm {
+  /** `family@version`, e.g. `al2023@latest`, `bottlerocket@v1.22.0`. */
+  readonly alias?: string;
+  readonly id?: string;
+  readonly name?: string;
+  readonly owner?: string;
+  readonly tags?: Record<string, string>;
+}
+
+export interface KarpenterNvmeNodeClassProps {
+  /** The IAM role of the nodes (`role`). */
+  readonly role: string;
+  /**
+   * The cluster name, for the default subnet and security group selectors (tag `karpenter.sh/discovery`).
+   * @default - subnetSelectorTerms and securityGroupSelectorTerms must be given
+   */
+  readonly clusterName?: string;
+  /** @default - tag karpenter.sh/discovery: clusterName */
+  readonly subnetSelectorTerms?: KarpenterSelectorTerm[];
+  /** @default - tag karpenter.sh/discovery: clusterName */
+  readonly securityGroupSelectorTerms?: KarpenterSelectorTerm[];
+  /** @default [{ alias: 'al2023@latest' }] */
+  readonly amiSelectorTerms?: KarpenterAmiSelectorTerm[];
+  /**
+   * What Karpenter does with instance store (`instanceStorePolicy`): only `RAID0` exists (facts §4.1).
+   * @default 'RAID0'
+   */
+  readonly instanceStorePolicy?: string;
+  /** The object name. @default - generated by the chart */
+  readonly name?: string;
+}
+
+/**
+ * A Karpenter `EC2NodeClass` (karpenter.k8s.aws/v1) whose nodes put all NVMe instance-store disks
+ * in a RAID0 holding kubelet and containerd, so that allocatable ephemeral storage is the
+ * instance store and emptyDir scratch lands on NVMe (facts §4.1).
+ * @see https://karpenter.sh/docs/concepts/nodeclasses/#specinstancestorepolicy
+ */
+export class KarpenterNvmeNodeClass extends Construct {
+  public readonly apiObject: ApiObject;
+  public readonly instanceStorePolicy: string;
+  public readonly amiSelectorTerms: KarpenterAmiSelectorTerm[];
+  private readonly rules: Rules;
+
+  public constructor(scope: Construct, id: string, props: KarpenterNvmeNodeClassProps) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    const r = this.rules;
+    this.instanceStorePolicy = props.instanceStorePolicy ?? 'RAID0';
+    this.amiSelectorTerms = props.amiSelectorTerms ?? [{ alias: 'al2023@latest' }];
+    const discovery = props.clusterName !== undefined ? [{ tags: { 'karpenter.sh/discovery': props.clusterName } }] : undefined;
+    const subnets = props.subnetSelectorTerms ?? discovery;
+    const securityGroups = props.securityGroupSelectorTerms ?? discovery;
+
+    r.required('role', props.role, 'the nodes\' IAM role', 'e.g. "KarpenterNodeRole-<cluster>"');
+    if (subnets === undefined) r.fail('subnetSelectorTerms', undefined, 'set, or clusterName for the discovery tag', 'Karpenter needs subnets to launch into');
+    if (securityGroups === undefined) r.fail('securityGroupSelectorTerms', undefined, 'set, or clusterName for the discovery tag', 'Karpenter needs security groups for the nodes');
+    r.oneOf('instanceStorePolicy', props.instanceStorePolicy, ['RAID0'],
+      'Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)');
+    this.checkAmi();
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: props.name ? { name: props.name } : undefined,
+      spec: {
+        amiSelectorTerms: this.amiSelectorTerms,
+        instanceStorePolicy: this.instanceStorePolicy,
+        role: props.role,
+        securityGroupSelectorTerms: securityGroups,
+        subnetSelectorTerms: subnets,
+      },
+    });
+    keepClusterScoped(this.apiObject);
+  }
+
+  /** The name NodePools refer to. */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+
+  /** RAID0 is set up by Karpenter for AL2, AL2023 and Bottlerocket ≥ v1.22.0 only (facts §4.1). */
+  private checkAmi(): void {
+    for (const term of this.amiSelectorTerms) {
+      if (term.alias === undefined || !isLiteral(term.alias)) continue;
+      const [family, version] = term.alias.split('@');
+      const m = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+      if (family === 'bottlerocket' && m && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 22))) {
+        this.rules.fail('amiSelectorTerms', term.alias, 'Bottlerocket v1.22.0 or later with instanceStorePolicy RAID0', 'older Bottlerocket nodes fail to join: use bottlerocket@latest');
+      }
+    }
+    if (!this.amiSelectorTerms.some((t) => t.alias !== undefined)) {
+      this.rules.warn(problem('amiSelectorTerms', this.amiSelectorTerms, 'an alias (al2, al2023 or bottlerocket) with instanceStorePolicy RAID0',
+        'Karpenter builds the RAID0 only for those families: a custom AMI must set up its disks itself'));
+    }
+  }
+}
+
+/** A Karpenter NodePool requirement. */
+export interface KarpenterRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  /** @default - none */
+  readonly values?: string[];
+  /** @default - none */
+  readonly minValues?: number;
+}
+
+export interface KarpenterNvmeNodePoolProps {
+  /** The node class with instanceStorePolicy RAID0. */
+  readonly nodeClass: KarpenterNvmeNodeClass;
+  /**
+   * The node requirements; keep one on `karpenter.k8s.aws/instance-local-nvme` so that only
+   * instance types with local NVMe are launched (facts §4.1).
+   * @default [KarpenterNvmeNodePool.localNvmeRequirement()]
+   */
+  readonly requirements?: KarpenterRequirement[];
+  /** Taints of the nodes. @default - none */
+  readonly taints?: plus.k8s.Taint[];
+  /** The object name. @default - generated by the chart */
+  readonly name?: string;
+}
+
+/**
+ * A Karpenter `NodePool` (karpenter.sh/v1) launching instance types with local NVMe on a
+ * `KarpenterNvmeNodeClass`.
+ * @see https://karpenter.sh/docs/concepts/nodepools/
+ */
+export class KarpenterNvmeNodePool extends Construct {
+  /** `karpenter.k8s.aws/instance-local-nvme Gt <GiB>`: instance types with more local NVMe than this. */
+  public static localNvmeRequirement(greaterThan: Size = Size.gibibytes(0)): KarpenterRequirement {
+    return { key: INSTANCE_LOCAL_NVME_LABEL, operator: 'Gt', values: [String(gibibytes(greaterThan))] };
+  }
+
+  public readonly apiObject: ApiObject;
+  public readonly requirements: KarpenterRequirement[];
+  private readonly rules: Rules;
+
+  public constructor(scope: Construct, id: string, props: KarpenterNvmeNodePoolProps) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    this.requirements = props.requirements ?? [KarpenterNvmeNodePool.localNvmeRequirement()];
+    const selectsNvme = this.requirements.some((q) => q.key === INSTANCE_LOCAL_NVME_LABEL && ['Gt', 'In', 'Exists'].includes(q.operator));
+    if (props.nodeClass.instanceStorePolicy === 'RAID0' && !selectsNvme) {
+      this.rules.warn(problem('requirements', this.requirements.map((q) => q.key), `a ${INSTANCE_LOCAL_NVME_LABEL} requirement with instanceStorePolicy RAID0`,
+        'instance types without local NVMe would get the policy but no NVMe: add KarpenterNvmeNodePool.localNvmeRequirement()'));
+    }
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: props.name ? { name: props.name } : undefined,
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: props.nodeClass.name },
+            requirements: this.requirements,
+            taints: props.taints && props.taints.length > 0 ? props.taints : undefined,
+          },
+        },
+      },
+    });
+    keepClusterScoped(this.apiObject);
+  }
+}
+
+export interface InstanceStoreStorageClassChartProps extends ChartProps {
+  /**
+   * The class name; must equal the local static provisioner's `classes[].name` (and set its
+   * `storageClass: false`, so the class is not made twice).
+   * @default 'nvme-ssd' (the provisioner's EKS example)
+   */
+  readonly storageClassName?: string;
+  /**
+   * `Delete` lets the provisioner wipe a released disk and offer it again; `Retain` keeps the data
+   * until an operator deletes the volume.
+   * @default ReclaimPolicy.DELETE
+   */
+  readonly reclaimPolicy?: ReclaimPolicy;
+}
+
+/**
+ * The cluster-level part of local instance-store volumes: the no-provisioner StorageClass that
+ * binds at first consumer (facts §4.3). Installed once per cluster, beside the local static
+ * provisioner on nodes whose disks use the `Mount` strategy.
+ */
+export class InstanceStoreStorageClassChart extends Chart {
+  public readonly storageClass: StorageClass;
+
+  public constructor(scope: Construct, id: string, props: InstanceStoreStorageClassChartProps = {}) {
+    super(scope, id, props);
+    this.storageClass = new StorageClass(this, 'StorageClass', {
+      name: props.storageClassName ?? 'nvme-ssd',
+      provisioner: LOCAL_PROVISIONER,
+      volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+      reclaimPolicy: props.reclaimPolicy ?? ReclaimPolicy.DELETE,
+    });
+  }
+}

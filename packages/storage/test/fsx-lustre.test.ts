@@ -1,0 +1,604 @@
+import { Chart, Size, Testing } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Tokens } from '@strata/tokens';
+import { AccessMode, ReclaimPolicy, VolumeBindingMode } from '../src/access-mode';
+import {
+  FsxAutoImportPolicy,
+  FsxDataCompressionType,
+  FsxDeploymentType,
+  FsxDriveCacheType,
+  FsxFileSystemTypeVersion,
+  FsxLustre,
+  FsxLustreProps,
+  FsxLustreStorageClass,
+  FsxLustreStorageClassChart,
+  FsxLustreStorageClassProps,
+  FsxMetadataConfigurationMode,
+  FsxStorageType,
+  roundUpFsxCapacity,
+} from '../src/fsx-lustre';
+import { StorageTier } from '../src/tier';
+import { byKind, newChart, synth, synthErrors, synthValid, warnings } from './testing';
+
+const SUBNET = 'subnet-0eabfaa81fb22bcaf';
+const SG = 'sg-068000ccf82dfba88';
+const FS_ID = 'fs-0199e5a63bd90f796';
+const DNS = 'fs-0199e5a63bd90f796.fsx.us-east-1.amazonaws.com';
+const KMS = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+/** Persistent SSD that passes every rule; rows of the bad-input table change one thing. */
+const P1: FsxLustreStorageClassProps = { subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_1, perUnitStorageThroughput: 200 };
+const P2: FsxLustreStorageClassProps = { subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_2, perUnitStorageThroughput: 125 };
+const EFA: FsxLustreStorageClassProps = { ...P2, perUnitStorageThroughput: 1000, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC, efaEnabled: true };
+
+/** Props as a careless JavaScript or YAML user would pass them (values outside the enums). */
+const loose = (p: Record<string, unknown>) => p as unknown as FsxLustreStorageClassProps;
+const sc = (p: FsxLustreStorageClassProps) => (c: Chart) => new FsxLustreStorageClass(c, 'sc', p);
+const fsx = (p: Partial<FsxLustreProps>) => (c: Chart) => new FsxLustre(c, 'fsx', { storage: Size.gibibytes(1200), ...p } as FsxLustreProps);
+
+function parametersOf(chart: Chart): Record<string, string> {
+  return byKind(synthValid(chart), 'StorageClass')[0].parameters;
+}
+
+/**
+ * The driver's example manifests (kubernetes-sigs/aws-fsx-csi-driver@5b227125, examples/kubernetes/*;
+ * copies in shared/reference/upstream-examples/fsx-*.yaml), the parts the tests compare with.
+ */
+const EXAMPLE = {
+  dynamicStorageClass: {
+    parameters: {
+      subnetId: SUBNET,
+      securityGroupIds: SG,
+      deploymentType: 'PERSISTENT_1',
+      automaticBackupRetentionDays: '1',
+      dailyAutomaticBackupStartTime: '00:00',
+      copyTagsToBackups: 'true',
+      perUnitStorageThroughput: '200',
+      dataCompressionType: 'NONE',
+      weeklyMaintenanceStartTime: '7:09:00',
+      fileSystemTypeVersion: '2.12',
+      extraTags: 'Tag1=Value1,Tag2=Value2',
+    },
+    mountOptions: ['flock'],
+  },
+  s3StorageClass: {
+    parameters: {
+      subnetId: 'subnet-0d7b5e117ad7b4961',
+      securityGroupIds: 'sg-05a37bfe01467059a',
+      s3ImportPath: 's3://ml-training-data-000',
+      s3ExportPath: 's3://ml-training-data-000/export',
+      deploymentType: 'SCRATCH_2',
+    },
+    mountOptions: ['flock'],
+  },
+  // The EFA example has placeholders for the network ids; ours are filled in.
+  efaStorageClass: {
+    parameters: {
+      subnetId: SUBNET,
+      securityGroupIds: SG,
+      deploymentType: 'PERSISTENT_2',
+      perUnitStorageThroughput: '1000',
+      fileSystemTypeVersion: '2.15',
+      metadataConfigurationMode: 'AUTOMATIC',
+      efaEnabled: 'true',
+    },
+  },
+  staticPv: {
+    capacity: { storage: '1200Gi' },
+    volumeMode: 'Filesystem',
+    accessModes: ['ReadWriteMany'],
+    mountOptions: ['flock'],
+    persistentVolumeReclaimPolicy: 'Retain',
+    csi: { driver: 'fsx.csi.aws.com', volumeHandle: FS_ID, volumeAttributes: { dnsname: DNS, mountname: 'fsx' } },
+  },
+  staticClaim: { accessModes: ['ReadWriteMany'], storageClassName: '', resources: { requests: { storage: '1200Gi' } } },
+};
+
+describe('FsxLustreStorageClass', () => {
+  test('defaults: SCRATCH_2 written out, Retain, expandable, flock, Immediate, no namespace', () => {
+    const chart = newChart();
+    const c = new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET });
+    const [obj] = synthValid(chart) as any[];
+    expect(obj).toMatchSnapshot();
+    expect(obj.metadata).not.toHaveProperty('namespace');
+    expect(obj).toMatchObject({
+      kind: 'StorageClass',
+      provisioner: 'fsx.csi.aws.com',
+      parameters: { deploymentType: 'SCRATCH_2', subnetId: SUBNET },
+      reclaimPolicy: 'Retain',
+      volumeBindingMode: 'Immediate',
+      allowVolumeExpansion: true,
+      mountOptions: ['flock'],
+    });
+    expect(Object.keys(obj.parameters)).toEqual(['deploymentType', 'subnetId']);
+    expect(c.deploymentType).toBe(FsxDeploymentType.SCRATCH_2);
+    expect(c.storageType).toBe(FsxStorageType.SSD);
+    expect(c.dataCompressionType).toBe(FsxDataCompressionType.NONE);
+    expect(c.efaEnabled).toBe(false);
+    expect(c.reclaimPolicy).toBe(ReclaimPolicy.RETAIN);
+    expect(c.allowVolumeExpansion).toBe(true);
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('custom: every parameter, written as strings (case 22)', () => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'sc', {
+      ...P1,
+      name: 'fsx-hdd',
+      securityGroupIds: [SG, 'sg-05a37bfe01467059a'],
+      storageType: FsxStorageType.HDD,
+      perUnitStorageThroughput: 40,
+      driveCacheType: FsxDriveCacheType.READ,
+      kmsKeyId: KMS,
+      s3ImportPath: 's3://ml-training-data-000',
+      s3ExportPath: 's3://ml-training-data-000/export',
+      autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED_DELETED,
+      automaticBackupRetentionDays: 90,
+      dailyAutomaticBackupStartTime: '23:59',
+      copyTagsToBackups: true,
+      dataCompressionType: FsxDataCompressionType.LZ4,
+      weeklyMaintenanceStartTime: '1:00:00',
+      fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_15,
+      extraTags: { team: 'ml', env: 'prod' },
+      reclaimPolicy: ReclaimPolicy.DELETE,
+      allowVolumeExpansion: false,
+      mountOptions: ['flock', 'noatime'],
+      volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+      autoModeCluster: true,
+    });
+    const [obj] = synthValid(chart) as any[];
+    expect(obj).toMatchSnapshot();
+    expect(obj.metadata.name).toBe('fsx-hdd');
+    expect(obj.parameters).toEqual({
+      autoImportPolicy: 'NEW_CHANGED_DELETED',
+      automaticBackupRetentionDays: '90',
+      copyTagsToBackups: 'true',
+      dailyAutomaticBackupStartTime: '23:59',
+      dataCompressionType: 'LZ4',
+      deploymentType: 'PERSISTENT_1',
+      driveCacheType: 'READ',
+      extraTags: 'team=ml,env=prod',
+      fileSystemTypeVersion: '2.15',
+      kmsKeyId: KMS,
+      perUnitStorageThroughput: '40',
+      s3ExportPath: 's3://ml-training-data-000/export',
+      s3ImportPath: 's3://ml-training-data-000',
+      securityGroupIds: `${SG},sg-05a37bfe01467059a`,
+      storageType: 'HDD',
+      subnetId: SUBNET,
+      weeklyMaintenanceStartTime: '1:00:00',
+    });
+    expect(obj).toMatchObject({ reclaimPolicy: 'Delete', allowVolumeExpansion: false, volumeBindingMode: 'WaitForFirstConsumer', mountOptions: ['flock', 'noatime'] });
+  });
+
+  test('reproduces the driver examples (dynamic, S3, EFA) parameter for parameter', () => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'dynamic', {
+      subnetId: SUBNET,
+      securityGroupIds: [SG],
+      deploymentType: FsxDeploymentType.PERSISTENT_1,
+      automaticBackupRetentionDays: 1,
+      dailyAutomaticBackupStartTime: '00:00',
+      copyTagsToBackups: true,
+      perUnitStorageThroughput: 200,
+      dataCompressionType: FsxDataCompressionType.NONE,
+      weeklyMaintenanceStartTime: '7:09:00',
+      fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_12,
+      extraTags: { Tag1: 'Value1', Tag2: 'Value2' },
+    });
+    new FsxLustreStorageClass(chart, 's3', {
+      subnetId: 'subnet-0d7b5e117ad7b4961',
+      securityGroupIds: ['sg-05a37bfe01467059a'],
+      s3ImportPath: 's3://ml-training-data-000',
+      s3ExportPath: 's3://ml-training-data-000/export',
+      deploymentType: FsxDeploymentType.SCRATCH_2,
+    });
+    new FsxLustreStorageClass(chart, 'efa', {
+      subnetId: SUBNET,
+      securityGroupIds: [SG],
+      deploymentType: FsxDeploymentType.PERSISTENT_2,
+      perUnitStorageThroughput: 1000,
+      fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_15,
+      metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC,
+      efaEnabled: true,
+      mountOptions: [],
+    });
+    const [dynamic, s3, efa] = byKind(synthValid(chart), 'StorageClass');
+    expect(dynamic.parameters).toEqual(EXAMPLE.dynamicStorageClass.parameters);
+    expect(dynamic.mountOptions).toEqual(EXAMPLE.dynamicStorageClass.mountOptions);
+    expect(s3.parameters).toEqual(EXAMPLE.s3StorageClass.parameters);
+    expect(s3.mountOptions).toEqual(EXAMPLE.s3StorageClass.mountOptions);
+    expect(efa.parameters).toEqual(EXAMPLE.efaStorageClass.parameters);
+    expect(efa).not.toHaveProperty('mountOptions');
+  });
+
+  test('SCRATCH_1 cannot grow: expansion is off by default there (facts §1.4)', () => {
+    const chart = newChart();
+    const c = new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1 });
+    expect(c.allowVolumeExpansion).toBe(false);
+    expect(synthValid(chart)[0]).toMatchObject({ allowVolumeExpansion: false });
+  });
+
+  test('every parameter value is a string, whatever the prop type (case 22)', () => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'sc', { ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.USER_PROVISIONED, metadataIops: 24000, efaEnabled: false, copyTagsToBackups: false, automaticBackupRetentionDays: 0 });
+    const params = parametersOf(chart);
+    expect(params).toMatchObject({ perUnitStorageThroughput: '125', metadataIops: '24000', efaEnabled: 'false', copyTagsToBackups: 'false', automaticBackupRetentionDays: '0' });
+    for (const v of Object.values(params)) expect(typeof v).toBe('string');
+  });
+
+  test('empty lists and maps are left out rather than written as ""', () => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, securityGroupIds: [], extraTags: {}, mountOptions: [] });
+    const [obj] = synthValid(chart) as any[];
+    expect(obj.parameters).toEqual({ deploymentType: 'SCRATCH_2', subnetId: SUBNET });
+    expect(obj).not.toHaveProperty('mountOptions');
+  });
+
+  test('tokens: rules become constraints of the Helm values instead of being decided now', () => {
+    const owner = {};
+    const chart = newChart();
+    const subnet = Tokens.string('fsx.subnetId', owner);
+    const throughput = Tokens.number('fsx.throughput', owner);
+    const days = Tokens.number('fsx.backupDays', owner);
+    const team = Tokens.string('fsx.team', owner);
+    new FsxLustreStorageClass(chart, 'sc', { ...P1, subnetId: subnet, perUnitStorageThroughput: throughput, automaticBackupRetentionDays: days, extraTags: { team } });
+    const params = parametersOf(chart);
+    expect(params.extraTags).toBe(`team=${team}`);
+    expect(Tokens.infoOf(team)!.constraints.map((c) => c.constraint)).toEqual([{ pattern: '^[^,=]*$' }]);
+    // Tokens are passed through untouched, for the output writer to turn into template expressions.
+    expect(params).toMatchObject({ subnetId: subnet, perUnitStorageThroughput: String(throughput), automaticBackupRetentionDays: String(days) });
+    expect(Tokens.infoOf(subnet)!.constraints).toEqual([{ constraint: { pattern: '^subnet-[0-9a-f]{8,17}$' }, origin: '[test/sc] subnetId' }]);
+    expect(Tokens.infoOf(throughput)!.constraints).toEqual([{ constraint: { enum: [50, 100, 200] }, origin: '[test/sc] perUnitStorageThroughput' }]);
+    expect(Tokens.infoOf(days)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 0, maximum: 90, multipleOf: 1 }]);
+  });
+
+  test('tokens: a deployment type decided at install time turns cross-field rules into conditionals', () => {
+    const owner = {};
+    const chart = newChart();
+    const deploymentType = Tokens.string('fsx.deploymentType', owner) as FsxDeploymentType;
+    const throughput = Tokens.number('fsx.throughput', owner);
+    new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, deploymentType, perUnitStorageThroughput: throughput });
+    expect(synthErrors(chart)).toEqual([]);
+    expect(Tokens.infoOf(deploymentType)!.constraints.map((c) => c.constraint)).toEqual([{ enum: ['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2'] }]);
+    const conditionals = Tokens.conditionalsOf(owner).map((c) => ({ when: c.when.map((w) => [w.token.path, w.equals]), then: c.then?.constraint }));
+    expect(conditionals).toEqual(
+      expect.arrayContaining([
+        { when: [['fsx.deploymentType', ['SCRATCH_1', 'SCRATCH_2']]], then: { not: {} } },
+        { when: [['fsx.deploymentType', ['PERSISTENT_1']]], then: { enum: [50, 100, 200] } },
+        { when: [['fsx.deploymentType', ['PERSISTENT_2']]], then: { enum: [125, 250, 500, 1000] } },
+      ]),
+    );
+  });
+});
+
+describe('FsxLustre', () => {
+  test('defaults: its own StorageClass and a ReadWriteMany claim of it', () => {
+    const chart = newChart();
+    const f = new FsxLustre(chart, 'fsx', { subnetId: SUBNET, storage: Size.gibibytes(1200) });
+    const objs = synthValid(chart) as any[];
+    expect(objs).toMatchSnapshot();
+    const [storageClass] = byKind(objs, 'StorageClass');
+    const [claim] = byKind(objs, 'PersistentVolumeClaim');
+    expect(f.tier).toBe(StorageTier.FSX_LUSTRE);
+    expect(f.accessMode).toBe(AccessMode.READ_WRITE_MANY);
+    expect(f.writable).toBe(true);
+    expect(f.storageClass!.deploymentType).toBe(FsxDeploymentType.SCRATCH_2);
+    expect(claim.metadata.namespace).toBe('ml');
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadWriteMany'],
+      resources: { requests: { storage: '1200Gi' } },
+      storageClassName: storageClass.metadata.name,
+      volumeMode: 'Filesystem',
+    });
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('custom: PERSISTENT_2 with EFA, named class, ReadWriteOnce', () => {
+    const chart = newChart();
+    const f = new FsxLustre(chart, 'fsx', { ...EFA, name: 'fsx-efa', storage: Size.gibibytes(9600), accessMode: AccessMode.READ_WRITE_ONCE });
+    const objs = synthValid(chart) as any[];
+    expect(objs).toMatchSnapshot();
+    expect(byKind(objs, 'PersistentVolumeClaim')[0].spec).toMatchObject({ accessModes: ['ReadWriteOnce'], storageClassName: 'fsx-efa', resources: { requests: { storage: '9600Gi' } } });
+    expect(f.storageClassName).toBe('fsx-efa');
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  // Case 23: accepted, normalized to what FSx provisions, with a warning naming both sizes.
+  test.each<[string, FsxLustreStorageClassProps, Size, number, string | undefined]>([
+    ['SCRATCH_2 1000Gi', { subnetId: SUBNET }, Size.gibibytes(1000), 1200, "'storage' (1000Gi) is rounded up to 1200Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 1200Gi"],
+    ['SCRATCH_2 3000Gi', { subnetId: SUBNET }, Size.gibibytes(3000), 4800, "'storage' (3000Gi) is rounded up to 4800Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 4800Gi"],
+    ['SCRATCH_2 1.2Ti', { subnetId: SUBNET }, Size.tebibytes(1.2), 2400, "'storage' (1.2Ti) is rounded up to 2400Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 2400Gi"],
+    ['SCRATCH_1 4000Gi', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1 }, Size.gibibytes(4000), 7200, "'storage' (4000Gi) is rounded up to 7200Gi, the next size FSx provisions for SCRATCH_1 SSD (1200Gi, 2400Gi, then multiples of 3600Gi); the claim requests 7200Gi"],
+    ['HDD@12 7000Gi', { ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 12, driveCacheType: FsxDriveCacheType.NONE }, Size.gibibytes(7000), 12000, "'storage' (7000Gi) is rounded up to 12000Gi, the next size FSx provisions for PERSISTENT_1 HDD at 12 MB/s/TiB (multiples of 6000Gi); the claim requests 12000Gi"],
+    ['HDD@40 1200Gi', { ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 40, driveCacheType: FsxDriveCacheType.READ }, Size.gibibytes(1200), 1800, "'storage' (1200Gi) is rounded up to 1800Gi, the next size FSx provisions for PERSISTENT_1 HDD at 40 MB/s/TiB (multiples of 1800Gi); the claim requests 1800Gi"],
+    ['PERSISTENT_1 2400Gi is already valid', P1, Size.gibibytes(2400), 2400, undefined],
+    ['1 TiB rounds to 1200Gi', P2, Size.tebibytes(1), 1200, "'storage' (1Ti) is rounded up to 1200Gi, the next size FSx provisions for PERSISTENT_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 1200Gi"],
+  ])('rounds %s (case 23)', (_name, props, storage, expectedGi, warning) => {
+    const chart = newChart();
+    const f = new FsxLustre(chart, 'fsx', { ...props, storage });
+    const [claim] = byKind(synthValid(chart), 'PersistentVolumeClaim');
+    expect(claim.spec.resources.requests.storage).toBe(`${expectedGi}Gi`);
+    expect(f.storage.toGibibytes()).toBe(expectedGi);
+    expect(f.requestedStorage).toBe(storage);
+    expect(warnings(chart)).toEqual(warning ? [`[test/fsx] ${warning}`] : []);
+  });
+
+  test('roundUpFsxCapacity follows the driver (util.RoundUpVolumeSize)', () => {
+    const ssd2 = { deploymentType: FsxDeploymentType.SCRATCH_2, storageType: FsxStorageType.SSD };
+    const ssd1 = { deploymentType: FsxDeploymentType.SCRATCH_1, storageType: FsxStorageType.SSD };
+    expect([1, 1200, 1201, 2400, 2401, 4800, 4801].map((g) => roundUpFsxCapacity(g, ssd2))).toEqual([1200, 1200, 2400, 2400, 4800, 4800, 7200]);
+    expect([1, 2401, 3000, 3600, 3601].map((g) => roundUpFsxCapacity(g, ssd1))).toEqual([1200, 3600, 3600, 3600, 7200]);
+    expect(roundUpFsxCapacity(3000, {})).toBe(3600); // no deployment type = SCRATCH_1 for the driver
+  });
+
+  test('EFA capacity: a multiple of the EFA step is accepted (case 18)', () => {
+    const chart = newChart();
+    new FsxLustre(chart, 'fsx', { ...EFA, perUnitStorageThroughput: 500, storage: Size.gibibytes(9000) });
+    expect(byKind(synthValid(chart), 'PersistentVolumeClaim')[0].spec.resources.requests.storage).toBe('9600Gi');
+    expect(warnings(chart)).toEqual(["[test/fsx] 'storage' (9000Gi) is rounded up to 9600Gi, the next size FSx provisions for PERSISTENT_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 9600Gi"]);
+  });
+
+  test('a size token gets the valid capacities attached instead of being rounded', () => {
+    const owner = {};
+    const chart = newChart();
+    const gi = Tokens.number('fsx.sizeGi', owner);
+    new FsxLustre(chart, 'fsx', { ...EFA, storage: Size.gibibytes(gi) });
+    const [claim] = byKind(synth(chart), 'PersistentVolumeClaim');
+    expect(claim.spec.resources.requests.storage).toBe(`${gi}Gi`);
+    expect(Tokens.infoOf(gi)!.constraints).toEqual([
+      { constraint: { minimum: 1200, anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] }, origin: '[test/fsx] storage' },
+      { constraint: { minimum: 4800, multipleOf: 4800 }, origin: '[test/fsx] storage' },
+    ]);
+  });
+
+  test('a size token with a SCRATCH_1 class gets the SCRATCH_1 capacities', () => {
+    const owner = {};
+    const chart = newChart();
+    const gi = Tokens.number('fsx.sizeGi', owner);
+    new FsxLustre(chart, 'fsx', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1, storage: Size.gibibytes(gi) });
+    synth(chart);
+    expect(Tokens.infoOf(gi)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 1200, anyOf: [{ enum: [1200, 2400] }, { multipleOf: 3600 }] }]);
+  });
+
+  test('a size and a deployment type both decided at install time: capacity rules by deployment type', () => {
+    const owner = {};
+    const chart = newChart();
+    const gi = Tokens.number('fsx.sizeGi', owner);
+    const deploymentType = Tokens.string('fsx.deploymentType', owner) as FsxDeploymentType;
+    new FsxLustre(chart, 'fsx', { subnetId: SUBNET, deploymentType, storage: Size.gibibytes(gi) });
+    synth(chart);
+    const sized = Tokens.conditionalsOf(owner).filter((c) => c.then?.token === Tokens.infoOf(gi));
+    expect(sized.map((c) => [c.when.map((w) => w.equals), c.then!.constraint])).toEqual([
+      [[['SCRATCH_1']], { minimum: 1200, anyOf: [{ enum: [1200, 2400] }, { multipleOf: 3600 }] }],
+      [[['SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2']], { minimum: 1200, anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] }],
+    ]);
+  });
+
+  test('a literal size with the deployment type decided at install time: checked against every possible type', () => {
+    const owner = {};
+    const fits = newChart();
+    const deploymentType = Tokens.string('fsx.deploymentType', owner) as FsxDeploymentType;
+    // 2400Gi is valid for every SSD deployment type: the claim asks for it as is.
+    new FsxLustre(fits, 'fsx', { subnetId: SUBNET, deploymentType, storage: Size.gibibytes(2400) });
+    expect(byKind(synthValid(fits), 'PersistentVolumeClaim')[0].spec.resources.requests.storage).toBe('2400Gi');
+    // 1000Gi is valid for none: every install would fail, so synthesis does.
+    const none = newChart();
+    new FsxLustre(none, 'fsx', { subnetId: SUBNET, deploymentType, storage: Size.gibibytes(1000) });
+    expect(synthErrors(none)).toEqual([
+      `[test/fsx] 'storage' (1000Gi) must be 1200Gi, 2400Gi, then multiples of 3600Gi for SCRATCH_1 SSD, or 1200Gi, 2400Gi, then multiples of 2400Gi for SCRATCH_2, PERSISTENT_1 and PERSISTENT_2 SSD; request a size that every setting left to install time accepts, or bind storage to a value too`,
+    ]);
+  });
+
+  test('fromStorageClass: a class of the environment chart, by construct', () => {
+    const app = Testing.app();
+    const classes = new FsxLustreStorageClassChart(app, 'fsx-classes', {
+      classes: { 'fsx-scratch': { subnetId: SUBNET }, 'fsx-persistent': { ...P2, perUnitStorageThroughput: 250 } },
+    });
+    const workload = new Chart(app, 'test', { namespace: 'ml' });
+    const f = FsxLustre.fromStorageClass(workload, 'fsx', { storageClass: classes.classes['fsx-persistent'], storage: Size.gibibytes(3000) });
+    const [claim] = byKind(synthValid(workload), 'PersistentVolumeClaim');
+    expect(claim.spec).toMatchObject({ storageClassName: 'fsx-persistent', resources: { requests: { storage: '4800Gi' } }, accessModes: ['ReadWriteMany'] });
+    expect(f.storageClass).toBe(classes.classes['fsx-persistent']);
+    expect(byKind(synthValid(workload), 'StorageClass')).toEqual([]);
+    expect(warnings(workload)).toEqual([
+      "[test/fsx] 'storage' (3000Gi) is rounded up to 4800Gi, the next size FSx provisions for PERSISTENT_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 4800Gi",
+    ]);
+  });
+
+  test('fromStorageClass: a class known by name and deployment type', () => {
+    const chart = newChart();
+    FsxLustre.fromStorageClass(chart, 'fsx', { storageClass: { name: 'fsx-scratch-1', deploymentType: FsxDeploymentType.SCRATCH_1 }, storage: Size.gibibytes(3000) });
+    const objs = synthValid(chart) as any[];
+    expect(objs.map((o) => o.kind)).toEqual(['PersistentVolumeClaim']);
+    expect(objs[0].spec).toMatchObject({ storageClassName: 'fsx-scratch-1', resources: { requests: { storage: '3600Gi' } } });
+  });
+
+  test('fromStorageClass: a class known by name only is not rounded, with a warning', () => {
+    const chart = newChart();
+    FsxLustre.fromStorageClass(chart, 'fsx', { storageClass: { name: 'fsx' }, storage: Size.gibibytes(1000) });
+    expect(byKind(synthValid(chart), 'PersistentVolumeClaim')[0].spec.resources.requests.storage).toBe('1000Gi');
+    expect(warnings(chart)).toEqual([
+      `[test/fsx] 'storage' (1000Gi) is not rounded: the deploymentType of StorageClass "fsx" is not known here; give it so that the claim requests what FSx provisions (the driver rounds up to 1200Gi, 2400Gi, then multiples of 2400Gi, or 3600Gi for SCRATCH_1)`,
+    ]);
+  });
+
+  test('fromFileSystem: the upstream static example, bound by volumeName with the empty class', () => {
+    const chart = newChart();
+    const f = FsxLustre.fromFileSystem(chart, 'fsx', { fileSystemId: FS_ID, dnsName: DNS, deploymentType: FsxDeploymentType.SCRATCH_1, storage: Size.gibibytes(1200) });
+    const objs = synthValid(chart) as any[];
+    expect(objs).toMatchSnapshot();
+    const [pv] = byKind(objs, 'PersistentVolume');
+    const [claim] = byKind(objs, 'PersistentVolumeClaim');
+    expect(pv.metadata).not.toHaveProperty('namespace');
+    expect(pv.spec).toEqual({ ...EXAMPLE.staticPv, storageClassName: '' });
+    expect(claim.spec).toEqual({ ...EXAMPLE.staticClaim, volumeName: pv.metadata.name, volumeMode: 'Filesystem' });
+    expect(f.storageClassName).toBe('');
+    expect(f.persistentVolume!.name).toBe(pv.metadata.name);
+  });
+
+  test('fromFileSystem: a persistent file system with its mount name', () => {
+    const chart = newChart();
+    FsxLustre.fromFileSystem(chart, 'fsx', { fileSystemId: FS_ID, dnsName: DNS, mountName: '2p3bxbmv', deploymentType: FsxDeploymentType.PERSISTENT_2, storage: Size.gibibytes(4800), mountOptions: [] });
+    const [pv] = byKind(synthValid(chart), 'PersistentVolume');
+    expect(pv.spec.csi).toEqual({ driver: 'fsx.csi.aws.com', volumeHandle: FS_ID, volumeAttributes: { dnsname: DNS, mountname: '2p3bxbmv' } });
+    expect(pv.spec).not.toHaveProperty('mountOptions');
+  });
+
+  test('mounts read-only with a subPath into a Deployment', () => {
+    const chart = newChart();
+    const f = new FsxLustre(chart, 'Datasets', { subnetId: SUBNET, storage: Size.gibibytes(2400) });
+    const deployment = new plus.Deployment(chart, 'trainer', { containers: [{ image: 'trainer:1' }] });
+    f.mount(deployment.containers[0], '/data', { readOnly: true, subPath: 'imagenet/v2' });
+    const [dep] = byKind(synthValid(chart), 'Deployment');
+    const pod = dep.spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'datasets', persistentVolumeClaim: { claimName: f.claim.name, readOnly: false } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'datasets', mountPath: '/data', readOnly: true, subPath: 'imagenet/v2' }]);
+  });
+
+  test('mount checks the path and the subPath', () => {
+    const chart = newChart();
+    const f = new FsxLustre(chart, 'fsx', { subnetId: SUBNET, storage: Size.gibibytes(1200) });
+    const deployment = new plus.Deployment(chart, 'trainer', { containers: [{ image: 'trainer:1' }] });
+    f.mount(deployment.containers[0], 'data', { subPath: '../etc' });
+    expect(synthErrors(chart)).toEqual([
+      `[test/fsx] 'mount path' ("data") must be an absolute path; write "/data"`,
+      `[test/fsx] 'subPath' ("../etc") must be a relative path without ".."; name a directory inside the volume, e.g. "v1/data"`,
+    ]);
+  });
+});
+
+describe('FsxLustreStorageClassChart', () => {
+  test('named, cluster-scoped classes for one environment', () => {
+    const app = Testing.app();
+    const chart = new FsxLustreStorageClassChart(app, 'fsx-classes', {
+      namespace: 'kube-system',
+      classes: {
+        'fsx-scratch': { subnetId: SUBNET, securityGroupIds: [SG] },
+        'fsx-persistent': { ...P2, securityGroupIds: [SG], automaticBackupRetentionDays: 7, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_15 },
+      },
+    });
+    const objs = synthValid(chart) as any[];
+    expect(objs).toMatchSnapshot();
+    expect(objs.map((o) => o.metadata.name)).toEqual(['fsx-scratch', 'fsx-persistent']);
+    for (const o of objs) expect(o.metadata).not.toHaveProperty('namespace');
+    expect(chart.classes['fsx-scratch'].name).toBe('fsx-scratch');
+  });
+
+  test('throws if a class name is not a DNS subdomain, or a class is invalid', () => {
+    const app = Testing.app();
+    const chart = new FsxLustreStorageClassChart(app, 'fsx-classes', { classes: { FSx_Scratch: { subnetId: SUBNET }, 'fsx-p1': { ...P1, perUnitStorageThroughput: 125 } } });
+    expect(synthErrors(chart)).toEqual([
+      `[fsx-classes] 'classes' ("FSx_Scratch") must be a StorageClass name (DNS subdomain); use lowercase letters, digits, "-" and "."`,
+      `[fsx-classes/fsx-p1] 'perUnitStorageThroughput' (125) must be one of 50, 100, 200 for PERSISTENT_1 SSD; pick a throughput the deployment type offers`,
+    ]);
+  });
+
+  test('throws if there is no class', () => {
+    const chart = new FsxLustreStorageClassChart(Testing.app(), 'fsx-classes', { classes: {} });
+    expect(synthErrors(chart)).toEqual([`[fsx-classes] 'classes' ({}) must be at least one class; name the classes of this environment, e.g. { "fsx-scratch": { ... } }`]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Facts §7: every FSx case, with the exact messages (errors) and warnings.
+
+const previous = (p: FsxLustreStorageClassProps, storage: number, before: number) => fsx({ ...p, storage: Size.gibibytes(storage), previousStorage: Size.gibibytes(before) });
+const fromFs = (p: Record<string, unknown>) => (c: Chart) => FsxLustre.fromFileSystem(c, 'fsx', { fileSystemId: FS_ID, dnsName: DNS, mountName: 'abcdef12', storage: Size.gibibytes(1200), ...p } as any);
+const SCRATCH_ONLY = 'remove it or use a PERSISTENT deployment type';
+const THROUGHPUT_FIX = 'pick a throughput the deployment type offers';
+const DRA = 'PERSISTENT_2 links S3 through data repository associations, which the driver does not create: create the association outside Kubernetes, or use SCRATCH_2 or PERSISTENT_1';
+
+test.each<[string, (c: Chart) => unknown, string[], string[]?]>([
+  ['1 PERSISTENT_1 SSD throughput 125', sc({ ...P1, perUnitStorageThroughput: 125 }), [`[test/sc] 'perUnitStorageThroughput' (125) must be one of 50, 100, 200 for PERSISTENT_1 SSD; ${THROUGHPUT_FIX}`]],
+  ['2 PERSISTENT_2 throughput 200', sc({ ...P2, perUnitStorageThroughput: 200 }), [`[test/sc] 'perUnitStorageThroughput' (200) must be one of 125, 250, 500, 1000 for PERSISTENT_2 SSD; ${THROUGHPUT_FIX}`]],
+  ['3 PERSISTENT_1 HDD throughput 50', sc({ ...P1, storageType: FsxStorageType.HDD, driveCacheType: FsxDriveCacheType.READ, perUnitStorageThroughput: 50 }), [`[test/sc] 'perUnitStorageThroughput' (50) must be one of 12, 40 for PERSISTENT_1 HDD; ${THROUGHPUT_FIX}`]],
+  ['4 SCRATCH_2 with throughput', sc({ subnetId: SUBNET, perUnitStorageThroughput: 200 }), [`[test/sc] 'perUnitStorageThroughput' (200) must be unset for SCRATCH_2; scratch file systems have a fixed throughput: ${SCRATCH_ONLY}`]],
+  ['4 SCRATCH_1 with kmsKeyId', sc({ subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1, kmsKeyId: KMS }), [`[test/sc] 'kmsKeyId' ("${KMS}") must be unset for SCRATCH_1; scratch file systems are always encrypted with a key FSx manages: ${SCRATCH_ONLY}`]],
+  ['4 SCRATCH_2 with backups', sc({ subnetId: SUBNET, automaticBackupRetentionDays: 7 }), [`[test/sc] 'automaticBackupRetentionDays' (7) must be 0 or unset for SCRATCH_2; scratch file systems have no backups: ${SCRATCH_ONLY}`]],
+  ['4 SCRATCH_2 with backups off is fine', sc({ subnetId: SUBNET, automaticBackupRetentionDays: 0 }), []],
+  ['5 PERSISTENT_1 without throughput', sc({ ...P1, perUnitStorageThroughput: undefined }), [`[test/sc] 'perUnitStorageThroughput' (not set) must be one of 50, 100, 200 for PERSISTENT_1 SSD; the FSx API requires it for persistent file systems and the driver has no default (its README's "Default 200" is not implemented)`]],
+  ['5 PERSISTENT_2 without throughput', sc({ ...P2, perUnitStorageThroughput: undefined }), [`[test/sc] 'perUnitStorageThroughput' (not set) must be one of 125, 250, 500, 1000 for PERSISTENT_2 SSD; the FSx API requires it for persistent file systems and the driver has no default (its README's "Default 200" is not implemented)`]],
+  ['6 HDD on PERSISTENT_2', sc({ ...P2, storageType: FsxStorageType.HDD, driveCacheType: FsxDriveCacheType.READ }), [`[test/sc] 'deploymentType' ("PERSISTENT_2") must be PERSISTENT_1 for HDD storage; HDD storage is offered on PERSISTENT_1 only: use storageType SSD or deploymentType PERSISTENT_1`]],
+  ['6 HDD on SCRATCH_2', sc({ subnetId: SUBNET, storageType: FsxStorageType.HDD, driveCacheType: FsxDriveCacheType.NONE }), [`[test/sc] 'deploymentType' ("SCRATCH_2") must be PERSISTENT_1 for HDD storage; HDD storage is offered on PERSISTENT_1 only: use storageType SSD or deploymentType PERSISTENT_1`]],
+  ['6 HDD without driveCacheType', sc({ ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 12 }), [`[test/sc] 'driveCacheType' (not set) must be NONE or READ for HDD storage; the FSx API requires it for HDD: set READ to cache reads on SSD, or NONE`]],
+  ['6 driveCacheType on SSD', sc({ ...P1, driveCacheType: FsxDriveCacheType.READ }), [`[test/sc] 'driveCacheType' ("READ") must be unset for SSD storage; the read cache belongs to HDD file systems: remove driveCacheType`]],
+  ['7 INTELLIGENT_TIERING', sc({ ...P2, storageType: FsxStorageType.INTELLIGENT_TIERING }), [`[test/sc] 'storageType' ("INTELLIGENT_TIERING") must be one of SSD, HDD; the driver cannot pass the throughput capacity and read cache Intelligent-Tiering needs: create the file system outside Kubernetes and use FsxLustre.fromFileSystem`]],
+  ['8 S3 link on PERSISTENT_2', sc({ ...P2, s3ImportPath: 's3://ml-data', s3ExportPath: 's3://ml-data/export', autoImportPolicy: FsxAutoImportPolicy.NEW }), [
+    `[test/sc] 's3ImportPath' ("s3://ml-data") must be unset for PERSISTENT_2; ${DRA}`,
+    `[test/sc] 's3ExportPath' ("s3://ml-data/export") must be unset for PERSISTENT_2; ${DRA}`,
+    `[test/sc] 'autoImportPolicy' ("NEW") must be unset for PERSISTENT_2; ${DRA}`,
+  ]],
+  ['9 s3ExportPath without s3ImportPath', sc({ subnetId: SUBNET, s3ExportPath: 's3://ml-data/export' }), [`[test/sc] 's3ExportPath' ("s3://ml-data/export") must be unset without s3ImportPath; the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this`]],
+  ['9 autoImportPolicy without s3ImportPath', sc({ subnetId: SUBNET, autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED }), [`[test/sc] 'autoImportPolicy' ("NEW_CHANGED") must be unset without s3ImportPath; the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this`]],
+  ['9 export to another bucket', sc({ subnetId: SUBNET, s3ImportPath: 's3://ml-data/in', s3ExportPath: 's3://ml-results/out' }), [`[test/sc] 's3ExportPath' ("s3://ml-results/out") must be in the bucket of s3ImportPath (ml-data); export to a prefix of that bucket, e.g. "s3://ml-data/export"`]],
+  ['9 not an S3 URL', sc({ subnetId: SUBNET, s3ImportPath: 'ml-data' }), [`[test/sc] 's3ImportPath' ("ml-data") must be an S3 URL s3://bucket[/prefix]; e.g. "s3://ml-training-data-000/prefix"`]],
+  ['10 autoImportPolicy ALL', sc(loose({ subnetId: SUBNET, s3ImportPath: 's3://ml-data', autoImportPolicy: 'ALL' })), [`[test/sc] 'autoImportPolicy' ("ALL") must be one of NONE, NEW, NEW_CHANGED, NEW_CHANGED_DELETED; NEW_CHANGED_DELETED keeps the file system in step with the bucket`]],
+  ['11 no subnetId', sc({ deploymentType: FsxDeploymentType.SCRATCH_2 }), [`[test/sc] 'subnetId' (not set) must be one subnet id; set subnetId to the subnet the file system is created in; the driver fails with "SubnetId is required"`]],
+  ['11 two subnets', sc({ subnetId: `${SUBNET},subnet-0d7b5e117ad7b4961` }), [`[test/sc] 'subnetId' ("${SUBNET},subnet-0d7b5e117ad7b4961") must be exactly one subnet id (subnet- and 8 to 17 hex digits); FSx for Lustre takes one subnet per file system: make one StorageClass per subnet`]],
+  ['11 security groups in one string', sc({ subnetId: SUBNET, securityGroupIds: [`${SG},sg-05a37bfe01467059a`] }), [`[test/sc] 'securityGroupIds' ("${SG},sg-05a37bfe01467059a") must be a security group id (sg- and 8 to 17 hex digits); list each security group id separately, e.g. ["sg-068000ccf82dfba88"]`]],
+  ['12 backup start "2:00"', sc({ ...P1, automaticBackupRetentionDays: 1, dailyAutomaticBackupStartTime: '2:00' }), [`[test/sc] 'dailyAutomaticBackupStartTime' ("2:00") must be HH:MM in UTC, from 00:00 to 23:59; write the hour and minute with two digits each, e.g. "02:00"`]],
+  ['12 backup start "24:00"', sc({ ...P1, automaticBackupRetentionDays: 1, dailyAutomaticBackupStartTime: '24:00' }), [`[test/sc] 'dailyAutomaticBackupStartTime' ("24:00") must be HH:MM in UTC, from 00:00 to 23:59; write the hour and minute with two digits each, e.g. "02:00"`]],
+  ['13 backup start without retention (warn)', sc({ ...P1, dailyAutomaticBackupStartTime: '00:00' }), [], [`[test/sc] 'dailyAutomaticBackupStartTime' ("00:00") is dropped by the driver unless automaticBackupRetentionDays is above 0; set automaticBackupRetentionDays, or remove the start time`]],
+  ['13 backup start with retention 0 (warn)', sc({ ...P1, automaticBackupRetentionDays: 0, dailyAutomaticBackupStartTime: '03:00' }), [], [`[test/sc] 'dailyAutomaticBackupStartTime' ("03:00") is dropped by the driver unless automaticBackupRetentionDays is above 0; set automaticBackupRetentionDays, or remove the start time`]],
+  ...['0:09:00', 'Sun:09:00', '7:9:00'].map((t): [string, (c: Chart) => unknown, string[]] => [
+    `14 maintenance "${t}"`,
+    sc({ subnetId: SUBNET, weeklyMaintenanceStartTime: t }),
+    [`[test/sc] 'weeklyMaintenanceStartTime' ("${t}") must be d:HH:MM in UTC with d from 1 (Monday) to 7 (Sunday); e.g. "7:09:00" for Sunday 09:00`],
+  ]),
+  ...[91, -1].map((d): [string, (c: Chart) => unknown, string[]] => [
+    `15 retention ${d}`,
+    sc({ ...P1, automaticBackupRetentionDays: d }),
+    [`[test/sc] 'automaticBackupRetentionDays' (${d}) must be a whole number of days between 0 and 90; 0 disables automatic backups (the driver README's maximum of 35 is stale)`],
+  ]),
+  ['16 2.10 with PERSISTENT_2', sc({ ...P2, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_10 }), [`[test/sc] 'fileSystemTypeVersion' ("2.10") must be 2.12 or 2.15 for PERSISTENT_2; Lustre 2.10 cannot run PERSISTENT_2: use 2.15`]],
+  ['16 version 2.14', sc(loose({ subnetId: SUBNET, fileSystemTypeVersion: '2.14' })), [`[test/sc] 'fileSystemTypeVersion' ("2.14") must be one of 2.10, 2.12, 2.15; use 2.15 (recommended)`]],
+  ['16 2.12 with a metadata configuration', sc({ ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_12 }), [`[test/sc] 'fileSystemTypeVersion' ("2.12") must be 2.15 for PERSISTENT_2 with a metadata configuration; set fileSystemTypeVersion to 2.15 or leave it unset`]],
+  ['16 Auto Mode without a version', sc({ subnetId: SUBNET, autoModeCluster: true }), [`[test/sc] 'fileSystemTypeVersion' (not set) must be 2.15 on an EKS Auto Mode cluster; EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15`]],
+  ['16 Auto Mode with 2.12', sc({ subnetId: SUBNET, autoModeCluster: true, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_12 }), [`[test/sc] 'fileSystemTypeVersion' ("2.12") must be 2.15 on an EKS Auto Mode cluster; EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15`]],
+  ['17 EFA on SCRATCH_2', sc({ subnetId: SUBNET, efaEnabled: true }), [
+    `[test/sc] 'deploymentType' ("SCRATCH_2") must be PERSISTENT_2 when efaEnabled is true; EFA is offered on PERSISTENT_2 only: use PERSISTENT_2, or remove efaEnabled`,
+    `[test/sc] 'metadataConfigurationMode' (not set) must be AUTOMATIC or USER_PROVISIONED when efaEnabled is true; EFA file systems need a metadata configuration: set metadataConfigurationMode to AUTOMATIC`,
+  ]],
+  ['17 EFA without metadata configuration', sc({ ...EFA, metadataConfigurationMode: undefined }), [`[test/sc] 'metadataConfigurationMode' (not set) must be AUTOMATIC or USER_PROVISIONED when efaEnabled is true; EFA file systems need a metadata configuration: set metadataConfigurationMode to AUTOMATIC`]],
+  ['17 EFA with 2.12', sc({ ...EFA, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_12 }), [`[test/sc] 'fileSystemTypeVersion' ("2.12") must be 2.15 when efaEnabled is true; EFA needs Lustre 2.15: set fileSystemTypeVersion to 2.15 or leave it unset`]],
+  ['18 EFA 1000 MB/s/TiB, 1200Gi', fsx({ ...EFA }), [`[test/fsx] 'storage' (1200Gi) must be a multiple of 4800Gi for an EFA-enabled file system at 1000 MB/s/TiB; request 4800Gi`]],
+  ['18 EFA 500 MB/s/TiB, 4800Gi', fsx({ ...EFA, perUnitStorageThroughput: 500, storage: Size.gibibytes(4800) }), [`[test/fsx] 'storage' (4800Gi) must be a multiple of 9600Gi for an EFA-enabled file system at 500 MB/s/TiB; request 9600Gi`]],
+  ['18 EFA 250 MB/s/TiB, 20000Gi', fsx({ ...EFA, perUnitStorageThroughput: 250, storage: Size.gibibytes(20000) }), [`[test/fsx] 'storage' (20000Gi) must be a multiple of 19200Gi for an EFA-enabled file system at 250 MB/s/TiB; request 38400Gi`]],
+  ['18 EFA 125 MB/s/TiB, 19200Gi', fsx({ ...EFA, perUnitStorageThroughput: 125, storage: Size.gibibytes(19200) }), [`[test/fsx] 'storage' (19200Gi) must be a multiple of 38400Gi for an EFA-enabled file system at 125 MB/s/TiB; request 38400Gi`]],
+  ['19 USER_PROVISIONED 2000 IOPS', sc({ ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.USER_PROVISIONED, metadataIops: 2000 }), [`[test/sc] 'metadataIops' (2000) must be one of 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000 for USER_PROVISIONED; pick a metadata IOPS level FSx offers`]],
+  ['19 USER_PROVISIONED 204000 IOPS', sc({ ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.USER_PROVISIONED, metadataIops: 204000 }), [`[test/sc] 'metadataIops' (204000) must be one of 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000 for USER_PROVISIONED; pick a metadata IOPS level FSx offers`]],
+  ['19 USER_PROVISIONED without IOPS', sc({ ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.USER_PROVISIONED }), [`[test/sc] 'metadataIops' (not set) must be one of 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000 for USER_PROVISIONED; USER_PROVISIONED has no default: set metadataIops, or use AUTOMATIC`]],
+  ['19 AUTOMATIC with IOPS', sc({ ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC, metadataIops: 3000 }), [`[test/sc] 'metadataIops' (3000) must be unset with metadataConfigurationMode AUTOMATIC; FSx sizes metadata IOPS itself in AUTOMATIC mode: remove metadataIops, or use USER_PROVISIONED`]],
+  ['19 IOPS without a mode', sc({ ...P2, metadataIops: 3000 }), [`[test/sc] 'metadataIops' (3000) must be unset without metadataConfigurationMode; the driver ignores it unless metadataConfigurationMode is set: set USER_PROVISIONED, or remove metadataIops`]],
+  ['19 metadata configuration on PERSISTENT_1', sc({ ...P1, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC }), [`[test/sc] 'metadataConfigurationMode' ("AUTOMATIC") must be unset for PERSISTENT_1; a metadata configuration exists on PERSISTENT_2 only: remove it or use PERSISTENT_2`]],
+  ['20 compression GZIP', sc(loose({ subnetId: SUBNET, dataCompressionType: 'GZIP' })), [`[test/sc] 'dataCompressionType' ("GZIP") must be one of NONE, LZ4; use LZ4 to compress, or NONE`]],
+  ['21 extraTags "team=ml,env"', sc({ subnetId: SUBNET, extraTags: { team: 'ml,env' } }), [`[test/sc] 'extraTags' ("team=ml,env") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
+  ['21 extraTags "a=b=c"', sc({ subnetId: SUBNET, extraTags: { a: 'b=c' } }), [`[test/sc] 'extraTags' ("a=b=c") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
+  ['24 ReadOnlyMany claim', fsx({ subnetId: SUBNET, accessMode: AccessMode.READ_ONLY_MANY }), [`[test/fsx] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
+  ['24 ReadOnlyMany static volume', fromFs({ accessMode: AccessMode.READ_ONLY_MANY }), [`[test/fsx] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
+  ['24 ReadWriteOncePod', fsx({ subnetId: SUBNET, accessMode: AccessMode.READ_WRITE_ONCE_POD }), [`[test/fsx] 'accessMode' ("ReadWriteOncePod") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
+  ['25 static without dnsname', fromFs({ dnsName: undefined }), [`[test/fsx] 'dnsname' (not set) must be the file system's DNS name; copy DNSName from aws fsx describe-file-systems; the driver fails with "dnsname is not provided"`]],
+  ['25 static without mountname (PERSISTENT_2)', fromFs({ mountName: undefined, deploymentType: FsxDeploymentType.PERSISTENT_2 }), [`[test/fsx] 'mountname' (not set) must be set for PERSISTENT_2; only SCRATCH_1 file systems have the mount name "fsx": copy LustreConfiguration.MountName from aws fsx describe-file-systems`]],
+  ['25 static without mountname (type unknown)', fromFs({ mountName: undefined }), [`[test/fsx] 'mountname' (not set) must be set unless the file system is SCRATCH_1; only SCRATCH_1 file systems have the mount name "fsx": copy LustreConfiguration.MountName from aws fsx describe-file-systems`]],
+  ['25 static SCRATCH_1 with another mountname', fromFs({ deploymentType: FsxDeploymentType.SCRATCH_1 }), [`[test/fsx] 'mountname' ("abcdef12") must be fsx for SCRATCH_1; SCRATCH_1 file systems always have the mount name "fsx"`]],
+  ['25 static bad file system id', fromFs({ fileSystemId: 'fs-12' }), [`[test/fsx] 'volumeHandle' ("fs-12") must be a file system id (fs- and 8 to 17 hex digits); copy FileSystemId from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796"`]],
+  ['25 static dnsname of another file system', fromFs({ fileSystemId: 'fs-0123456789abcdef0' }), [`[test/fsx] 'dnsname' ("${DNS}") must be the DNS name of fs-0123456789abcdef0; copy DNSName of the same file system`]],
+  ['25 static dnsname not an FSx name', fromFs({ dnsName: 'fsx.example.com' }), [`[test/fsx] 'dnsname' ("fsx.example.com") must be an FSx DNS name <fs-id>.fsx.<region>.amazonaws.com; copy DNSName from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796.fsx.us-east-1.amazonaws.com"`]],
+  ['26 class with Recycle', sc(loose({ subnetId: SUBNET, reclaimPolicy: 'Recycle' })), [`[test/sc] 'reclaimPolicy' ("Recycle") must be one of Retain, Delete; Recycle is not supported for CSI volumes: use Retain`]],
+  ['26 static volume with Recycle', fromFs({ reclaimPolicy: 'Recycle' }), [`[test/fsx] 'persistentVolumeReclaimPolicy' ("Recycle") must be one of Retain, Delete; Recycle is not supported for CSI volumes: use Retain`]],
+  ['27 SCRATCH_1 class with expansion', sc({ subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1, allowVolumeExpansion: true }), [`[test/sc] 'allowVolumeExpansion' (true) must be false for SCRATCH_1; SCRATCH_1 file systems cannot grow: use SCRATCH_2, or leave allowVolumeExpansion unset`]],
+  ['27 growing a SCRATCH_1 claim', previous({ subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1 }, 4800, 2400), [`[test/fsx] 'storage' (4800Gi) must stay 2400Gi for SCRATCH_1; SCRATCH_1 file systems cannot grow: copy the data to a new SCRATCH_2 or PERSISTENT volume`], [
+    `[test/fsx] 'storage' (4800Gi) is rounded up to 7200Gi, the next size FSx provisions for SCRATCH_1 SSD (1200Gi, 2400Gi, then multiples of 3600Gi); the claim requests 7200Gi`,
+  ]],
+  ['27 shrinking a claim', previous(P1, 1200, 2400), [`[test/fsx] 'storage' (1200Gi) must be at least 2400Gi, the size of the file system now; FSx for Lustre cannot shrink: keep 2400Gi, or copy the data to a new volume`]],
+  ['27 growing without allowVolumeExpansion', previous({ ...P1, allowVolumeExpansion: false }, 4800, 2400), [`[test/fsx] 'storage' (4800Gi) must stay 2400Gi while StorageClass "test-fsx-storageclass-c8eeff7e" has allowVolumeExpansion false; allow expansion on the class (FSx grows in place), or keep 2400Gi`]],
+  ['27 growing with allowVolumeExpansion is fine', previous(P1, 4800, 2400), []],
+  ['27 same size after rounding is fine', previous(P1, 2000, 2400), [], [`[test/fsx] 'storage' (2000Gi) is rounded up to 2400Gi, the next size FSx provisions for PERSISTENT_1 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 2400Gi`]],
+])('§7 case %s', (_name, build, errors, warns = []) => {
+  const chart = newChart();
+  build(chart);
+  expect(synthErrors(chart)).toEqual(errors);
+  expect(warnings(chart)).toEqual(warns);
+  if (errors.length === 0) synthValid(chart);
+});

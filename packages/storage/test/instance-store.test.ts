@@ -1,0 +1,490 @@
+import { App, Chart, Size, Testing } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { UNMODELLED_KINDS, validateObjects } from '@strata/kube-schemas';
+import { Tokens } from '@strata/tokens';
+import { ReclaimPolicy, VolumeBindingMode } from '../src/access-mode';
+import {
+  HostPathInstanceStore,
+  INSTANCE_LOCAL_NVME_LABEL,
+  InstanceStore,
+  InstanceStoreStorageClassChart,
+  KarpenterNvmeNodeClass,
+  KarpenterNvmeNodePool,
+  LocalInstanceStore,
+  LocalStorageStrategy,
+  PodSecurityLevel,
+} from '../src/instance-store';
+import { StorageClass } from '../src/storage-class';
+import { StorageTier } from '../src/tier';
+import { byKind, newChart, synth, synthErrors, synthValid, warnings } from './testing';
+
+const NVME_NODES = plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0']);
+
+/** The pod spec of the first workload of a kind. */
+function podSpec(objs: any[], kind: string): any {
+  const obj = byKind(objs, kind)[0];
+  return kind === 'Pod' ? obj.spec : obj.spec.template.spec;
+}
+
+describe('InstanceStore (emptyDir on RAID0 nodes)', () => {
+  test('defaults: sizeLimit on the volume and an ephemeral-storage request on the container (facts §4.4)', () => {
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'Scratch', { size: Size.gibibytes(200) });
+    const job = new plus.Job(chart, 'train', { containers: [{ image: 'trainer' }] });
+    scratch.mount(job.containers[0], '/scratch');
+    const spec = podSpec(synthValid(chart), 'Job');
+
+    expect(scratch.tier).toBe(StorageTier.INSTANCE_STORE);
+    expect(scratch.writable).toBe(true);
+    expect(scratch.medium).toBe(plus.EmptyDirMedium.DEFAULT);
+    expect(scratch.volumeName).toBe('scratch');
+    expect(spec.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '204800Mi' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'scratch', mountPath: '/scratch' }]);
+    expect(spec.containers[0].resources.requests['ephemeral-storage']).toBe('200Gi');
+    expect(spec.affinity).toBeUndefined();
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('custom: node affinity is ANDed into the pod\'s own required terms; volume name', () => {
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'scratch', { size: Size.gibibytes(100), nodeAffinity: [NVME_NODES], volumeName: 'scratch-volume' });
+    const deploy = new plus.Deployment(chart, 'infer', { containers: [{ image: 'vllm' }] });
+    deploy.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('nvidia.com/gpu.present', 'true')));
+    scratch.mount(deploy.containers[0], '/cache', { subPath: 'hf' });
+    const spec = podSpec(synthValid(chart), 'Deployment');
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      {
+        matchExpressions: [
+          { key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] },
+          { key: INSTANCE_LOCAL_NVME_LABEL, operator: 'Gt', values: ['0'] },
+        ],
+      },
+    ]);
+    expect(spec.volumes).toEqual([{ name: 'scratch-volume', emptyDir: { sizeLimit: '102400Mi' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'scratch-volume', mountPath: '/cache', subPath: 'hf' }]);
+  });
+
+  test('requests add up per container: same store twice counts once, a user request is kept, sizes round up to GiB', () => {
+    const chart = newChart();
+    const a = new InstanceStore(chart, 'a', { size: Size.gibibytes(10) });
+    const b = new InstanceStore(chart, 'b', { size: Size.mebibytes(1536) });
+    const pod = new plus.Pod(chart, 'pod', {
+      containers: [{ image: 'x', resources: { ephemeralStorage: { request: Size.gibibytes(5), limit: Size.gibibytes(50) } } }],
+    });
+    a.mount(pod.containers[0], '/a');
+    a.mount(pod.containers[0], '/a2', { subPath: 'x' });
+    b.mount(pod.containers[0], '/b');
+    const spec = podSpec(synthValid(chart), 'Pod');
+    expect(spec.containers[0].resources).toMatchObject({ requests: { 'ephemeral-storage': '17Gi' }, limits: { 'ephemeral-storage': '50Gi' } });
+    expect(spec.volumes).toEqual([
+      { name: 'a', emptyDir: { sizeLimit: '10240Mi' } },
+      { name: 'b', emptyDir: { sizeLimit: '1536Mi' } },
+    ]);
+  });
+
+  test('a sidecar mounting the same scratch adds no second request (one emptyDir per pod)', () => {
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'scratch', { size: Size.gibibytes(50) });
+    const job = new plus.Job(chart, 'train', { containers: [{ image: 'trainer' }] });
+    const sync = job.addInitContainer({ name: 'sync', image: 'aws-cli', restartPolicy: plus.ContainerRestartPolicy.ALWAYS });
+    scratch.mount(job.containers[0], '/ckpt');
+    scratch.mount(sync, '/ckpt', { readOnly: true });
+    const spec = podSpec(synthValid(chart), 'Job');
+    expect(spec.containers[0].resources.requests['ephemeral-storage']).toBe('50Gi');
+    expect(spec.initContainers[0].resources.requests['ephemeral-storage']).toBeUndefined();
+    expect(spec.initContainers[0].volumeMounts).toEqual([{ name: 'scratch', mountPath: '/ckpt', readOnly: true }]);
+  });
+
+  test('throws if the container\'s ephemeral-storage limit is below the request', () => {
+    const chart = newChart();
+    const a = new InstanceStore(chart, 'a', { size: Size.gibibytes(100) });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x', resources: { ephemeralStorage: { limit: Size.gibibytes(20) } } }] });
+    a.mount(pod.containers[0], '/a');
+    expect(synthErrors(chart)).toEqual([
+      `[test/a] 'ephemeral-storage limit' (20) must be at least the request (100 GiB); raise container "main"'s ephemeral-storage limit or lower size`,
+    ]);
+  });
+
+  test('a Memory medium is RAM: warned, and no ephemeral-storage request', () => {
+    const chart = newChart();
+    const shm = new InstanceStore(chart, 'shm', { size: Size.gibibytes(8), medium: plus.EmptyDirMedium.MEMORY });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
+    shm.mount(pod.containers[0], '/dev/shm');
+    const spec = podSpec(synthValid(chart), 'Pod');
+    expect(spec.volumes).toEqual([{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '8192Mi' } }]);
+    expect(spec.containers[0].resources.requests['ephemeral-storage']).toBeUndefined();
+    expect(warnings(chart)).toEqual([
+      `[test/shm] 'medium' ("Memory") must be "" (node disk) for instance store; a Memory emptyDir is RAM and counts against the container's memory limit; no ephemeral-storage request is added`,
+    ]);
+  });
+
+  test('snapshot', () => {
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'scratch', { size: Size.gibibytes(500), nodeAffinity: [NVME_NODES] });
+    const job = new plus.Job(chart, 'preprocess', { containers: [{ image: 'preprocess' }] });
+    scratch.mount(job.containers[0], '/scratch');
+    expect(synthValid(chart)).toMatchSnapshot();
+  });
+
+  test('a size token: sizeLimit and request carry it, and the rule is attached', () => {
+    const owner = {};
+    const gi = Tokens.number('scratch.sizeGi', owner);
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'scratch', { size: Size.gibibytes(gi) });
+    const job = new plus.Job(chart, 'train', { containers: [{ image: 'trainer' }] });
+    scratch.mount(job.containers[0], '/scratch');
+    const spec = podSpec(synth(chart), 'Job');
+    expect(Tokens.infoOf(gi)!.constraints).toEqual([{ constraint: { minimum: 1 }, origin: '[test/scratch] size' }]);
+    expect(spec.containers[0].resources.requests['ephemeral-storage']).toBe(`${gi}Gi`);
+    // cdk8s-plus writes sizeLimit in MiB: a token derived from the GiB value (× 1024).
+    const mi = Number(/^(\d+)Mi$/.exec(spec.volumes[0].emptyDir.sizeLimit)![1]);
+    expect(Tokens.infoOf(mi)!.derivation).toEqual({ base: Tokens.infoOf(gi), multiplier: 1024 });
+  });
+
+  test('throws if a size token meets an existing request (install-time values do not add up)', () => {
+    const gi = Tokens.number('scratch.sizeGi', {});
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'scratch', { size: Size.gibibytes(gi) });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x', resources: { ephemeralStorage: { request: Size.gibibytes(1) } } }] });
+    scratch.mount(pod.containers[0], '/scratch');
+    expect(synthErrors(chart)).toEqual([
+      `[test/scratch] 'size' (${gi}) must be a literal size when container "main" already requests ephemeral storage; a request cannot add up install-time values: give literal sizes`,
+    ]);
+  });
+
+  test('throws if node affinity cannot reach a pod', () => {
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'scratch', { size: Size.gibibytes(10), nodeAffinity: [NVME_NODES] });
+    scratch.mount(new plus.Container({ image: 'loose' }), '/scratch');
+    expect(synthErrors(chart)).toEqual([
+      `[test/scratch] 'pod' (not set) must be the Pod or workload whose container mounts /scratch; add the container to its pod before mounting, or pass { pod }`,
+    ]);
+  });
+
+  test('throws if the size is below 1 GiB or the mount path is relative', () => {
+    const chart = newChart();
+    const scratch = new InstanceStore(chart, 'scratch', { size: Size.mebibytes(512) });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
+    scratch.mount(pod.containers[0], 'scratch');
+    expect(synthErrors(chart)).toEqual([
+      `[test/scratch] 'size' (0.5) must be at least 1 (GiB); scratch is requested in whole GiB`,
+      `[test/scratch] 'mount path' ("scratch") must be an absolute path; write "/scratch"`,
+    ]);
+  });
+});
+
+describe('InstanceStore.localVolume (local static provisioner)', () => {
+  test('defaults: a ReadWriteOnce claim of the local class; the provisioner makes the volumes', () => {
+    const chart = newChart();
+    const local = InstanceStore.localVolume(chart, 'shard', { storageClass: 'nvme-ssd', size: Size.gibibytes(800) });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
+    local.mount(pod.containers[0], '/data');
+    const objs = synthValid(chart);
+    const claim = byKind(objs, 'PersistentVolumeClaim')[0];
+    expect(local).toBeInstanceOf(LocalInstanceStore);
+    expect(local.tier).toBe(StorageTier.INSTANCE_STORE);
+    expect(local.persistentVolume).toBeUndefined();
+    expect(byKind(objs, 'PersistentVolume')).toEqual([]);
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '800Gi' } },
+      storageClassName: 'nvme-ssd',
+      volumeMode: 'Filesystem',
+    });
+    expect(podSpec(objs, 'Pod').volumes).toEqual([{ name: 'shard', persistentVolumeClaim: { claimName: claim.metadata.name, readOnly: false } }]);
+  });
+
+  test('custom: the class from InstanceStoreStorageClassChart, a volume made here on Mount-strategy nodes', () => {
+    const app = Testing.app();
+    const cluster = new InstanceStoreStorageClassChart(app, 'cluster');
+    const chart = new Chart(app, 'test', { namespace: 'ml' });
+    const local = InstanceStore.localVolume(chart, 'shard', {
+      storageClass: cluster.storageClass,
+      size: Size.gibibytes(800),
+      localStorageStrategy: LocalStorageStrategy.MOUNT,
+      path: '/mnt/k8s-disks/1',
+      nodeAffinity: [plus.NodeLabelQuery.is('kubernetes.io/hostname', 'ip-10-0-1-23.ec2.internal')],
+    });
+    const objs = synthValid(chart);
+    const pv = byKind(objs, 'PersistentVolume')[0];
+    const claim = byKind(objs, 'PersistentVolumeClaim')[0];
+    expect(local.storageClassName).toBe('nvme-ssd');
+    expect(pv.metadata).toEqual({ name: pv.metadata.name });
+    expect(pv.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      capacity: { storage: '800Gi' },
+      local: { path: '/mnt/k8s-disks/1' },
+      nodeAffinity: {
+        required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['ip-10-0-1-23.ec2.internal'] }] }] },
+      },
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: 'nvme-ssd',
+      volumeMode: 'Filesystem',
+    });
+    expect(claim.spec.volumeName).toBe(pv.metadata.name);
+    expect(synthErrors(chart)).toEqual([]);
+  });
+
+  test('throws if nodeAffinity is given without path (the provisioner sets it)', () => {
+    const chart = newChart();
+    InstanceStore.localVolume(chart, 'shard', { storageClass: 'nvme-ssd', size: Size.gibibytes(8), nodeAffinity: [NVME_NODES] });
+    expect(synthErrors(chart)).toEqual([
+      `[test/shard] 'nodeAffinity' ("set") must be unset without path; the local static provisioner sets node affinity on the volumes it makes; the scheduler follows it`,
+    ]);
+  });
+});
+
+describe('InstanceStore.hostPath (explicit opt-in)', () => {
+  test('defaults: Directory type, node affinity on the pod, privileged namespace accepted', () => {
+    const chart = newChart();
+    const disk = InstanceStore.hostPath(chart, 'disk', {
+      path: '/mnt/k8s-disks/0',
+      allowHostPath: true,
+      nodeAffinity: [NVME_NODES],
+      namespacePodSecurity: PodSecurityLevel.PRIVILEGED,
+    });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
+    disk.mount(pod.containers[0], '/scratch', { readOnly: true });
+    const spec = podSpec(synthValid(chart), 'Pod');
+    expect(disk).toBeInstanceOf(HostPathInstanceStore);
+    expect(disk.type).toBe(plus.HostPathVolumeType.DIRECTORY);
+    expect(spec.volumes).toEqual([{ name: 'disk', hostPath: { path: '/mnt/k8s-disks/0', type: 'Directory' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'disk', mountPath: '/scratch', readOnly: true }]);
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: INSTANCE_LOCAL_NVME_LABEL, operator: 'Gt', values: ['0'] }] },
+    ]);
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('the pod can be passed explicitly', () => {
+    const chart = newChart();
+    const disk = InstanceStore.hostPath(chart, 'disk', { path: '/mnt/k8s-disks/0', allowHostPath: true, nodeAffinity: [NVME_NODES] });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
+    disk.mount(pod.containers[0], '/scratch', { pod });
+    expect(podSpec(synthValid(chart), 'Pod').affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toHaveLength(1);
+  });
+});
+
+describe('Karpenter NVMe nodes (facts §4.1)', () => {
+  test('defaults: an EC2NodeClass with RAID0 and a NodePool that requires local NVMe', () => {
+    const chart = newChart();
+    const nodeClass = new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'KarpenterNodeRole-ml', clusterName: 'ml' });
+    const pool = new KarpenterNvmeNodePool(chart, 'pool', { nodeClass });
+    const objs = synth(chart);
+    // No schema model exists for Karpenter kinds: the fields are asserted one by one instead.
+    expect(validateObjects(objs)).toEqual([
+      `EC2NodeClass/${nodeClass.name}: karpenter.k8s.aws/v1 EC2NodeClass has no schema model here`,
+      `NodePool/${pool.apiObject.name}: karpenter.sh/v1 NodePool has no schema model here`,
+    ]);
+    expect(UNMODELLED_KINDS.has('karpenter.k8s.aws/v1/EC2NodeClass')).toBe(true);
+    const [ec2, np] = objs as any[];
+    expect(ec2).toEqual({
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: nodeClass.name },
+      spec: {
+        amiSelectorTerms: [{ alias: 'al2023@latest' }],
+        instanceStorePolicy: 'RAID0',
+        role: 'KarpenterNodeRole-ml',
+        securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'ml' } }],
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'ml' } }],
+      },
+    });
+    expect(np).toEqual({
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: pool.apiObject.name },
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: nodeClass.name },
+            requirements: [{ key: INSTANCE_LOCAL_NVME_LABEL, operator: 'Gt', values: ['0'] }],
+          },
+        },
+      },
+    });
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('custom: names, selectors, a minimum NVMe size and taints', () => {
+    const chart = newChart();
+    const nodeClass = new KarpenterNvmeNodeClass(chart, 'nvme', {
+      name: 'instance-store-ephemeral-storage',
+      role: 'KarpenterNodeRole-ml',
+      subnetSelectorTerms: [{ id: 'subnet-0123456789abcdef0' }],
+      securityGroupSelectorTerms: [{ tags: { team: 'ml' } }],
+      amiSelectorTerms: [{ alias: 'bottlerocket@v1.22.0' }],
+    });
+    new KarpenterNvmeNodePool(chart, 'pool', {
+      nodeClass,
+      name: 'nvme',
+      requirements: [
+        { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+        KarpenterNvmeNodePool.localNvmeRequirement(Size.gibibytes(300)),
+      ],
+      taints: [{ key: 'nvme', value: 'true', effect: 'NoSchedule' }],
+    });
+    const [ec2, np] = synth(chart) as any[];
+    expect(ec2.metadata).toEqual({ name: 'instance-store-ephemeral-storage' });
+    expect(ec2.spec.subnetSelectorTerms).toEqual([{ id: 'subnet-0123456789abcdef0' }]);
+    expect(ec2.spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.22.0' }]);
+    expect(np.metadata).toEqual({ name: 'nvme' });
+    expect(np.spec.template.spec).toEqual({
+      nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'instance-store-ephemeral-storage' },
+      requirements: [
+        { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+        { key: INSTANCE_LOCAL_NVME_LABEL, operator: 'Gt', values: ['300'] },
+      ],
+      taints: [{ key: 'nvme', value: 'true', effect: 'NoSchedule' }],
+    });
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('throws if role, subnets or security groups are missing, or Bottlerocket is older than v1.22.0', () => {
+    const chart = newChart();
+    new KarpenterNvmeNodeClass(chart, 'nvme', { role: '', amiSelectorTerms: [{ alias: 'bottlerocket@v1.21.1' }] });
+    expect(synthErrors(chart)).toEqual([
+      `[test/nvme] 'role' ("") must be the nodes' IAM role; e.g. "KarpenterNodeRole-<cluster>"`,
+      `[test/nvme] 'subnetSelectorTerms' (not set) must be set, or clusterName for the discovery tag; Karpenter needs subnets to launch into`,
+      `[test/nvme] 'securityGroupSelectorTerms' (not set) must be set, or clusterName for the discovery tag; Karpenter needs security groups for the nodes`,
+      `[test/nvme] 'amiSelectorTerms' ("bottlerocket@v1.21.1") must be Bottlerocket v1.22.0 or later with instanceStorePolicy RAID0; older Bottlerocket nodes fail to join: use bottlerocket@latest`,
+    ]);
+  });
+
+  test('a custom AMI without alias is warned (Karpenter builds the RAID0 only for its families)', () => {
+    const chart = newChart();
+    new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', amiSelectorTerms: [{ id: 'ami-0123456789abcdef0' }] });
+    expect(warnings(chart)).toEqual([
+      `[test/nvme] 'amiSelectorTerms' ([{"id":"ami-0123456789abcdef0"}]) must be an alias (al2, al2023 or bottlerocket) with instanceStorePolicy RAID0; Karpenter builds the RAID0 only for those families: a custom AMI must set up its disks itself`,
+    ]);
+  });
+});
+
+describe('InstanceStoreStorageClassChart', () => {
+  test('defaults: the no-provisioner class binding at first consumer, no namespace (facts §4.3)', () => {
+    const chart = new InstanceStoreStorageClassChart(Testing.app(), 'local-storage', { namespace: 'kube-system' });
+    const [sc] = synthValid(chart) as any[];
+    expect(chart.storageClass.volumeBindingMode).toBe(VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER);
+    expect(chart.storageClass.reclaimPolicy).toBe(ReclaimPolicy.DELETE);
+    expect(sc).toEqual({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'nvme-ssd' },
+      provisioner: 'kubernetes.io/no-provisioner',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    });
+  });
+
+  test('custom: name and Retain', () => {
+    const chart = new InstanceStoreStorageClassChart(new App(), 'local-storage', { storageClassName: 'fast-disks', reclaimPolicy: ReclaimPolicy.RETAIN });
+    expect(synthValid(chart)).toMatchSnapshot();
+  });
+});
+
+/** Bad inputs of facts §7 for instance store: each row is a case, its construction and the exact outcome. */
+describe('facts §7 bad inputs (instance store)', () => {
+  const hostPathOk = { path: '/mnt/k8s-disks/0', allowHostPath: true, nodeAffinity: [NVME_NODES] };
+  const immediate = (chart: Chart) => new StorageClass(chart, 'sc', { provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: VolumeBindingMode.IMMEDIATE });
+  type Row = [string, (chart: Chart) => void, string[], string[]];
+  const rows: Row[] = [
+    [
+      '48: instanceStorePolicy "RAID10"',
+      (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'RAID10' }),
+      [`[test/nvme] 'instanceStorePolicy' ("RAID10") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
+      [],
+    ],
+    [
+      '48: instanceStorePolicy "Mount"',
+      (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'Mount' }),
+      [`[test/nvme] 'instanceStorePolicy' ("Mount") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
+      [],
+    ],
+    [
+      '49: RAID0 but the NodePool allows instances without local NVMe',
+      (chart) => {
+        const nodeClass = new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml' });
+        new KarpenterNvmeNodePool(chart, 'pool', { nodeClass, requirements: [{ key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] }] });
+      },
+      [],
+      [`[test/pool] 'requirements' (["karpenter.k8s.aws/instance-category"]) must be a karpenter.k8s.aws/instance-local-nvme requirement with instanceStorePolicy RAID0; instance types without local NVMe would get the policy but no NVMe: add KarpenterNvmeNodePool.localNvmeRequirement()`],
+    ],
+    [
+      '49: an instance-local-nvme requirement that excludes NVMe does not count',
+      (chart) => {
+        const nodeClass = new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml' });
+        new KarpenterNvmeNodePool(chart, 'pool', { nodeClass, requirements: [{ key: INSTANCE_LOCAL_NVME_LABEL, operator: 'DoesNotExist' }] });
+      },
+      [],
+      [`[test/pool] 'requirements' (["karpenter.k8s.aws/instance-local-nvme"]) must be a karpenter.k8s.aws/instance-local-nvme requirement with instanceStorePolicy RAID0; instance types without local NVMe would get the policy but no NVMe: add KarpenterNvmeNodePool.localNvmeRequirement()`],
+    ],
+    [
+      '50: emptyDir scratch without a size (no sizeLimit, no ephemeral-storage request)',
+      (chart) => {
+        const scratch = new InstanceStore(chart, 'scratch');
+        const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
+        scratch.mount(pod.containers[0], '/scratch');
+      },
+      [],
+      [`[test/scratch] 'size' (not set) must be set for NVMe scratch; without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (facts §4.4)`],
+    ],
+    [
+      '51: hostPath /mnt/k8s-disks/0 without node affinity',
+      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, nodeAffinity: [] }),
+      [`[test/disk] 'nodeAffinity' ([]) must be node labels of the NVMe nodes for a hostPath volume; otherwise the pod may land on a node without instance store: e.g. plus.NodeLabelQuery.gt("karpenter.k8s.aws/instance-local-nvme", ["0"])`],
+      [],
+    ],
+    [
+      '51: hostPath in a PSA baseline namespace',
+      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, namespacePodSecurity: PodSecurityLevel.BASELINE }),
+      [`[test/disk] 'namespacePodSecurity' ("baseline") must be one of privileged; Pod Security baseline and restricted refuse hostPath volumes: use new InstanceStore(scope, id, { size }) (emptyDir), which needs no privileges`],
+      [],
+    ],
+    [
+      '51: hostPath in a PSA restricted namespace',
+      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, namespacePodSecurity: PodSecurityLevel.RESTRICTED }),
+      [`[test/disk] 'namespacePodSecurity' ("restricted") must be one of privileged; Pod Security baseline and restricted refuse hostPath volumes: use new InstanceStore(scope, id, { size }) (emptyDir), which needs no privileges`],
+      [],
+    ],
+    [
+      '51: hostPath without the explicit opt-in',
+      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, allowHostPath: false }),
+      [`[test/disk] 'allowHostPath' (false) must be true to use a hostPath volume; hostPath has no size accounting or eviction, is never cleaned up and needs privileges: prefer new InstanceStore(scope, id, { size }) (emptyDir on RAID0 nodes), or set allowHostPath: true`],
+      [],
+    ],
+    [
+      '52: a local PV without nodeAffinity',
+      (chart) => InstanceStore.localVolume(chart, 'local', { storageClass: 'nvme-ssd', size: Size.gibibytes(100), path: '/mnt/k8s-disks/1' }),
+      [`[test/local] 'nodeAffinity' (not set) must be the node(s) holding the disk for a local volume; Kubernetes requires node affinity on local volumes: e.g. plus.NodeLabelQuery.is("kubernetes.io/hostname", "<node>")`],
+      [],
+    ],
+    [
+      '52: a local class with Immediate binding',
+      (chart) => InstanceStore.localVolume(chart, 'local', { storageClass: immediate(chart), size: Size.gibibytes(100) }),
+      [`[test/local] 'volumeBindingMode' ("Immediate") must be one of WaitForFirstConsumer; with Immediate the claim binds to a disk on any node before the pod is scheduled, and the pod may not fit there`],
+      [],
+    ],
+    [
+      '52: a local class with another provisioner',
+      (chart) => {
+        const sc = new StorageClass(chart, 'sc', { provisioner: 'ebs.csi.aws.com', volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER });
+        InstanceStore.localVolume(chart, 'local', { storageClass: sc, size: Size.gibibytes(100) });
+      },
+      [`[test/local] 'provisioner' ("ebs.csi.aws.com") must be one of kubernetes.io/no-provisioner; local volumes are made by the local static provisioner or by hand: use InstanceStoreStorageClassChart`],
+      [],
+    ],
+    [
+      '52: the local static provisioner on RAID0 nodes',
+      (chart) => InstanceStore.localVolume(chart, 'local', { storageClass: 'nvme-ssd', size: Size.gibibytes(100), localStorageStrategy: LocalStorageStrategy.RAID0 }),
+      [`[test/local] 'localStorageStrategy' ("RAID0") must be one of Mount; with RAID0 the disks hold kubelet and there is nothing for the provisioner: use new InstanceStore(scope, id, { size }) (emptyDir) on RAID0 nodes, or nodes with strategy Mount for local volumes`],
+      [],
+    ],
+  ];
+
+  test.each(rows)('%s', (_name, build, errors, warns) => {
+    const chart = newChart();
+    build(chart);
+    expect(synthErrors(chart)).toEqual(errors);
+    expect(warnings(chart)).toEqual(warns);
+  });
+});

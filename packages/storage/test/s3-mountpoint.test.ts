@@ -1,0 +1,507 @@
+import { App, Chart, Duration, Size, Testing } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Tokens } from '@strata/tokens';
+import { AccessMode } from '../src/access-mode';
+import {
+  checkS3TerminationGrace,
+  forbidS3StorageClasses,
+  S3AuthenticationSource,
+  S3Mountpoint,
+  S3MountpointProps,
+  S3ServerSideEncryption,
+} from '../src/s3-mountpoint';
+import { StorageClass } from '../src/storage-class';
+import { StorageTier } from '../src/tier';
+import { byKind, newChart, synth, synthErrors, synthValid, warnings } from './testing';
+
+/** The PersistentVolume and the claim of a chart with one S3Mountpoint. */
+function pvAndClaim(objs: any[]): [any, any] {
+  return [byKind(objs, 'PersistentVolume')[0], byKind(objs, 'PersistentVolumeClaim')[0]];
+}
+
+const BUCKET_RULE =
+  'must be an S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address) or an access point ARN; give the bucket name (no s3:// and no path; put a path in prefix)';
+
+describe('S3Mountpoint', () => {
+  test('defaults: a static PV pre-bound to its claim, both with storageClassName "" (facts §3.1)', () => {
+    const chart = newChart();
+    const s3 = new S3Mountpoint(chart, 'ckpt', { bucketName: 'ml-checkpoints' });
+    const [pv, claim] = pvAndClaim(synthValid(chart));
+
+    expect(s3.tier).toBe(StorageTier.S3);
+    expect(s3.accessMode).toBe(AccessMode.READ_WRITE_MANY);
+    expect(s3.authenticationSource).toBe(S3AuthenticationSource.DRIVER);
+    expect(s3.writable).toBe(true);
+    expect(s3.volumeHandle).toBe('ml-checkpoints::test/ckpt');
+    expect(s3.namespace).toBe('ml');
+    expect(s3.mountOptions).toEqual([]);
+
+    expect(pv.metadata).toEqual({ name: pv.metadata.name }); // cluster-scoped: no namespace
+    expect(pv.spec).toEqual({
+      accessModes: ['ReadWriteMany'],
+      capacity: { storage: '1Gi' }, // ignored by the driver, required by Kubernetes
+      claimRef: { name: claim.metadata.name, namespace: 'ml' },
+      csi: { driver: 's3.csi.aws.com', volumeHandle: 'ml-checkpoints::test/ckpt', volumeAttributes: { bucketName: 'ml-checkpoints' } },
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: '',
+      volumeMode: 'Filesystem',
+    });
+    expect(claim.metadata.namespace).toBe('ml');
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadWriteMany'],
+      resources: { requests: { storage: '1Gi' } },
+      storageClassName: '',
+      volumeMode: 'Filesystem',
+      volumeName: pv.metadata.name,
+    });
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('custom: every typed mount option and attribute, in the driver\'s spelling', () => {
+    const chart = newChart();
+    const s3 = new S3Mountpoint(chart, 'data', {
+      bucketName: 'ml-data',
+      prefix: 'datasets/v1/',
+      region: 'us-west-2',
+      accessMode: AccessMode.READ_WRITE_MANY,
+      authenticationSource: S3AuthenticationSource.POD,
+      stsRegion: 'us-west-2',
+      cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(4), medium: 'Memory' },
+      allowDelete: true,
+      allowOverwrite: true,
+      allowOther: true,
+      uid: 1000,
+      gid: 2000,
+      dirMode: '0770',
+      fileMode: '0660',
+      metadataTtl: Duration.seconds(3),
+      maxCacheSize: 2048,
+      storageClass: 'INTELLIGENT_TIERING',
+      sse: S3ServerSideEncryption.KMS,
+      sseKmsKeyId: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      readPartSize: Size.mebibytes(16),
+      writePartSize: Size.mebibytes(64),
+      maxThreads: 32,
+      maximumThroughputGbps: 100,
+      extraMountOptions: ['debug', 'memory-target 4096'],
+      mountpointPodServiceAccountName: 's3-mountpoint',
+      mountpointContainerResources: { limits: { cpu: plus.Cpu.millis(2000), memory: Size.gibibytes(8) } },
+      volumeHandle: 'ml-data-datasets-v1',
+    });
+    const [pv] = pvAndClaim(synthValid(chart));
+    expect(pv.spec.mountOptions).toEqual([
+      'prefix datasets/v1/',
+      'region us-west-2',
+      'allow-delete',
+      'allow-overwrite',
+      'allow-other',
+      'uid=1000',
+      'gid=2000',
+      'dir-mode=0770',
+      'file-mode=0660',
+      'metadata-ttl 3',
+      'max-cache-size 2048',
+      'storage-class INTELLIGENT_TIERING',
+      'sse aws:kms',
+      'sse-kms-key-id arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'read-part-size 16777216',
+      'write-part-size 67108864',
+      'max-threads 32',
+      'maximum-throughput-gbps 100',
+      'debug',
+      'memory-target 4096',
+    ]);
+    expect(pv.spec.csi).toEqual({
+      driver: 's3.csi.aws.com',
+      volumeHandle: 'ml-data-datasets-v1',
+      volumeAttributes: {
+        authenticationSource: 'pod',
+        bucketName: 'ml-data',
+        cache: 'emptyDir',
+        cacheEmptyDirMedium: 'Memory',
+        cacheEmptyDirSizeLimit: '4Gi',
+        mountpointContainerResourcesLimitsCpu: '2000m',
+        mountpointContainerResourcesLimitsMemory: '8Gi',
+        mountpointPodServiceAccountName: 's3-mountpoint',
+        stsRegion: 'us-west-2',
+      },
+    });
+    expect(s3.volumeAttributes).toEqual(pv.spec.csi.volumeAttributes);
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('an ephemeral cache on a local NVMe class, and a directory bucket with incremental upload', () => {
+    const chart = newChart();
+    new S3Mountpoint(chart, 'express', {
+      bucketName: 'ckpt--usw2-az1--x-s3',
+      incrementalUpload: true,
+      metadataTtl: 'indefinite',
+      cache: { type: 'ephemeral', storageClassName: 'nvme-ssd', storageRequest: Size.gibibytes(200) },
+    });
+    const [pv] = pvAndClaim(synthValid(chart));
+    expect(pv.spec.mountOptions).toEqual(['metadata-ttl indefinite', 'incremental-upload']);
+    expect(pv.spec.csi.volumeAttributes).toEqual({
+      bucketName: 'ckpt--usw2-az1--x-s3',
+      cache: 'ephemeral',
+      cacheEphemeralStorageClassName: 'nvme-ssd',
+      cacheEphemeralStorageResourceRequest: '200Gi',
+    });
+  });
+
+  test('snapshot', () => {
+    const chart = newChart();
+    new S3Mountpoint(chart, 'models', {
+      bucketName: 'ml-models',
+      prefix: 'llama/',
+      region: 'us-east-1',
+      accessMode: AccessMode.READ_ONLY_MANY,
+      metadataTtl: 'indefinite',
+      cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(50) },
+    });
+    expect(synthValid(chart)).toMatchSnapshot();
+  });
+
+  test('a ReadOnlyMany volume is not writable and mounts read-only only', () => {
+    const chart = newChart();
+    const s3 = new S3Mountpoint(chart, 'models', { bucketName: 'ml-models', accessMode: AccessMode.READ_ONLY_MANY });
+    const deploy = new plus.Deployment(chart, 'serve', { containers: [{ image: 'vllm' }] });
+    s3.mount(deploy.containers[0], '/models');
+    expect(s3.writable).toBe(false);
+    expect(synthErrors(chart)).toEqual([
+      `[test/models] 'readOnly' (false) must be true when mounting /models from a read-only volume; pass { readOnly: true } or use a ReadWriteMany volume`,
+    ]);
+  });
+
+  test('mount: a Deployment gets the claim volume and a read-only mount', () => {
+    const chart = newChart();
+    const s3 = new S3Mountpoint(chart, 'models', { bucketName: 'ml-models', accessMode: AccessMode.READ_ONLY_MANY });
+    const deploy = new plus.Deployment(chart, 'serve', { containers: [{ image: 'vllm' }] });
+    s3.mount(deploy.containers[0], '/models', { readOnly: true });
+    const objs = synthValid(chart);
+    const [, claim] = pvAndClaim(objs);
+    const pod = byKind(objs, 'Deployment')[0].spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'models', persistentVolumeClaim: { claimName: claim.metadata.name, readOnly: false } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'models', mountPath: '/models', readOnly: true }]);
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('mount with subPath works but warns: the prefix vanishes with its last object (facts §3.3)', () => {
+    const chart = newChart();
+    const s3 = new S3Mountpoint(chart, 'data', { bucketName: 'ml-data' });
+    const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'trainer' }] });
+    s3.mount(pod.containers[0], '/data', { subPath: 'shard-0' });
+    const objs = synthValid(chart);
+    expect(byKind(objs, 'Pod')[0].spec.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/data', subPath: 'shard-0' }]);
+    expect(warnings(chart)).toEqual([
+      `[test/data] 'subPath' ("shard-0") must be a prefix rather than a subPath; an S3 "directory" vanishes when its last object is deleted and the mount breaks (facts §3.3); mount prefix "shard-0/" with its own S3Mountpoint`,
+    ]);
+  });
+
+  describe('claimRef namespace', () => {
+    test('a chart without namespace and no namespace prop: not pre-bound, with a warning', () => {
+      const chart = new Chart(Testing.app(), 'test');
+      const s3 = new S3Mountpoint(chart, 'data', { bucketName: 'ml-data' });
+      const [pv, claim] = pvAndClaim(synthValid(chart));
+      expect(s3.namespace).toBeUndefined();
+      expect(pv.spec.claimRef).toBeUndefined();
+      expect(claim.metadata.namespace).toBeUndefined();
+      expect(warnings(chart)).toEqual([
+        `[test/data] 'namespace' (not set) must be the claim's namespace to pre-bind the volume; without claimRef another claim with storageClassName "" may bind this volume first; set namespace (a token for the release namespace works)`,
+      ]);
+    });
+
+    test('a namespace prop in a namespace-less chart names both the claimRef and the claim', () => {
+      const chart = new Chart(Testing.app(), 'test');
+      new S3Mountpoint(chart, 'data', { bucketName: 'ml-data', namespace: 'team-a' });
+      const [pv, claim] = pvAndClaim(synthValid(chart));
+      expect(pv.spec.claimRef).toEqual({ name: claim.metadata.name, namespace: 'team-a' });
+      expect(claim.metadata.namespace).toBe('team-a');
+    });
+
+    test('a namespace token passes through unchanged', () => {
+      const chart = new Chart(Testing.app(), 'test');
+      const ns = Tokens.string('$release.namespace', {});
+      new S3Mountpoint(chart, 'data', { bucketName: 'ml-data', namespace: ns });
+      const [pv, claim] = pvAndClaim(synth(chart));
+      expect(pv.spec.claimRef.namespace).toBe(ns);
+      expect(claim.metadata.namespace).toBe(ns);
+    });
+
+    test('throws if the namespace prop differs from the chart\'s', () => {
+      const chart = newChart('ml');
+      new S3Mountpoint(chart, 'data', { bucketName: 'ml-data', namespace: 'other' });
+      expect(synthErrors(chart)).toEqual([
+        `[test/data] 'namespace' ("other") must be the claim's namespace "ml" (the chart's); leave namespace unset: the claim lives in the chart's namespace`,
+      ]);
+    });
+  });
+
+  test('volume handles are checked across the whole App (two charts)', () => {
+    const app = new App();
+    const a = new Chart(app, 'a', { namespace: 'ml' });
+    const b = new Chart(app, 'b', { namespace: 'ml' });
+    new S3Mountpoint(a, 'data', { bucketName: 'ml-data', volumeHandle: 'shared' });
+    new S3Mountpoint(b, 'data', { bucketName: 'ml-data', volumeHandle: 'shared' });
+    expect(() => app.synthYaml()).toThrow(
+      `[b/data] 'volumeHandle' ("shared") must be unique in the cluster (a/data uses it too); the driver processes only one volume per handle: give each volume its own volumeHandle`,
+    );
+  });
+
+  test('default handles differ by prefix and construct path', () => {
+    const chart = newChart();
+    const a = new S3Mountpoint(chart, 'a', { bucketName: 'ml-data', prefix: 'x/' });
+    const b = new S3Mountpoint(chart, 'b', { bucketName: 'ml-data', prefix: 'x/' });
+    expect([a.volumeHandle, b.volumeHandle]).toEqual(['ml-data:x/:test/a', 'ml-data:x/:test/b']);
+    expect(synthErrors(chart)).toEqual([]);
+  });
+
+  test('throws if sseKmsKeyId is not an ARN or comes without SSE-KMS', () => {
+    const chart = newChart();
+    new S3Mountpoint(chart, 'a', { bucketName: 'ml-data', sseKmsKeyId: 'alias/ml' });
+    new S3Mountpoint(chart, 'b', { bucketName: 'ml-data', sse: S3ServerSideEncryption.AES256, sseKmsKeyId: 'arn:aws:kms:us-west-2:111122223333:key/k' });
+    expect(synthErrors(chart)).toEqual([
+      `[test/a] 'sseKmsKeyId' ("alias/ml") must be a KMS key ARN; Mountpoint takes a key ARN only (not a key id or alias)`,
+      `[test/a] 'sse' (not set) must be aws:kms or aws:kms:dsse with sseKmsKeyId; set sse: S3ServerSideEncryption.KMS`,
+      `[test/b] 'sse' ("AES256") must be one of aws:kms, aws:kms:dsse; sseKmsKeyId needs SSE-KMS`,
+    ]);
+  });
+
+  test('throws if mount flags are install-time booleans (a flag is present or absent)', () => {
+    const chart = newChart();
+    const allow = Tokens.boolean('s3.allowDelete', {});
+    new S3Mountpoint(chart, 'a', { bucketName: 'ml-data', allowDelete: allow });
+    expect(synthErrors(chart)).toEqual([
+      `[test/a] 'allowDelete' (${JSON.stringify(allow)}) must be true or false when the chart is written; a mount flag is present or absent: decide it in code`,
+    ]);
+  });
+
+  test('access point ARNs and aliases are valid bucketName values', () => {
+    const chart = newChart();
+    new S3Mountpoint(chart, 'arn', { bucketName: 'arn:aws:s3:us-west-2:111122223333:accesspoint/ml-ap' });
+    new S3Mountpoint(chart, 'alias', { bucketName: 'ml-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias' });
+    expect(synthErrors(chart)).toEqual([]);
+  });
+
+  describe('tokens (Helm values)', () => {
+    test('bucketName and prefix tokens get their rules attached and pass through', () => {
+      const owner = {};
+      const bucket = Tokens.string('s3.bucket', owner);
+      const prefix = Tokens.string('s3.prefix', owner);
+      const chart = newChart();
+      new S3Mountpoint(chart, 'data', { bucketName: bucket, prefix, volumeHandle: 'data' });
+      const [pv] = pvAndClaim(synth(chart));
+      expect(pv.spec.csi.volumeAttributes.bucketName).toBe(bucket);
+      expect(pv.spec.mountOptions).toEqual([`prefix ${prefix}`]);
+      expect(Tokens.infoOf(bucket)!.constraints.map((c) => c.origin)).toEqual(['[test/data] bucketName']);
+      expect(Tokens.infoOf(bucket)!.constraints[0].constraint.anyOf).toHaveLength(2);
+      expect(Tokens.infoOf(prefix)!.constraints).toEqual([{ constraint: { pattern: '/$' }, origin: '[test/data] prefix' }]);
+    });
+
+    test('a cache size token must hold maxCacheSize; a maxCacheSize token must fit the literal limit', () => {
+      const owner = {};
+      const limit = Tokens.number('s3.cacheGi', owner);
+      const max = Tokens.number('s3.maxCacheMi', owner);
+      const chart = newChart();
+      new S3Mountpoint(chart, 'a', { bucketName: 'ml-data', cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(limit) }, maxCacheSize: 2048 });
+      new S3Mountpoint(chart, 'b', { bucketName: 'ml-data', cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(1) }, maxCacheSize: max });
+      const [pv] = pvAndClaim(synth(chart));
+      expect(pv.spec.csi.volumeAttributes.cacheEmptyDirSizeLimit).toBe(`${limit}Gi`);
+      expect(Tokens.infoOf(limit)!.constraints).toEqual([{ constraint: { minimum: 2 }, origin: '[test/a] cacheEmptyDirSizeLimit' }]);
+      expect(Tokens.infoOf(max)!.constraints).toContainEqual({ constraint: { maximum: 1024 }, origin: '[test/b] maxCacheSize' });
+    });
+  });
+
+  test('forbidS3StorageClasses applies to any scope, objects added later included', () => {
+    const chart = newChart();
+    forbidS3StorageClasses(chart);
+    new StorageClass(chart, 'fsx', { provisioner: 'fsx.csi.aws.com' });
+    new StorageClass(chart, 'sc', { provisioner: 's3.csi.aws.com' });
+    expect(synthErrors(chart)).toEqual([
+      `[test] 'provisioner' ("s3.csi.aws.com") must be a driver with dynamic provisioning; Mountpoint for Amazon S3 mounts existing buckets only: remove StorageClass test/sc/Resource and use S3Mountpoint (a PersistentVolume and claim with storageClassName "")`,
+    ]);
+  });
+
+  test('checkS3TerminationGrace accepts seconds or a Duration; 600 s is the limit', () => {
+    const chart = newChart();
+    expect(checkS3TerminationGrace(chart, 600)).toBe(true);
+    expect(checkS3TerminationGrace(chart, Duration.minutes(10))).toBe(true);
+    expect(checkS3TerminationGrace(chart, undefined)).toBe(true);
+    expect(checkS3TerminationGrace(chart, Tokens.number('grace', {}))).toBe(true);
+    expect(warnings(chart)).toEqual([]);
+    expect(checkS3TerminationGrace(chart, Duration.minutes(15))).toBe(false);
+    expect(warnings(chart)).toHaveLength(1);
+  });
+});
+
+/** Bad inputs of facts §7 for Mountpoint S3: each row is a case, its props and the exact outcome. */
+describe('facts §7 bad inputs (Mountpoint S3)', () => {
+  const base: S3MountpointProps = { bucketName: 'ml-data' };
+  type Row = [string, Partial<S3MountpointProps> | ((chart: Chart) => void), string[], string[]];
+  const rows: Row[] = [
+    [
+      '38: a StorageClass with provisioner s3.csi.aws.com',
+      (chart) => {
+        new S3Mountpoint(chart, 's3', base);
+        new StorageClass(chart, 'sc', { provisioner: 's3.csi.aws.com' });
+      },
+      [
+        `[test] 'provisioner' ("s3.csi.aws.com") must be a driver with dynamic provisioning; Mountpoint for Amazon S3 mounts existing buckets only: remove StorageClass test/sc/Resource and use S3Mountpoint (a PersistentVolume and claim with storageClassName "")`,
+      ],
+      [],
+    ],
+    [
+      '39: ReadWriteOnce',
+      { accessMode: AccessMode.READ_WRITE_ONCE },
+      [`[test/s3] 'accessMode' ("ReadWriteOnce") must be one of ReadWriteMany, ReadOnlyMany; the driver refuses ReadWriteOnce; use ReadWriteMany, or ReadOnlyMany for a read-only volume`],
+      [],
+    ],
+    [
+      '40: two volumes with one volumeHandle',
+      (chart) => {
+        new S3Mountpoint(chart, 's3', { ...base, volumeHandle: 'data' });
+        new S3Mountpoint(chart, 'other', { bucketName: 'other-bucket', volumeHandle: 'data' });
+      },
+      [`[test/other] 'volumeHandle' ("data") must be unique in the cluster (test/s3 uses it too); the driver processes only one volume per handle: give each volume its own volumeHandle`],
+      [],
+    ],
+    [
+      '41: no bucketName',
+      { bucketName: undefined as unknown as string },
+      [`[test/s3] 'bucketName' (not set) must be the name of an existing bucket; Mountpoint mounts existing buckets only (static provisioning)`],
+      [],
+    ],
+    ['41: bucketName with s3:// and a path', { bucketName: 's3://ml-data/ckpt' }, [`[test/s3] 'bucketName' ("s3://ml-data/ckpt") ${BUCKET_RULE}`], []],
+    ['41: bucketName with ".."', { bucketName: 'ml..data' }, [`[test/s3] 'bucketName' ("ml..data") ${BUCKET_RULE}`], []],
+    ['41: bucketName formatted as an IP address', { bucketName: '192.168.5.4' }, [`[test/s3] 'bucketName' ("192.168.5.4") ${BUCKET_RULE}`], []],
+    [
+      '41: authenticationSource "irsa"',
+      { authenticationSource: 'irsa' as S3AuthenticationSource },
+      [`[test/s3] 'authenticationSource' ("irsa") must be one of driver, pod; use "pod" for the workload's IRSA or Pod Identity role, "driver" for the driver's`],
+      [],
+    ],
+    [
+      '42: "-o allow-other"',
+      { extraMountOptions: ['-o allow-other'] },
+      [`[test/s3] 'mountOptions' ("-o allow-other") must be a Mountpoint flag without "-o"; the driver refuses -o options: set allowOther instead`],
+      [],
+    ],
+    [
+      '42: "-o" with a flag that has no typed prop',
+      { extraMountOptions: ['-o debug'] },
+      [`[test/s3] 'mountOptions' ("-o debug") must be a Mountpoint flag without "-o"; the driver refuses -o options: write "debug"`],
+      [],
+    ],
+    [
+      '42: "ca-bundle …"',
+      { extraMountOptions: ['ca-bundle /etc/pki/ca.pem'] },
+      [`[test/s3] 'mountOptions' ("ca-bundle /etc/pki/ca.pem") must be without ca-bundle; the driver refuses a custom CA bundle: remove it`],
+      [],
+    ],
+    [
+      '42: "allow-other" as an extra option must use its typed prop',
+      { extraMountOptions: ['allow-other'] },
+      [`[test/s3] 'mountOptions' ("allow-other") must be without allow-other; set allowOther instead (it is checked there)`],
+      [],
+    ],
+    [
+      '42: "foreground" is dropped with a warning',
+      { extraMountOptions: ['foreground', 'debug'] },
+      [],
+      [`[test/s3] 'mountOptions' ("foreground") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
+    ],
+    [
+      '42: "-f" is dropped with a warning',
+      { extraMountOptions: ['-f'] },
+      [],
+      [`[test/s3] 'mountOptions' ("-f") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
+    ],
+    ['43: prefix "ckpt" without a trailing "/"', { prefix: 'ckpt' }, [`[test/s3] 'prefix' ("ckpt") must be a prefix ending in "/"; write "ckpt/"`], []],
+    [
+      '44: emptyDir cache limit 1Gi with max-cache-size 2048',
+      { cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(1) }, maxCacheSize: 2048 },
+      [`[test/s3] 'maxCacheSize' (2048) must be at most 1024 (MiB, the cacheEmptyDirSizeLimit 1Gi); the driver refuses a max-cache-size above the emptyDir limit: lower maxCacheSize or raise the cache sizeLimit`],
+      [],
+    ],
+    [
+      '44: ephemeral cache without class and request',
+      { cache: { type: 'ephemeral' } as S3MountpointProps['cache'] },
+      [
+        `[test/s3] 'cacheEphemeralStorageClassName' (not set) must be set for an ephemeral cache; name a StorageClass, e.g. a local NVMe class (facts §4.3)`,
+        `[test/s3] 'cacheEphemeralStorageResourceRequest' (not set) must be set for an ephemeral cache; give the cache volume's size (storageRequest)`,
+      ],
+      [],
+    ],
+    [
+      '44: cacheEmptyDirMedium "SSD"',
+      { cache: { type: 'emptyDir', medium: 'SSD' as 'Memory' } },
+      [`[test/s3] 'cacheEmptyDirMedium' ("SSD") must be "" (node disk) or "Memory"; leave it unset for node disk (NVMe on RAID0 nodes) or use "Memory"`],
+      [],
+    ],
+    [
+      '44: unknown cache type',
+      { cache: { type: 'hostPath' } as unknown as S3MountpointProps['cache'] },
+      [`[test/s3] 'cache' ("hostPath") must be one of emptyDir, ephemeral; the driver knows only these local-cache types`],
+      [],
+    ],
+    [
+      '44: cache in mountOptions and as the cache attribute',
+      { cache: { type: 'emptyDir' }, extraMountOptions: ['cache /tmp/s3'] },
+      [`[test/s3] 'mountOptions' ("cache /tmp/s3") must be without cache when the cache attribute is set; the driver refuses both: remove the cache mount option and keep cache`],
+      [],
+    ],
+    [
+      '44: cache in mountOptions alone is deprecated',
+      { extraMountOptions: ['cache /tmp/s3'] },
+      [],
+      [`[test/s3] 'mountOptions' ("cache /tmp/s3") must be replaced by the cache attribute; cache as a mount option is deprecated and becomes an unlimited emptyDir: use cache: { type: 'emptyDir', sizeLimit }`],
+    ],
+    [
+      '46: a pod with terminationGracePeriodSeconds 900 mounts the volume',
+      (chart) => {
+        const s3 = new S3Mountpoint(chart, 's3', base);
+        const job = new plus.Job(chart, 'save', { containers: [{ image: 'saver' }], terminationGracePeriod: Duration.seconds(900) });
+        s3.mount(job.containers[0], '/ckpt');
+      },
+      [],
+      [`[test/s3] 'terminationGracePeriodSeconds' (900) must be at most 600 with a Mountpoint S3 volume; Mountpoint Pods stop after 10 minutes, then writes fail with "Transport endpoint is not connected": finish the final flush within 600 s`],
+    ],
+    [
+      'incremental upload on a general purpose bucket',
+      { incrementalUpload: true },
+      [`[test/s3] 'bucketName' ("ml-data") must be an S3 Express One Zone directory bucket (ending in --x-s3) with incrementalUpload; appends work only on S3 Express One Zone; use a directory bucket or drop incrementalUpload`],
+      [],
+    ],
+    [
+      'mountpointContainerResources requests are discouraged',
+      { mountpointContainerResources: { requests: { memory: Size.gibibytes(1) } } },
+      [],
+      [`[test/s3] 'mountpointContainerResources.requests' ("set") must be left unset; Mountpoint Pods are placed after the workload and may not fit the node (driver issue #543); set limits only`],
+    ],
+  ];
+
+  test.each(rows)('%s', (_name, input, errors, warns) => {
+    const chart = newChart();
+    if (typeof input === 'function') input(chart);
+    else new S3Mountpoint(chart, 's3', { ...base, ...input });
+    expect(synthErrors(chart)).toEqual(errors);
+    expect(warnings(chart)).toEqual(warns);
+  });
+
+  test('42: dropped flags are left out of the PersistentVolume', () => {
+    const chart = newChart();
+    const s3 = new S3Mountpoint(chart, 's3', { ...base, extraMountOptions: ['foreground', '--help', 'debug', 'version'] });
+    const [pv] = pvAndClaim(synthValid(chart));
+    expect(s3.mountOptions).toEqual(['debug']);
+    expect(pv.spec.mountOptions).toEqual(['debug']);
+  });
+
+  test('38: a PV or claim without storageClassName "" cannot be made (no prop sets it)', () => {
+    const chart = newChart();
+    new S3Mountpoint(chart, 's3', base);
+    const objs = synthValid(chart);
+    expect(objs.map((o: any) => [o.kind, o.spec.storageClassName])).toEqual([
+      ['PersistentVolume', ''],
+      ['PersistentVolumeClaim', ''],
+    ]);
+  });
+});
