@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { conditionsOf, holdsData, isExcluded, runsBeforeRollout, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, holdsData, isExcluded, runsBeforeRollout, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -34,6 +34,8 @@ export interface SynthesizedChart {
   readonly warnings: string[];
   /** What the chart needs installed cluster-wide (storage tiers whose CSI drivers it uses), sorted. */
   readonly uses: string[];
+  /** Every storage construct of the chart: its path below the chart, tier and facts (may hold tokens). */
+  readonly storage: { readonly path: string; readonly description: StorageDescription }[];
 }
 
 /** Every validation error of a synthesis, each "[construct path] message". */
@@ -98,7 +100,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart) };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart) };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */

@@ -1,5 +1,6 @@
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { describeStorage } from '@strata/tokens';
 import { Claim } from './claim';
 import { Rules } from './rules';
 import { IStorageTier, StorageMountOptions, StorageTier, volumeNameFor } from './tier';
@@ -21,6 +22,11 @@ export abstract class ClaimedStorage extends Construct implements IStorageTier {
     super(scope, id);
     this.rules = new Rules(this);
     this.volumeName = volumeName ?? volumeNameFor(id);
+  }
+
+  /** Records the tier and its facts (capacity, type, throughput; values may be tokens) for charts and reports. */
+  protected describe(facts: { readonly [key: string]: unknown }): void {
+    describeStorage(this, { tier: this.tier, facts });
   }
 
   public get writable(): boolean {

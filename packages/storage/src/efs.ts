@@ -676,6 +676,8 @@ export class Efs extends ClaimedStorage {
       volumeName = built.pv.name;
     }
     this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName, volumeName });
+    // EFS ignores the claim's capacity; the report prices what is stored, not this placeholder.
+    this.describe({ capacityGiB: this.storage.toGibibytes(), storageClassName, source: volumeName ? 'existing file system' : 'access point per claim' });
   }
 
   /** Access mode, volume mode and the placeholder capacity (facts §2.1, §7 cases 24, 36). */

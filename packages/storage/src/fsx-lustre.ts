@@ -818,6 +818,7 @@ export class FsxLustre extends ClaimedStorage {
       this.persistentVolume = this.staticVolume(o);
       this.storageClassName = '';
       this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName: '', volumeName: this.persistentVolume.name });
+      this.describe({ capacityGiB: this.storage.toGibibytes(), deploymentType: o.deploymentType, source: 'existing file system' });
       return;
     }
 
@@ -843,6 +844,13 @@ export class FsxLustre extends ClaimedStorage {
     this.storage = this.capacity(options.storage, settings);
     if (options.previousStorage) this.checkResize(options.previousStorage, settings);
     this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName: this.storageClassName });
+    this.describe({
+      capacityGiB: this.storage.toGibibytes(),
+      deploymentType: settings.deploymentType,
+      perUnitStorageThroughput: settings.perUnitStorageThroughput,
+      storageType: settings.storageType,
+      storageClassName: this.storageClassName,
+    });
   }
 
   /** Whether the settings decide the rounding now (no tokens, nothing unknown). */

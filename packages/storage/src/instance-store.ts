@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { problem, Tokens } from '@strata/tokens';
+import { describeStorage, problem, Tokens } from '@strata/tokens';
 import { AccessMode, ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { Claim } from './claim';
 import { checkMount, ClaimedStorage } from './claimed-storage';
@@ -186,6 +186,7 @@ export class InstanceStore extends Construct implements IStorageTier {
       this.rules.check('size', gibibytes(this.size), { minimum: 1 }, 'scratch is requested in whole GiB', 'at least 1 (GiB)');
     }
     this.rules.check('medium', props.medium, { enum: Object.values(plus.EmptyDirMedium) }, undefined, '"" (node disk) or "Memory"');
+    describeStorage(this, { tier: this.tier, facts: { sizeGiB: this.size ? gibibytes(this.size) : undefined, kind: 'emptyDir' } });
     if (this.medium === plus.EmptyDirMedium.MEMORY) {
       this.rules.warn(problem('medium', this.medium, `"" (node disk) for instance store`,
         'a Memory emptyDir is RAM and counts against the container\'s memory limit; no ephemeral-storage request is added'));
@@ -251,6 +252,7 @@ export class LocalInstanceStore extends ClaimedStorage {
       storageClassName: this.storageClassName,
       volumeName: this.persistentVolume?.name,
     });
+    this.describe({ sizeGiB: options.size.toGibibytes(), kind: 'local' });
   }
 
   /** Local volumes need a no-provisioner class that binds at first consumer (facts §4.3, §7 case 52). */
@@ -276,6 +278,7 @@ export class HostPathInstanceStore extends Construct implements IStorageTier {
   public constructor(scope: Construct, id: string, options: InstanceStoreHostPathOptions) {
     super(scope, id);
     this.rules = new Rules(this);
+    describeStorage(this, { tier: this.tier, facts: { kind: 'hostPath', path: options.path } });
     this.volumeName = options.volumeName ?? volumeNameFor(id);
     this.path = options.path;
     this.type = options.type ?? plus.HostPathVolumeType.DIRECTORY;

@@ -287,6 +287,7 @@ export class S3Mountpoint extends ClaimedStorage {
       volumeName: this.persistentVolume.name,
     });
     this.namespace = this.preBind(props.namespace);
+    this.describe({ bucketName: props.bucketName, prefix: props.prefix, cache: props.cache?.type ?? 'none', accessMode: this.accessMode });
 
     forbidS3StorageClasses(Chart.of(this));
   }

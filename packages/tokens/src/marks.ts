@@ -112,3 +112,27 @@ export const RELEASE_CONTEXT = 'strata:release';
 export function releaseOf(scope: IConstruct): { readonly name: string; readonly namespace: string } | undefined {
   return scope.node.tryGetContext(RELEASE_CONTEXT);
 }
+
+/** What a piece of storage is, for reports: its tier and facts (capacity, type, throughput…; values may be tokens). */
+export interface StorageDescription {
+  readonly tier: string;
+  readonly facts: { readonly [key: string]: unknown };
+}
+
+export const STORAGE = 'strata:storage';
+
+/** Describes a storage construct (and records that its tier is used). */
+export function describeStorage(scope: IConstruct, description: StorageDescription): void {
+  markUses(scope, description.tier);
+  scope.node.addMetadata(STORAGE, description);
+}
+
+/** Every storage description under `root`, with the construct path relative to it, in path order. */
+export function storageOf(root: IConstruct): { readonly path: string; readonly description: StorageDescription }[] {
+  const out: { path: string; description: StorageDescription }[] = [];
+  const base = root.node.path ? root.node.path.length + 1 : 0;
+  for (const c of root.node.findAll()) {
+    for (const m of c.node.metadata) if (m.type === STORAGE) out.push({ path: c.node.path.slice(base), description: m.data as StorageDescription });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
