@@ -22,7 +22,7 @@ const env = {
 const extra = process.argv.slice(2);
 const nx = spawnSync(
   process.execPath,
-  [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'typecheck', 'test', '--output-style=static', '--skip-nx-cache', '--parallel=2', ...extra],
+  [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'typecheck', 'test', '--output-style=static', '--skip-nx-cache', '--parallel=2', ...extra],
   { cwd: root, env, stdio: 'inherit' },
 );
 

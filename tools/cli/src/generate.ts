@@ -30,6 +30,18 @@ export class GenerateError extends Error {
   }
 }
 
+/** One chart's files (relative to its chart directory) and warnings; throws SynthesisError or Error. */
+export function synthesizeChartFiles(w: WorkloadPackage): { files: Map<string, string>; warnings: string[]; objects: number } {
+  const Chart = loadWorkloadClass(w);
+  // One App per chart: synthesis cost stays linear in the number of workloads.
+  const chart = new Chart(new App(), w.name);
+  if (chart.chartMetadata.name !== w.name) {
+    throw new Error(`${w.source}: chart name '${chart.chartMetadata.name}' must equal the package folder name '${w.name}'`);
+  }
+  const synth = synthesizeChart(chart);
+  return { files: chartFiles(synth, { version: w.version, source: w.source }), warnings: synth.warnings, objects: synth.objects.length };
+}
+
 /** The files of charts/ for these workloads (relative to charts/), synthesized in this one process. */
 export function chartTree(workloads: readonly WorkloadPackage[], log: (line: string) => void = () => undefined): { tree: Map<string, string>; warnings: string[] } {
   const tree = new Map<string, string>();
@@ -37,24 +49,38 @@ export function chartTree(workloads: readonly WorkloadPackage[], log: (line: str
   const warnings: string[] = [];
   workloads.forEach((w, i) => {
     try {
-      const Chart = loadWorkloadClass(w);
-      // One App per chart: synthesis cost stays linear in the number of workloads.
-      const chart = new Chart(new App(), w.name);
-      if (chart.chartMetadata.name !== w.name) {
-        throw new Error(`${w.source}: chart name '${chart.chartMetadata.name}' must equal the package folder name '${w.name}'`);
-      }
-      const synth = synthesizeChart(chart);
-      warnings.push(...synth.warnings.map((m) => `${w.name}: ${m}`));
-      const files = chartFiles(synth, { version: w.version, source: w.source });
+      const { files, warnings: ws, objects } = synthesizeChartFiles(w);
+      warnings.push(...ws.map((m) => `${w.name}: ${m}`));
       for (const [rel, content] of files) tree.set(`${w.name}/${rel}`, content);
-      log(`[${i + 1}/${workloads.length}] ${w.name}: ${synth.objects.length} objects, ${files.size} files`);
+      log(`[${i + 1}/${workloads.length}] ${w.name}: ${objects} objects, ${files.size} files`);
     } catch (e) {
-      if (e instanceof SynthesisError) errors.push(...e.errors.map((m) => `${w.name}: ${m}`));
-      else errors.push(`${w.name}: ${(e as Error).message}`);
+      errors.push(...errorLines(w, e));
     }
   });
   if (errors.length > 0) throw new GenerateError(errors);
   return { tree, warnings };
+}
+
+/** The error lines of one failed chart, each prefixed with its name. */
+export function errorLines(w: WorkloadPackage, e: unknown): string[] {
+  if (e instanceof SynthesisError) return e.errors.map((m) => `${w.name}: ${m}`);
+  return [`${w.name}: ${(e as Error).message}`];
+}
+
+/**
+ * Writes the charts of `written` into charts/ in one atomic swap; the other charts of existing
+ * packages are carried over, charts whose package is gone disappear.
+ */
+export function writeCharts(root: string, written: Map<string, Map<string, string>>): boolean {
+  const existing = new Set(findWorkloads(root).map((w) => w.name));
+  const tree = new Map<string, string>();
+  for (const [name, files] of written) for (const [rel, content] of files) tree.set(`${name}/${rel}`, content);
+  const keep = (rel: string) => {
+    if (isKeptInCharts(rel)) return true;
+    const chart = rel.split('/')[0];
+    return existing.has(chart) && !written.has(chart);
+  };
+  return writeTreeAtomically(join(root, 'charts'), tree, keep);
 }
 
 /** Synthesizes every workload and writes charts/ atomically (or, with `check`, compares). */

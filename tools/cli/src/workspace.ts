@@ -19,6 +19,8 @@ export interface WorkloadPackage {
   readonly chartModule: string;
   /** Name of the export holding the class. @default "default" */
   readonly exportName: string;
+  /** The npm package name (also the Nx project name). */
+  readonly packageName: string;
 }
 
 /** Folders holding one chart package each: workloads, and the storage tiers' charts (infrastructure configs). */
@@ -47,6 +49,7 @@ function chartPackagesIn(root: string, base: string): WorkloadPackage[] {
       version: pkg.version,
       chartModule: join(dir, pkg.strata.chart),
       exportName: pkg.strata.export ?? 'default',
+      packageName: pkg.name,
     });
   }
   return out;

@@ -1,0 +1,50 @@
+import { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { errorLines, findWorkloads, synthesizeChartFiles, writeCharts, WorkloadPackage } from '@strata/cli';
+
+type TaskResult = { success: boolean; terminalOutput: string; startTime?: number; endTime?: number };
+
+/** One chart (when Nx runs the target on its own). */
+export default async function synth(_options: Record<string, never>, context: ExecutorContext): Promise<{ success: boolean }> {
+  const results = synthProjects(context.root, [context.projectName!]);
+  const r = results.get(context.projectName!)!;
+  (r.success ? console.log : console.error)(r.terminalOutput);
+  return { success: r.success };
+}
+
+/** Every chart of the batch in this one process; the written charts are swapped into charts/ together. */
+export async function batchSynth(taskGraph: TaskGraph, _inputs: Record<string, unknown>, _overrides: unknown, context: ExecutorContext): Promise<Record<string, TaskResult>> {
+  const tasks = Object.values(taskGraph.tasks);
+  const results = synthProjects(context.root, tasks.map((t) => t.target.project));
+  const out: Record<string, TaskResult> = {};
+  for (const t of tasks) out[t.id] = results.get(t.target.project)!;
+  return out;
+}
+
+/** Synthesizes the charts of the named projects (project name = package name) and writes those that succeeded. */
+export function synthProjects(root: string, projects: readonly string[]): Map<string, TaskResult> {
+  const byProject = new Map<string, WorkloadPackage>();
+  for (const w of findWorkloads(root)) byProject.set(w.packageName, w);
+  const results = new Map<string, TaskResult>();
+  const written = new Map<string, Map<string, string>>();
+  const started = Date.now();
+  for (const project of projects) {
+    const w = byProject.get(project);
+    const startTime = Date.now();
+    if (!w) {
+      results.set(project, { success: false, terminalOutput: `synth: ${project} is not a chart package (no "strata.chart" in its package.json)`, startTime, endTime: Date.now() });
+      continue;
+    }
+    try {
+      const { files, warnings, objects } = synthesizeChartFiles(w);
+      written.set(w.name, files);
+      const lines = [`synth ${w.name}: ${objects} objects, ${files.size} files → charts/${w.name}`, ...warnings.map((m) => `warning: ${m}`)];
+      results.set(project, { success: true, terminalOutput: lines.join('\n'), startTime, endTime: Date.now() });
+    } catch (e) {
+      results.set(project, { success: false, terminalOutput: errorLines(w, e).join('\n'), startTime, endTime: Date.now() });
+    }
+  }
+  if (written.size > 0) writeCharts(root, written);
+  const ms = Date.now() - started;
+  for (const r of results.values()) r.endTime = Math.max(r.endTime ?? 0, started + ms);
+  return results;
+}
