@@ -9,6 +9,15 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// The publishing tests push to a real OCI registry: Debian's docker-registry (CNCF distribution) on
+// 127.0.0.1. Install it when missing (root on Debian); without it those tests fail with a clear message.
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+if (!has('docker-registry') && has('apt-get') && process.getuid?.() === 0) {
+  console.log('npm test: installing docker-registry (Debian) for the registry tests…');
+  const apt = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null'], { stdio: 'inherit' });
+  if (apt.status !== 0) console.log('npm test: could not install docker-registry; the registry tests will say so');
+}
 const dir = mkdtempSync(join(tmpdir(), 'strata-test-'));
 const counts = join(dir, 'counts.jsonl');
 const env = {

@@ -38,9 +38,9 @@ export class Helm {
   public constructor(public readonly binary: string = helmPath(), private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   /** Runs helm; resolves with stdout, rejects with a HelmError. */
-  public run(args: readonly string[], options: { timeoutMs?: number; cwd?: string } = {}): Promise<string> {
+  public run(args: readonly string[], options: { timeoutMs?: number; cwd?: string; stdin?: string } = {}): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(
+      const child = execFile(
         this.binary,
         [...args],
         { cwd: options.cwd, env: this.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
@@ -52,6 +52,7 @@ export class Helm {
           } else resolve(stdout);
         },
       );
+      if (options.stdin !== undefined) child.stdin?.end(options.stdin);
     });
   }
 
@@ -80,6 +81,51 @@ export class Helm {
   public async package(charts: readonly string[], destination: string): Promise<string[]> {
     const out = await this.run(['package', ...charts, '--destination', destination]);
     return [...out.matchAll(/Successfully packaged chart and saved it to: (.+)$/gm)].map((m) => m[1].trim());
+  }
+
+  /**
+   * `helm push <archive> <oci url>`; resolves with the pushed reference and the manifest digest the
+   * registry returned.
+   */
+  public async push(archive: string, ociUrl: string, options: { plainHttp?: boolean; timeoutMs?: number } = {}): Promise<{ ref: string; digest: string }> {
+    const args = ['push', archive, ociUrl];
+    if (options.plainHttp) args.push('--plain-http');
+    const out = await this.runCombined(args, options.timeoutMs);
+    const digest = /Digest:\s*(sha256:[0-9a-f]{64})/.exec(out)?.[1];
+    const ref = /Pushed:\s*(\S+)/.exec(out)?.[1];
+    if (!digest || !ref) throw new HelmError(args, 0, `helm push printed no digest:\n${out}`, out);
+    return { ref, digest };
+  }
+
+  /** `helm show chart <ref> --version <v>`: the Chart.yaml of a published chart. */
+  public async showChart(ref: string, version: string, options: { plainHttp?: boolean; timeoutMs?: number } = {}): Promise<string> {
+    const args = ['show', 'chart', ref, '--version', version];
+    if (options.plainHttp) args.push('--plain-http');
+    return this.run(args, { timeoutMs: options.timeoutMs });
+  }
+
+  /** `helm pull <ref> --version <v> -d <dir>` (the directory must exist). */
+  public async pull(ref: string, version: string, destination: string, options: { plainHttp?: boolean } = {}): Promise<void> {
+    const args = ['pull', ref, '--version', version, '-d', destination];
+    if (options.plainHttp) args.push('--plain-http');
+    await this.run(args);
+  }
+
+  /** `helm registry login <host> --username <u> --password-stdin`. */
+  public async registryLogin(host: string, username: string, password: string, options: { plainHttp?: boolean } = {}): Promise<void> {
+    const args = ['registry', 'login', host, '--username', username, '--password-stdin'];
+    if (options.plainHttp) args.push('--plain-http');
+    await this.run(args, { stdin: password });
+  }
+
+  /** Runs helm and returns stdout and stderr together (helm push reports on stderr). */
+  private runCombined(args: readonly string[], timeoutMs?: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(this.binary, [...args], { env: this.env, timeout: timeoutMs ?? 120_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (err) reject(new HelmError(args, typeof (err as { code?: unknown }).code === 'number' ? (err as unknown as { code: number }).code : null, stderr || (err as Error).message, stdout));
+        else resolve(`${stdout}\n${stderr}`);
+      });
+    });
   }
 
   private async withValuesFile<T>(values: Record<string, unknown> | undefined, fn: (file?: string) => Promise<T>): Promise<T> {

@@ -31,3 +31,5 @@ export function kubectlPath(): string {
 export function helm4Path(): string {
   return binary('STRATA_HELM4', 'helm4');
 }
+
+export * from './registry';
