@@ -7,3 +7,4 @@ export * from './values';
 export * from './values-type';
 export * from './workload-chart';
 export * from './write-tree';
+export * from './versioning';

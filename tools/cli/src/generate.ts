@@ -1,6 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { chartFiles, diffTree, readTree, recoverTree, SynthesisError, synthesizeChart, writeTreeAtomically } from '@strata/helm';
+import { chartFiles, chooseVersion, diffTree, recordedChart, readTree, recoverTree, SynthesisError, synthesizeChart, writeTreeAtomically } from '@strata/helm';
 import { findWorkloads, loadWorkloadClass, WorkloadPackage } from './workspace';
 
 export interface GenerateOptions {
@@ -39,7 +40,11 @@ export function synthesizeChartFiles(w: WorkloadPackage): { files: Map<string, s
     throw new Error(`${w.source}: chart name '${chart.chartMetadata.name}' must equal the package folder name '${w.name}'`);
   }
   const synth = synthesizeChart(chart);
-  return { files: chartFiles(synth, { version: w.version, source: w.source }), warnings: synth.warnings, objects: synth.objects.length };
+  // The committed Chart.yaml records the last version and its content digest.
+  const previous = join(w.root, 'charts', w.name, 'Chart.yaml');
+  const recorded = existsSync(previous) ? recordedChart(readFileSync(previous, 'utf8')) : undefined;
+  const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded), source: w.source });
+  return { files, warnings: synth.warnings, objects: synth.objects.length };
 }
 
 /** The files of charts/ for these workloads (relative to charts/), synthesized in this one process. */

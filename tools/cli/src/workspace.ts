@@ -21,6 +21,8 @@ export interface WorkloadPackage {
   readonly exportName: string;
   /** The npm package name (also the Nx project name). */
   readonly packageName: string;
+  /** The repository root. */
+  readonly root: string;
 }
 
 /** Folders holding one chart package each: workloads, and the storage tiers' charts (infrastructure configs). */
@@ -50,6 +52,7 @@ function chartPackagesIn(root: string, base: string): WorkloadPackage[] {
       chartModule: join(dir, pkg.strata.chart),
       exportName: pkg.strata.export ?? 'default',
       packageName: pkg.name,
+      root,
     });
   }
   return out;

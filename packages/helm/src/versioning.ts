@@ -1,0 +1,39 @@
+import { parse } from 'yaml';
+import { CONTENT_DIGEST_ANNOTATION } from './chart-files';
+
+/** What a chart directory on disk says about the last generated version. */
+export interface RecordedChart {
+  readonly version: string;
+  readonly contentDigest?: string;
+}
+
+/** Reads version and content digest from a Chart.yaml's text. */
+export function recordedChart(chartYaml: string): RecordedChart | undefined {
+  const doc = parse(chartYaml) as { version?: string; annotations?: Record<string, string> } | null;
+  if (!doc?.version) return undefined;
+  return { version: String(doc.version), contentDigest: doc.annotations?.[CONTENT_DIGEST_ANNOTATION] };
+}
+
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+
+/**
+ * The version of a chart whose content digest is `digest`:
+ * - unchanged content keeps the recorded version;
+ * - changed content bumps the recorded patch version;
+ * - a declared version (the package's) wins whenever it is higher.
+ */
+export function chooseVersion(declared: string, digest: string, recorded?: RecordedChart): string {
+  if (!SEMVER.test(declared)) throw new Error(`version '${declared}' must be MAJOR.MINOR.PATCH`);
+  if (!recorded || !SEMVER.test(recorded.version)) return declared;
+  if (compareVersions(declared, recorded.version) > 0) return declared;
+  if (recorded.contentDigest === digest) return recorded.version;
+  const [major, minor, patch] = recorded.version.split('.').map(Number);
+  return `${major}.${minor}.${patch + 1}`;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
