@@ -111,6 +111,16 @@ export class Helm {
     await this.run(args);
   }
 
+  /** `helm pull` into `destination`; resolves with the manifest digest helm reports. */
+  public async pullDigest(ref: string, version: string, destination: string, options: { plainHttp?: boolean } = {}): Promise<string> {
+    const args = ['pull', ref, '--version', version, '-d', destination];
+    if (options.plainHttp) args.push('--plain-http');
+    const out = await this.runCombined(args);
+    const digest = /Digest:\s*(sha256:[0-9a-f]{64})/.exec(out)?.[1];
+    if (!digest) throw new HelmError(args, 0, `helm pull printed no digest:\n${out}`, out);
+    return digest;
+  }
+
   /** `helm registry login <host> --username <u> --password-stdin`. */
   public async registryLogin(host: string, username: string, password: string, options: { plainHttp?: boolean } = {}): Promise<void> {
     const args = ['registry', 'login', host, '--username', username, '--password-stdin'];

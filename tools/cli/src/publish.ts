@@ -1,0 +1,191 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Helm, HelmError, recordedChart } from '@strata/helm';
+import { findWorkloads } from './workspace';
+
+/** Where publish records what it pushed; overlays pin these versions and digests. */
+export const PUBLISHED_FILE = 'environments/published.json';
+
+/** One published chart version in one registry. */
+export interface PublishedChart {
+  readonly version: string;
+  /** The manifest digest the registry returned. */
+  readonly digest: string;
+  readonly contentDigest: string;
+}
+
+/** registry URL (oci://host/path) → chart name → version → what was pushed. */
+export type PublishedRecord = { [registry: string]: { [chart: string]: { [version: string]: PublishedChart } } };
+
+export interface PublishOptions {
+  readonly root: string;
+  /** oci://host[:port]/path */
+  readonly registry: string;
+  /** Chart names; @default every chart package */
+  readonly charts?: readonly string[];
+  /** For a registry without TLS (127.0.0.1 in tests). @default false */
+  readonly plainHttp?: boolean;
+  /** Pushes at once. @default 4 */
+  readonly concurrency?: number;
+  /** Also write a classic chart repository (index.yaml + archives) into this folder. */
+  readonly repoDir?: string;
+  /** The URL the classic repository is served from (for index.yaml). */
+  readonly repoUrl?: string;
+  readonly helm?: Helm;
+  readonly log?: (line: string) => void;
+}
+
+export type PublishOutcome =
+  | { readonly chart: string; readonly version: string; readonly status: 'pushed' | 'unchanged'; readonly digest: string }
+  | { readonly chart: string; readonly version: string; readonly status: 'failed'; readonly error: string };
+
+/** A publish in which some charts failed; the record holds only what really is in the registry. */
+export class PublishError extends Error {
+  public constructor(public readonly outcomes: PublishOutcome[]) {
+    const failed = outcomes.filter((o): o is Extract<PublishOutcome, { status: 'failed' }> => o.status === 'failed');
+    super(`publish failed for ${failed.length} chart(s):\n  ${failed.map((f) => f.error).join('\n  ')}`);
+    this.name = 'PublishError';
+  }
+}
+
+const OCI_URL = /^oci:\/\/([a-zA-Z0-9.-]+(:\d+)?)(\/[a-z0-9._/-]+)?$/;
+
+/**
+ * Packages charts and pushes them to an OCI registry. Versions are immutable: a version already
+ * in the registry with the same content digest is left alone (no push); with another content it
+ * is refused. What was pushed (version and manifest digest) is recorded in
+ * environments/published.json — only on success, so overlays never pin a version that is not
+ * in the registry.
+ */
+export async function publishCharts(options: PublishOptions): Promise<PublishOutcome[]> {
+  const log = options.log ?? (() => undefined);
+  const m = OCI_URL.exec(options.registry);
+  if (!m) throw new Error(`'registry' (${JSON.stringify(options.registry)}) must be an oci:// URL such as oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/charts; set it in the environment, with --registry, or in STRATA_REGISTRY`);
+  const registry = options.registry.replace(/\/$/, '');
+  const helm = options.helm ?? new Helm();
+  const all = findWorkloads(options.root);
+  const names = options.charts ?? all.map((w) => w.name);
+  for (const n of names) if (!all.some((w) => w.name === n)) throw new Error(`'chart' (${JSON.stringify(n)}) must be one of ${all.map((w) => w.name).join(', ')}`);
+
+  const charts = names.map((name) => {
+    const dir = join(options.root, 'charts', name);
+    const chartYaml = join(dir, 'Chart.yaml');
+    if (!existsSync(chartYaml)) throw new Error(`charts/${name} does not exist; run \`npm run generate\` first`);
+    const rec = recordedChart(readFileSync(chartYaml, 'utf8'));
+    if (!rec?.contentDigest) throw new Error(`charts/${name}/Chart.yaml has no content digest; run \`npm run generate\``);
+    return { name, dir, version: rec.version, contentDigest: rec.contentDigest };
+  });
+
+  const work = mkdtempSync(join(tmpdir(), 'strata-publish-'));
+  try {
+    log(`package ${charts.length} chart(s)…`);
+    const archives = charts.length > 0 ? await helm.package(charts.map((c) => c.dir), work) : [];
+    const outcomes: PublishOutcome[] = new Array(charts.length);
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < charts.length) {
+        const i = next++;
+        outcomes[i] = await publishOne(helm, registry, charts[i], archives[i], !!options.plainHttp, work);
+        done++;
+        const o = outcomes[i];
+        log(`[${done}/${charts.length}] ${o.chart} ${o.version}: ${o.status === 'failed' ? `FAILED — ${o.error}` : `${o.status} ${o.digest}`}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, Math.max(charts.length, 1)) }, worker));
+
+    const ok = outcomes.filter((o): o is Extract<PublishOutcome, { digest: string }> => o.status !== 'failed');
+    recordPublished(options.root, registry, ok.map((o) => ({ chart: o.chart, version: o.version, digest: o.digest, contentDigest: charts.find((c) => c.name === o.chart)!.contentDigest })));
+    if (options.repoDir) await writeClassicRepository(helm, options.repoDir, archives, options.repoUrl);
+    if (outcomes.some((o) => o.status === 'failed')) throw new PublishError(outcomes);
+    return outcomes;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function publishOne(
+  helm: Helm,
+  registry: string,
+  chart: { name: string; version: string; contentDigest: string },
+  archive: string,
+  plainHttp: boolean,
+  work: string,
+): Promise<PublishOutcome> {
+  const ref = `${registry}/${chart.name}`;
+  const base = { chart: chart.name, version: chart.version };
+  const where = `${registry.replace(/^oci:\/\//, '')} (chart ${chart.name} ${chart.version})`;
+  try {
+    let existing: string | undefined;
+    try {
+      existing = await helm.showChart(ref, chart.version, { plainHttp, timeoutMs: 60_000 });
+    } catch (e) {
+      if (!(e instanceof HelmError) || !/not found|manifest unknown|name unknown/i.test(e.stderr)) throw e;
+    }
+    if (existing !== undefined) {
+      const published = recordedChart(existing);
+      if (published?.contentDigest !== chart.contentDigest) {
+        return { ...base, status: 'failed', error: `${where}: version ${chart.version} is already in the registry with other content (${published?.contentDigest ?? 'no digest'}); versions are immutable: regenerate (changed content bumps the version) or raise the version in the package` };
+      }
+      const dest = join(work, `pull-${chart.name}`);
+      mkdirSync(dest, { recursive: true });
+      const digest = await helm.pullDigest(ref, chart.version, dest, { plainHttp });
+      return { ...base, status: 'unchanged', digest };
+    }
+    const pushed = await helm.push(archive, registry, { plainHttp, timeoutMs: 120_000 });
+    return { ...base, status: 'pushed', digest: pushed.digest };
+  } catch (e) {
+    return { ...base, status: 'failed', error: `${where}: ${explain(e)}` };
+  }
+}
+
+/** Turns helm's registry errors into what a person needs to know. */
+function explain(e: unknown): string {
+  const text = e instanceof HelmError ? e.stderr.trim() : (e as Error).message;
+  if (/connection refused|no such host|dial tcp|i\/o timeout/i.test(text)) return `registry unreachable: ${lastLine(text)}`;
+  if (/unauthorized|401|authentication required|denied|credential not found|no basic auth credentials/i.test(text)) return `authentication refused: log in with \`helm registry login\` or set STRATA_REGISTRY_USERNAME/STRATA_REGISTRY_PASSWORD (${lastLine(text)})`;
+  if (/timed out|deadline exceeded/i.test(text)) return `timed out: ${lastLine(text)}`;
+  return lastLine(text);
+}
+
+function lastLine(s: string): string {
+  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? s;
+}
+
+/** Reads environments/published.json (empty when missing). */
+export function readPublished(root: string): PublishedRecord {
+  const file = join(root, PUBLISHED_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PublishedRecord) : {};
+}
+
+function recordPublished(root: string, registry: string, entries: { chart: string; version: string; digest: string; contentDigest: string }[]): void {
+  if (entries.length === 0) return;
+  const record = readPublished(root);
+  const reg = (record[registry] = record[registry] ?? {});
+  for (const e of entries) {
+    reg[e.chart] = { ...(reg[e.chart] ?? {}), [e.version]: { version: e.version, digest: e.digest, contentDigest: e.contentDigest } };
+  }
+  const file = join(root, PUBLISHED_FILE);
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(sortDeep(record), null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+function sortDeep<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(sortDeep) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep((v as Record<string, unknown>)[k])])) as T;
+  return v;
+}
+
+/** A classic (HTTPS) chart repository: the archives plus index.yaml, for users who serve charts as files. */
+async function writeClassicRepository(helm: Helm, dir: string, archives: string[], url?: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const a of archives) writeFileSync(join(dir, a.split('/').pop()!), readFileSync(a));
+  const args = ['repo', 'index', dir];
+  if (url) args.push('--url', url);
+  if (existsSync(join(dir, 'index.yaml'))) args.push('--merge', join(dir, 'index.yaml'));
+  await helm.run(args);
+}
