@@ -189,3 +189,20 @@ async function writeClassicRepository(helm: Helm, dir: string, archives: string[
   if (existsSync(join(dir, 'index.yaml'))) args.push('--merge', join(dir, 'index.yaml'));
   await helm.run(args);
 }
+
+/**
+ * Logs helm in to the registry from STRATA_REGISTRY_USERNAME / STRATA_REGISTRY_PASSWORD when both
+ * are set (helm keeps the login in its own config, never in the repository); otherwise relies on
+ * an earlier `helm registry login`.
+ */
+export async function registryLoginFromEnv(registry: string, plainHttp: boolean, helm: Helm = new Helm()): Promise<void> {
+  const user = process.env.STRATA_REGISTRY_USERNAME;
+  const password = process.env.STRATA_REGISTRY_PASSWORD;
+  if (!user || !password) return;
+  const host = registry.replace(/^oci:\/\//, '').split('/')[0];
+  try {
+    await helm.registryLogin(host, user, password, { plainHttp });
+  } catch (e) {
+    throw new Error(`registry ${host}: authentication refused for user ${user}: ${explain(e)}`);
+  }
+}

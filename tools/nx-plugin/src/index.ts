@@ -60,6 +60,12 @@ function chartProject(workspaceRoot: string, file: string): CreateNodesResult | 
       inputs: [`${chartDir}/**/*`],
       outputs: [`{workspaceRoot}/dist/charts/${name}`],
     },
+    publish: {
+      executor: '@strata/nx-plugin:publish',
+      dependsOn: ['synth'],
+      // never cached: the registry, not the workspace, decides what is there
+      cache: false,
+    },
   };
   return { projects: { [root]: { name: pkg.name, root, tags: [CHART_TAG], targets } } };
 }

@@ -1,0 +1,53 @@
+import { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { findWorkloads, PublishError, publishCharts, PublishOutcome, registryLoginFromEnv } from '@strata/cli';
+
+interface PublishOptions {
+  readonly registry?: string;
+  readonly plainHttp?: boolean;
+}
+
+type TaskResult = { success: boolean; terminalOutput: string };
+
+/** One chart. */
+export default async function publish(options: PublishOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const results = await publishProjects(context.root, [context.projectName!], options);
+  const r = results.get(context.projectName!)!;
+  (r.success ? console.log : console.error)(r.terminalOutput);
+  return { success: r.success };
+}
+
+/** Every chart of the batch in one process, pushed concurrently. */
+export async function batchPublish(taskGraph: TaskGraph, inputs: Record<string, PublishOptions>, _overrides: unknown, context: ExecutorContext): Promise<Record<string, TaskResult>> {
+  const tasks = Object.values(taskGraph.tasks);
+  const first = inputs[tasks[0].id] ?? {};
+  const results = await publishProjects(context.root, tasks.map((t) => t.target.project), first);
+  return Object.fromEntries(tasks.map((t) => [t.id, results.get(t.target.project)!]));
+}
+
+async function publishProjects(root: string, projects: string[], options: PublishOptions): Promise<Map<string, TaskResult>> {
+  const registry = options.registry ?? process.env.STRATA_REGISTRY;
+  const byProject = new Map(findWorkloads(root).map((w) => [w.packageName, w.name]));
+  const results = new Map<string, TaskResult>();
+  if (!registry) {
+    for (const p of projects) results.set(p, { success: false, terminalOutput: `publish: no registry: pass --registry=oci://… or set STRATA_REGISTRY` });
+    return results;
+  }
+  let outcomes: PublishOutcome[];
+  try {
+    await registryLoginFromEnv(registry, !!options.plainHttp);
+    outcomes = await publishCharts({ root, registry, plainHttp: options.plainHttp, charts: projects.map((p) => byProject.get(p) ?? p), log: (l) => console.log(l) });
+  } catch (e) {
+    if (!(e instanceof PublishError)) {
+      for (const p of projects) results.set(p, { success: false, terminalOutput: `publish: ${(e as Error).message}` });
+      return results;
+    }
+    outcomes = e.outcomes;
+  }
+  for (const p of projects) {
+    const o = outcomes.find((x) => x.chart === byProject.get(p));
+    if (!o) results.set(p, { success: false, terminalOutput: `publish: no outcome for ${p}` });
+    else if (o.status === 'failed') results.set(p, { success: false, terminalOutput: `publish ${o.chart} ${o.version}: ${o.error}` });
+    else results.set(p, { success: true, terminalOutput: `publish ${o.chart} ${o.version}: ${o.status} ${o.digest}` });
+  }
+  return results;
+}
