@@ -346,8 +346,8 @@ export class EfsStorageClass extends StorageClass {
     }
 
     // Options S3 Files does not take (facts §2.2).
-    this.forbidWhen(s3files, 'reuseAccessPoint', props.reuseAccessPoint, { enum: [false] }, 'false or unset for s3files-ap', 'S3 Files access points cannot be reused by claim name: drop reuseAccessPoint');
-    this.forbidWhen(s3files, 'az', props.az, { maxLength: 0 }, 'unset for s3files-ap', 'az applies to cross-account EFS only: drop it');
+    this.rules.mustWhen([s3files], 'reuseAccessPoint', props.reuseAccessPoint, { enum: [false] }, 'false or unset for s3files-ap', 'S3 Files access points cannot be reused by claim name: drop reuseAccessPoint');
+    this.rules.mustWhen([s3files], 'az', props.az, { maxLength: 0 }, 'unset for s3files-ap', 'az applies to cross-account EFS only: drop it');
     if (props.reuseAccessPoint === true) {
       r.warn(`'reuseAccessPoint' (true): the access point is found by claim name only, so claims of the same name in different namespaces share one directory and its data; use a dedicated class per trust boundary`);
     }
@@ -441,12 +441,6 @@ export class EfsStorageClass extends StorageClass {
     this.rules.check('basePath', basePath, { anyOf: [{ maxLength: 0 }, { pattern: '^/', maxLength: room }, { pattern: '^[^/]', maxLength: room - 1 }] }, fix, `at most ${room} characters with its leading '/'`);
     const shape = levels <= 0 ? '^/?$' : `^/?(?:[^/]+(?:/[^/]+){0,${levels - 1}})?/?$`;
     this.rules.check('basePath', basePath, { pattern: shape }, 'use fewer directory levels in basePath', `at most ${Math.max(levels, 0)} directory levels`);
-  }
-
-  /** `value` must meet `constraint` when the clause holds (literal now, or recorded for a token mode). */
-  private forbidWhen(when: { value: unknown; equals: string }, field: string, value: unknown, constraint: Constraint, accepted: string, fix: string): void {
-    if (value === undefined) return;
-    if (!Tokens.checkWhen([when], value, constraint, `[${this.node.path}] ${field}`)) this.rules.fail(field, value, accepted, fix);
   }
 }
 

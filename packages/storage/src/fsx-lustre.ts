@@ -5,7 +5,7 @@ import { AccessMode, ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { Claim } from './claim';
 import { ClaimedStorage } from './claimed-storage';
 import { CsiPersistentVolume } from './persistent-volume';
-import { isLiteral, Rules } from './rules';
+import { clausesHold, isLiteral, Rules, UNSET } from './rules';
 import { ParameterValue, StorageClass } from './storage-class';
 import { StorageTier } from './tier';
 
@@ -90,34 +90,9 @@ export enum FsxFileSystemTypeVersion {
 // Small rule helpers: cross-field rules whose message needs its own "must be …" text.
 
 /** "Must not be set": nothing satisfies it (JSON Schema `not: {}`). */
-const UNSET: Constraint = { not: {} };
 
 function originOf(scope: IConstruct, field: string): string {
   return `[${scope.node.path}] ${field}`;
-}
-
-function clausesHold(when: readonly Clause[]): boolean {
-  return when.every((c) => !Tokens.isToken(c.value) && (Array.isArray(c.equals) ? c.equals : [c.equals]).some((e) => e === c.value));
-}
-
-/**
- * When every clause holds, a set `value` must meet `constraint`; `accepted` is the whole
- * "must be …" text. A token value that must not be set at all is refused now: binding it is
- * the mistake, whatever it will hold.
- */
-function checkWhen(scope: IConstruct, rules: Rules, when: readonly Clause[], field: string, value: unknown, constraint: Constraint, accepted: string, fix: string): boolean {
-  if (value === undefined) return true;
-  const ok = constraint === UNSET && Tokens.isToken(value) && clausesHold(when) ? false : Tokens.checkWhen(when, value, constraint, originOf(scope, field));
-  if (!ok) rules.fail(field, value, accepted, fix);
-  return ok;
-}
-
-/** When every clause holds, `value` must be set (on token clauses: they must not all hold while it is unset). */
-function requireWhen(scope: IConstruct, rules: Rules, when: readonly Clause[], field: string, value: unknown, accepted: string, fix: string): boolean {
-  if (value !== undefined) return true;
-  const ok = Tokens.checkWhen(when, undefined, { not: {} }, originOf(scope, field));
-  if (!ok) rules.fail(field, undefined, accepted, fix);
-  return ok;
 }
 
 const SCRATCH = [FsxDeploymentType.SCRATCH_1, FsxDeploymentType.SCRATCH_2];
@@ -450,8 +425,8 @@ export class FsxLustreStorageClass extends Construct {
     const P = this.perUnitStorageThroughput;
     const M = this.metadataConfigurationMode;
     const efa = this.efaEnabled;
-    const when = (w: readonly Clause[], field: string, value: unknown, c: Constraint, accepted: string, fix: string) => checkWhen(this, r, w, field, value, c, accepted, fix);
-    const requiredWhen = (w: readonly Clause[], field: string, value: unknown, accepted: string, fix: string) => requireWhen(this, r, w, field, value, accepted, fix);
+    const when = r.mustWhen.bind(r);
+    const requiredWhen = r.requiredWhen.bind(r);
 
     // Network (case 11).
     if (r.required('subnetId', this.subnetId, 'one subnet id', 'set subnetId to the subnet the file system is created in; the driver fails with "SubnetId is required"')) {

@@ -257,8 +257,7 @@ export class LocalInstanceStore extends ClaimedStorage {
 
   /** Local volumes need a no-provisioner class that binds at first consumer (facts §4.3, §7 case 52). */
   private checkStorageClass(sc: StorageClass): void {
-    const provisioner = (sc.apiObject.toJson() as { provisioner?: string }).provisioner;
-    this.rules.oneOf('provisioner', provisioner, [LOCAL_PROVISIONER], 'local volumes are made by the local static provisioner or by hand: use InstanceStoreStorageClassChart');
+    this.rules.oneOf('provisioner', sc.provisioner, [LOCAL_PROVISIONER], 'local volumes are made by the local static provisioner or by hand: use InstanceStoreStorageClassChart');
     this.rules.oneOf('volumeBindingMode', sc.volumeBindingMode, [VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER],
       'with Immediate the claim binds to a disk on any node before the pod is scheduled, and the pod may not fit there');
   }

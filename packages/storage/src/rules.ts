@@ -66,12 +66,45 @@ export class Rules {
     return ok;
   }
 
+  /**
+   * When every clause holds, a set `value` must meet `constraint`; `accepted` is the whole
+   * "must be …" text. With `UNSET` as the constraint a token value is refused now when the
+   * clauses hold: binding the field to a value is the mistake, whatever it will hold.
+   */
+  public mustWhen(when: readonly Clause[], field: string, value: unknown, constraint: Constraint, accepted: string, fix?: string): boolean {
+    if (value === undefined) return true;
+    const refusedToken = constraint === UNSET && Tokens.isToken(value) && clausesHold(when);
+    const ok = !refusedToken && Tokens.checkWhen(when, value, constraint, this.origin(field));
+    if (!ok) this.fail(field, value, accepted, fix);
+    return ok;
+  }
+
+  /** When every clause holds, `value` must be set (with token clauses: they must never all hold while it is unset). */
+  public requiredWhen(when: readonly Clause[], field: string, value: unknown, accepted: string, fix?: string): boolean {
+    if (value !== undefined) return true;
+    const ok = Tokens.checkWhen(when, undefined, UNSET, this.origin(field));
+    if (!ok) this.fail(field, undefined, accepted, fix);
+    return ok;
+  }
+
+  private origin(field: string): string {
+    return `[${this.scope.node.path}] ${field}`;
+  }
+
   /** A required field. */
   public required(field: string, value: unknown, accepted: string, fix?: string): boolean {
     if (value !== undefined && value !== '') return true;
     this.fail(field, value, accepted, fix);
     return false;
   }
+}
+
+/** The constraint "must not be set" (nothing satisfies it). */
+export const UNSET: Constraint = { not: {} };
+
+/** Whether every clause holds on literals (a token clause never holds yet). */
+export function clausesHold(when: readonly Clause[]): boolean {
+  return when.every((c) => !Tokens.isToken(c.value) && (Array.isArray(c.equals) ? c.equals : [c.equals]).some((e) => e === c.value));
 }
 
 /** Whether a prop is known now (a literal), as opposed to a token decided at install time. */

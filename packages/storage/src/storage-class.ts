@@ -39,12 +39,14 @@ export class StorageClass extends Construct {
   public readonly reclaimPolicy: ReclaimPolicy;
   public readonly volumeBindingMode: VolumeBindingMode;
   public readonly parameters: Record<string, string>;
+  public readonly provisioner: string;
 
   public constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id);
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     this.volumeBindingMode = props.volumeBindingMode ?? VolumeBindingMode.IMMEDIATE;
     this.parameters = stringParameters(props.parameters ?? {});
+    this.provisioner = props.provisioner;
     this.apiObject = new plus.k8s.KubeStorageClass(this, 'Resource', {
       metadata: props.name ? { name: props.name } : undefined,
       provisioner: props.provisioner,
