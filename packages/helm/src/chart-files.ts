@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { ConditionalConstraint, Constraint, Tokens } from '@strata/tokens';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
+import { CLUSTER_SCOPED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
 import { JsonSchema, ValueDeclaration } from './values';
 import { valuesTypeScript } from './values-type';
@@ -203,7 +204,7 @@ function toSchema(c: Constraint): JsonSchema {
   for (const [k, v] of Object.entries(c)) {
     if (v === undefined) continue;
     if (k === 'anyOf') out.anyOf = (v as Constraint[]).map(toSchema);
-    else if (k === 'not') out.not = toSchema(v as Constraint);
+    else if (k === 'not' || k === 'items') out[k] = toSchema(v as Constraint);
     else out[k] = v;
   }
   return out;
@@ -331,12 +332,17 @@ function storageTestPod(synth: SynthesizedChart): Manifest | undefined {
 function notesTxt(synth: SynthesizedChart, hasTest: boolean): string {
   const m = synth.chart.chartMetadata;
   const keeps = synth.objects.filter((o) => o.holdsData).map((o) => `${o.manifest.kind} ${o.fileStem}`);
+  const kinds = (cluster: boolean) =>
+    [...new Set(synth.objects.filter((o) => CLUSTER_SCOPED_KINDS.has(o.manifest.kind) === cluster).map((o) => String(o.manifest.kind).toLowerCase()))].sort().join(',');
+  const namespaced = kinds(false);
+  const clusterScoped = kinds(true);
   return [
     `{{/* ${GENERATED} */}}`,
     `{{ .Chart.Name }} {{ .Chart.Version }} is installed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.`,
     '',
-    'Check the storage and the pods:',
-    '  kubectl get pvc,pods -n {{ .Release.Namespace }} -l app.kubernetes.io/instance={{ .Release.Name }}',
+    'Check what it created:',
+    ...(namespaced ? [`  kubectl get ${namespaced} -n {{ .Release.Namespace }} -l app.kubernetes.io/instance={{ .Release.Name }}`] : []),
+    ...(clusterScoped ? [`  kubectl get ${clusterScoped} -l app.kubernetes.io/instance={{ .Release.Name }}`] : []),
     ...(hasTest ? ['', 'Prove every claim mounts, and can be written where it is writable:', '  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}'] : []),
     ...(keeps.length > 0
       ? ['', `Data safety: ${keeps.length} object(s) holding data carry ${KEEP_ANNOTATION}: keep and stay after "helm uninstall";`, 'delete them yourself, deliberately, when the data is no longer needed.']

@@ -66,7 +66,11 @@ export function resolveChart(synth: SynthesizedChart, release: ReleaseInfo, char
 /** Replaces every token in a JSON value by `lookup(token)`; tokens inside strings are printed. */
 export function substitute(value: unknown, lookup: (info: TokenInfo) => unknown): unknown {
   const whole = Tokens.infoOf(value);
-  if (whole) return lookup(whole);
+  if (whole) {
+    const v = lookup(whole);
+    // A list used as a string (list.join(',')) is the comma-joined list, as the template's `join`.
+    return typeof value === 'string' && Array.isArray(v) ? v.join(',') : v;
+  }
   if (typeof value === 'string' && Tokens.isToken(value)) {
     return Tokens.split(value)
       .map((p) => (typeof p === 'string' ? p : String(lookup(p))))

@@ -72,8 +72,9 @@ export class TemplateRenderer {
       case 'number':
         return `(${e} | toJson)`;
       case 'list':
+        return `(join "," ${e})`;
       case 'object':
-        throw new Error(`value '${info.path}' is a ${info.kind}; it cannot be part of a string`);
+        throw new Error(`value '${info.path}' is an object; it cannot be part of a string`);
       default:
         return `(${e} | toString)`;
     }
@@ -85,6 +86,8 @@ export class TemplateRenderer {
     const placeholder = (action: string) => `__strata_action_${actions.push(action) - 1}__`;
     const convert = (value: unknown): unknown => {
       const whole = Tokens.infoOf(value);
+      // A list used as a string (list.join(',')) is the comma-joined list.
+      if (whole && whole.kind === 'list' && typeof value === 'string') return placeholder(`{{ join "," ${this.expression(whole)} | quote }}`);
       if (whole && (whole.kind === 'list' || whole.kind === 'object')) return placeholder(`\u0000block:${this.expression(whole)}`);
       if (typeof value === 'number') {
         if (whole) return placeholder(this.scalarAction(whole));

@@ -11,7 +11,7 @@ test.each([
   ['0.1.0', B, { version: '0.1.3', contentDigest: A }, '0.1.4', 'changed content bumps the patch'],
   ['0.2.0', A, { version: '0.1.3', contentDigest: A }, '0.2.0', 'a higher declared version wins'],
   ['0.1.0', B, { version: '0.1.3' }, '0.1.4', 'a record without digest counts as changed'],
-])('chooseVersion(%s, %s, %j) = %s: %s', (declared, digest, recorded, expected) => {
+])('chooseVersion(%s, %s, %j) = %s: %s', (declared, digest, recorded, expected, _why) => {
   expect(chooseVersion(declared, digest, recorded)).toBe(expected);
 });
 

@@ -348,7 +348,9 @@ export class FsxLustreStorageClass extends Construct {
 
   public constructor(scope: Construct, id: string, props: FsxLustreStorageClassProps = {}) {
     super(scope, id);
-    this.rules = new Rules(this);
+    // The driver sends neither "" nor 0 (facts §1.2): both leave a parameter unset, which lets a
+    // tier chart bind optional parameters to values and still offer every deployment type.
+    this.rules = new Rules(this, { emptyMeansUnset: true });
     this.subnetId = props.subnetId;
     this.securityGroupIds = props.securityGroupIds && props.securityGroupIds.length > 0 ? props.securityGroupIds : undefined;
     this.deploymentType = props.deploymentType ?? FsxDeploymentType.SCRATCH_2;
@@ -432,11 +434,14 @@ export class FsxLustreStorageClass extends Construct {
     if (r.required('subnetId', this.subnetId, 'one subnet id', 'set subnetId to the subnet the file system is created in; the driver fails with "SubnetId is required"')) {
       r.check('subnetId', this.subnetId, { pattern: SUBNET_ID }, 'FSx for Lustre takes one subnet per file system: make one StorageClass per subnet', 'exactly one subnet id (subnet- and 8 to 17 hex digits)');
     }
-    if (this.securityGroupIds && !Tokens.infoOf(this.securityGroupIds)) {
+    if (this.securityGroupIds && Tokens.infoOf(this.securityGroupIds)) {
+      r.check('securityGroupIds', this.securityGroupIds, { items: { pattern: SECURITY_GROUP_ID } }, 'list each security group id separately, e.g. ["sg-068000ccf82dfba88"]', 'security group ids (sg- and 8 to 17 hex digits)');
+    } else if (this.securityGroupIds) {
       for (const sg of this.securityGroupIds) r.check('securityGroupIds', sg, { pattern: SECURITY_GROUP_ID }, 'list each security group id separately, e.g. ["sg-068000ccf82dfba88"]', 'a security group id (sg- and 8 to 17 hex digits)');
     }
 
     // Deployment and storage type (cases 6, 7).
+    r.required('deploymentType', D, 'a deployment type', 'use SCRATCH_2 for scratch space, PERSISTENT_2 for durable data');
     const deploymentOk = r.oneOf('deploymentType', D, Object.values(FsxDeploymentType), 'use SCRATCH_2 for scratch space, PERSISTENT_2 for durable data');
     const storageOk = r.check(
       'storageType',
@@ -472,7 +477,7 @@ export class FsxLustreStorageClass extends Construct {
     }
     const start = this.dailyAutomaticBackupStartTime;
     r.check('dailyAutomaticBackupStartTime', start, { pattern: DAILY_TIME }, 'write the hour and minute with two digits each, e.g. "02:00"', 'HH:MM in UTC, from 00:00 to 23:59');
-    if (start !== undefined && (days === undefined || days === 0)) {
+    if (!r.isUnset(start) && r.isUnset(days) && !Tokens.isToken(days)) {
       // The driver only sends the start time with a retention above 0 (facts §1.2, case 13).
       r.warn(`'dailyAutomaticBackupStartTime' (${JSON.stringify(start)}) is dropped by the driver unless automaticBackupRetentionDays is above 0; set automaticBackupRetentionDays, or remove the start time`);
     }
@@ -490,11 +495,11 @@ export class FsxLustreStorageClass extends Construct {
     if (r.oneOf('autoImportPolicy', this.autoImportPolicy, Object.values(FsxAutoImportPolicy), 'NEW_CHANGED_DELETED keeps the file system in step with the bucket')) {
       when([{ value: D, equals: FsxDeploymentType.PERSISTENT_2 }], 'autoImportPolicy', this.autoImportPolicy, UNSET, 'unset for PERSISTENT_2', DRA);
     }
-    if (imp === undefined) {
+    if (r.isUnset(imp)) {
       for (const [field, value] of [['s3ExportPath', exp], ['autoImportPolicy', this.autoImportPolicy]] as const) {
-        if (value !== undefined) r.fail(field, value, 'unset without s3ImportPath', 'the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this');
+        if (!r.isUnset(value)) r.fail(field, value, 'unset without s3ImportPath', 'the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this');
       }
-    } else if (exp !== undefined && isLiteral(imp) && isLiteral(exp)) {
+    } else if (imp !== undefined && exp !== undefined && !r.isUnset(exp) && isLiteral(imp) && isLiteral(exp)) {
       const bucket = bucketOf(imp);
       if (bucket && bucketOf(exp) && bucketOf(exp) !== bucket) {
         r.fail('s3ExportPath', exp, `in the bucket of s3ImportPath (${bucket})`, `export to a prefix of that bucket, e.g. "s3://${bucket}/export"`);
@@ -531,7 +536,7 @@ export class FsxLustreStorageClass extends Construct {
       r.check('fileSystemTypeVersion', V, { enum: ['2.15'] }, 'EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15', '2.15 on an EKS Auto Mode cluster');
     }
     const iops = this.metadataIops;
-    if (modeOk && M === undefined && iops !== undefined) {
+    if (modeOk && r.isUnset(M) && !r.isUnset(iops)) {
       r.fail('metadataIops', iops, 'unset without metadataConfigurationMode', 'the driver ignores it unless metadataConfigurationMode is set: set USER_PROVISIONED, or remove metadataIops');
     }
     when([{ value: M, equals: FsxMetadataConfigurationMode.AUTOMATIC }], 'metadataIops', iops, UNSET, 'unset with metadataConfigurationMode AUTOMATIC', 'FSx sizes metadata IOPS itself in AUTOMATIC mode: remove metadataIops, or use USER_PROVISIONED');

@@ -12,11 +12,36 @@ import { Clause, Constraint, describeConstraint, problem, Tokens, warn } from '@
  *
  * Message shape: `'<field>' (<value>) must be <accepted>; <fix>` — see `problem()`.
  */
+export interface RulesOptions {
+  /**
+   * For StorageClass parameters: the CSI drivers send neither an empty string nor a zero number
+   * to the AWS API, so `""` and `0` mean "not set". A field bound to a value may then be left
+   * unset at install time by giving it `""` (or `0`), and rules about unset fields hold for it.
+   * @default false
+   */
+  readonly emptyMeansUnset?: boolean;
+}
+
+/** The values that mean "not set" under `emptyMeansUnset`. */
+const EMPTY: Constraint = { enum: ['', 0] };
+
 export class Rules {
   private readonly errors: string[] = [];
+  private readonly emptyMeansUnset: boolean;
 
-  public constructor(private readonly scope: IConstruct) {
+  public constructor(private readonly scope: IConstruct, options: RulesOptions = {}) {
+    this.emptyMeansUnset = options.emptyMeansUnset ?? false;
     scope.node.addValidation({ validate: () => [...this.errors] });
+  }
+
+  /** Whether a literal value counts as not set (undefined; also "" and 0 under `emptyMeansUnset`). */
+  public isUnset(value: unknown): boolean {
+    return value === undefined || (this.emptyMeansUnset && (value === '' || value === 0));
+  }
+
+  /** A constraint for a value token that may also be left unset. */
+  private orEmpty(value: unknown, constraint: Constraint): Constraint {
+    return this.emptyMeansUnset && Tokens.isToken(value) ? { anyOf: [EMPTY, constraint] } : constraint;
   }
 
   /** Records a failure. */
@@ -44,8 +69,8 @@ export class Rules {
    * description of the constraint in the message.
    */
   public check(field: string, value: unknown, constraint: Constraint, fix?: string, accepted?: string): boolean {
-    if (value === undefined) return true;
-    const ok = Tokens.check(value, constraint, `[${this.scope.node.path}] ${field}`);
+    if (this.isUnset(value)) return true;
+    const ok = Tokens.check(value, this.orEmpty(value, constraint), `[${this.scope.node.path}] ${field}`);
     if (!ok) this.fail(field, value, accepted ?? describeConstraint(constraint), fix);
     return ok;
   }
@@ -60,8 +85,8 @@ export class Rules {
    * the message: "must be one of 50, 100, 200 for PERSISTENT_1 SSD".
    */
   public checkWhen(when: readonly Clause[], field: string, value: unknown, constraint: Constraint, because: string, fix?: string): boolean {
-    if (value === undefined) return true;
-    const ok = Tokens.checkWhen(when, value, constraint, `[${this.scope.node.path}] ${field}`);
+    if (this.isUnset(value)) return true;
+    const ok = Tokens.checkWhen(when, value, this.orEmpty(value, constraint), `[${this.scope.node.path}] ${field}`);
     if (!ok) this.fail(field, value, `${describeConstraint(constraint)} ${because}`, fix);
     return ok;
   }
@@ -72,16 +97,19 @@ export class Rules {
    * clauses hold: binding the field to a value is the mistake, whatever it will hold.
    */
   public mustWhen(when: readonly Clause[], field: string, value: unknown, constraint: Constraint, accepted: string, fix?: string): boolean {
-    if (value === undefined) return true;
-    const refusedToken = constraint === UNSET && Tokens.isToken(value) && clausesHold(when);
-    const ok = !refusedToken && Tokens.checkWhen(when, value, constraint, this.origin(field));
+    if (this.isUnset(value)) return true;
+    // Under emptyMeansUnset a value can be left unset at install time ("" or 0): require that form.
+    const effective = constraint === UNSET ? (this.emptyMeansUnset ? EMPTY : UNSET) : this.orEmpty(value, constraint);
+    const refusedToken = effective === UNSET && Tokens.isToken(value) && clausesHold(when);
+    const ok = !refusedToken && Tokens.checkWhen(when, value, effective, this.origin(field));
     if (!ok) this.fail(field, value, accepted, fix);
     return ok;
   }
 
   /** When every clause holds, `value` must be set (with token clauses: they must never all hold while it is unset). */
   public requiredWhen(when: readonly Clause[], field: string, value: unknown, accepted: string, fix?: string): boolean {
-    if (value !== undefined) return true;
+    if (Tokens.isToken(value)) return this.emptyMeansUnset ? Tokens.checkWhen(when, value, { not: EMPTY }, this.origin(field)) : true;
+    if (!this.isUnset(value)) return true;
     const ok = Tokens.checkWhen(when, undefined, UNSET, this.origin(field));
     if (!ok) this.fail(field, undefined, accepted, fix);
     return ok;
@@ -93,7 +121,11 @@ export class Rules {
 
   /** A required field. */
   public required(field: string, value: unknown, accepted: string, fix?: string): boolean {
-    if (value !== undefined && value !== '') return true;
+    if (Tokens.isToken(value)) {
+      if (this.emptyMeansUnset) Tokens.check(value, { not: EMPTY }, this.origin(field));
+      return true;
+    }
+    if (value !== undefined && value !== '' && !this.isUnset(value)) return true;
     this.fail(field, value, accepted, fix);
     return false;
   }

@@ -16,6 +16,8 @@ export interface Constraint {
   readonly anyOf?: readonly Constraint[];
   /** This does not hold. */
   readonly not?: Constraint;
+  /** Every item of a list holds this. */
+  readonly items?: Constraint;
 }
 
 /** Whether a literal value meets a constraint. */
@@ -31,6 +33,7 @@ export function satisfies(value: unknown, c: Constraint): boolean {
     if (c.minLength !== undefined && [...value].length < c.minLength) return false;
     if (c.maxLength !== undefined && [...value].length > c.maxLength) return false;
   }
+  if (c.items && Array.isArray(value) && !value.every((item) => satisfies(item, c.items!))) return false;
   if (c.anyOf && !c.anyOf.some((alt) => satisfies(value, alt))) return false;
   if (c.not && satisfies(value, c.not)) return false;
   return true;
@@ -54,5 +57,6 @@ export function describeConstraint(c: Constraint): string {
   if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} characters`);
   if (c.anyOf) parts.push(c.anyOf.map(describeConstraint).join(' or '));
   if (c.not) parts.push(`not ${describeConstraint(c.not)}`);
+  if (c.items) parts.push(`each ${describeConstraint(c.items)}`);
   return parts.join(' and ');
 }
