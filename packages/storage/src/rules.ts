@@ -22,8 +22,21 @@ export interface RulesOptions {
   readonly emptyMeansUnset?: boolean;
 }
 
-/** The values that mean "not set" under `emptyMeansUnset`. */
+/** The values that mean "not set" under `emptyMeansUnset`, by the kind of value (for clear schema messages). */
 const EMPTY: Constraint = { enum: ['', 0] };
+function emptyFor(value: unknown): Constraint {
+  const kind = Tokens.infoOf(value)?.kind;
+  if (kind === 'string') return { enum: [''] };
+  if (kind === 'integer' || kind === 'number') return { enum: [0] };
+  return EMPTY;
+}
+/** "Set": a non-empty string, a positive whole number (StorageClass numbers are counts and rates). */
+function setFor(value: unknown): Constraint {
+  const kind = Tokens.infoOf(value)?.kind;
+  if (kind === 'string') return { minLength: 1 };
+  if (kind === 'integer') return { minimum: 1 };
+  return { not: emptyFor(value) };
+}
 
 export class Rules {
   private readonly errors: string[] = [];
@@ -41,7 +54,7 @@ export class Rules {
 
   /** A constraint for a value token that may also be left unset. */
   private orEmpty(value: unknown, constraint: Constraint): Constraint {
-    return this.emptyMeansUnset && Tokens.isToken(value) ? { anyOf: [EMPTY, constraint] } : constraint;
+    return this.emptyMeansUnset && Tokens.isToken(value) ? { anyOf: [emptyFor(value), constraint] } : constraint;
   }
 
   /** Records a failure. */
@@ -99,7 +112,7 @@ export class Rules {
   public mustWhen(when: readonly Clause[], field: string, value: unknown, constraint: Constraint, accepted: string, fix?: string): boolean {
     if (this.isUnset(value)) return true;
     // Under emptyMeansUnset a value can be left unset at install time ("" or 0): require that form.
-    const effective = constraint === UNSET ? (this.emptyMeansUnset ? EMPTY : UNSET) : this.orEmpty(value, constraint);
+    const effective = constraint === UNSET ? (this.emptyMeansUnset ? emptyFor(value) : UNSET) : this.orEmpty(value, constraint);
     const refusedToken = effective === UNSET && Tokens.isToken(value) && clausesHold(when);
     const ok = !refusedToken && Tokens.checkWhen(when, value, effective, this.origin(field));
     if (!ok) this.fail(field, value, accepted, fix);
@@ -108,7 +121,7 @@ export class Rules {
 
   /** When every clause holds, `value` must be set (with token clauses: they must never all hold while it is unset). */
   public requiredWhen(when: readonly Clause[], field: string, value: unknown, accepted: string, fix?: string): boolean {
-    if (Tokens.isToken(value)) return this.emptyMeansUnset ? Tokens.checkWhen(when, value, { not: EMPTY }, this.origin(field)) : true;
+    if (Tokens.isToken(value)) return this.emptyMeansUnset ? Tokens.checkWhen(when, value, setFor(value), this.origin(field)) : true;
     if (!this.isUnset(value)) return true;
     const ok = Tokens.checkWhen(when, undefined, UNSET, this.origin(field));
     if (!ok) this.fail(field, undefined, accepted, fix);
@@ -122,7 +135,7 @@ export class Rules {
   /** A required field. */
   public required(field: string, value: unknown, accepted: string, fix?: string): boolean {
     if (Tokens.isToken(value)) {
-      if (this.emptyMeansUnset) Tokens.check(value, { not: EMPTY }, this.origin(field));
+      if (this.emptyMeansUnset) Tokens.check(value, setFor(value), this.origin(field));
       return true;
     }
     if (value !== undefined && value !== '' && !this.isUnset(value)) return true;
