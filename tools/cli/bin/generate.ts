@@ -24,9 +24,9 @@ try {
       console.log(`generate --check: ${result.differences.length} file(s) differ from what generate would write; run \`npm run generate\` and commit (${seconds} s)`);
       process.exit(1);
     }
-    console.log(`generate --check: ${result.charts} chart(s), ${result.files} files current, ${result.warnings.length} warning(s) (${seconds} s)`);
+    console.log(`generate --check: ${result.charts} chart(s) and ${result.environments} environment(s) current (${result.files} files), ${result.warnings.length} warning(s) (${seconds} s)`);
   } else {
-    console.log(`generate: ${result.charts} chart(s), ${result.files} files ${result.written ? 'written to' : 'already current in'} charts/, ${result.warnings.length} warning(s) (${seconds} s)`);
+    console.log(`generate: ${result.charts} chart(s) and ${result.environments} environment(s), ${result.files} files ${result.written ? 'written to' : 'already current in'} charts/ and environments/, ${result.warnings.length} warning(s) (${seconds} s)`);
   }
 } catch (e) {
   if (e instanceof GenerateError) {

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { chartFiles, chooseVersion, diffTree, recordedChart, readTree, recoverTree, SynthesisError, synthesizeChart, writeTreeAtomically } from '@strata/helm';
+import { EnvironmentError, EnvironmentsTree, environmentsTree, isKeptInEnvironments } from '@strata/gitops';
+import { chartFiles, chooseVersion, diffTree, FileTree, recordedChart, readTree, recoverTree, SynthesisError, synthesizeChart, writeTreeAtomically } from '@strata/helm';
+import { readPublished } from './publish';
 import { findWorkloads, loadWorkloadClass, WorkloadPackage } from './workspace';
 
 export interface GenerateOptions {
@@ -15,6 +17,7 @@ export interface GenerateOptions {
 
 export interface GenerateResult {
   readonly charts: number;
+  readonly environments: number;
   readonly files: number;
   /** Whether anything was written (false when the output was already current). */
   readonly written: boolean;
@@ -88,19 +91,79 @@ export function writeCharts(root: string, written: Map<string, Map<string, strin
   return writeTreeAtomically(join(root, 'charts'), tree, keep);
 }
 
-/** Synthesizes every workload and writes charts/ atomically (or, with `check`, compares). */
+/**
+ * Synthesizes every chart and every environment's overlays in one pass, checks them all, and
+ * only then writes charts/ and environments/ (each swapped atomically); with `check`, compares.
+ */
 export function generate(options: GenerateOptions): GenerateResult {
   const log = options.log ?? (() => undefined);
   const chartsDir = join(options.root, 'charts');
-  if (!options.check) recoverTree(chartsDir);
+  const envDir = join(options.root, 'environments');
+  if (!options.check) {
+    recoverTree(chartsDir);
+    recoverTree(envDir);
+  }
   const workloads = findWorkloads(options.root);
   const { tree, warnings } = chartTree(workloads, log);
+  const envs = overlaysFor(options.root, tree);
+  log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
+  warnings.push(...envs.warnings);
   const charts = workloads.length;
+  const files = tree.size + envs.tree.size;
   if (options.check) {
-    return { charts, files: tree.size, written: false, warnings, differences: diffTree(chartsDir, tree, isKeptInCharts) };
+    const differences = [...diffTree(chartsDir, tree, isKeptInCharts), ...diffTree(envDir, envs.tree, isKeptInEnvironments)].sort();
+    return { charts, environments: envs.environments.length, files, written: false, warnings, differences };
   }
-  const written = writeTreeAtomically(chartsDir, tree, isKeptInCharts);
-  return { charts, files: tree.size, written, warnings, differences: [] };
+  const wroteCharts = writeTreeAtomically(chartsDir, tree, isKeptInCharts);
+  const wroteEnvs = writeTreeAtomically(envDir, envs.tree, isKeptInEnvironments);
+  return { charts, environments: envs.environments.length, files, written: wroteCharts || wroteEnvs, warnings, differences: [] };
+}
+
+/** Every environment's overlays against a charts/ tree; environment errors become generate errors. */
+export function overlaysFor(root: string, charts: FileTree): EnvironmentsTree {
+  try {
+    return environmentsTree(root, charts, { digests: publishedDigests(root, charts) });
+  } catch (e) {
+    if (e instanceof EnvironmentError) throw new GenerateError(e.errors);
+    throw e;
+  }
+}
+
+/**
+ * The manifest digest of each chart's current version, from environments/published.json: pinned
+ * only when every registry that holds that version agrees on it (the same archive was pushed).
+ */
+export function publishedDigests(root: string, charts: FileTree): { [chart: string]: string } {
+  const published = readPublished(root);
+  const out: { [chart: string]: string } = {};
+  for (const [path, content] of charts) {
+    if (!path.endsWith('/Chart.yaml') || path.split('/').length !== 2) continue;
+    const chart = path.split('/')[0];
+    const rec = recordedChart(content);
+    if (!rec) continue;
+    const digests = new Set<string>();
+    for (const registry of Object.values(published)) {
+      const p = registry[chart]?.[rec.version];
+      if (p && p.contentDigest === rec.contentDigest) digests.add(p.digest);
+    }
+    if (digests.size === 1) out[chart] = [...digests][0];
+  }
+  return out;
+}
+
+/** Writes every environment's overlays from the charts on disk (the Nx `overlays` target). */
+export function writeEnvironments(root: string, log: (line: string) => void = () => undefined): { environments: number; written: boolean; warnings: string[] } {
+  const envDir = join(root, 'environments');
+  recoverTree(envDir);
+  const envs = overlaysFor(root, prefixedTree(join(root, 'charts')));
+  for (const w of envs.warnings) log(`warning: ${w}`);
+  const written = writeTreeAtomically(envDir, envs.tree, isKeptInEnvironments);
+  return { environments: envs.environments.length, written, warnings: envs.warnings };
+}
+
+/** charts/ as a tree of `<chart>/<file>` paths. */
+function prefixedTree(chartsDir: string): Map<string, string> {
+  return new Map([...readTree(chartsDir)].filter(([rel]) => !isKeptInCharts(rel)));
 }
 
 /** charts/ is all generated, except a README a user may keep there. */
@@ -108,4 +171,3 @@ function isKeptInCharts(rel: string): boolean {
   return rel === 'README.md';
 }
 
-export { readTree };

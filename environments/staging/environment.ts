@@ -1,0 +1,63 @@
+// The staging environment: production's shape at a smaller size, to rehearse upgrades.
+import { defineEnvironment, workload } from '@strata/gitops';
+import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddings/values';
+import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
+import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';
+
+const account = '444455556666';
+const role = (name: string) => `arn:aws:iam::${account}:role/strata-staging-${name}`;
+
+export default defineEnvironment({
+  name: 'staging',
+  cluster: { name: 'strata-staging', region: 'us-east-1', kubernetesVersion: '1.33' },
+  registry: `oci://${account}.dkr.ecr.us-east-1.amazonaws.com/strata`,
+  network: {
+    subnetId: 'subnet-0b1c2d3e4f5a60718',
+    availabilityZone: 'us-east-1b',
+    securityGroupIds: ['sg-0b1c2d3e4f5a60718'],
+  },
+  identity: {
+    mode: 'irsa',
+    drivers: { 'fsx-lustre': role('fsx-csi'), efs: role('efs-csi'), s3: role('s3-csi') },
+    workloads: {
+      'llm-inference': { hydration: role('llm-inference-hydration'), inference: role('llm-inference') },
+      'llm-finetune': { training: role('llm-finetune') },
+      'batch-embeddings': { reader: role('batch-embeddings') },
+    },
+  },
+  storage: {
+    // A new file system per claim, as in dev, but persistent, kept, and backed up for a week.
+    'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, automaticBackupRetentionDays: 7, reclaimPolicy: 'Retain' },
+    efs: { fileSystemId: 'fs-0b1c2d3e4f5a60718', reclaimPolicy: 'Retain' },
+    'instance-store': { nodeClass: { nodeRole: 'KarpenterNodeRole-strata-staging' } },
+  },
+  workloads: {
+    'llm-inference': workload<LlmInferenceValues>({
+      namespace: 'inference',
+      values: {
+        aws: { region: 'us-east-1' },
+        model: { bucket: 'strata-staging-models', version: 'v2' },
+        server: { replicas: 2 },
+      },
+    }),
+    'llm-finetune': workload<LlmFinetuneValues>({
+      namespace: 'training',
+      values: {
+        aws: { region: 'us-east-1' },
+        trainer: { workers: 2 },
+        dataset: { bucket: 'strata-staging-datasets', size: 2400, zone: 'b' },
+        checkpoints: { bucket: 'strata-staging-checkpoints' },
+      },
+    }),
+    'batch-embeddings': workload<BatchEmbeddingsValues>({
+      namespace: 'embeddings',
+      values: {
+        aws: { region: 'us-east-1' },
+        model: { bucket: 'strata-staging-models' },
+        corpus: { bucket: 'strata-staging-datasets' },
+        output: { bucket: 'strata-staging-embeddings' },
+        workers: { shards: 8, parallelism: 4 },
+      },
+    }),
+  },
+});

@@ -1,0 +1,151 @@
+import { FileTree, readTree, STORAGE_ANNOTATION, USES_ANNOTATION } from '@strata/helm';
+import { parse } from 'yaml';
+
+/** A JSON Schema document (values.schema.json). */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** A fact of a storage claim: a literal, or `{ $value: "<values path>", multiply? }` (the release's value). */
+export type StorageFact = unknown;
+
+/** One storage construct of a chart, from its `strata.dev/storage` annotation. */
+export interface StorageClaim {
+  /** The tier: fsx-lustre, efs, s3 or instance-store. */
+  readonly tier: string;
+  /** The construct path below the chart, e.g. "models/cache". */
+  readonly name: string;
+  /** capacityGiB, deploymentType, bucketName… (see the tier), literal or `{ $value }`. */
+  readonly facts: { readonly [key: string]: StorageFact };
+  /**
+   * The claim exists only when all of these hold (booleans, or `{ $value }` of boolean values):
+   * the claim's `onlyWhen` conditions. Read from the annotation, else from the `{{- if … }}`
+   * guard its templates share. @default - always
+   */
+  readonly when?: readonly StorageFact[];
+}
+
+/** What an environment needs to know about one chart in charts/. */
+export interface ChartEntry {
+  /** The chart version (Chart.yaml `version`). */
+  readonly version: string;
+  /** The published digest (`sha256:…`), when known: the OCIRepository pins it. */
+  readonly digest?: string;
+  /** Tiers whose drivers the chart needs (`strata.dev/uses`). */
+  readonly uses: readonly string[];
+  /** values.schema.json. */
+  readonly schema: JsonSchema;
+  /** values.yaml, parsed: the chart defaults. */
+  readonly defaults: { readonly [key: string]: unknown };
+  /** The storage claims (`strata.dev/storage`), when the chart states them. */
+  readonly storage?: readonly StorageClaim[];
+  /** Whether the chart holds data (a claim, or an object Helm keeps): Flux must never prune its release. */
+  readonly holdsData?: boolean;
+  /** Chart.yaml `kubeVersion`, e.g. ">=1.29.0-0". */
+  readonly kubeVersion?: string;
+  /** Service account key (`serviceAccounts.<key>`) → the object name suffix the chart gives it. */
+  readonly serviceAccounts?: { readonly [key: string]: string };
+}
+
+/** Every chart an environment may release, by chart name. */
+export type ChartCatalog = { readonly [chart: string]: ChartEntry };
+
+/**
+ * The catalog of a chart tree: paths `<chart>/<file>` (as the CLI's in-memory chart tree, or
+ * charts/ read from disk). Directories without a Chart.yaml are skipped.
+ */
+export function catalogFromTree(tree: FileTree, digests: { readonly [chart: string]: string } = {}): ChartCatalog {
+  const byChart = new Map<string, Map<string, string>>();
+  for (const [path, content] of tree) {
+    const norm = path.split('\\').join('/');
+    const slash = norm.indexOf('/');
+    if (slash <= 0) continue;
+    const chart = norm.slice(0, slash);
+    if (!byChart.has(chart)) byChart.set(chart, new Map());
+    byChart.get(chart)!.set(norm.slice(slash + 1), content);
+  }
+  const out: { [chart: string]: ChartEntry } = {};
+  for (const chart of [...byChart.keys()].sort()) {
+    const files = byChart.get(chart)!;
+    const chartYaml = files.get('Chart.yaml');
+    if (chartYaml === undefined) continue;
+    out[chart] = chartEntry(chart, files, digests[chart]);
+  }
+  return out;
+}
+
+/** The catalog of a charts/ directory on disk. */
+export function readCatalog(chartsDir: string, digests: { readonly [chart: string]: string } = {}): ChartCatalog {
+  return catalogFromTree(readTree(chartsDir), digests);
+}
+
+function chartEntry(chart: string, files: Map<string, string>, digest: string | undefined): ChartEntry {
+  const meta = (parse(files.get('Chart.yaml')!) ?? {}) as { version?: unknown; kubeVersion?: unknown; annotations?: Record<string, string> };
+  if (typeof meta.version !== 'string' && typeof meta.version !== 'number') throw new Error(`charts/${chart}/Chart.yaml: 'version' (not set) must be a SemVer version; regenerate the chart`);
+  const annotations = meta.annotations ?? {};
+  const uses = (annotations[USES_ANNOTATION] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .sort();
+  let storage: StorageClaim[] | undefined;
+  if (annotations[STORAGE_ANNOTATION] !== undefined) {
+    try {
+      storage = JSON.parse(annotations[STORAGE_ANNOTATION]) as StorageClaim[];
+    } catch (e) {
+      throw new Error(`charts/${chart}/Chart.yaml: annotation ${STORAGE_ANNOTATION} is not JSON (${(e as Error).message}); regenerate the chart`);
+    }
+  }
+  const schemaText = files.get('values.schema.json');
+  const schema = schemaText === undefined ? {} : (JSON.parse(schemaText) as JsonSchema);
+  const defaults = (parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>;
+
+  const templates = [...files.entries()].filter(([rel]) => rel.startsWith('templates/') && !rel.startsWith('templates/tests/') && /\.ya?ml$/.test(rel));
+  if (storage) storage = storage.map((c) => (c.when !== undefined ? c : withGuard(c, templates)));
+  const holdsData = templates.some(([, text]) => /^kind:\s*["']?PersistentVolumeClaim["']?\s*$/m.test(text) || /helm\.sh\/resource-policy["']?:\s*["']?keep/.test(text));
+  const serviceAccounts: Record<string, string> = {};
+  for (const [, text] of templates) {
+    if (!/^kind:\s*["']?ServiceAccount["']?\s*$/m.test(text)) continue;
+    const key = /\.Values\.serviceAccounts\.([A-Za-z0-9_]+)\.annotations/.exec(text)?.[1];
+    const suffix = /objectName" \(list \. "([^"]+)"\)/.exec(text)?.[1];
+    if (key && suffix) serviceAccounts[key] = suffix;
+  }
+
+  return {
+    version: String(meta.version),
+    ...(digest ? { digest } : {}),
+    uses,
+    schema,
+    defaults,
+    ...(storage ? { storage } : {}),
+    holdsData,
+    ...(typeof meta.kubeVersion === 'string' ? { kubeVersion: meta.kubeVersion } : {}),
+    ...(Object.keys(serviceAccounts).length > 0 ? { serviceAccounts: sortObject(serviceAccounts) } : {}),
+  };
+}
+
+/**
+ * A claim's condition from its templates, when the chart's annotation does not state it: the
+ * templates of the claim's objects (file stem `<kind>-<construct path, kebab>-…`, as @strata/helm
+ * names them) all start with the same `{{- if .Values.a }}` (or `and (.Values.a) (.Values.b)`) guard.
+ */
+function withGuard(claim: StorageClaim, templates: [string, string][]): StorageClaim {
+  const stem = claim.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const own = templates.filter(([rel]) => {
+    const base = rel.slice('templates/'.length).replace(/\.ya?ml$/, '');
+    const suffix = base.slice(base.indexOf('-') + 1);
+    return suffix === stem || suffix.startsWith(`${stem}-`);
+  });
+  if (own.length === 0) return claim;
+  const guards = own.map(([, text]) => {
+    const first = text.split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+    const m = first ? /^\{\{-? if (.+?) -?\}\}$/.exec(first.trim()) : null;
+    if (!m) return undefined;
+    const parts = /^and /.test(m[1]) ? [...m[1].matchAll(/\((\.Values\.[A-Za-z0-9_.]+)\)/g)].map((x) => x[1]) : [m[1]];
+    return parts.every((p) => /^\.Values\.[A-Za-z0-9_.]+$/.test(p)) ? parts.map((p) => p.slice('.Values.'.length)).join('&') : undefined;
+  });
+  if (guards.some((g) => g === undefined) || new Set(guards).size !== 1) return claim;
+  return { ...claim, when: guards[0]!.split('&').map((p) => ({ $value: p })) };
+}
+
+function sortObject<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

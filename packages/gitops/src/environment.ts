@@ -1,0 +1,123 @@
+/**
+ * The environment model: what a hand-written `environments/<env>/environment.ts` states. Everything
+ * here is plain data; `environmentFiles` checks it against the charts (all errors together) and
+ * writes the Flux overlays and the report.
+ */
+
+/** The storage tiers whose CSI drivers (and tier charts) an environment may need. */
+export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store';
+
+/** The tiers whose CSI driver needs AWS credentials (instance store has no driver). */
+export type DriverTierName = 'fsx-lustre' | 'efs' | 's3';
+
+/** An IAM role ARN: `arn:aws:iam::<12-digit account>:role/<name>`. */
+export type RoleArn = string;
+
+export interface ClusterDefinition {
+  /** The EKS cluster name (Karpenter and the tier charts need it). */
+  readonly name: string;
+  /** The AWS region, e.g. `us-east-1`. */
+  readonly region: string;
+  /**
+   * The cluster's Kubernetes minor version, `"1.33"`. Charts with a `kubeVersion` above it are
+   * refused (the Mountpoint S3 chart needs 1.31, facts §3.2, §7 case 47).
+   */
+  readonly kubernetesVersion: string;
+  /**
+   * Whether the cluster runs EKS Auto Mode (which brings its own Karpenter; FSx needs Lustre 2.15 there).
+   * @default false
+   */
+  readonly autoMode?: boolean;
+}
+
+export interface NetworkDefinition {
+  /**
+   * The one subnet the FSx for Lustre file systems are created in (FSx takes exactly one subnet,
+   * facts §1.2, §7 case 11): pick the subnet of the Availability Zone the GPU nodes run in.
+   */
+  readonly subnetId: string;
+  /** The subnet's Availability Zone, e.g. `us-east-1a`. */
+  readonly availabilityZone: string;
+  /** Security groups for the file systems (FSx needs the Lustre ports 988, 1018–1023 open to the nodes). */
+  readonly securityGroupIds: readonly string[];
+}
+
+export interface IdentityDefinition {
+  /**
+   * How pods get AWS credentials: `irsa` (the role ARN goes on the service account as
+   * `eks.amazonaws.com/role-arn`) or `pod-identity` (EKS Pod Identity associations, created
+   * outside the cluster; the report lists them; nothing is annotated).
+   */
+  readonly mode: 'irsa' | 'pod-identity';
+  /** The role of each CSI driver's controller or node service account (facts §6). */
+  readonly drivers?: { readonly [tier in DriverTierName]?: RoleArn };
+  /** Per workload, per service account key of its chart (`serviceAccounts.<key>`), the role. */
+  readonly workloads?: { readonly [workload: string]: { readonly [serviceAccountKey: string]: RoleArn } };
+  /** The Karpenter controller's role, when Flux installs Karpenter. */
+  readonly karpenter?: RoleArn;
+}
+
+/** One workload deployed in an environment. */
+export interface WorkloadDeployment<V = { readonly [key: string]: unknown }> {
+  /** The namespace it is released into (a DNS label). */
+  readonly namespace: string;
+  /** Value overrides: only what differs from the chart's defaults. @default - the chart defaults */
+  readonly values?: V;
+  /**
+   * Let Flux prune this workload's HelmRelease, source and namespace when it is removed from the
+   * environment. Off by default for charts holding data: removing a workload must never delete a
+   * claim by itself. A dev environment may allow it.
+   * @default false
+   */
+  readonly allowPrune?: boolean;
+  /**
+   * Pin another chart version than the one in charts/ (a rollback, or a canary).
+   * @default - the version in charts/
+   */
+  readonly version?: string;
+}
+
+/** Karpenter, when Flux should install it (otherwise it must already run in the cluster). */
+export interface KarpenterDefinition {
+  /** Install the Karpenter chart (oci://public.ecr.aws/karpenter/karpenter) as an infrastructure controller. */
+  readonly install: boolean;
+  /** The SQS interruption queue (spot interruption handling). @default - none */
+  readonly interruptionQueue?: string;
+}
+
+/** Values of the tier charts (storage-fsx-lustre, storage-efs, storage-instance-store), by tier. */
+export interface StorageDefinition {
+  readonly 'fsx-lustre'?: { readonly [key: string]: unknown };
+  readonly efs?: { readonly [key: string]: unknown };
+  readonly 'instance-store'?: { readonly [key: string]: unknown };
+}
+
+export interface EnvironmentDefinition {
+  /** The environment name: the folder under environments/ (a DNS label). */
+  readonly name: string;
+  readonly cluster: ClusterDefinition;
+  /** Where the charts are published: `oci://<host>[/<path>]`, no trailing slash. */
+  readonly registry: string;
+  readonly network: NetworkDefinition;
+  readonly identity: IdentityDefinition;
+  /** Values for the tier charts installed as infrastructure configs. @default - chart defaults plus the network */
+  readonly storage?: StorageDefinition;
+  /** Karpenter handling. @default - Karpenter must already be installed when a workload uses instance store */
+  readonly karpenter?: KarpenterDefinition;
+  /** The workloads deployed here, by chart name. */
+  readonly workloads: { readonly [workload: string]: WorkloadDeployment<unknown> };
+}
+
+/** An environment definition (typed; checked against the charts at generate time). */
+export function defineEnvironment(def: EnvironmentDefinition): EnvironmentDefinition {
+  return def;
+}
+
+/**
+ * One workload deployment, typed against its chart's values:
+ * `'llm-inference': workload<LlmInferenceValues>({ namespace: 'inference', values: { replicas: 2 } })`
+ * with `import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values'`.
+ */
+export function workload<V>(deployment: WorkloadDeployment<V>): WorkloadDeployment<V> {
+  return deployment;
+}

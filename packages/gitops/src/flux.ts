@@ -1,0 +1,124 @@
+import { stringify } from 'yaml';
+import { GENERATED } from '@strata/helm';
+
+/** A Kubernetes object as plain data (key order is kept as built: apiVersion, kind, metadata, spec). */
+export type KubeObject = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown }; readonly [k: string]: unknown };
+
+/** Flux garbage collection skips objects with this annotation (Flux kustomize-controller docs). */
+export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+/** The layer of a Helm chart in an OCI artifact (flux-and-helm.md). */
+export const HELM_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+/** The namespace Flux runs in; its sync source is the GitRepository `flux-system` made by `flux bootstrap`. */
+export const FLUX_NAMESPACE = 'flux-system';
+
+export const API = {
+  helmRelease: 'helm.toolkit.fluxcd.io/v2',
+  source: 'source.toolkit.fluxcd.io/v1',
+  kustomization: 'kustomize.toolkit.fluxcd.io/v1',
+  kustomizeConfig: 'kustomize.config.k8s.io/v1beta1',
+} as const;
+
+/** A YAML file: the generated header, a line saying what it is, then the documents. */
+export function yamlFile(what: string, source: string, docs: readonly unknown[]): string {
+  const header = `# ${GENERATED} (source: ${source})\n# ${what}\n`;
+  return header + docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}
+
+/** A kustomize `kustomization.yaml` (not a Flux object: what `kubectl kustomize` builds). */
+export function kustomizeFile(what: string, source: string, body: { resources: readonly string[]; patches?: readonly unknown[] }): string {
+  const doc: Record<string, unknown> = { apiVersion: API.kustomizeConfig, kind: 'Kustomization', resources: body.resources };
+  if (body.patches && body.patches.length > 0) doc.patches = body.patches;
+  return yamlFile(what, source, [doc]);
+}
+
+export interface FluxKustomizationOptions {
+  readonly name: string;
+  readonly path: string;
+  readonly dependsOn?: readonly string[];
+  readonly interval: string;
+  readonly retryInterval: string;
+  readonly timeout: string;
+}
+
+/** A Flux Kustomization applying one directory of this repository (sourceRef: the bootstrap GitRepository). */
+export function fluxKustomization(o: FluxKustomizationOptions): KubeObject {
+  const spec: Record<string, unknown> = {};
+  if (o.dependsOn && o.dependsOn.length > 0) spec.dependsOn = o.dependsOn.map((name) => ({ name }));
+  Object.assign(spec, {
+    interval: o.interval,
+    retryInterval: o.retryInterval,
+    timeout: o.timeout,
+    sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+    path: o.path,
+    prune: true,
+    wait: true,
+  });
+  return { apiVersion: API.kustomization, kind: 'Kustomization', metadata: { name: o.name, namespace: FLUX_NAMESPACE }, spec };
+}
+
+export function helmRepository(name: string, namespace: string, url: string): KubeObject {
+  return { apiVersion: API.source, kind: 'HelmRepository', metadata: { name, namespace }, spec: { interval: '24h', url } };
+}
+
+export interface OciRepositoryOptions {
+  readonly name: string;
+  readonly namespace: string;
+  readonly url: string;
+  readonly tag: string;
+  readonly digest?: string;
+  readonly annotations?: Record<string, string>;
+}
+
+/** An OCIRepository of a Helm chart: exact tag (and digest when known), the chart layer copied as is. */
+export function ociRepository(o: OciRepositoryOptions): KubeObject {
+  const ref: Record<string, string> = { tag: o.tag };
+  if (o.digest) ref.digest = o.digest;
+  return {
+    apiVersion: API.source,
+    kind: 'OCIRepository',
+    metadata: { name: o.name, namespace: o.namespace, ...(o.annotations ? { annotations: o.annotations } : {}) },
+    spec: { interval: '1h', url: o.url, ref, layerSelector: { mediaType: HELM_LAYER, operation: 'copy' } },
+  };
+}
+
+export interface HelmReleaseOptions {
+  readonly name: string;
+  readonly namespace: string;
+  /** chartRef (an OCIRepository of the same name and namespace) or a chart from a HelmRepository. */
+  readonly source: { readonly ociRepository: string } | { readonly helmRepository: string; readonly chart: string; readonly version: string };
+  readonly timeout: string;
+  /** Charts with CRDs: create and update them on install and upgrade. */
+  readonly crds?: boolean;
+  /** Holds data: keep the Helm history on uninstall, no cleanup that deletes new objects of a failed upgrade. */
+  readonly holdsData?: boolean;
+  readonly annotations?: Record<string, string>;
+  readonly values?: Record<string, unknown>;
+}
+
+/** A HelmRelease with install/upgrade remediation. */
+export function helmRelease(o: HelmReleaseOptions): KubeObject {
+  const spec: Record<string, unknown> = { interval: '30m', releaseName: o.name };
+  if ('ociRepository' in o.source) spec.chartRef = { kind: 'OCIRepository', name: o.source.ociRepository };
+  else spec.chart = { spec: { chart: o.source.chart, version: o.source.version, sourceRef: { kind: 'HelmRepository', name: o.source.helmRepository }, interval: '24h' } };
+  spec.timeout = o.timeout;
+  spec.install = { ...(o.crds ? { crds: 'CreateReplace' } : {}), remediation: { retries: 3 } };
+  // cleanupOnFail deletes what a failed upgrade created — never on a chart holding data.
+  spec.upgrade = { ...(o.crds ? { crds: 'CreateReplace' } : {}), ...(o.holdsData ? {} : { cleanupOnFail: true }), remediation: { retries: 3, remediateLastFailure: true } };
+  // Claims carry helm.sh/resource-policy: keep, so uninstall leaves them; the history says what was there.
+  if (o.holdsData) spec.uninstall = { keepHistory: true };
+  if (o.values && Object.keys(o.values).length > 0) spec.values = o.values;
+  return {
+    apiVersion: API.helmRelease,
+    kind: 'HelmRelease',
+    metadata: { name: o.name, namespace: o.namespace, ...(o.annotations ? { annotations: o.annotations } : {}) },
+    spec,
+  };
+}
+
+export function namespaceObject(name: string, protect: boolean): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'strata' }, ...(protect ? { annotations: { [PRUNE_ANNOTATION]: 'disabled' } } : {}) },
+  };
+}

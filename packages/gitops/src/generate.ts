@@ -1,0 +1,58 @@
+import { FileTree } from '@strata/helm';
+import { catalogFromTree, ChartCatalog } from './catalog';
+import { LoadedEnvironment, loadEnvironments } from './load';
+import { EnvironmentError, planFiles } from './overlay';
+import { planEnvironment } from './plan';
+
+/** The generated output of every environment, relative to environments/. */
+export interface EnvironmentsTree {
+  readonly tree: Map<string, string>;
+  /** Every warning, prefixed with its definition file. */
+  readonly warnings: string[];
+  /** The environments, by name. */
+  readonly environments: string[];
+}
+
+/**
+ * The files of environments/ for these definitions: each `<env>/…` plus the shared
+ * `base/apps/<workload>/…`. All environments are checked before anything is returned; an
+ * EnvironmentError carries every error of every environment.
+ */
+export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], catalog: ChartCatalog): EnvironmentsTree {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const tree = new Map<string, string>();
+  for (const e of envs) {
+    const plan = planEnvironment(e.definition, catalog, e.file);
+    errors.push(...plan.errors);
+    warnings.push(...plan.warnings);
+    if (plan.errors.length > 0) continue;
+    for (const [rel, content] of planFiles(plan)) {
+      // Bases depend only on the chart, so every environment produces the same bytes for them.
+      if (tree.has(rel) && tree.get(rel) !== content) throw new Error(`internal: two environments disagree on ${rel}`);
+      tree.set(rel, content);
+    }
+  }
+  if (errors.length > 0) throw new EnvironmentError(errors, warnings);
+  return { tree: new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), warnings, environments: envs.map((e) => e.name) };
+}
+
+/**
+ * For the CLI: loads environments/<env>/environment.ts of `root` and generates their overlays
+ * against `chartTree` (the charts/ tree generate is about to write, paths `<chart>/<file>`), so
+ * charts and overlays come from one consistent pass. Writes nothing.
+ */
+export function environmentsTree(root: string, chartTree: FileTree, options: { digests?: { readonly [chart: string]: string } } = {}): EnvironmentsTree {
+  const envs = loadEnvironments(root);
+  return environmentsFromDefinitions(envs, catalogFromTree(chartTree, options.digests));
+}
+
+/**
+ * environments/ mixes hand-written inputs and generated output: the CLI writes the generated
+ * tree with `writeTreeAtomically(join(root, 'environments'), tree, isKeptInEnvironments)` and
+ * diffs it with `diffTree(…, isKeptInEnvironments)`, so the definitions and the folder README stay.
+ */
+export function isKeptInEnvironments(rel: string): boolean {
+  const p = rel.split('\\').join('/');
+  return p === 'README.md' || p === 'tsconfig.json' || p === 'published.json' || /^[^/]+\/environment\.ts$/.test(p);
+}

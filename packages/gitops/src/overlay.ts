@@ -1,0 +1,198 @@
+import { ChartCatalog, ChartEntry } from './catalog';
+import { DRIVER_NAMESPACE, KARPENTER } from './drivers';
+import { EnvironmentDefinition } from './environment';
+import { API, FLUX_NAMESPACE, fluxKustomization, helmRelease, helmRepository, kustomizeFile, namespaceObject, ociRepository, PRUNE_ANNOTATION, yamlFile } from './flux';
+import { EnvironmentPlan, planEnvironment, PlannedWorkload } from './plan';
+import { environmentReport } from './report';
+
+/** Every error of an environment (or of several): nothing was written. */
+export class EnvironmentError extends Error {
+  public constructor(
+    public readonly errors: string[],
+    public readonly warnings: string[] = [],
+  ) {
+    super(`${errors.length} environment error${errors.length === 1 ? '' : 's'}:\n  ${errors.join('\n  ')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+/** Where an environment's definition lives, relative to the repository root. */
+export function definitionFile(name: string): string {
+  return `environments/${name}/environment.ts`;
+}
+
+/** The URL a base OCIRepository carries until an environment sets its registry (RFC 2606 `.invalid`: never resolves). */
+export const BASE_REGISTRY = 'oci://registry.invalid/strata';
+
+/** Flux Kustomization timings, on purpose (the report explains each). */
+export const TIMINGS = {
+  controllers: { interval: '1h', retryInterval: '2m', timeout: '10m' },
+  configs: { interval: '1h', retryInterval: '2m', timeout: '5m' },
+  apps: { interval: '10m', retryInterval: '2m', timeout: '15m' },
+  /** Apps that create FSx file systems: creation takes 5–15 minutes and Helm waits for the claims. */
+  appsWithFsx: { interval: '10m', retryInterval: '2m', timeout: '35m' },
+} as const;
+
+/**
+ * The generated files of one environment, relative to environments/: `<env>/…` (the directory
+ * Flux is pointed at) and `base/apps/<workload>/…` (the bases every environment patches).
+ * Pure and deterministic. Throws an EnvironmentError with every problem when the definition
+ * does not fit the charts.
+ */
+export function environmentFiles(env: EnvironmentDefinition, catalog: ChartCatalog, options: { file?: string } = {}): Map<string, string> {
+  const plan = planEnvironment(env, catalog, options.file ?? definitionFile(env?.name));
+  if (plan.errors.length > 0) throw new EnvironmentError(plan.errors, plan.warnings);
+  return planFiles(plan);
+}
+
+/** The files of a checked plan (see environmentFiles). */
+export function planFiles(plan: EnvironmentPlan): Map<string, string> {
+  const env = plan.env;
+  const src = plan.file;
+  const files = new Map<string, string>();
+  const at = (rel: string, content: string) => files.set(`${env.name}/${rel}`, content);
+  const envDir = `./environments/${env.name}`;
+
+  // --- entry point: the three Flux Kustomizations, chained ------------------------------------
+  const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...TIMINGS.controllers });
+  const configs = fluxKustomization({ name: 'infra-configs', path: `${envDir}/infrastructure/configs`, dependsOn: ['infra-controllers'], ...TIMINGS.configs });
+  const appsTiming = plan.workloads.some((w) => w.uses.includes('fsx-lustre')) ? TIMINGS.appsWithFsx : TIMINGS.apps;
+  const apps = fluxKustomization({ name: 'apps', path: `${envDir}/apps`, dependsOn: ['infra-configs'], ...appsTiming });
+  at('kustomization.yaml', kustomizeFile(`Environment ${env.name}: the directory Flux is pointed at (see README.md)`, src, { resources: ['infrastructure.yaml', 'apps.yaml'] }));
+  at('infrastructure.yaml', yamlFile('CSI drivers first, then the storage tier charts that need them', src, [controllers, configs]));
+  at('apps.yaml', yamlFile('Workloads, once the storage classes exist', src, [apps]));
+
+  // --- infrastructure/controllers: the drivers in use (and Karpenter when asked) ----------------
+  const controllerFiles: string[] = [];
+  for (const d of plan.drivers) {
+    const name = d.driver.chart;
+    controllerFiles.push(`${name}.yaml`);
+    at(
+      `infrastructure/controllers/${name}.yaml`,
+      yamlFile(`${d.driver.title} ${d.driver.version} (used by ${d.usedBy.join(', ')})`, src, [
+        helmRepository(name, DRIVER_NAMESPACE, d.driver.repository),
+        helmRelease({ name, namespace: DRIVER_NAMESPACE, source: { helmRepository: name, chart: d.driver.chart, version: d.driver.version }, timeout: '10m', crds: true, values: d.values }),
+      ]),
+    );
+  }
+  if (plan.karpenter?.install) {
+    controllerFiles.push('karpenter.yaml');
+    at(
+      'infrastructure/controllers/karpenter.yaml',
+      yamlFile(`Karpenter ${KARPENTER.version}: provisions the NVMe nodes of the instance-store tier`, src, [
+        ociRepository({ name: KARPENTER.chart, namespace: KARPENTER.namespace, url: KARPENTER.url, tag: KARPENTER.version }),
+        helmRelease({ name: KARPENTER.chart, namespace: KARPENTER.namespace, source: { ociRepository: KARPENTER.chart }, timeout: '10m', crds: true, values: plan.karpenter.values }),
+      ]),
+    );
+  }
+  at('infrastructure/controllers/kustomization.yaml', kustomizeFile('Infrastructure controllers: the CSI drivers this environment\'s workloads use', src, { resources: controllerFiles.sort() }));
+
+  // --- infrastructure/configs: the tier charts (StorageClasses, NodePools) ---------------------
+  const configFiles: string[] = [];
+  for (const t of plan.tiers) {
+    const name = t.tier.chart;
+    configFiles.push(`${name}.yaml`);
+    at(
+      `infrastructure/configs/${name}.yaml`,
+      yamlFile(`${name} ${t.entry.version}: StorageClass ${t.tier.storageClassName} for this environment's network`, src, [
+        ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: t.entry.version, digest: t.entry.digest }),
+        helmRelease({ name, namespace: FLUX_NAMESPACE, source: { ociRepository: name }, timeout: '10m', values: t.values }),
+      ]),
+    );
+  }
+  at('infrastructure/configs/kustomization.yaml', kustomizeFile('Infrastructure configs: the storage tier charts, set for this environment', src, { resources: configFiles.sort() }));
+
+  // --- apps: the shared bases, patched with this environment's differences ---------------------
+  const resources: string[] = [];
+  if (plan.namespaces.length > 0) {
+    resources.push('namespaces.yaml');
+    at('apps/namespaces.yaml', yamlFile('The workloads\' namespaces (kept by Flux when a workload in them holds data)', src, plan.namespaces.map((n) => namespaceObject(n.name, n.protect))));
+  }
+  const patches: unknown[] = [];
+  for (const w of plan.workloads) {
+    for (const [rel, content] of baseFiles(w.name, w.entry)) files.set(rel, content);
+    resources.push(`../../base/apps/${w.name}`);
+    patches.push(...workloadPatches(plan, w, (rel, content) => at(`apps/${rel}`, content)));
+  }
+  at('apps/kustomization.yaml', kustomizeFile('Apps: each workload\'s base (environments/base/apps), patched with only what differs here', src, { resources, patches }));
+
+  at('README.md', environmentReport(plan));
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The base of one workload, shared by every environment: the OCIRepository (the charts/ version)
+ * and the HelmRelease (remediation, data safety; no values). Environments patch only differences.
+ */
+export function baseFiles(name: string, entry: ChartEntry): Map<string, string> {
+  const src = `charts/${name}`;
+  const holdsData = isDataChart(entry);
+  const keep = holdsData ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined;
+  const dir = `base/apps/${name}`;
+  return new Map([
+    [`${dir}/kustomization.yaml`, kustomizeFile(`${name}: the base every environment patches`, src, { resources: ['repository.yaml', 'release.yaml'] })],
+    [
+      `${dir}/repository.yaml`,
+      yamlFile(`${name} ${entry.version} from the registry (each environment sets its registry URL)`, src, [
+        ociRepository({ name, namespace: name, url: `${BASE_REGISTRY}/${name}`, tag: entry.version, digest: entry.digest, annotations: keep }),
+      ]),
+    ],
+    [
+      `${dir}/release.yaml`,
+      yamlFile(`${name}: the release, chart defaults only${holdsData ? ' (holds data: never pruned by Flux, history kept)' : ''}`, src, [
+        helmRelease({ name, namespace: name, source: { ociRepository: name }, timeout: entry.uses.includes('fsx-lustre') ? '30m' : '10m', holdsData, annotations: keep }),
+      ]),
+    ],
+  ]);
+}
+
+/** Whether a chart holds data (a claim, an object Helm keeps, or a persistent storage claim). */
+export function isDataChart(entry: ChartEntry): boolean {
+  return entry.holdsData === true || (entry.storage ?? []).some((c) => c.tier !== 'instance-store');
+}
+
+/** The patches of one workload in an environment's apps/kustomization.yaml (and its values file). */
+function workloadPatches(plan: EnvironmentPlan, w: PlannedWorkload, write: (rel: string, content: string) => void): unknown[] {
+  const patches: unknown[] = [];
+  const release = { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', name: w.name };
+  const repository = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository', name: w.name };
+  if (w.values) {
+    const file = `${w.name}-values.yaml`;
+    write(
+      file,
+      yamlFile(`${w.name}: this environment's values (overrides only; the defaults are the chart's)`, plan.file, [
+        { apiVersion: API.helmRelease, kind: 'HelmRelease', metadata: { name: w.name, namespace: w.name }, spec: { values: w.values } },
+      ]),
+    );
+    patches.push({ path: file, target: release });
+  }
+  const repoOps: unknown[] = [{ op: 'replace', path: '/spec/url', value: `${plan.env.registry}/${w.name}` }];
+  if (w.versionPinned) {
+    repoOps.push({ op: 'replace', path: '/spec/ref/tag', value: w.version });
+    if (w.entry.digest) repoOps.push({ op: 'remove', path: '/spec/ref/digest' });
+  }
+  const releaseOps: unknown[] = [];
+  if (w.holdsData && !w.protect) {
+    const op = { op: 'remove', path: `/metadata/annotations/${PRUNE_ANNOTATION.replace(/~/g, '~0').replace(/\//g, '~1')}` };
+    repoOps.push(op);
+    releaseOps.push(op);
+  }
+  if (w.namespace !== w.name) {
+    const op = { op: 'replace', path: '/metadata/namespace', value: w.namespace };
+    repoOps.push(op);
+    releaseOps.push(op);
+  }
+  patches.push({ target: repository, patch: jsonPatch(repoOps) });
+  if (releaseOps.length > 0) patches.push({ target: release, patch: jsonPatch(releaseOps) });
+  return patches;
+}
+
+/** A JSON 6902 patch, as the YAML text kustomize reads. */
+function jsonPatch(ops: unknown[]): string {
+  return ops
+    .map((o) => {
+      const { op, path, value } = o as { op: string; path: string; value?: unknown };
+      return `- op: ${op}\n  path: ${path}${value === undefined ? '' : `\n  value: ${JSON.stringify(value)}`}`;
+    })
+    .join('\n');
+}

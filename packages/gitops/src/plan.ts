@@ -1,0 +1,457 @@
+import { fullnameOf, objectNameOf } from '@strata/helm';
+import { ChartCatalog, ChartEntry, JsonSchema } from './catalog';
+import { DRIVERS, DriverChart, isDriverTier, isTier, TIER_CHARTS, TierChart } from './drivers';
+import { DriverTierName, EnvironmentDefinition, StorageTierName } from './environment';
+import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
+
+/** The IRSA annotation (facts §6). */
+export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+/** Namespaces that exist in every cluster: never created (nor pruned) by an overlay. */
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['default', 'flux-system', 'kube-node-lease', 'kube-public', 'kube-system']);
+
+/** One service account of a workload chart that may get an AWS role. */
+export interface PlannedServiceAccount {
+  /** The key under `serviceAccounts.<key>` in the chart values. */
+  readonly key: string;
+  /** The object name the chart gives it in this release. */
+  readonly name: string;
+  readonly roleArn?: string;
+}
+
+export interface PlannedWorkload {
+  readonly name: string;
+  readonly namespace: string;
+  readonly entry: ChartEntry;
+  /** The chart version released here. */
+  readonly version: string;
+  /** Whether the environment pins another version than charts/ holds. */
+  readonly versionPinned: boolean;
+  /** The digest pinned (only for the charts/ version, when known). */
+  readonly digest?: string;
+  /** What goes into the HelmRelease: the environment's overrides and identity annotations, nothing else. */
+  readonly values?: Record<string, unknown>;
+  /** Chart defaults with the overrides: what the chart is rendered with. */
+  readonly merged: Record<string, unknown>;
+  readonly holdsData: boolean;
+  /** Flux must never prune its release, source or namespace (holds data, and pruning was not allowed). */
+  readonly protect: boolean;
+  readonly uses: readonly string[];
+  readonly serviceAccounts: readonly PlannedServiceAccount[];
+  /** HelmRelease timeout: FSx file systems take minutes to create, and Helm waits for claims to bind. */
+  readonly timeout: string;
+  /** The chart's storage claims with every `{ $value }` fact read from the merged values; undefined when the chart does not say. */
+  readonly claims?: readonly ResolvedClaim[];
+}
+
+/** A storage claim of a released chart, its facts resolved for this release. */
+export interface ResolvedClaim {
+  readonly tier: string;
+  readonly name: string;
+  readonly facts: { readonly [key: string]: unknown };
+}
+
+export interface PlannedTier {
+  readonly tier: TierChart;
+  readonly entry: ChartEntry;
+  /** The HelmRelease values: the environment's settings and the network defaults. */
+  readonly values: Record<string, unknown>;
+  readonly merged: Record<string, unknown>;
+}
+
+export interface PlannedDriver {
+  readonly driver: DriverChart;
+  readonly roleArn?: string;
+  /** The HelmRelease values (identity annotations with IRSA). */
+  readonly values?: Record<string, unknown>;
+  /** Workloads that need it. */
+  readonly usedBy: readonly string[];
+}
+
+export interface PlannedKarpenter {
+  readonly install: boolean;
+  readonly roleArn?: string;
+  readonly values: Record<string, unknown>;
+}
+
+/** An environment checked against the catalog, with everything the files and the report need. */
+export interface EnvironmentPlan {
+  readonly env: EnvironmentDefinition;
+  /** Where the definition lives, for messages: "environments/dev/environment.ts". */
+  readonly file: string;
+  readonly errors: string[];
+  readonly warnings: string[];
+  readonly workloads: PlannedWorkload[];
+  readonly tiers: PlannedTier[];
+  readonly drivers: PlannedDriver[];
+  /** Set when a workload uses instance store (Karpenter provisions the NVMe nodes) or the environment installs it. */
+  readonly karpenter?: PlannedKarpenter;
+  readonly namespaces: { readonly name: string; readonly protect: boolean }[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const AZ = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]$/;
+const SUBNET = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SECURITY_GROUP = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const KUBE_VERSION = /^1\.(\d+)(\.\d+)?$/;
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+/** `oci://host[:port][/path]`, path components as the OCI distribution spec names them; no trailing slash. */
+const OCI_URL = /^oci:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
+
+/**
+ * Checks an environment against the charts and decides what it installs. Pure: errors and
+ * warnings are returned (all of them), never thrown.
+ */
+export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalog, file = `environments/${env?.name}/environment.ts`): EnvironmentPlan {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const fail = (field: string, value: unknown, accepted: string, fix: string) => errors.push(`${file}: '${field}' (${showValue(value)}) must be ${accepted}; ${fix}`);
+  const failRaw = (message: string) => errors.push(`${file}: ${message}`);
+  const warn = (message: string) => warnings.push(`${file}: ${message}`);
+
+  // --- name, cluster, registry ------------------------------------------------------------
+  if (typeof env.name !== 'string' || !DNS_LABEL.test(env.name) || env.name.length > 63) {
+    fail('name', env.name, 'a DNS label (lowercase letters, digits and "-", at most 63)', 'it names the folder environments/<name>/');
+  } else if (env.name === 'base') {
+    fail('name', env.name, 'another name than "base"', 'environments/base/ holds the shared workload bases');
+  }
+  const cluster = env.cluster ?? ({} as EnvironmentDefinition['cluster']);
+  if (typeof cluster.name !== 'string' || !CLUSTER_NAME.test(cluster.name)) fail('cluster.name', cluster.name, 'an EKS cluster name (letters, digits, "-" and "_", at most 100)', 'give the cluster name as `aws eks list-clusters` shows it');
+  if (typeof cluster.region !== 'string' || !REGION.test(cluster.region)) fail('cluster.region', cluster.region, 'an AWS region such as "us-east-1"', 'give the region the cluster runs in');
+  const kube = typeof cluster.kubernetesVersion === 'string' ? KUBE_VERSION.exec(cluster.kubernetesVersion) : null;
+  if (!kube) fail('cluster.kubernetesVersion', cluster.kubernetesVersion, 'a Kubernetes minor version such as "1.33"', 'give the version `kubectl version` reports for the server');
+  const kubeMinor = kube ? Number(kube[1]) : undefined;
+  if (typeof env.registry !== 'string' || !OCI_URL.test(env.registry)) {
+    fail('registry', env.registry, 'an oci:// URL without a trailing slash, e.g. "oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/charts"', 'write the registry and path the charts are pushed to with `helm push`');
+  }
+
+  // --- network -----------------------------------------------------------------------------
+  const network = env.network ?? ({} as EnvironmentDefinition['network']);
+  checkSubnet('network.subnetId', network.subnetId, fail);
+  if (typeof network.availabilityZone !== 'string' || !AZ.test(network.availabilityZone)) {
+    fail('network.availabilityZone', network.availabilityZone, 'an Availability Zone such as "us-east-1a"', 'give the zone of network.subnetId');
+  } else if (typeof cluster.region === 'string' && REGION.test(cluster.region) && !network.availabilityZone.startsWith(cluster.region)) {
+    fail('network.availabilityZone', network.availabilityZone, `a zone of ${cluster.region}`, 'give the zone of network.subnetId, in the cluster\'s region');
+  }
+  const sgs: unknown = network.securityGroupIds;
+  if (!Array.isArray(sgs)) fail('network.securityGroupIds', sgs, 'a list of security group IDs', 'list the groups that let the nodes reach the file systems');
+  else sgs.forEach((g, i) => {
+    if (typeof g !== 'string' || !SECURITY_GROUP.test(g)) fail(`network.securityGroupIds[${i}]`, g, 'a security group ID such as "sg-0123456789abcdef0"', 'copy the ID from the EC2 console or `aws ec2 describe-security-groups`');
+  });
+
+  // --- identity ------------------------------------------------------------------------------
+  const identity = env.identity ?? ({} as EnvironmentDefinition['identity']);
+  if (identity.mode !== 'irsa' && identity.mode !== 'pod-identity') fail('identity.mode', identity.mode, 'one of "irsa", "pod-identity"', 'choose how pods get AWS credentials');
+  const checkArn = (field: string, arn: unknown) => {
+    if (typeof arn !== 'string' || !ROLE_ARN.test(arn)) fail(field, arn, 'an IAM role ARN such as "arn:aws:iam::123456789012:role/name"', 'copy the role ARN from IAM');
+  };
+  for (const [k, arn] of Object.entries(identity.drivers ?? {})) {
+    if (!isDriverTier(k)) fail(`identity.drivers.${k}`, arn, 'under one of "fsx-lustre", "efs", "s3"', 'instance store has no driver and needs no role');
+    else checkArn(`identity.drivers.${k}`, arn);
+  }
+  if (identity.karpenter !== undefined) checkArn('identity.karpenter', identity.karpenter);
+
+  // --- workloads -----------------------------------------------------------------------------
+  const tierChartNames = new Set(Object.values(TIER_CHARTS).map((t) => t.chart));
+  const workloadCharts = Object.keys(catalog).filter((c) => !tierChartNames.has(c)).sort();
+  const workloads: PlannedWorkload[] = [];
+  const deployments = isPlainObject(env.workloads) ? env.workloads : {};
+  if (!isPlainObject(env.workloads)) fail('workloads', env.workloads, 'an object of workload deployments', 'list the workloads of this environment by chart name');
+  for (const name of Object.keys(deployments).sort()) {
+    const d = deployments[name] as EnvironmentDefinition['workloads'][string];
+    const field = `workloads.${name}`;
+    if (tierChartNames.has(name)) {
+      fail('workloads', name, 'a workload chart', `${name} is a storage tier chart: set its values under storage.${Object.values(TIER_CHARTS).find((t) => t.chart === name)!.tier}`);
+      continue;
+    }
+    const entry = catalog[name];
+    if (!entry) {
+      fail('workloads', name, workloadCharts.length > 0 ? `one of the charts in charts/: ${workloadCharts.map((c) => JSON.stringify(c)).join(', ')}` : 'a chart in charts/ (there is none yet)', 'fix the name, or create the workload and run generate');
+      continue;
+    }
+    if (!isPlainObject(d)) {
+      fail(field, d, 'a workload deployment ({ namespace, values?, allowPrune?, version? })', 'use workload<Values>({ namespace: … })');
+      continue;
+    }
+    if (typeof d.namespace !== 'string' || !DNS_LABEL.test(d.namespace) || d.namespace.length > 63) {
+      fail(`${field}.namespace`, d.namespace, 'a DNS label (lowercase letters, digits and "-", at most 63)', 'Kubernetes namespace names are DNS labels, e.g. "ml-inference"');
+    } else if (SYSTEM_NAMESPACES.has(d.namespace)) {
+      fail(`${field}.namespace`, d.namespace, 'a namespace of its own', 'workloads do not go into system namespaces; pick e.g. "' + name + '"');
+    }
+    if (d.version !== undefined && (typeof d.version !== 'string' || !SEMVER.test(d.version))) {
+      fail(`${field}.version`, d.version, 'a SemVer chart version such as "0.1.0"', 'pin a version that was published to the registry');
+    }
+    if (d.values !== undefined && !isPlainObject(d.values)) fail(`${field}.values`, d.values, 'an object of value overrides', 'see the chart\'s values.yaml');
+    if (d.allowPrune !== undefined && typeof d.allowPrune !== 'boolean') fail(`${field}.allowPrune`, d.allowPrune, 'true or false', 'allow pruning only where losing the data is acceptable');
+    const minKube = minMinor(entry.kubeVersion);
+    if (kubeMinor !== undefined && minKube !== undefined && kubeMinor < minKube) {
+      fail('cluster.kubernetesVersion', cluster.kubernetesVersion, `at least 1.${minKube} for ${name} (its chart's kubeVersion is "${entry.kubeVersion}")`, 'upgrade the cluster or leave the workload out');
+    }
+
+    // Identity: IRSA annotations go into the release's values, on the chart's service accounts.
+    const roles = (identity.workloads ?? {})[name] ?? {};
+    const knownKeys = serviceAccountKeys(entry);
+    const serviceAccounts: PlannedServiceAccount[] = [];
+    for (const [key, arn] of Object.entries(roles).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      checkArn(`identity.workloads.${name}.${key}`, arn);
+      if (!knownKeys.includes(key)) {
+        fail(`identity.workloads.${name}`, key, knownKeys.length > 0 ? `one of the service accounts of the ${name} chart: ${knownKeys.map((k) => JSON.stringify(k)).join(', ')}` : `a service account of the ${name} chart (it has none under serviceAccounts)`, 'use the key of serviceAccounts.<key> in the chart\'s values.yaml');
+      }
+    }
+    for (const key of knownKeys) {
+      serviceAccounts.push({ key, name: objectNameOf(fullnameOf(name, name), entry.serviceAccounts?.[key] ?? key), ...(roles[key] ? { roleArn: roles[key] } : {}) });
+    }
+    let values: Record<string, unknown> | undefined = isPlainObject(d.values) && Object.keys(d.values).length > 0 ? (d.values as Record<string, unknown>) : undefined;
+    if (identity.mode === 'irsa') {
+      for (const sa of serviceAccounts) {
+        if (!sa.roleArn) continue;
+        values = mergeValues(values ?? {}, nestedAt(['serviceAccounts', sa.key, 'annotations', IRSA_ANNOTATION], sa.roleArn)) as Record<string, unknown>;
+      }
+    }
+    const merged = mergeValues(entry.defaults, values ?? {}) as Record<string, unknown>;
+    for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`)) failRaw(p);
+
+    // Claims under a condition that is off in this release do not exist here.
+    const claims = entry.storage
+      ?.filter((c) => (c.when ?? []).every((w) => resolveFact(w, merged) === true))
+      .map((c) => ({ tier: c.tier, name: c.name, facts: resolveFacts(c.facts, merged) }));
+    const holdsData = entry.holdsData === true || (entry.storage ?? []).some((c) => c.tier !== 'instance-store');
+    const pinned = d.version !== undefined && d.version !== entry.version;
+    workloads.push({
+      name,
+      namespace: d.namespace,
+      entry,
+      version: pinned ? d.version! : entry.version,
+      versionPinned: pinned,
+      ...(!pinned && entry.digest ? { digest: entry.digest } : {}),
+      ...(values ? { values: sortKeysDeep(values) } : {}),
+      merged,
+      holdsData,
+      protect: holdsData && d.allowPrune !== true,
+      uses: entry.uses,
+      serviceAccounts,
+      timeout: entry.uses.includes('fsx-lustre') ? '30m' : '10m',
+      ...(claims ? { claims } : {}),
+    });
+  }
+  for (const w of Object.keys(identity.workloads ?? {})) {
+    if (!(w in deployments)) fail('identity.workloads', w, 'a workload of this environment', `deploy ${w} under workloads, or remove its roles`);
+  }
+
+  // --- drivers ---------------------------------------------------------------------------------
+  const usedBy = new Map<StorageTierName, string[]>();
+  for (const w of workloads) {
+    for (const u of w.uses) {
+      if (!isTier(u)) {
+        warn(`chart ${w.name} uses "${u}", which strata installs nothing for; make sure the cluster provides it`);
+        continue;
+      }
+      usedBy.set(u, [...(usedBy.get(u) ?? []), w.name]);
+    }
+  }
+  const drivers: PlannedDriver[] = [];
+  for (const tier of ['fsx-lustre', 'efs', 's3'] as DriverTierName[]) {
+    const users = usedBy.get(tier);
+    const arn = identity.drivers?.[tier];
+    if (!users) {
+      if (arn !== undefined) warn(`'identity.drivers.${tier}' (${showValue(arn)}) is set but no workload here uses ${tier}: the ${DRIVERS[tier].chart} chart is not installed; remove the role or deploy a workload that needs it`);
+      continue;
+    }
+    const driver = DRIVERS[tier];
+    if (driver.minKubernetes && kubeMinor !== undefined && kubeMinor < Number(driver.minKubernetes.split('.')[1])) {
+      fail(
+        'cluster.kubernetesVersion',
+        cluster.kubernetesVersion,
+        `at least ${driver.minKubernetes} when a workload uses ${tier} (${users.join(', ')})`,
+        `the ${driver.chart} chart ${driver.version} requires Kubernetes >=${driver.minKubernetes} (aws-storage-facts §3.2, §7 case 47): upgrade the cluster or leave those workloads out`,
+      );
+    }
+    if (arn === undefined) {
+      warn(`'identity.drivers.${tier}' (not set) should be a role for ${driver.identity.namespace}/${driver.identity.serviceAccount}: without one the ${driver.title} uses the node's instance profile (${tier} is used by ${users.join(', ')})`);
+    }
+    const values = identity.mode === 'irsa' && typeof arn === 'string' ? sortKeysDeep(nestedAt(driver.identity.annotationsPath, { [IRSA_ANNOTATION]: arn })) : undefined;
+    drivers.push({ driver, ...(arn ? { roleArn: arn } : {}), ...(values ? { values } : {}), usedBy: users });
+  }
+
+  // --- tier charts (infrastructure configs) ---------------------------------------------------
+  const storage = isPlainObject(env.storage) ? env.storage : {};
+  if (env.storage !== undefined && !isPlainObject(env.storage)) fail('storage', env.storage, 'an object of tier chart values by tier', 'e.g. storage: { "fsx-lustre": { deploymentType: "SCRATCH_2" } }');
+  for (const key of Object.keys(storage)) {
+    if (!(key in TIER_CHARTS)) fail('storage', key, `one of ${Object.keys(TIER_CHARTS).map((k) => JSON.stringify(k)).join(', ')}`, key === 's3' ? 'S3 has no tier chart: Mountpoint volumes are static, declared by the workload' : 'use the tier name');
+  }
+  const tiers: PlannedTier[] = [];
+  for (const tier of Object.values(TIER_CHARTS)) {
+    const users = workloads.filter((w) => needsTierChart(w, tier)).map((w) => w.name);
+    const own = (storage as Record<string, unknown>)[tier.tier];
+    if (users.length === 0) {
+      if (own !== undefined) warn(`'storage.${tier.tier}' is set but no workload here provisions from ${tier.storageClassName}: ${tier.chart} is not installed`);
+      continue;
+    }
+    const entry = catalog[tier.chart];
+    if (!entry) {
+      failRaw(`'storage.${tier.tier}' (chart ${tier.chart}) must be in charts/ when a workload provisions from ${tier.storageClassName} (${users.join(', ')}); generate the tier charts of @strata/storage-charts`);
+      continue;
+    }
+    if (own !== undefined && !isPlainObject(own)) {
+      fail(`storage.${tier.tier}`, own, `an object of ${tier.chart} values`, `see charts/${tier.chart}/values.yaml`);
+      continue;
+    }
+    const values = tierValues(tier, entry.schema, (own ?? {}) as Record<string, unknown>, env, fail, warn);
+    const merged = mergeValues(entry.defaults, values) as Record<string, unknown>;
+    const subnetReported = tier.tier === 'fsx-lustre' && values.subnetId === undefined && errors.some((e) => e.includes("'network.subnetId'") || e.includes("'storage.fsx-lustre.subnetId'"));
+    for (const p of schemaProblems(entry.schema, merged, `storage.${tier.tier}`, `see charts/${tier.chart}/values.yaml for what the chart accepts`)) {
+      if (subnetReported && p.startsWith("'storage.fsx-lustre.subnetId'")) continue;
+      failRaw(p);
+    }
+    tiers.push({ tier, entry, values: sortKeysDeep(values), merged });
+  }
+
+  // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart assumed.
+  const fsxTier = tiers.find((t) => t.tier.tier === 'fsx-lustre');
+  if (fsxTier) {
+    for (const w of workloads) {
+      for (const c of w.claims ?? []) {
+        if (c.tier !== 'fsx-lustre' || !onTierClass(c, fsxTier.tier)) continue;
+        for (const key of ['deploymentType', 'perUnitStorageThroughput', 'storageType']) {
+          const assumed = c.facts[key];
+          const actual = fsxTier.merged[key];
+          if (assumed === undefined || actual === undefined || assumed === actual || (key === 'perUnitStorageThroughput' && actual === 0)) continue;
+          warn(`${w.name} claim ${c.name} assumes ${key} ${showValue(assumed)}, but this environment's ${fsxTier.tier.storageClassName} class has ${showValue(actual)}: the file system gets the class's setting (capacity rounding and throughput follow it)`);
+        }
+      }
+    }
+  }
+
+  // --- Karpenter -----------------------------------------------------------------------------------
+  let karpenter: PlannedKarpenter | undefined;
+  const install = env.karpenter?.install === true;
+  if (install && cluster.autoMode === true) {
+    fail('karpenter.install', true, 'false on an EKS Auto Mode cluster', 'Auto Mode runs Karpenter itself; leave karpenter out');
+  }
+  if (install || usedBy.has('instance-store')) {
+    const arn = identity.karpenter;
+    if (install && arn === undefined) warn(`'identity.karpenter' (not set) should be the Karpenter controller role: Karpenter cannot launch nodes without EC2 permissions`);
+    const settings: Record<string, unknown> = { clusterName: cluster.name };
+    if (env.karpenter?.interruptionQueue) settings.interruptionQueue = env.karpenter.interruptionQueue;
+    const values: Record<string, unknown> = { settings };
+    if (identity.mode === 'irsa' && arn) values.serviceAccount = { annotations: { [IRSA_ANNOTATION]: arn } };
+    karpenter = { install, ...(arn ? { roleArn: arn } : {}), values: sortKeysDeep(values) };
+  } else if (identity.karpenter !== undefined) {
+    warn(`'identity.karpenter' is set but Flux does not install Karpenter here (karpenter.install is not true)`);
+  }
+
+  // --- namespaces ------------------------------------------------------------------------------------
+  const nsMap = new Map<string, boolean>();
+  for (const w of workloads) {
+    if (typeof w.namespace !== 'string' || SYSTEM_NAMESPACES.has(w.namespace)) continue;
+    nsMap.set(w.namespace, (nsMap.get(w.namespace) ?? false) || w.protect);
+  }
+  const namespaces = [...nsMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, protect]) => ({ name, protect }));
+
+  return { env, file, errors, warnings, workloads, tiers, drivers, ...(karpenter ? { karpenter } : {}), namespaces };
+}
+
+/** The subnet check: exactly one subnet (facts §1.2, §7 case 11). Returns whether the value is one valid subnet ID. */
+function checkSubnet(field: string, value: unknown, fail: (field: string, value: unknown, accepted: string, fix: string) => void): boolean {
+  const several = Array.isArray(value) ? value.length !== 1 : typeof value === 'string' && /[,\s]/.test(value.trim());
+  if (several) {
+    fail(field, value, 'exactly one subnet ID', 'FSx for Lustre creates each file system in a single subnet (one Availability Zone; aws-storage-facts §7 case 11): keep the subnet of network.availabilityZone and drop the others');
+    return false;
+  }
+  if (typeof value !== 'string' || !SUBNET.test(value)) {
+    fail(field, value, 'a subnet ID such as "subnet-0123456789abcdef0"', 'copy the ID from the VPC console or `aws ec2 describe-subnets`');
+    return false;
+  }
+  return true;
+}
+
+/** The environment's values for a tier chart: its own settings, with the network filled in where the chart takes it. */
+function tierValues(
+  tier: TierChart,
+  schema: JsonSchema,
+  own: Record<string, unknown>,
+  env: EnvironmentDefinition,
+  fail: (field: string, value: unknown, accepted: string, fix: string) => void,
+  warn: (message: string) => void,
+): Record<string, unknown> {
+  const props = (schema.properties as Record<string, unknown> | undefined) ?? {};
+  const out: Record<string, unknown> = { ...own };
+  const fill = (key: string, value: unknown) => {
+    if (key in props && out[key] === undefined && value !== undefined) out[key] = value;
+  };
+  if (tier.tier === 'fsx-lustre') {
+    // A bad subnet is reported once, by checkSubnet: the chart's schema is not asked again about it.
+    if (own.subnetId !== undefined && !checkSubnet(`storage.fsx-lustre.subnetId`, own.subnetId, fail)) delete out.subnetId;
+    if (typeof env.network?.subnetId === 'string' && SUBNET.test(env.network.subnetId)) fill('subnetId', env.network.subnetId);
+    // The chart takes a list, or (as @strata/storage-charts does today) one id in a string.
+    const sgs = Array.isArray(env.network?.securityGroupIds) ? [...env.network.securityGroupIds] : undefined;
+    const sgSchema = props.securityGroupIds as JsonSchema | undefined;
+    if (sgs && sgSchema?.type === 'string') {
+      if (sgs.length > 1 && out.securityGroupIds === undefined) {
+        warn(`'network.securityGroupIds' (${showValue(sgs)}) has ${sgs.length} groups but ${tier.chart} takes one: the file systems get ${sgs[0]}; set storage.fsx-lustre.securityGroupIds to choose`);
+      }
+      fill('securityGroupIds', sgs[0]);
+    } else fill('securityGroupIds', sgs);
+    if (env.cluster?.autoMode === true && 'fileSystemTypeVersion' in props) {
+      // EKS Auto Mode nodes mount Lustre 2.15 only (facts §7 case 16).
+      if (own.fileSystemTypeVersion !== undefined && own.fileSystemTypeVersion !== '2.15') {
+        fail('storage.fsx-lustre.fileSystemTypeVersion', own.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (aws-storage-facts §7 case 16)');
+      }
+      fill('fileSystemTypeVersion', '2.15');
+    }
+  }
+  if (tier.tier === 'instance-store') fill('clusterName', env.cluster?.name);
+  return out;
+}
+
+/**
+ * Whether a workload needs a tier chart: instance store always (its NodePool brings the NVMe
+ * nodes); FSx and EFS when a claim provisions from the tier's class, or when the chart does not
+ * say (no storage annotation) but uses the tier.
+ */
+export function needsTierChart(w: { readonly uses: readonly string[]; readonly claims?: readonly ResolvedClaim[] }, tier: TierChart): boolean {
+  if (!w.uses.includes(tier.tier)) return false;
+  if (tier.tier === 'instance-store' || !w.claims) return true;
+  return w.claims.some((c) => c.tier === tier.tier && onTierClass(c, tier));
+}
+
+/** Whether a claim provisions from the tier chart's class (not an existing file system, not another class). */
+export function onTierClass(c: ResolvedClaim, tier: TierChart): boolean {
+  if (c.facts.source === 'existing file system') return false;
+  return c.facts.storageClassName === undefined || c.facts.storageClassName === tier.storageClassName;
+}
+
+/** Facts with each `{ $value: path, multiply? }` read from the release's values (chart default, else the override). */
+export function resolveFacts(facts: { readonly [key: string]: unknown }, values: unknown): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of Object.entries(facts ?? {})) out[k] = resolveFact(v, values);
+  return out;
+}
+
+/** A fact: `{ $value: path, multiply? }` is read from the values; objects and lists are resolved inside. */
+function resolveFact(v: unknown, values: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => resolveFact(x, values));
+  if (!isPlainObject(v)) return v;
+  if (typeof v.$value !== 'string') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveFact(x, values)]));
+  const x = valueAt(values, v.$value);
+  return typeof v.multiply === 'number' && typeof x === 'number' ? x * v.multiply : x;
+}
+
+/** The service account keys of a chart: `serviceAccounts.<key>` in its defaults or its schema. */
+export function serviceAccountKeys(entry: ChartEntry): string[] {
+  const defaults = valueAt(entry.defaults, ['serviceAccounts']);
+  const fromDefaults = isPlainObject(defaults) ? Object.keys(defaults).filter((k) => isPlainObject(defaults[k])) : [];
+  const sa = (entry.schema.properties as Record<string, JsonSchema> | undefined)?.serviceAccounts;
+  const fromSchema = Object.keys((sa?.properties as object | undefined) ?? {});
+  return [...new Set([...fromDefaults, ...fromSchema])].sort();
+}
+
+/** ">=1.29.0-0" → 29 (only the simple lower-bound forms charts use). */
+function minMinor(kubeVersion: string | undefined): number | undefined {
+  const m = kubeVersion ? /^\s*>=?\s*v?1\.(\d+)/.exec(kubeVersion) : null;
+  return m ? Number(m[1]) : undefined;
+}
+

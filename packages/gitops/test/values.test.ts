@@ -1,0 +1,91 @@
+import { catalogFromTree, describeSchema, mergeValues, readCatalog, schemaProblems, showValue, valueAt } from '../src';
+import { fixtureCatalog, fixtureChartTree } from './fixtures/charts';
+import { writeTree } from './support/render';
+
+describe('mergeValues (Helm coalescing)', () => {
+  test('maps merge, lists and scalars replace, null removes a default', () => {
+    expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: 'x', e: 1 }, { a: { c: [3] }, d: null, f: true })).toEqual({ a: { b: 1, c: [3] }, e: 1, f: true });
+  });
+  test('does not change its inputs', () => {
+    const base = { a: { b: 1 } };
+    mergeValues(base, { a: { b: 2 } });
+    expect(base).toEqual({ a: { b: 1 } });
+  });
+  test('valueAt reads dotted paths', () => {
+    expect(valueAt({ a: { b: { c: 3 } } }, 'a.b.c')).toBe(3);
+    expect(valueAt({ a: 1 }, 'a.b')).toBeUndefined();
+  });
+});
+
+describe('schemaProblems: ajv (draft-07, all errors) in the house style', () => {
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      size: { type: 'integer', allOf: [{ anyOf: [{ enum: [1200] }, { multipleOf: 2400 }], $comment: 'fsx/claim' }] },
+      kind: { type: 'string', enum: ['a', 'b'] },
+      name: { type: 'string', pattern: '^[a-z]+$', maxLength: 5 },
+      list: { type: 'array', minItems: 1, items: { type: 'string' } },
+    },
+    required: ['size', 'kind'],
+    allOf: [{ if: { properties: { kind: { enum: ['b'] } }, required: ['kind'] }, then: false, $comment: 'kind b is retired' }],
+  };
+  const check = (v: unknown) => schemaProblems(schema, v, 'x.values', 'fix it');
+
+  test('valid values have no problems', () => {
+    expect(check({ size: 4800, kind: 'a' })).toEqual([]);
+  });
+  test('every problem at once, each with its path and value', () => {
+    expect(check({ size: 1000, kind: 'c', name: 'ABCDEFG', list: [], extra: 1 })).toEqual([
+      "'x.values.extra' (1) must be left out: the chart has no such value (known here: size, kind, name, list); check the spelling against the chart's values.yaml",
+      "'x.values.size' (1000) must be 1200 or a multiple of 2400; fix it (rule: fsx/claim)",
+      '\'x.values.kind\' ("c") must be one of "a", "b"; fix it',
+      '\'x.values.name\' ("ABCDEFG") must be at most 5 characters long; fix it',
+      '\'x.values.name\' ("ABCDEFG") must be a string matching /^[a-z]+$/; fix it',
+      "'x.values.list' ([]) must be a list of at least 1 items; fix it",
+    ]);
+  });
+  test('a missing required value, and a refused combination (then: false)', () => {
+    expect(check({ kind: 'b' })).toEqual(['\'x.values.kind\' ("b") must be different: the chart refuses kind = "b"; fix it (rule: kind b is retired)', "'x.values.size' (not set) must be set; fix it"]);
+  });
+  test('describeSchema and showValue', () => {
+    expect(describeSchema({ minimum: 1, maximum: 3 })).toBe('between 1 and 3');
+    expect(describeSchema({ not: { enum: ['x'] } })).toBe('not "x"');
+    expect([showValue(undefined), showValue('a'), showValue(1), showValue([1])]).toEqual(['not set', '"a"', '1', '[1]']);
+  });
+});
+
+describe('the chart catalog', () => {
+  const catalog = fixtureCatalog();
+
+  test('reads version, uses, storage, defaults, schema, kubeVersion, data and service accounts of each chart', () => {
+    expect(Object.keys(catalog)).toEqual(['inference', 'plain', 'storage-efs', 'storage-fsx-lustre', 'storage-instance-store', 'training']);
+    const t = catalog.training;
+    expect(t.version).toBe('1.2.0');
+    expect(t.uses).toEqual(['fsx-lustre', 'instance-store', 's3']);
+    expect(t.storage!.map((c) => `${c.tier}:${c.name}`)).toEqual(['instance-store:checkpoints', 'fsx-lustre:dataset', 'fsx-lustre:dataset/existing', 's3:results']);
+    // The existing-file-system claim's condition is read from its template's guard.
+    expect(t.storage!.map((c) => c.when)).toEqual([undefined, undefined, [{ $value: 'dataset.existing.enabled' }], undefined]);
+    expect(t.defaults.workers).toBe(2);
+    expect(t.kubeVersion).toBe('>=1.29.0-0');
+    expect(t.holdsData).toBe(true);
+    expect(t.serviceAccounts).toEqual({ training: 'training' });
+    expect(catalog.plain).toMatchObject({ uses: [], holdsData: false });
+    expect(catalog.plain.storage).toBeUndefined();
+  });
+
+  test('a digest is attached when given', () => {
+    expect(catalogFromTree(fixtureChartTree(), { plain: 'sha256:abc' }).plain.digest).toBe('sha256:abc');
+  });
+
+  test('reads the same from a charts/ directory on disk', () => {
+    expect(readCatalog(writeTree(fixtureChartTree(), 'charts'))).toEqual(catalog);
+  });
+
+  test('a broken storage annotation is an error naming the chart', () => {
+    const tree = fixtureChartTree();
+    tree.set('plain/Chart.yaml', 'apiVersion: v2\nname: plain\nversion: 0.1.0\nannotations:\n  strata.dev/storage: "[oops"\n');
+    expect(() => catalogFromTree(tree)).toThrow(/^charts\/plain\/Chart.yaml: annotation strata.dev\/storage is not JSON/);
+  });
+});
