@@ -50,19 +50,19 @@ export interface Values {
   readonly model?: {
     /** S3 bucket of the embedding model. */
     readonly bucket?: string;
-    /** Key prefix of the embedding model. */
+    /** Key prefix of the embedding model (not empty, ending in "/"). */
     readonly prefix?: string;
   };
   readonly corpus?: {
     /** S3 bucket of the corpus to embed. */
     readonly bucket?: string;
-    /** Key prefix of the corpus to embed. */
+    /** Key prefix of the corpus to embed (not empty, ending in "/"). */
     readonly prefix?: string;
   };
   readonly output?: {
     /** S3 bucket of the embeddings. */
     readonly bucket?: string;
-    /** Key prefix of the embeddings. */
+    /** Key prefix of the embeddings (not empty, ending in "/"). */
     readonly prefix?: string;
     /** The run: embeddings are written under <output.prefix><run>/. */
     readonly run?: string;

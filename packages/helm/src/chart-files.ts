@@ -169,7 +169,8 @@ export function valuesSchema(synth: SynthesizedChart): JsonSchema {
     for (const [key, node] of Object.entries(tree)) {
       if (isDeclaration(node)) {
         const rules = attached.get(node.path) ?? [];
-        properties[key] = rules.length === 0 ? node.schema : { ...node.schema, allOf: dedupe(rules).map((r) => ({ ...toSchema(r.constraint), $comment: r.origin })) };
+        const leaf = { ...node.schema, default: node.default };
+        properties[key] = rules.length === 0 ? leaf : { ...leaf, allOf: dedupe(rules).map((r) => ({ ...toSchema(r.constraint), $comment: r.origin })) };
       } else {
         properties[key] = build(node);
       }

@@ -495,9 +495,15 @@ export class FsxLustreStorageClass extends Construct {
     if (r.oneOf('autoImportPolicy', this.autoImportPolicy, Object.values(FsxAutoImportPolicy), 'NEW_CHANGED_DELETED keeps the file system in step with the bucket')) {
       when([{ value: D, equals: FsxDeploymentType.PERSISTENT_2 }], 'autoImportPolicy', this.autoImportPolicy, UNSET, 'unset for PERSISTENT_2', DRA);
     }
+    const withoutImport = 'the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this';
     if (r.isUnset(imp)) {
       for (const [field, value] of [['s3ExportPath', exp], ['autoImportPolicy', this.autoImportPolicy]] as const) {
-        if (!r.isUnset(value)) r.fail(field, value, 'unset without s3ImportPath', 'the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this');
+        if (!r.isUnset(value)) r.fail(field, value, 'unset without s3ImportPath', withoutImport);
+      }
+    } else if (Tokens.isToken(imp)) {
+      // Decided at install: an import path left empty must leave export and auto-import empty too.
+      for (const [field, value] of [['s3ExportPath', exp], ['autoImportPolicy', this.autoImportPolicy]] as const) {
+        when([{ value: imp, equals: '' }], field, value, UNSET, 'unset without s3ImportPath', withoutImport);
       }
     } else if (imp !== undefined && exp !== undefined && !r.isUnset(exp) && isLiteral(imp) && isLiteral(exp)) {
       const bucket = bucketOf(imp);

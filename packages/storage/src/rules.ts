@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Clause, Constraint, describeConstraint, problem, Tokens, warn } from '@strata/tokens';
+import { Clause, Constraint, describeConstraint, problem, satisfies, Tokens, warn } from '@strata/tokens';
 
 /**
  * The rule book of one construct. Every check records its failure instead of throwing, and the
@@ -41,6 +41,8 @@ function setFor(value: unknown): Constraint {
 export class Rules {
   private readonly errors: string[] = [];
   private readonly emptyMeansUnset: boolean;
+  /** Fields checked with `required`: their value may not be left unset, so no unset form is added. */
+  private readonly requiredFields = new Set<string>();
 
   public constructor(private readonly scope: IConstruct, options: RulesOptions = {}) {
     this.emptyMeansUnset = options.emptyMeansUnset ?? false;
@@ -52,9 +54,21 @@ export class Rules {
     return value === undefined || (this.emptyMeansUnset && (value === '' || value === 0));
   }
 
-  /** A constraint for a value token that may also be left unset. */
-  private orEmpty(value: unknown, constraint: Constraint): Constraint {
-    return this.emptyMeansUnset && Tokens.isToken(value) ? { anyOf: [emptyFor(value), constraint] } : constraint;
+  /**
+   * A constraint for a value token of an optional field, which may also be left unset: merged
+   * into one enum or one pattern where it can be, so helm's message lists what is accepted.
+   */
+  private orEmpty(field: string, value: unknown, c: Constraint): Constraint {
+    const kind = Tokens.infoOf(value)?.kind;
+    // Only strings and numbers have a "not sent" form; booleans and lists are what they say.
+    if (!this.emptyMeansUnset || (kind !== 'string' && kind !== 'integer' && kind !== 'number') || this.requiredFields.has(field)) return c;
+    const empty = emptyFor(value);
+    const forms = empty.enum!;
+    if (forms.every((f) => satisfies(f, c))) return c;
+    const keys = Object.keys(c).filter((k) => (c as Record<string, unknown>)[k] !== undefined);
+    if (keys.length === 1 && c.enum) return { enum: [...forms, ...c.enum] };
+    if (keys.length === 1 && c.pattern !== undefined && forms.length === 1 && forms[0] === '') return { pattern: `^$|${c.pattern}` };
+    return { anyOf: [empty, c] };
   }
 
   /** Records a failure. */
@@ -83,7 +97,7 @@ export class Rules {
    */
   public check(field: string, value: unknown, constraint: Constraint, fix?: string, accepted?: string): boolean {
     if (this.isUnset(value)) return true;
-    const ok = Tokens.check(value, this.orEmpty(value, constraint), `[${this.scope.node.path}] ${field}`);
+    const ok = Tokens.check(value, this.orEmpty(field, value, constraint), `[${this.scope.node.path}] ${field}`);
     if (!ok) this.fail(field, value, accepted ?? describeConstraint(constraint), fix);
     return ok;
   }
@@ -99,7 +113,7 @@ export class Rules {
    */
   public checkWhen(when: readonly Clause[], field: string, value: unknown, constraint: Constraint, because: string, fix?: string): boolean {
     if (this.isUnset(value)) return true;
-    const ok = Tokens.checkWhen(when, value, this.orEmpty(value, constraint), `[${this.scope.node.path}] ${field}`);
+    const ok = Tokens.checkWhen(when, value, this.orEmpty(field, value, constraint), `[${this.scope.node.path}] ${field}`);
     if (!ok) this.fail(field, value, `${describeConstraint(constraint)} ${because}`, fix);
     return ok;
   }
@@ -112,7 +126,7 @@ export class Rules {
   public mustWhen(when: readonly Clause[], field: string, value: unknown, constraint: Constraint, accepted: string, fix?: string): boolean {
     if (this.isUnset(value)) return true;
     // Under emptyMeansUnset a value can be left unset at install time ("" or 0): require that form.
-    const effective = constraint === UNSET ? (this.emptyMeansUnset ? emptyFor(value) : UNSET) : this.orEmpty(value, constraint);
+    const effective = constraint === UNSET ? (this.emptyMeansUnset ? emptyFor(value) : UNSET) : this.orEmpty(field, value, constraint);
     const refusedToken = effective === UNSET && Tokens.isToken(value) && clausesHold(when);
     const ok = !refusedToken && Tokens.checkWhen(when, value, effective, this.origin(field));
     if (!ok) this.fail(field, value, accepted, fix);
@@ -134,6 +148,7 @@ export class Rules {
 
   /** A required field. */
   public required(field: string, value: unknown, accepted: string, fix?: string): boolean {
+    this.requiredFields.add(field);
     if (Tokens.isToken(value)) {
       if (this.emptyMeansUnset) Tokens.check(value, setFor(value), this.origin(field));
       return true;

@@ -252,10 +252,10 @@ describe('FsxLustreStorageClass', () => {
     // a required one may not.
     expect(Tokens.infoOf(subnet)!.constraints).toEqual([
       { constraint: { minLength: 1 }, origin: '[test/sc] subnetId' },
-      { constraint: { anyOf: [{ enum: [''] }, { pattern: '^subnet-[0-9a-f]{8,17}$' }] }, origin: '[test/sc] subnetId' },
+      { constraint: { pattern: '^subnet-[0-9a-f]{8,17}$' }, origin: '[test/sc] subnetId' },
     ]);
-    expect(Tokens.infoOf(throughput)!.constraints.map((c) => c.constraint)).toEqual([{ anyOf: [{ enum: [0] }, { enum: [50, 100, 200] }] }, { minimum: 1 }]);
-    expect(Tokens.infoOf(days)!.constraints.map((c) => c.constraint)).toEqual([{ anyOf: [{ enum: [0] }, { minimum: 0, maximum: 90, multipleOf: 1 }] }]);
+    expect(Tokens.infoOf(throughput)!.constraints.map((c) => c.constraint)).toEqual([{ enum: [0, 50, 100, 200] }, { minimum: 1 }]);
+    expect(Tokens.infoOf(days)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 0, maximum: 90, multipleOf: 1 }]);
   });
 
   test('tokens: a deployment type decided at install time turns cross-field rules into conditionals', () => {
@@ -265,14 +265,14 @@ describe('FsxLustreStorageClass', () => {
     const throughput = Tokens.number('fsx.throughput', owner);
     new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, deploymentType, perUnitStorageThroughput: throughput });
     expect(synthErrors(chart)).toEqual([]);
-    expect(Tokens.infoOf(deploymentType)!.constraints.map((c) => c.constraint)).toEqual([{ minLength: 1 }, { anyOf: [{ enum: [''] }, { enum: ['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2'] }] }]);
+    expect(Tokens.infoOf(deploymentType)!.constraints.map((c) => c.constraint)).toEqual([{ minLength: 1 }, { enum: ['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2'] }]);
     const conditionals = Tokens.conditionalsOf(owner).map((c) => ({ when: c.when.map((w) => [w.token.path, w.equals]), then: c.then?.constraint }));
     expect(conditionals).toEqual(
       expect.arrayContaining([
         { when: [['fsx.deploymentType', ['SCRATCH_1', 'SCRATCH_2']]], then: { enum: [0] } },
-        { when: [['fsx.deploymentType', ['PERSISTENT_1']]], then: { anyOf: [{ enum: [0] }, { enum: [50, 100, 200] }] } },
+        { when: [['fsx.deploymentType', ['PERSISTENT_1']]], then: { enum: [0, 50, 100, 200] } },
         { when: [['fsx.deploymentType', ['PERSISTENT_1']]], then: { minimum: 1 } },
-        { when: [['fsx.deploymentType', ['PERSISTENT_2']]], then: { anyOf: [{ enum: [0] }, { enum: [125, 250, 500, 1000] }] } },
+        { when: [['fsx.deploymentType', ['PERSISTENT_2']]], then: { enum: [0, 125, 250, 500, 1000] } },
       ]),
     );
   });

@@ -1,0 +1,37 @@
+import { App, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { chartFiles, HelmError, resolveChart, synthesizeChart, SynthesizedChart, WorkloadChart, WorkloadChartProps } from '../../src';
+
+/** A chart class, as a chart package's src/chart.ts exports it. */
+export type ChartClass = new (scope: Construct, id: string, props?: WorkloadChartProps) => WorkloadChart;
+
+/**
+ * A chart package under test: its files synthesized the way `npm run generate` does (one App,
+ * id = the folder name), and direct synthesis with literal values for the round trip.
+ */
+export function chartUnderTest(Chart: ChartClass, name: string, source: string, version = '0.1.0') {
+  const synth = (): SynthesizedChart => synthesizeChart(new Chart(new App(), name));
+  const files = () => chartFiles(synth(), { version, source });
+  const direct = (values: Record<string, unknown>, release = { name: 'rel', namespace: 'ns' }) =>
+    resolveChart(synthesizeChart(new Chart(Testing.app(), name, { values })), release, version, values);
+  return { name, version, source, synth, files, direct };
+}
+
+/** helm's complaint about values, or a failure when helm accepted them. */
+export function schemaRefusal(err: unknown): string {
+  if (!(err instanceof HelmError)) throw new Error(`helm accepted the values (or failed otherwise): ${String(err)}`);
+  expect(err.stderr).toContain("values don't meet the specifications of the schema(s)");
+  return err.stderr;
+}
+
+/** The errors of a direct synthesis with literal values (the constructs' own checks), or []. */
+export function literalErrors(run: () => unknown): string[] {
+  try {
+    run();
+    return [];
+  } catch (e) {
+    const errors = (e as { errors?: string[] }).errors;
+    if (Array.isArray(errors)) return errors;
+    throw e;
+  }
+}

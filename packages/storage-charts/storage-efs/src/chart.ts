@@ -1,0 +1,72 @@
+import { Construct } from 'constructs';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { EfsProvisioningMode, EfsStorageClass, ReclaimPolicy, StorageTier } from '@strata/storage';
+import { markUses } from '@strata/tokens';
+
+/** The StorageClass this chart installs; workloads claim from it by this name (`Efs.fromStorageClass`). */
+export const EFS_STORAGE_CLASS = 'strata-efs';
+
+/**
+ * The EFS tier's cluster-level part for one environment: the StorageClass `strata-efs`, one EFS
+ * access point per claim (`provisioningMode: efs-ap`, facts §2.2). The file system, the access
+ * points' directory mode, their gid range and base directory, and the reclaim policy are Helm
+ * values; the rules `EfsStorageClass` checks on literals are attached to them.
+ */
+export default class EfsTierChart extends WorkloadChart {
+  public readonly storageClass: EfsStorageClass;
+
+  public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
+    super(
+      scope,
+      id,
+      {
+        name: 'storage-efs',
+        description: `The EFS storage tier of one cluster: the StorageClass ${EFS_STORAGE_CLASS} (efs.csi.aws.com, one access point per claim), its parameters checked values.`,
+        keywords: ['efs', 'storageclass', 'infrastructure'],
+      },
+      props,
+    );
+    const v = this.values;
+    const fileSystemId = v.string('fileSystemId', {
+      default: 'fs-0123456789abcdef0',
+      description: 'The EFS file system the access points are created in: fs- and 8 to 40 hex digits.',
+    });
+    const directoryPerms = v.string('directoryPerms', {
+      default: '700',
+      description: 'Mode of each access point\'s root directory, 3 or 4 octal digits as for chmod (e.g. "700", "0755").',
+    });
+    const gidRangeStart = v.integer('gidRangeStart', {
+      default: 50000,
+      description: 'First POSIX gid the driver allocates to access points (above 0; the driver\'s default is 50000). Must be below gidRangeEnd.',
+    });
+    const gidRangeEnd = v.integer('gidRangeEnd', {
+      default: 60000,
+      description: 'Last POSIX gid of the allocation range (the driver\'s default is 60000: one gid per access point, 10000 per file system). Must be above gidRangeStart.',
+    });
+    const basePath = v.string('basePath', {
+      default: '',
+      // The driver limits the root directory to 100 bytes, the schema counts characters: printable
+      // ASCII keeps the two the same, so the length bound EfsStorageClass attaches is exact.
+      pattern: '^[ -~]*$',
+      description: 'Directory the access points\' root directories are created under, in printable ASCII; "" for the file system root. The whole root directory must stay within 100 characters and 5 "/".',
+    });
+    const reclaimPolicy = v.enum<ReclaimPolicy>('reclaimPolicy', {
+      values: Object.values(ReclaimPolicy),
+      default: ReclaimPolicy.RETAIN,
+      description: 'What happens to an access point when its claim is deleted: Retain (keeps it; its data stays reachable) or Delete (by explicit choice).',
+    });
+
+    this.storageClass = new EfsStorageClass(this, 'StorageClass', {
+      name: EFS_STORAGE_CLASS,
+      provisioningMode: EfsProvisioningMode.EFS_AP,
+      fileSystemId,
+      directoryPerms,
+      gidRangeStart,
+      gidRangeEnd,
+      basePath,
+      reclaimPolicy,
+    });
+    // The class provisions through the EFS CSI driver: environments installing this chart need it.
+    markUses(this, StorageTier.EFS);
+  }
+}

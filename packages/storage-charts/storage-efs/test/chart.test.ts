@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { validateObjects } from '@strata/kube-schemas';
+import { Helm, USES_ANNOTATION } from '@strata/helm';
+import { parse } from 'yaml';
+import EfsTierChart, { EFS_STORAGE_CLASS } from '../src/chart';
+import { arbitraryValues, schemaValidator } from '../../../helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '../../../helm/test/support/helm-render';
+import { chartUnderTest, literalErrors, schemaRefusal } from '../../../helm/test/support/chart-under-test';
+
+const helm = new Helm();
+const chart = chartUnderTest(EfsTierChart, 'storage-efs', 'packages/storage-charts/storage-efs');
+const files = chart.files();
+const dir = writeChartDir(files, chart.name);
+const schema = JSON.parse(files.get('values.schema.json')!);
+const template = (values?: Record<string, unknown>, release = 'efs', namespace = 'storage') => helm.template(dir, { releaseName: release, namespace, values });
+
+describe('storage-efs', () => {
+  test('writes a chart named after its folder, holding one StorageClass', () => {
+    expect([...files.keys()]).toEqual([
+      '.helmignore',
+      'Chart.yaml',
+      'README.md',
+      'templates/NOTES.txt',
+      'templates/_helpers.tpl',
+      `templates/storageclass-${EFS_STORAGE_CLASS}.yaml`,
+      'values.d.ts',
+      'values.schema.json',
+      'values.yaml',
+    ]);
+    const meta = parse(files.get('Chart.yaml')!);
+    expect(meta.name).toBe('storage-efs');
+    expect(meta.annotations[USES_ANNOTATION]).toBe('efs');
+  });
+
+  test('whole-chart snapshot', () => {
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('is deterministic', () => {
+    expect(chart.files()).toEqual(files);
+  });
+
+  test('passes helm lint --strict', async () => {
+    await expect(helm.lint([dir], { strict: true })).resolves.toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+
+  test('helm template with the defaults: one valid access-point StorageClass with the fixed name', async () => {
+    const objs = parseManifests(await template());
+    expect(validateObjects(objs)).toEqual([]);
+    expect(objs).toHaveLength(1);
+    const [sc] = objs;
+    expect(sc).toMatchObject({ kind: 'StorageClass', provisioner: 'efs.csi.aws.com', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate' });
+    expect(sc.metadata.name).toBe(EFS_STORAGE_CLASS);
+    expect(sc.metadata).not.toHaveProperty('namespace');
+    expect(sc).not.toHaveProperty('allowVolumeExpansion'); // EFS volumes cannot grow (facts §2.1)
+    expect(sc.parameters).toEqual({
+      basePath: '',
+      directoryPerms: '700',
+      fileSystemId: 'fs-0123456789abcdef0',
+      gidRangeEnd: '60000',
+      gidRangeStart: '50000',
+      provisioningMode: 'efs-ap',
+    });
+  });
+
+  test('the class keeps its literal name in every release and namespace (one release per cluster)', async () => {
+    for (const [release, namespace] of [['efs', 'infra'], ['other', 'kube-system']]) {
+      expect(parseManifests(await template({}, release, namespace))[0].metadata.name).toBe(EFS_STORAGE_CLASS);
+    }
+  });
+
+  test('an environment value reaches the class', async () => {
+    const [sc] = parseManifests(await template({ fileSystemId: 'fs-0a1b2c3d4e5f60718', directoryPerms: '0750', gidRangeStart: 1000, gidRangeEnd: 2000, basePath: '/models', reclaimPolicy: 'Delete' }));
+    expect(sc.reclaimPolicy).toBe('Delete');
+    expect(sc.parameters).toEqual({ basePath: '/models', directoryPerms: '0750', fileSystemId: 'fs-0a1b2c3d4e5f60718', gidRangeEnd: '2000', gidRangeStart: '1000', provisioningMode: 'efs-ap' });
+  });
+
+  test('the rules EfsStorageClass checks on literals are attached to the values', () => {
+    const rules = (key: string) => (schema.properties[key].allOf as any[]).map(({ $comment: _c, ...rule }) => rule);
+    expect(rules('fileSystemId')).toEqual([{ pattern: '^fs-[0-9a-f]{8,40}$' }]);
+    expect(rules('directoryPerms')).toEqual([{ pattern: '^[0-7]{3,4}$' }]);
+    expect(rules('gidRangeStart')).toEqual([{ minimum: 1, maximum: 4294967295, multipleOf: 1 }]);
+    expect(rules('gidRangeEnd')).toEqual([{ minimum: 1, maximum: 4294967295, multipleOf: 1 }]);
+    // The root directory "/<basePath>/pvc-<uid>" must stay within 100 characters and 5 '/' (facts §2.2).
+    expect(rules('basePath')).toEqual([
+      { anyOf: [{ maxLength: 0 }, { pattern: '^/', maxLength: 59 }, { pattern: '^[^/]', maxLength: 58 }] },
+      { pattern: '^/?(?:[^/]+(?:/[^/]+){0,3})?/?$' },
+    ]);
+  });
+
+  test('known gap: "gidRangeEnd above gidRangeStart" compares two values, which JSON Schema cannot: helm accepts it, direct synthesis refuses it', async () => {
+    expect(schema.allOf).toBeUndefined();
+    const values = { gidRangeStart: 60000, gidRangeEnd: 50000 };
+    expect(parseManifests(await template(values))[0].parameters).toMatchObject({ gidRangeStart: '60000', gidRangeEnd: '50000' });
+    expect(literalErrors(() => chart.direct(values))).toEqual([
+      "[storage-efs/StorageClass] 'gidRangeEnd' (50000) must be greater than gidRangeStart (60000); make gidRangeEnd larger than gidRangeStart",
+    ]);
+  });
+
+  test('basePath is printable ASCII: the driver counts the root directory in bytes, the schema in characters', async () => {
+    const values = { basePath: '/' + 'é'.repeat(40) };
+    // 41 characters fit the attached bound, but 81 bytes do not fit the driver's: refused by both.
+    expect(schemaRefusal(await template(values).catch((e: unknown) => e))).toContain('basePath: Does not match pattern');
+    expect(literalErrors(() => chart.direct(values))).toEqual([expect.stringContaining("'basePath' (\"/éééé")]);
+  });
+
+  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
+    const valid = schemaValidator(schema);
+    const sets = arbitraryValues(schema).filter((v) => (v.gidRangeStart as number) < (v.gidRangeEnd as number));
+    await fc.assert(
+      fc.asyncProperty(sets, fc.constantFrom('efs', 'storage-efs', 'x'.repeat(50)), fc.constantFrom('storage', 'kube-system'), async (values, release, namespace) => {
+        expect(valid(values)).toBe(true);
+        const rendered = parseManifests(await helm.template(dir, { releaseName: release, namespace, values, skipTests: true }));
+        expect(byKindAndName(rendered)).toEqual(byKindAndName(chart.direct(values, { name: release, namespace })));
+        expect(validateObjects(rendered)).toEqual([]);
+      }),
+      { numRuns: 200, seed: 20261124 },
+    );
+  });
+
+  test.each([
+    ['a short file system id', { fileSystemId: 'fs-12' }, "fileSystemId: Does not match pattern '^fs-[0-9a-f]{8,40}$'", true],
+    ['a volume handle for a file system id', { fileSystemId: 'efs:fs-0123456789abcdef0' }, "fileSystemId: Does not match pattern '^fs-[0-9a-f]{8,40}$'", true],
+    ['directory perms "rwx"', { directoryPerms: 'rwx' }, "directoryPerms: Does not match pattern '^[0-7]{3,4}$'", true],
+    ['directory perms "0800"', { directoryPerms: '0800' }, "directoryPerms: Does not match pattern '^[0-7]{3,4}$'", true],
+    ['directory perms as a number', { directoryPerms: 700 }, 'directoryPerms: Invalid type. Expected: string, given: integer', false],
+    ['a gid range starting at 0', { gidRangeStart: 0 }, 'gidRangeStart: Must be greater than or equal to 1', true],
+    ['a gid range starting at -1', { gidRangeStart: -1 }, 'gidRangeStart: Must be greater than or equal to 1', true],
+    ['a gid beyond 2^32-1', { gidRangeEnd: 4294967296 }, 'gidRangeEnd: Must be less than or equal to 4.294967295e+09', true],
+    ['a fractional gid', { gidRangeEnd: 60000.5 }, 'gidRangeEnd: Invalid type. Expected: integer, given: number', true],
+    ['a base path too long for the root directory', { basePath: '/' + 'a'.repeat(59) }, 'basePath: Must validate at least one schema (anyOf)', true],
+    ['a base path too deep for the root directory', { basePath: '/a/b/c/d/e' }, 'basePath: Does not match pattern', true],
+    ['a base path with a newline', { basePath: '/models\nx' }, "basePath: Does not match pattern '^[ -~]*$'", false],
+    ['reclaim policy Recycle', { reclaimPolicy: 'Recycle' }, 'reclaimPolicy: reclaimPolicy must be one of the following: "Retain", "Delete"', true],
+    ['another provisioning mode', { provisioningMode: 'efs' }, 'Additional property provisioningMode is not allowed', false],
+  ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {
+    const stderr = schemaRefusal(await template(values).catch((e: unknown) => e));
+    expect(stderr).toContain(message);
+    // A bad value is refused at install exactly as the bad literal is refused at generate.
+    if (literalAlso) expect(literalErrors(() => chart.direct(values))).not.toEqual([]);
+  });
+});

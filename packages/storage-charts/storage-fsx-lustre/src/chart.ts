@@ -1,0 +1,137 @@
+import { Construct } from 'constructs';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { FsxAutoImportPolicy, FsxDataCompressionType, FsxDeploymentType, FsxDriveCacheType, FsxFileSystemTypeVersion, FsxLustreStorageClass, FsxStorageType, ReclaimPolicy, StorageTier } from '@strata/storage';
+import { markUses } from '@strata/tokens';
+
+/** The StorageClass this chart installs; workloads claim from it by this name (`FsxLustre.fromStorageClass`). */
+export const FSX_LUSTRE_STORAGE_CLASS = 'strata-fsx-lustre';
+
+/**
+ * The FSx for Lustre tier's cluster-level part for one environment: the StorageClass
+ * `strata-fsx-lustre`, installed once per cluster before the workloads that claim from it. Every
+ * parameter is a Helm value; the rules `FsxLustreStorageClass` checks on literals (facts §1.2, §7)
+ * are attached to those values, so `values.schema.json` refuses at install what the construct
+ * refuses at generate — cross-field rules (throughput per deployment type, Lustre version per
+ * deployment type) as if/then conditionals.
+ */
+export default class FsxLustreTierChart extends WorkloadChart {
+  public readonly storageClass: FsxLustreStorageClass;
+
+  public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
+    super(
+      scope,
+      id,
+      {
+        name: 'storage-fsx-lustre',
+        description: `The FSx for Lustre storage tier of one cluster: the StorageClass ${FSX_LUSTRE_STORAGE_CLASS} (fsx.csi.aws.com), every parameter a checked value.`,
+        keywords: ['fsx-lustre', 'storageclass', 'infrastructure'],
+      },
+      props,
+    );
+    const v = this.values;
+
+    // Network (facts §1.2, §7 case 11): one subnet per file system; the construct attaches the id patterns.
+    const subnetId = v.string('subnetId', {
+      default: 'subnet-0123456789abcdef0',
+      description: 'The one subnet file systems are created in (FSx for Lustre takes exactly one): subnet- and 8 to 17 hex digits.',
+    });
+    const securityGroupIds = v.list<string>('securityGroupIds', {
+      default: ['sg-0123456789abcdef0'],
+      items: { type: 'string' },
+      minItems: 1,
+      description: 'Security groups of the file systems (sg- and 8 to 17 hex digits each); they must allow TCP 988 between the nodes and the file systems.',
+    });
+
+    // Deployment and throughput (facts §1.2, §7 cases 1–5).
+    const deploymentType = v.enum<FsxDeploymentType>('deploymentType', {
+      values: Object.values(FsxDeploymentType),
+      default: FsxDeploymentType.SCRATCH_2,
+      description: 'The deployment type: SCRATCH_2 (scratch, no backups), PERSISTENT_2 (SSD, 125/250/500/1000 MB/s/TiB), PERSISTENT_1 (SSD 50/100/200 or HDD 12/40 MB/s/TiB), SCRATCH_1 (legacy, cannot grow).',
+    });
+    const perUnitStorageThroughput = v.integer('perUnitStorageThroughput', {
+      default: 0,
+      minimum: 0,
+      description: 'Throughput in MB/s per TiB: 0 for SCRATCH (not sent; scratch throughput is fixed); 125, 250, 500 or 1000 for PERSISTENT_2; 50, 100 or 200 for PERSISTENT_1 SSD; 12 or 40 for HDD.',
+    });
+    const storageType = v.enum<FsxStorageType>('storageType', {
+      values: [FsxStorageType.SSD, FsxStorageType.HDD],
+      default: FsxStorageType.SSD,
+      description: 'The storage media: SSD, or HDD (PERSISTENT_1 only, with driveCacheType).',
+    });
+    const driveCacheType = v.enum<'' | FsxDriveCacheType>('driveCacheType', {
+      values: ['', ...Object.values(FsxDriveCacheType)],
+      default: '',
+      description: 'HDD read cache: NONE or READ, required for HDD; "" (not sent) for SSD.',
+    });
+    const kmsKeyId = v.string('kmsKeyId', {
+      default: '',
+      description: 'KMS key for PERSISTENT file systems; "" uses the key FSx manages (scratch file systems always do).',
+    });
+    const s3ImportPath = v.string('s3ImportPath', {
+      default: '',
+      description: 'Link each new file system to s3://bucket[/prefix] (SCRATCH and PERSISTENT_1 only; PERSISTENT_2 uses data repository associations); "" for none.',
+    });
+    const autoImportPolicy = v.enum<'' | FsxAutoImportPolicy>('autoImportPolicy', {
+      values: ['', ...Object.values(FsxAutoImportPolicy)],
+      default: '',
+      description: 'How changes in the linked bucket reach the file system (with s3ImportPath): NONE, NEW, NEW_CHANGED or NEW_CHANGED_DELETED; "" for none.',
+    });
+    const dataCompressionType = v.enum<FsxDataCompressionType>('dataCompressionType', {
+      values: Object.values(FsxDataCompressionType),
+      default: FsxDataCompressionType.NONE,
+      description: 'Data compression: NONE (FSx default) or LZ4.',
+    });
+    const fileSystemTypeVersion = v.enum<FsxFileSystemTypeVersion>('fileSystemTypeVersion', {
+      values: Object.values(FsxFileSystemTypeVersion),
+      default: FsxFileSystemTypeVersion.V2_15,
+      description: 'The Lustre version: 2.15 (recommended; required on EKS Auto Mode), 2.12, or 2.10 (not for PERSISTENT_2).',
+    });
+
+    // Backups and maintenance (facts §1.2, §7 cases 12–15).
+    const automaticBackupRetentionDays = v.integer('automaticBackupRetentionDays', {
+      default: 0,
+      description: 'Days of automatic daily backups, 0 to 90; 0 disables them (the driver then sends nothing).',
+    });
+    const dailyAutomaticBackupStartTime = v.string('dailyAutomaticBackupStartTime', {
+      default: '02:00',
+      description: 'Daily backup start, HH:MM UTC. The driver sends it only when automaticBackupRetentionDays is above 0.',
+    });
+    const weeklyMaintenanceStartTime = v.string('weeklyMaintenanceStartTime', {
+      default: '7:09:00',
+      description: 'Weekly maintenance window start, d:HH:MM UTC with d from 1 (Monday) to 7 (Sunday).',
+    });
+
+    // Class fields (facts §1.4, §7 cases 26, 27).
+    const reclaimPolicy = v.enum<ReclaimPolicy>('reclaimPolicy', {
+      values: Object.values(ReclaimPolicy),
+      default: ReclaimPolicy.RETAIN,
+      description: 'What happens to a file system when its claim is deleted: Retain (keeps it and its data) or Delete (deletes it; for dev environments, by explicit choice).',
+    });
+    const allowVolumeExpansion = v.boolean('allowVolumeExpansion', {
+      default: true,
+      description: 'Whether claims may grow (the driver grows the file system in place, in the steps FSx offers).',
+    });
+
+    this.storageClass = new FsxLustreStorageClass(this, 'StorageClass', {
+      name: FSX_LUSTRE_STORAGE_CLASS,
+      subnetId,
+      securityGroupIds,
+      deploymentType,
+      storageType,
+      perUnitStorageThroughput,
+      driveCacheType: driveCacheType as FsxDriveCacheType,
+      kmsKeyId,
+      s3ImportPath,
+      autoImportPolicy: autoImportPolicy as FsxAutoImportPolicy,
+      dataCompressionType,
+      fileSystemTypeVersion,
+      automaticBackupRetentionDays,
+      dailyAutomaticBackupStartTime,
+      weeklyMaintenanceStartTime,
+      reclaimPolicy,
+      allowVolumeExpansion,
+    });
+    // The class provisions through the FSx CSI driver: environments installing this chart need it.
+    markUses(this, StorageTier.FSX_LUSTRE);
+  }
+}

@@ -1,0 +1,198 @@
+import fc from 'fast-check';
+import { validateObjects } from '@strata/kube-schemas';
+import { Helm, USES_ANNOTATION } from '@strata/helm';
+import { parse } from 'yaml';
+import FsxLustreTierChart, { FSX_LUSTRE_STORAGE_CLASS } from '../src/chart';
+import { arbitraryValues, schemaValidator } from '../../../helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '../../../helm/test/support/helm-render';
+import { chartUnderTest, literalErrors, schemaRefusal } from '../../../helm/test/support/chart-under-test';
+
+const helm = new Helm();
+const chart = chartUnderTest(FsxLustreTierChart, 'storage-fsx-lustre', 'packages/storage-charts/storage-fsx-lustre');
+const files = chart.files();
+const dir = writeChartDir(files, chart.name);
+const schema = JSON.parse(files.get('values.schema.json')!);
+const template = (values?: Record<string, unknown>, release = 'fsx', namespace = 'storage') => helm.template(dir, { releaseName: release, namespace, values });
+
+describe('storage-fsx-lustre', () => {
+  test('writes a chart named after its folder, holding one StorageClass', () => {
+    expect([...files.keys()]).toEqual([
+      '.helmignore',
+      'Chart.yaml',
+      'README.md',
+      'templates/NOTES.txt',
+      'templates/_helpers.tpl',
+      `templates/storageclass-${FSX_LUSTRE_STORAGE_CLASS}.yaml`,
+      'values.d.ts',
+      'values.schema.json',
+      'values.yaml',
+    ]);
+    const meta = parse(files.get('Chart.yaml')!);
+    expect(meta.name).toBe('storage-fsx-lustre');
+    expect(meta.annotations[USES_ANNOTATION]).toBe('fsx-lustre');
+  });
+
+  test('whole-chart snapshot', () => {
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('is deterministic', () => {
+    expect(chart.files()).toEqual(files);
+  });
+
+  test('passes helm lint --strict', async () => {
+    await expect(helm.lint([dir], { strict: true })).resolves.toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+
+  test('helm template with the defaults: one valid StorageClass with the fixed name, every parameter a string', async () => {
+    const objs = parseManifests(await template());
+    expect(validateObjects(objs)).toEqual([]);
+    expect(objs).toHaveLength(1);
+    const [sc] = objs;
+    expect(sc.kind).toBe('StorageClass');
+    expect(sc.metadata.name).toBe(FSX_LUSTRE_STORAGE_CLASS);
+    expect(sc.metadata).not.toHaveProperty('namespace');
+    expect(sc.provisioner).toBe('fsx.csi.aws.com');
+    expect(sc.reclaimPolicy).toBe('Retain');
+    expect(sc.allowVolumeExpansion).toBe(true);
+    expect(sc.mountOptions).toEqual(['flock']);
+    // "" and 0 are the driver's "not sent" (pkg/cloud/cloud.go sends only non-empty strings and non-zero numbers).
+    expect(sc.parameters).toEqual({
+      autoImportPolicy: '',
+      automaticBackupRetentionDays: '0',
+      dailyAutomaticBackupStartTime: '02:00',
+      dataCompressionType: 'NONE',
+      deploymentType: 'SCRATCH_2',
+      driveCacheType: '',
+      fileSystemTypeVersion: '2.15',
+      kmsKeyId: '',
+      perUnitStorageThroughput: '0',
+      s3ImportPath: '',
+      securityGroupIds: 'sg-0123456789abcdef0',
+      storageType: 'SSD',
+      subnetId: 'subnet-0123456789abcdef0',
+      weeklyMaintenanceStartTime: '7:09:00',
+    });
+    for (const v of Object.values(sc.parameters)) expect(typeof v).toBe('string');
+  });
+
+  test('the class keeps its literal name in every release and namespace (one release per cluster)', async () => {
+    const a = parseManifests(await template({}, 'fsx', 'infra'));
+    const b = parseManifests(await template({}, 'other', 'kube-system'));
+    expect(a[0].metadata.name).toBe(FSX_LUSTRE_STORAGE_CLASS);
+    expect(b[0].metadata.name).toBe(FSX_LUSTRE_STORAGE_CLASS);
+  });
+
+  test('an environment value reaches the class: prod-like PERSISTENT_2 with backups, dev-like Delete', async () => {
+    const [prod] = parseManifests(
+      await template({
+        subnetId: 'subnet-0a1b2c3d4e5f60718',
+        securityGroupIds: ['sg-0a1b2c3d4e5f60718', 'sg-0a1b2c3d4e5f60719'],
+        deploymentType: 'PERSISTENT_2',
+        perUnitStorageThroughput: 500,
+        automaticBackupRetentionDays: 14,
+        dataCompressionType: 'LZ4',
+      }),
+    );
+    expect(prod.parameters).toMatchObject({
+      subnetId: 'subnet-0a1b2c3d4e5f60718',
+      securityGroupIds: 'sg-0a1b2c3d4e5f60718,sg-0a1b2c3d4e5f60719',
+      perUnitStorageThroughput: '500',
+      automaticBackupRetentionDays: '14',
+      dataCompressionType: 'LZ4',
+    });
+    const [dev] = parseManifests(await template({ deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: 50, reclaimPolicy: 'Delete', allowVolumeExpansion: false }));
+    expect(dev).toMatchObject({ reclaimPolicy: 'Delete', allowVolumeExpansion: false, parameters: { deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: '50' } });
+  });
+
+  test('the cross-field rules of FsxLustreStorageClass are if/then conditionals of values.schema.json', () => {
+    const rules = (schema.allOf as any[]).map((c) => ({ if: JSON.stringify(c.if), then: JSON.stringify(c.then) }));
+    const cond = (props: Record<string, unknown[]>) =>
+      JSON.stringify(
+        Object.keys(props).length === 1
+          ? { properties: { [Object.keys(props)[0]]: { enum: Object.values(props)[0] } }, required: Object.keys(props) }
+          : { allOf: Object.entries(props).map(([k, e]) => ({ properties: { [k]: { enum: e } }, required: [k] })) },
+      );
+    const then = (key: string, s: unknown) => JSON.stringify({ properties: { [key]: s }, required: [key] });
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        // one of the offered throughputs (0 = not sent is refused by the rule after it)…
+        { if: cond({ deploymentType: ['PERSISTENT_1'], storageType: ['SSD'] }), then: then('perUnitStorageThroughput', { enum: [0, 50, 100, 200] }) },
+        { if: cond({ deploymentType: ['PERSISTENT_1'], storageType: ['HDD'] }), then: then('perUnitStorageThroughput', { enum: [0, 12, 40] }) },
+        { if: cond({ deploymentType: ['PERSISTENT_2'], storageType: ['SSD'] }), then: then('perUnitStorageThroughput', { enum: [0, 125, 250, 500, 1000] }) },
+        // …because persistent file systems need one
+        { if: cond({ deploymentType: ['PERSISTENT_2'], storageType: ['SSD'] }), then: then('perUnitStorageThroughput', { minimum: 1 }) },
+        { if: cond({ deploymentType: ['SCRATCH_1', 'SCRATCH_2'] }), then: then('perUnitStorageThroughput', { enum: [0] }) },
+        { if: cond({ storageType: ['HDD'] }), then: then('driveCacheType', { minLength: 1 }) },
+        { if: cond({ storageType: ['HDD'] }), then: then('deploymentType', { enum: ['PERSISTENT_1'] }) },
+        { if: cond({ deploymentType: ['SCRATCH_1', 'SCRATCH_2'] }), then: then('automaticBackupRetentionDays', { enum: [0] }) },
+        { if: cond({ deploymentType: ['PERSISTENT_2'] }), then: then('fileSystemTypeVersion', { enum: ['', '2.12', '2.15'] }) },
+        { if: cond({ deploymentType: ['SCRATCH_1'] }), then: then('allowVolumeExpansion', { enum: [false] }) },
+      ]),
+    );
+  });
+
+  test('every deployment type is offered; optional parameters are unset with the driver\'s own "" and 0', () => {
+    expect(schema.properties.deploymentType.enum).toEqual(['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2']);
+    expect(schema.allOf).toContainEqual(
+      expect.objectContaining({
+        if: { properties: { deploymentType: { enum: ['SCRATCH_1', 'SCRATCH_2'] } }, required: ['deploymentType'] },
+        then: { properties: { perUnitStorageThroughput: { enum: [0] } }, required: ['perUnitStorageThroughput'] },
+      }),
+    );
+    expect(schema.allOf).toContainEqual(
+      expect.objectContaining({
+        if: { properties: { storageType: { enum: ['HDD'] } }, required: ['storageType'] },
+        then: { properties: { driveCacheType: { minLength: 1 } }, required: ['driveCacheType'] },
+      }),
+    );
+  });
+
+  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
+    const valid = schemaValidator(schema);
+    await fc.assert(
+      fc.asyncProperty(arbitraryValues(schema), fc.constantFrom('fsx', 'storage-fsx-lustre', 'x'.repeat(50)), fc.constantFrom('storage', 'kube-system'), async (values, release, namespace) => {
+        expect(valid(values)).toBe(true);
+        const rendered = parseManifests(await helm.template(dir, { releaseName: release, namespace, values, skipTests: true }));
+        expect(byKindAndName(rendered)).toEqual(byKindAndName(chart.direct(values, { name: release, namespace })));
+        expect(validateObjects(rendered)).toEqual([]);
+      }),
+      { numRuns: 200, seed: 20261124 },
+    );
+  });
+
+  // Each: values, what helm says, and whether the same literal values also fail direct synthesis.
+  test.each([
+    ['PERSISTENT_2 at 200 MB/s/TiB', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 200 }, 'perUnitStorageThroughput must be one of the following: 0, 125, 250, 500, 1000', true],
+    ['PERSISTENT_1 SSD at 125 MB/s/TiB', { deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: 125 }, 'perUnitStorageThroughput must be one of the following: 0, 50, 100, 200', true],
+    ['PERSISTENT_2 without throughput (0 = not sent)', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 0 }, 'perUnitStorageThroughput: Must be greater than or equal to 1', true],
+    ['SCRATCH_2 with a throughput', { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 200 }, 'perUnitStorageThroughput: perUnitStorageThroughput must be one of the following: 0', true],
+    ['HDD without a drive cache', { storageType: 'HDD', deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: 12 }, 'driveCacheType: String length must be greater than or equal to 1', true],
+    ['an S3 import on PERSISTENT_2', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, s3ImportPath: 's3://ml-data/train' }, 's3ImportPath: s3ImportPath must be one of the following: ""', true],
+    ['a KMS key on SCRATCH_2', { kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, 'kmsKeyId: kmsKeyId must be one of the following: ""', true],
+    ['SCRATCH_2 with 7 days of backups', { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, automaticBackupRetentionDays: 7 }, 'automaticBackupRetentionDays must be one of the following: 0', true],
+    ['HDD on PERSISTENT_2', { storageType: 'HDD', deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, driveCacheType: 'READ' }, 'deploymentType must be one of the following: "PERSISTENT_1"', true],
+    ['PERSISTENT_1 HDD at 50 MB/s/TiB', { storageType: 'HDD', deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: 50 }, 'perUnitStorageThroughput must be one of the following: 0, 12, 40', true],
+    ['Lustre 2.10 on PERSISTENT_2', { deploymentType: 'PERSISTENT_2', fileSystemTypeVersion: '2.10' }, 'fileSystemTypeVersion must be one of the following: "", "2.12", "2.15"', true],
+    ['two subnets', { subnetId: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1' }, "subnetId: Does not match pattern '^subnet-[0-9a-f]{8,17}$'", true],
+    ['backups for 91 days', { automaticBackupRetentionDays: 91 }, 'automaticBackupRetentionDays: Must be less than or equal to 90', true],
+    ['backups for -1 days', { automaticBackupRetentionDays: -1 }, 'automaticBackupRetentionDays: Must be greater than or equal to 0', true],
+    ['backup start 24:00', { dailyAutomaticBackupStartTime: '24:00' }, 'dailyAutomaticBackupStartTime: Does not match pattern', true],
+    ['backup start 2:00', { dailyAutomaticBackupStartTime: '2:00' }, 'dailyAutomaticBackupStartTime: Does not match pattern', true],
+    ['maintenance Sun:09:00', { weeklyMaintenanceStartTime: 'Sun:09:00' }, 'weeklyMaintenanceStartTime: Does not match pattern', true],
+    ['maintenance 0:09:00', { weeklyMaintenanceStartTime: '0:09:00' }, 'weeklyMaintenanceStartTime: Does not match pattern', true],
+    ['compression GZIP', { dataCompressionType: 'GZIP' }, 'dataCompressionType: dataCompressionType must be one of the following: "NONE", "LZ4"', true],
+    ['Lustre 2.14', { fileSystemTypeVersion: '2.14' }, 'fileSystemTypeVersion: fileSystemTypeVersion must be one of the following: "2.10", "2.12", "2.15"', true],
+    ['INTELLIGENT_TIERING', { storageType: 'INTELLIGENT_TIERING' }, 'storageType: storageType must be one of the following: "SSD", "HDD"', true],
+    ['reclaim policy Recycle', { reclaimPolicy: 'Recycle' }, 'reclaimPolicy: reclaimPolicy must be one of the following: "Retain", "Delete"', true],
+    ['a malformed security group', { securityGroupIds: ['default'] }, "securityGroupIds.0: Does not match pattern '^sg-[0-9a-f]{8,17}$'", true],
+    ['no security group', { securityGroupIds: [] }, 'securityGroupIds: Array must have at least 1 items', false],
+    ['a throughput given as a string', { perUnitStorageThroughput: '250' }, 'perUnitStorageThroughput: Invalid type. Expected: integer, given: string', false],
+    ['an unknown value', { kmsKey: 'alias/fsx' }, 'Additional property kmsKey is not allowed', false],
+  ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {
+    const stderr = schemaRefusal(await template(values).catch((e: unknown) => e));
+    expect(stderr).toContain(message);
+    // A bad value is refused at install exactly as the bad literal is refused at generate.
+    if (literalAlso) expect(literalErrors(() => chart.direct(values))).not.toEqual([]);
+  });
+});

@@ -1,0 +1,204 @@
+import fc from 'fast-check';
+import { UNMODELLED_KINDS, validateObjects } from '@strata/kube-schemas';
+import { Helm, USES_ANNOTATION } from '@strata/helm';
+import { parse } from 'yaml';
+import InstanceStoreTierChart, { LOCAL_NVME_STORAGE_CLASS, NVME_GPU_NODE_POOL, NVME_NODE_CLASS, NVME_NODE_POOL } from '../src/chart';
+import { arbitraryValues, schemaValidator } from '../../../helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '../../../helm/test/support/helm-render';
+import { chartUnderTest, literalErrors, schemaRefusal } from '../../../helm/test/support/chart-under-test';
+
+const helm = new Helm();
+const chart = chartUnderTest(InstanceStoreTierChart, 'storage-instance-store', 'packages/storage-charts/storage-instance-store');
+const files = chart.files();
+const dir = writeChartDir(files, chart.name);
+const schema = JSON.parse(files.get('values.schema.json')!);
+const template = async (values?: Record<string, unknown>, release = 'nvme', namespace = 'storage') => parseManifests(await helm.template(dir, { releaseName: release, namespace, values }));
+const of = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
+
+const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
+
+/**
+ * Karpenter's kinds have no schema model here (UNMODELLED_KINDS): their fields are checked
+ * against the karpenter.k8s.aws/v1 and karpenter.sh/v1 CRDs by hand — required fields, enums,
+ * and the shape of selector terms and requirements.
+ */
+function karpenterProblems(o: any): string[] {
+  const out: string[] = [];
+  const must = (ok: boolean, what: string) => {
+    if (!ok) out.push(`${o.kind}/${o.metadata?.name}: ${what}`);
+  };
+  const isTags = (t: unknown) => !!t && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length > 0 && Object.values(t).every((v) => typeof v === 'string' && v.length > 0);
+  must(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.metadata?.name ?? '') && o.metadata.name.length <= 63, 'metadata.name is a DNS label');
+  must(!('namespace' in (o.metadata ?? {})), 'cluster-scoped: no namespace');
+  if (o.kind === 'EC2NodeClass') {
+    must(o.apiVersion === 'karpenter.k8s.aws/v1', 'apiVersion karpenter.k8s.aws/v1');
+    const s = o.spec ?? {};
+    must(typeof s.role === 'string' && s.role.length > 0, 'spec.role set');
+    must(s.instanceStorePolicy === 'RAID0', 'spec.instanceStorePolicy is RAID0 (the only value of the enum)');
+    must(Array.isArray(s.amiSelectorTerms) && s.amiSelectorTerms.length > 0 && s.amiSelectorTerms.every((t: any) => /^[a-z0-9]+@.+$/.test(t.alias)), 'spec.amiSelectorTerms aliases family@version');
+    for (const f of ['subnetSelectorTerms', 'securityGroupSelectorTerms']) {
+      must(Array.isArray(s[f]) && s[f].length > 0 && s[f].every((t: any) => isTags(t.tags)), `spec.${f}: terms with non-empty tags`);
+    }
+    must(Object.keys(s).every((k) => ['amiSelectorTerms', 'instanceStorePolicy', 'role', 'securityGroupSelectorTerms', 'subnetSelectorTerms'].includes(k)), 'spec has known fields only');
+  } else if (o.kind === 'NodePool') {
+    must(o.apiVersion === 'karpenter.sh/v1', 'apiVersion karpenter.sh/v1');
+    const s = o.spec?.template?.spec ?? {};
+    must(JSON.stringify(s.nodeClassRef) === JSON.stringify({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NVME_NODE_CLASS }), 'spec.template.spec.nodeClassRef names the EC2NodeClass');
+    must(Array.isArray(s.requirements) && s.requirements.length > 0, 'requirements');
+    for (const r of s.requirements ?? []) {
+      must(typeof r.key === 'string' && OPERATORS.includes(r.operator), `requirement ${r.key}: known operator`);
+      if (r.operator === 'Gt' || r.operator === 'Lt') must(Array.isArray(r.values) && r.values.length === 1 && /^-?[0-9]+$/.test(r.values[0]), `requirement ${r.key}: one integer string`);
+      if (r.operator === 'In' || r.operator === 'NotIn') must(Array.isArray(r.values) && r.values.length > 0 && r.values.every((v: unknown) => typeof v === 'string'), `requirement ${r.key}: string values`);
+      if (r.operator === 'Exists' || r.operator === 'DoesNotExist') must(r.values === undefined, `requirement ${r.key}: no values`);
+    }
+  } else out.push(`${o.kind}: not a Karpenter kind`);
+  return out;
+}
+
+/** Every object valid: Kubernetes kinds against their schemas, Karpenter kinds field by field. */
+function problems(objs: any[]): string[] {
+  const karpenter = objs.filter((o) => UNMODELLED_KINDS.has(`${o.apiVersion}/${o.kind}`));
+  return [...validateObjects(objs, { allowUnmodelled: true }), ...karpenter.flatMap(karpenterProblems)];
+}
+
+describe('storage-instance-store', () => {
+  test('writes a chart named after its folder: a StorageClass, an EC2NodeClass and two NodePools', () => {
+    expect([...files.keys()]).toEqual([
+      '.helmignore',
+      'Chart.yaml',
+      'README.md',
+      'templates/NOTES.txt',
+      'templates/_helpers.tpl',
+      `templates/ec2nodeclass-${NVME_NODE_CLASS}.yaml`,
+      `templates/nodepool-${NVME_GPU_NODE_POOL}.yaml`,
+      `templates/nodepool-${NVME_NODE_POOL}.yaml`,
+      `templates/storageclass-${LOCAL_NVME_STORAGE_CLASS}.yaml`,
+      'values.d.ts',
+      'values.schema.json',
+      'values.yaml',
+    ]);
+    const meta = parse(files.get('Chart.yaml')!);
+    expect(meta.name).toBe('storage-instance-store');
+    expect(meta.annotations[USES_ANNOTATION]).toBe('instance-store');
+  });
+
+  test('whole-chart snapshot', () => {
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('is deterministic', () => {
+    expect(chart.files()).toEqual(files);
+  });
+
+  test('passes helm lint --strict', async () => {
+    await expect(helm.lint([dir], { strict: true })).resolves.toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+
+  test('helm template with the defaults: the local StorageClass, the RAID0 EC2NodeClass and the NVMe NodePool', async () => {
+    const objs = await template();
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`, `StorageClass/${LOCAL_NVME_STORAGE_CLASS}`]);
+    expect(problems(objs)).toEqual([]);
+    // The schema models know the StorageClass; they do not know Karpenter (hence the field checks).
+    expect(validateObjects(objs)).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}: karpenter.k8s.aws/v1 EC2NodeClass has no schema model here`, `NodePool/${NVME_NODE_POOL}: karpenter.sh/v1 NodePool has no schema model here`]);
+
+    const [sc] = of(objs, 'StorageClass');
+    expect(sc).toMatchObject({ provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' });
+    expect(sc).not.toHaveProperty('parameters');
+    const [nodeClass] = of(objs, 'EC2NodeClass');
+    expect(nodeClass.spec).toEqual({
+      amiSelectorTerms: [{ alias: 'al2023@latest' }],
+      instanceStorePolicy: 'RAID0',
+      role: 'KarpenterNodeRole-strata',
+      securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata' } }],
+      subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata' } }],
+    });
+    const [pool] = of(objs, 'NodePool');
+    expect(pool.spec.template.spec.requirements).toEqual([
+      { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] },
+      { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
+      { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'DoesNotExist' },
+    ]);
+    for (const o of objs) {
+      expect(o.metadata).not.toHaveProperty('namespace');
+      expect(o.metadata.annotations ?? {}).not.toHaveProperty('helm.sh/resource-policy');
+    }
+  });
+
+  test('environment values reach the objects: cluster, node role, GPU pool, categories, NVMe size', async () => {
+    const objs = await template({
+      clusterName: 'ml-prod',
+      nodeClass: { nodeRole: 'KarpenterNodeRole-ml-prod' },
+      nodePools: { cpu: { instanceCategories: ['i', 'm'], localNvmeGreaterThanGiB: 300 }, gpu: { enabled: true, localNvmeGreaterThanGiB: 1000 } },
+    });
+    expect(problems(objs)).toEqual([]);
+    const [nodeClass] = of(objs, 'EC2NodeClass');
+    expect(nodeClass.spec).toMatchObject({ role: 'KarpenterNodeRole-ml-prod', subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'ml-prod' } }] });
+    const pools = Object.fromEntries(of(objs, 'NodePool').map((p) => [p.metadata.name, p.spec.template.spec.requirements]));
+    expect(pools[NVME_NODE_POOL]).toEqual([
+      { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['300'] },
+      { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['i', 'm'] },
+      { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'DoesNotExist' },
+    ]);
+    expect(pools[NVME_GPU_NODE_POOL]).toEqual([
+      { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['1000'] },
+      { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['g', 'p'] },
+      { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'Exists' },
+    ]);
+  });
+
+  test('each part is switched by its own boolean value', async () => {
+    const names = async (values: Record<string, unknown>) => (await template(values)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(await names({ localStorageClass: { enabled: false } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`]);
+    expect(await names({ nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([`StorageClass/${LOCAL_NVME_STORAGE_CLASS}`]);
+    expect(await names({ localStorageClass: { enabled: false }, nodePools: { cpu: { enabled: false }, gpu: { enabled: true } } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_GPU_NODE_POOL}`]);
+    expect(await names({ localStorageClass: { enabled: false }, nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([]);
+  });
+
+  test('the objects keep their literal names in every release and namespace (one release per cluster)', async () => {
+    const a = (await template({}, 'nvme', 'infra')).map((o) => o.metadata.name).sort();
+    const b = (await template({}, 'other', 'kube-system')).map((o) => o.metadata.name).sort();
+    expect(a).toEqual([LOCAL_NVME_STORAGE_CLASS, NVME_NODE_CLASS, NVME_NODE_POOL].sort());
+    expect(b).toEqual(a);
+  });
+
+  test('"a NodePool needs its EC2NodeClass" is an if/then conditional of values.schema.json', () => {
+    expect(schema.allOf.map(({ $comment: _c, ...rule }: any) => rule)).toEqual(
+      ['cpu', 'gpu'].map((pool) => ({
+        if: { properties: { nodePools: { properties: { [pool]: { properties: { enabled: { enum: [true] } }, required: ['enabled'] } }, required: [pool] } }, required: ['nodePools'] },
+        then: { properties: { nodeClass: { properties: { enabled: { enum: [true] } }, required: ['enabled'] } }, required: ['nodeClass'] },
+      })),
+    );
+  });
+
+  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
+    const valid = schemaValidator(schema);
+    await fc.assert(
+      fc.asyncProperty(arbitraryValues(schema), fc.constantFrom('nvme', 'storage-instance-store', 'x'.repeat(50)), fc.constantFrom('storage', 'kube-system'), async (values, release, namespace) => {
+        expect(valid(values)).toBe(true);
+        const rendered = parseManifests(await helm.template(dir, { releaseName: release, namespace, values, skipTests: true }));
+        expect(byKindAndName(rendered)).toEqual(byKindAndName(chart.direct(values, { name: release, namespace })));
+        expect(problems(rendered)).toEqual([]);
+      }),
+      { numRuns: 200, seed: 20261124 },
+    );
+  });
+
+  test.each([
+    ['the CPU NodePool without the EC2NodeClass', { nodeClass: { enabled: false } }, 'nodeClass.enabled: nodeClass.enabled must be one of the following: true', true],
+    ['the GPU NodePool without the EC2NodeClass', { nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false }, gpu: { enabled: true } } }, 'nodeClass.enabled: nodeClass.enabled must be one of the following: true', true],
+    ['an empty cluster name', { clusterName: '' }, 'clusterName: Does not match pattern', false],
+    ['a cluster name with a space', { clusterName: 'ml prod' }, 'clusterName: Does not match pattern', false],
+    ['a role ARN for the role name', { nodeClass: { nodeRole: 'arn:aws:iam::123456789012:role/KarpenterNodeRole' } }, 'nodeClass.nodeRole: Does not match pattern', false],
+    ['no instance categories', { nodePools: { cpu: { instanceCategories: [] } } }, 'nodePools.cpu.instanceCategories: Array must have at least 1 items', false],
+    ['an upper-case instance category', { nodePools: { gpu: { instanceCategories: ['G'] } } }, 'nodePools.gpu.instanceCategories.0: Does not match pattern', false],
+    ['instance categories as a string', { nodePools: { cpu: { instanceCategories: 'c,m' } } }, 'nodePools.cpu.instanceCategories: Invalid type. Expected: array, given: string', false],
+    ['a negative NVMe size', { nodePools: { cpu: { localNvmeGreaterThanGiB: -1 } } }, 'nodePools.cpu.localNvmeGreaterThanGiB: Must be greater than or equal to 0', false],
+    ['a fractional NVMe size', { nodePools: { cpu: { localNvmeGreaterThanGiB: 1.5 } } }, 'nodePools.cpu.localNvmeGreaterThanGiB: Invalid type. Expected: integer, given: number', false],
+    ['a switch given as a string', { localStorageClass: { enabled: 'yes' } }, 'localStorageClass.enabled: Invalid type. Expected: boolean, given: string', false],
+    ['an instance store policy other than RAID0', { nodeClass: { instanceStorePolicy: 'RAID10' } }, 'nodeClass: Additional property instanceStorePolicy is not allowed', false],
+  ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {
+    const stderr = schemaRefusal(await helm.template(dir, { releaseName: 'nvme', namespace: 'storage', values }).catch((e: unknown) => e));
+    expect(stderr).toContain(message);
+    if (literalAlso) expect(literalErrors(() => chart.direct(values))).not.toEqual([]);
+  });
+});
