@@ -43,7 +43,13 @@ export function synthProjects(root: string, projects: readonly string[]): Map<st
       results.set(project, { success: false, terminalOutput: errorLines(w, e).join('\n'), startTime, endTime: Date.now() });
     }
   }
-  if (written.size > 0) writeCharts(root, written);
+  // All or nothing: a batch with a failed chart writes no chart (bad input writes nothing).
+  const failed = [...results.values()].some((r) => !r.success);
+  if (failed) {
+    for (const [project, r] of results) {
+      if (r.success) results.set(project, { ...r, success: false, terminalOutput: `${r.terminalOutput}\nnot written: another chart of this run failed` });
+    }
+  } else if (written.size > 0) writeCharts(root, written);
   const ms = Date.now() - started;
   for (const r of results.values()) r.endTime = Math.max(r.endTime ?? 0, started + ms);
   return results;

@@ -1,0 +1,170 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Rules, SchedulablePod } from '@strata/storage';
+
+/** The extended resource of NVIDIA GPUs (device plugin). */
+export const NVIDIA_GPU = 'nvidia.com/gpu';
+
+/** The AWS CLI v2 image of hydration Jobs, restore steps and sync sidecars (overridable per pattern). */
+export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
+/** A small image with a POSIX shell, for the gates. */
+export const SHELL_IMAGE = 'public.ecr.aws/docker/library/busybox:1.36.1';
+
+/** The uid and gid containers run as unless told otherwise. */
+export const DEFAULT_USER = 1000;
+
+/**
+ * A container a pattern runs for the user (an inference server, a trainer, a worker): the parts
+ * a workload states, each of which may be a Helm value.
+ */
+export interface ContainerSpec {
+  /** The image, e.g. `${repository}:${tag}`. */
+  readonly image: string;
+  /** The entrypoint. @default - the image's */
+  readonly command?: string[];
+  /** Arguments. @default - the image's */
+  readonly args?: string[];
+  /** Extra environment variables. @default - none */
+  readonly env?: Record<string, string>;
+  /** CPU request (no CPU limit: throttling a GPU feeder costs more than it saves). @default 1 core */
+  readonly cpu?: plus.Cpu;
+  /** Memory request and limit (equal, so the pod is never evicted for memory it was given). @default 4 GiB */
+  readonly memory?: Size;
+  /**
+   * NVIDIA GPUs (`nvidia.com/gpu` request and limit, which must be equal for extended resources),
+   * and a toleration of the `nvidia.com/gpu` taint of GPU node groups.
+   * @default - no GPU
+   */
+  readonly gpus?: number;
+  /** The uid the container runs as (never 0: Pod Security "restricted"). @default 1000 */
+  readonly user?: number;
+  /** The gid the container runs as. @default 1000 */
+  readonly group?: number;
+  /**
+   * Whether the root file system is read-only; scratch space then comes from `scratch`.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Scratch space at /tmp (an emptyDir with this sizeLimit on node disk; HOME=/tmp), for caches
+   * the container writes (compiled kernels, tokenizer caches). Not added to the ephemeral-storage
+   * request: that is left to the storage the pattern mounts for data.
+   * @default Size.gibibytes(10)
+   */
+  readonly scratch?: Size;
+  /**
+   * Shared memory at /dev/shm (a Memory emptyDir; counts against the memory limit): NCCL and data
+   * loader workers need more than the runtime's 64 MiB.
+   * @default - the runtime's /dev/shm
+   */
+  readonly sharedMemory?: Size;
+}
+
+/**
+ * The container security context every pattern uses: Pod Security "restricted" (non-root, no
+ * privilege escalation, all capabilities dropped, seccomp RuntimeDefault) and a read-only root.
+ */
+export function restrictedSecurityContext(user: number = DEFAULT_USER, group: number = DEFAULT_USER, readOnlyRootFilesystem = true): plus.ContainerSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    user,
+    group,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem,
+    capabilities: { drop: [plus.Capability.ALL] },
+    seccompProfile: { type: plus.SeccompProfileType.RUNTIME_DEFAULT },
+  };
+}
+
+/** cdk8s-plus container props for a user's container spec. */
+export function containerProps(name: string, spec: ContainerSpec, extraEnv: Record<string, string> = {}): plus.ContainerProps {
+  const env: Record<string, plus.EnvValue> = {};
+  for (const [k, v] of Object.entries({ ...(spec.env ?? {}), ...extraEnv })) env[k] = plus.EnvValue.fromValue(v);
+  const memory = spec.memory ?? Size.gibibytes(4);
+  return {
+    name,
+    image: spec.image,
+    command: spec.command,
+    args: spec.args,
+    envVariables: env,
+    imagePullPolicy: plus.ImagePullPolicy.IF_NOT_PRESENT,
+    securityContext: restrictedSecurityContext(spec.user, spec.group, spec.readOnlyRootFilesystem ?? true),
+    resources: { cpu: { request: spec.cpu ?? plus.Cpu.units(1) }, memory: { request: memory, limit: memory } },
+  };
+}
+
+/**
+ * Adds a container's scratch (/tmp, HOME=/tmp) and shared memory (/dev/shm) volumes, as its spec
+ * asks (see ContainerSpec.scratch, sharedMemory).
+ */
+export function addScratch(pod: plus.AbstractPod, container: plus.Container, spec: ContainerSpec): void {
+  const scratch = plus.Volume.fromEmptyDir(pod, `${container.name}-scratch`, `${container.name}-scratch`, { sizeLimit: spec.scratch ?? Size.gibibytes(10) });
+  container.mount('/tmp', scratch);
+  container.env.addVariable('HOME', plus.EnvValue.fromValue('/tmp'));
+  if (spec.sharedMemory !== undefined) {
+    const shm = plus.Volume.fromEmptyDir(pod, `${container.name}-shm`, `${container.name}-shm`, { medium: plus.EmptyDirMedium.MEMORY, sizeLimit: spec.sharedMemory });
+    container.mount('/dev/shm', shm);
+  }
+}
+
+/** Props of a small helper container (a gate, a copier, a sync sidecar) of a pattern. */
+export function helperProps(name: string, image: string, script: string, env: Record<string, string>, resources: plus.ContainerResources): plus.ContainerProps {
+  const envVariables: Record<string, plus.EnvValue> = {};
+  for (const [k, v] of Object.entries(env)) envVariables[k] = plus.EnvValue.fromValue(v);
+  return {
+    name,
+    image,
+    command: ['/bin/sh', '-c', script],
+    envVariables,
+    imagePullPolicy: plus.ImagePullPolicy.IF_NOT_PRESENT,
+    securityContext: restrictedSecurityContext(),
+    resources,
+  };
+}
+
+/** Small requests for helper containers. */
+export function helperResources(cpuMillis: number, memoryMiB: number, memoryLimitMiB: number = memoryMiB * 4): plus.ContainerResources {
+  return { cpu: { request: plus.Cpu.millis(cpuMillis) }, memory: { request: Size.mebibytes(memoryMiB), limit: Size.mebibytes(memoryLimitMiB) } };
+}
+
+/**
+ * GPUs for container `index` of a workload's pod template. cdk8s-plus has no extended resources,
+ * so they are patched in (the documented escape hatch), with the toleration of the GPU taint.
+ * Written whenever `gpus` is given, also 0 (a value decided at install time must render the same
+ * way whatever it holds).
+ */
+export function requestGpus(rules: Rules, pod: SchedulablePod, index: number, gpus: number | undefined): void {
+  if (gpus === undefined) return;
+  rules.check('gpus', gpus, { minimum: 0, maximum: 64, multipleOf: 1 }, 'request whole GPUs (nvidia.com/gpu)', 'a whole number of GPUs between 0 and 64');
+  const base = pod instanceof plus.Pod ? '/spec' : '/spec/template/spec';
+  const obj = ApiObject.of(pod);
+  const key = NVIDIA_GPU.replace(/~/g, '~0').replace(/\//g, '~1');
+  // The typed k8s classes re-read resource maps as Quantity objects after patching: patch one in.
+  const quantity = plus.k8s.Quantity.fromNumber(gpus);
+  obj.addJsonPatch(
+    JsonPatch.add(`${base}/containers/${index}/resources/limits/${key}`, quantity),
+    JsonPatch.add(`${base}/containers/${index}/resources/requests/${key}`, quantity),
+  );
+  if (!tolerating.has(pod)) {
+    tolerating.add(pod);
+    pod.scheduling.tolerate(plus.Node.tainted(plus.NodeTaintQuery.exists(NVIDIA_GPU, { effect: plus.TaintEffect.NO_SCHEDULE })));
+  }
+}
+
+const tolerating = new WeakSet<SchedulablePod>();
+
+/**
+ * A pod-wide scratch directory for helpers whose root file system is read-only (HOME for the AWS
+ * CLI, temporary files): a small emptyDir, one per pod.
+ */
+export function tmpVolume(pod: plus.AbstractPod): plus.Volume {
+  let v = tmpVolumes.get(pod);
+  if (!v) {
+    v = plus.Volume.fromEmptyDir(pod, 'tmp-volume', 'strata-tmp', { sizeLimit: Size.mebibytes(512) });
+    tmpVolumes.set(pod, v);
+  }
+  return v;
+}
+
+const tmpVolumes = new WeakMap<plus.AbstractPod, plus.Volume>();

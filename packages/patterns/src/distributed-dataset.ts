@@ -1,0 +1,283 @@
+import { Chart, JsonPatch, Size } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  FsxDeploymentType,
+  FsxLustre,
+  FsxLustreFromFileSystemOptions,
+  FsxLustreProps,
+  FsxLustreStorageClass,
+  FsxLustreStorageClassReference,
+  isLiteral,
+  Rules,
+  SchedulablePod,
+} from '@strata/storage';
+import { onlyWhen, releaseOf, Tokens } from '@strata/tokens';
+import { PolicyDocument } from './iam';
+import { ParallelJob } from './parallel-job';
+import { KEY_PREFIX, PATH_SEGMENT } from './s3-location';
+
+/** The node label of a node's availability zone. */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** An availability zone name (us-east-1a, or a Local Zone such as us-west-2-lax-1a). */
+export const ZONE = '^[a-z]{2}(-[a-z]+)+-[0-9]+(-[a-z]+-[0-9]+)?[a-z]$';
+/** An S3 path `s3://bucket[/prefix]`, as FSx takes it. */
+export const S3_PATH = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$';
+/** A data repository association id. */
+export const ASSOCIATION_ID = '^dra-[0-9a-f]{8,17}$';
+const FILE_SYSTEM_PATH = '^/([^/]+/)*[^/]*$';
+
+/**
+ * A data repository association of a PERSISTENT_2 file system (made outside Kubernetes: the CSI
+ * driver cannot create one, facts §1.2): it links an S3 prefix to a directory of the file system.
+ * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/create-dra-linked-data-repo.html
+ */
+export interface DataRepositoryAssociation {
+  /** The association id, `dra-` and 8 to 17 hex digits. */
+  readonly associationId: string;
+  /** The S3 side, `s3://bucket/prefix/`. */
+  readonly dataRepositoryPath: string;
+  /** The file system side, an absolute directory such as `/datasets/pile` (or `/`). */
+  readonly fileSystemPath: string;
+}
+
+/** An existing file system and its data repository association. */
+export interface ExistingDatasetFileSystem extends FsxLustreFromFileSystemOptions {
+  readonly association: DataRepositoryAssociation;
+}
+
+/** How the dataset's FSx for Lustre file system is made, and how S3 data gets into it. */
+export type DatasetFileSystem =
+  | { readonly kind: 'importing'; readonly props: FsxLustreProps }
+  | { readonly kind: 'storageClass'; readonly storageClass: FsxLustreStorageClass | FsxLustreStorageClassReference; readonly storage: Size; readonly importPath: string }
+  | { readonly kind: 'fileSystem'; readonly fileSystem: ExistingDatasetFileSystem }
+  | {
+      readonly kind: 'storageClassOrFileSystem';
+      readonly useFileSystem: boolean;
+      readonly storageClass: FsxLustreStorageClassReference;
+      readonly storage: Size;
+      readonly importPath: string;
+      readonly fileSystem: ExistingDatasetFileSystem;
+    };
+
+/** Factories of `DatasetFileSystem`. */
+export class DatasetFileSystems {
+  /**
+   * A new file system with a StorageClass of its own, linked to S3 with `s3ImportPath` (and
+   * `autoImportPolicy`): SCRATCH_1, SCRATCH_2 or PERSISTENT_1 (PERSISTENT_2 takes no import path:
+   * use `fromFileSystem` with its data repository association). Files load lazily from S3 on first read.
+   */
+  public static importing(props: FsxLustreProps): DatasetFileSystem {
+    return { kind: 'importing', props };
+  }
+
+  /** A new file system from an environment's class (e.g. `strata-fsx-lustre`) that links `importPath`. */
+  public static fromStorageClass(options: { storageClass: FsxLustreStorageClass | FsxLustreStorageClassReference; storage: Size; importPath: string }): DatasetFileSystem {
+    return { kind: 'storageClass', ...options };
+  }
+
+  /** An existing file system (PERSISTENT_2, say) whose data repository association links the dataset. */
+  public static fromFileSystem(fileSystem: ExistingDatasetFileSystem): DatasetFileSystem {
+    return { kind: 'fileSystem', fileSystem };
+  }
+
+  /**
+   * Decided at install time by a boolean value: a new file system from a class (false), or an
+   * existing one pre-bound to the same claim (true; the class name must then be `""`, so that
+   * nothing is provisioned). One claim either way, so the pods never change.
+   */
+  public static fromStorageClassOrFileSystem(options: {
+    useFileSystem: boolean;
+    storageClass: FsxLustreStorageClassReference;
+    storage: Size;
+    importPath: string;
+    fileSystem: ExistingDatasetFileSystem;
+  }): DatasetFileSystem {
+    return { kind: 'storageClassOrFileSystem', ...options };
+  }
+}
+
+export interface DistributedDatasetProps {
+  /** The file system and its link to S3. */
+  readonly fileSystem: DatasetFileSystem;
+  /**
+   * The availability zone of the file system (its subnet's zone): training pods are required to
+   * run there (`topology.kubernetes.io/zone`), next to the data, without cross-zone traffic.
+   */
+  readonly availabilityZone: string;
+  /**
+   * The dataset's directory inside the file system, relative and ending in `/` (`''` for the root).
+   * @default - the association's fileSystemPath for an existing file system, else the root
+   */
+  readonly path?: string;
+  /** A version directory below `path` to mount instead (a versioned subPath). @default - none */
+  readonly version?: string;
+  /** Where the dataset is mounted (read-only). @default '/data' */
+  readonly mountPath?: string;
+  /** A Job whose workers read the dataset: mounted and pinned to the zone. @default - none; use `mount()` */
+  readonly job?: ParallelJob;
+}
+
+/**
+ * The seed's Distributed Dataset pattern: S3 (raw data) → FSx for Lustre (training access) →
+ * training pods.
+ *
+ * - The file system is linked to S3 (import path for SCRATCH/PERSISTENT_1, a data repository
+ *   association for PERSISTENT_2); pods read through Lustre, which loads from S3 on first access.
+ * - Training pods (an indexed `ParallelJob`, or any pod through `mount()`) mount the dataset
+ *   read-only, optionally a version directory, and are required to run in the file system's zone.
+ * - The pods need no S3 permissions (FSx reads S3 with its own service-linked role): `iamPolicies()` is empty.
+ */
+export class DistributedDataset extends Construct {
+  public readonly fsx: FsxLustre;
+  /** The directory mounted: `<path><version>`, or undefined for the root. */
+  public readonly subPath?: string;
+  public readonly mountPath: string;
+  public readonly availabilityZone: string;
+  /** The static volume of an existing file system, pre-bound to the claim (storageClassOrFileSystem only). */
+  public readonly existingVolume?: FsxLustre;
+  private readonly rules: Rules;
+
+  public constructor(scope: Construct, id: string, props: DistributedDatasetProps) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    const r = this.rules;
+    this.mountPath = props.mountPath ?? '/data';
+    this.availabilityZone = props.availabilityZone;
+    if (r.required('availabilityZone', props.availabilityZone, 'the availability zone of the file system\'s subnet', 'e.g. "us-east-1a"')) {
+      r.check('availabilityZone', props.availabilityZone, { pattern: ZONE }, 'give the zone name of the subnet, e.g. "us-east-1a" (not the zone id)', 'an availability zone name such as us-east-1a');
+    }
+
+    const fs = props.fileSystem;
+    let defaultPath = '';
+    switch (fs.kind) {
+      case 'importing':
+        this.fsx = this.importing(fs.props);
+        break;
+      case 'storageClass':
+        this.checkImportPath('importPath', fs.importPath);
+        if (fs.storageClass instanceof FsxLustreStorageClass) this.checkClassImport(fs.storageClass, fs.importPath);
+        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage });
+        break;
+      case 'fileSystem':
+        defaultPath = this.checkAssociation(fs.fileSystem);
+        this.fsx = FsxLustre.fromFileSystem(this, 'fsx', fs.fileSystem);
+        break;
+      case 'storageClassOrFileSystem': {
+        this.checkImportPath('importPath', fs.importPath);
+        defaultPath = this.checkAssociation(fs.fileSystem);
+        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage });
+        this.existingVolume = this.preBindExisting(fs.useFileSystem, fs.storageClass.name, fs.fileSystem);
+        break;
+      }
+    }
+
+    const path = props.path ?? defaultPath;
+    r.check('path', path, { pattern: KEY_PREFIX }, 'a relative directory ending in "/", e.g. "datasets/pile/", or "" for the root', 'a relative directory ending in "/", or ""');
+    if (props.version !== undefined) {
+      r.check('version', props.version, { pattern: PATH_SEGMENT }, 'one directory name, e.g. "v3"', 'one path segment (letters, digits, ".", "_", "-")');
+    }
+    const sub = `${path}${props.version ?? ''}`.replace(/\/$/, '');
+    this.subPath = sub === '' ? undefined : sub;
+    if (props.job) this.mount(props.job.worker, props.job.job);
+  }
+
+  /** Mounts the dataset read-only into a container and requires its pod to run in the file system's zone. */
+  public mount(container: plus.Container, pod: SchedulablePod): void {
+    this.fsx.mount(container, this.mountPath, { readOnly: true, subPath: this.subPath });
+    container.env.addVariable('DATASET_DIR', plus.EnvValue.fromValue(this.mountPath));
+    requireZone(pod, this.availabilityZone);
+  }
+
+  /** None: FSx for Lustre reads S3 with its own service-linked role, and the pods only read Lustre. */
+  public iamPolicies(): Record<string, PolicyDocument> {
+    return {};
+  }
+
+  /** A new file system with its own class, linked with s3ImportPath (facts §1.2, case 8). */
+  private importing(props: FsxLustreProps): FsxLustre {
+    const r = this.rules;
+    if (props.deploymentType === FsxDeploymentType.PERSISTENT_2) {
+      r.fail('deploymentType', props.deploymentType, 'SCRATCH_1, SCRATCH_2 or PERSISTENT_1 for a file system linked with s3ImportPath',
+        'PERSISTENT_2 links S3 only through data repository associations, which the CSI driver cannot create: create the file system and its association outside Kubernetes and use DatasetFileSystems.fromFileSystem');
+    } else if (r.required('s3ImportPath', props.s3ImportPath, 'the S3 path of the dataset', 'e.g. "s3://ml-datasets/pile/"; without it the file system starts empty')) {
+      this.checkImportPath('s3ImportPath', props.s3ImportPath!);
+    }
+    return new FsxLustre(this, 'fsx', props);
+  }
+
+  private checkImportPath(field: string, value: string): void {
+    this.rules.check(field, value, { pattern: S3_PATH }, 'e.g. "s3://ml-datasets/pile/"', 'an S3 path s3://bucket[/prefix]');
+  }
+
+  /** A class construct of this app must link the declared import path. */
+  private checkClassImport(sc: FsxLustreStorageClass, importPath: string): void {
+    if (sc.s3ImportPath === undefined) {
+      this.rules.fail('storageClass.s3ImportPath', undefined, `"${importPath}" (the dataset's import path)`, 'link the class to the dataset with s3ImportPath, or the file system starts empty');
+    } else if (isLiteral(sc.s3ImportPath) && isLiteral(importPath) && sc.s3ImportPath !== importPath) {
+      this.rules.fail('storageClass.s3ImportPath', sc.s3ImportPath, `"${importPath}" (the dataset's import path)`, 'declare the path the class links');
+    }
+  }
+
+  /** The association (case 8: PERSISTENT_2 uses DRAs); returns the dataset's default path from it. */
+  private checkAssociation(fs: ExistingDatasetFileSystem): string {
+    const r = this.rules;
+    const a = fs.association;
+    if (!r.required('association', a, 'the data repository association linking the dataset', 'give { associationId, dataRepositoryPath, fileSystemPath } from aws fsx describe-data-repository-associations')) return '';
+    if (r.required('association.associationId', a.associationId, 'the association id', 'copy AssociationId from aws fsx describe-data-repository-associations')) {
+      r.check('association.associationId', a.associationId, { pattern: ASSOCIATION_ID }, 'copy AssociationId from aws fsx describe-data-repository-associations, e.g. "dra-0123456789abcdef0"', 'an association id (dra- and 8 to 17 hex digits)');
+    }
+    this.checkImportPath('association.dataRepositoryPath', a.dataRepositoryPath);
+    r.check('association.fileSystemPath', a.fileSystemPath, { pattern: FILE_SYSTEM_PATH }, 'an absolute directory of the file system, e.g. "/datasets/pile" or "/"', 'an absolute directory such as /datasets/pile');
+    if (isLiteral(fs.dnsName) && isLiteral(this.availabilityZone)) {
+      const region = /\.fsx\.([a-z0-9-]+)\.amazonaws\.com/.exec(fs.dnsName ?? '')?.[1];
+      if (region && !this.availabilityZone.startsWith(region)) {
+        r.fail('availabilityZone', this.availabilityZone, `a zone of ${region} (the file system's region)`, 'give the zone of the file system\'s subnet');
+      }
+    }
+    if (!isLiteral(a.fileSystemPath)) return '';
+    const dir = a.fileSystemPath.replace(/^\/+/, '').replace(/\/+$/, '');
+    return dir === '' ? '' : `${dir}/`;
+  }
+
+  /**
+   * The existing file system under a boolean value: its PersistentVolume is pre-bound (claimRef)
+   * to the class claim, whose class must then be "" so that nothing is provisioned.
+   */
+  private preBindExisting(useFileSystem: boolean, className: string, fileSystem: ExistingDatasetFileSystem): FsxLustre {
+    const r = this.rules;
+    const origin = `[${this.node.path}] storageClass.name`;
+    if (!Tokens.isToken(useFileSystem) && typeof useFileSystem !== 'boolean') r.fail('useFileSystem', useFileSystem, 'a boolean or a boolean value');
+    if (!Tokens.checkWhen([{ value: useFileSystem, equals: true }], className, { enum: [''] }, origin)) {
+      r.fail('storageClass.name', className, '"" when useFileSystem is true', 'an existing file system is bound by name: a class would provision a second file system');
+    }
+    if (!Tokens.checkWhen([{ value: useFileSystem, equals: false }], className, { minLength: 1 }, origin)) {
+      r.fail('storageClass.name', className, 'a StorageClass name when useFileSystem is false', 'name the environment\'s FSx for Lustre class, e.g. "strata-fsx-lustre"');
+    }
+    const gate = new Construct(this, 'existing');
+    onlyWhen(gate, useFileSystem);
+    const { association: _a, ...options } = fileSystem;
+    const existing = FsxLustre.fromFileSystem(gate, 'fsx', options);
+    // Only the volume is used: it binds to the dataset's claim through claimRef, not a claim of its own.
+    existing.node.tryRemoveChild('Claim');
+    const namespace = releaseOf(this)?.namespace ?? Chart.of(this).namespace;
+    if (namespace === undefined) {
+      r.fail('namespace', undefined, 'known to pre-bind the existing file system\'s volume', 'synthesize in a released chart (WorkloadChart) or a chart with a namespace');
+    } else {
+      existing.persistentVolume!.apiObject.addJsonPatch(JsonPatch.add('/spec/claimRef', { name: this.fsx.claim.name, namespace }));
+    }
+    return existing;
+  }
+}
+
+/**
+ * Requires a pod to run in one zone: ANDed into every required node affinity term it already
+ * has (cdk8s-plus ORs separate `attract` calls), else a new term.
+ */
+export function requireZone(pod: SchedulablePod, zone: string): void {
+  const query = plus.NodeLabelQuery.in(ZONE_LABEL, [zone]);
+  const terms = (pod.scheduling as unknown as { _nodeAffinityRequired: { matchExpressions: plus.k8s.NodeSelectorRequirement[] }[] })._nodeAffinityRequired;
+  if (terms.length === 0) pod.scheduling.attract(plus.Node.labeled(query));
+  else for (const term of terms) term.matchExpressions.push(query._toKube());
+}

@@ -1,0 +1,176 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { S3Location } from './s3-location';
+
+/**
+ * IAM policy documents as data: what each service account of a workload needs in AWS, least
+ * privilege, scoped to the buckets and prefixes the workload was given. strata creates no IAM
+ * roles; operators (or an environment's tooling) create one role per service account from these
+ * documents and put its ARN on the account (`serviceAccounts.<key>.annotations` with IRSA).
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security_iam_service-with-iam.html
+ */
+
+/** One statement of an IAM policy. Only `Allow`, never a wildcard action. */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: { readonly [operator: string]: { readonly [key: string]: string[] } };
+}
+
+/** An IAM policy document (version 2012-10-17). */
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: PolicyStatement[];
+}
+
+/** What a service account may do under one S3 location. */
+export interface S3AccessOptions {
+  /** Read objects (s3:GetObject) and list the prefix (s3:ListBucket with an s3:prefix condition). @default true */
+  readonly read?: boolean;
+  /** Write new objects (s3:PutObject, s3:AbortMultipartUpload). @default false */
+  readonly write?: boolean;
+  /** Delete objects (s3:DeleteObject). @default false */
+  readonly delete?: boolean;
+  /**
+   * The KMS key of the bucket's SSE-KMS encryption: adds kms:Decrypt (read) and kms:GenerateDataKey (write) on it.
+   * @default - no KMS statement (SSE-S3)
+   */
+  readonly kmsKeyArn?: string;
+  /** The AWS partition of the ARNs. @default 'aws' */
+  readonly partition?: string;
+}
+
+/** A statement id from a name: letters and digits only, as IAM requires. */
+export function sid(...parts: string[]): string {
+  return parts
+    .join('-')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join('');
+}
+
+/**
+ * Least-privilege statements for one bucket prefix: listing only under the prefix (s3:prefix
+ * condition), object actions only on `arn:aws:s3:::bucket/prefix*`, nothing wider.
+ */
+export function s3Statements(name: string, location: S3Location, options: S3AccessOptions = {}): PolicyStatement[] {
+  const partition = options.partition ?? 'aws';
+  const prefix = location.prefix ?? '';
+  const bucketArn = `arn:${partition}:s3:::${location.bucket}`;
+  const objectsArn = `${bucketArn}/${prefix}*`;
+  const read = options.read ?? true;
+  const out: PolicyStatement[] = [];
+  if (read || options.write || options.delete) {
+    // aws s3 sync and Mountpoint list before they read or write.
+    out.push({ Sid: sid(name, 'list'), Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucketArn], Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } });
+  }
+  const actions: string[] = [];
+  if (read) actions.push('s3:GetObject');
+  if (options.write) actions.push('s3:PutObject', 's3:AbortMultipartUpload');
+  if (options.delete) actions.push('s3:DeleteObject');
+  if (actions.length > 0) out.push({ Sid: sid(name, read && !options.write && !options.delete ? 'read' : 'objects'), Effect: 'Allow', Action: actions, Resource: [objectsArn] });
+  if (options.kmsKeyArn !== undefined) {
+    const kms: string[] = [];
+    if (read) kms.push('kms:Decrypt');
+    if (options.write) kms.push('kms:GenerateDataKey');
+    if (kms.length > 0) out.push({ Sid: sid(name, 'kms'), Effect: 'Allow', Action: kms, Resource: [options.kmsKeyArn] });
+  }
+  return out;
+}
+
+/** A policy document of statements. */
+export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The options of a service account a pattern creates. */
+export interface ServiceAccountOptions {
+  /**
+   * Annotations of the service account; with IRSA, `eks.amazonaws.com/role-arn`. Workload charts
+   * bind this to the object value `serviceAccounts.<key>.annotations` (default `{}`).
+   * @default {}
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+interface Registry {
+  readonly accounts: Map<string, { readonly account: plus.ServiceAccount; readonly annotations: string }>;
+  readonly statements: Map<string, PolicyStatement[]>;
+  readonly data: Record<string, string>;
+  configMap?: ApiObject;
+}
+
+const registries = new WeakMap<Chart, Registry>();
+
+/**
+ * The identities of one workload chart: one service account per key (`hydration`, `inference`,
+ * `training`, `reader`, …), shared by every pattern that asks for the same key, and the
+ * `iam-policies` ConfigMap holding each account's policy document (`<key>.json`) and the account's
+ * name (`<key>.serviceAccount`) so operators can create the roles from the release.
+ */
+export class WorkloadIdentity {
+  /** The service account of `key` in the chart of `scope`, created on first use (id `sa-<key>` at the chart root). */
+  public static serviceAccount(scope: IConstruct, key: string, options: ServiceAccountOptions = {}): plus.ServiceAccount {
+    const chart = Chart.of(scope);
+    const r = registryOf(chart);
+    const annotations = options.annotations ?? {};
+    const shown = JSON.stringify(annotations);
+    const existing = r.accounts.get(key);
+    if (existing) {
+      if (existing.annotations !== shown) {
+        throw new Error(`[${scope.node.path}] service account '${key}' is already created with other annotations (${existing.annotations}); give every pattern that uses '${key}' the same annotations value`);
+      }
+      return existing.account;
+    }
+    if (!/^[a-z][a-zA-Z0-9]*$/.test(key)) throw new Error(`[${scope.node.path}] service account key '${key}' must be a camelCase identifier (it names the value serviceAccounts.${key})`);
+    const account = new plus.ServiceAccount(chart, `sa-${kebab(key)}`, { automountToken: false });
+    // Patched in rather than given as metadata: cdk8s drops an empty annotations map, while a value
+    // rendered by Helm keeps `{}`; the patch keeps both forms alike.
+    ApiObject.of(account).addJsonPatch(JsonPatch.add('/metadata/annotations', annotations));
+    r.accounts.set(key, { account, annotations: shown });
+    return account;
+  }
+
+  /** Adds statements to the policy of `key` (the ConfigMap is created on first use, id `iam-policies`). */
+  public static addStatements(scope: IConstruct, key: string, statements: PolicyStatement[]): void {
+    if (statements.length === 0) return;
+    const chart = Chart.of(scope);
+    const r = registryOf(chart);
+    const all = [...(r.statements.get(key) ?? []), ...statements];
+    const sids = new Set<string>();
+    for (const s of all) {
+      if (sids.has(s.Sid)) throw new Error(`[${scope.node.path}] the policy of '${key}' has two statements with Sid ${s.Sid}; give the patterns different ids`);
+      sids.add(s.Sid);
+    }
+    r.statements.set(key, all);
+    r.data[`${key}.json`] = JSON.stringify(policyDocument(all), null, 2) + '\n';
+    const account = r.accounts.get(key);
+    if (account) r.data[`${key}.serviceAccount`] = account.account.name;
+    if (!r.configMap) {
+      r.configMap = new ApiObject(chart, 'iam-policies', { apiVersion: 'v1', kind: 'ConfigMap', data: r.data } as never);
+    }
+  }
+
+  /** Every policy document of the chart of `scope`, by service account key. */
+  public static policiesOf(scope: IConstruct): Record<string, PolicyDocument> {
+    const r = registryOf(Chart.of(scope));
+    const out: Record<string, PolicyDocument> = {};
+    for (const key of [...r.statements.keys()].sort()) out[key] = policyDocument(r.statements.get(key)!);
+    return out;
+  }
+}
+
+function registryOf(chart: Chart): Registry {
+  let r = registries.get(chart);
+  if (!r) registries.set(chart, (r = { accounts: new Map(), statements: new Map(), data: {} }));
+  return r;
+}
+
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}

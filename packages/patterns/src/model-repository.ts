@@ -1,0 +1,242 @@
+import { Duration, Size } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Efs, FsxLustre, isLiteral, Rules, S3Mountpoint, StorageTier } from '@strata/storage';
+import { markRunsBeforeRollout, problem } from '@strata/tokens';
+import { addScratch, AWS_CLI_IMAGE, containerProps, ContainerSpec, helperProps, helperResources, requestGpus, SHELL_IMAGE, tmpVolume } from './container-spec';
+import { PolicyDocument, policyDocument, s3Statements, ServiceAccountOptions, WorkloadIdentity } from './iam';
+import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
+import { HYDRATE_SCRIPT, READY_MARKER, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from './scripts';
+
+/** The inference server the repository feeds. */
+export interface InferenceServerSpec extends ContainerSpec {
+  /** The port it serves on; a ClusterIP Service exposes it. @default 8000 */
+  readonly port?: number;
+  /**
+   * An HTTP path answering 200 once the model is loaded (`/health` for vLLM): readiness, and a
+   * startup probe that allows `startupTimeout` for loading.
+   * @default - no probes
+   */
+  readonly healthPath?: string;
+  /** How long loading the model may take before the startup probe gives up. @default Duration.minutes(30) */
+  readonly startupTimeout?: Duration;
+}
+
+/** The hydration Job's settings. */
+export interface HydrationOptions {
+  /** The image with the AWS CLI v2. @default AWS_CLI_IMAGE */
+  readonly image?: string;
+  /** CPU request. @default 1 core */
+  readonly cpu?: plus.Cpu;
+  /** Memory request and limit. @default 2 GiB */
+  readonly memory?: Size;
+  /** How long one attempt may run (`activeDeadlineSeconds`). @default Duration.hours(2) */
+  readonly timeout?: Duration;
+  /** Retries (each resumes the copy). @default 4 */
+  readonly backoffLimit?: number;
+}
+
+export interface ModelRepositoryProps {
+  /** Where the model versions are: each version is the prefix `<prefix><version>/` of the bucket. */
+  readonly source: S3Location;
+  /** The version to serve, e.g. "v3": a value, so that switching versions is a value change. */
+  readonly version: string;
+  /**
+   * The cache the servers read from: an `Efs` or `FsxLustre` claim (hydrated from S3 by a Job),
+   * or an `S3Mountpoint` of the same bucket and prefix (read straight from S3 through Mountpoint
+   * and its local cache; no hydration).
+   */
+  readonly cache: Efs | FsxLustre | S3Mountpoint;
+  /** The inference server. */
+  readonly server: InferenceServerSpec;
+  /** Server pods. @default 1 */
+  readonly replicas?: number;
+  /** Where the model is mounted in the server (also MODEL_DIR). @default '/models' */
+  readonly mountPath?: string;
+  /** How long a server pod waits for its model version before its gate fails (and retries). @default Duration.minutes(30) */
+  readonly readyTimeout?: Duration;
+  /** The hydration Job. @default - defaults of HydrationOptions */
+  readonly hydration?: HydrationOptions;
+  /** The image of the gate init container. @default SHELL_IMAGE */
+  readonly gateImage?: string;
+  /** The bucket's region (AWS_REGION of the hydration Job). @default - from the pod identity webhook */
+  readonly region?: string;
+  /** The SSE-KMS key of the bucket: kms:Decrypt is added to the policies. @default - SSE-S3 */
+  readonly kmsKeyArn?: string;
+  /** The service accounts: `hydration` (the Job) and `inference` (the servers). @default - no annotations */
+  readonly serviceAccounts?: { readonly hydration?: ServiceAccountOptions; readonly inference?: ServiceAccountOptions };
+}
+
+/**
+ * The seed's Model Repository pattern: S3 (model storage) → EFS or FSx for Lustre (cache) →
+ * inference pods.
+ *
+ * - A hydration Job copies `s3://<bucket>/<prefix><version>/` into `<cache>/<version>/`
+ *   (idempotent, resumable) and writes `<cache>/<version>/.strata-ready` only when the copy is
+ *   complete. It runs after install and before every upgrade's rollout, so a new version is in the
+ *   cache before the servers roll to it: switching versions is a value change.
+ * - The servers (a Deployment) cannot start before the marker of their version exists: an init
+ *   container waits for it. They mount the cache read-only, at `mountPath` with subPath = version.
+ * - Hydration and inference have separate service accounts, each with a read-only policy scoped
+ *   to the bucket and prefix (`iamPolicies()`, and the chart's `iam-policies` ConfigMap).
+ * - With an `S3Mountpoint` cache, the servers read straight from S3 (`MODEL_DIR` =
+ *   `<mountPath>/<version>`, Mountpoint's local cache); the gate waits for the version's files.
+ */
+export class ModelRepository extends Construct {
+  public readonly deployment: plus.Deployment;
+  public readonly server: plus.Container;
+  /** The gate init container of the servers. */
+  public readonly gate: plus.Container;
+  /** The hydration Job; undefined with an S3Mountpoint cache. */
+  public readonly hydrationJob?: plus.Job;
+  public readonly service: plus.Service;
+  public readonly inferenceServiceAccount: plus.ServiceAccount;
+  public readonly hydrationServiceAccount?: plus.ServiceAccount;
+  /** The directory of the model inside the server container (MODEL_DIR). */
+  public readonly modelDir: string;
+  public readonly mountPath: string;
+  public readonly prefix: string;
+  /** Whether the servers read straight from S3 (Mountpoint) rather than a hydrated cache. */
+  public readonly direct: boolean;
+  private readonly rules: Rules;
+  private readonly policies: Record<string, PolicyDocument> = {};
+
+  public constructor(scope: Construct, id: string, props: ModelRepositoryProps) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    const r = this.rules;
+    this.prefix = checkS3Location(r, 'source', props.source);
+    checkSegment(r, 'version', props.version, 'v1');
+    r.check('region', props.region, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
+    this.mountPath = props.mountPath ?? '/models';
+    const readyTimeout = (props.readyTimeout ?? Duration.minutes(30)).toSeconds();
+    r.check('readyTimeout', readyTimeout, { minimum: 10 }, 'give the hydration time to finish', 'at least 10 seconds');
+    const cache = props.cache;
+    this.direct = cache.tier === StorageTier.S3;
+    if (!this.direct && cache.tier !== StorageTier.EFS && cache.tier !== StorageTier.FSX_LUSTRE) {
+      r.fail('cache', cache.tier, 'an Efs, FsxLustre or S3Mountpoint claim', 'the servers share one cache: use EFS or FSx for Lustre (hydrated), or Mountpoint (straight from S3)');
+    }
+    const source: S3Location = { bucket: props.source.bucket, prefix: this.prefix };
+    const sourceUri = `s3://${props.source.bucket}/${this.prefix}`;
+
+    // The servers.
+    this.inferenceServiceAccount = WorkloadIdentity.serviceAccount(this, 'inference', props.serviceAccounts?.inference);
+    const port = props.server.port ?? 8000;
+    this.deployment = new plus.Deployment(this, 'server', {
+      replicas: props.replicas ?? 1,
+      serviceAccount: this.inferenceServiceAccount,
+      securityContext: { ensureNonRoot: true },
+      terminationGracePeriod: Duration.seconds(60),
+    });
+    r.check('replicas', props.replicas, { minimum: 0, maximum: 1000, multipleOf: 1 }, undefined, 'a whole number between 0 and 1000');
+    this.modelDir = this.direct ? `${this.mountPath}/${props.version}` : this.mountPath;
+    this.server = this.deployment.addContainer({
+      ...containerProps('server', props.server, { MODEL_DIR: this.modelDir, MODEL_VERSION: props.version }),
+      ports: [{ number: port, name: 'http' }],
+      ...probes(r, props.server),
+    });
+    addScratch(this.deployment, this.server, props.server);
+    requestGpus(r, this.deployment, 0, props.server.gpus);
+    this.service = new plus.Service(this, 'service', { ports: [{ port, targetPort: port, name: 'http' }] });
+    this.service.select(this.deployment);
+
+    // The gate: the servers start only once their version is there.
+    const gateEnv: Record<string, string> = { READY_TIMEOUT_SECONDS: `${readyTimeout}`, WAITING_FOR: `model version ${props.version}` };
+    const cacheDir = '/cache';
+    if (this.direct) {
+      this.gate = this.deployment.addInitContainer(helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_CONTENT_SCRIPT, { ...gateEnv, READY_DIR: this.modelDir }, helperResources(10, 16)));
+      cache.mount(this.gate, this.mountPath, { readOnly: true });
+      cache.mount(this.server, this.mountPath, { readOnly: true });
+      this.checkMountpointSource(cache as S3Mountpoint, source);
+    } else {
+      this.gate = this.deployment.addInitContainer(
+        helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_FILE_SCRIPT, { ...gateEnv, READY_FILE: `${cacheDir}/${props.version}/${READY_MARKER}` }, helperResources(10, 16)),
+      );
+      cache.mount(this.gate, cacheDir, { readOnly: true });
+      cache.mount(this.server, this.mountPath, { readOnly: true, subPath: props.version });
+      if (cache.tier === StorageTier.FSX_LUSTRE) {
+        r.warn(problem('cache', 'FsxLustre', 'writable by the hydration Job (uid 1000)',
+          'a new FSx for Lustre file system\'s root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration'));
+      }
+      const hydration = this.hydrate(props, sourceUri, cache, cacheDir);
+      this.hydrationJob = hydration.job;
+      this.hydrationServiceAccount = hydration.account;
+      this.addPolicy('hydration', source, props.kmsKeyArn);
+    }
+    this.addPolicy('inference', source, props.kmsKeyArn);
+  }
+
+  /**
+   * The least-privilege IAM policy of each service account this pattern created (read-only,
+   * scoped to the bucket and prefix): `hydration` (absent with a Mountpoint cache) and `inference`.
+   */
+  public iamPolicies(): Record<string, PolicyDocument> {
+    return { ...this.policies };
+  }
+
+  private hydrate(props: ModelRepositoryProps, sourceUri: string, cache: Efs | FsxLustre | S3Mountpoint, cacheDir: string): { job: plus.Job; account: plus.ServiceAccount } {
+    const o = props.hydration ?? {};
+    const account = WorkloadIdentity.serviceAccount(this, 'hydration', props.serviceAccounts?.hydration);
+    const timeout = o.timeout ?? Duration.hours(2);
+    this.rules.check('hydration.backoffLimit', o.backoffLimit, { minimum: 0, maximum: 100, multipleOf: 1 });
+    const job = new plus.Job(this, 'hydrate', {
+      serviceAccount: account,
+      backoffLimit: o.backoffLimit ?? 4,
+      activeDeadline: timeout,
+      restartPolicy: plus.RestartPolicy.NEVER,
+      securityContext: { ensureNonRoot: true },
+    });
+    const env: Record<string, string> = { SOURCE_URI: sourceUri, MODEL_VERSION: props.version, CACHE_DIR: cacheDir, HOME: '/tmp' };
+    if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
+    const memory = o.memory ?? Size.gibibytes(2);
+    const copier = job.addContainer(
+      helperProps('hydrate', o.image ?? AWS_CLI_IMAGE, HYDRATE_SCRIPT, env, { cpu: { request: o.cpu ?? plus.Cpu.units(1) }, memory: { request: memory, limit: memory } }),
+    );
+    cache.mount(copier, cacheDir);
+    copier.mount('/tmp', tmpVolume(job));
+    // Helm runs it after install and before each upgrade's rollout (post-install,pre-upgrade).
+    markRunsBeforeRollout(job);
+    return { job, account };
+  }
+
+  private addPolicy(key: 'hydration' | 'inference', source: S3Location, kmsKeyArn: string | undefined): void {
+    const statements = s3Statements(`${this.node.id}-${key}-models`, source, { read: true, kmsKeyArn });
+    WorkloadIdentity.addStatements(this, key, statements);
+    this.policies[key] = policyDocument(statements);
+  }
+
+  /** A Mountpoint cache must mount the repository's bucket and prefix, and let the servers in. */
+  private checkMountpointSource(mount: S3Mountpoint, source: S3Location): void {
+    const r = this.rules;
+    if (!mount.mountOptions.includes('allow-other')) {
+      // Without fsGroup (the servers set none), only the Mountpoint user and root may enter (facts §3.1).
+      r.warn(problem('cache.allowOther', false, 'true, with uid and gid 1000', 'the servers run as uid 1000 and cannot read a Mountpoint volume mounted for its own user only'));
+    }
+    if (isLiteral(mount.bucketName) && isLiteral(source.bucket) && mount.bucketName !== source.bucket) {
+      r.fail('cache.bucketName', mount.bucketName, `the source bucket "${source.bucket}"`, 'mount the bucket the model versions are in');
+    }
+    const mountPrefix = mount.prefix ?? '';
+    if (isLiteral(mountPrefix) && isLiteral(source.prefix) && mountPrefix !== source.prefix) {
+      r.fail('cache.prefix', mountPrefix, `the source prefix "${source.prefix}"`, 'mount the prefix that holds the versions, so MODEL_DIR is <mountPath>/<version>');
+    }
+  }
+}
+
+function probes(rules: Rules, server: InferenceServerSpec): Pick<plus.ContainerProps, 'readiness' | 'startup'> {
+  if (server.healthPath === undefined) return {};
+  const period = 10;
+  let startupSeconds = (server.startupTimeout ?? Duration.minutes(30)).toSeconds();
+  if (!isLiteral(startupSeconds)) {
+    // failureThreshold = timeout / period is arithmetic: it cannot follow a value.
+    rules.fail('server.startupTimeout', startupSeconds, 'a literal duration', 'the startup probe\'s failure threshold is computed from it: state it in code');
+    startupSeconds = 1800;
+  }
+  return {
+    readiness: plus.Probe.fromHttpGet(server.healthPath, { port: server.port ?? 8000, periodSeconds: Duration.seconds(period), failureThreshold: 3 }),
+    startup: plus.Probe.fromHttpGet(server.healthPath, {
+      port: server.port ?? 8000,
+      periodSeconds: Duration.seconds(period),
+      failureThreshold: Math.max(1, Math.ceil(startupSeconds / period)),
+    }),
+  };
+}

@@ -1,0 +1,98 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { isLiteral, Rules } from '@strata/storage';
+import { addScratch, containerProps, ContainerSpec, requestGpus } from './container-spec';
+import { ServiceAccountOptions, WorkloadIdentity } from './iam';
+
+/** The port of the headless Service that gives indexed workers stable names (PyTorch's default rendezvous port). */
+export const RENDEZVOUS_PORT = 29500;
+
+export interface ParallelJobProps {
+  /** The worker container (the trainer, the embedding worker). */
+  readonly worker: ContainerSpec;
+  /**
+   * How many indexes the Job runs to completion (`completions`, `completionMode: Indexed`): one
+   * worker per index, each told its index in JOB_COMPLETION_INDEX.
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
+   * @default 1
+   */
+  readonly completions?: number;
+  /** How many workers run at once (`parallelism`). @default - completions */
+  readonly parallelism?: number;
+  /** Retries of failed pods before the Job fails (`backoffLimit`). @default 3 */
+  readonly backoffLimit?: number;
+  /** How long a finished Job is kept (`ttlSecondsAfterFinished`). @default - kept */
+  readonly ttlAfterFinished?: Duration;
+  /** The key of the workers' service account (`serviceAccounts.<key>` in the chart's values). @default 'training' */
+  readonly serviceAccountKey?: string;
+  /** The workers' service account. @default {} (no annotations) */
+  readonly serviceAccount?: ServiceAccountOptions;
+}
+
+/**
+ * An indexed Job of Pod Security "restricted" workers with their own service account, resource
+ * requests and (when asked) GPUs, plus a headless Service so that worker 0 has a stable DNS name
+ * (`MASTER_ADDR`) for distributed training. The building block of `DistributedDataset`,
+ * `TrainingCheckpoint` and batch workloads, which mount storage into `worker` and add their
+ * helper containers.
+ */
+export class ParallelJob extends Construct {
+  public readonly job: plus.Job;
+  /** The worker container (index 0 of the pod's containers). */
+  public readonly worker: plus.Container;
+  public readonly serviceAccount: plus.ServiceAccount;
+  public readonly serviceAccountKey: string;
+  /** The headless Service naming the workers. */
+  public readonly service: plus.Service;
+  public readonly completions: number;
+  public readonly parallelism: number;
+  private readonly rules: Rules;
+
+  public constructor(scope: Construct, id: string, props: ParallelJobProps) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    this.completions = props.completions ?? 1;
+    this.parallelism = props.parallelism ?? this.completions;
+    this.serviceAccountKey = props.serviceAccountKey ?? 'training';
+    this.rules.check('completions', this.completions, { minimum: 1, maximum: 100000, multipleOf: 1 }, 'run at least one index', 'a whole number between 1 and 100000');
+    this.rules.check('parallelism', this.parallelism, { minimum: 1, maximum: 100000, multipleOf: 1 }, 'run at least one worker at a time', 'a whole number between 1 and 100000');
+    if (isLiteral(this.completions) && isLiteral(this.parallelism) && this.parallelism > this.completions) {
+      this.rules.warn(`'parallelism' (${this.parallelism}) is more than 'completions' (${this.completions}): only ${this.completions} worker(s) ever run`);
+    }
+    this.serviceAccount = WorkloadIdentity.serviceAccount(this, this.serviceAccountKey, props.serviceAccount);
+    this.service = new plus.Service(this, 'workers', {
+      clusterIP: 'None',
+      ports: [{ port: RENDEZVOUS_PORT, targetPort: RENDEZVOUS_PORT, name: 'rendezvous' }],
+    });
+    this.job = new plus.Job(this, 'job', {
+      backoffLimit: props.backoffLimit ?? 3,
+      ttlAfterFinished: props.ttlAfterFinished,
+      serviceAccount: this.serviceAccount,
+      restartPolicy: plus.RestartPolicy.NEVER,
+      dns: { subdomain: this.service.name },
+      securityContext: { ensureNonRoot: true },
+    });
+    this.service.select(this.job);
+    this.worker = this.job.addContainer(
+      containerProps('worker', props.worker, {
+        // Worker 0's stable name (<job>-0.<service>), for torchrun --master_addr and the like.
+        MASTER_ADDR: `${this.job.name}-0.${this.service.name}`,
+        MASTER_PORT: `${RENDEZVOUS_PORT}`,
+        WORLD_SIZE: `${this.completions}`,
+      }),
+    );
+    addScratch(this.job, this.worker, props.worker);
+    requestGpus(this.rules, this.job, 0, props.worker.gpus);
+    ApiObject.of(this.job).addJsonPatch(
+      JsonPatch.add('/spec/completionMode', 'Indexed'),
+      JsonPatch.add('/spec/completions', this.completions),
+      JsonPatch.add('/spec/parallelism', this.parallelism),
+    );
+  }
+
+  /** Sets the pods' terminationGracePeriodSeconds (read by cdk8s-plus when the pod spec is rendered). */
+  public setTerminationGracePeriod(grace: Duration): void {
+    (this.job as { terminationGracePeriod?: Duration }).terminationGracePeriod = grace;
+  }
+}

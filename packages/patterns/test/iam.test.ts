@@ -1,0 +1,57 @@
+import { Chart, Testing } from 'cdk8s';
+import { s3Statements, sid, WorkloadIdentity } from '../src';
+import { newChart, one, synthValid } from './testing';
+
+describe('s3Statements', () => {
+  test('read: list under the prefix only, get objects under it', () => {
+    expect(s3Statements('models', { bucket: 'b', prefix: 'p/' })).toEqual([
+      { Sid: 'ModelsList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringLike: { 's3:prefix': ['p/*'] } } },
+      { Sid: 'ModelsRead', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/p/*'] },
+    ]);
+  });
+
+  test('write and delete only when asked; never a wildcard action; another partition', () => {
+    const statements = s3Statements('out', { bucket: 'b', prefix: 'runs/r1/' }, { read: false, write: true, delete: true, partition: 'aws-cn', kmsKeyArn: 'arn:aws-cn:kms:cn-north-1:111122223333:key/k' });
+    expect(statements).toEqual([
+      { Sid: 'OutList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws-cn:s3:::b'], Condition: { StringLike: { 's3:prefix': ['runs/r1/*'] } } },
+      { Sid: 'OutObjects', Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'], Resource: ['arn:aws-cn:s3:::b/runs/r1/*'] },
+      { Sid: 'OutKms', Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: ['arn:aws-cn:kms:cn-north-1:111122223333:key/k'] },
+    ]);
+    for (const s of statements) for (const a of s.Action) expect(a).not.toContain('*');
+  });
+
+  test('sid: letters and digits only', () => {
+    expect(sid('my-repo', 'hydration', 'models')).toBe('MyRepoHydrationModels');
+  });
+});
+
+describe('WorkloadIdentity', () => {
+  test('one service account per key and chart, shared by the patterns that ask for it', () => {
+    const chart = newChart();
+    const a = WorkloadIdentity.serviceAccount(chart, 'training', { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/t' } });
+    const b = WorkloadIdentity.serviceAccount(chart, 'training', { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/t' } });
+    expect(a).toBe(b);
+    const other = new Chart(Testing.app(), 'other');
+    expect(WorkloadIdentity.serviceAccount(other, 'training')).not.toBe(a);
+    expect(() => WorkloadIdentity.serviceAccount(chart, 'training', { annotations: {} })).toThrow(
+      `[test] service account 'training' is already created with other annotations ({"eks.amazonaws.com/role-arn":"arn:aws:iam::1:role/t"}); give every pattern that uses 'training' the same annotations value`,
+    );
+    expect(() => WorkloadIdentity.serviceAccount(chart, 'checkpoint-sync')).toThrow(`[test] service account key 'checkpoint-sync' must be a camelCase identifier (it names the value serviceAccounts.checkpoint-sync)`);
+  });
+
+  test('statements of one key are merged into one document in the iam-policies ConfigMap', () => {
+    const chart = newChart();
+    const sa = WorkloadIdentity.serviceAccount(chart, 'checkpointSync');
+    WorkloadIdentity.addStatements(chart, 'checkpointSync', s3Statements('a', { bucket: 'b1' }));
+    WorkloadIdentity.addStatements(chart, 'checkpointSync', s3Statements('b', { bucket: 'b2' }));
+    const objs = synthValid(chart);
+    expect(one(objs, 'ServiceAccount').metadata.name).toBe(sa.name);
+    expect(one(objs, 'ServiceAccount').metadata.annotations).toEqual({});
+    const data = one(objs, 'ConfigMap').data;
+    expect(JSON.parse(data['checkpointSync.json']).Statement.map((s: any) => s.Sid)).toEqual(['AList', 'ARead', 'BList', 'BRead']);
+    expect(data['checkpointSync.serviceAccount']).toBe(sa.name);
+    expect(() => WorkloadIdentity.addStatements(chart, 'checkpointSync', s3Statements('a', { bucket: 'b3' }))).toThrow(
+      `[test] the policy of 'checkpointSync' has two statements with Sid AList; give the patterns different ids`,
+    );
+  });
+});

@@ -1,0 +1,185 @@
+import { Duration, Size } from 'cdk8s';
+import { AccessMode, Efs, FsxDeploymentType, FsxLustre, S3Mountpoint } from '@strata/storage';
+import { runsBeforeRollout, Tokens } from '@strata/tokens';
+import { ModelRepository, ModelRepositoryProps, WorkloadIdentity } from '../src';
+import { byKind, newChart, one, synthErrors, synthValid, warnings } from './testing';
+
+const SOURCE = { bucket: 'ml-models', prefix: 'llama-3-8b/' };
+
+function repository(chart = newChart(), props: Partial<ModelRepositoryProps> = {}) {
+  const cache = props.cache ?? Efs.fromStorageClass(chart, 'cache', { storageClass: { name: 'strata-efs' } });
+  const repo = new ModelRepository(chart, 'models', {
+    source: SOURCE,
+    version: 'v1',
+    cache,
+    server: { image: 'vllm/vllm-openai:v0.8.5', gpus: 2, healthPath: '/health' },
+    ...props,
+  });
+  return { chart, repo };
+}
+
+describe('ModelRepository with a hydrated cache (EFS)', () => {
+  test('snapshot', () => {
+    const { chart } = repository();
+    expect(synthValid(chart)).toMatchSnapshot();
+  });
+
+  test('a hydration Job copies the version into the cache and runs before each rollout', () => {
+    const { chart, repo } = repository();
+    const objs = synthValid(chart);
+    const job = one(objs, 'Job');
+    const copier = job.spec.template.spec.containers[0];
+    expect(runsBeforeRollout(repo.hydrationJob!)).toBe(true);
+    expect(copier.env).toEqual([
+      { name: 'SOURCE_URI', value: 's3://ml-models/llama-3-8b/' },
+      { name: 'MODEL_VERSION', value: 'v1' },
+      { name: 'CACHE_DIR', value: '/cache' },
+      { name: 'HOME', value: '/tmp' },
+    ]);
+    expect(copier.volumeMounts).toContainEqual({ name: 'cache', mountPath: '/cache' }); // writable
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    expect(job.spec.backoffLimit).toBe(4);
+    expect(job.spec.activeDeadlineSeconds).toBe(7200);
+  });
+
+  test('gating: the servers cannot start before the version\'s ready marker exists', () => {
+    const { chart } = repository();
+    const pod = one(synthValid(chart), 'Deployment').spec.template.spec;
+    expect(pod.initContainers).toHaveLength(1);
+    const gate = pod.initContainers[0];
+    expect(gate.name).toBe('wait-for-model');
+    expect(gate.restartPolicy).toBeUndefined(); // a real init container: the servers wait for it to exit 0
+    expect(gate.env).toContainEqual({ name: 'READY_FILE', value: '/cache/v1/.strata-ready' });
+    expect(gate.env).toContainEqual({ name: 'READY_TIMEOUT_SECONDS', value: '1800' });
+    expect(gate.volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache', readOnly: true }]);
+  });
+
+  test('the servers mount the cache read-only with subPath = version, and get their GPUs', () => {
+    const { chart } = repository();
+    const pod = one(synthValid(chart), 'Deployment').spec.template.spec;
+    const server = pod.containers[0];
+    expect(server.volumeMounts).toContainEqual({ name: 'cache', mountPath: '/models', readOnly: true, subPath: 'v1' });
+    expect(server.env).toContainEqual({ name: 'MODEL_DIR', value: '/models' });
+    expect(server.resources.limits['nvidia.com/gpu']).toBe(2);
+    expect(server.resources.requests['nvidia.com/gpu']).toBe(2);
+    expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(server.startupProbe.failureThreshold).toBe(180);
+  });
+
+  test('hydration and inference have separate service accounts with read-only policies scoped to the bucket and prefix', () => {
+    const { chart, repo } = repository();
+    const objs = synthValid(chart);
+    const [hydration, inference] = [repo.hydrationServiceAccount!.name, repo.inferenceServiceAccount.name];
+    expect(hydration).not.toBe(inference);
+    expect(one(objs, 'Job').spec.template.spec.serviceAccountName).toBe(hydration);
+    expect(one(objs, 'Deployment').spec.template.spec.serviceAccountName).toBe(inference);
+    const readOnly = (name: string) => ({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: `Models${name}ModelsList`, Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ml-models'], Condition: { StringLike: { 's3:prefix': ['llama-3-8b/*'] } } },
+        { Sid: `Models${name}ModelsRead`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::ml-models/llama-3-8b/*'] },
+      ],
+    });
+    expect(repo.iamPolicies()).toEqual({ hydration: readOnly('Hydration'), inference: readOnly('Inference') });
+    const data = one(objs, 'ConfigMap').data;
+    expect(Object.keys(data).sort()).toEqual(['hydration.json', 'hydration.serviceAccount', 'inference.json', 'inference.serviceAccount']);
+    expect(JSON.parse(data['inference.json'])).toEqual(readOnly('Inference'));
+    expect(data['hydration.serviceAccount']).toBe(hydration);
+    expect(WorkloadIdentity.policiesOf(chart)).toEqual(repo.iamPolicies());
+  });
+
+  test('a KMS-encrypted bucket adds kms:Decrypt on its key only', () => {
+    const { repo } = repository(newChart(), { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abcd' });
+    expect(repo.iamPolicies().inference.Statement[2]).toEqual({ Sid: 'ModelsInferenceModelsKms', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:us-east-1:111122223333:key/abcd'] });
+  });
+
+  test('switching versions is a value change: the version token reaches the hydration, the gate and the subPath', () => {
+    const chart = newChart();
+    const version = Tokens.string('model.version');
+    repository(chart, { version });
+    const objs = synthValid(chart);
+    const pod = one(objs, 'Deployment').spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'cache', mountPath: '/models', readOnly: true, subPath: version });
+    expect(pod.initContainers[0].env).toContainEqual({ name: 'READY_FILE', value: `/cache/${version}/.strata-ready` });
+    expect(one(objs, 'Job').spec.template.spec.containers[0].env).toContainEqual({ name: 'MODEL_VERSION', value: version });
+    expect(Tokens.infoOf(version)!.constraints.map((c) => c.origin)).toEqual(['[test/models] version']);
+  });
+
+  test('an FSx for Lustre cache is hydrated too, with a warning about the root-owned file system root', () => {
+    const chart = newChart();
+    const cache = FsxLustre.fromStorageClass(chart, 'cache', { storageClass: { name: 'fsx', deploymentType: FsxDeploymentType.SCRATCH_2 }, storage: Size.gibibytes(1200) });
+    repository(chart, { cache });
+    synthValid(chart);
+    expect(warnings(chart)).toEqual([
+      `[test/models] 'cache' ("FsxLustre") must be writable by the hydration Job (uid 1000); a new FSx for Lustre file system's root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration`,
+    ]);
+  });
+});
+
+describe('ModelRepository straight from S3 (Mountpoint)', () => {
+  function direct(mountPrefix = 'llama-3-8b/') {
+    const chart = newChart();
+    const cache = new S3Mountpoint(chart, 'bucket', {
+      bucketName: 'ml-models', prefix: mountPrefix, accessMode: AccessMode.READ_ONLY_MANY, cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(50) }, uid: 1000, gid: 1000, allowOther: true,
+    });
+    const { repo } = repository(chart, { cache, readyTimeout: Duration.minutes(5) });
+    return { chart, repo };
+  }
+
+  test('no hydration: the servers read <mountPath>/<version> through Mountpoint, gated on the version\'s files', () => {
+    const { chart, repo } = direct();
+    const objs = synthValid(chart);
+    expect(byKind(objs, 'Job')).toEqual([]);
+    expect(repo.hydrationJob).toBeUndefined();
+    const pod = one(objs, 'Deployment').spec.template.spec;
+    expect(pod.containers[0].env).toContainEqual({ name: 'MODEL_DIR', value: '/models/v1' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'bucket', mountPath: '/models', readOnly: true });
+    expect(pod.initContainers[0].env).toEqual([
+      { name: 'READY_TIMEOUT_SECONDS', value: '300' },
+      { name: 'WAITING_FOR', value: 'model version v1' },
+      { name: 'READY_DIR', value: '/models/v1' },
+    ]);
+    expect(Object.keys(repo.iamPolicies())).toEqual(['inference']);
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('warns when the Mountpoint volume does not let the servers\' user in', () => {
+    const chart = newChart();
+    const cache = new S3Mountpoint(chart, 'bucket', { bucketName: 'ml-models', prefix: 'llama-3-8b/', accessMode: AccessMode.READ_ONLY_MANY });
+    repository(chart, { cache });
+    synthValid(chart);
+    expect(warnings(chart)).toEqual([
+      `[test/models] 'cache.allowOther' (false) must be true, with uid and gid 1000; the servers run as uid 1000 and cannot read a Mountpoint volume mounted for its own user only`,
+    ]);
+  });
+
+  test('the Mountpoint volume must mount the source prefix', () => {
+    const { chart } = direct('other/');
+    expect(synthErrors(chart)).toEqual([
+      `[test/models] 'cache.prefix' ("other/") must be the source prefix "llama-3-8b/"; mount the prefix that holds the versions, so MODEL_DIR is <mountPath>/<version>`,
+    ]);
+  });
+});
+
+describe('ModelRepository refuses', () => {
+  test('bad locations and versions, with the reason', () => {
+    const chart = newChart();
+    repository(chart, { source: { bucket: 's3://ml-models', prefix: 'llama' }, version: '../v1', region: 'us-east' });
+    expect(synthErrors(chart)).toEqual([
+      // the cache's own mount check sees it too
+      `[test/cache] 'subPath' ("../v1") must be a relative path without ".."; name a directory inside the volume, e.g. "v1/data"`,
+      `[test/models] 'source.bucket' ("s3://ml-models") must be an S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no ".."); give the bucket name only (no s3:// and no path; put a path in prefix)`,
+      `[test/models] 'source.prefix' ("llama") must be a key prefix ending in "/" without a leading "/", or ""; write a key prefix such as "models/llama/" (no leading "/", ending in "/", no "." or ".." segments), or "" for the whole bucket`,
+      `[test/models] 'version' ("../v1") must be one path segment (letters, digits, ".", "_", "-"; starting with a letter or digit; at most 128 characters); use letters, digits, ".", "_" and "-", starting with a letter or digit, e.g. "v1"`,
+      `[test/models] 'region' ("us-east") must be an AWS region such as us-west-2; e.g. "us-west-2"`,
+    ]);
+  });
+
+  test('a startup timeout bound to a value (the probe threshold is computed from it)', () => {
+    const chart = newChart();
+    repository(chart, { server: { image: 'x:1', healthPath: '/health', startupTimeout: Duration.seconds(Tokens.number('server.startupSeconds')) } });
+    expect(synthErrors(chart)).toEqual([
+      `[test/models] 'server.startupTimeout' (7100000002) must be a literal duration; the startup probe's failure threshold is computed from it: state it in code`,
+    ]);
+  });
+});

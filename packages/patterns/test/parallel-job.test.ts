@@ -1,0 +1,53 @@
+import { Size } from 'cdk8s';
+import { ParallelJob, RENDEZVOUS_PORT } from '../src';
+import { newChart, one, synthErrors, synthValid, warnings } from './testing';
+
+describe('ParallelJob', () => {
+  test('an indexed Job of restricted workers, named through a headless Service', () => {
+    const chart = newChart();
+    const pj = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 4, sharedMemory: Size.gibibytes(16) }, completions: 8, parallelism: 4 });
+    const objs = synthValid(chart);
+    const job = one(objs, 'Job');
+    const svc = one(objs, 'Service');
+    const pod = job.spec.template.spec;
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 8, parallelism: 4, backoffLimit: 3 });
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.ports).toEqual([{ name: 'rendezvous', port: RENDEZVOUS_PORT, targetPort: RENDEZVOUS_PORT }]);
+    expect(svc.spec.selector).toEqual(job.spec.template.metadata.labels);
+    expect(pod.subdomain).toBe(svc.metadata.name);
+    expect(pod.serviceAccountName).toBe(pj.serviceAccount.name);
+    expect(pod.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: 'MASTER_ADDR', value: `${job.metadata.name}-0.${svc.metadata.name}` },
+        { name: 'MASTER_PORT', value: '29500' },
+        { name: 'WORLD_SIZE', value: '8' },
+        { name: 'HOME', value: '/tmp' },
+      ]),
+    );
+    expect(pod.containers[0].resources).toEqual({
+      limits: { memory: '4096Mi', 'nvidia.com/gpu': 4 },
+      requests: { cpu: '1', memory: '4096Mi', 'nvidia.com/gpu': 4 },
+    });
+    expect(pod.volumes).toEqual([
+      { name: 'worker-scratch', emptyDir: { sizeLimit: '10240Mi' } },
+      { name: 'worker-shm', emptyDir: { medium: 'Memory', sizeLimit: '16384Mi' } },
+    ]);
+    expect(warnings(chart)).toEqual([]);
+  });
+
+  test('warns when more workers run at once than there are indexes', () => {
+    const chart = newChart();
+    new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' }, completions: 2, parallelism: 4 });
+    synthValid(chart);
+    expect(warnings(chart)).toEqual([`[test/train] 'parallelism' (4) is more than 'completions' (2): only 2 worker(s) ever run`]);
+  });
+
+  test('refuses no completions and fractional GPUs', () => {
+    const chart = newChart();
+    new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 0.5 }, completions: 0, parallelism: 1 });
+    expect(synthErrors(chart)).toEqual([
+      `[test/train] 'completions' (0) must be a whole number between 1 and 100000; run at least one index`,
+      `[test/train] 'gpus' (0.5) must be a whole number of GPUs between 0 and 64; request whole GPUs (nvidia.com/gpu)`,
+    ]);
+  });
+});

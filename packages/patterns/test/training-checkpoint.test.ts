@@ -1,0 +1,147 @@
+import { Duration, Size } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { AccessMode, S3Mountpoint } from '@strata/storage';
+import { Tokens } from '@strata/tokens';
+import { ParallelJob, TrainingCheckpoint, TrainingCheckpointProps } from '../src';
+import { newChart, one, synthErrors, synthValid, warnings } from './testing';
+
+function checkpoint(props: Partial<TrainingCheckpointProps> = {}, workers = 1) {
+  const chart = newChart();
+  const job = props.job ?? new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 8 }, completions: workers });
+  const ckpt = new TrainingCheckpoint(chart, 'checkpoints', {
+    job,
+    destination: { bucket: 'ml-checkpoints', prefix: 'llama/' },
+    run: 'run-7',
+    size: Size.gibibytes(200),
+    ...props,
+  });
+  return { chart, job, ckpt };
+}
+
+describe('TrainingCheckpoint', () => {
+  test('snapshot', () => {
+    expect(synthValid(checkpoint().chart)).toMatchSnapshot();
+  });
+
+  test('the sync sidecar is an init container with restartPolicy Always, after the restore step; the Job still completes', () => {
+    const { chart } = checkpoint();
+    const job = one(synthValid(chart), 'Job');
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.initContainers.map((c: any) => ({ name: c.name, restartPolicy: c.restartPolicy }))).toEqual([
+      { name: 'restore-checkpoint', restartPolicy: undefined },
+      { name: 'checkpoint-sync', restartPolicy: 'Always' },
+    ]);
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['worker']); // nothing that never exits among the Job's containers
+    const sidecar = pod.initContainers[1];
+    expect(sidecar.env).toEqual([
+      { name: 'CHECKPOINT_DIR', value: '/checkpoints' },
+      { name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/llama/run-7/' },
+      { name: 'HOME', value: '/tmp' },
+      { name: 'SYNC_INTERVAL_SECONDS', value: '300' },
+    ]);
+    expect(sidecar.command[2]).toContain('trap final TERM INT');
+  });
+
+  test('the restore step pulls the newest checkpoint all ranks completed into the scratch', () => {
+    const { chart } = checkpoint({}, 4);
+    const pod = one(synthValid(chart), 'Job').spec.template.spec;
+    const restore = pod.initContainers[0];
+    expect(restore.env).toContainEqual({ name: 'CHECKPOINT_RANKS', value: '4' });
+    expect(restore.volumeMounts).toContainEqual({ name: 'scratch', mountPath: '/checkpoints' });
+  });
+
+  test('checkpoints live on instance-store NVMe: an emptyDir with a sizeLimit, requested as ephemeral storage by the worker', () => {
+    const { chart } = checkpoint();
+    const pod = one(synthValid(chart), 'Job').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'scratch', emptyDir: { sizeLimit: '204800Mi' } });
+    expect(pod.containers[0].resources.requests['ephemeral-storage']).toBe('200Gi');
+    expect(pod.containers[0].env).toContainEqual({ name: 'CHECKPOINT_DIR', value: '/checkpoints' });
+    for (const c of [...pod.initContainers, ...pod.containers]) expect(c.volumeMounts).toContainEqual({ name: 'scratch', mountPath: '/checkpoints' });
+  });
+
+  test('terminationGracePeriodSeconds is the flush budget', () => {
+    const { chart } = checkpoint({ flushBudget: Duration.seconds(240) });
+    expect(one(synthValid(chart), 'Job').spec.template.spec.terminationGracePeriodSeconds).toBe(240);
+    expect(warnings(chart)).toEqual([]);
+    const def = checkpoint();
+    expect(one(synthValid(def.chart), 'Job').spec.template.spec.terminationGracePeriodSeconds).toBe(110);
+  });
+
+  test('warns when the flush budget is the default 30 s or less (facts §5, case 54)', () => {
+    const { chart } = checkpoint({ flushBudget: Duration.seconds(30) });
+    synthValid(chart);
+    expect(warnings(chart)).toEqual([
+      `[test/checkpoints] 'flushBudget' (30) must be more than 30 seconds; the kubelet stops the sync sidecar only after the trainer has exited, within the same grace period: the last checkpoint's upload is cut off; declare the time the final write and upload take`,
+    ]);
+  });
+
+  test('warns when a pod with a Mountpoint S3 volume may take more than 600 s to stop (case 46), and bounds a bound budget', () => {
+    const chart = newChart();
+    const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' } });
+    const data = new S3Mountpoint(chart, 'data', { bucketName: 'ml-data', accessMode: AccessMode.READ_ONLY_MANY });
+    data.mount(job.worker, '/data', { readOnly: true });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints' }, run: 'r1', size: Size.gibibytes(10), flushBudget: Duration.seconds(900) });
+    synthValid(chart);
+    expect(warnings(chart)).toEqual([
+      `[test/checkpoints] 'terminationGracePeriodSeconds' (900) must be at most 600 with a Mountpoint S3 volume; Mountpoint Pods stop after 10 minutes, then writes fail with "Transport endpoint is not connected": finish the final flush within 600 s`,
+    ]);
+
+    const bound = newChart();
+    const job2 = new ParallelJob(bound, 'train', { worker: { image: 'trainer:1' } });
+    new S3Mountpoint(bound, 'data', { bucketName: 'ml-data', accessMode: AccessMode.READ_ONLY_MANY }).mount(job2.worker, '/data', { readOnly: true });
+    const budget = Tokens.number('checkpoints.flushBudgetSeconds');
+    new TrainingCheckpoint(bound, 'checkpoints', { job: job2, destination: { bucket: 'ml-checkpoints' }, run: 'r1', size: Size.gibibytes(10), flushBudget: Duration.seconds(budget) });
+    synthValid(bound);
+    expect(Tokens.infoOf(budget)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 1, maximum: 86400, multipleOf: 1 }, { maximum: 600 }]);
+  });
+
+  test('the training service account may read and write checkpoints under the prefix, nothing wider', () => {
+    const { ckpt, job } = checkpoint();
+    expect(job.serviceAccountKey).toBe('training');
+    expect(ckpt.iamPolicies()).toEqual({
+      training: {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'CheckpointsCheckpointsList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ml-checkpoints'], Condition: { StringLike: { 's3:prefix': ['llama/*'] } } },
+          { Sid: 'CheckpointsCheckpointsObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: ['arn:aws:s3:::ml-checkpoints/llama/*'] },
+        ],
+      },
+    });
+  });
+
+  test('refuses checkpoints straight onto a Mountpoint S3 volume, with the reason (facts §3.3, case 45)', () => {
+    const chart = newChart();
+    const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' } });
+    const storage = new S3Mountpoint(chart, 'bucket', { bucketName: 'ml-checkpoints' });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints' }, run: 'r1', storage });
+    expect(synthErrors(chart)).toEqual([
+      `[test/checkpoints] 'storage' ("S3Mountpoint") must be local storage such as InstanceStore for checkpoints; Mountpoint writes new files sequentially once: no rename on general purpose buckets, no random writes, no appends, so savers that write a temporary file and rename it fail; write checkpoints to InstanceStore and let the sync sidecar upload them`,
+    ]);
+  });
+
+  test('refuses a sync loop as a regular container of the Job (case 53)', () => {
+    const { chart, job } = checkpoint();
+    job.job.addContainer({ name: 'uploader', image: 'amazon/aws-cli', command: ['sh', '-c', 'while true; do aws s3 sync /checkpoints s3://b/p/; sleep 60; done'], securityContext: { user: 1000 } });
+    expect(synthErrors(chart)).toEqual([
+      `[test/checkpoints] 'containers' ("uploader") must be an init container with restartPolicy: Always (a native sidecar) when it loops uploading checkpoints; a regular container that never exits keeps the Job from ever completing (facts §5, case 53): add it with addInitContainer and restartPolicy: ContainerRestartPolicy.ALWAYS`,
+    ]);
+  });
+
+  test('refuses a missing size, a bad run and a too-frequent sync', () => {
+    const chart = newChart();
+    const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' } });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints', prefix: 'llama/' }, run: 'run/7', syncInterval: Duration.seconds(5) });
+    expect(synthErrors(chart)).toEqual([
+      `[test/checkpoints] 'run' ("run/7") must be one path segment (letters, digits, ".", "_", "-"; starting with a letter or digit; at most 128 characters); use letters, digits, ".", "_" and "-", starting with a letter or digit, e.g. "run-2025-01"`,
+      `[test/checkpoints] 'syncInterval' (5) must be between 10 and 86400 seconds; upload at most every 10 seconds and at least daily`,
+      `[test/checkpoints] 'size' (not set) must be set when no storage is given; give the NVMe scratch size, e.g. Size.gibibytes(200), or pass storage`,
+    ]);
+  });
+
+  test('the sidecar is a native sidecar in cdk8s-plus terms too', () => {
+    const { ckpt } = checkpoint();
+    expect(ckpt.sidecar.restartPolicy).toBe(plus.ContainerRestartPolicy.ALWAYS);
+    expect(ckpt.restore.restartPolicy).toBeUndefined();
+  });
+});

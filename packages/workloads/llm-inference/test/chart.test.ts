@@ -1,0 +1,59 @@
+import LlmInferenceChart from '../src/chart';
+import { describeChart, render } from './support/chart-suite';
+
+const { dir } = describeChart({
+  name: 'llm-inference',
+  Chart: LlmInferenceChart,
+  kinds: ['ConfigMap', 'Deployment', 'Job', 'PersistentVolumeClaim', 'Pod', 'Service', 'ServiceAccount', 'ServiceAccount'],
+  allOn: { monitoring: { enabled: true } },
+  allOnKinds: ['ConfigMap', 'Deployment', 'Job', 'PersistentVolumeClaim', 'Pod', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceAccount'],
+  invalid: [
+    [{ model: { bucket: 'Models' } }, 'model.bucket: Does not match pattern'],
+    [{ model: { prefix: '/llama/' } }, 'model.prefix: Does not match pattern'],
+    [{ model: { prefix: 'llama' } }, 'model.prefix: Does not match pattern'],
+    [{ model: { version: '../v1' } }, 'model.version: Does not match pattern'],
+    [{ server: { replicas: -1 } }, 'server.replicas: Must be greater than or equal to 0'],
+    [{ server: { gpus: 9 } }, 'server.gpus: Must be less than or equal to 8'],
+    [{ server: { gpus: 1.5 } }, 'server.gpus: Invalid type. Expected: integer, given: number'],
+    [{ server: { memory: 0 } }, 'server.memory: Must be greater than or equal to 1'],
+    [{ server: { args: '--model x' } }, 'server.args: Invalid type. Expected: array, given: string'],
+    [{ server: { readyTimeoutSeconds: 5 } }, 'server.readyTimeoutSeconds: Must be greater than or equal to 60'],
+    [{ image: { tag: 'latest version' } }, 'image.tag: Does not match pattern'],
+    [{ aws: { region: 'useast1' } }, 'aws.region: Does not match pattern'],
+    [{ cache: { storageClassName: '' } }, 'cache.storageClassName: String length must be greater than or equal to 1'],
+    [{ serviceAccounts: { inference: { annotations: { 'eks.amazonaws.com/role-arn': 1 } } } }, 'Invalid type. Expected: string, given: integer'],
+    [{ monitoring: { thresholdPercent: 100 } }, 'monitoring.thresholdPercent: Must be less than or equal to 99'],
+    [{ modle: { version: 'v2' } }, 'Additional property modle is not allowed'],
+  ],
+});
+
+describe('llm-inference release', () => {
+  test('switching the model version is a value change: the hydration hook and the servers follow it', async () => {
+    const objs = await render(dir, { model: { version: 'v2' } }, { skipTests: true });
+    const job = objs.find((o) => o.kind === 'Job');
+    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,pre-upgrade');
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'MODEL_VERSION', value: 'v2' });
+    const server = objs.find((o) => o.kind === 'Deployment').spec.template.spec;
+    expect(server.initContainers[0].env).toContainEqual({ name: 'READY_FILE', value: '/cache/v2/.strata-ready' });
+    expect(server.containers[0].volumeMounts).toContainEqual({ name: 'model-cache', mountPath: '/models', readOnly: true, subPath: 'v2' });
+  });
+
+  test('the PrometheusRule exists only when monitoring is enabled', async () => {
+    const off = await render(dir, undefined, { skipTests: true });
+    expect(off.some((o) => o.kind === 'PrometheusRule')).toBe(false);
+    const on = await render(dir, { monitoring: { enabled: true, thresholdPercent: 90 } }, { skipTests: true });
+    const rule = on.find((o) => o.kind === 'PrometheusRule');
+    const claim = on.find((o) => o.kind === 'PersistentVolumeClaim');
+    expect(rule.spec.groups[0].rules[0].expr).toContain(`persistentvolumeclaim=~"${claim.metadata.name}"`);
+    expect(rule.spec.groups[0].rules[0].expr).toContain('> 90');
+  });
+
+  test('GPUs and IRSA annotations come from values', async () => {
+    const objs = await render(dir, { server: { gpus: 4 }, serviceAccounts: { inference: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/inference' } } } }, { skipTests: true });
+    const server = objs.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
+    expect(server.resources.limits['nvidia.com/gpu']).toBe(4);
+    expect(server.resources.requests['nvidia.com/gpu']).toBe(4);
+    const sa = objs.find((o) => o.kind === 'ServiceAccount' && o.metadata.name.endsWith('sa-inference'));
+    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/inference' });
+  });
+});

@@ -1,0 +1,131 @@
+import { Tree } from '@nx/devkit';
+import { CallExpression, Node, ObjectLiteralExpression, PropertyAssignment, SyntaxKind } from 'ts-morph';
+import { className, GeneratorError } from './option-rules';
+import { stringValue, TypeScriptFile } from './typescript-file';
+
+/** The folder of environment definitions. */
+export const ENVIRONMENTS = 'environments';
+
+/** `environments/<env>/environment.ts` of every environment in the tree, sorted by name. */
+export function environmentFiles(tree: Tree): string[] {
+  if (!tree.exists(ENVIRONMENTS)) return [];
+  return tree
+    .children(ENVIRONMENTS)
+    .sort()
+    .map((env) => `${ENVIRONMENTS}/${env}/environment.ts`)
+    .filter((file) => tree.exists(file));
+}
+
+/** The import a workload's values type comes from, relative to environments/<env>/. */
+export function valuesModule(workload: string): string {
+  return `../../charts/${workload}/values`;
+}
+
+/** The local name of a workload's values type: `LlmInferenceValues`. */
+export function valuesTypeName(workload: string): string {
+  return `${className(workload)}Values`;
+}
+
+/** The `defineEnvironment({ … })` of a definition file and its object literal. */
+export class EnvironmentDefinitionFile {
+  public static read(tree: Tree, path: string): EnvironmentDefinitionFile {
+    return new EnvironmentDefinitionFile(TypeScriptFile.read(tree, path));
+  }
+
+  public readonly call: CallExpression;
+  public readonly definition: ObjectLiteralExpression;
+
+  public constructor(public readonly file: TypeScriptFile) {
+    const sf = file.sourceFile;
+    const call = sf.getDescendantsOfKind(SyntaxKind.CallExpression).find((c) => c.getExpression().getText() === 'defineEnvironment');
+    if (!call) {
+      throw new GeneratorError(`${file.path}:1: has no defineEnvironment({ … }) call; write the environment as \`export default defineEnvironment({ name, cluster, …, workloads: {} })\``);
+    }
+    const arg = call.getArguments()[0];
+    if (!arg || !Node.isObjectLiteralExpression(arg)) {
+      throw new GeneratorError(`${file.where(call)}: defineEnvironment must be given an object literal (found ${arg ? arg.getKindName() : 'nothing'}); write the definition inline`);
+    }
+    this.call = call;
+    this.definition = arg;
+  }
+
+  /** A property of the definition (or of an object below it, by path) that is a plain `key: value`. */
+  public property(path: string[], from: ObjectLiteralExpression = this.definition): PropertyAssignment | undefined {
+    const [head, ...rest] = path;
+    const prop = from.getProperties().find((p): p is PropertyAssignment => Node.isPropertyAssignment(p) && propertyKey(p) === head);
+    if (!prop || rest.length === 0) return prop;
+    const init = prop.getInitializer();
+    return init && Node.isObjectLiteralExpression(init) ? this.property(rest, init) : undefined;
+  }
+
+  /** The `workloads: { … }` object literal. */
+  public workloads(): ObjectLiteralExpression {
+    const prop = this.property(['workloads']);
+    if (!prop) {
+      const other = this.definition.getProperties().find((p) => Node.isShorthandPropertyAssignment(p) && p.getName() === 'workloads');
+      throw new GeneratorError(`${this.file.where(other ?? this.definition)}: 'workloads' must be an object literal in the definition (\`workloads: { … }\`) for the generator to add to it; write it inline`);
+    }
+    const init = prop.getInitializerOrThrow();
+    if (!Node.isObjectLiteralExpression(init)) {
+      throw new GeneratorError(`${this.file.where(init)}: 'workloads' must be an object literal (found ${init.getKindName()}); write the workloads inline (\`workloads: { … }\`) for the generator to add to it`);
+    }
+    return init;
+  }
+
+  /** The entry of a workload in `workloads`, if any. */
+  public workloadEntry(workload: string): Node | undefined {
+    return this.workloads()
+      .getProperties()
+      .find((p) => (Node.isPropertyAssignment(p) && propertyKey(p) === workload) || (Node.isShorthandPropertyAssignment(p) && p.getName() === workload));
+  }
+
+  /**
+   * Adds `'<workload>': workload<XValues>({ namespace })` at the end of `workloads`, with the type
+   * import of the chart's values. A workload already listed is left as it is (with whatever values
+   * and namespace the user gave it). Returns whether the file changed.
+   */
+  public registerWorkload(workload: string, namespace: string): boolean {
+    const workloads = this.workloads();
+    if (this.workloadEntry(workload)) return false;
+    const helper = this.file.importName('@strata/gitops', 'workload');
+    const values = this.valuesType(workload);
+    this.file.useTrailingCommas(hasTrailingComma(workloads));
+    workloads.addPropertyAssignment({ name: this.file.quote(workload), initializer: `${helper}<${values}>({ namespace: ${this.file.quote(namespace)} })` });
+    return true;
+  }
+
+  /**
+   * The local name of a chart's values type: an existing import of it, else
+   * `import type { Values as XValues } from '../../charts/<workload>/values'`, as the definitions
+   * write it, so that several charts' values sit side by side.
+   */
+  private valuesType(workload: string): string {
+    const module = valuesModule(workload);
+    for (const d of this.file.sourceFile.getImportDeclarations()) {
+      if (d.getModuleSpecifierValue() !== module) continue;
+      const spec = d.getNamedImports().find((s) => s.getName() === 'Values');
+      if (spec) return spec.getAliasNode()?.getText() ?? 'Values';
+    }
+    const alias = valuesTypeName(workload);
+    const taken = this.file.topLevelName(alias);
+    if (taken) {
+      throw new GeneratorError(`${this.file.where(taken)}: '${alias}' is already declared here; the generator imports the values of ${workload} under that name: rename the declaration`);
+    }
+    this.file.addImport(module, [{ name: 'Values', alias }], true);
+    return alias;
+  }
+}
+
+/** The key of a property assignment: `name`, `'name'` or `"name"`. */
+export function propertyKey(p: PropertyAssignment): string {
+  const n = p.getNameNode();
+  return stringValue(n) ?? n.getText();
+}
+
+/** Whether a multi-line list ends with a comma after its last element. */
+export function hasTrailingComma(list: ObjectLiteralExpression): boolean {
+  const props = list.getProperties();
+  if (props.length === 0) return true;
+  const next = props[props.length - 1].getNextSibling();
+  return next?.getKind() === SyntaxKind.CommaToken;
+}

@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import { generateFiles, GeneratorCallback, installPackagesTask, logger, readJson, Tree } from '@nx/devkit';
+import { EnvironmentDefinitionFile, environmentFiles } from '../environment-definition';
+import { checkChartName, checkEnum, checkNamespace, className, GeneratorError, quoted, refuse } from '../option-rules';
+import { combinationProblem, PATTERN_TIERS, PatternOption, PATTERNS, STORAGE_TIERS, StorageTierOption, TIERS } from '../storage-tiers';
+import { WorkloadGeneratorSchema } from './schema';
+
+/** Where workload packages live (one chart each). */
+export const WORKLOADS = 'packages/workloads';
+/** The storage tiers' chart packages: their names are chart names too. */
+export const TIER_CHART_PACKAGES = 'packages/storage-charts';
+
+/** The versions a workload package pins when the root package.json does not say. */
+const DEFAULT_VERSIONS = { cdk8s: '2.70.106', 'cdk8s-plus-28': '2.5.6', constructs: '10.8.1' };
+
+export interface NormalizedWorkloadOptions {
+  readonly name: string;
+  readonly pattern: PatternOption;
+  readonly storage: StorageTierOption;
+  readonly namespace: string;
+  /** packages/workloads/<name> */
+  readonly projectRoot: string;
+  /** `my-app` → `MyApp` (the chart class is `MyAppChart`). */
+  readonly className: string;
+  readonly description: string;
+  readonly skipInstall: boolean;
+}
+
+/** Checks every option (and the names already taken) before anything is written. */
+export function normalizeOptions(tree: Tree, options: WorkloadGeneratorSchema): NormalizedWorkloadOptions {
+  const name = checkChartName('name', options.name);
+  const pattern = checkEnum('--pattern', options.pattern, PATTERNS);
+  if (options.storage === undefined && pattern === 'none') {
+    refuse('--storage', '', `given with --pattern=none: one of ${quoted(STORAGE_TIERS)}`, 'e.g. --storage=efs');
+  }
+  const storage = options.storage === undefined ? PATTERN_TIERS[pattern][0] : checkEnum('--storage', options.storage, STORAGE_TIERS);
+  const problem = combinationProblem(pattern, storage);
+  if (problem) throw new GeneratorError(problem);
+  const namespace = checkNamespace('--namespace', options.namespace ?? name);
+  if (tree.exists(`${TIER_CHART_PACKAGES}/${name}`)) {
+    refuse('name', name, 'the name of no other chart', `${TIER_CHART_PACKAGES}/${name} is a storage tier chart with that name: pick another name`);
+  }
+  return {
+    name,
+    pattern,
+    storage,
+    namespace,
+    projectRoot: `${WORKLOADS}/${name}`,
+    className: className(name),
+    description: describe(name, pattern, storage),
+    skipInstall: options.skipInstall === true,
+  };
+}
+
+/**
+ * `nx g @strata/nx-plugin:workload <name> --pattern=… --storage=… [--namespace=…]`: a workload
+ * package whose chart is built on the pattern and tier, registered in every environment.
+ *
+ * Running it again with the same options changes nothing (and registers the workload in
+ * environments added since). An existing package whose files differ from what these options
+ * write is never overwritten.
+ */
+export async function workloadGenerator(tree: Tree, options: WorkloadGeneratorSchema): Promise<GeneratorCallback | undefined> {
+  const o = normalizeOptions(tree, options);
+  const existing = filesUnder(tree, o.projectRoot);
+  const environments = environmentFiles(tree).map((file) => EnvironmentDefinitionFile.read(tree, file));
+  // Every definition must be editable before anything is written.
+  for (const env of environments) env.workloads();
+
+  writePackage(tree, o);
+  if (existing.size > 0) refuseChangedPackage(tree, o, existing);
+
+  for (const env of environments) {
+    env.registerWorkload(o.name, o.namespace);
+    env.file.save(tree);
+  }
+  if (environments.length === 0) logger.warn(`workload: no environments/*/environment.ts found; ${o.name} is registered in no environment`);
+
+  if (existing.size > 0 || o.skipInstall) return undefined;
+  // npm ci needs the new workspace package in package-lock.json.
+  return () => installPackagesTask(tree, true);
+}
+
+export default workloadGenerator;
+
+function writePackage(tree: Tree, o: NormalizedWorkloadOptions): void {
+  const substitutions = {
+    ...o,
+    storageClass: TIERS[o.storage].storageClass ?? '',
+    mountPath: o.storage === 'instance-store' ? '/scratch' : '/data',
+    versions: dependencyVersions(tree),
+    quote: (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`,
+    tmpl: '',
+  };
+  generateFiles(tree, join(__dirname, 'files', 'common'), o.projectRoot, substitutions);
+  generateFiles(tree, join(__dirname, 'files', o.pattern), o.projectRoot, substitutions);
+}
+
+/** A package that exists must be exactly what these options write (a repeat run); else it is refused. */
+function refuseChangedPackage(tree: Tree, o: NormalizedWorkloadOptions, before: Map<string, string>): void {
+  const after = filesUnder(tree, o.projectRoot);
+  const changed = [...after.keys()].filter((path) => after.get(path) !== before.get(path)).sort();
+  if (changed.length === 0) return;
+  // Leave the tree as it was (Nx writes nothing after an error anyway; callers holding the tree see no change).
+  for (const path of changed) {
+    const text = before.get(path);
+    if (text === undefined) tree.delete(path);
+    else tree.write(path, text);
+  }
+  refuse(
+    'name',
+    o.name,
+    'the name of no existing workload',
+    `${o.projectRoot} already exists and differs from what --pattern=${o.pattern} --storage=${o.storage} writes (${changed.join(', ')}); pick another name, or change the workload with storage-binding or by hand`,
+  );
+}
+
+/** The files below a folder of the tree (path → text). */
+function filesUnder(tree: Tree, dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!tree.exists(dir)) return out;
+  for (const child of tree.children(dir)) {
+    const path = `${dir}/${child}`;
+    if (tree.isFile(path)) out.set(path, tree.read(path, 'utf-8')!);
+    else for (const [p, text] of filesUnder(tree, path)) out.set(p, text);
+  }
+  return out;
+}
+
+/** cdk8s, cdk8s-plus-28 and constructs as the root package.json pins them. */
+function dependencyVersions(tree: Tree): typeof DEFAULT_VERSIONS {
+  const root = tree.exists('package.json') ? readJson(tree, 'package.json') : {};
+  const pinned = { ...(root.dependencies ?? {}), ...(root.devDependencies ?? {}) } as Record<string, string>;
+  return {
+    cdk8s: pinned.cdk8s ?? DEFAULT_VERSIONS.cdk8s,
+    'cdk8s-plus-28': pinned['cdk8s-plus-28'] ?? DEFAULT_VERSIONS['cdk8s-plus-28'],
+    constructs: pinned.constructs ?? DEFAULT_VERSIONS.constructs,
+  };
+}
+
+const NONE_STORAGE: { readonly [tier in StorageTierOption]: string } = {
+  efs: 'an Amazon EFS volume',
+  'fsx-lustre': 'an FSx for Lustre file system',
+  s3: 'a read-only Mountpoint for Amazon S3 volume',
+  'instance-store': 'node-local NVMe scratch',
+};
+
+/** One sentence for package.json and Chart.yaml. */
+function describe(name: string, pattern: PatternOption, storage: StorageTierOption): string {
+  const tier = TIERS[storage].title;
+  switch (pattern) {
+    case 'model-repository':
+      return storage === 's3'
+        ? `${name}: inference servers reading model versions straight from S3 through a read-only Mountpoint volume with a local cache (Model Repository pattern).`
+        : `${name}: inference servers reading model versions from S3, hydrated into an ${tier} cache before each rollout (Model Repository pattern).`;
+    case 'training-checkpoint':
+      return `${name}: an indexed training Job writing checkpoints to node-local NVMe, synced to S3 by a native sidecar (Training Checkpoint pattern).`;
+    case 'distributed-dataset':
+      return `${name}: an indexed training Job reading a dataset from FSx for Lustre linked to S3 (Distributed Dataset pattern).`;
+    default:
+      return `${name}: a Deployment mounting ${NONE_STORAGE[storage]}.`;
+  }
+}

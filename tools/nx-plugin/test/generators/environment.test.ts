@@ -1,0 +1,77 @@
+import { environmentGenerator } from '../../src/generators/environment/generator';
+import { workloadGenerator } from '../../src/generators/workload/generator';
+import { ENV_FIXTURE, filesOf, seededTree, workloadPackageJson } from './workspace-tree';
+
+describe('environment generator', () => {
+  test('--from copies the definition with the environment name and the cluster name changed, every other byte kept', async () => {
+    const tree = seededTree();
+    await environmentGenerator(tree, { name: 'qa', from: 'dev' });
+    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toBe(
+      ENV_FIXTURE.replace("  name: 'dev',\n", "  name: 'qa',\n").replace("cluster: { name: 'strata-dev',", "cluster: { name: 'strata-qa',"),
+    );
+    // The source is untouched.
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(ENV_FIXTURE);
+  });
+
+  test('without --from: a minimal definition listing every workload with its namespace', async () => {
+    const tree = seededTree();
+    tree.write('packages/workloads/batch-embeddings/package.json', workloadPackageJson('batch-embeddings'));
+    tree.write('packages/workloads/notes/package.json', JSON.stringify({ name: '@strata/notes' })); // not a chart
+    await environmentGenerator(tree, { name: 'sandbox' });
+    expect(tree.read('environments/sandbox/environment.ts', 'utf-8')).toMatchSnapshot();
+    expect(tree.read('environments/sandbox/environment.ts', 'utf-8')).toContain(
+      "  workloads: {\n    'batch-embeddings': workload<BatchEmbeddingsValues>({ namespace: 'batch-embeddings' }),\n    'llm-inference': workload<LlmInferenceValues>({ namespace: 'llm-inference' }),\n  },\n",
+    );
+  });
+
+  test('without workloads: no workload import', async () => {
+    const tree = seededTree();
+    tree.delete('packages/workloads');
+    await environmentGenerator(tree, { name: 'empty' });
+    const text = tree.read('environments/empty/environment.ts', 'utf-8')!;
+    expect(text).toContain("import { defineEnvironment } from '@strata/gitops';\n\nexport default");
+    expect(text).toContain('  workloads: {},\n});\n');
+  });
+
+  test('a new environment then receives the next workload', async () => {
+    const tree = seededTree();
+    await environmentGenerator(tree, { name: 'qa', from: 'dev' });
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),");
+  });
+
+  test.each([[{ name: 'qa', from: 'dev' }], [{ name: 'sandbox' }]])('a second run with %j changes nothing, byte for byte', async (options) => {
+    const tree = seededTree();
+    await environmentGenerator(tree, options);
+    const once = filesOf(tree);
+    await environmentGenerator(tree, options);
+    expect(filesOf(tree)).toEqual(once);
+  });
+
+  test('an existing definition that differs is refused, nothing written', async () => {
+    const tree = seededTree();
+    const before = filesOf(tree);
+    await expect(environmentGenerator(tree, { name: 'prod', from: 'dev' })).rejects.toThrow(
+      "'name' (prod) must be the name of no existing environment; environments/prod/environment.ts exists (and differs from what this would write); pick another name, or edit it by hand",
+    );
+    expect(filesOf(tree)).toEqual(before);
+  });
+
+  test.each<[string, { name: string; from?: string }, string]>([
+    ['an upper-case name', { name: 'QA' }, `'name' (QA) must be a DNS label (lowercase letters, digits and "-", at most 63); it names the folder environments/<name>/, e.g. "qa"`],
+    ['an underscore', { name: 'qa_1' }, `'name' (qa_1) must be a DNS label`],
+    ['"base"', { name: 'base' }, `'name' (base) must be another name than "base"; environments/base/ holds the shared workload bases`],
+    ['an unknown --from', { name: 'qa', from: 'stage' }, `'--from' (stage) must be an existing environment: one of "dev", "prod"; or leave --from out for a minimal definition`],
+  ])('refuses %s before writing anything', async (_what, options, message) => {
+    const tree = seededTree();
+    const before = filesOf(tree);
+    await expect(environmentGenerator(tree, options)).rejects.toThrow(message);
+    expect(filesOf(tree)).toEqual(before);
+  });
+
+  test('a source without an inline name is refused with its file:line', async () => {
+    const tree = seededTree();
+    tree.write('environments/dev/environment.ts', "import { defineEnvironment } from '@strata/gitops';\nconst name = 'dev';\n\nexport default defineEnvironment({\n  name,\n  workloads: {},\n});\n");
+    await expect(environmentGenerator(tree, { name: 'qa', from: 'dev' })).rejects.toThrow("environments/dev/environment.ts:4: the definition has no `name: 'dev'` property to change; write it inline");
+  });
+});

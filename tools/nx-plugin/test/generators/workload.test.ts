@@ -1,0 +1,211 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readJson, Tree } from '@nx/devkit';
+import { FsTree } from 'nx/src/generators/tree';
+import { workloadGenerator } from '../../src/generators/workload/generator';
+import { WorkloadGeneratorSchema } from '../../src/generators/workload/schema';
+import { addedLines, ENV_FIXTURE, filesOf, seededTree } from './workspace-tree';
+
+const COMBINATIONS: [string, WorkloadGeneratorSchema['pattern'], WorkloadGeneratorSchema['storage']][] = [
+  ['models-efs', 'model-repository', 'efs'],
+  ['models-fsx', 'model-repository', 'fsx-lustre'],
+  ['models-s3', 'model-repository', 's3'],
+  ['pretrain', 'training-checkpoint', 'instance-store'],
+  ['dataset-reader', 'distributed-dataset', 'fsx-lustre'],
+  ['notebook-efs', 'none', 'efs'],
+  ['notebook-fsx', 'none', 'fsx-lustre'],
+  ['notebook-s3', 'none', 's3'],
+  ['notebook-nvme', 'none', 'instance-store'],
+];
+
+describe('workload generator', () => {
+  test.each(COMBINATIONS)('%s (--pattern=%s --storage=%s): the package, its chart and its test', async (name, pattern, storage) => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name, pattern, storage });
+    const root = `packages/workloads/${name}`;
+    expect(tree.children(root).sort()).toEqual(['jest.config.js', 'package.json', 'src', 'test', 'tsconfig.json']);
+    expect(tree.children(`${root}/src`)).toEqual(['chart.ts']);
+    expect(tree.children(`${root}/test`)).toEqual(['chart.test.ts']);
+    expect(tree.read(`${root}/src/chart.ts`, 'utf-8')).toMatchSnapshot();
+    expect(tree.read(`${root}/test/chart.test.ts`, 'utf-8')).toContain(`const NAME = '${name}';`);
+    expect(tree.read(`${root}/tsconfig.json`, 'utf-8')).toBe('{ "extends": "../../../tsconfig.base.json", "include": ["src", "test"] }\n');
+    expect(tree.read(`${root}/jest.config.js`, 'utf-8')).toBe("module.exports = { ...require('../../../jest.preset.js') };\n");
+  });
+
+  test('package.json: chart module, version 0.1.0, the dependencies the examples have, pinned like the root', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    const pkg = readJson(tree, 'packages/workloads/llm-serve/package.json');
+    expect(pkg).toEqual({
+      name: '@strata/workload-llm-serve',
+      version: '0.1.0',
+      private: true,
+      description: 'llm-serve: inference servers reading model versions from S3, hydrated into an Amazon EFS cache before each rollout (Model Repository pattern).',
+      main: 'src/chart.ts',
+      types: 'src/chart.ts',
+      strata: { chart: 'src/chart.ts' },
+      scripts: { test: 'jest', typecheck: 'tsc --noEmit -p tsconfig.json' },
+      dependencies: { '@strata/helm': '*', '@strata/patterns': '*', '@strata/storage': '*', cdk8s: '2.70.106', 'cdk8s-plus-28': '2.5.6', constructs: '10.8.1' },
+      devDependencies: { '@strata/kube-schemas': '*' },
+    });
+    expect(tree.read('packages/workloads/llm-serve/src/chart.ts', 'utf-8')).toContain("Efs.fromStorageClass(this, 'model-cache', {");
+  });
+
+  test('registers the workload in every environment: a values type import and a workloads entry, nothing else touched', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', storage: 's3', namespace: 'serving' });
+    for (const env of ['dev', 'prod']) {
+      const before = env === 'dev' ? ENV_FIXTURE : ENV_FIXTURE.replace("name: 'dev'", "name: 'prod'");
+      const after = tree.read(`environments/${env}/environment.ts`, 'utf-8')!;
+      expect(addedLines(before, after)).toEqual([
+        "import type { Values as LlmServeValues } from '../../charts/llm-serve/values';",
+        "    'llm-serve': workload<LlmServeValues>({ namespace: 'serving' }),",
+      ]);
+      // Type imports stay in module order; the entry goes last.
+      expect(after).toContain("import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';\nimport type { Values as LlmServeValues } from '../../charts/llm-serve/values';\n");
+      expect(after).toContain("      allowPrune: true,\n    }),\n    'llm-serve': workload<LlmServeValues>({ namespace: 'serving' }),\n  },\n});\n");
+    }
+  });
+
+  test('the namespace defaults to the workload name; --storage defaults to the pattern\'s tier', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'pretrain', pattern: 'training-checkpoint' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("'pretrain': workload<PretrainValues>({ namespace: 'pretrain' }),");
+    expect(tree.read('packages/workloads/pretrain/src/chart.ts', 'utf-8')).toContain("new TrainingCheckpoint(this, 'checkpoints', {");
+  });
+
+  test('a workload already listed in an environment keeps its entry (and the user\'s values)', async () => {
+    const tree = seededTree();
+    const listed = ENV_FIXTURE.replace("  karpenter: { install: true },\n  workloads: {\n", "  karpenter: { install: true },\n  workloads: {\n    'llm-serve': workload({ namespace: 'mine', values: { server: { replicas: 3 } } }),\n");
+    tree.write('environments/dev/environment.ts', listed);
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(listed);
+    expect(tree.read('environments/prod/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),");
+  });
+
+  test('follows the definition\'s style: no trailing comma, double quotes, four-space indentation', async () => {
+    const tree = seededTree();
+    const styled = [
+      'import { defineEnvironment, workload } from "@strata/gitops";',
+      '',
+      'export default defineEnvironment({',
+      '    name: "dev",',
+      '    workloads: {',
+      '        "llm-inference": workload({ namespace: "ml" })',
+      '    }',
+      '});',
+      '',
+    ].join('\n');
+    tree.write('environments/dev/environment.ts', styled);
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe([
+      'import { defineEnvironment, workload } from "@strata/gitops";',
+      'import type { Values as LlmServeValues } from "../../charts/llm-serve/values";',
+      '',
+      'export default defineEnvironment({',
+      '    name: "dev",',
+      '    workloads: {',
+      '        "llm-inference": workload({ namespace: "ml" }),',
+      '        "llm-serve": workload<LlmServeValues>({ namespace: "llm-serve" })',
+      '    }',
+      '});',
+      '',
+    ].join('\n'));
+  });
+
+  test('imports the workload helper when the definition has none', async () => {
+    const tree = seededTree();
+    tree.write('environments/dev/environment.ts', "import { defineEnvironment } from '@strata/gitops';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {},\n});\n");
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(
+      "import { defineEnvironment, workload } from '@strata/gitops';\nimport type { Values as LlmServeValues } from '../../charts/llm-serve/values';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),\n  },\n});\n",
+    );
+  });
+
+  test('a second run with the same options changes nothing, byte for byte', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', storage: 'fsx-lustre' });
+    const first = filesOf(tree);
+    const task = await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', storage: 'fsx-lustre' });
+    expect(filesOf(tree)).toEqual(first);
+    expect(task).toBeUndefined(); // nothing to install again
+  });
+
+  test('a second run registers the workload in an environment added since', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    tree.write('environments/qa/environment.ts', ENV_FIXTURE.replace("name: 'dev'", "name: 'qa'"));
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),");
+  });
+
+  test('an existing package with other content is refused, nothing written', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    tree.write('packages/workloads/llm-serve/src/chart.ts', '// mine\n');
+    const before = filesOf(tree);
+    await expect(workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' })).rejects.toThrow(
+      "'name' (llm-serve) must be the name of no existing workload; packages/workloads/llm-serve already exists and differs from what --pattern=model-repository --storage=efs writes (packages/workloads/llm-serve/src/chart.ts); pick another name, or change the workload with storage-binding or by hand",
+    );
+    expect(filesOf(tree)).toEqual(before);
+    await expect(workloadGenerator(tree, { name: 'llm-inference', pattern: 'none', storage: 'efs' })).rejects.toThrow(
+      "'name' (llm-inference) must be the name of no existing workload; packages/workloads/llm-inference already exists and differs from what --pattern=none --storage=efs writes (packages/workloads/llm-inference/jest.config.js, packages/workloads/llm-inference/package.json, packages/workloads/llm-inference/src/chart.ts, packages/workloads/llm-inference/test/chart.test.ts, packages/workloads/llm-inference/tsconfig.json); pick another name, or change the workload with storage-binding or by hand",
+    );
+  });
+
+  test.each<[string, Partial<WorkloadGeneratorSchema>, string]>([
+    ['an upper-case name', { name: 'LLM' }, `'name' (LLM) must be a lowercase DNS label of at most 53 characters (a letter first, then letters, digits and "-"; Helm's limit); e.g. "llm-inference"`],
+    ['a name starting with a digit', { name: '1st' }, `'name' (1st) must be a lowercase DNS label of at most 53 characters (a letter first, then letters, digits and "-"; Helm's limit); e.g. "llm-inference"`],
+    ['a name over 53 characters', { name: 'a'.repeat(54) }, `'name' (${'a'.repeat(54)}) must be a lowercase DNS label of at most 53 characters`],
+    ['a tier chart\'s name', { name: 'storage-efs' }, `'name' (storage-efs) must be the name of no other chart; packages/storage-charts/storage-efs is a storage tier chart with that name: pick another name`],
+    ['an unknown pattern', { pattern: 'cache' as never }, `'--pattern' (cache) must be one of "model-repository", "training-checkpoint", "distributed-dataset", "none"; e.g. --pattern=model-repository`],
+    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=fsx-lustre`],
+    ['s3 for checkpoints', { pattern: 'training-checkpoint', storage: 's3' }, '--storage=s3 cannot be used with --pattern=training-checkpoint: Mountpoint S3 cannot take checkpoint writes (no rename, no random writes); use --storage=instance-store'],
+    ['efs for checkpoints', { pattern: 'training-checkpoint', storage: 'efs' }, '--storage=efs cannot be used with --pattern=training-checkpoint: checkpoints are written to node-local NVMe and synced to S3 by a sidecar (the Training Checkpoint pattern); use --storage=instance-store'],
+    ['efs for a dataset', { pattern: 'distributed-dataset', storage: 'efs' }, '--storage=efs cannot be used with --pattern=distributed-dataset: the dataset is served by FSx for Lustre linked to its S3 bucket (the Distributed Dataset pattern); use --storage=fsx-lustre'],
+    ['instance store for a model cache', { pattern: 'model-repository', storage: 'instance-store' }, '--storage=instance-store cannot be used with --pattern=model-repository: every server reads one shared model cache, and instance store is local to one node; use --storage=efs, --storage=fsx-lustre or --storage=s3'],
+    ['none without a tier', { pattern: 'none', storage: undefined }, `'--storage' () must be given with --pattern=none: one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=efs`],
+    ['a bad namespace', { namespace: 'Team_A' }, `'--namespace' (Team_A) must be a DNS label (lowercase letters, digits and "-", at most 63); Kubernetes namespace names are DNS labels, e.g. "ml-inference"`],
+    ['a system namespace', { namespace: 'kube-system' }, `'--namespace' (kube-system) must be a namespace of its own; workloads do not go into system namespaces (default, flux-system, kube-node-lease, kube-public, kube-system)`],
+  ])('refuses %s before writing anything', async (_what, overrides, message) => {
+    const tree = seededTree();
+    const before = filesOf(tree);
+    await expect(workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', storage: 'efs', ...overrides } as WorkloadGeneratorSchema)).rejects.toThrow(message);
+    expect(filesOf(tree)).toEqual(before);
+  });
+
+  test('an environment the generator cannot edit is refused with its file:line, nothing written', async () => {
+    const tree = seededTree();
+    tree.write('environments/prod/environment.ts', "import { defineEnvironment } from '@strata/gitops';\nimport { workloads } from './workloads';\n\nexport default defineEnvironment({\n  name: 'prod',\n  workloads,\n});\n");
+    const before = filesOf(tree);
+    await expect(workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' })).rejects.toThrow(
+      "environments/prod/environment.ts:6: 'workloads' must be an object literal in the definition (`workloads: { … }`) for the generator to add to it; write it inline",
+    );
+    expect(filesOf(tree)).toEqual(before);
+  });
+
+  test('--dry-run: the generator only goes through the tree, so nothing reaches the disk unless Nx flushes it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'strata-dry-run-'));
+    mkdirSync(join(root, 'environments/dev'), { recursive: true });
+    writeFileSync(join(root, 'environments/dev/environment.ts'), ENV_FIXTURE);
+    writeFileSync(join(root, 'package.json'), '{}');
+    const tree: Tree = new FsTree(root, false);
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'none', storage: 'efs', skipInstall: true });
+    expect(tree.listChanges().map((c) => c.path).sort()).toEqual([
+      'environments/dev/environment.ts',
+      'packages/workloads/llm-serve/jest.config.js',
+      'packages/workloads/llm-serve/package.json',
+      'packages/workloads/llm-serve/src/chart.ts',
+      'packages/workloads/llm-serve/test/chart.test.ts',
+      'packages/workloads/llm-serve/tsconfig.json',
+    ]);
+    expect(readdirSync(root).sort()).toEqual(['environments', 'package.json']);
+    expect(readFileSync(join(root, 'environments/dev/environment.ts'), 'utf8')).toBe(ENV_FIXTURE);
+  });
+
+  test('returns the npm install task for a new package (npm ci needs it in package-lock.json), unless --skipInstall', async () => {
+    expect(await workloadGenerator(seededTree(), { name: 'llm-serve', pattern: 'model-repository' })).toEqual(expect.any(Function));
+    expect(await workloadGenerator(seededTree(), { name: 'llm-serve', pattern: 'model-repository', skipInstall: true })).toBeUndefined();
+  });
+});
