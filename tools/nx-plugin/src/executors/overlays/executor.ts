@@ -1,3 +1,4 @@
+import '../load-typescript';
 import { ExecutorContext } from '@nx/devkit';
 
 /** Writes every environment's Flux overlays (wired to @strata/gitops through the CLI). */

@@ -1,3 +1,4 @@
+import '../load-typescript';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecutorContext } from '@nx/devkit';

@@ -1,3 +1,4 @@
+import '../load-typescript';
 import { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { findWorkloads, PublishError, publishCharts, PublishOutcome, registryLoginFromEnv } from '@strata/cli';
 

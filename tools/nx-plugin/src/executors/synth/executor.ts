@@ -1,3 +1,4 @@
+import '../load-typescript';
 import { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { errorLines, findWorkloads, synthesizeChartFiles, writeCharts, WorkloadPackage } from '@strata/cli';
 

@@ -1,3 +1,4 @@
+import '../load-typescript';
 import { join } from 'node:path';
 import { ExecutorContext } from '@nx/devkit';
 import { Helm } from '@strata/helm';
