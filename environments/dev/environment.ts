@@ -29,7 +29,8 @@ export default defineEnvironment({
   storage: {
     // Scratch file systems: no replication, no backups, the lowest price; throughput 0 = not sent
     // (scratch throughput is fixed). Dev data may go with its claim: Delete, by explicit choice.
-    'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete' },
+    // Linked to the dataset bucket, so llm-finetune's file system starts with the data (lazy load).
+    'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete', s3ImportPath: 's3://strata-dev-datasets', autoImportPolicy: 'NEW_CHANGED_DELETED' },
     // Dev data may go with its claim: Delete, by explicit choice.
     efs: { fileSystemId: 'fs-0a1b2c3d4e5f60718', reclaimPolicy: 'Delete' },
     'instance-store': { nodeClass: { nodeRole: 'KarpenterNodeRole-strata-dev' } },

@@ -39,6 +39,11 @@ export interface ChartEntry {
   readonly storage?: readonly StorageClaim[];
   /** Whether the chart holds data (a claim, or an object Helm keeps): Flux must never prune its release. */
   readonly holdsData?: boolean;
+  /**
+   * The chart has Jobs that run after install and before each upgrade (post-install hooks, a
+   * model hydration): Helm's --wait on install would wait for pods that wait for the hook.
+   */
+  readonly installHooks?: boolean;
   /** Chart.yaml `kubeVersion`, e.g. ">=1.29.0-0". */
   readonly kubeVersion?: string;
   /** Service account key (`serviceAccounts.<key>`) → the object name suffix the chart gives it. */
@@ -101,6 +106,7 @@ function chartEntry(chart: string, files: Map<string, string>, digest: string | 
   const templates = [...files.entries()].filter(([rel]) => rel.startsWith('templates/') && !rel.startsWith('templates/tests/') && /\.ya?ml$/.test(rel));
   if (storage) storage = storage.map((c) => (c.when !== undefined ? c : withGuard(c, templates)));
   const holdsData = templates.some(([, text]) => /^kind:\s*["']?PersistentVolumeClaim["']?\s*$/m.test(text) || /helm\.sh\/resource-policy["']?:\s*["']?keep/.test(text));
+  const installHooks = templates.some(([, text]) => /helm\.sh\/hook["']?:\s*["']?[^\n]*post-install/.test(text));
   const serviceAccounts: Record<string, string> = {};
   for (const [, text] of templates) {
     if (!/^kind:\s*["']?ServiceAccount["']?\s*$/m.test(text)) continue;
@@ -117,6 +123,7 @@ function chartEntry(chart: string, files: Map<string, string>, digest: string | 
     defaults,
     ...(storage ? { storage } : {}),
     holdsData,
+    ...(installHooks ? { installHooks } : {}),
     ...(typeof meta.kubeVersion === 'string' ? { kubeVersion: meta.kubeVersion } : {}),
     ...(Object.keys(serviceAccounts).length > 0 ? { serviceAccounts: sortObject(serviceAccounts) } : {}),
   };

@@ -93,6 +93,8 @@ export interface HelmReleaseOptions {
   readonly holdsData?: boolean;
   readonly annotations?: Record<string, string>;
   readonly values?: Record<string, unknown>;
+  /** Install without waiting for readiness: the pods wait for a post-install hook (see ChartEntry.installHooks). */
+  readonly installWithoutWait?: boolean;
 }
 
 /** A HelmRelease with install/upgrade remediation. */
@@ -101,7 +103,10 @@ export function helmRelease(o: HelmReleaseOptions): KubeObject {
   if ('ociRepository' in o.source) spec.chartRef = { kind: 'OCIRepository', name: o.source.ociRepository };
   else spec.chart = { spec: { chart: o.source.chart, version: o.source.version, sourceRef: { kind: 'HelmRepository', name: o.source.helmRepository }, interval: '24h' } };
   spec.timeout = o.timeout;
-  spec.install = { ...(o.crds ? { crds: 'CreateReplace' } : {}), remediation: { retries: 3 } };
+  // A post-install hook (model hydration) that pods wait for would deadlock with --wait: the hook
+  // runs after readiness, readiness comes after the hook. Such charts install without waiting;
+  // upgrades run the hook before the rollout and keep waiting.
+  spec.install = { ...(o.crds ? { crds: 'CreateReplace' } : {}), ...(o.installWithoutWait ? { disableWait: true } : {}), remediation: { retries: 3 } };
   // cleanupOnFail deletes what a failed upgrade created — never on a chart holding data.
   spec.upgrade = { ...(o.crds ? { crds: 'CreateReplace' } : {}), ...(o.holdsData ? {} : { cleanupOnFail: true }), remediation: { retries: 3, remediateLastFailure: true } };
   // Claims carry helm.sh/resource-policy: keep, so uninstall leaves them; the history says what was there.

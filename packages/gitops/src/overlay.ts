@@ -140,7 +140,7 @@ export function baseFiles(name: string, entry: ChartEntry): Map<string, string> 
     [
       `${dir}/release.yaml`,
       yamlFile(`${name}: the release, chart defaults only${holdsData ? ' (holds data: never pruned by Flux, history kept)' : ''}`, src, [
-        helmRelease({ name, namespace: name, source: { ociRepository: name }, timeout: entry.uses.includes('fsx-lustre') ? '30m' : '10m', holdsData, annotations: keep }),
+        helmRelease({ name, namespace: name, source: { ociRepository: name }, timeout: entry.uses.includes('fsx-lustre') ? '30m' : '10m', holdsData, annotations: keep, installWithoutWait: entry.installHooks }),
       ]),
     ],
   ]);

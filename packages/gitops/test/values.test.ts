@@ -89,3 +89,13 @@ describe('the chart catalog', () => {
     expect(() => catalogFromTree(tree)).toThrow(/^charts\/plain\/Chart.yaml: annotation strata.dev\/storage is not JSON/);
   });
 });
+
+import { helmRelease } from '../src/flux';
+
+test('a chart whose pods wait for a post-install hook installs without --wait (upgrades still wait)', () => {
+  const release = helmRelease({ name: 'llm', namespace: 'llm', source: { ociRepository: 'llm' }, timeout: '10m', holdsData: true, installWithoutWait: true }) as any;
+  expect(release.spec.install).toEqual({ disableWait: true, remediation: { retries: 3 } });
+  expect(release.spec.upgrade).not.toHaveProperty('disableWait');
+  const plain = helmRelease({ name: 'x', namespace: 'x', source: { ociRepository: 'x' }, timeout: '10m' }) as any;
+  expect(plain.spec.install).toEqual({ remediation: { retries: 3 } });
+});

@@ -296,7 +296,7 @@ function storageTestPod(synth: SynthesizedChart): Manifest | undefined {
   const volumes: Manifest[] = [];
   const steps: string[] = ['set -eu'];
   claims.forEach((o, i) => {
-    const readOnly = (o.manifest.spec?.accessModes ?? []).every((m: string) => m === 'ReadOnlyMany');
+    const readOnly = o.readOnlyProbe || (o.manifest.spec?.accessModes ?? []).every((m: string) => m === 'ReadOnlyMany');
     const dir = `/check/${o.fileStem.replace(/^persistentvolumeclaim-/, '')}`;
     volumes.push({ name: `claim-${i}`, persistentVolumeClaim: { claimName: o.manifest.metadata.name, readOnly } });
     mounts.push({ name: `claim-${i}`, mountPath: dir, readOnly });

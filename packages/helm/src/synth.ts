@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { conditionsOf, holdsData, isExcluded, runsBeforeRollout, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, runsBeforeRollout, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -23,6 +23,8 @@ export interface SynthesizedObject {
   readonly conditions: TokenInfo[];
   /** Whether the object holds data (kept on uninstall). */
   readonly holdsData: boolean;
+  /** A claim that generic checks must only read (its root is not writable by any user). */
+  readonly readOnlyProbe: boolean;
   /** A stable file stem: `<kind>-<name suffix>`. */
   readonly fileStem: string;
 }
@@ -91,7 +93,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
     if (runsBeforeRollout(obj)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), ...BEFORE_ROLLOUT_HOOK };
     addSelectorLabels(m, selector);
-    objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, fileStem: fileStemOf(m) });
+    objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
   }
   if (errors.length > 0) throw new SynthesisError(errors);
   const stems = new Set<string>();

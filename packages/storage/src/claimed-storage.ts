@@ -1,6 +1,6 @@
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { describeStorage } from '@strata/tokens';
+import { describeStorage, markReadOnlyProbe } from '@strata/tokens';
 import { Claim } from './claim';
 import { Rules } from './rules';
 import { IStorageTier, StorageMountOptions, StorageTier, volumeNameFor } from './tier';
@@ -22,6 +22,11 @@ export abstract class ClaimedStorage extends Construct implements IStorageTier {
     super(scope, id);
     this.rules = new Rules(this);
     this.volumeName = volumeName ?? volumeNameFor(id);
+  }
+
+  /** The claim's root cannot be written by an arbitrary user: checks only read it. */
+  protected probeReadOnly(): void {
+    markReadOnlyProbe(this.claim.apiObject);
   }
 
   /** Records the tier and its facts (capacity, type, throughput; values may be tokens) for charts and reports. */

@@ -805,6 +805,8 @@ export class FsxLustre extends ClaimedStorage {
       this.storageClassName = '';
       this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName: '', volumeName: this.persistentVolume.name });
       this.describe({ capacityGiB: this.storage.toGibibytes(), deploymentType: o.deploymentType, source: 'existing file system' });
+      // Lustre roots are root-owned and the driver does not apply fsGroup to RWX volumes (facts §1.1).
+      this.probeReadOnly();
       return;
     }
 
@@ -830,6 +832,7 @@ export class FsxLustre extends ClaimedStorage {
     this.storage = this.capacity(options.storage, settings);
     if (options.previousStorage) this.checkResize(options.previousStorage, settings);
     this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName: this.storageClassName });
+    this.probeReadOnly();
     this.describe({
       capacityGiB: this.storage.toGibibytes(),
       deploymentType: settings.deploymentType,

@@ -252,6 +252,8 @@ export class LocalInstanceStore extends ClaimedStorage {
       storageClassName: this.storageClassName,
       volumeName: this.persistentVolume?.name,
     });
+    // A local disk's file system root belongs to root.
+    this.probeReadOnly();
     this.describe({ sizeGiB: options.size.toGibibytes(), kind: 'local' });
   }
 

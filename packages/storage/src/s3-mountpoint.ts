@@ -287,6 +287,8 @@ export class S3Mountpoint extends ClaimedStorage {
       volumeName: this.persistentVolume.name,
     });
     this.namespace = this.preBind(props.namespace);
+    // Without allow-delete a check could write but never clean up (facts §3.3).
+    if (props.allowDelete !== true) this.probeReadOnly();
     this.describe({ bucketName: props.bucketName, prefix: props.prefix, cache: props.cache?.type ?? 'none', accessMode: this.accessMode });
 
     forbidS3StorageClasses(Chart.of(this));

@@ -136,3 +136,19 @@ export function storageOf(root: IConstruct): { readonly path: string; readonly d
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+export const READ_ONLY_PROBE = 'strata:read-only-probe';
+
+/**
+ * Marks a claim that a generic check must only read: its root is not writable by an arbitrary
+ * user (FSx for Lustre roots are root-owned and fsGroup is not applied; Mountpoint S3 cannot delete
+ * without allow-delete). The Helm writer's `helm test` pod then lists it instead of writing.
+ */
+export function markReadOnlyProbe(scope: IConstruct): void {
+  if (!isReadOnlyProbe(scope)) scope.node.addMetadata(READ_ONLY_PROBE, true);
+}
+
+/** Whether a claim (or a scope above it) was marked for a read-only probe. */
+export function isReadOnlyProbe(scope: IConstruct): boolean {
+  return scope.node.scopes.some((s) => s.node.metadata.some((m) => m.type === READ_ONLY_PROBE));
+}

@@ -65,7 +65,10 @@ function collectThen(then: Schema | boolean | undefined, path: string[], into: M
 }
 
 function arbitraryOf(s: Schema, path: string[], conditional: Map<string, Hints>, top = false): fc.Arbitrary<unknown> {
-  const free = freeArbitraryOf(s, path, conditional, top);
+  let free = freeArbitraryOf(s, path, conditional, top);
+  // A leaf is first held to its own rules (cheap, and keeps whole sets from failing on one value);
+  // the whole set is then held to the cross-field rules.
+  if (s.type !== 'object' && s.allOf) free = free.filter(schemaValidator(s));
   // A leaf keeps its chart default two times in three: the defaults hold together, so sets that
   // change a few values at a time pass cross-field rules often enough to be found.
   return 'default' in s && !top ? fc.oneof({ arbitrary: fc.constant(s.default), weight: 2 }, { arbitrary: free, weight: 1 }) : free;
@@ -80,7 +83,8 @@ function freeArbitraryOf(s: Schema, path: string[], conditional: Map<string, Hin
       const props: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [k, sub] of Object.entries(s.properties as Record<string, Schema>)) {
         if (top && k === 'global') continue;
-        if (k === 'nameOverride' || k === 'fullnameOverride') props[k] = fc.constantFrom('', 'custom', 'a-very-long-name-that-needs-cutting-to-fit-within-the-limits');
+        // Name overrides: empty, short, and as long as allowed (the names must be cut to fit 63).
+        if (k === 'nameOverride' || k === 'fullnameOverride') props[k] = fc.constantFrom('', 'custom', 'n'.repeat(sub.maxLength ?? 53));
         else props[k] = arbitraryOf(sub, [...path, k], conditional);
       }
       return fc.record(props);
