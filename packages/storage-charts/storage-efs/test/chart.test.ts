@@ -3,9 +3,9 @@ import { validateObjects } from '@strata/kube-schemas';
 import { Helm, USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import EfsTierChart, { EFS_STORAGE_CLASS } from '../src/chart';
-import { arbitraryValues, schemaValidator } from '../../../helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests, writeChartDir } from '../../../helm/test/support/helm-render';
-import { chartUnderTest, literalErrors, schemaRefusal } from '../../../helm/test/support/chart-under-test';
+import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
+import { chartUnderTest, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const helm = new Helm();
 const chart = chartUnderTest(EfsTierChart, 'storage-efs', 'packages/storage-charts/storage-efs');

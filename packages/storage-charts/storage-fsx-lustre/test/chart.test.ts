@@ -3,9 +3,9 @@ import { validateObjects } from '@strata/kube-schemas';
 import { Helm, USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import FsxLustreTierChart, { FSX_LUSTRE_STORAGE_CLASS } from '../src/chart';
-import { arbitraryValues, schemaValidator } from '../../../helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests, writeChartDir } from '../../../helm/test/support/helm-render';
-import { chartUnderTest, literalErrors, schemaRefusal } from '../../../helm/test/support/chart-under-test';
+import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
+import { chartUnderTest, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const helm = new Helm();
 const chart = chartUnderTest(FsxLustreTierChart, 'storage-fsx-lustre', 'packages/storage-charts/storage-fsx-lustre');

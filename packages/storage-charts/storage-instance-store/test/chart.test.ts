@@ -3,9 +3,9 @@ import { UNMODELLED_KINDS, validateObjects } from '@strata/kube-schemas';
 import { Helm, USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import InstanceStoreTierChart, { LOCAL_NVME_STORAGE_CLASS, NVME_GPU_NODE_POOL, NVME_NODE_CLASS, NVME_NODE_POOL } from '../src/chart';
-import { arbitraryValues, schemaValidator } from '../../../helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests, writeChartDir } from '../../../helm/test/support/helm-render';
-import { chartUnderTest, literalErrors, schemaRefusal } from '../../../helm/test/support/chart-under-test';
+import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
+import { chartUnderTest, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const helm = new Helm();
 const chart = chartUnderTest(InstanceStoreTierChart, 'storage-instance-store', 'packages/storage-charts/storage-instance-store');

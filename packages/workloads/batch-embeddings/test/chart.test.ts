@@ -1,5 +1,5 @@
 import BatchEmbeddingsChart from '../src/chart';
-import { describeChart, render } from '../../llm-inference/test/support/chart-suite';
+import { describeChart, render } from '@strata/chart-testing';
 
 const { dir } = describeChart({
   name: 'batch-embeddings',

@@ -1,5 +1,5 @@
 import LlmFinetuneChart from '../src/chart';
-import { describeChart, render } from '../../llm-inference/test/support/chart-suite';
+import { describeChart, render } from '@strata/chart-testing';
 
 const EXISTING = {
   storageClassName: '',

@@ -1,5 +1,5 @@
 import LlmInferenceChart from '../src/chart';
-import { describeChart, render } from './support/chart-suite';
+import { describeChart, render } from '@strata/chart-testing';
 
 const { dir } = describeChart({
   name: 'llm-inference',

@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { chartFiles, HelmError, resolveChart, synthesizeChart, SynthesizedChart, WorkloadChart, WorkloadChartProps } from '../../src';
+import { chartFiles, HelmError, resolveChart, synthesizeChart, SynthesizedChart, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 
 /** A chart class, as a chart package's src/chart.ts exports it. */
 export type ChartClass = new (scope: Construct, id: string, props?: WorkloadChartProps) => WorkloadChart;

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
 import { chartFiles, Helm, HelmError, resolveChart, synthesizeChart, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/patterns';
-import { arbitraryValues, schemaValidator } from '../../../../helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests, writeChartDir } from '../../../../helm/test/support/helm-render';
+import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
 
 /** The chart class a workload package exports. */
 export type WorkloadChartClass = new (scope: App, id: string, props?: WorkloadChartProps) => WorkloadChart;

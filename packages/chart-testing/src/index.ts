@@ -1,0 +1,2 @@
+export * from './chart-suite';
+export * from './chart-under-test';

@@ -1,0 +1,53 @@
+/**
+ * Issue 6, "Done when": `npm run generate` runs through Nx, so a second run with no change is
+ * served entirely from the Nx cache, and after touching one workload `nx affected -t synth`
+ * synthesizes exactly that one.
+ */
+import { rmSync, appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyWorkspace, nx, run, SLOW } from '../support/workspace';
+
+describe('Nx cache and affected', () => {
+  let root: string;
+  beforeAll(() => {
+    root = copyWorkspace();
+    // affected needs a git history to compare with
+    for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'user.email=ci@strata', '-c', 'user.name=ci', 'commit', '-q', '-m', 'base']]) {
+      const r = require('node:child_process').spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    }
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  test(
+    'a second generate with no change is served from the Nx cache',
+    () => {
+      const first = run(root, [join(root, 'tools/scripts/generate.mjs')]);
+      expect(first).toMatch(/^generate: charts\/ and environments\/ are current/m);
+      const second = run(root, [join(root, 'tools/scripts/generate.mjs')]);
+      const total = /(\d+) of (\d+) tasks from the Nx cache/.exec(second);
+      expect(total).not.toBeNull();
+      expect(total![1]).toBe(total![2]);
+      expect(second).toContain('Nx read the output from the cache instead of running the command for');
+    },
+    SLOW,
+  );
+
+  test(
+    'nx affected -t synth after touching one workload synthesizes exactly that one',
+    () => {
+      const chart = join(root, 'packages/workloads/llm-inference/src/chart.ts');
+      appendFileSync(chart, '\n// touched by the affected test\n');
+      const out = nx(root, 'affected', '-t', 'synth', '--files=packages/workloads/llm-inference/src/chart.ts', '--output-style=static');
+      // Nx lists the projects it runs a target for: exactly the touched workload.
+      const listed = out.split(/Running target synth for projects?/)[1]?.split('\n\n')[1] ?? '';
+      const projects = [...listed.matchAll(/^- (\S+)$/gm)].map((m) => m[1]);
+      expect(projects).toEqual(['@strata/workload-llm-inference']);
+      expect(out).toContain('Successfully ran target synth for project @strata/workload-llm-inference');
+      expect(readFileSync(chart, 'utf8')).toContain('touched by the affected test');
+    },
+    SLOW,
+  );
+});

