@@ -1,0 +1,106 @@
+/**
+ * Issue 9, item 5: reference lint over every rendered environment (all workload releases in their
+ * namespaces, plus the tier charts of infrastructure/configs that install the StorageClasses).
+ * The checker is tools/cli/src/references.ts (for generate to call); here it runs on the
+ * committed output, and on broken copies to prove it finds each kind of dangling reference.
+ */
+import { checkReferencesCounted, Manifest, referencesOf } from '../../tools/cli/src/references';
+import { byEnvironment, renderCommitted, RenderedRelease } from './rendered';
+
+const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs', 'strata-local-nvme'];
+
+describe('reference lint', () => {
+  let rendered: RenderedRelease[];
+  let envs: Record<string, Manifest[]>;
+  beforeAll(() => {
+    rendered = renderCommitted();
+    envs = byEnvironment(rendered);
+  });
+
+  test('every environment: no dangling reference', () => {
+    expect(Object.keys(envs).sort()).toEqual(['dev', 'prod', 'staging']);
+    const { problems, checked } = checkReferencesCounted(envs);
+    expect(problems).toEqual([]);
+    const pods = Object.entries(envs).reduce((n, [env, objs]) => n + referencesOf(env, objs).filter((r) => r.field.endsWith('serviceAccountName')).length, 0);
+    console.log(`reference lint: ${checked} references checked in ${Object.keys(envs).length} environments (${pods} pod specs, ${rendered.length} releases), 0 dangling`);
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  test('the tier StorageClasses the apps use come from that environment\'s infrastructure configs', () => {
+    for (const [env, objs] of Object.entries(envs)) {
+      const used = new Set(referencesOf(env, objs).filter((r) => r.kind === 'StorageClass').map((r) => r.name));
+      const installedByInfra = new Set(
+        rendered.filter((r) => r.release.environment === env && r.release.layer === 'infrastructure').flatMap((r) => r.objects.filter((o) => o.kind === 'StorageClass').map((o) => o.metadata.name)),
+      );
+      for (const sc of used) {
+        expect(TIER_CLASSES).toContain(sc);
+        expect([env, sc, installedByInfra.has(sc)]).toEqual([env, sc, true]);
+      }
+    }
+  });
+
+  describe('finds each kind of dangling reference', () => {
+    const first = (objs: Manifest[], pred: (o: Manifest) => boolean) => {
+      const o = objs.find(pred);
+      if (!o) throw new Error('fixture object not found');
+      return o;
+    };
+    const mutate = (change: (objs: Manifest[]) => Manifest[]) => {
+      const copy: Record<string, Manifest[]> = { dev: change(structuredClone(envs.dev)) };
+      return checkReferencesCounted(copy).problems;
+    };
+    const withPvcVolume = (o: Manifest) => (o.spec?.template?.spec?.volumes ?? []).some((v: any) => v.persistentVolumeClaim);
+
+    test('a claim left out of the output', () => {
+      const problems = mutate((objs) => {
+        const w = first(objs, withPvcVolume);
+        const claim = w.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName;
+        return objs.filter((o) => !(o.kind === 'PersistentVolumeClaim' && o.metadata.name === claim && o.metadata.namespace === w.metadata.namespace));
+      });
+      expect(problems.some((p) => /PersistentVolumeClaim \S+ does not exist in dev/.test(p))).toBe(true);
+    });
+
+    test('a claim in the wrong namespace', () => {
+      const problems = mutate((objs) => {
+        const w = first(objs, withPvcVolume);
+        const claim = w.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName;
+        const pvc = first(objs, (o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claim);
+        (pvc.metadata as any).namespace = 'elsewhere';
+        return objs;
+      });
+      expect(problems.some((p) => p.includes('the wrong namespace'))).toBe(true);
+    });
+
+    test('a tier StorageClass whose chart is not installed in the environment', () => {
+      const problems = mutate((objs) => objs.filter((o) => !(o.kind === 'StorageClass' && TIER_CLASSES.includes(o.metadata.name))));
+      expect(problems.some((p) => /StorageClass strata-\S+ does not exist in dev: install the tier chart/.test(p))).toBe(true);
+    });
+
+    test('a service account, a config map and a volume mount without its volume', () => {
+      const problems = mutate((objs) => {
+        const w = first(objs, (o) => !!o.spec?.template?.spec?.containers);
+        const spec = w.spec.template.spec;
+        spec.serviceAccountName = 'nobody';
+        spec.volumes = [...(spec.volumes ?? []), { name: 'cfg', configMap: { name: 'missing-config' } }];
+        spec.containers[0].volumeMounts = [...(spec.containers[0].volumeMounts ?? []), { name: 'ghost', mountPath: '/ghost' }];
+        return objs;
+      });
+      expect(problems.some((p) => p.includes('ServiceAccount') && p.includes('/nobody does not exist'))).toBe(true);
+      expect(problems.some((p) => p.includes('ConfigMap') && p.includes('/missing-config does not exist'))).toBe(true);
+      expect(problems.some((p) => p.includes('volume "ghost" is not a volume of the pod'))).toBe(true);
+    });
+
+    test('a static claim (storageClassName "") without a PersistentVolume claiming it', () => {
+      const problems = mutate((objs) => {
+        const pvc = objs.find((o) => o.kind === 'PersistentVolumeClaim' && o.spec?.storageClassName === '');
+        if (!pvc) {
+          objs.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'orphan', namespace: 'ml-dev' }, spec: { storageClassName: '', accessModes: ['ReadWriteMany'] } });
+          return objs;
+        }
+        return objs.filter((o) => !(o.kind === 'PersistentVolume' && o.spec?.claimRef?.name === pvc.metadata.name));
+      });
+      // A static claim names its volume (spec.volumeName) or is found by one's claimRef; either way, the volume is missing.
+      expect(problems.some((p) => p.includes('a claim with storageClassName "" never binds') || /spec.volumeName: PersistentVolume \S+ does not exist in dev/.test(p))).toBe(true);
+    });
+  });
+});
