@@ -880,7 +880,8 @@ export class FsxLustre extends ClaimedStorage {
     if (isLiteral(s.storageType) && s.storageType !== FsxStorageType.HDD && s.deploymentType === undefined) {
       // A class referred to by name without its deployment type: the driver rounds on its own.
       const everywhere = gi === 1200 || gi === 2400 || gi % 7200 === 0;
-      if (!everywhere) {
+      // A size bound to a value cannot be judged here, and its marker must not reach a message.
+      if (!everywhere && !Tokens.isToken(gi)) {
         this.rules.warn(`'storage' (${shown}) is not rounded: the deploymentType of StorageClass ${JSON.stringify(this.storageClassName)} is not known here; give it so that the claim requests what FSx provisions (the driver rounds up to 1200Gi, 2400Gi, then multiples of 2400Gi, or 3600Gi for SCRATCH_1)`);
       }
       return Size.gibibytes(wholeGibibytes(requested));
