@@ -5,10 +5,10 @@
  * bad inputs (the Nx generators' option validation). Each row asserts the exact errors and
  * warnings (generators: the exact message, and that nothing was written). Prints one count line.
  */
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import { EnvironmentDefinition, EnvironmentError, environmentFiles } from '@strata/gitops';
 import { ParallelJob, TrainingCheckpoint } from '@strata/patterns';
-import { AccessMode, FsxDeploymentType, FsxDriveCacheType, FsxLustre, FsxLustreStorageClassProps, FsxStorageType, S3Mountpoint } from '@strata/storage';
+import { AccessMode, EfsProvisioningMode, EfsStorageClass, FsxDeploymentType, FsxDriveCacheType, FsxLustre, FsxLustreStorageClass, FsxLustreStorageClassProps, FsxStorageType, S3Mountpoint } from '@strata/storage';
 import { fixtureCatalog } from '../../packages/gitops/test/fixtures/charts';
 import { dev, prod, withChanges } from '../../packages/gitops/test/fixtures/environments';
 import { environmentGenerator } from '../../tools/nx-plugin/src/generators/environment/generator';
@@ -94,6 +94,28 @@ const PATTERN_ROWS: StorageRow[] = [
     ],
   ],
 ];
+
+/** Case 22: numbers and booleans given as props come out as quoted strings in StorageClass parameters. */
+const nonStringParameters = (objs: any[]) =>
+  objs.filter((o) => o.kind === 'StorageClass').flatMap((o) => Object.entries(o.parameters ?? {}).filter(([, v]) => typeof v !== 'string').map(([k, v]) => `parameter ${k} is ${typeof v} ${JSON.stringify(v)}, not a string`));
+const QUOTING_ROWS: Row[] = (
+  [
+    ['fsx-lustre', (c) => new FsxLustreStorageClass(c, 'sc', { ...P1, automaticBackupRetentionDays: 7, copyTagsToBackups: true, dailyAutomaticBackupStartTime: '02:00' })],
+    ['efs', (c) => new EfsStorageClass(c, 'sc', { provisioningMode: EfsProvisioningMode.EFS_AP, fileSystemId: 'fs-0123456789abcdef0', directoryPerms: '700', uid: 1000, gidRangeStart: 50000, gidRangeEnd: 60000 })],
+  ] as [string, (c: ReturnType<typeof newChart>) => unknown][]
+).map(([tier, build]): Row => ({
+  level: 'construct',
+  name: `${tier}: §7 22 numbers and booleans as props are written as quoted strings`,
+  run: async () => {
+    const chart = newChart();
+    build(chart);
+    const objs = Testing.synth(chart);
+    expect(objs.filter((o) => o.kind === 'StorageClass')).toHaveLength(1);
+    return { errors: nonStringParameters(objs), warnings: warnings(chart) };
+  },
+  errors: [],
+  warnings: [],
+}));
 
 const constructRows: Row[] = [...FSX_ROWS, ...ROUNDING, ...EFS_ROWS, ...INSTANCE_STORE_ROWS, ...S3_ROWS, ...PATTERN_ROWS].map(([tier, name, build, errors, warns]) => ({
   level: tier === 'training-checkpoint' ? 'pattern' : 'construct',
@@ -216,7 +238,7 @@ const generatorRows: Row[] = generatorCases.map(([name, gen, message]) => ({
   warnings: [],
 }));
 
-const ROWS: Row[] = [...constructRows, ...environmentRows, ...generatorRows];
+const ROWS: Row[] = [...constructRows, ...QUOTING_ROWS, ...environmentRows, ...generatorRows];
 const tally = { rejected: 0, warned: 0, accepted: 0 };
 
 describe('bad-input matrix (facts §7, environments, generators)', () => {

@@ -4,8 +4,10 @@
  * The checker is tools/cli/src/references.ts (for generate to call); here it runs on the
  * committed output, and on broken copies to prove it finds each kind of dangling reference.
  */
-import { checkReferencesCounted, Manifest, referencesOf } from '../../tools/cli/src/references';
-import { byEnvironment, renderCommitted, RenderedRelease } from './rendered';
+import { join } from 'node:path';
+import { readTree } from '@strata/helm';
+import { checkReferences, checkReferencesCounted, environmentManifests, Manifest, referencesOf } from '../../tools/cli/src/references';
+import { byEnvironment, renderCommitted, RenderedRelease, REPO } from './rendered';
 
 const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs', 'strata-local-nvme'];
 
@@ -37,6 +39,17 @@ describe('reference lint', () => {
         expect([env, sc, installedByInfra.has(sc)]).toEqual([env, sc, true]);
       }
     }
+  });
+
+  test('as generate would call it (in-memory trees): an environment that leaves out a tier chart its apps use fails', () => {
+    const charts = readTree(join(REPO, 'charts'));
+    const environments = new Map([...readTree(join(REPO, 'environments'))].filter(([p]) => p.startsWith('dev/') || p.startsWith('base/')));
+    expect(checkReferences(environmentManifests(charts, environments))).toEqual([]);
+    const configs = 'dev/infrastructure/configs/kustomization.yaml';
+    environments.set(configs, environments.get(configs)!.replace(/^ {2}- storage-fsx-lustre\.yaml\n/m, ''));
+    const problems = checkReferences(environmentManifests(charts, environments));
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: install the tier chart that provides it in environments\/dev\/infrastructure\/configs, or declare it external$/);
   });
 
   describe('finds each kind of dangling reference', () => {

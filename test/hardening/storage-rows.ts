@@ -1,21 +1,19 @@
 /**
- * Issue 9, item 1: the bad-input matrix. Every case of aws-storage-facts §7 that applies to
- * something strata generates, built with the construct APIs (the rows are the per-tier tables of
- * packages/storage/test, gathered here by tier), plus environment-level bad inputs (gitops
- * environmentFiles) and generator-level bad inputs (the Nx generators' option validation). One
- * table; each row asserts the exact errors and warnings. Prints one count line.
+ * The storage rows of the bad-input matrix (bad-input.test.ts): every facts §7 case of the four
+ * tiers, built with the construct APIs, with the exact errors and warnings. The rows and their
+ * helpers are copied from the per-tier tables of packages/storage/test (fsx-lustre, efs,
+ * instance-store, s3-mountpoint), each inside its own scope so their helpers keep their names.
  */
-import { Chart, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AccessMode, ReclaimPolicy, VolumeBindingMode, StorageClass,
+  AccessMode, VolumeBindingMode, StorageClass,
   FsxAutoImportPolicy, FsxDeploymentType, FsxDriveCacheType, FsxFileSystemTypeVersion, FsxLustre, FsxLustreProps, FsxLustreStorageClass, FsxLustreStorageClassProps, FsxMetadataConfigurationMode, FsxStorageType,
   Efs, EfsFromFileSystemOptions, EfsProps, EfsProvisioningMode, EfsStorageClass, EfsStorageClassProps,
   INSTANCE_LOCAL_NVME_LABEL, InstanceStore, KarpenterNvmeNodeClass, KarpenterNvmeNodePool, LocalStorageStrategy, PodSecurityLevel,
   S3AuthenticationSource, S3Mountpoint, S3MountpointProps,
 } from '@strata/storage';
-import { Duration } from 'cdk8s';
 
 /** One row of the storage part: which tier, the §7 case, how to build it, the exact errors and warnings. */
 export type StorageRow = [tier: string, name: string, build: (chart: Chart) => unknown, errors: string[], warnings: string[]];

@@ -16,26 +16,83 @@ const OLD = '.strata-old';
  * inputs living beside generated output). Returns false when nothing changed (no write).
  */
 export function writeTreeAtomically(dir: string, files: FileTree, keep: (rel: string) => boolean = () => false): boolean {
-  recoverTree(dir);
-  const kept = new Map<string, string>();
-  if (existsSync(dir)) for (const [rel, content] of readTree(dir)) if (keep(rel)) kept.set(rel, content);
-  const next = new Map<string, string>([...kept, ...files]);
-  if (existsSync(dir) && sameTree(readTree(dir), next)) return false;
+  return writeTreesAtomically(dirname(dir), [{ dir, files, keep }]);
+}
 
-  const staging = `${dir}${NEW}`;
-  rmSync(staging, { recursive: true, force: true });
-  for (const [rel, content] of next) {
-    const path = join(staging, rel);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+/** One tree of a multi-tree write. */
+export interface TreeWrite {
+  readonly dir: string;
+  readonly files: FileTree;
+  /** Files carried over from the old tree (hand-written inputs beside generated output). */
+  readonly keep?: (rel: string) => boolean;
+}
+
+/** The commit record of a multi-tree write: once it exists, every tree it names is rolled forward. */
+export const SWAP_JOURNAL = '.strata-swap.journal';
+
+/**
+ * Replaces several trees together (charts/ and environments/): each new tree is staged in full,
+ * then a journal naming the staged trees is written (the commit point), then each is swapped in.
+ * A run killed before the journal leaves every old tree; after it, `recoverTrees` (which every
+ * strata command runs first) finishes the swaps — so the trees are always all old or all new.
+ * Returns whether anything changed.
+ */
+export function writeTreesAtomically(journalDir: string, writes: readonly TreeWrite[]): boolean {
+  recoverTrees(journalDir, writes.map((w) => w.dir));
+  const staged: string[] = [];
+  for (const w of writes) {
+    const keep = w.keep ?? (() => false);
+    const kept = new Map<string, string>();
+    if (existsSync(w.dir)) for (const [rel, content] of readTree(w.dir)) if (keep(rel)) kept.set(rel, content);
+    const next = new Map<string, string>([...kept, ...w.files]);
+    if (existsSync(w.dir) && sameTree(readTree(w.dir), next)) continue;
+    const staging = `${w.dir}${NEW}`;
+    rmSync(staging, { recursive: true, force: true });
+    for (const [rel, content] of next) {
+      const path = join(staging, rel);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    }
+    mkdirSync(staging, { recursive: true });
+    staged.push(w.dir);
   }
-  mkdirSync(staging, { recursive: true });
-  const aside = `${dir}${OLD}`;
-  rmSync(aside, { recursive: true, force: true });
-  if (existsSync(dir)) renameSync(dir, aside);
-  renameSync(staging, dir);
-  rmSync(aside, { recursive: true, force: true });
+  if (staged.length === 0) return false;
+  const journal = join(journalDir, SWAP_JOURNAL);
+  writeFileSync(`${journal}.tmp`, JSON.stringify({ staged }, null, 2));
+  renameSync(`${journal}.tmp`, journal);
+  for (const dir of staged) rollForward(dir);
+  rmSync(journal, { force: true });
   return true;
+}
+
+/**
+ * Brings trees back to a whole state after a killed write: with a journal, the staged trees are
+ * swapped in (the write had committed); without one, staged trees are dropped and any tree set
+ * aside is restored.
+ */
+export function recoverTrees(journalDir: string, dirs: readonly string[]): void {
+  const journal = join(journalDir, SWAP_JOURNAL);
+  rmSync(`${journal}.tmp`, { force: true });
+  if (existsSync(journal)) {
+    const { staged } = JSON.parse(readFileSync(journal, 'utf8')) as { staged: string[] };
+    for (const dir of staged) rollForward(dir);
+    rmSync(journal, { force: true });
+  }
+  for (const dir of dirs) recoverTree(dir);
+}
+
+/** Swaps a staged tree in; safe to repeat from any point a kill left it at. */
+function rollForward(dir: string): void {
+  const staging = `${dir}${NEW}`;
+  const aside = `${dir}${OLD}`;
+  if (existsSync(staging)) {
+    if (existsSync(dir)) {
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(dir, aside);
+    }
+    renameSync(staging, dir);
+  }
+  rmSync(aside, { recursive: true, force: true });
 }
 
 /** Undoes what a killed write left: a staged tree is dropped, an old tree set aside is restored. */

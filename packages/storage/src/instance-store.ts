@@ -184,6 +184,11 @@ export class InstanceStore extends Construct implements IStorageTier {
         'without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (facts §4.4)'));
     } else {
       this.rules.check('size', gibibytes(this.size), { minimum: 1 }, 'scratch is requested in whole GiB', 'at least 1 (GiB)');
+      // The emptyDir sizeLimit is written in MiB (cdk8s-plus): a fraction of a MiB cannot be said.
+      const mib = this.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (!Tokens.isToken(mib) && !Number.isInteger(mib)) {
+        this.rules.fail('size', this.size.asString(), 'a whole number of MiB', `request ${Math.ceil(mib)} MiB (Size.mebibytes(${Math.ceil(mib)})) or whole GiB`);
+      }
     }
     this.rules.check('medium', props.medium, { enum: Object.values(plus.EmptyDirMedium) }, undefined, '"" (node disk) or "Memory"');
     describeStorage(this, { tier: this.tier, facts: { sizeGiB: this.size ? gibibytes(this.size) : undefined, kind: 'emptyDir' } });
@@ -328,7 +333,10 @@ function gibibytes(size: Size): number {
 /** The emptyDir sizeLimit: cdk8s-plus writes it in MiB, so a GiB token becomes a derived MiB token. */
 function sizeLimit(size: Size): Size {
   const gi = gibibytes(size);
-  return Tokens.isToken(gi) ? Size.mebibytes(Tokens.derive(gi, 1024)) : size;
+  if (Tokens.isToken(gi)) return Size.mebibytes(Tokens.derive(gi, 1024));
+  // A fraction of a MiB is refused by the size rule; keep synthesis going so every error is reported together.
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  return Number.isInteger(mib) ? size : Size.mebibytes(Math.ceil(mib));
 }
 
 /**

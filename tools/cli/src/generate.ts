@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { EnvironmentError, EnvironmentsTree, environmentsTree, isKeptInEnvironments } from '@strata/gitops';
-import { chartFiles, chooseVersion, diffTree, FileTree, recordedChart, readTree, recoverTree, SynthesisError, synthesizeChart, writeTreeAtomically } from '@strata/helm';
+import { chartFiles, chooseVersion, diffTree, FileTree, recordedChart, readTree, recoverTrees, SynthesisError, synthesizeChart, writeTreesAtomically } from '@strata/helm';
+import { checkReferences, environmentManifests } from './references';
 import { readPublished } from './publish';
 import { findWorkloads, loadWorkloadClass, WorkloadPackage } from './workspace';
 
@@ -88,7 +89,8 @@ export function writeCharts(root: string, written: Map<string, Map<string, strin
     const chart = rel.split('/')[0];
     return existing.has(chart) && !written.has(chart);
   };
-  return writeTreeAtomically(join(root, 'charts'), tree, keep);
+  recoverTrees(root, [join(root, 'charts'), join(root, 'environments')]);
+  return writeTreesAtomically(root, [{ dir: join(root, 'charts'), files: tree, keep }]);
 }
 
 /**
@@ -99,13 +101,13 @@ export function generate(options: GenerateOptions): GenerateResult {
   const log = options.log ?? (() => undefined);
   const chartsDir = join(options.root, 'charts');
   const envDir = join(options.root, 'environments');
-  if (!options.check) {
-    recoverTree(chartsDir);
-    recoverTree(envDir);
-  }
+  if (!options.check) recoverTrees(options.root, [chartsDir, envDir]);
   const workloads = findWorkloads(options.root);
   const { tree, warnings } = chartTree(workloads, log);
   const envs = overlaysFor(options.root, tree);
+  // Every claim, volume, class, service account and config map a pod refers to must exist.
+  const dangling = checkReferences(environmentManifests(tree, envs.tree));
+  if (dangling.length > 0) throw new GenerateError(dangling);
   log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
   warnings.push(...envs.warnings);
   const charts = workloads.length;
@@ -114,9 +116,12 @@ export function generate(options: GenerateOptions): GenerateResult {
     const differences = [...diffTree(chartsDir, tree, isKeptInCharts), ...diffTree(envDir, envs.tree, isKeptInEnvironments)].sort();
     return { charts, environments: envs.environments.length, files, written: false, warnings, differences };
   }
-  const wroteCharts = writeTreeAtomically(chartsDir, tree, isKeptInCharts);
-  const wroteEnvs = writeTreeAtomically(envDir, envs.tree, isKeptInEnvironments);
-  return { charts, environments: envs.environments.length, files, written: wroteCharts || wroteEnvs, warnings, differences: [] };
+  // Both trees in one commit: after a kill they are both old or both new (recoverTrees finishes a committed write).
+  const written = writeTreesAtomically(options.root, [
+    { dir: chartsDir, files: tree, keep: isKeptInCharts },
+    { dir: envDir, files: envs.tree, keep: isKeptInEnvironments },
+  ]);
+  return { charts, environments: envs.environments.length, files, written, warnings, differences: [] };
 }
 
 /** Every environment's overlays against a charts/ tree; environment errors become generate errors. */
@@ -154,10 +159,13 @@ export function publishedDigests(root: string, charts: FileTree): { [chart: stri
 /** Writes every environment's overlays from the charts on disk (the Nx `overlays` target). */
 export function writeEnvironments(root: string, log: (line: string) => void = () => undefined): { environments: number; written: boolean; warnings: string[] } {
   const envDir = join(root, 'environments');
-  recoverTree(envDir);
-  const envs = overlaysFor(root, prefixedTree(join(root, 'charts')));
+  recoverTrees(root, [join(root, 'charts'), envDir]);
+  const charts = prefixedTree(join(root, 'charts'));
+  const envs = overlaysFor(root, charts);
+  const dangling = checkReferences(environmentManifests(charts, envs.tree));
+  if (dangling.length > 0) throw new GenerateError(dangling);
   for (const w of envs.warnings) log(`warning: ${w}`);
-  const written = writeTreeAtomically(envDir, envs.tree, isKeptInEnvironments);
+  const written = writeTreesAtomically(root, [{ dir: envDir, files: envs.tree, keep: isKeptInEnvironments }]);
   return { environments: envs.environments.length, written, warnings: envs.warnings };
 }
 

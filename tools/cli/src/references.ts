@@ -1,0 +1,308 @@
+/**
+ * Reference lint (issue 9, item 5): in every rendered environment, every claim, volume, storage
+ * class, service account, config map and secret a pod refers to exists in the output, in the
+ * right namespace, or is declared external. Also: every claim's storage class (or, for static
+ * claims, its PersistentVolume, whose claimRef must point back), and every volume mount's volume.
+ *
+ * `environmentManifests` renders an environment the way Flux would install it: each workload
+ * release of environments/<env>/apps (its chart from charts/, this environment's values, its
+ * namespace after the overlay's patches) and each tier chart of environments/<env>/infrastructure/
+ * configs (they install the tier StorageClasses strata-fsx-lustre, strata-efs, strata-local-nvme:
+ * external from the apps' point of view, but they must be installed in that environment).
+ * `checkReferences` is pure: it takes the rendered objects per environment and returns problems.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { helmPath } from '@strata/toolchain';
+import { parse, parseAllDocuments } from 'yaml';
+
+/** A rendered Kubernetes object. */
+export interface Manifest {
+  readonly apiVersion?: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: any };
+  readonly [key: string]: any;
+}
+
+/** One release of an environment: a chart rendered with its values into a namespace. */
+export interface EnvironmentRelease {
+  readonly environment: string;
+  readonly chart: string;
+  readonly releaseName: string;
+  readonly namespace: string;
+  readonly values: Record<string, unknown>;
+  /** app: a workload (environments/<env>/apps); infrastructure: a tier chart (infrastructure/configs). */
+  readonly layer: 'app' | 'infrastructure';
+}
+
+/** What a pod may refer to without it being in the output. */
+export interface ExternalReferences {
+  /** Kind → names present in every namespace (ServiceAccount default, ConfigMap kube-root-ca.crt). */
+  readonly everyNamespace: { readonly [kind: string]: readonly string[] };
+  /** "Kind namespace/name" or "Kind name" (cluster-scoped) made outside strata. */
+  readonly declared: readonly string[];
+}
+
+export const DEFAULT_EXTERNAL: ExternalReferences = {
+  everyNamespace: { ServiceAccount: ['default'], ConfigMap: ['kube-root-ca.crt'] },
+  declared: [],
+};
+
+/** A FileTree as generate keeps it: relative path → content. */
+export type Files = ReadonlyMap<string, string>;
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'];
+
+/** The releases of one environment, read from its overlay files (paths relative to environments/). */
+export function environmentReleases(environments: Files, environment: string): EnvironmentRelease[] {
+  const read = (rel: string) => {
+    const text = environments.get(rel);
+    if (text === undefined) throw new Error(`environments/${rel}: missing`);
+    return text;
+  };
+  const docs = (rel: string) => parseAllDocuments(read(rel)).map((d) => d.toJS()).filter(Boolean);
+  const releases: EnvironmentRelease[] = [];
+
+  const appsKustomization = `${environment}/apps/kustomization.yaml`;
+  if (environments.has(appsKustomization)) {
+    const k = parse(read(appsKustomization));
+    // The namespace each HelmRelease is moved to by a JSON6902 patch.
+    const namespaceOf = new Map<string, string>();
+    for (const p of k.patches ?? []) {
+      if (p.target?.kind !== 'HelmRelease' || typeof p.patch !== 'string') continue;
+      for (const op of parse(p.patch) ?? []) if (op.op === 'replace' && op.path === '/metadata/namespace') namespaceOf.set(p.target.name, op.value);
+    }
+    for (const resource of k.resources ?? []) {
+      const m = /^\.\.\/\.\.\/base\/apps\/([^/]+)$/.exec(resource);
+      if (!m) continue;
+      const workload = m[1];
+      const release = docs(`base/apps/${workload}/release.yaml`).find((d) => d.kind === 'HelmRelease');
+      const valuesFile = `${environment}/apps/${workload}-values.yaml`;
+      const values = environments.has(valuesFile) ? (docs(valuesFile).find((d) => d.kind === 'HelmRelease')?.spec?.values ?? {}) : {};
+      releases.push({
+        environment,
+        chart: release.spec.chartRef?.name ?? workload,
+        releaseName: release.spec.releaseName ?? release.metadata.name,
+        namespace: release.spec.targetNamespace ?? namespaceOf.get(release.metadata.name) ?? release.metadata.namespace,
+        values: { ...(release.spec.values ?? {}), ...values },
+        layer: 'app',
+      });
+    }
+  }
+
+  const configs = `${environment}/infrastructure/configs/kustomization.yaml`;
+  if (environments.has(configs)) {
+    for (const resource of parse(read(configs)).resources ?? []) {
+      for (const d of docs(`${environment}/infrastructure/configs/${resource}`)) {
+        if (d.kind !== 'HelmRelease') continue;
+        releases.push({
+          environment,
+          chart: d.spec.chartRef?.name ?? d.metadata.name,
+          releaseName: d.spec.releaseName ?? d.metadata.name,
+          namespace: d.spec.targetNamespace ?? d.metadata.namespace,
+          values: d.spec.values ?? {},
+          layer: 'infrastructure',
+        });
+      }
+    }
+  }
+  return releases;
+}
+
+/** The environments of an environments/ tree: folders with apps/ or infrastructure/ overlays. */
+export function environmentNames(environments: Files): string[] {
+  const names = new Set<string>();
+  for (const rel of environments.keys()) {
+    const [env, layer] = rel.split('/');
+    if (env !== 'base' && (layer === 'apps' || layer === 'infrastructure')) names.add(env);
+  }
+  return [...names].sort();
+}
+
+/** `helm template` of one release (the pinned helm), parsed; `helm test` hooks included (they are pods too). */
+export function renderRelease(chartDir: string, r: EnvironmentRelease, helm: string = helmPath()): Manifest[] {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-refs-'));
+  try {
+    const valuesFile = join(dir, 'values.json');
+    writeFileSync(valuesFile, JSON.stringify(r.values));
+    const out = execFileSync(helm, ['template', r.releaseName, chartDir, '--namespace', r.namespace, '-f', valuesFile], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    return parseAllDocuments(out)
+      .map((d) => d.toJS() as Manifest)
+      .filter((o) => o && typeof o === 'object' && o.kind)
+      .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: isClusterScoped(o.kind) ? undefined : (o.metadata.namespace ?? r.namespace) } }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every environment rendered: environment → all objects of all its releases. `charts` and
+ * `environments` are generate's in-memory trees (relative to charts/ and environments/); the
+ * charts are written to a temporary directory for helm.
+ */
+export function environmentManifests(charts: Files, environments: Files, helm: string = helmPath()): Record<string, Manifest[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-charts-'));
+  try {
+    for (const [rel, content] of charts) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), content);
+    }
+    const out: Record<string, Manifest[]> = {};
+    for (const env of environmentNames(environments)) {
+      out[env] = environmentReleases(environments, env).flatMap((r) => renderRelease(join(dir, r.chart), r, helm));
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const CLUSTER_SCOPED = new Set(['StorageClass', 'PersistentVolume', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CSIDriver', 'PriorityClass', 'CustomResourceDefinition', 'NodePool', 'EC2NodeClass']);
+function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+/** One reference a pod or claim makes, for the count and the message. */
+export interface Reference {
+  readonly environment: string;
+  /** Who refers: "Deployment ml-dev/llm-inference-models-server". */
+  readonly from: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** Where in the referrer: "volumes[cache].persistentVolumeClaim.claimName". */
+  readonly field: string;
+}
+
+/** Every reference of the objects of one environment (pods, claims, volumes). */
+export function referencesOf(environment: string, objects: readonly Manifest[]): Reference[] {
+  const refs: Reference[] = [];
+  for (const o of objects) {
+    const ns = o.metadata.namespace;
+    const from = `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name}`;
+    const add = (kind: string, name: string | undefined, field: string, namespace: string | undefined = ns) => {
+      if (name !== undefined && name !== null) refs.push({ environment, from, kind, namespace: isClusterScoped(kind) ? undefined : namespace, name: String(name), field });
+    };
+    for (const { spec, path } of podSpecs(o)) {
+      add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
+      const volumes = new Set<string>();
+      for (const v of spec.volumes ?? []) {
+        volumes.add(v.name);
+        const at = `${path}.volumes[${v.name}]`;
+        if (v.persistentVolumeClaim) add('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, `${at}.persistentVolumeClaim.claimName`);
+        if (v.configMap && !v.configMap.optional) add('ConfigMap', v.configMap.name, `${at}.configMap.name`);
+        if (v.secret && !v.secret.optional) add('Secret', v.secret.secretName, `${at}.secret.secretName`);
+        for (const s of v.projected?.sources ?? []) {
+          if (s.configMap && !s.configMap.optional) add('ConfigMap', s.configMap.name, `${at}.projected.configMap.name`);
+          if (s.secret && !s.secret.optional) add('Secret', s.secret.name, `${at}.projected.secret.name`);
+        }
+        const template = v.ephemeral?.volumeClaimTemplate?.spec;
+        if (template?.storageClassName) add('StorageClass', template.storageClassName, `${at}.ephemeral.volumeClaimTemplate.spec.storageClassName`);
+      }
+      for (const kind of ['initContainers', 'containers'] as const) {
+        for (const c of spec[kind] ?? []) {
+          const where = `${path}.${kind}[${c.name}]`;
+          for (const m of c.volumeMounts ?? []) add('Volume', m.name, `${where}.volumeMounts[${m.mountPath}]`, `${from}`);
+          for (const e of c.env ?? []) {
+            const cm = e.valueFrom?.configMapKeyRef;
+            if (cm && !cm.optional) add('ConfigMap', cm.name, `${where}.env[${e.name}].valueFrom.configMapKeyRef`);
+            const sec = e.valueFrom?.secretKeyRef;
+            if (sec && !sec.optional) add('Secret', sec.name, `${where}.env[${e.name}].valueFrom.secretKeyRef`);
+          }
+          for (const e of c.envFrom ?? []) {
+            if (e.configMapRef && !e.configMapRef.optional) add('ConfigMap', e.configMapRef.name, `${where}.envFrom.configMapRef`);
+            if (e.secretRef && !e.secretRef.optional) add('Secret', e.secretRef.name, `${where}.envFrom.secretRef`);
+          }
+        }
+      }
+      // Volume mounts name volumes of the same pod: recorded with the pod as their "namespace".
+      void volumes;
+    }
+    if (o.kind === 'PersistentVolumeClaim') {
+      const sc = o.spec?.storageClassName;
+      if (sc) add('StorageClass', sc, 'spec.storageClassName');
+      else if (o.spec?.volumeName) add('PersistentVolume', o.spec.volumeName, 'spec.volumeName');
+      else if (sc === '') refs.push({ environment, from, kind: 'PersistentVolume', name: `(bound to ${ns}/${o.metadata.name})`, field: 'spec.storageClassName ""' });
+    }
+    if (o.kind === 'PersistentVolume') {
+      if (o.spec?.storageClassName) add('StorageClass', o.spec.storageClassName, 'spec.storageClassName');
+      const ref = o.spec?.claimRef;
+      if (ref?.name) add('PersistentVolumeClaim', ref.name, 'spec.claimRef', ref.namespace);
+    }
+    if (o.kind === 'StatefulSet') {
+      for (const t of o.spec?.volumeClaimTemplates ?? []) if (t.spec?.storageClassName) add('StorageClass', t.spec.storageClassName, `spec.volumeClaimTemplates[${t.metadata?.name}].spec.storageClassName`);
+    }
+  }
+  return refs;
+}
+
+function podSpecs(o: Manifest): { spec: any; path: string }[] {
+  if (o.kind === 'Pod') return [{ spec: o.spec ?? {}, path: 'spec' }];
+  if (o.kind === 'CronJob') return [{ spec: o.spec?.jobTemplate?.spec?.template?.spec ?? {}, path: 'spec.jobTemplate.spec.template.spec' }];
+  if (WORKLOAD_KINDS.includes(o.kind) && o.spec?.template?.spec) return [{ spec: o.spec.template.spec, path: 'spec.template.spec' }];
+  return [];
+}
+
+/** The problems of every environment: one line per dangling reference. */
+export function checkReferences(manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] }, external: ExternalReferences = DEFAULT_EXTERNAL): string[] {
+  return checkReferencesCounted(manifestsByEnvironment, external).problems;
+}
+
+/** Like checkReferences, with the number of references checked. */
+export function checkReferencesCounted(manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] }, external: ExternalReferences = DEFAULT_EXTERNAL): { problems: string[]; checked: number } {
+  const problems: string[] = [];
+  let checked = 0;
+  const declared = new Set(external.declared);
+  for (const [environment, objects] of Object.entries(manifestsByEnvironment)) {
+    const have = new Set(objects.map((o) => key(o.kind, isClusterScoped(o.kind) ? undefined : o.metadata.namespace, o.metadata.name)));
+    const byKey = new Map(objects.map((o) => [key(o.kind, isClusterScoped(o.kind) ? undefined : o.metadata.namespace, o.metadata.name), o]));
+    // Volumes of each pod spec, keyed by the referrer.
+    const podVolumes = new Map<string, Set<string>>();
+    for (const o of objects) {
+      for (const { spec } of podSpecs(o)) {
+        const from = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+        podVolumes.set(from, new Set((spec.volumes ?? []).map((v: any) => v.name)));
+      }
+    }
+    for (const r of referencesOf(environment, objects)) {
+      checked++;
+      const where = `${environment}: ${r.from} ${r.field}`;
+      if (r.kind === 'Volume') {
+        if (!podVolumes.get(r.namespace!)?.has(r.name)) problems.push(`${where}: volume "${r.name}" is not a volume of the pod`);
+        continue;
+      }
+      if (r.kind === 'PersistentVolume' && r.name.startsWith('(bound to ')) {
+        // A static claim (storageClassName ""): a PersistentVolume of the output must claim it.
+        const [cns, cname] = r.name.slice('(bound to '.length, -1).split('/');
+        const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.spec?.claimRef?.name === cname && (o.spec.claimRef.namespace ?? cns) === cns);
+        if (!pv) problems.push(`${where}: no PersistentVolume of ${environment} has claimRef ${cns}/${cname}; a claim with storageClassName "" never binds without one`);
+        continue;
+      }
+      if ((external.everyNamespace[r.kind] ?? []).includes(r.name)) continue;
+      const k = key(r.kind, r.namespace, r.name);
+      if (declared.has(k)) continue;
+      if (!have.has(k)) {
+        const elsewhere = objects.find((o) => o.kind === r.kind && o.metadata.name === r.name);
+        problems.push(
+          `${where}: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} does not exist in ${environment}` +
+            (elsewhere ? ` (there is one in namespace ${elsewhere.metadata.namespace}: the wrong namespace)` : r.kind === 'StorageClass' ? ': install the tier chart that provides it in environments/' + environment + '/infrastructure/configs, or declare it external' : ''),
+        );
+        continue;
+      }
+      // A static volume's claimRef must be the claim that names it (or no volumeName at all).
+      if (r.kind === 'PersistentVolume') {
+        const pv = byKey.get(k)!;
+        const claimName = r.from.split(' ')[1];
+        const ref = pv.spec?.claimRef;
+        if (ref && `${ref.namespace}/${ref.name}` !== claimName) problems.push(`${where}: PersistentVolume ${r.name} is reserved for ${ref.namespace}/${ref.name}, not ${claimName}`);
+      }
+    }
+  }
+  return { problems, checked };
+}
+
+function key(kind: string, namespace: string | undefined, name: string): string {
+  return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+}
