@@ -17,7 +17,7 @@ import { StorageBindingGeneratorSchema } from '../../tools/nx-plugin/src/generat
 import { workloadGenerator } from '../../tools/nx-plugin/src/generators/workload/generator';
 import { WorkloadGeneratorSchema } from '../../tools/nx-plugin/src/generators/workload/schema';
 import { filesOf, seededTree } from '../../tools/nx-plugin/test/generators/workspace-tree';
-import { EFS_ROWS, FSX_ROWS, INSTANCE_STORE_ROWS, S3_ROWS, StorageRow } from './storage-rows';
+import { EFS_ROWS, FSX_ROWS, INSTANCE_STORE_ROWS, S3_ROWS, StorageRow } from '@strata/storage/test/bad-inputs';
 import { newChart, synthErrors, warnings } from './support';
 
 /** The outcome of one bad input: the errors it is refused with and the warnings it gives. */

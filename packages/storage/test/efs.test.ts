@@ -1,11 +1,11 @@
 import { Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
 import { Tokens } from '@strata/tokens';
 import { AccessMode, ReclaimPolicy, VolumeBindingMode } from '../src/access-mode';
 import { StorageTier } from '../src/tier';
-import { Efs, EfsFromFileSystemOptions, EfsProps, EfsProvisioningMode, EfsStorageClass, EfsStorageClassChart, EfsStorageClassProps } from '../src/efs';
+import { Efs, EfsFromFileSystemOptions, EfsProvisioningMode, EfsStorageClass, EfsStorageClassChart, EfsStorageClassProps } from '../src/efs';
 import { byKind, newChart, synth, synthErrors, synthValid, warnings } from './testing';
+import { EFS_ROWS } from './bad-inputs';
 
 const FS = 'fs-0123456789abcdef0';
 const AP = 'fsap-0123456789abcdef0';
@@ -405,108 +405,8 @@ test('EfsStorageClassChart: one class per entry, named by its key, never namespa
 
 /** Every EFS case of facts §7 (24, 26, 28–37), with the exact messages and warnings. */
 describe('bad input (facts §7)', () => {
-  type Build = (scope: Construct) => void;
-  const sc = (p: Partial<Record<keyof EfsStorageClassProps, unknown>>): Build => (s) => new EfsStorageClass(s, 'sc', { ...BASE, ...p } as EfsStorageClassProps);
-  const efs = (p: Partial<Record<keyof EfsProps, unknown>>): Build => (s) => new Efs(s, 'efs', { ...BASE, ...p } as EfsProps);
-  const pv = (p: Partial<Record<keyof EfsFromFileSystemOptions, unknown>>): Build => (s) => Efs.fromFileSystem(s, 'efs', p as EfsFromFileSystemOptions);
-  const EXAMPLE_HANDLE = 'e.g. "efs:fs-0123456789abcdef0:/models:fsap-0123456789abcdef0"';
-
-  test.each<[string, Build, string[], string[]]>([
-    // 24: RWO/RWX only.
-    ['24 claim ReadOnlyMany', efs({ accessMode: AccessMode.READ_ONLY_MANY }), [`[test/efs] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; EFS takes RWO/RWX only: use ReadWriteMany and mount with { readOnly: true }`], []],
-    ['24 static PV ReadOnlyMany', pv({ fileSystemId: FS, accessMode: AccessMode.READ_ONLY_MANY }), [`[test/efs] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; EFS takes RWO/RWX only: use ReadWriteMany and mount with { readOnly: true }`], []],
-    ['24 ReadWriteOncePod', efs({ accessMode: AccessMode.READ_WRITE_ONCE_POD }), [`[test/efs] 'accessMode' ("ReadWriteOncePod") must be one of ReadWriteOnce, ReadWriteMany; EFS takes RWO/RWX only: use ReadWriteMany and mount with { readOnly: true }`], []],
-    // 26: no Recycle.
-    ['26 static PV Recycle', pv({ fileSystemId: FS, reclaimPolicy: 'Recycle' }), [`[test/efs] 'reclaimPolicy' ("Recycle") must be one of Retain, Delete; Recycle is not valid for CSI volumes: use ReclaimPolicy.RETAIN`], []],
-    ['26 class Recycle', sc({ reclaimPolicy: 'Recycle' }), [`[test/sc] 'reclaimPolicy' ("Recycle") must be one of Retain, Delete; Recycle is not valid for CSI volumes: use ReclaimPolicy.RETAIN`], []],
-    // 28: provisioningMode required, efs-ap.
-    ['28 provisioningMode missing', sc({ provisioningMode: undefined }), [`[test/sc] 'provisioningMode' (not set) must be one of efs-ap, s3files-ap; set provisioningMode: EfsProvisioningMode.EFS_AP (one access point per claim)`], []],
-    ['28 provisioningMode "efs"', sc({ provisioningMode: 'efs' }), [`[test/sc] 'provisioningMode' ("efs") must be one of efs-ap, s3files-ap; set provisioningMode: EfsProvisioningMode.EFS_AP (one access point per claim)`], []],
-    // 29: exactly one file system id source.
-    ['29 fileSystemId and fileSystemIdConfigRef', sc({ fileSystemIdConfigRef: 'kube-system/efs-ids/models' }), [`[test/sc] 'fileSystemIdConfigRef' ("kube-system/efs-ids/models") must be left out when fileSystemId is set (exactly one of fileSystemId, fileSystemIdConfigRef, fileSystemIdSecretRef); keep only one of fileSystemId, fileSystemIdConfigRef`], []],
-    ['29 no file system id', sc({ fileSystemId: undefined }), [`[test/sc] 'fileSystemId' (not set) must be set, or else one of fileSystemIdConfigRef, fileSystemIdSecretRef; name the file system the access points are created in, e.g. "fs-0123456789abcdef0"`], []],
-    ['29 file system id pattern', sc({ fileSystemId: 'fs-12' }), [`[test/sc] 'fileSystemId' ("fs-12") must be a file system id matching ^fs-[0-9a-f]{8,40}$; copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"`], []],
-    ['29 reference shape', sc({ fileSystemId: undefined, fileSystemIdSecretRef: 'efs-id' }), [`[test/sc] 'fileSystemIdSecretRef' ("efs-id") must be a reference "namespace/name/key"; write "namespace/name/key", e.g. "kube-system/efs-ids/models"`], []],
-    // 30: directoryPerms ^[0-7]{3,4}$.
-    ['30 directoryPerms missing', sc({ directoryPerms: undefined }), [`[test/sc] 'directoryPerms' (not set) must be set to 3 or 4 octal digits (^[0-7]{3,4}$); write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
-    ['30 directoryPerms "rwx"', sc({ directoryPerms: 'rwx' }), [`[test/sc] 'directoryPerms' ("rwx") must be 3 or 4 octal digits (^[0-7]{3,4}$); write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
-    ['30 directoryPerms "0800" (8 is not octal)', sc({ directoryPerms: '0800' }), [`[test/sc] 'directoryPerms' ("0800") must be 3 or 4 octal digits (^[0-7]{3,4}$); write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
-    // 31: gid range and POSIX ids.
-    ['31 gidRangeStart without gidRangeEnd', sc({ gidRangeStart: 1000 }), [`[test/sc] 'gidRangeEnd' (not set) must be set when gidRangeStart is set; give both ends of the gid range, or neither`], []],
-    ['31 gidRangeEnd without gidRangeStart', sc({ gidRangeEnd: 2000 }), [`[test/sc] 'gidRangeStart' (not set) must be set when gidRangeEnd is set; give both ends of the gid range, or neither`], []],
-    ['31 gidRangeEnd <= gidRangeStart', sc({ gidRangeStart: 2000, gidRangeEnd: 2000 }), [`[test/sc] 'gidRangeEnd' (2000) must be greater than gidRangeStart (2000); make gidRangeEnd larger than gidRangeStart`], []],
-    ['31 gidRangeStart <= 0', sc({ gidRangeStart: 0, gidRangeEnd: 100 }), [`[test/sc] 'gidRangeStart' (0) must be an integer between 1 and 4294967295; start the range above 0, e.g. 50000`], []],
-    ['31 uid -1', sc({ uid: -1 }), [`[test/sc] 'uid' (-1) must be an integer between 0 and 4294967295; use a non-negative user id, e.g. 1000`], []],
-    ['31 gid beyond the API range', sc({ gid: 4294967296 }), [`[test/sc] 'gid' (4294967296) must be an integer between 0 and 4294967295; use a non-negative group id, e.g. 1000`], []],
-    // 32: subPathPattern placeholders and the root directory limits.
-    ['32 subPathPattern ${.PVC.labels.team}', sc({ subPathPattern: '${.PVC.labels.team}' }), [`[test/sc] 'subPathPattern' ("\${.PVC.labels.team}") must be made of fixed text and only the placeholders \${.PVC.name}, \${.PVC.namespace}, \${.PV.name}; build the directory from fixed text and those placeholders, e.g. "\${.PVC.namespace}/\${.PVC.name}"`], []],
-    [
-      '32 root directory > 100 characters',
-      sc({ basePath: '/' + 'a'.repeat(59), subPathPattern: '${.PVC.namespace}/${.PVC.name}' }),
-      [`[test/sc] 'subPathPattern' ("\${.PVC.namespace}/\${.PVC.name}") must be short enough for an access point root directory of at most 100 characters (the driver builds "/${'a'.repeat(59)}/\${.PVC.namespace}/\${.PVC.name}-<uuid>", at least 101 characters); shorten basePath or subPathPattern, or set ensureUniqueDirectory to false`],
-      [],
-    ],
-    ['32 basePath leaves no room for pvc-<uid>', sc({ basePath: '/' + 'a'.repeat(60) }), [`[test/sc] 'basePath' ("/${'a'.repeat(60)}") must be short enough for an access point root directory of at most 100 characters (the driver builds "/${'a'.repeat(60)}/pvc-<uid>", at least 102 characters); shorten basePath or subPathPattern`], []],
-    ['32 root directory > 5 "/"', sc({ basePath: '/a/b/c/d', subPathPattern: '${.PVC.namespace}/${.PVC.name}' }), [`[test/sc] 'subPathPattern' ("\${.PVC.namespace}/\${.PVC.name}") must be shallow enough for an access point root directory with at most 5 '/' (the driver builds "/a/b/c/d/\${.PVC.namespace}/\${.PVC.name}-<uuid>", 6 '/'); use fewer directory levels in basePath or subPathPattern`], []],
-    // 33: volumeHandle forms.
-    ['33 volumeHandle "fs-12"', pv({ volumeHandle: 'fs-12' }), [`[test/efs] 'volumeHandle' ("fs-12") must be an EFS handle whose file system id matches ^fs-[0-9a-f]{8,40}$ (fs-…[:subpath[:fsap-…]]); ${EXAMPLE_HANDLE}`], []],
-    ['33 volumeHandle with access point "ap-1"', pv({ volumeHandle: `efs:${FS}:/a:ap-1` }), [`[test/efs] 'volumeHandle' ("efs:${FS}:/a:ap-1") must be an EFS handle whose access point id matches ^fsap-[0-9a-f]{8,40}$ (efs:fs-…[:subpath[:fsap-…]]); ${EXAMPLE_HANDLE}`], []],
-    ['33 volumeHandle with 5 fields', pv({ volumeHandle: `efs:${FS}:/a:${AP}:x` }), [`[test/efs] 'volumeHandle' ("efs:${FS}:/a:${AP}:x") must be an EFS handle of at most 4 fields separated by ':' (efs:fs-…[:subpath[:fsap-…]]); ${EXAMPLE_HANDLE}`], []],
-    ['33 legacy volumeHandle with 4 fields', pv({ volumeHandle: `${FS}:/a:${AP}:x` }), [`[test/efs] 'volumeHandle' ("${FS}:/a:${AP}:x") must be an EFS handle of at most 3 fields separated by ':' (fs-…[:subpath[:fsap-…]]); ${EXAMPLE_HANDLE}`], []],
-    ['33 prefixed volumeHandle with a bad id', pv({ volumeHandle: 'efs:fs-E8A95A42' }), [`[test/efs] 'volumeHandle' ("efs:fs-E8A95A42") must be an EFS handle whose file system id (after "efs:") matches ^fs-[0-9a-f]{8,40}$ (efs:fs-…[:subpath[:fsap-…]]); ${EXAMPLE_HANDLE}`], []],
-    [
-      '33 ids from parts',
-      pv({ fileSystemId: 'fs-12', accessPointId: 'ap-1' }),
-      [
-        `[test/efs] 'fileSystemId' ("fs-12") must be a file system id matching ^fs-[0-9a-f]{8,40}$; copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"`,
-        `[test/efs] 'accessPointId' ("ap-1") must be an access point id matching ^fsap-[0-9a-f]{8,40}$; copy the id from "aws efs describe-access-points", e.g. "fsap-0123456789abcdef0"`,
-      ],
-      [],
-    ],
-    ['33 no file system', pv({}), [`[test/efs] 'fileSystemId' (not set) must be set (or volumeHandle); name the file system, e.g. "fs-0123456789abcdef0"`], []],
-    ['33 volumeHandle and fileSystemId', pv({ volumeHandle: `efs:${FS}`, fileSystemId: FS }), [`[test/efs] 'fileSystemId' ("${FS}") must be left out when volumeHandle is set; put everything in volumeHandle, or drop volumeHandle and keep fileSystemId`], []],
-    ['33 subPath with ":"', pv({ fileSystemId: FS, subPath: '/a:b' }), [`[test/efs] 'subPath' ("/a:b") must be a directory path without ':'; name an existing directory, e.g. "/models"`], []],
-    // 34: only encryptInTransit, mounttargetip, crossaccount.
-    ['34 volumeAttributes { path: /x }', pv({ fileSystemId: FS, volumeAttributes: { path: '/x' } }), [`[test/efs] 'volumeAttributes.path' ("/x") must be left out: the driver takes only encryptInTransit, mounttargetip, crossaccount (it fails with "Volume context property path not supported"); mount a directory with subPath (it goes into the volumeHandle)`], []],
-    ['34 volumeAttributes not a boolean', pv({ fileSystemId: FS, volumeAttributes: { crossaccount: 'yes' } }), [`[test/efs] 'volumeAttributes.crossaccount' ("yes") must be a boolean ("true" or "false"); write "true" or "false"`], []],
-    ['34 mounttargetip not an IP', pv({ fileSystemId: FS, mountTargetIp: 'mt.example' }), [`[test/efs] 'mountTargetIp' ("mt.example") must be an IP address; give the IPv4 or IPv6 address of a mount target of the file system`], []],
-    ['34 attribute given twice', pv({ fileSystemId: FS, encryptInTransit: true, volumeAttributes: { encryptInTransit: 'true' } }), [`[test/efs] 'volumeAttributes.encryptInTransit' ("true") must be left out when encryptInTransit is set; set it one way only`], []],
-    // 35: mount options.
-    ['35 tls with encryptInTransit false', pv({ fileSystemId: FS, encryptInTransit: false, mountOptions: ['tls'] }), [`[test/efs] 'encryptInTransit' (false) must be true or unset when mountOptions has tls (the driver fails "Found tls in mountOptions but encryptInTransit is false"); drop tls from mountOptions (TLS is on by default) or drop encryptInTransit: false`], []],
-    ['35 tls with a raw "false" attribute', pv({ fileSystemId: FS, volumeAttributes: { encryptInTransit: 'False' }, mountOptions: ['TLS'] }), [`[test/efs] 'volumeAttributes.encryptInTransit' (false) must be true or unset when mountOptions has tls (the driver fails "Found tls in mountOptions but encryptInTransit is false"); drop tls from mountOptions (TLS is on by default) or drop encryptInTransit: false`], []],
-    ['35 accesspoint= on a static volume', pv({ fileSystemId: FS, accessPointId: AP, mountOptions: [`accesspoint=${AP}`] }), [`[test/efs] 'mountOptions' ("accesspoint=${AP}") must be left out: accesspoint= in mountOptions is deprecated and conflicts with the access point of the volumeHandle; drop it and pass accessPointId instead (the driver adds accesspoint= and tls itself)`], []],
-    ['35 accesspoint= on a class', sc({ mountOptions: [`accesspoint=${AP}`] }), [`[test/sc] 'mountOptions' ("accesspoint=${AP}") must be left out: accesspoint= in mountOptions is deprecated and conflicts with the access point of the volumeHandle; drop it: dynamic provisioning creates one access point per claim`], []],
-    ['35 crossaccount on a static volume', pv({ fileSystemId: FS, mountOptions: ['crossaccount'] }), [`[test/efs] 'mountOptions' ("crossaccount") must be left out: the driver sets crossaccount itself; drop it and pass crossAccount: true instead`], []],
-    ['35 crossaccount on a class', sc({ mountOptions: ['crossaccount'] }), [`[test/sc] 'mountOptions' ("crossaccount") must be left out: the driver sets crossaccount itself; put crossaccount: "true" in the provisioner secret instead`], []],
-    ['35 awscredsuri (warn)', sc({ mountOptions: ['awscredsuri=/v2/credentials'] }), [], [`[test/sc] 'mountOptions' ("awscredsuri=/v2/credentials"): awscredsuri is not supported by the EFS CSI driver; drop it and use iam (the node's IAM identity) instead`]],
-    ['35 tls alone (warn: deprecated)', sc({ mountOptions: ['tls'] }), [], [`[test/sc] 'mountOptions' ("tls") is deprecated: the driver enables TLS by default (encryptInTransit); drop it`]],
-    // 36: Filesystem only; no expansion.
-    ['36 volumeMode Block', efs({ volumeMode: 'Block' }), [`[test/efs] 'volumeMode' ("Block") must be Filesystem; EFS mounts file systems only ("only filesystem volumes are supported"): drop volumeMode`], []],
-    ['36 allowVolumeExpansion (warn)', sc({ allowVolumeExpansion: true }), [], [`[test/sc] 'allowVolumeExpansion' (true) has no effect: the EFS driver cannot expand volumes and ignores the requested capacity; drop it`]],
-    ['36 allowVolumeExpansion through Efs (warn)', efs({ allowVolumeExpansion: true }), [], [`[test/efs/StorageClass] 'allowVolumeExpansion' (true) has no effect: the EFS driver cannot expand volumes and ignores the requested capacity; drop it`]],
-    // 37: enableTagging false while the controller has --tags.
-    ['37 enableTagging false with controller tags', sc({ enableTagging: false, controllerHasTags: true }), [`[test/sc] 'enableTagging' (false) must be true or unset while the controller runs with --tags (the driver rejects the claim with InvalidArgument); drop enableTagging, or remove the controller's --tags (chart controller.tags)`], []],
-    // S3 Files (facts §2.2, §2.4).
-    [
-      'S3 Files without reuseAccessPoint, az, stunnel',
-      sc({ provisioningMode: EfsProvisioningMode.S3FILES_AP, reuseAccessPoint: true, az: 'us-east-1a', mountOptions: ['stunnel'] }),
-      [
-        `[test/sc] 'reuseAccessPoint' (true) must be false or unset for s3files-ap; S3 Files access points cannot be reused by claim name: drop reuseAccessPoint`,
-        `[test/sc] 'az' ("us-east-1a") must be unset for s3files-ap; az applies to cross-account EFS only: drop it`,
-        `[test/sc] 'mountOptions' ("stunnel") must be left out for S3 Files (stunnel is not supported); drop it`,
-      ],
-      [`[test/sc] 'reuseAccessPoint' (true): the access point is found by claim name only, so claims of the same name in different namespaces share one directory and its data; use a dedicated class per trust boundary`],
-    ],
-    [
-      'S3 Files static volume: always encrypted, no crossaccount',
-      pv({ volumeHandle: `s3files:${FS}`, encryptInTransit: false, crossAccount: true }),
-      [
-        `[test/efs] 'encryptInTransit' (false) must be true or unset for S3 Files; drop it: S3 Files is always encrypted in transit`,
-        `[test/efs] 'crossAccount' (true) must be false or unset for S3 Files; drop it: S3 Files does not support crossaccount`,
-      ],
-      [],
-    ],
-  ])('%s', (_case, build, errors, warned) => {
+  // The table is shared with the hardening suite's bad-input matrix.
+  test.each(EFS_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('%s', (_case, build, errors, warned) => {
     const chart = newChart();
     build(chart);
     expect(synthErrors(chart)).toEqual(errors);

@@ -14,9 +14,9 @@ import {
   LocalStorageStrategy,
   PodSecurityLevel,
 } from '../src/instance-store';
-import { StorageClass } from '../src/storage-class';
 import { StorageTier } from '../src/tier';
 import { byKind, newChart, synth, synthErrors, synthValid, warnings } from './testing';
+import { INSTANCE_STORE_ROWS } from './bad-inputs';
 
 const NVME_NODES = plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0']);
 
@@ -384,104 +384,8 @@ describe('InstanceStoreStorageClassChart', () => {
 
 /** Bad inputs of facts §7 for instance store: each row is a case, its construction and the exact outcome. */
 describe('facts §7 bad inputs (instance store)', () => {
-  const hostPathOk = { path: '/mnt/k8s-disks/0', allowHostPath: true, nodeAffinity: [NVME_NODES] };
-  const immediate = (chart: Chart) => new StorageClass(chart, 'sc', { provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: VolumeBindingMode.IMMEDIATE });
-  type Row = [string, (chart: Chart) => void, string[], string[]];
-  const rows: Row[] = [
-    [
-      '48: instanceStorePolicy "RAID10"',
-      (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'RAID10' }),
-      [`[test/nvme] 'instanceStorePolicy' ("RAID10") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
-      [],
-    ],
-    [
-      '48: instanceStorePolicy "Mount"',
-      (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'Mount' }),
-      [`[test/nvme] 'instanceStorePolicy' ("Mount") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
-      [],
-    ],
-    [
-      '49: RAID0 but the NodePool allows instances without local NVMe',
-      (chart) => {
-        const nodeClass = new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml' });
-        new KarpenterNvmeNodePool(chart, 'pool', { nodeClass, requirements: [{ key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] }] });
-      },
-      [],
-      [`[test/pool] 'requirements' (["karpenter.k8s.aws/instance-category"]) must be a karpenter.k8s.aws/instance-local-nvme requirement with instanceStorePolicy RAID0; instance types without local NVMe would get the policy but no NVMe: add KarpenterNvmeNodePool.localNvmeRequirement()`],
-    ],
-    [
-      '49: an instance-local-nvme requirement that excludes NVMe does not count',
-      (chart) => {
-        const nodeClass = new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml' });
-        new KarpenterNvmeNodePool(chart, 'pool', { nodeClass, requirements: [{ key: INSTANCE_LOCAL_NVME_LABEL, operator: 'DoesNotExist' }] });
-      },
-      [],
-      [`[test/pool] 'requirements' (["karpenter.k8s.aws/instance-local-nvme"]) must be a karpenter.k8s.aws/instance-local-nvme requirement with instanceStorePolicy RAID0; instance types without local NVMe would get the policy but no NVMe: add KarpenterNvmeNodePool.localNvmeRequirement()`],
-    ],
-    [
-      '50: emptyDir scratch without a size (no sizeLimit, no ephemeral-storage request)',
-      (chart) => {
-        const scratch = new InstanceStore(chart, 'scratch');
-        const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
-        scratch.mount(pod.containers[0], '/scratch');
-      },
-      [],
-      [`[test/scratch] 'size' (not set) must be set for NVMe scratch; without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (facts §4.4)`],
-    ],
-    [
-      '51: hostPath /mnt/k8s-disks/0 without node affinity',
-      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, nodeAffinity: [] }),
-      [`[test/disk] 'nodeAffinity' ([]) must be node labels of the NVMe nodes for a hostPath volume; otherwise the pod may land on a node without instance store: e.g. plus.NodeLabelQuery.gt("karpenter.k8s.aws/instance-local-nvme", ["0"])`],
-      [],
-    ],
-    [
-      '51: hostPath in a PSA baseline namespace',
-      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, namespacePodSecurity: PodSecurityLevel.BASELINE }),
-      [`[test/disk] 'namespacePodSecurity' ("baseline") must be one of privileged; Pod Security baseline and restricted refuse hostPath volumes: use new InstanceStore(scope, id, { size }) (emptyDir), which needs no privileges`],
-      [],
-    ],
-    [
-      '51: hostPath in a PSA restricted namespace',
-      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, namespacePodSecurity: PodSecurityLevel.RESTRICTED }),
-      [`[test/disk] 'namespacePodSecurity' ("restricted") must be one of privileged; Pod Security baseline and restricted refuse hostPath volumes: use new InstanceStore(scope, id, { size }) (emptyDir), which needs no privileges`],
-      [],
-    ],
-    [
-      '51: hostPath without the explicit opt-in',
-      (chart) => InstanceStore.hostPath(chart, 'disk', { ...hostPathOk, allowHostPath: false }),
-      [`[test/disk] 'allowHostPath' (false) must be true to use a hostPath volume; hostPath has no size accounting or eviction, is never cleaned up and needs privileges: prefer new InstanceStore(scope, id, { size }) (emptyDir on RAID0 nodes), or set allowHostPath: true`],
-      [],
-    ],
-    [
-      '52: a local PV without nodeAffinity',
-      (chart) => InstanceStore.localVolume(chart, 'local', { storageClass: 'nvme-ssd', size: Size.gibibytes(100), path: '/mnt/k8s-disks/1' }),
-      [`[test/local] 'nodeAffinity' (not set) must be the node(s) holding the disk for a local volume; Kubernetes requires node affinity on local volumes: e.g. plus.NodeLabelQuery.is("kubernetes.io/hostname", "<node>")`],
-      [],
-    ],
-    [
-      '52: a local class with Immediate binding',
-      (chart) => InstanceStore.localVolume(chart, 'local', { storageClass: immediate(chart), size: Size.gibibytes(100) }),
-      [`[test/local] 'volumeBindingMode' ("Immediate") must be one of WaitForFirstConsumer; with Immediate the claim binds to a disk on any node before the pod is scheduled, and the pod may not fit there`],
-      [],
-    ],
-    [
-      '52: a local class with another provisioner',
-      (chart) => {
-        const sc = new StorageClass(chart, 'sc', { provisioner: 'ebs.csi.aws.com', volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER });
-        InstanceStore.localVolume(chart, 'local', { storageClass: sc, size: Size.gibibytes(100) });
-      },
-      [`[test/local] 'provisioner' ("ebs.csi.aws.com") must be one of kubernetes.io/no-provisioner; local volumes are made by the local static provisioner or by hand: use InstanceStoreStorageClassChart`],
-      [],
-    ],
-    [
-      '52: the local static provisioner on RAID0 nodes',
-      (chart) => InstanceStore.localVolume(chart, 'local', { storageClass: 'nvme-ssd', size: Size.gibibytes(100), localStorageStrategy: LocalStorageStrategy.RAID0 }),
-      [`[test/local] 'localStorageStrategy' ("RAID0") must be one of Mount; with RAID0 the disks hold kubelet and there is nothing for the provisioner: use new InstanceStore(scope, id, { size }) (emptyDir) on RAID0 nodes, or nodes with strategy Mount for local volumes`],
-      [],
-    ],
-  ];
-
-  test.each(rows)('%s', (_name, build, errors, warns) => {
+  // The table is shared with the hardening suite's bad-input matrix.
+  test.each(INSTANCE_STORE_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('%s', (_name, build, errors, warns) => {
     const chart = newChart();
     build(chart);
     expect(synthErrors(chart)).toEqual(errors);

@@ -13,14 +13,12 @@ import {
 import { StorageClass } from '../src/storage-class';
 import { StorageTier } from '../src/tier';
 import { byKind, newChart, synth, synthErrors, synthValid, warnings } from './testing';
+import { S3_ROWS } from './bad-inputs';
 
 /** The PersistentVolume and the claim of a chart with one S3Mountpoint. */
 function pvAndClaim(objs: any[]): [any, any] {
   return [byKind(objs, 'PersistentVolume')[0], byKind(objs, 'PersistentVolumeClaim')[0]];
 }
-
-const BUCKET_RULE =
-  'must be an S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address) or an access point ARN; give the bucket name (no s3:// and no path; put a path in prefix)';
 
 describe('S3Mountpoint', () => {
   test('defaults: a static PV pre-bound to its claim, both with storageClassName "" (facts §3.1)', () => {
@@ -336,153 +334,10 @@ describe('S3Mountpoint', () => {
 /** Bad inputs of facts §7 for Mountpoint S3: each row is a case, its props and the exact outcome. */
 describe('facts §7 bad inputs (Mountpoint S3)', () => {
   const base: S3MountpointProps = { bucketName: 'ml-data' };
-  type Row = [string, Partial<S3MountpointProps> | ((chart: Chart) => void), string[], string[]];
-  const rows: Row[] = [
-    [
-      '38: a StorageClass with provisioner s3.csi.aws.com',
-      (chart) => {
-        new S3Mountpoint(chart, 's3', base);
-        new StorageClass(chart, 'sc', { provisioner: 's3.csi.aws.com' });
-      },
-      [
-        `[test] 'provisioner' ("s3.csi.aws.com") must be a driver with dynamic provisioning; Mountpoint for Amazon S3 mounts existing buckets only: remove StorageClass test/sc/Resource and use S3Mountpoint (a PersistentVolume and claim with storageClassName "")`,
-      ],
-      [],
-    ],
-    [
-      '39: ReadWriteOnce',
-      { accessMode: AccessMode.READ_WRITE_ONCE },
-      [`[test/s3] 'accessMode' ("ReadWriteOnce") must be one of ReadWriteMany, ReadOnlyMany; the driver refuses ReadWriteOnce; use ReadWriteMany, or ReadOnlyMany for a read-only volume`],
-      [],
-    ],
-    [
-      '40: two volumes with one volumeHandle',
-      (chart) => {
-        new S3Mountpoint(chart, 's3', { ...base, volumeHandle: 'data' });
-        new S3Mountpoint(chart, 'other', { bucketName: 'other-bucket', volumeHandle: 'data' });
-      },
-      [`[test/other] 'volumeHandle' ("data") must be unique in the cluster (test/s3 uses it too); the driver processes only one volume per handle: give each volume its own volumeHandle`],
-      [],
-    ],
-    [
-      '41: no bucketName',
-      { bucketName: undefined as unknown as string },
-      [`[test/s3] 'bucketName' (not set) must be the name of an existing bucket; Mountpoint mounts existing buckets only (static provisioning)`],
-      [],
-    ],
-    ['41: bucketName with s3:// and a path', { bucketName: 's3://ml-data/ckpt' }, [`[test/s3] 'bucketName' ("s3://ml-data/ckpt") ${BUCKET_RULE}`], []],
-    ['41: bucketName with ".."', { bucketName: 'ml..data' }, [`[test/s3] 'bucketName' ("ml..data") ${BUCKET_RULE}`], []],
-    ['41: bucketName formatted as an IP address', { bucketName: '192.168.5.4' }, [`[test/s3] 'bucketName' ("192.168.5.4") ${BUCKET_RULE}`], []],
-    [
-      '41: authenticationSource "irsa"',
-      { authenticationSource: 'irsa' as S3AuthenticationSource },
-      [`[test/s3] 'authenticationSource' ("irsa") must be one of driver, pod; use "pod" for the workload's IRSA or Pod Identity role, "driver" for the driver's`],
-      [],
-    ],
-    [
-      '42: "-o allow-other"',
-      { extraMountOptions: ['-o allow-other'] },
-      [`[test/s3] 'mountOptions' ("-o allow-other") must be a Mountpoint flag without "-o"; the driver refuses -o options: set allowOther instead`],
-      [],
-    ],
-    [
-      '42: "-o" with a flag that has no typed prop',
-      { extraMountOptions: ['-o debug'] },
-      [`[test/s3] 'mountOptions' ("-o debug") must be a Mountpoint flag without "-o"; the driver refuses -o options: write "debug"`],
-      [],
-    ],
-    [
-      '42: "ca-bundle …"',
-      { extraMountOptions: ['ca-bundle /etc/pki/ca.pem'] },
-      [`[test/s3] 'mountOptions' ("ca-bundle /etc/pki/ca.pem") must be without ca-bundle; the driver refuses a custom CA bundle: remove it`],
-      [],
-    ],
-    [
-      '42: "allow-other" as an extra option must use its typed prop',
-      { extraMountOptions: ['allow-other'] },
-      [`[test/s3] 'mountOptions' ("allow-other") must be without allow-other; set allowOther instead (it is checked there)`],
-      [],
-    ],
-    [
-      '42: "foreground" is dropped with a warning',
-      { extraMountOptions: ['foreground', 'debug'] },
-      [],
-      [`[test/s3] 'mountOptions' ("foreground") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
-    ],
-    [
-      '42: "-f" is dropped with a warning',
-      { extraMountOptions: ['-f'] },
-      [],
-      [`[test/s3] 'mountOptions' ("-f") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
-    ],
-    ['43: prefix "ckpt" without a trailing "/"', { prefix: 'ckpt' }, [`[test/s3] 'prefix' ("ckpt") must be a prefix ending in "/"; write "ckpt/"`], []],
-    [
-      '44: emptyDir cache limit 1Gi with max-cache-size 2048',
-      { cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(1) }, maxCacheSize: 2048 },
-      [`[test/s3] 'maxCacheSize' (2048) must be at most 1024 (MiB, the cacheEmptyDirSizeLimit 1Gi); the driver refuses a max-cache-size above the emptyDir limit: lower maxCacheSize or raise the cache sizeLimit`],
-      [],
-    ],
-    [
-      '44: ephemeral cache without class and request',
-      { cache: { type: 'ephemeral' } as S3MountpointProps['cache'] },
-      [
-        `[test/s3] 'cacheEphemeralStorageClassName' (not set) must be set for an ephemeral cache; name a StorageClass, e.g. a local NVMe class (facts §4.3)`,
-        `[test/s3] 'cacheEphemeralStorageResourceRequest' (not set) must be set for an ephemeral cache; give the cache volume's size (storageRequest)`,
-      ],
-      [],
-    ],
-    [
-      '44: cacheEmptyDirMedium "SSD"',
-      { cache: { type: 'emptyDir', medium: 'SSD' as 'Memory' } },
-      [`[test/s3] 'cacheEmptyDirMedium' ("SSD") must be "" (node disk) or "Memory"; leave it unset for node disk (NVMe on RAID0 nodes) or use "Memory"`],
-      [],
-    ],
-    [
-      '44: unknown cache type',
-      { cache: { type: 'hostPath' } as unknown as S3MountpointProps['cache'] },
-      [`[test/s3] 'cache' ("hostPath") must be one of emptyDir, ephemeral; the driver knows only these local-cache types`],
-      [],
-    ],
-    [
-      '44: cache in mountOptions and as the cache attribute',
-      { cache: { type: 'emptyDir' }, extraMountOptions: ['cache /tmp/s3'] },
-      [`[test/s3] 'mountOptions' ("cache /tmp/s3") must be without cache when the cache attribute is set; the driver refuses both: remove the cache mount option and keep cache`],
-      [],
-    ],
-    [
-      '44: cache in mountOptions alone is deprecated',
-      { extraMountOptions: ['cache /tmp/s3'] },
-      [],
-      [`[test/s3] 'mountOptions' ("cache /tmp/s3") must be replaced by the cache attribute; cache as a mount option is deprecated and becomes an unlimited emptyDir: use cache: { type: 'emptyDir', sizeLimit }`],
-    ],
-    [
-      '46: a pod with terminationGracePeriodSeconds 900 mounts the volume',
-      (chart) => {
-        const s3 = new S3Mountpoint(chart, 's3', base);
-        const job = new plus.Job(chart, 'save', { containers: [{ image: 'saver' }], terminationGracePeriod: Duration.seconds(900) });
-        s3.mount(job.containers[0], '/ckpt');
-      },
-      [],
-      [`[test/s3] 'terminationGracePeriodSeconds' (900) must be at most 600 with a Mountpoint S3 volume; Mountpoint Pods stop after 10 minutes, then writes fail with "Transport endpoint is not connected": finish the final flush within 600 s`],
-    ],
-    [
-      'incremental upload on a general purpose bucket',
-      { incrementalUpload: true },
-      [`[test/s3] 'bucketName' ("ml-data") must be an S3 Express One Zone directory bucket (ending in --x-s3) with incrementalUpload; appends work only on S3 Express One Zone; use a directory bucket or drop incrementalUpload`],
-      [],
-    ],
-    [
-      'mountpointContainerResources requests are discouraged',
-      { mountpointContainerResources: { requests: { memory: Size.gibibytes(1) } } },
-      [],
-      [`[test/s3] 'mountpointContainerResources.requests' ("set") must be left unset; Mountpoint Pods are placed after the workload and may not fit the node (driver issue #543); set limits only`],
-    ],
-  ];
-
-  test.each(rows)('%s', (_name, input, errors, warns) => {
+  // The table is shared with the hardening suite's bad-input matrix.
+  test.each(S3_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('%s', (_name, build, errors, warns) => {
     const chart = newChart();
-    if (typeof input === 'function') input(chart);
-    else new S3Mountpoint(chart, 's3', { ...base, ...input });
+    build(chart);
     expect(synthErrors(chart)).toEqual(errors);
     expect(warnings(chart)).toEqual(warns);
   });

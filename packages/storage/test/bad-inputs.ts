@@ -1,8 +1,7 @@
 /**
- * The storage rows of the bad-input matrix (bad-input.test.ts): every facts §7 case of the four
- * tiers, built with the construct APIs, with the exact errors and warnings. The rows and their
- * helpers are copied from the per-tier tables of packages/storage/test (fsx-lustre, efs,
- * instance-store, s3-mountpoint), each inside its own scope so their helpers keep their names.
+ * Every facts §7 bad-input case of the four tiers, built with the construct APIs, with the exact
+ * errors and warnings: the per-tier tests run them, and so does the bad-input matrix of the hardening
+ * suite (test/hardening). One table per tier, each in its own scope so its helpers keep short names.
  */
 import { Chart, Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
