@@ -11,7 +11,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTree, recoverTrees, writeTreeAtomically } from '@strata/helm';
-import { COPY_ENV, copyWorkspace } from './workspace';
+import { copyWorkspace, ENV as COPY_ENV } from '../support/workspace';
 
 const TRIALS = 20;
 const SEED = 20261124;

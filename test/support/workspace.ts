@@ -12,8 +12,8 @@ const NOT_COPIED = new Set(['node_modules', '.git', '.nx', 'dist', 'coverage', '
  * A copy of the workspace's sources. node_modules holds links to the repository's packages,
  * except @strata/*, which link into the copy (as npm's workspace links do), so the copy's code runs.
  */
-export function copyWorkspace(): string {
-  const root = mkdtempSync(join(tmpdir(), 'strata-e2e-'));
+export function copyWorkspace(prefix = 'strata-e2e-'): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
   for (const entry of readdirSync(REPO)) {
     if (NOT_COPIED.has(entry)) continue;
     cpSync(join(REPO, entry), join(root, entry), { recursive: true, filter: (src) => !/[\\/](node_modules|\.nx|dist)$/.test(src) });
