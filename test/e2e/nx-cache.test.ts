@@ -3,7 +3,7 @@
  * served entirely from the Nx cache, and after touching one workload `nx affected -t synth`
  * synthesizes exactly that one.
  */
-import { rmSync, appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyWorkspace, nx, run, SLOW } from '../support/workspace';
 
@@ -47,6 +47,23 @@ describe('Nx cache and affected', () => {
       expect(projects).toEqual(['@strata/workload-llm-inference']);
       expect(out).toContain('Successfully ran target synth for project @strata/workload-llm-inference');
       expect(readFileSync(chart, 'utf8')).toContain('touched by the affected test');
+    },
+    SLOW,
+  );
+
+  test(
+    'after a content change, generate bumps the chart version and the overlays pin the new one (no stale cache)',
+    () => {
+      const chart = join(root, 'packages/workloads/llm-inference/src/chart.ts');
+      const text = readFileSync(chart, 'utf8');
+      expect(text).toContain("'Number of inference server pods.'");
+      writeFileSync(chart, text.replace("'Number of inference server pods.'", "'Number of inference server pods (edited).'"));
+      const before = /^version: (\S+)$/m.exec(readFileSync(join(root, 'charts/llm-inference/Chart.yaml'), 'utf8'))![1];
+      run(root, [join(root, 'tools/scripts/generate.mjs')]);
+      const after = /^version: (\S+)$/m.exec(readFileSync(join(root, 'charts/llm-inference/Chart.yaml'), 'utf8'))![1];
+      expect(after).not.toBe(before);
+      expect(readFileSync(join(root, 'environments/base/apps/llm-inference/repository.yaml'), 'utf8')).toContain(`tag: ${after}`);
+      expect(run(root, [join(root, 'tools/scripts/generate.mjs'), '--check'])).toMatch(/^generate --check: .* current/m);
     },
     SLOW,
   );

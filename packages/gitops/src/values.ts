@@ -47,7 +47,8 @@ export function nestedAt(path: readonly string[], value: unknown): Record<string
   return path.reduceRight<unknown>((inner, seg) => ({ [seg]: inner }), value) as Record<string, unknown>;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
+// optimize: false — ajv's code optimization pass is about half of compile time, and each schema is used a few times only.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false, code: { optimize: false } });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /**

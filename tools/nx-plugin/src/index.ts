@@ -81,7 +81,9 @@ function environmentsProject(): CreateNodesResult {
             executor: '@strata/nx-plugin:overlays',
             dependsOn: [{ projects: [`tag:${CHART_TAG}`], target: 'synth' }],
             cache: true,
-            inputs: ['{projectRoot}/*/environment.ts', '{workspaceRoot}/charts/**/*', '{workspaceRoot}/packages/gitops/src/**/*'],
+            // The charts as the synth tasks of this very run wrote them (a plain charts/** input is hashed
+            // before synth runs, and would restore overlays that pin the previous chart versions).
+            inputs: ['{projectRoot}/*/environment.ts', { dependentTasksOutputFiles: '**/*', transitive: true }, '{workspaceRoot}/packages/gitops/src/**/*', '{workspaceRoot}/tools/cli/src/**/*.ts'],
             outputs: ['{projectRoot}'],
           },
         },
