@@ -12,10 +12,11 @@
  * `checkReferences` is pure: it takes the rendered objects per environment and returns problems.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { helmPath } from '@strata/toolchain';
+import { helmPath, REPO_ROOT } from '@strata/toolchain';
 import { parse, parseAllDocuments } from 'yaml';
 
 /** A rendered Kubernetes object. */
@@ -137,25 +138,57 @@ export function renderRelease(chartDir: string, r: EnvironmentRelease, helm: str
   }
 }
 
+/** Where rendered releases are kept between runs (content-addressed, so always safe to reuse). */
+export function renderCacheDir(): string {
+  return process.env.STRATA_RENDER_CACHE ?? join(REPO_ROOT, 'node_modules', '.cache', 'strata-renders');
+}
+
 /**
  * Every environment rendered: environment → all objects of all its releases. `charts` and
- * `environments` are generate's in-memory trees (relative to charts/ and environments/); the
- * charts are written to a temporary directory for helm.
+ * `environments` are generate's in-memory trees (relative to charts/ and environments/). A render
+ * is kept on disk under a key made of the chart's files, the release and its values, so a run
+ * re-renders only releases whose chart or values changed (one helm process each); only the charts
+ * of those are written to a temporary directory for helm.
  */
 export function environmentManifests(charts: Files, environments: Files, helm: string = helmPath()): Record<string, Manifest[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-charts-'));
-  try {
-    for (const [rel, content] of charts) {
-      mkdirSync(dirname(join(dir, rel)), { recursive: true });
-      writeFileSync(join(dir, rel), content);
+  const cacheDir = renderCacheDir();
+  const chartDigest = new Map<string, string>();
+  const digestOf = (chart: string) => {
+    if (!chartDigest.has(chart)) {
+      const hash = createHash('sha256');
+      for (const [rel, content] of [...charts].filter(([rel]) => rel.startsWith(`${chart}/`)).sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(rel).update('\0').update(content).update('\0');
+      chartDigest.set(chart, hash.digest('hex'));
     }
+    return chartDigest.get(chart)!;
+  };
+  let dir: string | undefined;
+  const written = new Set<string>();
+  try {
     const out: Record<string, Manifest[]> = {};
     for (const env of environmentNames(environments)) {
-      out[env] = environmentReleases(environments, env).flatMap((r) => renderRelease(join(dir, r.chart), r, helm));
+      out[env] = environmentReleases(environments, env).flatMap((r) => {
+        const key = createHash('sha256').update(JSON.stringify([digestOf(r.chart), r.releaseName, r.namespace, r.values, helm])).digest('hex');
+        const cached = join(cacheDir, `${key}.json`);
+        if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as Manifest[];
+        dir = dir ?? mkdtempSync(join(tmpdir(), 'strata-charts-'));
+        if (!written.has(r.chart)) {
+          for (const [rel, content] of charts) {
+            if (!rel.startsWith(`${r.chart}/`)) continue;
+            mkdirSync(dirname(join(dir, rel)), { recursive: true });
+            writeFileSync(join(dir, rel), content);
+          }
+          written.add(r.chart);
+        }
+        const manifests = renderRelease(join(dir, r.chart), r, helm);
+        mkdirSync(cacheDir, { recursive: true });
+        writeFileSync(`${cached}.tmp-${process.pid}`, JSON.stringify(manifests));
+        renameSync(`${cached}.tmp-${process.pid}`, cached);
+        return manifests;
+      });
     }
     return out;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
