@@ -118,10 +118,15 @@ async function publishOne(
   const where = `${registry.replace(/^oci:\/\//, '')} (chart ${chart.name} ${chart.version})`;
   try {
     let existing: string | undefined;
-    try {
-      existing = await helm.showChart(ref, chart.version, { plainHttp, timeoutMs: 60_000 });
-    } catch (e) {
-      if (!(e instanceof HelmError) || !/not found|manifest unknown|name unknown/i.test(e.stderr)) throw e;
+    // One HTTP request answers "not there yet" (the common case) without a helm process; anything
+    // else (there, or a registry that wants credentials) goes through helm and its login.
+    const absent = (await tagState(registry, chart.name, chart.version, plainHttp)) === 'absent';
+    if (!absent) {
+      try {
+        existing = await helm.showChart(ref, chart.version, { plainHttp, timeoutMs: 60_000 });
+      } catch (e) {
+        if (!(e instanceof HelmError) || !/not found|manifest unknown|name unknown/i.test(e.stderr)) throw e;
+      }
     }
     if (existing !== undefined) {
       const published = recordedChart(existing);
@@ -137,6 +142,20 @@ async function publishOne(
     return { ...base, status: 'pushed', digest: pushed.digest };
   } catch (e) {
     return { ...base, status: 'failed', error: `${where}: ${explain(e)}` };
+  }
+}
+
+/** Whether a tag is in the registry, by the OCI distribution API (`HEAD /v2/<repo>/manifests/<tag>`), when it can tell without credentials. */
+async function tagState(registry: string, chart: string, version: string, plainHttp: boolean): Promise<'present' | 'absent' | 'unknown'> {
+  const [host, ...path] = registry.replace(/^oci:\/\//, '').split('/');
+  const url = `${plainHttp ? 'http' : 'https'}://${host}/v2/${[...path, chart].join('/')}/manifests/${version}`;
+  try {
+    const res = await fetch(url, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' }, signal: AbortSignal.timeout(10_000) });
+    if (res.status === 200) return 'present';
+    if (res.status === 404) return 'absent';
+    return 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 
