@@ -1,13 +1,13 @@
-import { App, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { chartFiles, Helm, HelmError, resolveChart, synthesizeChart, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { Helm, HelmError } from '@strata/helm';
+import { ChartClass, chartUnderTest } from './chart-under-test';
 import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/patterns';
 import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
 
 /** The chart class a workload package exports. */
-export type WorkloadChartClass = new (scope: App, id: string, props?: WorkloadChartProps) => WorkloadChart;
+export type WorkloadChartClass = ChartClass;
 
 export const VERSION = '0.1.0';
 // Short-lived helm processes: no garbage collection and one scheduler thread cut their CPU by a
@@ -16,14 +16,12 @@ const helm = new Helm(undefined, { ...process.env, GOGC: 'off', GOMAXPROCS: '1' 
 
 /** The chart's files, as `npm run generate` writes them. */
 export function templateFiles(Chart: WorkloadChartClass, name: string): Map<string, string> {
-  const synth = synthesizeChart(new Chart(new App(), name));
-  return chartFiles(synth, { version: VERSION, source: `packages/workloads/${name}` });
+  return chartUnderTest(Chart, name, `packages/workloads/${name}`, VERSION).files();
 }
 
 /** Direct synthesis with literal values: the objects a release with these values holds. */
 export function direct(Chart: WorkloadChartClass, name: string, values: Record<string, unknown>, release = { name: 'rel', namespace: 'ns' }) {
-  const synth = synthesizeChart(new Chart(Testing.app(), name, { values }));
-  return resolveChart(synth, release, VERSION, values);
+  return chartUnderTest(Chart, name, `packages/workloads/${name}`, VERSION).direct(values, release);
 }
 
 /** Renders a chart directory with helm (tests included unless skipped). */
