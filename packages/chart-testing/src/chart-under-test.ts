@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { chartFiles, HelmError, resolveChart, synthesizeChart, SynthesizedChart, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { chartFiles, Helm, HelmError, resolveChart, synthesizeChart, SynthesizedChart, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { writeChartDir } from '@strata/helm/test/support/helm-render';
 
 /** A chart class, as a chart package's src/chart.ts exports it. */
 export type ChartClass = new (scope: Construct, id: string, props?: WorkloadChartProps) => WorkloadChart;
@@ -34,4 +35,28 @@ export function literalErrors(run: () => unknown): string[] {
     if (Array.isArray(errors)) return errors;
     throw e;
   }
+}
+
+/** A chart package under test, with its generated files written to a temporary directory for helm. */
+export function chartFixture(Chart: ChartClass, name: string, source: string, version = '0.1.0') {
+  const chart = chartUnderTest(Chart, name, source, version);
+  const files = chart.files();
+  const dir = writeChartDir(files, name);
+  const schema = JSON.parse(files.get('values.schema.json')!) as Record<string, any>;
+  return { chart, files, dir, schema, helm: new Helm() };
+}
+
+/** The tests every chart package owes (inside the caller's describe): whole-chart snapshot, determinism, helm lint --strict. */
+export function describeChartBasics(f: ReturnType<typeof chartFixture>): void {
+  test('whole-chart snapshot', () => {
+    expect(Object.fromEntries(f.files)).toMatchSnapshot();
+  });
+
+  test('is deterministic', () => {
+    expect(f.chart.files()).toEqual(f.files);
+  });
+
+  test('passes helm lint --strict', async () => {
+    await expect(f.helm.lint([f.dir], { strict: true })).resolves.toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
 }

@@ -1,17 +1,14 @@
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { Helm, USES_ANNOTATION } from '@strata/helm';
+import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import FsxLustreTierChart, { FSX_LUSTRE_STORAGE_CLASS } from '../src/chart';
 import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
-import { chartUnderTest, literalErrors, schemaRefusal } from '@strata/chart-testing';
+import { byKindAndName, parseManifests } from '@strata/helm/test/support/helm-render';
+import { chartFixture, describeChartBasics, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
-const helm = new Helm();
-const chart = chartUnderTest(FsxLustreTierChart, 'storage-fsx-lustre', 'packages/storage-charts/storage-fsx-lustre');
-const files = chart.files();
-const dir = writeChartDir(files, chart.name);
-const schema = JSON.parse(files.get('values.schema.json')!);
+const fixture = chartFixture(FsxLustreTierChart, 'storage-fsx-lustre', 'packages/storage-charts/storage-fsx-lustre');
+const { chart, files, dir, schema, helm } = fixture;
 const template = (values?: Record<string, unknown>, release = 'fsx', namespace = 'storage') => helm.template(dir, { releaseName: release, namespace, values });
 
 describe('storage-fsx-lustre', () => {
@@ -32,17 +29,7 @@ describe('storage-fsx-lustre', () => {
     expect(meta.annotations[USES_ANNOTATION]).toBe('fsx-lustre');
   });
 
-  test('whole-chart snapshot', () => {
-    expect(Object.fromEntries(files)).toMatchSnapshot();
-  });
-
-  test('is deterministic', () => {
-    expect(chart.files()).toEqual(files);
-  });
-
-  test('passes helm lint --strict', async () => {
-    await expect(helm.lint([dir], { strict: true })).resolves.toContain('1 chart(s) linted, 0 chart(s) failed');
-  });
+  describeChartBasics(fixture);
 
   test('helm template with the defaults: one valid StorageClass with the fixed name, every parameter a string', async () => {
     const objs = parseManifests(await template());

@@ -1,17 +1,14 @@
 import fc from 'fast-check';
 import { UNMODELLED_KINDS, validateObjects } from '@strata/kube-schemas';
-import { Helm, USES_ANNOTATION } from '@strata/helm';
+import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import InstanceStoreTierChart, { LOCAL_NVME_STORAGE_CLASS, NVME_GPU_NODE_POOL, NVME_NODE_CLASS, NVME_NODE_POOL } from '../src/chart';
 import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
-import { chartUnderTest, literalErrors, schemaRefusal } from '@strata/chart-testing';
+import { byKindAndName, parseManifests } from '@strata/helm/test/support/helm-render';
+import { chartFixture, describeChartBasics, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
-const helm = new Helm();
-const chart = chartUnderTest(InstanceStoreTierChart, 'storage-instance-store', 'packages/storage-charts/storage-instance-store');
-const files = chart.files();
-const dir = writeChartDir(files, chart.name);
-const schema = JSON.parse(files.get('values.schema.json')!);
+const fixture = chartFixture(InstanceStoreTierChart, 'storage-instance-store', 'packages/storage-charts/storage-instance-store');
+const { chart, files, dir, schema, helm } = fixture;
 const template = async (values?: Record<string, unknown>, release = 'nvme', namespace = 'storage') => parseManifests(await helm.template(dir, { releaseName: release, namespace, values }));
 const of = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
 
@@ -82,17 +79,7 @@ describe('storage-instance-store', () => {
     expect(meta.annotations[USES_ANNOTATION]).toBe('instance-store');
   });
 
-  test('whole-chart snapshot', () => {
-    expect(Object.fromEntries(files)).toMatchSnapshot();
-  });
-
-  test('is deterministic', () => {
-    expect(chart.files()).toEqual(files);
-  });
-
-  test('passes helm lint --strict', async () => {
-    await expect(helm.lint([dir], { strict: true })).resolves.toContain('1 chart(s) linted, 0 chart(s) failed');
-  });
+  describeChartBasics(fixture);
 
   test('helm template with the defaults: the local StorageClass, the RAID0 EC2NodeClass and the NVMe NodePool', async () => {
     const objs = await template();
