@@ -104,13 +104,6 @@ export class Helm {
     return this.run(args, { timeoutMs: options.timeoutMs });
   }
 
-  /** `helm pull <ref> --version <v> -d <dir>` (the directory must exist). */
-  public async pull(ref: string, version: string, destination: string, options: { plainHttp?: boolean } = {}): Promise<void> {
-    const args = ['pull', ref, '--version', version, '-d', destination];
-    if (options.plainHttp) args.push('--plain-http');
-    await this.run(args);
-  }
-
   /** `helm pull` into `destination`; resolves with the manifest digest helm reports. */
   public async pullDigest(ref: string, version: string, destination: string, options: { plainHttp?: boolean } = {}): Promise<string> {
     const args = ['pull', ref, '--version', version, '-d', destination];
