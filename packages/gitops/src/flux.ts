@@ -1,5 +1,4 @@
-import { stringify } from 'yaml';
-import { GENERATED } from '@strata/helm';
+import { GENERATED, yamlDocument } from '@strata/helm';
 
 /** A Kubernetes object as plain data (key order is kept as built: apiVersion, kind, metadata, spec). */
 export type KubeObject = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown }; readonly [k: string]: unknown };
@@ -21,7 +20,7 @@ export const API = {
 /** A YAML file: the generated header, a line saying what it is, then the documents. */
 export function yamlFile(what: string, source: string, docs: readonly unknown[]): string {
   const header = `# ${GENERATED} (source: ${source})\n# ${what}\n`;
-  return header + docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return header + docs.map((d) => yamlDocument(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
 /** A kustomize `kustomization.yaml` (not a Flux object: what `kubectl kustomize` builds). */

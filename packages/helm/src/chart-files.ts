@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
 import { ConditionalConstraint, Constraint, Tokens } from '@strata/tokens';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
 import { CLUSTER_SCOPED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
 import { JsonSchema, ValueDeclaration } from './values';
 import { valuesTypeScript } from './values-type';
+import { yamlDocument } from './yaml-emit';
 
 /** Chart.yaml annotation listing what the chart needs installed cluster-wide, e.g. "efs,s3". */
 export const USES_ANNOTATION = 'strata.dev/uses';
@@ -74,10 +74,10 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
   if (testPod) files.set('templates/tests/test-storage.yaml', header + renderer.render(testPod));
   files.set('templates/NOTES.txt', notesTxt(synth, !!testPod));
   // The digest covers everything but the version: Chart.yaml is hashed without it.
-  const digest = contentDigest(files, stringify(chartYaml(synth, '0.0.0'), { lineWidth: 0 }));
+  const digest = contentDigest(files, yamlDocument(chartYaml(synth, '0.0.0'), { lineWidth: 0 }));
   const version = typeof options.version === 'function' ? options.version(digest) : options.version;
   files.set('README.md', readme(synth, { ...options, version }));
-  files.set('Chart.yaml', header + stringify(chartYaml(synth, version, digest), { lineWidth: 0 }));
+  files.set('Chart.yaml', header + yamlDocument(chartYaml(synth, version, digest), { lineWidth: 0 }));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -143,7 +143,7 @@ function valuesYaml(decls: ValueDeclaration[], header: string): string {
       if (top) lines.push('');
       if (isDeclaration(node)) {
         lines.push(`${indent}# -- ${node.description}`);
-        const text = stringify({ [key]: node.default }, { lineWidth: 0, indentSeq: true }).trimEnd();
+        const text = yamlDocument({ [key]: node.default }, { lineWidth: 0, indentSeq: true }).trimEnd();
         for (const l of text.split('\n')) lines.push(indent + l);
       } else {
         if (top) lines.push(`${indent}## ${key}`);

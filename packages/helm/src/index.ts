@@ -8,3 +8,4 @@ export * from './values-type';
 export * from './workload-chart';
 export * from './write-tree';
 export * from './versioning';
+export * from './yaml-emit';

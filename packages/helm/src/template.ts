@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { TokenInfo, Tokens } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
@@ -11,6 +10,7 @@ import {
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
 } from './workload-chart';
+import { yamlDocument } from './yaml-emit';
 
 /**
  * Turns manifests holding tokens into Helm template text: each token becomes the Go template
@@ -110,7 +110,7 @@ export class TemplateRenderer {
       }
       return value;
     };
-    const text = stringify(convert(manifest), { lineWidth: 0, indent: 2, indentSeq: true, aliasDuplicateObjects: false });
+    const text = yamlDocument(convert(manifest), { lineWidth: 0, indent: 2, indentSeq: true, aliasDuplicateObjects: false });
     return text
       .split('\n')
       .map((line) =>
