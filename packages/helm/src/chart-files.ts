@@ -70,7 +70,7 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
     const guard = o.conditions.length === 0 ? undefined : o.conditions.length === 1 ? renderer.expression(o.conditions[0]) : `and ${o.conditions.map((c) => `(${renderer.expression(c)})`).join(' ')}`;
     files.set(`templates/${o.fileStem}.yaml`, guard ? `${header}{{- if ${guard} }}\n${body}{{- end }}\n` : header + body);
   }
-  const testPod = storageTestPod(synth);
+  const [testPod] = chartTestHooks(synth);
   if (testPod) files.set('templates/tests/test-storage.yaml', header + renderer.render(testPod));
   files.set('templates/NOTES.txt', notesTxt(synth, !!testPod));
   // The digest covers everything but the version: Chart.yaml is hashed without it.
@@ -286,10 +286,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 `;
 }
 
-/** A `helm test` pod that writes and reads back a file on every claim (reads only, on read-only claims). */
-function storageTestPod(synth: SynthesizedChart): Manifest | undefined {
+/**
+ * The chart's `helm test` hooks, as chartFiles writes them under templates/tests: a pod that writes
+ * and reads back a file on every claim (reads only, on read-only claims); none without claims.
+ */
+export function chartTestHooks(synth: SynthesizedChart): Manifest[] {
   const claims = synth.objects.filter((o) => o.manifest.kind === 'PersistentVolumeClaim' && o.conditions.length === 0);
-  if (claims.length === 0) return undefined;
+  if (claims.length === 0) return [];
   const chart = synth.chart;
   const { labels } = chartLabels(chart);
   const mounts: Manifest[] = [];
@@ -303,7 +306,7 @@ function storageTestPod(synth: SynthesizedChart): Manifest | undefined {
     if (readOnly) steps.push(`ls "${dir}" >/dev/null && echo "read ${dir}: ok"`);
     else steps.push(`f="${dir}/.strata-helm-test-$HOSTNAME"; echo ok > "$f"; test "$(cat "$f")" = ok; rm -f "$f"; echo "write+read ${dir}: ok"`);
   });
-  return {
+  return [{
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
@@ -327,7 +330,7 @@ function storageTestPod(synth: SynthesizedChart): Manifest | undefined {
       ],
       volumes,
     },
-  };
+  }];
 }
 
 function notesTxt(synth: SynthesizedChart, hasTest: boolean): string {

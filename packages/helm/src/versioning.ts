@@ -7,12 +7,22 @@ export interface RecordedChart {
   readonly contentDigest?: string;
 }
 
-/** Reads version and content digest from a Chart.yaml's text. */
+/**
+ * Reads version and content digest from a Chart.yaml's text. A Chart.yaml as chartFiles writes
+ * it (a plain top-level `version:` line, the digest annotation two columns in) is read by two
+ * line matches, since generate reads every chart's Chart.yaml several times a run; anything
+ * else is parsed as YAML.
+ */
 export function recordedChart(chartYaml: string): RecordedChart | undefined {
+  const version = /^version: ([0-9A-Za-z.+-]+)$/m.exec(chartYaml)?.[1];
+  const digest = DIGEST_LINE.exec(chartYaml)?.[1];
+  if (version && digest && /^annotations:$/m.test(chartYaml)) return { version, contentDigest: digest };
   const doc = parse(chartYaml) as { version?: string; annotations?: Record<string, string> } | null;
   if (!doc?.version) return undefined;
   return { version: String(doc.version), contentDigest: doc.annotations?.[CONTENT_DIGEST_ANNOTATION] };
 }
+
+const DIGEST_LINE = new RegExp(`^  ${CONTENT_DIGEST_ANNOTATION.replace(/[./]/g, '\\$&')}: (sha256:[0-9a-f]{64})$`, 'm');
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 

@@ -8,12 +8,9 @@ const NEW = '.strata-new';
 const OLD = '.strata-old';
 
 /**
- * Replaces `dir` with exactly `files`, atomically as far as the file system allows: the new
- * tree is written in full beside the old one, then swapped in with two renames (old aside, new
- * in). A run killed before the swap leaves the old tree; a run killed between the two renames
- * leaves the old tree aside, and `recoverTree` (every strata command runs it first) puts it
- * back. Files for which `keep` answers true are carried over from the old tree (hand-written
- * inputs living beside generated output). Returns false when nothing changed (no write).
+ * Makes `dir` hold exactly `files`, atomically (see writeTreesAtomically: all old or all new
+ * after a kill, only changed files written). Files for which `keep` answers true are left as they
+ * are (hand-written inputs living beside generated output). Returns false when nothing changed.
  */
 export function writeTreeAtomically(dir: string, files: FileTree, keep: (rel: string) => boolean = () => false): boolean {
   return writeTreesAtomically(dirname(dir), [{ dir, files, keep }]);
@@ -27,62 +24,123 @@ export interface TreeWrite {
   readonly keep?: (rel: string) => boolean;
 }
 
-/** The commit record of a multi-tree write: once it exists, every tree it names is rolled forward. */
+/** The commit record of a multi-tree write: once it exists, every change it names is rolled forward. */
 export const SWAP_JOURNAL = '.strata-swap.journal';
 
+/** One tree's part of a committed write: files staged under `<dir>.strata-new`, files to remove. */
+interface JournalEntry {
+  readonly dir: string;
+  readonly write: string[];
+  readonly remove: string[];
+  /** The tree had no file: the staged tree replaces it whole (one rename instead of one per file). */
+  readonly whole?: boolean;
+}
+
 /**
- * Replaces several trees together (charts/ and environments/): each new tree is staged in full,
- * then a journal naming the staged trees is written (the commit point), then each is swapped in.
- * A run killed before the journal leaves every old tree; after it, `recoverTrees` (which every
- * strata command runs first) finishes the swaps — so the trees are always all old or all new.
+ * Changes several trees together (charts/ and environments/) so that they are always all old or
+ * all new, touching only what differs: each changed or new file is staged in full under
+ * `<dir>.strata-new/`, then a journal naming every staged and every removed file is written (the
+ * commit point), then each staged file is renamed into place (an atomic replace of that file) and
+ * each removed file deleted. A run killed before the journal leaves every old tree; after it,
+ * `recoverTrees` (which every strata command runs first) finishes the change. Unchanged files
+ * are never rewritten, so an edit of one chart writes that chart's files only.
  * Returns whether anything changed.
  */
 export function writeTreesAtomically(journalDir: string, writes: readonly TreeWrite[]): boolean {
   recoverTrees(journalDir, writes.map((w) => w.dir));
-  const staged: string[] = [];
+  const entries: JournalEntry[] = [];
   for (const w of writes) {
     const keep = w.keep ?? (() => false);
-    const kept = new Map<string, string>();
-    if (existsSync(w.dir)) for (const [rel, content] of readTree(w.dir)) if (keep(rel)) kept.set(rel, content);
-    const next = new Map<string, string>([...kept, ...w.files]);
-    if (existsSync(w.dir) && sameTree(readTree(w.dir), next)) continue;
+    const disk = existsSync(w.dir) ? readTree(w.dir) : new Map<string, string>();
+    const write = [...w.files.keys()].filter((rel) => disk.get(rel) !== w.files.get(rel)).sort();
+    const remove = [...disk.keys()].filter((rel) => !w.files.has(rel) && !keep(rel)).sort();
+    if (write.length === 0 && remove.length === 0) continue;
     const staging = `${w.dir}${NEW}`;
     rmSync(staging, { recursive: true, force: true });
-    for (const [rel, content] of next) {
+    const made = new Set<string>();
+    for (const rel of write) {
       const path = join(staging, rel);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
+      const parent = dirname(path);
+      if (!made.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        made.add(parent);
+      }
+      writeFileSync(path, w.files.get(rel)!);
     }
-    mkdirSync(staging, { recursive: true });
-    staged.push(w.dir);
+    entries.push({ dir: w.dir, write, remove, ...(disk.size === 0 ? { whole: true } : {}) });
   }
-  if (staged.length === 0) return false;
+  if (entries.length === 0) return false;
   const journal = join(journalDir, SWAP_JOURNAL);
-  writeFileSync(`${journal}.tmp`, JSON.stringify({ staged }, null, 2));
+  writeFileSync(`${journal}.tmp`, JSON.stringify({ version: 2, trees: entries }));
   renameSync(`${journal}.tmp`, journal);
-  for (const dir of staged) rollForward(dir);
+  for (const e of entries) rollForward(e);
   rmSync(journal, { force: true });
   return true;
 }
 
 /**
- * Brings trees back to a whole state after a killed write: with a journal, the staged trees are
- * swapped in (the write had committed); without one, staged trees are dropped and any tree set
- * aside is restored.
+ * Brings trees back to a whole state after a killed write: with a journal, the staged changes are
+ * applied (the write had committed); without one, staged files are dropped and any tree set aside
+ * (by a whole-tree swap of an earlier strata) is restored.
  */
 export function recoverTrees(journalDir: string, dirs: readonly string[]): void {
   const journal = join(journalDir, SWAP_JOURNAL);
   rmSync(`${journal}.tmp`, { force: true });
   if (existsSync(journal)) {
-    const { staged } = JSON.parse(readFileSync(journal, 'utf8')) as { staged: string[] };
-    for (const dir of staged) rollForward(dir);
+    const record = JSON.parse(readFileSync(journal, 'utf8')) as { version?: number; trees?: JournalEntry[]; staged?: string[] };
+    if (record.version === 2) for (const e of record.trees ?? []) rollForward(e);
+    else for (const dir of record.staged ?? []) swapIn(dir);
     rmSync(journal, { force: true });
   }
   for (const dir of dirs) recoverTree(dir);
 }
 
-/** Swaps a staged tree in; safe to repeat from any point a kill left it at. */
-function rollForward(dir: string): void {
+/** Applies one tree's committed change; safe to repeat from any point a kill left it at. */
+function rollForward(e: JournalEntry): void {
+  const staging = `${e.dir}${NEW}`;
+  if (e.whole) {
+    // The old tree held no file (at most empty folders): swap the staged tree in whole.
+    if (existsSync(staging)) {
+      rmSync(e.dir, { recursive: true, force: true });
+      renameSync(staging, e.dir);
+    }
+    return;
+  }
+  for (const rel of e.remove) {
+    rmSync(join(e.dir, rel), { force: true });
+    removeEmptyParents(e.dir, rel);
+  }
+  const made = new Set<string>();
+  for (const rel of e.write) {
+    const from = join(staging, rel);
+    if (!existsSync(from)) continue; // moved before the kill
+    const to = join(e.dir, rel);
+    if (!made.has(dirname(to))) {
+      mkdirSync(dirname(to), { recursive: true });
+      made.add(dirname(to));
+    }
+    renameSync(from, to);
+  }
+  rmSync(staging, { recursive: true, force: true });
+}
+
+/** Removes the folders of `rel` below `dir` that a removal left empty. */
+function removeEmptyParents(dir: string, rel: string): void {
+  let parent = dirname(rel);
+  while (parent !== '.' && parent !== '') {
+    const path = join(dir, parent);
+    try {
+      if (readdirSync(path).length > 0) return;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      return;
+    }
+    parent = dirname(parent);
+  }
+}
+
+/** A whole staged tree swapped in (the journal format of earlier versions). */
+function swapIn(dir: string): void {
   const staging = `${dir}${NEW}`;
   const aside = `${dir}${OLD}`;
   if (existsSync(staging)) {
@@ -129,10 +187,4 @@ export function diffTree(dir: string, files: FileTree, keep: (rel: string) => bo
   }
   for (const rel of disk.keys()) if (!files.has(rel) && !keep(rel)) out.push(`extra: ${join(dir, rel)}`);
   return out.sort();
-}
-
-function sameTree(a: Map<string, string>, b: Map<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
 }

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { chartFiles, Helm, HelmError, readTree, resolveChart, synthesizeChart, valuesSchema, writeTreeAtomically } from '../src';
+import { chartFiles, Helm, HelmError, readTree, recoverTrees, resolveChart, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
 import { DemoChart } from './fixtures/demo-chart';
 import { arbitraryValues } from './support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from './support/helm-render';
@@ -169,6 +169,61 @@ describe('writeTreeAtomically', () => {
     // a path that cannot be written (a file where a directory must go) fails while staging
     expect(() => writeTreeAtomically(dir, new Map([['c/Chart.yaml', 'v2'], ['c/Chart.yaml/x', 'boom']]))).toThrow();
     expect(readTree(dir)).toEqual(new Map([['c/Chart.yaml', 'v1']]));
+  });
+
+  test('rewrites only the files that changed (an unchanged file keeps its inode and mtime)', () => {
+    const dir = join(root(), 'charts');
+    writeTreeAtomically(dir, new Map([['a/Chart.yaml', 'a1'], ['b/Chart.yaml', 'b1'], ['b/old.yaml', 'o']]));
+    const before = statSync(join(dir, 'a/Chart.yaml'));
+    expect(writeTreeAtomically(dir, new Map([['a/Chart.yaml', 'a1'], ['b/Chart.yaml', 'b2'], ['c/new.yaml', 'n']]))).toBe(true);
+    const after = statSync(join(dir, 'a/Chart.yaml'));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(readTree(dir)).toEqual(new Map([['a/Chart.yaml', 'a1'], ['b/Chart.yaml', 'b2'], ['c/new.yaml', 'n']]));
+  });
+
+  test('a folder emptied by removals disappears', () => {
+    const dir = join(root(), 'charts');
+    writeTreeAtomically(dir, new Map([['gone/templates/x.yaml', 'x'], ['kept/Chart.yaml', 'k']]));
+    writeTreeAtomically(dir, new Map([['kept/Chart.yaml', 'k']]));
+    expect(existsSync(join(dir, 'gone'))).toBe(false);
+  });
+
+  test('a write killed after its journal is finished by recoverTrees (every file moved or not yet moved)', () => {
+    const base = root();
+    const charts = join(base, 'charts');
+    const envs = join(base, 'environments');
+    writeTreesAtomically(base, [
+      { dir: charts, files: new Map([['a/Chart.yaml', 'old'], ['a/gone.yaml', 'g']]) },
+      { dir: envs, files: new Map([['dev/x.yaml', 'old']]) },
+    ]);
+    // The state a kill leaves after the commit point: one staged file already moved, one not; a removal not done.
+    mkdirSync(join(`${envs}.strata-new`, 'dev'), { recursive: true });
+    writeFileSync(join(`${envs}.strata-new`, 'dev/x.yaml'), 'new');
+    writeFileSync(join(charts, 'a/Chart.yaml'), 'new');
+    writeFileSync(
+      join(base, SWAP_JOURNAL),
+      JSON.stringify({ version: 2, trees: [{ dir: charts, write: ['a/Chart.yaml'], remove: ['a/gone.yaml'] }, { dir: envs, write: ['dev/x.yaml'], remove: [] }] }),
+    );
+    recoverTrees(base, [charts, envs]);
+    expect(readTree(charts)).toEqual(new Map([['a/Chart.yaml', 'new']]));
+    expect(readTree(envs)).toEqual(new Map([['dev/x.yaml', 'new']]));
+    expect([existsSync(join(base, SWAP_JOURNAL)), existsSync(`${envs}.strata-new`)]).toEqual([false, false]);
+  });
+
+  test('a tree without files is replaced whole; a kill after the journal is finished by recoverTrees', () => {
+    const base = root();
+    const charts = join(base, 'charts');
+    mkdirSync(join(charts, 'empty-leftover'), { recursive: true });
+    // The state a kill leaves after the commit point of a whole-tree write: staged, not yet swapped.
+    mkdirSync(join(`${charts}.strata-new`, 'a'), { recursive: true });
+    writeFileSync(join(`${charts}.strata-new`, 'a/Chart.yaml'), 'new');
+    writeFileSync(join(base, SWAP_JOURNAL), JSON.stringify({ version: 2, trees: [{ dir: charts, write: ['a/Chart.yaml'], remove: [], whole: true }] }));
+    recoverTrees(base, [charts]);
+    expect(readTree(charts)).toEqual(new Map([['a/Chart.yaml', 'new']]));
+    expect(existsSync(join(charts, 'empty-leftover'))).toBe(false);
+    rmSync(charts, { recursive: true });
+    expect(writeTreeAtomically(charts, new Map([['b/Chart.yaml', 'b']]))).toBe(true);
+    expect(readTree(charts)).toEqual(new Map([['b/Chart.yaml', 'b']]));
   });
 
   test('recovers a tree set aside by a run killed between the two renames', () => {

@@ -1,3 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { Testing } from 'cdk8s';
 import { chartFiles, chooseVersion, CONTENT_DIGEST_ANNOTATION, recordedChart, synthesizeChart } from '../src';
 import { DemoChart } from './fixtures/demo-chart';
@@ -30,4 +33,26 @@ test('the content digest ignores the version and changes with the content', () =
   expect(files().get('Chart.yaml')).toContain(`${CONTENT_DIGEST_ANNOTATION}: ${a.contentDigest}`);
   const changed = recordedChart(files({ server: { replicas: 3 } }).get('Chart.yaml')!)!;
   expect(changed.contentDigest).not.toBe(a.contentDigest);
+});
+
+describe('recordedChart', () => {
+  const charts = join(__dirname, '..', '..', '..', 'charts');
+  const parsed = (text: string) => {
+    const doc = parse(text) as { version: string; annotations?: Record<string, string> };
+    return { version: String(doc.version), contentDigest: doc.annotations?.[CONTENT_DIGEST_ANNOTATION] };
+  };
+
+  test.each(readdirSync(charts).filter((c) => existsSync(join(charts, c, 'Chart.yaml'))))('reads charts/%s/Chart.yaml as a YAML parser does', (chart) => {
+    const text = readFileSync(join(charts, chart, 'Chart.yaml'), 'utf8');
+    expect(recordedChart(text)).toEqual(parsed(text));
+  });
+
+  test('a hand-written Chart.yaml (quoted, flow-style annotations) is parsed as YAML', () => {
+    const text = `apiVersion: v2\nname: x\nversion: "1.2.3"\nannotations: { ${CONTENT_DIGEST_ANNOTATION}: "${A}" }\n`;
+    expect(recordedChart(text)).toEqual({ version: '1.2.3', contentDigest: A });
+  });
+
+  test('a Chart.yaml without a version records nothing', () => {
+    expect(recordedChart('apiVersion: v2\nname: x\n')).toBeUndefined();
+  });
 });
