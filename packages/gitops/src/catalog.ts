@@ -72,7 +72,7 @@ export function catalogFromTree(tree: FileTree, digests: { readonly [chart: stri
     const files = byChart.get(chart)!;
     const chartYaml = files.get('Chart.yaml');
     if (chartYaml === undefined) continue;
-    out[chart] = chartEntry(chart, files, digests[chart]);
+    out[chart] = catalogEntry(chart, files, digests[chart]);
   }
   return out;
 }
@@ -82,7 +82,8 @@ export function readCatalog(chartsDir: string, digests: { readonly [chart: strin
   return catalogFromTree(readTree(chartsDir), digests);
 }
 
-function chartEntry(chart: string, files: Map<string, string>, digest: string | undefined): ChartEntry {
+/** The catalog entry of one chart from its files (relative to its chart directory); generate keeps it with the chart. */
+export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, digest?: string): ChartEntry {
   const meta = (parse(files.get('Chart.yaml')!) ?? {}) as { version?: unknown; kubeVersion?: unknown; annotations?: Record<string, string> };
   if (typeof meta.version !== 'string' && typeof meta.version !== 'number') throw new Error(`charts/${chart}/Chart.yaml: 'version' (not set) must be a SemVer version; regenerate the chart`);
   const annotations = meta.annotations ?? {};

@@ -1,4 +1,5 @@
 import { GENERATED, yamlDocument } from '@strata/helm';
+import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as plain data (key order is kept as built: apiVersion, kind, metadata, spec). */
 export type KubeObject = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown }; readonly [k: string]: unknown };
@@ -20,7 +21,25 @@ export const API = {
 /** A YAML file: the generated header, a line saying what it is, then the documents. */
 export function yamlFile(what: string, source: string, docs: readonly unknown[]): string {
   const header = `# ${GENERATED} (source: ${source})\n# ${what}\n`;
-  return header + docs.map((d) => yamlDocument(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  const text = header + docs.map((d) => yamlDocument(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  if (madeFrom.size >= 50_000) madeFrom.clear(); // a long-lived process forgets; reading then parses
+  madeFrom.set(text, JSON.stringify(docs));
+  return text;
+}
+
+/** Text of each YAML file made in this process → its documents (as JSON: what parsing it gives). */
+const madeFrom = new Map<string, string>();
+
+/**
+ * The documents of a YAML file (empty documents left out). A file this process made with
+ * `yamlFile` is not parsed again: its documents are what it was made from (the emitter is
+ * property-tested to write exactly what `yaml` writes, and parsing that gives the same data).
+ * Generate's reference lint reads every overlay it wrote this way.
+ */
+export function yamlDocuments(text: string): unknown[] {
+  const json = madeFrom.get(text);
+  const docs = json !== undefined ? (JSON.parse(json) as unknown[]) : parseAllDocuments(text).map((d) => d.toJS() as unknown);
+  return docs.filter((d) => d !== null && d !== undefined);
 }
 
 /** A kustomize `kustomization.yaml` (not a Flux object: what `kubectl kustomize` builds). */

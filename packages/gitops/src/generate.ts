@@ -43,8 +43,12 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
  * charts and overlays come from one consistent pass. Writes nothing.
  */
 export function environmentsTree(root: string, chartTree: FileTree, options: { digests?: { readonly [chart: string]: string } } = {}): EnvironmentsTree {
-  const envs = loadEnvironments(root);
-  return environmentsFromDefinitions(envs, catalogFromTree(chartTree, options.digests));
+  return environmentsForCatalog(root, catalogFromTree(chartTree, options.digests));
+}
+
+/** `environmentsTree` for a catalog made already (generate keeps each chart's catalog entry with the chart). */
+export function environmentsForCatalog(root: string, catalog: ChartCatalog): EnvironmentsTree {
+  return environmentsFromDefinitions(loadEnvironments(root), catalog);
 }
 
 /**

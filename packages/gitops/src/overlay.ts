@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { ChartCatalog, ChartEntry } from './catalog';
 import { DRIVER_NAMESPACE, KARPENTER } from './drivers';
 import { EnvironmentDefinition } from './environment';
@@ -185,6 +186,30 @@ function workloadPatches(plan: EnvironmentPlan, w: PlannedWorkload, write: (rel:
   patches.push({ target: repository, patch: jsonPatch(repoOps) });
   if (releaseOps.length > 0) patches.push({ target: release, patch: jsonPatch(releaseOps) });
   return patches;
+}
+
+/** The operations of a JSON 6902 patch text: as `jsonPatch` writes it (read line by line), else parsed as YAML. */
+export function jsonPatchOps(text: string): { op: string; path: string; value?: unknown }[] {
+  const lines = text.split('\n');
+  const ops: { op: string; path: string; value?: unknown }[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const op = /^- op: ([a-z]+)$/.exec(lines[i]);
+    const path = /^ {2}path: (\/[^\s'"#:]*)$/.exec(lines[i + 1] ?? '');
+    if (!op || !path) return parse(text) ?? [];
+    const value = /^ {2}value: (.*)$/.exec(lines[i + 2] ?? '');
+    if (value) {
+      try {
+        ops.push({ op: op[1], path: path[1], value: JSON.parse(value[1]) });
+      } catch {
+        return parse(text) ?? [];
+      }
+      i += 3;
+    } else {
+      ops.push({ op: op[1], path: path[1] });
+      i += 2;
+    }
+  }
+  return ops;
 }
 
 /** A JSON 6902 patch, as the YAML text kustomize reads. */

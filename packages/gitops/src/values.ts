@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { JsonSchema } from './catalog';
 
@@ -48,8 +49,12 @@ export function nestedAt(path: readonly string[], value: unknown): Record<string
 }
 
 // optimize: false — ajv's code optimization pass is about half of compile time, and each schema is used a few times only.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false, code: { optimize: false } });
-const compiled = new WeakMap<object, ValidateFunction>();
+// The verbose validator (every error, with the schema that raised it) only runs for values found invalid.
+const explain = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false, code: { optimize: false } });
+const explainers = new WeakMap<object, ValidateFunction>();
+// The check: first error only, on the schema without its annotations (shared by charts that differ in those only).
+const check = new Ajv({ allErrors: false, strict: false, validateFormats: false, code: { optimize: false } });
+const checkers = new Map<string, ValidateFunction>();
 
 /**
  * Checks values against a chart's values.schema.json (draft-07, all errors) and says what is
@@ -57,13 +62,74 @@ const compiled = new WeakMap<object, ValidateFunction>();
  * value's path prefixed by `prefix` (where it sits in the environment definition).
  */
 export function schemaProblems(schema: JsonSchema, values: unknown, prefix: string, fix: string): string[] {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema as object);
-    compiled.set(schema, validate);
+  const rules = validationRules(schema);
+  const key = `${rules.digest}:${createHash('sha256').update(JSON.stringify(values) ?? 'undefined').digest('hex')}`;
+  if (validValues.known.has(key)) {
+    validValues.used.add(key);
+    return [];
   }
-  if (validate(values)) return [];
+  let valid = checkers.get(rules.digest);
+  if (!valid) {
+    valid = check.compile(rules.schema);
+    checkers.set(rules.digest, valid);
+  }
+  if (valid(values)) {
+    validValues.known.add(key);
+    validValues.used.add(key);
+    return [];
+  }
+  let validate = explainers.get(schema);
+  if (!validate) {
+    validate = explain.compile(schema as object);
+    explainers.set(schema, validate);
+  }
+  validate(values);
   return translate(validate.errors ?? [], values, prefix, fix);
+}
+
+/**
+ * Value sets found valid against a schema (validation rules digest : values digest). Compiling a
+ * chart's schema costs milliseconds, and an environment checks hundreds of releases whose values
+ * rarely change between runs: generate loads the keys it kept from its last run into `known` and
+ * keeps `used` (the keys this run relied on or found) for the next. Invalid sets are never remembered.
+ */
+export const validValues = { known: new Set<string>(), used: new Set<string>() };
+
+/** Keywords that say something about a value without constraining it (JSON Schema annotations). */
+const ANNOTATIONS = new Set(['title', 'description', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated']);
+/** Keywords holding a map of name → subschema (the names are data, never dropped). */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies']);
+/** Keywords holding one subschema, or a list of them. */
+const SUBSCHEMAS = new Set(['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'allOf', 'anyOf', 'oneOf']);
+
+const rulesOf = new WeakMap<object, { schema: JsonSchema; digest: string }>();
+
+/**
+ * A schema's validation rules: the schema without annotations (titles, descriptions, comments,
+ * defaults), and their digest. Charts scaffolded from one pattern differ mostly in those, and
+ * then share one compiled check.
+ */
+export function validationRules(schema: JsonSchema): { schema: JsonSchema; digest: string } {
+  let r = rulesOf.get(schema);
+  if (!r) {
+    const stripped = withoutAnnotations(schema) as JsonSchema;
+    r = { schema: stripped, digest: createHash('sha256').update(JSON.stringify(stripped)).digest('hex').slice(0, 32) };
+    rulesOf.set(schema, r);
+  }
+  return r;
+}
+
+function withoutAnnotations(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(withoutAnnotations);
+  if (!isPlainObject(s)) return s;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (ANNOTATIONS.has(k)) continue;
+    if (SCHEMA_MAPS.has(k) && isPlainObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, withoutAnnotations(sub)]));
+    else if (SUBSCHEMAS.has(k)) out[k] = withoutAnnotations(v);
+    else out[k] = v;
+  }
+  return out;
 }
 
 function translate(errors: ErrorObject[], root: unknown, prefix: string, fix: string): string[] {

@@ -1,4 +1,4 @@
-import { catalogFromTree, describeSchema, mergeValues, readCatalog, schemaProblems, showValue, valueAt } from '../src';
+import { catalogFromTree, describeSchema, mergeValues, readCatalog, schemaProblems, showValue, validationRules, valueAt } from '../src';
 import { fixtureCatalog, fixtureChartTree } from './fixtures/charts';
 import { writeTree } from './support/render';
 
@@ -98,4 +98,45 @@ test('a chart whose pods wait for a post-install hook installs without --wait (u
   expect(release.spec.upgrade).not.toHaveProperty('disableWait');
   const plain = helmRelease({ name: 'x', namespace: 'x', source: { ociRepository: 'x' }, timeout: '10m' }) as any;
   expect(plain.spec.install).toEqual({ remediation: { retries: 3 } });
+});
+
+describe('validationRules: the part of a schema that decides validity', () => {
+  const base = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'a values',
+    type: 'object',
+    properties: {
+      description: { type: 'string', description: 'a value named like an annotation', default: 'x' },
+      replicas: { type: 'integer', minimum: 1, $comment: '[a/server] replicas', default: 1 },
+    },
+    required: ['description'],
+    if: { properties: { replicas: { const: 1, description: 'one' } } },
+    then: { properties: { description: { minLength: 1, $comment: 'rule' } } },
+  };
+  const renamed = JSON.parse(JSON.stringify(base).replace(/"a values"/, '"b values"').replace('[a/server]', '[b/server]').replace('"default":1', '"default":3'));
+
+  test('charts that differ only in titles, comments and defaults share the rules (one compiled check)', () => {
+    expect(validationRules(renamed).digest).toBe(validationRules(base).digest);
+  });
+
+  test('annotation keywords go, a property that is named like one stays', () => {
+    expect(validationRules(base).schema).toEqual({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: { description: { type: 'string' }, replicas: { type: 'integer', minimum: 1 } },
+      required: ['description'],
+      if: { properties: { replicas: { const: 1 } } },
+      then: { properties: { description: { minLength: 1 } } },
+    });
+  });
+
+  test('a different constraint is different rules', () => {
+    const stricter = JSON.parse(JSON.stringify(base).replace('"minimum":1', '"minimum":2'));
+    expect(validationRules(stricter).digest).not.toBe(validationRules(base).digest);
+  });
+
+  test('an invalid value set is explained from the chart\'s own schema (its own rule comments)', () => {
+    expect(schemaProblems(renamed, { description: 'd', replicas: 0 }, 'w.values', 'fix it')).toEqual(["'w.values.replicas' (0) must be at least 1; fix it (rule: [b/server] replicas)"]);
+    expect(schemaProblems(base, { description: 'd', replicas: 0 }, 'w.values', 'fix it')).toEqual(["'w.values.replicas' (0) must be at least 1; fix it (rule: [a/server] replicas)"]);
+  });
 });
