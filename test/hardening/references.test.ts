@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { readTree } from '@strata/helm';
-import { checkReferences, checkReferencesCounted, environmentManifests, Manifest, referencesOf } from '../../tools/cli/src/references';
+import { chartOutputs, findWorkloads } from '../../tools/cli/src';
+import { ChartReleases, checkReferences, checkReferencesCounted, environmentManifests, Manifest, referencesOf } from '../../tools/cli/src/references';
 import { byEnvironment, renderCommitted, RenderedRelease, REPO } from './rendered';
 
 const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs', 'strata-local-nvme'];
@@ -41,8 +42,22 @@ describe('reference lint', () => {
     }
   });
 
-  test('as generate would call it (in-memory trees): an environment that leaves out a tier chart its apps use fails', () => {
-    const charts = readTree(join(REPO, 'charts'));
+  /** The charts as generate sees them: synthesized in this process, with their release templates. */
+  const chartReleases = async (): Promise<ChartReleases> => {
+    const outputs = await chartOutputs(findWorkloads(REPO));
+    return new Map([...outputs].map(([name, o]) => [name, { template: o.template, version: /^version: (.+)$/m.exec(o.files.get('Chart.yaml')!)![1] }]));
+  };
+
+  test('what generate lints is what helm installs: every committed release resolved in-process equals helm template of charts/', async () => {
+    const environments = readTree(join(REPO, 'environments'));
+    const inProcess = environmentManifests(await chartReleases(), environments);
+    const byKey = (objs: readonly Manifest[]) => [...objs].sort((a, b) => (`${a.kind}/${a.metadata.namespace}/${a.metadata.name}` < `${b.kind}/${b.metadata.namespace}/${b.metadata.name}` ? -1 : 1));
+    expect(Object.keys(inProcess).sort()).toEqual(Object.keys(envs).sort());
+    for (const env of Object.keys(envs)) expect(byKey(inProcess[env])).toEqual(byKey(envs[env]));
+  });
+
+  test('as generate would call it (in-memory trees): an environment that leaves out a tier chart its apps use fails', async () => {
+    const charts = await chartReleases();
     const environments = new Map([...readTree(join(REPO, 'environments'))].filter(([p]) => p.startsWith('dev/') || p.startsWith('base/')));
     expect(checkReferences(environmentManifests(charts, environments))).toEqual([]);
     const configs = 'dev/infrastructure/configs/kustomization.yaml';

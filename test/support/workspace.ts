@@ -10,7 +10,8 @@ const NOT_COPIED = new Set(['node_modules', '.git', '.nx', 'dist', 'coverage', '
 
 /**
  * A copy of the workspace's sources. node_modules holds links to the repository's packages,
- * except @strata/*, which link into the copy (as npm's workspace links do), so the copy's code runs.
+ * except @strata/*, which link into the copy (as npm's workspace links do), so the copy's code
+ * runs, and .cache (generate's cache), which the copy has of its own.
  */
 export function copyWorkspace(prefix = 'strata-e2e-'): string {
   const root = mkdtempSync(join(tmpdir(), prefix));
@@ -20,7 +21,8 @@ export function copyWorkspace(prefix = 'strata-e2e-'): string {
   }
   mkdirSync(join(root, 'node_modules', '@strata'), { recursive: true });
   for (const entry of readdirSync(join(REPO, 'node_modules'))) {
-    if (entry !== '@strata') symlinkSync(join(REPO, 'node_modules', entry), join(root, 'node_modules', entry));
+    // Not .cache: the copy starts without generate's cache (and never fills the repository's).
+    if (entry !== '@strata' && entry !== '.cache') symlinkSync(join(REPO, 'node_modules', entry), join(root, 'node_modules', entry));
   }
   for (const link of readdirSync(join(REPO, 'node_modules', '@strata'))) {
     symlinkSync(readlinkSync(join(REPO, 'node_modules', '@strata', link)), join(root, 'node_modules', '@strata', link));

@@ -32,8 +32,9 @@ const madeFrom = new Map<string, string>();
 
 /**
  * The documents of a YAML file (empty documents left out). A file this process made with
- * `yamlFile` is not parsed again: its documents are what it was made from (the emitter is
- * property-tested to write exactly what `yaml` writes, and parsing that gives the same data).
+ * `yamlFile` is not parsed again: its documents are what it was made from, as JSON (the emitter
+ * is property-tested to write exactly what `yaml` writes; parsing that gives the same data for
+ * JSON data — overlays hold no NaN, Infinity or -0, where the two would differ).
  * Generate's reference lint reads every overlay it wrote this way.
  */
 export function yamlDocuments(text: string): unknown[] {

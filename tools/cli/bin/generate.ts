@@ -1,39 +1,46 @@
 #!/usr/bin/env node
-// `npm run generate [-- --check]`: synthesize every workload into charts/. The only place where
-// errors become exit codes.
+// `npm run generate [-- --check | --no-cache]`: every chart into charts/ and every environment's
+// overlays into environments/. The only place where errors become exit codes.
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '@strata/toolchain';
 import { generate, GenerateError } from '../src/generate';
 
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--check');
+const unknown = args.filter((a) => a !== '--check' && a !== '--no-cache');
 if (unknown.length > 0) {
-  console.error(`generate: unknown argument ${unknown.map((a) => JSON.stringify(a)).join(', ')}; usage: npm run generate [-- --check]`);
+  console.error(`generate: unknown argument ${unknown.map((a) => JSON.stringify(a)).join(', ')}; usage: npm run generate [-- --check] [-- --no-cache]`);
   process.exit(2);
 }
 const check = args.includes('--check');
+const cache = !args.includes('--no-cache');
 const started = process.hrtime.bigint();
-try {
-  const root = resolve(process.env.STRATA_ROOT ?? REPO_ROOT);
-  const result = generate({ root, check, log: (l) => console.error(l) });
-  for (const w of result.warnings) console.error(`warning: ${w}`);
-  const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);
-  if (check) {
-    if (result.differences.length > 0) {
-      for (const d of result.differences) console.error(d);
-      console.log(`generate --check: ${result.differences.length} file(s) differ from what generate would write; run \`npm run generate\` and commit (${seconds} s)`);
-      process.exit(1);
+async function main(): Promise<void> {
+  try {
+    const root = resolve(process.env.STRATA_ROOT ?? REPO_ROOT);
+    const result = await generate({ root, check, cache, log: (l) => console.error(l) });
+    for (const w of result.warnings) console.error(`warning: ${w}`);
+    console.error(`phases: ${Object.entries(result.phases).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+    const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);
+    if (check) {
+      if (result.differences.length > 0) {
+        for (const d of result.differences) console.error(d);
+        console.log(`generate --check: ${result.differences.length} file(s) differ from what generate would write; run \`npm run generate\` and commit (${seconds} s)`);
+        process.exit(1);
+      }
+      console.log(`generate --check: ${result.charts} chart(s) and ${result.environments} environment(s) current (${result.files} files), ${result.warnings.length} warning(s) (${seconds} s)`);
+    } else {
+      const made = `${result.charts} chart(s) (${result.synthesized} synthesized, ${result.charts - result.synthesized} unchanged) and ${result.environments} environment(s)`;
+      console.log(`generate: ${made}, ${result.files} files ${result.written ? 'written to' : 'already current in'} charts/ and environments/, ${result.warnings.length} warning(s) (${seconds} s)`);
     }
-    console.log(`generate --check: ${result.charts} chart(s) and ${result.environments} environment(s) current (${result.files} files), ${result.warnings.length} warning(s) (${seconds} s)`);
-  } else {
-    console.log(`generate: ${result.charts} chart(s) and ${result.environments} environment(s), ${result.files} files ${result.written ? 'written to' : 'already current in'} charts/ and environments/, ${result.warnings.length} warning(s) (${seconds} s)`);
+  } catch (e) {
+    if (e instanceof GenerateError) {
+      console.error(e.message);
+      console.log(`generate: failed with ${e.errors.length} error(s); nothing was written`);
+    } else {
+      console.error(`generate: ${(e as Error).stack ?? e}`);
+    }
+    process.exit(1);
   }
-} catch (e) {
-  if (e instanceof GenerateError) {
-    console.error(e.message);
-    console.log(`generate: failed with ${e.errors.length} error(s); nothing was written`);
-  } else {
-    console.error(`generate: ${(e as Error).stack ?? e}`);
-  }
-  process.exit(1);
 }
+
+void main();

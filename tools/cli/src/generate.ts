@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'cdk8s';
-import { EnvironmentError, EnvironmentsTree, environmentsTree, isKeptInEnvironments } from '@strata/gitops';
-import { chartFiles, chooseVersion, diffTree, FileTree, recordedChart, readTree, recoverTrees, SynthesisError, synthesizeChart, writeTreesAtomically } from '@strata/helm';
-import { checkReferences, environmentManifests } from './references';
+import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, validValues } from '@strata/gitops';
+import { diffTree, FileTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
+import { ChartCache, ChartOutput } from './chart-cache';
+import { synthesizeInParallel } from './parallel';
+import { checkReferences, ChartReleases, environmentManifests } from './references';
 import { readPublished } from './publish';
-import { findWorkloads, loadWorkloadClass, WorkloadPackage } from './workspace';
+import { cachedChart } from './synthesize';
+import { findWorkloads, WorkloadPackage } from './workspace';
 
 export interface GenerateOptions {
   /** The repository root. */
@@ -14,10 +15,14 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** Progress lines go here. @default - none */
   readonly log?: (line: string) => void;
+  /** Reuse (and keep) unchanged charts' output between runs (see ChartCache); false synthesizes every chart. @default true */
+  readonly cache?: boolean;
 }
 
 export interface GenerateResult {
   readonly charts: number;
+  /** Charts synthesized by this run (the others were unchanged and came from the cache). */
+  readonly synthesized: number;
   readonly environments: number;
   readonly files: number;
   /** Whether anything was written (false when the output was already current). */
@@ -25,6 +30,8 @@ export interface GenerateResult {
   readonly warnings: string[];
   /** With `check`: the files that differ from what would be generated. */
   readonly differences: string[];
+  /** Wall milliseconds of each phase: charts, overlays, references, then write (or compare). */
+  readonly phases: { readonly [phase: string]: number };
 }
 
 /** Every error of a generate run, across all workloads; nothing was written. */
@@ -35,45 +42,56 @@ export class GenerateError extends Error {
   }
 }
 
-/** One chart's files (relative to its chart directory) and warnings; throws SynthesisError or Error. */
-export function synthesizeChartFiles(w: WorkloadPackage): { files: Map<string, string>; warnings: string[]; objects: number } {
-  const Chart = loadWorkloadClass(w);
-  // One App per chart: synthesis cost stays linear in the number of workloads.
-  const chart = new Chart(new App(), w.name);
-  if (chart.chartMetadata.name !== w.name) {
-    throw new Error(`${w.source}: chart name '${chart.chartMetadata.name}' must equal the package folder name '${w.name}'`);
+/**
+ * Every chart's output, by chart name, in the order of `workloads`: unchanged charts from the
+ * cache, the others synthesized on every core (see synthesizeInParallel). All errors of all
+ * charts are reported together.
+ */
+export async function chartOutputs(
+  workloads: readonly WorkloadPackage[],
+  options: { cache?: ChartCache; log?: (line: string) => void; threads?: number } = {},
+): Promise<Map<string, ChartOutput & { cached: boolean }>> {
+  const log = options.log ?? (() => undefined);
+  const found = new Map<string, ChartOutput & { cached: boolean }>();
+  const missing: WorkloadPackage[] = [];
+  for (const w of workloads) {
+    const hit = cachedChart(w, options.cache);
+    if (hit) found.set(w.name, hit);
+    else missing.push(w);
   }
-  const synth = synthesizeChart(chart);
-  // The committed Chart.yaml records the last version and its content digest.
-  const previous = join(w.root, 'charts', w.name, 'Chart.yaml');
-  const recorded = existsSync(previous) ? recordedChart(readFileSync(previous, 'utf8')) : undefined;
-  const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded), source: w.source });
-  return { files, warnings: synth.warnings, objects: synth.objects.length };
-}
-
-/** The files of charts/ for these workloads (relative to charts/), synthesized in this one process. */
-export function chartTree(workloads: readonly WorkloadPackage[], log: (line: string) => void = () => undefined): { tree: Map<string, string>; warnings: string[] } {
-  const tree = new Map<string, string>();
   const errors: string[] = [];
-  const warnings: string[] = [];
-  workloads.forEach((w, i) => {
-    try {
-      const { files, warnings: ws, objects } = synthesizeChartFiles(w);
-      warnings.push(...ws.map((m) => `${w.name}: ${m}`));
-      for (const [rel, content] of files) tree.set(`${w.name}/${rel}`, content);
-      log(`[${i + 1}/${workloads.length}] ${w.name}: ${objects} objects, ${files.size} files`);
-    } catch (e) {
-      errors.push(...errorLines(w, e));
-    }
+  let done = 0;
+  const results = await synthesizeInParallel(missing, {
+    cache: options.cache,
+    threads: options.threads,
+    onResult: (w, r) => {
+      done++;
+      if (r.output) log(`[${done}/${missing.length}] ${w.name}: ${r.output.objects} objects, ${r.output.files.size} files`);
+    },
+  });
+  results.forEach((r, i) => {
+    if (r.output) found.set(missing[i].name, r.output);
+    else errors.push(...(r.errors ?? []));
   });
   if (errors.length > 0) throw new GenerateError(errors);
-  return { tree, warnings };
+  log(`charts: ${workloads.length} (${missing.length} synthesized, ${workloads.length - missing.length} unchanged from the cache)`);
+  return new Map(workloads.map((w) => [w.name, found.get(w.name)!]));
 }
 
-/** The error lines of one failed chart, each prefixed with its name. */
-export function errorLines(w: WorkloadPackage, e: unknown): string[] {
-  if (e instanceof SynthesisError) return e.errors.map((m) => `${w.name}: ${m}`);
-  return [`${w.name}: ${(e as Error).message}`];
+/** charts/ as one tree (`<chart>/<file>`). */
+function treeOf(outputs: ReadonlyMap<string, ChartOutput>): Map<string, string> {
+  const tree = new Map<string, string>();
+  for (const [name, o] of outputs) for (const [rel, content] of o.files) tree.set(`${name}/${rel}`, content);
+  return tree;
+}
+
+function warningsOf(outputs: ReadonlyMap<string, ChartOutput>): string[] {
+  return [...outputs].flatMap(([name, o]) => o.warnings.map((m) => `${name}: ${m}`));
+}
+
+/** What the reference lint needs of each chart: its release template and version. */
+function releasesOf(outputs: ReadonlyMap<string, ChartOutput>): ChartReleases {
+  return new Map([...outputs].map(([name, o]) => [name, { template: o.template, version: recordedChart(o.files.get('Chart.yaml') ?? '')?.version ?? '0.0.0' }]));
 }
 
 /**
@@ -97,37 +115,67 @@ export function writeCharts(root: string, written: Map<string, Map<string, strin
  * Synthesizes every chart and every environment's overlays in one pass, checks them all, and
  * only then writes charts/ and environments/ (each swapped atomically); with `check`, compares.
  */
-export function generate(options: GenerateOptions): GenerateResult {
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const log = options.log ?? (() => undefined);
   const chartsDir = join(options.root, 'charts');
   const envDir = join(options.root, 'environments');
+  const phases: { [phase: string]: number } = {};
+  let started = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - started);
+    started = now;
+  };
   if (!options.check) recoverTrees(options.root, [chartsDir, envDir]);
   const workloads = findWorkloads(options.root);
-  const { tree, warnings } = chartTree(workloads, log);
-  const envs = overlaysFor(options.root, tree);
-  // Every claim, volume, class, service account and config map a pod refers to must exist.
-  const dangling = checkReferences(environmentManifests(tree, envs.tree));
-  if (dangling.length > 0) throw new GenerateError(dangling);
+  const cache = options.cache === false ? undefined : new ChartCache(options.root);
+  const outputs = await chartOutputs(workloads, { cache, log });
+  const tree = treeOf(outputs);
+  const warnings = warningsOf(outputs);
+  phase('charts');
+  for (const k of cache?.validValues() ?? []) validValues.known.add(k);
+  const envs = overlaysFor(options.root, outputs);
   log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
+  phase('overlays');
+  // Every claim, volume, class, service account and config map a pod refers to must exist.
+  const dangling = checkReferences(environmentManifests(releasesOf(outputs), envs.tree));
+  if (dangling.length > 0) throw new GenerateError(dangling);
+  phase('references');
   warnings.push(...envs.warnings);
-  const charts = workloads.length;
-  const files = tree.size + envs.tree.size;
+  const result = { charts: workloads.length, synthesized: [...outputs.values()].filter((o) => !o.cached).length, environments: envs.environments.length, files: tree.size + envs.tree.size, warnings, phases };
   if (options.check) {
     const differences = [...diffTree(chartsDir, tree, isKeptInCharts), ...diffTree(envDir, envs.tree, isKeptInEnvironments)].sort();
-    return { charts, environments: envs.environments.length, files, written: false, warnings, differences };
+    phase('compare');
+    keep(cache);
+    return { ...result, written: false, differences };
   }
   // Both trees in one commit: after a kill they are both old or both new (recoverTrees finishes a committed write).
   const written = writeTreesAtomically(options.root, [
     { dir: chartsDir, files: tree, keep: isKeptInCharts },
     { dir: envDir, files: envs.tree, keep: isKeptInEnvironments },
   ]);
-  return { charts, environments: envs.environments.length, files, written, warnings, differences: [] };
+  phase('write');
+  keep(cache);
+  return { ...result, written, differences: [] };
 }
 
-/** Every environment's overlays against a charts/ tree; environment errors become generate errors. */
-export function overlaysFor(root: string, charts: FileTree): EnvironmentsTree {
+/** What a successful run leaves for the next: its charts' entries (others age out) and the value sets found valid. */
+function keep(cache: ChartCache | undefined): void {
+  if (!cache) return;
+  cache.prune();
+  cache.keepValidValues(validValues.used);
+}
+
+/** Every environment's overlays for these charts; environment errors become generate errors. */
+export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): EnvironmentsTree {
+  const digests = publishedDigests(root, new Map([...outputs].map(([name, o]) => [`${name}/Chart.yaml`, o.files.get('Chart.yaml') ?? ''])));
+  const catalog: { [chart: string]: ChartCatalog[string] } = {};
+  for (const name of [...outputs.keys()].sort()) {
+    const entry = outputs.get(name)!.catalog;
+    catalog[name] = digests[name] ? { ...entry, digest: digests[name] } : entry;
+  }
   try {
-    return environmentsTree(root, charts, { digests: publishedDigests(root, charts) });
+    return environmentsForCatalog(root, catalog);
   } catch (e) {
     if (e instanceof EnvironmentError) throw new GenerateError(e.errors);
     throw e;
@@ -156,22 +204,24 @@ export function publishedDigests(root: string, charts: FileTree): { [chart: stri
   return out;
 }
 
-/** Writes every environment's overlays from the charts on disk (the Nx `overlays` target). */
-export function writeEnvironments(root: string, log: (line: string) => void = () => undefined): { environments: number; written: boolean; warnings: string[] } {
+/**
+ * Writes every environment's overlays (the Nx `overlays` target, after `synth` wrote charts/):
+ * the charts come from the cache `synth` filled (or are synthesized), so the overlays and the
+ * reference lint see exactly the charts of this run.
+ */
+export async function writeEnvironments(root: string, log: (line: string) => void = () => undefined): Promise<{ environments: number; written: boolean; warnings: string[] }> {
   const envDir = join(root, 'environments');
   recoverTrees(root, [join(root, 'charts'), envDir]);
-  const charts = prefixedTree(join(root, 'charts'));
-  const envs = overlaysFor(root, charts);
-  const dangling = checkReferences(environmentManifests(charts, envs.tree));
+  const cache = new ChartCache(root);
+  const outputs = await chartOutputs(findWorkloads(root), { cache, log });
+  for (const k of cache.validValues()) validValues.known.add(k);
+  const envs = overlaysFor(root, outputs);
+  const dangling = checkReferences(environmentManifests(releasesOf(outputs), envs.tree));
   if (dangling.length > 0) throw new GenerateError(dangling);
   for (const w of envs.warnings) log(`warning: ${w}`);
   const written = writeTreesAtomically(root, [{ dir: envDir, files: envs.tree, keep: isKeptInEnvironments }]);
+  keep(cache);
   return { environments: envs.environments.length, written, warnings: envs.warnings };
-}
-
-/** charts/ as a tree of `<chart>/<file>` paths. */
-function prefixedTree(chartsDir: string): Map<string, string> {
-  return new Map([...readTree(chartsDir)].filter(([rel]) => !isKeptInCharts(rel)));
 }
 
 /** charts/ is all generated, except a README a user may keep there. */

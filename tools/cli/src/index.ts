@@ -1,3 +1,5 @@
 export * from './generate';
 export * from './workspace';
 export * from './publish';
+export * from './chart-cache';
+export * from './synthesize';

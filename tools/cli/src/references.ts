@@ -12,12 +12,13 @@
  * `checkReferences` is pure: it takes the rendered objects per environment and returns problems.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { helmPath, REPO_ROOT } from '@strata/toolchain';
-import { parse, parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
+import { ReleaseTemplate, resolveTemplate } from '@strata/helm';
+import { jsonPatchOps, yamlDocuments } from '@strata/gitops';
+import { helmPath } from '@strata/toolchain';
+import { parseAllDocuments } from 'yaml';
 
 /** A rendered Kubernetes object. */
 export interface Manifest {
@@ -63,17 +64,17 @@ export function environmentReleases(environments: Files, environment: string): E
     if (text === undefined) throw new Error(`environments/${rel}: missing`);
     return text;
   };
-  const docs = (rel: string) => parseAllDocuments(read(rel)).map((d) => d.toJS()).filter(Boolean);
+  const docs = (rel: string) => yamlDocuments(read(rel)) as any[];
   const releases: EnvironmentRelease[] = [];
 
   const appsKustomization = `${environment}/apps/kustomization.yaml`;
   if (environments.has(appsKustomization)) {
-    const k = parse(read(appsKustomization));
+    const k = docs(appsKustomization)[0];
     // The namespace each HelmRelease is moved to by a JSON6902 patch.
     const namespaceOf = new Map<string, string>();
     for (const p of k.patches ?? []) {
       if (p.target?.kind !== 'HelmRelease' || typeof p.patch !== 'string') continue;
-      for (const op of parse(p.patch) ?? []) if (op.op === 'replace' && op.path === '/metadata/namespace') namespaceOf.set(p.target.name, op.value);
+      for (const op of jsonPatchOps(p.patch)) if (op.op === 'replace' && op.path === '/metadata/namespace') namespaceOf.set(p.target.name, String(op.value));
     }
     for (const resource of k.resources ?? []) {
       const m = /^\.\.\/\.\.\/base\/apps\/([^/]+)$/.exec(resource);
@@ -95,7 +96,7 @@ export function environmentReleases(environments: Files, environment: string): E
 
   const configs = `${environment}/infrastructure/configs/kustomization.yaml`;
   if (environments.has(configs)) {
-    for (const resource of parse(read(configs)).resources ?? []) {
+    for (const resource of docs(configs)[0].resources ?? []) {
       for (const d of docs(`${environment}/infrastructure/configs/${resource}`)) {
         if (d.kind !== 'HelmRelease') continue;
         releases.push({
@@ -122,7 +123,7 @@ export function environmentNames(environments: Files): string[] {
   return [...names].sort();
 }
 
-/** `helm template` of one release (the pinned helm), parsed; `helm test` hooks included (they are pods too). */
+/** `helm template` of one release (the pinned helm), parsed; `helm test` hooks included (they are pods too). For tests: generate resolves releases in-process. */
 export function renderRelease(chartDir: string, r: EnvironmentRelease, helm: string = helmPath()): Manifest[] {
   const dir = mkdtempSync(join(tmpdir(), 'strata-refs-'));
   try {
@@ -132,64 +133,36 @@ export function renderRelease(chartDir: string, r: EnvironmentRelease, helm: str
     return parseAllDocuments(out)
       .map((d) => d.toJS() as Manifest)
       .filter((o) => o && typeof o === 'object' && o.kind)
-      .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: isClusterScoped(o.kind) ? undefined : (o.metadata.namespace ?? r.namespace) } }));
+      .map((o) => placed(o, r.namespace));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Where rendered releases are kept between runs (content-addressed, so always safe to reuse). */
-export function renderCacheDir(): string {
-  return process.env.STRATA_RENDER_CACHE ?? join(REPO_ROOT, 'node_modules', '.cache', 'strata-renders');
-}
+/** What the lint needs of each chart (by name): its release template and its version. */
+export type ChartReleases = ReadonlyMap<string, { readonly template: ReleaseTemplate; readonly version: string }>;
 
 /**
- * Every environment rendered: environment → all objects of all its releases. `charts` and
- * `environments` are generate's in-memory trees (relative to charts/ and environments/). A render
- * is kept on disk under a key made of the chart's files, the release and its values, so a run
- * re-renders only releases whose chart or values changed (one helm process each); only the charts
- * of those are written to a temporary directory for helm.
+ * Every environment rendered: environment → all objects of all its releases, `helm test` hooks
+ * included. Each release is resolved from its chart's release template (direct synthesis, which
+ * the round-trip tests prove equal to `helm template`, and test/hardening/references.test.ts
+ * checks on the committed environments), in this process: no helm process per release.
  */
-export function environmentManifests(charts: Files, environments: Files, helm: string = helmPath()): Record<string, Manifest[]> {
-  const cacheDir = renderCacheDir();
-  const chartDigest = new Map<string, string>();
-  const digestOf = (chart: string) => {
-    if (!chartDigest.has(chart)) {
-      const hash = createHash('sha256');
-      for (const [rel, content] of [...charts].filter(([rel]) => rel.startsWith(`${chart}/`)).sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(rel).update('\0').update(content).update('\0');
-      chartDigest.set(chart, hash.digest('hex'));
-    }
-    return chartDigest.get(chart)!;
-  };
-  let dir: string | undefined;
-  const written = new Set<string>();
-  try {
-    const out: Record<string, Manifest[]> = {};
-    for (const env of environmentNames(environments)) {
-      out[env] = environmentReleases(environments, env).flatMap((r) => {
-        const key = createHash('sha256').update(JSON.stringify([digestOf(r.chart), r.releaseName, r.namespace, r.values, helm])).digest('hex');
-        const cached = join(cacheDir, `${key}.json`);
-        if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as Manifest[];
-        dir = dir ?? mkdtempSync(join(tmpdir(), 'strata-charts-'));
-        if (!written.has(r.chart)) {
-          for (const [rel, content] of charts) {
-            if (!rel.startsWith(`${r.chart}/`)) continue;
-            mkdirSync(dirname(join(dir, rel)), { recursive: true });
-            writeFileSync(join(dir, rel), content);
-          }
-          written.add(r.chart);
-        }
-        const manifests = renderRelease(join(dir, r.chart), r, helm);
-        mkdirSync(cacheDir, { recursive: true });
-        writeFileSync(`${cached}.tmp-${process.pid}`, JSON.stringify(manifests));
-        renameSync(`${cached}.tmp-${process.pid}`, cached);
-        return manifests;
-      });
-    }
-    return out;
-  } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+export function environmentManifests(charts: ChartReleases, environments: Files): Record<string, Manifest[]> {
+  const out: Record<string, Manifest[]> = {};
+  for (const env of environmentNames(environments)) {
+    out[env] = environmentReleases(environments, env).flatMap((r) => {
+      const chart = charts.get(r.chart);
+      if (!chart) throw new Error(`environments/${env}: release ${r.releaseName} uses chart '${r.chart}', which is not in charts/`);
+      return resolveTemplate(chart.template, { name: r.releaseName, namespace: r.namespace }, chart.version, r.values, { tests: true }).map((o) => placed(o as Manifest, r.namespace));
+    });
   }
+  return out;
+}
+
+/** An object with the namespace Helm would install it in (none for cluster-scoped kinds). */
+function placed(o: Manifest, namespace: string): Manifest {
+  return { ...o, metadata: { ...o.metadata, namespace: isClusterScoped(o.kind) ? undefined : (o.metadata.namespace ?? namespace) } };
 }
 
 const CLUSTER_SCOPED = new Set(['StorageClass', 'PersistentVolume', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CSIDriver', 'PriorityClass', 'CustomResourceDefinition', 'NodePool', 'EC2NodeClass']);

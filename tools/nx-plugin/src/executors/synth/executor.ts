@@ -1,6 +1,6 @@
 import '../load-typescript';
 import { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { errorLines, findWorkloads, synthesizeChartFiles, writeCharts, WorkloadPackage } from '@strata/cli';
+import { ChartCache, errorLines, findWorkloads, synthesizeChartFiles, writeCharts, WorkloadPackage } from '@strata/cli';
 
 type TaskResult = { success: boolean; terminalOutput: string; startTime?: number; endTime?: number };
 
@@ -28,6 +28,8 @@ export function synthProjects(root: string, projects: readonly string[]): Map<st
   const results = new Map<string, TaskResult>();
   const written = new Map<string, Map<string, string>>();
   const started = Date.now();
+  // The same cache as `npm run generate`: the overlays target then finds these charts there.
+  const cache = new ChartCache(root);
   for (const project of projects) {
     const w = byProject.get(project);
     const startTime = Date.now();
@@ -36,7 +38,7 @@ export function synthProjects(root: string, projects: readonly string[]): Map<st
       continue;
     }
     try {
-      const { files, warnings, objects } = synthesizeChartFiles(w);
+      const { files, warnings, objects } = synthesizeChartFiles(w, cache);
       written.set(w.name, files);
       const lines = [`synth ${w.name}: ${objects} objects, ${files.size} files → charts/${w.name}`, ...warnings.map((m) => `warning: ${m}`)];
       results.set(project, { success: true, terminalOutput: lines.join('\n'), startTime, endTime: Date.now() });

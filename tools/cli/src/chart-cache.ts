@@ -1,0 +1,152 @@
+/**
+ * generate's memory between runs: each chart's synthesized output, keyed by everything that
+ * decides it. A chart whose key is known is not loaded, constructed or written again; that is
+ * what makes a one-workload edit cost one chart's synthesis instead of every chart's.
+ *
+ * The key of a chart is a SHA-256 over: its package's files (src/, package.json, tsconfig.json…,
+ * not tests), the toolkit (the library packages' sources and package.json files, the CLI's
+ * sources, package-lock.json, tsconfig.base.json: anything a chart's output can depend on). The
+ * version is decided after the lookup (it depends on the version recorded in charts/): an entry
+ * serves only when it carries the version that would be chosen now. Entries are content-addressed,
+ * so an entry is always safe to reuse, whoever wrote it; entries unused for a week are removed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChartEntry } from '@strata/gitops';
+import { ReleaseTemplate } from '@strata/helm';
+import { WorkloadPackage } from './workspace';
+
+/** What generate keeps of one chart. */
+export interface ChartOutput {
+  /** The chart's files, relative to charts/<name>/. */
+  readonly files: Map<string, string>;
+  readonly warnings: string[];
+  /** The number of Kubernetes objects (for the progress line). */
+  readonly objects: number;
+  /** The chart as data, resolvable for any release without cdk8s or helm (the reference lint). */
+  readonly template: ReleaseTemplate;
+  /** What environments need to know of the chart (its published digest is added per run). */
+  readonly catalog: ChartEntry;
+}
+
+/** Folders of a package that never change its chart. */
+const NOT_INPUTS = new Set(['node_modules', 'dist', 'coverage', 'test', '__snapshots__', '.nx']);
+
+/** Where generate's cache lives: STRATA_CACHE_DIR, else node_modules/.cache/strata of the repository. */
+export function cacheDir(root: string): string {
+  return process.env.STRATA_CACHE_DIR ?? join(root, 'node_modules', '.cache', 'strata');
+}
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+export class ChartCache {
+  private readonly toolkit: string;
+  private readonly used = new Set<string>();
+
+  private readonly dir: string;
+
+  public constructor(
+    root: string,
+    /** The cache's folder (charts/ and valid-values.json inside). */
+    public readonly folder: string = cacheDir(root),
+  ) {
+    this.toolkit = toolkitDigest(root);
+    this.dir = join(folder, 'charts');
+  }
+
+  /** The value sets the last run found valid (see `validValues` of @strata/gitops). */
+  public validValues(): string[] {
+    try {
+      const keys = JSON.parse(readFileSync(join(this.folder, 'valid-values.json'), 'utf8')) as unknown;
+      return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Keeps the value sets this run found valid, for the next run. */
+  public keepValidValues(keys: Iterable<string>): void {
+    mkdirSync(this.folder, { recursive: true });
+    const file = join(this.folder, 'valid-values.json');
+    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify([...keys].sort()));
+    renameSync(`${file}.tmp-${process.pid}`, file);
+  }
+
+  /** The key of a chart package as it is now. */
+  public keyOf(w: WorkloadPackage): string {
+    const hash = createHash('sha256').update('strata-chart-cache/2\0').update(this.toolkit).update('\0').update(w.name).update('\0');
+    hashFiles(hash, w.dir, '');
+    return hash.digest('hex');
+  }
+
+  public get(key: string): ChartOutput | undefined {
+    const file = join(this.dir, `${key}.json`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const e = JSON.parse(text) as { files: Record<string, string>; warnings: string[]; objects: number; template: ReleaseTemplate; catalog: ChartEntry };
+      this.used.add(key);
+      return { files: new Map(Object.entries(e.files)), warnings: e.warnings, objects: e.objects, template: e.template, catalog: e.catalog };
+    } catch {
+      return undefined; // a damaged entry is a miss; the next put replaces it
+    }
+  }
+
+  public put(key: string, out: ChartOutput): void {
+    mkdirSync(this.dir, { recursive: true });
+    const file = join(this.dir, `${key}.json`);
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify({ files: Object.fromEntries(out.files), warnings: out.warnings, objects: out.objects, template: out.template, catalog: out.catalog }));
+    renameSync(tmp, file);
+    this.used.add(key);
+  }
+
+  /** Marks the entries used by this run as fresh and removes entries nobody used for a week. */
+  public prune(now = Date.now()): void {
+    if (!existsSync(this.dir)) return;
+    const t = new Date(now);
+    for (const name of readdirSync(this.dir)) {
+      const path = join(this.dir, name);
+      const key = name.replace(/\.json$/, '');
+      try {
+        if (this.used.has(key)) utimesSync(path, t, t);
+        else if (now - statSync(path).mtimeMs > WEEK_MS || name.includes('.tmp-')) rmSync(path, { force: true });
+      } catch {
+        /* removed meanwhile by another run */
+      }
+    }
+  }
+}
+
+/** The digest of everything but the chart packages that a chart's output can depend on. */
+export function toolkitDigest(root: string): string {
+  const hash = createHash('sha256').update('toolkit\0');
+  for (const f of ['package-lock.json', 'tsconfig.base.json']) {
+    const p = join(root, f);
+    hash.update(f).update('\0').update(existsSync(p) ? readFileSync(p) : '').update('\0');
+  }
+  const libraries = existsSync(join(root, 'packages')) ? readdirSync(join(root, 'packages')).sort().map((d) => `packages/${d}`) : [];
+  for (const lib of [...libraries, 'tools/cli']) {
+    if (!existsSync(join(root, lib, 'package.json'))) continue; // folders of chart packages (workloads, storage-charts)
+    hash.update(lib).update('\0').update(readFileSync(join(root, lib, 'package.json'))).update('\0');
+    if (existsSync(join(root, lib, 'src'))) hashFiles(hash, join(root, lib, 'src'), `${lib}/src`);
+  }
+  return hash.digest('hex');
+}
+
+/** Adds every file below `dir` (sorted, paths and contents) to `hash`, skipping NOT_INPUTS folders. */
+function hashFiles(hash: ReturnType<typeof createHash>, dir: string, prefix: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!NOT_INPUTS.has(entry.name)) hashFiles(hash, join(dir, entry.name), rel);
+    } else if (entry.isFile()) {
+      hash.update(rel).update('\0').update(readFileSync(join(dir, entry.name))).update('\0');
+    }
+  }
+}

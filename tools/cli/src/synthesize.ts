@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { catalogEntry } from '@strata/gitops';
+import { chartFiles, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, SynthesisError, synthesizeChart } from '@strata/helm';
+import { ChartCache, ChartOutput } from './chart-cache';
+import { loadWorkloadClass, WorkloadPackage } from './workspace';
+
+/**
+ * One chart's output: its files (relative to its chart directory), warnings and release
+ * template. With a cache, a chart whose package and toolkit are unchanged is taken from it
+ * (when it carries the version that would be chosen now); otherwise it is synthesized and kept.
+ * Throws SynthesisError or Error.
+ */
+export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, options: { lookup?: boolean } = {}): ChartOutput & { cached: boolean } {
+  const recorded = recordedVersion(w);
+  const key = cache?.keyOf(w);
+  if (options.lookup !== false && key) {
+    const hit = cachedChart(w, cache, key);
+    if (hit) return hit;
+  }
+  const Chart = loadWorkloadClass(w);
+  // One App per chart: synthesis cost stays linear in the number of workloads.
+  const chart = new Chart(new App(), w.name);
+  if (chart.chartMetadata.name !== w.name) {
+    throw new Error(`${w.source}: chart name '${chart.chartMetadata.name}' must equal the package folder name '${w.name}'`);
+  }
+  const synth = synthesizeChart(chart);
+  const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded), source: w.source });
+  const out: ChartOutput = {
+    files,
+    warnings: synth.warnings,
+    objects: synth.objects.length,
+    template: releaseTemplate(synth, chartTestHooks(synth)),
+    catalog: catalogEntry(w.name, files),
+  };
+  if (key) cache!.put(key, out);
+  return { ...out, cached: false };
+}
+
+/** The chart's output from the cache, when its package and toolkit are unchanged and it carries the version that would be chosen now. */
+export function cachedChart(w: WorkloadPackage, cache: ChartCache | undefined, key = cache?.keyOf(w)): (ChartOutput & { cached: true }) | undefined {
+  const hit = key ? cache?.get(key) : undefined;
+  if (!hit) return undefined;
+  const rec = recordedChart(hit.files.get('Chart.yaml') ?? '');
+  if (!rec?.contentDigest || chooseVersion(w.version, rec.contentDigest, recordedVersion(w)) !== rec.version) return undefined;
+  return { ...hit, cached: true };
+}
+
+/** The committed Chart.yaml records the last version and its content digest. */
+function recordedVersion(w: WorkloadPackage) {
+  const previous = join(w.root, 'charts', w.name, 'Chart.yaml');
+  return existsSync(previous) ? recordedChart(readFileSync(previous, 'utf8')) : undefined;
+}
+
+/** The error lines of one failed chart, each prefixed with its name. */
+export function errorLines(w: WorkloadPackage, e: unknown): string[] {
+  if (e instanceof SynthesisError) return e.errors.map((m) => `${w.name}: ${m}`);
+  return [`${w.name}: ${(e as Error).message}`];
+}
+
