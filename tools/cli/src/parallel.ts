@@ -43,9 +43,9 @@ function drain(shard: Shard, cache: ChartCache | undefined, done: (r: Result) =>
  */
 export async function synthesizeInParallel(
   workloads: readonly WorkloadPackage[],
-  options: { cache?: ChartCache; threads?: number; onResult?: (w: WorkloadPackage, r: Result) => void } = {},
+  options: { cache?: ChartCache; threads?: number; parallelFrom?: number; onResult?: (w: WorkloadPackage, r: Result) => void } = {},
 ): Promise<Result[]> {
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), workloads.length >= PARALLEL_FROM ? Infinity : 1));
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), workloads.length >= (options.parallelFrom ?? PARALLEL_FROM) ? Infinity : 1));
   const shard: Shard = { workloads: [...workloads], next: new SharedArrayBuffer(4), cache: options.cache?.folder };
   const results: Result[] = new Array(workloads.length);
   const record = (r: Result) => {
