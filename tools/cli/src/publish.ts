@@ -26,7 +26,7 @@ export interface PublishOptions {
   readonly charts?: readonly string[];
   /** For a registry without TLS (127.0.0.1 in tests). @default false */
   readonly plainHttp?: boolean;
-  /** Pushes at once. @default 4 */
+  /** Pushes (and version checks) at once. @default 4 */
   readonly concurrency?: number;
   /** Also write a classic chart repository (index.yaml + archives) into this folder. */
   readonly repoDir?: string;
@@ -77,32 +77,104 @@ export async function publishCharts(options: PublishOptions): Promise<PublishOut
     return { name, dir, version: rec.version, contentDigest: rec.contentDigest };
   });
 
+  const plainHttp = !!options.plainHttp;
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, charts.length));
   const work = mkdtempSync(join(tmpdir(), 'strata-publish-'));
   try {
+    // One helm package for every chart; each chart's push starts as soon as its archive is
+    // written, and whether its version is already in the registry (one HTTP HEAD, no helm process)
+    // is asked meanwhile: packaging is one process on one core, the rest uses the others.
+    const limit = limiter(concurrency);
+    const states = charts.map((c) => limit(() => tagState(registry, c.name, c.version, plainHttp)));
+    const archives = charts.map(() => deferred<string>());
     log(`package ${charts.length} chart(s)…`);
-    const archives = charts.length > 0 ? await helm.package(charts.map((c) => c.dir), work) : [];
-    const outcomes: PublishOutcome[] = new Array(charts.length);
-    let next = 0;
+    const packaged = charts.length === 0 ? Promise.resolve([]) : helm.package(charts.map((c) => c.dir), work, { onArchive: (i, a) => archives[i]?.resolve(a) });
+    let packageFailed = false;
+    packaged.then(
+      (written) => archives.forEach((a, i) => (i < written.length ? a.resolve(written[i]) : a.reject(new Error(`helm package reported no archive for charts/${charts[i].name}`)))),
+      (e) => {
+        packageFailed = true;
+        archives.forEach((a) => a.reject(e));
+      },
+    );
+    const outcomes: (PublishOutcome | undefined)[] = new Array(charts.length);
     let done = 0;
-    const worker = async () => {
-      while (next < charts.length) {
-        const i = next++;
-        outcomes[i] = await publishOne(helm, registry, charts[i], archives[i], !!options.plainHttp, work);
+    const pushAll = () =>
+      mapLimit(charts, concurrency, async (chart, i) => {
+        let o: PublishOutcome;
+        try {
+          o = await publishOne(helm, registry, chart, await archives[i].promise, await states[i], plainHttp, work);
+        } catch (e) {
+          if (packageFailed) return; // thrown below, once what was pushed before is recorded
+          o = { chart: chart.name, version: chart.version, status: 'failed', error: (e as Error).message };
+        }
+        outcomes[i] = o;
         done++;
-        const o = outcomes[i];
         log(`[${done}/${charts.length}] ${o.chart} ${o.version}: ${o.status === 'failed' ? `FAILED — ${o.error}` : `${o.status} ${o.digest}`}`);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, Math.max(charts.length, 1)) }, worker));
+      });
+    // A helm process per chart: from a small helper process when there are many (see Helm.withLauncher).
+    await (charts.length >= LAUNCHER_FROM ? helm.withLauncher(pushAll) : pushAll());
 
-    const ok = outcomes.filter((o): o is Extract<PublishOutcome, { digest: string }> => o.status !== 'failed');
+    const ok = outcomes.filter((o): o is Extract<PublishOutcome, { digest: string }> => !!o && o.status !== 'failed');
     recordPublished(options.root, registry, ok.map((o) => ({ chart: o.chart, version: o.version, digest: o.digest, contentDigest: charts.find((c) => c.name === o.chart)!.contentDigest })));
-    if (options.repoDir) await writeClassicRepository(helm, options.repoDir, archives, options.repoUrl);
-    if (outcomes.some((o) => o.status === 'failed')) throw new PublishError(outcomes);
-    return outcomes;
+    const written = await packaged; // a package failure is thrown here, once what was pushed before it is recorded
+    if (options.repoDir) await writeClassicRepository(helm, options.repoDir, written, options.repoUrl);
+    const final = outcomes as PublishOutcome[];
+    if (final.some((o) => o.status === 'failed')) throw new PublishError(final);
+    return final;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Pushes at once unless told: helm processes are CPU-bound (mostly their start-up), so about two per core keep every core busy. */
+const DEFAULT_CONCURRENCY = 4;
+/** From this many charts, helm processes start from a helper process (its start costs about as much as this many forks of a large process). */
+const LAUNCHER_FROM = 8;
+
+/** `fn` over `items`, at most `limit` at once; results in item order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Runs the functions given to it at most `n` at once, in the order given. */
+function limiter(n: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return (fn) =>
+    new Promise((resolve, reject) => {
+      const start = () => {
+        active++;
+        fn()
+          .then(resolve, reject)
+          .finally(() => {
+            active--;
+            queue.shift()?.();
+          });
+      };
+      if (active < n) start();
+      else queue.push(start);
+    });
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // a rejection nobody waits for (helm package failed) is no crash
+  return { promise, resolve, reject };
 }
 
 async function publishOne(
@@ -110,6 +182,7 @@ async function publishOne(
   registry: string,
   chart: { name: string; version: string; contentDigest: string },
   archive: string,
+  state: TagState,
   plainHttp: boolean,
   work: string,
 ): Promise<PublishOutcome> {
@@ -120,8 +193,7 @@ async function publishOne(
     let existing: string | undefined;
     // One HTTP request answers "not there yet" (the common case) without a helm process; anything
     // else (there, or a registry that wants credentials) goes through helm and its login.
-    const absent = (await tagState(registry, chart.name, chart.version, plainHttp)) === 'absent';
-    if (!absent) {
+    if (state !== 'absent') {
       try {
         existing = await helm.showChart(ref, chart.version, { plainHttp, timeoutMs: 60_000 });
       } catch (e) {
@@ -145,8 +217,10 @@ async function publishOne(
   }
 }
 
+type TagState = 'present' | 'absent' | 'unknown';
+
 /** Whether a tag is in the registry, by the OCI distribution API (`HEAD /v2/<repo>/manifests/<tag>`), when it can tell without credentials. */
-async function tagState(registry: string, chart: string, version: string, plainHttp: boolean): Promise<'present' | 'absent' | 'unknown'> {
+async function tagState(registry: string, chart: string, version: string, plainHttp: boolean): Promise<TagState> {
   const [host, ...path] = registry.replace(/^oci:\/\//, '').split('/');
   const url = `${plainHttp ? 'http' : 'https'}://${host}/v2/${[...path, chart].join('/')}/manifests/${version}`;
   try {
