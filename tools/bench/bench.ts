@@ -2,8 +2,8 @@
  * `npm run bench` (issue 8): scale, incremental generate, lint/validation, publish, peak RSS, and
  * the ratio to `cdk8s synth --format helm`, measured on a synthetic workspace in a temp dir.
  *
- *   node -r @swc-node/register tools/bench/bench.ts [--sizes 50,100,200,500] [--runs 2] [--big-runs 1]
- *        [--publish 100] [--concurrency 8] [--edit-runs 2] [--no-anchor] [--no-write] [--keep]
+ *   node -r @swc-node/register tools/bench/bench.ts [--sizes 50,100,200,500] [--runs 3] [--big-runs 3]
+ *        [--publish 100] [--concurrency 8] [--edit-runs 3] [--no-anchor] [--no-write] [--keep]
  *   node -r @swc-node/register tools/bench/bench.ts --workspace-only --sizes 500   (prints the workspace dir, for profiling)
  *
  * Not part of `npm test`. Writes BENCHMARKS.md at the repository root (unless --no-write).
@@ -26,11 +26,11 @@ const opt = (name: string, dflt: string) => {
 };
 const flag = (name: string) => argv.includes(`--${name}`);
 const SIZES = opt('sizes', '50,100,200,500').split(',').map(Number);
-const RUNS = Number(opt('runs', '2'));
-const BIG_RUNS = Number(opt('big-runs', '1')); // runs for N >= 500
+const RUNS = Number(opt('runs', '3'));
+const BIG_RUNS = Number(opt('big-runs', '3')); // runs for N >= 500
 const PUBLISH_N = Number(opt('publish', '100'));
 const CONCURRENCY = Number(opt('concurrency', '8'));
-const EDIT_RUNS = Number(opt('edit-runs', '2'));
+const EDIT_RUNS = Number(opt('edit-runs', '3'));
 const ANCHOR = !flag('no-anchor');
 const WRITE = !flag('no-write');
 const KEEP = flag('keep');
@@ -87,6 +87,8 @@ interface Measured {
   status: number | null;
   stdout: string;
   stderr: string;
+  /** generate's own phase line ("charts 4.10 s, overlays …"), when it printed one. */
+  phases?: string;
 }
 
 const HAVE_TIME = existsSync('/usr/bin/time');
@@ -220,7 +222,8 @@ async function generate(ws: Workspace, what: string): Promise<Measured> {
     throw new Error(`bench: generate failed (${what})`);
   }
   const summary = r.stdout.trim().split('\n').pop();
-  progress(`${what}: ${fmtS(r.ms)} (CPU ${fmtS(r.cpuMs)}), peak RSS ${fmtMiB(r.peakKiB)} — ${summary}`);
+  r.phases = /^phases: (.*)$/m.exec(r.stderr)?.[1] ?? '';
+  progress(`${what}: ${fmtS(r.ms)} (CPU ${fmtS(r.cpuMs)}), peak RSS ${fmtMiB(r.peakKiB)} — ${summary} — ${r.phases}`);
   return r;
 }
 
@@ -372,7 +375,7 @@ async function main(): Promise<void> {
   progress(`machine: ${machine}; node ${versions.node}, nx ${versions.nx}, cdk8s ${versions.cdk8s}, helm ${versions.helm}`);
   progress(`sizes ${SIZES.join(', ')} × 3 environments; ${RUNS} runs each (${BIG_RUNS} for N ≥ 500)`);
 
-  const cold: Record<number, { ms: number[]; cpuMs: number[]; peakKiB: number[]; maxProcKiB: number[] }> = {};
+  const cold: Record<number, { ms: number[]; cpuMs: number[]; peakKiB: number[]; maxProcKiB: number[]; phases: string[] }> = {};
   let big: Workspace | undefined;
   const workspaces: Workspace[] = [];
   for (const n of SIZES) {
@@ -381,7 +384,7 @@ async function main(): Promise<void> {
     workspaces.push(ws);
     progress(`N=${n}: ${ws.dir}`);
     const runs = n >= 500 ? BIG_RUNS : RUNS;
-    cold[n] = { ms: [], cpuMs: [], peakKiB: [], maxProcKiB: [] };
+    cold[n] = { ms: [], cpuMs: [], peakKiB: [], maxProcKiB: [], phases: [] };
     for (let r = 1; r <= runs; r++) {
       makeCold(ws);
       const m = await generate(ws, `N=${n} cold generate run ${r}/${runs}`);
@@ -389,6 +392,7 @@ async function main(): Promise<void> {
       cold[n].cpuMs.push(m.cpuMs);
       cold[n].peakKiB.push(m.peakKiB);
       cold[n].maxProcKiB.push(m.maxProcKiB);
+      cold[n].phases.push(m.phases ?? '');
     }
     if (n === Math.max(...SIZES)) big = ws;
     else if (!KEEP) rmSync(ws.dir, { recursive: true, force: true });
@@ -402,6 +406,7 @@ async function main(): Promise<void> {
   const edit: number[] = [];
   const editRss: number[] = [];
   const editCpu: number[] = [];
+  const editPhases: string[] = [];
   const target = ws.workloads[Math.floor(ws.workloads.length / 2)];
   const chartFile = join(ws.dir, 'packages/workloads', target.name, 'src/chart.ts');
   const original = readFileSync(chartFile, 'utf8');
@@ -412,6 +417,7 @@ async function main(): Promise<void> {
     edit.push(m.ms);
     editRss.push(m.peakKiB);
     editCpu.push(m.cpuMs);
+    editPhases.push(m.phases ?? '');
   }
 
   progress(`N=${N}: helm lint --strict (one call) + schema validation…`);
@@ -455,6 +461,7 @@ async function main(): Promise<void> {
     ...(anc ? EXAMPLES.map((b) => `| anchor: cdk8s synth --format helm, ${b} (1 chart) | ${fmtS(anc!.perChart[b])} | | ${RUNS} | | |`) : []),
     `| ours per chart (cold N=${N} / ${N}) | ${perChartOurs.toFixed(1)} ms | | | | |`,
   ];
+  rows.push('', 'generate\'s phases (its own timing, wall) per run:', '', ...SIZES.flatMap((n) => cold[n].phases.map((p, i) => `- cold N=${n} run ${i + 1}: ${p}`)), ...editPhases.map((p, i) => `- edit run ${i + 1}: ${p}`));
   const table = rows.join('\n');
   const tgt = ['| target | measured | met |', '|---|---|---|', ...targets.map(([a, b, ok]) => `| ${a} | ${b} | ${ok ? 'yes' : '**no**'} |`)].join('\n');
   const met = targets.filter((x) => x[2]).length;

@@ -1,19 +1,17 @@
 #!/usr/bin/env node
 // `npm run generate [-- --check | --no-cache]`: every chart into charts/ and every environment's
-// overlays into environments/, in one process (tools/cli/bin/generate.ts). Unchanged charts come
-// from generate's own content-addressed cache, so an edit costs the edited charts only; a whole
-// Nx task graph per run (one task per chart) would cost more than the work itself at hundreds of
-// charts (BENCHMARKS.md). The per-chart Nx targets (synth, validate, package, publish, overlays)
-// stay for `nx affected` and CI.
-import { spawnSync } from 'node:child_process';
+// overlays into environments/, in this one process (tools/cli/bin/generate.ts). Unchanged charts
+// come from generate's own content-addressed cache, so an edit costs the edited charts only; a
+// whole Nx task graph per run (one task per chart) would cost more than the work itself at
+// hundreds of charts (BENCHMARKS.md). The per-chart Nx targets (synth, validate, package,
+// publish, overlays) stay for `nx affected` and CI.
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const r = spawnSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/cli/bin/generate.ts'), ...process.argv.slice(2)], {
-  cwd: root,
-  // The workspace this script belongs to (a copy of the repository may share its node_modules).
-  env: { ...process.env, STRATA_ROOT: process.env.STRATA_ROOT ?? root },
-  stdio: 'inherit',
-});
-process.exit(r.status ?? 1);
+// The workspace this script belongs to (a copy of the repository may share its node_modules).
+process.env.STRATA_ROOT ??= root;
+const require = createRequire(import.meta.url);
+require('@swc-node/register');
+require(join(root, 'tools/cli/bin/generate.ts'));
