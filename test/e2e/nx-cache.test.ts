@@ -36,6 +36,21 @@ describe('Nx cache and affected', () => {
   );
 
   test(
+    'a hand-edited chart file is named by generate --check and restored by the next generate',
+    () => {
+      run(root, [join(root, 'tools/scripts/generate.mjs')]);
+      const file = join(root, 'charts/batch-embeddings/values.yaml');
+      const generated = readFileSync(file, 'utf8');
+      writeFileSync(file, `${generated}# a hand edit\n`);
+      expect(() => run(root, [join(root, 'tools/scripts/generate.mjs'), '--check'])).toThrow(/differs: .*charts\/batch-embeddings\/values\.yaml/);
+      expect(run(root, [join(root, 'tools/scripts/generate.mjs')])).toMatch(/\(0 synthesized, 6 unchanged\).* files written to charts\/ and environments\//);
+      expect(readFileSync(file, 'utf8')).toBe(generated);
+      expect(run(root, [join(root, 'tools/scripts/generate.mjs')])).toMatch(/files already current in/);
+    },
+    SLOW,
+  );
+
+  test(
     'through Nx: a second run-many -t synth overlays with no change is served from the Nx cache',
     () => {
       nx(root, 'run-many', '-t', 'synth', 'overlays', '--output-style=static');

@@ -3,13 +3,13 @@
  * the ratio to `cdk8s synth --format helm`, measured on a synthetic workspace in a temp dir.
  *
  *   node -r @swc-node/register tools/bench/bench.ts [--sizes 50,100,200,500] [--runs 3] [--big-runs 3]
- *        [--publish 100] [--concurrency 8] [--edit-runs 3] [--no-anchor] [--no-write] [--keep]
+ *        [--publish 100] [--concurrency 8] [--edit-runs 3] [--no-anchor] [--no-write] [--keep] [--dir <workspaces folder>]
  *   node -r @swc-node/register tools/bench/bench.ts --workspace-only --sizes 500   (prints the workspace dir, for profiling)
  *
  * Not part of `npm test`. Writes BENCHMARKS.md at the repository root (unless --no-write).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, totalmem, tmpdir, release } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -134,9 +134,17 @@ interface Workspace {
 
 const COPY_EXCLUDE = new Set(['node_modules', '.nx', 'dist', 'charts', '.git', 'tmp', '.toolchain', 'coverage', 'test']);
 
-/** Copies the repository (sources only) into a temp dir, with N workloads and M=3 environments. */
+/**
+ * Where the synthetic workspaces go (--dir): where a repository would live, not /tmp. On this
+ * machine /tmp's own directory has grown to megabytes of entries (test leftovers of every session),
+ * and creating files below it became 5–20× slower than elsewhere on the same disk.
+ */
+const WORKSPACES = resolve(opt('dir', join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'strata-bench', 'workspaces')));
+
+/** Copies the repository (sources only) into a fresh folder, with N workloads and M=3 environments. */
 function buildWorkspace(n: number): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), `strata-bench-${n}-`));
+  mkdirSync(WORKSPACES, { recursive: true });
+  const dir = mkdtempSync(join(WORKSPACES, `strata-bench-${n}-`));
   for (const entry of readdirSync(REPO)) {
     if (COPY_EXCLUDE.has(entry) || entry === 'environments') continue;
     cpSync(join(REPO, entry), join(dir, entry), {
@@ -200,17 +208,34 @@ function buildWorkspace(n: number): Workspace {
 /** generate's cache of a synthetic workspace: its own (node_modules is the repository's, shared). */
 const cacheOf = (ws: Workspace) => join(ws.dir, '.strata-cache');
 
-/** Removes every generated output, generate's cache and the Nx cache: the next generate is cold. */
+/**
+ * Folders the bench no longer needs are moved here and deleted only when every measurement is
+ * done: on this machine's disk (ext4 mounted with `discard`) deleting thousands of files makes
+ * creating files slow for a minute or more afterwards (11.5k small files: 0.35 s before a large
+ * delete, 3–10 s after), which would charge the bench's own cleanup to the next measured run.
+ */
+const TRASH = join(WORKSPACES, '.trash');
+let trashed = 0;
+function discard(path: string): void {
+  if (!existsSync(path)) return;
+  mkdirSync(TRASH, { recursive: true });
+  renameSync(path, join(TRASH, `${process.pid}-${trashed++}`));
+}
+function emptyTrash(): void {
+  progress('deleting the workspaces and outputs set aside during the runs…');
+  rmSync(TRASH, { recursive: true, force: true });
+}
+
+/** Sets aside every generated output, generate's cache and the Nx cache: the next generate is cold. */
 function makeCold(ws: Workspace): void {
-  for (const d of ['.nx', 'dist', '.strata-cache']) rmSync(join(ws.dir, d), { recursive: true, force: true });
-  rmSync(join(ws.dir, 'charts'), { recursive: true, force: true });
+  for (const d of ['.nx', 'dist', '.strata-cache', 'charts']) discard(join(ws.dir, d));
   mkdirSync(join(ws.dir, 'charts'));
   const envDir = join(ws.dir, 'environments');
   for (const e of readdirSync(envDir)) {
     const p = join(envDir, e);
     if (ENVS.includes(e as never)) {
-      for (const f of readdirSync(p)) if (f !== 'environment.ts') rmSync(join(p, f), { recursive: true, force: true });
-    } else if (!['README.md', 'tsconfig.json'].includes(e)) rmSync(p, { recursive: true, force: true });
+      for (const f of readdirSync(p)) if (f !== 'environment.ts') discard(join(p, f));
+    } else if (!['README.md', 'tsconfig.json'].includes(e)) discard(p);
   }
 }
 
@@ -395,7 +420,7 @@ async function main(): Promise<void> {
       cold[n].phases.push(m.phases ?? '');
     }
     if (n === Math.max(...SIZES)) big = ws;
-    else if (!KEEP) rmSync(ws.dir, { recursive: true, force: true });
+    else if (!KEEP) discard(ws.dir);
   }
   const N = Math.max(...SIZES);
   const ws = big!;
@@ -478,7 +503,7 @@ Produced by \`npm run bench\` (tools/bench/bench.ts) on ${new Date().toISOString
 - node ${versions.node}, nx ${versions.nx}, cdk8s ${versions.cdk8s}, helm ${versions.helm}${versions.cdk8sCli ? `, cdk8s-cli ${versions.cdk8sCli} (anchor)` : ''}
 
 ## Method
-- Synthetic workspace in a temp dir: the repository without node_modules/.nx/dist/charts/environment outputs (node_modules symlinked),
+- Synthetic workspace in ${WORKSPACES.replace(homedir(), '~')} (not /tmp, see tools/bench/bench.ts): the repository without node_modules/.nx/dist/charts/environment outputs (node_modules symlinked),
   N workloads that are round-robin copies of the three examples (llm-inference: Model Repository on EFS; llm-finetune:
   Distributed Dataset on FSx for Lustre + Training Checkpoint on instance store; batch-embeddings: S3 Mountpoint) under new
   chart names, plus the three storage tier charts, and M = 3 environments (dev, staging, prod) each deploying every workload
@@ -490,8 +515,9 @@ Produced by \`npm run bench\` (tools/bench/bench.ts) on ${new Date().toISOString
   each run synthesizes exactly that chart, re-plans and re-lints all 3 environments, writes what changed).
 - Lint = one \`helm lint --strict\` call for all charts (values.schema.json checked by helm); schema validation = \`helm template\`
   of every chart (2 at a time) and every object against its kubernetes-models schema.
-- Publish = publishCharts (helm package in one call, then show/push per chart, concurrency ${CONCURRENCY}) of ${PUBLISH_N} charts into a
-  new repository path of a local docker-registry per run (all charts changed).
+- Publish = publishCharts of ${PUBLISH_N} charts into a new repository path of a local docker-registry per run (all charts
+  changed): one \`helm package\` call, one HTTP HEAD per chart (is the version there?), one \`helm push\` per chart as soon
+  as its archive exists (concurrency ${CONCURRENCY}).
 - Peak RSS = the largest sum of VmRSS over the generate process tree (polled every 100 ms); "largest process" = max RSS of
   one process (GNU time).
 - Anchor = \`cdk8s synth --format helm --chart-version 0.1.0\` of a one-chart cdk8s app per example workload (cdk8s-cli
@@ -512,8 +538,9 @@ ${summary}
     writeFileSync(file, md + (notes ? `\n${notes}` : ''));
     progress('wrote BENCHMARKS.md');
   }
-  if (!KEEP) rmSync(ws.dir, { recursive: true, force: true });
+  if (!KEEP) discard(ws.dir);
   else progress(`kept ${workspaces.map((w) => w.dir).join(', ')}`);
+  emptyTrash();
   console.log(summary);
 }
 

@@ -13,5 +13,5 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The workspace this script belongs to (a copy of the repository may share its node_modules).
 process.env.STRATA_ROOT ??= root;
 const require = createRequire(import.meta.url);
-require('@swc-node/register');
+require('./register-ts.cjs');
 require(join(root, 'tools/cli/bin/generate.ts'));

@@ -3,7 +3,7 @@
 // (Nx hides successful tasks' output otherwise) and without the cache (every test really runs).
 // Ends with one plain line, "N passed, N failed", summed over every jest run.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,14 @@ if (!has('docker-registry') && has('apt-get') && process.getuid?.() === 0) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'strata-test-'));
 const counts = join(dir, 'counts.jsonl');
+// Every temporary directory of the tests goes below this run's folder, removed at the end: left in
+// /tmp they pile up by the hundred thousand, and a directory that large makes creating files
+// under it many times slower (measured here: 11.5k small files in 0.35 s elsewhere, 2–10 s below it).
+const scratch = join(dir, 'tmp');
+mkdirSync(scratch);
 const env = {
   ...process.env,
+  TMPDIR: scratch,
   FORCE_COLOR: '0',
   NX_DAEMON: 'false',
   NX_NO_CLOUD: 'true',

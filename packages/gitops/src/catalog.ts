@@ -1,5 +1,6 @@
 import { FileTree, readTree, STORAGE_ANNOTATION, USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
+import { validationRules } from './values';
 
 /** A JSON Schema document (values.schema.json). */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -33,6 +34,8 @@ export interface ChartEntry {
   readonly uses: readonly string[];
   /** values.schema.json. */
   readonly schema: JsonSchema;
+  /** The digest of the schema's validation rules (see validationRules), taken once when the entry is made. */
+  readonly schemaRules?: string;
   /** values.yaml, parsed: the chart defaults. */
   readonly defaults: { readonly [key: string]: unknown };
   /** The storage claims (`strata.dev/storage`), when the chart states them. */
@@ -121,6 +124,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     ...(digest ? { digest } : {}),
     uses,
     schema,
+    schemaRules: validationRules(schema).digest,
     defaults,
     ...(storage ? { storage } : {}),
     holdsData,

@@ -126,6 +126,17 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
  * and the HelmRelease (remediation, data safety; no values). Environments patch only differences.
  */
 export function baseFiles(name: string, entry: ChartEntry): Map<string, string> {
+  // Every environment asks for the same base: made once per catalog entry.
+  const made = basesMade.get(entry);
+  if (made?.name === name) return made.files;
+  const files = makeBaseFiles(name, entry);
+  basesMade.set(entry, { name, files });
+  return files;
+}
+
+const basesMade = new WeakMap<ChartEntry, { name: string; files: Map<string, string> }>();
+
+function makeBaseFiles(name: string, entry: ChartEntry): Map<string, string> {
   const src = `charts/${name}`;
   const holdsData = isDataChart(entry);
   const keep = holdsData ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined;

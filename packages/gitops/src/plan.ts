@@ -212,7 +212,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       }
     }
     const merged = mergeValues(entry.defaults, values ?? {}) as Record<string, unknown>;
-    for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`)) failRaw(p);
+    for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`, entry.schemaRules)) failRaw(p);
 
     // Claims under a condition that is off in this release do not exist here.
     const claims = entry.storage
@@ -302,7 +302,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     const values = tierValues(tier, entry.schema, (own ?? {}) as Record<string, unknown>, env, fail, warn);
     const merged = mergeValues(entry.defaults, values) as Record<string, unknown>;
     const subnetReported = tier.tier === 'fsx-lustre' && values.subnetId === undefined && errors.some((e) => e.includes("'network.subnetId'") || e.includes("'storage.fsx-lustre.subnetId'"));
-    for (const p of schemaProblems(entry.schema, merged, `storage.${tier.tier}`, `see charts/${tier.chart}/values.yaml for what the chart accepts`)) {
+    for (const p of schemaProblems(entry.schema, merged, `storage.${tier.tier}`, `see charts/${tier.chart}/values.yaml for what the chart accepts`, entry.schemaRules)) {
       if (subnetReported && p.startsWith("'storage.fsx-lustre.subnetId'")) continue;
       failRaw(p);
     }

@@ -61,8 +61,8 @@ const checkers = new Map<string, ValidateFunction>();
  * wrong in the house style: `'<field>' (<value>) must be <accepted>; <fix>`, with `field` the
  * value's path prefixed by `prefix` (where it sits in the environment definition).
  */
-export function schemaProblems(schema: JsonSchema, values: unknown, prefix: string, fix: string): string[] {
-  const rules = validationRules(schema);
+export function schemaProblems(schema: JsonSchema, values: unknown, prefix: string, fix: string, rulesDigest?: string): string[] {
+  const rules = validationRules(schema, rulesDigest);
   const key = `${rules.digest}:${createHash('sha256').update(JSON.stringify(values) ?? 'undefined').digest('hex')}`;
   if (validValues.known.has(key)) {
     validValues.used.add(key);
@@ -109,8 +109,19 @@ const rulesOf = new WeakMap<object, { schema: JsonSchema; digest: string }>();
  * defaults), and their digest. Charts scaffolded from one pattern differ mostly in those, and
  * then share one compiled check.
  */
-export function validationRules(schema: JsonSchema): { schema: JsonSchema; digest: string } {
+export function validationRules(schema: JsonSchema, known?: string): { schema: JsonSchema; digest: string } {
   let r = rulesOf.get(schema);
+  if (!r && known) {
+    // The digest was taken when the chart was made (catalogEntry: schemaRules); the rules are derived only to compile them.
+    let stripped: JsonSchema | undefined;
+    r = {
+      digest: known,
+      get schema() {
+        return (stripped ??= withoutAnnotations(schema) as JsonSchema);
+      },
+    };
+    rulesOf.set(schema, r);
+  }
   if (!r) {
     const stripped = withoutAnnotations(schema) as JsonSchema;
     r = { schema: stripped, digest: createHash('sha256').update(JSON.stringify(stripped)).digest('hex').slice(0, 32) };

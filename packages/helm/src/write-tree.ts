@@ -22,6 +22,8 @@ export interface TreeWrite {
   readonly files: FileTree;
   /** Files carried over from the old tree (hand-written inputs beside generated output). */
   readonly keep?: (rel: string) => boolean;
+  /** Folders (relative paths) left exactly as they are, not even read: output known to be current. */
+  readonly keepFolder?: (rel: string) => boolean;
 }
 
 /** The commit record of a multi-tree write: once it exists, every change it names is rolled forward. */
@@ -51,9 +53,11 @@ export function writeTreesAtomically(journalDir: string, writes: readonly TreeWr
   const entries: JournalEntry[] = [];
   for (const w of writes) {
     const keep = w.keep ?? (() => false);
-    const disk = existsSync(w.dir) ? readTree(w.dir) : new Map<string, string>();
-    const write = [...w.files.keys()].filter((rel) => disk.get(rel) !== w.files.get(rel)).sort();
-    const remove = [...disk.keys()].filter((rel) => !w.files.has(rel) && !keep(rel)).sort();
+    const onDisk = existsSync(w.dir) ? listFiles(w.dir, w.keepFolder) : [];
+    const present = new Set(onDisk);
+    // Only files that would be written are read (to compare); the others are listed.
+    const write = [...w.files.keys()].filter((rel) => !present.has(rel) || readFileSync(join(w.dir, rel), 'utf8') !== w.files.get(rel)).sort();
+    const remove = onDisk.filter((rel) => !w.files.has(rel) && !keep(rel)).sort();
     if (write.length === 0 && remove.length === 0) continue;
     const staging = `${w.dir}${NEW}`;
     rmSync(staging, { recursive: true, force: true });
@@ -67,7 +71,7 @@ export function writeTreesAtomically(journalDir: string, writes: readonly TreeWr
       }
       writeFileSync(path, w.files.get(rel)!);
     }
-    entries.push({ dir: w.dir, write, remove, ...(disk.size === 0 ? { whole: true } : {}) });
+    entries.push({ dir: w.dir, write, remove, ...(onDisk.length === 0 && !w.keepFolder ? { whole: true } : {}) });
   }
   if (entries.length === 0) return false;
   const journal = join(journalDir, SWAP_JOURNAL);
@@ -161,6 +165,21 @@ export function recoverTree(dir: string): void {
     else rmSync(aside, { recursive: true, force: true });
   }
   rmSync(`${dir}${NEW}`, { recursive: true, force: true });
+}
+
+/** The relative paths of the files below `dir`, not descending into folders `skip` names. */
+function listFiles(dir: string, skip?: (rel: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!skip?.(rel)) walk(join(d, entry.name), rel);
+      } else out.push(rel);
+    }
+  };
+  walk(dir, '');
+  return out;
 }
 
 /** Every file below `dir` (relative paths, sorted). */

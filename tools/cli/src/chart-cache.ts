@@ -15,11 +15,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { ChartEntry } from '@strata/gitops';
 import { ReleaseTemplate } from '@strata/helm';
+import type { ReferenceSummary } from './references';
 import { WorkloadPackage } from './workspace';
 
 /** What generate keeps of one chart. */
 export interface ChartOutput {
-  /** The chart's files, relative to charts/<name>/. */
+  /** The cache key it was made or found under (none without a cache). */
+  readonly key?: string;
+  /** Its Chart.yaml (version and content digest). */
+  readonly chartYaml: string;
+  /** How many files it has. */
+  readonly fileCount: number;
+  /** The chart's files, relative to charts/<name>/ (read from the cache only when asked for). */
   readonly files: Map<string, string>;
   readonly warnings: string[];
   /** The number of Kubernetes objects (for the progress line). */
@@ -75,35 +82,89 @@ export class ChartCache {
 
   /** The key of a chart package as it is now. */
   public keyOf(w: WorkloadPackage): string {
-    const hash = createHash('sha256').update('strata-chart-cache/2\0').update(this.toolkit).update('\0').update(w.name).update('\0');
+    const hash = createHash('sha256').update('strata-chart-cache/4\0').update(this.toolkit).update('\0').update(w.name).update('\0');
     hashFiles(hash, w.dir, '');
     return hash.digest('hex');
   }
 
+  /**
+   * The entry of `key`, or undefined. Its files and its release template are files of their own,
+   * read when first asked for: a run needs the files only of charts it must write, and the
+   * template only of charts whose releases it must resolve again.
+   */
   public get(key: string): ChartOutput | undefined {
-    const file = join(this.dir, `${key}.json`);
-    let text: string;
+    const part = (name: string) => join(this.dir, `${key}${name}.json`);
+    let meta: Omit<ChartOutput, 'files' | 'key' | 'template'>;
     try {
-      text = readFileSync(file, 'utf8');
+      meta = JSON.parse(readFileSync(part(''), 'utf8'));
+      if (typeof meta.chartYaml !== 'string' || !meta.catalog || !existsSync(part('.files')) || !existsSync(part('.template'))) return undefined;
     } catch {
-      return undefined;
+      return undefined; // a missing or damaged entry is a miss; the next put replaces it
     }
-    try {
-      const e = JSON.parse(text) as { files: Record<string, string>; warnings: string[]; objects: number; template: ReleaseTemplate; catalog: ChartEntry };
-      this.used.add(key);
-      return { files: new Map(Object.entries(e.files)), warnings: e.warnings, objects: e.objects, template: e.template, catalog: e.catalog };
-    } catch {
-      return undefined; // a damaged entry is a miss; the next put replaces it
-    }
+    this.used.add(key);
+    let files: Map<string, string> | undefined;
+    let template: ReleaseTemplate | undefined;
+    return {
+      ...meta,
+      key,
+      get files(): Map<string, string> {
+        files ??= new Map(Object.entries(JSON.parse(readFileSync(part('.files'), 'utf8')) as Record<string, string>));
+        return files;
+      },
+      get template(): ReleaseTemplate {
+        template ??= JSON.parse(readFileSync(part('.template'), 'utf8')) as ReleaseTemplate;
+        return template;
+      },
+    };
   }
 
   public put(key: string, out: ChartOutput): void {
     mkdirSync(this.dir, { recursive: true });
-    const file = join(this.dir, `${key}.json`);
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ files: Object.fromEntries(out.files), warnings: out.warnings, objects: out.objects, template: out.template, catalog: out.catalog }));
-    renameSync(tmp, file);
+    const write = (name: string, value: unknown) => {
+      const file = join(this.dir, `${key}${name}.json`);
+      writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(value));
+      renameSync(`${file}.tmp-${process.pid}`, file);
+    };
+    // The parts first: an entry is served only once its metadata exists.
+    write('.files', Object.fromEntries(out.files));
+    write('.template', out.template);
+    const { warnings, objects, catalog, chartYaml, fileCount } = out;
+    write('', { warnings, objects, catalog, chartYaml, fileCount });
     this.used.add(key);
+  }
+
+  /** Each release's reference summary, by release key (see environmentSummaries). */
+  public referenceSummaries(): Map<string, ReferenceSummary> {
+    try {
+      return new Map(Object.entries(JSON.parse(readFileSync(join(this.folder, 'references.json'), 'utf8')) as Record<string, ReferenceSummary>));
+    } catch {
+      return new Map();
+    }
+  }
+
+  /** Keeps the summaries this run used (and only those). */
+  public keepReferenceSummaries(summaries: ReadonlyMap<string, ReferenceSummary>): void {
+    mkdirSync(this.folder, { recursive: true });
+    const file = join(this.folder, 'references.json');
+    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(Object.fromEntries(summaries)));
+    renameSync(`${file}.tmp-${process.pid}`, file);
+  }
+
+  /** What the last successful write left in charts/: per chart, the entry written and the state of its files. */
+  public writtenCharts(root: string): { [chart: string]: { key: string; stamp: string } } {
+    try {
+      const r = JSON.parse(readFileSync(join(this.folder, 'written.json'), 'utf8')) as { root: string; charts: { [chart: string]: { key: string; stamp: string } } };
+      return r.root === root ? r.charts : {};
+    } catch {
+      return {};
+    }
+  }
+
+  public keepWrittenCharts(root: string, charts: { [chart: string]: { key: string; stamp: string } }): void {
+    mkdirSync(this.folder, { recursive: true });
+    const file = join(this.folder, 'written.json');
+    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ root, charts }));
+    renameSync(`${file}.tmp-${process.pid}`, file);
   }
 
   /** Marks the entries used by this run as fresh and removes entries nobody used for a week. */
@@ -112,7 +173,7 @@ export class ChartCache {
     const t = new Date(now);
     for (const name of readdirSync(this.dir)) {
       const path = join(this.dir, name);
-      const key = name.replace(/\.json$/, '');
+      const key = name.replace(/(\.files|\.template)?\.json$/, '');
       try {
         if (this.used.has(key)) utimesSync(path, t, t);
         else if (now - statSync(path).mtimeMs > WEEK_MS || name.includes('.tmp-')) rmSync(path, { force: true });
@@ -137,6 +198,30 @@ export function toolkitDigest(root: string): string {
     if (existsSync(join(root, lib, 'src'))) hashFiles(hash, join(root, lib, 'src'), `${lib}/src`);
   }
   return hash.digest('hex');
+}
+
+/**
+ * The state of a chart folder on disk: every file's path, size and modification time. Equal to
+ * the stamp taken right after generate wrote the folder means nobody changed a file since.
+ */
+export function folderStamp(dir: string): string | undefined {
+  const parts: string[] = [];
+  const walk = (d: string, prefix: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(join(d, entry.name), rel);
+      else {
+        const st = statSync(join(d, entry.name), { bigint: true });
+        parts.push(`${rel}\0${st.size}\0${st.mtimeNs}\0${st.ino}`);
+      }
+    }
+  };
+  try {
+    walk(dir, '');
+  } catch {
+    return undefined;
+  }
+  return createHash('sha256').update(parts.sort().join('\n')).digest('hex');
 }
 
 /** Adds every file below `dir` (sorted, paths and contents) to `hash`, skipping NOT_INPUTS folders. */

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, validValues } from '@strata/gitops';
 import { diffTree, FileTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
-import { ChartCache, ChartOutput } from './chart-cache';
+import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
-import { checkReferences, ChartReleases, environmentManifests } from './references';
+import { ChartReleases, checkSummaries, environmentSummaries } from './references';
 import { readPublished } from './publish';
 import { cachedChart } from './synthesize';
 import { findWorkloads, WorkloadPackage } from './workspace';
@@ -91,7 +91,19 @@ function warningsOf(outputs: ReadonlyMap<string, ChartOutput>): string[] {
 
 /** What the reference lint needs of each chart: its release template and version. */
 function releasesOf(outputs: ReadonlyMap<string, ChartOutput>): ChartReleases {
-  return new Map([...outputs].map(([name, o]) => [name, { template: o.template, version: recordedChart(o.files.get('Chart.yaml') ?? '')?.version ?? '0.0.0' }]));
+  // The template is read (from the cache) only when a release must be resolved again.
+  return new Map(
+    [...outputs].map(([name, o]) => [
+      name,
+      {
+        get template() {
+          return o.template;
+        },
+        version: recordedChart(o.chartYaml)?.version ?? '0.0.0',
+        key: o.key,
+      },
+    ]),
+  );
 }
 
 /**
@@ -130,19 +142,26 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const workloads = findWorkloads(options.root);
   const cache = options.cache === false ? undefined : new ChartCache(options.root);
   const outputs = await chartOutputs(workloads, { cache, log });
-  const tree = treeOf(outputs);
+  // Charts whose folder is exactly what the last write left for the same entry need no reading,
+  // comparing or writing (generate --check compares everything).
+  const written = options.check || !cache ? {} : cache.writtenCharts(options.root);
+  const settled = new Map<string, { key: string; stamp: string }>();
+  for (const [name, o] of outputs) {
+    const last = written[name];
+    if (last && o.key === last.key && folderStamp(join(chartsDir, name)) === last.stamp) settled.set(name, last);
+  }
+  const tree = treeOf(new Map([...outputs].filter(([name]) => !settled.has(name))));
   const warnings = warningsOf(outputs);
   phase('charts');
   for (const k of cache?.validValues() ?? []) validValues.known.add(k);
   const envs = overlaysFor(options.root, outputs);
   log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
   phase('overlays');
-  // Every claim, volume, class, service account and config map a pod refers to must exist.
-  const dangling = checkReferences(environmentManifests(releasesOf(outputs), envs.tree));
-  if (dangling.length > 0) throw new GenerateError(dangling);
+  lintReferences(outputs, envs.tree, cache);
   phase('references');
   warnings.push(...envs.warnings);
-  const result = { charts: workloads.length, synthesized: [...outputs.values()].filter((o) => !o.cached).length, environments: envs.environments.length, files: tree.size + envs.tree.size, warnings, phases };
+  const files = [...outputs.values()].reduce((n, o) => n + o.fileCount, 0) + envs.tree.size;
+  const result = { charts: workloads.length, synthesized: [...outputs.values()].filter((o) => !o.cached).length, environments: envs.environments.length, files, warnings, phases };
   if (options.check) {
     const differences = [...diffTree(chartsDir, tree, isKeptInCharts), ...diffTree(envDir, envs.tree, isKeptInEnvironments)].sort();
     phase('compare');
@@ -150,13 +169,32 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     return { ...result, written: false, differences };
   }
   // Both trees in one commit: after a kill they are both old or both new (recoverTrees finishes a committed write).
-  const written = writeTreesAtomically(options.root, [
-    { dir: chartsDir, files: tree, keep: isKeptInCharts },
+  const changed = writeTreesAtomically(options.root, [
+    { dir: chartsDir, files: tree, keep: (rel) => isKeptInCharts(rel) || settled.has(rel.split('/')[0]), ...(settled.size > 0 ? { keepFolder: (rel: string) => settled.has(rel) } : {}) },
     { dir: envDir, files: envs.tree, keep: isKeptInEnvironments },
   ]);
   phase('write');
+  if (cache) {
+    const now: { [chart: string]: { key: string; stamp: string } } = {};
+    for (const [name, o] of outputs) {
+      const stamp = settled.get(name)?.stamp ?? folderStamp(join(chartsDir, name));
+      if (o.key && stamp) now[name] = { key: o.key, stamp };
+    }
+    cache.keepWrittenCharts(options.root, now);
+  }
   keep(cache);
-  return { ...result, written, differences: [] };
+  return { ...result, written: changed, differences: [] };
+}
+
+/**
+ * Every claim, volume, class, service account and config map a pod refers to must exist in its
+ * environment. Each release's summary is kept in the cache, so only changed releases are resolved.
+ */
+function lintReferences(outputs: ReadonlyMap<string, ChartOutput>, environments: FileTree, cache: ChartCache | undefined): void {
+  const { byEnvironment, used } = environmentSummaries(releasesOf(outputs), environments, cache?.referenceSummaries());
+  const { problems } = checkSummaries(byEnvironment);
+  if (problems.length > 0) throw new GenerateError(problems);
+  cache?.keepReferenceSummaries(used);
 }
 
 /** What a successful run leaves for the next: its charts' entries (others age out) and the value sets found valid. */
@@ -168,7 +206,7 @@ function keep(cache: ChartCache | undefined): void {
 
 /** Every environment's overlays for these charts; environment errors become generate errors. */
 export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): EnvironmentsTree {
-  const digests = publishedDigests(root, new Map([...outputs].map(([name, o]) => [`${name}/Chart.yaml`, o.files.get('Chart.yaml') ?? ''])));
+  const digests = publishedDigests(root, new Map([...outputs].map(([name, o]) => [`${name}/Chart.yaml`, o.chartYaml])));
   const catalog: { [chart: string]: ChartCatalog[string] } = {};
   for (const name of [...outputs.keys()].sort()) {
     const entry = outputs.get(name)!.catalog;
@@ -216,8 +254,7 @@ export async function writeEnvironments(root: string, log: (line: string) => voi
   const outputs = await chartOutputs(findWorkloads(root), { cache, log });
   for (const k of cache.validValues()) validValues.known.add(k);
   const envs = overlaysFor(root, outputs);
-  const dangling = checkReferences(environmentManifests(releasesOf(outputs), envs.tree));
-  if (dangling.length > 0) throw new GenerateError(dangling);
+  lintReferences(outputs, envs.tree, cache);
   for (const w of envs.warnings) log(`warning: ${w}`);
   const written = writeTreesAtomically(root, [{ dir: envDir, files: envs.tree, keep: isKeptInEnvironments }]);
   keep(cache);

@@ -6,6 +6,7 @@
  * charts on; below that, or on one core, everything runs in this thread.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ChartCache, ChartOutput } from './chart-cache';
 import { errorLines, synthesizeChartFiles } from './synthesize';
@@ -61,8 +62,9 @@ export async function synthesizeInParallel(
 
 function startWorker(shard: Shard, record: (r: Result) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    // Workers load TypeScript sources as the CLI does (the register hook), then this module.
-    const worker = new Worker(`require('@swc-node/register'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: shard });
+    // Workers load TypeScript sources as the CLI does (tools/scripts/register-ts.cjs), then this module.
+    const hook = join(__dirname, '..', '..', 'scripts', 'register-ts.cjs');
+    const worker = new Worker(`require(${JSON.stringify(hook)}); require(${JSON.stringify(__filename)});`, { eval: true, workerData: shard });
     worker.on('message', (r: Result) => record(r));
     worker.on('error', reject);
     worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generate: a synthesis worker exited with code ${code}`))));

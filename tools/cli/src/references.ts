@@ -12,6 +12,7 @@
  * `checkReferences` is pure: it takes the rendered objects per environment and returns problems.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,7 +141,7 @@ export function renderRelease(chartDir: string, r: EnvironmentRelease, helm: str
 }
 
 /** What the lint needs of each chart (by name): its release template and its version. */
-export type ChartReleases = ReadonlyMap<string, { readonly template: ReleaseTemplate; readonly version: string }>;
+export type ChartReleases = ReadonlyMap<string, { readonly template: ReleaseTemplate; readonly version: string; /** The chart's cache key, when it has one (summaries are then kept between runs). */ readonly key?: string }>;
 
 /**
  * Every environment rendered: environment → all objects of all its releases, `helm test` hooks
@@ -158,6 +159,33 @@ export function environmentManifests(charts: ChartReleases, environments: Files)
     });
   }
   return out;
+}
+
+/**
+ * Every environment's release summaries (see ReferenceSummary), each release resolved only when
+ * `memo` (release key → summary, kept by generate between runs) does not have it already. A
+ * release's key covers its chart (cache key and version), name, namespace and values. Returns the
+ * summaries and the memo entries this run used.
+ */
+export function environmentSummaries(
+  charts: ChartReleases,
+  environments: Files,
+  memo: ReadonlyMap<string, ReferenceSummary> = new Map(),
+): { byEnvironment: Record<string, ReferenceSummary[]>; used: Map<string, ReferenceSummary> } {
+  const used = new Map<string, ReferenceSummary>();
+  const byEnvironment: Record<string, ReferenceSummary[]> = {};
+  for (const env of environmentNames(environments)) {
+    byEnvironment[env] = environmentReleases(environments, env).map((r) => {
+      const chart = charts.get(r.chart);
+      if (!chart) throw new Error(`environments/${env}: release ${r.releaseName} uses chart '${r.chart}', which is not in charts/`);
+      const key = chart.key ? createHash('sha256').update(JSON.stringify([chart.key, chart.version, r.releaseName, r.namespace, r.values])).digest('hex') : undefined;
+      const known = key ? memo.get(key) : undefined;
+      const summary = known ?? summarize(resolveTemplate(chart.template, { name: r.releaseName, namespace: r.namespace }, chart.version, r.values, { tests: true }).map((o) => placed(o as Manifest, r.namespace)));
+      if (key) used.set(key, summary);
+      return summary;
+    });
+  }
+  return { byEnvironment, used };
 }
 
 /** An object with the namespace Helm would install it in (none for cluster-scoped kinds). */
@@ -258,21 +286,56 @@ export function checkReferences(manifestsByEnvironment: { readonly [environment:
 
 /** Like checkReferences, with the number of references checked. */
 export function checkReferencesCounted(manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] }, external: ExternalReferences = DEFAULT_EXTERNAL): { problems: string[]; checked: number } {
+  return checkSummaries(Object.fromEntries(Object.entries(manifestsByEnvironment).map(([env, objects]) => [env, [summarize(objects)]])), external);
+}
+
+/**
+ * What the lint needs of a set of objects (one release's): each object's kind, namespace and name
+ * (and a PersistentVolume's claimRef), the references they make, and each pod spec's volumes.
+ * Small, and a function of the release alone: generate keeps it per release between runs.
+ */
+export interface ReferenceSummary {
+  /** [kind, namespace or null when cluster-scoped, name, claimRef [namespace or null, name] of a PersistentVolume]. */
+  readonly objects: readonly (readonly [string, string | null, string, (readonly [string | null, string])?])[];
+  /** The references (with `environment` left empty). */
+  readonly refs: readonly Reference[];
+  /** Referrer ("Deployment ns/name") → the names of its pod spec's volumes. */
+  readonly podVolumes: readonly (readonly [string, readonly string[]])[];
+}
+
+export function summarize(objects: readonly Manifest[]): ReferenceSummary {
+  const podVolumes: [string, string[]][] = [];
+  for (const o of objects) {
+    for (const { spec } of podSpecs(o)) {
+      const from = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+      podVolumes.push([from, (spec.volumes ?? []).map((v: any) => v.name)]);
+    }
+  }
+  return {
+    objects: objects.map((o) => {
+      const ns = isClusterScoped(o.kind) ? null : (o.metadata.namespace ?? null);
+      const ref = o.kind === 'PersistentVolume' && o.spec?.claimRef?.name ? ([o.spec.claimRef.namespace ?? null, o.spec.claimRef.name] as const) : undefined;
+      return ref ? ([o.kind, ns, o.metadata.name, ref] as const) : ([o.kind, ns, o.metadata.name] as const);
+    }),
+    refs: referencesOf('', objects),
+    podVolumes,
+  };
+}
+
+/** The problems of every environment from its releases' summaries, with the number of references checked. */
+export function checkSummaries(summariesByEnvironment: { readonly [environment: string]: readonly ReferenceSummary[] }, external: ExternalReferences = DEFAULT_EXTERNAL): { problems: string[]; checked: number } {
   const problems: string[] = [];
   let checked = 0;
   const declared = new Set(external.declared);
-  for (const [environment, objects] of Object.entries(manifestsByEnvironment)) {
-    const have = new Set(objects.map((o) => key(o.kind, isClusterScoped(o.kind) ? undefined : o.metadata.namespace, o.metadata.name)));
-    const byKey = new Map(objects.map((o) => [key(o.kind, isClusterScoped(o.kind) ? undefined : o.metadata.namespace, o.metadata.name), o]));
+  for (const [environment, summaries] of Object.entries(summariesByEnvironment)) {
+    const objects = summaries.flatMap((s) => s.objects);
+    const claimRefOf = new Map<string, readonly [string | null, string] | undefined>();
+    for (const [kind, ns, name, claimRef] of objects) claimRefOf.set(key(kind, ns ?? undefined, name), claimRef);
     // Volumes of each pod spec, keyed by the referrer.
     const podVolumes = new Map<string, Set<string>>();
-    for (const o of objects) {
-      for (const { spec } of podSpecs(o)) {
-        const from = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
-        podVolumes.set(from, new Set((spec.volumes ?? []).map((v: any) => v.name)));
-      }
-    }
-    for (const r of referencesOf(environment, objects)) {
+    for (const s of summaries) for (const [from, names] of s.podVolumes) podVolumes.set(from, new Set(names));
+    for (const ref of summaries.flatMap((s) => s.refs)) {
+      const r = { ...ref, environment };
       checked++;
       const where = `${environment}: ${r.from} ${r.field}`;
       if (r.kind === 'Volume') {
@@ -282,27 +345,26 @@ export function checkReferencesCounted(manifestsByEnvironment: { readonly [envir
       if (r.kind === 'PersistentVolume' && r.name.startsWith('(bound to ')) {
         // A static claim (storageClassName ""): a PersistentVolume of the output must claim it.
         const [cns, cname] = r.name.slice('(bound to '.length, -1).split('/');
-        const pv = objects.find((o) => o.kind === 'PersistentVolume' && o.spec?.claimRef?.name === cname && (o.spec.claimRef.namespace ?? cns) === cns);
+        const pv = objects.find(([kind, , , claimRef]) => kind === 'PersistentVolume' && claimRef?.[1] === cname && (claimRef[0] ?? cns) === cns);
         if (!pv) problems.push(`${where}: no PersistentVolume of ${environment} has claimRef ${cns}/${cname}; a claim with storageClassName "" never binds without one`);
         continue;
       }
       if ((external.everyNamespace[r.kind] ?? []).includes(r.name)) continue;
       const k = key(r.kind, r.namespace, r.name);
       if (declared.has(k)) continue;
-      if (!have.has(k)) {
-        const elsewhere = objects.find((o) => o.kind === r.kind && o.metadata.name === r.name);
+      if (!claimRefOf.has(k)) {
+        const elsewhere = objects.find(([kind, , name]) => kind === r.kind && name === r.name);
         problems.push(
           `${where}: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} does not exist in ${environment}` +
-            (elsewhere ? ` (there is one in namespace ${elsewhere.metadata.namespace}: the wrong namespace)` : r.kind === 'StorageClass' ? ': install the tier chart that provides it in environments/' + environment + '/infrastructure/configs, or declare it external' : ''),
+            (elsewhere ? ` (there is one in namespace ${elsewhere[1]}: the wrong namespace)` : r.kind === 'StorageClass' ? ': install the tier chart that provides it in environments/' + environment + '/infrastructure/configs, or declare it external' : ''),
         );
         continue;
       }
       // A static volume's claimRef must be the claim that names it (or no volumeName at all).
       if (r.kind === 'PersistentVolume') {
-        const pv = byKey.get(k)!;
         const claimName = r.from.split(' ')[1];
-        const ref = pv.spec?.claimRef;
-        if (ref && `${ref.namespace}/${ref.name}` !== claimName) problems.push(`${where}: PersistentVolume ${r.name} is reserved for ${ref.namespace}/${ref.name}, not ${claimName}`);
+        const ref = claimRefOf.get(k);
+        if (ref && `${ref[0]}/${ref[1]}` !== claimName) problems.push(`${where}: PersistentVolume ${r.name} is reserved for ${ref[0]}/${ref[1]}, not ${claimName}`);
       }
     }
   }

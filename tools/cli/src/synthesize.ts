@@ -28,6 +28,9 @@ export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, opt
   const synth = synthesizeChart(chart);
   const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded), source: w.source });
   const out: ChartOutput = {
+    ...(key ? { key } : {}),
+    chartYaml: files.get('Chart.yaml') ?? '',
+    fileCount: files.size,
     files,
     warnings: synth.warnings,
     objects: synth.objects.length,
@@ -42,9 +45,9 @@ export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, opt
 export function cachedChart(w: WorkloadPackage, cache: ChartCache | undefined, key = cache?.keyOf(w)): (ChartOutput & { cached: true }) | undefined {
   const hit = key ? cache?.get(key) : undefined;
   if (!hit) return undefined;
-  const rec = recordedChart(hit.files.get('Chart.yaml') ?? '');
+  const rec = recordedChart(hit.chartYaml);
   if (!rec?.contentDigest || chooseVersion(w.version, rec.contentDigest, recordedVersion(w)) !== rec.version) return undefined;
-  return { ...hit, cached: true };
+  return Object.assign(hit, { cached: true as const });
 }
 
 /** The committed Chart.yaml records the last version and its content digest. */

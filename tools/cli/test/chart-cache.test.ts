@@ -6,7 +6,7 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cachedChart, ChartCache, findWorkloads, synthesizeChartFiles, WorkloadPackage } from '../src';
+import { cachedChart, ChartCache, findWorkloads, folderStamp, synthesizeChartFiles, WorkloadPackage } from '../src';
 import { synthesizeInParallel } from '../src/parallel';
 
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -110,7 +110,36 @@ describe('ChartCache entries', () => {
     utimesSync(old, longAgo, longAgo);
     utimesSync(join(ws.cacheDir, 'charts', `${key}.json`), longAgo, longAgo);
     cache.prune();
-    expect(readdirSync(join(ws.cacheDir, 'charts'))).toEqual([`${key}.json`]);
+    expect(readdirSync(join(ws.cacheDir, 'charts')).sort()).toEqual([`${key}.files.json`, `${key}.json`, `${key}.template.json`]);
+  });
+
+  test('an entry\'s files and release template are read only when asked for', () => {
+    const cache = new ChartCache(ws.root, ws.cacheDir);
+    const fresh = synthesizeChartFiles(ws.workload, cache);
+    const hit = cache.get(fresh.key!)!;
+    expect(hit.chartYaml).toBe(fresh.files.get('Chart.yaml'));
+    expect(hit.fileCount).toBe(fresh.files.size);
+    // The parts are gone after the lookup: asking for them now fails, so the lookup did not read them.
+    rmSync(join(ws.cacheDir, 'charts', `${fresh.key}.files.json`));
+    expect(() => hit.files).toThrow(/ENOENT/);
+    expect(hit.template).toEqual(fresh.template);
+    // An entry missing a part is a miss.
+    expect(cache.get(fresh.key!)).toBeUndefined();
+  });
+
+  test('folderStamp changes when a file of the folder changes, appears or disappears', () => {
+    const dir = join(ws.root, 'stamped');
+    mkdirSync(join(dir, 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'Chart.yaml'), 'a');
+    writeFileSync(join(dir, 'templates/x.yaml'), 'x');
+    const first = folderStamp(dir);
+    expect(folderStamp(dir)).toBe(first);
+    writeFileSync(join(dir, 'templates/x.yaml'), 'y');
+    const edited = folderStamp(dir);
+    expect(edited).not.toBe(first);
+    writeFileSync(join(dir, 'templates/extra.yaml'), '');
+    expect(folderStamp(dir)).not.toBe(edited);
+    expect(folderStamp(join(ws.root, 'no-such-folder'))).toBeUndefined();
   });
 
   test('valid value sets are kept between runs', () => {
