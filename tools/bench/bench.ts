@@ -234,6 +234,29 @@ function discard(path: string): void {
   mkdirSync(TRASH, { recursive: true });
   renameSync(path, join(TRASH, `${process.pid}-${trashed++}`));
 }
+/**
+ * Waits until creating files is as fast as it is on a settled disk (1000 small files in well under
+ * 0.15 s; right after a large delete the same takes 0.3–0.9 s here), at most 5 minutes, so that a
+ * measurement is not charged with the bench's own cleanup or another job's. Probe files go to the trash.
+ */
+async function settleDisk(what: string): Promise<void> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const probe = join(WORKSPACES, `.probe-${process.pid}-${attempt}`);
+    mkdirSync(probe, { recursive: true });
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < 1000; i++) writeFileSync(join(probe, `f${i}`), 'x'.repeat(2000));
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    discard(probe);
+    if (ms < 150 || Date.now() - started > 300_000) {
+      if (attempt > 0) progress(`${what}: the disk settled after ${((Date.now() - started) / 1000).toFixed(0)} s (1000 files in ${ms.toFixed(0)} ms)`);
+      return;
+    }
+    if (attempt === 0) progress(`${what}: waiting for the disk to settle (1000 small files took ${ms.toFixed(0)} ms)…`);
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+}
+
 function emptyTrash(): void {
   progress('deleting the workspaces and outputs set aside during the runs…');
   rmSync(TRASH, { recursive: true, force: true });
@@ -425,6 +448,7 @@ async function main(): Promise<void> {
     cold[n] = { ms: [], cpuMs: [], peakKiB: [], maxProcKiB: [], phases: [] };
     for (let r = 1; r <= runs; r++) {
       makeCold(ws);
+      await settleDisk(`N=${n} cold run ${r}`);
       const m = await generate(ws, `N=${n} cold generate run ${r}/${runs}`);
       cold[n].ms.push(m.ms);
       cold[n].cpuMs.push(m.cpuMs);
@@ -449,6 +473,7 @@ async function main(): Promise<void> {
   const chartFile = join(ws.dir, 'packages/workloads', target.name, 'src/chart.ts');
   const original = readFileSync(chartFile, 'utf8');
   for (let r = 1; r <= EDIT_RUNS; r++) {
+    await settleDisk(`edit run ${r}`);
     writeFileSync(chartFile, original.replace(/appVersion: '([^']+)'/, `appVersion: '$1-edit${r}'`));
     const m = await generate(ws, `N=${N} edit ${target.name} run ${r}/${EDIT_RUNS}`);
     if (!/\(1 synthesized, \d+ unchanged\)/.test(m.stdout)) throw new Error(`bench: the edit run did not synthesize exactly one chart: ${m.stdout.trim().split('\n').pop()}`);
@@ -464,6 +489,7 @@ async function main(): Promise<void> {
   for (const p of lint.problems.slice(0, 10)) progress(`  schema: ${p}`);
 
   progress(`publish ${PUBLISH_N} changed charts to a local registry…`);
+  await settleDisk('publish');
   const pub = await publish(ws, Math.min(PUBLISH_N, ws.workloads.length), RUNS);
 
   let anc: Awaited<ReturnType<typeof anchor>> | undefined;
@@ -531,6 +557,8 @@ Produced by \`npm run bench\` (tools/bench/bench.ts) on ${new Date().toISOString
 - Publish = publishCharts of ${PUBLISH_N} charts into a new repository path of a local docker-registry per run (all charts
   changed): one \`helm package\` call, one HTTP HEAD per chart (is the version there?), one \`helm push\` per chart as soon
   as its archive exists (concurrency ${CONCURRENCY}).
+- Before each measured generate and before publishing, the bench waits until the disk creates 1000 small files in under
+  150 ms (at most 5 minutes): this disk slows file creation for a minute or more after a large delete (see the notes).
 - Peak RSS = the largest sum of VmRSS over the generate process tree (polled every 100 ms); "largest process" = max RSS of
   one process (GNU time).
 - Anchor = \`cdk8s synth --format helm --chart-version 0.1.0\` of a one-chart cdk8s app per example workload (cdk8s-cli
