@@ -548,7 +548,7 @@ Produced by \`npm run bench\` (tools/bench/bench.ts) on ${new Date().toISOString
   chart names, plus the three storage tier charts, and M = 3 environments (dev, staging, prod) each deploying every workload
   with its example's values and roles.
 - Cold generate = \`npm run generate\` (one process: charts on every core, overlays, reference lint, one journaled write) after
-  deleting charts/, the environments' outputs, generate's cache (STRATA_CACHE_DIR, per workspace) and .nx. ${RUNS} runs per size,
+  setting aside (renaming) charts/, the environments' outputs, generate's cache (STRATA_CACHE_DIR, per workspace) and .nx. ${RUNS} runs per size,
   ${BIG_RUNS} for N ≥ 500.
 - Edit = change one workload's appVersion, then \`npm run generate\` with the cache warm (${EDIT_RUNS} run${EDIT_RUNS === 1 ? "" : "s"}, a different edit each;
   each run synthesizes exactly that chart, re-plans and re-lints all 3 environments, writes what changed).
