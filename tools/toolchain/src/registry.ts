@@ -18,6 +18,12 @@ export interface LocalRegistry {
 export interface LocalRegistryOptions {
   /** Require basic auth with this user and password (htpasswd, bcrypt). @default - no auth */
   readonly auth?: { readonly user: string; readonly password: string };
+  /**
+   * Where the registry keeps blobs and manifests: files in its temporary directory, or memory
+   * (distribution's `inmemory` driver: the same registry code without the disk, for measuring what
+   * a client costs rather than what this machine's disk does). @default 'filesystem'
+   */
+  readonly storage?: 'filesystem' | 'memory';
 }
 
 /** Whether Debian's docker-registry is installed. */
@@ -48,9 +54,10 @@ export async function startRegistry(options: LocalRegistryOptions = {}): Promise
     writeFileSync(join(dir, 'htpasswd'), `${options.auth.user}:${bcrypt.hashSync(options.auth.password, 6)}\n`);
     auth = `auth:\n  htpasswd:\n    realm: strata-test\n    path: ${join(dir, 'htpasswd')}\n`;
   }
+  const storage = options.storage === 'memory' ? '  inmemory: {}\n' : `  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n`;
   writeFileSync(
     join(dir, 'config.yml'),
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
+    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n${storage}  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
   );
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
