@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** A directory's content: relative path → file content. */
 export type FileTree = ReadonlyMap<string, string>;
@@ -53,7 +53,7 @@ export function writeTreesAtomically(journalDir: string, writes: readonly TreeWr
   const entries: JournalEntry[] = [];
   for (const w of writes) {
     const keep = w.keep ?? (() => false);
-    const onDisk = existsSync(w.dir) ? listFiles(w.dir, w.keepFolder) : [];
+    const onDisk = existsSync(w.dir) ? listTree(w.dir, w.keepFolder) : [];
     const present = new Set(onDisk);
     // Only files that would be written are read (to compare); the others are listed.
     const write = [...w.files.keys()].filter((rel) => !present.has(rel) || readFileSync(join(w.dir, rel), 'utf8') !== w.files.get(rel)).sort();
@@ -167,8 +167,8 @@ export function recoverTree(dir: string): void {
   rmSync(`${dir}${NEW}`, { recursive: true, force: true });
 }
 
-/** The relative paths of the files below `dir`, not descending into folders `skip` names. */
-function listFiles(dir: string, skip?: (rel: string) => boolean): string[] {
+/** The relative paths (with /) of the files below `dir`, sorted, not descending into folders `skip` names. */
+export function listTree(dir: string, skip?: (rel: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (d: string, prefix: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
@@ -179,21 +179,13 @@ function listFiles(dir: string, skip?: (rel: string) => boolean): string[] {
     }
   };
   walk(dir, '');
-  return out;
+  return out.sort();
 }
 
 /** Every file below `dir` (relative paths, sorted). */
 export function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
+  if (!existsSync(dir)) return new Map();
+  return new Map(listTree(dir).map((rel) => [rel, readFileSync(join(dir, rel), 'utf8')]));
 }
 
 /** Paths that differ between what is on disk and what would be written: changed, missing, extra. */

@@ -12,9 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ChartEntry } from '@strata/gitops';
-import { ReleaseTemplate } from '@strata/helm';
+import { listTree, ReleaseTemplate } from '@strata/helm';
 import type { ReferenceSummary } from './references';
 import { WorkloadPackage } from './workspace';
 
@@ -64,20 +64,13 @@ export class ChartCache {
 
   /** The value sets the last run found valid (see `validValues` of @strata/gitops). */
   public validValues(): string[] {
-    try {
-      const keys = JSON.parse(readFileSync(join(this.folder, 'valid-values.json'), 'utf8')) as unknown;
-      return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
-    } catch {
-      return [];
-    }
+    const keys = readJson(join(this.folder, 'valid-values.json'));
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
   }
 
   /** Keeps the value sets this run found valid, for the next run. */
   public keepValidValues(keys: Iterable<string>): void {
-    mkdirSync(this.folder, { recursive: true });
-    const file = join(this.folder, 'valid-values.json');
-    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify([...keys].sort()));
-    renameSync(`${file}.tmp-${process.pid}`, file);
+    writeJson(join(this.folder, 'valid-values.json'), [...keys].sort());
   }
 
   /** The key of a chart package as it is now. */
@@ -94,13 +87,9 @@ export class ChartCache {
    */
   public get(key: string): ChartOutput | undefined {
     const part = (name: string) => join(this.dir, `${key}${name}.json`);
-    let meta: Omit<ChartOutput, 'files' | 'key' | 'template'>;
-    try {
-      meta = JSON.parse(readFileSync(part(''), 'utf8'));
-      if (typeof meta.chartYaml !== 'string' || !meta.catalog || !existsSync(part('.files')) || !existsSync(part('.template'))) return undefined;
-    } catch {
-      return undefined; // a missing or damaged entry is a miss; the next put replaces it
-    }
+    // A missing or damaged entry is a miss; the next put replaces it.
+    const meta = readJson(part('')) as Omit<ChartOutput, 'files' | 'key' | 'template'> | undefined;
+    if (typeof meta?.chartYaml !== 'string' || !meta.catalog || !existsSync(part('.files')) || !existsSync(part('.template'))) return undefined;
     this.used.add(key);
     let files: Map<string, string> | undefined;
     let template: ReleaseTemplate | undefined;
@@ -119,12 +108,7 @@ export class ChartCache {
   }
 
   public put(key: string, out: ChartOutput): void {
-    mkdirSync(this.dir, { recursive: true });
-    const write = (name: string, value: unknown) => {
-      const file = join(this.dir, `${key}${name}.json`);
-      writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(value));
-      renameSync(`${file}.tmp-${process.pid}`, file);
-    };
+    const write = (name: string, value: unknown) => writeJson(join(this.dir, `${key}${name}.json`), value);
     // The parts first: an entry is served only once its metadata exists.
     write('.files', Object.fromEntries(out.files));
     write('.template', out.template);
@@ -135,36 +119,22 @@ export class ChartCache {
 
   /** Each release's reference summary, by release key (see environmentSummaries). */
   public referenceSummaries(): Map<string, ReferenceSummary> {
-    try {
-      return new Map(Object.entries(JSON.parse(readFileSync(join(this.folder, 'references.json'), 'utf8')) as Record<string, ReferenceSummary>));
-    } catch {
-      return new Map();
-    }
+    return new Map(Object.entries((readJson(join(this.folder, 'references.json')) ?? {}) as Record<string, ReferenceSummary>));
   }
 
   /** Keeps the summaries this run used (and only those). */
   public keepReferenceSummaries(summaries: ReadonlyMap<string, ReferenceSummary>): void {
-    mkdirSync(this.folder, { recursive: true });
-    const file = join(this.folder, 'references.json');
-    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(Object.fromEntries(summaries)));
-    renameSync(`${file}.tmp-${process.pid}`, file);
+    writeJson(join(this.folder, 'references.json'), Object.fromEntries(summaries));
   }
 
   /** What the last successful write left in charts/: per chart, the entry written and the state of its files. */
   public writtenCharts(root: string): { [chart: string]: { key: string; stamp: string } } {
-    try {
-      const r = JSON.parse(readFileSync(join(this.folder, 'written.json'), 'utf8')) as { root: string; charts: { [chart: string]: { key: string; stamp: string } } };
-      return r.root === root ? r.charts : {};
-    } catch {
-      return {};
-    }
+    const r = readJson(join(this.folder, 'written.json')) as { root: string; charts: { [chart: string]: { key: string; stamp: string } } } | undefined;
+    return r?.root === root ? r.charts : {};
   }
 
   public keepWrittenCharts(root: string, charts: { [chart: string]: { key: string; stamp: string } }): void {
-    mkdirSync(this.folder, { recursive: true });
-    const file = join(this.folder, 'written.json');
-    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ root, charts }));
-    renameSync(`${file}.tmp-${process.pid}`, file);
+    writeJson(join(this.folder, 'written.json'), { root, charts });
   }
 
   /** Marks the entries used by this run as fresh and removes entries nobody used for a week. */
@@ -182,6 +152,22 @@ export class ChartCache {
       }
     }
   }
+}
+
+/** A cache file's JSON, or undefined when it is missing or damaged (a cache miss). */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a cache file whole or not at all (another run may be reading it). */
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(value));
+  renameSync(`${file}.tmp-${process.pid}`, file);
 }
 
 /** The digest of everything but the chart packages that a chart's output can depend on. */
@@ -205,33 +191,20 @@ export function toolkitDigest(root: string): string {
  * the stamp taken right after generate wrote the folder means nobody changed a file since.
  */
 export function folderStamp(dir: string): string | undefined {
-  const parts: string[] = [];
-  const walk = (d: string, prefix: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(join(d, entry.name), rel);
-      else {
-        const st = statSync(join(d, entry.name), { bigint: true });
-        parts.push(`${rel}\0${st.size}\0${st.mtimeNs}\0${st.ino}`);
-      }
-    }
-  };
   try {
-    walk(dir, '');
+    const parts = listTree(dir).map((rel) => {
+      const st = statSync(join(dir, rel), { bigint: true });
+      return `${rel}\0${st.size}\0${st.mtimeNs}\0${st.ino}`;
+    });
+    return createHash('sha256').update(parts.join('\n')).digest('hex');
   } catch {
     return undefined;
   }
-  return createHash('sha256').update(parts.sort().join('\n')).digest('hex');
 }
 
 /** Adds every file below `dir` (sorted, paths and contents) to `hash`, skipping NOT_INPUTS folders. */
 function hashFiles(hash: ReturnType<typeof createHash>, dir: string, prefix: string): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (!NOT_INPUTS.has(entry.name)) hashFiles(hash, join(dir, entry.name), rel);
-    } else if (entry.isFile()) {
-      hash.update(rel).update('\0').update(readFileSync(join(dir, entry.name))).update('\0');
-    }
+  for (const rel of listTree(dir, (folder) => NOT_INPUTS.has(folder.slice(folder.lastIndexOf('/') + 1)))) {
+    hash.update(prefix ? `${prefix}/${rel}` : rel).update('\0').update(readFileSync(join(dir, rel))).update('\0');
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, validValues } from '@strata/gitops';
-import { diffTree, FileTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
+import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
 import { ChartReleases, checkSummaries, environmentSummaries } from './references';
@@ -153,12 +153,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const tree = treeOf(new Map([...outputs].filter(([name]) => !settled.has(name))));
   const warnings = warningsOf(outputs);
   phase('charts');
-  for (const k of cache?.validValues() ?? []) validValues.known.add(k);
-  const envs = overlaysFor(options.root, outputs);
-  log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
-  phase('overlays');
-  lintReferences(outputs, envs.tree, cache);
-  phase('references');
+  const envs = checkedEnvironments(options.root, outputs, cache, log, phase);
   warnings.push(...envs.warnings);
   const files = [...outputs.values()].reduce((n, o) => n + o.fileCount, 0) + envs.tree.size;
   const result = { charts: workloads.length, synthesized: [...outputs.values()].filter((o) => !o.cached).length, environments: envs.environments.length, files, warnings, phases };
@@ -187,14 +182,22 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 }
 
 /**
- * Every claim, volume, class, service account and config map a pod refers to must exist in its
- * environment. Each release's summary is kept in the cache, so only changed releases are resolved.
+ * Every environment's overlays for these charts, checked: values against each chart's schema
+ * (value sets found valid by earlier runs are not checked again), then every claim, volume,
+ * class, service account and config map a pod refers to must exist in its environment (each
+ * release's summary is kept in the cache, so only changed releases are resolved).
  */
-function lintReferences(outputs: ReadonlyMap<string, ChartOutput>, environments: FileTree, cache: ChartCache | undefined): void {
-  const { byEnvironment, used } = environmentSummaries(releasesOf(outputs), environments, cache?.referenceSummaries());
+function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOutput>, cache: ChartCache | undefined, log: (line: string) => void, phase: (name: string) => void = () => undefined): EnvironmentsTree {
+  for (const k of cache?.validValues() ?? []) validValues.known.add(k);
+  const envs = overlaysFor(root, outputs);
+  log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
+  phase('overlays');
+  const { byEnvironment, used } = environmentSummaries(releasesOf(outputs), envs.tree, cache?.referenceSummaries());
   const { problems } = checkSummaries(byEnvironment);
   if (problems.length > 0) throw new GenerateError(problems);
   cache?.keepReferenceSummaries(used);
+  phase('references');
+  return envs;
 }
 
 /** What a successful run leaves for the next: its charts' entries (others age out) and the value sets found valid. */
@@ -206,7 +209,7 @@ function keep(cache: ChartCache | undefined): void {
 
 /** Every environment's overlays for these charts; environment errors become generate errors. */
 export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): EnvironmentsTree {
-  const digests = publishedDigests(root, new Map([...outputs].map(([name, o]) => [`${name}/Chart.yaml`, o.chartYaml])));
+  const digests = publishedDigests(root, new Map([...outputs].map(([name, o]) => [name, o.chartYaml])));
   const catalog: { [chart: string]: ChartCatalog[string] } = {};
   for (const name of [...outputs.keys()].sort()) {
     const entry = outputs.get(name)!.catalog;
@@ -221,16 +224,15 @@ export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutp
 }
 
 /**
- * The manifest digest of each chart's current version, from environments/published.json: pinned
+ * The manifest digest of each chart's current version (chart name → its Chart.yaml), from
+ * environments/published.json: pinned
  * only when every registry that holds that version agrees on it (the same archive was pushed).
  */
-export function publishedDigests(root: string, charts: FileTree): { [chart: string]: string } {
+export function publishedDigests(root: string, chartYamls: ReadonlyMap<string, string>): { [chart: string]: string } {
   const published = readPublished(root);
   const out: { [chart: string]: string } = {};
-  for (const [path, content] of charts) {
-    if (!path.endsWith('/Chart.yaml') || path.split('/').length !== 2) continue;
-    const chart = path.split('/')[0];
-    const rec = recordedChart(content);
+  for (const [chart, chartYaml] of chartYamls) {
+    const rec = recordedChart(chartYaml);
     if (!rec) continue;
     const digests = new Set<string>();
     for (const registry of Object.values(published)) {
@@ -252,9 +254,7 @@ export async function writeEnvironments(root: string, log: (line: string) => voi
   recoverTrees(root, [join(root, 'charts'), envDir]);
   const cache = new ChartCache(root);
   const outputs = await chartOutputs(findWorkloads(root), { cache, log });
-  for (const k of cache.validValues()) validValues.known.add(k);
-  const envs = overlaysFor(root, outputs);
-  lintReferences(outputs, envs.tree, cache);
+  const envs = checkedEnvironments(root, outputs, cache, log);
   for (const w of envs.warnings) log(`warning: ${w}`);
   const written = writeTreesAtomically(root, [{ dir: envDir, files: envs.tree, keep: isKeptInEnvironments }]);
   keep(cache);

@@ -151,14 +151,15 @@ export type ChartReleases = ReadonlyMap<string, { readonly template: ReleaseTemp
  */
 export function environmentManifests(charts: ChartReleases, environments: Files): Record<string, Manifest[]> {
   const out: Record<string, Manifest[]> = {};
-  for (const env of environmentNames(environments)) {
-    out[env] = environmentReleases(environments, env).flatMap((r) => {
-      const chart = charts.get(r.chart);
-      if (!chart) throw new Error(`environments/${env}: release ${r.releaseName} uses chart '${r.chart}', which is not in charts/`);
-      return resolveTemplate(chart.template, { name: r.releaseName, namespace: r.namespace }, chart.version, r.values, { tests: true }).map((o) => placed(o as Manifest, r.namespace));
-    });
-  }
+  for (const env of environmentNames(environments)) out[env] = environmentReleases(environments, env).flatMap((r) => releaseObjects(charts, r));
   return out;
+}
+
+/** One release's objects, resolved from its chart's release template, each in the namespace Helm would put it. */
+function releaseObjects(charts: ChartReleases, r: EnvironmentRelease): Manifest[] {
+  const chart = charts.get(r.chart);
+  if (!chart) throw new Error(`environments/${r.environment}: release ${r.releaseName} uses chart '${r.chart}', which is not in charts/`);
+  return resolveTemplate(chart.template, { name: r.releaseName, namespace: r.namespace }, chart.version, r.values, { tests: true }).map((o) => placed(o as Manifest, r.namespace));
 }
 
 /**
@@ -177,10 +178,8 @@ export function environmentSummaries(
   for (const env of environmentNames(environments)) {
     byEnvironment[env] = environmentReleases(environments, env).map((r) => {
       const chart = charts.get(r.chart);
-      if (!chart) throw new Error(`environments/${env}: release ${r.releaseName} uses chart '${r.chart}', which is not in charts/`);
-      const key = chart.key ? createHash('sha256').update(JSON.stringify([chart.key, chart.version, r.releaseName, r.namespace, r.values])).digest('hex') : undefined;
-      const known = key ? memo.get(key) : undefined;
-      const summary = known ?? summarize(resolveTemplate(chart.template, { name: r.releaseName, namespace: r.namespace }, chart.version, r.values, { tests: true }).map((o) => placed(o as Manifest, r.namespace)));
+      const key = chart?.key ? createHash('sha256').update(JSON.stringify([chart.key, chart.version, r.releaseName, r.namespace, r.values])).digest('hex') : undefined;
+      const summary = (key ? memo.get(key) : undefined) ?? summarize(releaseObjects(charts, r));
       if (key) used.set(key, summary);
       return summary;
     });

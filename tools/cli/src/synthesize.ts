@@ -13,12 +13,12 @@ import { loadWorkloadClass, WorkloadPackage } from './workspace';
  * Throws SynthesisError or Error.
  */
 export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, options: { lookup?: boolean } = {}): ChartOutput & { cached: boolean } {
-  const recorded = recordedVersion(w);
   const key = cache?.keyOf(w);
   if (options.lookup !== false && key) {
     const hit = cachedChart(w, cache, key);
     if (hit) return hit;
   }
+  const recorded = recordedVersion(w);
   const Chart = loadWorkloadClass(w);
   // One App per chart: synthesis cost stays linear in the number of workloads.
   const chart = new Chart(new App(), w.name);
