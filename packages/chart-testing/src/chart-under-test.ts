@@ -1,7 +1,10 @@
 import { App, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { chartFiles, Helm, HelmError, resolveChart, synthesizeChart, SynthesizedChart, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { writeChartDir } from '@strata/helm/test/support/helm-render';
+import fc from 'fast-check';
+import { validateObjects } from '@strata/kube-schemas';
+import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
+import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
 
 /** A chart class, as a chart package's src/chart.ts exports it. */
 export type ChartClass = new (scope: Construct, id: string, props?: WorkloadChartProps) => WorkloadChart;
@@ -58,5 +61,29 @@ export function describeChartBasics(f: ReturnType<typeof chartFixture>): void {
 
   test('passes helm lint --strict', async () => {
     await expect(f.helm.lint([f.dir], { strict: true })).resolves.toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+}
+
+/**
+ * The round-trip property of a chart package (inside the caller's describe): for 200 random valid
+ * value sets V (those `accept` keeps, when given) and release names, `helm template` with V equals
+ * direct synthesis with V, and every object rendered is valid (`problems`: kubernetes schemas by default).
+ */
+export function describeRoundTrip(
+  f: ReturnType<typeof chartFixture>,
+  o: { readonly releases: readonly string[]; readonly accept?: (values: Record<string, unknown>) => boolean; readonly problems?: (objects: any[]) => string[] },
+): void {
+  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
+    const valid = schemaValidator(f.schema);
+    const sets = o.accept ? arbitraryValues(f.schema).filter(o.accept) : arbitraryValues(f.schema);
+    await fc.assert(
+      fc.asyncProperty(sets, fc.constantFrom(...o.releases), fc.constantFrom('storage', 'kube-system'), async (values, release, namespace) => {
+        expect(valid(values)).toBe(true);
+        const rendered = parseManifests(await f.helm.template(f.dir, { releaseName: release, namespace, values, skipTests: true }));
+        expect(byKindAndName(rendered)).toEqual(byKindAndName(f.chart.direct(values, { name: release, namespace })));
+        expect((o.problems ?? ((objs: any[]) => validateObjects(objs)))(rendered)).toEqual([]);
+      }),
+      { numRuns: 200, seed: 20261124 },
+    );
   });
 }

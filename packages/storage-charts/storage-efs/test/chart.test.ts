@@ -1,11 +1,9 @@
-import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
 import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import EfsTierChart, { EFS_STORAGE_CLASS } from '../src/chart';
-import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests } from '@strata/helm/test/support/helm-render';
-import { chartFixture, describeChartBasics, literalErrors, schemaRefusal } from '@strata/chart-testing';
+import { parseManifests } from '@strata/helm/test/support/helm-render';
+import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const fixture = chartFixture(EfsTierChart, 'storage-efs', 'packages/storage-charts/storage-efs');
 const { chart, files, dir, schema, helm } = fixture;
@@ -91,19 +89,7 @@ describe('storage-efs', () => {
     expect(literalErrors(() => chart.direct(values))).toEqual([expect.stringContaining("'basePath' (\"/éééé")]);
   });
 
-  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
-    const valid = schemaValidator(schema);
-    const sets = arbitraryValues(schema).filter((v) => (v.gidRangeStart as number) < (v.gidRangeEnd as number));
-    await fc.assert(
-      fc.asyncProperty(sets, fc.constantFrom('efs', 'storage-efs', 'x'.repeat(50)), fc.constantFrom('storage', 'kube-system'), async (values, release, namespace) => {
-        expect(valid(values)).toBe(true);
-        const rendered = parseManifests(await helm.template(dir, { releaseName: release, namespace, values, skipTests: true }));
-        expect(byKindAndName(rendered)).toEqual(byKindAndName(chart.direct(values, { name: release, namespace })));
-        expect(validateObjects(rendered)).toEqual([]);
-      }),
-      { numRuns: 200, seed: 20261124 },
-    );
-  });
+  describeRoundTrip(fixture, { releases: ['efs', 'storage-efs', 'x'.repeat(50)], accept: (v) => (v.gidRangeStart as number) < (v.gidRangeEnd as number) });
 
   test.each([
     ['a short file system id', { fileSystemId: 'fs-12' }, "fileSystemId: Does not match pattern '^fs-[0-9a-f]{8,40}$'", true],

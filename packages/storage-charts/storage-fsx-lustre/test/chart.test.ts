@@ -1,11 +1,9 @@
-import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
 import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import FsxLustreTierChart, { FSX_LUSTRE_STORAGE_CLASS } from '../src/chart';
-import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests } from '@strata/helm/test/support/helm-render';
-import { chartFixture, describeChartBasics, literalErrors, schemaRefusal } from '@strata/chart-testing';
+import { parseManifests } from '@strata/helm/test/support/helm-render';
+import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const fixture = chartFixture(FsxLustreTierChart, 'storage-fsx-lustre', 'packages/storage-charts/storage-fsx-lustre');
 const { chart, files, dir, schema, helm } = fixture;
@@ -135,18 +133,7 @@ describe('storage-fsx-lustre', () => {
     );
   });
 
-  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
-    const valid = schemaValidator(schema);
-    await fc.assert(
-      fc.asyncProperty(arbitraryValues(schema), fc.constantFrom('fsx', 'storage-fsx-lustre', 'x'.repeat(50)), fc.constantFrom('storage', 'kube-system'), async (values, release, namespace) => {
-        expect(valid(values)).toBe(true);
-        const rendered = parseManifests(await helm.template(dir, { releaseName: release, namespace, values, skipTests: true }));
-        expect(byKindAndName(rendered)).toEqual(byKindAndName(chart.direct(values, { name: release, namespace })));
-        expect(validateObjects(rendered)).toEqual([]);
-      }),
-      { numRuns: 200, seed: 20261124 },
-    );
-  });
+  describeRoundTrip(fixture, { releases: ['fsx', 'storage-fsx-lustre', 'x'.repeat(50)] });
 
   // Each: values, what helm says, and whether the same literal values also fail direct synthesis.
   test.each([

@@ -1,11 +1,9 @@
-import fc from 'fast-check';
 import { UNMODELLED_KINDS, validateObjects } from '@strata/kube-schemas';
 import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import InstanceStoreTierChart, { LOCAL_NVME_STORAGE_CLASS, NVME_GPU_NODE_POOL, NVME_NODE_CLASS, NVME_NODE_POOL } from '../src/chart';
-import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
-import { byKindAndName, parseManifests } from '@strata/helm/test/support/helm-render';
-import { chartFixture, describeChartBasics, literalErrors, schemaRefusal } from '@strata/chart-testing';
+import { parseManifests } from '@strata/helm/test/support/helm-render';
+import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const fixture = chartFixture(InstanceStoreTierChart, 'storage-instance-store', 'packages/storage-charts/storage-instance-store');
 const { chart, files, dir, schema, helm } = fixture;
@@ -157,18 +155,7 @@ describe('storage-instance-store', () => {
     );
   });
 
-  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
-    const valid = schemaValidator(schema);
-    await fc.assert(
-      fc.asyncProperty(arbitraryValues(schema), fc.constantFrom('nvme', 'storage-instance-store', 'x'.repeat(50)), fc.constantFrom('storage', 'kube-system'), async (values, release, namespace) => {
-        expect(valid(values)).toBe(true);
-        const rendered = parseManifests(await helm.template(dir, { releaseName: release, namespace, values, skipTests: true }));
-        expect(byKindAndName(rendered)).toEqual(byKindAndName(chart.direct(values, { name: release, namespace })));
-        expect(problems(rendered)).toEqual([]);
-      }),
-      { numRuns: 200, seed: 20261124 },
-    );
-  });
+  describeRoundTrip(fixture, { releases: ['nvme', 'storage-instance-store', 'x'.repeat(50)], problems });
 
   test.each([
     ['the CPU NodePool without the EC2NodeClass', { nodeClass: { enabled: false } }, 'nodeClass.enabled: nodeClass.enabled must be one of the following: true', true],
