@@ -1,28 +1,12 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { validateObjects, KubeObject } from '@strata/kube-schemas';
-import { warningsOf } from '@strata/tokens';
 import { checkResourceRequests, checkRestricted, podSpecsOf } from '../src';
 
-/** A fresh chart to build patterns in. */
-export function newChart(namespace = 'ml'): Chart {
-  return new Chart(Testing.app(), 'test', { namespace });
-}
+export { newChart, synthErrors, warnings } from '@strata/storage/test/testing';
 
-/** Synthesizes the chart's app; throws cdk8s's gathered validation error when any rule fails. */
+/** Synthesizes the chart's app (objects as plain data); throws cdk8s's gathered validation error when any rule fails. */
 export function synth(chart: Chart): any[] {
   return Testing.synth(chart) as any[];
-}
-
-/** The validation errors of a synthesis, one per line, without the "Validation failed" header. */
-export function synthErrors(chart: Chart): string[] {
-  try {
-    Testing.synth(chart);
-  } catch (e) {
-    const lines = (e as Error).message.split('\n');
-    if (!lines[0].startsWith('Validation failed')) throw e;
-    return lines.slice(1).map((l) => l.trim()).filter(Boolean);
-  }
-  return [];
 }
 
 /** Synthesizes, validates against the schemas, and checks every pod against PSS restricted and for requests. */
@@ -33,10 +17,6 @@ export function synthValid(chart: Chart): any[] {
     expect({ id, problems: [...checkRestricted(spec), ...checkResourceRequests(spec)] }).toEqual({ id, problems: [] });
   }
   return objs;
-}
-
-export function warnings(chart: Chart): string[] {
-  return warningsOf(chart.node.root as App);
 }
 
 export function byKind(objs: any[], kind: string): any[] {

@@ -2,7 +2,11 @@ import { App, Chart, Testing } from 'cdk8s';
 import { validateObjects, KubeObject } from '@strata/kube-schemas';
 import { warningsOf } from '@strata/tokens';
 
-/** A fresh chart to build constructs in (namespace set, to prove cluster-scoped objects drop it). */
+/**
+ * A fresh chart named "test" to build constructs in (messages then start with [test/…]), its
+ * namespace set to prove cluster-scoped objects drop it. Shared by the storage, patterns and
+ * hardening tests.
+ */
 export function newChart(namespace = 'ml'): Chart {
   const app = Testing.app();
   return new Chart(app, 'test', { namespace });
@@ -20,7 +24,7 @@ export function synthErrors(chart: Chart): string[] {
   } catch (e) {
     const lines = (e as Error).message.split('\n');
     if (!lines[0].startsWith('Validation failed')) throw e;
-    return lines.slice(1).map((l) => l.trim());
+    return lines.slice(1).map((l) => l.trim()).filter(Boolean);
   }
   return [];
 }
