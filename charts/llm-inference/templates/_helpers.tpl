@@ -51,3 +51,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $suffix := index . 1 }}
 {{- printf "%s-%s" (printf "%s-%s" $root.Release.Namespace (include "llm-inference.fullname" $root) | trunc (int (sub 62 (len $suffix))) | trimSuffix "-") $suffix }}
 {{- end }}
+
+{{/* Name of one content-named object (a Job): (list $ "suffix" "hash"); room is kept for the "-<index>" of an Indexed Job's pod names. */}}
+{{- define "llm-inference.contentName" -}}
+{{- $root := index . 0 }}
+{{- $suffix := printf "%s-%s" (index . 1) (index . 2) }}
+{{- printf "%s-%s" (include "llm-inference.fullname" $root | trunc (int (sub 56 (len $suffix))) | trimSuffix "-") $suffix }}
+{{- end }}
+
+{{/* The hash in the name of models-hydrate: its spec as this release renders it (an unchanged spec keeps the name). */}}
+{{- define "llm-inference.contentHash.models-hydrate" -}}
+{{- include "llm-inference.spec.models-hydrate" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}

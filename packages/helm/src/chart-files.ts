@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalConstraint, Constraint, Tokens } from '@strata/tokens';
+import { contentNameSuffix } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
 import { CLUSTER_SCOPED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
@@ -64,12 +65,24 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
   // For environments/<env>/environment.ts (typed overrides); not part of the packaged chart.
   files.set('values.d.ts', valuesTypeScript(schema, meta.name, `${GENERATED} (source: ${options.source})`));
   files.set('.helmignore', `${header}.git/\n*.tgz\n*.orig\n*.bak\n*.tmp\n.DS_Store\nvalues.d.ts\n`);
-  files.set('templates/_helpers.tpl', helpersTpl(meta.name, options.source));
+  const contentNamed: string[] = [];
   for (const o of synth.objects) {
-    const body = renderer.render(o.manifest);
+    const suffix = contentNameSuffix(o.manifest);
+    let body: string;
+    let defines = '';
+    if (suffix === undefined) body = renderer.render(o.manifest);
+    else {
+      // The spec is rendered once into a named template: the Job's body includes it, and its name's
+      // hash is taken over it (see content-name.ts).
+      contentNamed.push(suffix);
+      const { spec, ...rest } = o.manifest;
+      defines = `{{- define "${meta.name}.spec.${suffix}" -}}\n${renderer.render(spec)}{{- end }}\n`;
+      body = `${renderer.render(rest)}spec:\n  {{- include "${meta.name}.spec.${suffix}" . | nindent 2 }}\n`;
+    }
     const guard = o.conditions.length === 0 ? undefined : o.conditions.length === 1 ? renderer.expression(o.conditions[0]) : `and ${o.conditions.map((c) => `(${renderer.expression(c)})`).join(' ')}`;
-    files.set(`templates/${o.fileStem}.yaml`, guard ? `${header}{{- if ${guard} }}\n${body}{{- end }}\n` : header + body);
+    files.set(`templates/${o.fileStem}.yaml`, header + defines + (guard ? `{{- if ${guard} }}\n${body}{{- end }}\n` : body));
   }
+  files.set('templates/_helpers.tpl', helpersTpl(meta.name, options.source) + (contentNamed.length > 0 ? contentNameTpl(meta.name) : '') + contentNamed.sort().map((suffix) => contentHashTpl(meta.name, suffix)).join(''));
   const [testPod] = chartTestHooks(synth);
   if (testPod) files.set('templates/tests/test-storage.yaml', header + renderer.render(testPod));
   files.set('templates/NOTES.txt', notesTxt(synth, !!testPod));
@@ -282,6 +295,28 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $root := index . 0 }}
 {{- $suffix := index . 1 }}
 {{- printf "%s-%s" (printf "%s-%s" $root.Release.Namespace (include "${c}.fullname" $root) | trunc (int (sub 62 (len $suffix))) | trimSuffix "-") $suffix }}
+{{- end }}
+`;
+}
+
+/** The named template of content names (charts with Jobs): `<full name>-<suffix>-<hash>`. */
+function contentNameTpl(c: string): string {
+  return `
+{{/* Name of one content-named object (a Job): (list $ "suffix" "hash"); room is kept for the "-<index>" of an Indexed Job's pod names. */}}
+{{- define "${c}.contentName" -}}
+{{- $root := index . 0 }}
+{{- $suffix := printf "%s-%s" (index . 1) (index . 2) }}
+{{- printf "%s-%s" (include "${c}.fullname" $root | trunc (int (sub 56 (len $suffix))) | trimSuffix "-") $suffix }}
+{{- end }}
+`;
+}
+
+/** The named template of a content name's hash: the Job's spec as rendered, as JSON, hashed (see content-name.ts). */
+function contentHashTpl(c: string, suffix: string): string {
+  return `
+{{/* The hash in the name of ${suffix}: its spec as this release renders it (an unchanged spec keeps the name). */}}
+{{- define "${c}.contentHash.${suffix}" -}}
+{{- include "${c}.spec.${suffix}" . | fromYaml | toJson | sha256sum | trunc 8 }}
 {{- end }}
 `;
 }

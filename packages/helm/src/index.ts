@@ -1,4 +1,5 @@
 export * from './chart-files';
+export * from './content-name';
 export * from './helm-cli';
 export * from './resolve';
 export * from './synth';

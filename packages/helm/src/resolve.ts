@@ -1,4 +1,5 @@
-import { TokenInfo, Tokens } from '@strata/tokens';
+import { contentHash, encodeManifest, printIn, refIn, refOf, ValueRef } from './content-name';
+import { Tokens } from '@strata/tokens';
 import { Manifest, SynthesizedChart } from './synth';
 import { getPath } from './values';
 import {
@@ -6,6 +7,9 @@ import {
   CHART_LABEL,
   CHART_NAME,
   CLUSTER_OBJECT_NAME,
+  CONTENT_NAME,
+  CONTENT_NAMED_KINDS,
+  contentNameOf,
   FULLNAME,
   fullnameOf,
   OBJECT_NAME,
@@ -15,14 +19,6 @@ import {
   RELEASE_SERVICE,
   ReleaseInfo,
 } from './workload-chart';
-
-/** A value reference of a release template: the value path (or built-in name), its kind, and an optional factor. */
-export interface ValueRef {
-  readonly path: string;
-  readonly kind: TokenInfo['kind'];
-  /** Set when the token stands for `multiplier × <path>` (a unit conversion). */
-  readonly multiplier?: number;
-}
 
 /** An object of a release template: JSON with value references in place of tokens. */
 export interface TemplateObject {
@@ -46,35 +42,26 @@ export interface ReleaseTemplate {
   readonly objects: readonly TemplateObject[];
 }
 
-const REF = '\u0000ref';
-const PRINT = '\u0000print';
-
 /** The release template of a synthesized chart; `tests` are its `helm test` hooks (chartFiles adds them). */
 export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifest[] = []): ReleaseTemplate {
   const meta = synth.chart.chartMetadata;
-  const ref = (info: TokenInfo): ValueRef =>
-    info.derivation ? { path: info.derivation.base.path, kind: info.derivation.base.kind, multiplier: info.derivation.multiplier } : { path: info.path, kind: info.kind };
-  const encode = (value: unknown): unknown => {
-    const whole = Tokens.infoOf(value);
-    if (whole) return { [REF]: ref(whole), ...(typeof value === 'string' ? { asString: true } : {}) };
-    if (typeof value === 'string' && Tokens.isToken(value)) return { [PRINT]: Tokens.split(value).map((p) => (typeof p === 'string' ? p : ref(p))) };
-    if (Array.isArray(value)) return value.map(encode);
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = encode(v);
-      return out;
-    }
-    return value;
-  };
   return {
     chart: meta.name,
     appVersion: meta.appVersion ?? '1.0.0',
     defaults: synth.chart.values.defaults(),
     objects: [
-      ...synth.objects.map((o) => ({ conditions: o.conditions.map(ref), manifest: encode(o.manifest), test: false })),
-      ...tests.map((t) => ({ conditions: [], manifest: encode(t), test: true })),
+      ...synth.objects.map((o) => ({ conditions: o.conditions.map(refOf), manifest: encodeManifest(o.manifest), test: false })),
+      ...tests.map((t) => ({ conditions: [], manifest: encodeManifest(t), test: true })),
     ],
   };
+}
+
+/** The name suffix of a content-named object (a manifest, or an encoded one), or undefined. */
+export function contentNameSuffix(manifest: { readonly kind?: unknown; readonly metadata?: { readonly name?: unknown } }): string | undefined {
+  if (!CONTENT_NAMED_KINDS.has(String(manifest.kind))) return undefined;
+  const name = manifest.metadata?.name;
+  const path = refIn(name)?.path ?? (typeof name === 'string' ? Tokens.infoOf(name)?.path : undefined);
+  return path?.startsWith(CONTENT_NAME) ? path.slice(CONTENT_NAME.length) : undefined;
 }
 
 /**
@@ -99,8 +86,16 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
   const fullname = fullnameOf(template.chart, release.name, overrides);
   const name = trunc63(overrides.nameOverride || template.chart);
 
+  // Content-named objects by suffix, and their hashes once computed (a spec naming itself is refused at synthesis).
+  const contentNamed = new Map<string, TemplateObject>();
+  for (const o of template.objects) {
+    const suffix = contentNameSuffix(o.manifest as Manifest);
+    if (suffix !== undefined) contentNamed.set(suffix, o);
+  }
+  const hashes = new Map<string, string>();
+  const resolving = new Set<string>();
   const lookup = (r: ValueRef): unknown => {
-    if (r.multiplier !== undefined) return Number(lookup({ path: r.path, kind: r.kind })) * r.multiplier;
+    if (r.multiplier !== undefined) return Math.trunc(Number(lookup({ path: r.path, kind: r.kind }))) * r.multiplier;
     switch (r.path) {
       case RELEASE_NAME:
         return release.name;
@@ -119,6 +114,19 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
     }
     if (r.path.startsWith(OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(OBJECT_NAME.length));
     if (r.path.startsWith(CLUSTER_OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(CLUSTER_OBJECT_NAME.length), release.namespace);
+    if (r.path.startsWith(CONTENT_NAME)) {
+      const suffix = r.path.slice(CONTENT_NAME.length);
+      let hash = hashes.get(suffix);
+      if (hash === undefined) {
+        const object = contentNamed.get(suffix);
+        if (!object || resolving.has(suffix)) throw new Error(`chart ${template.chart}: the name ${suffix} ${object ? 'is part of its own spec' : 'names no object of the chart'}`);
+        resolving.add(suffix);
+        hash = contentHash(decode((object.manifest as { spec?: unknown }).spec ?? null));
+        resolving.delete(suffix);
+        hashes.set(suffix, hash);
+      }
+      return contentNameOf(fullname, suffix, hash);
+    }
     const v = valueOf(r.path);
     if (v === undefined) throw new Error(`value '${r.path}' has no value and no default`);
     return r.kind === 'integer' ? Math.trunc(Number(v)) : v;
@@ -127,12 +135,14 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
     if (Array.isArray(value)) return value.map(decode);
     if (value && typeof value === 'object') {
       const o = value as Record<string, unknown>;
-      if (REF in o) {
-        const v = lookup(o[REF] as ValueRef);
+      const ref = refIn(o);
+      if (ref) {
+        const v = lookup(ref);
         // A list used as a string (list.join(',')) is the comma-joined list, as the template's `join`.
         return o.asString && Array.isArray(v) ? v.join(',') : v;
       }
-      if (PRINT in o) return (o[PRINT] as (string | ValueRef)[]).map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
+      const parts = printIn(o);
+      if (parts) return parts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(o)) out[k] = decode(v);
       return out;

@@ -1,4 +1,5 @@
 import { ApiObject, App } from 'cdk8s';
+import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
 import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, runsBeforeRollout, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
@@ -7,6 +8,7 @@ import {
   CHART_NAME,
   CLUSTER_OBJECT_NAME,
   CLUSTER_SCOPED_KINDS,
+  CONTENT_NAME,
   OBJECT_NAME,
   RELEASE_NAME,
   RELEASE_SERVICE,
@@ -93,6 +95,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
     if (runsBeforeRollout(obj)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), ...BEFORE_ROLLOUT_HOOK };
     addSelectorLabels(m, selector);
+    checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
   }
   if (errors.length > 0) throw new SynthesisError(errors);
@@ -129,6 +132,7 @@ function fileStemOf(m: Manifest): string {
   let suffix = name;
   if (info && info.path.startsWith(OBJECT_NAME)) suffix = info.path.slice(OBJECT_NAME.length);
   else if (info && info.path.startsWith(CLUSTER_OBJECT_NAME)) suffix = info.path.slice(CLUSTER_OBJECT_NAME.length);
+  else if (info && info.path.startsWith(CONTENT_NAME)) suffix = info.path.slice(CONTENT_NAME.length);
   else if (Tokens.isToken(name)) throw new Error(`${m.kind} name ${JSON.stringify(name)} is built from values; object names must be set by the chart`);
   return `${String(m.kind).toLowerCase()}-${suffix}`;
 }
@@ -155,6 +159,24 @@ function addSelectorLabels(m: Manifest, selector: Record<string, string>): void 
     m.spec.selector.matchLabels = { ...(m.spec.selector.matchLabels ?? {}), ...selector };
   }
   if (m.kind === 'Service' && m.spec?.selector) m.spec.selector = { ...m.spec.selector, ...selector };
+}
+
+/**
+ * A content-named object (a Job) is named by its spec's hash, so its spec cannot contain its own
+ * name. Pods learn their Job's name from the label the Job controller sets on them.
+ */
+function checkContentName(m: Manifest, path: string, errors: string[]): void {
+  const suffix = contentNameSuffix(m);
+  if (suffix === undefined) return;
+  const own = m.metadata.name as string;
+  const mentions = (v: unknown): boolean =>
+    typeof v === 'string' ? v.includes(own) : Array.isArray(v) ? v.some(mentions) : v !== null && typeof v === 'object' ? Object.values(v).some(mentions) : false;
+  if (mentions(m.spec)) {
+    errors.push(
+      `[${path}] the spec of ${m.kind} ${suffix} contains its own name, but a ${m.kind} is named by its spec's content (an upgrade then never patches its immutable template); ` +
+        "read the name in the pod from the label batch.kubernetes.io/job-name (env valueFrom fieldRef metadata.labels['batch.kubernetes.io/job-name'])",
+    );
+  }
 }
 
 /** A number in the token range that is no token came from arithmetic on a value: refuse it. */

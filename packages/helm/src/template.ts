@@ -4,6 +4,7 @@ import {
   CHART_LABEL,
   CHART_NAME,
   CLUSTER_OBJECT_NAME,
+  CONTENT_NAME,
   FULLNAME,
   OBJECT_NAME,
   RELEASE_NAME,
@@ -24,8 +25,12 @@ export class TemplateRenderer {
 
   /** The Go template expression (no braces) that yields a token's value. */
   public expression(info: TokenInfo): string {
-    const c = this.chartName;
     if (info.derivation) return `mul (${this.expression(info.derivation.base)} | int64) ${info.derivation.multiplier}`;
+    return this.refExpression(info);
+  }
+
+  private refExpression(info: { readonly path: string }): string {
+    const c = this.chartName;
     switch (info.path) {
       case RELEASE_NAME:
         return '.Release.Name';
@@ -44,6 +49,10 @@ export class TemplateRenderer {
     }
     if (info.path.startsWith(OBJECT_NAME)) return `include "${c}.objectName" (list . ${goString(info.path.slice(OBJECT_NAME.length))})`;
     if (info.path.startsWith(CLUSTER_OBJECT_NAME)) return `include "${c}.clusterObjectName" (list . ${goString(info.path.slice(CLUSTER_OBJECT_NAME.length))})`;
+    if (info.path.startsWith(CONTENT_NAME)) {
+      const suffix = info.path.slice(CONTENT_NAME.length);
+      return `include "${c}.contentName" (list . ${goString(suffix)} (include "${c}.contentHash.${suffix}" .))`;
+    }
     if (info.path.startsWith('$')) throw new Error(`unknown built-in token ${info.path}`);
     return `.Values.${info.path}`;
   }

@@ -43,6 +43,26 @@ export const FULLNAME = '$chart.fullname';
 /** Prefix of object-name tokens: `$name:<suffix>` (namespaced) and `$clustername:<suffix>` (cluster-scoped). */
 export const OBJECT_NAME = '$name:';
 export const CLUSTER_OBJECT_NAME = '$clustername:';
+/**
+ * Prefix of content-named objects (Jobs): `$contentname:<suffix>` is `<release fullname>-<suffix>-<hash>`,
+ * the hash taken over the object's spec and the values it reads (see contentNameInputs).
+ */
+export const CONTENT_NAME = '$contentname:';
+
+/**
+ * Kinds named by their content. A Job's pod template, selector, completion mode and failure
+ * policies are immutable (kubernetes/kubernetes pkg/apis/batch/validation `ValidateJobSpecUpdate`):
+ * an upgrade that changes a Job under a fixed name fails with "field is immutable". Named by
+ * content, an unchanged Job is a no-op on upgrade and a changed one is a new Job (Helm deletes the
+ * old one as it leaves the manifest).
+ */
+export const CONTENT_NAMED_KINDS: ReadonlySet<string> = new Set(['Job']);
+
+/**
+ * Room kept free in a content-named object's name: an Indexed Job's pods are named (and get the
+ * hostname) `<job name>-<index>`, which must stay a DNS label of at most 63 characters.
+ */
+export const CONTENT_NAME_RESERVE = 6;
 
 /** Kinds without a namespace. Their names also carry the release namespace, so releases never collide. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -104,7 +124,7 @@ export class WorkloadChart extends Chart {
 
   public generateObjectName(apiObject: ApiObject): string {
     const suffix = this.suffixFor(apiObject);
-    const prefix = CLUSTER_SCOPED_KINDS.has(apiObject.kind) ? CLUSTER_OBJECT_NAME : OBJECT_NAME;
+    const prefix = CLUSTER_SCOPED_KINDS.has(apiObject.kind) ? CLUSTER_OBJECT_NAME : CONTENT_NAMED_KINDS.has(apiObject.kind) ? CONTENT_NAME : OBJECT_NAME;
     return Tokens.string(`${prefix}${suffix}`, this.values);
   }
 
@@ -148,10 +168,15 @@ export function fullnameOf(chartName: string, release: string, overrides: { name
 }
 
 /** The name of one object: the suffix always whole, the full name cut to make room (see `_helpers.tpl`). */
-export function objectNameOf(fullname: string, suffix: string, namespace?: string): string {
+export function objectNameOf(fullname: string, suffix: string, namespace?: string, reserve = 0): string {
   const base = namespace === undefined ? fullname : `${namespace}-${fullname}`;
-  const room = 62 - suffix.length;
+  const room = 62 - reserve - suffix.length;
   return `${base.slice(0, room).replace(/-$/, '')}-${suffix}`;
+}
+
+/** The name of a content-named object: `<full name>-<suffix>-<hash>`, room kept for an index. */
+export function contentNameOf(fullname: string, suffix: string, hash: string): string {
+  return objectNameOf(fullname, `${suffix}-${hash}`, undefined, CONTENT_NAME_RESERVE);
 }
 
 function trunc63(s: string): string {

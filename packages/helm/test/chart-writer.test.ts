@@ -35,6 +35,7 @@ describe('chart writer', () => {
       'templates/_helpers.tpl',
       'templates/configmap-extras-config.yaml',
       'templates/deployment-server.yaml',
+      'templates/job-warmup.yaml',
       'templates/persistentvolumeclaim-cache.yaml',
       'templates/storageclass-class.yaml',
       'templates/tests/test-storage.yaml',
@@ -65,7 +66,7 @@ describe('chart writer', () => {
 
   test('helm template with defaults gives objects that validate against the Kubernetes schemas', async () => {
     const objs = parseManifests(await helm.template(dir, { releaseName: 'rel', namespace: 'ns' }));
-    expect(objs.map((o) => o.kind).sort()).toEqual(['Deployment', 'PersistentVolumeClaim', 'Pod', 'StorageClass']);
+    expect(objs.map((o) => o.kind).sort()).toEqual(['Deployment', 'Job', 'PersistentVolumeClaim', 'Pod', 'StorageClass']);
     expect(validateObjects(objs)).toEqual([]);
   });
 

@@ -77,10 +77,10 @@ export function restrictedSecurityContext(user: number = DEFAULT_USER, group: nu
   };
 }
 
-/** cdk8s-plus container props for a user's container spec. */
-export function containerProps(name: string, spec: ContainerSpec, extraEnv: Record<string, string> = {}): plus.ContainerProps {
+/** cdk8s-plus container props for a user's container spec (extra variables after the user's, in order: later ones may refer to earlier ones as `$(NAME)`). */
+export function containerProps(name: string, spec: ContainerSpec, extraEnv: Record<string, string | plus.EnvValue> = {}): plus.ContainerProps {
   const env: Record<string, plus.EnvValue> = {};
-  for (const [k, v] of Object.entries({ ...(spec.env ?? {}), ...extraEnv })) env[k] = plus.EnvValue.fromValue(v);
+  for (const [k, v] of Object.entries({ ...(spec.env ?? {}), ...extraEnv })) env[k] = typeof v === 'string' ? plus.EnvValue.fromValue(v) : v;
   const memory = spec.memory ?? Size.gibibytes(4);
   return {
     name,

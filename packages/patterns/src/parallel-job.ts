@@ -5,6 +5,12 @@ import { isLiteral, Rules } from '@strata/storage';
 import { addScratch, containerProps, ContainerSpec, requestGpus } from './container-spec';
 import { ServiceAccountOptions, WorkloadIdentity } from './iam';
 
+/**
+ * The label the Job controller sets on every pod of a Job, holding the Job's name (Kubernetes ≥ 1.27).
+ * @see https://kubernetes.io/docs/reference/labels-annotations-taints/#batchkubernetesiojob-name
+ */
+export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+
 /** The port of the headless Service that gives indexed workers stable names (PyTorch's default rendezvous port). */
 export const RENDEZVOUS_PORT = 29500;
 
@@ -76,8 +82,11 @@ export class ParallelJob extends Construct {
     this.service.select(this.job);
     this.worker = this.job.addContainer(
       containerProps('worker', props.worker, {
+        // The Job's name, from the label the Job controller puts on its pods: the Job is named by
+        // its spec's content, so the spec cannot hold the name itself.
+        JOB_NAME: plus.EnvValue.fromFieldRef(plus.EnvFieldPaths.POD_LABEL, { key: JOB_NAME_LABEL }),
         // Worker 0's stable name (<job>-0.<service>), for torchrun --master_addr and the like.
-        MASTER_ADDR: `${this.job.name}-0.${this.service.name}`,
+        MASTER_ADDR: `$(JOB_NAME)-0.${this.service.name}`,
         MASTER_PORT: `${RENDEZVOUS_PORT}`,
         WORLD_SIZE: `${this.completions}`,
       }),

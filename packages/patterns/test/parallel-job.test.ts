@@ -18,7 +18,9 @@ describe('ParallelJob', () => {
     expect(pod.serviceAccountName).toBe(pj.serviceAccount.name);
     expect(pod.containers[0].env).toEqual(
       expect.arrayContaining([
-        { name: 'MASTER_ADDR', value: `${job.metadata.name}-0.${svc.metadata.name}` },
+        // The Job's name comes from its pods' label: a Job named by its content cannot hold its name.
+        { name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } },
+        { name: 'MASTER_ADDR', value: `$(JOB_NAME)-0.${svc.metadata.name}` },
         { name: 'MASTER_PORT', value: '29500' },
         { name: 'WORLD_SIZE', value: '8' },
         { name: 'HOME', value: '/tmp' },

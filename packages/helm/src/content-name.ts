@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { TokenInfo, Tokens } from '@strata/tokens';
+
+/**
+ * Content names: a Job is named `<full name>-<suffix>-<hash>`, the hash taken over its spec as
+ * the release renders it (values in place), so an upgrade that leaves the Job alone keeps its name
+ * (Helm sees no change) and one that changes it creates a new Job instead of patching an
+ * immutable one.
+ *
+ * The hash is computed twice, and both must agree byte for byte: by Helm, in the chart's
+ * templates (`include "<chart>.spec.<suffix>" . | fromYaml | toJson | sha256sum | trunc 8`, see
+ * chartFiles), and in TypeScript by `resolveTemplate` over the spec it resolves — which the
+ * round-trip property proves equal to `helm template` for random values. Helm's `fromYaml` reads
+ * numbers as float64 (sigs.k8s.io/yaml) and its `toJson` is Go's `encoding/json` (helm/helm
+ * pkg/engine/funcs.go `toJSON`, `fromYAML`), reproduced by `goJson`. A spec therefore must not
+ * name its own Job (the name would be part of its own hash).
+ */
+/** A value reference of a release template: the value path (or built-in name), its kind, and an optional factor. */
+export interface ValueRef {
+  readonly path: string;
+  readonly kind: TokenInfo['kind'];
+  /** Set when the token stands for `multiplier × <path>` (a unit conversion). */
+  readonly multiplier?: number;
+}
+
+const REF = '\u0000ref';
+const PRINT = '\u0000print';
+
+/** A token as a reference: its value path, kind and factor. */
+export function refOf(info: TokenInfo): ValueRef {
+  return info.derivation ? { path: info.derivation.base.path, kind: info.derivation.base.kind, multiplier: info.derivation.multiplier } : { path: info.path, kind: info.kind };
+}
+
+/**
+ * A manifest with tokens as plain JSON: a token that is a whole value becomes `{"\u0000ref": ValueRef}`
+ * (`asString` when it stood in a string), a string with tokens in it `{"\u0000print": [text | ValueRef, …]}`.
+ */
+export function encodeManifest(value: unknown): unknown {
+  const whole = Tokens.infoOf(value);
+  if (whole) return { [REF]: refOf(whole), ...(typeof value === 'string' ? { asString: true } : {}) };
+  if (typeof value === 'string' && Tokens.isToken(value)) return { [PRINT]: Tokens.split(value).map((p) => (typeof p === 'string' ? p : refOf(p))) };
+  if (Array.isArray(value)) return value.map(encodeManifest);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encodeManifest(v);
+    return out;
+  }
+  return value;
+}
+
+/** Whether an encoded JSON value is a whole-value reference, and which. */
+export function refIn(value: unknown): ValueRef | undefined {
+  return value && typeof value === 'object' && REF in (value as object) ? ((value as Record<string, unknown>)[REF] as ValueRef) : undefined;
+}
+
+/** The parts of an encoded string with references in it, or undefined. */
+export function printIn(value: unknown): readonly (string | ValueRef)[] | undefined {
+  return value && typeof value === 'object' && PRINT in (value as object) ? ((value as Record<string, unknown>)[PRINT] as (string | ValueRef)[]) : undefined;
+}
+
+/** The 8-character hash of a content name: sha256 of the resolved spec as Go's encoding/json writes it. */
+export function contentHash(spec: unknown): string {
+  return createHash('sha256').update(goJson(spec ?? null)).digest('hex').slice(0, 8);
+}
+
+/**
+ * JSON as Go's `encoding/json` writes it (what Helm's `toJson` prints): map keys sorted, `<`, `>`,
+ * `&`, U+2028 and U+2029 escaped, floats in the shortest form that round-trips (the same digits
+ * JavaScript prints: Go's encoder follows the ECMAScript number format, go/src/encoding/json/encode.go
+ * `floatEncoder`), no spaces.
+ */
+export function goJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return goString(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`goJson: ${value} has no JSON form`);
+    return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return `[${value.map(goJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${goString(k)}:${goJson(o[k])}`)
+      .join(',')}}`;
+  }
+  throw new Error(`goJson: a ${typeof value} has no JSON form`);
+}
+
+/** A JSON string as Go writes it: JSON.stringify's escapes, plus Go's HTML-safe escapes. */
+function goString(s: string): string {
+  return JSON.stringify(s)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
