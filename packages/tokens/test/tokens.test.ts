@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { conditionsOf, describeConstraint, holdsData, isExcluded, markHoldsData, onlyWhen, problem, satisfies, Tokens, warn, warningsOf } from '../src';
+import { clauseHolds, conditionsOf, describeConstraint, holdsData, isExcluded, markHoldsData, onlyWhen, problem, satisfies, Tokens, warn, warningsOf } from '../src';
 
 describe('constraints', () => {
   test.each([
@@ -81,6 +81,22 @@ describe('Tokens', () => {
     expect(rules.map((r) => [r.origin, r.when.map((w) => [w.token.path, w.equals]), r.then?.token.path])).toEqual([
       ['rule a', [['fsx.deploymentType', ['PERSISTENT_1']]], 'fsx.throughput'],
       ['rule b', [['fsx.deploymentType', ['PERSISTENT_2']]], undefined],
+    ]);
+  });
+
+  test('checkWhen with differsFrom: the clause holds when the value is none of the listed ones', () => {
+    const own = {};
+    const path = Tokens.string('fsx.s3ImportPath', own);
+    const days = Tokens.number('fsx.backupDays', own);
+    // Literal clauses: "an import path is set" holds for a path, not for "".
+    expect(Tokens.checkWhen([{ value: 's3://data', differsFrom: '' }], 7, { enum: [0] }, 'o')).toBe(false);
+    expect(Tokens.checkWhen([{ value: '', differsFrom: '' }], 7, { enum: [0] }, 'o')).toBe(true);
+    expect(clauseHolds({ value: 'b', differsFrom: ['a', 'c'] }, 'b')).toBe(true);
+    expect(clauseHolds({ value: 'a', differsFrom: ['a', 'c'] }, 'a')).toBe(false);
+    // A token clause is recorded negated, for the writer's `not: {enum}`.
+    Tokens.checkWhen([{ value: path, differsFrom: '' }], days, { enum: [0] }, 'rule c');
+    expect(Tokens.conditionalsOf(own).map((r) => [r.origin, r.when.map((w) => [w.token.path, w.equals, w.negated]), r.then?.constraint])).toEqual([
+      ['rule c', [['fsx.s3ImportPath', [''], true]], { enum: [0] }],
     ]);
   });
 });
