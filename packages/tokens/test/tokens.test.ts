@@ -11,6 +11,8 @@ describe('constraints', () => {
     ['24:00', { pattern: '^([01]\\d|2[0-3]):?([0-5]\\d)$' }, false],
     [91, { minimum: 0, maximum: 90 }, false],
     ['NONE', { not: { enum: ['ALL'] } }, true],
+    [[], { minItems: 1 }, false],
+    [['sg-068000ccf82dfba88'], { minItems: 1 }, true],
   ])('satisfies(%j, %j) is %s', (value, c, ok) => {
     expect(satisfies(value, c)).toBe(ok);
   });
@@ -19,6 +21,7 @@ describe('constraints', () => {
     expect(describeConstraint({ enum: [50, 100, 200] })).toBe('one of 50, 100, 200');
     expect(describeConstraint({ minimum: 0, maximum: 90 })).toBe('between 0 and 90');
     expect(describeConstraint({ anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] })).toBe('one of 1200 or a multiple of 2400');
+    expect(describeConstraint({ minItems: 1 })).toBe('at least 1 item');
   });
 
   test('problem() has the house shape', () => {
