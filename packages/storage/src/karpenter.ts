@@ -150,7 +150,7 @@ export enum KarpenterConsolidationPolicy {
 /**
  * The voluntary disruptions a budget limits (`budgets[].reasons`). Expiration, interruption and
  * node repair are forceful and no budget stops them.
- * @see https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/apis/v1/nodepool.go#L159-L186
+ * @see https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/apis/v1/nodepool.go#L180-L186
  */
 export enum KarpenterDisruptionReason {
   EMPTY = 'Empty',
@@ -161,7 +161,7 @@ export enum KarpenterDisruptionReason {
 /**
  * What the nodes are bought as (the `karpenter.sh/capacity-type` requirement). Spot nodes get two
  * minutes' notice before EC2 reclaims them, and Karpenter only hears it with an interruption queue.
- * @see https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/apis/v1/labels.go#L33-L36
+ * @see https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/apis/v1/labels.go#L32-L37
  */
 export enum KarpenterCapacityType {
   ON_DEMAND = 'on-demand',
@@ -192,7 +192,7 @@ export interface KarpenterDisruptionBudget {
 /**
  * `spec.disruption` of a NodePool: the voluntary disruptions (consolidation, drift) Karpenter may
  * start. Each field left out takes the NVMe default, not Karpenter's.
- * @see https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/apis/v1/nodepool.go#L80-L115
+ * @see https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/apis/v1/nodepool.go#L83-L115
  */
 export interface KarpenterDisruption {
   /**
