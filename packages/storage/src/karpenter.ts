@@ -48,7 +48,8 @@ export interface KarpenterNvmeNodeClassProps {
   /** @default [{ alias: 'al2023@latest' }] */
   readonly amiSelectorTerms?: KarpenterAmiSelectorTerm[];
   /**
-   * What Karpenter does with instance store (`instanceStorePolicy`): only `RAID0` exists (facts §4.1).
+   * What Karpenter does with instance store (`instanceStorePolicy`): only `RAID0` exists
+   * (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L532-L540).
    * @default 'RAID0'
    */
   readonly instanceStorePolicy?: string;
@@ -59,7 +60,8 @@ export interface KarpenterNvmeNodeClassProps {
 /**
  * A Karpenter `EC2NodeClass` (karpenter.k8s.aws/v1) whose nodes put all NVMe instance-store disks
  * in a RAID0 holding kubelet and containerd, so that allocatable ephemeral storage is the
- * instance store and emptyDir scratch lands on NVMe (facts §4.1).
+ * instance store and emptyDir scratch lands on NVMe
+ * (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229).
  * @see https://karpenter.sh/docs/concepts/nodeclasses/#specinstancestorepolicy
  */
 export class KarpenterNvmeNodeClass extends Construct {
@@ -105,7 +107,8 @@ export class KarpenterNvmeNodeClass extends Construct {
     return this.apiObject.name;
   }
 
-  /** RAID0 is set up by Karpenter for AL2, AL2023 and Bottlerocket ≥ v1.22.0 only (facts §4.1). */
+  /** RAID0 is set up by Karpenter for AL2, AL2023 and Bottlerocket ≥ v1.22.0 only
+   * (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1215-L1229). */
   private checkAmi(): void {
     for (const term of this.amiSelectorTerms) {
       if (term.alias === undefined || !isLiteral(term.alias)) continue;
@@ -221,7 +224,7 @@ export interface KarpenterNvmeNodePoolProps {
   readonly nodeClass: KarpenterNvmeNodeClass;
   /**
    * The node requirements; keep one on `karpenter.k8s.aws/instance-local-nvme` so that only
-   * instance types with local NVMe are launched (facts §4.1). The capacity type is `capacityTypes`.
+   * instance types with local NVMe are launched (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/labels.go#L152). The capacity type is `capacityTypes`.
    * @default [KarpenterNvmeNodePool.localNvmeRequirement()]
    */
   readonly requirements?: KarpenterRequirement[];

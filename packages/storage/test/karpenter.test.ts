@@ -22,7 +22,7 @@ const NVME_DISRUPTION = {
 };
 const ON_DEMAND = { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] };
 
-describe('Karpenter NVMe nodes (facts §4.1)', () => {
+describe('Karpenter NVMe nodes', () => {
   test('defaults: an EC2NodeClass with RAID0 and a NodePool that requires local NVMe', () => {
     const chart = newChart();
     const nodeClass = new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'KarpenterNodeRole-ml', clusterName: 'ml' });
