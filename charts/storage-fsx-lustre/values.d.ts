@@ -11,7 +11,7 @@ export interface Values {
   };
   /** The one subnet file systems are created in (FSx for Lustre takes exactly one): subnet- and 8 to 17 hex digits. */
   readonly subnetId?: string;
-  /** Security groups of the file systems (sg- and 8 to 17 hex digits each); they must allow TCP 988 between the nodes and the file systems. */
+  /** Required, at least one: security groups of the file systems (sg- and 8 to 17 hex digits each); they must allow TCP 988 between the nodes and the file systems. Without one the driver sends an empty group id and every file system creation fails. */
   readonly securityGroupIds?: Array<string>;
   /** The deployment type: SCRATCH_2 (scratch, no backups), PERSISTENT_2 (SSD, 125/250/500/1000 MB/s/TiB), PERSISTENT_1 (SSD 50/100/200 or HDD 12/40 MB/s/TiB), SCRATCH_1 (legacy, cannot grow). */
   readonly deploymentType?: "SCRATCH_1" | "SCRATCH_2" | "PERSISTENT_1" | "PERSISTENT_2";
@@ -23,7 +23,7 @@ export interface Values {
   readonly driveCacheType?: "" | "NONE" | "READ";
   /** KMS key for PERSISTENT file systems; "" uses the key FSx manages (scratch file systems always do). */
   readonly kmsKeyId?: string;
-  /** Link each new file system to s3://bucket[/prefix] (SCRATCH and PERSISTENT_1 only; PERSISTENT_2 uses data repository associations); "" for none. */
+  /** Link each new file system to s3://bucket[/prefix] (SCRATCH and PERSISTENT_1 only; PERSISTENT_2 uses data repository associations); "" for none. A linked file system has no backups: automaticBackupRetentionDays must be 0 and dailyAutomaticBackupStartTime "". */
   readonly s3ImportPath?: string;
   /** How changes in the linked bucket reach the file system (with s3ImportPath): NONE, NEW, NEW_CHANGED or NEW_CHANGED_DELETED; "" for none. */
   readonly autoImportPolicy?: "" | "NONE" | "NEW" | "NEW_CHANGED" | "NEW_CHANGED_DELETED";
@@ -31,9 +31,9 @@ export interface Values {
   readonly dataCompressionType?: "NONE" | "LZ4";
   /** The Lustre version: 2.15 (recommended; required on EKS Auto Mode), 2.12, or 2.10 (not for PERSISTENT_2). */
   readonly fileSystemTypeVersion?: "2.10" | "2.12" | "2.15";
-  /** Days of automatic daily backups, 0 to 90; 0 disables them (the driver then sends nothing). */
+  /** Days of automatic daily backups, 0 to 90; 0 disables them (the driver then sends nothing). PERSISTENT file systems without s3ImportPath only. */
   readonly automaticBackupRetentionDays?: number;
-  /** Daily backup start, HH:MM UTC. The driver sends it only when automaticBackupRetentionDays is above 0. */
+  /** Daily backup start, HH:MM UTC; "" lets FSx choose. The driver sends it only when automaticBackupRetentionDays is above 0; must be "" with s3ImportPath. */
   readonly dailyAutomaticBackupStartTime?: string;
   /** Weekly maintenance window start, d:HH:MM UTC with d from 1 (Monday) to 7 (Sunday). */
   readonly weeklyMaintenanceStartTime?: string;

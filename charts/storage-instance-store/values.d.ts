@@ -29,6 +29,24 @@ export interface Values {
       readonly instanceCategories?: Array<string>;
       /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
       readonly localNvmeGreaterThanGiB?: number;
+      /** What the nodes of strata-nvme are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
+      readonly capacityTypes?: Array<"on-demand" | "spot">;
+      readonly disruption?: {
+        /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
+        readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+        /** How long a node must be consolidatable before it is removed, a Go duration ("10m", "1h30m") or "Never" (no consolidation); restarts on every pod change. */
+        readonly consolidateAfter?: string;
+      };
+      /** How long a node lives before it is drained and replaced, whatever budgets and karpenter.sh/do-not-disrupt say: a Go duration ("720h") or "Never". */
+      readonly expireAfter?: string;
+      /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
+      readonly terminationGracePeriod?: string;
+      readonly limits?: {
+        /** The most CPU all nodes of strata-nvme may have together (spec.limits.cpu); Karpenter launches no node past it. */
+        readonly cpu?: string;
+        /** The most memory all nodes of strata-nvme may have together (spec.limits.memory). */
+        readonly memory?: string;
+      };
     };
     readonly gpu?: {
       /** Install the NodePool strata-nvme-gpu: GPU instance types with local NVMe (requirement karpenter.k8s.aws/instance-gpu-count Exists), on the EC2NodeClass strata-nvme. */
@@ -37,6 +55,32 @@ export interface Values {
       readonly instanceCategories?: Array<string>;
       /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
       readonly localNvmeGreaterThanGiB?: number;
+      /** What the nodes of strata-nvme-gpu are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
+      readonly capacityTypes?: Array<"on-demand" | "spot">;
+      readonly disruption?: {
+        /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
+        readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+        /** How long a node must be consolidatable before it is removed, a Go duration ("10m", "1h30m") or "Never" (no consolidation); restarts on every pod change. */
+        readonly consolidateAfter?: string;
+      };
+      /** How long a node lives before it is drained and replaced, whatever budgets and karpenter.sh/do-not-disrupt say: a Go duration ("720h") or "Never". */
+      readonly expireAfter?: string;
+      /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
+      readonly terminationGracePeriod?: string;
+      readonly limits?: {
+        /** The most CPU all nodes of strata-nvme-gpu may have together (spec.limits.cpu); Karpenter launches no node past it. */
+        readonly cpu?: string;
+        /** The most memory all nodes of strata-nvme-gpu may have together (spec.limits.memory). */
+        readonly memory?: string;
+        /** The most GPUs all nodes of strata-nvme-gpu may have together (spec.limits["nvidia.com/gpu"]). */
+        readonly gpu?: string;
+      };
+      /** Taints of the nodes of strata-nvme-gpu. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off. */
+      readonly taints?: Array<{
+        readonly key?: string;
+        readonly value?: string;
+        readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      }>;
     };
   };
 }

@@ -33,7 +33,12 @@ export default defineEnvironment({
     'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete', s3ImportPath: 's3://strata-dev-datasets', autoImportPolicy: 'NEW_CHANGED_DELETED' },
     // Dev data may go with its claim: Delete, by explicit choice.
     efs: { fileSystemId: 'fs-0a1b2c3d4e5f60718', reclaimPolicy: 'Delete' },
-    'instance-store': { nodeClass: { nodeRole: 'KarpenterNodeRole-strata-dev' } },
+    'instance-store': {
+      nodeClass: { nodeRole: 'KarpenterNodeRole-strata-dev' },
+      // The GPU workloads (llm-finetune's trainer, llm-inference's server) need GPU nodes, and the
+      // CPU pool launches none: without this pool their pods stay Pending.
+      nodePools: { gpu: { enabled: true } },
+    },
   },
   // The dev cluster is ours alone: Flux installs Karpenter there.
   karpenter: { install: true },

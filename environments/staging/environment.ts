@@ -26,10 +26,16 @@ export default defineEnvironment({
     },
   },
   storage: {
-    // A new file system per claim, as in dev, but persistent, kept, and backed up for a week.
-    'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, automaticBackupRetentionDays: 7, reclaimPolicy: 'Retain' },
+    // A new file system per claim, as in dev, but persistent, kept, and backed up for a week, from
+    // 02:00 UTC (not linked to S3: FSx takes no backups of S3-linked file systems).
+    'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, automaticBackupRetentionDays: 7, dailyAutomaticBackupStartTime: '02:00', reclaimPolicy: 'Retain' },
     efs: { fileSystemId: 'fs-0b1c2d3e4f5a60718', reclaimPolicy: 'Retain' },
-    'instance-store': { nodeClass: { nodeRole: 'KarpenterNodeRole-strata-staging' } },
+    'instance-store': {
+      nodeClass: { nodeRole: 'KarpenterNodeRole-strata-staging' },
+      // The GPU workloads (llm-finetune's trainer, llm-inference's server) need GPU nodes, and the
+      // CPU pool launches none: without this pool their pods stay Pending.
+      nodePools: { gpu: { enabled: true } },
+    },
   },
   workloads: {
     'llm-inference': workload<LlmInferenceValues>({

@@ -35,13 +35,15 @@ interface Row {
 
 // ---- constructs (storage tiers) and patterns: synthesize, collect errors and warnings ----
 const SUBNET = 'subnet-0eabfaa81fb22bcaf';
-const P1: FsxLustreStorageClassProps = { subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_1, perUnitStorageThroughput: 200 };
+/** The network every new file system needs: one subnet, at least one security group. */
+const NET = { subnetId: SUBNET, securityGroupIds: ['sg-068000ccf82dfba88'] };
+const P1: FsxLustreStorageClassProps = { ...NET, deploymentType: FsxDeploymentType.PERSISTENT_1, perUnitStorageThroughput: 200 };
 const ROUNDING: StorageRow[] = (
   [
-    ['SCRATCH_2 1000Gi', { subnetId: SUBNET }, Size.gibibytes(1000), "'storage' (1000Gi) is rounded up to 1200Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 1200Gi"],
-    ['SCRATCH_2 3000Gi', { subnetId: SUBNET }, Size.gibibytes(3000), "'storage' (3000Gi) is rounded up to 4800Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 4800Gi"],
-    ['SCRATCH_2 1.2Ti', { subnetId: SUBNET }, Size.tebibytes(1.2), "'storage' (1.2Ti) is rounded up to 2400Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 2400Gi"],
-    ['SCRATCH_1 4000Gi', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1 }, Size.gibibytes(4000), "'storage' (4000Gi) is rounded up to 7200Gi, the next size FSx provisions for SCRATCH_1 SSD (1200Gi, 2400Gi, then multiples of 3600Gi); the claim requests 7200Gi"],
+    ['SCRATCH_2 1000Gi', { ...NET }, Size.gibibytes(1000), "'storage' (1000Gi) is rounded up to 1200Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 1200Gi"],
+    ['SCRATCH_2 3000Gi', { ...NET }, Size.gibibytes(3000), "'storage' (3000Gi) is rounded up to 4800Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 4800Gi"],
+    ['SCRATCH_2 1.2Ti', { ...NET }, Size.tebibytes(1.2), "'storage' (1.2Ti) is rounded up to 2400Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 2400Gi"],
+    ['SCRATCH_1 4000Gi', { ...NET, deploymentType: FsxDeploymentType.SCRATCH_1 }, Size.gibibytes(4000), "'storage' (4000Gi) is rounded up to 7200Gi, the next size FSx provisions for SCRATCH_1 SSD (1200Gi, 2400Gi, then multiples of 3600Gi); the claim requests 7200Gi"],
     ['HDD@12 7000Gi', { ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 12, driveCacheType: FsxDriveCacheType.NONE }, Size.gibibytes(7000), "'storage' (7000Gi) is rounded up to 12000Gi, the next size FSx provisions for PERSISTENT_1 HDD at 12 MB/s/TiB (multiples of 6000Gi); the claim requests 12000Gi"],
     ['HDD@40 1200Gi', { ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 40, driveCacheType: FsxDriveCacheType.READ }, Size.gibibytes(1200), "'storage' (1200Gi) is rounded up to 1800Gi, the next size FSx provisions for PERSISTENT_1 HDD at 40 MB/s/TiB (multiples of 1800Gi); the claim requests 1800Gi"],
   ] as [string, FsxLustreStorageClassProps, Size, string][]

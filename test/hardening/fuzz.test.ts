@@ -93,7 +93,7 @@ const fsxValid = fc
       fc.constantFrom(125, 250, 500, 1000).map((t) => ({ subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_2, perUnitStorageThroughput: t, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_15 })),
       fc.constantFrom(12, 40).map((t) => ({ subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: t, driveCacheType: FsxDriveCacheType.READ })),
     ),
-    extra: fc.record({ dataCompressionType: maybe(FsxDataCompressionType.NONE, FsxDataCompressionType.LZ4), extraTags: maybe({ team: 'ml' }, { team: 'ml', env: 'dev' }), reclaimPolicy: maybe(ReclaimPolicy.RETAIN, ReclaimPolicy.DELETE), securityGroupIds: maybe(['sg-068000ccf82dfba88']) }),
+    extra: fc.record({ dataCompressionType: maybe(FsxDataCompressionType.NONE, FsxDataCompressionType.LZ4), extraTags: maybe({ team: 'ml' }, { team: 'ml', env: 'dev' }), reclaimPolicy: maybe(ReclaimPolicy.RETAIN, ReclaimPolicy.DELETE), securityGroupIds: fc.constantFrom(['sg-068000ccf82dfba88'], ['sg-068000ccf82dfba88', 'sg-05a37bfe01467059a']) }),
     accessMode: maybe(AccessMode.READ_WRITE_MANY, AccessMode.READ_WRITE_ONCE),
     storage: fc.integer({ min: 1, max: 40_000 }).map((g) => Size.gibibytes(g)),
     readOnly: fc.boolean(),

@@ -233,7 +233,7 @@ function atPath(path: string, schema: JsonSchema): JsonSchema {
 }
 
 function conditionalSchema(c: ConditionalConstraint): JsonSchema {
-  const when = c.when.map((w) => atPath(w.token.path, { enum: [...w.equals] }));
+  const when = c.when.map((w) => atPath(w.token.path, w.negated ? { not: { enum: [...w.equals] } } : { enum: [...w.equals] }));
   const condition = when.length === 1 ? when[0] : { allOf: when };
   const then = c.then ? atPath(c.then.token.path, toSchema(c.then.constraint)) : false;
   return { $comment: c.origin, if: condition, then };

@@ -6,6 +6,7 @@ import { DatasetFileSystem, DatasetFileSystems, DistributedDataset, ParallelJob 
 import { byKind, newChart, one, synthErrors, synthValid } from './testing';
 
 const SUBNET = 'subnet-0123456789abcdef0';
+const SG = 'sg-0123456789abcdef0';
 const EXISTING = {
   fileSystemId: 'fs-0123456789abcdef0',
   dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com',
@@ -23,7 +24,7 @@ function dataset(fileSystem: DatasetFileSystem, extra: { version?: string; avail
 }
 
 const importing = (props: Partial<Parameters<typeof DatasetFileSystems.importing>[0]> = {}) =>
-  DatasetFileSystems.importing({ storage: Size.gibibytes(1200), subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_2, s3ImportPath: 's3://ml-datasets/pile/', autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED, ...props });
+  DatasetFileSystems.importing({ storage: Size.gibibytes(1200), subnetId: SUBNET, securityGroupIds: [SG], deploymentType: FsxDeploymentType.SCRATCH_2, s3ImportPath: 's3://ml-datasets/pile/', autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED, ...props });
 
 describe('DistributedDataset', () => {
   test('snapshot', () => {
@@ -136,7 +137,7 @@ describe('DistributedDataset refuses', () => {
 
   test('a class construct that does not link the declared import path', () => {
     const chart = newChart();
-    const sc = new FsxLustreStorageClass(chart, 'class', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_2 });
+    const sc = new FsxLustreStorageClass(chart, 'class', { subnetId: SUBNET, securityGroupIds: [SG], deploymentType: FsxDeploymentType.SCRATCH_2 });
     new DistributedDataset(chart, 'dataset', { availabilityZone: 'us-east-1a', fileSystem: DatasetFileSystems.fromStorageClass({ storageClass: sc, storage: Size.gibibytes(1200), importPath: 's3://ml-datasets/pile/' }) });
     expect(synthErrors(chart)).toEqual([
       `[test/dataset] 'storageClass.s3ImportPath' (not set) must be "s3://ml-datasets/pile/" (the dataset's import path); link the class to the dataset with s3ImportPath, or the file system starts empty`,

@@ -141,9 +141,12 @@ export interface FsxLustreStorageClassProps {
 
   /**
    * Security groups of the file system's network interfaces; they must allow Lustre traffic
-   * (TCP 988) between the nodes and the file system.
+   * (TCP 988) between the nodes and the file system. Required: the driver splits the parameter on
+   * "," and sends the pieces unchecked, so without it CreateFileSystem gets `SecurityGroupIds: [""]`
+   * and fails (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L186-L192,
+   * pkg/cloud/cloud.go#L238-L245).
    * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html
-   * @default - the VPC's default security group
+   * @default - none: refused (at least one group is required)
    */
   readonly securityGroupIds?: string[];
 
@@ -184,8 +187,10 @@ export interface FsxLustreStorageClassProps {
 
   /**
    * A legacy S3 data repository to import from, `s3://bucket[/prefix]`. Not on PERSISTENT_2
-   * (which links S3 through data repository associations that the driver does not create).
+   * (which links S3 through data repository associations that the driver does not create). A file
+   * system linked to S3 has no backups: the bucket is its durable copy.
    * @see https://github.com/kubernetes-sigs/aws-fsx-csi-driver/tree/master/examples/kubernetes/dynamic_provisioning_s3
+   * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/using-backups-fsx.html
    * @default - no S3 link
    */
   readonly s3ImportPath?: string;
@@ -204,20 +209,24 @@ export interface FsxLustreStorageClassProps {
 
   /**
    * Days of automatic backups, 0–90 (0 disables them; the driver only sends a value above 0).
-   * PERSISTENT_* only.
+   * PERSISTENT_* only, and only without an S3 link (`s3ImportPath`): FSx backs up "persistent file
+   * systems that are not linked to an Amazon S3 durable data repository".
+   * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/using-backups-fsx.html
    * @default - no automatic backups
    */
   readonly automaticBackupRetentionDays?: number;
 
   /**
    * Daily backup start, `HH:MM` UTC. The driver drops it unless `automaticBackupRetentionDays`
-   * is above 0 (a warning says so).
+   * is above 0 (a warning says so); refused on a file system linked to S3, which has no backups.
    * @default - chosen by FSx
    */
   readonly dailyAutomaticBackupStartTime?: string;
 
   /**
-   * Copy the file system's tags to its backups.
+   * Copy the file system's tags to its backups. Refused on a file system linked to S3: "not
+   * available for use with file systems that are linked to a data repository".
+   * @see https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html
    * @default false
    */
   readonly copyTagsToBackups?: boolean;
@@ -434,10 +443,17 @@ export class FsxLustreStorageClass extends Construct {
     if (r.required('subnetId', this.subnetId, 'one subnet id', 'set subnetId to the subnet the file system is created in; the driver fails with "SubnetId is required"')) {
       r.check('subnetId', this.subnetId, { pattern: SUBNET_ID }, 'FSx for Lustre takes one subnet per file system: make one StorageClass per subnet', 'exactly one subnet id (subnet- and 8 to 17 hex digits)');
     }
-    if (this.securityGroupIds && Tokens.infoOf(this.securityGroupIds)) {
-      r.check('securityGroupIds', this.securityGroupIds, { items: { pattern: SECURITY_GROUP_ID } }, 'list each security group id separately, e.g. ["sg-068000ccf82dfba88"]', 'security group ids (sg- and 8 to 17 hex digits)');
+    // The driver sends strings.Split(securityGroupIds, ",") to CreateFileSystem unchecked: an unset
+    // parameter becomes SecurityGroupIds [""], which fails, and every claim stays Pending
+    // (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L186-L192, pkg/cloud/cloud.go#L238-L245).
+    const noGroup = 'give the groups that allow Lustre traffic (TCP 988) between the nodes and the file system: without one the driver sends SecurityGroupIds [""] to CreateFileSystem, which fails';
+    if (Tokens.infoOf(props.securityGroupIds)) {
+      r.check('securityGroupIds', props.securityGroupIds, { minItems: 1 }, noGroup, 'at least one security group id');
+      r.check('securityGroupIds', props.securityGroupIds, { items: { pattern: SECURITY_GROUP_ID } }, 'list each security group id separately, e.g. ["sg-068000ccf82dfba88"]', 'security group ids (sg- and 8 to 17 hex digits)');
     } else if (this.securityGroupIds) {
       for (const sg of this.securityGroupIds) r.check('securityGroupIds', sg, { pattern: SECURITY_GROUP_ID }, 'list each security group id separately, e.g. ["sg-068000ccf82dfba88"]', 'a security group id (sg- and 8 to 17 hex digits)');
+    } else {
+      r.fail('securityGroupIds', props.securityGroupIds, 'at least one security group id for a new file system', noGroup);
     }
 
     // Deployment and storage type (cases 6, 7).
@@ -472,19 +488,32 @@ export class FsxLustreStorageClass extends Construct {
     // Encryption and backups (cases 4, 12, 13, 15).
     when([{ value: D, equals: SCRATCH }], 'kmsKeyId', this.kmsKeyId, UNSET, `unset for ${label(D, SCRATCH)}`, `scratch file systems are always encrypted with a key FSx manages: ${PERSISTENT_ONLY}`);
     const days = this.automaticBackupRetentionDays;
-    if (r.check('automaticBackupRetentionDays', days, { minimum: 0, maximum: 90, multipleOf: 1 }, '0 disables automatic backups (the driver README\'s maximum of 35 is stale)', 'a whole number of days between 0 and 90')) {
+    const daysOk =
+      r.check('automaticBackupRetentionDays', days, { minimum: 0, maximum: 90, multipleOf: 1 }, '0 disables automatic backups (the driver README\'s maximum of 35 is stale)', 'a whole number of days between 0 and 90') &&
       when([{ value: D, equals: SCRATCH }], 'automaticBackupRetentionDays', days, { enum: [0] }, `0 or unset for ${label(D, SCRATCH)}`, `scratch file systems have no backups: ${PERSISTENT_ONLY}`);
-    }
     const start = this.dailyAutomaticBackupStartTime;
-    r.check('dailyAutomaticBackupStartTime', start, { pattern: DAILY_TIME }, 'write the hour and minute with two digits each, e.g. "02:00"', 'HH:MM in UTC, from 00:00 to 23:59');
-    if (!r.isUnset(start) && r.isUnset(days) && !Tokens.isToken(days)) {
+    const startOk = r.check('dailyAutomaticBackupStartTime', start, { pattern: DAILY_TIME }, 'write the hour and minute with two digits each, e.g. "02:00"', 'HH:MM in UTC, from 00:00 to 23:59');
+    const copyTagsOk = r.check('copyTagsToBackups', props.copyTagsToBackups, { enum: [true, false] }, 'pass a boolean');
+    // No backups on a file system linked to S3: FSx backs up "persistent file systems that are not
+    // linked to an Amazon S3 durable data repository" (https://docs.aws.amazon.com/fsx/latest/LustreGuide/using-backups-fsx.html),
+    // and CopyTagsToBackups is "not available for use with file systems that are linked to a data
+    // repository" (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html).
+    // Documented behaviour: CreateFileSystem with an ImportPath and a retention above 0 was not tried.
+    const imp = this.s3ImportPath;
+    const linked: Clause[] = [{ value: imp, differsFrom: '' }];
+    if (!r.isUnset(imp)) {
+      const onS3 = 'on a file system linked to S3 (s3ImportPath)';
+      const noBackups = 'FSx takes no backups of a file system linked to S3, whose bucket is its durable copy: export results to the bucket, or remove s3ImportPath for a backed-up PERSISTENT_1 file system';
+      if (daysOk) when(linked, 'automaticBackupRetentionDays', days, { enum: [0] }, `0 or unset ${onS3}`, noBackups);
+      if (startOk) when(linked, 'dailyAutomaticBackupStartTime', start, UNSET, `unset ${onS3}`, noBackups);
+      if (copyTagsOk) when(linked, 'copyTagsToBackups', props.copyTagsToBackups, { enum: [false] }, `false or unset ${onS3}`, noBackups);
+    }
+    if (!r.isUnset(start) && r.isUnset(days) && !Tokens.isToken(days) && (r.isUnset(imp) || Tokens.isToken(imp))) {
       // The driver only sends the start time with a retention above 0 (facts §1.2, case 13).
       r.warn(`'dailyAutomaticBackupStartTime' (${JSON.stringify(start)}) is dropped by the driver unless automaticBackupRetentionDays is above 0; set automaticBackupRetentionDays, or remove the start time`);
     }
-    r.check('copyTagsToBackups', props.copyTagsToBackups, { enum: [true, false] }, 'pass a boolean');
 
     // S3 data repository (cases 8, 9, 10).
-    const imp = this.s3ImportPath;
     const exp = this.s3ExportPath;
     const DRA = 'PERSISTENT_2 links S3 through data repository associations, which the driver does not create: create the association outside Kubernetes, or use SCRATCH_2 or PERSISTENT_1';
     for (const [field, value] of [['s3ImportPath', imp], ['s3ExportPath', exp]] as const) {

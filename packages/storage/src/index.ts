@@ -5,6 +5,7 @@ export * from './cluster-scoped';
 export * from './efs';
 export * from './fsx-lustre';
 export * from './instance-store';
+export * from './karpenter';
 export * from './persistent-volume';
 export * from './rules';
 export * from './s3-mountpoint';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Clause, Constraint, describeConstraint, problem, satisfies, Tokens, warn } from '@strata/tokens';
+import { Clause, clauseHolds, Constraint, describeConstraint, problem, satisfies, Tokens, warn } from '@strata/tokens';
 
 /**
  * The rule book of one construct. Every check records its failure instead of throwing, and the
@@ -164,7 +164,7 @@ export const UNSET: Constraint = { not: {} };
 
 /** Whether every clause holds on literals (a token clause never holds yet). */
 export function clausesHold(when: readonly Clause[]): boolean {
-  return when.every((c) => !Tokens.isToken(c.value) && (Array.isArray(c.equals) ? c.equals : [c.equals]).some((e) => e === c.value));
+  return when.every((c) => !Tokens.isToken(c.value) && clauseHolds(c, c.value));
 }
 
 /** Whether a prop is known now (a literal), as opposed to a token decided at install time. */

@@ -21,13 +21,15 @@ export type StorageRow = [tier: string, name: string, build: (chart: Chart) => u
 export const FSX_ROWS: StorageRow[] = (() => {
 const SUBNET = 'subnet-0eabfaa81fb22bcaf';
 const SG = 'sg-068000ccf82dfba88';
+/** The network every new file system needs: one subnet, at least one security group. */
+const NET = { subnetId: SUBNET, securityGroupIds: [SG] };
 const FS_ID = 'fs-0199e5a63bd90f796';
 const DNS = 'fs-0199e5a63bd90f796.fsx.us-east-1.amazonaws.com';
 const KMS = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 /** Persistent SSD that passes every rule; rows of the bad-input table change one thing. */
-const P1: FsxLustreStorageClassProps = { subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_1, perUnitStorageThroughput: 200 };
-const P2: FsxLustreStorageClassProps = { subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_2, perUnitStorageThroughput: 125 };
+const P1: FsxLustreStorageClassProps = { ...NET, deploymentType: FsxDeploymentType.PERSISTENT_1, perUnitStorageThroughput: 200 };
+const P2: FsxLustreStorageClassProps = { ...NET, deploymentType: FsxDeploymentType.PERSISTENT_2, perUnitStorageThroughput: 125 };
 const EFA: FsxLustreStorageClassProps = { ...P2, perUnitStorageThroughput: 1000, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC, efaEnabled: true };
 
 /** Props as a careless JavaScript or YAML user would pass them (values outside the enums). */
@@ -41,6 +43,7 @@ const previous = (p: FsxLustreStorageClassProps, storage: number, before: number
 const fromFs = (p: Record<string, unknown>) => (c: Chart) => FsxLustre.fromFileSystem(c, 'fsx', { fileSystemId: FS_ID, dnsName: DNS, mountName: 'abcdef12', storage: Size.gibibytes(1200), ...p } as any);
 const SCRATCH_ONLY = 'remove it or use a PERSISTENT deployment type';
 const THROUGHPUT_FIX = 'pick a throughput the deployment type offers';
+const NO_S3_BACKUPS = 'FSx takes no backups of a file system linked to S3, whose bucket is its durable copy: export results to the bucket, or remove s3ImportPath for a backed-up PERSISTENT_1 file system';
 const DRA = 'PERSISTENT_2 links S3 through data repository associations, which the driver does not create: create the association outside Kubernetes, or use SCRATCH_2 or PERSISTENT_1';
 
 
@@ -48,14 +51,14 @@ const DRA = 'PERSISTENT_2 links S3 through data repository associations, which t
   ['1 PERSISTENT_1 SSD throughput 125', sc({ ...P1, perUnitStorageThroughput: 125 }), [`[test/sc] 'perUnitStorageThroughput' (125) must be one of 50, 100, 200 for PERSISTENT_1 SSD; ${THROUGHPUT_FIX}`]],
   ['2 PERSISTENT_2 throughput 200', sc({ ...P2, perUnitStorageThroughput: 200 }), [`[test/sc] 'perUnitStorageThroughput' (200) must be one of 125, 250, 500, 1000 for PERSISTENT_2 SSD; ${THROUGHPUT_FIX}`]],
   ['3 PERSISTENT_1 HDD throughput 50', sc({ ...P1, storageType: FsxStorageType.HDD, driveCacheType: FsxDriveCacheType.READ, perUnitStorageThroughput: 50 }), [`[test/sc] 'perUnitStorageThroughput' (50) must be one of 12, 40 for PERSISTENT_1 HDD; ${THROUGHPUT_FIX}`]],
-  ['4 SCRATCH_2 with throughput', sc({ subnetId: SUBNET, perUnitStorageThroughput: 200 }), [`[test/sc] 'perUnitStorageThroughput' (200) must be unset for SCRATCH_2; scratch file systems have a fixed throughput: ${SCRATCH_ONLY}`]],
-  ['4 SCRATCH_1 with kmsKeyId', sc({ subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1, kmsKeyId: KMS }), [`[test/sc] 'kmsKeyId' ("${KMS}") must be unset for SCRATCH_1; scratch file systems are always encrypted with a key FSx manages: ${SCRATCH_ONLY}`]],
-  ['4 SCRATCH_2 with backups', sc({ subnetId: SUBNET, automaticBackupRetentionDays: 7 }), [`[test/sc] 'automaticBackupRetentionDays' (7) must be 0 or unset for SCRATCH_2; scratch file systems have no backups: ${SCRATCH_ONLY}`]],
-  ['4 SCRATCH_2 with backups off is fine', sc({ subnetId: SUBNET, automaticBackupRetentionDays: 0 }), []],
+  ['4 SCRATCH_2 with throughput', sc({ ...NET, perUnitStorageThroughput: 200 }), [`[test/sc] 'perUnitStorageThroughput' (200) must be unset for SCRATCH_2; scratch file systems have a fixed throughput: ${SCRATCH_ONLY}`]],
+  ['4 SCRATCH_1 with kmsKeyId', sc({ ...NET, deploymentType: FsxDeploymentType.SCRATCH_1, kmsKeyId: KMS }), [`[test/sc] 'kmsKeyId' ("${KMS}") must be unset for SCRATCH_1; scratch file systems are always encrypted with a key FSx manages: ${SCRATCH_ONLY}`]],
+  ['4 SCRATCH_2 with backups', sc({ ...NET, automaticBackupRetentionDays: 7 }), [`[test/sc] 'automaticBackupRetentionDays' (7) must be 0 or unset for SCRATCH_2; scratch file systems have no backups: ${SCRATCH_ONLY}`]],
+  ['4 SCRATCH_2 with backups off is fine', sc({ ...NET, automaticBackupRetentionDays: 0 }), []],
   ['5 PERSISTENT_1 without throughput', sc({ ...P1, perUnitStorageThroughput: undefined }), [`[test/sc] 'perUnitStorageThroughput' (not set) must be one of 50, 100, 200 for PERSISTENT_1 SSD; the FSx API requires it for persistent file systems and the driver has no default (its README's "Default 200" is not implemented)`]],
   ['5 PERSISTENT_2 without throughput', sc({ ...P2, perUnitStorageThroughput: undefined }), [`[test/sc] 'perUnitStorageThroughput' (not set) must be one of 125, 250, 500, 1000 for PERSISTENT_2 SSD; the FSx API requires it for persistent file systems and the driver has no default (its README's "Default 200" is not implemented)`]],
   ['6 HDD on PERSISTENT_2', sc({ ...P2, storageType: FsxStorageType.HDD, driveCacheType: FsxDriveCacheType.READ }), [`[test/sc] 'deploymentType' ("PERSISTENT_2") must be PERSISTENT_1 for HDD storage; HDD storage is offered on PERSISTENT_1 only: use storageType SSD or deploymentType PERSISTENT_1`]],
-  ['6 HDD on SCRATCH_2', sc({ subnetId: SUBNET, storageType: FsxStorageType.HDD, driveCacheType: FsxDriveCacheType.NONE }), [`[test/sc] 'deploymentType' ("SCRATCH_2") must be PERSISTENT_1 for HDD storage; HDD storage is offered on PERSISTENT_1 only: use storageType SSD or deploymentType PERSISTENT_1`]],
+  ['6 HDD on SCRATCH_2', sc({ ...NET, storageType: FsxStorageType.HDD, driveCacheType: FsxDriveCacheType.NONE }), [`[test/sc] 'deploymentType' ("SCRATCH_2") must be PERSISTENT_1 for HDD storage; HDD storage is offered on PERSISTENT_1 only: use storageType SSD or deploymentType PERSISTENT_1`]],
   ['6 HDD without driveCacheType', sc({ ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 12 }), [`[test/sc] 'driveCacheType' (not set) must be NONE or READ for HDD storage; the FSx API requires it for HDD: set READ to cache reads on SSD, or NONE`]],
   ['6 driveCacheType on SSD', sc({ ...P1, driveCacheType: FsxDriveCacheType.READ }), [`[test/sc] 'driveCacheType' ("READ") must be unset for SSD storage; the read cache belongs to HDD file systems: remove driveCacheType`]],
   ['7 INTELLIGENT_TIERING', sc({ ...P2, storageType: FsxStorageType.INTELLIGENT_TIERING }), [`[test/sc] 'storageType' ("INTELLIGENT_TIERING") must be one of SSD, HDD; the driver cannot pass the throughput capacity and read cache Intelligent-Tiering needs: create the file system outside Kubernetes and use FsxLustre.fromFileSystem`]],
@@ -64,21 +67,33 @@ const DRA = 'PERSISTENT_2 links S3 through data repository associations, which t
     `[test/sc] 's3ExportPath' ("s3://ml-data/export") must be unset for PERSISTENT_2; ${DRA}`,
     `[test/sc] 'autoImportPolicy' ("NEW") must be unset for PERSISTENT_2; ${DRA}`,
   ]],
-  ['9 s3ExportPath without s3ImportPath', sc({ subnetId: SUBNET, s3ExportPath: 's3://ml-data/export' }), [`[test/sc] 's3ExportPath' ("s3://ml-data/export") must be unset without s3ImportPath; the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this`]],
-  ['9 autoImportPolicy without s3ImportPath', sc({ subnetId: SUBNET, autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED }), [`[test/sc] 'autoImportPolicy' ("NEW_CHANGED") must be unset without s3ImportPath; the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this`]],
-  ['9 export to another bucket', sc({ subnetId: SUBNET, s3ImportPath: 's3://ml-data/in', s3ExportPath: 's3://ml-results/out' }), [`[test/sc] 's3ExportPath' ("s3://ml-results/out") must be in the bucket of s3ImportPath (ml-data); export to a prefix of that bucket, e.g. "s3://ml-data/export"`]],
-  ['9 not an S3 URL', sc({ subnetId: SUBNET, s3ImportPath: 'ml-data' }), [`[test/sc] 's3ImportPath' ("ml-data") must be an S3 URL s3://bucket[/prefix]; e.g. "s3://ml-training-data-000/prefix"`]],
-  ['10 autoImportPolicy ALL', sc(loose({ subnetId: SUBNET, s3ImportPath: 's3://ml-data', autoImportPolicy: 'ALL' })), [`[test/sc] 'autoImportPolicy' ("ALL") must be one of NONE, NEW, NEW_CHANGED, NEW_CHANGED_DELETED; NEW_CHANGED_DELETED keeps the file system in step with the bucket`]],
-  ['11 no subnetId', sc({ deploymentType: FsxDeploymentType.SCRATCH_2 }), [`[test/sc] 'subnetId' (not set) must be one subnet id; set subnetId to the subnet the file system is created in; the driver fails with "SubnetId is required"`]],
-  ['11 two subnets', sc({ subnetId: `${SUBNET},subnet-0d7b5e117ad7b4961` }), [`[test/sc] 'subnetId' ("${SUBNET},subnet-0d7b5e117ad7b4961") must be exactly one subnet id (subnet- and 8 to 17 hex digits); FSx for Lustre takes one subnet per file system: make one StorageClass per subnet`]],
-  ['11 security groups in one string', sc({ subnetId: SUBNET, securityGroupIds: [`${SG},sg-05a37bfe01467059a`] }), [`[test/sc] 'securityGroupIds' ("${SG},sg-05a37bfe01467059a") must be a security group id (sg- and 8 to 17 hex digits); list each security group id separately, e.g. ["sg-068000ccf82dfba88"]`]],
+  ['9 s3ExportPath without s3ImportPath', sc({ ...NET, s3ExportPath: 's3://ml-data/export' }), [`[test/sc] 's3ExportPath' ("s3://ml-data/export") must be unset without s3ImportPath; the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this`]],
+  ['9 autoImportPolicy without s3ImportPath', sc({ ...NET, autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED }), [`[test/sc] 'autoImportPolicy' ("NEW_CHANGED") must be unset without s3ImportPath; the S3 link is made by s3ImportPath: set it (export goes to the same bucket), or remove this`]],
+  ['9 export to another bucket', sc({ ...NET, s3ImportPath: 's3://ml-data/in', s3ExportPath: 's3://ml-results/out' }), [`[test/sc] 's3ExportPath' ("s3://ml-results/out") must be in the bucket of s3ImportPath (ml-data); export to a prefix of that bucket, e.g. "s3://ml-data/export"`]],
+  ['9 not an S3 URL', sc({ ...NET, s3ImportPath: 'ml-data' }), [`[test/sc] 's3ImportPath' ("ml-data") must be an S3 URL s3://bucket[/prefix]; e.g. "s3://ml-training-data-000/prefix"`]],
+  ['10 autoImportPolicy ALL', sc(loose({ ...NET, s3ImportPath: 's3://ml-data', autoImportPolicy: 'ALL' })), [`[test/sc] 'autoImportPolicy' ("ALL") must be one of NONE, NEW, NEW_CHANGED, NEW_CHANGED_DELETED; NEW_CHANGED_DELETED keeps the file system in step with the bucket`]],
+  ['11 no subnetId', sc({ securityGroupIds: [SG], deploymentType: FsxDeploymentType.SCRATCH_2 }), [`[test/sc] 'subnetId' (not set) must be one subnet id; set subnetId to the subnet the file system is created in; the driver fails with "SubnetId is required"`]],
+  ['11 two subnets', sc({ subnetId: `${SUBNET},subnet-0d7b5e117ad7b4961`, securityGroupIds: [SG] }), [`[test/sc] 'subnetId' ("${SUBNET},subnet-0d7b5e117ad7b4961") must be exactly one subnet id (subnet- and 8 to 17 hex digits); FSx for Lustre takes one subnet per file system: make one StorageClass per subnet`]],
+  ...([['no security groups', undefined, 'not set'], ['an empty list of security groups', [], '[]']] as const).map(([what, securityGroupIds, shown]): [string, (c: Chart) => unknown, string[]] => [
+    `11 ${what}`,
+    sc({ subnetId: SUBNET, securityGroupIds: securityGroupIds as string[] | undefined }),
+    [`[test/sc] 'securityGroupIds' (${shown}) must be at least one security group id for a new file system; give the groups that allow Lustre traffic (TCP 988) between the nodes and the file system: without one the driver sends SecurityGroupIds [""] to CreateFileSystem, which fails`],
+  ]),
+  ['11 security groups in one string', sc({ ...NET, securityGroupIds: [`${SG},sg-05a37bfe01467059a`] }), [`[test/sc] 'securityGroupIds' ("${SG},sg-05a37bfe01467059a") must be a security group id (sg- and 8 to 17 hex digits); list each security group id separately, e.g. ["sg-068000ccf82dfba88"]`]],
   ['12 backup start "2:00"', sc({ ...P1, automaticBackupRetentionDays: 1, dailyAutomaticBackupStartTime: '2:00' }), [`[test/sc] 'dailyAutomaticBackupStartTime' ("2:00") must be HH:MM in UTC, from 00:00 to 23:59; write the hour and minute with two digits each, e.g. "02:00"`]],
   ['12 backup start "24:00"', sc({ ...P1, automaticBackupRetentionDays: 1, dailyAutomaticBackupStartTime: '24:00' }), [`[test/sc] 'dailyAutomaticBackupStartTime' ("24:00") must be HH:MM in UTC, from 00:00 to 23:59; write the hour and minute with two digits each, e.g. "02:00"`]],
+  ['backups on a PERSISTENT_1 file system linked to S3', sc({ ...P1, s3ImportPath: 's3://ml-data', automaticBackupRetentionDays: 7, dailyAutomaticBackupStartTime: '02:00', copyTagsToBackups: true }), [
+    `[test/sc] 'automaticBackupRetentionDays' (7) must be 0 or unset on a file system linked to S3 (s3ImportPath); ${NO_S3_BACKUPS}`,
+    `[test/sc] 'dailyAutomaticBackupStartTime' ("02:00") must be unset on a file system linked to S3 (s3ImportPath); ${NO_S3_BACKUPS}`,
+    `[test/sc] 'copyTagsToBackups' (true) must be false or unset on a file system linked to S3 (s3ImportPath); ${NO_S3_BACKUPS}`,
+  ]],
+  ['backups on a SCRATCH_2 file system linked to S3: the scratch rule speaks', sc({ ...NET, s3ImportPath: 's3://ml-data', automaticBackupRetentionDays: 7 }), [`[test/sc] 'automaticBackupRetentionDays' (7) must be 0 or unset for SCRATCH_2; scratch file systems have no backups: ${SCRATCH_ONLY}`]],
+  ['a PERSISTENT_1 file system linked to S3 without backups is fine', sc({ ...P1, s3ImportPath: 's3://ml-data', automaticBackupRetentionDays: 0, copyTagsToBackups: false }), []],
   ['13 backup start without retention (warn)', sc({ ...P1, dailyAutomaticBackupStartTime: '00:00' }), [], [`[test/sc] 'dailyAutomaticBackupStartTime' ("00:00") is dropped by the driver unless automaticBackupRetentionDays is above 0; set automaticBackupRetentionDays, or remove the start time`]],
   ['13 backup start with retention 0 (warn)', sc({ ...P1, automaticBackupRetentionDays: 0, dailyAutomaticBackupStartTime: '03:00' }), [], [`[test/sc] 'dailyAutomaticBackupStartTime' ("03:00") is dropped by the driver unless automaticBackupRetentionDays is above 0; set automaticBackupRetentionDays, or remove the start time`]],
   ...['0:09:00', 'Sun:09:00', '7:9:00'].map((t): [string, (c: Chart) => unknown, string[]] => [
     `14 maintenance "${t}"`,
-    sc({ subnetId: SUBNET, weeklyMaintenanceStartTime: t }),
+    sc({ ...NET, weeklyMaintenanceStartTime: t }),
     [`[test/sc] 'weeklyMaintenanceStartTime' ("${t}") must be d:HH:MM in UTC with d from 1 (Monday) to 7 (Sunday); e.g. "7:09:00" for Sunday 09:00`],
   ]),
   ...[91, -1].map((d): [string, (c: Chart) => unknown, string[]] => [
@@ -87,11 +102,11 @@ const DRA = 'PERSISTENT_2 links S3 through data repository associations, which t
     [`[test/sc] 'automaticBackupRetentionDays' (${d}) must be a whole number of days between 0 and 90; 0 disables automatic backups (the driver README's maximum of 35 is stale)`],
   ]),
   ['16 2.10 with PERSISTENT_2', sc({ ...P2, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_10 }), [`[test/sc] 'fileSystemTypeVersion' ("2.10") must be 2.12 or 2.15 for PERSISTENT_2; Lustre 2.10 cannot run PERSISTENT_2: use 2.15`]],
-  ['16 version 2.14', sc(loose({ subnetId: SUBNET, fileSystemTypeVersion: '2.14' })), [`[test/sc] 'fileSystemTypeVersion' ("2.14") must be one of 2.10, 2.12, 2.15; use 2.15 (recommended)`]],
+  ['16 version 2.14', sc(loose({ ...NET, fileSystemTypeVersion: '2.14' })), [`[test/sc] 'fileSystemTypeVersion' ("2.14") must be one of 2.10, 2.12, 2.15; use 2.15 (recommended)`]],
   ['16 2.12 with a metadata configuration', sc({ ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_12 }), [`[test/sc] 'fileSystemTypeVersion' ("2.12") must be 2.15 for PERSISTENT_2 with a metadata configuration; set fileSystemTypeVersion to 2.15 or leave it unset`]],
-  ['16 Auto Mode without a version', sc({ subnetId: SUBNET, autoModeCluster: true }), [`[test/sc] 'fileSystemTypeVersion' (not set) must be 2.15 on an EKS Auto Mode cluster; EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15`]],
-  ['16 Auto Mode with 2.12', sc({ subnetId: SUBNET, autoModeCluster: true, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_12 }), [`[test/sc] 'fileSystemTypeVersion' ("2.12") must be 2.15 on an EKS Auto Mode cluster; EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15`]],
-  ['17 EFA on SCRATCH_2', sc({ subnetId: SUBNET, efaEnabled: true }), [
+  ['16 Auto Mode without a version', sc({ ...NET, autoModeCluster: true }), [`[test/sc] 'fileSystemTypeVersion' (not set) must be 2.15 on an EKS Auto Mode cluster; EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15`]],
+  ['16 Auto Mode with 2.12', sc({ ...NET, autoModeCluster: true, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_12 }), [`[test/sc] 'fileSystemTypeVersion' ("2.12") must be 2.15 on an EKS Auto Mode cluster; EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15`]],
+  ['17 EFA on SCRATCH_2', sc({ ...NET, efaEnabled: true }), [
     `[test/sc] 'deploymentType' ("SCRATCH_2") must be PERSISTENT_2 when efaEnabled is true; EFA is offered on PERSISTENT_2 only: use PERSISTENT_2, or remove efaEnabled`,
     `[test/sc] 'metadataConfigurationMode' (not set) must be AUTOMATIC or USER_PROVISIONED when efaEnabled is true; EFA file systems need a metadata configuration: set metadataConfigurationMode to AUTOMATIC`,
   ]],
@@ -107,12 +122,12 @@ const DRA = 'PERSISTENT_2 links S3 through data repository associations, which t
   ['19 AUTOMATIC with IOPS', sc({ ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC, metadataIops: 3000 }), [`[test/sc] 'metadataIops' (3000) must be unset with metadataConfigurationMode AUTOMATIC; FSx sizes metadata IOPS itself in AUTOMATIC mode: remove metadataIops, or use USER_PROVISIONED`]],
   ['19 IOPS without a mode', sc({ ...P2, metadataIops: 3000 }), [`[test/sc] 'metadataIops' (3000) must be unset without metadataConfigurationMode; the driver ignores it unless metadataConfigurationMode is set: set USER_PROVISIONED, or remove metadataIops`]],
   ['19 metadata configuration on PERSISTENT_1', sc({ ...P1, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC }), [`[test/sc] 'metadataConfigurationMode' ("AUTOMATIC") must be unset for PERSISTENT_1; a metadata configuration exists on PERSISTENT_2 only: remove it or use PERSISTENT_2`]],
-  ['20 compression GZIP', sc(loose({ subnetId: SUBNET, dataCompressionType: 'GZIP' })), [`[test/sc] 'dataCompressionType' ("GZIP") must be one of NONE, LZ4; use LZ4 to compress, or NONE`]],
-  ['21 extraTags "team=ml,env"', sc({ subnetId: SUBNET, extraTags: { team: 'ml,env' } }), [`[test/sc] 'extraTags' ("team=ml,env") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
-  ['21 extraTags "a=b=c"', sc({ subnetId: SUBNET, extraTags: { a: 'b=c' } }), [`[test/sc] 'extraTags' ("a=b=c") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
-  ['24 ReadOnlyMany claim', fsx({ subnetId: SUBNET, accessMode: AccessMode.READ_ONLY_MANY }), [`[test/fsx] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
+  ['20 compression GZIP', sc(loose({ ...NET, dataCompressionType: 'GZIP' })), [`[test/sc] 'dataCompressionType' ("GZIP") must be one of NONE, LZ4; use LZ4 to compress, or NONE`]],
+  ['21 extraTags "team=ml,env"', sc({ ...NET, extraTags: { team: 'ml,env' } }), [`[test/sc] 'extraTags' ("team=ml,env") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
+  ['21 extraTags "a=b=c"', sc({ ...NET, extraTags: { a: 'b=c' } }), [`[test/sc] 'extraTags' ("a=b=c") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
+  ['24 ReadOnlyMany claim', fsx({ ...NET, accessMode: AccessMode.READ_ONLY_MANY }), [`[test/fsx] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
   ['24 ReadOnlyMany static volume', fromFs({ accessMode: AccessMode.READ_ONLY_MANY }), [`[test/fsx] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
-  ['24 ReadWriteOncePod', fsx({ subnetId: SUBNET, accessMode: AccessMode.READ_WRITE_ONCE_POD }), [`[test/fsx] 'accessMode' ("ReadWriteOncePod") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
+  ['24 ReadWriteOncePod', fsx({ ...NET, accessMode: AccessMode.READ_WRITE_ONCE_POD }), [`[test/fsx] 'accessMode' ("ReadWriteOncePod") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
   ['25 static without dnsname', fromFs({ dnsName: undefined }), [`[test/fsx] 'dnsname' (not set) must be the file system's DNS name; copy DNSName from aws fsx describe-file-systems; the driver fails with "dnsname is not provided"`]],
   ['25 static without mountname (PERSISTENT_2)', fromFs({ mountName: undefined, deploymentType: FsxDeploymentType.PERSISTENT_2 }), [`[test/fsx] 'mountname' (not set) must be set for PERSISTENT_2; only SCRATCH_1 file systems have the mount name "fsx": copy LustreConfiguration.MountName from aws fsx describe-file-systems`]],
   ['25 static without mountname (type unknown)', fromFs({ mountName: undefined }), [`[test/fsx] 'mountname' (not set) must be set unless the file system is SCRATCH_1; only SCRATCH_1 file systems have the mount name "fsx": copy LustreConfiguration.MountName from aws fsx describe-file-systems`]],
@@ -120,10 +135,10 @@ const DRA = 'PERSISTENT_2 links S3 through data repository associations, which t
   ['25 static bad file system id', fromFs({ fileSystemId: 'fs-12' }), [`[test/fsx] 'volumeHandle' ("fs-12") must be a file system id (fs- and 8 to 17 hex digits); copy FileSystemId from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796"`]],
   ['25 static dnsname of another file system', fromFs({ fileSystemId: 'fs-0123456789abcdef0' }), [`[test/fsx] 'dnsname' ("${DNS}") must be the DNS name of fs-0123456789abcdef0; copy DNSName of the same file system`]],
   ['25 static dnsname not an FSx name', fromFs({ dnsName: 'fsx.example.com' }), [`[test/fsx] 'dnsname' ("fsx.example.com") must be an FSx DNS name <fs-id>.fsx.<region>.amazonaws.com; copy DNSName from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796.fsx.us-east-1.amazonaws.com"`]],
-  ['26 class with Recycle', sc(loose({ subnetId: SUBNET, reclaimPolicy: 'Recycle' })), [`[test/sc] 'reclaimPolicy' ("Recycle") must be one of Retain, Delete; Recycle is not supported for CSI volumes: use Retain`]],
+  ['26 class with Recycle', sc(loose({ ...NET, reclaimPolicy: 'Recycle' })), [`[test/sc] 'reclaimPolicy' ("Recycle") must be one of Retain, Delete; Recycle is not supported for CSI volumes: use Retain`]],
   ['26 static volume with Recycle', fromFs({ reclaimPolicy: 'Recycle' }), [`[test/fsx] 'persistentVolumeReclaimPolicy' ("Recycle") must be one of Retain, Delete; Recycle is not supported for CSI volumes: use Retain`]],
-  ['27 SCRATCH_1 class with expansion', sc({ subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1, allowVolumeExpansion: true }), [`[test/sc] 'allowVolumeExpansion' (true) must be false for SCRATCH_1; SCRATCH_1 file systems cannot grow: use SCRATCH_2, or leave allowVolumeExpansion unset`]],
-  ['27 growing a SCRATCH_1 claim', previous({ subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1 }, 4800, 2400), [`[test/fsx] 'storage' (4800Gi) must stay 2400Gi for SCRATCH_1; SCRATCH_1 file systems cannot grow: copy the data to a new SCRATCH_2 or PERSISTENT volume`], [
+  ['27 SCRATCH_1 class with expansion', sc({ ...NET, deploymentType: FsxDeploymentType.SCRATCH_1, allowVolumeExpansion: true }), [`[test/sc] 'allowVolumeExpansion' (true) must be false for SCRATCH_1; SCRATCH_1 file systems cannot grow: use SCRATCH_2, or leave allowVolumeExpansion unset`]],
+  ['27 growing a SCRATCH_1 claim', previous({ ...NET, deploymentType: FsxDeploymentType.SCRATCH_1 }, 4800, 2400), [`[test/fsx] 'storage' (4800Gi) must stay 2400Gi for SCRATCH_1; SCRATCH_1 file systems cannot grow: copy the data to a new SCRATCH_2 or PERSISTENT volume`], [
     `[test/fsx] 'storage' (4800Gi) is rounded up to 7200Gi, the next size FSx provisions for SCRATCH_1 SSD (1200Gi, 2400Gi, then multiples of 3600Gi); the claim requests 7200Gi`,
   ]],
   ['27 shrinking a claim', previous(P1, 1200, 2400), [`[test/fsx] 'storage' (1200Gi) must be at least 2400Gi, the size of the file system now; FSx for Lustre cannot shrink: keep 2400Gi, or copy the data to a new volume`]],

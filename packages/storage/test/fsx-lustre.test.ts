@@ -22,13 +22,15 @@ import { FSX_ROWS } from './bad-inputs';
 
 const SUBNET = 'subnet-0eabfaa81fb22bcaf';
 const SG = 'sg-068000ccf82dfba88';
+/** The network every new file system needs: one subnet, at least one security group. */
+const NET = { subnetId: SUBNET, securityGroupIds: [SG] };
 const FS_ID = 'fs-0199e5a63bd90f796';
 const DNS = 'fs-0199e5a63bd90f796.fsx.us-east-1.amazonaws.com';
 const KMS = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 /** Persistent SSD that passes every rule; rows of the bad-input table change one thing. */
-const P1: FsxLustreStorageClassProps = { subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_1, perUnitStorageThroughput: 200 };
-const P2: FsxLustreStorageClassProps = { subnetId: SUBNET, deploymentType: FsxDeploymentType.PERSISTENT_2, perUnitStorageThroughput: 125 };
+const P1: FsxLustreStorageClassProps = { ...NET, deploymentType: FsxDeploymentType.PERSISTENT_1, perUnitStorageThroughput: 200 };
+const P2: FsxLustreStorageClassProps = { ...NET, deploymentType: FsxDeploymentType.PERSISTENT_2, perUnitStorageThroughput: 125 };
 const EFA: FsxLustreStorageClassProps = { ...P2, perUnitStorageThroughput: 1000, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC, efaEnabled: true };
 
 /** Props as a careless JavaScript or YAML user would pass them (values outside the enums). */
@@ -94,20 +96,20 @@ const EXAMPLE = {
 describe('FsxLustreStorageClass', () => {
   test('defaults: SCRATCH_2 written out, Retain, expandable, flock, Immediate, no namespace', () => {
     const chart = newChart();
-    const c = new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET });
+    const c = new FsxLustreStorageClass(chart, 'sc', { ...NET });
     const [obj] = synthValid(chart) as any[];
     expect(obj).toMatchSnapshot();
     expect(obj.metadata).not.toHaveProperty('namespace');
     expect(obj).toMatchObject({
       kind: 'StorageClass',
       provisioner: 'fsx.csi.aws.com',
-      parameters: { deploymentType: 'SCRATCH_2', subnetId: SUBNET },
+      parameters: { deploymentType: 'SCRATCH_2', securityGroupIds: SG, subnetId: SUBNET },
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'Immediate',
       allowVolumeExpansion: true,
       mountOptions: ['flock'],
     });
-    expect(Object.keys(obj.parameters)).toEqual(['deploymentType', 'subnetId']);
+    expect(Object.keys(obj.parameters)).toEqual(['deploymentType', 'securityGroupIds', 'subnetId']);
     expect(c.deploymentType).toBe(FsxDeploymentType.SCRATCH_2);
     expect(c.storageType).toBe(FsxStorageType.SSD);
     expect(c.dataCompressionType).toBe(FsxDataCompressionType.NONE);
@@ -127,9 +129,6 @@ describe('FsxLustreStorageClass', () => {
       perUnitStorageThroughput: 40,
       driveCacheType: FsxDriveCacheType.READ,
       kmsKeyId: KMS,
-      s3ImportPath: 's3://ml-training-data-000',
-      s3ExportPath: 's3://ml-training-data-000/export',
-      autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED_DELETED,
       automaticBackupRetentionDays: 90,
       dailyAutomaticBackupStartTime: '23:59',
       copyTagsToBackups: true,
@@ -147,7 +146,6 @@ describe('FsxLustreStorageClass', () => {
     expect(obj).toMatchSnapshot();
     expect(obj.metadata.name).toBe('fsx-hdd');
     expect(obj.parameters).toEqual({
-      autoImportPolicy: 'NEW_CHANGED_DELETED',
       automaticBackupRetentionDays: '90',
       copyTagsToBackups: 'true',
       dailyAutomaticBackupStartTime: '23:59',
@@ -158,14 +156,28 @@ describe('FsxLustreStorageClass', () => {
       fileSystemTypeVersion: '2.15',
       kmsKeyId: KMS,
       perUnitStorageThroughput: '40',
-      s3ExportPath: 's3://ml-training-data-000/export',
-      s3ImportPath: 's3://ml-training-data-000',
       securityGroupIds: `${SG},sg-05a37bfe01467059a`,
       storageType: 'HDD',
       subnetId: SUBNET,
       weeklyMaintenanceStartTime: '1:00:00',
     });
     expect(obj).toMatchObject({ reclaimPolicy: 'Delete', allowVolumeExpansion: false, volumeBindingMode: 'WaitForFirstConsumer', mountOptions: ['flock', 'noatime'] });
+  });
+
+  test('custom: the S3 link (import, export, auto-import) on a class without backups', () => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'sc', {
+      ...P1,
+      s3ImportPath: 's3://ml-training-data-000',
+      s3ExportPath: 's3://ml-training-data-000/export',
+      autoImportPolicy: FsxAutoImportPolicy.NEW_CHANGED_DELETED,
+    });
+    expect(parametersOf(chart)).toMatchObject({
+      autoImportPolicy: 'NEW_CHANGED_DELETED',
+      s3ExportPath: 's3://ml-training-data-000/export',
+      s3ImportPath: 's3://ml-training-data-000',
+    });
+    expect(warnings(chart)).toEqual([]);
   });
 
   test('reproduces the driver examples (dynamic, S3, EFA) parameter for parameter', () => {
@@ -211,7 +223,7 @@ describe('FsxLustreStorageClass', () => {
 
   test('SCRATCH_1 cannot grow: expansion is off by default there (facts §1.4)', () => {
     const chart = newChart();
-    const c = new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1 });
+    const c = new FsxLustreStorageClass(chart, 'sc', { ...NET, deploymentType: FsxDeploymentType.SCRATCH_1 });
     expect(c.allowVolumeExpansion).toBe(false);
     expect(synthValid(chart)[0]).toMatchObject({ allowVolumeExpansion: false });
   });
@@ -224,12 +236,67 @@ describe('FsxLustreStorageClass', () => {
     for (const v of Object.values(params)) expect(typeof v).toBe('string');
   });
 
-  test('empty lists and maps are left out rather than written as ""', () => {
+  test('empty maps and lists are left out rather than written as ""', () => {
     const chart = newChart();
-    new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, securityGroupIds: [], extraTags: {}, mountOptions: [] });
+    new FsxLustreStorageClass(chart, 'sc', { ...NET, extraTags: {}, mountOptions: [] });
     const [obj] = synthValid(chart) as any[];
-    expect(obj.parameters).toEqual({ deploymentType: 'SCRATCH_2', subnetId: SUBNET });
+    expect(obj.parameters).toEqual({ deploymentType: 'SCRATCH_2', securityGroupIds: SG, subnetId: SUBNET });
     expect(obj).not.toHaveProperty('mountOptions');
+  });
+
+  // kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L186-L192 sends
+  // strings.Split(securityGroupIds, ",") — [""] for an unset parameter — to CreateFileSystem.
+  test.each<[string, string[] | undefined, string]>([
+    ['unset', undefined, 'not set'],
+    ['an empty list', [], '[]'],
+  ])('throws if securityGroupIds is %s: the driver would send [""]', (_what, securityGroupIds, shown) => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, securityGroupIds });
+    expect(synthErrors(chart)).toEqual([
+      `[test/sc] 'securityGroupIds' (${shown}) must be at least one security group id for a new file system; give the groups that allow Lustre traffic (TCP 988) between the nodes and the file system: without one the driver sends SecurityGroupIds [""] to CreateFileSystem, which fails`,
+    ]);
+  });
+
+  test('a security group list bound to a value must hold at least one id', () => {
+    const owner = {};
+    const chart = newChart();
+    const groups = Tokens.list<string>('fsx.securityGroupIds', owner);
+    new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, securityGroupIds: groups });
+    expect(synthErrors(chart)).toEqual([]);
+    expect(Tokens.infoOf(groups)!.constraints.map((c) => c.constraint)).toEqual([{ minItems: 1 }, { items: { pattern: '^sg-[0-9a-f]{8,17}$' } }]);
+  });
+
+  test('throws if a file system linked to S3 has backups: retention, start time, tag copies', () => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'sc', { ...P1, s3ImportPath: 's3://ml-data/train', automaticBackupRetentionDays: 7, dailyAutomaticBackupStartTime: '02:00', copyTagsToBackups: true });
+    const fix = 'FSx takes no backups of a file system linked to S3, whose bucket is its durable copy: export results to the bucket, or remove s3ImportPath for a backed-up PERSISTENT_1 file system';
+    expect(synthErrors(chart)).toEqual([
+      `[test/sc] 'automaticBackupRetentionDays' (7) must be 0 or unset on a file system linked to S3 (s3ImportPath); ${fix}`,
+      `[test/sc] 'dailyAutomaticBackupStartTime' ("02:00") must be unset on a file system linked to S3 (s3ImportPath); ${fix}`,
+      `[test/sc] 'copyTagsToBackups' (true) must be false or unset on a file system linked to S3 (s3ImportPath); ${fix}`,
+    ]);
+    // Linked and without backups: accepted, and no "start time is dropped" warning either.
+    const ok = newChart();
+    new FsxLustreStorageClass(ok, 'sc', { ...P1, s3ImportPath: 's3://ml-data/train', automaticBackupRetentionDays: 0, copyTagsToBackups: false });
+    expect(synthErrors(ok)).toEqual([]);
+    expect(warnings(ok)).toEqual([]);
+  });
+
+  test('tokens: "an S3 import path is set ⇒ no backups" becomes a conditional on the import path', () => {
+    const owner = {};
+    const chart = newChart();
+    const s3ImportPath = Tokens.string('fsx.s3ImportPath', owner);
+    const days = Tokens.number('fsx.backupDays', owner);
+    const start = Tokens.string('fsx.backupStart', owner);
+    new FsxLustreStorageClass(chart, 'sc', { ...P1, s3ImportPath, automaticBackupRetentionDays: days, dailyAutomaticBackupStartTime: start });
+    expect(synthErrors(chart)).toEqual([]);
+    const onImport = Tokens.conditionalsOf(owner)
+      .filter((c) => c.when.some((w) => w.token.path === 'fsx.s3ImportPath' && w.negated))
+      .map((c) => [c.when.map((w) => [w.token.path, w.equals, w.negated]), c.then?.token.path, c.then?.constraint]);
+    expect(onImport).toEqual([
+      [[['fsx.s3ImportPath', [''], true]], 'fsx.backupDays', { enum: [0] }],
+      [[['fsx.s3ImportPath', [''], true]], 'fsx.backupStart', { enum: [''] }],
+    ]);
   });
 
   test('tokens: rules become constraints of the Helm values instead of being decided now', () => {
@@ -260,7 +327,7 @@ describe('FsxLustreStorageClass', () => {
     const chart = newChart();
     const deploymentType = Tokens.string('fsx.deploymentType', owner) as FsxDeploymentType;
     const throughput = Tokens.number('fsx.throughput', owner);
-    new FsxLustreStorageClass(chart, 'sc', { subnetId: SUBNET, deploymentType, perUnitStorageThroughput: throughput });
+    new FsxLustreStorageClass(chart, 'sc', { ...NET, deploymentType, perUnitStorageThroughput: throughput });
     expect(synthErrors(chart)).toEqual([]);
     expect(Tokens.infoOf(deploymentType)!.constraints.map((c) => c.constraint)).toEqual([{ minLength: 1 }, { enum: ['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2'] }]);
     const conditionals = Tokens.conditionalsOf(owner).map((c) => ({ when: c.when.map((w) => [w.token.path, w.equals]), then: c.then?.constraint }));
@@ -278,7 +345,7 @@ describe('FsxLustreStorageClass', () => {
 describe('FsxLustre', () => {
   test('defaults: its own StorageClass and a ReadWriteMany claim of it', () => {
     const chart = newChart();
-    const f = new FsxLustre(chart, 'fsx', { subnetId: SUBNET, storage: Size.gibibytes(1200) });
+    const f = new FsxLustre(chart, 'fsx', { ...NET, storage: Size.gibibytes(1200) });
     const objs = synthValid(chart) as any[];
     expect(objs).toMatchSnapshot();
     const [storageClass] = byKind(objs, 'StorageClass');
@@ -309,10 +376,10 @@ describe('FsxLustre', () => {
 
   // Case 23: accepted, normalized to what FSx provisions, with a warning naming both sizes.
   test.each<[string, FsxLustreStorageClassProps, Size, number, string | undefined]>([
-    ['SCRATCH_2 1000Gi', { subnetId: SUBNET }, Size.gibibytes(1000), 1200, "'storage' (1000Gi) is rounded up to 1200Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 1200Gi"],
-    ['SCRATCH_2 3000Gi', { subnetId: SUBNET }, Size.gibibytes(3000), 4800, "'storage' (3000Gi) is rounded up to 4800Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 4800Gi"],
-    ['SCRATCH_2 1.2Ti', { subnetId: SUBNET }, Size.tebibytes(1.2), 2400, "'storage' (1.2Ti) is rounded up to 2400Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 2400Gi"],
-    ['SCRATCH_1 4000Gi', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1 }, Size.gibibytes(4000), 7200, "'storage' (4000Gi) is rounded up to 7200Gi, the next size FSx provisions for SCRATCH_1 SSD (1200Gi, 2400Gi, then multiples of 3600Gi); the claim requests 7200Gi"],
+    ['SCRATCH_2 1000Gi', { ...NET }, Size.gibibytes(1000), 1200, "'storage' (1000Gi) is rounded up to 1200Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 1200Gi"],
+    ['SCRATCH_2 3000Gi', { ...NET }, Size.gibibytes(3000), 4800, "'storage' (3000Gi) is rounded up to 4800Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 4800Gi"],
+    ['SCRATCH_2 1.2Ti', { ...NET }, Size.tebibytes(1.2), 2400, "'storage' (1.2Ti) is rounded up to 2400Gi, the next size FSx provisions for SCRATCH_2 SSD (1200Gi, 2400Gi, then multiples of 2400Gi); the claim requests 2400Gi"],
+    ['SCRATCH_1 4000Gi', { ...NET, deploymentType: FsxDeploymentType.SCRATCH_1 }, Size.gibibytes(4000), 7200, "'storage' (4000Gi) is rounded up to 7200Gi, the next size FSx provisions for SCRATCH_1 SSD (1200Gi, 2400Gi, then multiples of 3600Gi); the claim requests 7200Gi"],
     ['HDD@12 7000Gi', { ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 12, driveCacheType: FsxDriveCacheType.NONE }, Size.gibibytes(7000), 12000, "'storage' (7000Gi) is rounded up to 12000Gi, the next size FSx provisions for PERSISTENT_1 HDD at 12 MB/s/TiB (multiples of 6000Gi); the claim requests 12000Gi"],
     ['HDD@40 1200Gi', { ...P1, storageType: FsxStorageType.HDD, perUnitStorageThroughput: 40, driveCacheType: FsxDriveCacheType.READ }, Size.gibibytes(1200), 1800, "'storage' (1200Gi) is rounded up to 1800Gi, the next size FSx provisions for PERSISTENT_1 HDD at 40 MB/s/TiB (multiples of 1800Gi); the claim requests 1800Gi"],
     ['PERSISTENT_1 2400Gi is already valid', P1, Size.gibibytes(2400), 2400, undefined],
@@ -359,7 +426,7 @@ describe('FsxLustre', () => {
     const owner = {};
     const chart = newChart();
     const gi = Tokens.number('fsx.sizeGi', owner);
-    new FsxLustre(chart, 'fsx', { subnetId: SUBNET, deploymentType: FsxDeploymentType.SCRATCH_1, storage: Size.gibibytes(gi) });
+    new FsxLustre(chart, 'fsx', { ...NET, deploymentType: FsxDeploymentType.SCRATCH_1, storage: Size.gibibytes(gi) });
     synth(chart);
     expect(Tokens.infoOf(gi)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 1200, anyOf: [{ enum: [1200, 2400] }, { multipleOf: 3600 }] }]);
   });
@@ -369,7 +436,7 @@ describe('FsxLustre', () => {
     const chart = newChart();
     const gi = Tokens.number('fsx.sizeGi', owner);
     const deploymentType = Tokens.string('fsx.deploymentType', owner) as FsxDeploymentType;
-    new FsxLustre(chart, 'fsx', { subnetId: SUBNET, deploymentType, storage: Size.gibibytes(gi) });
+    new FsxLustre(chart, 'fsx', { ...NET, deploymentType, storage: Size.gibibytes(gi) });
     synth(chart);
     const sized = Tokens.conditionalsOf(owner).filter((c) => c.then?.token === Tokens.infoOf(gi));
     expect(sized.map((c) => [c.when.map((w) => w.equals), c.then!.constraint])).toEqual([
@@ -383,11 +450,11 @@ describe('FsxLustre', () => {
     const fits = newChart();
     const deploymentType = Tokens.string('fsx.deploymentType', owner) as FsxDeploymentType;
     // 2400Gi is valid for every SSD deployment type: the claim asks for it as is.
-    new FsxLustre(fits, 'fsx', { subnetId: SUBNET, deploymentType, storage: Size.gibibytes(2400) });
+    new FsxLustre(fits, 'fsx', { ...NET, deploymentType, storage: Size.gibibytes(2400) });
     expect(byKind(synthValid(fits), 'PersistentVolumeClaim')[0].spec.resources.requests.storage).toBe('2400Gi');
     // 1000Gi is valid for none: every install would fail, so synthesis does.
     const none = newChart();
-    new FsxLustre(none, 'fsx', { subnetId: SUBNET, deploymentType, storage: Size.gibibytes(1000) });
+    new FsxLustre(none, 'fsx', { ...NET, deploymentType, storage: Size.gibibytes(1000) });
     expect(synthErrors(none)).toEqual([
       `[test/fsx] 'storage' (1000Gi) must be 1200Gi, 2400Gi, then multiples of 3600Gi for SCRATCH_1 SSD, or 1200Gi, 2400Gi, then multiples of 2400Gi for SCRATCH_2, PERSISTENT_1 and PERSISTENT_2 SSD; request a size that every setting left to install time accepts, or bind storage to a value too`,
     ]);
@@ -396,7 +463,7 @@ describe('FsxLustre', () => {
   test('fromStorageClass: a class of the environment chart, by construct', () => {
     const app = Testing.app();
     const classes = new FsxLustreStorageClassChart(app, 'fsx-classes', {
-      classes: { 'fsx-scratch': { subnetId: SUBNET }, 'fsx-persistent': { ...P2, perUnitStorageThroughput: 250 } },
+      classes: { 'fsx-scratch': { ...NET }, 'fsx-persistent': { ...P2, perUnitStorageThroughput: 250 } },
     });
     const workload = new Chart(app, 'test', { namespace: 'ml' });
     const f = FsxLustre.fromStorageClass(workload, 'fsx', { storageClass: classes.classes['fsx-persistent'], storage: Size.gibibytes(3000) });
@@ -450,7 +517,7 @@ describe('FsxLustre', () => {
 
   test('mounts read-only with a subPath into a Deployment', () => {
     const chart = newChart();
-    const f = new FsxLustre(chart, 'Datasets', { subnetId: SUBNET, storage: Size.gibibytes(2400) });
+    const f = new FsxLustre(chart, 'Datasets', { ...NET, storage: Size.gibibytes(2400) });
     const deployment = new plus.Deployment(chart, 'trainer', { containers: [{ image: 'trainer:1' }] });
     f.mount(deployment.containers[0], '/data', { readOnly: true, subPath: 'imagenet/v2' });
     const [dep] = byKind(synthValid(chart), 'Deployment');
@@ -461,7 +528,7 @@ describe('FsxLustre', () => {
 
   test('mount checks the path and the subPath', () => {
     const chart = newChart();
-    const f = new FsxLustre(chart, 'fsx', { subnetId: SUBNET, storage: Size.gibibytes(1200) });
+    const f = new FsxLustre(chart, 'fsx', { ...NET, storage: Size.gibibytes(1200) });
     const deployment = new plus.Deployment(chart, 'trainer', { containers: [{ image: 'trainer:1' }] });
     f.mount(deployment.containers[0], 'data', { subPath: '../etc' });
     expect(synthErrors(chart)).toEqual([
@@ -477,7 +544,7 @@ describe('FsxLustreStorageClassChart', () => {
     const chart = new FsxLustreStorageClassChart(app, 'fsx-classes', {
       namespace: 'kube-system',
       classes: {
-        'fsx-scratch': { subnetId: SUBNET, securityGroupIds: [SG] },
+        'fsx-scratch': { ...NET, securityGroupIds: [SG] },
         'fsx-persistent': { ...P2, securityGroupIds: [SG], automaticBackupRetentionDays: 7, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_15 },
       },
     });
@@ -490,7 +557,7 @@ describe('FsxLustreStorageClassChart', () => {
 
   test('throws if a class name is not a DNS subdomain, or a class is invalid', () => {
     const app = Testing.app();
-    const chart = new FsxLustreStorageClassChart(app, 'fsx-classes', { classes: { FSx_Scratch: { subnetId: SUBNET }, 'fsx-p1': { ...P1, perUnitStorageThroughput: 125 } } });
+    const chart = new FsxLustreStorageClassChart(app, 'fsx-classes', { classes: { FSx_Scratch: { ...NET }, 'fsx-p1': { ...P1, perUnitStorageThroughput: 125 } } });
     expect(synthErrors(chart)).toEqual([
       `[fsx-classes] 'classes' ("FSx_Scratch") must be a StorageClass name (DNS subdomain); use lowercase letters, digits, "-" and "."`,
       `[fsx-classes/fsx-p1] 'perUnitStorageThroughput' (125) must be one of 50, 100, 200 for PERSISTENT_1 SSD; pick a throughput the deployment type offers`,

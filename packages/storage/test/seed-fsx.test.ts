@@ -36,23 +36,25 @@ const SEED: FsxLustreStorageClassProps = {
 };
 
 const SUBNET = 'subnet-0eabfaa81fb22bcaf';
+const SG = 'sg-068000ccf82dfba88';
 
-test('the seed class as written is refused: it has no subnetId (facts §1.2, §7 case 11)', () => {
+test('the seed class as written is refused: it has no subnetId and no security group (facts §1.2, §7 case 11)', () => {
   const chart = newChart();
   new FsxLustreStorageClass(chart, 'fsx-lustre', SEED);
   expect(synthErrors(chart)).toEqual([
     `[test/fsx-lustre] 'subnetId' (not set) must be one subnet id; set subnetId to the subnet the file system is created in; the driver fails with "SubnetId is required"`,
+    `[test/fsx-lustre] 'securityGroupIds' (not set) must be at least one security group id for a new file system; give the groups that allow Lustre traffic (TCP 988) between the nodes and the file system: without one the driver sends SecurityGroupIds [""] to CreateFileSystem, which fails`,
   ]);
 });
 
-test('with a subnetId, the seed parameters come out exactly, as strings', () => {
+test('with the network, the seed parameters come out exactly, as strings', () => {
   const chart = newChart();
-  const sc = new FsxLustreStorageClass(chart, 'fsx-lustre', { ...SEED, subnetId: SUBNET });
+  const sc = new FsxLustreStorageClass(chart, 'fsx-lustre', { ...SEED, subnetId: SUBNET, securityGroupIds: [SG] });
   const [obj] = byKind(synthValid(chart), 'StorageClass');
   expect(obj.metadata).toEqual({ name: 'fsx-lustre' });
   expect(obj.provisioner).toBe('fsx.csi.aws.com');
-  // Nothing added beyond the one parameter the driver requires.
-  expect(obj.parameters).toEqual({ ...SEED_PARAMETERS, subnetId: SUBNET });
+  // Nothing added beyond the two network parameters the driver needs.
+  expect(obj.parameters).toEqual({ ...SEED_PARAMETERS, subnetId: SUBNET, securityGroupIds: SG });
   for (const v of Object.values(obj.parameters)) expect(typeof v).toBe('string');
   // The class fields the seed leaves to Kubernetes are chosen on purpose: Retain (the seed's
   // implicit Delete would delete the file system with its claim), expansion on (the driver grows

@@ -45,16 +45,32 @@ export interface TokenInfo {
   readonly constraints: AttachedConstraint[];
 }
 
-/** A condition of a cross-field rule: `value == equals`, where value may be a literal or a token. */
-export interface Clause {
-  readonly value: unknown;
-  readonly equals: Primitive | readonly Primitive[];
+/**
+ * A condition of a cross-field rule, where value may be a literal or a token: `value` is one of
+ * `equals`, or (with `differsFrom`) none of them — "an S3 import path is set" is
+ * `{ value: s3ImportPath, differsFrom: '' }`.
+ */
+export type Clause =
+  | { readonly value: unknown; readonly equals: Primitive | readonly Primitive[]; readonly differsFrom?: undefined }
+  | { readonly value: unknown; readonly differsFrom: Primitive | readonly Primitive[]; readonly equals?: undefined };
+
+/** A clause's values as a list, and whether the clause asks for a value outside them. */
+export function clauseValues(clause: Clause): { readonly values: readonly Primitive[]; readonly negated: boolean } {
+  const negated = clause.differsFrom !== undefined;
+  const raw = negated ? clause.differsFrom : clause.equals;
+  return { values: (Array.isArray(raw) ? raw : [raw]) as readonly Primitive[], negated };
+}
+
+/** Whether a literal value meets a clause. */
+export function clauseHolds(clause: Clause, value: unknown): boolean {
+  const { values, negated } = clauseValues(clause);
+  return values.some((v) => v === value) !== negated;
 }
 
 /** A cross-field rule that could only be decided at install time. */
 export interface ConditionalConstraint {
-  /** All of these hold (token path → accepted values)... */
-  readonly when: readonly { readonly token: TokenInfo; readonly equals: readonly Primitive[] }[];
+  /** All of these hold (the token is one of `equals`, or with `negated` none of them)... */
+  readonly when: readonly { readonly token: TokenInfo; readonly equals: readonly Primitive[]; readonly negated?: boolean }[];
   /** ...then this token meets this constraint; `undefined` target means the condition itself is forbidden. */
   readonly then?: { readonly token: TokenInfo; readonly constraint: Constraint };
   readonly origin: string;
@@ -223,12 +239,12 @@ export class Tokens {
    * is broken by literals alone.
    */
   public static checkWhen(when: readonly Clause[], target: unknown, constraint: Constraint, origin: string): boolean {
-    const tokenClauses: { token: TokenInfo; equals: readonly Primitive[] }[] = [];
+    const tokenClauses: { token: TokenInfo; equals: readonly Primitive[]; negated?: boolean }[] = [];
     for (const clause of when) {
-      const accepted = (Array.isArray(clause.equals) ? clause.equals : [clause.equals]) as readonly Primitive[];
+      const { values, negated } = clauseValues(clause);
       const info = Tokens.infoOf(clause.value);
-      if (info) tokenClauses.push({ token: info, equals: accepted });
-      else if (!accepted.some((a) => a === clause.value)) return true; // condition false: rule does not apply
+      if (info) tokenClauses.push(negated ? { token: info, equals: values, negated } : { token: info, equals: values });
+      else if (!clauseHolds(clause, clause.value)) return true; // condition false: rule does not apply
     }
     if (tokenClauses.length === 0) return Tokens.check(target, constraint, origin);
     const targetInfo = Tokens.infoOf(target);

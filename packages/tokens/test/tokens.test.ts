@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { conditionsOf, describeConstraint, holdsData, isExcluded, markHoldsData, onlyWhen, problem, satisfies, Tokens, warn, warningsOf } from '../src';
+import { clauseHolds, conditionsOf, describeConstraint, holdsData, isExcluded, markHoldsData, onlyWhen, problem, satisfies, Tokens, warn, warningsOf } from '../src';
 
 describe('constraints', () => {
   test.each([
@@ -11,6 +11,8 @@ describe('constraints', () => {
     ['24:00', { pattern: '^([01]\\d|2[0-3]):?([0-5]\\d)$' }, false],
     [91, { minimum: 0, maximum: 90 }, false],
     ['NONE', { not: { enum: ['ALL'] } }, true],
+    [[], { minItems: 1 }, false],
+    [['sg-068000ccf82dfba88'], { minItems: 1 }, true],
   ])('satisfies(%j, %j) is %s', (value, c, ok) => {
     expect(satisfies(value, c)).toBe(ok);
   });
@@ -19,6 +21,7 @@ describe('constraints', () => {
     expect(describeConstraint({ enum: [50, 100, 200] })).toBe('one of 50, 100, 200');
     expect(describeConstraint({ minimum: 0, maximum: 90 })).toBe('between 0 and 90');
     expect(describeConstraint({ anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] })).toBe('one of 1200 or a multiple of 2400');
+    expect(describeConstraint({ minItems: 1 })).toBe('at least 1 item');
   });
 
   test('problem() has the house shape', () => {
@@ -81,6 +84,22 @@ describe('Tokens', () => {
     expect(rules.map((r) => [r.origin, r.when.map((w) => [w.token.path, w.equals]), r.then?.token.path])).toEqual([
       ['rule a', [['fsx.deploymentType', ['PERSISTENT_1']]], 'fsx.throughput'],
       ['rule b', [['fsx.deploymentType', ['PERSISTENT_2']]], undefined],
+    ]);
+  });
+
+  test('checkWhen with differsFrom: the clause holds when the value is none of the listed ones', () => {
+    const own = {};
+    const path = Tokens.string('fsx.s3ImportPath', own);
+    const days = Tokens.number('fsx.backupDays', own);
+    // Literal clauses: "an import path is set" holds for a path, not for "".
+    expect(Tokens.checkWhen([{ value: 's3://data', differsFrom: '' }], 7, { enum: [0] }, 'o')).toBe(false);
+    expect(Tokens.checkWhen([{ value: '', differsFrom: '' }], 7, { enum: [0] }, 'o')).toBe(true);
+    expect(clauseHolds({ value: 'b', differsFrom: ['a', 'c'] }, 'b')).toBe(true);
+    expect(clauseHolds({ value: 'a', differsFrom: ['a', 'c'] }, 'a')).toBe(false);
+    // A token clause is recorded negated, for the writer's `not: {enum}`.
+    Tokens.checkWhen([{ value: path, differsFrom: '' }], days, { enum: [0] }, 'rule c');
+    expect(Tokens.conditionalsOf(own).map((r) => [r.origin, r.when.map((w) => [w.token.path, w.equals, w.negated]), r.then?.constraint])).toEqual([
+      ['rule c', [['fsx.s3ImportPath', [''], true]], { enum: [0] }],
     ]);
   });
 });

@@ -79,7 +79,7 @@ function freeArbitraryOf(s: Schema, path: string[], conditional: Map<string, Hin
   const extra = conditional.get(path.join('.')) ?? emptyHints();
   switch (s.type) {
     case 'object': {
-      if (!s.properties) return fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 });
+      if (!s.properties) return fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.string({ maxLength: 8 }), { maxKeys: 3, noNullPrototype: true });
       const props: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [k, sub] of Object.entries(s.properties as Record<string, Schema>)) {
         if (top && k === 'global') continue;
@@ -87,7 +87,9 @@ function freeArbitraryOf(s: Schema, path: string[], conditional: Map<string, Hin
         if (k === 'nameOverride' || k === 'fullnameOverride') props[k] = fc.constantFrom('', 'custom', 'n'.repeat(sub.maxLength ?? 53));
         else props[k] = arbitraryOf(sub, [...path, k], conditional);
       }
-      return fc.record(props);
+      // Values come from YAML or JSON, which never make objects without a prototype (fast-check
+      // does by default, and cdk8s drops fields of such objects inside a manifest).
+      return fc.record(props, { noNullPrototype: true });
     }
     case 'array': {
       const itemHints = hintsOf(s).items;

@@ -35,11 +35,12 @@ export default class FsxLustreTierChart extends WorkloadChart {
       default: 'subnet-0123456789abcdef0',
       description: 'The one subnet file systems are created in (FSx for Lustre takes exactly one): subnet- and 8 to 17 hex digits.',
     });
+    // Required: with none the driver sends SecurityGroupIds [""] and CreateFileSystem fails; the
+    // construct attaches "at least one" (minItems) and the id pattern to this value.
     const securityGroupIds = v.list<string>('securityGroupIds', {
       default: ['sg-0123456789abcdef0'],
       items: { type: 'string' },
-      minItems: 1,
-      description: 'Security groups of the file systems (sg- and 8 to 17 hex digits each); they must allow TCP 988 between the nodes and the file systems.',
+      description: 'Required, at least one: security groups of the file systems (sg- and 8 to 17 hex digits each); they must allow TCP 988 between the nodes and the file systems. Without one the driver sends an empty group id and every file system creation fails.',
     });
 
     // Deployment and throughput (facts §1.2, §7 cases 1–5).
@@ -69,7 +70,7 @@ export default class FsxLustreTierChart extends WorkloadChart {
     });
     const s3ImportPath = v.string('s3ImportPath', {
       default: '',
-      description: 'Link each new file system to s3://bucket[/prefix] (SCRATCH and PERSISTENT_1 only; PERSISTENT_2 uses data repository associations); "" for none.',
+      description: 'Link each new file system to s3://bucket[/prefix] (SCRATCH and PERSISTENT_1 only; PERSISTENT_2 uses data repository associations); "" for none. A linked file system has no backups: automaticBackupRetentionDays must be 0 and dailyAutomaticBackupStartTime "".',
     });
     const autoImportPolicy = v.enum<'' | FsxAutoImportPolicy>('autoImportPolicy', {
       values: ['', ...Object.values(FsxAutoImportPolicy)],
@@ -88,13 +89,15 @@ export default class FsxLustreTierChart extends WorkloadChart {
     });
 
     // Backups and maintenance (facts §1.2, §7 cases 12–15).
+    // No backups on SCRATCH, nor on a file system linked to S3 (s3ImportPath): the construct turns
+    // both into if/then rules on these values.
     const automaticBackupRetentionDays = v.integer('automaticBackupRetentionDays', {
       default: 0,
-      description: 'Days of automatic daily backups, 0 to 90; 0 disables them (the driver then sends nothing).',
+      description: 'Days of automatic daily backups, 0 to 90; 0 disables them (the driver then sends nothing). PERSISTENT file systems without s3ImportPath only.',
     });
     const dailyAutomaticBackupStartTime = v.string('dailyAutomaticBackupStartTime', {
-      default: '02:00',
-      description: 'Daily backup start, HH:MM UTC. The driver sends it only when automaticBackupRetentionDays is above 0.',
+      default: '',
+      description: 'Daily backup start, HH:MM UTC; "" lets FSx choose. The driver sends it only when automaticBackupRetentionDays is above 0; must be "" with s3ImportPath.',
     });
     const weeklyMaintenanceStartTime = v.string('weeklyMaintenanceStartTime', {
       default: '7:09:00',

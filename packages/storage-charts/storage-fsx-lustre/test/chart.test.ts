@@ -45,7 +45,7 @@ describe('storage-fsx-lustre', () => {
     expect(sc.parameters).toEqual({
       autoImportPolicy: '',
       automaticBackupRetentionDays: '0',
-      dailyAutomaticBackupStartTime: '02:00',
+      dailyAutomaticBackupStartTime: '',
       dataCompressionType: 'NONE',
       deploymentType: 'SCRATCH_2',
       driveCacheType: '',
@@ -117,6 +117,22 @@ describe('storage-fsx-lustre', () => {
     );
   });
 
+  test('a file system linked to S3 has no backups: if s3ImportPath is not "", retention 0 and no start time', () => {
+    const linked = { properties: { s3ImportPath: { not: { enum: [''] } } }, required: ['s3ImportPath'] };
+    const rules = (schema.allOf as any[]).filter((c) => JSON.stringify(c.if) === JSON.stringify(linked));
+    expect(rules.map((c) => c.then)).toEqual([
+      { properties: { automaticBackupRetentionDays: { enum: [0] } }, required: ['automaticBackupRetentionDays'] },
+      { properties: { dailyAutomaticBackupStartTime: { enum: [''] } }, required: ['dailyAutomaticBackupStartTime'] },
+    ]);
+    // https://docs.aws.amazon.com/fsx/latest/LustreGuide/using-backups-fsx.html — cited where the rule is made.
+    expect(rules[0].$comment).toBe('[storage-fsx-lustre/StorageClass] automaticBackupRetentionDays');
+  });
+
+  test('securityGroupIds is required: at least one id, each an sg- id', () => {
+    expect(schema.properties.securityGroupIds.allOf.map(({ $comment: _c, ...rule }: any) => rule)).toEqual([{ minItems: 1 }, { items: { pattern: '^sg-[0-9a-f]{8,17}$' } }]);
+    expect(schema.properties.securityGroupIds.description).toMatch(/^Required, at least one/);
+  });
+
   test('every deployment type is offered; optional parameters are unset with the driver\'s own "" and 0', () => {
     expect(schema.properties.deploymentType.enum).toEqual(['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2']);
     expect(schema.allOf).toContainEqual(
@@ -160,7 +176,9 @@ describe('storage-fsx-lustre', () => {
     ['INTELLIGENT_TIERING', { storageType: 'INTELLIGENT_TIERING' }, 'storageType: storageType must be one of the following: "SSD", "HDD"', true],
     ['reclaim policy Recycle', { reclaimPolicy: 'Recycle' }, 'reclaimPolicy: reclaimPolicy must be one of the following: "Retain", "Delete"', true],
     ['a malformed security group', { securityGroupIds: ['default'] }, "securityGroupIds.0: Does not match pattern '^sg-[0-9a-f]{8,17}$'", true],
-    ['no security group', { securityGroupIds: [] }, 'securityGroupIds: Array must have at least 1 items', false],
+    ['no security group', { securityGroupIds: [] }, 'securityGroupIds: Array must have at least 1 items', true],
+    ['backups on a PERSISTENT_1 file system linked to S3', { deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: 200, s3ImportPath: 's3://ml-data/train', automaticBackupRetentionDays: 7 }, 'automaticBackupRetentionDays: automaticBackupRetentionDays must be one of the following: 0', true],
+    ['a backup start time on a file system linked to S3', { s3ImportPath: 's3://ml-data/train', dailyAutomaticBackupStartTime: '02:00' }, 'dailyAutomaticBackupStartTime: dailyAutomaticBackupStartTime must be one of the following: ""', true],
     ['a throughput given as a string', { perUnitStorageThroughput: '250' }, 'perUnitStorageThroughput: Invalid type. Expected: integer, given: string', false],
     ['an unknown value', { kmsKey: 'alias/fsx' }, 'Additional property kmsKey is not allowed', false],
   ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {

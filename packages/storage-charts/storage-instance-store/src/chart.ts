@@ -2,10 +2,17 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import {
+  GPU_TAINT,
+  KarpenterCapacityType,
+  KarpenterConsolidationPolicy,
   KarpenterNvmeNodeClass,
   KarpenterNvmeNodePool,
+  KarpenterNvmeNodePoolProps,
   KarpenterRequirement,
+  LABEL_VALUE_PATTERN,
   LOCAL_PROVISIONER,
+  QUALIFIED_NAME_PATTERN,
+  TAINT_EFFECTS,
   ReclaimPolicy,
   Rules,
   StorageClass,
@@ -90,6 +97,9 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', { name: NVME_NODE_CLASS, role: nodeRole, clusterName });
 
     // --- the NodePools (facts §4.1, §7 case 49) -------------------------------------------------
+    // Node-local data (NVMe checkpoints not yet in S3) must survive voluntary disruption: each pool's
+    // disruption, lifetime, drain time, limits and capacity type are values, with the defaults and the
+    // rules of KarpenterNvmeNodePool (kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/nodepool.go).
     const pools: { key: 'cpu' | 'gpu'; name: string; enabled: boolean; categories: string[]; gpu: KarpenterRequirement; what: string }[] = [
       {
         key: 'cpu',
@@ -124,6 +134,52 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         minimum: 0,
         description: `Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe.`,
       });
+      const p = `nodePools.${pool.key}`;
+      const capacityTypes = v.list<string>(`${p}.capacityTypes`, {
+        default: [KarpenterCapacityType.ON_DEMAND],
+        // The enum is the construct's rule too; declared here so that values.d.ts types the list.
+        items: { type: 'string', enum: Object.values(KarpenterCapacityType) },
+        description: `What the nodes of ${pool.name} are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue.`,
+      }) as KarpenterCapacityType[];
+      const consolidationPolicy = v.enum<KarpenterConsolidationPolicy>(`${p}.disruption.consolidationPolicy`, {
+        values: Object.values(KarpenterConsolidationPolicy),
+        default: KarpenterConsolidationPolicy.WHEN_EMPTY,
+        description: 'Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere).',
+      });
+      const consolidateAfter = v.string(`${p}.disruption.consolidateAfter`, {
+        default: '10m',
+        description: 'How long a node must be consolidatable before it is removed, a Go duration ("10m", "1h30m") or "Never" (no consolidation); restarts on every pod change.',
+      });
+      const expireAfter = v.string(`${p}.expireAfter`, {
+        default: '720h',
+        description: 'How long a node lives before it is drained and replaced, whatever budgets and karpenter.sh/do-not-disrupt say: a Go duration ("720h") or "Never".',
+      });
+      const terminationGracePeriod = v.string(`${p}.terminationGracePeriod`, {
+        default: '2h',
+        description: 'How long draining a node may take, a Go duration ("2h"): at this minus a pod\'s terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes.',
+      });
+      const limits: Record<string, string> = {
+        cpu: v.quantity(`${p}.limits.cpu`, { default: '1000', description: `The most CPU all nodes of ${pool.name} may have together (spec.limits.cpu); Karpenter launches no node past it.` }),
+        memory: v.quantity(`${p}.limits.memory`, { default: '4000Gi', description: `The most memory all nodes of ${pool.name} may have together (spec.limits.memory).` }),
+      };
+      let taints: KarpenterNvmeNodePoolProps['taints'];
+      if (pool.key === 'gpu') {
+        limits['nvidia.com/gpu'] = v.quantity(`${p}.limits.gpu`, { default: '64', description: `The most GPUs all nodes of ${pool.name} may have together (spec.limits["nvidia.com/gpu"]).` });
+        taints = v.list(`${p}.taints`, {
+          default: [{ key: GPU_TAINT.key, value: GPU_TAINT.value!, effect: GPU_TAINT.effect }],
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['key', 'effect'],
+            properties: {
+              key: { type: 'string', pattern: QUALIFIED_NAME_PATTERN },
+              value: { type: 'string', pattern: LABEL_VALUE_PATTERN, maxLength: 63 },
+              effect: { type: 'string', enum: TAINT_EFFECTS },
+            },
+          },
+          description: `Taints of the nodes of ${pool.name}. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off.`,
+        }) as unknown as NonNullable<KarpenterNvmeNodePoolProps['taints']>;
+      }
       const scope = new Construct(this, `NodePool-${pool.key}`);
       onlyWhen(scope, enabled);
       // A NodePool names its EC2NodeClass: installing one without the other leaves Karpenter nothing to launch.
@@ -143,6 +199,12 @@ export default class InstanceStoreTierChart extends WorkloadChart {
           { key: INSTANCE_CATEGORY_LABEL, operator: 'In', values: categories },
           pool.gpu,
         ],
+        capacityTypes,
+        disruption: { consolidationPolicy, consolidateAfter },
+        expireAfter,
+        terminationGracePeriod,
+        limits,
+        taints,
       });
     }
     // Workloads on these nodes use instance store; the tier needs Karpenter, not a CSI driver.

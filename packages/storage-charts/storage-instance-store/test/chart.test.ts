@@ -37,7 +37,20 @@ function karpenterProblems(o: any): string[] {
     must(Object.keys(s).every((k) => ['amiSelectorTerms', 'instanceStorePolicy', 'role', 'securityGroupSelectorTerms', 'subnetSelectorTerms'].includes(k)), 'spec has known fields only');
   } else if (o.kind === 'NodePool') {
     must(o.apiVersion === 'karpenter.sh/v1', 'apiVersion karpenter.sh/v1');
+    // kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/nodepool.go (Disruption, Budget, NodeClaimTemplateSpec).
+    const d = o.spec?.disruption ?? {};
+    must(['WhenEmpty', 'WhenEmptyOrUnderutilized', 'Balanced'].includes(d.consolidationPolicy), 'spec.disruption.consolidationPolicy: known policy');
+    must(/^(([0-9]+(s|m|h))+|Never)$/.test(d.consolidateAfter ?? ''), 'spec.disruption.consolidateAfter: required, a duration or Never');
+    for (const b of d.budgets ?? []) {
+      must(/^((100|[0-9]{1,2})%|[0-9]+)$/.test(b.nodes), `budget nodes ${b.nodes}: a count or a percentage`);
+      must((b.reasons ?? []).every((r: string) => ['Underutilized', 'Empty', 'Drifted'].includes(r)), 'budget reasons: known reasons');
+      must(('schedule' in b) === ('duration' in b), "budget: 'schedule' must be set with 'duration'");
+    }
+    for (const [k, q] of Object.entries(o.spec?.limits ?? {})) must(typeof q === 'string' && /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.test(q), `limits.${k}: a quantity`);
     const s = o.spec?.template?.spec ?? {};
+    must(/^(([0-9]+(s|m|h))+|Never)$/.test(s.expireAfter ?? ''), 'spec.template.spec.expireAfter: a duration or Never');
+    must(s.terminationGracePeriod === undefined || /^([0-9]+(s|m|h))+$/.test(s.terminationGracePeriod), 'spec.template.spec.terminationGracePeriod: a duration');
+    for (const t of [...(s.taints ?? []), ...(s.startupTaints ?? [])]) must(typeof t.key === 'string' && t.key.length > 0 && ['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect), `taint ${t.key}: key and known effect`);
     must(JSON.stringify(s.nodeClassRef) === JSON.stringify({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NVME_NODE_CLASS }), 'spec.template.spec.nodeClassRef names the EC2NodeClass');
     must(Array.isArray(s.requirements) && s.requirements.length > 0, 'requirements');
     for (const r of s.requirements ?? []) {
@@ -102,7 +115,17 @@ describe('storage-instance-store', () => {
       { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] },
       { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
       { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'DoesNotExist' },
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
     ]);
+    // Node-local data survives voluntary disruption (KarpenterNvmeNodePool's defaults).
+    expect(pool.spec.disruption).toEqual({
+      budgets: [{ nodes: '0', reasons: ['Drifted', 'Underutilized'] }, { nodes: '10%' }],
+      consolidateAfter: '10m',
+      consolidationPolicy: 'WhenEmpty',
+    });
+    expect(pool.spec.limits).toEqual({ cpu: '1000', memory: '4000Gi' });
+    expect(pool.spec.template.spec).toMatchObject({ expireAfter: '720h', terminationGracePeriod: '2h' });
+    expect(pool.spec.template.spec).not.toHaveProperty('taints');
     for (const o of objs) {
       expect(o.metadata).not.toHaveProperty('namespace');
       expect(o.metadata.annotations ?? {}).not.toHaveProperty('helm.sh/resource-policy');
@@ -123,12 +146,48 @@ describe('storage-instance-store', () => {
       { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['300'] },
       { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['i', 'm'] },
       { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'DoesNotExist' },
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
     ]);
     expect(pools[NVME_GPU_NODE_POOL]).toEqual([
       { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['1000'] },
       { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['g', 'p'] },
       { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'Exists' },
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
     ]);
+  });
+
+  test('the GPU pool: tainted nvidia.com/gpu=true:NoSchedule, GPU limit, on-demand, the same disruption settings', async () => {
+    const objs = await template({ nodePools: { gpu: { enabled: true } } });
+    expect(problems(objs)).toEqual([]);
+    const gpu = of(objs, 'NodePool').find((p) => p.metadata.name === NVME_GPU_NODE_POOL);
+    // GPU pods tolerate nvidia.com/gpu Exists NoSchedule (patterns' requestGpus); CPU pods stay off.
+    expect(gpu.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
+    expect(gpu.spec.limits).toEqual({ cpu: '1000', memory: '4000Gi', 'nvidia.com/gpu': '64' });
+    expect(gpu.spec.template.spec.requirements).toContainEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] });
+    expect(gpu.spec.disruption.consolidationPolicy).toBe('WhenEmpty');
+  });
+
+  test('disruption, lifetime, limits, capacity and the GPU taint are values', async () => {
+    const objs = await template({
+      nodePools: {
+        cpu: {
+          capacityTypes: ['on-demand', 'spot'],
+          disruption: { consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1h30m' },
+          expireAfter: 'Never',
+          terminationGracePeriod: '45m',
+          limits: { cpu: '256', memory: '1Ti' },
+        },
+        gpu: { enabled: true, taints: [], limits: { gpu: '8' } },
+      },
+    });
+    expect(problems(objs)).toEqual([]);
+    const pools = Object.fromEntries(of(objs, 'NodePool').map((p) => [p.metadata.name, p.spec]));
+    expect(pools[NVME_NODE_POOL].disruption).toMatchObject({ consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1h30m' });
+    expect(pools[NVME_NODE_POOL].template.spec).toMatchObject({ expireAfter: 'Never', terminationGracePeriod: '45m' });
+    expect(pools[NVME_NODE_POOL].template.spec.requirements).toContainEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand', 'spot'] });
+    expect(pools[NVME_NODE_POOL].limits).toEqual({ cpu: '256', memory: '1Ti' });
+    expect(pools[NVME_GPU_NODE_POOL].template.spec.taints).toEqual([]);
+    expect(pools[NVME_GPU_NODE_POOL].limits['nvidia.com/gpu']).toBe('8');
   });
 
   test('each part is switched by its own boolean value', async () => {
@@ -170,6 +229,17 @@ describe('storage-instance-store', () => {
     ['a fractional NVMe size', { nodePools: { cpu: { localNvmeGreaterThanGiB: 1.5 } } }, 'nodePools.cpu.localNvmeGreaterThanGiB: Invalid type. Expected: integer, given: number', false],
     ['a switch given as a string', { localStorageClass: { enabled: 'yes' } }, 'localStorageClass.enabled: Invalid type. Expected: boolean, given: string', false],
     ['an instance store policy other than RAID0', { nodeClass: { instanceStorePolicy: 'RAID10' } }, 'nodeClass: Additional property instanceStorePolicy is not allowed', false],
+    ['consolidation policy Balanced', { nodePools: { cpu: { disruption: { consolidationPolicy: 'Balanced' } } } }, 'nodePools.cpu.disruption.consolidationPolicy: nodePools.cpu.disruption.consolidationPolicy must be one of the following: "WhenEmpty", "WhenEmptyOrUnderutilized"', true],
+    ['consolidateAfter "10 minutes"', { nodePools: { cpu: { disruption: { consolidateAfter: '10 minutes' } } } }, "nodePools.cpu.disruption.consolidateAfter: Does not match pattern '^(([0-9]+(s|m|h))+|Never)$'", true],
+    ['expireAfter "30d"', { nodePools: { gpu: { expireAfter: '30d' } } }, "nodePools.gpu.expireAfter: Does not match pattern '^(([0-9]+(s|m|h))+|Never)$'", true],
+    ['terminationGracePeriod Never', { nodePools: { cpu: { terminationGracePeriod: 'Never' } } }, "nodePools.cpu.terminationGracePeriod: Does not match pattern '^([0-9]+(s|m|h))+$'", true],
+    ['no capacity type', { nodePools: { cpu: { capacityTypes: [] } } }, 'nodePools.cpu.capacityTypes: Array must have at least 1 items', true],
+    ['capacity type reserved', { nodePools: { gpu: { capacityTypes: ['reserved'] } } }, 'nodePools.gpu.capacityTypes.0: nodePools.gpu.capacityTypes.0 must be one of the following: "on-demand", "spot"', true],
+    ['a memory limit "4 TB"', { nodePools: { cpu: { limits: { memory: '4 TB' } } } }, 'nodePools.cpu.limits.memory: Does not match pattern', true],
+    ['a GPU limit as a number', { nodePools: { gpu: { limits: { gpu: 64 } } } }, 'nodePools.gpu.limits.gpu: Invalid type. Expected: string, given: integer', false],
+    ['a GPU taint with effect Never', { nodePools: { gpu: { enabled: true, taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'Never' }] } } }, 'nodePools.gpu.taints.0.effect: nodePools.gpu.taints.0.effect must be one of the following: "NoSchedule", "PreferNoSchedule", "NoExecute"', true],
+    ['a GPU taint without key', { nodePools: { gpu: { enabled: true, taints: [{ effect: 'NoSchedule' }] } } }, 'nodePools.gpu.taints.0: key is required', true],
+    ['a GPU taint switched off with false', { nodePools: { gpu: { taints: false } } }, 'nodePools.gpu.taints: Invalid type. Expected: array, given: boolean', false],
   ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {
     const stderr = schemaRefusal(await helm.template(dir, { releaseName: 'nvme', namespace: 'storage', values }).catch((e: unknown) => e));
     expect(stderr).toContain(message);
