@@ -38,7 +38,7 @@ export interface Values {
     readonly memory?: number;
     /** Workers running at once. */
     readonly parallelism?: number;
-    /** Retries of failed workers (a retried shard is embedded again). */
+    /** Retries of each shard's worker that fails (per index: a failing shard does not use up the others' retries; disruptions do not count). A retried shard is embedded again. */
     readonly backoffLimit?: number;
   };
   readonly serviceAccounts?: {

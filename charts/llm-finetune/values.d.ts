@@ -34,7 +34,7 @@ export interface Values {
     readonly command?: Array<string>;
     /** Arguments of the trainer; $(DATASET_DIR), $(CHECKPOINT_DIR), $(MASTER_ADDR), $(WORLD_SIZE) and $(JOB_COMPLETION_INDEX) are set in the pod. */
     readonly args?: Array<string>;
-    /** Retries of failed training pods (each resumes from the latest complete checkpoint). */
+    /** Retries of each training pod that fails (per index; disruptions such as a drained node or a Spot interruption do not count); each resumes from the latest complete checkpoint. */
     readonly backoffLimit?: number;
   };
   readonly serviceAccounts?: {
@@ -78,9 +78,9 @@ export interface Values {
     readonly run?: string;
     /** Local NVMe scratch for checkpoints per training pod (GiB) */
     readonly size?: number;
+    /** Size of the newest checkpoint one training pod writes (its shard of weights and optimizer state): the final flush writes and uploads it, and the pods' grace period is derived from it (keep it under 120 s on Spot) (GiB) */
+    readonly checkpointSize?: number;
     /** How often finished checkpoints are uploaded to S3. */
     readonly syncIntervalSeconds?: number;
-    /** Seconds from SIGTERM to the end of the last upload (the pods' terminationGracePeriodSeconds); under 120 for Spot. */
-    readonly flushBudgetSeconds?: number;
   };
 }

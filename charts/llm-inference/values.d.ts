@@ -44,8 +44,10 @@ export interface Values {
     readonly sharedMemory?: number;
     /** Arguments of the server; $(MODEL_DIR) is the directory of the model version. */
     readonly args?: Array<string>;
-    /** How long a server pod waits for its model version in the cache before it restarts. */
-    readonly readyTimeoutSeconds?: number;
+  };
+  readonly hydration?: {
+    /** How long hydrating a model version may take, retries included (the Job's activeDeadlineSeconds); server pods wait as long for it, and the release timeout follows. */
+    readonly timeoutSeconds?: number;
   };
   readonly serviceAccounts?: {
     readonly hydration?: {
@@ -58,9 +60,9 @@ export interface Values {
     };
   };
   readonly monitoring?: {
-    /** Create a PrometheusRule alerting on claims that are almost full (needs the Prometheus operator). */
+    /** Create a PrometheusRule alerting when the model cache holds more than its budget (needs the Prometheus operator, and the EFS driver's volume metrics, which environments turn on). */
     readonly enabled?: boolean;
-    /** Percent full above which a claim alerts. */
-    readonly thresholdPercent?: number;
+    /** GiB the model cache may hold before it alerts (every cached version is kept). */
+    readonly cacheBudgetGiB?: number;
   };
 }

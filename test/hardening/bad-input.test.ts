@@ -54,7 +54,7 @@ const PATTERN_ROWS: StorageRow[] = [
   [
     'training-checkpoint',
     '45 checkpoints straight onto Mountpoint S3',
-    (c) => new TrainingCheckpoint(c, 'checkpoints', { job: checkpointJob(c), destination: { bucket: 'ml-checkpoints' }, run: 'r1', storage: new S3Mountpoint(c, 'bucket', { bucketName: 'ml-checkpoints' }) }),
+    (c) => new TrainingCheckpoint(c, 'checkpoints', { job: checkpointJob(c), destination: { bucket: 'ml-checkpoints' }, run: 'r1', checkpointSize: Size.gibibytes(16), storage: new S3Mountpoint(c, 'bucket', { bucketName: 'ml-checkpoints' }) }),
     [
       `[test/checkpoints] 'storage' ("S3Mountpoint") must be local storage such as InstanceStore for checkpoints; Mountpoint writes new files sequentially once: no rename on general purpose buckets, no random writes, no appends, so savers that write a temporary file and rename it fail; write checkpoints to InstanceStore and let the sync sidecar upload them`,
     ],
@@ -65,7 +65,7 @@ const PATTERN_ROWS: StorageRow[] = [
     '53 sync loop as a regular container of the Job',
     (c) => {
       const job = checkpointJob(c);
-      new TrainingCheckpoint(c, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints', prefix: 'llama/' }, run: 'run-7', size: Size.gibibytes(200) });
+      new TrainingCheckpoint(c, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints', prefix: 'llama/' }, run: 'run-7', size: Size.gibibytes(200), checkpointSize: Size.gibibytes(16) });
       job.job.addContainer({ name: 'uploader', image: 'amazon/aws-cli', command: ['sh', '-c', 'while true; do aws s3 sync /checkpoints s3://b/p/; sleep 60; done'], securityContext: { user: 1000 } });
     },
     [

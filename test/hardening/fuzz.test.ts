@@ -190,6 +190,7 @@ const checkpoint: fc.Arbitrary<[string, Build]> = fc
     prefix,
     run: fc.constantFrom('run-7', 'run-8', 'run/7', '', 'r'.repeat(200), 'RUN_1'),
     size: fc.option(size, { nil: undefined }),
+    checkpointSize: fc.option(size, { nil: undefined }),
     flushBudget: maybe(5, 30, 90, 600, 900), // cdk8s's Duration refuses negative amounts itself
     syncInterval: maybe(5, 60, 600),
     workers: fc.integer({ min: -1, max: 16 }),
@@ -204,6 +205,7 @@ const checkpoint: fc.Arbitrary<[string, Build]> = fc
         destination: { bucket: p.bucket, prefix: p.prefix },
         run: p.run,
         size: p.size,
+        checkpointSize: p.checkpointSize,
         mountPath: p.mountPath,
         flushBudget: p.flushBudget === undefined ? undefined : Duration.seconds(p.flushBudget),
         syncInterval: p.syncInterval === undefined ? undefined : Duration.seconds(p.syncInterval),

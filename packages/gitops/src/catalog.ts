@@ -1,4 +1,4 @@
-import { FileTree, readTree, STORAGE_ANNOTATION, USES_ANNOTATION } from '@strata/helm';
+import { AWAITS_ANNOTATION, AwaitedObject, FileTree, readTree, STORAGE_ANNOTATION, USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import { validationRules } from './values';
 
@@ -42,11 +42,8 @@ export interface ChartEntry {
   readonly storage?: readonly StorageClaim[];
   /** Whether the chart holds data (a claim, or an object Helm keeps): Flux must never prune its release. */
   readonly holdsData?: boolean;
-  /**
-   * The chart has Jobs that run after install and before each upgrade (post-install hooks, a
-   * model hydration): Helm's --wait on install would wait for pods that wait for the hook.
-   */
-  readonly installHooks?: boolean;
+  /** What helm-controller waits for in a release of the chart (`strata.dev/awaits`): the HelmRelease timeout and Job waiting follow it. */
+  readonly awaits?: readonly AwaitedObject[];
   /** Chart.yaml `kubeVersion`, e.g. ">=1.29.0-0". */
   readonly kubeVersion?: string;
   /** Service account key (`serviceAccounts.<key>`) → the object name suffix the chart gives it. */
@@ -103,6 +100,14 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
       throw new Error(`charts/${chart}/Chart.yaml: annotation ${STORAGE_ANNOTATION} is not JSON (${(e as Error).message}); regenerate the chart`);
     }
   }
+  let awaits: AwaitedObject[] | undefined;
+  if (annotations[AWAITS_ANNOTATION] !== undefined) {
+    try {
+      awaits = JSON.parse(annotations[AWAITS_ANNOTATION]) as AwaitedObject[];
+    } catch (e) {
+      throw new Error(`charts/${chart}/Chart.yaml: annotation ${AWAITS_ANNOTATION} is not JSON (${(e as Error).message}); regenerate the chart`);
+    }
+  }
   const schemaText = files.get('values.schema.json');
   const schema = schemaText === undefined ? {} : (JSON.parse(schemaText) as JsonSchema);
   const defaults = (parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>;
@@ -110,7 +115,6 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
   const templates = [...files.entries()].filter(([rel]) => rel.startsWith('templates/') && !rel.startsWith('templates/tests/') && /\.ya?ml$/.test(rel));
   if (storage) storage = storage.map((c) => (c.when !== undefined ? c : withGuard(c, templates)));
   const holdsData = templates.some(([, text]) => /^kind:\s*["']?PersistentVolumeClaim["']?\s*$/m.test(text) || /helm\.sh\/resource-policy["']?:\s*["']?keep/.test(text));
-  const installHooks = templates.some(([, text]) => /helm\.sh\/hook["']?:\s*["']?[^\n]*post-install/.test(text));
   const serviceAccounts: Record<string, string> = {};
   for (const [, text] of templates) {
     if (!/^kind:\s*["']?ServiceAccount["']?\s*$/m.test(text)) continue;
@@ -128,7 +132,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     defaults,
     ...(storage ? { storage } : {}),
     holdsData,
-    ...(installHooks ? { installHooks } : {}),
+    ...(awaits ? { awaits } : {}),
     ...(typeof meta.kubeVersion === 'string' ? { kubeVersion: meta.kubeVersion } : {}),
     ...(Object.keys(serviceAccounts).length > 0 ? { serviceAccounts: sortObject(serviceAccounts) } : {}),
   };

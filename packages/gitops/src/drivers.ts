@@ -75,6 +75,17 @@ export const DRIVERS: { readonly [tier in DriverTierName]: DriverChart } = {
   },
 };
 
+/**
+ * Driver settings a chart may need beyond the driver itself, by the name the chart records in its
+ * `strata.dev/uses` annotation; the environment sets them on the driver's release.
+ */
+export const DRIVER_FEATURES: { readonly [feature: string]: { readonly tier: DriverTierName; readonly values: Record<string, unknown>; readonly why: string } } = {
+  // The EFS driver reports volume stats only when opted in (aws-efs-csi-driver@v3.4.1
+  // charts/aws-efs-csi-driver/values.yaml node.volMetricsOptIn, default false): an alert on an EFS
+  // claim's used bytes reads nothing without it.
+  'efs-volume-metrics': { tier: 'efs', values: { node: { volMetricsOptIn: true } }, why: 'alerts on EFS claims read kubelet_volume_stats_used_bytes' },
+};
+
 /** Karpenter (facts §6): an OCI chart. */
 export const KARPENTER = {
   url: 'oci://public.ecr.aws/karpenter/karpenter',

@@ -1,4 +1,5 @@
 import { GENERATED, yamlDocument } from '@strata/helm';
+import { DRIFT_IGNORE } from './release-policy';
 import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as plain data (key order is kept as built: apiVersion, kind, metadata, spec). */
@@ -83,6 +84,8 @@ export interface OciRepositoryOptions {
   readonly name: string;
   readonly namespace: string;
   readonly url: string;
+  /** How source-controller authenticates: `aws` for a private ECR registry. @default - by the URL (see registryProvider) */
+  readonly provider?: 'aws' | 'generic';
   readonly tag: string;
   readonly digest?: string;
   readonly annotations?: Record<string, string>;
@@ -90,14 +93,28 @@ export interface OciRepositoryOptions {
 
 /** An OCIRepository of a Helm chart: exact tag (and digest when known), the chart layer copied as is. */
 export function ociRepository(o: OciRepositoryOptions): KubeObject {
+  const provider = o.provider ?? registryProvider(o.url);
   const ref: Record<string, string> = { tag: o.tag };
   if (o.digest) ref.digest = o.digest;
   return {
     apiVersion: API.source,
     kind: 'OCIRepository',
     metadata: { name: o.name, namespace: o.namespace, ...(o.annotations ? { annotations: o.annotations } : {}) },
-    spec: { interval: '1h', url: o.url, ref, layerSelector: { mediaType: HELM_LAYER, operation: 'copy' } },
+    spec: { interval: '1h', url: o.url, ...(provider === 'aws' ? { provider } : {}), ref, layerSelector: { mediaType: HELM_LAYER, operation: 'copy' } },
   };
+}
+
+/** A private ECR registry host: `<account>.dkr.ecr.<region>.amazonaws.com` (`.com.cn` in China). */
+const ECR_PRIVATE = /^oci:\/\/\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?(\/|$)/;
+
+/**
+ * How source-controller must authenticate to pull from a registry: a private ECR registry needs
+ * `provider: aws` (ECR tokens from the node role, IRSA or Pod Identity of source-controller);
+ * without it every pull is refused. Public registries (public.ecr.aws included) need none.
+ * @see https://fluxcd.io/flux/components/source/ocirepositories/#provider
+ */
+export function registryProvider(url: string): 'aws' | 'generic' {
+  return ECR_PRIVATE.test(url) ? 'aws' : 'generic';
 }
 
 export interface HelmReleaseOptions {
@@ -112,22 +129,39 @@ export interface HelmReleaseOptions {
   readonly holdsData?: boolean;
   readonly annotations?: Record<string, string>;
   readonly values?: Record<string, unknown>;
-  /** Install without waiting for readiness: the pods wait for a post-install hook (see ChartEntry.installHooks). */
-  readonly installWithoutWait?: boolean;
+  /** Do not wait for Jobs to complete (they have no deadline: a training run). See ReleasePolicy. */
+  readonly disableWaitForJobs?: boolean;
+  /** Retry failed installs and upgrades in place, never uninstall or roll back (charts holding data or running Jobs). */
+  readonly retryOnFailure?: boolean;
+  /** Correct drift (charts strata writes; not the drivers' upstream charts). */
+  readonly driftDetection?: boolean;
 }
 
-/** A HelmRelease with install/upgrade remediation. */
+/** The interval between retries of RetryOnFailure (helm-controller's default, stated). */
+export const RETRY_INTERVAL = '5m';
+
+/**
+ * A HelmRelease with the install, upgrade and drift policy of its chart (see ReleasePolicy in
+ * release-policy.ts for why each setting, and which helm-controller version it needs).
+ */
 export function helmRelease(o: HelmReleaseOptions): KubeObject {
   const spec: Record<string, unknown> = { interval: '30m', releaseName: o.name };
   if ('ociRepository' in o.source) spec.chartRef = { kind: 'OCIRepository', name: o.source.ociRepository };
   else spec.chart = { spec: { chart: o.source.chart, version: o.source.version, sourceRef: { kind: 'HelmRepository', name: o.source.helmRepository }, interval: '24h' } };
   spec.timeout = o.timeout;
-  // A post-install hook (model hydration) that pods wait for would deadlock with --wait: the hook
-  // runs after readiness, readiness comes after the hook. Such charts install without waiting;
-  // upgrades run the hook before the rollout and keep waiting.
-  spec.install = { ...(o.crds ? { crds: 'CreateReplace' } : {}), ...(o.installWithoutWait ? { disableWait: true } : {}), remediation: { retries: 3 } };
-  // cleanupOnFail deletes what a failed upgrade created — never on a chart holding data.
-  spec.upgrade = { ...(o.crds ? { crds: 'CreateReplace' } : {}), ...(o.holdsData ? {} : { cleanupOnFail: true }), remediation: { retries: 3, remediateLastFailure: true } };
+  const crds = o.crds ? { crds: 'CreateReplace' } : {};
+  const jobs = o.disableWaitForJobs ? { disableWaitForJobs: true } : {};
+  if (o.retryOnFailure) {
+    // Never an uninstall between attempts (it kills running Jobs) nor a rollback (it re-creates old Jobs).
+    spec.install = { ...crds, ...jobs, strategy: { name: 'RetryOnFailure', retryInterval: RETRY_INTERVAL } };
+    spec.upgrade = { ...crds, ...jobs, strategy: { name: 'RetryOnFailure', retryInterval: RETRY_INTERVAL } };
+  } else {
+    spec.install = { ...crds, ...jobs, remediation: { retries: 3 } };
+    // cleanupOnFail deletes what a failed upgrade created — never on a chart holding data.
+    spec.upgrade = { ...crds, ...jobs, ...(o.holdsData ? {} : { cleanupOnFail: true }), remediation: { retries: 3, remediateLastFailure: true } };
+  }
+  if (o.disableWaitForJobs) spec.rollback = { disableWaitForJobs: true };
+  if (o.driftDetection) spec.driftDetection = { mode: 'enabled', ignore: DRIFT_IGNORE.map((r) => ({ paths: [...r.paths], target: { ...r.target } })) };
   // Claims carry helm.sh/resource-policy: keep, so uninstall leaves them; the history says what was there.
   if (o.holdsData) spec.uninstall = { keepHistory: true };
   if (o.values && Object.keys(o.values).length > 0) spec.values = o.values;

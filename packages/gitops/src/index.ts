@@ -7,5 +7,6 @@ export * from './load';
 export * from './overlay';
 export * from './plan';
 export * from './pricing';
+export * from './release-policy';
 export * from './report';
 export * from './values';

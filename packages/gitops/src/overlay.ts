@@ -2,7 +2,9 @@ import { parse } from 'yaml';
 import { ChartCatalog, ChartEntry } from './catalog';
 import { DRIVER_NAMESPACE, KARPENTER } from './drivers';
 import { EnvironmentDefinition } from './environment';
-import { API, FLUX_NAMESPACE, fluxKustomization, helmRelease, helmRepository, kustomizeFile, namespaceObject, ociRepository, PRUNE_ANNOTATION, yamlFile } from './flux';
+import { timeoutFor } from '@strata/helm';
+import { API, FLUX_NAMESPACE, fluxKustomization, helmRelease, helmRepository, kustomizeFile, namespaceObject, ociRepository, PRUNE_ANNOTATION, registryProvider, yamlFile } from './flux';
+import { isDataChart, releasePolicy } from './release-policy';
 import { EnvironmentPlan, planEnvironment, PlannedWorkload } from './plan';
 import { environmentReport } from './report';
 
@@ -25,14 +27,21 @@ export function definitionFile(name: string): string {
 /** The URL a base OCIRepository carries until an environment sets its registry (RFC 2606 `.invalid`: never resolves). */
 export const BASE_REGISTRY = 'oci://registry.invalid/strata';
 
-/** Flux Kustomization timings, on purpose (the report explains each). */
+/**
+ * Flux Kustomization timings, on purpose (the report explains each). A Kustomization with
+ * `wait: true` waits for its HelmReleases to be Ready: the configs' and the apps' timeouts follow
+ * the longest HelmRelease timeout among them (see kustomizationTimeout).
+ */
 export const TIMINGS = {
   controllers: { interval: '1h', retryInterval: '2m', timeout: '10m' },
-  configs: { interval: '1h', retryInterval: '2m', timeout: '5m' },
-  apps: { interval: '10m', retryInterval: '2m', timeout: '15m' },
-  /** Apps that create FSx file systems: creation takes 5–15 minutes and Helm waits for the claims. */
-  appsWithFsx: { interval: '10m', retryInterval: '2m', timeout: '35m' },
+  configs: { interval: '1h', retryInterval: '2m' },
+  apps: { interval: '10m', retryInterval: '2m' },
 } as const;
+
+/** A Kustomization's timeout: its longest HelmRelease's, plus five minutes for applying and health checks. */
+export function kustomizationTimeout(longestWaitSeconds: readonly number[]): string {
+  return timeoutFor(Math.max(0, ...longestWaitSeconds) + 300);
+}
 
 /**
  * The generated files of one environment, relative to environments/: `<env>/…` (the directory
@@ -56,9 +65,14 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
 
   // --- entry point: the three Flux Kustomizations, chained ------------------------------------
   const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...TIMINGS.controllers });
-  const configs = fluxKustomization({ name: 'infra-configs', path: `${envDir}/infrastructure/configs`, dependsOn: ['infra-controllers'], ...TIMINGS.configs });
-  const appsTiming = plan.workloads.some((w) => w.uses.includes('fsx-lustre')) ? TIMINGS.appsWithFsx : TIMINGS.apps;
-  const apps = fluxKustomization({ name: 'apps', path: `${envDir}/apps`, dependsOn: ['infra-configs'], ...appsTiming });
+  const configs = fluxKustomization({
+    name: 'infra-configs',
+    path: `${envDir}/infrastructure/configs`,
+    dependsOn: ['infra-controllers'],
+    ...TIMINGS.configs,
+    timeout: kustomizationTimeout(plan.tiers.map((t) => t.policy.longestWaitSeconds)),
+  });
+  const apps = fluxKustomization({ name: 'apps', path: `${envDir}/apps`, dependsOn: ['infra-configs'], ...TIMINGS.apps, timeout: kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds)) });
   at('kustomization.yaml', kustomizeFile(`Environment ${env.name}: the directory Flux is pointed at (see README.md)`, src, { resources: ['infrastructure.yaml', 'apps.yaml'] }));
   at('infrastructure.yaml', yamlFile('CSI drivers first, then the storage tier charts that need them', src, [controllers, configs]));
   at('apps.yaml', yamlFile('Workloads, once the storage classes exist', src, [apps]));
@@ -97,7 +111,16 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
       `infrastructure/configs/${name}.yaml`,
       yamlFile(`${name} ${t.entry.version}: StorageClass ${t.tier.storageClassName} for this environment's network`, src, [
         ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: t.entry.version, digest: t.entry.digest }),
-        helmRelease({ name, namespace: FLUX_NAMESPACE, source: { ociRepository: name }, timeout: '10m', values: t.values }),
+        helmRelease({
+          name,
+          namespace: FLUX_NAMESPACE,
+          source: { ociRepository: name },
+          timeout: t.policy.timeout,
+          disableWaitForJobs: t.policy.disableWaitForJobs,
+          retryOnFailure: t.policy.retryOnFailure,
+          driftDetection: true,
+          values: t.values,
+        }),
       ]),
     );
   }
@@ -139,6 +162,7 @@ const basesMade = new WeakMap<ChartEntry, { name: string; files: Map<string, str
 function makeBaseFiles(name: string, entry: ChartEntry): Map<string, string> {
   const src = `charts/${name}`;
   const holdsData = isDataChart(entry);
+  const policy = releasePolicy(entry, entry.defaults);
   const keep = holdsData ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined;
   const dir = `base/apps/${name}`;
   return new Map([
@@ -152,15 +176,20 @@ function makeBaseFiles(name: string, entry: ChartEntry): Map<string, string> {
     [
       `${dir}/release.yaml`,
       yamlFile(`${name}: the release, chart defaults only${holdsData ? ' (holds data: never pruned by Flux, history kept)' : ''}`, src, [
-        helmRelease({ name, namespace: name, source: { ociRepository: name }, timeout: entry.uses.includes('fsx-lustre') ? '30m' : '10m', holdsData, annotations: keep, installWithoutWait: entry.installHooks }),
+        helmRelease({
+          name,
+          namespace: name,
+          source: { ociRepository: name },
+          timeout: policy.timeout,
+          holdsData,
+          annotations: keep,
+          disableWaitForJobs: policy.disableWaitForJobs,
+          retryOnFailure: policy.retryOnFailure,
+          driftDetection: true,
+        }),
       ]),
     ],
   ]);
-}
-
-/** Whether a chart holds data (a claim, an object Helm keeps, or a persistent storage claim). */
-export function isDataChart(entry: ChartEntry): boolean {
-  return entry.holdsData === true || (entry.storage ?? []).some((c) => c.tier !== 'instance-store');
 }
 
 /** The patches of one workload in an environment's apps/kustomization.yaml (and its values file). */
@@ -179,11 +208,16 @@ function workloadPatches(plan: EnvironmentPlan, w: PlannedWorkload, write: (rel:
     patches.push({ path: file, target: release });
   }
   const repoOps: unknown[] = [{ op: 'replace', path: '/spec/url', value: `${plan.env.registry}/${w.name}` }];
+  // A private ECR registry: source-controller authenticates with AWS (the base pulls from nowhere).
+  if (registryProvider(plan.env.registry) === 'aws') repoOps.push({ op: 'add', path: '/spec/provider', value: 'aws' });
   if (w.versionPinned) {
     repoOps.push({ op: 'replace', path: '/spec/ref/tag', value: w.version });
     if (w.entry.digest) repoOps.push({ op: 'remove', path: '/spec/ref/digest' });
   }
   const releaseOps: unknown[] = [];
+  // This environment's values make the waits longer or shorter than the chart defaults do.
+  const base = releasePolicy(w.entry, w.entry.defaults);
+  if (w.policy.timeout !== base.timeout) releaseOps.push({ op: 'replace', path: '/spec/timeout', value: w.policy.timeout });
   if (w.holdsData && !w.protect) {
     const op = { op: 'remove', path: `/metadata/annotations/${PRUNE_ANNOTATION.replace(/~/g, '~0').replace(/\//g, '~1')}` };
     repoOps.push(op);

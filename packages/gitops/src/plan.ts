@@ -1,7 +1,8 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
 import { ChartCatalog, ChartEntry, JsonSchema } from './catalog';
-import { DRIVERS, DriverChart, isDriverTier, isTier, TIER_CHARTS, TierChart } from './drivers';
+import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isTier, TIER_CHARTS, TierChart } from './drivers';
 import { DriverTierName, EnvironmentDefinition, StorageTierName } from './environment';
+import { isDataChart, releasePolicy, ReleasePolicy } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
 /** The IRSA annotation (facts §6). */
@@ -38,8 +39,8 @@ export interface PlannedWorkload {
   readonly protect: boolean;
   readonly uses: readonly string[];
   readonly serviceAccounts: readonly PlannedServiceAccount[];
-  /** HelmRelease timeout: FSx file systems take minutes to create, and Helm waits for claims to bind. */
-  readonly timeout: string;
+  /** How the release is installed, upgraded and waited for, with this environment's values (timeout, Jobs, retries). */
+  readonly policy: ReleasePolicy;
   /** The chart's storage claims with every `{ $value }` fact read from the merged values; undefined when the chart does not say. */
   readonly claims?: readonly ResolvedClaim[];
 }
@@ -57,6 +58,7 @@ export interface PlannedTier {
   /** The HelmRelease values: the environment's settings and the network defaults. */
   readonly values: Record<string, unknown>;
   readonly merged: Record<string, unknown>;
+  readonly policy: ReleasePolicy;
 }
 
 export interface PlannedDriver {
@@ -218,7 +220,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     const claims = entry.storage
       ?.filter((c) => (c.when ?? []).every((w) => resolveFact(w, merged) === true))
       .map((c) => ({ tier: c.tier, name: c.name, facts: resolveFacts(c.facts, merged) }));
-    const holdsData = entry.holdsData === true || (entry.storage ?? []).some((c) => c.tier !== 'instance-store');
+    const holdsData = isDataChart(entry);
     const pinned = d.version !== undefined && d.version !== entry.version;
     workloads.push({
       name,
@@ -233,7 +235,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       protect: holdsData && d.allowPrune !== true,
       uses: entry.uses,
       serviceAccounts,
-      timeout: entry.uses.includes('fsx-lustre') ? '30m' : '10m',
+      policy: releasePolicy(entry, merged),
       ...(claims ? { claims } : {}),
     });
   }
@@ -243,8 +245,13 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
 
   // --- drivers ---------------------------------------------------------------------------------
   const usedBy = new Map<StorageTierName, string[]>();
+  const features = new Map<string, string[]>();
   for (const w of workloads) {
     for (const u of w.uses) {
+      if (u in DRIVER_FEATURES) {
+        features.set(u, [...(features.get(u) ?? []), w.name]);
+        continue;
+      }
       if (!isTier(u)) {
         warn(`chart ${w.name} uses "${u}", which strata installs nothing for; make sure the cluster provides it`);
         continue;
@@ -272,8 +279,11 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     if (arn === undefined) {
       warn(`'identity.drivers.${tier}' (not set) should be a role for ${driver.identity.namespace}/${driver.identity.serviceAccount}: without one the ${driver.title} uses the node's instance profile (${tier} is used by ${users.join(', ')})`);
     }
-    const values = identity.mode === 'irsa' && typeof arn === 'string' ? sortKeysDeep(nestedAt(driver.identity.annotationsPath, { [IRSA_ANNOTATION]: arn })) : undefined;
-    drivers.push({ driver, ...(arn ? { roleArn: arn } : {}), ...(values ? { values } : {}), usedBy: users });
+    let values: Record<string, unknown> | undefined = identity.mode === 'irsa' && typeof arn === 'string' ? nestedAt(driver.identity.annotationsPath, { [IRSA_ANNOTATION]: arn }) : undefined;
+    for (const feature of [...features.keys()].sort()) {
+      if (DRIVER_FEATURES[feature].tier === tier) values = mergeValues(values ?? {}, DRIVER_FEATURES[feature].values) as Record<string, unknown>;
+    }
+    drivers.push({ driver, ...(arn ? { roleArn: arn } : {}), ...(values ? { values: sortKeysDeep(values) } : {}), usedBy: users });
   }
 
   // --- tier charts (infrastructure configs) ---------------------------------------------------
@@ -306,7 +316,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       if (subnetReported && p.startsWith("'storage.fsx-lustre.subnetId'")) continue;
       failRaw(p);
     }
-    tiers.push({ tier, entry, values: sortKeysDeep(values), merged });
+    tiers.push({ tier, entry, values: sortKeysDeep(values), merged, policy: releasePolicy(entry, merged) });
   }
 
   // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart assumed.
@@ -331,6 +341,19 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   if (install && cluster.autoMode === true) {
     fail('karpenter.install', true, 'false on an EKS Auto Mode cluster', 'Auto Mode runs Karpenter itself; leave karpenter out');
   }
+  // Spot nodes get a 2-minute notice; Karpenter drains them on it only with its interruption queue
+  // (aws/karpenter-provider-aws@v1.14.1 charts/karpenter/values.yaml settings.interruptionQueue).
+  const instanceStore = tiers.find((t) => t.tier.tier === 'instance-store');
+  const spotPools = instanceStore ? spotNodePools(instanceStore.merged) : [];
+  if (spotPools.length > 0 && !env.karpenter?.interruptionQueue) {
+    const pools = spotPools.map((p) => `nodePools.${p}`).join(', ');
+    if (install) {
+      fail('karpenter.interruptionQueue', undefined, `set when a NodePool may launch Spot nodes (storage.instance-store ${pools})`,
+        'give the SQS queue of Karpenter\'s interruption handling: without it a Spot node is reclaimed after its 2-minute notice with no drain, and pods lose their node-local data without their final flush');
+    } else {
+      warn(`storage.instance-store ${pools} may launch Spot nodes: make sure the cluster's Karpenter runs with an interruption queue (settings.interruptionQueue), or Spot reclaims give pods no drain for their final flush`);
+    }
+  }
   if (install || usedBy.has('instance-store')) {
     const arn = identity.karpenter;
     if (install && arn === undefined) warn(`'identity.karpenter' (not set) should be the Karpenter controller role: Karpenter cannot launch nodes without EC2 permissions`);
@@ -352,6 +375,18 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   const namespaces = [...nsMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, protect]) => ({ name, protect }));
 
   return { env, file, errors, warnings, workloads, tiers, drivers, ...(karpenter ? { karpenter } : {}), namespaces };
+}
+
+/** The NodePools of the instance-store tier chart's values that are enabled and may launch Spot nodes. */
+function spotNodePools(values: unknown): string[] {
+  const pools = valueAt(values, ['nodePools']);
+  if (!isPlainObject(pools)) return [];
+  return Object.keys(pools)
+    .sort()
+    .filter((k) => {
+      const p = pools[k];
+      return isPlainObject(p) && p.enabled === true && Array.isArray(p.capacityTypes) && p.capacityTypes.includes('spot');
+    });
 }
 
 /** The subnet check: exactly one subnet (facts §1.2, §7 case 11). Returns whether the value is one valid subnet ID. */

@@ -122,6 +122,8 @@ describe('data safety in the built apps', () => {
     expect(repo.spec).toEqual({
       interval: '1h',
       url: 'oci://444455556666.dkr.ecr.us-west-2.amazonaws.com/strata/charts/inference',
+      // A private ECR registry: source-controller pulls only with AWS credentials (fluxcd/source-controller@v1.9.1 docs/spec/v1/ocirepositories.md "Provider").
+      provider: 'aws',
       ref: { tag: '0.0.9' },
       layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
     });

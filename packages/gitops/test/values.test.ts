@@ -92,12 +92,19 @@ describe('the chart catalog', () => {
 
 import { helmRelease } from '../src/flux';
 
-test('a chart whose pods wait for a post-install hook installs without --wait (upgrades still wait)', () => {
-  const release = helmRelease({ name: 'llm', namespace: 'llm', source: { ociRepository: 'llm' }, timeout: '10m', holdsData: true, installWithoutWait: true }) as any;
-  expect(release.spec.install).toEqual({ disableWait: true, remediation: { retries: 3 } });
-  expect(release.spec.upgrade).not.toHaveProperty('disableWait');
+test('charts holding data or running Jobs retry in place; others remediate; Jobs without a deadline are not awaited', () => {
+  // helm-controller: install remediation uninstalls between retries, upgrade remediation rolls back
+  // (fluxcd/helm-controller@v1.6.3 docs/spec/v2/helmreleases.md); RetryOnFailure (>= v1.4.0) does neither.
+  const data = helmRelease({ name: 'llm', namespace: 'llm', source: { ociRepository: 'llm' }, timeout: '2h', holdsData: true, retryOnFailure: true, disableWaitForJobs: true, driftDetection: true }) as any;
+  expect(data.spec.install).toEqual({ disableWaitForJobs: true, strategy: { name: 'RetryOnFailure', retryInterval: '5m' } });
+  expect(data.spec.upgrade).toEqual({ disableWaitForJobs: true, strategy: { name: 'RetryOnFailure', retryInterval: '5m' } });
+  expect(data.spec.rollback).toEqual({ disableWaitForJobs: true });
+  expect(data.spec.driftDetection).toEqual({ mode: 'enabled', ignore: [{ paths: ['/spec/resources/requests/storage'], target: { kind: 'PersistentVolumeClaim' } }] });
+  expect(data.spec.install).not.toHaveProperty('disableWait'); // dependsOn on it means "installed and ready"
   const plain = helmRelease({ name: 'x', namespace: 'x', source: { ociRepository: 'x' }, timeout: '10m' }) as any;
   expect(plain.spec.install).toEqual({ remediation: { retries: 3 } });
+  expect(plain.spec.upgrade).toEqual({ cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true } });
+  expect(plain.spec).not.toHaveProperty('driftDetection');
 });
 
 describe('validationRules: the part of a schema that decides validity', () => {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConditionalConstraint, Constraint, Tokens } from '@strata/tokens';
+import { awaitedObjects } from './awaits';
+import { encodeManifest } from './content-name';
+import { guardsTemplate, valueGuards } from './guards';
 import { contentNameSuffix } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
 import { CLUSTER_SCOPED_KINDS } from './workload-chart';
@@ -10,6 +13,14 @@ import { yamlDocument } from './yaml-emit';
 
 /** Chart.yaml annotation listing what the chart needs installed cluster-wide, e.g. "efs,s3". */
 export const USES_ANNOTATION = 'strata.dev/uses';
+
+/**
+ * Chart.yaml annotation listing what helm-controller waits for in a release of the chart and
+ * what each wait depends on (see awaits.ts): a JSON array of AwaitedObject, numbers as facts
+ * (`{ "$value": path }` or `{ "$formula": … }` read from the release's values). Environments derive
+ * each HelmRelease's timeout from it, and whether to wait for Jobs.
+ */
+export const AWAITS_ANNOTATION = 'strata.dev/awaits';
 
 /**
  * Chart.yaml annotation describing each storage construct for reports: a JSON array of
@@ -83,6 +94,8 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
     files.set(`templates/${o.fileStem}.yaml`, header + defines + (guard ? `{{- if ${guard} }}\n${body}{{- end }}\n` : body));
   }
   files.set('templates/_helpers.tpl', helpersTpl(meta.name, options.source) + (contentNamed.length > 0 ? contentNameTpl(meta.name) : '') + contentNamed.sort().map((suffix) => contentHashTpl(meta.name, suffix)).join(''));
+  const guards = guardsTemplate(valueGuards(synth.chart.values), renderer, header);
+  if (guards) files.set('templates/guards.yaml', guards);
   const [testPod] = chartTestHooks(synth);
   if (testPod) files.set('templates/tests/test-storage.yaml', header + renderer.render(testPod));
   files.set('templates/NOTES.txt', notesTxt(synth, !!testPod));
@@ -122,6 +135,8 @@ function chartYaml(synth: SynthesizedChart, version: string, digest?: string): R
   const annotations: Record<string, string> = {};
   if (synth.uses.length > 0) annotations[USES_ANNOTATION] = synth.uses.join(',');
   if (synth.storage.length > 0) annotations[STORAGE_ANNOTATION] = JSON.stringify(storageAnnotation(synth));
+  const awaited = awaitedObjects(synth.objects.map((o) => encodeManifest(o.manifest) as Record<string, unknown>));
+  annotations[AWAITS_ANNOTATION] = JSON.stringify(awaited);
   if (digest) annotations[CONTENT_DIGEST_ANNOTATION] = digest;
   if (Object.keys(annotations).length > 0) out.annotations = annotations;
   return out;

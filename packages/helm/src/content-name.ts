@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TokenInfo, Tokens } from '@strata/tokens';
+import { ceilDiv, Formula, isFormula, TokenInfo, Tokens } from '@strata/tokens';
 
 /**
  * Content names: a Job is named `<full name>-<suffix>-<hash>`, the hash taken over its spec as
@@ -21,14 +21,41 @@ export interface ValueRef {
   readonly kind: TokenInfo['kind'];
   /** Set when the token stands for `multiplier × <path>` (a unit conversion). */
   readonly multiplier?: number;
+  /** Set when the token is computed from several values (path `$formula`). */
+  readonly formula?: EncodedFormula;
+}
+
+/** A formula of a release template: its operands are whole numbers, value references or formulas. */
+export interface EncodedFormula {
+  readonly op: Formula['op'];
+  readonly args: readonly (number | ValueRef | EncodedFormula)[];
+}
+
+/** Whether an operand of an encoded formula is a formula. */
+export function isEncodedFormula(o: unknown): o is EncodedFormula {
+  return typeof o === 'object' && o !== null && 'op' in o && 'args' in o;
+}
+
+/** The value of an encoded formula, each reference read by `lookup` (see evaluateFormula of @strata/tokens). */
+export function evaluateEncodedFormula(f: EncodedFormula, lookup: (ref: ValueRef) => unknown): number {
+  const v = (o: number | ValueRef | EncodedFormula): number => (typeof o === 'number' ? Math.trunc(o) : isEncodedFormula(o) ? evaluateEncodedFormula(o, lookup) : Math.trunc(Number(lookup(o))));
+  const args = f.args.map(v);
+  if (f.op === 'add') return args.reduce((a, b) => a + b, 0);
+  if (f.op === 'mul') return args.reduce((a, b) => a * b, 1);
+  return ceilDiv(args[0], args[1]);
 }
 
 const REF = '\u0000ref';
 const PRINT = '\u0000print';
 
-/** A token as a reference: its value path, kind and factor. */
+/** A token as a reference: its value path, kind and factor (or formula). */
 export function refOf(info: TokenInfo): ValueRef {
+  if (info.formula) return { path: info.path, kind: info.kind, formula: encodeFormula(info.formula) };
   return info.derivation ? { path: info.derivation.base.path, kind: info.derivation.base.kind, multiplier: info.derivation.multiplier } : { path: info.path, kind: info.kind };
+}
+
+function encodeFormula(f: Formula): EncodedFormula {
+  return { op: f.op, args: f.args.map((a) => (typeof a === 'number' ? a : isFormula(a) ? encodeFormula(a) : refOf(a))) };
 }
 
 /**

@@ -1,5 +1,7 @@
 export * from './chart-files';
 export * from './content-name';
+export * from './awaits';
+export * from './guards';
 export * from './helm-cli';
 export * from './resolve';
 export * from './synth';

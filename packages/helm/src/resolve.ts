@@ -1,5 +1,6 @@
-import { contentHash, encodeManifest, printIn, refIn, refOf, ValueRef } from './content-name';
-import { Tokens } from '@strata/tokens';
+import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, ValueRef } from './content-name';
+import { satisfies, Tokens } from '@strata/tokens';
+import { guardMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
 import { getPath } from './values';
 import {
@@ -40,11 +41,14 @@ export interface ReleaseTemplate {
   readonly appVersion: string;
   readonly defaults: Record<string, unknown>;
   readonly objects: readonly TemplateObject[];
+  /** Rules on computed values, applied as the chart's templates/guards.yaml does (see guards.ts). */
+  readonly guards?: readonly ValueGuard[];
 }
 
 /** The release template of a synthesized chart; `tests` are its `helm test` hooks (chartFiles adds them). */
 export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifest[] = []): ReleaseTemplate {
   const meta = synth.chart.chartMetadata;
+  const guards = valueGuards(synth.chart.values);
   return {
     chart: meta.name,
     appVersion: meta.appVersion ?? '1.0.0',
@@ -53,6 +57,7 @@ export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifes
       ...synth.objects.map((o) => ({ conditions: o.conditions.map(refOf), manifest: encodeManifest(o.manifest), test: false })),
       ...tests.map((t) => ({ conditions: [], manifest: encodeManifest(t), test: true })),
     ],
+    ...(guards.length > 0 ? { guards } : {}),
   };
 }
 
@@ -95,6 +100,7 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
   const hashes = new Map<string, string>();
   const resolving = new Set<string>();
   const lookup = (r: ValueRef): unknown => {
+    if (r.formula) return evaluateEncodedFormula(r.formula, lookup);
     if (r.multiplier !== undefined) return Math.trunc(Number(lookup({ path: r.path, kind: r.kind }))) * r.multiplier;
     switch (r.path) {
       case RELEASE_NAME:
@@ -150,9 +156,21 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
     return value;
   };
 
+  for (const g of template.guards ?? []) {
+    const v = lookup(g.value);
+    if (!satisfies(v, g.constraint)) throw new ValuesRefusedError(guardMessage(g, v as number));
+  }
   return template.objects
     .filter((o) => (options.tests || !o.test) && o.conditions.every((c) => lookup(c) === true))
     .map((o) => decode(o.manifest) as Manifest);
+}
+
+/** Values a chart's guards refuse (what `helm install` fails with): the message names the rule. */
+export class ValuesRefusedError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ValuesRefusedError';
+  }
 }
 
 function trunc63(s: string): string {

@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, runsBeforeRollout, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -55,12 +55,6 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const CDK8S_ADDR = 'cdk8s.io/metadata.addr';
 const COMPONENT = 'app.kubernetes.io/component';
-/** How "runs before rollout" is said to Helm: after install, before each upgrade, recreated every time. */
-export const BEFORE_ROLLOUT_HOOK = {
-  'helm.sh/hook': 'post-install,pre-upgrade',
-  'helm.sh/hook-delete-policy': 'before-hook-creation',
-  'helm.sh/hook-weight': '0',
-};
 /** Helm's keep policy: `helm uninstall` leaves the object (and its data) in place. */
 export const KEEP_ANNOTATION = 'helm.sh/resource-policy';
 
@@ -93,7 +87,6 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     m.metadata.labels = { ...(m.metadata.labels ?? {}), ...labels };
     const keeps = holdsData(obj);
     if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
-    if (runsBeforeRollout(obj)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), ...BEFORE_ROLLOUT_HOOK };
     addSelectorLabels(m, selector);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });

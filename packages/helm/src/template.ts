@@ -1,4 +1,5 @@
 import { TokenInfo, Tokens } from '@strata/tokens';
+import { EncodedFormula, isEncodedFormula, refOf, ValueRef } from './content-name';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -25,8 +26,27 @@ export class TemplateRenderer {
 
   /** The Go template expression (no braces) that yields a token's value. */
   public expression(info: TokenInfo): string {
+    if (info.formula) return this.refValueExpression(refOf(info));
     if (info.derivation) return `mul (${this.expression(info.derivation.base)} | int64) ${info.derivation.multiplier}`;
     return this.refExpression(info);
+  }
+
+  /** The expression of a reference of a release template (a formula's, for guards). */
+  public refValueExpression(r: ValueRef): string {
+    if (r.formula) return this.encodedFormulaExpression(r.formula);
+    if (r.multiplier !== undefined) return `mul (${this.refExpression(r)} | int64) ${r.multiplier}`;
+    return this.refExpression(r);
+  }
+
+  private encodedFormulaExpression(f: EncodedFormula): string {
+    const operand = (o: EncodedFormula['args'][number]): string => {
+      if (typeof o === 'number') return String(Math.trunc(o));
+      if (isEncodedFormula(o)) return `(${this.encodedFormulaExpression(o)})`;
+      return `(${this.refValueExpression(o)} | int64)`;
+    };
+    const args = f.args.map(operand);
+    if (f.op === 'ceilDiv') return `div (add ${args[0]} (sub ${args[1]} 1)) ${args[1]}`;
+    return `${f.op} ${args.join(' ')}`;
   }
 
   private refExpression(info: { readonly path: string }): string {
@@ -62,7 +82,7 @@ export class TemplateRenderer {
     const e = this.expression(info);
     switch (info.kind) {
       case 'integer':
-        return info.derivation ? `{{ ${e} }}` : `{{ ${e} | int64 }}`;
+        return info.derivation || info.formula ? `{{ ${e} }}` : `{{ ${e} | int64 }}`;
       case 'number':
         return `{{ ${e} | toJson }}`;
       case 'boolean':
@@ -77,7 +97,7 @@ export class TemplateRenderer {
     const e = this.expression(info);
     switch (info.kind) {
       case 'integer':
-        return info.derivation ? `(${e} | toString)` : `(${e} | int64 | toString)`;
+        return info.derivation || info.formula ? `(${e} | toString)` : `(${e} | int64 | toString)`;
       case 'number':
         return `(${e} | toJson)`;
       case 'list':

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { chartFiles, Helm, HelmError, readTree, recoverTrees, resolveChart, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
+import { chartFiles, Helm, HelmError, readTree, recoverTrees, releaseTemplate, resolveChart, resolveTemplate, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
 import { DemoChart } from './fixtures/demo-chart';
 import { arbitraryValues } from './support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from './support/helm-render';
@@ -35,6 +35,7 @@ describe('chart writer', () => {
       'templates/_helpers.tpl',
       'templates/configmap-extras-config.yaml',
       'templates/deployment-server.yaml',
+      'templates/guards.yaml',
       'templates/job-warmup.yaml',
       'templates/persistentvolumeclaim-cache.yaml',
       'templates/storageclass-class.yaml',
@@ -98,15 +99,28 @@ describe('chart writer', () => {
     expect(on.find((o) => o.kind === 'ConfigMap').data).toEqual({ literal: 'a {{ literal }} brace', note: '{{ fail "boom" }}', ratio: '0.5' });
   });
 
-  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets)', async () => {
+  test('round trip: helm template with V equals direct synthesis with V (200 random valid value sets); values a guard refuses are refused by all three alike', async () => {
     const schema = JSON.parse(files.get('values.schema.json')!);
+    let refused = 0;
     await fc.assert(
       fc.asyncProperty(arbitraryValues(schema), fc.constantFrom('rel', 'demo', 'x'.repeat(50), 'demo-prod'), async (values, release) => {
-        const rendered = parseManifests(await helm.template(dir, { releaseName: release, namespace: 'team-a', values, skipTests: true }));
-        expect(byKindAndName(rendered)).toEqual(byKindAndName(direct(values, { name: release, namespace: 'team-a' })));
+        const at = { name: release, namespace: 'team-a' };
+        const out = await helm.template(dir, { releaseName: release, namespace: 'team-a', values, skipTests: true }).catch((e: HelmError) => e);
+        if (out instanceof HelmError) {
+          // A guard refused the values (a bound on a computed value): direct synthesis and the release template refuse them too, with the same rule.
+          const message = /execution error at \(demo\/templates\/guards\.yaml:\d+:\d+\): (.*)/.exec(out.stderr)?.[1];
+          expect(message).toBeDefined();
+          expect(() => direct(values, at)).toThrow('[demo/warmup] activeDeadlineSeconds');
+          expect(() => resolveTemplate(releaseTemplate(synthesizeChart(new DemoChart(Testing.app(), 'demo'))), at, VERSION, values)).toThrow(message!);
+          refused++;
+          return;
+        }
+        expect(byKindAndName(parseManifests(out))).toEqual(byKindAndName(direct(values, at)));
       }),
       { numRuns: 200, seed: 20261124 },
     );
+    expect(refused).toBeGreaterThan(0); // the guard was exercised
+    expect(refused).toBeLessThan(200);
   });
 
   test.each([

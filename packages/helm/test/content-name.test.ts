@@ -26,7 +26,7 @@ describe('content names of Jobs', () => {
     const base = jobName({});
     expect(jobName({ image: { tag: 'v2' } })).not.toBe(base);
     expect(jobName({ extras: { note: 'other' } })).not.toBe(base);
-    expect(jobName({ cache: { size: 40 } })).toBe(base); // only the claim changes
+    expect(jobName({ cache: { className: 'io2' } })).toBe(base); // only the class changes
   });
 
   test('names are <full name>-<suffix>-<8 hex> and leave room for an index of an Indexed Job (pod names <job>-<index> ≤ 63)', () => {

@@ -36,7 +36,10 @@ export interface S3AccessOptions {
   /** Delete objects (s3:DeleteObject). @default false */
   readonly delete?: boolean;
   /**
-   * The KMS key of the bucket's SSE-KMS encryption: adds kms:Decrypt (read) and kms:GenerateDataKey (write) on it.
+   * The KMS key of the bucket's SSE-KMS encryption: adds kms:Decrypt to read, and kms:GenerateDataKey
+   * with kms:Decrypt to write — a multipart upload (every large object the AWS CLI or Mountpoint
+   * writes) decrypts the data key to encrypt each part.
+   * @see https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
    * @default - no KMS statement (SSE-S3)
    */
   readonly kmsKeyArn?: string;
@@ -76,7 +79,7 @@ export function s3Statements(name: string, location: S3Location, options: S3Acce
   if (actions.length > 0) out.push({ Sid: sid(name, read && !options.write && !options.delete ? 'read' : 'objects'), Effect: 'Allow', Action: actions, Resource: [objectsArn] });
   if (options.kmsKeyArn !== undefined) {
     const kms: string[] = [];
-    if (read) kms.push('kms:Decrypt');
+    if (read || options.write) kms.push('kms:Decrypt');
     if (options.write) kms.push('kms:GenerateDataKey');
     if (kms.length > 0) out.push({ Sid: sid(name, 'kms'), Effect: 'Allow', Action: kms, Resource: [options.kmsKeyArn] });
   }

@@ -1,8 +1,8 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Efs, FsxLustre, isLiteral, Rules, S3Mountpoint, StorageTier } from '@strata/storage';
-import { markRunsBeforeRollout, problem } from '@strata/tokens';
+import { INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS, problem, releaseOf, Tokens } from '@strata/tokens';
 import { addScratch, AWS_CLI_IMAGE, containerProps, ContainerSpec, helperProps, helperResources, requestGpus, SHELL_IMAGE, tmpVolume } from './container-spec';
 import { PolicyDocument, policyDocument, s3Statements, ServiceAccountOptions, WorkloadIdentity } from './iam';
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
@@ -30,7 +30,13 @@ export interface HydrationOptions {
   readonly cpu?: plus.Cpu;
   /** Memory request and limit. @default 2 GiB */
   readonly memory?: Size;
-  /** How long one attempt may run (`activeDeadlineSeconds`). @default Duration.hours(2) */
+  /**
+   * How long the whole hydration may take, every retry included (`activeDeadlineSeconds` counts
+   * from the Job's start: https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup).
+   * The servers' gate waits as long by default, and the release timeout follows it.
+   * Bind a value with Duration.seconds(value).
+   * @default Duration.hours(2)
+   */
   readonly timeout?: Duration;
   /** Retries (each resumes the copy). @default 4 */
   readonly backoffLimit?: number;
@@ -53,8 +59,19 @@ export interface ModelRepositoryProps {
   readonly replicas?: number;
   /** Where the model is mounted in the server (also MODEL_DIR). @default '/models' */
   readonly mountPath?: string;
-  /** How long a server pod waits for its model version before its gate fails (and retries). @default Duration.minutes(30) */
+  /**
+   * How long a server pod waits for its model version before its gate fails (and retries).
+   * @default - the hydration timeout (30 minutes with a Mountpoint cache)
+   */
   readonly readyTimeout?: Duration;
+  /**
+   * The servers' `progressDeadlineSeconds`: a rollout that makes no progress this long is Failed
+   * for Kubernetes and for helm-controller's wait (kstatus reads ProgressDeadlineExceeded as
+   * Failed), so it must cover one new pod's whole start: node and image, the gate, the startup probe.
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#progress-deadline-seconds
+   * @default - 600 s for a node and image + readyTimeout + server.startupTimeout (computed by Helm when they are values)
+   */
+  readonly progressDeadline?: Duration;
   /** The hydration Job. @default - defaults of HydrationOptions */
   readonly hydration?: HydrationOptions;
   /** The image of the gate init container. @default SHELL_IMAGE */
@@ -73,10 +90,13 @@ export interface ModelRepositoryProps {
  *
  * - A hydration Job copies `s3://<bucket>/<prefix><version>/` into `<cache>/<version>/`
  *   (idempotent, resumable) and writes `<cache>/<version>/.strata-ready` only when the copy is
- *   complete. It runs after install and before every upgrade's rollout, so a new version is in the
- *   cache before the servers roll to it: switching versions is a value change.
+ *   complete. It is named by its content, so each version gets its own Job: switching versions is
+ *   a value change.
  * - The servers (a Deployment) cannot start before the marker of their version exists: an init
- *   container waits for it. They mount the cache read-only, at `mountPath` with subPath = version.
+ *   container waits for it, so new pods of a rollout wait for the new version while the old pods
+ *   keep serving (maxUnavailable 0). They mount the cache read-only, at `mountPath` with subPath = version.
+ * - Helm and helm-controller wait for both (nothing is a hook): a failed hydration fails the release
+ *   with the Job's name, and the progress deadline covers the gate.
  * - Hydration and inference have separate service accounts, each with a read-only policy scoped
  *   to the bucket and prefix (`iamPolicies()`, and the chart's `iam-policies` ConfigMap).
  * - With an `S3Mountpoint` cache, the servers read straight from S3 (`MODEL_DIR` =
@@ -109,10 +129,12 @@ export class ModelRepository extends Construct {
     checkSegment(r, 'version', props.version, 'v1');
     r.check('region', props.region, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
     this.mountPath = props.mountPath ?? '/models';
-    const readyTimeout = (props.readyTimeout ?? Duration.minutes(30)).toSeconds();
-    r.check('readyTimeout', readyTimeout, { minimum: 10 }, 'give the hydration time to finish', 'at least 10 seconds');
     const cache = props.cache;
     this.direct = cache.tier === StorageTier.S3;
+    const hydrationTimeout = props.hydration?.timeout ?? Duration.hours(2);
+    const readyTimeout = (props.readyTimeout ?? (this.direct ? Duration.minutes(30) : hydrationTimeout)).toSeconds();
+    r.check('readyTimeout', readyTimeout, { minimum: 10 }, 'give the hydration time to finish', 'at least 10 seconds');
+    const progressDeadline = this.progressDeadline(props, readyTimeout);
     if (!this.direct && cache.tier !== StorageTier.EFS && cache.tier !== StorageTier.FSX_LUSTRE) {
       r.fail('cache', cache.tier, 'an Efs, FsxLustre or S3Mountpoint claim', 'the servers share one cache: use EFS or FSx for Lustre (hydrated), or Mountpoint (straight from S3)');
     }
@@ -127,7 +149,14 @@ export class ModelRepository extends Construct {
       serviceAccount: this.inferenceServiceAccount,
       securityContext: { ensureNonRoot: true },
       terminationGracePeriod: Duration.seconds(60),
+      // New servers wait (gated) for their version while the old ones keep serving: none is taken
+      // down before its replacement is ready.
+      strategy: plus.DeploymentStrategy.rollingUpdate({ maxSurge: plus.PercentOrAbsolute.percent(25), maxUnavailable: plus.PercentOrAbsolute.absolute(0) }),
+      progressDeadline: Duration.seconds(progressDeadline),
     });
+    // How long the gate may hold a new pod: the release timeout and the lifecycle check read it.
+    this.deployment.podMetadata.addAnnotation(INIT_SECONDS_ANNOTATION, `${readyTimeout}`);
+    spreadReplicas(this.deployment);
     r.check('replicas', props.replicas, { minimum: 0, maximum: 1000, multipleOf: 1 }, undefined, 'a whole number between 0 and 1000');
     this.modelDir = this.direct ? `${this.mountPath}/${props.version}` : this.mountPath;
     this.server = this.deployment.addContainer({
@@ -178,6 +207,7 @@ export class ModelRepository extends Construct {
     const o = props.hydration ?? {};
     const account = WorkloadIdentity.serviceAccount(this, 'hydration', props.serviceAccounts?.hydration);
     const timeout = o.timeout ?? Duration.hours(2);
+    this.rules.check('hydration.timeout', timeout.toSeconds(), { minimum: 60, maximum: 7 * 86400, multipleOf: 1 }, 'whole seconds, from a minute to a week', 'between 60 and 604800 seconds');
     this.rules.check('hydration.backoffLimit', o.backoffLimit, { minimum: 0, maximum: 100, multipleOf: 1 });
     const job = new plus.Job(this, 'hydrate', {
       serviceAccount: account,
@@ -194,8 +224,10 @@ export class ModelRepository extends Construct {
     );
     cache.mount(copier, cacheDir);
     copier.mount('/tmp', tmpVolume(job));
-    // Helm runs it after install and before each upgrade's rollout (post-install,pre-upgrade).
-    markRunsBeforeRollout(job);
+    // A release Job, not a Helm hook: named by its content (the version is in its spec), it runs
+    // once per version, beside the rollout whose new pods wait for its marker; Helm deletes the
+    // previous version's Job. Re-created (after a manual delete or a rollback), it finds the
+    // marker and exits at once.
     return { job, account };
   }
 
@@ -203,6 +235,18 @@ export class ModelRepository extends Construct {
     const statements = s3Statements(`${this.node.id}-${key}-models`, source, { read: true, kmsKeyArn });
     WorkloadIdentity.addStatements(this, key, statements);
     this.policies[key] = policyDocument(statements);
+  }
+
+  /** The progress deadline: given, or a new node and image + the gate + the startup probe (a formula when they are values). */
+  private progressDeadline(props: ModelRepositoryProps, readyTimeout: number): number {
+    if (props.progressDeadline !== undefined) {
+      const given = props.progressDeadline.toSeconds();
+      this.rules.check('progressDeadline', given, { minimum: 60, multipleOf: 1 }, 'cover a new pod\'s whole start', 'whole seconds, at least 60');
+      return given;
+    }
+    let startup = (props.server.startupTimeout ?? Duration.minutes(30)).toSeconds();
+    if (!isLiteral(startup)) startup = 1800; // refused by the probes already
+    return Tokens.sum(NODE_AND_IMAGE_SECONDS, readyTimeout, startup);
   }
 
   /** A Mountpoint cache must mount the repository's bucket and prefix, and let the servers in. */
@@ -220,6 +264,19 @@ export class ModelRepository extends Construct {
       r.fail('cache.prefix', mountPrefix, `the source prefix "${source.prefix}"`, 'mount the prefix that holds the versions, so MODEL_DIR is <mountPath>/<version>');
     }
   }
+}
+
+/**
+ * Spreads replicas over nodes and zones, softly (ScheduleAnyway): more replicas than nodes still
+ * schedule, unlike a required anti-affinity. Selected by the release's instance label as well, so
+ * two releases of one chart in a namespace do not count each other's pods.
+ */
+export function spreadReplicas(workload: plus.Deployment | plus.StatefulSet): void {
+  const component = workload.podMetadata.getLabel('cdk8s.io/metadata.addr');
+  const release = releaseOf(workload);
+  const matchLabels: Record<string, string> = { ...(component ? { 'cdk8s.io/metadata.addr': component } : {}), ...(release ? { 'app.kubernetes.io/instance': release.name } : {}) };
+  const constraint = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels }, matchLabelKeys: ['pod-template-hash'] });
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [constraint('kubernetes.io/hostname'), constraint('topology.kubernetes.io/zone')]));
 }
 
 function probes(rules: Rules, server: InferenceServerSpec): Pick<plus.ContainerProps, 'readiness' | 'startup'> {

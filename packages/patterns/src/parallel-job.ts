@@ -26,10 +26,16 @@ export interface ParallelJobProps {
   readonly completions?: number;
   /** How many workers run at once (`parallelism`). @default - completions */
   readonly parallelism?: number;
-  /** Retries of failed pods before the Job fails (`backoffLimit`). @default 3 */
+  /**
+   * Retries of each index's failed pods before that index fails (`backoffLimitPerIndex`): a worker
+   * that fails again and again fails its own index, not every other one's budget. Pods failed by a
+   * disruption (drain, eviction, preemption, a Spot interruption: the `DisruptionTarget` condition)
+   * are not counted at all (`podFailurePolicy`).
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#backoff-limit-per-index
+   * @see https://kubernetes.io/docs/tasks/job/pod-failure-policy/
+   * @default 3
+   */
   readonly backoffLimit?: number;
-  /** How long a finished Job is kept (`ttlSecondsAfterFinished`). @default - kept */
-  readonly ttlAfterFinished?: Duration;
   /** The key of the workers' service account (`serviceAccounts.<key>` in the chart's values). @default 'training' */
   readonly serviceAccountKey?: string;
   /** The workers' service account. @default {} (no annotations) */
@@ -71,9 +77,11 @@ export class ParallelJob extends Construct {
       clusterIP: 'None',
       ports: [{ port: RENDEZVOUS_PORT, targetPort: RENDEZVOUS_PORT, name: 'rendezvous' }],
     });
+    const backoffLimitPerIndex = props.backoffLimit ?? 3;
+    this.rules.check('backoffLimit', backoffLimitPerIndex, { minimum: 0, maximum: 100, multipleOf: 1 }, 'retry each worker a few times', 'a whole number between 0 and 100');
+    // No ttlSecondsAfterFinished: a finished Job is the record that its work is done. Deleted by a
+    // TTL, it would be created again by the next upgrade (or drift correction) and run again.
     this.job = new plus.Job(this, 'job', {
-      backoffLimit: props.backoffLimit ?? 3,
-      ttlAfterFinished: props.ttlAfterFinished,
       serviceAccount: this.serviceAccount,
       restartPolicy: plus.RestartPolicy.NEVER,
       dns: { subdomain: this.service.name },
@@ -97,6 +105,15 @@ export class ParallelJob extends Construct {
       JsonPatch.add('/spec/completionMode', 'Indexed'),
       JsonPatch.add('/spec/completions', this.completions),
       JsonPatch.add('/spec/parallelism', this.parallelism),
+      // Per index, not for the whole Job (Kubernetes >= 1.29 beta, GA 1.33); no total cap.
+      JsonPatch.remove('/spec/backoffLimit'),
+      JsonPatch.add('/spec/backoffLimitPerIndex', backoffLimitPerIndex),
+      // A pod lost to a disruption (node drain, Spot interruption, preemption) is not the worker's
+      // fault: it does not count against the retries. Replacements start only once the old pod is
+      // gone (podReplacementPolicy Failed, the only one podFailurePolicy allows), so a rank never
+      // runs twice and a node-local checkpoint is flushed before its successor restores.
+      JsonPatch.add('/spec/podFailurePolicy', { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] }),
+      JsonPatch.add('/spec/podReplacementPolicy', 'Failed'),
     );
   }
 

@@ -1,13 +1,17 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { checkS3TerminationGrace, InstanceStore, isLiteral, IStorageTier, Rules, S3_MOUNTPOINT_GRACE_SECONDS, S3Mountpoint, StorageTier } from '@strata/storage';
-import { problem, Tokens } from '@strata/tokens';
+import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FLUSH_MARGIN_SECONDS, FlushFacts, flushSeconds, problem, Tokens } from '@strata/tokens';
 import { AWS_CLI_IMAGE, helperProps, tmpVolume } from './container-spec';
 import { PolicyDocument, policyDocument, s3Statements, WorkloadIdentity } from './iam';
 import { ParallelJob } from './parallel-job';
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
 import { RESTORE_SCRIPT, SYNC_SCRIPT } from './scripts';
+
+/** Default upload throughput of one pod to S3 (MiB/s) and write throughput of its NVMe (MiB/s): see the props. */
+const DEFAULT_UPLOAD_MIBPS = 250;
+const DEFAULT_LOCAL_WRITE_MIBPS = 1000;
 
 /** Kubernetes' default terminationGracePeriodSeconds: too short for a final upload (facts §5, §7 case 54). */
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -32,12 +36,33 @@ export interface TrainingCheckpointProps {
   /** How often finished checkpoints are uploaded. Bind a value with Duration.seconds(value). @default Duration.minutes(5) */
   readonly syncInterval?: Duration;
   /**
+   * The size of the newest checkpoint one pod writes (its shard of the model and optimizer state):
+   * what the final flush writes to local storage and uploads when the pod is stopped. The pods'
+   * grace period is derived from it (see `flushBudget`). Bind a value with Size.gibibytes(value).
+   * @default - required unless flushBudget is given
+   */
+  readonly checkpointSize?: Size;
+  /**
+   * Upload throughput of one pod to S3, in MiB/s: the AWS CLI with its default transfer settings
+   * (10 concurrent requests of 8 MiB parts) reaches a few hundred MiB/s on a large instance.
+   * @see https://docs.aws.amazon.com/cli/latest/topic/s3-config.html
+   * @default 250
+   */
+  readonly uploadThroughputMiBps?: number;
+  /**
+   * Write throughput of the checkpoint storage, in MiB/s (instance-store NVMe writes well above 1 GiB/s).
+   * @default 1000
+   */
+  readonly localWriteMiBps?: number;
+  /**
    * The time the pod needs from SIGTERM to the end of its last upload: the trainer writing its
    * last checkpoint, then the sidecar's final upload (the kubelet stops the sidecar only after the
    * trainer exited, within the same budget). It is the pod's terminationGracePeriodSeconds. Keep
    * it under the 2-minute Spot interruption notice where Spot is used, and at most 600 s with a
-   * Mountpoint S3 volume in the pod (facts §5). Bind a value with Duration.seconds(value).
-   * @default Duration.seconds(110)
+   * Mountpoint S3 volume in the pod. Bind a value with Duration.seconds(value); generate then
+   * checks in every environment that it covers the flush of that environment's checkpointSize.
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#termination-with-sidecars
+   * @default - derived: checkpointSize written locally, then uploaded, plus 15 s (see flushSeconds); computed by Helm when a fact is a value
    */
   readonly flushBudget?: Duration;
   /** The image with the AWS CLI v2 (restore and sync). @default AWS_CLI_IMAGE */
@@ -68,6 +93,14 @@ export interface TrainingCheckpointProps {
  *   into CHECKPOINT_DIR and names it in `CHECKPOINT_DIR/.strata-restored`.
  */
 export class TrainingCheckpoint extends Construct {
+  /**
+   * The grace period a final flush of `checkpointGiB` needs with these throughputs (the defaults of
+   * the props): the default of a flushBudget value, when checkpointSize is a value too.
+   */
+  public static flushSecondsFor(checkpoint: Size, throughput: { readonly uploadMiBps?: number; readonly localWriteMiBps?: number } = {}): number {
+    return flushSeconds({ checkpointMiB: mebibytes(checkpoint), uploadMiBps: throughput.uploadMiBps ?? DEFAULT_UPLOAD_MIBPS, localWriteMiBps: throughput.localWriteMiBps ?? DEFAULT_LOCAL_WRITE_MIBPS });
+  }
+
   public readonly storage: IStorageTier;
   public readonly restore: plus.Container;
   /** The sync sidecar (an init container with restartPolicy Always). */
@@ -77,6 +110,9 @@ export class TrainingCheckpoint extends Construct {
   public readonly uri: string;
   public readonly flushBudget: Duration;
   public readonly syncInterval: Duration;
+  /** What the final flush consists of (values may be tokens); undefined without checkpointSize. */
+  public readonly flush?: FlushFacts;
+  private readonly givenBudget: boolean;
   private readonly rules: Rules;
   private readonly policies: Record<string, PolicyDocument> = {};
 
@@ -90,10 +126,12 @@ export class TrainingCheckpoint extends Construct {
     this.mountPath = props.mountPath ?? '/checkpoints';
     this.uri = `s3://${props.destination.bucket}/${prefix}${props.run}/`;
     this.syncInterval = props.syncInterval ?? Duration.minutes(5);
-    this.flushBudget = props.flushBudget ?? Duration.seconds(110);
     const interval = this.syncInterval.toSeconds();
-    const budget = this.flushBudget.toSeconds();
     r.check('syncInterval', interval, { minimum: 10, maximum: 86400, multipleOf: 1 }, 'upload at most every 10 seconds and at least daily', 'between 10 and 86400 seconds');
+    this.givenBudget = props.flushBudget !== undefined;
+    this.flush = this.flushFacts(props);
+    this.flushBudget = props.flushBudget ?? Duration.seconds(this.flush ? flushSeconds(this.flush) : DEFAULT_GRACE_SECONDS);
+    const budget = this.flushBudget.toSeconds();
     this.checkBudget(budget);
 
     if (props.storage === undefined && props.size === undefined) {
@@ -109,6 +147,16 @@ export class TrainingCheckpoint extends Construct {
     const job = props.job;
     const pod = job.job;
     job.setTerminationGracePeriod(Duration.seconds(budget));
+    if (this.flush) {
+      // The lifecycle check recomputes the flush per environment and holds the grace period to it.
+      const f = this.flush;
+      pod.podMetadata.addAnnotation(FLUSH_ANNOTATION, `{"checkpointMiB":${f.checkpointMiB},"uploadMiBps":${f.uploadMiBps},"localWriteMiBps":${f.localWriteMiBps}}`);
+    }
+    if (this.storage.tier === StorageTier.INSTANCE_STORE) {
+      // Checkpoints not yet in S3 live only on this node: Karpenter must not consolidate or drift it
+      // away (this does not stop expiry or a Spot interruption: the grace period covers those).
+      pod.podMetadata.addAnnotation(DO_NOT_DISRUPT_ANNOTATION, 'true');
+    }
     const env: Record<string, string> = { CHECKPOINT_DIR: this.mountPath, CHECKPOINT_URI: this.uri, HOME: '/tmp' };
     if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
     const memory = props.syncMemory ?? Size.gibibytes(1);
@@ -148,9 +196,44 @@ export class TrainingCheckpoint extends Construct {
     else this.storage.mount(container, this.mountPath);
   }
 
-  /** The flush budget is the grace period: warn when it is the default 30 s or less (facts §5, case 54). */
+  /** The flush facts from the props (checked), when a checkpoint size is given. */
+  private flushFacts(props: TrainingCheckpointProps): FlushFacts | undefined {
+    const r = this.rules;
+    const uploadMiBps = props.uploadThroughputMiBps ?? DEFAULT_UPLOAD_MIBPS;
+    const localWriteMiBps = props.localWriteMiBps ?? DEFAULT_LOCAL_WRITE_MIBPS;
+    r.check('uploadThroughputMiBps', uploadMiBps, { minimum: 1, maximum: 100_000 }, 'the MiB/s one pod uploads to S3', 'between 1 and 100000 MiB/s');
+    r.check('localWriteMiBps', localWriteMiBps, { minimum: 1, maximum: 100_000 }, 'the MiB/s the checkpoint storage writes', 'between 1 and 100000 MiB/s');
+    if (props.checkpointSize === undefined) {
+      if (props.flushBudget === undefined) {
+        r.fail('checkpointSize', undefined, 'set (or flushBudget)', 'state the size of the newest checkpoint one pod writes, e.g. Size.gibibytes(16): the pods\' grace period is derived from it so that the final upload is never cut off');
+      }
+      return undefined;
+    }
+    const checkpointMiB = mebibytes(props.checkpointSize);
+    r.check('checkpointSize', checkpointMiB, { minimum: 1, maximum: 100_000 * 1024 }, 'the newest checkpoint of one pod', 'at least 1 MiB and at most 100000 GiB');
+    return { checkpointMiB, uploadMiBps, localWriteMiBps };
+  }
+
+  /**
+   * The flush budget is the grace period: refused when shorter than the flush it must cover
+   * (literal facts), warned when it is the default 30 s or less.
+   */
   private checkBudget(budget: number): void {
     if (!this.rules.check('flushBudget', budget, { minimum: 1, maximum: 86400, multipleOf: 1 }, 'give whole seconds', 'between 1 and 86400 seconds')) return;
+    const f = this.flush;
+    if (f && this.givenBudget) {
+      const needed = flushSeconds(f);
+      if (isLiteral(budget) && isLiteral(needed)) {
+        if (budget < needed) {
+          this.rules.fail('flushBudget', budget, `at least ${needed} seconds for a ${f.checkpointMiB / 1024} GiB checkpoint (written at ${f.localWriteMiBps} MiB/s, uploaded at ${f.uploadMiBps} MiB/s, + ${FLUSH_MARGIN_SECONDS} s)`,
+            'a shorter grace period cuts off the final upload and loses the newest checkpoint: leave flushBudget unset to derive it, or lower checkpointSize');
+          return;
+        }
+      } else {
+        // Values on either side: Helm compares them at install (a template guard), as here.
+        Tokens.check(Tokens.sum(budget, Tokens.product(-1, needed)), { minimum: 0 }, `[${this.node.path}] flushBudget minus the flush it must cover (checkpointSize written at ${f.localWriteMiBps} MiB/s, uploaded at ${f.uploadMiBps} MiB/s, + ${FLUSH_MARGIN_SECONDS} s)`);
+      }
+    }
     if (isLiteral(budget) && budget <= DEFAULT_GRACE_SECONDS) {
       this.rules.warn(problem('flushBudget', budget, `more than ${DEFAULT_GRACE_SECONDS} seconds`,
         'the kubelet stops the sync sidecar only after the trainer has exited, within the same grace period: the last checkpoint\'s upload is cut off; declare the time the final write and upload take'));
@@ -175,6 +258,13 @@ export class TrainingCheckpoint extends Construct {
     }
     return errors;
   }
+}
+
+/** A size in whole MiB: a value's GiB token becomes a derived MiB token; a literal is rounded up. */
+function mebibytes(size: Size): number {
+  const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (Tokens.isToken(gib)) return Tokens.derive(gib, 1024);
+  return Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
 }
 
 /** Whether a regular container runs an upload loop (aws s3 sync, s5cmd, rclone with sleep or while). */

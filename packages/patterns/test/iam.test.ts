@@ -15,7 +15,9 @@ describe('s3Statements', () => {
     expect(statements).toEqual([
       { Sid: 'OutList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws-cn:s3:::b'], Condition: { StringLike: { 's3:prefix': ['runs/r1/*'] } } },
       { Sid: 'OutObjects', Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'], Resource: ['arn:aws-cn:s3:::b/runs/r1/*'] },
-      { Sid: 'OutKms', Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: ['arn:aws-cn:kms:cn-north-1:111122223333:key/k'] },
+      // A multipart upload to an SSE-KMS bucket decrypts the data key for each part: writing needs
+      // kms:Decrypt too (https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key).
+      { Sid: 'OutKms', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: ['arn:aws-cn:kms:cn-north-1:111122223333:key/k'] },
     ]);
     for (const s of statements) for (const a of s.Action) expect(a).not.toContain('*');
   });

@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { AccessMode, Efs, FsxDeploymentType, FsxLustre, S3Mountpoint } from '@strata/storage';
-import { runsBeforeRollout, Tokens } from '@strata/tokens';
+import { Tokens } from '@strata/tokens';
 import { ModelRepository, ModelRepositoryProps, WorkloadIdentity } from '../src';
-import { byKind, newChart, one, synthErrors, synthValid, warnings } from './testing';
+import { byKind, newChart, one, synth, synthErrors, synthValid, warnings } from './testing';
 
 const SOURCE = { bucket: 'ml-models', prefix: 'llama-3-8b/' };
 
@@ -24,12 +24,14 @@ describe('ModelRepository with a hydrated cache (EFS)', () => {
     expect(synthValid(chart)).toMatchSnapshot();
   });
 
-  test('a hydration Job copies the version into the cache and runs before each rollout', () => {
-    const { chart, repo } = repository();
+  test('a hydration Job copies the version into the cache: a release Job, not a hook, so helm-controller waits for it', () => {
+    const { chart } = repository();
     const objs = synthValid(chart);
     const job = one(objs, 'Job');
     const copier = job.spec.template.spec.containers[0];
-    expect(runsBeforeRollout(repo.hydrationJob!)).toBe(true);
+    // A post-install hook that the servers' gate waits for deadlocks Helm's --wait, and a hook is
+    // bounded by the release timeout (helm/helm pkg/action/hooks.go): a plain Job is neither.
+    expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
     expect(copier.env).toEqual([
       { name: 'SOURCE_URI', value: 's3://ml-models/llama-3-8b/' },
       { name: 'MODEL_VERSION', value: 'v1' },
@@ -50,8 +52,39 @@ describe('ModelRepository with a hydrated cache (EFS)', () => {
     expect(gate.name).toBe('wait-for-model');
     expect(gate.restartPolicy).toBeUndefined(); // a real init container: the servers wait for it to exit 0
     expect(gate.env).toContainEqual({ name: 'READY_FILE', value: '/cache/v1/.strata-ready' });
-    expect(gate.env).toContainEqual({ name: 'READY_TIMEOUT_SECONDS', value: '1800' });
+    expect(gate.env).toContainEqual({ name: 'READY_TIMEOUT_SECONDS', value: '7200' }); // as long as the hydration may take
     expect(gate.volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache', readOnly: true }]);
+  });
+
+  test('rollouts: no server goes before its replacement is ready, and the progress deadline covers a gated start', () => {
+    const { chart } = repository();
+    const deployment = one(synthValid(chart), 'Deployment');
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+    // kstatus calls a Deployment Failed after progressDeadlineSeconds without progress
+    // (fluxcd/cli-utils pkg/kstatus/status/core.go): node and image 600 + gate 7200 + startup 1800.
+    expect(deployment.spec.progressDeadlineSeconds).toBe(9600);
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'strata.dev/init-seconds': '7200' });
+  });
+
+  test('replicas spread softly over nodes and zones, counting only this release\'s pods of this revision', () => {
+    const { chart } = repository();
+    const deployment = one(synthValid(chart), 'Deployment');
+    const constraints = deployment.spec.template.spec.topologySpreadConstraints;
+    expect(constraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew, c.matchLabelKeys])).toEqual([
+      ['kubernetes.io/hostname', 'ScheduleAnyway', 1, ['pod-template-hash']],
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway', 1, ['pod-template-hash']],
+    ]);
+    expect(constraints[0].labelSelector.matchLabels).toEqual({ 'cdk8s.io/metadata.addr': deployment.spec.selector.matchLabels['cdk8s.io/metadata.addr'] });
+  });
+
+  test('with the gate\'s timeout a value, the progress deadline is computed from it (by Helm, in the template)', () => {
+    const chart = newChart();
+    const cache = Efs.fromStorageClass(chart, 'cache', { storageClass: { name: 'strata-efs' } });
+    const timeout = Tokens.number('hydration.timeoutSeconds');
+    new ModelRepository(chart, 'models', { source: SOURCE, version: 'v1', cache, server: { image: 'vllm:1' }, hydration: { timeout: Duration.seconds(timeout) } });
+    const deadline = one(synth(chart), 'Deployment').spec.progressDeadlineSeconds;
+    const info = Tokens.infoOf(deadline)!;
+    expect(info.formula).toEqual({ op: 'add', args: [600, Tokens.infoOf(timeout), 1800] });
   });
 
   test('the servers mount the cache read-only with subPath = version, and get their GPUs', () => {
@@ -177,9 +210,10 @@ describe('ModelRepository refuses', () => {
 
   test('a startup timeout bound to a value (the probe threshold is computed from it)', () => {
     const chart = newChart();
-    repository(chart, { server: { image: 'x:1', healthPath: '/health', startupTimeout: Duration.seconds(Tokens.number('server.startupSeconds')) } });
+    const startup = Tokens.number('server.startupSeconds');
+    repository(chart, { server: { image: 'x:1', healthPath: '/health', startupTimeout: Duration.seconds(startup) } });
     expect(synthErrors(chart)).toEqual([
-      `[test/models] 'server.startupTimeout' (7100000002) must be a literal duration; the startup probe's failure threshold is computed from it: state it in code`,
+      `[test/models] 'server.startupTimeout' (${startup}) must be a literal duration; the startup probe's failure threshold is computed from it: state it in code`,
     ]);
   });
 });

@@ -10,7 +10,16 @@ describe('ParallelJob', () => {
     const job = one(objs, 'Job');
     const svc = one(objs, 'Service');
     const pod = job.spec.template.spec;
-    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 8, parallelism: 4, backoffLimit: 3 });
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 8, parallelism: 4 });
+    // Retries per index, disruptions not counted (kubernetes.io/docs/tasks/job/pod-failure-policy: a pod
+    // evicted by a drain or a Spot interruption carries the DisruptionTarget condition), no total cap,
+    // and no TTL: a finished Job is the record that its work is done.
+    expect(job.spec.backoffLimit).toBeUndefined();
+    expect(job.spec.backoffLimitPerIndex).toBe(3);
+    expect(job.spec.podFailurePolicy).toEqual({ rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] });
+    expect(job.spec.podReplacementPolicy).toBe('Failed');
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+    expect(pod.restartPolicy).toBe('Never'); // podFailurePolicy needs it
     expect(svc.spec.clusterIP).toBe('None');
     expect(svc.spec.ports).toEqual([{ name: 'rendezvous', port: RENDEZVOUS_PORT, targetPort: RENDEZVOUS_PORT }]);
     expect(svc.spec.selector).toEqual(job.spec.template.metadata.labels);
@@ -44,11 +53,12 @@ describe('ParallelJob', () => {
     expect(warnings(chart)).toEqual([`[test/train] 'parallelism' (4) is more than 'completions' (2): only 2 worker(s) ever run`]);
   });
 
-  test('refuses no completions and fractional GPUs', () => {
+  test('refuses no completions, fractional GPUs and a negative retry count', () => {
     const chart = newChart();
-    new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 0.5 }, completions: 0, parallelism: 1 });
+    new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 0.5 }, completions: 0, parallelism: 1, backoffLimit: -1 });
     expect(synthErrors(chart)).toEqual([
       `[test/train] 'completions' (0) must be a whole number between 1 and 100000; run at least one index`,
+      `[test/train] 'backoffLimit' (-1) must be a whole number between 0 and 100; retry each worker a few times`,
       `[test/train] 'gpus' (0.5) must be a whole number of GPUs between 0 and 64; request whole GPUs (nvidia.com/gpu)`,
     ]);
   });

@@ -13,6 +13,7 @@ function checkpoint(props: Partial<TrainingCheckpointProps> = {}, workers = 1) {
     destination: { bucket: 'ml-checkpoints', prefix: 'llama/' },
     run: 'run-7',
     size: Size.gibibytes(200),
+    checkpointSize: Size.gibibytes(16),
     ...props,
   });
   return { chart, job, ckpt };
@@ -60,16 +61,55 @@ describe('TrainingCheckpoint', () => {
     for (const c of [...pod.initContainers, ...pod.containers]) expect(c.volumeMounts).toContainEqual({ name: 'scratch', mountPath: '/checkpoints' });
   });
 
-  test('terminationGracePeriodSeconds is the flush budget', () => {
+  test('terminationGracePeriodSeconds is the flush budget, derived from the checkpoint size and the throughputs', () => {
     const { chart } = checkpoint({ flushBudget: Duration.seconds(240) });
     expect(one(synthValid(chart), 'Job').spec.template.spec.terminationGracePeriodSeconds).toBe(240);
     expect(warnings(chart)).toEqual([]);
+    // 16 GiB written at 1000 MiB/s (16.4 s) and uploaded at 250 MiB/s (65.5 s), + 15 s.
     const def = checkpoint();
-    expect(one(synthValid(def.chart), 'Job').spec.template.spec.terminationGracePeriodSeconds).toBe(110);
+    const pod = one(synthValid(def.chart), 'Job').spec.template;
+    expect(pod.spec.terminationGracePeriodSeconds).toBe(97);
+    const big = checkpoint({ checkpointSize: Size.gibibytes(64), uploadThroughputMiBps: 500 });
+    expect(one(synthValid(big.chart), 'Job').spec.template.spec.terminationGracePeriodSeconds).toBe(212);
+    // The lifecycle check at generate recomputes it per environment from this annotation.
+    expect(pod.metadata.annotations['strata.dev/flush']).toBe('{"checkpointMiB":16384,"uploadMiBps":250,"localWriteMiBps":1000}');
+    expect(TrainingCheckpoint.flushSecondsFor(Size.gibibytes(16))).toBe(97);
+  });
+
+  test('pods holding checkpoints not yet in S3 on node-local NVMe are not disrupted voluntarily by Karpenter', () => {
+    // karpenter.sh/do-not-disrupt: Karpenter neither consolidates nor drifts the node (karpenter.sh docs, disruption "Pod-Level Controls").
+    const pod = one(synthValid(checkpoint().chart), 'Job').spec.template;
+    expect(pod.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
+  });
+
+  test('refuses a flush budget shorter than the flush, and a checkpoint of unknown size', () => {
+    const { chart } = checkpoint({ flushBudget: Duration.seconds(60) });
+    expect(synthErrors(chart)).toEqual([
+      `[test/checkpoints] 'flushBudget' (60) must be at least 97 seconds for a 16 GiB checkpoint (written at 1000 MiB/s, uploaded at 250 MiB/s, + 15 s); a shorter grace period cuts off the final upload and loses the newest checkpoint: leave flushBudget unset to derive it, or lower checkpointSize`,
+    ]);
+    const unknown = checkpoint({ checkpointSize: undefined });
+    expect(synthErrors(unknown.chart)).toEqual([
+      `[test/checkpoints] 'checkpointSize' (not set) must be set (or flushBudget); state the size of the newest checkpoint one pod writes, e.g. Size.gibibytes(16): the pods' grace period is derived from it so that the final upload is never cut off`,
+    ]);
+  });
+
+  test('with the checkpoint size a value, the grace period is computed from it by Helm, and a given budget is held to it at install', () => {
+    const own = {};
+    const derived = checkpoint({ checkpointSize: Size.gibibytes(Tokens.number('checkpoints.checkpointSize', own)) });
+    const grace = one(synthValid(derived.chart), 'Job').spec.template.spec.terminationGracePeriodSeconds;
+    expect(Tokens.infoOf(grace)!.formula!.op).toBe('add');
+    const budget = Tokens.number('checkpoints.flushBudgetSeconds', own);
+    const given = checkpoint({ checkpointSize: Size.gibibytes(Tokens.number('checkpoints.other', own)), flushBudget: Duration.seconds(budget) });
+    synthValid(given.chart);
+    // budget − flush ≥ 0 between two values, which JSON Schema cannot state: a rule on a formula token (a template guard).
+    const rules = Tokens.ownedBy(own).filter((t) => t.formula && t.constraints.length > 0).flatMap((t) => t.constraints);
+    expect(rules).toContainEqual({ constraint: { minimum: 0 }, origin: '[test/checkpoints] flushBudget minus the flush it must cover (checkpointSize written at 1000 MiB/s, uploaded at 250 MiB/s, + 15 s)' });
+    // The derived grace period keeps the budget's own range (a guard too: 1 to 86400 s).
+    expect(rules).toContainEqual({ constraint: { minimum: 1, maximum: 86400, multipleOf: 1 }, origin: '[test/checkpoints] flushBudget' });
   });
 
   test('warns when the flush budget is the default 30 s or less (facts §5, case 54)', () => {
-    const { chart } = checkpoint({ flushBudget: Duration.seconds(30) });
+    const { chart } = checkpoint({ flushBudget: Duration.seconds(30), checkpointSize: undefined });
     synthValid(chart);
     expect(warnings(chart)).toEqual([
       `[test/checkpoints] 'flushBudget' (30) must be more than 30 seconds; the kubelet stops the sync sidecar only after the trainer has exited, within the same grace period: the last checkpoint's upload is cut off; declare the time the final write and upload take`,
@@ -81,7 +121,7 @@ describe('TrainingCheckpoint', () => {
     const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' } });
     const data = new S3Mountpoint(chart, 'data', { bucketName: 'ml-data', accessMode: AccessMode.READ_ONLY_MANY });
     data.mount(job.worker, '/data', { readOnly: true });
-    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints' }, run: 'r1', size: Size.gibibytes(10), flushBudget: Duration.seconds(900) });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints' }, run: 'r1', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(10), flushBudget: Duration.seconds(900) });
     synthValid(chart);
     expect(warnings(chart)).toEqual([
       `[test/checkpoints] 'terminationGracePeriodSeconds' (900) must be at most 600 with a Mountpoint S3 volume; Mountpoint Pods stop after 10 minutes, then writes fail with "Transport endpoint is not connected": finish the final flush within 600 s`,
@@ -91,7 +131,7 @@ describe('TrainingCheckpoint', () => {
     const job2 = new ParallelJob(bound, 'train', { worker: { image: 'trainer:1' } });
     new S3Mountpoint(bound, 'data', { bucketName: 'ml-data', accessMode: AccessMode.READ_ONLY_MANY }).mount(job2.worker, '/data', { readOnly: true });
     const budget = Tokens.number('checkpoints.flushBudgetSeconds');
-    new TrainingCheckpoint(bound, 'checkpoints', { job: job2, destination: { bucket: 'ml-checkpoints' }, run: 'r1', size: Size.gibibytes(10), flushBudget: Duration.seconds(budget) });
+    new TrainingCheckpoint(bound, 'checkpoints', { job: job2, destination: { bucket: 'ml-checkpoints' }, run: 'r1', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(4), flushBudget: Duration.seconds(budget) });
     synthValid(bound);
     expect(Tokens.infoOf(budget)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 1, maximum: 86400, multipleOf: 1 }, { maximum: 600 }]);
   });
@@ -114,7 +154,7 @@ describe('TrainingCheckpoint', () => {
     const chart = newChart();
     const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' } });
     const storage = new S3Mountpoint(chart, 'bucket', { bucketName: 'ml-checkpoints' });
-    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints' }, run: 'r1', storage });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints' }, run: 'r1', storage, checkpointSize: Size.gibibytes(1) });
     expect(synthErrors(chart)).toEqual([
       `[test/checkpoints] 'storage' ("S3Mountpoint") must be local storage such as InstanceStore for checkpoints; Mountpoint writes new files sequentially once: no rename on general purpose buckets, no random writes, no appends, so savers that write a temporary file and rename it fail; write checkpoints to InstanceStore and let the sync sidecar upload them`,
     ]);
@@ -131,7 +171,7 @@ describe('TrainingCheckpoint', () => {
   test('refuses a missing size, a bad run and a too-frequent sync', () => {
     const chart = newChart();
     const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' } });
-    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints', prefix: 'llama/' }, run: 'run/7', syncInterval: Duration.seconds(5) });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints', prefix: 'llama/' }, run: 'run/7', syncInterval: Duration.seconds(5), checkpointSize: Size.gibibytes(1) });
     expect(synthErrors(chart)).toEqual([
       `[test/checkpoints] 'run' ("run/7") must be one path segment (letters, digits, ".", "_", "-"; starting with a letter or digit; at most 128 characters); use letters, digits, ".", "_" and "-", starting with a letter or digit, e.g. "run-2025-01"`,
       `[test/checkpoints] 'syncInterval' (5) must be between 10 and 86400 seconds; upload at most every 10 seconds and at least daily`,

@@ -1,3 +1,4 @@
+export * from './annotations';
 export * from './constraint';
 export * from './token';
 export * from './marks';

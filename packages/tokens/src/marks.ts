@@ -15,7 +15,6 @@ export const HOLDS_DATA = 'strata:holds-data';
 export const ONLY_WHEN = 'strata:only-when';
 export const WARNING = 'strata:warning';
 export const USES = 'strata:uses';
-export const BEFORE_ROLLOUT = 'strata:before-rollout';
 
 /** Marks an API object (or a construct whose objects) hold data that must never be deleted implicitly. */
 export function markHoldsData(scope: IConstruct): void {
@@ -85,20 +84,6 @@ export function usesOf(root: IConstruct): string[] {
   const out = new Set<string>();
   for (const c of root.node.findAll()) for (const m of c.node.metadata) if (m.type === USES) out.add(m.data as string);
   return [...out].sort();
-}
-
-/**
- * Marks a construct whose objects (a Job) must run to completion after install and before
- * every upgrade's rollout — a data hydration, say. The Helm writer makes them
- * `post-install,pre-upgrade` hooks, recreated on each run.
- */
-export function markRunsBeforeRollout(scope: IConstruct): void {
-  if (!runsBeforeRollout(scope)) scope.node.addMetadata(BEFORE_ROLLOUT, true);
-}
-
-/** Whether the construct, or a scope above it, runs before rollouts. */
-export function runsBeforeRollout(scope: IConstruct): boolean {
-  return scope.node.scopes.some((s) => s.node.metadata.some((m) => m.type === BEFORE_ROLLOUT));
 }
 
 /**

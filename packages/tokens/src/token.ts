@@ -28,6 +28,43 @@ export interface Derivation {
   readonly multiplier: number;
 }
 
+/**
+ * Whole-number arithmetic over values: a token computed from others (a grace period from a
+ * checkpoint size, a deadline from two timeouts). Helm computes it in the template (`add`, `mul`,
+ * `div` of sprig, on int64) and direct synthesis the same way (see evaluateFormula), so both give
+ * the same number for any values. `ceilDiv` divides rounding up.
+ */
+export interface Formula {
+  readonly op: 'add' | 'mul' | 'ceilDiv';
+  readonly args: readonly Operand[];
+}
+
+/** An operand of a formula: a whole number, a numeric token, or another formula. */
+export type Operand = number | TokenInfo | Formula;
+
+/** Whether an operand is a formula. */
+export function isFormula(o: unknown): o is Formula {
+  return typeof o === 'object' && o !== null && 'op' in o && 'args' in o;
+}
+
+/** The value of a formula, each token read by `valueOf` (whole numbers: int64 semantics, as Helm's sprig). */
+export function evaluateFormula(f: Formula, valueOf: (token: TokenInfo) => number): number {
+  const v = (o: Operand): number => (typeof o === 'number' ? Math.trunc(o) : isFormula(o) ? evaluateFormula(o, valueOf) : Math.trunc(valueOf(o)));
+  const args = f.args.map(v);
+  if (f.op === 'add') return args.reduce((a, b) => a + b, 0);
+  if (f.op === 'mul') return args.reduce((a, b) => a * b, 1);
+  return ceilDiv(args[0], args[1]);
+}
+
+/** `ceil(n / d)` for whole numbers, exactly (as `div (add n (sub d 1)) d` on int64 for positive numbers). */
+export function ceilDiv(n: number, d: number): number {
+  const m = n + d - 1;
+  let q = Math.trunc(m / d);
+  if ((q + 1) * d <= m) q++;
+  if (q * d > m) q--;
+  return q;
+}
+
 export interface TokenInfo {
   readonly id: number;
   readonly kind: TokenKind;
@@ -42,6 +79,8 @@ export interface TokenInfo {
   readonly marker: string | number;
   /** Set for tokens that stand for arithmetic on another token. */
   readonly derivation?: Derivation;
+  /** Set for tokens computed from several values (path `$formula`); rules on it become template guards. */
+  readonly formula?: Formula;
   readonly constraints: AttachedConstraint[];
 }
 
@@ -96,13 +135,13 @@ function registry(): Registry {
   return g[REGISTRY_KEY]!;
 }
 
-function register(kind: TokenKind, path: string, owner: object | undefined, derivation?: Derivation): TokenInfo {
+function register(kind: TokenKind, path: string, owner: object | undefined, derivation?: Derivation, formula?: Formula): TokenInfo {
   const r = registry();
   const id = r.next++;
   const numeric = kind === 'integer' || kind === 'number';
   if (numeric && NUMBER_BASE + id >= NUMBER_LIMIT) throw new Error('too many numeric tokens in one process');
   const marker = numeric ? NUMBER_BASE + id : `strata-tok-${id}-end`;
-  const info: TokenInfo = { id, kind, path, owner, marker, derivation, constraints: [] };
+  const info: TokenInfo = { id, kind, path, owner, marker, derivation, ...(formula ? { formula } : {}), constraints: [] };
   r.byId.set(id, info);
   if (typeof marker === 'number') r.byNumber.set(marker, info);
   return info;
@@ -145,6 +184,21 @@ export class Tokens {
     const root = info.derivation ? info.derivation.base : info;
     const factor = (info.derivation ? info.derivation.multiplier : 1) * multiplier;
     return register(info.kind, root.path, root.owner, { base: root, multiplier: factor }).marker as number;
+  }
+
+  /** The sum of whole numbers, any of which may be a numeric token: a literal when none is, else a formula token. */
+  public static sum(...xs: number[]): number {
+    return formulaOf('add', xs);
+  }
+
+  /** The product of whole numbers, any of which may be a numeric token. */
+  public static product(...xs: number[]): number {
+    return formulaOf('mul', xs);
+  }
+
+  /** `ceil(n / d)` of whole numbers, either of which may be a numeric token. */
+  public static ceilDiv(n: number, d: number): number {
+    return formulaOf('ceilDiv', [n, d]);
   }
 
   /** The token with this id. */
@@ -258,6 +312,23 @@ export class Tokens {
     registry().conditionals.push({ when: tokenClauses, origin });
     return true;
   }
+}
+
+/** A formula token over the operands, or the literal result when no operand is a token. */
+function formulaOf(op: Formula['op'], xs: readonly number[]): number {
+  const infos = xs.map((x) => Tokens.infoOf(x));
+  if (infos.every((i) => i === undefined)) {
+    for (const x of xs) if (Tokens.isCorruptedNumber(x)) throw new Error(`${op}: ${x} is arithmetic on a value; use Tokens.${op === 'add' ? 'sum' : op === 'mul' ? 'product' : 'ceilDiv'} on the value itself`);
+    return evaluateFormula({ op, args: xs }, () => 0);
+  }
+  const args: Operand[] = xs.map((x, i) => {
+    const info = infos[i];
+    if (!info) return x;
+    if (info.kind !== 'integer' && info.kind !== 'number') throw new Error(`${op}: value '${info.path}' is a ${info.kind}, not a number`);
+    return info.formula ?? info;
+  });
+  const owner = infos.find((i) => i !== undefined)!;
+  return register('integer', '$formula', (owner.derivation?.base ?? owner).owner, undefined, { op, args }).marker as number;
 }
 
 function scaleConstraint(c: Constraint, multiplier: number): Constraint {

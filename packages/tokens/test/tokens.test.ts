@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { clauseHolds, conditionsOf, describeConstraint, holdsData, isExcluded, markHoldsData, onlyWhen, problem, satisfies, Tokens, warn, warningsOf } from '../src';
+import { ceilDiv, clauseHolds, conditionsOf, describeConstraint, evaluateFormula, flushSeconds, holdsData, isExcluded, markHoldsData, onlyWhen, problem, satisfies, Tokens, warn, warningsOf } from '../src';
 
 describe('constraints', () => {
   test.each([
@@ -121,5 +121,34 @@ describe('marks', () => {
     warn(b, 'careful');
     warn(b, 'careful');
     expect(warningsOf(root)).toEqual(['[a/b] careful']);
+  });
+});
+
+describe('formulas: whole-number arithmetic over values', () => {
+  test('literals only: the plain result, with int64 semantics', () => {
+    expect(Tokens.sum(600, 7200, 1800)).toBe(9600);
+    expect(Tokens.product(16, 1024)).toBe(16384);
+    expect(Tokens.ceilDiv(20_480_000, 250_000)).toBe(82);
+    expect(Tokens.ceilDiv(500_000, 250_000)).toBe(2); // exact: no rounding up
+    expect(flushSeconds({ checkpointMiB: 16 * 1024, uploadMiBps: 250, localWriteMiBps: 1000 })).toBe(97);
+  });
+
+  test('ceilDiv is exact for large whole numbers (no floating-point rounding up)', () => {
+    for (let d = 1; d < 400; d += 37) for (let n = 0; n < 5000; n += 123) expect(ceilDiv(n, d)).toBe(Math.floor((n + d - 1) / d));
+    expect(ceilDiv(2 ** 52 - 1, 3)).toBe(1501199875790165);
+  });
+
+  test('with a value: a formula token, evaluated the same way; rules on it are kept on it (template guards)', () => {
+    const own = {};
+    const gib = Tokens.number('checkpoints.checkpointSize', own);
+    const secs = flushSeconds({ checkpointMiB: Tokens.derive(gib, 1024), uploadMiBps: 250, localWriteMiBps: 1000 });
+    const info = Tokens.infoOf(secs)!;
+    expect(info.path).toBe('$formula');
+    expect(info.owner).toBe(own);
+    expect(evaluateFormula(info.formula!, (t) => (t.path === 'checkpoints.checkpointSize' ? 16 : NaN) * (t.derivation?.multiplier ?? 1))).toBe(97);
+    Tokens.check(secs, { maximum: 600 }, 'grace');
+    expect(info.constraints).toEqual([{ constraint: { maximum: 600 }, origin: 'grace' }]);
+    expect(() => Tokens.sum(Tokens.boolean('x', own) as unknown as number, 1)).toThrow("add: value 'x' is a boolean, not a number");
+    expect(() => Tokens.sum(7_150_000_000, 1)).toThrow('add: 7150000000 is arithmetic on a value; use Tokens.sum on the value itself'); // a number in the token range that no token is
   });
 });

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
@@ -48,8 +48,7 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
       },
       completions: shards,
       parallelism: v.integer('workers.parallelism', { default: 4, minimum: 1, maximum: 10_000, description: 'Workers running at once.' }),
-      backoffLimit: v.integer('workers.backoffLimit', { default: 6, minimum: 0, maximum: 100, description: 'Retries of failed workers (a retried shard is embedded again).' }),
-      ttlAfterFinished: Duration.days(7),
+      backoffLimit: v.integer('workers.backoffLimit', { default: 6, minimum: 0, maximum: 100, description: 'Retries of each shard\'s worker that fails (per index: a failing shard does not use up the others\' retries; disruptions do not count). A retried shard is embedded again.' }),
       serviceAccountKey: 'reader',
       serviceAccount: { annotations: annotations(v, 'reader') },
     });

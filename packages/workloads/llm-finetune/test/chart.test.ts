@@ -30,7 +30,7 @@ const { dir } = describeChart({
     [{ dataset: { existingFileSystem: { associationId: 'dra-xyz' } } }, 'dataset.existingFileSystem.associationId: Does not match pattern'],
     [{ dataset: { existingFileSystem: { fileSystemId: 'fs-12' } } }, 'dataset.existingFileSystem.fileSystemId: Does not match pattern'],
     [{ dataset: { path: '/data' } }, 'dataset.path: Does not match pattern'],
-    [{ checkpoints: { flushBudgetSeconds: 30 } }, 'checkpoints.flushBudgetSeconds: Must be greater than or equal to 31'],
+    [{ checkpoints: { checkpointSize: 0 } }, 'checkpoints.checkpointSize: Must be greater than or equal to 1'],
     [{ checkpoints: { run: 'a/b' } }, 'checkpoints.run: Does not match pattern'],
     [{ checkpoints: { bucket: 's3://ml-checkpoints' } }, 'checkpoints.bucket: Does not match pattern'],
     [{ checkpoints: { size: 5 } }, 'checkpoints.size: Must be greater than or equal to 10'],
@@ -40,14 +40,16 @@ const { dir } = describeChart({
 });
 
 describe('llm-finetune release', () => {
-  test('the training pod: restore, then the sync sidecar (restartPolicy Always), grace = flush budget, read-only dataset in its zone', async () => {
-    const objs = await render(dir, { checkpoints: { flushBudgetSeconds: 90 } }, { skipTests: true });
+  test('the training pod: restore, then the sync sidecar (restartPolicy Always), grace = the flush of its checkpoint, read-only dataset in its zone', async () => {
+    const objs = await render(dir, { checkpoints: { checkpointSize: 8 } }, { skipTests: true });
     const job = objs.find((o) => o.kind === 'Job');
     const pod = job.spec.template.spec;
     expect(job.spec.completionMode).toBe('Indexed');
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['restore-checkpoint', undefined], ['checkpoint-sync', 'Always']]);
-    expect(pod.terminationGracePeriodSeconds).toBe(90);
+    // 8 GiB written at 1000 MiB/s and uploaded at 250 MiB/s: ceil(8192 × 1250 / 250000) + 15, computed by Helm.
+    expect(pod.terminationGracePeriodSeconds).toBe(56);
+    expect(job.spec.template.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'fsx', mountPath: '/data', readOnly: true, subPath: 'v1' });
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] }] },

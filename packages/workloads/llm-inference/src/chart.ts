@@ -45,7 +45,10 @@ export default class LlmInferenceChart extends WorkloadChart {
       items: { type: 'string' },
       description: 'Arguments of the server; $(MODEL_DIR) is the directory of the model version.',
     });
-    const readyTimeout = v.integer('server.readyTimeoutSeconds', { default: 1800, minimum: 60, maximum: 86400, description: 'How long a server pod waits for its model version in the cache before it restarts.' });
+    const hydrationTimeout = Duration.seconds(v.integer('hydration.timeoutSeconds', {
+      default: 7200, minimum: 60, maximum: 86400,
+      description: 'How long hydrating a model version may take, retries included (the Job\'s activeDeadlineSeconds); server pods wait as long for it, and the release timeout follows.',
+    }));
 
     const cache = Efs.fromStorageClass(this, 'model-cache', { storageClass: { name: className } });
     this.repository = new ModelRepository(this, 'models', {
@@ -54,7 +57,7 @@ export default class LlmInferenceChart extends WorkloadChart {
       cache,
       region,
       replicas,
-      readyTimeout: Duration.seconds(readyTimeout),
+      hydration: { timeout: hydrationTimeout },
       server: {
         image: `${repository}:${tag}`,
         args,
@@ -69,8 +72,9 @@ export default class LlmInferenceChart extends WorkloadChart {
     });
 
     new VolumeUsageAlert(this, 'volume-alerts', {
-      enabled: v.boolean('monitoring.enabled', { default: false, description: 'Create a PrometheusRule alerting on claims that are almost full (needs the Prometheus operator).' }),
-      thresholdPercent: v.integer('monitoring.thresholdPercent', { default: 85, minimum: 1, maximum: 99, description: 'Percent full above which a claim alerts.' }),
+      enabled: v.boolean('monitoring.enabled', { default: false, description: 'Create a PrometheusRule alerting when the model cache holds more than its budget (needs the Prometheus operator, and the EFS driver\'s volume metrics, which environments turn on).' }),
+      // EFS has no capacity to be "almost full" of: the alert watches used bytes against a budget.
+      efsUsedBudget: Size.gibibytes(v.integer('monitoring.cacheBudgetGiB', { default: 1000, minimum: 1, maximum: 1_000_000, description: 'GiB the model cache may hold before it alerts (every cached version is kept).' })),
     });
   }
 }

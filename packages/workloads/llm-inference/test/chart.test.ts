@@ -17,35 +17,46 @@ const { dir } = describeChart({
     [{ server: { gpus: 1.5 } }, 'server.gpus: Invalid type. Expected: integer, given: number'],
     [{ server: { memory: 0 } }, 'server.memory: Must be greater than or equal to 1'],
     [{ server: { args: '--model x' } }, 'server.args: Invalid type. Expected: array, given: string'],
-    [{ server: { readyTimeoutSeconds: 5 } }, 'server.readyTimeoutSeconds: Must be greater than or equal to 60'],
+    [{ hydration: { timeoutSeconds: 5 } }, 'hydration.timeoutSeconds: Must be greater than or equal to 60'],
     [{ image: { tag: 'latest version' } }, 'image.tag: Does not match pattern'],
     [{ aws: { region: 'useast1' } }, 'aws.region: Does not match pattern'],
     [{ cache: { storageClassName: '' } }, 'cache.storageClassName: String length must be greater than or equal to 1'],
     [{ serviceAccounts: { inference: { annotations: { 'eks.amazonaws.com/role-arn': 1 } } } }, 'Invalid type. Expected: string, given: integer'],
-    [{ monitoring: { thresholdPercent: 100 } }, 'monitoring.thresholdPercent: Must be less than or equal to 99'],
+    [{ monitoring: { cacheBudgetGiB: 0 } }, 'monitoring.cacheBudgetGiB: Must be greater than or equal to 1'],
     [{ modle: { version: 'v2' } }, 'Additional property modle is not allowed'],
   ],
 });
 
 describe('llm-inference release', () => {
-  test('switching the model version is a value change: the hydration hook and the servers follow it', async () => {
+  test('switching the model version is a value change: a new hydration Job (named by its content) and the servers follow it', async () => {
+    const before = (await render(dir, undefined, { skipTests: true })).find((o) => o.kind === 'Job');
     const objs = await render(dir, { model: { version: 'v2' } }, { skipTests: true });
     const job = objs.find((o) => o.kind === 'Job');
-    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,pre-upgrade');
+    expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined(); // a release Job: helm-controller waits for it
+    expect(job.metadata.name).not.toBe(before.metadata.name); // an upgrade creates it anew instead of patching an immutable Job
+    expect(job.spec.activeDeadlineSeconds).toBe(7200);
     expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'MODEL_VERSION', value: 'v2' });
     const server = objs.find((o) => o.kind === 'Deployment').spec.template.spec;
     expect(server.initContainers[0].env).toContainEqual({ name: 'READY_FILE', value: '/cache/v2/.strata-ready' });
     expect(server.containers[0].volumeMounts).toContainEqual({ name: 'model-cache', mountPath: '/models', readOnly: true, subPath: 'v2' });
   });
 
-  test('the PrometheusRule exists only when monitoring is enabled', async () => {
+  test('the PrometheusRule exists only when monitoring is enabled, and watches the EFS cache\'s used bytes against its budget', async () => {
     const off = await render(dir, undefined, { skipTests: true });
     expect(off.some((o) => o.kind === 'PrometheusRule')).toBe(false);
-    const on = await render(dir, { monitoring: { enabled: true, thresholdPercent: 90 } }, { skipTests: true });
+    const on = await render(dir, { monitoring: { enabled: true, cacheBudgetGiB: 200 } }, { skipTests: true });
     const rule = on.find((o) => o.kind === 'PrometheusRule');
     const claim = on.find((o) => o.kind === 'PersistentVolumeClaim');
-    expect(rule.spec.groups[0].rules[0].expr).toContain(`persistentvolumeclaim=~"${claim.metadata.name}"`);
-    expect(rule.spec.groups[0].rules[0].expr).toContain('> 90');
+    expect(rule.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(['StrataEfsVolumeOverBudget']);
+    expect(rule.spec.groups[0].rules[0].expr).toBe(`max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes{namespace="ns", persistentvolumeclaim=~"${claim.metadata.name}"}) > ${200 * 1024 ** 3}`);
+  });
+
+  test('rollouts wait for the gated start: progressDeadlineSeconds = node and image + hydration + startup, computed by Helm', async () => {
+    const objs = await render(dir, { hydration: { timeoutSeconds: 3600 } }, { skipTests: true });
+    const deployment = objs.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.progressDeadlineSeconds).toBe(600 + 3600 + 1800);
+    expect(deployment.spec.template.metadata.annotations['strata.dev/init-seconds']).toBe('3600');
+    expect(deployment.spec.template.spec.initContainers[0].env).toContainEqual({ name: 'READY_TIMEOUT_SECONDS', value: '3600' });
   });
 
   test('GPUs and IRSA annotations come from values', async () => {

@@ -1,0 +1,90 @@
+import { AwaitedObject, awaitBudget, AwaitBudget, PROVISIONING_SECONDS, resolveFactWith, timeoutFor } from '@strata/helm';
+import { ChartEntry } from './catalog';
+import { TIER_CHARTS } from './drivers';
+import { valueAt } from './values';
+
+/**
+ * How a HelmRelease of a chart is installed, upgraded and remediated, derived from what the chart
+ * holds (helm-controller v1.x semantics; fluxcd/helm-controller@v1.6.3 docs/spec/v2/helmreleases.md):
+ *
+ * - **Timeout** from the chart's awaited objects (its `strata.dev/awaits` annotation, resolved with
+ *   the release's values): the longest honest wait — a Job's deadline, a rollout's rounds of pod
+ *   starts after a gate, a claim's provisioning — plus a margin (see awaitBudget, timeoutFor). Each
+ *   hook and each wait gets the whole timeout (no overall cap), so the longest one decides.
+ * - **Jobs without a deadline** (training) are not awaited (`disableWaitForJobs`): otherwise every
+ *   install or upgrade fails once the Job runs longer than the timeout. Their success is tracked on
+ *   the Job, not on the release.
+ * - **Charts that hold data or run Jobs** retry failed installs and upgrades in place
+ *   (`strategy.name: RetryOnFailure`, helm-controller ≥ v1.4.0, Flux ≥ 2.7): install remediation
+ *   would uninstall between retries (killing a running training, deleting claims not kept) and
+ *   upgrade remediation would roll back (re-creating an earlier Job, which runs again). Other charts
+ *   keep remediation: retries with uninstall or rollback between them.
+ * - **Drift detection** on (`driftDetection.mode: enabled`, per HelmRelease since helm-controller
+ *   v0.37.0, Flux 2.2): what someone changes by hand is put back. Jobs are excluded by their
+ *   `helm.toolkit.fluxcd.io/driftDetection: disabled` annotation (a finished Job deleted by hand must
+ *   not run again), and a claim's storage request is ignored: expanded in place, it can never shrink
+ *   back (the API refuses), and correcting it would fail on every reconcile.
+ */
+export interface ReleasePolicy {
+  /** The HelmRelease `spec.timeout`, a Go duration. */
+  readonly timeout: string;
+  /** The seconds the timeout covers (before the margin). */
+  readonly longestWaitSeconds: number;
+  /** `disableWaitForJobs` on install, upgrade and rollback: the chart has Jobs without a deadline. */
+  readonly disableWaitForJobs: boolean;
+  /** Retry in place instead of uninstalling or rolling back. */
+  readonly retryOnFailure: boolean;
+  /** Each awaited object's bound, for the report and for messages. */
+  readonly budget: AwaitBudget;
+}
+
+/** The paths drift detection leaves alone: fields a controller or an operator changes for good reasons (see ReleasePolicy). */
+export const DRIFT_IGNORE = [{ paths: ['/spec/resources/requests/storage'], target: { kind: 'PersistentVolumeClaim' } }] as const;
+
+/** The annotation by which helm-controller's drift detection leaves an object alone. */
+export const DRIFT_DETECTION_ANNOTATION = 'helm.toolkit.fluxcd.io/driftDetection';
+
+/**
+ * Seconds until a claim of a class is bound. The environment's tier classes by their provisioner,
+ * the static form ('') at once, any other class by the tier the chart says it is (its storage
+ * annotation), else five minutes.
+ */
+export function provisioningSeconds(entry: ChartEntry, className: string): number {
+  if (className === '') return 0;
+  const tierChart = Object.values(TIER_CHARTS).find((t) => t.storageClassName === className);
+  const tier = tierChart?.tier ?? entry.storage?.find((c) => c.facts.storageClassName === className)?.tier;
+  const provisioner = tier ? TIER_PROVISIONERS[tier] : undefined;
+  return provisioner !== undefined ? (PROVISIONING_SECONDS[provisioner] ?? 300) : 300;
+}
+
+/** The CSI provisioner of each tier's dynamic classes. */
+export const TIER_PROVISIONERS: { readonly [tier: string]: string } = {
+  'fsx-lustre': 'fsx.csi.aws.com',
+  efs: 'efs.csi.aws.com',
+  s3: 's3.csi.aws.com',
+  'instance-store': 'kubernetes.io/no-provisioner',
+};
+
+/** The release policy of a chart for values (chart defaults merged with an environment's overrides). */
+export function releasePolicy(entry: ChartEntry, merged: unknown): ReleasePolicy {
+  // A chart without the annotation (written by an earlier strata): its claims of the tiers it uses, at their provisioning time.
+  const awaits: readonly AwaitedObject[] = entry.awaits ?? (entry.uses.includes('fsx-lustre') ? [{ kind: 'PersistentVolumeClaim', name: '(fsx-lustre)', storageClassName: TIER_CHARTS['fsx-lustre'].storageClassName }] : []);
+  const resolve = (f: Parameters<typeof resolveFactWith>[0]) => resolveFactWith(f, (path) => valueAt(merged, path));
+  const options = { resolve, provisioningSeconds: (sc: string) => provisioningSeconds(entry, sc) };
+  const all = awaitBudget(awaits, { ...options, waitForJobs: true });
+  const disableWaitForJobs = all.unboundedJobs.length > 0;
+  const budget = disableWaitForJobs ? awaitBudget(awaits, { ...options, waitForJobs: false }) : all;
+  const hasJobs = awaits.some((a) => a.kind === 'Job');
+  return {
+    timeout: timeoutFor(budget.longest),
+    longestWaitSeconds: budget.longest,
+    disableWaitForJobs,
+    retryOnFailure: isDataChart(entry) || hasJobs,
+    budget,
+  };
+}
+
+/** Whether a chart holds data (a claim, an object Helm keeps, or a persistent storage claim). */
+export function isDataChart(entry: ChartEntry): boolean {
+  return entry.holdsData === true || (entry.storage ?? []).some((c) => c.tier !== 'instance-store');
+}
