@@ -16,6 +16,12 @@
 /** The file that says a model version is complete in the cache. */
 export const READY_MARKER = '.strata-ready';
 
+/** The file a trainer writes into its last checkpoint (before `.complete`) when training is finished. */
+export const FINAL_MARKER = '.strata-final';
+
+/** The file the restore step writes into CHECKPOINT_DIR when the checkpoint it restored is the final one. */
+export const RUN_FINISHED_MARKER = '.strata-run-finished';
+
 /**
  * `s3_list URI QUERY [OPTION…]`: lists s3://bucket/prefix with ListObjectsV2 (every page), writing
  * the query's values, less the prefix, one a line, to $tmp/list. Returns non-zero, with a message
@@ -159,7 +165,7 @@ echo "$WAITING_FOR is present"
  * writes no marker and is retried next round, copying only what is missing. On SIGTERM — which
  * the kubelet sends to a native sidecar only after the trainer has exited — it uploads what is
  * left and exits 0 only if every finished checkpoint is in S3; otherwise it names each one that is
- * not and exits 1. Failures inside
+ * not and exits 1. A trainer's \`${FINAL_MARKER}\` is uploaded with its checkpoint. Failures inside
  * \`upload\` are handled one by one (set -e does not apply in a condition). Env: CHECKPOINT_DIR,
  * CHECKPOINT_URI, SYNC_INTERVAL_SECONDS; JOB_COMPLETION_INDEX (indexed Jobs) is the rank.
  */
@@ -173,7 +179,7 @@ upload() {
     if [ -f "$dir.strata-uploaded-$rank" ]; then continue; fi
     name=$(basename "$dir")
     code=0
-    aws s3 sync "$dir" "$CHECKPOINT_URI$name/" --no-progress --only-show-errors --exclude ".complete" --exclude ".strata-*" || code=$?
+    aws s3 sync "$dir" "$CHECKPOINT_URI$name/" --no-progress --only-show-errors --exclude ".complete" --exclude ".strata-*" --include "${FINAL_MARKER}" || code=$?
     if [ "$code" -ne 0 ]; then
       echo "checkpoint $name: aws s3 sync to $CHECKPOINT_URI$name/ exited $code (errors above); not every file is in S3, so its marker is not written" >&2
       failed="$failed $name"
@@ -219,7 +225,10 @@ done
  * The restore step before training: finds the newest checkpoint under CHECKPOINT_URI that every
  * rank completed (a \`.strata-complete-<rank>\` for each rank 0…CHECKPOINT_RANKS-1), copies it to
  * CHECKPOINT_DIR/<name>/ and writes its name to CHECKPOINT_DIR/.strata-restored for the trainer.
- * Names sort by recency (zero-padded steps: step-000100). No checkpoint, or none complete, under a listing that succeeded: training starts from
+ * Names sort by recency (zero-padded steps: step-000100). When that checkpoint holds the
+ * trainer's \`${FINAL_MARKER}\` (training was finished), it also writes
+ * CHECKPOINT_DIR/${RUN_FINISHED_MARKER}, so the trainer of a re-created, finished Job can exit at
+ * once. No checkpoint, or none complete, under a listing that succeeded: training starts from
  * scratch. A listing or copy that fails stops the step (exit 1) with the aws error, and writes
  * neither file.
  */
@@ -231,7 +240,7 @@ case $CHECKPOINT_RANKS in
     exit 1
     ;;
 esac
-rm -f "$CHECKPOINT_DIR/.strata-restored"
+rm -f "$CHECKPOINT_DIR/.strata-restored" "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
 ${S3_LIST}echo "looking for the newest checkpoint under $CHECKPOINT_URI completed by all $CHECKPOINT_RANKS rank(s)"
 s3_list "$CHECKPOINT_URI" 'CommonPrefixes[].[Prefix]' --delimiter / || exit 1
 sed -n 's#^\\([^/]*\\)/$#\\1#p' "$tmp/list" | sort -r >"$tmp/names"
@@ -250,13 +259,17 @@ while IFS= read -r name <&3; do
   echo "restoring checkpoint $name"
   mkdir -p "$CHECKPOINT_DIR/$name"
   code=0
-  aws s3 sync "$CHECKPOINT_URI$name/" "$CHECKPOINT_DIR/$name/" --no-progress --only-show-errors --exclude ".strata-*" || code=$?
+  aws s3 sync "$CHECKPOINT_URI$name/" "$CHECKPOINT_DIR/$name/" --no-progress --only-show-errors --exclude ".strata-*" --include "${FINAL_MARKER}" || code=$?
   if [ "$code" -ne 0 ]; then
     echo "restoring checkpoint $name from $CHECKPOINT_URI$name/ failed (aws s3 sync exited $code; its errors are above): training does not start from a partial checkpoint" >&2
     echo "check the IAM role (s3:GetObject under the prefix, kms:Decrypt for SSE-KMS), the network path to S3 and the free space of $CHECKPOINT_DIR" >&2
     exit 1
   fi
   touch "$CHECKPOINT_DIR/$name/.complete" "$CHECKPOINT_DIR/$name/.strata-uploaded-$rank"
+  if [ -f "$CHECKPOINT_DIR/$name/${FINAL_MARKER}" ]; then
+    echo "$name" >"$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
+    echo "checkpoint $name is the final one: training was finished"
+  fi
   echo "$name" >"$CHECKPOINT_DIR/.strata-restored.tmp"
   mv "$CHECKPOINT_DIR/.strata-restored.tmp" "$CHECKPOINT_DIR/.strata-restored"
   exit 0

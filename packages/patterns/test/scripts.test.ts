@@ -131,6 +131,7 @@ describe.each(BY_SHELL)('restore script (%s)', (_name, shell) => {
     expect(existsSync(join(local, 'step-000200/.complete'))).toBe(true);
     expect(existsSync(join(local, 'step-000200/.strata-uploaded-1'))).toBe(true); // not uploaded back
     expect(existsSync(join(local, 'step-000300'))).toBe(false);
+    expect(existsSync(join(local, '.strata-run-finished'))).toBe(false);
   });
 
   // ListObjectsV2 of a prefix with no object succeeds with no key (exit 0): that, and only that,
@@ -197,6 +198,19 @@ describe.each(BY_SHELL)('restore script (%s)', (_name, shell) => {
     expect(readFileSync(join(local, '.strata-restored'), 'utf8')).toBe('step-000200\n');
     expect(readFileSync(join(local, 'step-000200/shard-1.pt'), 'utf8')).toBe('200/1');
   });
+
+  // `--exclude ".strata-*" --include ".strata-final"`: the later filter wins
+  // (https://docs.aws.amazon.com/cli/latest/reference/s3/index.html#use-of-exclude-and-include-filters).
+  test('a final checkpoint marks the run finished', () => {
+    const { box, local, run, checkpoints } = setup();
+    checkpoints();
+    writeFiles(join(box.s3, 'ckpt/llama/run-1'), { 'step-000200/.strata-final': '' });
+    const r = run();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('checkpoint step-000200 is the final one: training was finished');
+    expect(readFileSync(join(local, '.strata-run-finished'), 'utf8')).toBe('step-000200\n');
+    expect(existsSync(join(local, 'step-000200/.strata-final'))).toBe(true);
+  });
 });
 
 describe.each(BY_SHELL)('checkpoint sync sidecar (%s)', (_name, shell) => {
@@ -218,14 +232,16 @@ describe.each(BY_SHELL)('checkpoint sync sidecar (%s)', (_name, shell) => {
     expect(existsSync(join(remote, 'step-000100/.complete'))).toBe(false);
     expect(existsSync(join(remote, 'step-000200'))).toBe(false); // not finished: not uploaded
 
-    // The trainer finishes step 200 and exits; the kubelet then sends the sidecar SIGTERM.
+    // The trainer finishes step 200, the last one, and exits; the kubelet then sends the sidecar SIGTERM.
     writeFileSync(join(local, 'step-000200/model.pt'), 'b');
+    writeFileSync(join(local, 'step-000200/.strata-final'), '');
     writeFileSync(join(local, 'step-000200/.complete'), '');
     sidecar.child.kill('SIGTERM');
     expect(await sidecar.exited).toBe(0);
     expect(sidecar.output()).toContain('stopping: uploading every finished checkpoint before exit');
     expect(sidecar.output()).toContain('every finished checkpoint of rank 0 is in S3');
     expect(readFileSync(join(remote, 'step-000200/model.pt'), 'utf8')).toBe('b');
+    expect(existsSync(join(remote, 'step-000200/.strata-final'))).toBe(true);
     expect(existsSync(join(remote, 'step-000200/.strata-complete-0'))).toBe(true);
   });
 

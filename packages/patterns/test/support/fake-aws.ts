@@ -12,7 +12,9 @@ import { join } from 'node:path';
  *   result (aws/aws-cli: awscli/text.py); exit 0 for an empty prefix; a missing bucket is
  *   NoSuchBucket, exit 254.
  * - `aws s3 sync SRC DST [--exclude P|--include P]…`: copies what is missing or different; filters
- *   apply in order, the last match wins; a missing S3 source copies nothing and exits 0.
+ *   apply in order, a later one taking precedence
+ *   (https://docs.aws.amazon.com/cli/latest/reference/s3/index.html#use-of-exclude-and-include-filters);
+ *   a missing S3 source copies nothing and exits 0 (https://github.com/aws/aws-cli/issues/9841).
  * - `aws s3 cp - s3://…` (stdin to an object) and `aws s3 ls` (exit 1 when nothing matches:
  *   https://github.com/aws/aws-cli/issues/5544), kept so the old scripts can be run against the
  *   same failures.
