@@ -11,12 +11,15 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // The publishing tests push to a real OCI registry: Debian's docker-registry (CNCF distribution) on
-// 127.0.0.1. Install it when missing (root on Debian); without it those tests fail with a clear message.
+// 127.0.0.1; the helper scripts also run in busybox sh, the gates' shell. Install them when missing
+// (root on Debian); without them the registry tests fail with a clear message and the busybox runs
+// are skipped with one.
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-if (!has('docker-registry') && has('apt-get') && process.getuid?.() === 0) {
-  console.log('npm test: installing docker-registry (Debian) for the registry tests…');
-  const apt = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null'], { stdio: 'inherit' });
-  if (apt.status !== 0) console.log('npm test: could not install docker-registry; the registry tests will say so');
+const missing = [['docker-registry', 'docker-registry'], ['busybox', 'busybox']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
+if (missing.length > 0 && has('apt-get') && process.getuid?.() === 0) {
+  console.log(`npm test: installing ${missing.join(', ')} (Debian) for the tests…`);
+  const apt = spawnSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')} >/dev/null`], { stdio: 'inherit' });
+  if (apt.status !== 0) console.log(`npm test: could not install ${missing.join(', ')}; the tests that need them will say so`);
 }
 const dir = mkdtempSync(join(tmpdir(), 'strata-test-'));
 const counts = join(dir, 'counts.jsonl');

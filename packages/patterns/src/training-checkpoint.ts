@@ -7,7 +7,7 @@ import { AWS_CLI_IMAGE, helperProps, tmpVolume } from './container-spec';
 import { PolicyDocument, policyDocument, s3Statements, WorkloadIdentity } from './iam';
 import { ParallelJob } from './parallel-job';
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
-import { RESTORE_SCRIPT, SYNC_SCRIPT } from './scripts';
+import { RESTORE_SCRIPT, RUN_FINISHED_MARKER, SYNC_SCRIPT } from './scripts';
 
 /** Default upload throughput of one pod to S3 (MiB/s) and write throughput of its NVMe (MiB/s): see the props. */
 const DEFAULT_UPLOAD_MIBPS = 250;
@@ -90,7 +90,12 @@ export interface TrainingCheckpointProps {
  *   keep the Job from completing.
  * - terminationGracePeriodSeconds is the declared flush budget.
  * - A restore init container runs first: it copies the newest checkpoint every rank completed
- *   into CHECKPOINT_DIR and names it in `CHECKPOINT_DIR/.strata-restored`.
+ *   into CHECKPOINT_DIR and names it in `CHECKPOINT_DIR/.strata-restored`. A trainer that has
+ *   finished writes `.strata-final` into its last checkpoint (before `.complete`); when that is the
+ *   checkpoint restored, the file CHECKPOINT_RUN_FINISHED (`CHECKPOINT_DIR/.strata-run-finished`)
+ *   exists, and the trainer of a re-created, finished Job can exit at once.
+ * - Every step fails loudly: a listing or upload that fails is an error, never "no checkpoint"
+ *   (see `RESTORE_SCRIPT`, `SYNC_SCRIPT`).
  */
 export class TrainingCheckpoint extends Construct {
   /**
@@ -167,6 +172,7 @@ export class TrainingCheckpoint extends Construct {
     this.mountInto(job.worker, pod);
     job.worker.env.addVariable('CHECKPOINT_DIR', plus.EnvValue.fromValue(this.mountPath));
     job.worker.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
+    job.worker.env.addVariable('CHECKPOINT_RUN_FINISHED', plus.EnvValue.fromValue(`${this.mountPath}/${RUN_FINISHED_MARKER}`));
 
     this.restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, { ...env, CHECKPOINT_RANKS: `${job.completions}` }, resources));
     this.mountInto(this.restore, pod);

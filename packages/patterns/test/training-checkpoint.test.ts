@@ -61,6 +61,12 @@ describe('TrainingCheckpoint', () => {
     for (const c of [...pod.initContainers, ...pod.containers]) expect(c.volumeMounts).toContainEqual({ name: 'scratch', mountPath: '/checkpoints' });
   });
 
+  test('the trainer is told where a finished run is marked (CHECKPOINT_RUN_FINISHED, written by the restore step)', () => {
+    const { chart } = checkpoint({ mountPath: '/ckpt' });
+    const pod = one(synthValid(chart), 'Job').spec.template.spec;
+    expect(pod.containers[0].env).toContainEqual({ name: 'CHECKPOINT_RUN_FINISHED', value: '/ckpt/.strata-run-finished' });
+  });
+
   test('terminationGracePeriodSeconds is the flush budget, derived from the checkpoint size and the throughputs', () => {
     const { chart } = checkpoint({ flushBudget: Duration.seconds(240) });
     expect(one(synthValid(chart), 'Job').spec.template.spec.terminationGracePeriodSeconds).toBe(240);
