@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { readTree } from '@strata/helm';
 import { chartOutputs, findWorkloads } from '../../tools/cli/src';
-import { ChartReleases, checkReferences, checkReferencesCounted, environmentManifests, Manifest, referencesOf } from '../../tools/cli/src/references';
+import { ChartReleases, checkReferences, checkReferencesCounted, environmentManifests, Manifest, referencesOf } from '@strata/checks';
 import { byEnvironment, renderCommitted, RenderedRelease, REPO } from './rendered';
 
 const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs', 'strata-local-nvme'];

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { readTree } from '@strata/helm';
-import { EnvironmentRelease, environmentNames, environmentReleases, Manifest, renderRelease } from '../../tools/cli/src/references';
+import { EnvironmentRelease, environmentNames, environmentReleases, Manifest, renderRelease } from '@strata/checks';
 
 export const REPO = resolve(__dirname, '..', '..');
 

@@ -4,6 +4,8 @@
  * writes the Flux overlays and the report.
  */
 
+import type { AcceptedChange } from '@strata/helm';
+
 /** The storage tiers whose CSI drivers (and tier charts) an environment may need. */
 export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store';
 
@@ -75,6 +77,13 @@ export interface WorkloadDeployment<V = { readonly [key: string]: unknown }> {
    * @default - the version in charts/
    */
   readonly version?: string;
+  /**
+   * Changes this environment's values make to the running release that generate refuses unless
+   * they are recorded here (an immutable field, a claim taken out, Retain → Delete): the record of
+   * a deliberate step, e.g. after the data was copied to a new claim.
+   * @default - none
+   */
+  readonly acceptedChanges?: readonly AcceptedChange[];
 }
 
 /** Karpenter, when Flux should install it (otherwise it must already run in the cluster). */
@@ -92,6 +101,28 @@ export interface StorageDefinition {
   readonly 'instance-store'?: { readonly [key: string]: unknown };
 }
 
+/**
+ * Nodes the cluster has besides the NodePools strata installs (the instance-store tier's): EKS
+ * managed node groups, Karpenter NodePools another team keeps. generate checks that every pod of
+ * every release can run on some NodePool or node group (a pod nothing can take stays Pending).
+ */
+export interface NodeGroupDefinition {
+  /** A name, for messages (the node group's or NodePool's). */
+  readonly name: string;
+  /** Labels every node carries (well-known ones included when pods select on them). @default - none */
+  readonly labels?: { readonly [key: string]: string };
+  /** Taints of the nodes (a GPU group's `nvidia.com/gpu:NoSchedule`, say). @default - none */
+  readonly taints?: readonly { readonly key: string; readonly value?: string; readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
+  /** NVIDIA GPUs per node. @default 0 */
+  readonly gpus?: number;
+  /** Zones the nodes are in. @default - any zone of the cluster */
+  readonly zones?: readonly string[];
+  /** Allocatable ephemeral storage per node, in GiB (the root volume, or local NVMe under kubelet). @default 20 (an EKS node's root volume) */
+  readonly ephemeralStorageGiB?: number;
+  /** on-demand or spot. @default 'on-demand' */
+  readonly capacityType?: 'on-demand' | 'spot';
+}
+
 export interface EnvironmentDefinition {
   /** The environment name: the folder under environments/ (a DNS label). */
   readonly name: string;
@@ -104,6 +135,8 @@ export interface EnvironmentDefinition {
   readonly storage?: StorageDefinition;
   /** Karpenter handling. @default - Karpenter must already be installed when a workload uses instance store */
   readonly karpenter?: KarpenterDefinition;
+  /** Nodes besides the instance-store tier's NodePools (see NodeGroupDefinition). @default - none */
+  readonly nodeGroups?: readonly NodeGroupDefinition[];
   /** The workloads deployed here, by chart name. */
   readonly workloads: { readonly [workload: string]: WorkloadDeployment<unknown> };
 }

@@ -11,6 +11,8 @@ export interface EnvironmentsTree {
   readonly warnings: string[];
   /** The environments, by name. */
   readonly environments: string[];
+  /** The definitions, as loaded (for the checks that read them: node groups). */
+  readonly definitions: readonly LoadedEnvironment[];
 }
 
 /**
@@ -34,7 +36,7 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
     }
   }
   if (errors.length > 0) throw new EnvironmentError(errors, warnings);
-  return { tree: new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), warnings, environments: envs.map((e) => e.name) };
+  return { tree: new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), warnings, environments: envs.map((e) => e.name), definitions: envs };
 }
 
 /**

@@ -188,6 +188,10 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     }
     if (d.values !== undefined && !isPlainObject(d.values)) fail(`${field}.values`, d.values, 'an object of value overrides', 'see the chart\'s values.yaml');
     if (d.allowPrune !== undefined && typeof d.allowPrune !== 'boolean') fail(`${field}.allowPrune`, d.allowPrune, 'true or false', 'allow pruning only where losing the data is acceptable');
+    const accepted: unknown = d.acceptedChanges;
+    if (accepted !== undefined && (!Array.isArray(accepted) || accepted.some((a) => !isPlainObject(a) || ['kind', 'name', 'change', 'reason'].some((k) => typeof a[k] !== 'string' || a[k] === '')))) {
+      fail(`${field}.acceptedChanges`, accepted, 'a list of { kind, name, change, reason } (strings)', 'copy the record generate proposes, and say why');
+    }
     const minKube = minMinor(entry.kubeVersion);
     if (kubeMinor !== undefined && minKube !== undefined && kubeMinor < minKube) {
       fail('cluster.kubernetesVersion', cluster.kubernetesVersion, `at least 1.${minKube} for ${name} (its chart's kubeVersion is "${entry.kubeVersion}")`, 'upgrade the cluster or leave the workload out');
@@ -365,6 +369,36 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   } else if (identity.karpenter !== undefined) {
     warn(`'identity.karpenter' is set but Flux does not install Karpenter here (karpenter.install is not true)`);
   }
+
+  // --- node groups ---------------------------------------------------------------------------------
+  const groups: unknown = env.nodeGroups;
+  if (groups !== undefined && !Array.isArray(groups)) fail('nodeGroups', groups, 'a list of node groups', 'e.g. nodeGroups: [{ name: "system" }]');
+  const groupNames = new Set<string>();
+  (Array.isArray(groups) ? groups : []).forEach((g, i) => {
+    const at = `nodeGroups[${i}]`;
+    if (!isPlainObject(g)) {
+      fail(at, g, 'a node group ({ name, labels?, taints?, gpus?, zones?, ephemeralStorageGiB?, capacityType? })', 'describe the nodes pods may run on');
+      return;
+    }
+    if (typeof g.name !== 'string' || g.name === '') fail(`${at}.name`, g.name, 'a name', 'name the node group, for messages');
+    else if (groupNames.has(g.name)) fail(`${at}.name`, g.name, 'unique among nodeGroups', 'give each node group its own name');
+    else groupNames.add(g.name);
+    if (g.gpus !== undefined && (typeof g.gpus !== 'number' || !Number.isInteger(g.gpus) || g.gpus < 0)) fail(`${at}.gpus`, g.gpus, 'a whole number of GPUs per node', 'e.g. 8 for p4d.24xlarge');
+    if (g.ephemeralStorageGiB !== undefined && (typeof g.ephemeralStorageGiB !== 'number' || g.ephemeralStorageGiB < 0)) fail(`${at}.ephemeralStorageGiB`, g.ephemeralStorageGiB, 'a number of GiB', 'the allocatable ephemeral storage of one node');
+    if (g.capacityType !== undefined && g.capacityType !== 'on-demand' && g.capacityType !== 'spot') fail(`${at}.capacityType`, g.capacityType, 'one of "on-demand", "spot"', 'how the nodes are bought');
+    const taints: unknown = g.taints;
+    if (taints !== undefined && !Array.isArray(taints)) fail(`${at}.taints`, taints, 'a list of taints', 'e.g. [{ key: "nvidia.com/gpu", effect: "NoSchedule" }]');
+    (Array.isArray(taints) ? taints : []).forEach((t, j) => {
+      if (!isPlainObject(t) || typeof t.key !== 'string' || !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(String(t.effect))) {
+        fail(`${at}.taints[${j}]`, t, 'a taint { key, value?, effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }', 'copy it from the node group\'s configuration');
+      }
+    });
+    const zones: unknown = g.zones;
+    if (zones !== undefined && (!Array.isArray(zones) || zones.some((z) => typeof z !== 'string' || !AZ.test(z)))) fail(`${at}.zones`, zones, 'a list of Availability Zones such as "us-east-1a"', 'the zones of the node group\'s subnets');
+    else if (Array.isArray(zones) && typeof cluster.region === 'string') {
+      for (const z of zones as string[]) if (!z.startsWith(cluster.region)) fail(`${at}.zones`, z, `a zone of ${cluster.region}`, 'node groups are in the cluster\'s region');
+    }
+  });
 
   // --- namespaces ------------------------------------------------------------------------------------
   const nsMap = new Map<string, boolean>();

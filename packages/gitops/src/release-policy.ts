@@ -41,9 +41,6 @@ export interface ReleasePolicy {
 /** The paths drift detection leaves alone: fields a controller or an operator changes for good reasons (see ReleasePolicy). */
 export const DRIFT_IGNORE = [{ paths: ['/spec/resources/requests/storage'], target: { kind: 'PersistentVolumeClaim' } }] as const;
 
-/** The annotation by which helm-controller's drift detection leaves an object alone. */
-export const DRIFT_DETECTION_ANNOTATION = 'helm.toolkit.fluxcd.io/driftDetection';
-
 /**
  * Seconds until a claim of a class is bound. The environment's tier classes by their provisioner,
  * the static form ('') at once, any other class by the tier the chart says it is (its storage

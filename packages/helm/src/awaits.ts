@@ -224,11 +224,3 @@ export function timeoutFor(seconds: number): string {
   const m = minutes % 60;
   return h > 0 ? `${h}h${m > 0 ? `${m}m` : ''}` : `${m}m`;
 }
-
-/** Seconds of a Go duration as HelmRelease timeouts are written ("1h30m", "10m", "45s"); undefined when unreadable. */
-export function durationSeconds(d: unknown): number | undefined {
-  if (typeof d !== 'string') return undefined;
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(d.trim());
-  if (!m || d.trim() === '') return undefined;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-}

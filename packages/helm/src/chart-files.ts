@@ -5,7 +5,7 @@ import { encodeManifest } from './content-name';
 import { guardsTemplate, valueGuards } from './guards';
 import { contentNameSuffix } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
-import { CLUSTER_SCOPED_KINDS } from './workload-chart';
+import { ChartMetadata, CLUSTER_SCOPED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
 import { JsonSchema, ValueDeclaration } from './values';
 import { valuesTypeScript } from './values-type';
@@ -21,6 +21,14 @@ export const USES_ANNOTATION = 'strata.dev/uses';
  * each HelmRelease's timeout from it, and whether to wait for Jobs.
  */
 export const AWAITS_ANNOTATION = 'strata.dev/awaits';
+
+/** Chart.yaml annotation recording the changes accepted on purpose against the previous version (see ChartMetadata.acceptedChanges). */
+export const ACCEPTED_CHANGES_ANNOTATION = 'strata.dev/accepted-changes';
+
+/** The accepted changes of a chart as the annotation states them (stable JSON). */
+export function acceptedChangesOf(m: ChartMetadata): string {
+  return JSON.stringify((m.acceptedChanges ?? []).map((c) => ({ kind: c.kind, name: c.name, change: c.change, reason: c.reason })));
+}
 
 /**
  * Chart.yaml annotation describing each storage construct for reports: a JSON array of
@@ -137,6 +145,7 @@ function chartYaml(synth: SynthesizedChart, version: string, digest?: string): R
   if (synth.storage.length > 0) annotations[STORAGE_ANNOTATION] = JSON.stringify(storageAnnotation(synth));
   const awaited = awaitedObjects(synth.objects.map((o) => encodeManifest(o.manifest) as Record<string, unknown>));
   annotations[AWAITS_ANNOTATION] = JSON.stringify(awaited);
+  if (m.acceptedChanges && m.acceptedChanges.length > 0) annotations[ACCEPTED_CHANGES_ANNOTATION] = acceptedChangesOf(m);
   if (digest) annotations[CONTENT_DIGEST_ANNOTATION] = digest;
   if (Object.keys(annotations).length > 0) out.annotations = annotations;
   return out;

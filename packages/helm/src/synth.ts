@@ -55,6 +55,12 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const CDK8S_ADDR = 'cdk8s.io/metadata.addr';
 const COMPONENT = 'app.kubernetes.io/component';
+/**
+ * helm-controller leaves objects with this annotation out of drift detection
+ * (fluxcd/helm-controller docs/spec/v2/helmreleases.md "Drift detection").
+ */
+export const DRIFT_DETECTION_ANNOTATION = 'helm.toolkit.fluxcd.io/driftDetection';
+
 /** Helm's keep policy: `helm uninstall` leaves the object (and its data) in place. */
 export const KEEP_ANNOTATION = 'helm.sh/resource-policy';
 
@@ -87,6 +93,9 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     m.metadata.labels = { ...(m.metadata.labels ?? {}), ...labels };
     const keeps = holdsData(obj);
     if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
+    // A finished Job is the record that its work is done: helm-controller's drift correction must
+    // not re-create one deleted by hand (it would run again). Read by helm-controller only.
+    if (m.kind === 'Job') m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
     addSelectorLabels(m, selector);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });

@@ -20,6 +20,26 @@ export interface ChartMetadata {
   readonly sources?: string[];
   /** @default - none */
   readonly keywords?: string[];
+  /**
+   * Changes between this chart version and the previous one that generate refuses unless they are
+   * recorded here: an immutable field of a running object, a claim taken out (its data orphaned), a
+   * volume's reclaim policy moved from Retain to Delete. Recording one makes the chart's next version
+   * a major one, and the record stays in Chart.yaml (`strata.dev/accepted-changes`).
+   * @default - none
+   */
+  readonly acceptedChanges?: readonly AcceptedChange[];
+}
+
+/** A change between chart versions accepted on purpose (see ChartMetadata.acceptedChanges). */
+export interface AcceptedChange {
+  /** The object's kind, e.g. "PersistentVolumeClaim". */
+  readonly kind: string;
+  /** The object's name below the release's full name (its template file's suffix), e.g. "dataset-fsx-claim". */
+  readonly name: string;
+  /** The field whose change is accepted ("spec.storageClassName"), or "removed". */
+  readonly change: string;
+  /** Why, for the record. */
+  readonly reason: string;
 }
 
 /** How a workload chart is being synthesized. */

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join } from 'node:path';
 import { ChartEntry } from '@strata/gitops';
 import { listTree, ReleaseTemplate } from '@strata/helm';
-import type { ReferenceSummary } from './references';
+import type { ReleaseSummary } from '@strata/checks';
 import { WorkloadPackage } from './workspace';
 
 /** What generate keeps of one chart. */
@@ -118,12 +118,12 @@ export class ChartCache {
   }
 
   /** Each release's reference summary, by release key (see environmentSummaries). */
-  public referenceSummaries(): Map<string, ReferenceSummary> {
-    return new Map(Object.entries((readJson(join(this.folder, 'references.json')) ?? {}) as Record<string, ReferenceSummary>));
+  public referenceSummaries(): Map<string, ReleaseSummary> {
+    return new Map(Object.entries((readJson(join(this.folder, 'references.json')) ?? {}) as Record<string, ReleaseSummary>));
   }
 
   /** Keeps the summaries this run used (and only those). */
-  public keepReferenceSummaries(summaries: ReadonlyMap<string, ReferenceSummary>): void {
+  public keepReferenceSummaries(summaries: ReadonlyMap<string, ReleaseSummary>): void {
     writeJson(join(this.folder, 'references.json'), Object.fromEntries(summaries));
   }
 

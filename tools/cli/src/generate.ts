@@ -3,9 +3,10 @@ import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalo
 import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
-import { ChartReleases, checkSummaries, environmentSummaries } from './references';
+import { ChartReleases, checkSummaries, environmentsLifecycle, environmentSummaries } from '@strata/checks';
 import { readPublished } from './publish';
 import { cachedChart } from './synthesize';
+import { upgradeSafety } from './upgrade-safety';
 import { findWorkloads, WorkloadPackage } from './workspace';
 
 export interface GenerateOptions {
@@ -163,6 +164,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     keep(cache);
     return { ...result, written: false, differences };
   }
+  // Upgrade safety: nothing is written that the clusters running the previous version would refuse, or that would orphan data.
+  const upgrade = upgradeSafety(options.root, outputs, envs.tree, envs.definitions);
+  if (upgrade.errors.length > 0) throw new GenerateError(upgrade.errors);
+  warnings.push(...upgrade.notes);
+  if (upgrade.compared > 0) log(`upgrades: ${upgrade.compared} release(s) compared with the version before, none refused`);
+  phase('upgrades');
   // Both trees in one commit: after a kill they are both old or both new (recoverTrees finishes a committed write).
   const changed = writeTreesAtomically(options.root, [
     { dir: chartsDir, files: tree, keep: (rel) => isKeptInCharts(rel) || settled.has(rel.split('/')[0]), ...(settled.size > 0 ? { keepFolder: (rel: string) => settled.has(rel) } : {}) },
@@ -194,7 +201,10 @@ function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOut
   phase('overlays');
   const { byEnvironment, used } = environmentSummaries(releasesOf(outputs), envs.tree, cache?.referenceSummaries());
   const { problems } = checkSummaries(byEnvironment);
-  if (problems.length > 0) throw new GenerateError(problems);
+  // What helm-controller, Helm, the Job controller and Karpenter will do with each release over time.
+  const lifecycle = environmentsLifecycle(envs.tree, byEnvironment, envs.definitions);
+  if (problems.length > 0 || lifecycle.errors.length > 0) throw new GenerateError([...problems, ...lifecycle.errors]);
+  envs.warnings.push(...lifecycle.warnings);
   cache?.keepReferenceSummaries(used);
   phase('references');
   return envs;

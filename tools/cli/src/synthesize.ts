@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { catalogEntry } from '@strata/gitops';
-import { chartFiles, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, SynthesisError, synthesizeChart } from '@strata/helm';
+import { acceptedChangesOf, chartFiles, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, SynthesisError, synthesizeChart } from '@strata/helm';
 import { ChartCache, ChartOutput } from './chart-cache';
 import { loadWorkloadClass, WorkloadPackage } from './workspace';
 
@@ -26,7 +26,8 @@ export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, opt
     throw new Error(`${w.source}: chart name '${chart.chartMetadata.name}' must equal the package folder name '${w.name}'`);
   }
   const synth = synthesizeChart(chart);
-  const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded), source: w.source });
+  const accepted = acceptedChangesOf(chart.chartMetadata);
+  const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded, accepted), source: w.source });
   const out: ChartOutput = {
     ...(key ? { key } : {}),
     chartYaml: files.get('Chart.yaml') ?? '',
@@ -46,7 +47,7 @@ export function cachedChart(w: WorkloadPackage, cache: ChartCache | undefined, k
   const hit = key ? cache?.get(key) : undefined;
   if (!hit) return undefined;
   const rec = recordedChart(hit.chartYaml);
-  if (!rec?.contentDigest || chooseVersion(w.version, rec.contentDigest, recordedVersion(w)) !== rec.version) return undefined;
+  if (!rec?.contentDigest || chooseVersion(w.version, rec.contentDigest, recordedVersion(w), rec.acceptedChanges ?? '[]') !== rec.version) return undefined;
   return Object.assign(hit, { cached: true as const });
 }
 

@@ -18,16 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { jsonPatchOps, yamlDocuments } from '@strata/gitops';
-import { helmPath } from '@strata/toolchain';
+import { Helm } from '@strata/helm';
 import { parseAllDocuments } from 'yaml';
+import { lifecycleFacts, LifecycleFacts } from './lifecycle';
+import { Manifest, podTemplatesOf } from './pod-templates';
 
-/** A rendered Kubernetes object. */
-export interface Manifest {
-  readonly apiVersion?: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: any };
-  readonly [key: string]: any;
-}
+export type { Manifest } from './pod-templates';
+
 
 /** One release of an environment: a chart rendered with its values into a namespace. */
 export interface EnvironmentRelease {
@@ -38,6 +35,10 @@ export interface EnvironmentRelease {
   readonly values: Record<string, unknown>;
   /** app: a workload (environments/<env>/apps); infrastructure: a tier chart (infrastructure/configs). */
   readonly layer: 'app' | 'infrastructure';
+  /** The HelmRelease as kustomize builds it (the base with this environment's patches applied). */
+  readonly helmRelease?: Manifest;
+  /** Its OCIRepository, likewise. */
+  readonly ociRepository?: Manifest;
 }
 
 /** What a pod may refer to without it being in the output. */
@@ -56,7 +57,6 @@ export const DEFAULT_EXTERNAL: ExternalReferences = {
 /** A FileTree as generate keeps it: relative path → content. */
 export type Files = ReadonlyMap<string, string>;
 
-const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'];
 
 /** The releases of one environment, read from its overlay files (paths relative to environments/). */
 export function environmentReleases(environments: Files, environment: string): EnvironmentRelease[] {
@@ -71,26 +71,32 @@ export function environmentReleases(environments: Files, environment: string): E
   const appsKustomization = `${environment}/apps/kustomization.yaml`;
   if (environments.has(appsKustomization)) {
     const k = docs(appsKustomization)[0];
-    // The namespace each HelmRelease is moved to by a JSON6902 patch.
-    const namespaceOf = new Map<string, string>();
-    for (const p of k.patches ?? []) {
-      if (p.target?.kind !== 'HelmRelease' || typeof p.patch !== 'string') continue;
-      for (const op of jsonPatchOps(p.patch)) if (op.op === 'replace' && op.path === '/metadata/namespace') namespaceOf.set(p.target.name, String(op.value));
-    }
+    // The patches of each object (JSON 6902 patches, and strategic-merge files such as <workload>-values.yaml).
+    const patched = (o: any): Manifest => {
+      let out = o;
+      for (const p of k.patches ?? []) {
+        const t = p.target ?? {};
+        if (t.kind !== o.kind || t.name !== o.metadata?.name) continue;
+        if (typeof p.patch === 'string') out = applyJsonPatch(out, jsonPatchOps(p.patch));
+        else if (typeof p.path === 'string') for (const d of docs(`${environment}/apps/${p.path}`)) if (d.kind === o.kind) out = mergePatch(out, d);
+      }
+      return out;
+    };
     for (const resource of k.resources ?? []) {
       const m = /^\.\.\/\.\.\/base\/apps\/([^/]+)$/.exec(resource);
       if (!m) continue;
       const workload = m[1];
-      const release = docs(`base/apps/${workload}/release.yaml`).find((d) => d.kind === 'HelmRelease');
-      const valuesFile = `${environment}/apps/${workload}-values.yaml`;
-      const values = environments.has(valuesFile) ? (docs(valuesFile).find((d) => d.kind === 'HelmRelease')?.spec?.values ?? {}) : {};
+      const release = patched(docs(`base/apps/${workload}/release.yaml`).find((d) => d.kind === 'HelmRelease'));
+      const repository = docs(`base/apps/${workload}/repository.yaml`).find((d) => d.kind === 'OCIRepository');
       releases.push({
         environment,
         chart: release.spec.chartRef?.name ?? workload,
         releaseName: release.spec.releaseName ?? release.metadata.name,
-        namespace: release.spec.targetNamespace ?? namespaceOf.get(release.metadata.name) ?? release.metadata.namespace,
-        values: { ...(release.spec.values ?? {}), ...values },
+        namespace: release.spec.targetNamespace ?? release.metadata.namespace,
+        values: release.spec.values ?? {},
         layer: 'app',
+        helmRelease: release,
+        ...(repository ? { ociRepository: patched(repository) } : {}),
       });
     }
   }
@@ -98,8 +104,10 @@ export function environmentReleases(environments: Files, environment: string): E
   const configs = `${environment}/infrastructure/configs/kustomization.yaml`;
   if (environments.has(configs)) {
     for (const resource of docs(configs)[0].resources ?? []) {
-      for (const d of docs(`${environment}/infrastructure/configs/${resource}`)) {
+      const objects = docs(`${environment}/infrastructure/configs/${resource}`);
+      for (const d of objects) {
         if (d.kind !== 'HelmRelease') continue;
+        const repository = objects.find((o) => o.kind === 'OCIRepository' && o.metadata.name === d.spec.chartRef?.name);
         releases.push({
           environment,
           chart: d.spec.chartRef?.name ?? d.metadata.name,
@@ -107,11 +115,44 @@ export function environmentReleases(environments: Files, environment: string): E
           namespace: d.spec.targetNamespace ?? d.metadata.namespace,
           values: d.spec.values ?? {},
           layer: 'infrastructure',
+          helmRelease: d,
+          ...(repository ? { ociRepository: repository } : {}),
         });
       }
     }
   }
   return releases;
+}
+
+/** An object with JSON 6902 operations applied (add, replace, remove; what the overlays use). */
+export function applyJsonPatch<T>(o: T, ops: readonly { op: string; path: string; value?: unknown }[]): T {
+  const out = JSON.parse(JSON.stringify(o));
+  for (const { op, path, value } of ops) {
+    const keys = path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop()!;
+    let cur = out;
+    for (const k of keys) {
+      if (cur[k] === undefined && op === 'add') cur[k] = {};
+      cur = cur[k];
+      if (cur === undefined || cur === null) throw new Error(`JSON patch ${op} ${path}: no ${k}`);
+    }
+    if (op === 'remove') delete cur[last];
+    else if (op === 'add' || op === 'replace') cur[last] = value;
+    else throw new Error(`JSON patch: operation ${op} is not supported`);
+  }
+  return out;
+}
+
+/** A strategic-merge patch of plain objects as kustomize applies a values patch: maps merge, everything else replaces. */
+function mergePatch(base: any, patch: any): any {
+  if (!isObject(base) || !isObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = mergePatch(base[k], v);
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The environments of an environments/ tree: folders with apps/ or infrastructure/ overlays. */
@@ -125,7 +166,7 @@ export function environmentNames(environments: Files): string[] {
 }
 
 /** `helm template` of one release (the pinned helm), parsed; `helm test` hooks included (they are pods too). For tests: generate resolves releases in-process. */
-export function renderRelease(chartDir: string, r: EnvironmentRelease, helm: string = helmPath()): Manifest[] {
+export function renderRelease(chartDir: string, r: EnvironmentRelease, helm: string = new Helm().binary): Manifest[] {
   const dir = mkdtempSync(join(tmpdir(), 'strata-refs-'));
   try {
     const valuesFile = join(dir, 'values.json');
@@ -163,7 +204,7 @@ function releaseObjects(charts: ChartReleases, r: EnvironmentRelease): Manifest[
 }
 
 /**
- * Every environment's release summaries (see ReferenceSummary), each release resolved only when
+ * Every environment's release summaries (see ReleaseSummary), each release resolved only when
  * `memo` (release key → summary, kept by generate between runs) does not have it already. A
  * release's key covers its chart (cache key and version), name, namespace and values. Returns the
  * summaries and the memo entries this run used.
@@ -171,10 +212,10 @@ function releaseObjects(charts: ChartReleases, r: EnvironmentRelease): Manifest[
 export function environmentSummaries(
   charts: ChartReleases,
   environments: Files,
-  memo: ReadonlyMap<string, ReferenceSummary> = new Map(),
-): { byEnvironment: Record<string, ReferenceSummary[]>; used: Map<string, ReferenceSummary> } {
-  const used = new Map<string, ReferenceSummary>();
-  const byEnvironment: Record<string, ReferenceSummary[]> = {};
+  memo: ReadonlyMap<string, ReleaseSummary> = new Map(),
+): { byEnvironment: Record<string, ReleaseSummary[]>; used: Map<string, ReleaseSummary> } {
+  const used = new Map<string, ReleaseSummary>();
+  const byEnvironment: Record<string, ReleaseSummary[]> = {};
   for (const env of environmentNames(environments)) {
     byEnvironment[env] = environmentReleases(environments, env).map((r) => {
       const chart = charts.get(r.chart);
@@ -218,7 +259,7 @@ export function referencesOf(environment: string, objects: readonly Manifest[]):
     const add = (kind: string, name: string | undefined, field: string, namespace: string | undefined = ns) => {
       if (name !== undefined && name !== null) refs.push({ environment, from, kind, namespace: isClusterScoped(kind) ? undefined : namespace, name: String(name), field });
     };
-    for (const { spec, path } of podSpecs(o)) {
+    for (const { spec, path } of podTemplatesOf(o)) {
       add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
       const volumes = new Set<string>();
       for (const v of spec.volumes ?? []) {
@@ -271,12 +312,6 @@ export function referencesOf(environment: string, objects: readonly Manifest[]):
   return refs;
 }
 
-function podSpecs(o: Manifest): { spec: any; path: string }[] {
-  if (o.kind === 'Pod') return [{ spec: o.spec ?? {}, path: 'spec' }];
-  if (o.kind === 'CronJob') return [{ spec: o.spec?.jobTemplate?.spec?.template?.spec ?? {}, path: 'spec.jobTemplate.spec.template.spec' }];
-  if (WORKLOAD_KINDS.includes(o.kind) && o.spec?.template?.spec) return [{ spec: o.spec.template.spec, path: 'spec.template.spec' }];
-  return [];
-}
 
 /** The problems of every environment: one line per dangling reference. */
 export function checkReferences(manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] }, external: ExternalReferences = DEFAULT_EXTERNAL): string[] {
@@ -289,11 +324,13 @@ export function checkReferencesCounted(manifestsByEnvironment: { readonly [envir
 }
 
 /**
- * What the lint needs of a set of objects (one release's): each object's kind, namespace and name
- * (and a PersistentVolume's claimRef), the references they make, and each pod spec's volumes.
- * Small, and a function of the release alone: generate keeps it per release between runs.
+ * What the checks need of a set of objects (one release's): for the reference lint, each object's
+ * kind, namespace and name (and a PersistentVolume's claimRef), the references they make, and each
+ * pod spec's volumes; for the lifecycle check, its lifecycle facts. Small, and a function of the
+ * release alone: generate keeps it per release between runs.
  */
-export interface ReferenceSummary {
+export interface ReleaseSummary {
+  readonly lifecycle: LifecycleFacts;
   /** [kind, namespace or null when cluster-scoped, name, claimRef [namespace or null, name] of a PersistentVolume]. */
   readonly objects: readonly (readonly [string, string | null, string, (readonly [string | null, string])?])[];
   /** The references (with `environment` left empty). */
@@ -302,15 +339,13 @@ export interface ReferenceSummary {
   readonly podVolumes: readonly (readonly [string, readonly string[]])[];
 }
 
-export function summarize(objects: readonly Manifest[]): ReferenceSummary {
+export function summarize(objects: readonly Manifest[]): ReleaseSummary {
   const podVolumes: [string, string[]][] = [];
   for (const o of objects) {
-    for (const { spec } of podSpecs(o)) {
-      const from = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
-      podVolumes.push([from, (spec.volumes ?? []).map((v: any) => v.name)]);
-    }
+    for (const { spec, owner } of podTemplatesOf(o)) podVolumes.push([owner, (spec.volumes ?? []).map((v: any) => v.name)]);
   }
   return {
+    lifecycle: lifecycleFacts(objects),
     objects: objects.map((o) => {
       const ns = isClusterScoped(o.kind) ? null : (o.metadata.namespace ?? null);
       const ref = o.kind === 'PersistentVolume' && o.spec?.claimRef?.name ? ([o.spec.claimRef.namespace ?? null, o.spec.claimRef.name] as const) : undefined;
@@ -322,7 +357,7 @@ export function summarize(objects: readonly Manifest[]): ReferenceSummary {
 }
 
 /** The problems of every environment from its releases' summaries, with the number of references checked. */
-export function checkSummaries(summariesByEnvironment: { readonly [environment: string]: readonly ReferenceSummary[] }, external: ExternalReferences = DEFAULT_EXTERNAL): { problems: string[]; checked: number } {
+export function checkSummaries(summariesByEnvironment: { readonly [environment: string]: readonly ReleaseSummary[] }, external: ExternalReferences = DEFAULT_EXTERNAL): { problems: string[]; checked: number } {
   const problems: string[] = [];
   let checked = 0;
   const declared = new Set(external.declared);

@@ -1,0 +1,208 @@
+import { contentHash } from '@strata/helm';
+import { LifecycleEnvironment, lifecycleFacts, lifecycleFindings, LifecycleRelease, Manifest, swallowedAwsError } from '../src';
+
+/**
+ * The lifecycle rules, each on the output strata wrote before issue 13 (the shapes below are
+ * what main rendered then) and on what it writes now. Each test names the upstream behaviour
+ * the rule encodes.
+ */
+
+const NS = 'ml';
+const container = (name: string, extra: Record<string, unknown> = {}) => ({ name, image: 'busybox', resources: { requests: { cpu: '1', memory: '1Gi' } }, ...extra });
+const podSpec = (extra: Record<string, unknown> = {}) => ({ restartPolicy: 'Never', containers: [container('main')], ...extra });
+/** A Job named by its content, as a WorkloadChart names it. */
+function job(base: string, spec: Record<string, unknown>, annotations: Record<string, string> = { 'helm.toolkit.fluxcd.io/driftDetection': 'disabled' }): Manifest {
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `${base}-${contentHash(spec)}`, namespace: NS, annotations }, spec };
+}
+function helmRelease(spec: Record<string, unknown>): Manifest {
+  return { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'app', namespace: NS }, spec: { releaseName: 'app', ...spec } };
+}
+const NOW = { timeout: '35m', install: { disableWaitForJobs: true, strategy: { name: 'RetryOnFailure' } }, upgrade: { disableWaitForJobs: true, strategy: { name: 'RetryOnFailure' } }, driftDetection: { mode: 'enabled' } };
+const GPU_POOL: Manifest = {
+  apiVersion: 'karpenter.sh/v1',
+  kind: 'NodePool',
+  metadata: { name: 'gpu' },
+  spec: {
+    limits: { cpu: '1000', memory: '4000Gi', 'nvidia.com/gpu': '64' },
+    template: {
+      spec: {
+        nodeClassRef: { name: 'nvme' },
+        requirements: [
+          { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] },
+          { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'Exists' },
+          { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+        ],
+        taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
+        terminationGracePeriod: '2h',
+      },
+    },
+  },
+};
+const CPU_POOL: Manifest = {
+  apiVersion: 'karpenter.sh/v1',
+  kind: 'NodePool',
+  metadata: { name: 'cpu' },
+  spec: { template: { spec: { nodeClassRef: { name: 'nvme' }, requirements: [{ key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'DoesNotExist' }, { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] }] } } },
+};
+const NODE_CLASS: Manifest = { apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass', metadata: { name: 'nvme' }, spec: { instanceStorePolicy: 'RAID0' } };
+
+function env(objects: Manifest[], hr: Record<string, unknown> = NOW, options: { pools?: Manifest[]; controllers?: Manifest[]; ociRepository?: Manifest } = {}): LifecycleEnvironment {
+  const infra: LifecycleRelease = { chart: 'storage-instance-store', releaseName: 'storage-instance-store', namespace: 'flux-system', layer: 'infrastructure', facts: lifecycleFacts([...(options.pools ?? [CPU_POOL, GPU_POOL]), NODE_CLASS]) };
+  const app: LifecycleRelease = { chart: 'app', releaseName: 'app', namespace: NS, layer: 'app', helmRelease: helmRelease(hr), ...(options.ociRepository ? { ociRepository: options.ociRepository } : {}), facts: lifecycleFacts(objects) };
+  return { name: 'dev', file: 'environments/dev/environment.ts', releases: [infra, app], controllers: new Map((options.controllers ?? []).map((c) => [c.metadata.name, c])), nodeGroups: [] };
+}
+const rules = (e: LifecycleEnvironment, rule: string) => lifecycleFindings(e).filter((f) => f.rule === rule).map((f) => f.message);
+const REL = 'environments/dev/environment.ts';
+
+describe('release-waits: helm-controller waits for every object, Jobs included, each wait bounded by spec.timeout', () => {
+  // fluxcd/helm-controller docs/spec/v2/helmreleases.md: disableWaitForJobs defaults to false; "timeout … for any individual Kubernetes operation".
+  const training = job('app-train', { template: { spec: podSpec() } });
+
+  test('a training Job (no deadline) awaited, as before issue 13: an install longer than the timeout fails', () => {
+    expect(rules(env([training], { timeout: '30m', install: { remediation: { retries: 3 } } }), 'release-waits')).toEqual([
+      `${REL}: [release-waits] release ml/app (chart app): Job ${training.metadata.name} has no activeDeadlineSeconds and helm-controller waits for Jobs to complete: an install or upgrade that outlasts the timeout (30m) fails, and remediation would uninstall the release; set install.disableWaitForJobs and upgrade.disableWaitForJobs (fluxcd/helm-controller docs/spec/v2/helmreleases.md), and watch the Job itself`,
+    ]);
+    expect(rules(env([training]), 'release-waits')).toEqual([]);
+  });
+
+  test('a hook Job longer than the timeout, as the hydration hook was (2 h hook, 10 min timeout): Helm waits for a hook only as long as the timeout', () => {
+    // helm/helm pkg/action/hooks.go: each hook is watched with the action's timeout.
+    const hook: Manifest = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'app-hydrate', namespace: NS, annotations: { 'helm.sh/hook': 'post-install,pre-upgrade' } }, spec: { activeDeadlineSeconds: 7200, template: { spec: podSpec() } } };
+    expect(rules(env([hook], { timeout: '10m' }), 'release-waits')).toEqual([
+      `${REL}: [release-waits] release ml/app (chart app): hook Job app-hydrate (post-install,pre-upgrade) may run 2h, but Helm waits for a hook only as long as the release timeout (10m): the release fails while the hook still runs; make it a release Job (not a hook), or bound it below the timeout`,
+    ]);
+  });
+
+  test('an awaited object slower than the timeout: the timeout must cover the longest wait', () => {
+    const hydrate = job('app-hydrate', { activeDeadlineSeconds: 7200, template: { spec: podSpec() } });
+    expect(rules(env([hydrate], { timeout: '30m' }), 'release-waits')).toEqual([
+      `${REL}: [release-waits] release ml/app (chart app): the timeout (30m) is shorter than the wait for Job ${hydrate.metadata.name} (2h: activeDeadlineSeconds 7200): helm-controller fails the release before it can be ready; set spec.timeout to at least 2h5m`,
+    ]);
+    expect(rules(env([hydrate], { timeout: '2h5m' }), 'release-waits')).toEqual([]);
+  });
+
+  test('a rollout whose progress deadline is shorter than a gated start: kstatus reads ProgressDeadlineExceeded as Failed', () => {
+    // fluxcd/cli-utils pkg/kstatus/status/core.go: a Deployment whose Progressing condition is False (ProgressDeadlineExceeded) is Failed.
+    const deployment: Manifest = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'app-server', namespace: NS },
+      spec: { replicas: 1, template: { metadata: { annotations: { 'strata.dev/init-seconds': '1800' } }, spec: { containers: [container('server', { startupProbe: { periodSeconds: 10, failureThreshold: 180 } })] } } },
+    };
+    expect(rules(env([deployment], { timeout: '2h' }), 'release-waits')).toEqual([
+      `${REL}: [release-waits] Deployment ml/app-server: progressDeadlineSeconds (600) is shorter than a new pod's start (4200 s: 600 for a node and image, 1800 in init containers, 1800 for the startup probe): Kubernetes marks the rollout ProgressDeadlineExceeded, which helm-controller (kstatus) reads as Failed; raise progressDeadlineSeconds to at least 4200`,
+    ]);
+  });
+});
+
+describe('job-upgrade: a Job template is immutable; a re-created finished Job runs again', () => {
+  test('a Job under a fixed name, with a TTL, under drift detection: each fails an upgrade or re-runs finished work', () => {
+    // kubernetes pkg/apis/batch/validation ValidateJobSpecUpdate; helm/helm pkg/kube/client.go (update: NotFound → create);
+    // fluxcd/helm-controller docs/spec/v2/helmreleases.md "Drift detection" (a missing object is re-created).
+    const old: Manifest = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'app-embed-job', namespace: NS }, spec: { ttlSecondsAfterFinished: 604800, template: { spec: podSpec() } } };
+    expect(rules(env([old]), 'job-upgrade')).toEqual([
+      `${REL}: [job-upgrade] release ml/app (chart app): Job app-embed-job keeps its name when its spec changes: its template is immutable, so the upgrade that changes it fails with "field is immutable"; name it by its content (a WorkloadChart does: <name>-<hash of the spec>)`,
+      `${REL}: [job-upgrade] release ml/app (chart app): Job app-embed-job has ttlSecondsAfterFinished 604800: once the TTL controller deletes it, the next upgrade or drift correction creates it again and it runs again; remove the TTL (a finished Job is the record that its work is done)`,
+      `${REL}: [job-upgrade] release ml/app (chart app): Job app-embed-job is under drift detection: deleted by hand after it finished, helm-controller re-creates it and it runs again; annotate it helm.toolkit.fluxcd.io/driftDetection: disabled`,
+    ]);
+    expect(rules(env([job('app-embed-job', { template: { spec: podSpec() } })]), 'job-upgrade')).toEqual([]);
+  });
+});
+
+describe('node-local-data and schedulable: pods must run somewhere, and node-local checkpoints must survive disruption', () => {
+  const flush = '{"checkpointMiB":16384,"uploadMiBps":250,"localWriteMiBps":1000}';
+  const trainer = (annotations: Record<string, string>, grace: number, gpus = 1) =>
+    job('app-train', {
+      template: {
+        metadata: { annotations },
+        spec: podSpec({
+          terminationGracePeriodSeconds: grace,
+          tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+          containers: [container('trainer', { resources: { requests: { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': gpus, 'ephemeral-storage': '200Gi' } } })],
+        }),
+      },
+    });
+
+  test('unsynced checkpoints without do-not-disrupt, with a fixed 110 s grace for a flush of 97 s… and of more', () => {
+    // karpenter.sh docs (Disruption, "Pod-Level Controls"): karpenter.sh/do-not-disrupt keeps a node from voluntary disruption.
+    const noProtection = trainer({ 'strata.dev/flush': flush }, 60);
+    expect(rules(env([noProtection]), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${noProtection.metadata.name} keeps data on node-local storage until its flush, but has no karpenter.sh/do-not-disrupt: "true": Karpenter may consolidate or drift its node away, and the data not yet in S3 is lost`,
+      `${REL}: [node-local-data] Job ml/${noProtection.metadata.name}: terminationGracePeriodSeconds (60) is shorter than its final flush (97 s for 16384 MiB written at 1000 MiB/s and uploaded at 250 MiB/s): the kubelet kills it before the upload ends; give it at least 97 s`,
+    ]);
+    expect(rules(env([trainer({ 'strata.dev/flush': flush, 'karpenter.sh/do-not-disrupt': 'true' }, 97)]), 'node-local-data')).toEqual([]);
+  });
+
+  test('a NodePool that deletes pods before their flush ends, and Spot, which leaves 2 minutes', () => {
+    // karpenter.sh docs: pods are deleted terminationGracePeriod after a node starts draining, do-not-disrupt or not; Spot: a 2-minute notice.
+    const pod = trainer({ 'strata.dev/flush': flush, 'karpenter.sh/do-not-disrupt': 'true' }, 150);
+    const short = { ...GPU_POOL, spec: { ...GPU_POOL.spec, template: { spec: { ...GPU_POOL.spec.template.spec, terminationGracePeriod: '1m', requirements: [...GPU_POOL.spec.template.spec.requirements.slice(0, 2), { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand', 'spot'] }] } } } };
+    expect(rules(env([pod], NOW, { pools: [short] }), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on NodePool gpu, whose terminationGracePeriod (60s) is shorter than the pod's 150 s: when the node expires, Karpenter deletes the pod before its final flush ends; raise the NodePool's terminationGracePeriod`,
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but its final flush takes 150 s and a Spot interruption leaves 120 s: the newest checkpoint is lost on a reclaim; keep checkpoints smaller, or run these pods on on-demand nodes`,
+    ]);
+  });
+
+  test('a GPU pod where only the CPU NodePool is installed stays Pending forever (dev and staging before issue 13)', () => {
+    const pod = trainer({}, 30);
+    expect(rules(env([pod], NOW, { pools: [CPU_POOL] }), 'schedulable')).toEqual([
+      `${REL}: [schedulable] release ml/app (chart app): Job ml/${pod.metadata.name} can run on no NodePool or node group, so it stays Pending; it needs 1 nvidia.com/gpu, 8 CPU, 64 GiB memory, 200 GiB ephemeral storage, tolerating nvidia.com/gpu — NodePool cpu: it requests 1 GPU(s); its nodes have none (karpenter.k8s.aws/instance-gpu-count DoesNotExist)`,
+    ]);
+    expect(rules(env([pod]), 'schedulable')).toEqual([]);
+  });
+
+  test('reasons, one per pool: taints, node affinity, limits, ephemeral storage on a root volume; no pool at all', () => {
+    const zoned = job('app-z', {
+      template: {
+        spec: podSpec({
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] }] }] } } },
+          containers: [container('main', { resources: { requests: { cpu: '2000', memory: '1Gi', 'ephemeral-storage': '50Gi' } } })],
+        }),
+      },
+    });
+    const zonedPool = { ...CPU_POOL, metadata: { name: 'b-only' }, spec: { limits: { cpu: '100' }, template: { spec: { nodeClassRef: { name: 'nvme' }, requirements: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1b'] }] } } } };
+    const rootOnly = { ...CPU_POOL, metadata: { name: 'root-only' }, spec: { template: { spec: { requirements: [] } } } };
+    const [msg] = rules(env([zoned], NOW, { pools: [GPU_POOL, zonedPool, rootOnly] }), 'schedulable');
+    expect(msg).toContain('NodePool gpu: it does not tolerate the taint nvidia.com/gpu=true:NoSchedule');
+    expect(msg).toContain('NodePool b-only: node affinity topology.kubernetes.io/zone In us-east-1a: its nodes have topology.kubernetes.io/zone in us-east-1b');
+    expect(msg).toContain('NodePool root-only: it requests 50 GiB of ephemeral storage; its nodes have only their root volume');
+    expect(rules(env([zoned], NOW, { pools: [] }), 'schedulable')[0]).toContain('but the environment declares no NodePool or node group: it would stay Pending');
+    const limited = { ...CPU_POOL, metadata: { name: 'small' }, spec: { limits: { cpu: '100' }, template: { spec: { requirements: [{ key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] }] } } } };
+    expect(rules(env([zoned], NOW, { pools: [limited] }), 'schedulable')[0]).toContain('NodePool small: it requests 2000 CPU, above the limit of 100');
+  });
+});
+
+describe('registry-auth, alerts-fire and scripts', () => {
+  test('an OCIRepository on a private ECR registry without provider: aws (prod before issue 13): every pull is refused', () => {
+    // fluxcd/source-controller docs/spec/v1/ocirepositories.md "Provider": aws authenticates to ECR.
+    const repo: Manifest = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'app', namespace: NS }, spec: { url: 'oci://777788889999.dkr.ecr.us-west-2.amazonaws.com/strata/app' } };
+    expect(rules(env([], NOW, { ociRepository: repo }), 'registry-auth')).toEqual([
+      `${REL}: [registry-auth] release ml/app (chart app): OCIRepository ml/app pulls from a private ECR registry (oci://777788889999.dkr.ecr.us-west-2.amazonaws.com/strata/app) without provider: aws: source-controller is refused every pull; set spec.provider: aws (fluxcd/source-controller docs/spec/v1/ocirepositories.md "Provider")`,
+    ]);
+    expect(rules(env([], NOW, { ociRepository: { ...repo, spec: { ...repo.spec, provider: 'aws' } } }), 'registry-auth')).toEqual([]);
+  });
+
+  test('a percent-full alert on an EFS claim never fires; used bytes need the driver\'s volMetricsOptIn', () => {
+    // aws-efs-csi-driver: volMetricsOptIn defaults to false; capacity is the NFS statfs (~8 EiB, issue #1242).
+    const claim: Manifest = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'cache', namespace: NS }, spec: { storageClassName: 'strata-efs' } };
+    const efsClass: Manifest = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'strata-efs' }, provisioner: 'efs.csi.aws.com' } as Manifest;
+    const rule = (expr: string): Manifest => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'alerts', namespace: NS }, spec: { groups: [{ rules: [{ alert: 'A', expr }] }] } });
+    const ratio = rule('kubelet_volume_stats_used_bytes{persistentvolumeclaim=~"cache"} / kubelet_volume_stats_capacity_bytes{persistentvolumeclaim=~"cache"} > 0.85');
+    const used = rule('kubelet_volume_stats_used_bytes{persistentvolumeclaim=~"cache"} > 1000');
+    const driver = (optIn: boolean): Manifest => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'aws-efs-csi-driver', namespace: 'kube-system' }, spec: { values: optIn ? { node: { volMetricsOptIn: true } } : {} } });
+    expect(rules(env([claim, efsClass, ratio], NOW, { controllers: [driver(true)] }), 'alerts-fire')).toEqual([
+      `${REL}: [alerts-fire] release ml/app (chart app): PrometheusRule ml/alerts alert A compares claim cache with its capacity, but EFS reports about 8 EiB: it can never fire; alert on kubelet_volume_stats_used_bytes against a budget`,
+    ]);
+    expect(rules(env([claim, efsClass, used], NOW, { controllers: [driver(false)] }), 'alerts-fire')).toEqual([
+      `${REL}: [alerts-fire] release ml/app (chart app): PrometheusRule ml/alerts alert A reads kubelet volume stats of EFS claim cache, but the EFS driver of this environment has node.volMetricsOptIn off: the kubelet exports nothing for it; turn it on in the driver's values`,
+    ]);
+    expect(rules(env([claim, efsClass, used], NOW, { controllers: [driver(true)] }), 'alerts-fire')).toEqual([]);
+  });
+
+  test('a script that swallows an AWS CLI error (the restore step before issue 13) is refused; one that keeps the status is not', () => {
+    expect(swallowedAwsError('names=$(aws s3 ls "$CHECKPOINT_URI" 2>/dev/null | sed -n p) || names=""')).toBe('`names=$(aws s3 ls "$CHECKPOINT_URI" 2>/dev/null | sed -n p) || names=""` hides the AWS CLI\'s error');
+    expect(swallowedAwsError('aws s3 sync a b || true')).toBeDefined();
+    expect(swallowedAwsError('aws s3 sync "$a" "$b" --no-progress || code=$?')).toBeUndefined();
+    expect(swallowedAwsError('err=$(aws s3api list-objects-v2 --bucket "$b" 2>&1 >"$tmp/out") || code=$?')).toBeUndefined();
+  });
+});

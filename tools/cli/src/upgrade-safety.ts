@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeChange, environmentNames, environmentReleases, EnvironmentRelease, Manifest, renderRelease, upgradeChanges, UpgradeChange } from '@strata/checks';
+import { LoadedEnvironment } from '@strata/gitops';
+import { ACCEPTED_CHANGES_ANNOTATION, AcceptedChange, compareVersions, readTree, recordedChart, resolveTemplate } from '@strata/helm';
+import { parse } from 'yaml';
+import { ChartOutput } from './chart-cache';
+import { readPublished } from './publish';
+
+/**
+ * Upgrade safety, before generate writes: each release of each environment is compared with what
+ * the cluster runs before it — the chart and values committed now, and, when a chart's last
+ * published version is older than the committed one, that version (found in git history) — and
+ * every change the cluster refuses or that would lose or orphan data is an error, unless the chart
+ * records it in `acceptedChanges` (which makes its new version a major one). A release moved to
+ * another name or namespace is such a change too: helm-controller uninstalls it where it was and
+ * installs it anew, with empty claims.
+ *
+ * The previous version is rendered with the pinned helm from its chart directory (it may predate
+ * this toolkit), the new one from its release template.
+ */
+export interface UpgradeReport {
+  readonly errors: string[];
+  /** Things the comparison could not see (a published version missing from git history, say). */
+  readonly notes: string[];
+  /** Releases compared (chart or values changed). */
+  readonly compared: number;
+}
+
+export function upgradeSafety(
+  root: string,
+  outputs: ReadonlyMap<string, ChartOutput>,
+  environments: ReadonlyMap<string, string>,
+  definitions: readonly LoadedEnvironment[] = [],
+): UpgradeReport {
+  const errors: string[] = [];
+  const notes: string[] = [];
+  let compared = 0;
+  const envDir = join(root, 'environments');
+  if (!existsSync(envDir)) return { errors, notes, compared };
+  const before = readTree(envDir);
+  const published = publishedVersions(root);
+  const scratch = mkdtempSync(join(tmpdir(), 'strata-upgrade-'));
+  try {
+    for (const env of environmentNames(environments)) {
+      let old: EnvironmentRelease[];
+      try {
+        old = environmentNames(before).includes(env) ? environmentReleases(before, env) : [];
+      } catch {
+        notes.push(`environments/${env}: the committed overlays cannot be read; upgrade safety compared nothing there`);
+        continue;
+      }
+      const now = environmentReleases(environments, env);
+      for (const was of old) {
+        const is = now.find((r) => r.chart === was.chart && r.layer === was.layer);
+        const output = outputs.get(was.chart);
+        if (!is || !output) continue; // taken out of the environment: pruning decides (data charts are never pruned by Flux)
+        const where = `environments/${env}: release ${is.namespace}/${is.releaseName} (chart ${was.chart})`;
+        if (is.releaseName !== was.releaseName || is.namespace !== was.namespace) {
+          errors.push(
+            `${where} moves from ${was.namespace}/${was.releaseName}: helm-controller uninstalls the release there and installs it anew, so its claims stay behind in ${was.namespace} (kept, orphaned) and the new ones start empty; keep the namespace, or move the data first and then the release`,
+          );
+          continue;
+        }
+        const chartDir = join(root, 'charts', was.chart);
+        if (!existsSync(join(chartDir, 'Chart.yaml'))) continue;
+        const oldYaml = readFileSync(join(chartDir, 'Chart.yaml'), 'utf8');
+        const oldRec = recordedChart(oldYaml);
+        const newRec = recordedChart(output.chartYaml);
+        const sameChart = oldRec?.contentDigest !== undefined && oldRec.contentDigest === newRec?.contentDigest;
+        const previous: { label: string; dir: string; yaml: string }[] = [];
+        if (!sameChart || JSON.stringify(was.values) !== JSON.stringify(is.values)) previous.push({ label: `committed ${oldRec?.version ?? '?'}`, dir: chartDir, yaml: oldYaml });
+        // The cluster may still run an older published version than the committed one.
+        const pub = published[was.chart];
+        if (pub && oldRec && compareVersions(pub, oldRec.version) < 0) {
+          const dir = chartAtVersion(root, was.chart, pub, scratch);
+          if (dir) previous.push({ label: `published ${pub}`, dir, yaml: readFileSync(join(dir, 'Chart.yaml'), 'utf8') });
+          else notes.push(`${where}: its last published version ${pub} is not in git history; compared with the committed chart only`);
+        }
+        for (const p of previous) {
+          compared++;
+          // Helm hooks (the helm test pod) are not part of a release's objects: upgrades re-create them.
+          const oldObjects = renderRelease(p.dir, { ...was, values: was.values }).filter((o) => !o.metadata.annotations?.['helm.sh/hook']);
+          const newObjects = resolveTemplate(output.template, { name: is.releaseName, namespace: is.namespace }, newRec?.version ?? '0.0.0', is.values) as Manifest[];
+          const accepted = acceptedChanges(output.chartYaml);
+          const majorMoved = !!newRec && !!recordedChart(p.yaml) && majorOf(newRec.version) > majorOf(recordedChart(p.yaml)!.version);
+          const definition = definitions.find((d) => d.name === env);
+          const inEnvironment = definition?.definition.workloads?.[was.chart]?.acceptedChanges ?? [];
+          const chartChanged = recordedChart(p.yaml)?.contentDigest !== newRec?.contentDigest;
+          for (const change of upgradeChanges(oldObjects, newObjects)) {
+            if (majorMoved && accepted.some((a) => matches(a, change))) continue;
+            if (inEnvironment.some((a) => matches(a, change))) continue;
+            const record = `{ kind: '${change.kind}', name: '${suffixOf(change.name, is)}', change: '${change.field}', reason: '…' }`;
+            const how = chartChanged
+              ? `record it in the chart's metadata: acceptedChanges: [${record}] (its next version is then a major one)`
+              : `record it in ${definition?.file ?? `environments/${env}/environment.ts`} under workloads.${was.chart}.acceptedChanges: [${record}]`;
+            errors.push(`${where}, from ${p.label} to ${newRec?.version ?? '?'}: ${describeChange(change)}. To go ahead on purpose, ${how}`);
+          }
+        }
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { errors, notes, compared };
+}
+
+/** The highest version of each chart published to any registry (environments/published.json). */
+function publishedVersions(root: string): { [chart: string]: string } {
+  const out: { [chart: string]: string } = {};
+  for (const registry of Object.values(readPublished(root))) {
+    for (const [chart, versions] of Object.entries(registry)) {
+      for (const v of Object.keys(versions)) if (!out[chart] || compareVersions(v, out[chart]) > 0) out[chart] = v;
+    }
+  }
+  return out;
+}
+
+/** charts/<chart> as it was committed at `version`, extracted from git history into `scratch`; undefined when git has no such commit. */
+function chartAtVersion(root: string, chart: string, version: string, scratch: string): string | undefined {
+  try {
+    const commit = execFileSync('git', ['log', '-n', '1', '--format=%H', `-G^version: ${version.replace(/\./g, '\\.')}$`, '--', `charts/${chart}/Chart.yaml`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (!commit) return undefined;
+    const dir = join(scratch, `${chart}-${version}`);
+    execFileSync('sh', ['-c', `mkdir -p "$1" && git archive "$2" "charts/$3" | tar -x -C "$1" --strip-components=2`, 'sh', dir, commit, chart], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
+    const yaml = readFileSync(join(dir, 'Chart.yaml'), 'utf8');
+    return recordedChart(yaml)?.version === version ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function acceptedChanges(chartYaml: string): AcceptedChange[] {
+  const doc = parse(chartYaml) as { annotations?: Record<string, string> } | null;
+  const text = doc?.annotations?.[ACCEPTED_CHANGES_ANNOTATION];
+  return text ? (JSON.parse(text) as AcceptedChange[]) : [];
+}
+
+function matches(a: AcceptedChange, c: UpgradeChange): boolean {
+  return a.kind === c.kind && (c.name === a.name || c.name.endsWith(`-${a.name}`)) && a.change === c.field;
+}
+
+function majorOf(version: string): number {
+  return Number(version.split('.')[0]);
+}
+
+/** An object's name below its release (what acceptedChanges names): the part after the release's full name. */
+function suffixOf(name: string, r: EnvironmentRelease): string {
+  for (const prefix of [`${r.namespace}-${r.releaseName}-${r.chart}-`, `${r.namespace}-${r.releaseName}-`, `${r.releaseName}-${r.chart}-`, `${r.releaseName}-`]) {
+    if (name.startsWith(prefix)) return name.slice(prefix.length);
+  }
+  return name;
+}
