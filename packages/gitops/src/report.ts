@@ -1,5 +1,6 @@
 import { GENERATED } from '@strata/helm';
 import { DRIVERS, KARPENTER } from './drivers';
+import { kustomizationTimeout, TIMINGS } from './overlay';
 import { FLUX_NAMESPACE } from './flux';
 import { EnvironmentPlan, onTierClass, PlannedWorkload, ResolvedClaim } from './plan';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
@@ -64,20 +65,44 @@ export function environmentReport(plan: EnvironmentPlan): string {
     '| Flux Kustomization | applies | depends on | interval | retryInterval | timeout | prune | wait |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   );
-  const fsxApps = plan.workloads.some((w) => w.uses.includes('fsx-lustre'));
+  const configsTimeout = kustomizationTimeout(plan.tiers.map((t) => t.policy.longestWaitSeconds));
+  const appsTimeout = kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds));
   push(
-    `| infra-controllers | \`infrastructure/controllers\`: ${plan.drivers.map((d) => d.driver.chart).concat(plan.karpenter?.install ? ['karpenter'] : []).join(', ') || 'nothing (no driver needed)'} | — | 1h | 2m | 10m | true | true |`,
-    `| infra-configs | \`infrastructure/configs\`: ${plan.tiers.map((t) => t.tier.chart).join(', ') || 'nothing (no tier chart needed)'} | infra-controllers | 1h | 2m | 5m | true | true |`,
-    `| apps | \`apps\`: ${plan.workloads.map((w) => w.name).join(', ') || 'nothing'} | infra-configs | 10m | 2m | ${fsxApps ? '35m' : '15m'} | true | true |`,
+    `| infra-controllers | \`infrastructure/controllers\`: ${plan.drivers.map((d) => d.driver.chart).concat(plan.karpenter?.install ? ['karpenter'] : []).join(', ') || 'nothing (no driver needed)'} | — | 1h | 2m | ${TIMINGS.controllers.timeout} | true | true |`,
+    `| infra-configs | \`infrastructure/configs\`: ${plan.tiers.map((t) => t.tier.chart).join(', ') || 'nothing (no tier chart needed)'} | infra-controllers | 1h | 2m | ${configsTimeout} | true | true |`,
+    `| apps | \`apps\`: ${plan.workloads.map((w) => w.name).join(', ') || 'nothing'} | infra-configs | 10m | 2m | ${appsTimeout} | true | true |`,
     '',
     'Why these settings:',
     '- **dependsOn** chains drivers → storage classes → workloads, so a claim is never created before its class and its driver exist.',
     '- **wait: true** makes a Kustomization ready only once everything it applied is healthy (each HelmRelease released), so `dependsOn` means "installed", not merely "applied".',
     '- **prune: true** removes what is taken out of the environment (a driver nobody uses any more); objects holding data carry `kustomize.toolkit.fluxcd.io/prune: disabled` and are never pruned.',
-    `- **timeout**: drivers roll a DaemonSet over every node (10m); tier charts are StorageClasses and NodePools (5m); apps${fsxApps ? ' create FSx file systems, which take 5–15 minutes while Helm waits for the claims to bind (35m; their HelmReleases 30m)' : ' wait for their pods (15m)'}.`,
+    `- **timeout**: drivers roll a DaemonSet over every node (${TIMINGS.controllers.timeout}); the configs and the apps wait for their slowest HelmRelease plus five minutes (${configsTimeout}, ${appsTimeout}: see "Releases over time" below).`,
     '- **retryInterval** (2m) retries a failed apply well before the next interval; **interval** is 1h for infrastructure (rarely changes; drift corrected hourly) and 10m for apps.',
     '',
   );
+
+  // --- releases over time ---------------------------------------------------------------------------
+  const releases = [...plan.tiers.map((t) => ({ name: t.tier.chart, policy: t.policy })), ...plan.workloads.map((w) => ({ name: w.name, policy: w.policy }))];
+  if (releases.length > 0) {
+    push(
+      '## Releases over time',
+      '',
+      'Each HelmRelease\'s timeout covers the longest wait helm-controller makes after an install or upgrade of its chart with this environment\'s values (each wait gets the whole timeout), plus five minutes. ' +
+        'Jobs without a deadline (training) are not waited for. Charts holding data or running Jobs retry in place (`RetryOnFailure`, helm-controller ≥ v1.4.0 / Flux ≥ 2.7): never an uninstall (which would kill a run) or a rollback (which would re-create an earlier Job). ' +
+        'Drift detection (per release since helm-controller v0.37.0 / Flux 2.2) puts back what is changed by hand, except Jobs and claims\' sizes.',
+      '',
+      '| release | timeout | longest wait | waits for Jobs | on failure |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const r of releases) {
+      const longest = [...r.policy.budget.objects].filter((o) => Number.isFinite(o.seconds) && (!r.policy.disableWaitForJobs || o.kind !== 'Job')).sort((a, b) => b.seconds - a.seconds)[0];
+      const wait = longest && longest.seconds > 0 ? `${longest.kind} ${longest.name}: ${longest.why}` : 'nothing slower than the minimum';
+      const unbounded = r.policy.budget.unboundedJobs;
+      const jobs = r.policy.disableWaitForJobs ? `no (${unbounded.join(', ')} ${unbounded.length > 1 ? 'have' : 'has'} no deadline)` : 'yes';
+      push(`| ${r.name} | ${r.policy.timeout} | ${wait} | ${jobs} | ${r.policy.retryOnFailure ? 'retry in place' : 'remediate (uninstall or roll back, 3 retries)'} |`);
+    }
+    push('');
+  }
 
   // --- workloads ------------------------------------------------------------------------------------
   push('## Workloads', '');

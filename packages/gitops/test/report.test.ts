@@ -79,7 +79,9 @@ describe('the environment report (README.md)', () => {
   test('Flux: how to point it here, and the reasons for the Kustomization settings', () => {
     const r = readme(efsOnly);
     expect(r).toContain('flux create kustomization strata --source=GitRepository/flux-system --path=./environments/efs-only --prune=true --interval=10m --export > clusters/efs-only/strata.yaml');
-    expect(r).toContain('| apps | `apps`: inference | infra-configs | 10m | 2m | 15m | true | true |');
+    // Kustomization timeouts follow their slowest HelmRelease (at least 10 minutes).
+    expect(r).toContain('| apps | `apps`: inference | infra-configs | 10m | 2m | 10m | true | true |');
+    expect(r).toContain('| release | timeout | longest wait | waits for Jobs | on failure |');
     expect(r).toContain('Not installed (no workload here uses them): aws-fsx-csi-driver.');
   });
 
