@@ -39,8 +39,9 @@ describe('upgrade safety', () => {
     const before = readFileSync(join(root, 'environments/staging/apps/llm-finetune-values.yaml'), 'utf8');
     edit(root, 'environments/staging/environment.ts', "dataset: { bucket: 'strata-staging-datasets', size: 2400, zone: 'b' },", "dataset: { bucket: 'strata-staging-datasets', size: 1200, zone: 'b' },");
     const out = failing(root);
+    const version = /^version: (.*)$/m.exec(readFileSync(join(root, 'charts/llm-finetune/Chart.yaml'), 'utf8'))![1];
     expect(out).toContain(
-      "environments/staging: release training/llm-finetune (chart llm-finetune), from committed 0.1.8 to 0.1.8: PersistentVolumeClaim training/llm-finetune-dataset-fsx-claim spec.resources.requests.storage: \"2400Gi\" → \"1200Gi\": the API server refuses a smaller request (claims only grow); keep the size; to shrink, make a new claim and copy the data. To go ahead on purpose, record it in environments/staging/environment.ts under workloads.llm-finetune.acceptedChanges: [{ kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim', change: 'spec.resources.requests.storage', reason: '…' }]",
+      `environments/staging: release training/llm-finetune (chart llm-finetune), from committed ${version} to ${version}: PersistentVolumeClaim training/llm-finetune-dataset-fsx-claim spec.resources.requests.storage: \"2400Gi\" → \"1200Gi\": the API server refuses a smaller request (claims only grow); keep the size; to shrink, make a new claim and copy the data. To go ahead on purpose, record it in environments/staging/environment.ts under workloads.llm-finetune.acceptedChanges: [{ kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim', change: 'spec.resources.requests.storage', reason: '…' }]`,
     );
     expect(readFileSync(join(root, 'environments/staging/apps/llm-finetune-values.yaml'), 'utf8')).toBe(before); // nothing written
     edit(

@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { checkRestricted, podSpecsOf } from '@strata/patterns';
+import { checkRestricted, podSpecsOf } from '@strata/checks';
 import { INSTANCE_LOCAL_NVME_LABEL, InstanceStore, PodSecurityLevel } from '@strata/storage';
 import { renderCommitted, RenderedRelease, REPO } from './rendered';
 import { newChart, synthErrors } from './support';

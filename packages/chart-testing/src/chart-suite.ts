@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
 import { chartTestHooks, Helm, HelmError, releaseTemplate, resolveTemplate } from '@strata/helm';
 import { ChartClass, chartUnderTest } from './chart-under-test';
-import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/patterns';
+import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/checks';
 import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
 

@@ -1,10 +1,10 @@
 import { AwaitedObject, awaitBudget, awaitedObjects, contentHash, DRIFT_DETECTION_ANNOTATION, PROVISIONING_SECONDS, timeoutFor } from '@strata/helm';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
 import { NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gitops';
-import { Manifest, ownerOf, podTemplatesOf } from './pod-templates';
+import { Manifest, ownerOf, podTemplatesOf } from '@strata/tokens';
 import { environmentReleases } from './references';
 import { durationSeconds, showSeconds } from './quantity';
-import { describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
+import { CAPACITY_TYPE_LABEL, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
 
 /**
  * The lifecycle check: what helm-controller, Helm, the Job controller, the kubelet and Karpenter
@@ -173,7 +173,13 @@ export interface Finding {
   readonly message: string;
 }
 
-/** The Spot interruption notice: Karpenter drains at once, the instance goes 2 minutes later (karpenter.sh docs, "Interruption"). */
+/**
+ * The Spot interruption notice: the instance is reclaimed 2 minutes after it. Karpenter then deletes
+ * the node and drains it, but does not evict pods annotated karpenter.sh/do-not-disrupt (they are
+ * deleted at the node's terminationGracePeriod, long after the instance is gone): read from
+ * kubernetes-sigs/karpenter@v1.14.1 pkg/utils/pod/scheduling.go and the termination controller,
+ * not observed in a cluster.
+ */
 export const SPOT_NOTICE_SECONDS = 120;
 
 /** Every lifecycle finding of one environment, errors and warnings, each "<file>: [<rule>] <message>". */
@@ -291,8 +297,8 @@ function pod(p: PodFacts, rel: string, offers: readonly NodeOffer[], add: Add): 
     if (o.terminationGracePeriodSeconds !== undefined && o.terminationGracePeriodSeconds < p.terminationGracePeriodSeconds) {
       add('node-local-data', 'error', `${p.owner} may run on ${o.name}, whose terminationGracePeriod (${showSeconds(o.terminationGracePeriodSeconds)}) is shorter than the pod's ${p.terminationGracePeriodSeconds} s: when the node expires, Karpenter deletes the pod before its final flush ends; raise the NodePool's terminationGracePeriod`);
     }
-    if (o.capacityTypes.includes('spot') && p.terminationGracePeriodSeconds > SPOT_NOTICE_SECONDS - 10) {
-      add('node-local-data', 'warning', `${p.owner} may run on Spot nodes of ${o.name}, but its final flush takes ${p.terminationGracePeriodSeconds} s and a Spot interruption leaves ${SPOT_NOTICE_SECONDS} s: the newest checkpoint is lost on a reclaim; keep checkpoints smaller, or run these pods on on-demand nodes`);
+    if (o.capacityTypes.includes('spot') && allowsSpot(p.needs)) {
+      add('node-local-data', 'error', `${p.owner} may run on Spot nodes of ${o.name}: on a Spot interruption Karpenter does not evict a karpenter.sh/do-not-disrupt pod (it deletes it only at the NodePool's terminationGracePeriod), and EC2 reclaims the instance ${SPOT_NOTICE_SECONDS} s after the notice, so the pod gets no final flush and its newest checkpoints are lost; require on-demand nodes for it (karpenter.sh/capacity-type In on-demand, as TrainingCheckpoint does)`);
     }
   }
 }
@@ -325,6 +331,14 @@ function alertsFire(r: LifecycleRelease, rel: string, env: LifecycleEnvironment,
       }
     }
   }
+}
+
+/** Whether a pod's node requirements leave Spot capacity open (no karpenter.sh/capacity-type requirement excluding it). */
+function allowsSpot(pod: PodNeeds): boolean {
+  const excludes = (e: { key: string; operator: string; values?: readonly string[] }) =>
+    e.key === CAPACITY_TYPE_LABEL && ((e.operator === 'In' && !(e.values ?? []).includes('spot')) || (e.operator === 'NotIn' && (e.values ?? []).includes('spot')));
+  if (pod.nodeSelector[CAPACITY_TYPE_LABEL] !== undefined) return pod.nodeSelector[CAPACITY_TYPE_LABEL] === 'spot';
+  return pod.terms.length === 0 || pod.terms.some((t) => !t.some(excludes));
 }
 
 /** The environment's node offers: the NodePools its tier releases make, and the node groups it declares. */

@@ -16,14 +16,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { jsonPatchOps, yamlDocuments } from '@strata/gitops';
-import { Helm } from '@strata/helm';
+import { Helm, ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { parseAllDocuments } from 'yaml';
 import { lifecycleFacts, LifecycleFacts } from './lifecycle';
-import { Manifest, podTemplatesOf } from './pod-templates';
+import { Manifest, podTemplatesOf } from '@strata/tokens';
 
-export type { Manifest } from './pod-templates';
 
 
 /** One release of an environment: a chart rendered with its values into a namespace. */

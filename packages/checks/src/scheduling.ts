@@ -1,5 +1,5 @@
 import { durationSeconds, gib, quantity } from './quantity';
-import { Manifest, PodTemplate } from './pod-templates';
+import { Manifest, PodTemplate } from '@strata/tokens';
 
 /**
  * Can a pod run anywhere? The scheduler places a pod on a node whose labels meet its node

@@ -1,4 +1,4 @@
-import { Manifest, ownerOf } from './pod-templates';
+import { Manifest, ownerOf } from '@strata/tokens';
 import { quantity } from './quantity';
 
 /**

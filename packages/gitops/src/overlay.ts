@@ -110,15 +110,19 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
     at(
       `infrastructure/configs/${name}.yaml`,
       yamlFile(`${name} ${t.entry.version}: StorageClass ${t.tier.storageClassName} for this environment's network`, src, [
-        ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: t.entry.version, digest: t.entry.digest }),
+        // A tier chart holds the cluster's classes and NodePools: pruned or uninstalled (once no workload
+        // here needs it, or by install remediation), Karpenter would drain every node of its pools,
+        // the running pods of kept releases included. Taking one out is a deliberate step.
+        ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: t.entry.version, digest: t.entry.digest, annotations: { [PRUNE_ANNOTATION]: 'disabled' } }),
         helmRelease({
           name,
           namespace: FLUX_NAMESPACE,
           source: { ociRepository: name },
           timeout: t.policy.timeout,
           disableWaitForJobs: t.policy.disableWaitForJobs,
-          retryOnFailure: t.policy.retryOnFailure,
+          retryOnFailure: true,
           driftDetection: true,
+          annotations: { [PRUNE_ANNOTATION]: 'disabled' },
           values: t.values,
         }),
       ]),

@@ -226,6 +226,9 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       .map((c) => ({ tier: c.tier, name: c.name, facts: resolveFacts(c.facts, merged) }));
     const holdsData = isDataChart(entry);
     const pinned = d.version !== undefined && d.version !== entry.version;
+    if (pinned) {
+      warn(`workloads.${name}.version pins ${d.version} while charts/ holds ${entry.version}: generate checks the values, the lifecycle and upgrade safety against the chart in charts/, not against ${d.version}; Helm checks the values again at install`);
+    }
     workloads.push({
       name,
       namespace: d.namespace,
@@ -353,9 +356,9 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     const pools = spotPools.map((p) => `nodePools.${p}`).join(', ');
     if (install) {
       fail('karpenter.interruptionQueue', undefined, `set when a NodePool may launch Spot nodes (storage.instance-store ${pools})`,
-        'give the SQS queue of Karpenter\'s interruption handling: without it a Spot node is reclaimed after its 2-minute notice with no drain, and pods lose their node-local data without their final flush');
+        'give the SQS queue of Karpenter\'s interruption handling: without it Karpenter never hears of a Spot interruption, and the node is reclaimed 2 minutes after the notice with no drain (its pods get no graceful stop)');
     } else {
-      warn(`storage.instance-store ${pools} may launch Spot nodes: make sure the cluster's Karpenter runs with an interruption queue (settings.interruptionQueue), or Spot reclaims give pods no drain for their final flush`);
+      warn(`storage.instance-store ${pools} may launch Spot nodes: make sure the cluster's Karpenter runs with an interruption queue (settings.interruptionQueue), or a Spot reclaim gives its pods no drain`);
     }
   }
   if (install || usedBy.has('instance-store')) {

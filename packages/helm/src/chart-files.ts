@@ -410,6 +410,13 @@ function notesTxt(synth: SynthesizedChart, hasTest: boolean): string {
     ...(keeps.length > 0
       ? ['', `Data safety: ${keeps.length} object(s) holding data carry ${KEEP_ANNOTATION}: keep and stay after "helm uninstall";`, 'delete them yourself, deliberately, when the data is no longer needed.']
       : []),
+    ...(synth.objects.some((o) => o.manifest.kind === 'Job')
+      ? [
+          '',
+          'Jobs are named by their content: a changed Job is a new Job. A failed Job stays failed under its name;',
+          'fix the cause, then delete it (kubectl delete job <name> -n {{ .Release.Namespace }}): the next upgrade or retry runs it again.',
+        ]
+      : []),
     '',
     `(${m.name}: ${m.description})`,
     '',

@@ -1,7 +1,8 @@
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, App, JsonPatch } from 'cdk8s';
+import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -50,8 +51,7 @@ export class SynthesisError extends Error {
   }
 }
 
-/** Kinds whose pods come from `spec.template`, and kinds that select their pods with matchLabels. */
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+/** Kinds that select their pods with matchLabels. */
 const SELECTING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const CDK8S_ADDR = 'cdk8s.io/metadata.addr';
 const COMPONENT = 'app.kubernetes.io/component';
@@ -84,7 +84,9 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
   const objects: SynthesizedObject[] = [];
   for (const obj of apiObjectsOf(chart)) {
     if (isExcluded(obj)) continue;
-    const m = renameAddrLabels(obj.toJson()) as Manifest;
+    const json = obj.toJson();
+    checkPatches(obj, json, errors);
+    const m = renameAddrLabels(json) as Manifest;
     checkNumbers(m, obj.node.path, errors);
     m.metadata = m.metadata ?? {};
     const clusterScoped = CLUSTER_SCOPED_KINDS.has(m.kind);
@@ -151,8 +153,8 @@ function renameAddrLabels(value: unknown): unknown {
 }
 
 function addSelectorLabels(m: Manifest, selector: Record<string, string>): void {
-  const template = POD_TEMPLATE_KINDS.has(m.kind) ? m.spec?.template : m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template : undefined;
-  if (template) {
+  // Every pod template, whatever kind holds it (the table of @strata/tokens): Services and spread constraints select by these.
+  for (const template of podTemplateParts(m as TokenManifest)) {
     template.metadata = template.metadata ?? {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), ...selector };
   }
@@ -179,6 +181,46 @@ function checkContentName(m: Manifest, path: string, errors: string[]): void {
         "read the name in the pod from the label batch.kubernetes.io/job-name (env valueFrom fieldRef metadata.labels['batch.kubernetes.io/job-name'])",
     );
   }
+}
+
+/**
+ * Every JSON patch (the documented escape hatch) must reach the output: cdk8s-plus's typed objects
+ * rebuild resource maps from Quantity objects after the patch, so a plain number in one (an
+ * extended resource such as `nvidia.com/gpu: 4`) silently disappears. The last add or replace of
+ * each path is compared with what the object writes.
+ */
+function checkPatches(obj: ApiObject, json: unknown, errors: string[]): void {
+  const ops = ((obj as unknown as { patches?: JsonPatch[] }).patches ?? []).map((p) => (p as unknown as { _toJson(): { op: string; path: string; value?: unknown } })._toJson());
+  ops.forEach((op, i) => {
+    if (op.op !== 'add' && op.op !== 'replace') return;
+    // A later operation on the same path, or on a parent or child of it, decides instead.
+    if (ops.slice(i + 1).some((later) => later.path === op.path || later.path.startsWith(`${op.path}/`) || op.path.startsWith(`${later.path}/`))) return;
+    if (op.path.endsWith('/-')) return; // an append: no fixed place to compare
+    const expected = plain(op.value);
+    const actual = pointer(json, op.path);
+    if (actual !== undefined && goJson(expected) === goJson(actual)) return;
+    const path = obj.node.path.replace(/\/Resource$/, '');
+    errors.push(
+      `[${path}] the JSON patch ${op.op} ${op.path} ${JSON.stringify(expected)} did not reach the output (${actual === undefined ? 'the field is missing' : `it holds ${JSON.stringify(actual)}`}): ` +
+        'cdk8s-plus rebuilds resource maps from Quantity objects, so a plain number there is dropped; give plus.k8s.Quantity.fromNumber(n) (or fromString) instead',
+    );
+  });
+}
+
+/** A patch value as JSON: Quantity and IntOrString objects as the value they hold. */
+function plain(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v ?? null, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 1 && 'value' in x && ['Quantity', 'IntOrString'].includes(x.constructor?.name) ? x.value : x)));
+}
+
+/** The value at a JSON pointer, or undefined. */
+function pointer(doc: unknown, path: string): unknown {
+  let cur: any = doc;
+  for (const raw of path.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = cur[k];
+  }
+  return cur === undefined ? undefined : JSON.parse(JSON.stringify(cur));
 }
 
 /** A number in the token range that is no token came from arithmetic on a value: refuse it. */

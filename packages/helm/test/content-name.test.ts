@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Size, Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import fc from 'fast-check';
 import { goJson, Helm, resolveChart, SynthesisError, synthesizeChart, WorkloadChart } from '../src';
@@ -79,5 +79,33 @@ describe('goJson: JSON as Go encoding/json (Helm toJson) writes it', () => {
     const out = await helm.template(dir, { releaseName: 'x', namespace: 'x', values: { xs: samples } });
     const printed = out.split('\n').filter((l) => l.startsWith('# ') && !l.startsWith('# Source')).map((l) => l.slice(2));
     expect(printed).toEqual(samples.map(goJson));
+  });
+});
+
+describe('JSON patches reach the output, or synthesis says so', () => {
+  class Patched extends WorkloadChart {
+    public constructor(value: unknown) {
+      super(Testing.app(), 'p', { name: 'p', description: 'x' });
+      const job = new plus.Job(this, 'run', { restartPolicy: plus.RestartPolicy.NEVER, securityContext: { ensureNonRoot: true } });
+      job.addContainer({ name: 'main', image: 'busybox', resources: { cpu: { request: plus.Cpu.millis(10) }, memory: { request: Size.mebibytes(16), limit: Size.mebibytes(16) } } });
+      ApiObject.of(job).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources/limits/vpc.amazonaws.com~1efa', value));
+    }
+  }
+
+  test('a plain number in a resource map (dropped by cdk8s-plus\'s typed objects) is an error naming the patch', () => {
+    let error: unknown;
+    try {
+      synthesizeChart(new Patched(4));
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SynthesisError).errors).toEqual([
+      '[p/run] the JSON patch add /spec/template/spec/containers/0/resources/limits/vpc.amazonaws.com~1efa 4 did not reach the output (the field is missing): cdk8s-plus rebuilds resource maps from Quantity objects, so a plain number there is dropped; give plus.k8s.Quantity.fromNumber(n) (or fromString) instead',
+    ]);
+  });
+
+  test('a Quantity reaches the output', () => {
+    const job = synthesizeChart(new Patched(plus.k8s.Quantity.fromNumber(4))).objects.find((o) => o.manifest.kind === 'Job')!.manifest;
+    expect(job.spec.template.spec.containers[0].resources.limits['vpc.amazonaws.com/efa']).toBe(4);
   });
 });

@@ -9,6 +9,7 @@ import {
   FsxLustreStorageClass,
   FsxLustreStorageClassReference,
   isLiteral,
+  PodScheduling,
   Rules,
   SchedulablePod,
 } from '@strata/storage';
@@ -187,7 +188,7 @@ export class DistributedDataset extends Construct {
   public mount(container: plus.Container, pod: SchedulablePod): void {
     this.fsx.mount(container, this.mountPath, { readOnly: true, subPath: this.subPath });
     container.env.addVariable('DATASET_DIR', plus.EnvValue.fromValue(this.mountPath));
-    requireZone(pod, this.availabilityZone);
+    requireZone(pod, this.availabilityZone, `[${this.node.path}] (the file system's zone)`);
   }
 
   /** None: FSx for Lustre reads S3 with its own service-linked role, and the pods only read Lustre. */
@@ -271,13 +272,7 @@ export class DistributedDataset extends Construct {
   }
 }
 
-/**
- * Requires a pod to run in one zone: ANDed into every required node affinity term it already
- * has (cdk8s-plus ORs separate `attract` calls), else a new term.
- */
-export function requireZone(pod: SchedulablePod, zone: string): void {
-  const query = plus.NodeLabelQuery.in(ZONE_LABEL, [zone]);
-  const terms = (pod.scheduling as unknown as { _nodeAffinityRequired: { matchExpressions: plus.k8s.NodeSelectorRequirement[] }[] })._nodeAffinityRequired;
-  if (terms.length === 0) pod.scheduling.attract(plus.Node.labeled(query));
-  else for (const term of terms) term.matchExpressions.push(query._toKube());
+/** Requires a pod to run in one zone, whatever else it requires and in whatever order (see PodScheduling). */
+export function requireZone(pod: SchedulablePod, zone: string, origin = 'the dataset'): void {
+  PodScheduling.of(pod).require({ key: ZONE_LABEL, operator: 'In', values: [zone], origin });
 }

@@ -3,7 +3,6 @@ export * from './distributed-dataset';
 export * from './iam';
 export * from './model-repository';
 export * from './parallel-job';
-export * from './pod-security';
 export * from './s3-location';
 export * from './scripts';
 export * from './training-checkpoint';

@@ -1,13 +1,16 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { checkS3TerminationGrace, InstanceStore, isLiteral, IStorageTier, Rules, S3_MOUNTPOINT_GRACE_SECONDS, S3Mountpoint, StorageTier } from '@strata/storage';
+import { checkS3TerminationGrace, InstanceStore, isLiteral, IStorageTier, PodScheduling, Rules, S3_MOUNTPOINT_GRACE_SECONDS, S3Mountpoint, StorageTier } from '@strata/storage';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FLUSH_MARGIN_SECONDS, FlushFacts, flushSeconds, problem, Tokens } from '@strata/tokens';
 import { AWS_CLI_IMAGE, helperProps, tmpVolume } from './container-spec';
 import { PolicyDocument, policyDocument, s3Statements, WorkloadIdentity } from './iam';
 import { ParallelJob } from './parallel-job';
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
 import { RESTORE_SCRIPT, RUN_FINISHED_MARKER, SYNC_SCRIPT } from './scripts';
+
+/** Karpenter's label of a node's capacity type (on-demand, spot, reserved). */
+export const CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
 
 /** Default upload throughput of one pod to S3 (MiB/s) and write throughput of its NVMe (MiB/s): see the props. */
 const DEFAULT_UPLOAD_MIBPS = 250;
@@ -152,15 +155,18 @@ export class TrainingCheckpoint extends Construct {
     const job = props.job;
     const pod = job.job;
     job.setTerminationGracePeriod(Duration.seconds(budget));
-    if (this.flush) {
-      // The lifecycle check recomputes the flush per environment and holds the grace period to it.
-      const f = this.flush;
-      pod.podMetadata.addAnnotation(FLUSH_ANNOTATION, `{"checkpointMiB":${f.checkpointMiB},"uploadMiBps":${f.uploadMiBps},"localWriteMiBps":${f.localWriteMiBps}}`);
-    }
     if (this.storage.tier === StorageTier.INSTANCE_STORE) {
       // Checkpoints not yet in S3 live only on this node: Karpenter must not consolidate or drift it
-      // away (this does not stop expiry or a Spot interruption: the grace period covers those).
+      // away. This does not stop expiry (the grace period covers it) nor a Spot interruption, where
+      // Karpenter leaves a do-not-disrupt pod until the instance is gone (no final flush): so these
+      // pods run on on-demand nodes only.
       pod.podMetadata.addAnnotation(DO_NOT_DISRUPT_ANNOTATION, 'true');
+      PodScheduling.of(pod).require({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: ['on-demand'], origin: `[${this.node.path}] (checkpoints on node-local NVMe)` });
+      if (this.flush) {
+        // The lifecycle check recomputes the flush per environment and holds the grace period to it.
+        const f = this.flush;
+        pod.podMetadata.addAnnotation(FLUSH_ANNOTATION, `{"checkpointMiB":${f.checkpointMiB},"uploadMiBps":${f.uploadMiBps},"localWriteMiBps":${f.localWriteMiBps}}`);
+      }
     }
     const env: Record<string, string> = { CHECKPOINT_DIR: this.mountPath, CHECKPOINT_URI: this.uri, HOME: '/tmp' };
     if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });

@@ -259,9 +259,9 @@ describe.each(BY_SHELL)('checkpoint sync sidecar (%s)', (_name, shell) => {
     expect(existsSync(join(remote, 'step-000100/.strata-complete-0'))).toBe(false);
     expect(existsSync(join(local, 'step-000100/.strata-uploaded-0'))).toBe(false);
     box.heal();
-    await eventually(() => existsSync(join(remote, 'step-000100/.strata-complete-0')));
+    // The local marker follows the remote one (the script touches it after the upload): wait for both.
+    await eventually(() => existsSync(join(remote, 'step-000100/.strata-complete-0')) && existsSync(join(local, 'step-000100/.strata-uploaded-0')));
     expect(readFileSync(join(remote, 'step-000100/b.pt'), 'utf8')).toBe('b');
-    expect(existsSync(join(local, 'step-000100/.strata-uploaded-0'))).toBe(true);
     sidecar.child.kill('SIGTERM');
     expect(await sidecar.exited).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { validateObjects, KubeObject } from '@strata/kube-schemas';
-import { checkResourceRequests, checkRestricted, podSpecsOf } from '../src';
+import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/checks';
 
 export { newChart, synthErrors, warnings } from '@strata/storage/test/testing';
 

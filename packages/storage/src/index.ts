@@ -9,5 +9,6 @@ export * from './karpenter';
 export * from './persistent-volume';
 export * from './rules';
 export * from './s3-mountpoint';
+export * from './scheduling';
 export * from './storage-class';
 export * from './tier';

@@ -9,6 +9,7 @@ import { CsiPersistentVolume } from './persistent-volume';
 import { isLiteral, Rules } from './rules';
 import { podOf } from './s3-mountpoint';
 import { StorageClass } from './storage-class';
+import { NodeRequirement, PodScheduling, SchedulablePod } from './scheduling';
 import { IStorageTier, StorageMountOptions, StorageTier, volumeNameFor } from './tier';
 
 /** The provisioner of local PersistentVolume classes: volumes are made by hand or by the local static provisioner (facts §4.3). */
@@ -40,8 +41,6 @@ export enum PodSecurityLevel {
   RESTRICTED = 'restricted',
 }
 
-/** A pod or workload whose node affinity a mount may extend. */
-export type SchedulablePod = plus.Pod | plus.Workload;
 
 /** Mount options of the node-local tiers. */
 export interface InstanceStoreMountOptions extends StorageMountOptions {
@@ -128,8 +127,6 @@ export interface InstanceStoreHostPathOptions {
 
 /** Pods (or lone containers) that already carry a store's ephemeral-storage request (so a second mount adds nothing). */
 const requested = new WeakMap<object, Set<IConstruct>>();
-/** Pods that already carry a store's node affinity. */
-const attracted = new WeakMap<SchedulablePod, Set<IConstruct>>();
 
 /**
  * Instance-store NVMe scratch, the recommended way (facts §4.4): an emptyDir on nodes whose
@@ -374,9 +371,8 @@ function requestEphemeralStorage(store: IConstruct, rules: Rules, container: plu
 }
 
 /**
- * ANDs node labels into the required node affinity of the pod that holds `container`.
- * cdk8s-plus ORs separate `attract` calls, so when the pod already has required terms the
- * labels are added to each of them; attract the pod to other nodes before mounting.
+ * Requires the store's node labels on the pod that holds `container` (ANDed with whatever else
+ * the pod requires, in any order: see PodScheduling).
  */
 function requireNodeAffinity(store: IConstruct, rules: Rules, container: plus.Container, path: string, labels: plus.NodeLabelQuery[], given?: SchedulablePod): void {
   const found = given ?? podOf(store, container);
@@ -384,17 +380,10 @@ function requireNodeAffinity(store: IConstruct, rules: Rules, container: plus.Co
     rules.fail('pod', undefined, `the Pod or workload whose container mounts ${path}`, 'add the container to its pod before mounting, or pass { pod }');
     return;
   }
-  const pod = found as SchedulablePod;
-  const done = attracted.get(pod) ?? new Set<IConstruct>();
-  if (done.has(store)) return;
-  done.add(store);
-  attracted.set(pod, done);
-
-  const terms = (pod.scheduling as unknown as { _nodeAffinityRequired: { matchExpressions: plus.k8s.NodeSelectorRequirement[] }[] })._nodeAffinityRequired;
-  if (terms.length === 0) {
-    pod.scheduling.attract(plus.Node.labeled(...labels));
-  } else {
-    for (const term of terms) term.matchExpressions.push(...labels.map((l) => l._toKube()));
+  const scheduling = PodScheduling.of(found as SchedulablePod);
+  for (const l of labels) {
+    const k = l._toKube();
+    scheduling.require({ key: k.key, operator: k.operator as NodeRequirement['operator'], ...(k.values ? { values: k.values } : {}), origin: `[${store.node.path}]` });
   }
 }
 

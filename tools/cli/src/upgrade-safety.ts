@@ -60,7 +60,7 @@ export function upgradeSafety(
         const where = `environments/${env}: release ${is.namespace}/${is.releaseName} (chart ${was.chart})`;
         if (is.releaseName !== was.releaseName || is.namespace !== was.namespace) {
           errors.push(
-            `${where} moves from ${was.namespace}/${was.releaseName}: helm-controller uninstalls the release there and installs it anew, so its claims stay behind in ${was.namespace} (kept, orphaned) and the new ones start empty; keep the namespace, or move the data first and then the release`,
+            `${where} moves from ${was.namespace}/${was.releaseName}: Flux creates a new HelmRelease, which installs the chart anew there with empty claims, while the old release${was.namespace !== is.namespace ? ` in ${was.namespace}` : ''} keeps running (a release holding data is never pruned) with the data; keep the namespace and name, or move the data first, then the release, then remove the old one by hand`,
           );
           continue;
         }
@@ -93,9 +93,11 @@ export function upgradeSafety(
             if (majorMoved && accepted.some((a) => matches(a, change))) continue;
             if (inEnvironment.some((a) => matches(a, change))) continue;
             const record = `{ kind: '${change.kind}', name: '${suffixOf(change.name, is)}', change: '${change.field}', reason: '…' }`;
-            const how = chartChanged
-              ? `record it in the chart's metadata: acceptedChanges: [${record}] (its next version is then a major one)`
-              : `record it in ${definition?.file ?? `environments/${env}/environment.ts`} under workloads.${was.chart}.acceptedChanges: [${record}]`;
+            const where2 = chartChanged
+              ? `the chart's metadata: acceptedChanges: [${record}] (its next version is then a major one)`
+              : `${definition?.file ?? `environments/${env}/environment.ts`} under workloads.${was.chart}.acceptedChanges: [${record}]`;
+            // An immutable field stays refused by the API server whatever is recorded: the object must go first.
+            const how = change.problem.includes('immutable') ? `delete ${change.kind} ${change.namespace ? `${change.namespace}/` : ''}${change.name} first (kubectl delete; what it holds goes with it unless kept elsewhere), then record it in ${where2}` : `record it in ${where2}`;
             errors.push(`${where}, from ${p.label} to ${newRec?.version ?? '?'}: ${describeChange(change)}. To go ahead on purpose, ${how}`);
           }
         }

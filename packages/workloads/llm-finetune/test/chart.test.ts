@@ -51,10 +51,17 @@ describe('llm-finetune release', () => {
     expect(pod.terminationGracePeriodSeconds).toBe(56);
     expect(job.spec.template.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'fsx', mountPath: '/data', readOnly: true, subPath: 'v1' });
+    // One term: on-demand nodes (checkpoints on node-local NVMe) in the file system's zone.
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] }] },
+      {
+        matchExpressions: [
+          { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+          { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] },
+        ],
+      },
     ]);
-    expect((await render(dir, { aws: { region: 'eu-west-1' }, dataset: { zone: 'c' } }, { skipTests: true })).find((o) => o.kind === 'Job').spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(['eu-west-1c']);
+    const zoned = (await render(dir, { aws: { region: 'eu-west-1' }, dataset: { zone: 'c' } }, { skipTests: true })).find((o) => o.kind === 'Job');
+    expect(zoned.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values).toEqual(['eu-west-1c']);
     expect(pod.containers[0].resources.requests['ephemeral-storage']).toBe('500Gi');
   });
 

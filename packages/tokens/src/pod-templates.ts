@@ -49,6 +49,15 @@ export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
   CronJob: { templates: (o) => [{ path: 'spec.jobTemplate.spec.template', template: at(o, 'spec.jobTemplate.spec.template'), replicas: count(at(o, 'spec.jobTemplate.spec.parallelism')) }] },
 };
 
+/**
+ * The pod templates of an object as live parts of it (`{ metadata, spec }` objects inside the
+ * manifest), for writers that decorate them (selector labels); a Pod's own metadata is not one.
+ */
+export function podTemplateParts(o: Manifest, kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): { metadata?: Record<string, any>; spec: Record<string, any> }[] {
+  if (o.kind === 'Pod') return [];
+  return (kinds[o.kind]?.templates(o) ?? []).map((t) => t.template).filter((t) => t && t.spec);
+}
+
 /** The object's display name: "Kind namespace/name" (no namespace for cluster-scoped objects). */
 export function ownerOf(o: Manifest): string {
   return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;

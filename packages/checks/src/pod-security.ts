@@ -1,3 +1,5 @@
+import { Manifest, podTemplatesOf } from '@strata/tokens';
+
 /**
  * A checker for the Pod Security Standards "restricted" profile (the latest version of it), over a
  * plain pod spec as it appears in a manifest: what the API server's Pod Security Admission would
@@ -108,18 +110,9 @@ export function checkResourceRequests(podSpec: PodSpecJson): string[] {
   return problems;
 }
 
-/** Every pod spec in a set of manifests: Pods, pod templates of workloads, and CronJobs' job templates. */
+/** Every pod spec in a set of manifests, wherever its kind holds it (see podTemplatesOf). */
 export function podSpecsOf(objects: readonly PodSpecJson[]): { readonly id: string; readonly spec: PodSpecJson }[] {
-  const out: { id: string; spec: PodSpecJson }[] = [];
-  for (const o of objects) {
-    const id = `${o.kind}/${o.metadata?.name ?? '?'}`;
-    if (o.kind === 'Pod') out.push({ id, spec: o.spec });
-    else if (o.kind === 'CronJob') out.push({ id, spec: o.spec?.jobTemplate?.spec?.template?.spec });
-    else if (o.spec?.template?.spec && ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'].includes(o.kind)) {
-      out.push({ id, spec: o.spec.template.spec });
-    }
-  }
-  return out;
+  return objects.flatMap((o) => podTemplatesOf(o as Manifest).map((t) => ({ id: `${o.kind}/${o.metadata?.name ?? '?'}`, spec: t.spec })));
 }
 
 function checkSeLinux(options: PodSpecJson | undefined, where: string, problems: string[]): void {
