@@ -95,7 +95,7 @@ describe('helm-controller model', () => {
     const objects = [claim('data', false), job('train-0a1b2c3d'), deployment('never')];
     const retry = { name: 'RetryOnFailure', retryInterval: '5m' };
     const m = new HelmControllerModel({ timeout: '10m', install: { strategy: retry, disableWaitForJobs: true }, upgrade: { strategy: retry, disableWaitForJobs: true } });
-    expect(m.reconcile(objects, never('never'), 4)).toBe('Retrying');
+    expect(m.reconcile(objects, never('never'), { maxActions: 4 })).toBe('Retrying');
     expect(actions(m)).toEqual(['install failed', 'upgrade failed', 'upgrade failed', 'upgrade failed']);
     expect(m.steps.map((s) => s.at)).toEqual([0, 900, 1800, 2700]);
     expect(m.cluster.deleted).toEqual([]);
@@ -106,7 +106,7 @@ describe('helm-controller model', () => {
     // helm@v4.2.4 pkg/kube/client.go#L573-L700: an unchanged object is patched, not re-created; wait.go failFast.
     const retry = { name: 'RetryOnFailure' };
     const m = new HelmControllerModel({ timeout: '1h', install: { strategy: retry }, upgrade: { strategy: retry } });
-    expect(m.reconcile([job('hydrate-0a1b2c3d')], (o, c) => (c.change === 'created' ? { readyAfter: NEVER, failsAfter: 60 } : undefined), 3)).toBe('Retrying');
+    expect(m.reconcile([job('hydrate-0a1b2c3d')], (o, c) => (c.change === 'created' ? { readyAfter: NEVER, failsAfter: 60 } : undefined), { maxActions: 3 })).toBe('Retrying');
     expect(m.steps.map((s) => s.took)).toEqual([60, 0, 0]);
     expect(m.cluster.creations(keyOf(job('hydrate-0a1b2c3d')))).toBe(1);
   });

@@ -44,12 +44,14 @@ export function keyOf(o: Manifest): string {
  * (kubernetes/kubernetes pkg/apis/batch/validation/validation.go ValidateJobSpecUpdate); a claim's
  * class, access modes, volume mode, volume name and selector (pkg/apis/core/validation
  * ValidatePersistentVolumeClaimUpdate: only a larger storage request and a few others may change);
- * a StorageClass's provisioner, parameters, reclaim policy and binding mode
- * (pkg/apis/storage/validation ValidateStorageClassUpdate).
+ * a PersistentVolume's source ("spec.persistentvolumesource is immutable after creation"), volume
+ * mode and node affinity (ValidatePersistentVolumeUpdate); a StorageClass's provisioner,
+ * parameters, reclaim policy and binding mode (pkg/apis/storage/validation ValidateStorageClassUpdate).
  */
 const IMMUTABLE: { readonly [kind: string]: readonly string[] } = {
   Job: ['spec.template', 'spec.selector', 'spec.completions', 'spec.completionMode', 'spec.podFailurePolicy', 'spec.backoffLimitPerIndex', 'spec.managedBy', 'spec.successPolicy'],
   PersistentVolumeClaim: ['spec.storageClassName', 'spec.accessModes', 'spec.volumeMode', 'spec.volumeName', 'spec.selector'],
+  PersistentVolume: ['spec.csi', 'spec.nfs', 'spec.hostPath', 'spec.local', 'spec.volumeMode', 'spec.nodeAffinity'],
   StorageClass: ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode'],
 };
 

@@ -89,11 +89,18 @@ export class HelmControllerModel {
 
   /**
    * Reconciles until the release is Ready, Stalled, or still retrying after `maxActions` Helm
-   * actions (RetryOnFailure retries for ever). Returns the state; `steps` has what it did.
+   * actions (RetryOnFailure retries for ever). Returns the state; `steps` has what it did. `force`
+   * upgrades a release in sync (the reconcile.fluxcd.io/forceAt annotation; atomic_release.go
+   * #L350-L353).
    */
-  public reconcile(objects: readonly Manifest[], behaviour: Behaviour = () => undefined, maxActions = 8): ReleaseState {
+  public reconcile(objects: readonly Manifest[], behaviour: Behaviour = () => undefined, options: { readonly maxActions?: number; readonly force?: boolean } = {}): ReleaseState {
+    const maxActions = options.maxActions ?? 8;
     let actions = 0;
-    if (this.history.length > 0 && this.inSync(objects)) return 'Ready';
+    if (this.history.length > 0 && this.inSync(objects)) {
+      if (!options.force) return 'Ready';
+      actions++;
+      this.upgrade(objects, behaviour);
+    }
     // A new desired state resets the failure counts (helm-controller counts failures per generation).
     this.installFailures = 0;
     this.upgradeFailures = 0;
