@@ -143,6 +143,27 @@ describe('node-local-data and schedulable: pods must run somewhere, and node-loc
     ]);
   });
 
+  test('Spot and do-not-disrupt: an interruption does not evict the pod, and deletes it only at terminationGracePeriod − its grace — after the instance is gone', () => {
+    // kubernetes-sigs/karpenter@v1.14.1 pkg/utils/pod/scheduling.go#L58-L63 (IsEvictable: not with an active do-not-disrupt),
+    // pkg/controllers/node/termination/terminator/terminator.go#L140-L183 (DeleteExpiringPods); aws/karpenter-provider-aws@v1.14.1
+    // website/content/en/docs/concepts/disruption.md#L207 (2-minute notice). A flush of 97 s fits 120 s, but it never starts.
+    const pod = trainer({ 'strata.dev/flush': flush, 'karpenter.sh/do-not-disrupt': 'true' }, 97);
+    const spot = (terminationGracePeriod?: string) => ({
+      ...GPU_POOL,
+      spec: { ...GPU_POOL.spec, template: { spec: { ...GPU_POOL.spec.template.spec, ...(terminationGracePeriod ? { terminationGracePeriod } : { terminationGracePeriod: undefined }), requirements: [...GPU_POOL.spec.template.spec.requirements.slice(0, 2), { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand', 'spot'] }] } } },
+    });
+    expect(rules(env([pod], NOW, { pools: [spot('2h')] }), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but a Spot interruption does not evict a pod with karpenter.sh/do-not-disrupt: "true": Karpenter deletes it 7103 s into the drain (the NodePool's terminationGracePeriod, 2h, less its 97 s), and EC2 reclaims the instance after 120 s: its final flush never starts and the checkpoints not yet in S3 are lost; run these pods on on-demand nodes`,
+    ]);
+    expect(rules(env([pod], NOW, { pools: [spot()] }), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but a Spot interruption does not evict a pod with karpenter.sh/do-not-disrupt: "true": Karpenter never deletes it (the NodePool has no terminationGracePeriod), and EC2 reclaims the instance after 120 s: its final flush never starts and the checkpoints not yet in S3 are lost; run these pods on on-demand nodes`,
+    ]);
+    // Deleted within the notice (a terminationGracePeriod under 120 s + its grace), it gets 120 s − that: 3m − 97 s = 83 s, 37 s left for a 97 s flush.
+    expect(rules(env([pod], NOW, { pools: [spot('3m')] }), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but its final flush takes 97 s and a Spot interruption leaves it 37 s (Karpenter deletes it 83 s into the 120 s notice): the newest checkpoint is lost on a reclaim; keep checkpoints smaller, or run these pods on on-demand nodes`,
+    ]);
+  });
+
   test('a GPU pod where only the CPU NodePool is installed stays Pending forever (dev and staging before issue 13)', () => {
     const pod = trainer({}, 30);
     expect(rules(env([pod], NOW, { pools: [CPU_POOL] }), 'schedulable')).toEqual([
