@@ -17,7 +17,7 @@ const actions = (m: HelmControllerModel) => m.steps.map((s) => `${s.action} ${s.
 
 describe('helm-controller model', () => {
   test('each awaited object has the whole timeout, from the start of the wait (not a share of it)', () => {
-    // fluxcd/helm-controller@v1.6.3 docs/spec/v2/helmreleases.md#L1256-L1262, internal/action/wait.go#L108-L128: one kstatus wait over all objects.
+    // fluxcd/helm-controller@v1.6.3 docs/spec/v2/helmreleases.md#L570-L572 ("any individual Kubernetes operation"), #L1256-L1262; internal/action/wait.go#L108-L128: one kstatus wait over all objects.
     const m = new HelmControllerModel({ timeout: '10m' });
     const state = m.reconcile([deployment('a'), deployment('b'), claim('c')], (o) => ({ readyAfter: 540 }));
     expect(state).toBe('Ready');

@@ -31,12 +31,13 @@ import { Cluster, differs, immutableChange, keyOf, NEVER, Outcome, Seconds } fro
  *   adopted, not refused.
  * - The wait (internal/action/wait.go#L108-L128): after the objects are applied, every one must be
  *   Current within the action's timeout — one timeout for the whole wait, so each object has the
- *   full timeout from the start of it, not a share (docs#L1256-L1262: "the time to wait for any
- *   individual Kubernetes operation") — and the first Failed one fails it at once (failFast). A Job
- *   is Current only when complete with waitForJobs (fluxcd/pkg runtime/statusreaders/job.go), and as
- *   soon as it runs without (fluxcd/cli-utils pkg/kstatus/status/core.go#L533-L578); a claim when
- *   Bound (core.go#L391-L405). Hooks are waited one after another, each with the full timeout and
- *   never failing fast (wait.go#L86-L97; helm pkg/action/hooks.go), Jobs and Pods only.
+ *   full timeout from the start of it, not a share (docs#L570-L572: "the time to wait for any
+ *   individual Kubernetes operation"; default 5m, #L1256-L1262) — and the first Failed one fails
+ *   it at once (failFast). A Job is Current only when complete with waitForJobs
+ *   (fluxcd/pkg@e2cfd1a runtime/statusreaders/job.go#L60-L140), and as soon as it runs without
+ *   (fluxcd/cli-utils@967855f pkg/kstatus/status/core.go#L533-L578); a claim when Bound
+ *   (core.go#L391-L405). Hooks are waited one after another, each with the full timeout and never
+ *   failing fast (wait.go#L86-L97; helm@v4.2.4 pkg/action/hooks.go#L120), Jobs and Pods only.
  *
  * Not modelled: drift detection, Helm tests, CRDs, the controller's requeue back-off (immediate
  * here), kstatus for kinds without status (the behaviour says when an object is ready: say "at
