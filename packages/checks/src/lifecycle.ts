@@ -272,7 +272,7 @@ function jobs(r: LifecycleRelease, rel: string, hr: any, add: Add): void {
  * A pod must run somewhere; a pod holding node-local data not yet copied elsewhere must survive
  * voluntary disruption (karpenter.sh/do-not-disrupt) and be given the time its final flush takes
  * (terminationGracePeriodSeconds, and Karpenter's terminationGracePeriod of its nodes, after which
- * even such pods are deleted); a Spot interruption leaves 2 minutes.
+ * even such pods are deleted); a Spot interruption leaves 2 minutes, and does not evict such pods.
  */
 function pod(p: PodFacts, rel: string, offers: readonly NodeOffer[], add: Add): void {
   const fits = offers.filter((o) => whyNot(p.needs, o) === undefined);
@@ -297,9 +297,31 @@ function pod(p: PodFacts, rel: string, offers: readonly NodeOffer[], add: Add): 
     if (o.terminationGracePeriodSeconds !== undefined && o.terminationGracePeriodSeconds < p.terminationGracePeriodSeconds) {
       add('node-local-data', 'error', `${p.owner} may run on ${o.name}, whose terminationGracePeriod (${showSeconds(o.terminationGracePeriodSeconds)}) is shorter than the pod's ${p.terminationGracePeriodSeconds} s: when the node expires, Karpenter deletes the pod before its final flush ends; raise the NodePool's terminationGracePeriod`);
     }
-    if (o.capacityTypes.includes('spot') && allowsSpot(p.needs)) {
-      add('node-local-data', 'error', `${p.owner} may run on Spot nodes of ${o.name}: on a Spot interruption Karpenter does not evict a karpenter.sh/do-not-disrupt pod (it deletes it only at the NodePool's terminationGracePeriod), and EC2 reclaims the instance ${SPOT_NOTICE_SECONDS} s after the notice, so the pod gets no final flush and its newest checkpoints are lost; require on-demand nodes for it (karpenter.sh/capacity-type In on-demand, as TrainingCheckpoint does)`);
-    }
+    if (o.capacityTypes.includes('spot') && allowsSpot(p.needs)) spot(p, o, need, add);
+  }
+}
+
+/**
+ * A Spot interruption: Karpenter drains the node at once and EC2 reclaims it SPOT_NOTICE_SECONDS
+ * later. A pod without do-not-disrupt is evicted at once; one with it is not evicted at all
+ * (kubernetes-sigs/karpenter@v1.14.1 pkg/utils/pod/scheduling.go#L58-L63, IsEvictable) — only
+ * deleted at the NodePool's terminationGracePeriod less its own grace
+ * (pkg/controllers/node/termination/terminator/terminator.go#L140-L183), never without one — so
+ * its flush starts late, or after the instance is gone.
+ */
+function spot(p: PodFacts, o: NodeOffer, need: number, add: Add): void {
+  const kept = p.annotations[DO_NOT_DISRUPT_ANNOTATION] === 'true';
+  const tgp = o.terminationGracePeriodSeconds;
+  const deletedAfter = !kept ? 0 : tgp === undefined ? undefined : Math.max(0, tgp - p.terminationGracePeriodSeconds);
+  const lost = 'the checkpoints not yet in S3 are lost; run these pods on on-demand nodes';
+  if (deletedAfter === undefined || deletedAfter >= SPOT_NOTICE_SECONDS) {
+    const when = deletedAfter === undefined ? 'never deletes it (the NodePool has no terminationGracePeriod)' : `deletes it ${deletedAfter} s into the drain (the NodePool's terminationGracePeriod, ${showSeconds(tgp!)}, less its ${p.terminationGracePeriodSeconds} s)`;
+    add('node-local-data', 'error', `${p.owner} may run on Spot nodes of ${o.name}, but a Spot interruption does not evict a pod with ${DO_NOT_DISRUPT_ANNOTATION}: "true": Karpenter ${when}, and EC2 reclaims the instance after ${SPOT_NOTICE_SECONDS} s: its final flush never starts and ${lost}`);
+  } else if (deletedAfter > 0) {
+    const left = Math.min(p.terminationGracePeriodSeconds, SPOT_NOTICE_SECONDS - deletedAfter);
+    if (left < need) add('node-local-data', 'warning', `${p.owner} may run on Spot nodes of ${o.name}, but its final flush takes ${need} s and a Spot interruption leaves it ${left} s (Karpenter deletes it ${deletedAfter} s into the ${SPOT_NOTICE_SECONDS} s notice): the newest checkpoint is lost on a reclaim; keep checkpoints smaller, or run these pods on on-demand nodes`);
+  } else if (p.terminationGracePeriodSeconds > SPOT_NOTICE_SECONDS - 10) {
+    add('node-local-data', 'warning', `${p.owner} may run on Spot nodes of ${o.name}, but its final flush takes ${p.terminationGracePeriodSeconds} s and a Spot interruption leaves ${SPOT_NOTICE_SECONDS} s: the newest checkpoint is lost on a reclaim; keep checkpoints smaller, or run these pods on on-demand nodes`);
   }
 }
 

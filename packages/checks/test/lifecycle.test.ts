@@ -141,7 +141,8 @@ describe('node-local-data and schedulable: pods must run somewhere, and node-loc
     const short = { ...GPU_POOL, spec: { ...GPU_POOL.spec, template: { spec: { ...GPU_POOL.spec.template.spec, terminationGracePeriod: '1m', requirements: [...GPU_POOL.spec.template.spec.requirements.slice(0, 2), { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand', 'spot'] }] } } } };
     expect(rules(env([pod], NOW, { pools: [short] }), 'node-local-data')).toEqual([
       `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on NodePool gpu, whose terminationGracePeriod (60s) is shorter than the pod's 150 s: when the node expires, Karpenter deletes the pod before its final flush ends; raise the NodePool's terminationGracePeriod`,
-      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu: on a Spot interruption Karpenter does not evict a karpenter.sh/do-not-disrupt pod (it deletes it only at the NodePool's terminationGracePeriod), and EC2 reclaims the instance 120 s after the notice, so the pod gets no final flush and its newest checkpoints are lost; require on-demand nodes for it (karpenter.sh/capacity-type In on-demand, as TrainingCheckpoint does)`,
+      // The pool's terminationGracePeriod (60 s) is below the pod's grace: Karpenter deletes it as the drain starts, and 120 s are too few.
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but its final flush takes 150 s and a Spot interruption leaves 120 s: the newest checkpoint is lost on a reclaim; keep checkpoints smaller, or run these pods on on-demand nodes`,
     ]);
     // Required on-demand (as TrainingCheckpoint does): Karpenter launches on-demand nodes for it from the same pool.
     const onDemand = job('app-train', {
@@ -156,6 +157,27 @@ describe('node-local-data and schedulable: pods must run somewhere, and node-loc
       },
     });
     expect(rules(env([onDemand], NOW, { pools: [short] }), 'node-local-data').filter((m) => m.includes('Spot'))).toEqual([]);
+  });
+
+  test('Spot and do-not-disrupt: an interruption does not evict the pod, and deletes it only at terminationGracePeriod − its grace — after the instance is gone', () => {
+    // kubernetes-sigs/karpenter@v1.14.1 pkg/utils/pod/scheduling.go#L58-L63 (IsEvictable: not with an active do-not-disrupt),
+    // pkg/controllers/node/termination/terminator/terminator.go#L140-L183 (DeleteExpiringPods); aws/karpenter-provider-aws@v1.14.1
+    // website/content/en/docs/concepts/disruption.md#L207 (2-minute notice). A flush of 97 s fits 120 s, but it never starts.
+    const pod = trainer({ 'strata.dev/flush': flush, 'karpenter.sh/do-not-disrupt': 'true' }, 97);
+    const spot = (terminationGracePeriod?: string) => ({
+      ...GPU_POOL,
+      spec: { ...GPU_POOL.spec, template: { spec: { ...GPU_POOL.spec.template.spec, ...(terminationGracePeriod ? { terminationGracePeriod } : { terminationGracePeriod: undefined }), requirements: [...GPU_POOL.spec.template.spec.requirements.slice(0, 2), { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand', 'spot'] }] } } },
+    });
+    expect(rules(env([pod], NOW, { pools: [spot('2h')] }), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but a Spot interruption does not evict a pod with karpenter.sh/do-not-disrupt: "true": Karpenter deletes it 7103 s into the drain (the NodePool's terminationGracePeriod, 2h, less its 97 s), and EC2 reclaims the instance after 120 s: its final flush never starts and the checkpoints not yet in S3 are lost; run these pods on on-demand nodes`,
+    ]);
+    expect(rules(env([pod], NOW, { pools: [spot()] }), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but a Spot interruption does not evict a pod with karpenter.sh/do-not-disrupt: "true": Karpenter never deletes it (the NodePool has no terminationGracePeriod), and EC2 reclaims the instance after 120 s: its final flush never starts and the checkpoints not yet in S3 are lost; run these pods on on-demand nodes`,
+    ]);
+    // Deleted within the notice (a terminationGracePeriod under 120 s + its grace), it gets 120 s − that: 3m − 97 s = 83 s, 37 s left for a 97 s flush.
+    expect(rules(env([pod], NOW, { pools: [spot('3m')] }), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} may run on Spot nodes of NodePool gpu, but its final flush takes 97 s and a Spot interruption leaves it 37 s (Karpenter deletes it 83 s into the 120 s notice): the newest checkpoint is lost on a reclaim; keep checkpoints smaller, or run these pods on on-demand nodes`,
+    ]);
   });
 
   test('a GPU pod where only the CPU NodePool is installed stays Pending forever (dev and staging before issue 13)', () => {

@@ -30,7 +30,9 @@ export interface ParallelJobProps {
    * Retries of each index's failed pods before that index fails (`backoffLimitPerIndex`): a worker
    * that fails again and again fails its own index, not every other one's budget. Pods failed by a
    * disruption (drain, eviction, preemption, a Spot interruption: the `DisruptionTarget` condition)
-   * are not counted at all (`podFailurePolicy`).
+   * are not counted at all (`podFailurePolicy`). A pod with `karpenter.sh/do-not-disrupt` is not
+   * evicted by a drain but deleted at its end (a node's expiry), without that condition: that counts
+   * (https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-conditions).
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#backoff-limit-per-index
    * @see https://kubernetes.io/docs/tasks/job/pod-failure-policy/
    * @default 3

@@ -214,7 +214,9 @@ export interface KarpenterDisruption {
    * Disruption budgets; the most restrictive active one applies.
    * @default - `[{ nodes: '0', reasons: [DRIFTED, UNDERUTILIZED] }, { nodes: '10%' }]`: drift and
    * consolidation of busy nodes never start on their own (nodes are replaced at `expireAfter`), and
-   * at most 10% of the pool is disrupted at once otherwise
+   * at most 10% of the pool is disrupted at once otherwise. With a `terminationGracePeriod` it is
+   * this budget, not `karpenter.sh/do-not-disrupt`, that holds drift back
+   * (https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/controllers/disruption/types.go#L189-L196)
    */
   readonly budgets?: KarpenterDisruptionBudget[];
 }

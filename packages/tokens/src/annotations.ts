@@ -27,9 +27,12 @@ export const NODE_AND_IMAGE_SECONDS = 600;
 export const FLUSH_ANNOTATION = 'strata.dev/flush';
 
 /**
- * Karpenter does not voluntarily disrupt (consolidate, drift) a node running a pod with this
- * annotation "true": node-local data not yet copied elsewhere survives consolidation. It does not
- * protect from expiration, Spot interruption or node repair.
+ * Karpenter does not consolidate a node running a pod with this annotation "true", nor drift it —
+ * unless the node has a terminationGracePeriod: drift then drains it like an expiry, and only a
+ * disruption budget holds it back (kubernetes-sigs/karpenter@v1.14.1
+ * pkg/controllers/disruption/types.go#L189-L196). It does not protect from expiration, Spot
+ * interruption or node repair, where such a pod is not evicted but deleted at the end of the
+ * terminationGracePeriod (pkg/controllers/node/termination/terminator/terminator.go#L140-L183).
  * @see https://karpenter.sh/docs/concepts/disruption/#pod-level-controls
  */
 export const DO_NOT_DISRUPT_ANNOTATION = 'karpenter.sh/do-not-disrupt';

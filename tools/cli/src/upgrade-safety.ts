@@ -120,10 +120,25 @@ function publishedVersions(root: string): { [chart: string]: string } {
   return out;
 }
 
-/** charts/<chart> as it was committed at `version`, extracted from git history into `scratch`; undefined when git has no such commit. */
-function chartAtVersion(root: string, chart: string, version: string, scratch: string): string | undefined {
+/**
+ * charts/<chart> as it last was at `version`, extracted from git history into `scratch`; undefined
+ * when git has no such commit. The commits whose diff adds or removes that version line are looked
+ * at newest first, merges included (`-m`: a version may arrive with a merge); the newest is usually
+ * the one that replaced the version, so its first parent holds the version's last content.
+ */
+export function chartAtVersion(root: string, chart: string, version: string, scratch: string): string | undefined {
   try {
-    const commit = execFileSync('git', ['log', '-n', '1', '--format=%H', `-G^version: ${version.replace(/\./g, '\\.')}$`, '--', `charts/${chart}/Chart.yaml`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const path = `charts/${chart}/Chart.yaml`;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const versionAt = (rev: string) => {
+      try {
+        return recordedChart(git('show', `${rev}:${path}`))?.version;
+      } catch {
+        return undefined; // no such file (or commit) there
+      }
+    };
+    const candidates = git('log', '-m', '--format=%H', `-G^version: ${version.replace(/\./g, '\\.')}$`, '--', path).split('\n').filter(Boolean);
+    const commit = candidates.flatMap((c) => [c, `${c}^1`]).find((rev) => versionAt(rev) === version);
     if (!commit) return undefined;
     const dir = join(scratch, `${chart}-${version}`);
     execFileSync('sh', ['-c', `mkdir -p "$1" && git archive "$2" "charts/$3" | tar -x -C "$1" --strip-components=2`, 'sh', dir, commit, chart], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
