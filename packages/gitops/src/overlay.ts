@@ -120,7 +120,7 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
           source: { ociRepository: name },
           timeout: t.policy.timeout,
           disableWaitForJobs: t.policy.disableWaitForJobs,
-          retryOnFailure: true,
+          retryOnFailure: t.policy.retryOnFailure,
           driftDetection: true,
           annotations: { [PRUNE_ANNOTATION]: 'disabled' },
           values: t.values,

@@ -323,7 +323,9 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       if (subnetReported && p.startsWith("'storage.fsx-lustre.subnetId'")) continue;
       failRaw(p);
     }
-    tiers.push({ tier, entry, values: sortKeysDeep(values), merged, policy: releasePolicy(entry, merged) });
+    // A tier chart holds the cluster's classes and NodePools: install remediation (an uninstall)
+    // would make Karpenter drain every node of its pools, so it always retries in place.
+    tiers.push({ tier, entry, values: sortKeysDeep(values), merged, policy: { ...releasePolicy(entry, merged), retryOnFailure: true } });
   }
 
   // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart assumed.

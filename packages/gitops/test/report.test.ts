@@ -1,4 +1,5 @@
 import { environmentFiles, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, gib, price, PRICING, s3Estimate, efsEstimate } from '../src';
+import { parseAllDocuments } from 'yaml';
 import { fixtureCatalog } from './fixtures/charts';
 import { dev, efsOnly, prod } from './fixtures/environments';
 
@@ -105,5 +106,30 @@ describe('the environment report (README.md)', () => {
   test('a pinned version is flagged', () => {
     expect(readme(prod)).toContain('| inference | inference | 0.0.9 (pinned here) |');
     expect(readme(prod)).toContain('Pinned versions: the values above were checked against the charts in `charts/` (inference 0.1.0)');
+  });
+
+  test('"Releases over time" says of every release what its HelmRelease does on failure', () => {
+    for (const env of [dev, prod, efsOnly]) {
+      const files = environmentFiles(env, catalog);
+      const strategies = new Map<string, string>();
+      for (const [path, text] of files) {
+        if (!path.endsWith('.yaml')) continue;
+        for (const doc of parseAllDocuments(text)) {
+          const o = doc.toJS() as { kind?: string; metadata?: { name: string }; spec?: { chartRef?: unknown; chart?: unknown; install?: { strategy?: { name: string } } } } | null;
+          // Whole HelmReleases only: an environment's values patch carries no strategy of its own.
+          if (o?.kind === 'HelmRelease' && (o.spec?.chartRef || o.spec?.chart)) strategies.set(o.metadata!.name, o.spec?.install?.strategy?.name ?? 'RemediateOnFailure');
+        }
+      }
+      const rows = files.get(`${env.name}/README.md`)!.split('## Releases over time')[1].split('\n## ')[0].split('\n').filter((l) => /^\| [a-z]/.test(l) && !l.startsWith('| release '));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        const [name, , , , onFailure] = row.split(' | ').map((c) => c.replace(/^\| /, '').replace(/ \|$/, ''));
+        expect([name, onFailure]).toEqual([name, strategies.get(name) === 'RetryOnFailure' ? 'retry in place' : 'remediate (uninstall or roll back, 3 retries)']);
+      }
+    }
+  });
+
+  test('tier charts retry in place: an uninstall would delete the NodePools, and Karpenter drain their nodes', () => {
+    expect(readme(prod)).toContain('| storage-efs | 10m | nothing slower than the minimum | yes | retry in place |');
   });
 });
