@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, holdsData, isEmbedded, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -10,6 +10,7 @@ import {
   CLUSTER_OBJECT_NAME,
   CLUSTER_SCOPED_KINDS,
   CONTENT_NAME,
+  CONTENT_NAMED_KINDS,
   OBJECT_NAME,
   RELEASE_NAME,
   RELEASE_SERVICE,
@@ -41,6 +42,8 @@ export interface SynthesizedChart {
   readonly uses: string[];
   /** Every storage construct of the chart: its path below the chart, tier and facts (may hold tokens). */
   readonly storage: { readonly path: string; readonly description: StorageDescription }[];
+  /** Custom kinds the chart declares, with where their pod templates are (recorded in Chart.yaml for the checks). */
+  readonly podTemplateKinds: PodTemplatePaths[];
 }
 
 /** Every validation error of a synthesis, each "[construct path] message". */
@@ -80,12 +83,16 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
 
   const { labels, selector } = chartLabels(chart);
   const namespace = chart.release.namespace;
+  const podTemplateKinds = declaredPodTemplatesOf(chart);
+  const kinds = withDeclaredKinds(podTemplateKinds);
 
   const objects: SynthesizedObject[] = [];
   for (const obj of apiObjectsOf(chart)) {
     if (isExcluded(obj)) continue;
     const json = obj.toJson();
     checkPatches(obj, json, errors);
+    // A pod template placed in another object by a workload kind: rendered there, not on its own.
+    if (isEmbedded(obj)) continue;
     const m = renameAddrLabels(json) as Manifest;
     checkNumbers(m, obj.node.path, errors);
     m.metadata = m.metadata ?? {};
@@ -95,10 +102,10 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     m.metadata.labels = { ...(m.metadata.labels ?? {}), ...labels };
     const keeps = holdsData(obj);
     if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
-    // A finished Job is the record that its work is done: helm-controller's drift correction must
-    // not re-create one deleted by hand (it would run again). Read by helm-controller only.
-    if (m.kind === 'Job') m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
-    addSelectorLabels(m, selector);
+    // A finished run (a Job, a JobSet, a RayJob…) is the record that its work is done: helm-controller's
+    // drift correction must not re-create one deleted by hand (it would run again). Read by helm-controller only.
+    if (CONTENT_NAMED_KINDS.has(m.kind)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
+    addSelectorLabels(m, selector, kinds);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
   }
@@ -109,7 +116,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart) };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */
@@ -152,9 +159,9 @@ function renameAddrLabels(value: unknown): unknown {
   return value;
 }
 
-function addSelectorLabels(m: Manifest, selector: Record<string, string>): void {
+function addSelectorLabels(m: Manifest, selector: Record<string, string>, kinds: { readonly [kind: string]: PodTemplateKind }): void {
   // Every pod template, whatever kind holds it (the table of @strata/tokens): Services and spread constraints select by these.
-  for (const template of podTemplateParts(m as TokenManifest)) {
+  for (const template of podTemplateParts(m as TokenManifest, kinds)) {
     template.metadata = template.metadata ?? {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), ...selector };
   }

@@ -1,0 +1,92 @@
+import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Rules } from '@strata/storage';
+import { markUses } from '@strata/tokens';
+import { PodTemplate } from './pod-template';
+
+/**
+ * A named group of identical pods of a workload (Kueue's "pod set"): what patterns and checks act
+ * on, whatever kind holds the template.
+ */
+export interface PodSet {
+  /** The role in the workload: "worker", "head", "leader", "Master". */
+  readonly name: string;
+  /** The pod template: a `PodTemplate` placed by an operator's kind, or a cdk8s-plus workload of Kubernetes' own. */
+  readonly pod: plus.AbstractPod & { readonly scheduling: plus.PodScheduling };
+  /** How many pods run it at once (a number, or a value token). */
+  readonly count: number;
+  /** How each pod knows its rank among the ranked pods of the workload; undefined for pods without one (servers, heads). */
+  readonly rank?: Rank;
+}
+
+/**
+ * A pod's rank (0 … ranks − 1): a POSIX shell arithmetic expression over environment variables
+ * (`$(( expression ))`), and those variables, read through the downward API so that every
+ * container of the pod — helpers and init containers included — can compute it.
+ */
+export interface Rank {
+  readonly expression: string;
+  readonly env: { readonly [name: string]: plus.EnvValue };
+}
+
+/** What a workload kind is: its API identity, and what the operator that runs it is called. */
+export interface KindIdentity {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /**
+   * The operator that must be installed for this kind (recorded as `operator:<name>`, so an
+   * environment installs it before the workload).
+   */
+  readonly operator?: string;
+}
+
+/**
+ * The base of every operator's workload kind: one object (id `Resource`) whose spec is rendered
+ * when it is synthesized, from the kind's own fields and its pod templates at their paths.
+ * Subclasses create their `PodTemplate`s as children and say where each goes (`renderSpec`).
+ */
+export abstract class WorkloadKind extends Construct {
+  public readonly apiObject: ApiObject;
+  protected readonly rules: Rules;
+
+  protected constructor(scope: Construct, id: string, identity: KindIdentity, metadata?: ApiObjectMetadata) {
+    super(scope, id);
+    this.rules = new Rules(this);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: identity.apiVersion,
+      kind: identity.kind,
+      metadata,
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
+    } as never);
+    if (identity.operator) markUses(this, `operator:${identity.operator}`);
+  }
+
+  /** The object's name (release-scoped in a workload chart). */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+
+  /** The pod sets of this workload, in the order of its pod templates. */
+  public abstract get podSets(): readonly PodSet[];
+
+  /** The kind's spec, pod templates included (called at synthesis). */
+  protected abstract renderSpec(): Record<string, unknown>;
+
+  /** A pod template child of this kind (restart policy as the kind needs it). */
+  protected template(id: string, props: plus.PodProps, restartPolicy: plus.RestartPolicy): PodTemplate {
+    return new PodTemplate(this, id, { restartPolicy, ...props });
+  }
+}
+
+/** Removes undefined entries (the output has no `key: undefined`). */
+export function compact<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The first container of a pod template: its main one (refused when there is none). */
+export function mainContainer(pod: plus.AbstractPod, where: string): plus.Container {
+  const c = pod.containers[0];
+  if (!c) throw new Error(`[${where}] has no container; add one with addContainer(…) or the containers prop`);
+  return c;
+}
