@@ -6,3 +6,4 @@ export * from './leader-worker-set';
 export * from './pytorch-job';
 export * from './ray';
 export * from './custom-workload';
+export * from './surface';
