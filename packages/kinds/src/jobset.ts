@@ -2,7 +2,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
-import { JOB_INDEX_RANK } from './kubernetes';
+import { JOB_COMPLETION_INDEX_ENV } from './kubernetes';
 import { compact, PodSet, WorkloadKind } from './workload-kind';
 
 /**
@@ -116,8 +116,9 @@ export class JobSet extends WorkloadKind {
       // The Job's index within its replicated Job (JobSet's annotation), times the pods per Job,
       // plus the pod's own index in its Job.
       rank: {
+        ranks: Tokens.product(j.replicas, j.parallelism),
         expression: `JOBSET_JOB_INDEX * ${j.parallelism} + JOB_COMPLETION_INDEX`,
-        env: { ...JOB_INDEX_RANK.env, JOBSET_JOB_INDEX: plus.EnvValue.fromFieldRef(plus.EnvFieldPaths.POD_ANNOTATION, { key: JOBSET_JOB_INDEX_ANNOTATION }) },
+        env: { ...JOB_COMPLETION_INDEX_ENV, JOBSET_JOB_INDEX: plus.EnvValue.fromFieldRef(plus.EnvFieldPaths.POD_ANNOTATION, { key: JOBSET_JOB_INDEX_ANNOTATION }) },
       },
     }));
   }

@@ -12,11 +12,17 @@ import { PodSet, Rank } from './workload-kind';
  */
 export const JOB_COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
 
-/** The rank of a pod of an Indexed Job: its completion index, read through the downward API (init containers included). */
-export const JOB_INDEX_RANK: Rank = {
-  expression: 'JOB_COMPLETION_INDEX',
-  env: { JOB_COMPLETION_INDEX: plus.EnvValue.fromFieldRef(plus.EnvFieldPaths.POD_ANNOTATION, { key: JOB_COMPLETION_INDEX_ANNOTATION }) },
-};
+/**
+ * The completion index of an Indexed Job's pod needs no variable of ours: the Job controller adds
+ * JOB_COMPLETION_INDEX to every container and init container of the template
+ * (kubernetes/kubernetes pkg/controller/job/indexed_job_utils.go `addCompletionIndexEnvVariables`).
+ */
+export const JOB_COMPLETION_INDEX_ENV: { readonly [name: string]: plus.EnvValue } = {};
+
+/** The rank of a pod of an Indexed Job of `completions` indexes: its completion index. */
+export function jobIndexRank(completions: number): Rank {
+  return { ranks: completions, expression: 'JOB_COMPLETION_INDEX', env: JOB_COMPLETION_INDEX_ENV };
+}
 
 export interface IndexedJobProps extends plus.JobProps {
   /**
@@ -64,20 +70,41 @@ export class IndexedJob extends plus.Job {
     if (!Tokens.isToken(this.completions) && !Tokens.isToken(this.parallelism) && this.parallelism > this.completions) {
       rules.warn(`'parallelism' (${this.parallelism}) is more than 'completions' (${this.completions}): only ${this.completions} pod(s) ever run`);
     }
-    ApiObject.of(this).addJsonPatch(
-      JsonPatch.add('/spec/completionMode', 'Indexed'),
-      JsonPatch.add('/spec/completions', this.completions),
-      JsonPatch.add('/spec/parallelism', this.parallelism),
-      JsonPatch.remove('/spec/backoffLimit'),
-      JsonPatch.add('/spec/backoffLimitPerIndex', this.backoffLimitPerIndex),
-      JsonPatch.add('/spec/podFailurePolicy', { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] }),
-      JsonPatch.add('/spec/podReplacementPolicy', 'Failed'),
-    );
+    makeIndexed(this, this);
   }
 
   public get podSets(): readonly PodSet[] {
-    return [{ name: this.node.id, pod: this, count: this.parallelism, rank: JOB_INDEX_RANK }];
+    return [{ name: this.node.id, pod: this, count: this.parallelism, rank: jobIndexRank(this.completions) }];
   }
+}
+
+/** The counts of an Indexed Job. */
+export interface IndexedCounts {
+  readonly completions: number;
+  readonly parallelism: number;
+  readonly backoffLimitPerIndex: number;
+}
+
+/**
+ * Makes a cdk8s-plus Job Indexed, safe to retry and to upgrade (what IndexedJob is; for Jobs built
+ * elsewhere, such as a pattern's): one pod per index, retries per index, disruptions not counted,
+ * a replacement only once the old pod is gone. Counts are checked by the caller.
+ */
+export function makeIndexed(job: plus.Job, counts: IndexedCounts): void {
+  ApiObject.of(job).addJsonPatch(
+    JsonPatch.add('/spec/completionMode', 'Indexed'),
+    JsonPatch.add('/spec/completions', counts.completions),
+    JsonPatch.add('/spec/parallelism', counts.parallelism),
+    // Per index (Kubernetes >= 1.29 beta, GA 1.33), no total cap.
+    JsonPatch.remove('/spec/backoffLimit'),
+    JsonPatch.add('/spec/backoffLimitPerIndex', counts.backoffLimitPerIndex),
+    // A pod lost to a disruption (node drain, Spot interruption, preemption) is not the worker's
+    // fault: it does not count against the retries. Replacements start only once the old pod is
+    // gone (podReplacementPolicy Failed, the only one podFailurePolicy allows), so a rank never
+    // runs twice and a node-local checkpoint is flushed before its successor restores.
+    JsonPatch.add('/spec/podFailurePolicy', { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] }),
+    JsonPatch.add('/spec/podReplacementPolicy', 'Failed'),
+  );
 }
 
 /**

@@ -68,7 +68,7 @@ export class LeaderWorkerSet extends WorkloadKind {
 
   public get podSets(): readonly PodSet[] {
     // The rank within a group: each group is its own model replica.
-    const rank = { expression: 'LWS_POD_INDEX', env: { LWS_POD_INDEX: plus.EnvValue.fromFieldRef(plus.EnvFieldPaths.POD_LABEL, { key: LWS_WORKER_INDEX_LABEL }) } };
+    const rank = { ranks: this.size, expression: 'LWS_POD_INDEX', env: { LWS_POD_INDEX: plus.EnvValue.fromFieldRef(plus.EnvFieldPaths.POD_LABEL, { key: LWS_WORKER_INDEX_LABEL }) } };
     if (!this.leader) return [{ name: 'worker', pod: this.worker, count: Tokens.product(this.replicas, this.size), rank }];
     return [
       { name: 'leader', pod: this.leader, count: this.replicas, rank },

@@ -67,8 +67,8 @@ export class PyTorchJob extends WorkloadKind {
     // label instead: the master is rank 0, worker i is rank i + 1 (pkg/controller.v1/pytorch/envvar.go).
     const index = { PYTORCH_REPLICA_INDEX: plus.EnvValue.fromFieldRef(plus.EnvFieldPaths.POD_LABEL, { key: REPLICA_INDEX_LABEL }) };
     return [
-      { name: 'master', pod: this.master, count: 1, rank: { expression: '0', env: {} } },
-      { name: 'worker', pod: this.worker, count: this.workers, rank: { expression: 'PYTORCH_REPLICA_INDEX + 1', env: index } },
+      { name: 'master', pod: this.master, count: 1, container: PYTORCH_CONTAINER, rank: { ranks: 1, expression: '0', env: {} } },
+      { name: 'worker', pod: this.worker, count: this.workers, container: PYTORCH_CONTAINER, rank: { ranks: this.workers, expression: 'PYTORCH_REPLICA_INDEX + 1', env: index } },
     ];
   }
 

@@ -16,6 +16,8 @@ export interface PodSet {
   readonly pod: plus.AbstractPod & { readonly scheduling: plus.PodScheduling };
   /** How many pods run it at once (a number, or a value token). */
   readonly count: number;
+  /** The name of the pods' main container (the trainer, the server). @default - the first container */
+  readonly container?: string;
   /** How each pod knows its rank among the ranked pods of the workload; undefined for pods without one (servers, heads). */
   readonly rank?: Rank;
 }
@@ -26,8 +28,25 @@ export interface PodSet {
  * container of the pod — helpers and init containers included — can compute it.
  */
 export interface Rank {
+  /** How many ranks the pod set's pods take in all (an Indexed Job's completions; may exceed the pods at once). */
+  readonly ranks: number;
   readonly expression: string;
   readonly env: { readonly [name: string]: plus.EnvValue };
+}
+
+/**
+ * A workload as patterns see it: its pod sets. Operators' kinds, IndexedJob and the patterns' own
+ * workloads implement it; `podSetsOf` gives it for cdk8s-plus workloads.
+ */
+export interface IWorkload {
+  readonly podSets: readonly PodSet[];
+}
+
+/** The main container of a pod set: the one it names, else the first (an error naming the pod set when there is none). */
+export function mainContainerOf(set: PodSet): plus.Container {
+  const c = set.container === undefined ? set.pod.containers[0] : set.pod.containers.find((x) => x.name === set.container);
+  if (!c) throw new Error(`[${set.pod.node.path}] pod set ${set.name} has no ${set.container === undefined ? 'container' : `container named "${set.container}"`} yet; add the containers before applying a pattern to it`);
+  return c;
 }
 
 /** What a workload kind is: its API identity, and what the operator that runs it is called. */
@@ -46,7 +65,7 @@ export interface KindIdentity {
  * when it is synthesized, from the kind's own fields and its pod templates at their paths.
  * Subclasses create their `PodTemplate`s as children and say where each goes (`renderSpec`).
  */
-export abstract class WorkloadKind extends Construct {
+export abstract class WorkloadKind extends Construct implements IWorkload {
   public readonly apiObject: ApiObject;
   protected readonly rules: Rules;
 
@@ -84,9 +103,3 @@ export function compact<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The first container of a pod template: its main one (refused when there is none). */
-export function mainContainer(pod: plus.AbstractPod, where: string): plus.Container {
-  const c = pod.containers[0];
-  if (!c) throw new Error(`[${where}] has no container; add one with addContainer(…) or the containers prop`);
-  return c;
-}
