@@ -1,5 +1,5 @@
 import { CRD_KINDS, CrdKind } from '@strata/crd-types';
-import { crdSchema, schemaErrors } from './support/crd-schema';
+import { crdSchema, schemaErrors } from '@strata/kube-schemas';
 
 const kind = (module: string): CrdKind => CRD_KINDS.find((k) => k.module === module)!;
 

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { CRD_KINDS } from '@strata/crd-types';
-import { crdSchema, schemaErrors } from './support/crd-schema';
+import { crdSchema, schemaErrors } from '@strata/kube-schemas';
 import { EXAMPLES, WirePath } from './examples';
 
 function at(object: unknown, path: WirePath): unknown {
