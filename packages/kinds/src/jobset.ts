@@ -1,5 +1,6 @@
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { JobSetSpec, toJson_JobSetSpec } from '@strata/crd-types/jobset';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { JOB_COMPLETION_INDEX_ENV } from './kubernetes';
@@ -60,7 +61,23 @@ export interface JobSetProps {
    * @default false (any order)
    */
   readonly startInOrder?: boolean;
+  /**
+   * Other fields of the JobSet spec, as the upstream CRD types them (coordinator, managedBy,
+   * volumeClaimPolicies…). Fields strata writes are refused here.
+   * @default - none
+   */
+  readonly spec?: Omit<JobSetSpec, 'replicatedJobs'>;
 }
+
+/** The JobSet spec fields strata writes, and the prop that sets each. */
+const JOBSET_OWNED = {
+  replicatedJobs: 'use addReplicatedJob(name, …)',
+  failurePolicy: 'use maxRestarts',
+  successPolicy: 'use successTargets',
+  startupPolicy: 'use startInOrder',
+  network: 'pods get stable DNS names (enableDNSHostnames) always',
+  ttlSecondsAfterFinished: 'leave it unset: a finished JobSet deleted by its TTL is created again by the next upgrade, and runs again',
+};
 
 /**
  * A JobSet (kubernetes-sigs/jobset v1alpha2): a group of indexed Jobs that start, fail and finish
@@ -81,6 +98,7 @@ export class JobSet extends WorkloadKind {
     this.props = props;
     this.maxRestarts = props.maxRestarts ?? 0;
     this.rules.check('maxRestarts', this.maxRestarts, { minimum: 0, maximum: 1000, multipleOf: 1 }, 'restart the set a few times at most', 'a whole number between 0 and 1000');
+    this.checkExtra('spec', props.spec, JOBSET_OWNED);
     this.node.addValidation({ validate: () => this.validateSet() });
   }
 
@@ -137,6 +155,7 @@ export class JobSet extends WorkloadKind {
 
   protected renderSpec(): Record<string, unknown> {
     return compact({
+      ...toJson_JobSetSpec(this.props.spec as JobSetSpec),
       replicatedJobs: this.jobs.map((j) => ({
         name: j.name,
         replicas: j.replicas,

@@ -1,5 +1,6 @@
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LeaderWorkerSetSpec, toJson_LeaderWorkerSetSpec } from '@strata/crd-types/leader-worker-set';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { compact, PodSet, WorkloadKind } from './workload-kind';
@@ -36,7 +37,20 @@ export interface LeaderWorkerSetProps {
    * @default 0, with maxSurge 1
    */
   readonly maxUnavailable?: number;
+  /**
+   * Other fields of the LeaderWorkerSet spec, as the upstream CRD types them (networkConfig…).
+   * Fields strata writes are refused here.
+   * @default - none
+   */
+  readonly spec?: Omit<LeaderWorkerSetSpec, 'leaderWorkerTemplate'>;
 }
+
+/** The LeaderWorkerSet spec fields strata writes, and the prop that sets each. */
+const LWS_OWNED = {
+  replicas: 'use replicas',
+  startupPolicy: 'use workersAfterLeaderReady',
+  rolloutStrategy: 'use maxUnavailable',
+};
 
 /**
  * A LeaderWorkerSet (kubernetes-sigs/lws v1): groups of pods that start, fail and roll together —
@@ -59,6 +73,7 @@ export class LeaderWorkerSet extends WorkloadKind {
     this.rules.check('replicas', this.replicas, { minimum: 0, maximum: 10000, multipleOf: 1 }, 'run whole groups', 'a whole number between 0 and 10000');
     this.rules.check('size', this.size, { minimum: 1, maximum: 1000, multipleOf: 1 }, 'have a leader in every group', 'a whole number between 1 and 1000');
     this.rules.check('maxUnavailable', props.maxUnavailable ?? 0, { minimum: 0, maximum: 10000, multipleOf: 1 }, 'keep groups serving during a rollout', 'a whole number of groups');
+    this.checkExtra('spec', props.spec, LWS_OWNED);
     if (props.leader) this.leader = this.template('leader', props.leader, props.leader.restartPolicy ?? plus.RestartPolicy.ALWAYS);
     this.worker = this.template('worker', props.worker ?? {}, props.worker?.restartPolicy ?? plus.RestartPolicy.ALWAYS);
     this.node.addValidation({
@@ -79,6 +94,7 @@ export class LeaderWorkerSet extends WorkloadKind {
   protected renderSpec(): Record<string, unknown> {
     const maxUnavailable = this.props.maxUnavailable ?? 0;
     return compact({
+      ...toJson_LeaderWorkerSetSpec(this.props.spec as LeaderWorkerSetSpec),
       replicas: this.replicas,
       startupPolicy: this.props.workersAfterLeaderReady ? 'LeaderReady' : 'LeaderCreated',
       leaderWorkerTemplate: compact({

@@ -1,5 +1,6 @@
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PyTorchJobSpec, toJson_PyTorchJobSpec } from '@strata/crd-types/pytorch-job';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { compact, PodSet, WorkloadKind } from './workload-kind';
@@ -32,7 +33,20 @@ export interface PyTorchJobProps {
   readonly master?: PodTemplateProps;
   /** The workers' pod (ranks 1…workers). @default - add containers to `worker` */
   readonly worker?: PodTemplateProps;
+  /**
+   * Other fields of the PyTorchJob spec, as the upstream CRD types them (elasticPolicy…). Fields
+   * strata writes are refused here.
+   * @default - none
+   */
+  readonly spec?: Omit<PyTorchJobSpec, 'pytorchReplicaSpecs'>;
 }
+
+/** The PyTorchJob spec fields strata writes, and the prop that sets each. */
+const PYTORCH_OWNED = {
+  pytorchReplicaSpecs: 'use master, worker and workers',
+  nprocPerNode: 'use procsPerNode',
+  runPolicy: 'use backoffLimit (strata sets cleanPodPolicy None and never a TTL: a finished job deleted by it would run again)',
+};
 
 /**
  * A PyTorchJob of the Kubeflow training operator v1 (kubeflow.org/v1; kubeflow/trainer
@@ -57,6 +71,7 @@ export class PyTorchJob extends WorkloadKind {
     this.rules.check('backoffLimit', props.backoffLimit ?? 3, { minimum: 0, maximum: 100, multipleOf: 1 }, 'retry a few times at most', 'a whole number between 0 and 100');
     if (props.procsPerNode !== undefined) this.rules.check('procsPerNode', props.procsPerNode, { minimum: 1, maximum: 1024, multipleOf: 1 }, 'run at least one process per node', 'a whole number, usually the GPUs per pod');
     // OnFailure restarts a failed container in place: a pod that loses its node is recreated by the operator.
+    this.checkExtra('spec', props.spec, PYTORCH_OWNED);
     this.master = this.template('master', props.master ?? {}, props.master?.restartPolicy ?? plus.RestartPolicy.ON_FAILURE);
     this.worker = this.template('worker', props.worker ?? {}, props.worker?.restartPolicy ?? plus.RestartPolicy.ON_FAILURE);
     this.node.addValidation({ validate: () => this.validateContainers() });
@@ -86,6 +101,7 @@ export class PyTorchJob extends WorkloadKind {
 
   protected renderSpec(): Record<string, unknown> {
     return compact({
+      ...toJson_PyTorchJobSpec(this.props.spec as PyTorchJobSpec),
       nprocPerNode: this.props.procsPerNode === undefined ? undefined : `${this.props.procsPerNode}`,
       runPolicy: { backoffLimit: this.props.backoffLimit ?? 3, cleanPodPolicy: 'None' },
       pytorchReplicaSpecs: compact({

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { RayClusterSpec, toJson_RayClusterSpec } from '@strata/crd-types/ray-cluster';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { compact, KindIdentity, PodSet, WorkloadKind } from './workload-kind';
@@ -35,7 +36,21 @@ export interface RayClusterOptions {
   readonly head?: RayHeadOptions;
   /** Let Ray's autoscaler scale worker groups between their min and max (`enableInTreeAutoscaling`). @default false */
   readonly autoscaling?: boolean;
+  /**
+   * Other fields of the cluster's spec, as the upstream CRD types them (autoscalerOptions,
+   * gcsFaultToleranceOptions, headServiceAnnotations…). Fields strata writes are refused here.
+   * @default - none
+   */
+  readonly cluster?: Omit<RayClusterSpec, 'headGroupSpec'>;
 }
+
+/** The Ray cluster spec fields strata writes, and the prop that sets each. */
+const CLUSTER_OWNED = {
+  rayVersion: 'use rayVersion',
+  enableInTreeAutoscaling: 'use autoscaling',
+  headGroupSpec: 'use head',
+  workerGroupSpecs: 'use addWorkerGroup(name, …)',
+};
 
 /** A worker group as created. */
 export interface RayWorkerGroup {
@@ -61,6 +76,7 @@ export abstract class RayWorkload extends WorkloadKind {
     if (!Tokens.isToken(cluster.rayVersion) && !/^\d+\.\d+\.\d+$/.test(cluster.rayVersion)) {
       this.rules.fail('rayVersion', cluster.rayVersion, 'a Ray release such as "2.49.0"', 'give the Ray version of the images');
     }
+    this.checkExtra('cluster', cluster.cluster, CLUSTER_OWNED);
     this.head = this.template('head', cluster.head?.pod ?? {}, plus.RestartPolicy.ALWAYS);
     this.node.addValidation({ validate: () => this.validateGroups() });
   }
@@ -92,6 +108,7 @@ export abstract class RayWorkload extends WorkloadKind {
   /** The RayCluster spec (RayJob's `rayClusterSpec`, RayService's `rayClusterConfig`). */
   protected clusterSpec(): Record<string, unknown> {
     return compact({
+      ...toJson_RayClusterSpec(this.cluster.cluster as RayClusterSpec),
       rayVersion: this.rayVersion,
       enableInTreeAutoscaling: this.cluster.autoscaling ? true : undefined,
       headGroupSpec: { rayStartParams: { ...(this.cluster.head?.rayStartParams ?? {}) }, template: this.head.toTemplate() },

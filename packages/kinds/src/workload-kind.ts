@@ -92,6 +92,18 @@ export abstract class WorkloadKind extends Construct implements IWorkload {
   /** The kind's spec, pod templates included (called at synthesis). */
   protected abstract renderSpec(): Record<string, unknown>;
 
+  /**
+   * Checks the fields of the kind's spec a user gives as they are (typed from the upstream CRD, for
+   * what strata has no prop for): one that strata writes itself, or refuses, is an error saying why.
+   * `owned` maps each such field to its reason (the prop that sets it).
+   */
+  protected checkExtra(where: string, extra: { readonly [field: string]: unknown } | undefined, owned: { readonly [field: string]: string }): void {
+    for (const [field, value] of Object.entries(extra ?? {})) {
+      if (value === undefined || !(field in owned)) continue;
+      this.rules.fail(`${where}.${field}`, typeof value === 'object' ? 'given' : value, 'unset here', owned[field]);
+    }
+  }
+
   /** A pod template child of this kind (restart policy as the kind needs it). */
   protected template(id: string, props: plus.PodProps, restartPolicy: plus.RestartPolicy): PodTemplate {
     return new PodTemplate(this, id, { restartPolicy, ...props });

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Efs, InstanceStore, PodScheduling, S3Mountpoint } from '@strata/storage';
+import { RayClusterSpecAutoscalerOptionsResourcesLimits } from '@strata/crd-types/ray-cluster';
 import { withDeclaredKinds } from '@strata/tokens';
 import { CustomWorkload, IndexedJob, JobSet, LeaderWorkerSet, podSetsOf, PodTemplate, PyTorchJob, RayCluster, RayJob, RayService } from '../src';
 import { demoChart, errorsOf, podsOf, render } from './testing';
@@ -267,5 +268,31 @@ describe('Kubernetes\' own kinds', () => {
     const chart = demoChart();
     new PodTemplate(chart, 'loose').addContainer(container('c'));
     expect(render(chart)).toEqual([]);
+  });
+});
+
+describe('fields strata has no prop for: typed from the upstream CRD, never an escape hatch', () => {
+  test('a JobSet coordinator and a Ray autoscaler\'s resources come out as the CRD wants them (quantities included)', () => {
+    const chart = demoChart();
+    const js = new JobSet(chart, 'prep', { spec: { coordinator: { replicatedJob: 'driver', jobIndex: 0, podIndex: 0 } } });
+    js.addReplicatedJob('driver', { pod: restrictedPod }).template.addContainer(container('driver'));
+    const ray = new RayCluster(chart, 'ray', {
+      rayVersion: '2.49.0',
+      head: { pod: restrictedPod },
+      cluster: { autoscalerOptions: { idleTimeoutSeconds: 120, resources: { limits: { cpu: RayClusterSpecAutoscalerOptionsResourcesLimits.fromString('500m'), memory: RayClusterSpecAutoscalerOptionsResourcesLimits.fromNumber(536870912) } } } },
+    });
+    tmp(ray.head, ray.head.addContainer(container('ray-head', 'rayproject/ray:2.49.0')));
+    const objects = render(chart);
+    expect(objects.find((o) => o.kind === 'JobSet')!.spec.coordinator).toEqual({ replicatedJob: 'driver', jobIndex: 0, podIndex: 0 });
+    expect(objects.find((o) => o.kind === 'RayCluster')!.spec.autoscalerOptions).toEqual({ idleTimeoutSeconds: 120, resources: { limits: { cpu: '500m', memory: 536870912 } } });
+  });
+
+  test('a field strata writes or refuses is an error there, with the prop to use or the reason', () => {
+    const chart = demoChart();
+    new JobSet(chart, 'prep', { spec: { ttlSecondsAfterFinished: 600, failurePolicy: { maxRestarts: 3 } } }).addReplicatedJob('w', { pod: restrictedPod }).template.addContainer(container('w'));
+    expect(errorsOf(chart)).toEqual([
+      "[demo/prep] 'spec.ttlSecondsAfterFinished' (600) must be unset here; leave it unset: a finished JobSet deleted by its TTL is created again by the next upgrade, and runs again",
+      `[demo/prep] 'spec.failurePolicy' ("given") must be unset here; use maxRestarts`,
+    ]);
   });
 });
