@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, declaredPodTemplatesOf, holdsData, isEmbedded, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -91,8 +91,6 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     if (isExcluded(obj)) continue;
     const json = obj.toJson();
     checkPatches(obj, json, errors);
-    // A pod template placed in another object by a workload kind: rendered there, not on its own.
-    if (isEmbedded(obj)) continue;
     const m = renameAddrLabels(json) as Manifest;
     checkNumbers(m, obj.node.path, errors);
     m.metadata = m.metadata ?? {};
@@ -108,6 +106,11 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     addSelectorLabels(m, selector, kinds);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
+  }
+  // Pod templates placed in other objects by workload kinds: not written on their own, but their
+  // patches must reach them as any object's must.
+  for (const { owner, object } of embeddedObjectsOf(chart)) {
+    if (!isExcluded(owner)) checkPatches(object as ApiObject, (object as ApiObject).toJson(), errors, owner.node.path);
   }
   if (errors.length > 0) throw new SynthesisError(errors);
   const stems = new Set<string>();
@@ -196,7 +199,7 @@ function checkContentName(m: Manifest, path: string, errors: string[]): void {
  * extended resource such as `nvidia.com/gpu: 4`) silently disappears. The last add or replace of
  * each path is compared with what the object writes.
  */
-function checkPatches(obj: ApiObject, json: unknown, errors: string[]): void {
+function checkPatches(obj: ApiObject, json: unknown, errors: string[], at: string = obj.node.path.replace(/\/Resource$/, '')): void {
   const ops = ((obj as unknown as { patches?: JsonPatch[] }).patches ?? []).map((p) => (p as unknown as { _toJson(): { op: string; path: string; value?: unknown } })._toJson());
   ops.forEach((op, i) => {
     if (op.op !== 'add' && op.op !== 'replace') return;
@@ -206,7 +209,7 @@ function checkPatches(obj: ApiObject, json: unknown, errors: string[]): void {
     const expected = plain(op.value);
     const actual = pointer(json, op.path);
     if (actual !== undefined && goJson(expected) === goJson(actual)) return;
-    const path = obj.node.path.replace(/\/Resource$/, '');
+    const path = at;
     errors.push(
       `[${path}] the JSON patch ${op.op} ${op.path} ${JSON.stringify(expected)} did not reach the output (${actual === undefined ? 'the field is missing' : `it holds ${JSON.stringify(actual)}`}): ` +
         'cdk8s-plus rebuilds resource maps from Quantity objects, so a plain number there is dropped; give plus.k8s.Quantity.fromNumber(n) (or fromString) instead',

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadataDefinition, App, Chart, Lazy, Names } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { markEmbedded } from '@strata/tokens';
 
 /** Props of a pod template: those of a cdk8s-plus Pod (containers, volumes, security context, service account…). */
 export interface PodTemplateProps extends plus.AbstractPodProps {}
@@ -38,6 +39,7 @@ export class PodTemplate extends plus.AbstractPod {
     });
     // The label cdk8s-plus gives every pod, from this construct's path: Services and spreads select by it.
     this.metadata.addLabel(plus.Pod.ADDRESS_LABEL, Names.toLabelValue(this));
+    markEmbedded(this, this.apiObject);
     this.scheduling = new plus.PodScheduling(this);
   }
 

@@ -49,6 +49,16 @@ describe('PodTemplate: one pod model wherever a kind places it', () => {
     expect(podsOf(objects).map((p) => [p.path, p.replicas])).toEqual([['spec.replicatedJobs[0].template.spec.template.spec', 8]]);
   });
 
+  test('a number patched into a template\'s resources that would vanish is refused, at the template', () => {
+    const chart = demoChart();
+    const lws = new LeaderWorkerSet(chart, 'serve', { worker: restrictedPod });
+    lws.worker.addContainer(container('server'));
+    lws.worker.apiObject.addJsonPatch({ _toJson: () => ({ op: 'add', path: '/spec/containers/0/resources/limits/nvidia.com~1gpu', value: 8 }) } as never);
+    expect(errorsOf(chart)).toEqual([
+      '[demo/serve/worker] the JSON patch add /spec/containers/0/resources/limits/nvidia.com~1gpu 8 did not reach the output (the field is missing): cdk8s-plus rebuilds resource maps from Quantity objects, so a plain number there is dropped; give plus.k8s.Quantity.fromNumber(n) (or fromString) instead',
+    ]);
+  });
+
   test('a JSON patch of the template applies where the kind places it', () => {
     const chart = demoChart();
     const lws = new LeaderWorkerSet(chart, 'serve', { worker: restrictedPod });

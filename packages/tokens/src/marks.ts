@@ -64,17 +64,19 @@ export function isExcluded(scope: IConstruct): boolean {
 }
 
 /**
- * Marks an API object that is not an object of its own but part of another one (a pod template
- * that a workload kind places at its path): the writers leave it out of the output, the object
- * holding it renders it.
+ * Records that `owner` renders `object` inside another object (a pod template that a workload
+ * kind places at its path): the object lives outside the construct tree, so no writer outputs it,
+ * but the chart writer still checks that its JSON patches reach its output.
  */
-export function markEmbedded(scope: IConstruct): void {
-  if (!isEmbedded(scope)) scope.node.addMetadata(EMBEDDED, true);
+export function markEmbedded(owner: IConstruct, object: IConstruct): void {
+  owner.node.addMetadata(EMBEDDED, object);
 }
 
-/** Whether an API object is embedded in another one (see markEmbedded). */
-export function isEmbedded(scope: IConstruct): boolean {
-  return scope.node.metadata.some((m) => m.type === EMBEDDED);
+/** Every object embedded under `root` (see markEmbedded), with its owner. */
+export function embeddedObjectsOf(root: IConstruct): { readonly owner: IConstruct; readonly object: IConstruct }[] {
+  const out: { owner: IConstruct; object: IConstruct }[] = [];
+  for (const c of root.node.findAll()) for (const m of c.node.metadata) if (m.type === EMBEDDED) out.push({ owner: c, object: m.data as IConstruct });
+  return out;
 }
 
 /** Records a warning on a construct; synthesis goes on. */
