@@ -32,6 +32,13 @@ export interface ReplicatedJobOptions {
   readonly backoffLimitPerIndex?: number;
   /** The pods: containers, volumes, service account, security context. @default - add containers to `template` */
   readonly pod?: PodTemplateProps;
+  /**
+   * Start only once an earlier replicated Job is Ready (its pods run) or Complete (`dependsOn`):
+   * a driver before its workers, an index step after the shards.
+   * @see https://jobset.sigs.k8s.io/docs/concepts/#dependson
+   * @default - start with the others
+   */
+  readonly after?: { readonly replicatedJob: string; readonly when: 'Ready' | 'Complete' };
 }
 
 /** A replicated Job as created: its pod template and counts. */
@@ -40,6 +47,7 @@ export interface ReplicatedJob {
   readonly template: PodTemplate;
   readonly replicas: number;
   readonly parallelism: number;
+  readonly after?: ReplicatedJobOptions['after'];
 }
 
 export interface JobSetProps {
@@ -56,12 +64,6 @@ export interface JobSetProps {
    */
   readonly successTargets?: readonly string[];
   /**
-   * Start the replicated Jobs in the order added, each once the previous one's pods are ready
-   * (`startupPolicy.startupPolicyOrder: InOrder`), e.g. a driver before its workers.
-   * @default false (any order)
-   */
-  readonly startInOrder?: boolean;
-  /**
    * Other fields of the JobSet spec, as the upstream CRD types them (coordinator, managedBy,
    * volumeClaimPolicies…). Fields strata writes are refused here.
    * @default - none
@@ -74,7 +76,7 @@ const JOBSET_OWNED = {
   replicatedJobs: 'use addReplicatedJob(name, …)',
   failurePolicy: 'use maxRestarts',
   successPolicy: 'use successTargets',
-  startupPolicy: 'use startInOrder',
+  startupPolicy: 'deprecated upstream (api/jobset/v1alpha2/jobset_types.go): give a replicated Job { after: { replicatedJob, when } }',
   network: 'pods get stable DNS names (enableDNSHostnames) always',
   ttlSecondsAfterFinished: 'leave it unset: a finished JobSet deleted by its TTL is created again by the next upgrade, and runs again',
 };
@@ -115,7 +117,13 @@ export class JobSet extends WorkloadKind {
     this.rules.check(`replicatedJobs.${name}.parallelism`, parallelism, { minimum: 1, maximum: 100000, multipleOf: 1 }, 'run at least one pod per Job', 'a whole number between 1 and 100000');
     this.rules.check(`replicatedJobs.${name}.backoffLimitPerIndex`, backoff, { minimum: 0, maximum: 100, multipleOf: 1 }, 'retry each index a few times at most', 'a whole number between 0 and 100');
     const template = this.template(name, { ...(options.pod ?? {}) }, options.pod?.restartPolicy ?? plus.RestartPolicy.NEVER);
-    const job: ReplicatedJob = { name, template, replicas, parallelism };
+    if (options.after) {
+      const earlier = this.jobs.map((j) => j.name);
+      if (!earlier.includes(options.after.replicatedJob)) {
+        this.rules.fail(`replicatedJobs.${name}.after`, options.after.replicatedJob, `a replicated Job added before it (${earlier.join(', ') || 'none: the first cannot wait'})`, 'add the one it waits for first');
+      }
+    }
+    const job: ReplicatedJob = { name, template, replicas, parallelism, ...(options.after ? { after: options.after } : {}) };
     this.jobs.push(job);
     this.backoff.set(name, backoff);
     return job;
@@ -159,6 +167,7 @@ export class JobSet extends WorkloadKind {
       replicatedJobs: this.jobs.map((j) => ({
         name: j.name,
         replicas: j.replicas,
+        ...(j.after ? { dependsOn: [{ name: j.after.replicatedJob, status: j.after.when }] } : {}),
         template: {
           spec: {
             completionMode: 'Indexed',
@@ -174,7 +183,6 @@ export class JobSet extends WorkloadKind {
       })),
       failurePolicy: { maxRestarts: this.maxRestarts },
       successPolicy: { operator: 'All', targetReplicatedJobs: this.props.successTargets ? [...this.props.successTargets] : undefined },
-      startupPolicy: this.props.startInOrder ? { startupPolicyOrder: 'InOrder' } : undefined,
       network: { enableDNSHostnames: true },
     });
   }

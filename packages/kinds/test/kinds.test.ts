@@ -72,20 +72,20 @@ describe('PodTemplate: one pod model wherever a kind places it', () => {
 describe('JobSet', () => {
   test('indexed Jobs that retry per index, ignore disruptions, never carry a TTL; ranks across the replicated Job', () => {
     const chart = demoChart();
-    const js = new JobSet(chart, 'prep', { maxRestarts: 2, successTargets: ['workers'], startInOrder: true });
+    const js = new JobSet(chart, 'prep', { maxRestarts: 2, successTargets: ['workers'] });
     js.addReplicatedJob('driver', { pod: restrictedPod }).template.addContainer(container('driver'));
-    const w = js.addReplicatedJob('workers', { replicas: 3, parallelism: 2, backoffLimitPerIndex: 1, pod: restrictedPod });
+    const w = js.addReplicatedJob('workers', { replicas: 3, parallelism: 2, backoffLimitPerIndex: 1, pod: restrictedPod, after: { replicatedJob: 'driver', when: 'Ready' } });
     w.template.addContainer(container('worker'));
     const [o] = render(chart);
     expect(o.metadata.annotations).toEqual({ 'helm.toolkit.fluxcd.io/driftDetection': 'disabled' });
     expect({ ...o.spec, replicatedJobs: undefined }).toEqual({
       failurePolicy: { maxRestarts: 2 },
       network: { enableDNSHostnames: true },
-      startupPolicy: { startupPolicyOrder: 'InOrder' },
       successPolicy: { operator: 'All', targetReplicatedJobs: ['workers'] },
       replicatedJobs: undefined,
     });
     const job = o.spec.replicatedJobs[1];
+    expect(job.dependsOn).toEqual([{ name: 'driver', status: 'Ready' }]);
     expect({ ...job.template.spec, template: undefined }).toEqual({
       backoffLimitPerIndex: 1,
       completionMode: 'Indexed',
@@ -112,10 +112,11 @@ describe('JobSet', () => {
     ]);
     const chart2 = demoChart();
     const js2 = new JobSet(chart2, 'prep');
-    js2.addReplicatedJob('Workers', { replicas: 0 });
+    js2.addReplicatedJob('Workers', { replicas: 0, after: { replicatedJob: 'driver', when: 'Complete' } });
     expect(errorsOf(chart2)).toEqual([
       `[demo/prep] 'replicatedJobs[].name' ("Workers") must be a lowercase DNS label; use letters, digits and "-", starting with a letter`,
       "[demo/prep] 'replicatedJobs.Workers.replicas' (0) must be a whole number between 1 and 100000; run at least one Job",
+      `[demo/prep] 'replicatedJobs.Workers.after' ("driver") must be a replicated Job added before it (none: the first cannot wait); add the one it waits for first`,
       "[demo/prep] replicated Job 'Workers' has no container; add one with template.addContainer(…)",
     ]);
     void js;
