@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import fc from 'fast-check';
 import { InstanceStore, PodScheduling } from '../src';
-import { newChart, synthErrors } from './testing';
+import { newChart, synth, synthErrors } from './testing';
 
 /** The steps that constrain one pod's nodes, from different constructs. */
 type Step = (job: plus.Job) => void;
@@ -42,6 +42,53 @@ describe('PodScheduling: requirements of several constructs on one pod compose i
       }),
       { numRuns: 100, seed: 14 },
     );
+  });
+
+  test('a user term that contradicts a requirement is no error while another term of the user fits', () => {
+    const chart = newChart();
+    const job = new plus.Job(chart, 'train', { containers: [{ image: 'trainer:1', securityContext: { user: 1000 } }] });
+    job.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('topology.kubernetes.io/zone', 'us-east-1b')));
+    job.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('topology.kubernetes.io/zone', 'us-east-1a')));
+    PodScheduling.of(job).require({ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'], origin: '[test/dataset]' });
+    const spec = (synth(chart).find((o: any) => o.kind === 'Job') as any).spec.template.spec;
+    // The first term can never match (cdk8s-plus ORs the terms); the second states the zone once.
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1b'] }, { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] }] },
+      { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] }] },
+    ]);
+  });
+
+  test('a zone and a NotIn of it are an error naming both; so is a user term that contradicts a requirement', () => {
+    const chart = newChart();
+    const a = new plus.Job(chart, 'a', { containers: [{ image: 'trainer:1', securityContext: { user: 1000 } }] });
+    PodScheduling.of(a).require({ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'], origin: '[test/dataset]' });
+    PodScheduling.of(a).require({ key: 'topology.kubernetes.io/zone', operator: 'NotIn', values: ['us-east-1a'], origin: '[test/avoid]' });
+    const b = new plus.Job(chart, 'b', { containers: [{ image: 'trainer:1', securityContext: { user: 1000 } }] });
+    b.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('topology.kubernetes.io/zone', 'us-east-1b')));
+    PodScheduling.of(b).require({ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'], origin: '[test/dataset]' });
+    expect(synthErrors(chart)).toEqual([
+      '[test/a] [test/dataset] requires topology.kubernetes.io/zone In us-east-1a and [test/avoid] requires topology.kubernetes.io/zone NotIn us-east-1a: no node has topology.kubernetes.io/zone meeting both; make them agree (one zone, one capacity type), or split the pods',
+      "[test/b] the pod's own scheduling.attract(…) requires topology.kubernetes.io/zone In us-east-1b and [test/dataset] requires topology.kubernetes.io/zone In us-east-1a: no node has topology.kubernetes.io/zone meeting both; make them agree (one zone, one capacity type), or split the pods",
+    ]);
+  });
+
+  test('tolerations: the same one from two places is written once; order does not matter', () => {
+    const build = (first: boolean) => {
+      const chart = newChart();
+      const job = new plus.Job(chart, 'train', { containers: [{ image: 'trainer:1', securityContext: { user: 1000 } }] });
+      const user = () => job.scheduling.tolerate(plus.Node.tainted(plus.NodeTaintQuery.exists('nvidia.com/gpu', { effect: plus.TaintEffect.NO_SCHEDULE })));
+      if (first) user();
+      PodScheduling.of(job).tolerate({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+      PodScheduling.of(job).tolerate({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+      PodScheduling.of(job).tolerate({ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' });
+      if (!first) user();
+      return (synth(chart).find((o: any) => o.kind === 'Job') as any).spec.template.spec.tolerations;
+    };
+    expect(build(true)).toEqual([
+      { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    expect(build(false)).toEqual(build(true));
   });
 
   test('a zone asked for after the user\'s own attract calls still holds (before issue 14 it was an OR-ed, separate term)', () => {
