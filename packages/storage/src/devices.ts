@@ -267,7 +267,8 @@ export class Devices {
     const fix = `${resource} is allocated in whole devices: request at least 1 for container "${this.container.name}", or leave it out`;
     const ok = Tokens.isToken(count)
       // A value may be 0 at install time: the device is then off, and the pod still schedules.
-      ? this.rules.check(field, count, { minimum: 0, multipleOf: 1 }, fix, 'a whole number')
+      // A rule already on the value that says as much (a pattern's own) is not stated twice.
+      ? impliesWholeCount(count) || this.rules.check(field, count, WHOLE_COUNT, fix, 'a whole number')
       : this.rules.check(field, count, { minimum: 1, multipleOf: 1 }, fix, 'a whole number, at least 1');
     if (!ok) return false;
     const before = this.requested.counts.get(resource);
@@ -360,6 +361,14 @@ export class Devices {
 }
 
 const SHM_PATH = '/dev/shm';
+/** What a count given as a value must be: a whole number, 0 (the device off) or more. */
+const WHOLE_COUNT = { minimum: 0, multipleOf: 1 };
+
+/** Whether a constraint already attached to a count token implies WHOLE_COUNT. */
+function impliesWholeCount(count: number): boolean {
+  return (Tokens.infoOf(count)?.constraints ?? []).some(({ constraint: c }) =>
+    c.minimum !== undefined && c.minimum >= 0 && c.multipleOf !== undefined && Number.isInteger(c.multipleOf) && c.multipleOf >= 1 && c.anyOf === undefined && c.not === undefined);
+}
 const pods = new WeakMap<plus.AbstractPod, Map<plus.Container, Devices>>();
 const podRules = new WeakMap<plus.AbstractPod, Rules>();
 

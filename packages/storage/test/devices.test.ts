@@ -180,6 +180,16 @@ describe('Devices: GPUs, EFA and Neuron for a container', () => {
     expect(Tokens.isToken(spec.volumes[0].emptyDir.sizeLimit)).toBe(true);
   });
 
+  test('Helm values: a rule already on the value that implies a whole count (a pattern\'s own) is not attached twice', () => {
+    const chart = newChart();
+    const gpus = Tokens.number('server.gpus');
+    Tokens.check(gpus, { minimum: 0, maximum: 8, multipleOf: 1 }, '[test/pattern] gpus');
+    const j = job(chart);
+    Devices.of(j, j.containers[0]).gpus(gpus);
+    synth(chart);
+    expect(Tokens.infoOf(gpus)!.constraints).toEqual([{ constraint: { minimum: 0, maximum: 8, multipleOf: 1 }, origin: '[test/pattern] gpus' }]);
+  });
+
   test('throws (at synthesis, every problem together) with the exact messages', () => {
     const chart = newChart();
     const j = job(chart, {
