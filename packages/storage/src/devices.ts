@@ -10,17 +10,17 @@ import { NodeToleration, PodScheduling, SchedulablePod } from './scheduling';
  * resources their device plugins advertise — with what a pod using them needs to be scheduled.
  *
  * Sources (each fact below cites one; what could not be checked is marked UNVERIFIED):
- * - NVIDIA/k8s-device-plugin@v0.20.0: README.md#L170-L192 (`nvidia.com/gpu` in limits, the
+ * - NVIDIA/k8s-device-plugin@v0.20.0: README.md#L169-L193 (`nvidia.com/gpu` in limits, the
  *   `nvidia.com/gpu` Exists NoSchedule toleration), deployments/helm/nvidia-device-plugin/values.yaml#L86-L93.
  * - awsdocs/amazon-eks-user-guide@4d52b4d: latest/ug/ml/node-efa.adoc (EFA device plugin, huge
  *   pages, the NCCL test pod).
  * - aws-samples/aws-efa-eks@9d6557e: README.md#L83-L100, manifest/efa-k8s-device-plugin.yml#L18-L23.
  * - aws/eks-charts@v0.0.242: stable/aws-efa-k8s-device-plugin/values.yaml#L332-L335.
- * - aws-neuron/neuron-helm-charts@8172e5e: charts/neuron-helm-chart/values.yaml#L29-L35;
+ * - aws-neuron/neuron-helm-charts@8172e5e: charts/neuron-helm-chart/values.yaml#L30-L35;
  *   https://awsdocs-neuron.readthedocs-hosted.com/en/latest/containers/tutorials/k8s-neuron-device-plugin.html
- * - awslabs/ai-on-eks@41a979e: infra/base/terraform/addons.tf#L564-L568, #L621-L625 (Neuron
+ * - awslabs/ai-on-eks@41a979e: infra/base/terraform/addons.tf#L565-L568, #L622-L625 (Neuron
  *   NodePool taint); blueprints/training/raytrain-llama2-pretrain-trn1/llama2-pretrain-trn1-raycluster.yaml#L106-L147.
- * - aws/karpenter-provider-aws@v1.14.1: pkg/apis/v1/labels.go#L133-L140, #L176-L183 (resource and
+ * - aws/karpenter-provider-aws@v1.14.1: pkg/apis/v1/labels.go#L133-L140, #L157-L166 (resource and
  *   label names), pkg/providers/instancetype/types.go#L270-L291 (GPU and accelerator labels),
  *   #L336-L350 (the capacity Karpenter computes: GPUs, Neuron, EFA — no huge pages), #L472-L483 (EFA count).
  * - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#consuming-extended-resources
@@ -44,9 +44,9 @@ export const HUGEPAGES_2MI_RESOURCE = 'hugepages-2Mi';
 
 /**
  * The taint of Neuron nodes: ai-on-eks's Trainium and Inferentia NodePools carry
- * `aws.amazon.com/neuron=true:NoSchedule` (awslabs/ai-on-eks@41a979e infra/base/terraform/addons.tf#L564-L568),
+ * `aws.amazon.com/neuron=true:NoSchedule` (awslabs/ai-on-eks@41a979e infra/base/terraform/addons.tf#L565-L568),
  * and the Neuron device plugin tolerates `aws.amazon.com/neuron` Exists NoSchedule
- * (aws-neuron/neuron-helm-charts@8172e5e charts/neuron-helm-chart/values.yaml#L32-L35).
+ * (aws-neuron/neuron-helm-charts@8172e5e charts/neuron-helm-chart/values.yaml#L33-L35).
  */
 export const NEURON_TAINT: plus.k8s.Taint = { key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' };
 /**
@@ -87,7 +87,7 @@ export interface EfaOptions {
    * README.md#L83-L100). The nodes must pre-allocate them, and Karpenter v1.14 computes no
    * huge-page capacity for an instance type (karpenter-provider-aws@v1.14.1 types.go#L336-L350):
    * it launches nodes for such a pod only with a NodeOverlay that adds `hugepages-2Mi` capacity
-   * (kubernetes-sigs/karpenter@v1.14.1 pkg/cloudprovider/types.go#L270-L293).
+   * (kubernetes-sigs/karpenter@v1.14.1 pkg/cloudprovider/types.go#L269-L294).
    * @default - no huge pages; the container gets FI_EFA_USE_HUGE_PAGE=0 (unless it sets it), so
    * libfabric uses normal pages instead of huge pages the pod was not given
    */
