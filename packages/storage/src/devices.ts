@@ -232,10 +232,22 @@ export class Devices {
         this.scheduling()?.require({ key: ZONE_LABEL, operator: 'In', values: [options.zone], origin: this.origin('EFA zone') });
       }
     }
-    if (options.hugePages !== undefined) this.hugePages(options.hugePages);
-    else if (!(EFA_HUGE_PAGE_ENV in this.container.env.variables)) this.container.env.addVariable(EFA_HUGE_PAGE_ENV, plus.EnvValue.fromValue('0'));
-    if (options.sharedMemory !== undefined) this.sharedMemory(options.sharedMemory);
+    if (options.hugePages !== undefined) {
+      if (this.once('efa.hugePages', this.requested.hugePages, options.hugePages)) this.hugePages(options.hugePages);
+    } else if (this.requested.hugePages === undefined && !(EFA_HUGE_PAGE_ENV in this.container.env.variables)) {
+      this.container.env.addVariable(EFA_HUGE_PAGE_ENV, plus.EnvValue.fromValue('0'));
+    }
+    if (options.sharedMemory !== undefined && this.once('efa.sharedMemory', this.requested.sharedMemory, options.sharedMemory)) this.sharedMemory(options.sharedMemory);
     return this;
+  }
+
+  /** Whether a size is new for this container (the same size again adds nothing; another one is an error). */
+  private once(field: string, before: Size | undefined, size: Size): boolean {
+    if (before === undefined) return true;
+    if (before.asString() !== size.asString()) {
+      this.rules.fail(field, size.asString(), `given once for container "${this.container.name}" (it is ${before.asString()})`, 'give one size');
+    }
+    return false;
   }
 
   /**

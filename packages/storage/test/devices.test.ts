@@ -222,6 +222,22 @@ describe('Devices: GPUs, EFA and Neuron for a container', () => {
     ]);
   });
 
+  test('the same EFA request twice adds nothing; another size is an error', () => {
+    const chart = newChart();
+    const j = job(chart);
+    const d = Devices.of(j, j.containers[0]);
+    d.efa(4, { sharedMemory: Size.gibibytes(8), hugePages: Size.mebibytes(512) });
+    d.efa(4, { sharedMemory: Size.gibibytes(8), hugePages: Size.mebibytes(512) });
+    const spec = podSpec(synth(chart), 'Job');
+    expect(spec.volumes).toHaveLength(1);
+    expect(spec.containers[0].env).toBeUndefined();
+    d.efa(4, { sharedMemory: Size.gibibytes(16), hugePages: Size.mebibytes(1024) });
+    expect(synthErrors(chart)).toEqual([
+      `[test/train] 'efa.hugePages' ("1024Mi") must be given once for container "trainer" (it is 512Mi); give one size`,
+      `[test/train] 'efa.sharedMemory' ("16Gi") must be given once for container "trainer" (it is 8Gi); give one size`,
+    ]);
+  });
+
   test('a sharedMemory next to another /dev/shm mount is an error, whatever the order', () => {
     const chart = newChart();
     const j = job(chart);
