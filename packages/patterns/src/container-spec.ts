@@ -130,14 +130,14 @@ export function helperResources(cpuMillis: number, memoryMiB: number, memoryLimi
 
 /**
  * GPUs for container `index` of a workload's pod template, through @strata/storage's Devices: the
- * `nvidia.com/gpu` limit and request, and the toleration of the GPU taint. A value (decided at
- * install time) is written whatever it holds, 0 included; a literal 0 asks for no GPU.
+ * `nvidia.com/gpu` limit and request, and the toleration of the GPU taint. Written whenever `gpus`
+ * is given, also 0: a value decided at install time renders the same way whatever it holds, and a
+ * literal renders as that value would.
  */
 export function requestGpus(rules: Rules, pod: SchedulablePod, index: number, gpus: number | undefined): void {
   if (gpus === undefined) return;
   if (!rules.check('gpus', gpus, { minimum: 0, maximum: 64, multipleOf: 1 }, 'request whole GPUs (nvidia.com/gpu)', 'a whole number of GPUs between 0 and 64')) return;
-  if (gpus === 0) return;
-  Devices.of(pod, pod.containers[index]).gpus(gpus);
+  Devices.of(pod, pod.containers[index]).gpus(gpus, { allowZero: true });
 }
 
 /**

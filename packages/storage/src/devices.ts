@@ -70,7 +70,18 @@ const ZONE_LABEL = 'topology.kubernetes.io/zone';
  */
 export const EFA_HUGE_PAGE_ENV = 'FI_EFA_USE_HUGE_PAGE';
 
-export interface GpuOptions {
+/** How a count is checked. */
+export interface CountOptions {
+  /**
+   * Accept 0: the request is then written as 0 (the device off, its toleration and requirements
+   * kept). For a count bound to a Helm value that installers may set to 0, whose literal must render
+   * exactly as the value would (the chart writer's round trip): the same rule holds for both.
+   * @default false — a literal or a value must be at least 1
+   */
+  readonly allowZero?: boolean;
+}
+
+export interface GpuOptions extends CountOptions {
   /**
    * NVIDIA GPU models the nodes must have: a requirement `karpenter.k8s.aws/instance-gpu-name In …`
    * (Karpenter's lower-kebab-case names, e.g. "h100", "a10g", "l4"). Only nodes Karpenter
@@ -80,7 +91,7 @@ export interface GpuOptions {
   readonly gpuNames?: string[];
 }
 
-export interface EfaOptions {
+export interface EfaOptions extends CountOptions {
   /**
    * 2 MiB huge pages for libfabric's buffers (`hugepages-2Mi` request and limit). AWS's EFA
    * examples request 5120Mi (awsdocs/amazon-eks-user-guide node-efa.adoc; aws-samples/aws-efa-eks
@@ -111,7 +122,7 @@ export interface EfaOptions {
 }
 
 /** A Neuron request: whole devices or single cores (one of them). */
-export interface NeuronRequest {
+export interface NeuronRequest extends CountOptions {
   /** Whole Neuron devices (`aws.amazon.com/neuron`): every core of each device. */
   readonly devices?: number;
   /** Neuron cores (`aws.amazon.com/neuroncore`). */
@@ -155,9 +166,8 @@ interface ContainerRequests {
  * carry, and, where asked for, node requirements — through PodScheduling, so they compose with every
  * other construct's requirements in any order.
  *
- * Counts are whole numbers of at least 1, or Helm values (which may also be 0 at install time,
- * turning the device off); the most per node depends on the instance type and is left to the
- * scheduler.
+ * Counts are whole numbers of at least 1 (0 too with `allowZero`), literals and Helm values alike;
+ * the most per node depends on the instance type and is left to the scheduler.
  */
 export class Devices {
   /** The devices of `container` (a container or init container of `pod`), created on first use. */
@@ -201,7 +211,7 @@ export class Devices {
    * of strata's GPU NodePool (GPU_TAINT) and of GPU nodes in the NVIDIA device plugin's docs.
    */
   public gpus(count: number, options: GpuOptions = {}): this {
-    if (!this.count('gpus', NVIDIA_GPU_RESOURCE, count)) return this;
+    if (!this.count('gpus', NVIDIA_GPU_RESOURCE, count, options)) return this;
     this.tolerate({ key: GPU_TAINT.key, operator: 'Exists', effect: 'NoSchedule' });
     this.requireIn('gpuNames', INSTANCE_GPU_NAME_LABEL, options.gpuNames, 'NVIDIA GPU model');
     return this;
@@ -225,7 +235,7 @@ export class Devices {
    * pod that adds IPC_LOCK itself is an error here, saying so.
    */
   public efa(count: number, options: EfaOptions = {}): this {
-    if (!this.count('efa', EFA_RESOURCE, count)) return this;
+    if (!this.count('efa', EFA_RESOURCE, count, options)) return this;
     this.tolerate({ key: EFA_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' });
     if (options.zone !== undefined) {
       if (this.rules.check('efa.zone', options.zone, { minLength: 1 }, 'name an Availability Zone, e.g. "us-east-1a"', 'a zone')) {
@@ -266,22 +276,25 @@ export class Devices {
       return this;
     }
     const ok = request.devices !== undefined
-      ? this.count('neuron.devices', NEURON_DEVICE_RESOURCE, request.devices)
-      : this.count('neuron.cores', NEURON_CORE_RESOURCE, request.cores!);
+      ? this.count('neuron.devices', NEURON_DEVICE_RESOURCE, request.devices, request)
+      : this.count('neuron.cores', NEURON_CORE_RESOURCE, request.cores!, request);
     if (!ok) return this;
     this.tolerate({ key: NEURON_TAINT.key, operator: 'Exists', effect: 'NoSchedule' });
     this.requireIn('neuron.acceleratorNames', INSTANCE_ACCELERATOR_NAME_LABEL, request.acceleratorNames, 'Neuron accelerator');
     return this;
   }
 
-  /** Records a count; false when it was refused (then nothing else of the request is added). */
-  private count(field: string, resource: string, count: number): boolean {
-    const fix = `${resource} is allocated in whole devices: request at least 1 for container "${this.container.name}", or leave it out`;
-    const ok = Tokens.isToken(count)
-      // A value may be 0 at install time: the device is then off, and the pod still schedules.
-      // A rule already on the value that says as much (a pattern's own) is not stated twice.
-      ? impliesWholeCount(count) || this.rules.check(field, count, WHOLE_COUNT, fix, 'a whole number')
-      : this.rules.check(field, count, { minimum: 1, multipleOf: 1 }, fix, 'a whole number, at least 1');
+  /**
+   * Records a count; false when it was refused (then nothing else of the request is added). A
+   * literal and a value are held to the same rule (a value carries it into the values schema), so
+   * that a chart renders a literal exactly as `helm template` renders that value.
+   */
+  private count(field: string, resource: string, count: number, options: CountOptions): boolean {
+    const zero = options.allowZero === true;
+    const rule = { minimum: zero ? 0 : 1, multipleOf: 1 };
+    const fix = `${resource} is allocated in whole devices: request ${zero ? '0 or more' : 'at least 1'} for container "${this.container.name}", or leave it out`;
+    // A rule already on the value that says as much (a pattern's own) is not stated twice.
+    const ok = (Tokens.isToken(count) && impliesCount(count, rule.minimum)) || this.rules.check(field, count, rule, fix, `a whole number, at least ${rule.minimum}`);
     if (!ok) return false;
     const before = this.requested.counts.get(resource);
     if (before !== undefined && before !== count) {
@@ -373,13 +386,10 @@ export class Devices {
 }
 
 const SHM_PATH = '/dev/shm';
-/** What a count given as a value must be: a whole number, 0 (the device off) or more. */
-const WHOLE_COUNT = { minimum: 0, multipleOf: 1 };
-
-/** Whether a constraint already attached to a count token implies WHOLE_COUNT. */
-function impliesWholeCount(count: number): boolean {
+/** Whether a constraint already attached to a count token implies a whole number of at least `minimum`. */
+function impliesCount(count: number, minimum: number): boolean {
   return (Tokens.infoOf(count)?.constraints ?? []).some(({ constraint: c }) =>
-    c.minimum !== undefined && c.minimum >= 0 && c.multipleOf !== undefined && Number.isInteger(c.multipleOf) && c.multipleOf >= 1 && c.anyOf === undefined && c.not === undefined);
+    c.minimum !== undefined && c.minimum >= minimum && c.multipleOf !== undefined && Number.isInteger(c.multipleOf) && c.multipleOf >= 1 && c.anyOf === undefined && c.not === undefined);
 }
 const pods = new WeakMap<plus.AbstractPod, Map<plus.Container, Devices>>();
 const podRules = new WeakMap<plus.AbstractPod, Rules>();

@@ -166,28 +166,41 @@ describe('Devices: GPUs, EFA and Neuron for a container', () => {
     expect(spec.volumes).toEqual([{ name: 'main-efa-shm', emptyDir: { medium: 'Memory', sizeLimit: '8192Mi' } }]);
   });
 
-  test('Helm values: a count token is written as the value and may be 0 at install; a literal must be at least 1', () => {
+  test('Helm values: a count token is written as the value, under the rule a literal meets (the chart writer\'s round trip)', () => {
     const chart = newChart();
     const gpus = Tokens.number('trainer.gpus');
     const efa = Tokens.number('trainer.efa');
     const j = job(chart);
-    Devices.of(j, j.containers[0]).gpus(gpus).efa(efa, { sharedMemory: Size.gibibytes(Tokens.number('trainer.shmGi')) });
+    Devices.of(j, j.containers[0]).gpus(gpus).efa(efa, { sharedMemory: Size.gibibytes(Tokens.number('trainer.shmGi')), allowZero: true });
     const spec = podSpec(synth(chart), 'Job');
     expect(spec.containers[0].resources.limits[NVIDIA_GPU_RESOURCE]).toBe(gpus);
     expect(spec.containers[0].resources.requests[EFA_RESOURCE]).toBe(efa);
-    expect(Tokens.infoOf(gpus)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 0, multipleOf: 1 }]);
+    expect(Tokens.infoOf(gpus)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 1, multipleOf: 1 }]);
     expect(Tokens.infoOf(efa)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 0, multipleOf: 1 }]);
     expect(Tokens.isToken(spec.volumes[0].emptyDir.sizeLimit)).toBe(true);
   });
 
-  test('Helm values: a rule already on the value that implies a whole count (a pattern\'s own) is not attached twice', () => {
+  test('allowZero: a literal 0 renders as a value of 0 would — the request 0, the toleration kept', () => {
+    const chart = newChart();
+    const j = job(chart);
+    Devices.of(j, j.containers[0]).gpus(0, { allowZero: true }).neuron({ cores: 0, allowZero: true });
+    const spec = podSpec(synthValid(chart), 'Job');
+    expect(spec.containers[0].resources.limits).toMatchObject({ [NVIDIA_GPU_RESOURCE]: 0, [NEURON_CORE_RESOURCE]: 0 });
+    expect(spec.tolerations).toEqual([exists(NEURON_TAINT.key), exists(GPU_TAINT.key)]);
+  });
+
+  test('Helm values: a rule already on the value that implies the count rule (a pattern\'s own) is not attached twice', () => {
     const chart = newChart();
     const gpus = Tokens.number('server.gpus');
+    const efa = Tokens.number('server.efa');
     Tokens.check(gpus, { minimum: 0, maximum: 8, multipleOf: 1 }, '[test/pattern] gpus');
+    Tokens.check(efa, { minimum: 0, maximum: 8, multipleOf: 1 }, '[test/pattern] efa');
     const j = job(chart);
-    Devices.of(j, j.containers[0]).gpus(gpus);
+    Devices.of(j, j.containers[0]).gpus(gpus, { allowZero: true }).efa(efa, { sharedMemory: Size.gibibytes(1) });
     synth(chart);
     expect(Tokens.infoOf(gpus)!.constraints).toEqual([{ constraint: { minimum: 0, maximum: 8, multipleOf: 1 }, origin: '[test/pattern] gpus' }]);
+    // Not implied: a value of 0 would pass the pattern's rule but not the count's (at least 1).
+    expect(Tokens.infoOf(efa)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 0, maximum: 8, multipleOf: 1 }, { minimum: 1, multipleOf: 1 }]);
   });
 
   test('throws (at synthesis, every problem together) with the exact messages', () => {
