@@ -4,7 +4,7 @@ import { NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gi
 import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
 import { environmentReleases } from './references';
 import { durationSeconds, showSeconds } from './quantity';
-import { CAPACITY_TYPE_LABEL, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
+import { CAPACITY_TYPE_LABEL, NON_GPU_DEVICE_RESOURCES, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
 
 /**
  * The lifecycle check: what helm-controller, Helm, the Job controller, the kubelet and Karpenter
@@ -182,7 +182,7 @@ export interface LifecycleEnvironment {
   readonly releases: readonly LifecycleRelease[];
   /** The environment's controllers (drivers, Karpenter) HelmReleases, by release name. */
   readonly controllers: ReadonlyMap<string, Manifest>;
-  readonly nodeGroups: readonly NodeGroupDefinition[];
+  readonly nodeGroups: readonly (NodeGroupDefinition & NodeGroupDevices)[];
 }
 
 export interface Finding {
@@ -390,8 +390,15 @@ export function nodeOffers(env: LifecycleEnvironment): NodeOffer[] {
   return [...pools, ...env.nodeGroups.map(offerFromNodeGroup)];
 }
 
-/** A declared node group as an offer. */
-export function offerFromNodeGroup(g: NodeGroupDefinition): NodeOffer {
+/**
+ * Devices a node group's nodes have besides GPUs, by resource (`vpc.amazonaws.com/efa`,
+ * `aws.amazon.com/neuron`, `aws.amazon.com/neuroncore`). Read from a `devices` field of the
+ * definition when it has one (@strata/gitops's NodeGroupDefinition does not declare it yet).
+ */
+export type NodeGroupDevices = { readonly devices?: { readonly [resource: string]: number } };
+
+/** A declared node group as an offer. Devices it does not declare it does not have, as with `gpus`. */
+export function offerFromNodeGroup(g: NodeGroupDefinition & NodeGroupDevices): NodeOffer {
   const labels: Record<string, string> = { ...(g.labels ?? {}), 'karpenter.sh/capacity-type': g.capacityType ?? 'on-demand' };
   const zones = g.zones ?? [];
   return {
@@ -402,6 +409,7 @@ export function offerFromNodeGroup(g: NodeGroupDefinition): NodeOffer {
     taints: g.taints ?? [],
     limits: {},
     gpusPerNode: g.gpus ?? 0,
+    devicesPerNode: Object.fromEntries(NON_GPU_DEVICE_RESOURCES.map((r) => [r, g.devices?.[r] ?? 0])),
     ...(g.ephemeralStorageGiB !== undefined ? { ephemeralGiB: g.ephemeralStorageGiB } : {}),
     localNvme: false,
     capacityTypes: [g.capacityType ?? 'on-demand'],

@@ -39,8 +39,12 @@ export interface PodNeeds {
   /** Required node affinity: one of these terms (each all of its requirements); none means any node. */
   readonly terms: readonly (readonly NodeSelectorRequirement[])[];
   readonly tolerations: readonly Toleration[];
-  /** Requests of the pod (init containers: their largest; sidecars add up), in cores, GiB and devices. */
-  readonly requests: { readonly cpu: number; readonly memoryGiB: number; readonly gpus: number; readonly ephemeralGiB: number };
+  /**
+   * Requests of the pod (init containers: their largest; sidecars add up), in cores, GiB and devices:
+   * NVIDIA GPUs in `gpus`, the other device plugins' resources (EFA, Neuron devices, Neuron cores)
+   * by resource name in `devices` (only those requested).
+   */
+  readonly requests: { readonly cpu: number; readonly memoryGiB: number; readonly gpus: number; readonly ephemeralGiB: number; readonly devices: { readonly [resource: string]: number } };
 }
 
 /** A kind of node the environment can run pods on: a Karpenter NodePool or a node group the environment declares. */
@@ -55,9 +59,15 @@ export interface NodeOffer {
   readonly openLabel: (key: string) => boolean;
   readonly taints: readonly Taint[];
   /** Total resources its nodes may hold (a NodePool's limits), per resource; a single pod above one never fits. */
-  readonly limits: { readonly cpu?: number; readonly memoryGiB?: number; readonly gpus?: number };
+  readonly limits: { readonly cpu?: number; readonly memoryGiB?: number; readonly gpus?: number; readonly devices?: { readonly [resource: string]: number } };
   /** GPUs per node of a node group. */
   readonly gpusPerNode?: number;
+  /**
+   * EFA interfaces and Neuron devices and cores per node, by resource, where known: every one for a
+   * node group (what it declares; none otherwise), the EFA interfaces of an EC2NodeClass that lists
+   * its network interfaces. Unknown for the rest of a NodePool's nodes: their instance types decide.
+   */
+  readonly devicesPerNode?: { readonly [resource: string]: number };
   /** Allocatable ephemeral storage per node, in GiB, when known. */
   readonly ephemeralGiB?: number;
   /** Whether its nodes have local NVMe holding kubelet (Karpenter instanceStorePolicy RAID0 with an instance-local-nvme requirement). */
@@ -70,9 +80,30 @@ export interface NodeOffer {
 
 /** Labels Karpenter gives its nodes from the instance type and placement, whatever the NodePool says (karpenter.sh docs, "Well-Known Labels"). */
 const KARPENTER_LABELS = /^(topology\.kubernetes\.io\/(zone|region)|node\.kubernetes\.io\/instance-type|kubernetes\.io\/(arch|os|hostname)|karpenter\.sh\/(capacity-type|nodepool)|karpenter\.k8s\.aws\/.+)$/;
-/** The instance categories with NVIDIA GPUs (g, p) and AWS accelerators (inf, trn). */
-const ACCELERATED_CATEGORIES = new Set(['g', 'p', 'inf', 'trn', 'dl']);
+/**
+ * The instance categories with NVIDIA GPUs: g, gr, p (every instance type whose
+ * karpenter.k8s.aws/instance-gpu-manufacturer is nvidia, aws/karpenter-provider-aws@v1.14.1
+ * website/content/en/docs/reference/instance-types.md). inf, trn and dl have accelerators of other
+ * makers, not GPUs.
+ */
+const GPU_CATEGORIES = new Set(['g', 'gr', 'p']);
+/** The instance categories with AWS Neuron devices: inf, trn (instance-accelerator-manufacturer aws, the same reference). */
+const NEURON_CATEGORIES = new Set(['inf', 'trn']);
 export const GPU_COUNT_LABEL = 'karpenter.k8s.aws/instance-gpu-count';
+/** EFA interfaces (the EFA device plugin's resource). */
+export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+/** Whole Neuron devices. */
+export const NEURON_DEVICE_RESOURCE = 'aws.amazon.com/neuron';
+/** Neuron cores. */
+export const NEURON_CORE_RESOURCE = 'aws.amazon.com/neuroncore';
+/** The device resources besides GPUs that a pod's needs count (the names @strata/storage's Devices request). */
+export const NON_GPU_DEVICE_RESOURCES = [EFA_RESOURCE, NEURON_DEVICE_RESOURCE, NEURON_CORE_RESOURCE] as const;
+/**
+ * Karpenter's labels of a node's accelerators, Neuron included: manufacturer "aws" and the count of
+ * Neuron devices (aws/karpenter-provider-aws@v1.14.1 pkg/providers/instancetype/types.go#L285-L291).
+ */
+export const ACCELERATOR_MANUFACTURER_LABEL = 'karpenter.k8s.aws/instance-accelerator-manufacturer';
+export const ACCELERATOR_COUNT_LABEL = 'karpenter.k8s.aws/instance-accelerator-count';
 export const LOCAL_NVME_LABEL = 'karpenter.k8s.aws/instance-local-nvme';
 export const CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -95,7 +126,13 @@ export function podNeeds(t: PodTemplate): PodNeeds {
     nodeSelector: spec.nodeSelector ?? {},
     terms: required.map((term: any) => (term.matchExpressions ?? []) as NodeSelectorRequirement[]),
     tolerations: spec.tolerations ?? [],
-    requests: { cpu: request('cpu'), memoryGiB: request('memory') / 2 ** 30, gpus: request('nvidia.com/gpu'), ephemeralGiB: request('ephemeral-storage') / 2 ** 30 },
+    requests: {
+      cpu: request('cpu'),
+      memoryGiB: request('memory') / 2 ** 30,
+      gpus: request('nvidia.com/gpu'),
+      ephemeralGiB: request('ephemeral-storage') / 2 ** 30,
+      devices: Object.fromEntries(NON_GPU_DEVICE_RESOURCES.map((r) => [r, request(r)] as const).filter(([, n]) => n > 0)),
+    },
   };
 }
 
@@ -108,6 +145,15 @@ export function offerFromNodePool(np: Manifest, nodeClasses: ReadonlyMap<string,
   const nvme = requirements.some((r) => r.key === LOCAL_NVME_LABEL && (r.operator === 'Gt' || r.operator === 'Exists' || r.operator === 'In'));
   const capacity = requirements.find((r) => r.key === CAPACITY_TYPE_LABEL && r.operator === 'In')?.values ?? ['on-demand', 'spot'];
   const limits = np.spec?.limits ?? {};
+  const deviceLimits: Record<string, number> = {};
+  for (const r of NON_GPU_DEVICE_RESOURCES) {
+    const q = quantity(limits[r]);
+    if (q !== undefined) deviceLimits[r] = q;
+  }
+  // With networkInterfaces, Karpenter counts the EFA-only interfaces listed instead of the instance
+  // type's (aws/karpenter-provider-aws@v1.14.1 pkg/providers/instancetype/types.go#L472-L483).
+  const interfaces = nodeClass?.spec?.networkInterfaces;
+  const efaPerNode = Array.isArray(interfaces) ? interfaces.filter((i: any) => i?.interfaceType === 'efa-only').length : undefined;
   const tgp = t.spec?.terminationGracePeriod;
   return {
     name: `NodePool ${np.metadata.name}`,
@@ -115,7 +161,8 @@ export function offerFromNodePool(np: Manifest, nodeClasses: ReadonlyMap<string,
     requirements,
     openLabel: (key) => KARPENTER_LABELS.test(key),
     taints: t.spec?.taints ?? [],
-    limits: { cpu: quantity(limits.cpu), memoryGiB: gib(limits.memory), gpus: quantity(limits['nvidia.com/gpu']) },
+    limits: { cpu: quantity(limits.cpu), memoryGiB: gib(limits.memory), gpus: quantity(limits['nvidia.com/gpu']), ...(Object.keys(deviceLimits).length > 0 ? { devices: deviceLimits } : {}) },
+    ...(efaPerNode !== undefined ? { devicesPerNode: { [EFA_RESOURCE]: efaPerNode } } : {}),
     localNvme: nvme && raid0,
     capacityTypes: capacity,
     ...(typeof tgp === 'string' && durationSeconds(tgp) !== undefined ? { terminationGracePeriodSeconds: durationSeconds(tgp) } : {}),
@@ -140,10 +187,18 @@ export function whyNot(pod: PodNeeds, offer: NodeOffer): string | undefined {
     const why = gpuShortfall(pod.requests.gpus, offer);
     if (why) return why;
   }
+  for (const [resource, n] of Object.entries(pod.requests.devices ?? {})) {
+    const why = deviceShortfall(resource, n, offer);
+    if (why) return why;
+  }
   const { limits } = offer;
   if (limits.cpu !== undefined && pod.requests.cpu > limits.cpu) return `it requests ${pod.requests.cpu} CPU, above the limit of ${limits.cpu}`;
   if (limits.memoryGiB !== undefined && pod.requests.memoryGiB > limits.memoryGiB) return `it requests ${round(pod.requests.memoryGiB)} GiB of memory, above the limit of ${round(limits.memoryGiB)} GiB`;
   if (limits.gpus !== undefined && pod.requests.gpus > limits.gpus) return `it requests ${pod.requests.gpus} GPU(s), above the limit of ${limits.gpus}`;
+  for (const [resource, n] of Object.entries(pod.requests.devices ?? {})) {
+    const limit = limits.devices?.[resource];
+    if (limit !== undefined && n > limit) return `it requests ${n} ${resource}, above the limit of ${limit}`;
+  }
   if (pod.requests.ephemeralGiB > 0) {
     const room = offer.ephemeralGiB ?? (offer.localNvme ? Infinity : ROOT_VOLUME_GIB);
     if (pod.requests.ephemeralGiB > room) {
@@ -157,6 +212,7 @@ export function whyNot(pod: PodNeeds, offer: NodeOffer): string | undefined {
 export function describeNeeds(pod: PodNeeds): string {
   const parts: string[] = [];
   if (pod.requests.gpus > 0) parts.push(`${pod.requests.gpus} nvidia.com/gpu`);
+  for (const [resource, n] of Object.entries(pod.requests.devices ?? {})) parts.push(`${n} ${resource}`);
   parts.push(`${round(pod.requests.cpu)} CPU`, `${round(pod.requests.memoryGiB)} GiB memory`);
   if (pod.requests.ephemeralGiB > 0) parts.push(`${round(pod.requests.ephemeralGiB)} GiB ephemeral storage`);
   for (const [k, v] of Object.entries(pod.nodeSelector)) parts.push(`${k}=${v}`);
@@ -255,8 +311,34 @@ function gpuShortfall(n: number, offer: NodeOffer): string | undefined {
   if (count.kind === 'values' && ![...count.set].some((v) => Number(v) >= n)) return `it requests ${n} GPU(s); its nodes have ${[...count.set].join(' or ')}`;
   if (count.kind === 'range' && count.lt !== undefined && count.lt - 1 < n) return `it requests ${n} GPU(s); its nodes have fewer than ${count.lt}`;
   const categories = domainOf('karpenter.k8s.aws/instance-category', offer);
-  if (categories.kind === 'values' && ![...categories.set].some((c) => ACCELERATED_CATEGORIES.has(c))) {
+  if (categories.kind === 'values' && ![...categories.set].some((c) => GPU_CATEGORIES.has(c))) {
     return `it requests ${n} GPU(s); its instance categories (${[...categories.set].join(', ')}) have none`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an offer's nodes never have `n` of a device resource besides GPUs, or undefined. A node
+ * group has what it declares. A NodePool's EFA interfaces depend on its instance types, which
+ * Karpenter counts (types.go#L336-L350) and no label states: only a node class that lists its
+ * interfaces says. Neuron devices show in Karpenter's accelerator labels and instance categories.
+ */
+function deviceShortfall(resource: string, n: number, offer: NodeOffer): string | undefined {
+  const asks = `it requests ${n} ${resource}`;
+  const have = offer.devicesPerNode?.[resource];
+  if (have !== undefined) return have >= n ? undefined : `${asks}; its nodes have ${have === 0 ? 'none' : have}`;
+  if (resource !== NEURON_DEVICE_RESOURCE && resource !== NEURON_CORE_RESOURCE) return undefined;
+  const maker = domainOf(ACCELERATOR_MANUFACTURER_LABEL, offer);
+  const noAws = maker.kind === 'absent' || (maker.kind === 'values' && !maker.set.has('aws')) || (maker.kind === 'except' && maker.set.has('aws'));
+  if (noAws) return `${asks}; its nodes have no Neuron devices (they ${describeDomain(ACCELERATOR_MANUFACTURER_LABEL, maker)})`;
+  if (resource === NEURON_DEVICE_RESOURCE) {
+    const count = domainOf(ACCELERATOR_COUNT_LABEL, offer);
+    if (count.kind === 'values' && ![...count.set].some((v) => Number(v) >= n)) return `${asks}; its nodes have ${[...count.set].join(' or ')}`;
+    if (count.kind === 'range' && count.lt !== undefined && count.lt - 1 < n) return `${asks}; its nodes have fewer than ${count.lt}`;
+  }
+  const categories = domainOf('karpenter.k8s.aws/instance-category', offer);
+  if (categories.kind === 'values' && ![...categories.set].some((c) => NEURON_CATEGORIES.has(c))) {
+    return `${asks}; its instance categories (${[...categories.set].join(', ')}) have no Neuron devices`;
   }
   return undefined;
 }

@@ -231,6 +231,75 @@ describe('node-local-data and schedulable: pods must run somewhere, and node-loc
   });
 });
 
+describe('schedulable: EFA and Neuron requests count like GPUs — only nodes with the device take the pod', () => {
+  // The device plugins advertise vpc.amazonaws.com/efa, aws.amazon.com/neuron and aws.amazon.com/neuroncore
+  // (aws/karpenter-provider-aws@v1.14.1 pkg/apis/v1/labels.go#L133-L140); Karpenter counts them per instance type
+  // (pkg/providers/instancetype/types.go#L336-L350) and labels Neuron nodes instance-accelerator-manufacturer=aws (#L285-L291).
+  const device = (name: string, requests: Record<string, unknown>, tolerations: string[]) =>
+    job(name, {
+      template: {
+        spec: podSpec({
+          tolerations: tolerations.map((key) => ({ key, operator: 'Exists', effect: 'NoSchedule' })),
+          containers: [container('main', { resources: { requests: { cpu: '8', memory: '64Gi', ...requests }, limits: requests } })],
+        }),
+      },
+    });
+  /** strata's CPU pool: instance categories c, m, r (storage-instance-store). */
+  const cpuPool: Manifest = { ...CPU_POOL, spec: { template: { spec: { ...CPU_POOL.spec.template.spec, requirements: [...CPU_POOL.spec.template.spec.requirements, { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] }] } } } };
+  const neuronPool = (requirements: Record<string, unknown>[], limits?: Record<string, string>): Manifest => ({
+    apiVersion: 'karpenter.sh/v1',
+    kind: 'NodePool',
+    metadata: { name: 'trn' },
+    spec: { ...(limits ? { limits } : {}), template: { spec: { nodeClassRef: { name: 'nvme' }, requirements, taints: [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }] } } },
+  });
+  const schedulable = (e: LifecycleEnvironment) => rules(e, 'schedulable');
+
+  test('a Neuron pod where only GPU and CPU pools exist stays Pending; a Trainium pool takes it', () => {
+    const pod = device('app-neuron', { 'aws.amazon.com/neuron': '16' }, ['aws.amazon.com/neuron']);
+    expect(schedulable(env([pod], NOW, { pools: [cpuPool, GPU_POOL] }))).toEqual([
+      `${REL}: [schedulable] release ml/app (chart app): Job ml/${pod.metadata.name} can run on no NodePool or node group, so it stays Pending; it needs 16 aws.amazon.com/neuron, 8 CPU, 64 GiB memory, tolerating aws.amazon.com/neuron — ` +
+        'NodePool cpu: it requests 16 aws.amazon.com/neuron; its instance categories (c, m, r) have no Neuron devices; NodePool gpu: it does not tolerate the taint nvidia.com/gpu=true:NoSchedule',
+    ]);
+    expect(schedulable(env([pod], NOW, { pools: [cpuPool, neuronPool([{ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['trn1'] }])] }))).toEqual([]);
+  });
+
+  test('Neuron: too few devices per node, a pool without Neuron accelerators, a pool limit', () => {
+    const pod = device('app-neuron', { 'aws.amazon.com/neuron': '16' }, ['aws.amazon.com/neuron']);
+    const [msg] = schedulable(env([pod], NOW, { pools: [neuronPool([{ key: 'karpenter.k8s.aws/instance-accelerator-count', operator: 'In', values: ['1', '6'] }])] }));
+    expect(msg).toContain('NodePool trn: it requests 16 aws.amazon.com/neuron; its nodes have 1 or 6');
+    const [other] = schedulable(env([pod], NOW, { pools: [neuronPool([{ key: 'karpenter.k8s.aws/instance-accelerator-manufacturer', operator: 'In', values: ['qualcomm'] }])] }));
+    expect(other).toContain('NodePool trn: it requests 16 aws.amazon.com/neuron; its nodes have no Neuron devices (they have karpenter.k8s.aws/instance-accelerator-manufacturer in qualcomm)');
+    const [limited] = schedulable(env([pod], NOW, { pools: [neuronPool([], { 'aws.amazon.com/neuron': '8' })] }));
+    expect(limited).toContain('NodePool trn: it requests 16 aws.amazon.com/neuron, above the limit of 8');
+    // Cores: no label counts them per node (devices × cores per device varies), only whether there are Neuron devices.
+    const cores = device('app-cores', { 'aws.amazon.com/neuroncore': '2' }, ['aws.amazon.com/neuron']);
+    expect(schedulable(env([cores], NOW, { pools: [neuronPool([{ key: 'karpenter.k8s.aws/instance-accelerator-count', operator: 'In', values: ['1'] }])] }))).toEqual([]);
+  });
+
+  test('a GPU pod on a pool of inf and trn instances: their accelerators are Neuron, not GPUs (they counted as GPU categories before)', () => {
+    const pod = device('app-gpu', { 'nvidia.com/gpu': '1' }, ['nvidia.com/gpu', 'aws.amazon.com/neuron']);
+    const [msg] = schedulable(env([pod], NOW, { pools: [neuronPool([{ key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['inf', 'trn'] }])] }));
+    expect(msg).toContain('NodePool trn: it requests 1 GPU(s); its instance categories (inf, trn) have none');
+    expect(schedulable(env([pod], NOW, { pools: [neuronPool([{ key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['gr'] }])] }))).toEqual([]);
+  });
+
+  test('EFA: a NodePool\'s instance types decide (no finding), unless its node class lists its interfaces; node groups have what they declare', () => {
+    const pod = device('app-efa', { 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': '32' }, ['nvidia.com/gpu', 'aws.amazon.com/efa']);
+    expect(schedulable(env([pod]))).toEqual([]);
+    // An EC2NodeClass with networkInterfaces: Karpenter counts only its efa-only interfaces (types.go#L472-L483).
+    const listed: Manifest = { ...NODE_CLASS, spec: { ...NODE_CLASS.spec, networkInterfaces: [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: 'interface' }, { networkCardIndex: 1, deviceIndex: 0, interfaceType: 'efa-only' }] } };
+    const e = env([pod]);
+    const withClass: LifecycleEnvironment = { ...e, releases: [{ ...e.releases[0], facts: lifecycleFacts([CPU_POOL, GPU_POOL, listed]) }, e.releases[1]] };
+    const [msg] = schedulable(withClass);
+    expect(msg).toContain('it needs 8 nvidia.com/gpu, 32 vpc.amazonaws.com/efa, 8 CPU, 64 GiB memory, tolerating nvidia.com/gpu, aws.amazon.com/efa');
+    expect(msg).toContain('NodePool gpu: it requests 32 vpc.amazonaws.com/efa; its nodes have 1');
+    // Node groups: undeclared devices are none (as gpus); declared ones count.
+    const groups = (devices?: Record<string, number>): LifecycleEnvironment => ({ ...env([pod], NOW, { pools: [] }), nodeGroups: [{ name: 'p5', gpus: 8, taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }], ...(devices ? { devices } : {}) }] });
+    expect(schedulable(groups())[0]).toContain('node group p5: it requests 32 vpc.amazonaws.com/efa; its nodes have none');
+    expect(schedulable(groups({ 'vpc.amazonaws.com/efa': 32 }))).toEqual([]);
+  });
+});
+
 describe('registry-auth, alerts-fire and scripts', () => {
   test('an OCIRepository on a private ECR registry without provider: aws (prod before issue 13): every pull is refused', () => {
     // fluxcd/source-controller docs/spec/v1/ocirepositories.md "Provider": aws authenticates to ECR.

@@ -1,9 +1,9 @@
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { Rules, SchedulablePod } from '@strata/storage';
+import { Devices, NVIDIA_GPU_RESOURCE, Rules, SchedulablePod } from '@strata/storage';
 
 /** The extended resource of NVIDIA GPUs (device plugin). */
-export const NVIDIA_GPU = 'nvidia.com/gpu';
+export const NVIDIA_GPU = NVIDIA_GPU_RESOURCE;
 
 /** The AWS CLI v2 image of hydration Jobs, restore steps and sync sidecars (overridable per pattern). */
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
@@ -129,30 +129,16 @@ export function helperResources(cpuMillis: number, memoryMiB: number, memoryLimi
 }
 
 /**
- * GPUs for container `index` of a workload's pod template. cdk8s-plus has no extended resources,
- * so they are patched in (the documented escape hatch), with the toleration of the GPU taint.
- * Written whenever `gpus` is given, also 0 (a value decided at install time must render the same
- * way whatever it holds).
+ * GPUs for container `index` of a workload's pod template, through @strata/storage's Devices: the
+ * `nvidia.com/gpu` limit and request, and the toleration of the GPU taint. Written whenever `gpus`
+ * is given, also 0: a value decided at install time renders the same way whatever it holds, and a
+ * literal renders as that value would.
  */
 export function requestGpus(rules: Rules, pod: SchedulablePod, index: number, gpus: number | undefined): void {
   if (gpus === undefined) return;
-  rules.check('gpus', gpus, { minimum: 0, maximum: 64, multipleOf: 1 }, 'request whole GPUs (nvidia.com/gpu)', 'a whole number of GPUs between 0 and 64');
-  const base = pod instanceof plus.Pod ? '/spec' : '/spec/template/spec';
-  const obj = ApiObject.of(pod);
-  const key = NVIDIA_GPU.replace(/~/g, '~0').replace(/\//g, '~1');
-  // The typed k8s classes re-read resource maps as Quantity objects after patching: patch one in.
-  const quantity = plus.k8s.Quantity.fromNumber(gpus);
-  obj.addJsonPatch(
-    JsonPatch.add(`${base}/containers/${index}/resources/limits/${key}`, quantity),
-    JsonPatch.add(`${base}/containers/${index}/resources/requests/${key}`, quantity),
-  );
-  if (!tolerating.has(pod)) {
-    tolerating.add(pod);
-    pod.scheduling.tolerate(plus.Node.tainted(plus.NodeTaintQuery.exists(NVIDIA_GPU, { effect: plus.TaintEffect.NO_SCHEDULE })));
-  }
+  if (!rules.check('gpus', gpus, { minimum: 0, maximum: 64, multipleOf: 1 }, 'request whole GPUs (nvidia.com/gpu)', 'a whole number of GPUs between 0 and 64')) return;
+  Devices.of(pod, pod.containers[index]).gpus(gpus, { allowZero: true });
 }
-
-const tolerating = new WeakSet<SchedulablePod>();
 
 /**
  * A pod-wide scratch directory for helpers whose root file system is read-only (HOME for the AWS

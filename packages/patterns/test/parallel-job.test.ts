@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { Devices } from '@strata/storage';
 import { ParallelJob, RENDEZVOUS_PORT } from '../src';
 import { newChart, one, synthErrors, synthValid, warnings } from './testing';
 
@@ -44,6 +45,19 @@ describe('ParallelJob', () => {
       { name: 'worker-shm', emptyDir: { medium: 'Memory', sizeLimit: '16384Mi' } },
     ]);
     expect(warnings(chart)).toEqual([]);
+  });
+
+  test('GPUs go through @strata/storage\'s Devices; a literal 0 renders as a value of 0 would (0 GPUs, the toleration kept)', () => {
+    const chart = newChart();
+    const pj = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 8 }, completions: 2 });
+    const none = new ParallelJob(chart, 'cpu', { worker: { image: 'trainer:1', gpus: 0 }, completions: 2 });
+    expect(Devices.of(pj.job, pj.job.containers[0]).requests).toEqual({ 'nvidia.com/gpu': 8 });
+    expect(Devices.of(none.job, none.job.containers[0]).requests).toEqual({ 'nvidia.com/gpu': 0 });
+    const objs = synthValid(chart);
+    const [gpu, cpu] = objs.filter((o: any) => o.kind === 'Job').map((o: any) => o.spec.template.spec);
+    expect(gpu.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(cpu.tolerations).toEqual(gpu.tolerations);
+    expect(cpu.containers[0].resources.limits['nvidia.com/gpu']).toBe(0);
   });
 
   test('warns when more workers run at once than there are indexes', () => {

@@ -2,6 +2,7 @@ export * from './access-mode';
 export * from './claim';
 export * from './claimed-storage';
 export * from './cluster-scoped';
+export * from './devices';
 export * from './efs';
 export * from './fsx-lustre';
 export * from './instance-store';

@@ -16,7 +16,23 @@ export interface NodeRequirement {
   readonly origin: string;
 }
 
+/** A toleration of a node taint a construct adds to a pod (a Kubernetes Toleration). */
+export interface NodeToleration {
+  readonly key?: string;
+  readonly operator?: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
 type Term = { matchExpressions: plus.k8s.NodeSelectorRequirement[] };
+/**
+ * cdk8s-plus-28 keeps a pod's required node-affinity terms and its tolerations in two arrays of its
+ * PodScheduling (`_nodeAffinityRequired`, `_tolerations`: cdk8s-plus-28@2.5.6 lib/pod.js#L793-L798)
+ * and renders them as they are (lib/pod.js#L949-L976). cdk8s-plus is pinned (2.5.6), so these
+ * internals are stable; the merge below rewrites both arrays in place.
+ */
+type PlusScheduling = { _nodeAffinityRequired: Term[]; _tolerations: plus.k8s.Toleration[] };
 const schedules = new WeakMap<SchedulablePod, PodScheduling>();
 
 /**
@@ -25,8 +41,13 @@ const schedules = new WeakMap<SchedulablePod, PodScheduling>();
  * pod's required node affinity when the chart is synthesized: every requirement holds on every
  * node the pod may run on, whatever order the constructs were created in, and whatever the
  * user's own `pod.scheduling.attract(…)` calls (cdk8s-plus ORs those: each of their terms gets all
- * of these). Requirements that no node can meet together (two zones) are an error naming both.
+ * of these). Requirements that no node can meet together (two zones; a zone and a NotIn of it) are
+ * an error naming both, also when the user's own terms all contradict them.
+ *
+ * Tolerations (of constructs through `tolerate`, and the user's `pod.scheduling.tolerate(…)`) are
+ * kept as one set too: written once each, in a canonical order, whatever order they were added in.
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
  */
 export class PodScheduling {
   /** The scheduling of a pod, created on first use. */
@@ -40,8 +61,11 @@ export class PodScheduling {
   }
 
   private readonly requirements: NodeRequirement[] = [];
+  private readonly tolerations: NodeToleration[] = [];
   /** The terms the pod had from elsewhere, before the first merge (kept: a merge must be repeatable). */
   private userTerms?: Term[];
+  /** The tolerations the pod had from elsewhere, before the first merge. */
+  private userTolerations?: plus.k8s.Toleration[];
 
   private constructor(private readonly pod: SchedulablePod) {
     pod.node.addValidation({ validate: () => this.merge() });
@@ -53,22 +77,67 @@ export class PodScheduling {
     if (!same) this.requirements.push(requirement);
   }
 
+  /** Tolerates a taint (the same toleration twice, from anywhere, is written once). */
+  public tolerate(toleration: NodeToleration): void {
+    if (!this.tolerations.some((t) => tolerationKey(t) === tolerationKey(toleration))) this.tolerations.push(toleration);
+  }
+
   /** The requirements so far, in the order given. */
   public get all(): readonly NodeRequirement[] {
     return [...this.requirements];
   }
 
-  /** Writes the requirements into the pod's required node affinity; returns the conflicts. */
+  /** Writes the requirements into the pod's required node affinity and the tolerations into its tolerations; returns the conflicts. */
   private merge(): string[] {
-    const terms = (this.pod.scheduling as unknown as { _nodeAffinityRequired: Term[] })._nodeAffinityRequired;
+    const scheduling = this.pod.scheduling as unknown as PlusScheduling;
+    const terms = scheduling._nodeAffinityRequired;
     if (this.userTerms === undefined) this.userTerms = terms.map((t) => ({ matchExpressions: [...t.matchExpressions] }));
-    const conflicts = conflictsOf(this.requirements);
+    if (this.userTolerations === undefined) this.userTolerations = [...scheduling._tolerations];
+    const tolerations = canonicalTolerations([...this.userTolerations, ...this.tolerations]);
+    scheduling._tolerations.splice(0, scheduling._tolerations.length, ...tolerations);
+
+    const conflicts = [...conflictsOf(this.requirements), ...this.userConflicts(this.userTerms)];
     if (conflicts.length > 0) return conflicts;
     const ours = sorted(this.requirements).map((r) => ({ key: r.key, operator: r.operator, ...(r.values ? { values: [...r.values] } : {}) }));
-    const merged = this.userTerms.length === 0 ? (ours.length > 0 ? [{ matchExpressions: ours }] : []) : this.userTerms.map((t) => ({ matchExpressions: [...t.matchExpressions, ...ours] }));
+    // Each user term gets every requirement it does not already state.
+    const same = (a: plus.k8s.NodeSelectorRequirement, b: plus.k8s.NodeSelectorRequirement) => a.key === b.key && a.operator === b.operator && JSON.stringify(a.values ?? []) === JSON.stringify(b.values ?? []);
+    const merged = this.userTerms.length === 0
+      ? (ours.length > 0 ? [{ matchExpressions: ours }] : [])
+      : this.userTerms.map((t) => ({ matchExpressions: [...t.matchExpressions, ...ours.filter((o) => !t.matchExpressions.some((e) => same(e, o)))] }));
     terms.splice(0, terms.length, ...merged);
     return [];
   }
+
+  /**
+   * The user's terms are ORed: one that contradicts a requirement only never matches. When every
+   * one of them does, no node takes the pod: those contradictions are the conflicts.
+   */
+  private userConflicts(userTerms: readonly Term[]): string[] {
+    if (userTerms.length === 0 || this.requirements.length === 0) return [];
+    const origin = 'the pod\'s own scheduling.attract(…)';
+    const own = new Set(conflictsOf(this.requirements));
+    const perTerm = userTerms.map((t) => {
+      const theirs = t.matchExpressions.map((e) => ({ key: e.key, operator: e.operator as NodeRequirement['operator'], ...(e.values ? { values: e.values } : {}), origin }));
+      const theirOwn = new Set(conflictsOf(theirs));
+      return conflictsOf([...theirs, ...this.requirements]).filter((c) => !own.has(c) && !theirOwn.has(c));
+    });
+    return perTerm.every((c) => c.length > 0) ? [...new Set(perTerm.flat())] : [];
+  }
+}
+
+/** A toleration as comparable text: its fields in a fixed order, unset ones left out. */
+function tolerationKey(t: NodeToleration | plus.k8s.Toleration): string {
+  return JSON.stringify([t.key ?? '', t.operator ?? '', t.value ?? '', t.effect ?? '', t.tolerationSeconds ?? '']);
+}
+
+/** Tolerations once each, in a canonical order (by key, operator, value, effect, seconds). */
+function canonicalTolerations(ts: readonly (NodeToleration | plus.k8s.Toleration)[]): plus.k8s.Toleration[] {
+  const byKey = new Map<string, plus.k8s.Toleration>();
+  for (const t of ts) {
+    const k = tolerationKey(t);
+    if (!byKey.has(k)) byKey.set(k, { key: t.key, operator: t.operator, value: t.value, effect: t.effect, tolerationSeconds: t.tolerationSeconds });
+  }
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
 
 /** Requirements in a canonical order (by key, operator, values): the output does not depend on the order they were added in. */
