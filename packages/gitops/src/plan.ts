@@ -273,6 +273,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     for (const c of w.claims ?? []) {
       const cls = claimClass(c, env);
       if (cls.kind !== 'external') continue;
+      if (cls.storageClass.tier !== undefined && !isTier(String(cls.storageClass.tier))) continue; // refused above
       if (cls.tier === undefined) {
         const minutes = Math.round(provisioningSeconds(w.entry, cls.name, classTier) / 60);
         const skipped = [`whether it is ${article(c.tier)} class`, `how long the claim takes to bind (the release allows ${minutes} minutes)`, 'whether alerts on its volume stats can fire'];
