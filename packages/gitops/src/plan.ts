@@ -287,8 +287,9 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
           `${by === 'tier' ? `"${c.tier}"` : `"${TIER_PROVISIONERS[c.tier] ?? c.tier}"`} for claim ${c.name} of ${w.name} (workloads.${w.name}), which provisions from it`,
           `the chart made ${c.name} ${article(c.tier)} claim, and ${cls.tier === 'instance-store' ? 'instance store' : cls.tier} is another tier: correct the declaration, or set the workload's class to ${article(c.tier)} class`,
         );
-      } else {
-        if (!(externalTiers.get(cls.tier) ?? []).includes(w.name)) externalTiers.set(cls.tier, [...(externalTiers.get(cls.tier) ?? []), w.name]);
+      } else if (isDriverTier(cls.tier) && !(externalTiers.get(cls.tier) ?? []).includes(w.name)) {
+        // The driver mounts (and, for FSx and EFS, provisions) the class's volumes: it must run here.
+        externalTiers.set(cls.tier, [...(externalTiers.get(cls.tier) ?? []), w.name]);
       }
     }
   }
