@@ -1,13 +1,14 @@
 /**
  * Issue 9, item 5: reference lint over every rendered environment (all workload releases in their
  * namespaces, plus the tier charts of infrastructure/configs that install the StorageClasses).
- * The checker is tools/cli/src/references.ts (for generate to call); here it runs on the
+ * The checker is packages/checks/src/references.ts (generate calls it); here it runs on the
  * committed output, and on broken copies to prove it finds each kind of dangling reference.
  */
 import { join } from 'node:path';
 import { readTree } from '@strata/helm';
 import { chartOutputs, findWorkloads } from '../../tools/cli/src';
 import { ChartReleases, checkReferences, checkReferencesCounted, environmentManifests, Manifest, referencesOf } from '@strata/checks';
+import { EnvironmentDefinition, environmentFiles, environmentReport, loadEnvironments, planEnvironment, readCatalog } from '@strata/gitops';
 import { byEnvironment, renderCommitted, RenderedRelease, REPO } from './rendered';
 
 const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs', 'strata-local-nvme'];
@@ -64,7 +65,33 @@ describe('reference lint', () => {
     environments.set(configs, environments.get(configs)!.replace(/^ {2}- storage-fsx-lustre\.yaml\n/m, ''));
     const problems = checkReferences(environmentManifests(charts, environments));
     expect(problems.length).toBeGreaterThan(0);
-    for (const p of problems) expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: install the tier chart that provides it in environments\/dev\/infrastructure\/configs, or declare it external$/);
+    for (const p of problems) expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: install the tier chart that provides it \(storage-fsx-lustre\) in environments\/dev\/infrastructure\/configs$/);
+  });
+
+  test('a workload on a class another team keeps: refused until the environment declares it external, then accepted, its users in the report', async () => {
+    const charts = await chartReleases();
+    const catalog = readCatalog(join(REPO, 'charts'));
+    const loaded = loadEnvironments(REPO).find((e) => e.name === 'dev')!;
+    const inference = loaded.definition.workloads['llm-inference'] as { namespace: string; values: Record<string, unknown> };
+    const onShared: EnvironmentDefinition = { ...loaded.definition, workloads: { ...loaded.definition.workloads, 'llm-inference': { ...inference, values: { ...inference.values, cache: { storageClassName: 'shared-efs' } } } } };
+    const lint = (definition: EnvironmentDefinition) => {
+      const files = environmentFiles(definition, catalog);
+      return { files, ...checkReferencesCounted(environmentManifests(charts, files), undefined, [{ name: 'dev', file: loaded.file, definition }]) };
+    };
+    const undeclared = lint(onShared);
+    expect(undeclared.problems).toEqual([
+      "dev: PersistentVolumeClaim ml-dev/llm-inference-model-cache-claim spec.storageClassName: StorageClass shared-efs does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'shared-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')",
+    ]);
+    const withShared: EnvironmentDefinition = { ...onShared, external: { storageClasses: [{ name: 'shared-efs', provisioner: 'efs.csi.aws.com', reclaimPolicy: 'Retain' }] } };
+    const declared = lint(withShared);
+    expect([declared.problems, declared.warnings]).toEqual([[], []]);
+    expect(Object.fromEntries(declared.externalUsers.dev)).toEqual({ 'StorageClass shared-efs': ['PersistentVolumeClaim ml-dev/llm-inference-model-cache-claim'] });
+    // The class exists: strata's EFS tier chart is not installed for it, the EFS driver is.
+    expect(declared.files.has('dev/infrastructure/configs/storage-efs.yaml')).toBe(false);
+    expect(declared.files.has('dev/infrastructure/controllers/aws-efs-csi-driver.yaml')).toBe(true);
+    expect(environmentReport(planEnvironment(withShared, catalog), { externalUsers: declared.externalUsers.dev })).toContain(
+      '| StorageClass | shared-efs | `external.storageClasses[0]` | tier efs (from its provisioner); provisioner efs.csi.aws.com; reclaimPolicy Retain | PersistentVolumeClaim ml-dev/llm-inference-model-cache-claim |',
+    );
   });
 
   describe('finds each kind of dangling reference', () => {

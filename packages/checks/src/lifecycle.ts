@@ -1,6 +1,6 @@
 import { AwaitedObject, awaitBudget, awaitedObjects, CONTENT_NAMED_KINDS, contentHash, DRIFT_DETECTION_ANNOTATION, PROVISIONING_SECONDS, timeoutFor } from '@strata/helm';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
-import { NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gitops';
+import { ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gitops';
 import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
 import { environmentReleases } from './references';
 import { durationSeconds, showSeconds } from './quantity';
@@ -183,6 +183,8 @@ export interface LifecycleEnvironment {
   /** The environment's controllers (drivers, Karpenter) HelmReleases, by release name. */
   readonly controllers: ReadonlyMap<string, Manifest>;
   readonly nodeGroups: readonly (NodeGroupDefinition & NodeGroupDevices)[];
+  /** StorageClasses the environment declares external, whose provisioner is known: name → provisioner. @default - none */
+  readonly externalClasses?: readonly (readonly [string, string])[];
 }
 
 export interface Finding {
@@ -207,6 +209,7 @@ export function lifecycleFindings(env: LifecycleEnvironment): Finding[] {
   const add = (rule: string, severity: Finding['severity'], message: string) => out.push({ rule, severity, message: `${env.file}: [${rule}] ${message}` });
   const classes = new Map<string, string>();
   for (const r of env.releases) for (const [name, provisioner] of r.facts.classes) classes.set(name, provisioner);
+  for (const [name, provisioner] of env.externalClasses ?? []) if (!classes.has(name)) classes.set(name, provisioner);
   const provisioning = (sc: string) => (sc === '' ? 0 : (PROVISIONING_SECONDS[classes.get(sc) ?? ''] ?? 300));
   const offers = nodeOffers(env);
 
@@ -427,7 +430,7 @@ type Files = ReadonlyMap<string, string>;
 export function environmentsLifecycle(
   environments: Files,
   summaries: { readonly [environment: string]: readonly { readonly lifecycle: LifecycleFacts }[] },
-  definitions: readonly { readonly name: string; readonly file: string; readonly definition: { readonly nodeGroups?: readonly NodeGroupDefinition[] } }[],
+  definitions: readonly { readonly name: string; readonly file: string; readonly definition: { readonly nodeGroups?: readonly NodeGroupDefinition[]; readonly external?: ExternalDefinition } }[],
 ): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -447,6 +450,10 @@ export function environmentsLifecycle(
       releases: releases.map((r, i) => ({ chart: r.chart, releaseName: r.releaseName, namespace: r.namespace, layer: r.layer, helmRelease: r.helmRelease, ociRepository: r.ociRepository, facts: facts[i].lifecycle })),
       controllers,
       nodeGroups: def?.definition.nodeGroups ?? [],
+      externalClasses: [...externalClasses(def?.definition)].flatMap(([name, c]) => {
+        const provisioner = externalClassProvisioner(c.storageClass);
+        return provisioner ? [[name, provisioner] as const] : [];
+      }),
     });
     for (const f of findings) (f.severity === 'error' ? errors : warnings).push(f.message);
   }

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonPatchOps, yamlDocuments } from '@strata/gitops';
+import { ExternalDefinition, externalEntry, externalName, ExternalObject, externalObjects, isExternalKind, jsonPatchOps, TIER_CHARTS, yamlDocuments } from '@strata/gitops';
 import { CLUSTER_SCOPED_KINDS, Helm, ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { parseAllDocuments } from 'yaml';
 import { lifecycleFacts, LifecycleFacts } from './lifecycle';
@@ -245,6 +245,8 @@ export interface Reference {
   readonly name: string;
   /** Where in the referrer: "volumes[cache].persistentVolumeClaim.claimName". */
   readonly field: string;
+  /** The data keys it needs of a Secret or ConfigMap (a key reference, or a volume's items). */
+  readonly keys?: readonly string[];
 }
 
 /** Every reference of the objects of one environment (pods, claims, volumes). */
@@ -253,9 +255,11 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
   for (const o of objects) {
     const ns = o.metadata.namespace;
     const from = `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name}`;
-    const add = (kind: string, name: string | undefined, field: string, namespace: string | undefined = ns) => {
-      if (name !== undefined && name !== null) refs.push({ environment, from, kind, namespace: isClusterScoped(kind) ? undefined : namespace, name: String(name), field });
+    const add = (kind: string, name: string | undefined, field: string, namespace: string | undefined = ns, keys?: readonly unknown[]) => {
+      const needed = (keys ?? []).filter((k): k is string => typeof k === 'string');
+      if (name !== undefined && name !== null) refs.push({ environment, from, kind, namespace: isClusterScoped(kind) ? undefined : namespace, name: String(name), field, ...(needed.length > 0 ? { keys: needed } : {}) });
     };
+    const itemKeys = (items: any) => (Array.isArray(items) ? items.map((i: any) => i?.key) : undefined);
     for (const { spec, path } of podTemplatesOf(o, kinds)) {
       add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
       const volumes = new Set<string>();
@@ -263,11 +267,11 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
         volumes.add(v.name);
         const at = `${path}.volumes[${v.name}]`;
         if (v.persistentVolumeClaim) add('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, `${at}.persistentVolumeClaim.claimName`);
-        if (v.configMap && !v.configMap.optional) add('ConfigMap', v.configMap.name, `${at}.configMap.name`);
-        if (v.secret && !v.secret.optional) add('Secret', v.secret.secretName, `${at}.secret.secretName`);
+        if (v.configMap && !v.configMap.optional) add('ConfigMap', v.configMap.name, `${at}.configMap.name`, ns, itemKeys(v.configMap.items));
+        if (v.secret && !v.secret.optional) add('Secret', v.secret.secretName, `${at}.secret.secretName`, ns, itemKeys(v.secret.items));
         for (const s of v.projected?.sources ?? []) {
-          if (s.configMap && !s.configMap.optional) add('ConfigMap', s.configMap.name, `${at}.projected.configMap.name`);
-          if (s.secret && !s.secret.optional) add('Secret', s.secret.name, `${at}.projected.secret.name`);
+          if (s.configMap && !s.configMap.optional) add('ConfigMap', s.configMap.name, `${at}.projected.configMap.name`, ns, itemKeys(s.configMap.items));
+          if (s.secret && !s.secret.optional) add('Secret', s.secret.name, `${at}.projected.secret.name`, ns, itemKeys(s.secret.items));
         }
         const template = v.ephemeral?.volumeClaimTemplate?.spec;
         if (template?.storageClassName) add('StorageClass', template.storageClassName, `${at}.ephemeral.volumeClaimTemplate.spec.storageClassName`);
@@ -278,9 +282,9 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
           for (const m of c.volumeMounts ?? []) add('Volume', m.name, `${where}.volumeMounts[${m.mountPath}]`, `${from}`);
           for (const e of c.env ?? []) {
             const cm = e.valueFrom?.configMapKeyRef;
-            if (cm && !cm.optional) add('ConfigMap', cm.name, `${where}.env[${e.name}].valueFrom.configMapKeyRef`);
+            if (cm && !cm.optional) add('ConfigMap', cm.name, `${where}.env[${e.name}].valueFrom.configMapKeyRef`, ns, [cm.key]);
             const sec = e.valueFrom?.secretKeyRef;
-            if (sec && !sec.optional) add('Secret', sec.name, `${where}.env[${e.name}].valueFrom.secretKeyRef`);
+            if (sec && !sec.optional) add('Secret', sec.name, `${where}.env[${e.name}].valueFrom.secretKeyRef`, ns, [sec.key]);
           }
           for (const e of c.envFrom ?? []) {
             if (e.configMapRef && !e.configMapRef.optional) add('ConfigMap', e.configMapRef.name, `${where}.envFrom.configMapRef`);
@@ -311,13 +315,37 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
 
 
 /** The problems of every environment: one line per dangling reference. */
-export function checkReferences(manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] }, external: ExternalReferences = DEFAULT_EXTERNAL): string[] {
-  return checkReferencesCounted(manifestsByEnvironment, external).problems;
+export function checkReferences(manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] }, external: ExternalReferences = DEFAULT_EXTERNAL, definitions: readonly EnvironmentDeclarations[] = []): string[] {
+  return checkReferencesCounted(manifestsByEnvironment, external, definitions).problems;
 }
 
-/** Like checkReferences, with the number of references checked. */
-export function checkReferencesCounted(manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] }, external: ExternalReferences = DEFAULT_EXTERNAL): { problems: string[]; checked: number } {
-  return checkSummaries(Object.fromEntries(Object.entries(manifestsByEnvironment).map(([env, objects]) => [env, [summarize(objects)]])), external);
+/** Like checkReferences, with the number of references checked, the warnings and who uses each external object (see checkSummaries). */
+export function checkReferencesCounted(
+  manifestsByEnvironment: { readonly [environment: string]: readonly Manifest[] },
+  external: ExternalReferences = DEFAULT_EXTERNAL,
+  definitions: readonly EnvironmentDeclarations[] = [],
+): ReferenceFindings {
+  return checkSummaries(Object.fromEntries(Object.entries(manifestsByEnvironment).map(([env, objects]) => [env, [summarize(objects)]])), external, definitions);
+}
+
+/** What the lint needs of an environment's definition: where it is, and what it declares external. */
+export interface EnvironmentDeclarations {
+  readonly name: string;
+  /** "environments/dev/environment.ts", for messages. */
+  readonly file: string;
+  readonly definition: { readonly external?: ExternalDefinition };
+}
+
+/** The reference lint's findings. */
+export interface ReferenceFindings {
+  /** Errors: one line per dangling reference, missing key, or external declaration of an object a release makes. */
+  readonly problems: string[];
+  /** Declarations of external objects nothing refers to. */
+  readonly warnings: string[];
+  /** The number of references checked. */
+  readonly checked: number;
+  /** Per environment, who refers to each of its external objects ("Secret ml/hf-token" → referrers, sorted). */
+  readonly externalUsers: { readonly [environment: string]: ReadonlyMap<string, readonly string[]> };
 }
 
 /**
@@ -353,15 +381,46 @@ export function summarize(objects: readonly Manifest[], kinds: { readonly [kind:
   };
 }
 
-/** The problems of every environment from its releases' summaries, with the number of references checked. */
-export function checkSummaries(summariesByEnvironment: { readonly [environment: string]: readonly ReleaseSummary[] }, external: ExternalReferences = DEFAULT_EXTERNAL): { problems: string[]; checked: number } {
+/**
+ * The problems of every environment from its releases' summaries, with the number of references
+ * checked. A reference to an object no release makes is accepted when the environment's definition
+ * declares it external (`definitions`: its `external`) in the referrer's namespace, with the keys
+ * the referrer needs when the declaration lists keys; otherwise the problem says which entry
+ * declares it. A declared object nothing refers to is a warning; one a release makes is an error.
+ */
+export function checkSummaries(
+  summariesByEnvironment: { readonly [environment: string]: readonly ReleaseSummary[] },
+  external: ExternalReferences = DEFAULT_EXTERNAL,
+  definitions: readonly EnvironmentDeclarations[] = [],
+): ReferenceFindings {
   const problems: string[] = [];
+  const warnings: string[] = [];
+  const externalUsers: { [environment: string]: Map<string, string[]> } = {};
   let checked = 0;
   const declared = new Set(external.declared);
   for (const [environment, summaries] of Object.entries(summariesByEnvironment)) {
+    const definition = definitions.find((d) => d.name === environment);
+    const file = definition?.file ?? `environments/${environment}/environment.ts`;
+    const outside = externalObjects(definition?.definition);
+    const outsideByKey = new Map<string, ExternalObject>();
+    for (const o of outside) if (!outsideByKey.has(key(o.kind, o.namespace, o.name))) outsideByKey.set(key(o.kind, o.namespace, o.name), o);
+    const users = new Map<string, Set<string>>(outside.map((o) => [key(o.kind, o.namespace, o.name), new Set<string>()]));
     const objects = summaries.flatMap((s) => s.objects);
     const claimRefOf = new Map<string, readonly [string | null, string] | undefined>();
     for (const [kind, ns, name, claimRef] of objects) claimRefOf.set(key(kind, ns ?? undefined, name), claimRef);
+    // Helm refuses to install an object that exists without its release's ownership metadata
+    // (helm/helm@v3.18.0 pkg/action/validate.go existingResourceConflict): one made here cannot also exist outside.
+    for (const o of outside) {
+      if (!claimRefOf.has(key(o.kind, o.namespace, o.name))) continue;
+      problems.push(
+        `${file}: '${o.field}' (${externalName(o)}) must be left out: a release of ${environment} makes ${externalName(o)} itself, and Helm refuses to install an object that already exists without its release's ownership (helm/helm@v3.18.0 pkg/action/validate.go); remove the declaration, or stop the chart from making it`,
+      );
+    }
+    // An external claim's class is used through it.
+    for (const o of outside) {
+      const sc = o.kind === 'PersistentVolumeClaim' ? o.declaration.storageClassName : undefined;
+      if (typeof sc === 'string' && sc !== '') users.get(key('StorageClass', undefined, sc))?.add(`${externalName(o)} (external)`);
+    }
     // Volumes of each pod spec, keyed by the referrer.
     const podVolumes = new Map<string, Set<string>>();
     for (const s of summaries) for (const [from, names] of s.podVolumes) podVolumes.set(from, new Set(names));
@@ -383,12 +442,30 @@ export function checkSummaries(summariesByEnvironment: { readonly [environment: 
       if ((external.everyNamespace[r.kind] ?? []).includes(r.name)) continue;
       const k = key(r.kind, r.namespace, r.name);
       if (declared.has(k)) continue;
+      const own = outsideByKey.get(k);
+      if (!claimRefOf.has(k) && own) {
+        users.get(k)!.add(r.from);
+        // A key the pod needs and the declared object does not have: the kubelet does not start the container
+        // (https://kubernetes.io/docs/concepts/configuration/secret/, "Optional Secrets"; ConfigMaps alike).
+        const missing = own.keys ? (r.keys ?? []).filter((x) => !own.keys!.includes(x)) : [];
+        if (missing.length > 0) {
+          problems.push(
+            `${where}: ${r.kind} ${r.namespace}/${r.name} has no key ${missing.map((x) => JSON.stringify(x)).join(', ')}: ${file} declares its keys as ${own.keys!.map((x) => JSON.stringify(x)).join(', ')} (${own.field}.keys), and the pod does not start without ${missing.length === 1 ? 'it' : 'them'}; add the key to ${own.field}.keys if the ${r.kind} has it, or refer to a key it has`,
+          );
+        }
+        continue;
+      }
       if (!claimRefOf.has(k)) {
+        const what = `${where}: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} does not exist in ${environment}`;
         const elsewhere = objects.find(([kind, , name]) => kind === r.kind && name === r.name);
-        problems.push(
-          `${where}: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} does not exist in ${environment}` +
-            (elsewhere ? ` (there is one in namespace ${elsewhere[1]}: the wrong namespace)` : r.kind === 'StorageClass' ? ': install the tier chart that provides it in environments/' + environment + '/infrastructure/configs, or declare it external' : ''),
-        );
+        const declaredElsewhere = outside.find((o) => o.kind === r.kind && o.name === r.name);
+        const tierChart = r.kind === 'StorageClass' ? Object.values(TIER_CHARTS).find((t) => t.storageClassName === r.name) : undefined;
+        const declare = () => `if it exists outside strata, declare it there: ${externalEntry(r.kind as Parameters<typeof externalEntry>[0], r.namespace, r.name)}${r.kind === 'StorageClass' ? ", with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')" : ''}`;
+        if (elsewhere) problems.push(`${what} (there is one in namespace ${elsewhere[1]}: the wrong namespace)`);
+        else if (tierChart) problems.push(`${what}: install the tier chart that provides it (${tierChart.chart}) in environments/${environment}/infrastructure/configs`);
+        else if (declaredElsewhere) problems.push(`${what} (${file} declares one in namespace ${declaredElsewhere.namespace}, ${declaredElsewhere.field}: the wrong namespace; a pod sees only its own namespace's); ${declare()}`);
+        else if (isExternalKind(r.kind)) problems.push(`${what}: no release of ${environment} makes it, and ${file} does not declare it external; ${declare()}`);
+        else problems.push(what);
         continue;
       }
       // A static volume's claimRef must be the claim that names it (or no volumeName at all).
@@ -398,8 +475,18 @@ export function checkSummaries(summariesByEnvironment: { readonly [environment: 
         if (ref && `${ref[0]}/${ref[1]}` !== claimName) problems.push(`${where}: PersistentVolume ${r.name} is reserved for ${ref[0]}/${ref[1]}, not ${claimName}`);
       }
     }
+    const used = new Map<string, string[]>();
+    for (const o of outside) {
+      const k = key(o.kind, o.namespace, o.name);
+      const who = [...(users.get(k) ?? [])].sort();
+      used.set(k, who);
+      if (who.length === 0 && !claimRefOf.has(k)) {
+        warnings.push(`${file}: '${o.field}' (${externalName(o)}) is declared external, but no release of ${environment} refers to it: a stale declaration; remove it, or deploy the workload that needs it`);
+      }
+    }
+    externalUsers[environment] = used;
   }
-  return { problems, checked };
+  return { problems, warnings, checked, externalUsers };
 }
 
 function key(kind: string, namespace: string | undefined, name: string): string {

@@ -123,6 +123,79 @@ export interface NodeGroupDefinition {
   readonly capacityType?: 'on-demand' | 'spot';
 }
 
+/**
+ * A StorageClass made outside strata (by another team, by EKS Auto Mode, by hand). Claims may name
+ * it where a chart lets its class be set (`cache.storageClassName`, say). What is known of it gives
+ * its claims the checks a claim on strata's own tier class gets: its tier (which CSI driver the
+ * environment installs for it, and how long a claim takes to bind), and for FSx for Lustre its
+ * parameters (the file system gets the class's deployment settings, whatever the chart assumed).
+ */
+export interface ExternalStorageClass {
+  /** The class name (cluster-scoped; not one of strata's own: strata-fsx-lustre, strata-efs, strata-local-nvme). */
+  readonly name: string;
+  /** The storage tier behind it. @default - from the provisioner when it is a tier's; else unknown, and the tier checks are skipped (a warning says which) */
+  readonly tier?: StorageTierName;
+  /** Its `provisioner`, e.g. `efs.csi.aws.com`. @default - unknown */
+  readonly provisioner?: string;
+  /** Its `parameters` (strings, as in the StorageClass). @default - unknown */
+  readonly parameters?: { readonly [key: string]: string };
+  /** Its `reclaimPolicy`. @default - unknown (Kubernetes defaults to Delete) */
+  readonly reclaimPolicy?: 'Retain' | 'Delete';
+  /** Its `volumeBindingMode`. @default - unknown (Kubernetes defaults to Immediate) */
+  readonly volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+}
+
+/** A Secret made outside strata, in the namespace of the workloads that read it. */
+export interface ExternalSecret {
+  readonly namespace: string;
+  readonly name: string;
+  /** Its data keys: when given, a reference to another key is an error. @default - unknown (any key is accepted) */
+  readonly keys?: readonly string[];
+}
+
+/** A ConfigMap made outside strata, in the namespace of the workloads that read it. */
+export interface ExternalConfigMap {
+  readonly namespace: string;
+  readonly name: string;
+  /** Its data keys: when given, a reference to another key is an error. @default - unknown (any key is accepted) */
+  readonly keys?: readonly string[];
+}
+
+/** A PersistentVolumeClaim made outside strata (existing data), in the namespace of the workloads that mount it. */
+export interface ExternalPersistentVolumeClaim {
+  readonly namespace: string;
+  readonly name: string;
+  /** Its class (`""` for a claim bound to a static volume), for the report. @default - unknown */
+  readonly storageClassName?: string;
+  /** Its requested size, a Kubernetes quantity such as `"1200Gi"`, for the report. @default - unknown */
+  readonly size?: string;
+  /** Its access modes, for the report. @default - unknown */
+  readonly accessModes?: readonly ('ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod')[];
+}
+
+/** A ServiceAccount made outside strata, in the namespace of the workloads that run as it. */
+export interface ExternalServiceAccount {
+  readonly namespace: string;
+  readonly name: string;
+  /** The IAM role it carries (its `eks.amazonaws.com/role-arn` annotation, or its Pod Identity association), for the report. @default - unknown */
+  readonly roleArn?: RoleArn;
+}
+
+/**
+ * Objects the charts of this environment refer to that exist in the cluster but are not made by
+ * strata. generate's reference lint accepts a reference to a declared object (in the namespace the
+ * referring release is installed in) and refuses one to an object neither made nor declared; a
+ * declaration nothing refers to is a warning. Nodes (EKS node groups, Karpenter NodePools of
+ * another team) are declared under `nodeGroups`, not here.
+ */
+export interface ExternalDefinition {
+  readonly storageClasses?: readonly ExternalStorageClass[];
+  readonly secrets?: readonly ExternalSecret[];
+  readonly configMaps?: readonly ExternalConfigMap[];
+  readonly persistentVolumeClaims?: readonly ExternalPersistentVolumeClaim[];
+  readonly serviceAccounts?: readonly ExternalServiceAccount[];
+}
+
 export interface EnvironmentDefinition {
   /** The environment name: the folder under environments/ (a DNS label). */
   readonly name: string;
@@ -137,6 +210,8 @@ export interface EnvironmentDefinition {
   readonly karpenter?: KarpenterDefinition;
   /** Nodes besides the instance-store tier's NodePools (see NodeGroupDefinition). @default - none */
   readonly nodeGroups?: readonly NodeGroupDefinition[];
+  /** Objects the charts refer to that exist outside strata (see ExternalDefinition). @default - none */
+  readonly external?: ExternalDefinition;
   /** The workloads deployed here, by chart name. */
   readonly workloads: { readonly [workload: string]: WorkloadDeployment<unknown> };
 }

@@ -2,7 +2,9 @@ import { FileTree } from '@strata/helm';
 import { catalogFromTree, ChartCatalog } from './catalog';
 import { LoadedEnvironment, loadEnvironments } from './load';
 import { EnvironmentError, planFiles } from './overlay';
-import { planEnvironment } from './plan';
+import { externalObjects } from './external';
+import { EnvironmentPlan, planEnvironment } from './plan';
+import { environmentReport, ExternalUsers } from './report';
 
 /** The generated output of every environment, relative to environments/. */
 export interface EnvironmentsTree {
@@ -11,8 +13,22 @@ export interface EnvironmentsTree {
   readonly warnings: string[];
   /** The environments, by name. */
   readonly environments: string[];
-  /** The definitions, as loaded (for the checks that read them: node groups). */
+  /** The definitions, as loaded (for the checks that read them: node groups, external objects). */
   readonly definitions: readonly LoadedEnvironment[];
+  /** The checked plans, by environment (the report is written again once the reference lint knows who uses the external objects). */
+  readonly plans: readonly EnvironmentPlan[];
+}
+
+/**
+ * Writes each environment's report (README.md) again with the users of its external objects, as
+ * the reference lint found them (environment → external object → referrers). Environments that
+ * declare nothing external are left as they are.
+ */
+export function withExternalUsers(envs: EnvironmentsTree, users: { readonly [environment: string]: ExternalUsers }): void {
+  for (const plan of envs.plans) {
+    if (externalObjects(plan.env).length === 0) continue;
+    envs.tree.set(`${plan.env.name}/README.md`, environmentReport(plan, { externalUsers: users[plan.env.name] ?? new Map() }));
+  }
 }
 
 /**
@@ -24,11 +40,13 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
   const errors: string[] = [];
   const warnings: string[] = [];
   const tree = new Map<string, string>();
+  const plans: EnvironmentPlan[] = [];
   for (const e of envs) {
     const plan = planEnvironment(e.definition, catalog, e.file);
     errors.push(...plan.errors);
     warnings.push(...plan.warnings);
     if (plan.errors.length > 0) continue;
+    plans.push(plan);
     for (const [rel, content] of planFiles(plan)) {
       // Bases depend only on the chart, so every environment produces the same bytes for them.
       if (tree.has(rel) && tree.get(rel) !== content) throw new Error(`internal: two environments disagree on ${rel}`);
@@ -36,7 +54,7 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
     }
   }
   if (errors.length > 0) throw new EnvironmentError(errors, warnings);
-  return { tree: new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), warnings, environments: envs.map((e) => e.name), definitions: envs };
+  return { tree: new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), warnings, environments: envs.map((e) => e.name), definitions: envs, plans };
 }
 
 /**

@@ -1,6 +1,7 @@
 export * from './catalog';
 export * from './drivers';
 export * from './environment';
+export * from './external';
 export * from './flux';
 export * from './generate';
 export * from './load';

@@ -1,8 +1,9 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
 import { ChartCatalog, ChartEntry, JsonSchema } from './catalog';
 import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isTier, TIER_CHARTS, TierChart } from './drivers';
-import { DriverTierName, EnvironmentDefinition, StorageTierName } from './environment';
-import { isDataChart, releasePolicy, ReleasePolicy } from './release-policy';
+import { DriverTierName, EnvironmentDefinition, ExternalStorageClass, StorageTierName } from './environment';
+import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
+import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
 /** The IRSA annotation (facts §6). */
@@ -92,6 +93,14 @@ export interface EnvironmentPlan {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** An object name (RFC 1123 subdomain, at most 253): Secrets, ConfigMaps, claims, classes, service accounts. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A data key of a Secret or ConfigMap (kubernetes pkg/apis/core/validation: IsConfigMapKey). */
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+/** A Kubernetes quantity as claims are sized: "1200Gi", "1.2Ti", "500G". */
+const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/** A provisioner: a CSI driver name ("efs.csi.aws.com") or an in-tree one ("kubernetes.io/no-provisioner"). */
+const PROVISIONER = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const AZ = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]$/;
 const SUBNET = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -155,6 +164,12 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     else checkArn(`identity.drivers.${k}`, arn);
   }
   if (identity.karpenter !== undefined) checkArn('identity.karpenter', identity.karpenter);
+
+  // --- external objects --------------------------------------------------------------------------
+  checkExternal(env, fail, checkArn);
+  const outside = externalClasses(env);
+  // Claims on a declared class of a known tier bind as that tier's do (the release timeout follows).
+  const classTier = (name: string) => outside.get(name)?.tier;
 
   // --- workloads -----------------------------------------------------------------------------
   const tierChartNames = new Set(Object.values(TIER_CHARTS).map((t) => t.chart));
@@ -242,12 +257,41 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       protect: holdsData && d.allowPrune !== true,
       uses: entry.uses,
       serviceAccounts,
-      policy: releasePolicy(entry, merged),
+      policy: releasePolicy(entry, merged, classTier),
       ...(claims ? { claims } : {}),
     });
   }
   for (const w of Object.keys(identity.workloads ?? {})) {
     if (!(w in deployments)) fail('identity.workloads', w, 'a workload of this environment', `deploy ${w} under workloads, or remove its roles`);
+  }
+
+  // --- claims on external classes ----------------------------------------------------------------
+  // A claim on a declared class of a known tier is checked as one on strata's tier class is, and
+  // its tier's driver is installed; of a class of unknown tier, what is skipped is said.
+  const externalTiers = new Map<StorageTierName, string[]>();
+  for (const w of workloads) {
+    for (const c of w.claims ?? []) {
+      const cls = claimClass(c, env);
+      if (cls.kind !== 'external') continue;
+      if (cls.storageClass.tier !== undefined && !isTier(String(cls.storageClass.tier))) continue; // refused above
+      if (cls.tier === undefined) {
+        const minutes = Math.round(provisioningSeconds(w.entry, cls.name, classTier) / 60);
+        const skipped = [`whether it is ${article(c.tier)} class`, `how long the claim takes to bind (the release allows ${minutes} minutes)`, 'whether alerts on its volume stats can fire'];
+        if (c.tier === 'fsx-lustre') skipped.push("the comparison of the claim's deploymentType, perUnitStorageThroughput and storageType with the class's");
+        warn(`${w.name} claim ${c.name} provisions from external StorageClass ${cls.name}, whose tier is unknown (${cls.field} has no tier, and no provisioner of a tier's CSI driver): skipped for it: ${skipped.join('; ')}; set ${cls.field}.tier if you know it`);
+      } else if (cls.tier !== c.tier) {
+        const by = cls.storageClass.tier !== undefined ? 'tier' : 'provisioner';
+        fail(
+          `${cls.field}.${by}`,
+          by === 'tier' ? cls.tier : cls.storageClass.provisioner,
+          `${by === 'tier' ? `"${c.tier}"` : `"${TIER_PROVISIONERS[c.tier] ?? c.tier}"`} for claim ${c.name} of ${w.name} (workloads.${w.name}), which provisions from it`,
+          `the chart made ${c.name} ${article(c.tier)} claim, and ${cls.tier === 'instance-store' ? 'instance store' : cls.tier} is another tier: correct the declaration, or set the workload's class to ${article(c.tier)} class`,
+        );
+      } else if (isDriverTier(cls.tier) && !(externalTiers.get(cls.tier) ?? []).includes(w.name)) {
+        // The driver mounts (and, for FSx and EFS, provisions) the class's volumes: it must run here.
+        externalTiers.set(cls.tier, [...(externalTiers.get(cls.tier) ?? []), w.name]);
+      }
+    }
   }
 
   // --- drivers ---------------------------------------------------------------------------------
@@ -265,6 +309,11 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       }
       usedBy.set(u, [...(usedBy.get(u) ?? []), w.name]);
     }
+  }
+  for (const [tier, names] of externalTiers) {
+    const users = usedBy.get(tier) ?? [];
+    const more = names.filter((n) => !users.includes(n));
+    if (more.length > 0) usedBy.set(tier, [...users, ...more].sort());
   }
   const drivers: PlannedDriver[] = [];
   for (const tier of ['fsx-lustre', 'efs', 's3'] as DriverTierName[]) {
@@ -328,18 +377,26 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     tiers.push({ tier, entry, values: sortKeysDeep(values), merged, policy: { ...releasePolicy(entry, merged), retryOnFailure: true } });
   }
 
-  // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart assumed.
+  // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart
+  // assumed; a claim on an external FSx class with known parameters gets that class's.
   const fsxTier = tiers.find((t) => t.tier.tier === 'fsx-lustre');
-  if (fsxTier) {
-    for (const w of workloads) {
-      for (const c of w.claims ?? []) {
-        if (c.tier !== 'fsx-lustre' || !onTierClass(c, fsxTier.tier)) continue;
-        for (const key of ['deploymentType', 'perUnitStorageThroughput', 'storageType']) {
-          const assumed = c.facts[key];
-          const actual = fsxTier.merged[key];
-          if (assumed === undefined || actual === undefined || assumed === actual || (key === 'perUnitStorageThroughput' && actual === 0)) continue;
-          warn(`${w.name} claim ${c.name} assumes ${key} ${showValue(assumed)}, but this environment's ${fsxTier.tier.storageClassName} class has ${showValue(actual)}: the file system gets the class's setting (capacity rounding and throughput follow it)`);
-        }
+  for (const w of workloads) {
+    for (const c of w.claims ?? []) {
+      if (c.tier !== 'fsx-lustre') continue;
+      const cls = claimClass(c, env);
+      const settings =
+        cls.kind === 'tier' && fsxTier && cls.tier === fsxTier.tier
+          ? { of: `this environment's ${fsxTier.tier.storageClassName} class`, values: fsxTier.merged }
+          : cls.kind === 'external' && cls.tier === 'fsx-lustre' && isPlainObject(cls.storageClass.parameters)
+            ? { of: `external StorageClass ${cls.name} (${cls.field}.parameters)`, values: cls.storageClass.parameters as Record<string, unknown> }
+            : undefined;
+      if (!settings) continue;
+      for (const key of ['deploymentType', 'perUnitStorageThroughput', 'storageType']) {
+        const assumed = c.facts[key];
+        const actual = settings.values[key];
+        // StorageClass parameters are strings: "250" is 250.
+        if (assumed === undefined || actual === undefined || String(assumed) === String(actual) || (key === 'perUnitStorageThroughput' && Number(actual) === 0)) continue;
+        warn(`${w.name} claim ${c.name} assumes ${key} ${showValue(assumed)}, but ${settings.of} has ${showValue(actual)}: the file system gets the class's setting (capacity rounding and throughput follow it)`);
       }
     }
   }
@@ -406,10 +463,13 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   });
 
   // --- namespaces ------------------------------------------------------------------------------------
+  // A namespace holding objects declared external is never pruned either: deleting it would delete
+  // them, though strata did not make them.
+  const externalNamespaces = new Set(externalObjects(env).map((o) => o.namespace));
   const nsMap = new Map<string, boolean>();
   for (const w of workloads) {
     if (typeof w.namespace !== 'string' || SYSTEM_NAMESPACES.has(w.namespace)) continue;
-    nsMap.set(w.namespace, (nsMap.get(w.namespace) ?? false) || w.protect);
+    nsMap.set(w.namespace, (nsMap.get(w.namespace) ?? false) || w.protect || externalNamespaces.has(w.namespace));
   }
   const namespaces = [...nsMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, protect]) => ({ name, protect }));
 
@@ -494,8 +554,154 @@ export function needsTierChart(w: { readonly uses: readonly string[]; readonly c
 
 /** Whether a claim provisions from the tier chart's class (not an existing file system, not another class). */
 export function onTierClass(c: ResolvedClaim, tier: TierChart): boolean {
-  if (c.facts.source === 'existing file system') return false;
-  return c.facts.storageClassName === undefined || c.facts.storageClassName === tier.storageClassName;
+  const cls = claimClass(c);
+  return cls.kind === 'tier' && cls.tier === tier;
+}
+
+/**
+ * Where a claim's volume comes from, as this environment knows it: the one answer the tier rules,
+ * the drivers and the report share.
+ * - `tier`: strata's tier class (the claim names it, or names no class and the tier has one);
+ * - `external`: a StorageClass the environment declares in `external.storageClasses`;
+ * - `bound`: no class: a volume the chart makes itself (an existing file system, an S3 bucket:
+ *   storageClassName ""), or no claim at all (an emptyDir);
+ * - `undeclared`: a class neither strata makes nor the environment declares (the reference lint refuses it).
+ */
+export type ClaimClass =
+  | { readonly kind: 'tier'; readonly tier: TierChart }
+  | { readonly kind: 'external'; readonly name: string; readonly storageClass: ExternalStorageClass; readonly field: string; readonly tier?: StorageTierName }
+  | { readonly kind: 'bound' }
+  | { readonly kind: 'undeclared'; readonly name: string };
+
+export function claimClass(c: ResolvedClaim, env?: Pick<EnvironmentDefinition, 'external'>): ClaimClass {
+  const name = c.facts.storageClassName;
+  if (c.facts.source === 'existing file system' || name === '') return { kind: 'bound' };
+  if (name === undefined || name === null) {
+    const own = (TIER_CHARTS as Record<string, TierChart | undefined>)[c.tier];
+    return own ? { kind: 'tier', tier: own } : { kind: 'bound' };
+  }
+  const tier = Object.values(TIER_CHARTS).find((t) => t.storageClassName === name);
+  if (tier) return tier.tier === c.tier ? { kind: 'tier', tier } : { kind: 'undeclared', name: String(name) };
+  const declared = externalClasses(env).get(String(name));
+  if (declared) return { kind: 'external', name: String(name), ...declared };
+  return { kind: 'undeclared', name: String(name) };
+}
+
+/** "an FSx for Lustre", "an EFS", "an S3", "an instance-store". */
+function article(tier: string): string {
+  const titles: Record<string, string> = { 'fsx-lustre': 'an FSx for Lustre', efs: 'an EFS', s3: 'an S3', 'instance-store': 'an instance-store' };
+  return titles[tier] ?? `a ${tier}`;
+}
+
+/** The fields of each kind of external declaration, for messages. */
+const EXTERNAL_FIELDS: { readonly [kind: string]: readonly string[] } = {
+  StorageClass: ['name', 'tier', 'provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode'],
+  PersistentVolumeClaim: ['namespace', 'name', 'storageClassName', 'size', 'accessModes'],
+  Secret: ['namespace', 'name', 'keys'],
+  ConfigMap: ['namespace', 'name', 'keys'],
+  ServiceAccount: ['namespace', 'name', 'roleArn'],
+};
+
+/** Checks the `external` section: each declaration's fields, and no object declared twice or named as strata's own. */
+function checkExternal(env: EnvironmentDefinition, fail: (field: string, value: unknown, accepted: string, fix: string) => void, checkArn: (field: string, arn: unknown) => void): void {
+  const external: unknown = env.external;
+  if (external === undefined) return;
+  const sections = Object.keys(EXTERNAL_SECTIONS);
+  if (!isPlainObject(external)) {
+    fail('external', external, `an object of declarations by kind (${sections.join(', ')})`, "e.g. external: { secrets: [{ namespace: 'ml', name: 'hf-token' }] }");
+    return;
+  }
+  for (const key of Object.keys(external)) {
+    if (key in EXTERNAL_SECTIONS) continue;
+    const nodes = /node/i.test(key);
+    fail('external', key, `one of ${sections.map((k) => JSON.stringify(k)).join(', ')}`, nodes ? 'node groups and NodePools made outside strata are declared under nodeGroups (the scheduling check reads them there)' : 'check the spelling');
+  }
+  const seen = new Map<string, string>();
+  for (const [section, kind] of Object.entries(EXTERNAL_SECTIONS)) {
+    const list: unknown = external[section];
+    if (list === undefined) continue;
+    const fields = EXTERNAL_FIELDS[kind];
+    const shape = `a ${kind} ({ ${fields.map((f, i) => (i < (kind === 'StorageClass' ? 1 : 2) ? f : `${f}?`)).join(', ')} })`;
+    if (!Array.isArray(list)) {
+      fail(`external.${section}`, list, `a list of ${kind} declarations`, `e.g. ${section}: [{ ${kind === 'StorageClass' ? "name: 'shared-efs'" : "namespace: 'ml', name: 'shared'"} }]`);
+      continue;
+    }
+    list.forEach((d: unknown, i) => {
+      const at = `external.${section}[${i}]`;
+      if (!isPlainObject(d)) {
+        fail(at, d, shape, `declare the ${kind} as it exists in the cluster`);
+        return;
+      }
+      for (const k of Object.keys(d)) {
+        if (fields.includes(k)) continue;
+        if (k === 'namespace' && kind === 'StorageClass') fail(`${at}.namespace`, d[k], 'left out', 'a StorageClass is cluster-scoped: it has no namespace');
+        else fail(`${at}.${k}`, d[k], `left out: a ${kind} declaration has no such field (known here: ${fields.join(', ')})`, 'check the spelling');
+      }
+      let ns: string | undefined;
+      if (kind !== 'StorageClass') {
+        if (typeof d.namespace !== 'string' || !DNS_LABEL.test(d.namespace) || d.namespace.length > 63) {
+          fail(`${at}.namespace`, d.namespace, 'a DNS label (lowercase letters, digits and "-", at most 63)', `the namespace the ${kind} is in: the namespace of the workloads that use it`);
+        } else ns = d.namespace;
+      }
+      const nameOk = typeof d.name === 'string' && DNS_SUBDOMAIN.test(d.name) && d.name.length <= 253;
+      if (!nameOk) fail(`${at}.name`, d.name, 'an object name (lowercase letters, digits, "-" and ".", at most 253)', `the ${kind}'s metadata.name`);
+      else if (kind === 'StorageClass' && Object.values(TIER_CHARTS).some((t) => t.storageClassName === d.name)) {
+        const t = Object.values(TIER_CHARTS).find((x) => x.storageClassName === d.name)!;
+        fail(`${at}.name`, d.name, `another name than strata's tier classes (${Object.values(TIER_CHARTS).map((x) => x.storageClassName).join(', ')})`, `${t.storageClassName} is installed by ${t.chart} whenever a workload here provisions from it (set its values under storage.${t.tier})`);
+      } else if (kind === 'StorageClass' || ns !== undefined) {
+        const k = externalName({ kind, namespace: ns, name: d.name as string });
+        if (seen.has(k)) fail(`${at}.name`, d.name, `declared once (${seen.get(k)} declares ${k} already)`, 'keep one declaration');
+        else seen.set(k, at);
+      }
+
+      if (kind === 'StorageClass') {
+        const tier: unknown = d.tier;
+        if (tier !== undefined && !isTier(String(tier))) fail(`${at}.tier`, tier, 'one of "fsx-lustre", "efs", "s3", "instance-store"', 'the storage behind the class; leave it out when unknown');
+        const prov: unknown = d.provisioner;
+        if (prov !== undefined && (typeof prov !== 'string' || !PROVISIONER.test(prov) || prov.length > 253)) {
+          fail(`${at}.provisioner`, prov, 'a provisioner name such as "efs.csi.aws.com"', `copy it from \`kubectl get storageclass ${String(d.name)}\``);
+        } else if (typeof prov === 'string' && typeof tier === 'string' && isDriverTier(tier) && prov !== TIER_PROVISIONERS[tier]) {
+          fail(`${at}.provisioner`, prov, `"${TIER_PROVISIONERS[tier]}" for ${article(tier)} class`, `copy it from \`kubectl get storageclass ${String(d.name)}\`, or correct the tier`);
+        }
+        const params: unknown = d.parameters;
+        if (params !== undefined && !isPlainObject(params)) fail(`${at}.parameters`, params, 'an object of parameters (strings)', 'copy them from the StorageClass');
+        else if (isPlainObject(params)) {
+          for (const [k, v] of Object.entries(params)) {
+            if (typeof v !== 'string') fail(`${at}.parameters.${k}`, v, 'a string', `StorageClass parameters are strings: write ${JSON.stringify(String(v))}, as \`kubectl get storageclass -o yaml\` shows it`);
+          }
+          // What the FSx CSI driver and FSx refuse in a class of strata's own, refused in a declared one (it would never provision).
+          const fsx = tier === 'fsx-lustre' || (tier === undefined && prov === TIER_PROVISIONERS['fsx-lustre']);
+          if (fsx && params.subnetId !== undefined) checkSubnet(`${at}.parameters.subnetId`, params.subnetId, fail);
+          if (fsx && env.cluster?.autoMode === true && params.fileSystemTypeVersion !== undefined && params.fileSystemTypeVersion !== '2.15') {
+            fail(`${at}.parameters.fileSystemTypeVersion`, params.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (aws-storage-facts §7 case 16): its file systems cannot be mounted here');
+          }
+        }
+        if (d.reclaimPolicy !== undefined && d.reclaimPolicy !== 'Retain' && d.reclaimPolicy !== 'Delete') fail(`${at}.reclaimPolicy`, d.reclaimPolicy, 'one of "Retain", "Delete"', 'copy it from the StorageClass');
+        if (d.volumeBindingMode !== undefined && d.volumeBindingMode !== 'Immediate' && d.volumeBindingMode !== 'WaitForFirstConsumer') {
+          fail(`${at}.volumeBindingMode`, d.volumeBindingMode, 'one of "Immediate", "WaitForFirstConsumer"', 'copy it from the StorageClass');
+        }
+      }
+      if (kind === 'Secret' || kind === 'ConfigMap') {
+        const keys: unknown = d.keys;
+        if (keys !== undefined) {
+          if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string' || !DATA_KEY.test(k) || k.length > 253)) {
+            fail(`${at}.keys`, keys, 'a list of data keys (letters, digits, "-", "_" and ".")', `the keys of the ${kind}'s data, as \`kubectl get ${kind.toLowerCase()} -o yaml\` shows them`);
+          } else if (new Set(keys).size !== keys.length) fail(`${at}.keys`, keys, 'a list without duplicates', 'name each key once');
+        }
+      }
+      if (kind === 'PersistentVolumeClaim') {
+        const sc: unknown = d.storageClassName;
+        if (sc !== undefined && (typeof sc !== 'string' || (sc !== '' && !DNS_SUBDOMAIN.test(sc)))) fail(`${at}.storageClassName`, sc, 'a StorageClass name, or "" for a claim bound to a static volume', "the claim's spec.storageClassName");
+        if (d.size !== undefined && (typeof d.size !== 'string' || !QUANTITY.test(d.size))) fail(`${at}.size`, d.size, 'a Kubernetes quantity such as "1200Gi"', "the claim's spec.resources.requests.storage");
+        const modes: unknown = d.accessModes;
+        const known = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+        if (modes !== undefined && (!Array.isArray(modes) || modes.length === 0 || modes.some((m) => !known.includes(String(m))))) {
+          fail(`${at}.accessModes`, modes, `a list of ${known.map((m) => JSON.stringify(m)).join(', ')}`, "the claim's spec.accessModes");
+        }
+      }
+      if (kind === 'ServiceAccount' && d.roleArn !== undefined) checkArn(`${at}.roleArn`, d.roleArn);
+    });
+  }
 }
 
 /** Facts with each `{ $value: path, multiply? }` read from the release's values (chart default, else the override). */

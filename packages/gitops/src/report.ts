@@ -1,28 +1,38 @@
 import { GENERATED } from '@strata/helm';
-import { DRIVERS, KARPENTER } from './drivers';
+import { DRIVERS, KARPENTER, TIER_CHARTS } from './drivers';
+import { ExternalStorageClass } from './environment';
+import { ExternalObject, externalClasses, externalClassTier, externalName, externalObjects } from './external';
 import { kustomizationTimeout, TIMINGS } from './overlay';
 import { FLUX_NAMESPACE } from './flux';
-import { EnvironmentPlan, onTierClass, PlannedWorkload, ResolvedClaim } from './plan';
+import { claimClass, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from './plan';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
 
-/** FSx settings of one claim: from the environment's tier chart when the claim provisions from its class. */
+/** FSx settings of one claim: from the class it provisions from when the environment knows that class's settings. */
 export interface FsxSettings {
   readonly capacityGiB?: number;
   readonly deploymentType?: string;
   readonly storageType: string;
   readonly perUnitStorageThroughput?: number;
   readonly dataCompressionType?: string;
-  /** Where the deployment settings come from. */
-  readonly from: 'environment' | 'chart';
+  /** Where the deployment settings come from: strata's tier chart, an external class's declared parameters, or what the chart assumed. */
+  readonly from: 'environment' | 'external' | 'chart';
+  /** The external class, when `from` is 'external'. */
+  readonly className?: string;
 }
 
-/** The class-level FSx settings that apply to a claim (the tier chart's values win for claims on its class). */
+/**
+ * The class-level FSx settings that apply to a claim: the tier chart's values for claims on its
+ * class, the declared parameters of an external class for claims on it (StorageClass parameters
+ * are strings), else what the chart assumed.
+ */
 export function fsxSettings(plan: EnvironmentPlan, claim: ResolvedClaim): FsxSettings {
   const f = claim.facts;
   const tier = plan.tiers.find((t) => t.tier.tier === 'fsx-lustre');
-  const onTier = tier !== undefined && onTierClass(claim, tier.tier);
-  const pick = (key: string) => (onTier ? (valueAt(tier!.merged, key) ?? f[key]) : f[key]);
+  const cls = claimClass(claim, plan.env);
+  const onTier = tier !== undefined && cls.kind === 'tier' && cls.tier === tier.tier;
+  const params = cls.kind === 'external' && cls.tier === 'fsx-lustre' && isPlainObject(cls.storageClass.parameters) ? (cls.storageClass.parameters as Record<string, unknown>) : undefined;
+  const pick = (key: string) => (onTier ? (valueAt(tier!.merged, key) ?? f[key]) : params ? (params[key] ?? f[key]) : f[key]);
   const perUnit = num(pick('perUnitStorageThroughput'));
   return {
     ...(gib(f.capacityGiB) !== undefined ? { capacityGiB: gib(f.capacityGiB) } : {}),
@@ -30,12 +40,23 @@ export function fsxSettings(plan: EnvironmentPlan, claim: ResolvedClaim): FsxSet
     storageType: typeof pick('storageType') === 'string' && pick('storageType') !== '' ? (pick('storageType') as string) : 'SSD',
     ...(perUnit !== undefined && perUnit > 0 ? { perUnitStorageThroughput: perUnit } : {}),
     ...(typeof pick('dataCompressionType') === 'string' ? { dataCompressionType: pick('dataCompressionType') as string } : {}),
-    from: onTier ? 'environment' : 'chart',
+    from: onTier ? 'environment' : params ? 'external' : 'chart',
+    ...(params && cls.kind === 'external' ? { className: cls.name } : {}),
   };
 }
 
-/** The environment report: README.md of environments/<env>/. Deterministic (no clock, no locale). */
-export function environmentReport(plan: EnvironmentPlan): string {
+/**
+ * Who refers to each object declared external ("Secret ml/hf-token" → "Deployment ml/x", …): what
+ * generate's reference lint found in the rendered releases (@strata/checks checkSummaries).
+ */
+export type ExternalUsers = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * The environment report: README.md of environments/<env>/. Deterministic (no clock, no locale).
+ * `externalUsers` fills the "used by" column of the external objects (generate passes what its
+ * reference lint found; without it the column says the lint did not run).
+ */
+export function environmentReport(plan: EnvironmentPlan, options: { readonly externalUsers?: ExternalUsers } = {}): string {
   const env = plan.env;
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
@@ -159,7 +180,7 @@ export function environmentReport(plan: EnvironmentPlan): string {
         : `n/a (${s.capacityGiB === undefined ? 'capacity' : !s.deploymentType ? 'deployment type' : 'per-unit throughput'} not stated)`;
       const e = s.capacityGiB !== undefined && s.deploymentType ? fsxEstimate(s.capacityGiB, s.deploymentType, s.storageType, s.perUnitStorageThroughput) : { basis: `n/a: ${s.capacityGiB === undefined ? 'capacity' : 'deployment type'} not stated` };
       const c2 = cell(e);
-      const dep = `${s.deploymentType ?? 'n/a'}${s.from === 'environment' ? ' (storage-fsx-lustre)' : ''}${cl.facts.source === 'existing file system' ? ', existing file system' : ''}`;
+      const dep = `${s.deploymentType ?? 'n/a'}${s.from === 'environment' ? ' (storage-fsx-lustre)' : s.from === 'external' ? ` (external class ${s.className})` : ''}${cl.facts.source === 'existing file system' ? ', existing file system' : ''}`;
       push(`| ${w.name} | ${cl.name} | ${dep} | ${s.storageType}${s.dataCompressionType && s.dataCompressionType !== 'NONE' ? `, ${s.dataCompressionType}` : ''} | ${s.capacityGiB !== undefined ? `${fmtNumber(s.capacityGiB)} GiB` : 'n/a'} | ${throughput} | ${c2.cost} | ${c2.basis} |`);
     }
     push('', `Capacity is converted from GiB to GB (× ${PRICING.gibToGb}) before pricing. ${PRICING.fsxLustreNotPriced}`, '');
@@ -171,7 +192,8 @@ export function environmentReport(plan: EnvironmentPlan): string {
       const mode = typeof cl.facts.throughputMode === 'string' ? cl.facts.throughputMode : undefined;
       const prov = num(cl.facts.provisionedThroughputMibps);
       const c2 = cell(efsEstimate(mode, prov));
-      const how = typeof cl.facts.source === 'string' ? cl.facts.source : cl.facts.storageClassName ? `class ${cl.facts.storageClassName}` : 'n/a';
+      const cls = claimClass(cl, env);
+      const how = typeof cl.facts.source === 'string' ? `${cl.facts.source}${cls.kind === 'external' ? ` (external class ${cls.name})` : ''}` : cl.facts.storageClassName ? `${cls.kind === 'external' ? 'external ' : ''}class ${cl.facts.storageClassName}` : 'n/a';
       push(`| ${w.name} | ${cl.name} | ${how} | ${mode ? `${mode}${mode === 'provisioned' && prov !== undefined ? ` ${prov} MiB/s` : ''}` : 'set on the file system (not stated)'} | ${c2.cost} | ${c2.basis} |`);
     }
     push('', 'EFS ignores the claim size (it is a placeholder); it bills the GB actually stored.', '');
@@ -226,6 +248,26 @@ export function environmentReport(plan: EnvironmentPlan): string {
     else push(`**Karpenter must already run in this cluster** (karpenter.k8s.aws/v1 and karpenter.sh/v1 APIs): the instance-store tier's EC2NodeClass and NodePool are applied by infra-configs. Set \`karpenter: { install: true }\` to let Flux install it.`, '');
   }
 
+  // --- external objects --------------------------------------------------------------------------------
+  const outside = externalObjects(env);
+  if (outside.length > 0) {
+    push(
+      '## External objects',
+      '',
+      `Made outside strata and declared in \`external\` of \`${plan.file}\`. generate's reference lint accepts a reference to one of them from a release in its namespace, and refuses a reference to an object neither made here nor declared. ` +
+        'A namespace of the workloads here that holds one is never pruned by Flux (deleting it would delete them).',
+      '',
+      '| kind | name | declared as | what is known | used by |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const o of outside) {
+      const users = options.externalUsers?.get(externalName(o));
+      const used = !options.externalUsers ? 'not checked (generate\'s reference lint fills this in)' : users && users.length > 0 ? users.join('<br/>') : '**nobody**: a stale declaration; remove it, or deploy the workload that needs it';
+      push(`| ${o.kind} | ${o.namespace ? `${o.namespace}/` : ''}${o.name} | \`${o.field}\` | ${text(knownOf(plan, o))} | ${used} |`);
+    }
+    push('');
+  }
+
   // --- identity -----------------------------------------------------------------------------------------
   push('## Identity: what to create in AWS', '');
   const subjects: { ns: string; sa: string; role?: string; what: string }[] = [];
@@ -263,6 +305,45 @@ export function environmentReport(plan: EnvironmentPlan): string {
   // --- warnings -------------------------------------------------------------------------------------------
   if (plan.warnings.length > 0) push('## Warnings', '', ...plan.warnings.map((w) => `- ${w.replace(`${plan.file}: `, '')}`), '');
   return out.join('\n').replace(/\n+$/, '\n');
+}
+
+/** What the definition says of an external object, in a few words. */
+function knownOf(plan: EnvironmentPlan, o: ExternalObject): string {
+  const d = o.declaration;
+  const parts: string[] = [];
+  switch (o.kind) {
+    case 'StorageClass': {
+      const tier = externalClassTier(d as Pick<ExternalStorageClass, 'tier' | 'provisioner'>);
+      const provisioner = typeof d.provisioner === 'string' ? d.provisioner : undefined;
+      parts.push(tier ? `tier ${tier}${d.tier === undefined ? ' (from its provisioner)' : ''}` : 'tier unknown (the tier checks are skipped for its claims)');
+      if (provisioner) parts.push(`provisioner ${provisioner}`);
+      if (isPlainObject(d.parameters) && Object.keys(d.parameters).length > 0) {
+        parts.push(`parameters ${Object.keys(d.parameters).sort().map((k) => `${k}=${String((d.parameters as Record<string, unknown>)[k])}`).join(', ')}`);
+      }
+      if (typeof d.reclaimPolicy === 'string') parts.push(`reclaimPolicy ${d.reclaimPolicy}`);
+      if (typeof d.volumeBindingMode === 'string') parts.push(`volumeBindingMode ${d.volumeBindingMode}`);
+      break;
+    }
+    case 'PersistentVolumeClaim': {
+      if (typeof d.storageClassName === 'string') {
+        const own = Object.values(TIER_CHARTS).find((t) => t.storageClassName === d.storageClassName);
+        const declared = externalClasses(plan.env).get(d.storageClassName);
+        const tier = own?.tier ?? declared?.tier;
+        parts.push(d.storageClassName === '' ? 'bound to a static volume (class "")' : `class ${d.storageClassName}${tier ? ` (${tier})` : ''}`);
+      }
+      if (typeof d.size === 'string') parts.push(`size ${d.size}`);
+      if (Array.isArray(d.accessModes)) parts.push(d.accessModes.join(', '));
+      break;
+    }
+    case 'Secret':
+    case 'ConfigMap':
+      parts.push(o.keys ? `keys ${o.keys.join(', ')}` : 'keys not declared (any key is accepted)');
+      break;
+    case 'ServiceAccount':
+      parts.push(typeof d.roleArn === 'string' ? `role ${d.roleArn}` : 'no role declared');
+      break;
+  }
+  return parts.join('; ') || '—';
 }
 
 /** A Mermaid flowchart of one workload's data: where it comes from, what caches it, which pods read or write it. */

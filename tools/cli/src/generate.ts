@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, validValues } from '@strata/gitops';
+import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, validValues, withExternalUsers } from '@strata/gitops';
 import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
@@ -200,11 +200,14 @@ function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOut
   log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
   phase('overlays');
   const { byEnvironment, used } = environmentSummaries(releasesOf(outputs), envs.tree, cache?.referenceSummaries());
-  const { problems } = checkSummaries(byEnvironment);
+  // References to objects no release makes must be declared in the environment's `external`.
+  const references = checkSummaries(byEnvironment, undefined, envs.definitions);
   // What helm-controller, Helm, the Job controller and Karpenter will do with each release over time.
   const lifecycle = environmentsLifecycle(envs.tree, byEnvironment, envs.definitions);
-  if (problems.length > 0 || lifecycle.errors.length > 0) throw new GenerateError([...problems, ...lifecycle.errors]);
-  envs.warnings.push(...lifecycle.warnings);
+  if (references.problems.length > 0 || lifecycle.errors.length > 0) throw new GenerateError([...references.problems, ...lifecycle.errors]);
+  envs.warnings.push(...references.warnings, ...lifecycle.warnings);
+  // The reports list who uses each external object: what the lint just found.
+  withExternalUsers(envs, references.externalUsers);
   cache?.keepReferenceSummaries(used);
   phase('references');
   return envs;
