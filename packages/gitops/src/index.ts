@@ -4,6 +4,7 @@ export * from './environment';
 export * from './flux';
 export * from './generate';
 export * from './load';
+export * from './operators';
 export * from './overlay';
 export * from './plan';
 export * from './pricing';
