@@ -153,7 +153,7 @@ describe('operators: an environment installs the operators its charts use, with 
     const serving = docs('base/apps/serving/release.yaml')[0].spec;
     expect(serving.timeout).toBe('1h5m'); // the InferenceService's declared hour + 5 minutes
     expect(serving.waitStrategy).toEqual({ name: 'poller' });
-    expect(serving.healthCheckExprs.map((h: { kind: string }) => h.kind)).toEqual(['RayService']);
+    expect(serving.healthCheckExprs.map((h: { kind: string }) => h.kind)).toEqual(['InferenceService', 'RayService']);
     expect(serving.install).toEqual({ remediation: { retries: 3 } });
     const finetune = docs('base/apps/finetune/release.yaml')[0].spec;
     expect(finetune.healthCheckExprs).toEqual([

@@ -124,7 +124,11 @@ export interface CustomKindRule {
    * Current as soon as it exists.
    */
   readonly role: 'awaited' | 'run' | 'configuration';
-  /** The health check strata writes, when kstatus's generic rules would not give this wait. */
+  /**
+   * The health check strata writes: where kstatus's generic rules would not give this wait, where
+   * an object polled before its operator wrote any status would pass as Current, and for runs (so
+   * that no operator version can make a release wait for one).
+   */
   readonly health?: Omit<CustomHealthCheck, 'apiVersion' | 'kind'>;
   /** The pod specs of an object, for the default budget (node and image + startup probe). */
   readonly podSpecs?: (spec: Json) => readonly Json[];
@@ -158,8 +162,12 @@ export const CUSTOM_KINDS: readonly CustomKindRule[] = [
     // Standard mode: Ready = PredictorReady (the predictor Deployment Available) and IngressReady
     // (kserve/kserve@v0.20.0 pkg/apis/serving/v1beta1/inference_service_status.go#L292-L296,
     // PropagateRawStatus #L360-L440; reconcilers/ingress/kube_ingress_reconciler.go#L105-L143). kstatus
-    // reads Ready as is; the controller keeps no status.observedGeneration, and nothing is ever
-    // Stalled, so a model that never loads waits until the timeout.
+    // reads Ready, but calls an object without any status yet Current (fluxcd/cli-utils@v1.2.1
+    // pkg/kstatus/status/status.go#L141-L152) and polls once right after the apply
+    // (pkg/kstatus/polling/engine/engine.go#L157-L168): the health check makes a missing status an
+    // error, reported as Unknown, so the wait goes on. The controller keeps no status.observedGeneration,
+    // and nothing is ever Stalled, so a model that never loads waits until the timeout.
+    health: { current: conditionIs('Ready', 'True') },
     podSpecs: (spec) => templates(spec?.predictor).flatMap((p) => [{ containers: [...(p.containers ?? []), ...(p.model ? [p.model] : [])] }]),
     why: 'Ready condition (PredictorReady and IngressReady): the predictor pods started, the model downloaded by the storage initializer and loaded',
   },
@@ -189,8 +197,9 @@ export const CUSTOM_KINDS: readonly CustomKindRule[] = [
     operator: 'kuberay',
     role: 'awaited',
     // Ready = at least one serve endpoint (ray-project/kuberay@v1.7.0 ray-operator/controllers/ray/
-    // rayservice_controller.go#L782-L802); past `ray.io/initializing-timeout` Ready is False with
-    // reason InitializingTimeout for good (utils/constant.go#L71-L82): failed, not waited out.
+    // rayservice_controller.go#L785-L803); past `ray.io/initializing-timeout` Ready is False with
+    // reason InitializingTimeout for good (utils/constant.go#L71-L82, rayservice_controller.go
+    // #L2229-L2275): failed, not waited out.
     health: { current: conditionIs('Ready', 'True'), failed: conditionIs('Ready', 'False', 'InitializingTimeout') },
     podSpecs: (spec) => rayPodSpecs(spec?.rayClusterConfig),
     upstreamBound: (o) => {
@@ -210,7 +219,7 @@ export const CUSTOM_KINDS: readonly CustomKindRule[] = [
     // No Ready condition: kstatus would call it Current once observedGeneration is written. The
     // RayClusterStatusConditions gate (on by default, helm-chart/kuberay-operator/values.yaml)
     // writes RayClusterProvisioned (all pods ready once) and HeadPodReady
-    // (ray-operator/apis/ray/v1/raycluster_types.go#L651-L665).
+    // (ray-operator/apis/ray/v1/raycluster_types.go#L652-L665).
     health: { current: `${conditionIs('RayClusterProvisioned', 'True')} && ${conditionIs('HeadPodReady', 'True')}` },
     podSpecs: (spec) => rayPodSpecs(spec),
     why: 'RayClusterProvisioned and HeadPodReady conditions: every Ray pod ready once, the head ready now',
@@ -257,6 +266,8 @@ export const CUSTOM_KINDS: readonly CustomKindRule[] = [
     // Conditions Ready and Failed (NVIDIA/k8s-nim-operator@v3.1.2 internal/conditions/conditions.go
     // #L126-L140, #L247-L263, #L380-L388): kstatus reads Ready. Failed is also set while its
     // NIMCache is not found yet (platform/standalone/nimservice.go#L345-L358), so it does not fail fast.
+    // The health check waits for a status to exist (see InferenceService).
+    health: { current: conditionIs('Ready', 'True') },
     why: 'Ready condition: its NIMCache ready, the NIM deployment ready',
   },
   {

@@ -91,7 +91,7 @@ describe('awaitedObjects: custom resources', () => {
     expect(timeoutFor(budget.longest)).toBe('10m');
   });
 
-  test('the health checks a release needs: one per kind present that kstatus alone would not wait for as wanted, in table order', () => {
+  test('the health checks a release needs: one per kind present, in table order', () => {
     const awaited = awaitedObjects([
       cr('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'a'),
       cr('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'b'),
@@ -101,6 +101,7 @@ describe('awaitedObjects: custom resources', () => {
     ]);
     expect(hasCustomResources(awaited)).toBe(true);
     expect(customHealthChecks(awaited)).toEqual([
+      { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', current: "status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')" },
       {
         apiVersion: 'ray.io/v1',
         kind: 'RayService',
@@ -191,7 +192,7 @@ describe("what helm-controller's poller concludes from the status each operator 
     ['InferenceService', 'InProgress', { conditions: [cond('IngressReady', 'True'), cond('PredictorReady', 'False', 'MinimumReplicasUnavailable'), cond('Ready', 'False')] }],
     ['InferenceService', 'Current', { conditions: [cond('IngressReady', 'True'), cond('PredictorReady', 'True'), cond('Ready', 'True')] }],
     ['InferenceService', 'InProgress', { conditions: [cond('PredictorReady', 'False', 'ProgressDeadlineExceeded'), cond('Ready', 'False', 'ProgressDeadlineExceeded')] }], // never Failed: waits out the timeout
-    ['InferenceService', 'Current', undefined], // before the controller writes any status: the race kstatus has for kinds without one
+    ['InferenceService', 'Unknown', undefined], // before the controller writes any status: not Current (kstatus alone would say Current)
     // RayService (kuberay@v1.7.0 rayservice_controller.go calculateConditions)
     ['RayService', 'InProgress', { observedGeneration: 1, conditions: [cond('Ready', 'False', 'Initializing'), cond('UpgradeInProgress', 'False', 'Initializing')] }],
     ['RayService', 'Current', { observedGeneration: 1, conditions: [cond('Ready', 'True', 'NonZeroServeEndpoints')] }],
@@ -204,10 +205,11 @@ describe("what helm-controller's poller concludes from the status each operator 
     // LeaderWorkerSet (lws@v0.10.0: Available excludes Progressing and UpdateInProgress)
     ['LeaderWorkerSet', 'InProgress', { observedGeneration: 1, conditions: [cond('Progressing', 'True')] }],
     ['LeaderWorkerSet', 'Current', { observedGeneration: 1, conditions: [cond('Available', 'True')] }],
-    // NIMService (nim-operator@v3.1.2 conditions.go: Ready and Failed; kstatus reads Ready, Failed does not fail the wait)
+    // NIMService (nim-operator@v3.1.2 conditions.go: Ready and Failed; Failed does not fail the wait)
     ['NIMService', 'InProgress', { state: 'NotReady', conditions: [cond('Ready', 'False', 'NIMCacheNotReady'), cond('Failed', 'False')] }],
     ['NIMService', 'InProgress', { state: 'Failed', conditions: [cond('Ready', 'False', 'Failed'), cond('Failed', 'True', 'NIMCacheNotFound')] }],
     ['NIMService', 'Current', { state: 'Ready', conditions: [cond('Ready', 'True'), cond('Failed', 'False', 'Ready')] }],
+    ['NIMService', 'Unknown', undefined],
     // NIMCache (nimcache_controller.go: status.state)
     ['NIMCache', 'InProgress', { state: 'InProgress', conditions: [cond('NIM_CACHE_JOB_PENDING', 'False', 'JobRunning')] }],
     ['NIMCache', 'Current', { state: 'Ready', conditions: [cond('NIM_CACHE_JOB_COMPLETED', 'True')] }],
@@ -225,7 +227,10 @@ describe("what helm-controller's poller concludes from the status each operator 
     expect(pollerStatus(at(kind as string, status), all)).toBe(expected);
   });
 
-  test('without the health checks (helm-controller < v1.5, or no check written) kstatus would not wait for a RayCluster, a LeaderWorkerSet or a NIMCache', () => {
+  test('without the health checks kstatus would not wait for a RayCluster, a LeaderWorkerSet or a NIMCache, nor for a serving kind whose status is not written yet', () => {
+    expect(pollerStatus(at('InferenceService', undefined), [])).toBe('Current');
+    expect(pollerStatus(at('NIMService', undefined), [])).toBe('Current');
+    expect(pollerStatus(at('InferenceService', { conditions: [cond('Ready', 'False')] }), [])).toBe('InProgress');
     expect(pollerStatus(at('RayCluster', { observedGeneration: 1, conditions: [cond('RayClusterProvisioned', 'False')] }), [])).toBe('Current');
     expect(pollerStatus(at('LeaderWorkerSet', { observedGeneration: 1, conditions: [cond('Progressing', 'True')] }), [])).toBe('Current');
     expect(pollerStatus(at('NIMCache', { state: 'InProgress' }), [])).toBe('Current');
