@@ -1,7 +1,7 @@
-import { AwaitedObject, awaitBudget, awaitedObjects, contentHash, DRIFT_DETECTION_ANNOTATION, PROVISIONING_SECONDS, timeoutFor } from '@strata/helm';
+import { AwaitedObject, awaitBudget, awaitedObjects, CONTENT_NAMED_KINDS, contentHash, DRIFT_DETECTION_ANNOTATION, PROVISIONING_SECONDS, timeoutFor } from '@strata/helm';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
 import { NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gitops';
-import { Manifest, ownerOf, podTemplatesOf } from '@strata/tokens';
+import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
 import { environmentReleases } from './references';
 import { durationSeconds, showSeconds } from './quantity';
 import { CAPACITY_TYPE_LABEL, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
@@ -35,8 +35,10 @@ export interface LifecycleFacts {
   readonly scripts: readonly { readonly owner: string; readonly container: string; readonly problem: string }[];
 }
 
+/** A run: a Job, or an operator's object that runs to completion (JobSet, PyTorchJob, TrainJob, RayJob, SparkApplication). */
 export interface JobFacts {
   readonly owner: string;
+  readonly kind: string;
   readonly name: string;
   /** A Helm hook (its `helm.sh/hook`), or undefined for a release Job. */
   readonly hook?: string;
@@ -63,23 +65,40 @@ export interface PodFacts {
 }
 
 
+/**
+ * Where each run kind keeps the time after which its controller deletes the finished object:
+ * batch/v1 Job and JobSet `spec.ttlSecondsAfterFinished`, the training operator's
+ * `spec.runPolicy.ttlSecondsAfterFinished` (kubeflow/trainer@v1.9.4
+ * pkg/apis/kubeflow.org/v1/common_types.go RunPolicy), the Spark operator's `spec.timeToLiveSeconds`
+ * (kubeflow/spark-operator@v2.5.2 api/v1beta2/sparkapplication_types.go). A RayJob's
+ * ttlSecondsAfterFinished deletes its cluster, not the RayJob: not one of these.
+ */
+const RUN_TTL: { readonly [kind: string]: (o: Manifest) => unknown } = {
+  Job: (o) => o.spec?.ttlSecondsAfterFinished,
+  JobSet: (o) => o.spec?.ttlSecondsAfterFinished,
+  PyTorchJob: (o) => o.spec?.runPolicy?.ttlSecondsAfterFinished,
+  SparkApplication: (o) => o.spec?.timeToLiveSeconds,
+};
+
 /** The lifecycle facts of one release's resolved objects. */
-export function lifecycleFacts(objects: readonly Manifest[]): LifecycleFacts {
+export function lifecycleFacts(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): LifecycleFacts {
   const jobs: JobFacts[] = [];
   const pods: PodFacts[] = [];
   const alerts: { owner: string; alert: string; expr: string }[] = [];
   const scripts: { owner: string; container: string; problem: string }[] = [];
   for (const o of objects) {
     const annotations = o.metadata.annotations ?? {};
-    if (o.kind === 'Job') {
+    if (CONTENT_NAMED_KINDS.has(o.kind)) {
       const hook = annotations['helm.sh/hook'];
       const suffix = /-([0-9a-f]{8})$/.exec(o.metadata.name)?.[1];
+      const ttl = RUN_TTL[o.kind]?.(o);
       jobs.push({
         owner: ownerOf(o),
+        kind: o.kind,
         name: o.metadata.name,
         ...(hook ? { hook } : {}),
-        ...(typeof o.spec?.activeDeadlineSeconds === 'number' ? { deadline: o.spec.activeDeadlineSeconds } : {}),
-        ...(typeof o.spec?.ttlSecondsAfterFinished === 'number' ? { ttl: o.spec.ttlSecondsAfterFinished } : {}),
+        ...(o.kind === 'Job' && typeof o.spec?.activeDeadlineSeconds === 'number' ? { deadline: o.spec.activeDeadlineSeconds } : {}),
+        ...(typeof ttl === 'number' ? { ttl } : {}),
         driftExcluded: annotations[DRIFT_DETECTION_ANNOTATION] === 'disabled' || o.metadata.labels?.[DRIFT_DETECTION_ANNOTATION] === 'disabled',
         contentNamed: suffix !== undefined && suffix === contentHash(o.spec ?? null),
       });
@@ -87,7 +106,7 @@ export function lifecycleFacts(objects: readonly Manifest[]): LifecycleFacts {
     if (o.kind === 'PrometheusRule') {
       for (const g of o.spec?.groups ?? []) for (const r of g.rules ?? []) if (r.alert && typeof r.expr === 'string') alerts.push({ owner: ownerOf(o), alert: r.alert, expr: r.expr });
     }
-    for (const t of podTemplatesOf(o)) {
+    for (const t of podTemplatesOf(o, kinds)) {
       const a = (t.metadata.annotations ?? {}) as Record<string, string>;
       let flush: FlushFacts | undefined;
       try {
@@ -257,13 +276,13 @@ function jobs(r: LifecycleRelease, rel: string, hr: any, add: Add): void {
   for (const j of r.facts.jobs) {
     if (j.hook) continue;
     if (!j.contentNamed) {
-      add('job-upgrade', 'error', `${rel}: Job ${j.name} keeps its name when its spec changes: its template is immutable, so the upgrade that changes it fails with "field is immutable"; name it by its content (a WorkloadChart does: <name>-<hash of the spec>)`);
+      add('job-upgrade', 'error', `${rel}: ${j.kind} ${j.name} keeps its name when its spec changes: ${j.kind === 'Job' ? 'its template is immutable, so the upgrade that changes it fails with "field is immutable"' : 'its controller refuses the change or never runs it again'}; name it by its content (a WorkloadChart does: <name>-<hash of the spec>)`);
     }
     if (j.ttl !== undefined) {
-      add('job-upgrade', 'error', `${rel}: Job ${j.name} has ttlSecondsAfterFinished ${j.ttl}: once the TTL controller deletes it, the next upgrade${drift ? ' or drift correction' : ''} creates it again and it runs again; remove the TTL (a finished Job is the record that its work is done)`);
+      add('job-upgrade', 'error', `${rel}: ${j.kind} ${j.name} has a time to live of ${j.ttl} s after it finishes: once its controller deletes it, the next upgrade${drift ? ' or drift correction' : ''} creates it again and it runs again; remove the TTL (a finished run is the record that its work is done)`);
     }
     if (drift && !j.driftExcluded) {
-      add('job-upgrade', 'error', `${rel}: Job ${j.name} is under drift detection: deleted by hand after it finished, helm-controller re-creates it and it runs again; annotate it ${DRIFT_DETECTION_ANNOTATION}: disabled`);
+      add('job-upgrade', 'error', `${rel}: ${j.kind} ${j.name} is under drift detection: deleted by hand after it finished, helm-controller re-creates it and it runs again; annotate it ${DRIFT_DETECTION_ANNOTATION}: disabled`);
     }
   }
 }

@@ -17,10 +17,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonPatchOps, yamlDocuments } from '@strata/gitops';
-import { Helm, ReleaseTemplate, resolveTemplate } from '@strata/helm';
+import { CLUSTER_SCOPED_KINDS, Helm, ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { parseAllDocuments } from 'yaml';
 import { lifecycleFacts, LifecycleFacts } from './lifecycle';
-import { Manifest, podTemplatesOf } from '@strata/tokens';
+import { Manifest, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf, withDeclaredKinds } from '@strata/tokens';
 
 
 
@@ -218,7 +218,7 @@ export function environmentSummaries(
     byEnvironment[env] = environmentReleases(environments, env).map((r) => {
       const chart = charts.get(r.chart);
       const key = chart?.key ? createHash('sha256').update(JSON.stringify([chart.key, chart.version, r.releaseName, r.namespace, r.values])).digest('hex') : undefined;
-      const summary = (key ? memo.get(key) : undefined) ?? summarize(releaseObjects(charts, r));
+      const summary = (key ? memo.get(key) : undefined) ?? summarize(releaseObjects(charts, r), withDeclaredKinds(chart?.template.podTemplateKinds ?? []));
       if (key) used.set(key, summary);
       return summary;
     });
@@ -231,9 +231,8 @@ function placed(o: Manifest, namespace: string): Manifest {
   return { ...o, metadata: { ...o.metadata, namespace: isClusterScoped(o.kind) ? undefined : (o.metadata.namespace ?? namespace) } };
 }
 
-const CLUSTER_SCOPED = new Set(['StorageClass', 'PersistentVolume', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CSIDriver', 'PriorityClass', 'CustomResourceDefinition', 'NodePool', 'EC2NodeClass']);
 function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
+  return CLUSTER_SCOPED_KINDS.has(kind);
 }
 
 /** One reference a pod or claim makes, for the count and the message. */
@@ -249,7 +248,7 @@ export interface Reference {
 }
 
 /** Every reference of the objects of one environment (pods, claims, volumes). */
-export function referencesOf(environment: string, objects: readonly Manifest[]): Reference[] {
+export function referencesOf(environment: string, objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): Reference[] {
   const refs: Reference[] = [];
   for (const o of objects) {
     const ns = o.metadata.namespace;
@@ -257,7 +256,7 @@ export function referencesOf(environment: string, objects: readonly Manifest[]):
     const add = (kind: string, name: string | undefined, field: string, namespace: string | undefined = ns) => {
       if (name !== undefined && name !== null) refs.push({ environment, from, kind, namespace: isClusterScoped(kind) ? undefined : namespace, name: String(name), field });
     };
-    for (const { spec, path } of podTemplatesOf(o)) {
+    for (const { spec, path } of podTemplatesOf(o, kinds)) {
       add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
       const volumes = new Set<string>();
       for (const v of spec.volumes ?? []) {
@@ -337,19 +336,19 @@ export interface ReleaseSummary {
   readonly podVolumes: readonly (readonly [string, readonly string[]])[];
 }
 
-export function summarize(objects: readonly Manifest[]): ReleaseSummary {
+export function summarize(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): ReleaseSummary {
   const podVolumes: [string, string[]][] = [];
   for (const o of objects) {
-    for (const { spec, owner } of podTemplatesOf(o)) podVolumes.push([owner, (spec.volumes ?? []).map((v: any) => v.name)]);
+    for (const { spec, owner } of podTemplatesOf(o, kinds)) podVolumes.push([owner, (spec.volumes ?? []).map((v: any) => v.name)]);
   }
   return {
-    lifecycle: lifecycleFacts(objects),
+    lifecycle: lifecycleFacts(objects, kinds),
     objects: objects.map((o) => {
       const ns = isClusterScoped(o.kind) ? null : (o.metadata.namespace ?? null);
       const ref = o.kind === 'PersistentVolume' && o.spec?.claimRef?.name ? ([o.spec.claimRef.namespace ?? null, o.spec.claimRef.name] as const) : undefined;
       return ref ? ([o.kind, ns, o.metadata.name, ref] as const) : ([o.kind, ns, o.metadata.name] as const);
     }),
-    refs: referencesOf('', objects),
+    refs: referencesOf('', objects, kinds),
     podVolumes,
   };
 }

@@ -102,10 +102,32 @@ describe('job-upgrade: a Job template is immutable; a re-created finished Job ru
     const old: Manifest = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'app-embed-job', namespace: NS }, spec: { ttlSecondsAfterFinished: 604800, template: { spec: podSpec() } } };
     expect(rules(env([old]), 'job-upgrade')).toEqual([
       `${REL}: [job-upgrade] release ml/app (chart app): Job app-embed-job keeps its name when its spec changes: its template is immutable, so the upgrade that changes it fails with "field is immutable"; name it by its content (a WorkloadChart does: <name>-<hash of the spec>)`,
-      `${REL}: [job-upgrade] release ml/app (chart app): Job app-embed-job has ttlSecondsAfterFinished 604800: once the TTL controller deletes it, the next upgrade or drift correction creates it again and it runs again; remove the TTL (a finished Job is the record that its work is done)`,
+      `${REL}: [job-upgrade] release ml/app (chart app): Job app-embed-job has a time to live of 604800 s after it finishes: once its controller deletes it, the next upgrade or drift correction creates it again and it runs again; remove the TTL (a finished run is the record that its work is done)`,
       `${REL}: [job-upgrade] release ml/app (chart app): Job app-embed-job is under drift detection: deleted by hand after it finished, helm-controller re-creates it and it runs again; annotate it helm.toolkit.fluxcd.io/driftDetection: disabled`,
     ]);
     expect(rules(env([job('app-embed-job', { template: { spec: podSpec() } })]), 'job-upgrade')).toEqual([]);
+  });
+
+  test('operators\' runs are held to the same: a PyTorchJob with the training operator\'s TTL, a JobSet under a fixed name', () => {
+    // kubeflow/trainer@v1.9.4 pkg/apis/kubeflow.org/v1/common_types.go RunPolicy.TTLSecondsAfterFinished deletes the PyTorchJob;
+    // kubernetes-sigs/jobset@v0.12.0 pkg/webhooks/jobset_webhook.go refuses changes to spec.replicatedJobs.
+    const pytorch: Manifest = {
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'PyTorchJob',
+      metadata: { name: 'app-train', namespace: NS, annotations: { 'helm.toolkit.fluxcd.io/driftDetection': 'disabled' } },
+      spec: { runPolicy: { ttlSecondsAfterFinished: 3600 }, pytorchReplicaSpecs: { Master: { replicas: 1, template: { spec: podSpec() } } } },
+    };
+    const jobset: Manifest = {
+      apiVersion: 'jobset.x-k8s.io/v1alpha2',
+      kind: 'JobSet',
+      metadata: { name: 'app-prep', namespace: NS, annotations: { 'helm.toolkit.fluxcd.io/driftDetection': 'disabled' } },
+      spec: { replicatedJobs: [{ name: 'w', template: { spec: { template: { spec: podSpec() } } } }] },
+    };
+    expect(rules(env([pytorch, jobset]), 'job-upgrade')).toEqual([
+      `${REL}: [job-upgrade] release ml/app (chart app): PyTorchJob app-train keeps its name when its spec changes: its controller refuses the change or never runs it again; name it by its content (a WorkloadChart does: <name>-<hash of the spec>)`,
+      `${REL}: [job-upgrade] release ml/app (chart app): PyTorchJob app-train has a time to live of 3600 s after it finishes: once its controller deletes it, the next upgrade or drift correction creates it again and it runs again; remove the TTL (a finished run is the record that its work is done)`,
+      `${REL}: [job-upgrade] release ml/app (chart app): JobSet app-prep keeps its name when its spec changes: its controller refuses the change or never runs it again; name it by its content (a WorkloadChart does: <name>-<hash of the spec>)`,
+    ]);
   });
 });
 

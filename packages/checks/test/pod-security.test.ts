@@ -67,15 +67,18 @@ describe('checkResourceRequests', () => {
 });
 
 describe('podSpecsOf', () => {
-  test('finds the pod specs of Pods, workloads and CronJobs, and nothing else', () => {
+  test('finds the pod specs of Pods, workloads, CronJobs and operators\' kinds, and nothing else', () => {
     const spec = { containers: [] };
     const found = podSpecsOf([
-      { kind: 'Pod', metadata: { name: 'p' }, spec },
-      { kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec } } },
-      { kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec } } },
-      { kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec } } } } },
-      { kind: 'ConfigMap', metadata: { name: 'x' }, data: {} },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec } } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec } } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec } } } } },
+      { apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'r' }, spec: { headGroupSpec: { template: { spec } }, workerGroupSpecs: [{ template: { spec } }, { template: { spec } }] } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: {} },
+      // The same kind name in another group is another kind.
+      { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'other' }, spec: { template: { spec } } },
     ]);
-    expect(found.map((f) => f.id)).toEqual(['Pod/p', 'Deployment/d', 'Job/j', 'CronJob/c']);
+    expect(found.map((f) => f.id)).toEqual(['Pod/p', 'Deployment/d', 'Job/j', 'CronJob/c', 'RayCluster/r', 'RayCluster/r', 'RayCluster/r']);
   });
 });

@@ -5,7 +5,7 @@ import { encodeManifest } from './content-name';
 import { guardsTemplate, valueGuards } from './guards';
 import { contentNameSuffix } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
-import { ChartMetadata, CLUSTER_SCOPED_KINDS } from './workload-chart';
+import { ChartMetadata, CLUSTER_SCOPED_KINDS, CONTENT_NAMED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
 import { JsonSchema, ValueDeclaration } from './values';
 import { valuesTypeScript } from './values-type';
@@ -21,6 +21,12 @@ export const USES_ANNOTATION = 'strata.dev/uses';
  * each HelmRelease's timeout from it, and whether to wait for Jobs.
  */
 export const AWAITS_ANNOTATION = 'strata.dev/awaits';
+
+/**
+ * Chart.yaml annotation listing the custom kinds the chart declares and where their pod templates
+ * are (a JSON array of PodTemplatePaths of @strata/tokens): the checks find their pods with it.
+ */
+export const POD_TEMPLATES_ANNOTATION = 'strata.dev/pod-templates';
 
 /** Chart.yaml annotation recording the changes accepted on purpose against the previous version (see ChartMetadata.acceptedChanges). */
 export const ACCEPTED_CHANGES_ANNOTATION = 'strata.dev/accepted-changes';
@@ -145,6 +151,7 @@ function chartYaml(synth: SynthesizedChart, version: string, digest?: string): R
   if (synth.storage.length > 0) annotations[STORAGE_ANNOTATION] = JSON.stringify(storageAnnotation(synth));
   const awaited = awaitedObjects(synth.objects.map((o) => encodeManifest(o.manifest) as Record<string, unknown>));
   annotations[AWAITS_ANNOTATION] = JSON.stringify(awaited);
+  if (synth.podTemplateKinds.length > 0) annotations[POD_TEMPLATES_ANNOTATION] = JSON.stringify(synth.podTemplateKinds);
   if (m.acceptedChanges && m.acceptedChanges.length > 0) annotations[ACCEPTED_CHANGES_ANNOTATION] = acceptedChangesOf(m);
   if (digest) annotations[CONTENT_DIGEST_ANNOTATION] = digest;
   if (Object.keys(annotations).length > 0) out.annotations = annotations;
@@ -410,13 +417,7 @@ function notesTxt(synth: SynthesizedChart, hasTest: boolean): string {
     ...(keeps.length > 0
       ? ['', `Data safety: ${keeps.length} object(s) holding data carry ${KEEP_ANNOTATION}: keep and stay after "helm uninstall";`, 'delete them yourself, deliberately, when the data is no longer needed.']
       : []),
-    ...(synth.objects.some((o) => o.manifest.kind === 'Job')
-      ? [
-          '',
-          'Jobs are named by their content: a changed Job is a new Job. A failed Job stays failed under its name;',
-          'fix the cause, then delete it (kubectl delete job <name> -n {{ .Release.Namespace }}): the next upgrade or retry runs it again.',
-        ]
-      : []),
+    ...runNotes(synth),
     '',
     `(${m.name}: ${m.description})`,
     '',
@@ -457,4 +458,22 @@ function readme(synth: SynthesizedChart, options: { readonly version: string; re
     ...rows,
     '',
   ].join('\n');
+}
+
+/** What NOTES.txt says of runs (Jobs, and operators' kinds that run to completion). */
+function runNotes(synth: SynthesizedChart): string[] {
+  const kinds = [...new Set(synth.objects.map((o) => String(o.manifest.kind)).filter((k) => CONTENT_NAMED_KINDS.has(k)))].sort();
+  if (kinds.length === 0) return [];
+  if (kinds.length === 1 && kinds[0] === 'Job') {
+    return [
+      '',
+      'Jobs are named by their content: a changed Job is a new Job. A failed Job stays failed under its name;',
+      'fix the cause, then delete it (kubectl delete job <name> -n {{ .Release.Namespace }}): the next upgrade or retry runs it again.',
+    ];
+  }
+  return [
+    '',
+    `Runs (${kinds.join(', ')}) are named by their content: a changed run is a new run. A failed run stays failed under its name;`,
+    'fix the cause, then delete it (kubectl delete <kind> <name> -n {{ .Release.Namespace }}): the next upgrade or retry runs it again.',
+  ];
 }

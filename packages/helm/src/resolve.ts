@@ -1,5 +1,5 @@
 import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, ValueRef } from './content-name';
-import { satisfies, Tokens } from '@strata/tokens';
+import { PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
 import { guardMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
 import { getPath } from './values';
@@ -43,6 +43,8 @@ export interface ReleaseTemplate {
   readonly objects: readonly TemplateObject[];
   /** Rules on computed values, applied as the chart's templates/guards.yaml does (see guards.ts). */
   readonly guards?: readonly ValueGuard[];
+  /** Custom kinds the chart declares, with where their pod templates are. */
+  readonly podTemplateKinds?: readonly PodTemplatePaths[];
 }
 
 /** The release template of a synthesized chart; `tests` are its `helm test` hooks (chartFiles adds them). */
@@ -58,6 +60,7 @@ export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifes
       ...tests.map((t) => ({ conditions: [], manifest: encodeManifest(t), test: true })),
     ],
     ...(guards.length > 0 ? { guards } : {}),
+    ...(synth.podTemplateKinds.length > 0 ? { podTemplateKinds: synth.podTemplateKinds } : {}),
   };
 }
 

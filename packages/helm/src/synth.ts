@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -10,6 +10,7 @@ import {
   CLUSTER_OBJECT_NAME,
   CLUSTER_SCOPED_KINDS,
   CONTENT_NAME,
+  CONTENT_NAMED_KINDS,
   OBJECT_NAME,
   RELEASE_NAME,
   RELEASE_SERVICE,
@@ -41,6 +42,8 @@ export interface SynthesizedChart {
   readonly uses: string[];
   /** Every storage construct of the chart: its path below the chart, tier and facts (may hold tokens). */
   readonly storage: { readonly path: string; readonly description: StorageDescription }[];
+  /** Custom kinds the chart declares, with where their pod templates are (recorded in Chart.yaml for the checks). */
+  readonly podTemplateKinds: PodTemplatePaths[];
 }
 
 /** Every validation error of a synthesis, each "[construct path] message". */
@@ -80,6 +83,8 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
 
   const { labels, selector } = chartLabels(chart);
   const namespace = chart.release.namespace;
+  const podTemplateKinds = declaredPodTemplatesOf(chart);
+  const kinds = withDeclaredKinds(podTemplateKinds);
 
   const objects: SynthesizedObject[] = [];
   for (const obj of apiObjectsOf(chart)) {
@@ -95,12 +100,17 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     m.metadata.labels = { ...(m.metadata.labels ?? {}), ...labels };
     const keeps = holdsData(obj);
     if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
-    // A finished Job is the record that its work is done: helm-controller's drift correction must
-    // not re-create one deleted by hand (it would run again). Read by helm-controller only.
-    if (m.kind === 'Job') m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
-    addSelectorLabels(m, selector);
+    // A finished run (a Job, a JobSet, a RayJob…) is the record that its work is done: helm-controller's
+    // drift correction must not re-create one deleted by hand (it would run again). Read by helm-controller only.
+    if (CONTENT_NAMED_KINDS.has(m.kind)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
+    addSelectorLabels(m, selector, kinds);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
+  }
+  // Pod templates placed in other objects by workload kinds: not written on their own, but their
+  // patches must reach them as any object's must.
+  for (const { owner, object } of embeddedObjectsOf(chart)) {
+    if (!isExcluded(owner)) checkPatches(object as ApiObject, (object as ApiObject).toJson(), errors, owner.node.path);
   }
   if (errors.length > 0) throw new SynthesisError(errors);
   const stems = new Set<string>();
@@ -109,7 +119,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart) };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */
@@ -152,9 +162,9 @@ function renameAddrLabels(value: unknown): unknown {
   return value;
 }
 
-function addSelectorLabels(m: Manifest, selector: Record<string, string>): void {
+function addSelectorLabels(m: Manifest, selector: Record<string, string>, kinds: { readonly [kind: string]: PodTemplateKind }): void {
   // Every pod template, whatever kind holds it (the table of @strata/tokens): Services and spread constraints select by these.
-  for (const template of podTemplateParts(m as TokenManifest)) {
+  for (const template of podTemplateParts(m as TokenManifest, kinds)) {
     template.metadata = template.metadata ?? {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), ...selector };
   }
@@ -189,7 +199,7 @@ function checkContentName(m: Manifest, path: string, errors: string[]): void {
  * extended resource such as `nvidia.com/gpu: 4`) silently disappears. The last add or replace of
  * each path is compared with what the object writes.
  */
-function checkPatches(obj: ApiObject, json: unknown, errors: string[]): void {
+function checkPatches(obj: ApiObject, json: unknown, errors: string[], at: string = obj.node.path.replace(/\/Resource$/, '')): void {
   const ops = ((obj as unknown as { patches?: JsonPatch[] }).patches ?? []).map((p) => (p as unknown as { _toJson(): { op: string; path: string; value?: unknown } })._toJson());
   ops.forEach((op, i) => {
     if (op.op !== 'add' && op.op !== 'replace') return;
@@ -199,7 +209,7 @@ function checkPatches(obj: ApiObject, json: unknown, errors: string[]): void {
     const expected = plain(op.value);
     const actual = pointer(json, op.path);
     if (actual !== undefined && goJson(expected) === goJson(actual)) return;
-    const path = obj.node.path.replace(/\/Resource$/, '');
+    const path = at;
     errors.push(
       `[${path}] the JSON patch ${op.op} ${op.path} ${JSON.stringify(expected)} did not reach the output (${actual === undefined ? 'the field is missing' : `it holds ${JSON.stringify(actual)}`}): ` +
         'cdk8s-plus rebuilds resource maps from Quantity objects, so a plain number there is dropped; give plus.k8s.Quantity.fromNumber(n) (or fromString) instead',

@@ -70,13 +70,15 @@ export const CLUSTER_OBJECT_NAME = '$clustername:';
 export const CONTENT_NAME = '$contentname:';
 
 /**
- * Kinds named by their content. A Job's pod template, selector, completion mode and failure
- * policies are immutable (kubernetes/kubernetes pkg/apis/batch/validation `ValidateJobSpecUpdate`):
- * an upgrade that changes a Job under a fixed name fails with "field is immutable". Named by
- * content, an unchanged Job is a no-op on upgrade and a changed one is a new Job (Helm deletes the
- * old one as it leaves the manifest).
+ * Kinds named by their content: those that run to completion. A Job's pod template, selector,
+ * completion mode and failure policies are immutable (kubernetes/kubernetes pkg/apis/batch/validation
+ * `ValidateJobSpecUpdate`): an upgrade that changes a Job under a fixed name fails with "field is
+ * immutable". A JobSet's replicated Jobs are immutable too (kubernetes-sigs/jobset@v0.12.0
+ * pkg/webhooks/jobset_webhook.go `ValidateUpdate`), and the operators of the other kinds do not
+ * start a finished run again when its spec changes. Named by content, an unchanged run is a no-op
+ * on upgrade and a changed one is a new run (Helm deletes the old object as it leaves the manifest).
  */
-export const CONTENT_NAMED_KINDS: ReadonlySet<string> = new Set(['Job']);
+export const CONTENT_NAMED_KINDS: ReadonlySet<string> = new Set(['Job', 'JobSet', 'PyTorchJob', 'TrainJob', 'RayJob', 'SparkApplication']);
 
 /**
  * Room kept free in a content-named object's name: an Indexed Job's pods are named (and get the
@@ -96,6 +98,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'CSIDriver',
   'EC2NodeClass',
   'NodePool',
+  'ClusterTrainingRuntime',
+  'ClusterServingRuntime',
 ]);
 
 /** Longest object-name suffix; longer ones are cut and given a hash so they stay distinct. */

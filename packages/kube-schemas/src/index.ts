@@ -1,11 +1,16 @@
 /**
  * Schema validation of synthesized objects with kubernetes-models, @kubernetes-models/flux-cd
- * and @kubernetes-models/prometheus-operator.
+ * and @kubernetes-models/prometheus-operator, and of the workload operators' and ACK's custom
+ * resources with their upstream CRD schemas (@strata/crd-types).
  *
  * Those packages are ESM-only. This module loads them with `require`, which works under the
  * repository's jest preset (it resolves them through their `import` condition and compiles
  * them to CommonJS). Keep every use of the models behind this one module.
  */
+
+import { crdKindOf, crdSchema, schemaErrors } from './crd-schema';
+
+export * from './crd-schema';
 
 /** Where the model of each API group lives. */
 const PACKAGES: readonly { readonly match: (group: string) => boolean; readonly pkg: string }[] = [
@@ -51,6 +56,9 @@ export function validateObject(obj: KubeObject, options: { allowUnmodelled?: boo
   if (UNMODELLED_KINDS.has(`${obj.apiVersion}/${obj.kind}`)) {
     return options.allowUnmodelled ? [] : [`${id}: ${obj.apiVersion} ${obj.kind} has no schema model here`];
   }
+  // The workload operators' and ACK's kinds: their upstream CRD schemas (strict field validation).
+  const crd = crdKindOf(obj.apiVersion, obj.kind);
+  if (crd) return schemaErrors(crdSchema(crd), obj).map((e) => `${id}: ${e}`);
   const Model = modelFor(obj.apiVersion, obj.kind);
   try {
     new Model(obj).validate();

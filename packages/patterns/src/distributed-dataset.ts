@@ -15,7 +15,7 @@ import {
 } from '@strata/storage';
 import { onlyWhen, releaseOf, Tokens } from '@strata/tokens';
 import { PolicyDocument } from './iam';
-import { ParallelJob } from './parallel-job';
+import { IWorkload, mainContainerOf } from '@strata/kinds';
 import { KEY_PREFIX, PATH_SEGMENT } from './s3-location';
 
 /** The node label of a node's availability zone. */
@@ -116,8 +116,15 @@ export interface DistributedDatasetProps {
   readonly version?: string;
   /** Where the dataset is mounted (read-only). @default '/data' */
   readonly mountPath?: string;
-  /** A Job whose workers read the dataset: mounted and pinned to the zone. @default - none; use `mount()` */
-  readonly job?: ParallelJob;
+  /**
+   * A workload whose pods read the dataset — a ParallelJob, or any kind of @strata/kinds (JobSet,
+   * PyTorchJob, TrainJob, RayJob…): the dataset is mounted into the main container of each of its
+   * pod sets (or those named in `podSets`), and their pods are pinned to the file system's zone.
+   * @default - none; use `mount()`
+   */
+  readonly job?: IWorkload;
+  /** The pod sets of `job` that read the dataset, by name. @default - all of them */
+  readonly podSets?: readonly string[];
 }
 
 /**
@@ -126,7 +133,7 @@ export interface DistributedDatasetProps {
  *
  * - The file system is linked to S3 (import path for SCRATCH/PERSISTENT_1, a data repository
  *   association for PERSISTENT_2); pods read through Lustre, which loads from S3 on first access.
- * - Training pods (an indexed `ParallelJob`, or any pod through `mount()`) mount the dataset
+ * - Training pods (the pod sets of a workload of any kind, or any pod through `mount()`) mount the dataset
  *   read-only, optionally a version directory, and are required to run in the file system's zone.
  * - The pods need no S3 permissions (FSx reads S3 with its own service-linked role): `iamPolicies()` is empty.
  */
@@ -181,7 +188,12 @@ export class DistributedDataset extends Construct {
     }
     const sub = `${path}${props.version ?? ''}`.replace(/\/$/, '');
     this.subPath = sub === '' ? undefined : sub;
-    if (props.job) this.mount(props.job.worker, props.job.job);
+    for (const set of props.job?.podSets ?? []) {
+      if (props.podSets === undefined || props.podSets.includes(set.name)) this.mount(mainContainerOf(set), set.pod);
+    }
+    for (const n of props.podSets ?? []) {
+      if (!props.job?.podSets.some((p) => p.name === n)) r.fail('podSets', n, `a pod set of the job (${(props.job?.podSets ?? []).map((p) => p.name).join(', ') || 'none'})`, 'name the pod sets that read the dataset');
+    }
   }
 
   /** Mounts the dataset read-only into a container and requires its pod to run in the file system's zone. */

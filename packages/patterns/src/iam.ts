@@ -139,6 +139,13 @@ export class WorkloadIdentity {
     return account;
   }
 
+  /** The key of a service account this registry made (undefined for any other account). */
+  public static keyOf(account: plus.IServiceAccount): string | undefined {
+    const chart = Chart.of(account as unknown as IConstruct);
+    for (const [key, a] of registryOf(chart).accounts) if (a.account === account) return key;
+    return undefined;
+  }
+
   /** Adds statements to the policy of `key` (the ConfigMap is created on first use, id `iam-policies`). */
   public static addStatements(scope: IConstruct, key: string, statements: PolicyStatement[]): void {
     if (statements.length === 0) return;

@@ -1,7 +1,8 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Efs, FsxLustre, isLiteral, Rules, S3Mountpoint, StorageTier } from '@strata/storage';
+import { IWorkload, mainContainerOf } from '@strata/kinds';
+import { Efs, FsxLustre, isLiteral, Rules, S3Mountpoint, SchedulablePod, StorageTier } from '@strata/storage';
 import { INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS, problem, releaseOf, Tokens } from '@strata/tokens';
 import { addScratch, AWS_CLI_IMAGE, containerProps, ContainerSpec, helperProps, helperResources, requestGpus, SHELL_IMAGE, tmpVolume } from './container-spec';
 import { PolicyDocument, policyDocument, s3Statements, ServiceAccountOptions, WorkloadIdentity } from './iam';
@@ -53,9 +54,23 @@ export interface ModelRepositoryProps {
    * and its local cache; no hydration).
    */
   readonly cache: Efs | FsxLustre | S3Mountpoint;
-  /** The inference server. */
-  readonly server: InferenceServerSpec;
-  /** Server pods. @default 1 */
+  /**
+   * The inference server, run as a Deployment this pattern makes (with its Service, spread and
+   * rollout settings). Give this or `servers`.
+   * @default - none: `servers` serve
+   */
+  readonly server?: InferenceServerSpec;
+  /**
+   * Servers of another kind — a RayService, a LeaderWorkerSet, an InferenceService, a Deployment of
+   * your own (through `podSetsOf`) — whose pod sets read the cache: each gets the gate, the cache
+   * mounted read-only into its main container, MODEL_DIR and MODEL_VERSION, and its service account
+   * the read policy. Give this or `server`.
+   * @default - none: the `server` Deployment serves
+   */
+  readonly servers?: IWorkload;
+  /** The pod sets of `servers` that read the model, by name. @default - all of them */
+  readonly podSets?: readonly string[];
+  /** Server pods of the `server` Deployment. @default 1 */
   readonly replicas?: number;
   /** Where the model is mounted in the server (also MODEL_DIR). @default '/models' */
   readonly mountPath?: string;
@@ -103,14 +118,20 @@ export interface ModelRepositoryProps {
  *   `<mountPath>/<version>`, Mountpoint's local cache); the gate waits for the version's files.
  */
 export class ModelRepository extends Construct {
-  public readonly deployment: plus.Deployment;
+  /** The servers' Deployment (with `server`); undefined when `servers` of another kind serve. */
+  public readonly deployment?: plus.Deployment;
+  /** The server container of the Deployment, or of the first pod set of `servers`. */
   public readonly server: plus.Container;
-  /** The gate init container of the servers. */
+  /** The gate init container of the servers (of the first pod set with `servers`; see `gates`). */
   public readonly gate: plus.Container;
+  /** The gate of each server pod set. */
+  public readonly gates: readonly plus.Container[];
   /** The hydration Job; undefined with an S3Mountpoint cache. */
   public readonly hydrationJob?: plus.Job;
-  public readonly service: plus.Service;
-  public readonly inferenceServiceAccount: plus.ServiceAccount;
+  /** The Deployment's Service (with `server`). */
+  public readonly service?: plus.Service;
+  /** The account of the `server` Deployment; with `servers`, the account of their first pod set. */
+  public readonly inferenceServiceAccount: plus.IServiceAccount;
   public readonly hydrationServiceAccount?: plus.ServiceAccount;
   /** The directory of the model inside the server container (MODEL_DIR). */
   public readonly modelDir: string;
@@ -141,48 +162,38 @@ export class ModelRepository extends Construct {
     const source: S3Location = { bucket: props.source.bucket, prefix: this.prefix };
     const sourceUri = `s3://${props.source.bucket}/${this.prefix}`;
 
-    // The servers.
-    this.inferenceServiceAccount = WorkloadIdentity.serviceAccount(this, 'inference', props.serviceAccounts?.inference);
-    const port = props.server.port ?? 8000;
-    this.deployment = new plus.Deployment(this, 'server', {
-      replicas: props.replicas ?? 1,
-      serviceAccount: this.inferenceServiceAccount,
-      securityContext: { ensureNonRoot: true },
-      terminationGracePeriod: Duration.seconds(60),
-      // New servers wait (gated) for their version while the old ones keep serving: none is taken
-      // down before its replacement is ready.
-      strategy: plus.DeploymentStrategy.rollingUpdate({ maxSurge: plus.PercentOrAbsolute.percent(25), maxUnavailable: plus.PercentOrAbsolute.absolute(0) }),
-      progressDeadline: Duration.seconds(progressDeadline),
-    });
-    // How long the gate may hold a new pod: the release timeout and the lifecycle check read it.
-    this.deployment.podMetadata.addAnnotation(INIT_SECONDS_ANNOTATION, `${readyTimeout}`);
-    spreadReplicas(this.deployment);
-    r.check('replicas', props.replicas, { minimum: 0, maximum: 1000, multipleOf: 1 }, undefined, 'a whole number between 0 and 1000');
     this.modelDir = this.direct ? `${this.mountPath}/${props.version}` : this.mountPath;
-    this.server = this.deployment.addContainer({
-      ...containerProps('server', props.server, { MODEL_DIR: this.modelDir, MODEL_VERSION: props.version }),
-      ports: [{ number: port, name: 'http' }],
-      ...probes(r, props.server),
-    });
-    addScratch(this.deployment, this.server, props.server);
-    requestGpus(r, this.deployment, 0, props.server.gpus);
-    this.service = new plus.Service(this, 'service', { ports: [{ port, targetPort: port, name: 'http' }] });
-    this.service.select(this.deployment);
+    const targets = props.server ? this.serverDeployment(props, progressDeadline) : this.serverSets(props);
+    if (props.server && props.servers) r.fail('servers', 'given with server', 'one of server or servers', 'let this pattern run the Deployment (server), or give the workload that serves (servers)');
+    this.inferenceServiceAccount = targets[0]?.account ?? WorkloadIdentity.serviceAccount(this, 'inference', props.serviceAccounts?.inference);
+    this.server = targets[0]?.container ?? new plus.Container({ name: 'server', image: 'none' });
 
     // The gate: the servers start only once their version is there.
     const gateEnv: Record<string, string> = { READY_TIMEOUT_SECONDS: `${readyTimeout}`, WAITING_FOR: `model version ${props.version}` };
     const cacheDir = '/cache';
+    const gates: plus.Container[] = [];
+    for (const t of targets) {
+      // How long the gate may hold a new pod: the release timeout and the lifecycle check read it.
+      t.pod.podMetadata.addAnnotation(INIT_SECONDS_ANNOTATION, `${readyTimeout}`);
+      if (this.direct) {
+        const gate = t.pod.addInitContainer(helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_CONTENT_SCRIPT, { ...gateEnv, READY_DIR: this.modelDir }, helperResources(10, 16)));
+        cache.mount(gate, this.mountPath, { readOnly: true });
+        cache.mount(t.container, this.mountPath, { readOnly: true });
+        gates.push(gate);
+      } else {
+        const gate = t.pod.addInitContainer(
+          helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_FILE_SCRIPT, { ...gateEnv, READY_FILE: `${cacheDir}/${props.version}/${READY_MARKER}` }, helperResources(10, 16)),
+        );
+        cache.mount(gate, cacheDir, { readOnly: true });
+        cache.mount(t.container, this.mountPath, { readOnly: true, subPath: props.version });
+        gates.push(gate);
+      }
+    }
+    this.gates = gates;
+    this.gate = gates[0] ?? new plus.Container({ name: 'wait-for-model', image: 'none' });
     if (this.direct) {
-      this.gate = this.deployment.addInitContainer(helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_CONTENT_SCRIPT, { ...gateEnv, READY_DIR: this.modelDir }, helperResources(10, 16)));
-      cache.mount(this.gate, this.mountPath, { readOnly: true });
-      cache.mount(this.server, this.mountPath, { readOnly: true });
       this.checkMountpointSource(cache as S3Mountpoint, source);
     } else {
-      this.gate = this.deployment.addInitContainer(
-        helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_FILE_SCRIPT, { ...gateEnv, READY_FILE: `${cacheDir}/${props.version}/${READY_MARKER}` }, helperResources(10, 16)),
-      );
-      cache.mount(this.gate, cacheDir, { readOnly: true });
-      cache.mount(this.server, this.mountPath, { readOnly: true, subPath: props.version });
       if (cache.tier === StorageTier.FSX_LUSTRE) {
         r.warn(problem('cache', 'FsxLustre', 'writable by the hydration Job (uid 1000)',
           'a new FSx for Lustre file system\'s root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration'));
@@ -192,8 +203,68 @@ export class ModelRepository extends Construct {
       this.hydrationServiceAccount = hydration.account;
       this.addPolicy('hydration', source, props.kmsKeyArn);
     }
-    this.addPolicy('inference', source, props.kmsKeyArn);
+    for (const key of [...new Set(targets.map((t) => t.key))].sort()) this.addPolicy(key, source, props.kmsKeyArn);
   }
+
+  /** The pattern's own servers: a Deployment with a Service, spread over nodes and zones. */
+  private serverDeployment(props: ModelRepositoryProps, progressDeadline: number): ServerTarget[] {
+    const r = this.rules;
+    const spec = props.server!;
+    const account = WorkloadIdentity.serviceAccount(this, 'inference', props.serviceAccounts?.inference);
+    const port = spec.port ?? 8000;
+    const deployment = new plus.Deployment(this, 'server', {
+      replicas: props.replicas ?? 1,
+      serviceAccount: account,
+      securityContext: { ensureNonRoot: true },
+      terminationGracePeriod: Duration.seconds(60),
+      // New servers wait (gated) for their version while the old ones keep serving: none is taken
+      // down before its replacement is ready.
+      strategy: plus.DeploymentStrategy.rollingUpdate({ maxSurge: plus.PercentOrAbsolute.percent(25), maxUnavailable: plus.PercentOrAbsolute.absolute(0) }),
+      progressDeadline: Duration.seconds(progressDeadline),
+    });
+    (this as { deployment?: plus.Deployment }).deployment = deployment;
+    spreadReplicas(deployment);
+    r.check('replicas', props.replicas, { minimum: 0, maximum: 1000, multipleOf: 1 }, undefined, 'a whole number between 0 and 1000');
+    const server = deployment.addContainer({
+      ...containerProps('server', spec, { MODEL_DIR: this.modelDir, MODEL_VERSION: props.version }),
+      ports: [{ number: port, name: 'http' }],
+      ...probes(r, spec),
+    });
+    addScratch(deployment, server, spec);
+    requestGpus(r, deployment, 0, spec.gpus);
+    const service = new plus.Service(this, 'service', { ports: [{ port, targetPort: port, name: 'http' }] });
+    service.select(deployment);
+    (this as { service?: plus.Service }).service = service;
+    return [{ pod: deployment, container: server, account, key: 'inference' }];
+  }
+
+  /** Servers of another kind: the main container of each pod set (those named in podSets) reads the model. */
+  private serverSets(props: ModelRepositoryProps): ServerTarget[] {
+    const r = this.rules;
+    if (!props.servers) {
+      r.fail('server', undefined, 'given (or servers)', 'give the inference server (a Deployment this pattern makes), or the workload that serves (servers)');
+      return [];
+    }
+    const all = props.servers.podSets;
+    for (const n of props.podSets ?? []) {
+      if (!all.some((p) => p.name === n)) r.fail('podSets', n, `a pod set of the servers (${all.map((p) => p.name).join(', ')})`, 'name the pod sets that read the model');
+    }
+    const out: ServerTarget[] = [];
+    for (const set of all.filter((p) => props.podSets === undefined || props.podSets.includes(p.name))) {
+      const container = mainContainerOf(set);
+      container.env.addVariable('MODEL_DIR', plus.EnvValue.fromValue(this.modelDir));
+      container.env.addVariable('MODEL_VERSION', plus.EnvValue.fromValue(props.version));
+      const account = set.pod.serviceAccount;
+      const key = account ? WorkloadIdentity.keyOf(account) : undefined;
+      if (!account || key === undefined) {
+        r.fail('servers', set.name, `pods with a service account of WorkloadIdentity (pod set ${set.name} has ${account ? `"${account.name}"` : 'none'})`, "give them WorkloadIdentity.serviceAccount(this, 'inference'): the model's read policy goes to its role");
+        continue;
+      }
+      out.push({ pod: set.pod, container, account, key });
+    }
+    return out;
+  }
+
 
   /**
    * The least-privilege IAM policy of each service account this pattern created (read-only,
@@ -231,7 +302,7 @@ export class ModelRepository extends Construct {
     return { job, account };
   }
 
-  private addPolicy(key: 'hydration' | 'inference', source: S3Location, kmsKeyArn: string | undefined): void {
+  private addPolicy(key: string, source: S3Location, kmsKeyArn: string | undefined): void {
     const statements = s3Statements(`${this.node.id}-${key}-models`, source, { read: true, kmsKeyArn });
     WorkloadIdentity.addStatements(this, key, statements);
     this.policies[key] = policyDocument(statements);
@@ -244,7 +315,7 @@ export class ModelRepository extends Construct {
       this.rules.check('progressDeadline', given, { minimum: 60, multipleOf: 1 }, 'cover a new pod\'s whole start', 'whole seconds, at least 60');
       return given;
     }
-    let startup = (props.server.startupTimeout ?? Duration.minutes(30)).toSeconds();
+    let startup = (props.server?.startupTimeout ?? Duration.minutes(30)).toSeconds();
     if (!isLiteral(startup)) startup = 1800; // refused by the probes already
     return Tokens.sum(NODE_AND_IMAGE_SECONDS, readyTimeout, startup);
   }
@@ -264,6 +335,14 @@ export class ModelRepository extends Construct {
       r.fail('cache.prefix', mountPrefix, `the source prefix "${source.prefix}"`, 'mount the prefix that holds the versions, so MODEL_DIR is <mountPath>/<version>');
     }
   }
+}
+
+/** A pod set that reads the model: its pod, main container and identity. */
+interface ServerTarget {
+  readonly pod: SchedulablePod;
+  readonly container: plus.Container;
+  readonly account: plus.IServiceAccount;
+  readonly key: string;
 }
 
 /**

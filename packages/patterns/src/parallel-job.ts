@@ -1,6 +1,7 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { IWorkload, jobIndexRank, makeIndexed, PodSet } from '@strata/kinds';
 import { isLiteral, Rules } from '@strata/storage';
 import { addScratch, containerProps, ContainerSpec, requestGpus } from './container-spec';
 import { ServiceAccountOptions, WorkloadIdentity } from './iam';
@@ -51,7 +52,7 @@ export interface ParallelJobProps {
  * `TrainingCheckpoint` and batch workloads, which mount storage into `worker` and add their
  * helper containers.
  */
-export class ParallelJob extends Construct {
+export class ParallelJob extends Construct implements IWorkload {
   public readonly job: plus.Job;
   /** The worker container (index 0 of the pod's containers). */
   public readonly worker: plus.Container;
@@ -103,20 +104,12 @@ export class ParallelJob extends Construct {
     );
     addScratch(this.job, this.worker, props.worker);
     requestGpus(this.rules, this.job, 0, props.worker.gpus);
-    ApiObject.of(this.job).addJsonPatch(
-      JsonPatch.add('/spec/completionMode', 'Indexed'),
-      JsonPatch.add('/spec/completions', this.completions),
-      JsonPatch.add('/spec/parallelism', this.parallelism),
-      // Per index, not for the whole Job (Kubernetes >= 1.29 beta, GA 1.33); no total cap.
-      JsonPatch.remove('/spec/backoffLimit'),
-      JsonPatch.add('/spec/backoffLimitPerIndex', backoffLimitPerIndex),
-      // A pod lost to a disruption (node drain, Spot interruption, preemption) is not the worker's
-      // fault: it does not count against the retries. Replacements start only once the old pod is
-      // gone (podReplacementPolicy Failed, the only one podFailurePolicy allows), so a rank never
-      // runs twice and a node-local checkpoint is flushed before its successor restores.
-      JsonPatch.add('/spec/podFailurePolicy', { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] }),
-      JsonPatch.add('/spec/podReplacementPolicy', 'Failed'),
-    );
+    makeIndexed(this.job, { completions: this.completions, parallelism: this.parallelism, backoffLimitPerIndex });
+  }
+
+  /** The workers as a pod set: each knows its rank from its completion index. */
+  public get podSets(): readonly PodSet[] {
+    return [{ name: 'worker', pod: this.job, count: this.parallelism, container: this.worker.name, rank: jobIndexRank(this.completions) }];
   }
 
   /** Sets the pods' terminationGracePeriodSeconds (read by cdk8s-plus when the pod spec is rendered). */

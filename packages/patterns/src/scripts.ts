@@ -65,6 +65,27 @@ trap 'rm -rf "$tmp"' EXIT
  * the aws error, never as "not published". Env: SOURCE_URI (s3://bucket/prefix/), MODEL_VERSION,
  * CACHE_DIR.
  */
+/**
+ * The pod's rank: CHECKPOINT_RANK_EXPR, shell arithmetic over variables the pod gets from its
+ * kind's labels or annotations (e.g. `JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX`), else an
+ * Indexed Job's JOB_COMPLETION_INDEX. A variable it names that is not set stops the script: shells
+ * read an unset name as 0 in arithmetic, and a wrong rank would mark another rank's checkpoints.
+ */
+const RANK = `rank_expr="\${CHECKPOINT_RANK_EXPR:-\${JOB_COMPLETION_INDEX:-0}}"
+for name in $(printf '%s' "$rank_expr" | tr -c 'A-Za-z0-9_' ' '); do
+  case $name in
+    [A-Za-z_]*)
+      eval "given=\\\${$name+x}"
+      if [ -z "$given" ]; then
+        echo "the rank ($rank_expr) reads $name, which is not set in this container" >&2
+        exit 1
+      fi
+      ;;
+  esac
+done
+rank=$(( $rank_expr ))
+`;
+
 export const HYDRATE_SCRIPT = `set -eu
 target="$CACHE_DIR/$MODEL_VERSION"
 marker="$target/${READY_MARKER}"
@@ -167,11 +188,11 @@ echo "$WAITING_FOR is present"
  * left and exits 0 only if every finished checkpoint is in S3; otherwise it names each one that is
  * not and exits 1. A trainer's \`${FINAL_MARKER}\` is uploaded with its checkpoint. Failures inside
  * \`upload\` are handled one by one (set -e does not apply in a condition). Env: CHECKPOINT_DIR,
- * CHECKPOINT_URI, SYNC_INTERVAL_SECONDS; JOB_COMPLETION_INDEX (indexed Jobs) is the rank.
+ * CHECKPOINT_URI, SYNC_INTERVAL_SECONDS; the rank is CHECKPOINT_RANK_EXPR (shell arithmetic over the
+ * pod's variables, e.g. `JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX`), else JOB_COMPLETION_INDEX (indexed Jobs).
  */
 export const SYNC_SCRIPT = `set -eu
-rank="\${JOB_COMPLETION_INDEX:-0}"
-upload() {
+${RANK}upload() {
   failed=""
   for dir in "$CHECKPOINT_DIR"/*/; do
     [ -d "$dir" ] || continue
@@ -233,8 +254,7 @@ done
  * neither file.
  */
 export const RESTORE_SCRIPT = `set -eu
-rank="\${JOB_COMPLETION_INDEX:-0}"
-case $CHECKPOINT_RANKS in
+${RANK}case $CHECKPOINT_RANKS in
   '' | *[!0-9]*)
     echo "CHECKPOINT_RANKS ($CHECKPOINT_RANKS) must be a whole number: the Job's completions" >&2
     exit 1

@@ -1,11 +1,11 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { checkS3TerminationGrace, InstanceStore, isLiteral, IStorageTier, PodScheduling, Rules, S3_MOUNTPOINT_GRACE_SECONDS, S3Mountpoint, StorageTier } from '@strata/storage';
+import { IWorkload, mainContainerOf, PodSet } from '@strata/kinds';
+import { checkS3TerminationGrace, InstanceStore, isLiteral, IStorageTier, PodScheduling, Rules, S3_MOUNTPOINT_GRACE_SECONDS, S3Mountpoint, SchedulablePod, StorageTier } from '@strata/storage';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FLUSH_MARGIN_SECONDS, FlushFacts, flushSeconds, problem, Tokens } from '@strata/tokens';
 import { AWS_CLI_IMAGE, helperProps, tmpVolume } from './container-spec';
 import { PolicyDocument, policyDocument, s3Statements, WorkloadIdentity } from './iam';
-import { ParallelJob } from './parallel-job';
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
 import { RESTORE_SCRIPT, RUN_FINISHED_MARKER, SYNC_SCRIPT } from './scripts';
 
@@ -20,8 +20,16 @@ const DEFAULT_LOCAL_WRITE_MIBPS = 1000;
 export const DEFAULT_GRACE_SECONDS = 30;
 
 export interface TrainingCheckpointProps {
-  /** The training Job whose worker writes checkpoints. */
-  readonly job: ParallelJob;
+  /**
+   * The training workload whose pods write checkpoints: a ParallelJob, or any kind with ranked pod
+   * sets (IndexedJob, JobSet, PyTorchJob, TrainJob, LeaderWorkerSet… of @strata/kinds).
+   */
+  readonly job: IWorkload;
+  /**
+   * The pod sets that checkpoint, by name (each must have ranks).
+   * @default - every pod set of the workload whose pods have a rank
+   */
+  readonly podSets?: readonly string[];
   /** Where checkpoints are kept: `s3://<bucket>/<prefix><run>/<checkpoint>/`. */
   readonly destination: S3Location;
   /** The training run: checkpoints of one run share `<prefix><run>/`, and a restarted run resumes from them. */
@@ -110,9 +118,14 @@ export class TrainingCheckpoint extends Construct {
   }
 
   public readonly storage: IStorageTier;
+  /** The restore init container (of the first checkpointing pod set; see `restores`). */
   public readonly restore: plus.Container;
-  /** The sync sidecar (an init container with restartPolicy Always). */
+  /** The sync sidecar, an init container with restartPolicy Always (of the first checkpointing pod set; see `sidecars`). */
   public readonly sidecar: plus.Container;
+  /** The restore init container of each checkpointing pod set. */
+  public readonly restores: readonly plus.Container[];
+  /** The sync sidecar of each checkpointing pod set. */
+  public readonly sidecars: readonly plus.Container[];
   public readonly mountPath: string;
   /** `s3://<bucket>/<prefix><run>/`. */
   public readonly uri: string;
@@ -152,50 +165,69 @@ export class TrainingCheckpoint extends Construct {
         'Mountpoint writes new files sequentially once: no rename on general purpose buckets, no random writes, no appends, so savers that write a temporary file and rename it fail; write checkpoints to InstanceStore and let the sync sidecar upload them');
     }
 
-    const job = props.job;
-    const pod = job.job;
-    job.setTerminationGracePeriod(Duration.seconds(budget));
-    if (this.storage.tier === StorageTier.INSTANCE_STORE) {
-      // Checkpoints not yet in S3 live only on this node: Karpenter must not consolidate or drift it
-      // away. This does not stop expiry (the grace period covers it) nor a Spot interruption, where
-      // Karpenter leaves a do-not-disrupt pod until the instance is gone (no final flush): so these
-      // pods run on on-demand nodes only.
-      pod.podMetadata.addAnnotation(DO_NOT_DISRUPT_ANNOTATION, 'true');
-      PodScheduling.of(pod).require({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: ['on-demand'], origin: `[${this.node.path}] (checkpoints on node-local NVMe)` });
-      if (this.flush) {
-        // The lifecycle check recomputes the flush per environment and holds the grace period to it.
-        const f = this.flush;
-        pod.podMetadata.addAnnotation(FLUSH_ANNOTATION, `{"checkpointMiB":${f.checkpointMiB},"uploadMiBps":${f.uploadMiBps},"localWriteMiBps":${f.localWriteMiBps}}`);
-      }
-    }
-    const env: Record<string, string> = { CHECKPOINT_DIR: this.mountPath, CHECKPOINT_URI: this.uri, HOME: '/tmp' };
-    if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
+    const sets = this.checkpointing(props);
+    const ranks = sets.length === 1 ? sets[0].rank!.ranks : Tokens.sum(...sets.map((p) => p.rank!.ranks));
+    const image = props.image ?? AWS_CLI_IMAGE;
     const memory = props.syncMemory ?? Size.gibibytes(1);
     const resources: plus.ContainerResources = { cpu: { request: props.syncCpu ?? plus.Cpu.millis(250) }, memory: { request: memory, limit: memory } };
-    const image = props.image ?? AWS_CLI_IMAGE;
+    const restores: plus.Container[] = [];
+    const sidecars: plus.Container[] = [];
+    const keys = new Set<string>();
+    for (const set of sets) {
+      const pod = set.pod;
+      (pod as { terminationGracePeriod?: Duration }).terminationGracePeriod = Duration.seconds(budget);
+      if (this.storage.tier === StorageTier.INSTANCE_STORE) {
+        // Checkpoints not yet in S3 live only on this node: Karpenter must not consolidate or drift it
+        // away. This does not stop expiry (the grace period covers it) nor a Spot interruption, where
+        // Karpenter leaves a do-not-disrupt pod until the instance is gone (no final flush): so these
+        // pods run on on-demand nodes only.
+        pod.podMetadata.addAnnotation(DO_NOT_DISRUPT_ANNOTATION, 'true');
+        PodScheduling.of(pod).require({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: ['on-demand'], origin: `[${this.node.path}] (checkpoints on node-local NVMe)` });
+        if (this.flush) {
+          // The lifecycle check recomputes the flush per environment and holds the grace period to it.
+          const f = this.flush;
+          pod.podMetadata.addAnnotation(FLUSH_ANNOTATION, `{"checkpointMiB":${f.checkpointMiB},"uploadMiBps":${f.uploadMiBps},"localWriteMiBps":${f.localWriteMiBps}}`);
+        }
+      }
+      const env: Record<string, string> = { CHECKPOINT_DIR: this.mountPath, CHECKPOINT_URI: this.uri, HOME: '/tmp' };
+      if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
+      // The pod's rank, for the markers of the checkpoints it wrote (an Indexed Job's index needs no expression).
+      const rank = set.rank!;
+      if (rank.expression !== 'JOB_COMPLETION_INDEX') env.CHECKPOINT_RANK_EXPR = rank.expression;
+      const trainer = mainContainerOf(set);
 
-    // The worker first: it carries the scratch's ephemeral-storage request.
-    this.mountInto(job.worker, pod);
-    job.worker.env.addVariable('CHECKPOINT_DIR', plus.EnvValue.fromValue(this.mountPath));
-    job.worker.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
-    job.worker.env.addVariable('CHECKPOINT_RUN_FINISHED', plus.EnvValue.fromValue(`${this.mountPath}/${RUN_FINISHED_MARKER}`));
+      // The trainer first: it carries the scratch's ephemeral-storage request.
+      this.mountInto(trainer, pod);
+      trainer.env.addVariable('CHECKPOINT_DIR', plus.EnvValue.fromValue(this.mountPath));
+      trainer.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
+      trainer.env.addVariable('CHECKPOINT_RUN_FINISHED', plus.EnvValue.fromValue(`${this.mountPath}/${RUN_FINISHED_MARKER}`));
 
-    this.restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, { ...env, CHECKPOINT_RANKS: `${job.completions}` }, resources));
-    this.mountInto(this.restore, pod);
-    this.restore.mount('/tmp', tmpVolume(pod));
-
-    this.sidecar = pod.addInitContainer({
-      ...helperProps('checkpoint-sync', image, SYNC_SCRIPT, { ...env, SYNC_INTERVAL_SECONDS: `${interval}` }, resources),
-      restartPolicy: plus.ContainerRestartPolicy.ALWAYS,
-    });
-    this.mountInto(this.sidecar, pod);
-    this.sidecar.mount('/tmp', tmpVolume(pod));
+      const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, { ...env, CHECKPOINT_RANKS: `${ranks}` }, resources));
+      this.mountInto(restore, pod);
+      restore.mount('/tmp', tmpVolume(pod));
+      const sidecar = pod.addInitContainer({
+        ...helperProps('checkpoint-sync', image, SYNC_SCRIPT, { ...env, SYNC_INTERVAL_SECONDS: `${interval}` }, resources),
+        restartPolicy: plus.ContainerRestartPolicy.ALWAYS,
+      });
+      this.mountInto(sidecar, pod);
+      sidecar.mount('/tmp', tmpVolume(pod));
+      for (const c of [restore, sidecar]) for (const [name, value] of Object.entries(rank.env)) c.env.addVariable(name, value);
+      restores.push(restore);
+      sidecars.push(sidecar);
+      keys.add(this.identityOf(set));
+      this.node.addValidation({ validate: () => this.validatePod(pod, budget) });
+    }
+    // Without a pod set (refused above), placeholders keep the construct whole for the error report.
+    this.restore = restores[0] ?? new plus.Container({ name: 'restore-checkpoint', image });
+    this.sidecar = sidecars[0] ?? new plus.Container({ name: 'checkpoint-sync', image });
+    this.restores = restores;
+    this.sidecars = sidecars;
 
     const statements = s3Statements(`${id}-checkpoints`, { bucket: props.destination.bucket, prefix }, { read: true, write: true, kmsKeyArn: props.kmsKeyArn });
-    WorkloadIdentity.addStatements(this, job.serviceAccountKey, statements);
-    this.policies[job.serviceAccountKey] = policyDocument(statements);
-
-    this.node.addValidation({ validate: () => this.validatePod(pod, budget) });
+    for (const key of [...keys].sort()) {
+      WorkloadIdentity.addStatements(this, key, statements);
+      this.policies[key] = policyDocument(statements);
+    }
   }
 
   /** The least-privilege policy the training service account needs for checkpoints: read and write under the prefix. */
@@ -203,7 +235,32 @@ export class TrainingCheckpoint extends Construct {
     return { ...this.policies };
   }
 
-  private mountInto(container: plus.Container, pod: plus.Job): void {
+  /** The pod sets that checkpoint: those named, else every ranked one; each must have ranks. */
+  private checkpointing(props: TrainingCheckpointProps): PodSet[] {
+    const all = props.job.podSets;
+    const names = props.podSets;
+    const chosen = names === undefined ? all.filter((p) => p.rank !== undefined) : all.filter((p) => names.includes(p.name));
+    for (const n of names ?? []) {
+      if (!all.some((p) => p.name === n)) this.rules.fail('podSets', n, `a pod set of the workload (${all.map((p) => p.name).join(', ')})`, 'name the pod sets whose pods write checkpoints');
+    }
+    for (const p of chosen) {
+      if (!p.rank) this.rules.fail('podSets', p.name, 'a pod set whose pods have ranks', 'checkpoints are kept per rank: run the trainers as an Indexed Job, a JobSet, a PyTorchJob, a TrainJob or a LeaderWorkerSet');
+    }
+    if (chosen.length === 0 && names === undefined) this.rules.fail('job', 'no ranked pod set', 'a workload whose pods have ranks', 'checkpoints are kept per rank: run the trainers as an Indexed Job, a JobSet, a PyTorchJob, a TrainJob or a LeaderWorkerSet');
+    return chosen.filter((p) => p.rank !== undefined);
+  }
+
+  /** The identity key of a pod set's service account (its IAM policy gets the checkpoint statements). */
+  private identityOf(set: PodSet): string {
+    const key = set.pod.serviceAccount ? WorkloadIdentity.keyOf(set.pod.serviceAccount) : undefined;
+    if (key === undefined) {
+      this.rules.fail('serviceAccount', set.pod.serviceAccount?.name, `a service account of WorkloadIdentity for the pods of ${set.name}`, "give them WorkloadIdentity.serviceAccount(this, 'training'): the checkpoint policy goes to its role");
+      return 'training';
+    }
+    return key;
+  }
+
+  private mountInto(container: plus.Container, pod: SchedulablePod): void {
     if (this.storage instanceof InstanceStore) this.storage.mount(container, this.mountPath, { pod });
     else this.storage.mount(container, this.mountPath);
   }
@@ -256,7 +313,7 @@ export class TrainingCheckpoint extends Construct {
    * Across the finished pod: a sync loop must be a native sidecar (case 53), and a pod with a
    * Mountpoint S3 volume must terminate within 600 s (case 46).
    */
-  private validatePod(pod: plus.Job, budget: number): string[] {
+  private validatePod(pod: plus.AbstractPod, budget: number): string[] {
     const errors: string[] = [];
     for (const c of pod.containers) {
       if (isSyncLoop(c)) {
@@ -286,7 +343,7 @@ export function isSyncLoop(c: plus.Container): boolean {
 }
 
 /** Whether a pod mounts a Mountpoint S3 claim of the same app. */
-function mountsS3(scope: IConstruct, pod: plus.Job): boolean {
+function mountsS3(scope: IConstruct, pod: plus.AbstractPod): boolean {
   const claims = new Set(scope.node.root.node.findAll().filter((c): c is S3Mountpoint => c instanceof S3Mountpoint).map((m) => m.claim.name));
   if (claims.size === 0) return false;
   const volumes = [...pod.containers, ...pod.initContainers].flatMap((c) => c.mounts.map((m) => m.volume));

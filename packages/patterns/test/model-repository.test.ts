@@ -1,7 +1,9 @@
 import { Duration, Size } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { LeaderWorkerSet, RayService } from '@strata/kinds';
 import { AccessMode, Efs, FsxDeploymentType, FsxLustre, S3Mountpoint } from '@strata/storage';
 import { Tokens } from '@strata/tokens';
-import { ModelRepository, ModelRepositoryProps, WorkloadIdentity } from '../src';
+import { containerProps, ModelRepository, ModelRepositoryProps, WorkloadIdentity } from '../src';
 import { byKind, newChart, one, synth, synthErrors, synthValid, warnings } from './testing';
 
 const SOURCE = { bucket: 'ml-models', prefix: 'llama-3-8b/' };
@@ -214,6 +216,49 @@ describe('ModelRepository refuses', () => {
     repository(chart, { server: { image: 'x:1', healthPath: '/health', startupTimeout: Duration.seconds(startup) } });
     expect(synthErrors(chart)).toEqual([
       `[test/models] 'server.startupTimeout' (${startup}) must be a literal duration; the startup probe's failure threshold is computed from it: state it in code`,
+    ]);
+  });
+});
+
+describe('ModelRepository on servers of another kind', () => {
+  test('a RayService\'s worker group reads the hydrated cache through the gate; its account gets the read policy', () => {
+    const chart = newChart();
+    const account = WorkloadIdentity.serviceAccount(chart, 'serving');
+    const ray = new RayService(chart, 'serve', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', head: { pod: { serviceAccount: account, securityContext: { ensureNonRoot: true } } } });
+    const head = ray.head.addContainer(containerProps('ray-head', { image: 'rayproject/ray:2.49.0' }));
+    head.mount('/tmp', plus.Volume.fromEmptyDir(ray.head, 'tmp', 'tmp'));
+    const gpu = ray.addWorkerGroup('gpu', { replicas: 2, pod: { serviceAccount: account, securityContext: { ensureNonRoot: true } } });
+    gpu.template.addContainer(containerProps('ray-worker', { image: 'rayproject/ray:2.49.0' })).mount('/tmp', plus.Volume.fromEmptyDir(gpu.template, 'tmp', 'tmp'));
+    const cache = Efs.fromStorageClass(chart, 'model-cache', { storageClass: { name: 'strata-efs' } });
+    const repo = new ModelRepository(chart, 'models', { source: { bucket: 'ml-models', prefix: 'llama/' }, version: 'v3', cache, servers: ray, podSets: ['gpu'] });
+    expect(repo.deployment).toBeUndefined();
+    const objs = synth(chart);
+    const rs = one(objs, 'RayService');
+    const worker = rs.spec.rayClusterConfig.workerGroupSpecs[0].template;
+    expect(worker.spec.initContainers.map((c: any) => c.name)).toEqual(['wait-for-model']);
+    expect(worker.metadata.annotations).toEqual({ 'strata.dev/init-seconds': '7200' });
+    expect(worker.spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/models', name: 'model-cache', readOnly: true, subPath: 'v3' });
+    expect(worker.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_DIR', value: '/models' }, { name: 'MODEL_VERSION', value: 'v3' }]));
+    expect(rs.spec.rayClusterConfig.headGroupSpec.template.spec.initContainers).toBeUndefined();
+    expect(Object.keys(repo.iamPolicies()).sort()).toEqual(['hydration', 'serving']);
+    expect(byKind(objs, 'Job')).toHaveLength(1);
+  });
+
+  test('throws: both server and servers, servers without a WorkloadIdentity account', () => {
+    const chart = newChart();
+    const lws = new LeaderWorkerSet(chart, 'serve');
+    lws.worker.addContainer(containerProps('server', { image: 'vllm:1' }));
+    const cache = Efs.fromStorageClass(chart, 'model-cache', { storageClass: { name: 'strata-efs' } });
+    new ModelRepository(chart, 'models', { source: { bucket: 'ml-models' }, version: 'v3', cache, servers: lws, server: { image: 'vllm:1' } });
+    expect(synthErrors(chart).filter((e) => e.startsWith('[test/models]'))).toEqual([
+      `[test/models] 'servers' ("given with server") must be one of server or servers; let this pattern run the Deployment (server), or give the workload that serves (servers)`,
+    ]);
+    const chart2 = newChart();
+    const lws2 = new LeaderWorkerSet(chart2, 'serve');
+    lws2.worker.addContainer(containerProps('server', { image: 'vllm:1' }));
+    new ModelRepository(chart2, 'models', { source: { bucket: 'ml-models' }, version: 'v3', cache: Efs.fromStorageClass(chart2, 'model-cache', { storageClass: { name: 'strata-efs' } }), servers: lws2 });
+    expect(synthErrors(chart2).filter((e) => e.startsWith('[test/models]'))).toEqual([
+      `[test/models] 'servers' ("worker") must be pods with a service account of WorkloadIdentity (pod set worker has none); give them WorkloadIdentity.serviceAccount(this, 'inference'): the model's read policy goes to its role`,
     ]);
   });
 });

@@ -245,6 +245,23 @@ describe.each(BY_SHELL)('checkpoint sync sidecar (%s)', (_name, shell) => {
     expect(existsSync(join(remote, 'step-000200/.strata-complete-0'))).toBe(true);
   });
 
+  test('a rank given as an expression over the pod\'s variables (a JobSet: job index × pods per Job + completion index)', async () => {
+    const { local, remote, env } = setup();
+    writeFiles(local, { 'step-000100/model.pt': 'a', 'step-000100/.complete': '' });
+    const sidecar = startScript(SYNC_SCRIPT, { ...env, CHECKPOINT_RANK_EXPR: 'JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX', JOBSET_JOB_INDEX: '2', JOB_COMPLETION_INDEX: '3' }, shell);
+    await eventually(() => existsSync(join(remote, 'step-000100/.strata-complete-11')));
+    sidecar.child.kill('SIGTERM');
+    expect(await sidecar.exited).toBe(0);
+  });
+
+  test('a rank whose variable is missing stops the sidecar before it uploads anything', async () => {
+    const { local, remote, env } = setup();
+    writeFiles(local, { 'step-000100/model.pt': 'a', 'step-000100/.complete': '' });
+    const sidecar = startScript(SYNC_SCRIPT, { ...env, CHECKPOINT_RANK_EXPR: 'LWS_POD_INDEX' }, shell);
+    expect(await sidecar.exited).not.toBe(0);
+    expect(existsSync(join(remote, 'step-000100'))).toBe(false);
+  });
+
   // `aws s3 sync` exits 1 when a transfer failed, having copied the files before it: the marker
   // must wait until every file is in S3.
   test('a partial upload writes no marker, and the next round completes it', async () => {

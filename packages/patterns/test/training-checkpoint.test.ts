@@ -2,12 +2,13 @@ import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { AccessMode, S3Mountpoint } from '@strata/storage';
 import { Tokens } from '@strata/tokens';
-import { ParallelJob, TrainingCheckpoint, TrainingCheckpointProps } from '../src';
-import { newChart, one, synthErrors, synthValid, warnings } from './testing';
+import { JobSet, LeaderWorkerSet, PyTorchJob, RayCluster } from '@strata/kinds';
+import { containerProps, ParallelJob, TrainingCheckpoint, TrainingCheckpointProps, WorkloadIdentity } from '../src';
+import { newChart, one, synth, synthErrors, synthValid, warnings } from './testing';
 
 function checkpoint(props: Partial<TrainingCheckpointProps> = {}, workers = 1) {
   const chart = newChart();
-  const job = props.job ?? new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 8 }, completions: workers });
+  const job = (props.job as ParallelJob | undefined) ?? new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', gpus: 8 }, completions: workers });
   const ckpt = new TrainingCheckpoint(chart, 'checkpoints', {
     job,
     destination: { bucket: 'ml-checkpoints', prefix: 'llama/' },
@@ -189,5 +190,61 @@ describe('TrainingCheckpoint', () => {
     const { ckpt } = checkpoint();
     expect(ckpt.sidecar.restartPolicy).toBe(plus.ContainerRestartPolicy.ALWAYS);
     expect(ckpt.restore.restartPolicy).toBeUndefined();
+  });
+});
+
+describe('TrainingCheckpoint on operators\' kinds: the same pattern on every ranked pod set', () => {
+  const pod = (chart: ReturnType<typeof newChart>) => ({ serviceAccount: WorkloadIdentity.serviceAccount(chart, 'training'), securityContext: { ensureNonRoot: true } });
+  const trainer = (t: plus.AbstractPod) => t.addContainer({ ...containerProps('pytorch', { image: 'trainer:1' }) });
+
+  test('a PyTorchJob: master and workers each restore and sync; ranks are 1 + workers; the policy goes to their account', () => {
+    const chart = newChart();
+    const job = new PyTorchJob(chart, 'train', { workers: 3, master: pod(chart), worker: pod(chart) });
+    trainer(job.master);
+    trainer(job.worker);
+    const ckpt = new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints', prefix: 'llama/' }, run: 'run-7', size: Size.gibibytes(200), checkpointSize: Size.gibibytes(16) });
+    const [o] = synth(chart).filter((x: any) => x.kind === 'PyTorchJob');
+    for (const [type, expr] of [['Master', '0'], ['Worker', 'PYTORCH_REPLICA_INDEX + 1']] as const) {
+      const spec = o.spec.pytorchReplicaSpecs[type].template.spec;
+      const meta = o.spec.pytorchReplicaSpecs[type].template.metadata;
+      expect(spec.initContainers.map((c: any) => c.name)).toEqual(['restore-checkpoint', 'checkpoint-sync']);
+      const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+      expect(env(spec.initContainers[0])).toMatchObject({ CHECKPOINT_RANKS: '4', CHECKPOINT_RANK_EXPR: expr });
+      expect(env(spec.initContainers[1]).CHECKPOINT_RANK_EXPR).toBe(expr);
+      if (type === 'Worker') expect(env(spec.initContainers[1]).PYTORCH_REPLICA_INDEX).toEqual({ fieldRef: { fieldPath: "metadata.labels['training.kubeflow.org/replica-index']" } });
+      expect(spec.containers[0].env.map((e: any) => e.name)).toEqual(expect.arrayContaining(['CHECKPOINT_DIR', 'CHECKPOINT_URI', 'CHECKPOINT_RUN_FINISHED']));
+      expect(spec.terminationGracePeriodSeconds).toBe(ckpt.flushBudget.toSeconds());
+      expect(meta.annotations).toMatchObject({ 'karpenter.sh/do-not-disrupt': 'true' });
+      expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toContainEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] });
+    }
+    expect(ckpt.restores).toHaveLength(2);
+    expect(Object.keys(ckpt.iamPolicies())).toEqual(['training']);
+  });
+
+  test('a JobSet: only the replicated Jobs named, ranked across Jobs', () => {
+    const chart = newChart();
+    const js = new JobSet(chart, 'train');
+    trainer(js.addReplicatedJob('driver', { pod: pod(chart) }).template);
+    trainer(js.addReplicatedJob('workers', { replicas: 2, parallelism: 4, pod: pod(chart) }).template);
+    new TrainingCheckpoint(chart, 'checkpoints', { job: js, podSets: ['workers'], destination: { bucket: 'ml-checkpoints' }, run: 'r', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(1) });
+    const [o] = synth(chart).filter((x: any) => x.kind === 'JobSet');
+    expect(o.spec.replicatedJobs[0].template.spec.template.spec.initContainers).toBeUndefined();
+    const restore = o.spec.replicatedJobs[1].template.spec.template.spec.initContainers[0];
+    expect(restore.env).toEqual(expect.arrayContaining([{ name: 'CHECKPOINT_RANKS', value: '8' }, { name: 'CHECKPOINT_RANK_EXPR', value: 'JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX' }]));
+  });
+
+  test('throws: a pod set without ranks, an unknown pod set, pods without a WorkloadIdentity account', () => {
+    const chart = newChart();
+    const lws = new LeaderWorkerSet(chart, 'serve', { worker: { securityContext: { ensureNonRoot: true } } });
+    trainer(lws.worker);
+    const ray = new RayCluster(chart, 'ray', { rayVersion: '2.49.0' });
+    new TrainingCheckpoint(chart, 'a', { job: lws, podSets: ['leader'], destination: { bucket: 'ml-checkpoints' }, run: 'r', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(1) });
+    new TrainingCheckpoint(chart, 'b', { job: ray, destination: { bucket: 'ml-checkpoints' }, run: 'r', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(1) });
+    new TrainingCheckpoint(chart, 'c', { job: lws, destination: { bucket: 'ml-checkpoints' }, run: 'r', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(1) });
+    expect(synthErrors(chart).filter((e) => e.startsWith('[test/a]') || e.startsWith('[test/b]') || e.startsWith('[test/c]'))).toEqual([
+      `[test/a] 'podSets' ("leader") must be a pod set of the workload (worker); name the pod sets whose pods write checkpoints`,
+      `[test/b] 'job' ("no ranked pod set") must be a workload whose pods have ranks; checkpoints are kept per rank: run the trainers as an Indexed Job, a JobSet, a PyTorchJob, a TrainJob or a LeaderWorkerSet`,
+      `[test/c] 'serviceAccount' (not set) must be a service account of WorkloadIdentity for the pods of worker; give them WorkloadIdentity.serviceAccount(this, 'training'): the checkpoint policy goes to its role`,
+    ]);
   });
 });

@@ -1,8 +1,11 @@
 import * as plus from 'cdk8s-plus-28';
 import { Tokens } from '@strata/tokens';
 
-/** A pod or workload whose scheduling a construct may constrain. */
-export type SchedulablePod = plus.Pod | plus.Workload;
+/**
+ * A pod or workload whose scheduling a construct may constrain: a cdk8s-plus Pod or workload, or
+ * any other pod template with a Pod's scheduling (an operator's pod template, @strata/kinds).
+ */
+export type SchedulablePod = plus.AbstractPod & { readonly scheduling: plus.PodScheduling };
 
 /** One required node label of a pod: `key operator values` (a Kubernetes NodeSelectorRequirement). */
 export interface NodeRequirement {

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { pathProblem, PodTemplatePaths } from './pod-templates';
 import { Tokens, TokenInfo } from './token';
 
 /**
@@ -15,6 +16,8 @@ export const HOLDS_DATA = 'strata:holds-data';
 export const ONLY_WHEN = 'strata:only-when';
 export const WARNING = 'strata:warning';
 export const USES = 'strata:uses';
+export const EMBEDDED = 'strata:embedded';
+export const POD_TEMPLATE_PATHS = 'strata:pod-template-paths';
 
 /** Marks an API object (or a construct whose objects) hold data that must never be deleted implicitly. */
 export function markHoldsData(scope: IConstruct): void {
@@ -58,6 +61,22 @@ export function conditionsOf(scope: IConstruct): TokenInfo[] {
 /** Whether a literal `false` condition leaves the construct's objects out. */
 export function isExcluded(scope: IConstruct): boolean {
   return scope.node.scopes.some((s) => s.node.metadata.some((m) => m.type === ONLY_WHEN && m.data === 0));
+}
+
+/**
+ * Records that `owner` renders `object` inside another object (a pod template that a workload
+ * kind places at its path): the object lives outside the construct tree, so no writer outputs it,
+ * but the chart writer still checks that its JSON patches reach its output.
+ */
+export function markEmbedded(owner: IConstruct, object: IConstruct): void {
+  owner.node.addMetadata(EMBEDDED, object);
+}
+
+/** Every object embedded under `root` (see markEmbedded), with its owner. */
+export function embeddedObjectsOf(root: IConstruct): { readonly owner: IConstruct; readonly object: IConstruct }[] {
+  const out: { owner: IConstruct; object: IConstruct }[] = [];
+  for (const c of root.node.findAll()) for (const m of c.node.metadata) if (m.type === EMBEDDED) out.push({ owner: c, object: m.data as IConstruct });
+  return out;
 }
 
 /** Records a warning on a construct; synthesis goes on. */
@@ -136,4 +155,37 @@ export function markReadOnlyProbe(scope: IConstruct): void {
 /** Whether a claim (or a scope above it) was marked for a read-only probe. */
 export function isReadOnlyProbe(scope: IConstruct): boolean {
   return scope.node.scopes.some((s) => s.node.metadata.some((m) => m.type === READ_ONLY_PROBE));
+}
+
+/**
+ * Declares where a custom kind keeps its pod templates (a CRD strata has no construct for), so
+ * the chart records it and every check reaches those pods too. Paths are checked here.
+ */
+export function declarePodTemplates(scope: IConstruct, paths: PodTemplatePaths): void {
+  const where = `[${scope.node.path}]`;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(paths.kind)) throw new Error(`${where} 'kind' (${paths.kind}) must be a Kubernetes kind such as "TrainingWorkload"; give the CRD's spec.names.kind`);
+  if (paths.templates.length === 0) throw new Error(`${where} kind ${paths.kind} declares no pod template; give at least one { path: 'spec.template' }`);
+  for (const t of paths.templates) {
+    for (const [field, p] of [['path', t.path], ...(t.replicas ?? []).map((r) => ['replicas', r] as const)] as const) {
+      const problem = pathProblem(p);
+      if (problem) throw new Error(`${where} kind ${paths.kind}: '${field}' (${JSON.stringify(p)}) ${problem}; e.g. "spec.workers[].template"`);
+    }
+  }
+  scope.node.addMetadata(POD_TEMPLATE_PATHS, paths);
+}
+
+/** Every kind declared under `root` (see declarePodTemplates), one per group and kind, sorted; two different declarations of one kind are an error. */
+export function declaredPodTemplatesOf(root: IConstruct): PodTemplatePaths[] {
+  const byKind = new Map<string, { paths: PodTemplatePaths; at: string }>();
+  for (const c of root.node.findAll()) {
+    for (const m of c.node.metadata) {
+      if (m.type !== POD_TEMPLATE_PATHS) continue;
+      const paths = m.data as PodTemplatePaths;
+      const key = `${paths.group}/${paths.kind}`;
+      const seen = byKind.get(key);
+      if (seen && JSON.stringify(seen.paths) !== JSON.stringify(paths)) throw new Error(`[${c.node.path}] kind ${key} is declared twice with different pod templates (also at [${seen.at}]); declare it once`);
+      byKind.set(key, { paths, at: c.node.path });
+    }
+  }
+  return [...byKind.keys()].sort().map((k) => byKind.get(k)!.paths);
 }

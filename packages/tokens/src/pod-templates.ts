@@ -2,7 +2,8 @@
  * Where the pods of a rendered object are: every check that looks at pods (references, Pod
  * Security, scheduling, disruption, flushes) finds them here, whatever kind holds them. A kind is
  * known by the paths of its pod templates and how many pods each one runs; adding a kind (a
- * workload operator's custom resource) is one entry in this table.
+ * workload operator's custom resource) is one entry in this table, and a chart can declare more
+ * (`PodTemplatePaths`, recorded in its Chart.yaml).
  */
 
 /** A rendered Kubernetes object. */
@@ -18,7 +19,7 @@ export interface PodTemplate {
   /** The object: "Deployment ml/llm-inference-models-server". */
   readonly owner: string;
   readonly kind: string;
-  /** The path of the pod spec in the object, e.g. "spec.template.spec". */
+  /** The path of the pod spec in the object, e.g. "spec.template.spec", "spec.replicatedJobs[0].template.spec.template.spec". */
   readonly path: string;
   /** The template's metadata (labels, annotations); `{}` for a Pod's own. */
   readonly metadata: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
@@ -27,27 +28,176 @@ export interface PodTemplate {
   readonly replicas: number;
 }
 
+/** One template found in an object: its path, the live `{ metadata, spec }` object, and its pod count. */
+export interface FoundTemplate {
+  readonly path: string;
+  readonly template: any;
+  readonly replicas: number;
+}
+
 /** How to find the pod templates of one kind. */
 export interface PodTemplateKind {
+  /** The API group the kind belongs to ('' for the core group); an object of another group with the same kind name is not this kind. */
+  readonly group: string;
   /** Each template: the path of its pod template (the object holding `metadata` and `spec`), and how many pods run it. */
-  readonly templates: (o: Manifest) => readonly { readonly path: string; readonly template: any; readonly replicas: number }[];
+  readonly templates: (o: Manifest) => readonly FoundTemplate[];
+}
+
+/**
+ * Where a kind keeps its pod templates, as data: a chart records this for the custom kinds it
+ * declares, so every check reaches their pods too.
+ */
+export interface PodTemplatePaths {
+  /** The API group, e.g. "ray.io" ('' for the core group). */
+  readonly group: string;
+  readonly kind: string;
+  readonly templates: readonly PodTemplatePath[];
+}
+
+/** One pod template of a kind, as paths. */
+export interface PodTemplatePath {
+  /**
+   * The path of the pod template (the object with `metadata` and `spec`): keys separated by dots,
+   * `[]` after a key for each item of that array, `{}` for each value of that map, e.g.
+   * `spec.workerGroupSpecs[].template`.
+   */
+  readonly path: string;
+  /**
+   * Paths of the numbers whose product is how many pods run the template at once, each missing
+   * number counting as 1. Their `[]` and `{}` take the same item as the template's, in order:
+   * `spec.workerGroupSpecs[].replicas` is the replicas of the template's own group.
+   * @default - one pod
+   */
+  readonly replicas?: readonly string[];
+}
+
+/** The API group of an apiVersion ("ray.io/v1" → "ray.io", "v1" → ""). */
+export function groupOf(apiVersion: string | undefined): string {
+  return apiVersion && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+}
+
+const SEGMENT = /^([^[\]{}]+)(\[\]|\{\})?$/;
+
+/** Checks a path of PodTemplatePath; returns the problem, or undefined when well formed. */
+export function pathProblem(path: string): string | undefined {
+  if (path === '') return 'is empty';
+  for (const part of path.split('.')) if (!SEGMENT.test(part)) return `has a malformed part '${part}' (keys separated by dots, each optionally followed by [] or {})`;
+  return undefined;
+}
+
+/** Every value at a path, with its concrete path and the items chosen at each `[]`/`{}`. */
+function expand(o: any, path: string, bindings: readonly (string | number)[] = []): { value: any; at: string; keys: (string | number)[] }[] {
+  let found: { value: any; at: string; keys: (string | number)[] }[] = [{ value: o, at: '', keys: [] }];
+  for (const part of path.split('.')) {
+    const m = SEGMENT.exec(part);
+    if (!m) return [];
+    const [, key, wildcard] = m;
+    const next: typeof found = [];
+    for (const f of found) {
+      const v = f.value === null || typeof f.value !== 'object' ? undefined : f.value[key];
+      const at = f.at ? `${f.at}.${key}` : key;
+      if (v === undefined || v === null) continue;
+      if (!wildcard) {
+        next.push({ value: v, at, keys: f.keys });
+        continue;
+      }
+      const bound = bindings[f.keys.length];
+      const entries: [string | number, any][] = wildcard === '[]' ? (Array.isArray(v) ? v.map((x, i) => [i, x]) : []) : typeof v === 'object' && !Array.isArray(v) ? Object.entries(v) : [];
+      for (const [k, x] of entries) {
+        if (bound !== undefined && bound !== k) continue;
+        next.push({ value: x, at: wildcard === '[]' ? `${at}[${k}]` : `${at}.${k}`, keys: [...f.keys, k] });
+      }
+    }
+    found = next;
+  }
+  return found;
+}
+
+const count = (v: unknown, fallback = 1): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+
+/** A table entry from paths (how declared kinds, and most operators' kinds, are described). */
+export function kindFromPaths(paths: PodTemplatePaths): PodTemplateKind {
+  return {
+    group: paths.group,
+    templates: (o) =>
+      paths.templates.flatMap((t) =>
+        expand(o, t.path).map((f) => ({
+          path: f.at,
+          template: f.value,
+          replicas: (t.replicas ?? []).reduce((n, r) => n * count(expand(o, r, f.keys)[0]?.value), 1),
+        })),
+      ),
+  };
 }
 
 const at = (o: any, path: string): any => path.split('.').reduce((cur, k) => (cur === undefined || cur === null ? undefined : cur[k]), o);
-const count = (v: unknown, fallback = 1): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 
-/** Kinds of Kubernetes itself (apps/v1, batch/v1, v1). */
+/** Ray's head and worker groups, below `base` (RayCluster: `spec`; RayJob: `spec.rayClusterSpec`; RayService: `spec.rayClusterConfig`). */
+const rayGroups = (base: string): PodTemplatePath[] => [
+  { path: `${base}.headGroupSpec.template` },
+  // Pods of a worker group: replicas (KubeRay defaults it to minReplicas) × numOfHosts (multi-host TPU/GPU groups).
+  { path: `${base}.workerGroupSpecs[].template`, replicas: [`${base}.workerGroupSpecs[].replicas`, `${base}.workerGroupSpecs[].numOfHosts`] },
+];
+
+/** A JobSet spec's replicated Jobs below `base`: replicas × each Job's parallelism. */
+const replicatedJobs = (base: string): PodTemplatePath[] => [
+  { path: `${base}.replicatedJobs[].template.spec.template`, replicas: [`${base}.replicatedJobs[].replicas`, `${base}.replicatedJobs[].template.spec.parallelism`] },
+];
+
+/**
+ * Kinds of Kubernetes itself (apps/v1, batch/v1, v1) and of the workload operators strata
+ * supports whose pod templates are whole PodTemplateSpecs. Paths are those of the upstream CRDs:
+ * kubernetes-sigs/jobset@v0.12.0 config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml,
+ * kubernetes-sigs/lws@v0.10.0 config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml,
+ * kubeflow/trainer@v1.9.4 manifests/base/crds/kubeflow.org_pytorchjobs.yaml,
+ * kubeflow/trainer@v2.3.0 manifests/base/crds/trainer.kubeflow.org_trainingruntimes.yaml,
+ * ray-project/kuberay@v1.7.0 ray-operator/config/crd/bases/ray.io_{rayclusters,rayjobs,rayservices}.yaml.
+ */
 export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
-  Pod: { templates: (o) => [{ path: '', template: { metadata: o.metadata, spec: o.spec }, replicas: 1 }] },
-  Deployment: { templates: (o) => [{ path: 'spec.template', template: o.spec?.template, replicas: count(o.spec?.replicas) }] },
-  StatefulSet: { templates: (o) => [{ path: 'spec.template', template: o.spec?.template, replicas: count(o.spec?.replicas) }] },
-  ReplicaSet: { templates: (o) => [{ path: 'spec.template', template: o.spec?.template, replicas: count(o.spec?.replicas) }] },
-  ReplicationController: { templates: (o) => [{ path: 'spec.template', template: o.spec?.template, replicas: count(o.spec?.replicas) }] },
+  Pod: { group: '', templates: (o) => [{ path: '', template: { metadata: o.metadata, spec: o.spec }, replicas: 1 }] },
+  Deployment: kindFromPaths({ group: 'apps', kind: 'Deployment', templates: [{ path: 'spec.template', replicas: ['spec.replicas'] }] }),
+  StatefulSet: kindFromPaths({ group: 'apps', kind: 'StatefulSet', templates: [{ path: 'spec.template', replicas: ['spec.replicas'] }] }),
+  ReplicaSet: kindFromPaths({ group: 'apps', kind: 'ReplicaSet', templates: [{ path: 'spec.template', replicas: ['spec.replicas'] }] }),
+  ReplicationController: kindFromPaths({ group: '', kind: 'ReplicationController', templates: [{ path: 'spec.template', replicas: ['spec.replicas'] }] }),
   // One per node: counted as one here (a check per node is a check of the template).
-  DaemonSet: { templates: (o) => [{ path: 'spec.template', template: o.spec?.template, replicas: 1 }] },
-  Job: { templates: (o) => [{ path: 'spec.template', template: o.spec?.template, replicas: count(o.spec?.parallelism) }] },
-  CronJob: { templates: (o) => [{ path: 'spec.jobTemplate.spec.template', template: at(o, 'spec.jobTemplate.spec.template'), replicas: count(at(o, 'spec.jobTemplate.spec.parallelism')) }] },
+  DaemonSet: kindFromPaths({ group: 'apps', kind: 'DaemonSet', templates: [{ path: 'spec.template' }] }),
+  Job: kindFromPaths({ group: 'batch', kind: 'Job', templates: [{ path: 'spec.template', replicas: ['spec.parallelism'] }] }),
+  CronJob: kindFromPaths({ group: 'batch', kind: 'CronJob', templates: [{ path: 'spec.jobTemplate.spec.template', replicas: ['spec.jobTemplate.spec.parallelism'] }] }),
+  JobSet: kindFromPaths({ group: 'jobset.x-k8s.io', kind: 'JobSet', templates: replicatedJobs('spec') }),
+  TrainingRuntime: kindFromPaths({ group: 'trainer.kubeflow.org', kind: 'TrainingRuntime', templates: replicatedJobs('spec.template.spec') }),
+  ClusterTrainingRuntime: kindFromPaths({ group: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime', templates: replicatedJobs('spec.template.spec') }),
+  PyTorchJob: kindFromPaths({ group: 'kubeflow.org', kind: 'PyTorchJob', templates: [{ path: 'spec.pytorchReplicaSpecs{}.template', replicas: ['spec.pytorchReplicaSpecs{}.replicas'] }] }),
+  RayCluster: kindFromPaths({ group: 'ray.io', kind: 'RayCluster', templates: rayGroups('spec') }),
+  RayJob: kindFromPaths({ group: 'ray.io', kind: 'RayJob', templates: [...rayGroups('spec.rayClusterSpec'), { path: 'spec.submitterPodTemplate' }] }),
+  RayService: kindFromPaths({ group: 'ray.io', kind: 'RayService', templates: rayGroups('spec.rayClusterConfig') }),
+  // A group is one leader and size − 1 workers; without a leader template the leader runs the
+  // worker template (LeaderWorkerSet API: leaderWorkerTemplate.leaderTemplate is optional).
+  LeaderWorkerSet: {
+    group: 'leaderworkerset.x-k8s.io',
+    templates: (o) => {
+      const groups = count(at(o, 'spec.replicas'));
+      const size = count(at(o, 'spec.leaderWorkerTemplate.size'));
+      const leader = at(o, 'spec.leaderWorkerTemplate.leaderTemplate');
+      const out: FoundTemplate[] = [];
+      if (leader) out.push({ path: 'spec.leaderWorkerTemplate.leaderTemplate', template: leader, replicas: groups });
+      out.push({ path: 'spec.leaderWorkerTemplate.workerTemplate', template: at(o, 'spec.leaderWorkerTemplate.workerTemplate'), replicas: groups * (leader ? size - 1 : size) });
+      return out;
+    },
+  },
 };
+
+/** The table with a chart's declared kinds added (a declared kind of a built-in name replaces it). */
+export function withDeclaredKinds(declared: readonly PodTemplatePaths[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): { readonly [kind: string]: PodTemplateKind } {
+  if (declared.length === 0) return kinds;
+  const out = { ...kinds };
+  for (const d of declared) out[d.kind] = kindFromPaths(d);
+  return out;
+}
+
+function kindOf(o: Manifest, kinds: { readonly [kind: string]: PodTemplateKind }): PodTemplateKind | undefined {
+  const k = kinds[o.kind];
+  return k && k.group === groupOf(o.apiVersion) ? k : undefined;
+}
 
 /**
  * The pod templates of an object as live parts of it (`{ metadata, spec }` objects inside the
@@ -55,7 +205,7 @@ export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
  */
 export function podTemplateParts(o: Manifest, kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): { metadata?: Record<string, any>; spec: Record<string, any> }[] {
   if (o.kind === 'Pod') return [];
-  return (kinds[o.kind]?.templates(o) ?? []).map((t) => t.template).filter((t) => t && t.spec);
+  return (kindOf(o, kinds)?.templates(o) ?? []).map((t) => t.template).filter((t) => t && t.spec);
 }
 
 /** The object's display name: "Kind namespace/name" (no namespace for cluster-scoped objects). */
@@ -65,7 +215,7 @@ export function ownerOf(o: Manifest): string {
 
 /** Every pod template of an object (none for kinds without pods). */
 export function podTemplatesOf(o: Manifest, kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): PodTemplate[] {
-  const kind = kinds[o.kind];
+  const kind = kindOf(o, kinds);
   if (!kind) return [];
   return kind
     .templates(o)
