@@ -122,3 +122,194 @@ export function isTier(s: string): s is StorageTierName {
 export function isDriverTier(s: string): s is DriverTierName {
   return s === 'fsx-lustre' || s === 'efs' || s === 's3';
 }
+
+/**
+ * The workload operators a chart may need installed (`strata.dev/uses` `operator:<name>`), and the
+ * prerequisites they bring (cert-manager). Installed as infrastructure controllers like the CSI
+ * drivers, before the storage tiers and the apps.
+ */
+export type OperatorName = 'cert-manager' | 'jobset' | 'lws' | 'kubeflow-trainer' | 'training-operator' | 'kuberay' | 'kserve' | 'spark-operator' | 'nim-operator';
+
+/** Every operator name, in install order (a prerequisite before what needs it). */
+export const OPERATOR_NAMES: readonly OperatorName[] = ['cert-manager', 'jobset', 'lws', 'kubeflow-trainer', 'training-operator', 'kuberay', 'kserve', 'spark-operator', 'nim-operator'];
+
+/** The prefix of an operator in a chart's uses: `operator:kuberay`. */
+export const OPERATOR_USE_PREFIX = 'operator:';
+
+/** One Helm chart of an operator, released by its own HelmRelease. */
+export interface OperatorRelease {
+  /** The HelmRelease (and its source's) name. */
+  readonly name: string;
+  /** A HelmRepository (HTTPS), or an OCI chart by exact tag or by an exact semver range (when the tag's form is not known). */
+  readonly source: { readonly helmRepository: string } | { readonly oci: string; readonly tag: string } | { readonly oci: string; readonly semver: string };
+  readonly chart: string;
+  /** Pinned chart version. */
+  readonly version: string;
+  /**
+   * Where the chart keeps its CRDs: `crds/` (Helm installs them, never upgrades or deletes them: the
+   * HelmRelease's `crds: CreateReplace` upgrades them) or `templates` (ordinary release objects,
+   * upgraded with the release — and deleted with it).
+   */
+  readonly crds: 'crds-dir' | 'templates';
+  /** The chart's values for a minimal production install. */
+  readonly values?: Record<string, unknown>;
+  /** What must be Ready first: other releases of this operator, or prerequisite operators (HelmRelease `dependsOn`). */
+  readonly after?: readonly string[];
+}
+
+/** A workload operator (or a prerequisite of one), installed as an infrastructure controller. */
+export interface OperatorChart {
+  readonly name: OperatorName;
+  /** Display name for the report. */
+  readonly title: string;
+  /** The upstream release the charts below belong to. */
+  readonly upstream: string;
+  /** The namespace it runs in (created by the overlay). */
+  readonly namespace: string;
+  /** Helm charts, in order; or `kustomize`: an upstream kustomize overlay applied from Git by a Flux Kustomization. */
+  readonly releases: readonly OperatorRelease[];
+  readonly kustomize?: { readonly repository: string; readonly tag: string; readonly path: string };
+  /** Operators that must be installed and Ready first. */
+  readonly prerequisites: readonly OperatorName[];
+  /** What the cluster must already have that strata does not install, for the report. */
+  readonly needsInCluster?: string;
+  /** The Kubernetes minor version floor, when upstream states one ("1.31"). */
+  readonly minKubernetes?: string;
+  /** The value path that lists the namespaces it may run jobs in, filled with the namespaces of the workloads that use it. */
+  readonly jobNamespacesPath?: readonly string[];
+  /** The kinds strata's charts make of it. */
+  readonly kinds: readonly string[];
+  /** The upstream source of the install facts. */
+  readonly source: string;
+}
+
+/**
+ * The operators, each verified at its release tag: repository, chart, version, CRDs, namespace.
+ * None of them needs AWS credentials for its own controller (the workloads' pods get theirs from
+ * their own service accounts).
+ */
+export const OPERATORS: { readonly [name in OperatorName]: OperatorChart } = {
+  'cert-manager': {
+    name: 'cert-manager',
+    title: 'cert-manager',
+    upstream: 'cert-manager/cert-manager v1.21.1',
+    namespace: 'cert-manager',
+    // CRDs are templates, installed with crds.enabled and kept on uninstall (crds.keep, default true).
+    releases: [{ name: 'cert-manager', source: { oci: 'oci://quay.io/jetstack/charts/cert-manager', tag: 'v1.21.1' }, chart: 'cert-manager', version: 'v1.21.1', crds: 'templates', values: { crds: { enabled: true } } }],
+    prerequisites: [],
+    kinds: ['Certificate', 'Issuer'],
+    source: 'cert-manager/cert-manager@v1.21.1 deploy/charts/cert-manager/README.template.md, values.yaml#L106-L116',
+  },
+  jobset: {
+    name: 'jobset',
+    title: 'JobSet',
+    upstream: 'kubernetes-sigs/jobset v0.12.0',
+    namespace: 'jobset-system',
+    // The published chart's version has no "v" (hack/helm-chart-package.sh chart_version="${GIT_TAG/#v/}").
+    releases: [{ name: 'jobset', source: { oci: 'oci://registry.k8s.io/jobset/charts/jobset', tag: '0.12.0' }, chart: 'jobset', version: '0.12.0', crds: 'crds-dir' }],
+    prerequisites: [],
+    kinds: ['JobSet'],
+    source: 'kubernetes-sigs/jobset@v0.12.0 charts/jobset/README.md, charts/jobset/crds/',
+  },
+  lws: {
+    name: 'lws',
+    title: 'LeaderWorkerSet',
+    upstream: 'kubernetes-sigs/lws v0.10.0',
+    namespace: 'lws-system',
+    // hack/push-chart.sh versions the chart by the release tag ("v0.10.0"); the docs install
+    // --version=0.10.0, which Helm resolves as a semver range: an exact range matches either form.
+    releases: [{ name: 'lws', source: { oci: 'oci://registry.k8s.io/lws/charts/lws', semver: '0.10.0' }, chart: 'lws', version: '0.10.0', crds: 'crds-dir' }],
+    prerequisites: [],
+    kinds: ['LeaderWorkerSet'],
+    source: 'kubernetes-sigs/lws@v0.10.0 site/content/en/docs/installation/_index.md#L55-L101, charts/lws/crds/',
+  },
+  'kubeflow-trainer': {
+    name: 'kubeflow-trainer',
+    title: 'Kubeflow Trainer',
+    upstream: 'kubeflow/trainer v2.3.0',
+    namespace: 'kubeflow-system',
+    // CRDs are templates (crds.enabled); JobSet is a subchart (jobset.install), installed on its own
+    // here so that one JobSet serves Trainer and JobSet workloads alike.
+    releases: [{ name: 'kubeflow-trainer', source: { oci: 'oci://ghcr.io/kubeflow/charts/kubeflow-trainer', tag: '2.3.0' }, chart: 'kubeflow-trainer', version: '2.3.0', crds: 'templates', values: { jobset: { install: false } }, after: ['jobset'] }],
+    prerequisites: ['jobset'],
+    minKubernetes: '1.31',
+    kinds: ['TrainJob', 'TrainingRuntime', 'ClusterTrainingRuntime'],
+    source: 'kubeflow/trainer@v2.3.0 charts/kubeflow-trainer/README.md, Chart.yaml (jobset 0.12.0 dependency), values.yaml',
+  },
+  'training-operator': {
+    name: 'training-operator',
+    title: 'Kubeflow training-operator (v1)',
+    upstream: 'kubeflow/trainer v1.9.4 (formerly kubeflow/training-operator)',
+    namespace: 'kubeflow',
+    // No Helm chart: the standalone kustomize overlay (namespace kubeflow, CRDs, webhook with its own certificates).
+    releases: [],
+    kustomize: { repository: 'https://github.com/kubeflow/trainer', tag: 'v1.9.4', path: './manifests/overlays/standalone' },
+    prerequisites: [],
+    kinds: ['PyTorchJob'],
+    source: 'kubeflow/trainer@v1.9.4 README.md#L38, manifests/overlays/standalone/kustomization.yaml',
+  },
+  kuberay: {
+    name: 'kuberay',
+    title: 'KubeRay operator',
+    upstream: 'ray-project/kuberay v1.7.0',
+    namespace: 'kuberay-system',
+    releases: [{ name: 'kuberay-operator', source: { helmRepository: 'https://ray-project.github.io/kuberay-helm/' }, chart: 'kuberay-operator', version: '1.7.0', crds: 'crds-dir' }],
+    prerequisites: [],
+    kinds: ['RayCluster', 'RayJob', 'RayService'],
+    source: 'ray-project/kuberay@v1.7.0 helm-chart/kuberay-operator/README.md, helm-chart/kuberay-operator/crds/',
+  },
+  kserve: {
+    name: 'kserve',
+    title: 'KServe',
+    upstream: 'kserve/kserve v0.20.0',
+    namespace: 'kserve',
+    // Standard (raw Deployment) mode: no Knative, no Istio; no Ingress created (reach the predictor
+    // through its Service or a gateway of your own). The webhooks' certificate is a cert-manager
+    // Certificate (charts/kserve-resources/files/kserve/resources.yaml, cert-manager.io/inject-ca-from).
+    releases: [
+      { name: 'kserve-crd', source: { oci: 'oci://ghcr.io/kserve/charts/kserve-crd', tag: 'v0.20.0' }, chart: 'kserve-crd', version: 'v0.20.0', crds: 'templates' },
+      {
+        name: 'kserve-resources',
+        source: { oci: 'oci://ghcr.io/kserve/charts/kserve-resources', tag: 'v0.20.0' },
+        chart: 'kserve-resources',
+        version: 'v0.20.0',
+        crds: 'templates',
+        values: { kserve: { controller: { deploymentMode: 'Standard', gateway: { disableIngressCreation: true } } } },
+        after: ['cert-manager', 'kserve-crd'],
+      },
+    ],
+    prerequisites: ['cert-manager'],
+    kinds: ['InferenceService', 'ServingRuntime', 'ClusterServingRuntime'],
+    source: 'kserve/kserve@v0.20.0 charts/kserve-crd/README.md, charts/kserve-resources/README.md, hack/setup/infra/manage.kserve-helm.sh, pkg/constants/constants.go#L562-L567',
+  },
+  'spark-operator': {
+    name: 'spark-operator',
+    title: 'Spark operator',
+    upstream: 'kubeflow/spark-operator v2.5.2',
+    namespace: 'spark-operator',
+    releases: [{ name: 'spark-operator', source: { helmRepository: 'https://kubeflow.github.io/spark-operator' }, chart: 'spark-operator', version: '2.5.2', crds: 'crds-dir' }],
+    prerequisites: [],
+    // spark.jobNamespaces (default ["default"]): the namespaces SparkApplications run in.
+    jobNamespacesPath: ['spark', 'jobNamespaces'],
+    kinds: ['SparkApplication'],
+    source: 'kubeflow/spark-operator@v2.5.2 charts/spark-operator-chart/README.md, charts/spark-operator-chart/crds/',
+  },
+  'nim-operator': {
+    name: 'nim-operator',
+    title: 'NVIDIA NIM Operator',
+    upstream: 'NVIDIA/k8s-nim-operator v3.1.2',
+    namespace: 'nim-operator',
+    // NGC chart versions carry the "v" (docs.nvidia.com/nim-operator/latest/upgrade.html: --version=v3.0.2).
+    // The admission controller (cert-manager) is off by default (values.yaml operator.admissionController.enabled).
+    releases: [{ name: 'k8s-nim-operator', source: { helmRepository: 'https://helm.ngc.nvidia.com/nvidia' }, chart: 'k8s-nim-operator', version: 'v3.1.2', crds: 'crds-dir' }],
+    prerequisites: [],
+    needsInCluster: 'NVIDIA GPU Operator (or the NVIDIA driver and device plugin of EKS accelerated AMIs); NGC credentials for the NIM images and models',
+    kinds: ['NIMService', 'NIMCache'],
+    source: 'NVIDIA/k8s-nim-operator@v3.1.2 deployments/helm/k8s-nim-operator/, https://docs.nvidia.com/nim-operator/latest/install.html',
+  },
+};
+
+/** Whether a chart's use names an operator (`operator:<name>`), known or not. */
+export function isOperatorUse(use: string): boolean {
+  return use.startsWith(OPERATOR_USE_PREFIX);
+}

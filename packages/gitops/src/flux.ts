@@ -1,4 +1,4 @@
-import { GENERATED, yamlDocument } from '@strata/helm';
+import { CustomHealthCheck, GENERATED, yamlDocument } from '@strata/helm';
 import { DRIFT_IGNORE } from './release-policy';
 import { parseAllDocuments } from 'yaml';
 
@@ -58,9 +58,14 @@ export interface FluxKustomizationOptions {
   readonly interval: string;
   readonly retryInterval: string;
   readonly timeout: string;
+  /** The GitRepository (in flux-system) it applies from. @default 'flux-system' (the bootstrap repository: this one) */
+  readonly sourceRef?: string;
+  /** Garbage-collect what it applied and no longer applies (its deletion deletes everything it applied). @default true */
+  readonly prune?: boolean;
+  readonly annotations?: Record<string, string>;
 }
 
-/** A Flux Kustomization applying one directory of this repository (sourceRef: the bootstrap GitRepository). */
+/** A Flux Kustomization applying one directory (sourceRef: the bootstrap GitRepository, unless another is given). */
 export function fluxKustomization(o: FluxKustomizationOptions): KubeObject {
   const spec: Record<string, unknown> = {};
   if (o.dependsOn && o.dependsOn.length > 0) spec.dependsOn = o.dependsOn.map((name) => ({ name }));
@@ -68,16 +73,26 @@ export function fluxKustomization(o: FluxKustomizationOptions): KubeObject {
     interval: o.interval,
     retryInterval: o.retryInterval,
     timeout: o.timeout,
-    sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+    sourceRef: { kind: 'GitRepository', name: o.sourceRef ?? 'flux-system' },
     path: o.path,
-    prune: true,
+    prune: o.prune ?? true,
     wait: true,
   });
-  return { apiVersion: API.kustomization, kind: 'Kustomization', metadata: { name: o.name, namespace: FLUX_NAMESPACE }, spec };
+  return { apiVersion: API.kustomization, kind: 'Kustomization', metadata: { name: o.name, namespace: FLUX_NAMESPACE, ...(o.annotations ? { annotations: o.annotations } : {}) }, spec };
 }
 
-export function helmRepository(name: string, namespace: string, url: string): KubeObject {
-  return { apiVersion: API.source, kind: 'HelmRepository', metadata: { name, namespace }, spec: { interval: '24h', url } };
+export function helmRepository(name: string, namespace: string, url: string, annotations?: Record<string, string>): KubeObject {
+  return { apiVersion: API.source, kind: 'HelmRepository', metadata: { name, namespace, ...(annotations ? { annotations } : {}) }, spec: { interval: '24h', url } };
+}
+
+/** A GitRepository of an upstream repository at an exact tag (source.toolkit.fluxcd.io/v1, GA in source-controller v1.0.0). */
+export function gitRepository(o: { readonly name: string; readonly namespace: string; readonly url: string; readonly tag: string; readonly annotations?: Record<string, string> }): KubeObject {
+  return {
+    apiVersion: API.source,
+    kind: 'GitRepository',
+    metadata: { name: o.name, namespace: o.namespace, ...(o.annotations ? { annotations: o.annotations } : {}) },
+    spec: { interval: '24h', url: o.url, ref: { tag: o.tag } },
+  };
 }
 
 export interface OciRepositoryOptions {
@@ -86,7 +101,9 @@ export interface OciRepositoryOptions {
   readonly url: string;
   /** How source-controller authenticates: `aws` for a private ECR registry. @default - by the URL (see registryProvider) */
   readonly provider?: 'aws' | 'generic';
-  readonly tag: string;
+  /** The exact tag; or `semver`, an exact version range, when the tag's spelling ("v1.0.0" or "1.0.0") is not known. */
+  readonly tag?: string;
+  readonly semver?: string;
   readonly digest?: string;
   readonly annotations?: Record<string, string>;
 }
@@ -94,7 +111,7 @@ export interface OciRepositoryOptions {
 /** An OCIRepository of a Helm chart: exact tag (and digest when known), the chart layer copied as is. */
 export function ociRepository(o: OciRepositoryOptions): KubeObject {
   const provider = o.provider ?? registryProvider(o.url);
-  const ref: Record<string, string> = { tag: o.tag };
+  const ref: Record<string, string> = o.semver !== undefined && o.tag === undefined ? { semver: o.semver } : { tag: o.tag ?? '' };
   if (o.digest) ref.digest = o.digest;
   return {
     apiVersion: API.source,
@@ -135,6 +152,19 @@ export interface HelmReleaseOptions {
   readonly retryOnFailure?: boolean;
   /** Correct drift (charts strata writes; not the drivers' upstream charts). */
   readonly driftDetection?: boolean;
+  /** HelmReleases that must be Ready first (`.spec.dependsOn`): an operator's prerequisites. */
+  readonly dependsOn?: readonly { readonly name: string; readonly namespace?: string }[];
+  /**
+   * How custom resources of the release are awaited (`.spec.healthCheckExprs`, helm-controller
+   * v1.5.0 / Flux 2.8.0): see CUSTOM_KINDS of @strata/helm.
+   */
+  readonly healthCheckExprs?: readonly CustomHealthCheck[];
+  /**
+   * Wait with kstatus (`.spec.waitStrategy.name: poller`, helm-controller v1.5.0): the only
+   * strategy that waits for custom resources and evaluates health checks — written so that the
+   * `UseHelm3Defaults` feature gate (which selects `legacy`) does not change the wait.
+   */
+  readonly pollerWait?: boolean;
 }
 
 /** The interval between retries of RetryOnFailure (helm-controller's default, stated). */
@@ -148,7 +178,10 @@ export function helmRelease(o: HelmReleaseOptions): KubeObject {
   const spec: Record<string, unknown> = { interval: '30m', releaseName: o.name };
   if ('ociRepository' in o.source) spec.chartRef = { kind: 'OCIRepository', name: o.source.ociRepository };
   else spec.chart = { spec: { chart: o.source.chart, version: o.source.version, sourceRef: { kind: 'HelmRepository', name: o.source.helmRepository }, interval: '24h' } };
+  if (o.dependsOn && o.dependsOn.length > 0) spec.dependsOn = o.dependsOn.map((d) => ({ name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}) }));
   spec.timeout = o.timeout;
+  if (o.pollerWait) spec.waitStrategy = { name: 'poller' };
+  if (o.healthCheckExprs && o.healthCheckExprs.length > 0) spec.healthCheckExprs = o.healthCheckExprs.map((h) => ({ ...h }));
   const crds = o.crds ? { crds: 'CreateReplace' } : {};
   const jobs = o.disableWaitForJobs ? { disableWaitForJobs: true } : {};
   if (o.retryOnFailure) {

@@ -5,6 +5,7 @@ export * from './external';
 export * from './flux';
 export * from './generate';
 export * from './load';
+export * from './operators';
 export * from './overlay';
 export * from './plan';
 export * from './pricing';

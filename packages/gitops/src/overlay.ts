@@ -4,6 +4,7 @@ import { DRIVER_NAMESPACE, KARPENTER } from './drivers';
 import { EnvironmentDefinition } from './environment';
 import { timeoutFor } from '@strata/helm';
 import { API, FLUX_NAMESPACE, fluxKustomization, helmRelease, helmRepository, kustomizeFile, namespaceObject, ociRepository, PRUNE_ANNOTATION, registryProvider, yamlFile } from './flux';
+import { controllersTimeout, operatorFiles } from './operators';
 import { isDataChart, releasePolicy } from './release-policy';
 import { EnvironmentPlan, planEnvironment, PlannedWorkload } from './plan';
 import { environmentReport } from './report';
@@ -64,7 +65,7 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
   const envDir = `./environments/${env.name}`;
 
   // --- entry point: the three Flux Kustomizations, chained ------------------------------------
-  const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...TIMINGS.controllers });
+  const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...TIMINGS.controllers, timeout: controllersTimeout(plan.operators) });
   const configs = fluxKustomization({
     name: 'infra-configs',
     path: `${envDir}/infrastructure/configs`,
@@ -100,7 +101,12 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
       ]),
     );
   }
-  at('infrastructure/controllers/kustomization.yaml', kustomizeFile('Infrastructure controllers: the CSI drivers this environment\'s workloads use', src, { resources: controllerFiles.sort() }));
+  // The workload operators and their prerequisites (operators.ts).
+  for (const [file, content] of operatorFiles(plan.operators, src)) {
+    controllerFiles.push(file);
+    at(`infrastructure/controllers/${file}`, content);
+  }
+  at('infrastructure/controllers/kustomization.yaml', kustomizeFile(`Infrastructure controllers: the CSI drivers${plan.operators.length > 0 ? ' and operators' : ''} this environment\'s workloads use`, src, { resources: controllerFiles.sort() }));
 
   // --- infrastructure/configs: the tier charts (StorageClasses, NodePools) ---------------------
   const configFiles: string[] = [];
@@ -190,6 +196,8 @@ function makeBaseFiles(name: string, entry: ChartEntry): Map<string, string> {
           disableWaitForJobs: policy.disableWaitForJobs,
           retryOnFailure: policy.retryOnFailure,
           driftDetection: true,
+          healthCheckExprs: policy.healthChecks,
+          pollerWait: policy.pollerWait,
         }),
       ]),
     ],

@@ -1,8 +1,9 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
 import { ChartCatalog, ChartEntry, JsonSchema } from './catalog';
-import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isTier, TIER_CHARTS, TierChart } from './drivers';
+import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
 import { DriverTierName, EnvironmentDefinition, ExternalStorageClass, StorageTierName } from './environment';
 import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
+import { planOperators, PlannedOperator } from './operators';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
@@ -89,6 +90,8 @@ export interface EnvironmentPlan {
   readonly drivers: PlannedDriver[];
   /** Set when a workload uses instance store (Karpenter provisions the NVMe nodes) or the environment installs it. */
   readonly karpenter?: PlannedKarpenter;
+  /** The workload operators the charts use (`operator:<name>`) and their prerequisites, in install order. */
+  readonly operators: PlannedOperator[];
   readonly namespaces: { readonly name: string; readonly protect: boolean }[];
 }
 
@@ -303,6 +306,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
         features.set(u, [...(features.get(u) ?? []), w.name]);
         continue;
       }
+      if (isOperatorUse(u)) continue; // planOperators
       if (!isTier(u)) {
         warn(`chart ${w.name} uses "${u}", which strata installs nothing for; make sure the cluster provides it`);
         continue;
@@ -432,6 +436,11 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     warn(`'identity.karpenter' is set but Flux does not install Karpenter here (karpenter.install is not true)`);
   }
 
+  // --- operators (operators.ts) -------------------------------------------------------------------
+  const ops = planOperators(workloads, cluster, file);
+  errors.push(...ops.errors);
+  warnings.push(...ops.warnings);
+
   // --- node groups ---------------------------------------------------------------------------------
   const groups: unknown = env.nodeGroups;
   if (groups !== undefined && !Array.isArray(groups)) fail('nodeGroups', groups, 'a list of node groups', 'e.g. nodeGroups: [{ name: "system" }]');
@@ -473,7 +482,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   }
   const namespaces = [...nsMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, protect]) => ({ name, protect }));
 
-  return { env, file, errors, warnings, workloads, tiers, drivers, ...(karpenter ? { karpenter } : {}), namespaces };
+  return { env, file, errors, warnings, workloads, tiers, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
 }
 
 /** The NodePools of the instance-store tier chart's values that are enabled and may launch Spot nodes. */

@@ -1,4 +1,4 @@
-import { AwaitedObject, awaitBudget, AwaitBudget, PROVISIONING_SECONDS, resolveFactWith, timeoutFor } from '@strata/helm';
+import { AwaitedObject, awaitBudget, AwaitBudget, customHealthChecks, CustomHealthCheck, hasCustomResources, isRun, PROVISIONING_SECONDS, resolveFactWith, timeoutFor } from '@strata/helm';
 import { ChartEntry } from './catalog';
 import { TIER_CHARTS } from './drivers';
 import { valueAt } from './values';
@@ -14,7 +14,7 @@ import { valueAt } from './values';
  * - **Jobs without a deadline** (training) are not awaited (`disableWaitForJobs`): otherwise every
  *   install or upgrade fails once the Job runs longer than the timeout. Their success is tracked on
  *   the Job, not on the release.
- * - **Charts that hold data or run Jobs** retry failed installs and upgrades in place
+ * - **Charts that hold data or run Jobs** (or runs of an operator: a TrainJob…) retry failed installs and upgrades in place
  *   (`strategy.name: RetryOnFailure`, helm-controller ≥ v1.4.0, Flux ≥ 2.7): install remediation
  *   would uninstall between retries (killing a running training, deleting claims not kept) and
  *   upgrade remediation would roll back (re-creating an earlier Job, which runs again). Other charts
@@ -24,6 +24,12 @@ import { valueAt } from './values';
  *   `helm.toolkit.fluxcd.io/driftDetection: disabled` annotation (a finished Job deleted by hand must
  *   not run again), and a claim's storage request is ignored: expanded in place, it can never shrink
  *   back (the API refuses), and correcting it would fail on every reconcile.
+ * - **Custom resources** of the workload operators are awaited per kind (CUSTOM_KINDS of
+ *   @strata/helm): a serving kind until its operator reports it serving, within its budget; a run
+ *   (TrainJob, PyTorchJob, JobSet, RayJob, SparkApplication) never — `disableWaitForJobs` covers
+ *   batch/v1 Jobs only, so such a kind gets a health check that calls it Current as soon as it exists.
+ *   Health checks (`healthCheckExprs`) and the kstatus wait strategy (`waitStrategy: poller`) need
+ *   helm-controller ≥ v1.5.0 (Flux ≥ 2.8.0); they are written only for charts with custom resources.
  */
 export interface ReleasePolicy {
   /** The HelmRelease `spec.timeout`, a Go duration. */
@@ -36,6 +42,10 @@ export interface ReleasePolicy {
   readonly retryOnFailure: boolean;
   /** Each awaited object's bound, for the report and for messages. */
   readonly budget: AwaitBudget;
+  /** Health checks of the chart's custom resource kinds (`.spec.healthCheckExprs`); empty without them. */
+  readonly healthChecks: readonly CustomHealthCheck[];
+  /** The chart has custom resources: wait with kstatus (`.spec.waitStrategy.name: poller`). */
+  readonly pollerWait: boolean;
 }
 
 /** The paths drift detection leaves alone: fields a controller or an operator changes for good reasons (see ReleasePolicy). */
@@ -75,13 +85,16 @@ export function releasePolicy(entry: ChartEntry, merged: unknown, classTier?: (n
   const all = awaitBudget(awaits, { ...options, waitForJobs: true });
   const disableWaitForJobs = all.unboundedJobs.length > 0;
   const budget = disableWaitForJobs ? awaitBudget(awaits, { ...options, waitForJobs: false }) : all;
-  const hasJobs = awaits.some((a) => a.kind === 'Job');
+  // A run (a Job, a TrainJob…) must never be uninstalled (it stops) nor rolled back (an earlier one runs again).
+  const hasJobs = awaits.some(isRun);
   return {
     timeout: timeoutFor(budget.longest),
     longestWaitSeconds: budget.longest,
     disableWaitForJobs,
     retryOnFailure: isDataChart(entry) || hasJobs,
     budget,
+    healthChecks: customHealthChecks(awaits),
+    pollerWait: hasCustomResources(awaits),
   };
 }
 

@@ -3,6 +3,7 @@ import { DRIVERS, KARPENTER, TIER_CHARTS } from './drivers';
 import { ExternalStorageClass } from './environment';
 import { ExternalObject, externalClasses, externalClassTier, externalName, externalObjects } from './external';
 import { kustomizationTimeout, TIMINGS } from './overlay';
+import { controllersTimeout, operatorReport } from './operators';
 import { FLUX_NAMESPACE } from './flux';
 import { claimClass, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from './plan';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
@@ -89,7 +90,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   const configsTimeout = kustomizationTimeout(plan.tiers.map((t) => t.policy.longestWaitSeconds));
   const appsTimeout = kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds));
   push(
-    `| infra-controllers | \`infrastructure/controllers\`: ${plan.drivers.map((d) => d.driver.chart).concat(plan.karpenter?.install ? ['karpenter'] : []).join(', ') || 'nothing (no driver needed)'} | — | 1h | 2m | ${TIMINGS.controllers.timeout} | true | true |`,
+    `| infra-controllers | \`infrastructure/controllers\`: ${plan.drivers.map((d) => d.driver.chart).concat(plan.karpenter?.install ? ['karpenter'] : [], plan.operators.map((o) => o.operator.name)).join(', ') || 'nothing (no driver needed)'} | — | 1h | 2m | ${controllersTimeout(plan.operators)} | true | true |`,
     `| infra-configs | \`infrastructure/configs\`: ${plan.tiers.map((t) => t.tier.chart).join(', ') || 'nothing (no tier chart needed)'} | infra-controllers | 1h | 2m | ${configsTimeout} | true | true |`,
     `| apps | \`apps\`: ${plan.workloads.map((w) => w.name).join(', ') || 'nothing'} | infra-configs | 10m | 2m | ${appsTimeout} | true | true |`,
     '',
@@ -97,7 +98,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     '- **dependsOn** chains drivers → storage classes → workloads, so a claim is never created before its class and its driver exist.',
     '- **wait: true** makes a Kustomization ready only once everything it applied is healthy (each HelmRelease released), so `dependsOn` means "installed", not merely "applied".',
     '- **prune: true** removes what is taken out of the environment (a driver nobody uses any more); objects holding data carry `kustomize.toolkit.fluxcd.io/prune: disabled` and are never pruned.',
-    `- **timeout**: drivers roll a DaemonSet over every node (${TIMINGS.controllers.timeout}); the configs and the apps wait for their slowest HelmRelease plus five minutes (${configsTimeout}, ${appsTimeout}: see "Releases over time" below).`,
+    `- **timeout**: drivers roll a DaemonSet over every node (${controllersTimeout(plan.operators)}${plan.operators.length > 0 ? `: ${TIMINGS.controllers.timeout} for each release of the longest chain of operators that depend on one another` : ''}); the configs and the apps wait for their slowest HelmRelease plus five minutes (${configsTimeout}, ${appsTimeout}: see "Releases over time" below).`,
     '- **retryInterval** (2m) retries a failed apply well before the next interval; **interval** is 1h for infrastructure (rarely changes; drift corrected hourly) and 10m for apps.',
     '',
   );
@@ -233,6 +234,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   }
   const notInstalled = (['fsx-lustre', 'efs', 's3'] as const).filter((t) => !plan.drivers.some((d) => d.driver.tier === t));
   if (notInstalled.length > 0) push(`Not installed (no workload here uses them): ${notInstalled.map((t) => DRIVERS[t].chart).join(', ')}.`, '');
+  if (plan.operators.length > 0) push(...operatorReport(plan.operators));
   push('### Storage tier charts (infra-configs)', '');
   if (plan.tiers.length === 0) push('None.', '');
   else {

@@ -1,5 +1,5 @@
 import { INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
-import { EncodedFormula, evaluateEncodedFormula, printIn, refIn } from './content-name';
+import { EncodedFormula, evaluateEncodedFormula, printIn, refIn, ValueRef } from './content-name';
 
 /**
  * What helm-controller waits for after an install, upgrade or rollback of a chart, and how long
@@ -11,6 +11,11 @@ import { EncodedFormula, evaluateEncodedFormula, printIn, refIn } from './conten
  * PersistentVolumeClaim once Bound, a Deployment or StatefulSet once every replica is updated and
  * available. The release `timeout` bounds each wait (docs/spec/v2/helmreleases.md "timeout"):
  * shorter than an object's honest bound, the action fails and is remediated.
+ *
+ * Custom resources of the workload operators (KServe, KubeRay, LeaderWorkerSet, JobSet, Kubeflow
+ * Trainer and training-operator, Spark operator, NIM operator) are awaited as CUSTOM_KINDS says:
+ * serving kinds until the operator reports them serving, runs and configuration not at all (see
+ * CustomKindRule for the kstatus rules and the health checks that make it so).
  *
  * The same functions read a chart's release template (numbers may be value references: they
  * become facts, resolved per environment) and a release's resolved objects (plain numbers): the
@@ -50,7 +55,343 @@ export type AwaitedObject =
       readonly name: string;
       /** The claim's class ('' for a static volume). */
       readonly storageClassName: Fact | string;
+    }
+  | {
+      /** A custom resource of a kind in CUSTOM_KINDS; how it is awaited is the kind's rule. */
+      readonly kind: 'CustomResource';
+      /** Its apiVersion, e.g. "ray.io/v1". */
+      readonly apiVersion: string;
+      /** Its kind, e.g. "RayService". */
+      readonly resourceKind: string;
+      readonly name: string;
+      /**
+       * Seconds one round takes until the operator reports the object ready, as terms to add: the
+       * budget the object declares (READY_SECONDS_ANNOTATION, or an upstream bound such as
+       * KubeRay's `ray.io/initializing-timeout`), else node and image plus the slowest startup
+       * probe of its pod templates. Absent for kinds the release does not wait for.
+       */
+      readonly ready?: readonly Fact[];
+      /** Pod groups a rollout replaces, and how many per round (a LeaderWorkerSet's replicas and maxUnavailable + maxSurge). @default one round */
+      readonly replicas?: Fact;
+      readonly surge?: Fact;
+      /** What the budget is made of, for the report: "declared", "ray.io/initializing-timeout", "pod start". */
+      readonly basis?: string;
     };
+
+/**
+ * Seconds a custom resource may take until its operator reports it ready, declared by the construct
+ * that makes it (a number, or a value or formula of the release: the model download of an
+ * InferenceService, the cache fill of a NIMCache). Without it the budget is the pod start alone.
+ */
+export const READY_SECONDS_ANNOTATION = 'strata.dev/ready-seconds';
+
+/** A Flux custom health check (helm.toolkit.fluxcd.io/v2 HelmRelease `.spec.healthCheckExprs[]`, fluxcd/pkg apis/kustomize CustomHealthCheck). */
+export interface CustomHealthCheck {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** CEL over the object: true when it is ready. */
+  readonly current: string;
+  readonly inProgress?: string;
+  /** CEL: true when it failed for good (the wait fails at once: helm-controller fails fast). */
+  readonly failed?: string;
+}
+
+/**
+ * How helm-controller waits for one custom resource kind. helm-controller v1.5+ (Flux 2.8+) waits
+ * with its `poller` strategy: kstatus (fluxcd/cli-utils@v1.2.1 pkg/kstatus/status/status.go
+ * Compute, #L102-L139; generic.go#L22-L99) calls an object of an unknown kind InProgress while
+ * `status.observedGeneration` differs from `metadata.generation`, InProgress while a `Reconciling`
+ * condition is True, Failed when a `Stalled` condition is True, then by a `Ready` condition (True:
+ * Current; False or Unknown: InProgress; status.go#L141-L183), and Current when none of these says
+ * anything — the status an operator writes decides. A HelmRelease's `.spec.healthCheckExprs`
+ * (helm-controller v1.5.0, CHANGELOG.md "1.5.0"; docs/spec/v2/helmreleases.md "Health check
+ * expressions") replaces that for a kind: observedGeneration first, then `inProgress`, `failed`,
+ * `current`, else InProgress (fluxcd/pkg@runtime/v0.110.1 runtime/cel/status_evaluator.go#L75-L126),
+ * with the poller only (internal/action/wait.go#L49-L62; the `legacy` strategy and Helm 3 wait for
+ * no custom resource). `disableWaitForJobs` changes batch/v1 Jobs only (wait.go#L118-L127).
+ */
+export interface CustomKindRule {
+  readonly group: string;
+  readonly kind: string;
+  /** The apiVersion strata's constructs write (health checks match on the group only). */
+  readonly apiVersion: string;
+  /** The operator (the `operator:<name>` a chart uses). */
+  readonly operator: string;
+  /**
+   * `awaited`: the release waits until the operator reports the object ready (its budget counts
+   * toward the timeout); `run`: a training or batch run, never awaited (like a Job without a
+   * deadline: it may run for days), Current as soon as it exists; `configuration`: no status,
+   * Current as soon as it exists.
+   */
+  readonly role: 'awaited' | 'run' | 'configuration';
+  /**
+   * The health check strata writes: where kstatus's generic rules would not give this wait, where
+   * an object polled before its operator wrote any status would pass as Current, and for runs (so
+   * that no operator version can make a release wait for one).
+   */
+  readonly health?: Omit<CustomHealthCheck, 'apiVersion' | 'kind'>;
+  /** The pod specs of an object, for the default budget (node and image + startup probe). */
+  readonly podSpecs?: (spec: Json) => readonly Json[];
+  /** Rollout rounds: replicas and pods replaced per round, when the operator rolls groups. */
+  readonly rounds?: (spec: Json) => { readonly replicas: Fact; readonly surge: Fact };
+  /** A bound the operator itself enforces, read from the object (seconds). */
+  readonly upstreamBound?: (o: Json) => { readonly seconds: Fact; readonly basis: string } | undefined;
+  /** Pods started one after another in one round (a LeaderWorkerSet's workers after a ready leader). @default 1 */
+  readonly podStarts?: (spec: Json) => number;
+  /** What the release waits for, in a few words (for the report): "Ready", "a run: not awaited". */
+  readonly short: string;
+  /** What the operator writes and why this wait, with the upstream source. */
+  readonly why: string;
+}
+
+const conditionIs = (type: string, status: 'True' | 'False', reason?: string) =>
+  `status.conditions.exists(c, c.type == '${type}' && c.status == '${status}'${reason ? ` && c.reason == '${reason}'` : ''})`;
+/** Never awaited: Current once it exists (still InProgress while an observedGeneration lags). */
+const ANY_STATUS = { current: 'true' } as const;
+const templates = (...specs: unknown[]): Json[] => specs.filter((s): s is Json => typeof s === 'object' && s !== null);
+
+/** The operators' kinds strata's constructs make, and how a release waits for each (see CustomKindRule). */
+export const CUSTOM_KINDS: readonly CustomKindRule[] = [
+  {
+    group: 'serving.kserve.io',
+    kind: 'InferenceService',
+    short: 'until Ready',
+    apiVersion: 'serving.kserve.io/v1beta1',
+    operator: 'kserve',
+    role: 'awaited',
+    // Standard mode: Ready = PredictorReady (the predictor Deployment Available) and IngressReady
+    // (kserve/kserve@v0.20.0 pkg/apis/serving/v1beta1/inference_service_status.go#L292-L296,
+    // PropagateRawStatus #L360-L440; reconcilers/ingress/kube_ingress_reconciler.go#L105-L143). kstatus
+    // reads Ready, but calls an object without any status yet Current (fluxcd/cli-utils@v1.2.1
+    // pkg/kstatus/status/status.go#L141-L152) and polls once right after the apply
+    // (pkg/kstatus/polling/engine/engine.go#L157-L168): the health check makes a missing status an
+    // error, reported as Unknown, so the wait goes on. The controller keeps no status.observedGeneration,
+    // and nothing is ever Stalled, so a model that never loads waits until the timeout.
+    health: { current: conditionIs('Ready', 'True') },
+    podSpecs: (spec) => templates(spec?.predictor).flatMap((p) => [{ containers: [...(p.containers ?? []), ...(p.model ? [p.model] : [])] }]),
+    why: 'Ready condition (PredictorReady and IngressReady): the predictor pods started, the model downloaded by the storage initializer and loaded',
+  },
+  {
+    group: 'serving.kserve.io',
+    kind: 'ServingRuntime',
+    short: 'configuration: not awaited',
+    apiVersion: 'serving.kserve.io/v1alpha1',
+    operator: 'kserve',
+    role: 'configuration',
+    why: 'configuration: no status (pkg/apis/serving/v1alpha1/servingruntime_types.go ServingRuntimeStatus is empty)',
+  },
+  {
+    group: 'serving.kserve.io',
+    kind: 'ClusterServingRuntime',
+    short: 'configuration: not awaited',
+    apiVersion: 'serving.kserve.io/v1alpha1',
+    operator: 'kserve',
+    role: 'configuration',
+    why: 'configuration: no status',
+  },
+  {
+    group: 'ray.io',
+    kind: 'RayService',
+    short: 'until Ready',
+    apiVersion: 'ray.io/v1',
+    operator: 'kuberay',
+    role: 'awaited',
+    // Ready = at least one serve endpoint (ray-project/kuberay@v1.7.0 ray-operator/controllers/ray/
+    // rayservice_controller.go#L785-L803); past `ray.io/initializing-timeout` Ready is False with
+    // reason InitializingTimeout for good (utils/constant.go#L71-L82, rayservice_controller.go
+    // #L2229-L2275): failed, not waited out.
+    health: { current: conditionIs('Ready', 'True'), failed: conditionIs('Ready', 'False', 'InitializingTimeout') },
+    podSpecs: (spec) => rayPodSpecs(spec?.rayClusterConfig),
+    upstreamBound: (o) => {
+      const v = o.metadata?.annotations?.['ray.io/initializing-timeout'];
+      const seconds = typeof v === 'string' ? goDurationSeconds(v) : typeof v === 'number' ? v : undefined;
+      return seconds === undefined ? undefined : { seconds, basis: 'ray.io/initializing-timeout' };
+    },
+    why: 'Ready condition (serve endpoints > 0): the Ray cluster up and the Serve applications deployed',
+  },
+  {
+    group: 'ray.io',
+    kind: 'RayCluster',
+    short: 'until provisioned and its head ready',
+    apiVersion: 'ray.io/v1',
+    operator: 'kuberay',
+    role: 'awaited',
+    // No Ready condition: kstatus would call it Current once observedGeneration is written. The
+    // RayClusterStatusConditions gate (on by default, helm-chart/kuberay-operator/values.yaml)
+    // writes RayClusterProvisioned (all pods ready once) and HeadPodReady
+    // (ray-operator/apis/ray/v1/raycluster_types.go#L652-L665).
+    health: { current: `${conditionIs('RayClusterProvisioned', 'True')} && ${conditionIs('HeadPodReady', 'True')}` },
+    podSpecs: (spec) => rayPodSpecs(spec),
+    why: 'RayClusterProvisioned and HeadPodReady conditions: every Ray pod ready once, the head ready now',
+  },
+  {
+    group: 'ray.io',
+    kind: 'RayJob',
+    short: 'a run: not awaited',
+    apiVersion: 'ray.io/v1',
+    operator: 'kuberay',
+    role: 'run',
+    why: 'a run: status.jobDeploymentStatus, no conditions (ray-operator/apis/ray/v1/rayjob_types.go#L45-L65)',
+    health: ANY_STATUS,
+  },
+  {
+    group: 'leaderworkerset.x-k8s.io',
+    kind: 'LeaderWorkerSet',
+    short: 'until Available',
+    apiVersion: 'leaderworkerset.x-k8s.io/v1',
+    operator: 'lws',
+    role: 'awaited',
+    // Available only when every group is ready and updated; Progressing and UpdateInProgress exclude it
+    // (kubernetes-sigs/lws@v0.10.0 pkg/controllers/leaderworkerset_controller.go#L494-L504, #L959-L970).
+    // No Ready condition: kstatus alone would not wait.
+    health: { current: conditionIs('Available', 'True') },
+    podSpecs: (spec) => templates(spec?.leaderWorkerTemplate?.leaderTemplate?.spec, spec?.leaderWorkerTemplate?.workerTemplate?.spec),
+    // RollingUpdate replaces maxUnavailable (default 1) + maxSurge (default 0) groups at a time
+    // (api/leaderworkerset/v1/leaderworkerset_types.go#L284-L313).
+    rounds: (spec) => ({
+      replicas: factOf(spec?.replicas) ?? 1,
+      surge: sumFacts(factOf(spec?.rolloutStrategy?.rollingUpdateConfiguration?.maxUnavailable) ?? 1, factOf(spec?.rolloutStrategy?.rollingUpdateConfiguration?.maxSurge) ?? 0),
+    }),
+    // startupPolicy LeaderReady creates the workers once the leader is ready (leaderworkerset_types.go#L130-L140).
+    podStarts: (spec) => (spec?.startupPolicy === 'LeaderReady' ? 2 : 1),
+    why: 'Available condition: every group ready and updated',
+  },
+  {
+    group: 'apps.nvidia.com',
+    kind: 'NIMService',
+    short: 'until Ready',
+    apiVersion: 'apps.nvidia.com/v1alpha1',
+    operator: 'nim-operator',
+    role: 'awaited',
+    // Conditions Ready and Failed (NVIDIA/k8s-nim-operator@v3.1.2 internal/conditions/conditions.go
+    // #L126-L140, #L247-L263, #L380-L388): kstatus reads Ready. Failed is also set while its
+    // NIMCache is not found yet (platform/standalone/nimservice.go#L345-L358), so it does not fail fast.
+    // The health check waits for a status to exist (see InferenceService).
+    health: { current: conditionIs('Ready', 'True') },
+    why: 'Ready condition: its NIMCache ready, the NIM deployment ready',
+  },
+  {
+    group: 'apps.nvidia.com',
+    kind: 'NIMCache',
+    short: 'until its state is Ready',
+    apiVersion: 'apps.nvidia.com/v1alpha1',
+    operator: 'nim-operator',
+    role: 'awaited',
+    // Only status.state (Ready once the caching Job succeeded) and NIM_CACHE_* conditions; "Failed"
+    // counts a failed pod the Job may retry (internal/controller/nimcache_controller.go#L783-L838).
+    health: { current: "status.state == 'Ready'" },
+    why: "status.state 'Ready': the caching Job downloaded the model",
+  },
+  {
+    group: 'jobset.x-k8s.io',
+    kind: 'JobSet',
+    short: 'a run: not awaited',
+    apiVersion: 'jobset.x-k8s.io/v1alpha2',
+    operator: 'jobset',
+    role: 'run',
+    why: 'a run: conditions Completed, Failed, Suspended… but no Ready (kubernetes-sigs/jobset@v0.12.0 api/jobset/v1alpha2/jobset_types.go#L104-L117)',
+    health: ANY_STATUS,
+  },
+  {
+    group: 'trainer.kubeflow.org',
+    kind: 'TrainJob',
+    short: 'a run: not awaited',
+    apiVersion: 'trainer.kubeflow.org/v1alpha1',
+    operator: 'kubeflow-trainer',
+    role: 'run',
+    why: 'a run: conditions Suspended, Complete, Failed (kubeflow/trainer@v2.3.0 pkg/apis/trainer/v1alpha1/trainjob_types.go#L56-L65)',
+    health: ANY_STATUS,
+  },
+  {
+    group: 'trainer.kubeflow.org',
+    kind: 'TrainingRuntime',
+    short: 'configuration: not awaited',
+    apiVersion: 'trainer.kubeflow.org/v1alpha1',
+    operator: 'kubeflow-trainer',
+    role: 'configuration',
+    why: 'configuration: no status',
+  },
+  {
+    group: 'trainer.kubeflow.org',
+    kind: 'ClusterTrainingRuntime',
+    short: 'configuration: not awaited',
+    apiVersion: 'trainer.kubeflow.org/v1alpha1',
+    operator: 'kubeflow-trainer',
+    role: 'configuration',
+    why: 'configuration: no status',
+  },
+  {
+    group: 'kubeflow.org',
+    kind: 'PyTorchJob',
+    short: 'a run: not awaited',
+    apiVersion: 'kubeflow.org/v1',
+    operator: 'training-operator',
+    role: 'run',
+    why: 'a run: conditions Created, Running, Restarting, Succeeded, Suspended, Failed (kubeflow/trainer@v1.9.4 pkg/apis/kubeflow.org/v1/common_types.go#L133-L160)',
+    health: ANY_STATUS,
+  },
+  {
+    group: 'sparkoperator.k8s.io',
+    kind: 'SparkApplication',
+    short: 'a run: not awaited',
+    apiVersion: 'sparkoperator.k8s.io/v1beta2',
+    operator: 'spark-operator',
+    role: 'run',
+    why: 'a run: status.applicationState.state, no conditions (kubeflow/spark-operator@v2.5.2 api/v1beta2/sparkapplication_types.go SparkApplicationStatus)',
+    health: ANY_STATUS,
+  },
+];
+
+/** The rule of a custom resource kind, by its apiVersion's group and its kind. */
+export function customKind(apiVersion: string, kind: string): CustomKindRule | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return CUSTOM_KINDS.find((r) => r.group === group && r.kind === kind);
+}
+
+/**
+ * The health checks a HelmRelease of these awaited objects needs (`.spec.healthCheckExprs`), one
+ * per kind, in CUSTOM_KINDS order; empty when the chart has no custom resource that needs one.
+ */
+export function customHealthChecks(objects: readonly AwaitedObject[]): CustomHealthCheck[] {
+  const kinds = new Set(objects.filter((a): a is Extract<AwaitedObject, { kind: 'CustomResource' }> => a.kind === 'CustomResource').map((a) => customKind(a.apiVersion, a.resourceKind)));
+  return CUSTOM_KINDS.filter((r) => kinds.has(r) && r.health).map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, ...r.health! }));
+}
+
+/** Whether a chart's awaited objects hold a custom resource (its HelmRelease then needs the poller wait strategy). */
+export function hasCustomResources(objects: readonly AwaitedObject[]): boolean {
+  return objects.some((a) => a.kind === 'CustomResource');
+}
+
+/** Whether an awaited object is a run: a Job, or a custom resource of a run kind (TrainJob, PyTorchJob, JobSet, RayJob, SparkApplication). */
+export function isRun(a: AwaitedObject): boolean {
+  return a.kind === 'Job' || (a.kind === 'CustomResource' && customKind(a.apiVersion, a.resourceKind)?.role === 'run');
+}
+
+function rayPodSpecs(cluster: Json | undefined): Json[] {
+  return templates(cluster?.headGroupSpec?.template?.spec, ...((cluster?.workerGroupSpecs ?? []) as Json[]).map((g) => g?.template?.spec));
+}
+
+/** Seconds of a Go duration ("1h30m", "90s") or of an integer string; undefined when neither. */
+export function goDurationSeconds(s: string): number | undefined {
+  if (/^\d+$/.test(s.trim())) return Number(s.trim());
+  const m = /^((\d+(\.\d+)?)h)?((\d+(\.\d+)?)m(?!s))?((\d+(\.\d+)?)s)?$/.exec(s.trim());
+  if (!m || s.trim() === '') return undefined;
+  return Math.ceil(Number(m[2] ?? 0) * 3600 + Number(m[5] ?? 0) * 60 + Number(m[8] ?? 0));
+}
+
+/** a + b as a fact (a formula when either is a value). */
+function sumFacts(a: Fact, b: Fact): Fact {
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (b === 0) return a;
+  if (a === 0) return b;
+  return { $formula: { op: 'add', args: [asOperand(a), asOperand(b)] } };
+}
+
+function asOperand(f: Fact): number | EncodedFormula | ValueRef {
+  if (typeof f === 'number') return f;
+  if ('$formula' in f) return f.$formula;
+  return { path: f.$value, kind: 'integer', ...(f.multiply !== undefined ? { multiplier: f.multiply } : {}) };
+}
 
 /** Kubernetes' default progressDeadlineSeconds of a Deployment (apps/v1 DeploymentSpec). */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
@@ -89,9 +430,29 @@ export function awaitedObjects(objects: readonly Json[]): AwaitedObject[] {
     } else if (o.kind === 'PersistentVolumeClaim') {
       const sc = o.spec?.storageClassName;
       out.push({ kind: 'PersistentVolumeClaim', name, storageClassName: factOf(sc) ?? stringOf(sc) ?? '' });
+    } else {
+      const rule = typeof o.apiVersion === 'string' && typeof o.kind === 'string' ? customKind(o.apiVersion, o.kind) : undefined;
+      if (rule) out.push(customAwaited(o, rule, name));
     }
   }
   return out;
+}
+
+/** A custom resource as an awaited object: its budget from the object (see the CustomResource variant). */
+function customAwaited(o: Json, rule: CustomKindRule, name: string): AwaitedObject {
+  const base = { kind: 'CustomResource' as const, apiVersion: String(o.apiVersion), resourceKind: String(o.kind), name };
+  if (rule.role !== 'awaited') return base;
+  const spec = o.spec ?? {};
+  const bound = rule.upstreamBound?.(o);
+  const declared = factOf(o.metadata?.annotations?.[READY_SECONDS_ANNOTATION]);
+  const rounds = rule.rounds?.(spec);
+  const withRounds = rounds ? { replicas: rounds.replicas, surge: rounds.surge } : {};
+  // The operator's own bound first (past it the object fails for good), then what the chart declares.
+  if (bound) return { ...base, ready: [bound.seconds], ...withRounds, basis: bound.basis };
+  if (declared !== undefined) return { ...base, ready: [declared], ...withRounds, basis: 'declared' };
+  const pod: Fact[] = [NODE_AND_IMAGE_SECONDS, ...startupBound({ containers: (rule.podSpecs?.(spec) ?? []).flatMap((p) => p.containers ?? []) })];
+  const starts = Math.max(1, rule.podStarts?.(spec) ?? 1);
+  return { ...base, ready: Array.from({ length: starts }, () => pod).flat(), ...withRounds, basis: 'pod start' };
 }
 
 /** A startup probe's bound: initialDelaySeconds + periodSeconds × failureThreshold (Kubernetes defaults 0, 10, 3), of the slowest container. */
@@ -178,6 +539,8 @@ export function awaitBudget(objects: readonly AwaitedObject[], options: AwaitBud
     } else if (a.kind === 'PersistentVolumeClaim') {
       const s = claimSeconds.get(a.name) ?? 0;
       out.push({ kind: a.kind, name: a.name, seconds: s, why: `bound within ${s} s` });
+    } else if (a.kind === 'CustomResource') {
+      out.push({ kind: a.resourceKind, name: a.name, ...customSeconds(a, o.resolve) });
     } else {
       const replicas = Math.max(0, Math.trunc(o.resolve(a.replicas) ?? 1));
       const surge = surgePods(typeof a.surge === 'string' && a.surge.endsWith('%') ? a.surge : typeof a.surge === 'string' ? Number(a.surge) : o.resolve(a.surge), replicas);
@@ -196,6 +559,18 @@ export function awaitBudget(objects: readonly AwaitedObject[], options: AwaitBud
   }
   const longest = Math.max(0, ...out.filter((x) => o.waitForJobs || x.kind !== 'Job').map((x) => x.seconds));
   return { objects: out, unboundedJobs, longest };
+}
+
+/** The seconds of a custom resource and why: its kind's rule (not awaited: 0), rounds of its budget. */
+function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, resolve: (f: Fact) => number | undefined): { seconds: number; why: string } {
+  const rule = customKind(a.apiVersion, a.resourceKind);
+  if (!rule || rule.role !== 'awaited' || !a.ready) return { seconds: 0, why: rule ? rule.short : 'a kind strata does not know: not counted' };
+  const one = a.ready.reduce<number>((n, f) => n + (resolve(f) ?? 0), 0);
+  const replicas = a.replicas === undefined ? 1 : Math.max(0, Math.trunc(resolve(a.replicas) ?? 1));
+  const perRound = a.surge === undefined ? 1 : Math.max(1, Math.trunc(resolve(a.surge) ?? 1));
+  const rounds = replicas === 0 ? 0 : Math.ceil(replicas / perRound);
+  const basis = a.basis === 'declared' ? 'declared by the chart' : a.basis === 'pod start' ? 'pod start only' : `its ${a.basis}`;
+  return { seconds: rounds * one, why: `${rule.short}, ${rounds > 1 ? `${rounds} rounds of ${one} s` : `within ${one} s`} (${basis})` };
 }
 
 /** Pods one rollout round may add: maxSurge absolute, or a percentage of replicas rounded up (Kubernetes' rule), at least 1. */
