@@ -117,6 +117,7 @@ export interface MpiPolicy {
 export interface MLPolicy {
   /** Training nodes (`numNodes`); a TrainJob may override it. @default 1 */
   readonly numNodes?: number;
+  /** torchrun (`torch`). Without any framework, Trainer's plain policy applies: no distributed environment is set. */
   readonly torch?: TorchPolicy;
   readonly mpi?: MpiPolicy;
   /** JAX (`jax: {}`). */
@@ -191,6 +192,9 @@ export abstract class TrainingRuntimeBase extends WorkloadKind {
     if (mpi) {
       this.rules.check('mlPolicy.mpi.numProcPerNode', mpi.numProcPerNode, { minimum: 1, maximum: 1024, multipleOf: 1 }, 'run at least one slot per node', 'a whole number between 1 and 1024');
       if (mpi.sshAuthMountPath !== undefined) this.rules.check('mlPolicy.mpi.sshAuthMountPath', mpi.sshAuthMountPath, { pattern: '^/', maxLength: 4096 }, 'give the home .ssh directory of the image\'s user', 'an absolute path');
+      if (mpi.runLauncherAsNode && Tokens.isToken(this.numNodes)) {
+        this.rules.failWith("'mlPolicy.numNodes' is a value while the launcher trains as a node: the nodes' Job runs numNodes − 1 pods, which a chart cannot compute from a value; give a number");
+      }
     }
     // The trainer's pods: one Indexed Job, restarted by JobSet when it fails (podFailurePolicy needs Never).
     this.nodes = this.template(TRAINER_NODE, props.nodes ?? {}, props.nodes?.restartPolicy ?? plus.RestartPolicy.NEVER);
@@ -552,9 +556,10 @@ export class TrainJob extends WorkloadKind {
     const { containers = [], initContainers = [], ...pod } = t.spec as { containers?: any[]; initContainers?: any[]; [k: string]: any };
     const helper = (what: string, name: string) =>
       `${what} "${name}" of nodes: a TrainJob cannot add one to its runtime's pods (a runtime patch only changes containers the runtime has, and has no image); add it ${this.elsewhere.replace(/^on the/, 'to the')}`;
-    for (const c of initContainers) refused.push(helper('init container', c.name));
-    for (const c of containers) if (c.name !== TRAINER_NODE) refused.push(helper('container', c.name));
     const main = containers.find((c) => c.name === TRAINER_NODE);
+    // Without a container "node", validateRuntime says to add one: the others are not told apart from a misnamed trainer.
+    for (const c of initContainers) refused.push(helper('init container', c.name));
+    if (main) for (const c of containers) if (c.name !== TRAINER_NODE) refused.push(helper('container', c.name));
     const surface: PodSurface = { name: 'a TrainJob (spec.trainer and its runtime patch)', podFields: PATCH_POD_FIELDS, containerFields: TRAINER_CONTAINER_FIELDS, elsewhere: this.elsewhere };
     const restricted = restrictPodSpec({ ...pod, containers: main ? [main] : undefined }, surface, ['restartPolicy']);
     refused.push(...restricted.refused);
@@ -590,7 +595,7 @@ export class TrainJob extends WorkloadKind {
           });
     const initializer = this.props.initializer ? compact({ dataset: source(this.props.initializer.dataset), model: source(this.props.initializer.model) }) : undefined;
     return compact({
-      runtimeRef: { apiGroup: TRAINER_GROUP, kind: this.runtimeKind, name: rt instanceof TrainingRuntimeBase ? rt.name : rt.name },
+      runtimeRef: { apiGroup: TRAINER_GROUP, kind: this.runtimeKind, name: rt.name },
       initializer,
       trainer,
       runtimePatches: patch
