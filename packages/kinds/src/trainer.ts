@@ -164,7 +164,12 @@ interface RuntimeJob {
  * ConfigMap `<trainjob>-runtime-snapshot` when a TrainJob starts and builds that TrainJob from the
  * copy from then on (pkg/runtime/core/trainingruntime.go `NewObjects`, snapshot.go), so an upgrade
  * that changes the runtime changes no running or finished TrainJob, only those created after. In
- * a chart it keeps its name and is updated in place (drift detection applies).
+ * a chart it keeps its name and is updated in place (drift detection applies) — except that its
+ * CRD keeps JobSet's immutable fields (`self == oldSelf` on `spec.template.spec.failurePolicy`,
+ * `network`, `successPolicy`, `startupPolicy`, `volumeClaimPolicies` and each replicated Job's
+ * `dependsOn`: manifests/base/crds/trainer.kubeflow.org_trainingruntimes.yaml). An upgrade that
+ * changes `maxRestarts`, MPI or not, or — once the nodes wait for an initializer — which ones they
+ * wait for is refused by the API server: give the runtime a new id (a new name) for such a change.
  */
 export abstract class TrainingRuntimeBase extends WorkloadKind {
   /** The pods of the replicated Job "node", the training nodes: add the container "node" here (and helpers, volumes, scheduling). */
