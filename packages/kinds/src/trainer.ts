@@ -2,7 +2,9 @@ import { Chart, Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Tokens } from '@strata/tokens';
-import { JOB_INDEX_RANK } from './kubernetes';
+import { TrainingRuntimeSpec, TrainingRuntimeSpecTemplateSpec, toJson_TrainingRuntimeSpec, toJson_TrainingRuntimeSpecTemplateSpec } from '@strata/crd-types/training-runtime';
+import { TrainJobSpec, toJson_TrainJobSpec } from '@strata/crd-types/train-job';
+import { jobIndexRank } from './kubernetes';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { PodSurface, restrictPodSpec } from './surface';
 import { compact, KindIdentity, PodSet, WorkloadKind } from './workload-kind';
@@ -78,14 +80,16 @@ export const TRAINER_RESERVED_ENV: readonly string[] = [
 ];
 
 /**
- * A node's rank: Trainer runs the trainer Job as one Indexed Job (it sets the replicated Job's
- * `replicas` to 1, pkg/runtime/framework/plugins/jobset/builder.go `Trainer`, and its
- * `parallelism` and `completions` to numNodes, jobset.go `SyncParallelCount`) and gives torchrun
+ * A node's rank among `numNodes`: Trainer runs the trainer Job as one Indexed Job (it sets the
+ * replicated Job's `replicas` to 1, pkg/runtime/framework/plugins/jobset/builder.go `Trainer`, and
+ * its `parallelism` and `completions` to numNodes, jobset.go `SyncParallelCount`) and gives torchrun
  * `PET_NODE_RANK` from the pod's `batch.kubernetes.io/job-completion-index` annotation
  * (torch/torch.go `EnforceMLPolicy`, pkg/constants `JobCompletionIndexFieldPath`): the same number
- * as JOB_COMPLETION_INDEX, which every container (helpers too) reads here.
+ * as JOB_COMPLETION_INDEX, which the Job controller gives every container (helpers too).
  */
-export const TRAINER_NODE_RANK = JOB_INDEX_RANK;
+export function trainerNodeRank(numNodes: number) {
+  return jobIndexRank(numNodes);
+}
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -143,7 +147,33 @@ export interface TrainingRuntimeProps {
    * (`DisruptionTarget`) is not counted. @default 0
    */
   readonly backoffLimitPerIndex?: number;
+  /**
+   * Other fields of the runtime's spec, as the upstream CRD types them (podGroupPolicy for gang
+   * scheduling). Fields strata writes are refused here.
+   * @default - none
+   */
+  readonly spec?: Omit<TrainingRuntimeSpec, 'mlPolicy' | 'template'>;
+  /**
+   * Other fields of the runtime's JobSet template spec (`spec.template.spec`: coordinator,
+   * volumeClaimPolicies, startupPolicy, ttlSecondsAfterFinished…), as the upstream CRD types them.
+   * Fields strata writes are refused here.
+   * @default - none
+   */
+  readonly jobSet?: Omit<TrainingRuntimeSpecTemplateSpec, 'replicatedJobs'>;
 }
+
+/** The runtime spec fields strata writes, and the prop that sets each. */
+const RUNTIME_OWNED = {
+  mlPolicy: 'use mlPolicy',
+  template: 'use nodes, launcher, addDatasetInitializer/addModelInitializer, and jobSet for the JobSet template\'s other fields',
+};
+/** The JobSet template fields strata writes, and the prop that sets each. */
+const RUNTIME_JOBSET_OWNED = {
+  replicatedJobs: 'use nodes, launcher, addDatasetInitializer/addModelInitializer',
+  failurePolicy: 'use maxRestarts',
+  successPolicy: 'strata sets it: every Job, or the launcher of an MPI runtime',
+  network: 'the nodes find each other by name (PET_MASTER_ADDR): enableDNSHostnames always',
+};
 
 /** A replicated Job of a runtime as created. */
 interface RuntimeJob {
@@ -189,6 +219,8 @@ export abstract class TrainingRuntimeBase extends WorkloadKind {
     this.rules.check('mlPolicy.numNodes', this.numNodes, { minimum: 1, maximum: 100000, multipleOf: 1 }, 'run at least one node', 'a whole number between 1 and 100000');
     this.rules.check('maxRestarts', props.maxRestarts ?? 0, { minimum: 0, maximum: 1000, multipleOf: 1 }, 'restart the set a few times at most', 'a whole number between 0 and 1000');
     this.rules.check('backoffLimitPerIndex', props.backoffLimitPerIndex ?? 0, { minimum: 0, maximum: 100, multipleOf: 1 }, 'retry each node a few times at most', 'a whole number between 0 and 100');
+    this.checkExtra('spec', props.spec, RUNTIME_OWNED);
+    this.checkExtra('jobSet', props.jobSet, RUNTIME_JOBSET_OWNED);
     const frameworks = (['torch', 'mpi', 'jax', 'xgboost'] as const).filter((f) => this.mlPolicy[f] !== undefined && this.mlPolicy[f] !== false);
     if (frameworks.length > 1) {
       this.rules.failWith(`'mlPolicy' sets ${frameworks.join(' and ')}: a runtime has at most one framework (the CRD refuses more: "Only one of the policy can be configured"); keep one`);
@@ -247,7 +279,9 @@ export abstract class TrainingRuntimeBase extends WorkloadKind {
 
   public get podSets(): readonly PodSet[] {
     return this.jobs.map((j) =>
-      j.name === TRAINER_NODE ? { name: j.name, pod: j.template, count: this.nodePods, rank: TRAINER_NODE_RANK } : { name: j.name, pod: j.template, count: 1 },
+      j.name === TRAINER_NODE
+        ? { name: j.name, pod: j.template, count: this.nodePods, container: TRAINER_NODE, rank: trainerNodeRank(this.nodePods) }
+        : { name: j.name, pod: j.template, count: 1, container: j.name === TRAINER_LAUNCHER ? TRAINER_NODE : j.name },
     );
   }
 
@@ -275,6 +309,9 @@ export abstract class TrainingRuntimeBase extends WorkloadKind {
         );
       }
     }
+    if (this.props.jobSet?.startupPolicy?.startupPolicyOrder === 'InOrder' && this.jobs.some((j) => j.dependsOn.length > 0)) {
+      errors.push("'jobSet.startupPolicy' is InOrder while Jobs wait for others (dependsOn: the initializers, or the launcher for its nodes): the CRD refuses both (\"StartupPolicy and DependsOn APIs are mutually exclusive\"); remove startupPolicy");
+    }
     for (const [jobName, containers] of Object.entries(this.mlPolicy.torch?.envInjection ?? {})) {
       if (containers.includes(TRAINER_NODE)) errors.push(`'mlPolicy.torch.envInjection.${jobName}' names "${TRAINER_NODE}": Trainer always sets PET_* there and the CRD refuses it; remove it`);
       const has = this.containersOf(jobName);
@@ -300,9 +337,11 @@ export abstract class TrainingRuntimeBase extends WorkloadKind {
             : {};
     const backoff = this.props.backoffLimitPerIndex ?? 0;
     return {
+      ...toJson_TrainingRuntimeSpec(this.props.spec as TrainingRuntimeSpec),
       mlPolicy: { numNodes: this.numNodes, ...framework },
       template: {
         spec: compact({
+          ...toJson_TrainingRuntimeSpecTemplateSpec(this.props.jobSet as TrainingRuntimeSpecTemplateSpec),
           replicatedJobs: this.jobs.map((j) => {
             const pods = j.name === TRAINER_NODE ? this.nodePods : 1;
             return compact({
@@ -404,7 +443,22 @@ export interface TrainJobProps {
    * restarts on resume from a suspension). @default - no deadline
    */
   readonly activeDeadline?: Duration;
+  /**
+   * Other fields of the TrainJob spec, as the upstream CRD types them (suspend, managedBy). Fields
+   * strata writes are refused here.
+   * @default - none
+   */
+  readonly spec?: Omit<TrainJobSpec, 'runtimeRef' | 'trainer' | 'initializer' | 'runtimePatches' | 'activeDeadlineSeconds'>;
 }
+
+/** The TrainJob spec fields strata writes, and the prop that sets each. */
+const TRAINJOB_OWNED = {
+  runtimeRef: 'use runtime',
+  trainer: 'use numNodes, numProcPerNode and the container "node" of nodes',
+  initializer: 'use initializer',
+  runtimePatches: `use nodes: strata writes its one patch (manager ${STRATA_PATCH_MANAGER}) from it`,
+  activeDeadlineSeconds: 'use activeDeadline',
+};
 
 /** The pod fields a TrainJob's runtime patch takes (PodSpecPatch, pkg/apis/trainer/v1alpha1/trainjob_types.go). */
 const PATCH_POD_FIELDS = ['affinity', 'containers', 'imagePullSecrets', 'initContainers', 'nodeSelector', 'schedulingGates', 'securityContext', 'serviceAccountName', 'terminationGracePeriodSeconds', 'tolerations', 'volumes'];
@@ -441,7 +495,7 @@ const TRAINER_CONTAINER_FIELDS = ['name', 'image', 'command', 'args', 'env', 're
  * to the runtime says exactly what happens.
  *
  * Ranks: the nodes are one Indexed Job, and a node's rank is its completion index
- * (TRAINER_NODE_RANK, the PET_NODE_RANK torchrun gets); the pod set "node" counts numNodes pods.
+ * (trainerNodeRank, the PET_NODE_RANK torchrun gets); the pod set "node" counts numNodes pods.
  *
  * Lifecycle: a TrainJob runs to completion, and upstream its spec does not change: runtimeRef,
  * initializer, trainer, activeDeadlineSeconds and managedBy are immutable (`self == oldSelf`,
@@ -487,6 +541,7 @@ export class TrainJob extends WorkloadKind {
     if (props.activeDeadline !== undefined) {
       this.rules.check('activeDeadline', props.activeDeadline.toSeconds(), { minimum: 1, multipleOf: 1 }, 'give the run at least a second', 'a whole number of seconds, at least 1');
     }
+    this.checkExtra('spec', props.spec, TRAINJOB_OWNED);
     for (const part of ['dataset', 'model'] as const) {
       const uri = props.initializer?.[part]?.storageUri;
       this.rules.check(`initializer.${part}.storageUri`, uri, { pattern: '^$|^[A-Za-z][A-Za-z0-9+.-]*://.+$', maxLength: 2048 }, 'e.g. "hf://tatsu-lab/alpaca" or "s3://bucket/prefix"', 'empty or a URI (scheme://…) of at most 2048 characters');
@@ -502,10 +557,17 @@ export class TrainJob extends WorkloadKind {
       this.rules.failWith(
         `'runtime' ${rt.node.id} is an MPI runtime: its trainer is the "${TRAINER_LAUNCHER}" Job and its "${TRAINER_NODE}" pods run sshd, while a TrainJob's nodes template is the "${TRAINER_NODE}" Job; strata does not model MPI TrainJobs yet — create this TrainJob outside the chart (Kubeflow SDK, kubectl)`,
       );
-    } else if (rt.apiObject.kind === 'TrainingRuntime') {
-      this.rules.warn(
-        `refers to TrainingRuntime ${rt.node.id} of the same chart: Helm creates a TrainJob before a TrainingRuntime (kinds it does not know, in alphabetical order) and Trainer's webhook refuses a TrainJob whose runtime does not exist yet, so the chart's first install attempt fails and the next one succeeds; use a ClusterTrainingRuntime (created first), or install the runtime from another chart`,
-      );
+    } else {
+      if (props.numNodes !== undefined && !Tokens.isToken(props.numNodes) && !Tokens.isToken(rt.numNodes) && props.numNodes !== rt.numNodes) {
+        this.rules.warn(
+          `'numNodes' (${props.numNodes}) is not ${rt.apiObject.kind} ${rt.node.id}'s (${rt.numNodes}): Trainer runs ${props.numNodes} nodes, but what is computed from the runtime's pod sets (a checkpoint's ranks, …) counts ${rt.numNodes}; give the runtime the same numNodes`,
+        );
+      }
+      if (rt.apiObject.kind === 'TrainingRuntime') {
+        this.rules.warn(
+          `refers to TrainingRuntime ${rt.node.id} of the same chart: Helm creates a TrainJob before a TrainingRuntime (kinds it does not know, in alphabetical order) and Trainer's webhook refuses a TrainJob whose runtime does not exist yet, so the chart's first install attempt fails and the next one succeeds; use a ClusterTrainingRuntime (created first), or install the runtime from another chart`,
+        );
+      }
     }
     // The runtime sets the restart policy; Never is what strata's runtimes give the nodes.
     this.nodes = this.template(TRAINER_NODE, props.nodes ?? {}, plus.RestartPolicy.NEVER);
@@ -516,7 +578,7 @@ export class TrainJob extends WorkloadKind {
   }
 
   public get podSets(): readonly PodSet[] {
-    return [{ name: TRAINER_NODE, pod: this.nodes, count: this.numNodes, rank: TRAINER_NODE_RANK }];
+    return [{ name: TRAINER_NODE, pod: this.nodes, count: this.numNodes, container: TRAINER_NODE, rank: trainerNodeRank(this.numNodes) }];
   }
 
   private get runtimeKind(): string {
@@ -600,6 +662,7 @@ export class TrainJob extends WorkloadKind {
           });
     const initializer = this.props.initializer ? compact({ dataset: source(this.props.initializer.dataset), model: source(this.props.initializer.model) }) : undefined;
     return compact({
+      ...toJson_TrainJobSpec(this.props.spec as TrainJobSpec),
       runtimeRef: { apiGroup: TRAINER_GROUP, kind: this.runtimeKind, name: rt.name },
       initializer,
       trainer,
