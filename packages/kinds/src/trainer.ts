@@ -492,7 +492,9 @@ const TRAINER_CONTAINER_FIELDS = ['name', 'image', 'command', 'args', 'env', 're
  * the runtime is shared by every TrainJob that refers to it, a change to it reaches only TrainJobs
  * created after (Trainer snapshots the runtime when a TrainJob starts), and this TrainJob — named
  * by its own spec, which would not change — would neither run again nor get the helper. Adding it
- * to the runtime says exactly what happens.
+ * to the runtime says exactly what happens. Patterns follow: one that mounts storage into the
+ * trainer (DistributedDataset) works on a TrainJob; one that adds helpers (TrainingCheckpoint's
+ * restore step and sync sidecar) goes on the runtime, whose pod sets count the runtime's numNodes.
  *
  * Ranks: the nodes are one Indexed Job, and a node's rank is its completion index
  * (trainerNodeRank, the PET_NODE_RANK torchrun gets); the pod set "node" counts numNodes pods.
