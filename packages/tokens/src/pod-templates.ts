@@ -144,6 +144,89 @@ const replicatedJobs = (base: string): PodTemplatePath[] => [
   { path: `${base}.replicatedJobs[].template.spec.template`, replicas: [`${base}.replicatedJobs[].replicas`, `${base}.replicatedJobs[].template.spec.parallelism`] },
 ];
 
+/** The replicated Job (and its container) that runs a TrainJob's trainer (kubeflow/trainer@v2.3.0 pkg/constants/constants.go `Node`). */
+const TRAINER_NODE = 'node';
+
+/** Lists of a pod spec patch merged item by item (strategic merge patch keys of core/v1). */
+const MERGE_KEYS: { readonly [field: string]: string } = { containers: 'name', initContainers: 'name', volumes: 'name', imagePullSecrets: 'name', schedulingGates: 'name', env: 'name', volumeMounts: 'mountPath' };
+
+/**
+ * `b` over `a` as a strategic merge patch of a pod spec does it: maps merged, keyed lists merged by
+ * key, other lists and scalars replaced. A volume replaces the one of its name (core/v1
+ * VolumeSource is `retainKeys`: only the patch's source remains).
+ */
+function mergePatch(a: any, b: any, field = ''): any {
+  if (Array.isArray(b)) {
+    const key = MERGE_KEYS[field];
+    if (!key || !Array.isArray(a)) return b;
+    const out = [...a];
+    for (const item of b) {
+      const i = out.findIndex((x) => x?.[key] === item?.[key]);
+      if (i < 0) out.push(item);
+      else out[i] = field === 'volumes' ? item : mergePatch(out[i], item);
+    }
+    return out;
+  }
+  if (b === null || typeof b !== 'object' || a === null || typeof a !== 'object' || Array.isArray(a)) return b;
+  const out: Record<string, any> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = k in out ? mergePatch(out[k], v, k) : v;
+  return out;
+}
+
+/**
+ * The pods of a TrainJob (kubeflow/trainer@v2.3.0 manifests/base/crds/trainer.kubeflow.org_trainjobs.yaml).
+ * A TrainJob has no pod template: its pods are its runtime's, changed by `spec.trainer` (image,
+ * command, args, env and `resourcesPerNode` of the container "node" of the trainer Job; `numNodes`
+ * pods) and by `spec.runtimePatches[].trainingRuntimeSpec.template.spec.replicatedJobs[].template.spec.template`
+ * (a restricted PodSpecPatch, merged into the runtime's template by strategic merge patch, patch
+ * after patch: pkg/runtime/core/trainingruntime.go `mergeRuntimePatches`). Each patched replicated
+ * Job is one pod spec here: its patches combined, and for "node" the trainer's fields in the
+ * container "node" (added when no patch names it). Pods: `numNodes` for "node" (1 when unset: the
+ * runtime's `mlPolicy.numNodes` is not in the object), 1 for the others (their parallelism is the
+ * runtime's, not in the object either).
+ *
+ * The view cannot see the runtime's own pod spec: what a ClusterTrainingRuntime installed by the
+ * platform (or a TrainingRuntime of another chart) sets is not checked here at all; a runtime in
+ * the same chart is checked as itself (its entry below). A replicated Job no patch names is not
+ * seen. Only the metadata is a live part of the object (writers decorate its labels); the spec is
+ * a combined copy. The trainer is taken to be the Job "node", as in the torch, JAX and XGBoost
+ * runtimes; an MPI runtime's trainer is its "launcher" Job (manifests/base/runtimes/deepspeed_distributed.yaml),
+ * whose trainer fields this view does not place.
+ */
+function trainJobTemplates(o: Manifest): FoundTemplate[] {
+  const trainer = o.spec?.trainer ?? {};
+  const jobs = new Map<string, { path: string; live: any; spec: Record<string, any> }>();
+  (o.spec?.runtimePatches ?? []).forEach((patch: any, i: number) => {
+    (patch?.trainingRuntimeSpec?.template?.spec?.replicatedJobs ?? []).forEach((job: any, j: number) => {
+      const live = job?.template?.spec?.template;
+      if (!live || typeof job.name !== 'string') return;
+      const seen = jobs.get(job.name);
+      if (seen) seen.spec = mergePatch(seen.spec, live.spec ?? {});
+      else jobs.set(job.name, { path: `spec.runtimePatches[${i}].trainingRuntimeSpec.template.spec.replicatedJobs[${j}].template.spec.template`, live, spec: mergePatch({}, live.spec ?? {}) });
+    });
+  });
+  return [...jobs].map(([name, job]) => {
+    let spec = job.spec;
+    if (name === TRAINER_NODE) {
+      const fromTrainer = Object.fromEntries(
+        Object.entries({ image: trainer.image, command: trainer.command, args: trainer.args, env: trainer.env, resources: trainer.resourcesPerNode }).filter(([, v]) => v !== undefined),
+      );
+      if (Object.keys(fromTrainer).length > 0) spec = mergePatch(spec, { containers: [{ name: TRAINER_NODE, ...fromTrainer }] });
+    }
+    const live = job.live;
+    const template = {
+      get metadata() {
+        return live.metadata;
+      },
+      set metadata(m: any) {
+        live.metadata = m;
+      },
+      spec,
+    };
+    return { path: job.path, template, replicas: name === TRAINER_NODE ? count(trainer.numNodes) : 1 };
+  });
+}
+
 /**
  * Kinds of Kubernetes itself (apps/v1, batch/v1, v1) and of the workload operators strata
  * supports whose pod templates are whole PodTemplateSpecs. Paths are those of the upstream CRDs:
@@ -166,6 +249,8 @@ export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
   JobSet: kindFromPaths({ group: 'jobset.x-k8s.io', kind: 'JobSet', templates: replicatedJobs('spec') }),
   TrainingRuntime: kindFromPaths({ group: 'trainer.kubeflow.org', kind: 'TrainingRuntime', templates: replicatedJobs('spec.template.spec') }),
   ClusterTrainingRuntime: kindFromPaths({ group: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime', templates: replicatedJobs('spec.template.spec') }),
+  // Restricted patches and the trainer's fields, not pod templates: see trainJobTemplates.
+  TrainJob: { group: 'trainer.kubeflow.org', templates: trainJobTemplates },
   PyTorchJob: kindFromPaths({ group: 'kubeflow.org', kind: 'PyTorchJob', templates: [{ path: 'spec.pytorchReplicaSpecs{}.template', replicas: ['spec.pytorchReplicaSpecs{}.replicas'] }] }),
   RayCluster: kindFromPaths({ group: 'ray.io', kind: 'RayCluster', templates: rayGroups('spec') }),
   RayJob: kindFromPaths({ group: 'ray.io', kind: 'RayJob', templates: [...rayGroups('spec.rayClusterSpec'), { path: 'spec.submitterPodTemplate' }] }),

@@ -57,6 +57,52 @@ describe('pod templates of operators\' kinds', () => {
     expect(found({ ...base, spec: { replicas: 2, leaderWorkerTemplate: { size: 4, workerTemplate: { spec: spec('worker') } } } })).toEqual([['spec.leaderWorkerTemplate.workerTemplate.spec', 'worker', 8]]);
   });
 
+  test('TrainJob: each patched replicated Job as one pod spec, the trainer\'s fields in "node", numNodes pods; only metadata is live', () => {
+    const patchOf = (manager: string, jobs: any[]) => ({ manager, trainingRuntimeSpec: { template: { spec: { replicatedJobs: jobs } } } });
+    const o: Manifest = {
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      metadata: { name: 'tj' },
+      spec: {
+        runtimeRef: { name: 'torch-distributed' },
+        trainer: { image: 'trainer:1', command: ['torchrun'], env: [{ name: 'A', value: '1' }], numNodes: 4, resourcesPerNode: { requests: { cpu: '8' } } },
+        runtimePatches: [
+          patchOf('strata.dev/trainjob', [
+            {
+              name: 'node',
+              template: { spec: { template: { metadata: { labels: { a: 'b' } }, spec: { volumes: [{ name: 'data', emptyDir: {} }], containers: [{ name: 'node', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } } } },
+            },
+            { name: 'dataset-initializer', template: { spec: { template: { spec: { tolerations: [{ key: 'x', operator: 'Exists' }] } } } } },
+          ]),
+          patchOf('kueue.x-k8s.io/manager', [{ name: 'node', template: { spec: { template: { spec: { nodeSelector: { pool: 'gpu' }, volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'c' } }] } } } } }]),
+        ],
+      },
+    };
+    const pods = podTemplatesOf(o);
+    expect(pods.map((p) => [p.path, p.replicas])).toEqual([
+      ['spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec', 4],
+      ['spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[1].template.spec.template.spec', 1],
+    ]);
+    // Later patches merge over earlier ones, lists by their keys (a volume by name: the later one replaces it).
+    expect(pods[0].spec).toEqual({
+      nodeSelector: { pool: 'gpu' },
+      volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'c' } }],
+      containers: [{ name: 'node', image: 'trainer:1', command: ['torchrun'], env: [{ name: 'A', value: '1' }], resources: { requests: { cpu: '8' } }, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+    });
+    expect(pods[0].metadata).toEqual({ labels: { a: 'b' } });
+    expect(pods[1].spec).toEqual({ tolerations: [{ key: 'x', operator: 'Exists' }] });
+    // Writers decorate the patch's own metadata; the spec view is a copy.
+    const copy = structuredClone(o);
+    for (const part of podTemplateParts(copy)) part.metadata = { labels: { ...(part.metadata?.labels ?? {}), sel: 'x' } };
+    expect(copy.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.metadata).toEqual({ labels: { a: 'b', sel: 'x' } });
+    expect(copy.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[1].template.spec.template.metadata).toEqual({ labels: { sel: 'x' } });
+    expect(copy.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.containers[0].image).toBeUndefined();
+  });
+
+  test('TrainJob: without a patch of "node" the trainer is not seen (the runtime\'s pod spec is not in the object)', () => {
+    expect(found({ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', metadata: { name: 'tj' }, spec: { runtimeRef: { name: 'r' }, trainer: { image: 'i', numNodes: 2 } } })).toEqual([]);
+  });
+
   test('an object of another group with a known kind name has no pods here', () => {
     expect(found({ apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: spec('x') } } })).toEqual([]);
   });
