@@ -8,3 +8,4 @@ export * from './ray';
 export * from './custom-workload';
 export * from './surface';
 export * from './kserve';
+export * from './nim';
