@@ -8,3 +8,5 @@ export * from './ray';
 export * from './custom-workload';
 export * from './surface';
 export * from './trainer';
+export * from './kserve';
+export * from './nim';

@@ -33,6 +33,13 @@ export interface FoundTemplate {
   readonly path: string;
   readonly template: any;
   readonly replicas: number;
+  /**
+   * Where the pod spec is when not at `<path>.spec`: a kind that inlines pod fields into its own
+   * object (an InferenceService's `spec.predictor`), or a view of pods an operator builds from
+   * other fields (a NIMService's `spec`).
+   * @default - `<path>.spec`
+   */
+  readonly specPath?: string;
 }
 
 /** How to find the pod templates of one kind. */
@@ -228,8 +235,356 @@ function trainJobTemplates(o: Manifest): FoundTemplate[] {
 }
 
 /**
+ * An InferenceService component (`spec.predictor`, `spec.transformer`, `spec.explainer`,
+ * `spec.canary[].predictor`) inlines 40 of the 42 PodSpec fields, all but `ephemeralContainers` and
+ * `schedulingGroup` (kserve/kserve@v0.20.0 config/crd/full/serving.kserve.io_inferenceservices.yaml).
+ */
+const KSERVE_POD_FIELDS = [
+  'activeDeadlineSeconds', 'affinity', 'automountServiceAccountToken', 'containers', 'dnsConfig', 'dnsPolicy', 'enableServiceLinks', 'hostAliases', 'hostIPC',
+  'hostNetwork', 'hostPID', 'hostUsers', 'hostname', 'hostnameOverride', 'imagePullSecrets', 'initContainers', 'nodeName', 'nodeSelector', 'os', 'overhead',
+  'preemptionPolicy', 'priority', 'priorityClassName', 'readinessGates', 'resourceClaims', 'resources', 'restartPolicy', 'runtimeClassName', 'schedulerName',
+  'schedulingGates', 'securityContext', 'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN', 'shareProcessNamespace', 'subdomain',
+  'terminationGracePeriodSeconds', 'tolerations', 'topologySpreadConstraints', 'volumes',
+];
+/** The predictor's framework shortcuts: each a Container plus model fields, turned into `model` by KServe's defaulter. */
+const KSERVE_FRAMEWORKS = ['sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle'];
+/** Fields of `model` (and of a framework) that are not Container fields. */
+const KSERVE_MODEL_FIELDS = ['modelFormat', 'runtime', 'runtimeVersion', 'protocolVersion', 'storageUri', 'storage', 'confidential'];
+/** kserve/kserve@v0.20.0 pkg/constants/constants.go. */
+const KSERVE_CONTAINER = 'kserve-container';
+const KSERVE_TRANSFORMER_CONTAINER = 'transformer-container';
+const KSERVE_WORKER_CONTAINER = 'worker-container';
+const KSERVE_MODEL_DIR = '/mnt/models';
+
+/** The pod fields of a ServingRuntime's spec (kserve/kserve@v0.20.0 pkg/apis/serving/v1alpha1/servingruntime_types.go `ServingRuntimePodSpec`). */
+const SERVING_RUNTIME_POD_FIELDS = ['containers', 'volumes', 'affinity', 'nodeSelector', 'tolerations', 'imagePullSecrets', 'schedulerName', 'hostIPC'];
+
+/**
+ * A NIMService reading a NIMCache names the cache, not its claim: the operator mounts the claim
+ * the cache's status names. The pod view cannot read another object, so strata's NIMService writes
+ * the cache's claim (and subPath) in these annotations of its own metadata, which the operator
+ * does not read.
+ */
+export const NIM_CACHE_CLAIM_ANNOTATION = 'strata.dev/nim-cache-claim';
+export const NIM_CACHE_SUB_PATH_ANNOTATION = 'strata.dev/nim-cache-sub-path';
+
+/**
+ * Template metadata that writes through to a component's own `labels` and `annotations` (KServe
+ * puts them on the component's pods), so writers that decorate pod templates (selector labels)
+ * reach the object.
+ */
+function liveMetadata(holder: Record<string, any>): { labels?: Record<string, string>; annotations?: Record<string, string> } {
+  return {
+    get labels() {
+      return holder.labels;
+    },
+    set labels(v) {
+      holder.labels = v;
+    },
+    get annotations() {
+      return holder.annotations;
+    },
+    set annotations(v) {
+      holder.annotations = v;
+    },
+  };
+}
+
+/** The longest common directory of absolute paths (kserve/kserve@v0.20.0 pkg/utils/storage.go `FindCommonParentPath`). */
+function commonParent(paths: readonly string[]): string {
+  const split = paths.map((p) => p.split('/').filter(Boolean));
+  const out: string[] = [];
+  for (let i = 0; split.length > 0 && i < split[0].length; i++) {
+    if (split.every((s) => s[i] === split[0][i])) out.push(split[0][i]);
+    else break;
+  }
+  return `/${out.join('/')}`;
+}
+
+/**
+ * The pod KServe runs for one InferenceService component, as a VIEW inferred from KServe's source
+ * (kserve/kserve@v0.20.0): the component's inlined pod fields; the model container (`model`, or a
+ * framework shortcut) as `kserve-container`, first, with the Container fields it gives (KServe
+ * merges them over the runtime's container, whose image and args this view does not have: they are
+ * the ServingRuntime's, checked through its own view); and the model's volume as KServe adds it
+ * (pkg/webhook/admission/pod/storage_initializer_injector.go `CommonStorageInitialization`,
+ * pkg/utils/storage.go `AddModelMount`):
+ * - `storageUri: pvc://<claim>[/<path>]` (or a custom container's STORAGE_URI): volume
+ *   `kserve-pvc-source` of the claim, mounted into kserve-container (and transformer-container) at
+ *   /mnt/models with subPath `<path>`, read-only unless `storage.kserve.io/readonly: "false"`;
+ * - any other URI: the `kserve-provision-location` emptyDir at /mnt/models. The storage-initializer
+ *   init container that fills it is left out: its security context comes from a cluster object
+ *   (a ClusterStorageContainer) outside the chart; strata's InferenceService requires one to be named.
+ * - `storageUris[]`: a pvc:// entry is its claim at its mountPath (volume named from the path, no
+ *   subPath); the others share one emptyDir at their common parent.
+ * Left out: the `storage` (storage key) form, LocalModelCache node caches, `workerSpec` pods.
+ */
+function kserveComponent(o: Manifest, c: any, at: string): FoundTemplate[] {
+  if (!c || typeof c !== 'object') return [];
+  const spec: Record<string, any> = {};
+  for (const f of KSERVE_POD_FIELDS) if (c[f] !== undefined) spec[f] = c[f];
+  const containers: Record<string, any>[] = structuredClone(c.containers ?? []);
+  const impl = c.model ?? KSERVE_FRAMEWORKS.map((k) => c[k]).find((x) => x && typeof x === 'object');
+  if (impl && typeof impl === 'object') {
+    const main: Record<string, any> = {};
+    for (const [k, v] of Object.entries(impl)) if (!KSERVE_MODEL_FIELDS.includes(k)) main[k] = structuredClone(v);
+    containers.unshift({ ...main, name: KSERVE_CONTAINER });
+  }
+  const volumes: Record<string, any>[] = structuredClone(c.volumes ?? []);
+  const annotations = { ...(o.metadata.annotations ?? {}), ...(c.annotations ?? {}) };
+  const readOnly = annotations['storage.kserve.io/readonly'] !== 'false';
+  const user = containers.find((x) => x.name === KSERVE_CONTAINER) ?? containers.find((x) => x.name === KSERVE_WORKER_CONTAINER);
+  const targets = [user, containers.find((x) => x.name === KSERVE_TRANSFORMER_CONTAINER)].filter((x): x is Record<string, any> => !!x);
+  const addVolume = (v: Record<string, any>) => {
+    if (!volumes.some((x) => x.name === v.name)) volumes.push(v);
+  };
+  const mount = (m: Record<string, any>) => {
+    for (const t of targets) if (!(t.volumeMounts ?? []).some((x: any) => x.name === m.name)) t.volumeMounts = [...(t.volumeMounts ?? []), m];
+  };
+  const envUri = (user ?? containers[0])?.env?.find((e: any) => e.name === 'STORAGE_URI')?.value;
+  const uri = impl && typeof impl === 'object' ? impl.storageUri : envUri;
+  if (typeof uri === 'string' && uri.startsWith('pvc://')) {
+    const [claim, ...rest] = uri.slice('pvc://'.length).split('/');
+    addVolume({ name: 'kserve-pvc-source', persistentVolumeClaim: { claimName: claim } });
+    mount({ name: 'kserve-pvc-source', mountPath: KSERVE_MODEL_DIR, ...(rest.join('/') ? { subPath: rest.join('/') } : {}), readOnly });
+  } else if (typeof uri === 'string' && uri !== '') {
+    addVolume({ name: 'kserve-provision-location', emptyDir: {} });
+    mount({ name: 'kserve-provision-location', mountPath: KSERVE_MODEL_DIR, readOnly });
+  }
+  const uris: { uri?: string; mountPath?: string }[] = Array.isArray(c.storageUris) ? c.storageUris : [];
+  const downloaded: string[] = [];
+  for (const s of uris) {
+    const mountPath = s.mountPath ?? KSERVE_MODEL_DIR;
+    const name = mountPath.replace(/^\/+|\/+$/g, '').replace(/\//g, '-');
+    if (typeof s.uri === 'string' && s.uri.startsWith('pvc://')) {
+      addVolume({ name, persistentVolumeClaim: { claimName: s.uri.slice('pvc://'.length).split('/')[0] } });
+      mount({ name, mountPath, readOnly });
+    } else downloaded.push(mountPath);
+  }
+  if (downloaded.length > 0) {
+    const parent = commonParent(downloaded);
+    const name = parent.replace(/^\/+|\/+$/g, '').replace(/\//g, '-');
+    addVolume({ name, emptyDir: {} });
+    mount({ name, mountPath: parent, readOnly });
+  }
+  if (containers.length > 0) spec.containers = containers;
+  if (volumes.length > 0) spec.volumes = volumes;
+  return [{ path: at, specPath: at, template: { metadata: liveMetadata(c), spec }, replicas: count(c.minReplicas) }];
+}
+
+/**
+ * A ServingRuntime's (or ClusterServingRuntime's) pod fields, `spec` itself and `spec.workerSpec`:
+ * not pods of their own (0 replicas) but containers that run in every InferenceService pod naming
+ * the runtime, merged under the InferenceService's pod (kserve/kserve@v0.20.0
+ * pkg/controller/v1beta1/inferenceservice/components/predictor.go `buildPodSpec`). The metadata
+ * is a copy: a runtime's labels go to other objects' pods, so writers do not decorate it.
+ */
+function servingRuntimePods(o: Manifest): FoundTemplate[] {
+  const view = (s: any, at: string): FoundTemplate => {
+    const spec: Record<string, any> = {};
+    for (const f of SERVING_RUNTIME_POD_FIELDS) if (s[f] !== undefined) spec[f] = s[f];
+    const metadata = { ...(s.labels ? { labels: { ...s.labels } } : {}), ...(s.annotations ? { annotations: { ...s.annotations } } : {}) };
+    return { path: at === 'spec' ? '' : at, specPath: at, template: { metadata, spec }, replicas: 0 };
+  };
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [];
+  return [view(s, 'spec'), ...(s.workerSpec && typeof s.workerSpec === 'object' ? [view(s.workerSpec, 'spec.workerSpec')] : [])];
+}
+
+/** Environment merged as the operator merges it: `extra` first, then the base variables it does not name (NVIDIA/k8s-nim-operator@v3.1.2 internal/utils/utils.go `MergeEnvVars`). */
+function mergeEnv(base: readonly any[], extra: readonly any[]): any[] {
+  const named = new Set(extra.map((e) => e.name));
+  return [...extra.map((e) => structuredClone(e)), ...base.filter((e) => !named.has(e.name))];
+}
+
+const secretEnv = (name: string, secret: string, optional: boolean) => ({ name, valueFrom: { secretKeyRef: { name: secret, key: name, ...(optional ? { optional: true } : {}) } } });
+
+/**
+ * The pod the NIM operator runs for a NIMService, as a VIEW inferred from the operator's source
+ * (NVIDIA/k8s-nim-operator@v3.1.2): a NIMService has no pod template; the operator renders a
+ * Deployment (manifests/deployment.yaml) from `GetDeploymentParams`, `GetVolumes` and
+ * `GetVolumeMounts` (api/apps/v1alpha1/nimservice_types.go) and
+ * internal/controller/platform/standalone/nimservice.go:
+ * - one container `<name>-ctr`: the image, command, args, the user's env then the operator's
+ *   (NIM_CACHE_PATH=/model-store, NGC_API_KEY from `authSecret`, the port variables…), the API port,
+ *   `resources`; no securityContext (the operator writes none);
+ * - volumes `dshm` (a Memory emptyDir at /dev/shm) and `model-store` at /model-store (subPath of
+ *   the claim): `storage.pvc` (`<name>-pvc` when the operator creates it), the claim of a NIMCache
+ *   (`storage.nimCache`: known here only from strata's NIM_CACHE_CLAIM_ANNOTATION, else left out),
+ *   an emptyDir, or a hostPath; `scratch` at /scratch when there are init or sidecar containers;
+ * - pod security context runAsUser `userID` (1000), runAsGroup and fsGroup `groupID` (2000); no
+ *   seccompProfile (written only on VMware TKGS); nodeSelector, tolerations, affinity,
+ *   imagePullSecrets, runtimeClassName, schedulerName, priorityClassName as given;
+ * - labels: the operator's standard labels win over `spec.labels` (`MergeMaps`), so the chart's
+ *   app.kubernetes.io/name and instance never reach the pods; the metadata is a copy, not live.
+ * The ServiceAccount (named after the NIMService) is the operator's, so the view names none.
+ * Left out: native (NIMCraft) images, which mount the store at /model and /opt/cache (decided
+ * from the image at run time); the proxy CA volumes; the MPI volumes of multi-node (LWS) pods,
+ * whose count is replicas × pipeline parallelism here.
+ */
+function nimServicePod(o: Manifest): FoundTemplate[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [];
+  const name = o.metadata.name;
+  const port = s.expose?.service?.port ?? 8000;
+  const standard: any[] = [
+    { name: 'NIM_CACHE_PATH', value: '/model-store' },
+    secretEnv('NGC_API_KEY', s.authSecret, false),
+    { name: 'OUTLINES_CACHE_DIR', value: '/tmp/outlines' },
+    { name: 'NIM_SERVER_PORT', value: `${port}` },
+    { name: 'NIM_HTTP_API_PORT', value: `${port}` },
+    { name: 'NIM_JSONL_LOGGING', value: '1' },
+    { name: 'NIM_LOG_LEVEL', value: 'INFO' },
+    ...(s.expose?.service?.grpcPort !== undefined ? [{ name: 'NIM_GRPC_API_PORT', value: `${s.expose.service.grpcPort}` }, { name: 'NIM_TRITON_GRPC_PORT', value: `${s.expose.service.grpcPort}` }] : []),
+    ...(s.expose?.service?.metricsPort !== undefined ? [{ name: 'NIM_TRITON_METRICS_PORT', value: `${s.expose.service.metricsPort}` }] : []),
+  ];
+  let env = mergeEnv(standard, s.env ?? []);
+  // A Hugging Face model (NIM_MODEL_NAME hf://…): NGC_API_KEY becomes optional and HF_TOKEN is read from the same Secret.
+  if (String(env.find((e) => e.name === 'NIM_MODEL_NAME')?.value ?? '').startsWith('hf://')) {
+    env = mergeEnv(env.filter((e) => e.name !== 'NGC_API_KEY'), [secretEnv('NGC_API_KEY', s.authSecret, true), secretEnv('HF_TOKEN', s.authSecret, false)]);
+  }
+  const storage = s.storage ?? {};
+  const annotations = o.metadata.annotations ?? {};
+  const claim = storage.nimCache?.name ? annotations[NIM_CACHE_CLAIM_ANNOTATION] : storage.pvc?.create ? storage.pvc.name || `${name}-pvc` : storage.pvc?.name;
+  const subPath = storage.nimCache?.name ? annotations[NIM_CACHE_SUB_PATH_ANNOTATION] : storage.pvc?.subPath;
+  const inits: any[] = s.initContainers ?? [];
+  const sidecars: any[] = s.sidecarContainers ?? [];
+  const scratch = inits.length > 0 || sidecars.length > 0;
+  const volumes: any[] = [{ name: 'dshm', emptyDir: { medium: 'Memory', ...(storage.sharedMemorySizeLimit !== undefined ? { sizeLimit: storage.sharedMemorySizeLimit } : {}) } }];
+  if (scratch) volumes.push({ name: 'scratch', emptyDir: {} });
+  const modelStore = claim
+    ? { name: 'model-store', persistentVolumeClaim: { claimName: claim, ...(storage.readOnly === true ? { readOnly: true } : {}) } }
+    : storage.nimCache?.name
+      ? undefined
+      : storage.emptyDir
+        ? { name: 'model-store', emptyDir: { ...(storage.emptyDir.sizeLimit !== undefined ? { sizeLimit: storage.emptyDir.sizeLimit } : {}) } }
+        : storage.hostPath
+          ? { name: 'model-store', hostPath: { path: storage.hostPath, type: 'DirectoryOrCreate' } }
+          : undefined;
+  if (modelStore) volumes.push(modelStore);
+  const storeMount = modelStore || !storage.nimCache?.name ? [{ name: 'model-store', mountPath: '/model-store', ...(subPath ? { subPath } : {}) }] : [];
+  const scratchMount = scratch ? [{ name: 'scratch', mountPath: '/scratch' }] : [];
+  const mounts = [...storeMount, { name: 'dshm', mountPath: '/dev/shm' }, ...scratchMount];
+  const image = (i: any) => `${i?.repository}:${i?.tag}`;
+  const helper = (c: any, volumeMounts: any[]) => ({
+    name: c.name,
+    image: image(c.image),
+    ...(c.image?.pullPolicy || s.image?.pullPolicy ? { imagePullPolicy: c.image?.pullPolicy || s.image?.pullPolicy } : {}),
+    ...(c.command ? { command: c.command } : {}),
+    ...(c.args ? { args: c.args } : {}),
+    ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+    env: mergeEnv(env, c.env ?? []),
+    volumeMounts,
+  });
+  const main = {
+    name: `${name}-ctr`,
+    image: image(s.image),
+    ...(s.image?.pullPolicy ? { imagePullPolicy: s.image.pullPolicy } : {}),
+    ...(s.command ? { command: s.command } : {}),
+    ...(s.args ? { args: s.args } : {}),
+    env,
+    ports: [
+      { name: 'api', containerPort: port, protocol: 'TCP' },
+      ...(s.expose?.service?.grpcPort !== undefined ? [{ name: 'grpc', containerPort: s.expose.service.grpcPort, protocol: 'TCP' }] : []),
+      ...(s.expose?.service?.metricsPort !== undefined ? [{ name: 'metrics', containerPort: s.expose.service.metricsPort, protocol: 'TCP' }] : []),
+    ],
+    ...(s.resources ? { resources: s.resources } : {}),
+    volumeMounts: mounts,
+  };
+  const group = s.groupID ?? 2000;
+  const spec: Record<string, any> = {
+    containers: [main, ...sidecars.map((c) => helper(c, mounts))],
+    ...(inits.length > 0 ? { initContainers: inits.map((c) => helper(c, [...storeMount, ...scratchMount])) } : {}),
+    volumes,
+    securityContext: { runAsUser: s.userID ?? 1000, runAsGroup: group, fsGroup: group },
+    ...(s.nodeSelector ? { nodeSelector: s.nodeSelector } : {}),
+    // The template writes key, operator, value and effect of each toleration (tolerationSeconds is dropped).
+    ...(s.tolerations ? { tolerations: s.tolerations.map((t: any) => ({ key: t.key ?? '', operator: t.operator ?? '', value: t.value ?? '', effect: t.effect ?? '' })) } : {}),
+    ...(s.affinity ? { affinity: s.affinity } : {}),
+    ...(s.image?.pullSecrets?.length ? { imagePullSecrets: s.image.pullSecrets.map((n: string) => ({ name: n })) } : {}),
+    ...(s.runtimeClassName ? { runtimeClassName: s.runtimeClassName } : {}),
+    ...(s.schedulerName ? { schedulerName: s.schedulerName } : {}),
+    ...(s.priorityClassName ? { priorityClassName: s.priorityClassName } : {}),
+  };
+  const standardLabels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/part-of': 'nim-service', 'app.kubernetes.io/managed-by': 'k8s-nim-operator' };
+  const metadata = { labels: { app: name, ...(s.labels ?? {}), ...standardLabels }, annotations: { 'openshift.io/required-scc': 'nonroot', ...(s.annotations ?? {}) } };
+  const replicas = s.scale?.enabled ? count(s.scale?.hpa?.minReplicas) : count(s.replicas);
+  const pods = s.multiNode ? replicas * count(s.multiNode.parallelism?.pipeline) : replicas;
+  return [{ path: '', specPath: 'spec', template: { metadata, spec }, replicas: pods }];
+}
+
+/**
+ * The pod of the Job the NIM operator runs to fill a NIMCache, as a VIEW inferred from the
+ * operator's source (NVIDIA/k8s-nim-operator@v3.1.2 internal/controller/nimcache_controller.go
+ * `constructJob`, api/apps/v1alpha1/nimcache_types.go): container `nim-cache-ctr` of the
+ * `modelPuller` image with envFrom the source's `authSecret`, NIM_CACHE_PATH (and the HF_* variables
+ * of a Hugging Face source), the user's env winning; the claim (`storage.pvc.name`, else
+ * `<name>-pvc`) as `nim-cache-volume` at /model-store (subPath), a `scratch` emptyDir; cpu and
+ * memory as request and limit; container securityContext allowPrivilegeEscalation false, capabilities
+ * drop ALL, runAsNonRoot, runAsUser `userID` (1000), runAsGroup `groupID` (2000); pod runAsNonRoot,
+ * runAsUser, fsGroup, no seccompProfile (only on TKGS); nodeSelector `spec.nodeSelector`, else
+ * `feature.node.kubernetes.io/pci-10de.present: "true"`. An unset cpu or memory, which the operator
+ * writes as 0, is left out (it requests nothing). The ServiceAccount `nim-cache-sa` is the
+ * operator's, so the view names none. Left out: native (NIMCraft) downloads, proxy CA volumes.
+ */
+function nimCachePod(o: Manifest): FoundTemplate[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [];
+  const name = o.metadata.name;
+  const source = s.source ?? {};
+  const hf = source.hf ?? source.dataStore;
+  const puller = source.ngc ?? hf ?? {};
+  const base: any[] = hf
+    ? [
+        { name: 'HF_ENDPOINT', value: hf.endpoint },
+        { name: 'HF_HUB_OFFLINE', value: '0' },
+        { name: 'NIM_CACHE_PATH', value: '/model-store' },
+        { name: 'HF_HOME', value: '/model-store/huggingface/hub' },
+      ]
+    : [{ name: 'NIM_CACHE_PATH', value: '/model-store' }];
+  const env = mergeEnv(base, s.env ?? []);
+  const user = s.userID ?? 1000;
+  const group = s.groupID ?? 2000;
+  const quantities = Object.fromEntries(['cpu', 'memory'].filter((k) => s.resources?.[k] !== undefined).map((k) => [k, s.resources[k]]));
+  const mounts = [
+    { name: 'nim-cache-volume', mountPath: '/model-store', ...(s.storage?.pvc?.subPath ? { subPath: s.storage.pvc.subPath } : {}) },
+    { name: 'scratch', mountPath: '/scratch' },
+  ];
+  const container = {
+    name: 'nim-cache-ctr',
+    image: puller.modelPuller,
+    ...(puller.authSecret ? { envFrom: [{ secretRef: { name: puller.authSecret } }] } : {}),
+    env,
+    volumeMounts: mounts,
+    ...(Object.keys(quantities).length > 0 ? { resources: { limits: quantities, requests: quantities } } : {}),
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsGroup: group, runAsUser: user },
+  };
+  const inits: any[] = s.initContainers ?? [];
+  const spec: Record<string, any> = {
+    restartPolicy: 'Never',
+    securityContext: { runAsUser: user, fsGroup: group, runAsNonRoot: true },
+    containers: [container],
+    ...(inits.length > 0
+      ? { initContainers: inits.map((c) => ({ name: c.name, image: `${c.image?.repository}:${c.image?.tag}`, ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}), env: mergeEnv(env, c.env ?? []), volumeMounts: mounts })) }
+      : {}),
+    volumes: [
+      { name: 'nim-cache-volume', persistentVolumeClaim: { claimName: s.storage?.pvc?.name || `${name}-pvc` } },
+      { name: 'scratch', emptyDir: {} },
+    ],
+    ...(puller.pullSecret ? { imagePullSecrets: [{ name: puller.pullSecret }] } : {}),
+    nodeSelector: s.nodeSelector ?? { 'feature.node.kubernetes.io/pci-10de.present': 'true' },
+    ...(s.tolerations ? { tolerations: s.tolerations } : {}),
+    ...(s.runtimeClassName ? { runtimeClassName: s.runtimeClassName } : {}),
+  };
+  const metadata = { labels: { app: 'k8s-nim-operator', 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'k8s-nim-operator' }, annotations: { 'sidecar.istio.io/inject': 'false' } };
+  return [{ path: '', specPath: 'spec', template: { metadata, spec }, replicas: 1 }];
+}
+
+/**
  * Kinds of Kubernetes itself (apps/v1, batch/v1, v1) and of the workload operators strata
- * supports whose pod templates are whole PodTemplateSpecs. Paths are those of the upstream CRDs:
+ * supports: those whose pod templates are whole PodTemplateSpecs by path, the others (KServe's
+ * inlined pod fields, the NIM operator's kinds without pods) by a view of the pods they run.
+ * Paths are those of the upstream CRDs:
  * kubernetes-sigs/jobset@v0.12.0 config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml,
  * kubernetes-sigs/lws@v0.10.0 config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml,
  * kubeflow/trainer@v1.9.4 manifests/base/crds/kubeflow.org_pytorchjobs.yaml,
@@ -269,6 +624,21 @@ export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
       return out;
     },
   },
+  // KServe (kserve/kserve@v0.20.0): components inline their pod fields; runtimes are pod surfaces.
+  InferenceService: {
+    group: 'serving.kserve.io',
+    templates: (o) => [
+      ...kserveComponent(o, o.spec?.predictor, 'spec.predictor'),
+      ...kserveComponent(o, o.spec?.transformer, 'spec.transformer'),
+      ...kserveComponent(o, o.spec?.explainer, 'spec.explainer'),
+      ...(Array.isArray(o.spec?.canary) ? o.spec.canary.flatMap((c: any, i: number) => kserveComponent(o, c?.predictor, `spec.canary[${i}].predictor`)) : []),
+    ],
+  },
+  ServingRuntime: { group: 'serving.kserve.io', templates: servingRuntimePods },
+  ClusterServingRuntime: { group: 'serving.kserve.io', templates: servingRuntimePods },
+  // NVIDIA NIM Operator (NVIDIA/k8s-nim-operator@v3.1.2): no pod templates; views of the pods the operator builds.
+  NIMService: { group: 'apps.nvidia.com', templates: nimServicePod },
+  NIMCache: { group: 'apps.nvidia.com', templates: nimCachePod },
 };
 
 /** The table with a chart's declared kinds added (a declared kind of a built-in name replaces it). */
@@ -308,7 +678,7 @@ export function podTemplatesOf(o: Manifest, kinds: { readonly [kind: string]: Po
     .map((t) => ({
       owner: ownerOf(o),
       kind: o.kind,
-      path: t.path ? `${t.path}.spec` : 'spec',
+      path: t.specPath ?? (t.path ? `${t.path}.spec` : 'spec'),
       metadata: t.template.metadata ?? {},
       spec: t.template.spec,
       replicas: t.replicas,

@@ -1,4 +1,4 @@
-import { kindFromPaths, Manifest, pathProblem, podTemplateParts, podTemplatesOf, withDeclaredKinds } from '../src';
+import { kindFromPaths, Manifest, NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, pathProblem, podTemplateParts, podTemplatesOf, withDeclaredKinds } from '../src';
 
 const spec = (name: string) => ({ containers: [{ name, image: 'i' }] });
 const found = (o: Manifest, kinds?: Parameters<typeof podTemplatesOf>[1]) => podTemplatesOf(o, kinds).map((t) => [t.path, t.spec.containers[0].name, t.replicas]);
@@ -135,5 +135,264 @@ describe('declared kinds', () => {
     ['spec..template', "has a malformed part '' (keys separated by dots, each optionally followed by [] or {})"],
   ])('path %j: %s', (path, problem) => {
     expect(pathProblem(path)).toEqual(problem);
+  });
+});
+
+describe('views of the pods KServe runs (kserve/kserve@v0.20.0)', () => {
+  const isvc = (predictor: Record<string, unknown>, annotations?: Record<string, string>, more: Record<string, unknown> = {}): Manifest => ({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name: 'llm', namespace: 'ml', ...(annotations ? { annotations } : {}) },
+    spec: { predictor, ...more },
+  });
+
+  test('a model from a claim: the model container first as kserve-container, the claim mounted read-only at /mnt/models with its path as subPath', () => {
+    const o = isvc({
+      minReplicas: 2,
+      maxReplicas: 4,
+      serviceAccountName: 'llm',
+      labels: { team: 'a' },
+      model: { modelFormat: { name: 'huggingface' }, runtime: 'vllm', storageUri: 'pvc://models/llama/3.1', resources: { requests: { cpu: '2' } } },
+      containers: [{ name: 'proxy', image: 'envoy' }],
+    });
+    const [p] = podTemplatesOf(o);
+    expect(p).toEqual({
+      owner: 'InferenceService ml/llm',
+      kind: 'InferenceService',
+      path: 'spec.predictor',
+      metadata: expect.objectContaining({ labels: { team: 'a' } }),
+      replicas: 2,
+      spec: {
+        serviceAccountName: 'llm',
+        containers: [
+          { name: 'kserve-container', resources: { requests: { cpu: '2' } }, volumeMounts: [{ name: 'kserve-pvc-source', mountPath: '/mnt/models', subPath: 'llama/3.1', readOnly: true }] },
+          { name: 'proxy', image: 'envoy' },
+        ],
+        volumes: [{ name: 'kserve-pvc-source', persistentVolumeClaim: { claimName: 'models' } }],
+      },
+    });
+    // A view: the object itself is unchanged.
+    expect((o.spec as any).predictor.containers).toEqual([{ name: 'proxy', image: 'envoy' }]);
+    expect((o.spec as any).predictor.volumes).toBeUndefined();
+  });
+
+  test('storage.kserve.io/readonly "false" (on the object or the component) mounts it writable; a collocated transformer-container gets the mount too', () => {
+    const pred = { model: { modelFormat: { name: 'x' }, storageUri: 'pvc://models' }, containers: [{ name: 'transformer-container', image: 't' }] };
+    for (const o of [isvc(pred, { 'storage.kserve.io/readonly': 'false' }), isvc({ ...pred, annotations: { 'storage.kserve.io/readonly': 'false' } })]) {
+      const [p] = podTemplatesOf(o);
+      expect(p.spec.containers.map((c: any) => [c.name, c.volumeMounts])).toEqual([
+        ['kserve-container', [{ name: 'kserve-pvc-source', mountPath: '/mnt/models', readOnly: false }]],
+        ['transformer-container', [{ name: 'kserve-pvc-source', mountPath: '/mnt/models', readOnly: false }]],
+      ]);
+    }
+  });
+
+  test('a framework shortcut downloading from S3: an emptyDir at /mnt/models (the storage-initializer itself is not in the view)', () => {
+    const [p] = podTemplatesOf(isvc({ sklearn: { storageUri: 's3://models/iris', protocolVersion: 'v2', image: 'sk:1' } }));
+    expect(p.spec).toEqual({
+      containers: [{ name: 'kserve-container', image: 'sk:1', volumeMounts: [{ name: 'kserve-provision-location', mountPath: '/mnt/models', readOnly: true }] }],
+      volumes: [{ name: 'kserve-provision-location', emptyDir: {} }],
+    });
+  });
+
+  test('a custom predictor: the model URI in STORAGE_URI of kserve-container; storageUris: a claim at its own mountPath, downloads at their common parent', () => {
+    const [p] = podTemplatesOf(
+      isvc({
+        containers: [{ name: 'kserve-container', image: 'srv', env: [{ name: 'STORAGE_URI', value: 'pvc://cache/m' }] }],
+        storageUris: [{ uri: 'pvc://adapters', mountPath: '/mnt/adapters' }, { uri: 's3://b/a', mountPath: '/mnt/extra/a' }, { uri: 'hf://x/y', mountPath: '/mnt/extra/b' }],
+      }),
+    );
+    expect(p.spec.volumes).toEqual([
+      { name: 'kserve-pvc-source', persistentVolumeClaim: { claimName: 'cache' } },
+      { name: 'mnt-adapters', persistentVolumeClaim: { claimName: 'adapters' } },
+      { name: 'mnt-extra', emptyDir: {} },
+    ]);
+    expect(p.spec.containers[0].volumeMounts).toEqual([
+      { name: 'kserve-pvc-source', mountPath: '/mnt/models', subPath: 'm', readOnly: true },
+      { name: 'mnt-adapters', mountPath: '/mnt/adapters', readOnly: true },
+      { name: 'mnt-extra', mountPath: '/mnt/extra', readOnly: true },
+    ]);
+  });
+
+  test('transformer, explainer and canary predictors are pod templates too; KServe fields are not pod fields', () => {
+    const o = isvc(
+      { minReplicas: 1, scaleTarget: 80, storageContainerName: 'x', containers: [{ name: 'kserve-container', image: 'a' }] },
+      undefined,
+      { transformer: { minReplicas: 3, containers: [{ name: 'kserve-container', image: 't' }] }, explainer: { containers: [{ name: 'kserve-container', image: 'e' }] }, canary: [{ predictor: { minReplicas: 1, containers: [{ name: 'kserve-container', image: 'c' }] } }] },
+    );
+    expect(found(o)).toEqual([
+      ['spec.predictor', 'kserve-container', 1],
+      ['spec.transformer', 'kserve-container', 3],
+      ['spec.explainer', 'kserve-container', 1],
+      ['spec.canary[0].predictor', 'kserve-container', 1],
+    ]);
+    expect(Object.keys(podTemplatesOf(o)[0].spec)).toEqual(['containers']);
+  });
+
+  test('writers that decorate templates reach the component\'s labels (KServe puts them on its pods)', () => {
+    const o = isvc({ labels: { team: 'a' }, containers: [{ name: 'kserve-container', image: 'a' }] });
+    for (const part of podTemplateParts(o)) {
+      part.metadata = part.metadata ?? {};
+      part.metadata.labels = { ...(part.metadata.labels ?? {}), 'app.kubernetes.io/instance': 'rel' };
+    }
+    expect((o.spec as any).predictor.labels).toEqual({ team: 'a', 'app.kubernetes.io/instance': 'rel' });
+  });
+
+  test('ServingRuntime and ClusterServingRuntime: the spec and its workerSpec as pod fields, running no pods of their own', () => {
+    for (const kind of ['ServingRuntime', 'ClusterServingRuntime']) {
+      const o: Manifest = {
+        apiVersion: 'serving.kserve.io/v1alpha1',
+        kind,
+        metadata: { name: 'vllm' },
+        spec: { supportedModelFormats: [{ name: 'vllm' }], labels: { a: 'b' }, ...spec('kserve-container'), nodeSelector: { x: 'y' }, workerSpec: { tensorParallelSize: 2, ...spec('worker-container') } },
+      };
+      const pods = podTemplatesOf(o);
+      expect(pods.map((p) => [p.path, p.replicas, p.metadata, p.spec])).toEqual([
+        ['spec', 0, { labels: { a: 'b' } }, { ...spec('kserve-container'), nodeSelector: { x: 'y' } }],
+        ['spec.workerSpec', 0, {}, spec('worker-container')],
+      ]);
+    }
+  });
+});
+
+describe('views of the pods the NVIDIA NIM operator runs (NVIDIA/k8s-nim-operator@v3.1.2)', () => {
+  const nim = (s: Record<string, unknown>, annotations?: Record<string, string>): Manifest => ({
+    apiVersion: 'apps.nvidia.com/v1alpha1',
+    kind: 'NIMService',
+    metadata: { name: 'llama', namespace: 'ml', ...(annotations ? { annotations } : {}) },
+    spec: { image: { repository: 'nvcr.io/nim/meta/llama', tag: '1.8.4', pullSecrets: ['ngc-pull'] }, authSecret: 'ngc-api', ...s },
+  });
+
+  test('NIMService with a claim: the operator\'s container, env, model-store and /dev/shm, pod security context and standard labels', () => {
+    const [p] = podTemplatesOf(
+      nim({
+        storage: { pvc: { name: 'models', subPath: 'llama' }, readOnly: true, sharedMemorySizeLimit: '16Gi' },
+        env: [{ name: 'NIM_LOG_LEVEL', value: 'DEBUG' }],
+        resources: { requests: { cpu: '8', 'nvidia.com/gpu': 1 } },
+        replicas: 2,
+        labels: { team: 'a', 'app.kubernetes.io/name': 'mine' },
+        nodeSelector: { gpu: 'h100' },
+        expose: { service: { port: 9000 } },
+      }),
+    );
+    expect(p).toEqual({
+      owner: 'NIMService ml/llama',
+      kind: 'NIMService',
+      path: 'spec',
+      replicas: 2,
+      metadata: {
+        labels: { app: 'llama', team: 'a', 'app.kubernetes.io/name': 'llama', 'app.kubernetes.io/instance': 'llama', 'app.kubernetes.io/part-of': 'nim-service', 'app.kubernetes.io/managed-by': 'k8s-nim-operator' },
+        annotations: { 'openshift.io/required-scc': 'nonroot' },
+      },
+      spec: {
+        containers: [
+          {
+            name: 'llama-ctr',
+            image: 'nvcr.io/nim/meta/llama:1.8.4',
+            env: [
+              { name: 'NIM_LOG_LEVEL', value: 'DEBUG' },
+              { name: 'NIM_CACHE_PATH', value: '/model-store' },
+              { name: 'NGC_API_KEY', valueFrom: { secretKeyRef: { name: 'ngc-api', key: 'NGC_API_KEY' } } },
+              { name: 'OUTLINES_CACHE_DIR', value: '/tmp/outlines' },
+              { name: 'NIM_SERVER_PORT', value: '9000' },
+              { name: 'NIM_HTTP_API_PORT', value: '9000' },
+              { name: 'NIM_JSONL_LOGGING', value: '1' },
+            ],
+            ports: [{ name: 'api', containerPort: 9000, protocol: 'TCP' }],
+            resources: { requests: { cpu: '8', 'nvidia.com/gpu': 1 } },
+            volumeMounts: [
+              { name: 'model-store', mountPath: '/model-store', subPath: 'llama' },
+              { name: 'dshm', mountPath: '/dev/shm' },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } },
+          { name: 'model-store', persistentVolumeClaim: { claimName: 'models', readOnly: true } },
+        ],
+        securityContext: { runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 },
+        nodeSelector: { gpu: 'h100' },
+        imagePullSecrets: [{ name: 'ngc-pull' }],
+      },
+    });
+  });
+
+  test('NIMService model store: a NIMCache\'s claim only through strata\'s annotations, a claim the operator creates, an emptyDir', () => {
+    const store = (o: Manifest) => podTemplatesOf(o)[0].spec.volumes.find((v: any) => v.name === 'model-store');
+    const mounts = (o: Manifest) => podTemplatesOf(o)[0].spec.containers[0].volumeMounts.map((m: any) => m.name);
+    const cached = { storage: { nimCache: { name: 'llama-cache' } } };
+    expect(store(nim(cached, { [NIM_CACHE_CLAIM_ANNOTATION]: 'models', [NIM_CACHE_SUB_PATH_ANNOTATION]: 'nim' }))).toEqual({ name: 'model-store', persistentVolumeClaim: { claimName: 'models' } });
+    expect(podTemplatesOf(nim(cached, { [NIM_CACHE_CLAIM_ANNOTATION]: 'models', [NIM_CACHE_SUB_PATH_ANNOTATION]: 'nim' }))[0].spec.containers[0].volumeMounts[0]).toEqual({ name: 'model-store', mountPath: '/model-store', subPath: 'nim' });
+    // Without the annotation the view cannot know the cache's claim: no model store at all, rather than a wrong one.
+    expect([store(nim(cached)), mounts(nim(cached))]).toEqual([undefined, ['dshm']]);
+    expect(store(nim({ storage: { pvc: { create: true, size: '50Gi' } } }))).toEqual({ name: 'model-store', persistentVolumeClaim: { claimName: 'llama-pvc' } });
+    expect(store(nim({ storage: { emptyDir: { sizeLimit: '100Gi' } } }))).toEqual({ name: 'model-store', emptyDir: { sizeLimit: '100Gi' } });
+  });
+
+  test('NIMService: a Hugging Face model reads HF_TOKEN; sidecars and init containers get the env, the mounts and /scratch; multi-node counts every host; tolerations as the template writes them', () => {
+    const o = nim({
+      storage: { pvc: { name: 'models' } },
+      env: [{ name: 'NIM_MODEL_NAME', value: 'hf://meta-llama/Llama-3.1-8B' }],
+      sidecarContainers: [{ name: 'log', image: { repository: 'busybox', tag: '1' }, command: ['tail'] }],
+      initContainers: [{ name: 'warm', image: { repository: 'busybox', tag: '1' } }],
+      replicas: 2,
+      multiNode: { parallelism: { pipeline: 2, tensor: 8 } },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 30 }],
+    });
+    const [p] = podTemplatesOf(o);
+    expect(p.replicas).toBe(4);
+    // manifests/deployment.yaml writes key, operator, value and effect of each toleration, quoted.
+    expect(p.spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', value: '', effect: 'NoSchedule' }]);
+    expect(p.spec.containers[0].env.filter((e: any) => e.valueFrom)).toEqual([
+      { name: 'NGC_API_KEY', valueFrom: { secretKeyRef: { name: 'ngc-api', key: 'NGC_API_KEY', optional: true } } },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'ngc-api', key: 'HF_TOKEN' } } },
+    ]);
+    expect(p.spec.containers.map((c: any) => [c.name, c.image, c.volumeMounts.map((m: any) => m.mountPath)])).toEqual([
+      ['llama-ctr', 'nvcr.io/nim/meta/llama:1.8.4', ['/model-store', '/dev/shm', '/scratch']],
+      ['log', 'busybox:1', ['/model-store', '/dev/shm', '/scratch']],
+    ]);
+    expect(p.spec.initContainers.map((c: any) => [c.name, c.volumeMounts.map((m: any) => m.mountPath), c.env.length])).toEqual([['warm', ['/model-store', '/scratch'], p.spec.containers[0].env.length]]);
+    expect(p.spec.volumes.map((v: any) => v.name)).toEqual(['dshm', 'scratch', 'model-store']);
+  });
+
+  test('NIMCache: the caching Job\'s pod — the puller image, the source\'s secret, the claim at /model-store, the operator\'s default node label', () => {
+    const cache = (s: Record<string, unknown>): Manifest => ({ apiVersion: 'apps.nvidia.com/v1alpha1', kind: 'NIMCache', metadata: { name: 'llama-cache', namespace: 'ml' }, spec: s });
+    const [p] = podTemplatesOf(cache({ source: { ngc: { authSecret: 'ngc-api', modelPuller: 'nim:1', pullSecret: 'ngc-pull' } }, storage: { pvc: { name: 'models', subPath: 'nim' } }, resources: { cpu: '4', memory: '16Gi' }, env: [{ name: 'X', value: '1' }] }));
+    expect([p.path, p.replicas, p.metadata]).toEqual(['spec', 1, { labels: { app: 'k8s-nim-operator', 'app.kubernetes.io/name': 'llama-cache', 'app.kubernetes.io/managed-by': 'k8s-nim-operator' }, annotations: { 'sidecar.istio.io/inject': 'false' } }]);
+    expect(p.spec).toEqual({
+      restartPolicy: 'Never',
+      securityContext: { runAsUser: 1000, fsGroup: 2000, runAsNonRoot: true },
+      containers: [
+        {
+          name: 'nim-cache-ctr',
+          image: 'nim:1',
+          envFrom: [{ secretRef: { name: 'ngc-api' } }],
+          env: [
+            { name: 'X', value: '1' },
+            { name: 'NIM_CACHE_PATH', value: '/model-store' },
+          ],
+          volumeMounts: [
+            { name: 'nim-cache-volume', mountPath: '/model-store', subPath: 'nim' },
+            { name: 'scratch', mountPath: '/scratch' },
+          ],
+          resources: { limits: { cpu: '4', memory: '16Gi' }, requests: { cpu: '4', memory: '16Gi' } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsGroup: 2000, runAsUser: 1000 },
+        },
+      ],
+      volumes: [
+        { name: 'nim-cache-volume', persistentVolumeClaim: { claimName: 'models' } },
+        { name: 'scratch', emptyDir: {} },
+      ],
+      imagePullSecrets: [{ name: 'ngc-pull' }],
+      nodeSelector: { 'feature.node.kubernetes.io/pci-10de.present': 'true' },
+    });
+    const [hf] = podTemplatesOf(cache({ source: { hf: { endpoint: 'https://huggingface.co', namespace: 'meta-llama', modelName: 'Llama', authSecret: 'hf', modelPuller: 'hfcli:1', pullSecret: 'p' } }, storage: { pvc: { create: true } }, nodeSelector: { a: 'b' }, userID: 5 }));
+    expect([hf.spec.volumes[0], hf.spec.nodeSelector, hf.spec.containers[0].env.map((e: any) => e.name), hf.spec.containers[0].resources, hf.spec.securityContext.runAsUser]).toEqual([
+      { name: 'nim-cache-volume', persistentVolumeClaim: { claimName: 'llama-cache-pvc' } },
+      { a: 'b' },
+      ['HF_ENDPOINT', 'HF_HUB_OFFLINE', 'NIM_CACHE_PATH', 'HF_HOME'],
+      undefined,
+      5,
+    ]);
   });
 });
