@@ -269,7 +269,8 @@ function sparkPod(o: Manifest, role: SparkRole): FoundTemplate {
   const typed: { [field: string]: unknown } = {
     affinity: r.affinity,
     securityContext: r.podSecurityContext,
-    serviceAccountName: r.serviceAccount,
+    // An executor template without `serviceAccount` runs as the driver's (Spark's ExecutorKubernetesCredentialsFeatureStep).
+    serviceAccountName: r.serviceAccount ?? (role === 'executor' ? (pod.serviceAccount ?? spec.driver?.serviceAccount) : undefined),
     terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
     priorityClassName: r.priorityClassName,
     schedulerName: spec.batchScheduler ?? r.schedulerName,

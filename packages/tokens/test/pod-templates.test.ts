@@ -127,6 +127,8 @@ describe('pod templates of operators\' kinds', () => {
         nodeSelector: { 'kubernetes.io/os': 'linux' },
         tolerations: [{ key: 'spot', operator: 'Exists' }],
         securityContext: { runAsUser: 185, runAsNonRoot: true },
+        // Executors without a service account of their own run as the driver's.
+        serviceAccountName: 'spark',
         restartPolicy: 'Never',
       });
     });
