@@ -7,3 +7,4 @@ export * from './pytorch-job';
 export * from './ray';
 export * from './custom-workload';
 export * from './surface';
+export * from './spark';
