@@ -366,7 +366,8 @@ export class SparkApplication extends WorkloadKind {
   /** The local-dir names of a role's instance stores that cannot be volume names. */
   private localDirProblems(role: Role): string[] {
     const t = this.templateOf(role);
-    const taken = new Set(t.volumes.map((v) => v.name));
+    const mounted = [...t.containers, ...t.initContainers].flatMap((c) => c.mounts.map((m) => m.volume));
+    const taken = new Set([...t.volumes, ...mounted].map((v) => v.name));
     return [...this.localDirs(role)].flatMap(([from, to]) => {
       if (to.length > 63) return [`${role}: the Spark local dir of instance store volume "${from}" would be named "${to}", longer than a volume name may be (63); give the InstanceStore a shorter volumeName`];
       if (from !== to && taken.has(to)) return [`${role}: instance store volume "${from}" becomes Spark local dir "${to}", the name of another volume of the pod; rename one of them`];
