@@ -1,6 +1,14 @@
 import { Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import {
+  SparkApplicationSpec,
+  SparkApplicationSpecDriver,
+  SparkApplicationSpecExecutor,
+  toJson_SparkApplicationSpec,
+  toJson_SparkApplicationSpecDriver,
+  toJson_SparkApplicationSpecExecutor,
+} from '@strata/crd-types/spark-application';
 import { InstanceStore } from '@strata/storage';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateJson, PodTemplateProps } from './pod-template';
@@ -63,9 +71,21 @@ export interface SparkRoleOptions {
   readonly pod?: PodTemplateProps;
 }
 
+export interface SparkDriverOptions extends SparkRoleOptions {
+  /**
+   * Other fields of `spec.driver`, as the upstream CRD types them (javaOptions, serviceLabels,
+   * serviceAnnotations, secrets…). Fields strata writes, and the pod fields only the operator's
+   * webhook applies (set those on the template), are refused here.
+   * @default - none
+   */
+  readonly spec?: SparkApplicationSpecDriver;
+}
+
 export interface SparkExecutorOptions extends SparkRoleOptions {
   /** Executors (`executor.instances`); not with `dynamicAllocation`. @default 1 */
   readonly instances?: number;
+  /** Other fields of `spec.executor`, as the upstream CRD types them (javaOptions, deleteOnTermination, secrets…); refused as the driver's. @default - none */
+  readonly spec?: SparkApplicationSpecExecutor;
 }
 
 /**
@@ -122,7 +142,7 @@ export interface SparkApplicationProps {
   /** Hadoop properties (`hadoopConf`, given to Spark as spark.hadoop.*), e.g. S3A settings. @default {} */
   readonly hadoopConf?: { readonly [key: string]: string };
   /** The driver. */
-  readonly driver?: SparkRoleOptions;
+  readonly driver?: SparkDriverOptions;
   /** The executors. */
   readonly executor?: SparkExecutorOptions;
   /** Executors scaled with the load. @default - a fixed number (executor.instances) */
@@ -130,13 +150,79 @@ export interface SparkApplicationProps {
   /** What the operator does with a failed run. @default { type: 'Never' } */
   readonly restartPolicy?: SparkRestartPolicy;
   /**
-   * Must be unset (`timeToLiveSeconds`): a SparkApplication deleted by its TTL is created again by
-   * the next upgrade or drift correction, and runs again (in a chart it is named by its content).
+   * Other fields of the spec, as the upstream CRD types them (deps, sparkUIOptions, monitoring,
+   * batchScheduler, proxyUser…). Fields strata writes or refuses are errors here — among them
+   * `timeToLiveSeconds`: a SparkApplication deleted by its TTL is created again by the next
+   * upgrade or drift correction, and runs again (in a chart it is named by its content).
+   * @default - none
    */
-  readonly timeToLiveSeconds?: number;
+  readonly spec?: Omit<SparkApplicationSpec, 'driver' | 'executor' | 'mainApplicationFile' | 'sparkVersion' | 'type'>;
 }
 
 type Role = 'driver' | 'executor';
+
+/** Why a field that reaches the pods only through the operator's mutating webhook is set on the template instead. */
+const WEBHOOK_ONLY = 'the operator applies it only through its mutating pod webhook (internal/webhook/sparkpod_defaulter.go)';
+const ON_TEMPLATE = `set it on the template: ${WEBHOOK_ONLY}`;
+
+/** The spec fields strata writes or refuses, and the prop to use. */
+const SPEC_OWNED = {
+  arguments: 'use arguments',
+  image: 'use image',
+  imagePullPolicy: "use the Spark containers' imagePullPolicy",
+  mainClass: 'use mainClass',
+  mode: 'use mode',
+  restartPolicy: 'use restartPolicy',
+  dynamicAllocation: 'use dynamicAllocation',
+  sparkConf: 'use sparkConf',
+  hadoopConf: 'use hadoopConf',
+  timeToLiveSeconds: 'leave it unset: a SparkApplication deleted by its TTL is created again by the next upgrade or drift correction, and runs again',
+  failureRetries: 'the operator does not read it; use restartPolicy',
+  retryInterval: 'the operator does not read it; use restartPolicy',
+  volumes: `mount volumes in the driver and executor templates; ${WEBHOOK_ONLY}`,
+  nodeSelector: 'schedule the driver and executor templates (nodeSelector, PodScheduling)',
+  sparkConfigMap: `mount the ConfigMap in the templates and set SPARK_CONF_DIR; ${WEBHOOK_ONLY}`,
+  hadoopConfigMap: `mount the ConfigMap in the templates and set HADOOP_CONF_DIR; ${WEBHOOK_ONLY}`,
+};
+
+/** The fields of spec.driver and spec.executor strata writes or refuses, and the prop to use. */
+function roleOwned(role: Role): { readonly [field: string]: string } {
+  const webhook = [
+    'affinity',
+    'configMaps',
+    'dnsConfig',
+    'env',
+    'envFrom',
+    'gpu',
+    'hostAliases',
+    'hostNetwork',
+    'initContainers',
+    'lifecycle',
+    'memoryLimit',
+    'nodeSelector',
+    'podSecurityContext',
+    'ports',
+    'priorityClassName',
+    'schedulerName',
+    'securityContext',
+    'shareProcessNamespace',
+    'sidecars',
+    'terminationGracePeriodSeconds',
+    'tolerations',
+    'volumeMounts',
+  ];
+  return {
+    ...Object.fromEntries(webhook.map((f) => [f, ON_TEMPLATE])),
+    ...Object.fromEntries(['cores', 'coreRequest', 'coreLimit', 'memory', 'memoryOverhead'].map((f) => [f, `use ${role}.${f}`])),
+    labels: "set it on the template's metadata",
+    annotations: "set it on the template's metadata",
+    image: "use the Spark container's image",
+    serviceAccount: `give the ${role} template a serviceAccount`,
+    template: `build the pod on the PodTemplate ${role}`,
+    instances: 'use executor.instances',
+    podName: 'the operator names the driver pod (podName is for client mode)',
+  };
+}
 const SPARK_CONTAINER: { readonly [role in Role]: string } = { driver: SPARK_DRIVER_CONTAINER, executor: SPARK_EXECUTOR_CONTAINER };
 
 /** Spark properties the application sets from its own fields, with where to set them instead. */
@@ -194,7 +280,11 @@ const OWNED_CONF: readonly { readonly key: RegExp; readonly where: string }[] = 
  * error saying where to set it: the Spark container's command and args (Spark runs the image's
  * entrypoint with `driver`/`executor`), its CPU and memory, a restart policy other than Never.
  * The template field is schemaless in the CRD (`x-kubernetes-preserve-unknown-fields`), so the
- * API server does not check it; what strata writes there is a cdk8s-plus pod spec.
+ * API server does not check it; what strata writes there is a cdk8s-plus pod spec. The other spec
+ * fields come typed from the upstream CRD (`spec`, `driver.spec`, `executor.spec`); there, the
+ * fields strata writes and the pod fields only the webhook applies are errors saying where to set
+ * them (on the template). The checks see each pod through a view of its template with the typed
+ * fields applied (`POD_TEMPLATE_KINDS.SparkApplication` in @strata/tokens).
  *
  * **NVMe scratch.** An `InstanceStore` mounted in the Spark container becomes a Spark local
  * directory: its volume is named `spark-local-dir-<name>` in the template, so Spark puts shuffle
@@ -209,7 +299,7 @@ const OWNED_CONF: readonly { readonly key: RegExp; readonly where: string }[] = 
  * privilege escalation and set a seccomp profile (cdk8s-plus has no pod-level seccomp).
  *
  * A SparkApplication runs to completion: in a chart it is named by its content, like a Job, and
- * never has a TTL (`timeToLiveSeconds` is refused). The driver needs a service account allowed to
+ * never has a TTL (`spec.timeToLiveSeconds` is refused). The driver needs a service account allowed to
  * create its executors (the operator's chart makes `spark-operator-spark` in each job namespace).
  *
  * ```ts
@@ -240,8 +330,8 @@ export class SparkApplication extends WorkloadKind {
   public get podSets(): readonly PodSet[] {
     const da = this.props.dynamicAllocation;
     return [
-      { name: 'driver', pod: this.driver, count: 1 },
-      { name: 'executor', pod: this.executor, count: da ? da.maxExecutors : (this.props.executor?.instances ?? 1) },
+      { name: 'driver', pod: this.driver, count: 1, container: SPARK_DRIVER_CONTAINER },
+      { name: 'executor', pod: this.executor, count: da ? da.maxExecutors : (this.props.executor?.instances ?? 1), container: SPARK_EXECUTOR_CONTAINER },
     ];
   }
 
@@ -271,9 +361,9 @@ export class SparkApplication extends WorkloadKind {
       if (!m || Number(m[1]) < 3) r.fail('sparkVersion', p.sparkVersion, 'a Spark release of 3.0.0 or later, such as "4.0.4"', 'pod templates need Spark 3.0.0 (the operator refuses them below)');
     }
     if (p.mainClass !== undefined && (p.type === 'Python' || p.type === 'R')) r.fail('mainClass', p.mainClass, `unset for a ${p.type} application`, 'only Java and Scala applications have a main class');
-    if (p.timeToLiveSeconds !== undefined) {
-      r.fail('timeToLiveSeconds', p.timeToLiveSeconds, 'unset', 'a SparkApplication deleted by its TTL is created again by the next upgrade or drift correction, and runs again: leave it unset');
-    }
+    this.checkExtra('spec', p.spec, SPEC_OWNED);
+    this.checkExtra('driver.spec', p.driver?.spec as { readonly [field: string]: unknown } | undefined, roleOwned('driver'));
+    this.checkExtra('executor.spec', p.executor?.spec as { readonly [field: string]: unknown } | undefined, roleOwned('executor'));
     for (const [key, value] of Object.entries(p.sparkConf ?? {})) {
       const owned = OWNED_CONF.find((o) => o.key.test(key));
       if (owned) r.fail(`sparkConf.${key}`, value, 'unset', owned.where);
@@ -416,7 +506,9 @@ export class SparkApplication extends WorkloadKind {
     const o = role === 'driver' ? this.props.driver : this.props.executor;
     const c = this.sparkContainer(role);
     const t = this.templateOf(role);
+    const extra = role === 'driver' ? toJson_SparkApplicationSpecDriver(this.props.driver?.spec) : toJson_SparkApplicationSpecExecutor(this.props.executor?.spec);
     return compact({
+      ...extra,
       cores: o?.cores ?? 1,
       coreRequest: o?.coreRequest,
       coreLimit: o?.coreLimit,
@@ -434,6 +526,7 @@ export class SparkApplication extends WorkloadKind {
     const da = p.dynamicAllocation;
     const rp = p.restartPolicy ?? { type: 'Never' };
     return compact({
+      ...toJson_SparkApplicationSpec(p.spec as SparkApplicationSpec),
       type: p.type,
       mode: p.mode ?? 'cluster',
       sparkVersion: p.sparkVersion,

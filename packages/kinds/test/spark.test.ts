@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { lifecycleFacts } from '@strata/checks';
+import { crdKindOf, crdSchema, KubeObject, schemaErrors, validateObject } from '@strata/kube-schemas';
 import { synthesizeChart } from '@strata/helm';
 import { Efs, InstanceStore, INSTANCE_LOCAL_NVME_LABEL, PodScheduling } from '@strata/storage';
 import { Manifest } from '@strata/tokens';
@@ -39,71 +40,15 @@ function sparkApp(scope: Construct, id: string, props: Partial<SparkApplicationP
 const sparkOf = (o: Manifest) => o as Manifest & { spec: { [key: string]: any } };
 
 /**
- * The fields the SparkApplication CRD has where strata writes (kubeflow/spark-operator@v2.5.2
- * config/crd/bases/sparkoperator.k8s.io_sparkapplications.yaml, v1beta2): every key of `spec`,
- * `spec.driver`, `spec.executor`, `spec.restartPolicy` and `spec.dynamicAllocation`, with the
- * types, enums and minimums of those strata sets. The templates are schemaless there
- * (`x-kubernetes-preserve-unknown-fields`).
+ * The templates are schemaless in the SparkApplication CRD (`x-kubernetes-preserve-unknown-fields`),
+ * so the API server checks nothing there; Spark decodes them as core/v1 pod templates. They are held
+ * here to the core/v1 PodTemplateSpec schema as an upstream CRD carries it (JobSet's replicated Job
+ * template, kubernetes-sigs/jobset@v0.12.0), under strict field validation.
  */
-type Field = { type?: string; enum?: readonly unknown[]; minimum?: number; properties?: { [key: string]: Field }; required?: readonly string[]; preserve?: boolean };
-const any = (type: string): Field => ({ type });
-const fields = (type: string, keys: string): { [key: string]: Field } => Object.fromEntries(keys.split(' ').map((k) => [k, any(type)]));
-const ROLE_COMMON =
-  'affinity configMaps dnsConfig env envFrom envSecretKeyRefs envVars gpu hostAliases initContainers lifecycle podSecurityContext ports secrets securityContext sidecars tolerations volumeMounts labels annotations nodeSelector';
-const role = (extra: { [key: string]: Field }): Field => ({
-  type: 'object',
-  properties: {
-    ...fields('object', ROLE_COMMON),
-    ...fields('string', 'coreLimit coreRequest image javaOptions memory memoryLimit memoryOverhead priorityClassName schedulerName serviceAccount'),
-    ...fields('boolean', 'hostNetwork shareProcessNamespace'),
-    terminationGracePeriodSeconds: any('integer'),
-    cores: { type: 'integer', minimum: 1 },
-    template: { type: 'object', preserve: true },
-    ...extra,
-  },
-});
-const SPARK_APPLICATION_SPEC: Field = {
-  type: 'object',
-  required: ['driver', 'executor', 'mainApplicationFile', 'sparkVersion', 'type'],
-  properties: {
-    ...fields('object', 'arguments batchSchedulerOptions deps driverIngressOptions hadoopConf imagePullSecrets monitoring nodeSelector sparkConf sparkUIOptions volumes'),
-    ...fields('string', 'batchScheduler hadoopConfigMap image imagePullPolicy mainApplicationFile mainClass memoryOverheadFactor proxyUser pythonVersion sparkConfigMap sparkVersion'),
-    ...fields('integer', 'failureRetries retryInterval timeToLiveSeconds'),
-    suspend: any('boolean'),
-    type: { type: 'string', enum: ['Java', 'Python', 'Scala', 'R'] },
-    mode: { type: 'string', enum: ['cluster', 'client'] },
-    driver: role({ ...fields('object', 'serviceAnnotations serviceLabels'), ...fields('string', 'kubernetesMaster podName') }),
-    executor: role({ deleteOnTermination: any('boolean'), instances: { type: 'integer', minimum: 1 } }),
-    restartPolicy: {
-      type: 'object',
-      properties: {
-        type: { type: 'string', enum: ['Never', 'Always', 'OnFailure'] },
-        onFailureRetries: { type: 'integer', minimum: 0 },
-        onSubmissionFailureRetries: { type: 'integer', minimum: 0 },
-        onFailureRetryInterval: { type: 'integer', minimum: 1 },
-        onSubmissionFailureRetryInterval: { type: 'integer', minimum: 1 },
-      },
-    },
-    dynamicAllocation: { type: 'object', properties: { ...fields('boolean', 'enabled shuffleTrackingEnabled'), ...fields('integer', 'initialExecutors maxExecutors minExecutors shuffleTrackingTimeout') } },
-  },
-};
-
-/** What the API server would refuse of a value under strict field validation: unknown fields, wrong types, enums, minimums, missing required fields. */
-function crdProblems(schema: Field, value: unknown, at = 'spec'): string[] {
-  const problems: string[] = [];
-  const type = Array.isArray(value) ? 'object' : value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value;
-  if (schema.type && schema.type !== type && !(schema.type === 'object' && type === 'object')) problems.push(`${at}: a ${type}, not a ${schema.type}`);
-  if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
-  if (schema.minimum !== undefined && typeof value === 'number' && value < schema.minimum) problems.push(`${at}: ${value} is below ${schema.minimum}`);
-  if (schema.properties && !schema.preserve && value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const r of schema.required ?? []) if (!(r in value)) problems.push(`${at}: '${r}' is required`);
-    for (const [k, v] of Object.entries(value)) {
-      const sub = schema.properties[k];
-      if (!sub) problems.push(`${at}: unknown field '${k}'`);
-      else problems.push(...crdProblems(sub, v, `${at}.${k}`));
-    }
-  }
-  return problems;
+function templateProblems(template: unknown): string[] {
+  const jobset = crdSchema(crdKindOf('jobset.x-k8s.io/v1alpha2', 'JobSet')!);
+  const podTemplateSpec = jobset.properties.spec.properties.replicatedJobs.items.properties.template.properties.spec.properties.template;
+  return schemaErrors(podTemplateSpec, template);
 }
 
 describe('SparkApplication', () => {
@@ -142,16 +87,16 @@ describe('SparkApplication', () => {
       ['spec.driver.template.spec', 1, { requests: { cpu: '1', memory: '1408Mi' }, limits: { memory: '1408Mi' } }],
       ['spec.executor.template.spec', 1, { requests: { cpu: '1', memory: '1408Mi' }, limits: { memory: '1408Mi' } }],
     ]);
-    expect(app.podSets.map((s) => [s.name, s.count, s.rank])).toEqual([
-      ['driver', 1, undefined],
-      ['executor', 1, undefined],
+    expect(app.podSets.map((s) => [s.name, s.count, s.container, s.rank])).toEqual([
+      ['driver', 1, 'spark-kubernetes-driver', undefined],
+      ['executor', 1, 'spark-kubernetes-executor', undefined],
     ]);
     expect(synthesizeChart(chart).uses).toContain('operator:spark-operator');
     expect(lifecycleFacts([o]).jobs).toEqual([{ owner: `SparkApplication ml/${o.metadata.name}`, kind: 'SparkApplication', name: o.metadata.name, driftExcluded: true, contentNamed: true }]);
-    expect(crdProblems(SPARK_APPLICATION_SPEC, o.spec)).toEqual([]);
-    // The check itself: an unknown field, a value below the CRD's minimum.
-    const spec = sparkOf(o).spec;
-    expect(crdProblems(SPARK_APPLICATION_SPEC, { ...spec, executor: { ...spec.executor, instances: 0 }, timeToLive: 60 })).toEqual(['spec.executor.instances: 0 is below 1', "spec: unknown field 'timeToLive'"]);
+    // render() held the object to the upstream CRD (strict field validation); the templates, schemaless there, are held to a pod template's schema.
+    expect(validateObject({ ...o, spec: { ...o.spec, timeToLive: 60 } } as KubeObject)).toEqual([`SparkApplication/${o.metadata.name}: /spec: unknown field 'timeToLive'`]);
+    expect([templateProblems(driver.template), templateProblems(executor.template)]).toEqual([[], []]);
+    expect(templateProblems({ ...executor.template, spec: { ...executor.template.spec, volume: [] } })).toEqual(["/spec: unknown field 'volume'"]);
   });
 
   test('custom: Python with dynamic allocation, retries, Spark and Hadoop properties, resources, an executor image and account of its own', () => {
@@ -164,8 +109,9 @@ describe('SparkApplication', () => {
       arguments: ['--date', '2026-01-01'],
       sparkConf: { 'spark.sql.shuffle.partitions': '400', 'spark.dynamicAllocation.executorIdleTimeout': '120s' },
       hadoopConf: { 'fs.s3a.aws.credentials.provider': 'software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider' },
-      driver: { cores: 2, coreRequest: '1500m', coreLimit: '2', memory: '4g', memoryOverhead: '1g', pod: { serviceAccount: operatorAccount(chart) } },
-      executor: { cores: 4, memory: '16g', pod: { serviceAccount: plus.ServiceAccount.fromServiceAccountName(chart, 'exec-account', 'etl-executor') } },
+      driver: { cores: 2, coreRequest: '1500m', coreLimit: '2', memory: '4g', memoryOverhead: '1g', pod: { serviceAccount: operatorAccount(chart) }, spec: { javaOptions: '-XX:+UseG1GC' } },
+      executor: { cores: 4, memory: '16g', pod: { serviceAccount: plus.ServiceAccount.fromServiceAccountName(chart, 'exec-account', 'etl-executor') }, spec: { deleteOnTermination: false } },
+      spec: { deps: { packages: ['org.apache.hadoop:hadoop-aws:3.4.1'] }, sparkUiOptions: { serviceType: 'ClusterIP' as never } },
       dynamicAllocation: { minExecutors: 2, initialExecutors: 4, maxExecutors: 20, shuffleTrackingTimeout: Duration.minutes(10) },
       restartPolicy: { type: 'OnFailure', retries: 2, retryInterval: Duration.minutes(1), submissionRetryInterval: Duration.seconds(30) },
     });
@@ -185,9 +131,11 @@ describe('SparkApplication', () => {
       hadoopConf: { 'fs.s3a.aws.credentials.provider': 'software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider' },
       restartPolicy: { type: 'OnFailure', onFailureRetries: 2, onFailureRetryInterval: 60, onSubmissionFailureRetries: 2, onSubmissionFailureRetryInterval: 30 },
       dynamicAllocation: { enabled: true, initialExecutors: 4, minExecutors: 2, maxExecutors: 20, shuffleTrackingEnabled: true, shuffleTrackingTimeout: 600000 },
+      deps: { packages: ['org.apache.hadoop:hadoop-aws:3.4.1'] },
+      sparkUIOptions: { serviceType: 'ClusterIP' },
     });
-    expect({ ...driver, template: undefined }).toEqual({ cores: 2, coreRequest: '1500m', coreLimit: '2', memory: '4g', memoryOverhead: '1g', serviceAccount: 'spark-operator-spark', template: undefined });
-    expect({ ...executor, template: undefined }).toEqual({ cores: 4, memory: '16g', image: 'registry.example.com/etl-gpu:1.0', serviceAccount: 'etl-executor', template: undefined });
+    expect({ ...driver, template: undefined }).toEqual({ cores: 2, coreRequest: '1500m', coreLimit: '2', memory: '4g', memoryOverhead: '1g', serviceAccount: 'spark-operator-spark', javaOptions: '-XX:+UseG1GC', template: undefined });
+    expect({ ...executor, template: undefined }).toEqual({ cores: 4, memory: '16g', image: 'registry.example.com/etl-gpu:1.0', serviceAccount: 'etl-executor', deleteOnTermination: false, template: undefined });
     // Executors at most 20 at once; Python's overhead is 40 % of the heap.
     const pods = podsOf([o]);
     expect(pods.map((p) => [p.replicas, p.spec.containers[0].image, p.spec.containers[0].resources, p.spec.serviceAccountName])).toEqual([
@@ -198,7 +146,6 @@ describe('SparkApplication', () => {
       ['driver', 1],
       ['executor', 20],
     ]);
-    expect(crdProblems(SPARK_APPLICATION_SPEC, o.spec)).toEqual([]);
   });
 
   test('a Spark job on NVMe scratch: an InstanceStore in the Spark container is a spark-local-dir, with its size, request and node affinity', () => {
@@ -279,7 +226,7 @@ describe('SparkApplication', () => {
     new InstanceStore(chart, 'scratch', { size: Size.gibibytes(200) }).mount(app.executor.containers[0], '/var/data/spark', { pod: app.executor });
     const objects = render(chart);
     podsOf(objects);
-    expect(crdProblems(SPARK_APPLICATION_SPEC, objects[0].spec)).toEqual([]);
+    expect([templateProblems(objects[0].spec.driver.template), templateProblems(objects[0].spec.executor.template)]).toEqual([[], []]);
     expect(objects).toMatchSnapshot();
   });
 
@@ -289,11 +236,11 @@ describe('SparkApplication', () => {
       type: 'Python',
       sparkVersion: '2.4.8',
       mainClass: 'com.example.Main',
-      timeToLiveSeconds: 3600,
+      spec: { timeToLiveSeconds: 3600, volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
       mode: 'client' as 'cluster',
       sparkConf: { 'spark.executor.memory': '8g', 'spark.kubernetes.executor.volumes.persistentVolumeClaim.data.mount.path': '/data', 'spark.kubernetes.namespace': 'other', 'spark.sql.adaptive.enabled': 'true' },
-      driver: { cores: 0.5, memory: '1.5g' },
-      executor: { instances: 4, coreLimit: '2 cores' },
+      driver: { cores: 0.5, memory: '1.5g', spec: { podSecurityContext: { runAsUser: 185 }, memory: '2g' } },
+      executor: { instances: 4, coreLimit: '2 cores', spec: { tolerations: [{ key: 'spot', operator: 'Exists' }] } },
       dynamicAllocation: { minExecutors: 10, maxExecutors: 5 },
       restartPolicy: { type: 'Always' } as never,
     });
@@ -301,7 +248,11 @@ describe('SparkApplication', () => {
       `[demo/etl] 'mode' ("client") must be one of cluster; the driver runs in a pod of its own; client mode would run it in the operator`,
       `[demo/etl] 'sparkVersion' ("2.4.8") must be a Spark release of 3.0.0 or later, such as "4.0.4"; pod templates need Spark 3.0.0 (the operator refuses them below)`,
       `[demo/etl] 'mainClass' ("com.example.Main") must be unset for a Python application; only Java and Scala applications have a main class`,
-      `[demo/etl] 'timeToLiveSeconds' (3600) must be unset; a SparkApplication deleted by its TTL is created again by the next upgrade or drift correction, and runs again: leave it unset`,
+      `[demo/etl] 'spec.timeToLiveSeconds' (3600) must be unset here; leave it unset: a SparkApplication deleted by its TTL is created again by the next upgrade or drift correction, and runs again`,
+      `[demo/etl] 'spec.volumes' ("given") must be unset here; mount volumes in the driver and executor templates; the operator applies it only through its mutating pod webhook (internal/webhook/sparkpod_defaulter.go)`,
+      `[demo/etl] 'driver.spec.podSecurityContext' ("given") must be unset here; set it on the template: the operator applies it only through its mutating pod webhook (internal/webhook/sparkpod_defaulter.go)`,
+      `[demo/etl] 'driver.spec.memory' ("2g") must be unset here; use driver.memory`,
+      `[demo/etl] 'executor.spec.tolerations' ("given") must be unset here; set it on the template: the operator applies it only through its mutating pod webhook (internal/webhook/sparkpod_defaulter.go)`,
       `[demo/etl] 'sparkConf.spark.executor.memory' ("8g") must be unset; use the cores, memory and memoryOverhead of driver or executor`,
       `[demo/etl] 'sparkConf.spark.kubernetes.executor.volumes.persistentVolumeClaim.data.mount.path' ("/data") must be unset; mount the volume in the driver or executor template, where the checks see it`,
       `[demo/etl] 'sparkConf.spark.kubernetes.namespace' ("other") must be unset; the application runs in the release's namespace`,
