@@ -10,3 +10,4 @@ export * from './surface';
 export * from './trainer';
 export * from './kserve';
 export * from './nim';
+export * from './spark';

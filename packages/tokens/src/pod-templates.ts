@@ -180,6 +180,72 @@ function mergePatch(a: any, b: any, field = ''): any {
   return out;
 }
 
+/** A Spark role's pods as the view builds them. */
+type SparkRole = 'driver' | 'executor';
+
+/**
+ * The container Spark builds each role on: the name the operator gives Spark
+ * (`spark.kubernetes.{driver,executor}.podTemplateContainerName`, kubeflow/spark-operator@v2.5.2
+ * internal/controller/sparkapplication/submission.go), and "executor" of Spark 2; like the
+ * operator's webhook (internal/webhook/sparkpod_defaulter.go `findContainer`), the first container
+ * when none has these names.
+ */
+const SPARK_CONTAINERS: { readonly [role in SparkRole]: readonly string[] } = {
+  driver: ['spark-kubernetes-driver'],
+  executor: ['spark-kubernetes-executor', 'executor'],
+};
+
+/** A JVM memory string ("512m", "4g", "2048": MiB without a unit) in MiB, as Spark reads spark.{driver,executor}.memory; undefined when it is not one. */
+function sparkMiB(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  const m = typeof value === 'string' ? /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value) : null;
+  if (!m) return undefined;
+  const unit: { [u: string]: number } = { '': 1, b: 1 / 1048576, k: 1 / 1024, kb: 1 / 1024, m: 1, mb: 1, g: 1024, gb: 1024, t: 1048576, tb: 1048576, p: 1073741824, pb: 1073741824 };
+  const f = unit[m[2].toLowerCase()];
+  return f === undefined ? undefined : Math.floor(Number(m[1]) * f);
+}
+
+/**
+ * The pod resources Spark gives its container (apache/spark v4.x resource-managers/kubernetes/core
+ * …/features/BasicDriverFeatureStep.scala and BasicExecutorFeatureStep.scala): a CPU request of
+ * `coreRequest` or `cores` (1), a CPU limit of `coreLimit`, and memory request = limit =
+ * `memory` (1g) + `memoryOverhead`, whose default is max(`minMemoryOverhead` (384 MiB), factor ×
+ * memory) with factor 0.1, or 0.4 for Python and R; the operator's `memoryLimit` and `gpu` add to
+ * the limits (internal/webhook/sparkpod_defaulter.go). Other resources of the template stay.
+ * Not counted: spark.executor.pyspark.memory and off-heap memory.
+ */
+function sparkResources(spec: any, role: SparkRole, current: any): any {
+  const r = spec[role] ?? {};
+  const conf: { [key: string]: string } = spec.sparkConf ?? {};
+  const cores = r.cores ?? conf[`spark.${role}.cores`] ?? 1;
+  const cpu = r.coreRequest ?? conf[`spark.kubernetes.${role}.request.cores`] ?? String(cores);
+  const cpuLimit = r.coreLimit ?? conf[`spark.kubernetes.${role}.limit.cores`];
+  const memory = sparkMiB(r.memory ?? conf[`spark.${role}.memory`] ?? '1g');
+  const nonJvm = spec.type === 'Python' || spec.type === 'R';
+  const factor = Number(conf[`spark.${role}.memoryOverheadFactor`] ?? spec.memoryOverheadFactor ?? conf['spark.kubernetes.memoryOverheadFactor'] ?? (nonJvm ? 0.4 : 0.1));
+  const explicit = r.memoryOverhead ?? conf[`spark.${role}.memoryOverhead`];
+  const overhead = explicit !== undefined ? sparkMiB(explicit) : memory === undefined ? undefined : Math.max(Math.floor(factor * memory), sparkMiB(conf[`spark.${role}.minMemoryOverhead`]) ?? 384);
+  const requests = { ...(current?.requests ?? {}), cpu };
+  const limits: { [k: string]: unknown } = { ...(current?.limits ?? {}) };
+  if (cpuLimit !== undefined) limits.cpu = cpuLimit;
+  if (memory !== undefined && overhead !== undefined) {
+    requests.memory = `${memory + overhead}Mi`;
+    limits.memory = `${memory + overhead}Mi`;
+  }
+  const memoryLimit = sparkMiB(r.memoryLimit);
+  if (memoryLimit !== undefined) limits.memory = `${memoryLimit}Mi`;
+  if (r.gpu?.name && r.gpu.quantity > 0) limits[r.gpu.name] = r.gpu.quantity;
+  return Object.keys(limits).length > 0 ? { requests, limits } : { requests };
+}
+
+/** Adds each item whose `key` no item has yet. */
+function addNew(items: any[] | undefined, more: readonly any[] | undefined, key: (x: any) => string): any[] | undefined {
+  if (!more || more.length === 0) return items;
+  const out = [...(items ?? [])];
+  for (const m of more) if (!out.some((x) => key(x) === key(m))) out.push(m);
+  return out;
+}
+
 /**
  * The pods of a TrainJob (kubeflow/trainer@v2.3.0 manifests/base/crds/trainer.kubeflow.org_trainjobs.yaml).
  * A TrainJob has no pod template: its pods are its runtime's, changed by `spec.trainer` (image,
@@ -581,15 +647,148 @@ function nimCachePod(o: Manifest): FoundTemplate[] {
 }
 
 /**
+ * The pod of one role of a SparkApplication, as the checks need it: its pod template
+ * (`spec.{driver,executor}.template`, what Spark ≥ 3.0 builds the pod on), with what the
+ * operator and Spark set on it from the typed fields — the Spark container's image and resources,
+ * and what the operator's mutating webhook adds (kubeflow/spark-operator@v2.5.2
+ * internal/webhook/sparkpod_defaulter.go): `spec.volumes` the role mounts (`volumeMounts`),
+ * `configMaps`, `secrets` (Spark's `<name>-volume`), env, ports, security contexts, node
+ * selectors (`spec.nodeSelector` too), tolerations, affinity, init containers, sidecars. A view:
+ * its spec is not part of the object, its metadata is (the template's, or the role's typed
+ * `labels`/`annotations` without one), so writers decorating it change the object.
+ */
+function sparkPod(o: Manifest, role: SparkRole): FoundTemplate {
+  const spec = o.spec ?? {};
+  const r = spec[role] ?? {};
+  const pod: { [field: string]: any } = structuredClone(r.template?.spec ?? {});
+  const containers: any[] = [...(pod.containers ?? [])];
+  if (containers.length === 0) containers.push({ name: SPARK_CONTAINERS[role][0] });
+  const at = Math.max(0, containers.findIndex((c) => SPARK_CONTAINERS[role].includes(c.name)));
+  const c: { [field: string]: any } = { ...containers[at] };
+  const image = r.image ?? spec.image;
+  if (image !== undefined) c.image = image;
+  if (spec.imagePullPolicy !== undefined) c.imagePullPolicy = spec.imagePullPolicy;
+  c.resources = sparkResources(spec, role, c.resources);
+  const byName = new Map<string, any>((spec.volumes ?? []).map((v: any) => [v.name, v]));
+  const mounts: any[] = (r.volumeMounts ?? []).filter((m: any) => byName.has(m.name));
+  const volumes: any[] = mounts.map((m) => byName.get(m.name));
+  for (const cm of r.configMaps ?? []) {
+    const name = `${cm.name}-vol`.slice(0, 63);
+    volumes.push({ name, configMap: { name: cm.name } });
+    mounts.push({ name, mountPath: cm.path, readOnly: true });
+  }
+  for (const s of r.secrets ?? []) {
+    volumes.push({ name: `${s.name}-volume`, secret: { secretName: s.name } });
+    mounts.push({ name: `${s.name}-volume`, mountPath: s.path });
+  }
+  for (const [field, volume, dir] of [['sparkConfigMap', 'spark-configmap-volume', '/etc/spark/conf'], ['hadoopConfigMap', 'hadoop-configmap-volume', '/etc/hadoop/conf']] as const) {
+    if (spec[field]) {
+      volumes.push({ name: volume, configMap: { name: spec[field] } });
+      mounts.push({ name: volume, mountPath: dir, readOnly: true });
+    }
+  }
+  const merged = (a: any[] | undefined, b: any[] | undefined) => (b && b.length > 0 ? [...(a ?? []), ...b] : a);
+  c.volumeMounts = merged(c.volumeMounts, mounts);
+  c.env = merged(c.env, r.env);
+  c.envFrom = merged(c.envFrom, r.envFrom);
+  c.ports = merged(c.ports, r.ports?.map((p: any) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })));
+  if (r.securityContext) c.securityContext = r.securityContext;
+  if (r.lifecycle) c.lifecycle = r.lifecycle;
+  for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
+  containers[at] = c;
+  pod.containers = addNew(containers, r.sidecars, (x) => `${x.name} ${x.image}`);
+  pod.initContainers = addNew(pod.initContainers, r.initContainers, (x) => `${x.name} ${x.image}`);
+  pod.volumes = merged(pod.volumes, volumes);
+  const selector = { ...(pod.nodeSelector ?? {}), ...(spec.nodeSelector ?? {}), ...(r.nodeSelector ?? {}) };
+  if (Object.keys(selector).length > 0) pod.nodeSelector = selector;
+  pod.tolerations = merged(pod.tolerations, r.tolerations);
+  const typed: { [field: string]: unknown } = {
+    affinity: r.affinity,
+    securityContext: r.podSecurityContext,
+    // An executor template without `serviceAccount` runs as the driver's (Spark's ExecutorKubernetesCredentialsFeatureStep).
+    serviceAccountName: r.serviceAccount ?? (role === 'executor' ? (pod.serviceAccount ?? spec.driver?.serviceAccount) : undefined),
+    terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+    priorityClassName: r.priorityClassName,
+    schedulerName: spec.batchScheduler ?? r.schedulerName,
+    dnsConfig: r.dnsConfig,
+    hostNetwork: r.hostNetwork || undefined,
+    shareProcessNamespace: r.shareProcessNamespace || undefined,
+  };
+  for (const [k, v] of Object.entries(typed)) if (v !== undefined) pod[k] = v;
+  pod.hostAliases = merged(pod.hostAliases, r.hostAliases);
+  // Spark's pods never restart in place: a failed executor is replaced, a failed driver fails the run.
+  pod.restartPolicy = 'Never';
+  for (const k of Object.keys(pod)) if (pod[k] === undefined) delete pod[k];
+  return { path: `spec.${role}.template`, template: sparkMetadata(r, pod), replicas: role === 'driver' ? 1 : sparkExecutors(spec) };
+}
+
+/** The view's template: the spec built above, and metadata that is the object's own. */
+function sparkMetadata(r: any, spec: { [field: string]: any }): any {
+  if (r.template) {
+    return {
+      get metadata() {
+        return r.template.metadata;
+      },
+      set metadata(m: any) {
+        r.template.metadata = m;
+      },
+      spec,
+    };
+  }
+  const typed = {
+    get labels() {
+      return r.labels;
+    },
+    set labels(v: any) {
+      r.labels = v;
+    },
+    get annotations() {
+      return r.annotations;
+    },
+    set annotations(v: any) {
+      r.annotations = v;
+    },
+  };
+  return {
+    get metadata() {
+      return typed;
+    },
+    set metadata(m: any) {
+      r.labels = m?.labels;
+      r.annotations = m?.annotations;
+    },
+    spec,
+  };
+}
+
+/**
+ * Executors at once: `executor.instances` (the operator's default is 1, api/v1beta2/defaults.go),
+ * or with dynamic allocation the most it may scale to (`maxExecutors`; else the largest bound given).
+ */
+function sparkExecutors(spec: any): number {
+  const conf: { [key: string]: string } = spec.sparkConf ?? {};
+  const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+  const instances = num(spec.executor?.instances) ?? num(conf['spark.executor.instances']);
+  const da = spec.dynamicAllocation;
+  const dynamic = da ? da.enabled === true : conf['spark.dynamicAllocation.enabled'] === 'true';
+  if (!dynamic) return instances ?? 1;
+  const max = num(da?.maxExecutors) ?? num(conf['spark.dynamicAllocation.maxExecutors']);
+  if (max !== undefined) return max;
+  const bounds = [instances, num(da?.initialExecutors ?? conf['spark.dynamicAllocation.initialExecutors']), num(da?.minExecutors ?? conf['spark.dynamicAllocation.minExecutors'])].filter((v): v is number => v !== undefined);
+  return bounds.length > 0 ? Math.max(...bounds) : 1;
+}
+
+/**
  * Kinds of Kubernetes itself (apps/v1, batch/v1, v1) and of the workload operators strata
- * supports: those whose pod templates are whole PodTemplateSpecs by path, the others (KServe's
- * inlined pod fields, the NIM operator's kinds without pods) by a view of the pods they run.
- * Paths are those of the upstream CRDs:
+ * supports: those whose pod templates are whole PodTemplateSpecs by path, the others by a view of
+ * the pods they run (KServe's inlined pod fields, the NIM operator's kinds without pods,
+ * SparkApplication's templates and typed fields: sparkPod). Paths are those of the upstream CRDs:
  * kubernetes-sigs/jobset@v0.12.0 config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml,
  * kubernetes-sigs/lws@v0.10.0 config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml,
  * kubeflow/trainer@v1.9.4 manifests/base/crds/kubeflow.org_pytorchjobs.yaml,
  * kubeflow/trainer@v2.3.0 manifests/base/crds/trainer.kubeflow.org_trainingruntimes.yaml,
- * ray-project/kuberay@v1.7.0 ray-operator/config/crd/bases/ray.io_{rayclusters,rayjobs,rayservices}.yaml.
+ * ray-project/kuberay@v1.7.0 ray-operator/config/crd/bases/ray.io_{rayclusters,rayjobs,rayservices}.yaml,
+ * kubeflow/spark-operator@v2.5.2 config/crd/bases/sparkoperator.k8s.io_sparkapplications.yaml.
  */
 export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
   Pod: { group: '', templates: (o) => [{ path: '', template: { metadata: o.metadata, spec: o.spec }, replicas: 1 }] },
@@ -610,6 +809,8 @@ export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
   RayCluster: kindFromPaths({ group: 'ray.io', kind: 'RayCluster', templates: rayGroups('spec') }),
   RayJob: kindFromPaths({ group: 'ray.io', kind: 'RayJob', templates: [...rayGroups('spec.rayClusterSpec'), { path: 'spec.submitterPodTemplate' }] }),
   RayService: kindFromPaths({ group: 'ray.io', kind: 'RayService', templates: rayGroups('spec.rayClusterConfig') }),
+  // The driver and the executors: each a view of its pod (sparkPod), one driver and the executors at once.
+  SparkApplication: { group: 'sparkoperator.k8s.io', templates: (o) => (o.spec ? [sparkPod(o, 'driver'), sparkPod(o, 'executor')] : []) },
   // A group is one leader and size − 1 workers; without a leader template the leader runs the
   // worker template (LeaderWorkerSet API: leaderWorkerTemplate.leaderTemplate is optional).
   LeaderWorkerSet: {

@@ -103,6 +103,120 @@ describe('pod templates of operators\' kinds', () => {
     expect(found({ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', metadata: { name: 'tj' }, spec: { runtimeRef: { name: 'r' }, trainer: { image: 'i', numNodes: 2 } } })).toEqual([]);
   });
 
+  describe('SparkApplication: a view of each role\'s pod, from its template and typed fields', () => {
+    const app = (spec: Record<string, unknown>): Manifest => ({ apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: { name: 'etl' }, spec });
+
+    test('typed fields only: what the webhook adds and Spark sets, one driver and the executors', () => {
+      const o = app({
+        type: 'Scala',
+        image: 'spark:4.0.4',
+        imagePullPolicy: 'IfNotPresent',
+        nodeSelector: { 'kubernetes.io/os': 'linux' },
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }, { name: 'unused', emptyDir: {} }],
+        driver: { cores: 2, coreLimit: '2', memory: '2g', serviceAccount: 'spark', labels: { team: 'a' }, volumeMounts: [{ name: 'data', mountPath: '/data' }], configMaps: [{ name: 'conf', path: '/etc/conf' }] },
+        executor: {
+          instances: 4,
+          memory: '8g',
+          memoryOverhead: '2g',
+          env: [{ name: 'A', value: '1' }],
+          volumeMounts: [{ name: 'data', mountPath: '/data', readOnly: true }],
+          secrets: [{ name: 'creds', path: '/secrets', secretType: 'Generic' }],
+          podSecurityContext: { runAsUser: 185, runAsNonRoot: true },
+          tolerations: [{ key: 'spot', operator: 'Exists' }],
+          sidecars: [{ name: 'log', image: 'fluent-bit:3' }],
+        },
+      });
+      const [driver, executor] = podTemplatesOf(o);
+      expect([driver.path, driver.replicas, executor.path, executor.replicas]).toEqual(['spec.driver.template.spec', 1, 'spec.executor.template.spec', 4]);
+      expect(driver.metadata).toEqual({ labels: { team: 'a' }, annotations: undefined });
+      expect(driver.spec).toEqual({
+        containers: [
+          {
+            name: 'spark-kubernetes-driver',
+            image: 'spark:4.0.4',
+            imagePullPolicy: 'IfNotPresent',
+            // 2 GiB heap + max(384 MiB, 10%) overhead.
+            resources: { requests: { cpu: '2', memory: '2432Mi' }, limits: { cpu: '2', memory: '2432Mi' } },
+            volumeMounts: [
+              { name: 'data', mountPath: '/data' },
+              { name: 'conf-vol', mountPath: '/etc/conf', readOnly: true },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
+          { name: 'conf-vol', configMap: { name: 'conf' } },
+        ],
+        nodeSelector: { 'kubernetes.io/os': 'linux' },
+        serviceAccountName: 'spark',
+        restartPolicy: 'Never',
+      });
+      expect(executor.spec).toEqual({
+        containers: [
+          {
+            name: 'spark-kubernetes-executor',
+            image: 'spark:4.0.4',
+            imagePullPolicy: 'IfNotPresent',
+            resources: { requests: { cpu: '1', memory: '10240Mi' }, limits: { memory: '10240Mi' } },
+            volumeMounts: [
+              { name: 'data', mountPath: '/data', readOnly: true },
+              { name: 'creds-volume', mountPath: '/secrets' },
+            ],
+            env: [{ name: 'A', value: '1' }],
+          },
+          { name: 'log', image: 'fluent-bit:3' },
+        ],
+        volumes: [
+          { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
+          { name: 'creds-volume', secret: { secretName: 'creds' } },
+        ],
+        nodeSelector: { 'kubernetes.io/os': 'linux' },
+        tolerations: [{ key: 'spot', operator: 'Exists' }],
+        securityContext: { runAsUser: 185, runAsNonRoot: true },
+        // Executors without a service account of their own run as the driver's.
+        serviceAccountName: 'spark',
+        restartPolicy: 'Never',
+      });
+    });
+
+    test('a template: its pod with Spark\'s container image and resources; Python\'s overhead is 40 %; dynamic allocation counts its maximum', () => {
+      const template = {
+        metadata: { labels: { team: 'a' } },
+        spec: {
+          containers: [
+            { name: 'helper', image: 'h:1' },
+            { name: 'spark-kubernetes-executor', resources: { requests: { 'ephemeral-storage': '200Gi' } }, volumeMounts: [{ name: 'spark-local-dir-scratch', mountPath: '/scratch' }] },
+          ],
+          volumes: [{ name: 'spark-local-dir-scratch', emptyDir: { sizeLimit: '200Gi' } }],
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'Exists' }] }] } } },
+        },
+      };
+      const o = app({ type: 'Python', image: 'spark:4.0.4', executor: { memory: '4g', template }, dynamicAllocation: { enabled: true, minExecutors: 1, maxExecutors: 10 } });
+      const executor = podTemplatesOf(o)[1];
+      expect(executor.replicas).toBe(10);
+      expect(executor.spec.containers[0]).toEqual({ name: 'helper', image: 'h:1' });
+      expect(executor.spec.containers[1]).toEqual({
+        name: 'spark-kubernetes-executor',
+        image: 'spark:4.0.4',
+        resources: { requests: { 'ephemeral-storage': '200Gi', cpu: '1', memory: '5734Mi' }, limits: { memory: '5734Mi' } },
+        volumeMounts: [{ name: 'spark-local-dir-scratch', mountPath: '/scratch' }],
+      });
+      expect([executor.spec.volumes, executor.spec.affinity]).toEqual([template.spec.volumes, template.spec.affinity]);
+      // The view never changes the object's spec.
+      expect((o.spec as any).executor.template.spec.containers[1].image).toBeUndefined();
+    });
+
+    test('its metadata is the object\'s: selector labels written by the chart reach the template, or the typed labels', () => {
+      const o = app({ driver: { template: { spec: { containers: [] } } }, executor: {} });
+      for (const part of podTemplateParts(o)) {
+        part.metadata = part.metadata ?? {};
+        part.metadata.labels = { ...(part.metadata.labels ?? {}), 'app.kubernetes.io/instance': 'rel' };
+      }
+      expect((o.spec as any).driver.template.metadata).toEqual({ labels: { 'app.kubernetes.io/instance': 'rel' } });
+      expect((o.spec as any).executor.labels).toEqual({ 'app.kubernetes.io/instance': 'rel' });
+    });
+  });
+
   test('an object of another group with a known kind name has no pods here', () => {
     expect(found({ apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: spec('x') } } })).toEqual([]);
   });
