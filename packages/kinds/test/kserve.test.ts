@@ -95,7 +95,7 @@ describe('InferenceService', () => {
     const objects = render(chart);
     expect(checkReferences({ dev: objects }, external)).toEqual([]);
     expect(checkReferences({ dev: objects.filter((o) => o.kind !== 'PersistentVolumeClaim') }, external)).toEqual([
-      'dev: InferenceService ml/rel-demo-llm spec.predictor.volumes[kserve-pvc-source].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev',
+      'dev: InferenceService ml/rel-demo-llm spec.predictor.volumes[kserve-pvc-source].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { persistentVolumeClaims: [{ namespace: \'ml\', name: \'rel-demo-models-claim\' }] }',
     ]);
   });
 

@@ -80,10 +80,10 @@ describe('NIMCache and NIMService', () => {
     const objects = render(chart);
     expect(checkReferences({ dev: objects }, external)).toEqual([]);
     expect(checkReferences({ dev: objects.filter((o) => o.kind !== 'PersistentVolumeClaim') }, { ...DEFAULT_EXTERNAL, declared: ['StorageClass strata-efs'] })).toEqual([
-      'dev: NIMCache ml/rel-demo-llama-cache spec.volumes[nim-cache-volume].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev',
-      'dev: NIMCache ml/rel-demo-llama-cache spec.containers[nim-cache-ctr].envFrom.secretRef: Secret ml/ngc-api does not exist in dev',
-      'dev: NIMService ml/rel-demo-llama spec.volumes[model-store].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev',
-      'dev: NIMService ml/rel-demo-llama spec.containers[rel-demo-llama-ctr].env[NGC_API_KEY].valueFrom.secretKeyRef: Secret ml/ngc-api does not exist in dev',
+      'dev: NIMCache ml/rel-demo-llama-cache spec.volumes[nim-cache-volume].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { persistentVolumeClaims: [{ namespace: \'ml\', name: \'rel-demo-models-claim\' }] }',
+      'dev: NIMCache ml/rel-demo-llama-cache spec.containers[nim-cache-ctr].envFrom.secretRef: Secret ml/ngc-api does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: \'ml\', name: \'ngc-api\' }] }',
+      'dev: NIMService ml/rel-demo-llama spec.volumes[model-store].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { persistentVolumeClaims: [{ namespace: \'ml\', name: \'rel-demo-models-claim\' }] }',
+      'dev: NIMService ml/rel-demo-llama spec.containers[rel-demo-llama-ctr].env[NGC_API_KEY].valueFrom.secretKeyRef: Secret ml/ngc-api does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: \'ml\', name: \'ngc-api\' }] }',
     ]);
   });
 
