@@ -1,6 +1,7 @@
 // The dev environment: small and cheap, data may be thrown away.
 import { defineEnvironment, workload } from '@strata/gitops';
 import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddings/values';
+import type { Values as DatasetPrepValues } from '../../charts/dataset-prep/values';
 import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
 import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';
 
@@ -23,6 +24,7 @@ export default defineEnvironment({
       'llm-inference': { hydration: role('llm-inference-hydration'), inference: role('llm-inference') },
       'llm-finetune': { training: role('llm-finetune') },
       'batch-embeddings': { reader: role('batch-embeddings') },
+      'dataset-prep': { prep: role('dataset-prep') },
     },
     karpenter: role('karpenter'),
   },
@@ -70,6 +72,17 @@ export default defineEnvironment({
         corpus: { bucket: 'strata-dev-datasets', prefix: 'corpus/sample/' },
         output: { bucket: 'strata-dev-embeddings' },
         workers: { shards: 4, parallelism: 2 },
+      },
+      allowPrune: true,
+    }),
+    // A JobSet: the environment installs the JobSet controller (infrastructure) before it.
+    'dataset-prep': workload<DatasetPrepValues>({
+      namespace: 'ml-dev',
+      values: {
+        aws: { region: 'us-east-1' },
+        raw: { bucket: 'strata-dev-datasets', prefix: 'raw/sample/' },
+        output: { bucket: 'strata-dev-datasets', prefix: 'prepared/sample/', run: 'run-1' },
+        shards: { count: 4, scratch: 50, cpu: 2, memory: 8 },
       },
       allowPrune: true,
     }),

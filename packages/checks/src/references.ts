@@ -262,9 +262,7 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
     const itemKeys = (items: any) => (Array.isArray(items) ? items.map((i: any) => i?.key) : undefined);
     for (const { spec, path } of podTemplatesOf(o, kinds)) {
       add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
-      const volumes = new Set<string>();
       for (const v of spec.volumes ?? []) {
-        volumes.add(v.name);
         const at = `${path}.volumes[${v.name}]`;
         if (v.persistentVolumeClaim) add('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, `${at}.persistentVolumeClaim.claimName`);
         if (v.configMap && !v.configMap.optional) add('ConfigMap', v.configMap.name, `${at}.configMap.name`, ns, itemKeys(v.configMap.items));
@@ -279,7 +277,7 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
       for (const kind of ['initContainers', 'containers'] as const) {
         for (const c of spec[kind] ?? []) {
           const where = `${path}.${kind}[${c.name}]`;
-          for (const m of c.volumeMounts ?? []) add('Volume', m.name, `${where}.volumeMounts[${m.mountPath}]`, `${from}`);
+          for (const m of c.volumeMounts ?? []) add('Volume', m.name, `${where}.volumeMounts[${m.mountPath}]`, podKey(from, path));
           for (const e of c.env ?? []) {
             const cm = e.valueFrom?.configMapKeyRef;
             if (cm && !cm.optional) add('ConfigMap', cm.name, `${where}.env[${e.name}].valueFrom.configMapKeyRef`, ns, [cm.key]);
@@ -292,8 +290,6 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
           }
         }
       }
-      // Volume mounts name volumes of the same pod: recorded with the pod as their "namespace".
-      void volumes;
     }
     if (o.kind === 'PersistentVolumeClaim') {
       const sc = o.spec?.storageClassName;
@@ -360,14 +356,22 @@ export interface ReleaseSummary {
   readonly objects: readonly (readonly [string, string | null, string, (readonly [string | null, string])?])[];
   /** The references (with `environment` left empty). */
   readonly refs: readonly Reference[];
-  /** Referrer ("Deployment ns/name") → the names of its pod spec's volumes. */
+  /** Each pod spec ("Deployment ns/name spec.template.spec", podKey) → the names of its volumes. */
   readonly podVolumes: readonly (readonly [string, readonly string[]])[];
+}
+
+/**
+ * A pod spec of an object: its owner and the path of the spec. An object may hold several (a
+ * JobSet's replicated Jobs, Ray's groups), each with volumes of its own.
+ */
+function podKey(owner: string, path: string): string {
+  return `${owner} ${path}`;
 }
 
 export function summarize(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): ReleaseSummary {
   const podVolumes: [string, string[]][] = [];
   for (const o of objects) {
-    for (const { spec, owner } of podTemplatesOf(o, kinds)) podVolumes.push([owner, (spec.volumes ?? []).map((v: any) => v.name)]);
+    for (const { spec, owner, path } of podTemplatesOf(o, kinds)) podVolumes.push([podKey(owner, path), (spec.volumes ?? []).map((v: any) => v.name)]);
   }
   return {
     lifecycle: lifecycleFacts(objects, kinds),
