@@ -2,6 +2,7 @@ import { AwaitedObject, awaitBudget, awaitedObjects, CONTENT_NAMED_KINDS, conten
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
 import { ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gitops';
 import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
+import { PodSecurityLevelName, PodSecurityProblem, podSecurityProblems, POD_SECURITY_ENFORCE_LABEL, refusedAt } from './pod-security';
 import { environmentReleases } from './references';
 import { durationSeconds, showSeconds } from './quantity';
 import { CAPACITY_TYPE_LABEL, NON_GPU_DEVICE_RESOURCES, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
@@ -62,6 +63,10 @@ export interface PodFacts {
   readonly rollout?: { readonly progressDeadline: number; readonly init: number; readonly startup: number };
   /** A required pod anti-affinity on the hostname against its own pods. */
   readonly selfAntiAffinity: boolean;
+  /** Where the pod spec is in its object ("spec.template.spec"). */
+  readonly path: string;
+  /** What keeps it from Pod Security restricted, each with the lowest level that refuses it. */
+  readonly podSecurity: readonly PodSecurityProblem[];
 }
 
 
@@ -127,6 +132,8 @@ export function lifecycleFacts(objects: readonly Manifest[], kinds: { readonly [
         ...(o.kind === 'Deployment'
           ? { rollout: { progressDeadline: typeof o.spec?.progressDeadlineSeconds === 'number' ? o.spec.progressDeadlineSeconds : 600, init: Number(a[INIT_SECONDS_ANNOTATION] ?? 0), startup } }
           : {}),
+        path: t.path,
+        podSecurity: podSecurityProblems(t.spec),
         selfAntiAffinity: anti.some((x) => x.topologyKey === 'kubernetes.io/hostname' && Object.entries(x.labelSelector?.matchLabels ?? {}).every(([k, v]) => self[k] === v)),
       });
       for (const c of [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])]) {
@@ -183,6 +190,8 @@ export interface LifecycleEnvironment {
   /** The environment's controllers (drivers, Karpenter) HelmReleases, by release name. */
   readonly controllers: ReadonlyMap<string, Manifest>;
   readonly nodeGroups: readonly (NodeGroupDefinition & NodeGroupDevices)[];
+  /** The Pod Security level each workloads' namespace enforces (its `pod-security.kubernetes.io/enforce` label): namespace → level. @default - none known */
+  readonly namespaceLevels?: ReadonlyMap<string, PodSecurityLevelName>;
   /** StorageClasses the environment declares external, whose provisioner is known: name → provisioner. @default - none */
   readonly externalClasses?: readonly (readonly [string, string])[];
 }
@@ -219,6 +228,8 @@ export function lifecycleFindings(env: LifecycleEnvironment): Finding[] {
     waits(r, rel, hr, provisioning, add);
     jobs(r, rel, hr, add);
     for (const p of r.facts.pods) pod(p, rel, offers, add);
+    const level = env.namespaceLevels?.get(r.namespace);
+    if (level) for (const p of r.facts.pods) podSecurity(p, rel, r.namespace, level, add);
     for (const s of r.facts.scripts) add('scripts', 'error', `${rel}: ${s.owner} container "${s.container}": ${s.problem}: an auth or network error is taken for "nothing there"; check the exit status and fail with the error`);
     const repo = r.ociRepository;
     if (repo && registryProvider(String(repo.spec?.url ?? '')) === 'aws' && repo.spec?.provider !== 'aws') {
@@ -230,6 +241,24 @@ export function lifecycleFindings(env: LifecycleEnvironment): Finding[] {
 }
 
 type Add = (rule: string, severity: Finding['severity'], message: string) => void;
+
+/**
+ * Pod Security Admission refuses every pod its namespace's enforced level refuses: the API server
+ * admits the Deployment, Job or custom resource, and its controller then fails to create any pod
+ * (https://kubernetes.io/docs/concepts/security/pod-security-admission/). One error per pod spec,
+ * listing what the level refuses.
+ */
+function podSecurity(p: PodFacts, rel: string, namespace: string, level: PodSecurityLevelName, add: Add): void {
+  const refused = refusedAt(p.podSecurity, level);
+  if (refused.length === 0) return;
+  const needs = refused.some((x) => x.level === 'baseline') ? 'privileged' : 'baseline';
+  add(
+    'pod-security',
+    'error',
+    `${rel}: ${p.owner} ${p.path}: namespace ${namespace} enforces Pod Security "${level}", which refuses its pods: ${refused.map((x) => x.problem).join('; ')}; ` +
+      `fix the pod spec, or, if the pod truly needs it, have the construct that makes it require "${needs}" (requirePodSecurity, or its namespacePodSecurity prop) so the environment labels the namespace so`,
+  );
+}
 
 /**
  * helm-controller waits for every object of a release after install, upgrade and rollback (Jobs to
@@ -444,8 +473,15 @@ export function environmentsLifecycle(
       const text = environments.get(`${env}/infrastructure/controllers/${resource}`);
       for (const d of text ? (yamlDocuments(text) as Manifest[]) : []) if (d.kind === 'HelmRelease') controllers.set(d.metadata.name, d);
     }
+    const namespaceLevels = new Map<string, PodSecurityLevelName>();
+    const nsText = environments.get(`${env}/apps/namespaces.yaml`);
+    for (const d of nsText ? (yamlDocuments(nsText) as Manifest[]) : []) {
+      const level = d?.kind === 'Namespace' ? d.metadata?.labels?.[POD_SECURITY_ENFORCE_LABEL] : undefined;
+      if (level === 'restricted' || level === 'baseline' || level === 'privileged') namespaceLevels.set(d.metadata.name, level);
+    }
     const findings = lifecycleFindings({
       name: env,
+      namespaceLevels,
       file: def?.file ?? `environments/${env}`,
       releases: releases.map((r, i) => ({ chart: r.chart, releaseName: r.releaseName, namespace: r.namespace, layer: r.layer, helmRelease: r.helmRelease, ociRepository: r.ociRepository, facts: facts[i].lifecycle })),
       controllers,

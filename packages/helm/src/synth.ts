@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podSecurityOf, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -44,6 +44,8 @@ export interface SynthesizedChart {
   readonly storage: { readonly path: string; readonly description: StorageDescription }[];
   /** Custom kinds the chart declares, with where their pod templates are (recorded in Chart.yaml for the checks). */
   readonly podTemplateKinds: PodTemplatePaths[];
+  /** The Pod Security level the chart's pods need of their namespace (restricted unless a construct asked for less), and why. */
+  readonly podSecurity: ReturnType<typeof podSecurityOf>;
 }
 
 /** Every validation error of a synthesis, each "[construct path] message". */
@@ -119,7 +121,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds, podSecurity: podSecurityOf(chart) };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */
