@@ -169,12 +169,36 @@ function addSelectorLabels(m: Manifest, selector: Record<string, string>, kinds:
   for (const template of podTemplateParts(m as TokenManifest, kinds)) {
     template.metadata = template.metadata ?? {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), ...selector };
+    scopeOwnSelectors(template.spec, selector);
+  }
+  if (m.kind === 'PodDisruptionBudget' && m.spec?.selector?.matchLabels?.[COMPONENT] !== undefined) {
+    m.spec.selector.matchLabels = { ...m.spec.selector.matchLabels, ...selector };
   }
   if (SELECTING_KINDS.has(m.kind) && m.spec) {
     m.spec.selector = m.spec.selector ?? {};
     m.spec.selector.matchLabels = { ...(m.spec.selector.matchLabels ?? {}), ...selector };
   }
   if (m.kind === 'Service' && m.spec?.selector) m.spec.selector = { ...m.spec.selector, ...selector };
+}
+
+/**
+ * Label selectors of a pod spec that select the chart's own pods (by their component label: pod
+ * affinity and anti-affinity terms, topology spread constraints) are scoped to the release: two
+ * releases of one chart in a namespace have the same component labels, and would otherwise spread
+ * against, repel or attract each other's pods. Selectors of other pods are left as written.
+ */
+function scopeOwnSelectors(spec: any, selector: Record<string, string>): void {
+  if (!spec || typeof spec !== 'object') return;
+  const scope = (term: any) => {
+    const matchLabels = term?.labelSelector?.matchLabels;
+    if (matchLabels && matchLabels[COMPONENT] !== undefined) term.labelSelector.matchLabels = { ...matchLabels, ...selector };
+  };
+  for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+    const a = spec.affinity?.[kind];
+    for (const t of a?.requiredDuringSchedulingIgnoredDuringExecution ?? []) scope(t);
+    for (const t of a?.preferredDuringSchedulingIgnoredDuringExecution ?? []) scope(t?.podAffinityTerm);
+  }
+  for (const t of spec.topologySpreadConstraints ?? []) scope(t);
 }
 
 /**
