@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podSecurityOf, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, mountProblems, podSecurityOf, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -106,6 +106,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     // drift correction must not re-create one deleted by hand (it would run again). Read by helm-controller only.
     if (CONTENT_NAMED_KINDS.has(m.kind)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
     addSelectorLabels(m, selector, kinds);
+    for (const template of podTemplateParts(m as TokenManifest, kinds)) for (const p of mountProblems(template.spec)) errors.push(`[${obj.node.path.replace(/\/Resource$/, '')}] ${p}`);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
   }

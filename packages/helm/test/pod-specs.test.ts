@@ -1,4 +1,4 @@
-import { JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { KubePodDisruptionBudget, IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
 import { resolveChart, synthesizeChart, WorkloadChart } from '../src';
@@ -40,7 +40,7 @@ describe('selectors of the chart\'s own pods are scoped to the release', () => {
   test('topology spread constraints written by a construct are scoped too', () => {
     const chart = new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'selectors' });
     const server = new plus.Deployment(chart, 'server', { replicas: 2, containers: [{ image: 'busybox', securityContext: { user: 1000 } }] });
-    server.apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'cdk8s.io/metadata.addr': server.matchLabels['cdk8s.io/metadata.addr'] } } }]));
+    ApiObject.of(server).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'cdk8s.io/metadata.addr': server.matchLabels['cdk8s.io/metadata.addr'] } } }]));
     const d = (resolveChart(synthesizeChart(chart), { name: 'blue', namespace: 'ml' }, '0.1.0', {}) as any[]).find((o) => o.kind === 'Deployment');
     expect(d.spec.template.spec.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/component': expect.stringMatching(/^demo-server-/), 'app.kubernetes.io/instance': 'blue', 'app.kubernetes.io/name': 'demo' });
   });
@@ -48,5 +48,17 @@ describe('selectors of the chart\'s own pods are scoped to the release', () => {
   test('a second release selects its own pods, never the first\'s', () => {
     const green = render('green').find((o) => o.kind === 'PodDisruptionBudget').spec.selector.matchLabels;
     expect(green['app.kubernetes.io/instance']).toBe('green');
+  });
+});
+
+describe('mounts of a container are checked against one another at synthesis', () => {
+  test('two volumes at one path is an error naming the construct, like every other', () => {
+    const chart = new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'mounts' });
+    const server = new plus.Deployment(chart, 'server', { containers: [{ image: 'busybox', securityContext: { user: 1000 } }] });
+    server.containers[0].mount('/data', plus.Volume.fromEmptyDir(chart, 'a', 'a'));
+    server.containers[0].mount('/data', plus.Volume.fromEmptyDir(chart, 'b', 'b'));
+    expect(() => synthesizeChart(chart)).toThrow(
+      '[demo/server] container "main": volumeMounts \'/data\' (volumes "a" and "b") must be unique; the API server refuses a pod mounting two volumes at one path: mount one of them elsewhere',
+    );
   });
 });
