@@ -1,7 +1,8 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { problem, releaseOf, Tokens, warn } from '@strata/tokens';
+import { DOUBLE_DOT, ENDS_WITH_SLASH, IPV4_ADDRESS, problem, releaseOf, Tokens, warn } from '@strata/tokens';
+import { ACCESS_POINT_ARN, BUCKET_NAME, REGION } from './forms';
 import { AccessMode } from './access-mode';
 import { Claim } from './claim';
 import { ClaimedStorage } from './claimed-storage';
@@ -210,9 +211,6 @@ const TYPED_FLAGS: Record<string, keyof S3MountpointProps> = {
 /** Flags the driver drops silently (facts §3.1). */
 const DROPPED_FLAGS = new Set(['foreground', 'f', 'help', 'h', 'version', 'v']);
 
-/** S3 bucket names (3–63 lowercase letters, digits, '.', '-'; alphanumeric at both ends), also access point aliases. */
-const BUCKET_NAME = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
-const ACCESS_POINT_ARN = '^arn:aws[a-z-]*:s3(-outposts)?:[a-z0-9-]+:[0-9]{12}:.+$';
 
 /** Volume handles per App: the driver processes only one volume per handle (facts §3.1, §7 case 40). */
 const handlesByApp = new WeakMap<IConstruct, Map<string, string>>();
@@ -311,13 +309,13 @@ export class S3Mountpoint extends ClaimedStorage {
   private checkBucket(props: S3MountpointProps): void {
     if (!this.rules.required('bucketName', props.bucketName, 'the name of an existing bucket', 'Mountpoint mounts existing buckets only (static provisioning)')) return;
     this.rules.check('bucketName', props.bucketName,
-      { anyOf: [{ pattern: BUCKET_NAME, not: { anyOf: [{ pattern: '\\.\\.' }, { pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$' }] } }, { pattern: ACCESS_POINT_ARN }] },
+      { anyOf: [{ pattern: BUCKET_NAME, not: { anyOf: [{ pattern: DOUBLE_DOT }, { pattern: IPV4_ADDRESS }] } }, { pattern: ACCESS_POINT_ARN }] },
       'give the bucket name (no s3:// and no path; put a path in prefix)',
       'an S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address) or an access point ARN');
-    this.rules.check('prefix', props.prefix, { pattern: '/$' },
+    this.rules.check('prefix', props.prefix, { pattern: ENDS_WITH_SLASH },
       props.prefix !== undefined && isLiteral(props.prefix) ? `write "${props.prefix}/"` : 'end the prefix with "/"', 'a prefix ending in "/"');
-    this.rules.check('region', props.region, { pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
-    this.rules.check('stsRegion', props.stsRegion, { pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
+    this.rules.check('region', props.region, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
+    this.rules.check('stsRegion', props.stsRegion, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
     if (props.incrementalUpload === true) {
       this.rules.check('bucketName', props.bucketName, { pattern: '--x-s3$' },
         'appends work only on S3 Express One Zone; use a directory bucket or drop incrementalUpload',

@@ -292,7 +292,7 @@ describe('S3Mountpoint', () => {
       expect(pv.spec.mountOptions).toEqual([`prefix ${prefix}`]);
       expect(Tokens.infoOf(bucket)!.constraints.map((c) => c.origin)).toEqual(['[test/data] bucketName']);
       expect(Tokens.infoOf(bucket)!.constraints[0].constraint.anyOf).toHaveLength(2);
-      expect(Tokens.infoOf(prefix)!.constraints).toEqual([{ constraint: { pattern: '/$' }, origin: '[test/data] prefix' }]);
+      expect(Tokens.infoOf(prefix)!.constraints).toEqual([{ constraint: { pattern: '/$' }, origin: '[test/data] prefix', accepted: 'a prefix ending in "/"' }]);
     });
 
     test('a cache size token must hold maxCacheSize; a maxCacheSize token must fit the literal limit', () => {
@@ -304,8 +304,8 @@ describe('S3Mountpoint', () => {
       new S3Mountpoint(chart, 'b', { bucketName: 'ml-data', cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(1) }, maxCacheSize: max });
       const [pv] = pvAndClaim(synth(chart));
       expect(pv.spec.csi.volumeAttributes.cacheEmptyDirSizeLimit).toBe(`${limit}Gi`);
-      expect(Tokens.infoOf(limit)!.constraints).toEqual([{ constraint: { minimum: 2 }, origin: '[test/a] cacheEmptyDirSizeLimit' }]);
-      expect(Tokens.infoOf(max)!.constraints).toContainEqual({ constraint: { maximum: 1024 }, origin: '[test/b] maxCacheSize' });
+      expect(Tokens.infoOf(limit)!.constraints).toEqual([{ constraint: { minimum: 2 }, origin: '[test/a] cacheEmptyDirSizeLimit', accepted: 'at least maxCacheSize (2048 MiB)' }]);
+      expect(Tokens.infoOf(max)!.constraints).toContainEqual({ constraint: { maximum: 1024 }, origin: '[test/b] maxCacheSize', accepted: 'at most 1024 (MiB, the cacheEmptyDirSizeLimit 1Gi)' });
     });
   });
 
