@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RayClusterSpecAutoscalerOptionsResourcesLimits, RayClusterSpecAutoscalerOptionsResourcesRequests } from '@strata/crd-types/ray-cluster';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { READY_SECONDS_ANNOTATION, Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { RayService, RayWorkerGroup } from '@strata/kinds';
 import { addScratch, BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Devices, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
@@ -138,6 +138,14 @@ export default class RayServeVllmChart extends WorkloadChart {
       // raycluster_controller.go reconcileAutoscalerServiceAccount): the head mounts its token.
       head: { rayStartParams: { 'dashboard-host': '0.0.0.0', 'num-cpus': '0' }, pod: { ...pod(headAccount), automountServiceAccountToken: true } },
     });
+
+    // How long the release waits for Ready (a Serve endpoint): the release timeout follows it. Not
+    // KubeRay's ray.io/initializing-timeout, past which the RayService fails for good and must be
+    // re-created (kuberay@v1.7.0 ray-operator/controllers/ray/utils/constant.go#L71-L82).
+    this.service.apiObject.metadata.addAnnotation(READY_SECONDS_ANNOTATION, `${v.integer('server.readySeconds', {
+      default: 3600, minimum: 600, maximum: 86400,
+      description: 'How long a new cluster may take to serve — GPU nodes, the image, the model read from S3 through Mountpoint, vLLM\'s start — which the release waits for (its timeout follows).',
+    })}`);
 
     // --- the head: CPU only --------------------------------------------------------------------
     const headSpec = {

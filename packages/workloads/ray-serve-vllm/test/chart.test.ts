@@ -77,5 +77,7 @@ describe('ray-serve-vllm release', () => {
     expect(cluster.headGroupSpec.template.spec).toMatchObject({ automountServiceAccountToken: true, serviceAccountName: 'rel-ray-serve-vllm-sa-head' });
     expect(cluster.headGroupSpec.rayStartParams).toEqual({ 'dashboard-host': '0.0.0.0', 'num-cpus': '0' });
     expect(cluster.workerGroupSpecs[0].template.spec.automountServiceAccountToken).toBe(false);
+    // The release waits this long for a Serve endpoint (not KubeRay's terminal initializing-timeout).
+    expect(svc.metadata.annotations).toEqual({ 'strata.dev/ready-seconds': '3600' });
   });
 });
