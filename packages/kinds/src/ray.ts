@@ -37,7 +37,8 @@ export interface RayClusterOptions {
   /**
    * Let Ray's autoscaler scale worker groups between their min and max (`enableInTreeAutoscaling`).
    * KubeRay then adds an `autoscaler` container to the head pod: give it a restricted
-   * `cluster.autoscalerOptions.securityContext` (an error says what is missing).
+   * `cluster.autoscalerOptions.securityContext`, and the head pod its service account token
+   * (`automountServiceAccountToken: true`); an error says what is missing.
    * @default false
    */
   readonly autoscaling?: boolean;
@@ -152,10 +153,17 @@ export abstract class RayWorkload extends WorkloadKind {
     // cdk8s-plus-28 writes no pod-level seccomp profile: the container states its own.
     const seccomp = sc?.seccompProfile?.type;
     if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') missing.push("seccompProfile: { type: 'RuntimeDefault' }");
-    if (missing.length === 0) return [];
-    return [
-      `autoscaling: KubeRay adds an 'autoscaler' container to the head pod with no securityContext of its own, which Pod Security restricted refuses; set cluster.autoscalerOptions.securityContext with ${missing.join(', ')}`,
-    ];
+    const errors: string[] = [];
+    if (missing.length > 0) {
+      errors.push(`autoscaling: KubeRay adds an 'autoscaler' container to the head pod with no securityContext of its own, which Pod Security restricted refuses; set cluster.autoscalerOptions.securityContext with ${missing.join(', ')}`);
+    }
+    // The autoscaler reads the RayCluster and scales pods through the API server with the head
+    // pod's service account token, bound by KubeRay to its Role (common/rbac.go BuildRole); a
+    // cdk8s-plus pod mounts no token unless told.
+    if (!this.head.automountServiceAccountToken) {
+      errors.push('autoscaling: the autoscaler calls the Kubernetes API with the head pod\'s service account token, which the head pod does not mount; set automountServiceAccountToken: true on the head pod (head.pod)');
+    }
+    return errors;
   }
 
   private validateGroups(): string[] {
