@@ -34,7 +34,13 @@ export interface RayClusterOptions {
   /** The Ray version of the images (`rayVersion`), e.g. "2.49.0". */
   readonly rayVersion: string;
   readonly head?: RayHeadOptions;
-  /** Let Ray's autoscaler scale worker groups between their min and max (`enableInTreeAutoscaling`). @default false */
+  /**
+   * Let Ray's autoscaler scale worker groups between their min and max (`enableInTreeAutoscaling`).
+   * KubeRay then adds an `autoscaler` container to the head pod: give it a restricted
+   * `cluster.autoscalerOptions.securityContext`, and the head pod its service account token
+   * (`automountServiceAccountToken: true`); an error says what is missing.
+   * @default false
+   */
   readonly autoscaling?: boolean;
   /**
    * Other fields of the cluster's spec, as the upstream CRD types them (autoscalerOptions,
@@ -127,6 +133,39 @@ export abstract class RayWorkload extends WorkloadKind {
     });
   }
 
+  /**
+   * With autoscaling, KubeRay adds an `autoscaler` container to the head pod, built with no
+   * securityContext and given the one of `autoscalerOptions` if any
+   * (ray-project/kuberay@v1.7.0 ray-operator/controllers/ray/common/pod.go#L935-L1031,
+   * BuildAutoscalerContainer and mergeAutoscalerOverrides). That container is not in the chart, so
+   * no check of the rendered pods sees it, and Pod Security restricted refuses the head pod
+   * without allowPrivilegeEscalation false, capabilities drop ALL and a seccomp profile on it
+   * (runAsNonRoot may come from the head pod's own securityContext).
+   */
+  private validateAutoscaler(): string[] {
+    if (!this.cluster.autoscaling) return [];
+    const sc = this.cluster.cluster?.autoscalerOptions?.securityContext;
+    const pod = this.head.securityContext;
+    const missing: string[] = [];
+    if (sc?.allowPrivilegeEscalation !== false) missing.push('allowPrivilegeEscalation: false');
+    if (!(sc?.capabilities?.drop ?? []).includes('ALL')) missing.push("capabilities: { drop: ['ALL'] }");
+    if (sc?.runAsNonRoot !== true && pod.ensureNonRoot !== true) missing.push('runAsNonRoot: true (or the head pod\'s ensureNonRoot)');
+    // cdk8s-plus-28 writes no pod-level seccomp profile: the container states its own.
+    const seccomp = sc?.seccompProfile?.type;
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') missing.push("seccompProfile: { type: 'RuntimeDefault' }");
+    const errors: string[] = [];
+    if (missing.length > 0) {
+      errors.push(`autoscaling: KubeRay adds an 'autoscaler' container to the head pod with no securityContext of its own, which Pod Security restricted refuses; set cluster.autoscalerOptions.securityContext with ${missing.join(', ')}`);
+    }
+    // The autoscaler reads the RayCluster and scales pods through the API server with the head
+    // pod's service account token, bound by KubeRay to its Role (common/rbac.go BuildRole); a
+    // cdk8s-plus pod mounts no token unless told.
+    if (!this.head.automountServiceAccountToken) {
+      errors.push('autoscaling: the autoscaler calls the Kubernetes API with the head pod\'s service account token, which the head pod does not mount; set automountServiceAccountToken: true on the head pod (head.pod)');
+    }
+    return errors;
+  }
+
   private validateGroups(): string[] {
     const errors: string[] = [];
     for (const t of [this.head, ...this.groups.map((g) => g.template)]) {
@@ -143,6 +182,7 @@ export abstract class RayWorkload extends WorkloadKind {
         );
       }
     }
+    errors.push(...this.validateAutoscaler());
     for (const g of this.groups) {
       const { minReplicas, maxReplicas, replicas } = g.options;
       const lo = minReplicas ?? replicas ?? 1;
