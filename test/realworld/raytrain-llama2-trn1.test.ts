@@ -28,62 +28,13 @@
  * - `nodeSelector`s become required node affinities (cdk8s-plus pods have no nodeSelector field).
  * - `imagePullPolicy: Always` and the `:latest` tag are kept as in the original.
  */
-import { Size } from 'cdk8s';
-import * as plus from 'cdk8s-plus-28';
 import { RayCluster } from '@strata/kinds';
-import { Devices, FsxDeploymentType, FsxLustre } from '@strata/storage';
 import { chartFor, mountsOf, one, podCounts, referenceProblems, render, restrictedProblems } from './support';
-
-const IMAGE = 'public.ecr.aws/data-on-eks/ray-pytorch-training-neuronx:latest';
-const POD = { securityContext: { ensureNonRoot: true, user: 1000, group: 1000 } } as const;
-const SECURITY = { ensureNonRoot: true, user: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [plus.Capability.ALL] }, seccompProfile: { type: plus.SeccompProfileType.RUNTIME_DEFAULT } };
-const PORTS = [
-  { number: 8265, name: 'dashboard' },
-  { number: 6379, name: 'redis' },
-  { number: 10001, name: 'object-manager' },
-];
+import { sharedFileSystem, TRN1_CLUSTER, TRN1_IMAGE as IMAGE, trn1Cluster } from './trn1-ray-cluster';
 
 function build() {
   const chart = chartFor('raytrain-llama2', 'ai-on-eks Llama 2 pre-training on trn1 with Ray Train');
-  const shared = FsxLustre.fromFileSystem(chart, 'persistent-storage', {
-    fileSystemId: 'fs-0123456789abcdef0',
-    dnsName: 'fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com',
-    mountName: 'abcdefgh',
-    deploymentType: FsxDeploymentType.PERSISTENT_2,
-    storage: Size.gibibytes(2400),
-  });
-  const cluster = new RayCluster(chart, 'kuberay-trn1', { rayVersion: '2.22.0', head: { rayStartParams: { 'dashboard-host': '0.0.0.0' }, pod: POD } });
-  const rayStop = { preStop: plus.Handler.fromCommand(['/bin/sh', '-c', 'ray stop']) };
-
-  const head = cluster.head.addContainer({
-    name: 'ray-head',
-    image: IMAGE,
-    imagePullPolicy: plus.ImagePullPolicy.ALWAYS,
-    lifecycle: rayStop,
-    ports: PORTS,
-    resources: { cpu: { request: plus.Cpu.units(6) }, memory: { request: Size.gibibytes(30) } },
-    securityContext: SECURITY,
-  });
-  head.mount('/tmp/ray', plus.Volume.fromEmptyDir(cluster.head, 'log-volume', 'log-volume'));
-  shared.mount(head, '/shared');
-  cluster.head.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('instanceType', 'mixed-x86'), plus.NodeLabelQuery.is('provisionerType', 'Karpenter')));
-
-  const workers = cluster.addWorkerGroup('workergroup', { replicas: 2, minReplicas: 2, maxReplicas: 2, pod: POD });
-  const w = workers.template.addContainer({
-    name: 'ray-worker',
-    image: IMAGE,
-    imagePullPolicy: plus.ImagePullPolicy.ALWAYS,
-    lifecycle: rayStop,
-    ports: PORTS,
-    resources: { cpu: { request: plus.Cpu.units(120) }, memory: { request: Size.gibibytes(440), limit: Size.gibibytes(440) } },
-    securityContext: SECURITY,
-  });
-  Devices.of(workers.template, w).neuron({ devices: 16 }).efa(8);
-  shared.mount(w, '/shared');
-  w.mount('/dev/shm', plus.Volume.fromEmptyDir(workers.template, 'dshm', 'dshm', { medium: plus.EmptyDirMedium.MEMORY }));
-  w.mount('/tmp/ray', plus.Volume.fromEmptyDir(workers.template, 'log-volume', 'log-volume'));
-  workers.template.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('instance-type', 'trn1-32xl'), plus.NodeLabelQuery.is('provisioner', 'cluster-autoscaler')));
-  workers.template.scheduling.tolerate(plus.Node.tainted(plus.NodeTaintQuery.is('hub.jupyter.org/dedicated', 'user', { effect: plus.TaintEffect.NO_SCHEDULE })));
+  trn1Cluster(new RayCluster(chart, 'kuberay-trn1', TRN1_CLUSTER), sharedFileSystem(chart));
   return chart;
 }
 
