@@ -27,9 +27,15 @@
  *   original's Memory emptyDir without a size (mounted directly, so `efa({ sharedMemory })` is not used).
  * - `nodeSelector`s become required node affinities (cdk8s-plus pods have no nodeSelector field).
  * - `imagePullPolicy: Always` and the `:latest` tag are kept as in the original.
+ * - GAP (checks): the schedulable check cannot place the workers on the original's managed trn1 node
+ *   group: an environment's `NodeGroupDefinition` has no field for Neuron devices or EFA interfaces,
+ *   so the check counts none and reports the workers as staying Pending (the check reads a `devices`
+ *   field the type does not declare; @strata/checks lifecycle.ts NodeGroupDevices).
  */
+import { NodeGroupDevices, offerFromNodeGroup, podNeeds, whyNot } from '@strata/checks';
+import { NodeGroupDefinition } from '@strata/gitops';
 import { RayCluster } from '@strata/kinds';
-import { chartFor, mountsOf, one, podCounts, referenceProblems, render, restrictedProblems } from './support';
+import { chartFor, mountsOf, one, podCounts, pods, referenceProblems, render, restrictedProblems } from './support';
 import { sharedFileSystem, TRN1_CLUSTER, TRN1_IMAGE as IMAGE, trn1Cluster } from './trn1-ray-cluster';
 
 function build() {
@@ -106,5 +112,21 @@ describe('ai-on-eks raytrain-llama2-pretrain-trn1 RayCluster', () => {
     expect(podCounts(objects)).toEqual(reached);
     expect(restrictedProblems(objects)).toEqual({ 'RayCluster spec.headGroupSpec.template.spec': [], 'RayCluster spec.workerGroupSpecs[0].template.spec': [] });
     expect(referenceProblems(objects)).toMatchObject({ problems: [], warnings: [] });
+  });
+
+  test('GAP: the schedulable check cannot be told that the managed trn1 node group has Neuron devices and EFA interfaces', () => {
+    const { objects } = render(build());
+    const worker = podNeeds(pods(objects).find((p) => p.path.startsWith('spec.workerGroupSpecs'))!);
+    // The node group of the original's workers (managed, cluster-autoscaler) as an environment can declare it.
+    const trn1: NodeGroupDefinition = {
+      name: 'trn1-32xl',
+      labels: { 'instance-type': 'trn1-32xl', provisioner: 'cluster-autoscaler' },
+      taints: [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }],
+    };
+    // NodeGroupDefinition has no devices field: the check takes the group to have none, and reports the workers as never scheduled.
+    expect(whyNot(worker, offerFromNodeGroup(trn1))).toBe('it requests 8 vpc.amazonaws.com/efa; its nodes have none');
+    // With the devices (a field the check reads but the environment's type does not allow), the workers fit.
+    const withDevices: NodeGroupDefinition & NodeGroupDevices = { ...trn1, devices: { 'aws.amazon.com/neuron': 16, 'vpc.amazonaws.com/efa': 8 } };
+    expect(whyNot(worker, offerFromNodeGroup(withDevices))).toBeUndefined();
   });
 });
