@@ -200,24 +200,31 @@ describe('KubeRay', () => {
     expect({ ...o.spec, rayClusterSpec: undefined }).toEqual({ entrypoint: 'python /app/prep.py', backoffLimit: 0, shutdownAfterJobFinishes: true, submissionMode: 'K8sJobMode', rayClusterSpec: undefined });
   });
 
-  test('autoscaling: the autoscaler KubeRay adds to the head pod must get a restricted securityContext and the head\'s token', () => {
+  test('autoscaling: the autoscaler KubeRay adds to the head pod gets a restricted securityContext and the head its token, by default', () => {
     const chart = demoChart();
-    rayPods(new RayService(chart, 'bare', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: { ...restrictedPod, automountServiceAccountToken: true } } }));
-    rayPods(new RayService(chart, 'half', {
-      rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: { securityContext: { ensureNonRoot: false } } },
-      cluster: { autoscalerOptions: { securityContext: { allowPrivilegeEscalation: false } } },
+    rayPods(new RayService(chart, 'serve', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: restrictedPod } }));
+    const [o] = render(chart);
+    expect(o.spec.rayClusterConfig).toMatchObject({
+      enableInTreeAutoscaling: true,
+      autoscalerOptions: { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } },
+    });
+    expect(o.spec.rayClusterConfig.headGroupSpec.template.spec.automountServiceAccountToken).toBe(true);
+    // Given fields go over the defaults.
+    const tuned = demoChart();
+    rayPods(new RayService(tuned, 'serve', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: restrictedPod }, cluster: { autoscalerOptions: { securityContext: { runAsUser: 1000 } } } }));
+    expect(render(tuned)[0].spec.rayClusterConfig.autoscalerOptions.securityContext).toMatchObject({ runAsUser: 1000, allowPrivilegeEscalation: false });
+  });
+
+  test('autoscaling: overriding the autoscaler into what restricted refuses, or taking the head\'s token away, is an error', () => {
+    const chart = demoChart();
+    rayPods(new RayService(chart, 'loose', {
+      rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: { ...restrictedPod, automountServiceAccountToken: false } },
+      cluster: { autoscalerOptions: { securityContext: { allowPrivilegeEscalation: true } } },
     }));
     expect(errorsOf(chart)).toEqual([
-      "[demo/bare] autoscaling: KubeRay adds an 'autoscaler' container to the head pod with no securityContext of its own, which Pod Security restricted refuses; set cluster.autoscalerOptions.securityContext with allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }",
-      "[demo/half] autoscaling: KubeRay adds an 'autoscaler' container to the head pod with no securityContext of its own, which Pod Security restricted refuses; set cluster.autoscalerOptions.securityContext with capabilities: { drop: ['ALL'] }, runAsNonRoot: true (or the head pod's ensureNonRoot), seccompProfile: { type: 'RuntimeDefault' }",
-      "[demo/half] autoscaling: the autoscaler calls the Kubernetes API with the head pod's service account token, which the head pod does not mount; set automountServiceAccountToken: true on the head pod (head.pod)",
+      "[demo/loose] autoscaling: the 'autoscaler' container KubeRay adds to the head pod gets cluster.autoscalerOptions.securityContext, which Pod Security restricted refuses as given; leave those fields to strata or set allowPrivilegeEscalation: false",
+      "[demo/loose] autoscaling: the autoscaler calls the Kubernetes API with the head pod's service account token, which the head pod does not mount; set automountServiceAccountToken: true on the head pod (head.pod)",
     ]);
-    const ok = demoChart();
-    const securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
-    rayPods(new RayService(ok, 'serve', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: { ...restrictedPod, automountServiceAccountToken: true } }, cluster: { autoscalerOptions: { securityContext } } }));
-    const [o] = render(ok);
-    expect(o.spec.rayClusterConfig).toMatchObject({ enableInTreeAutoscaling: true, autoscalerOptions: { securityContext } });
-    expect(o.spec.rayClusterConfig.headGroupSpec.template.spec.automountServiceAccountToken).toBe(true);
   });
 
   test('throws: Ray without a writable /tmp, min above max, a bad version', () => {
