@@ -46,8 +46,8 @@ const DRIVER_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'dele
  * job from s3a:// with input and output s3a:// arguments, S3A with the web identity provider of
  * the AWS SDK v2, Karpenter nodes whose RAID0 NVMe holds the pods' ephemeral storage, the image
  * public.ecr.aws/data-on-eks/spark:3.5.3-scala2.12-java17-python3-ubuntu — Apache Spark 3.5.3
- * with hadoop-aws 3.4.1 and the AWS SDK v2 bundle, user 185: data-stacks/spark-on-eks/docker/Dockerfile
- * at 68274488 analytics/terraform/spark-k8s-operator/examples/docker/Dockerfile) and on the
+ * with hadoop-aws 3.4.1 and the AWS SDK v2 bundle, user 185, built by @68274488
+ * analytics/terraform/spark-k8s-operator/examples/docker/Dockerfile) and on the
  * operator's pod-template example (kubeflow/spark-operator@v2.5.2 examples/spark-pi-pod-template.yaml:
  * restricted security context for uid 185, a `spark-local-dir-1` emptyDir with a sizeLimit).
  */
