@@ -1,8 +1,10 @@
 // The staging environment: production's shape at a smaller size, to rehearse upgrades.
 import { defineEnvironment, workload } from '@strata/gitops';
 import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddings/values';
+import type { Values as FsdpTrainingValues } from '../../charts/fsdp-training/values';
 import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
 import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';
+import type { Values as SparkEtlValues } from '../../charts/spark-etl/values';
 
 const account = '444455556666';
 const role = (name: string) => `arn:aws:iam::${account}:role/strata-staging-${name}`;
@@ -23,6 +25,8 @@ export default defineEnvironment({
       'llm-inference': { hydration: role('llm-inference-hydration'), inference: role('llm-inference') },
       'llm-finetune': { training: role('llm-finetune') },
       'batch-embeddings': { reader: role('batch-embeddings') },
+      'fsdp-training': { training: role('fsdp-training') },
+      'spark-etl': { spark: role('spark-etl') },
     },
   },
   storage: {
@@ -63,6 +67,39 @@ export default defineEnvironment({
         corpus: { bucket: 'strata-staging-datasets' },
         output: { bucket: 'strata-staging-embeddings' },
         workers: { shards: 8, parallelism: 4 },
+      },
+    }),
+    // A Kubeflow Trainer TrainJob: the environment installs Trainer and JobSet (infrastructure) before it.
+    // This environment's FSx class makes PERSISTENT_2 file systems, which an import path cannot
+    // link to S3: the dataset is on the staging file system the data team keeps, linked to the
+    // corpus prefix by a data repository association.
+    'fsdp-training': workload<FsdpTrainingValues>({
+      namespace: 'training',
+      values: {
+        aws: { region: 'us-east-1' },
+        trainer: { numNodes: 2, gpusPerNode: 8, efaPerNode: 0 },
+        dataset: {
+          bucket: 'strata-staging-datasets',
+          prefix: 'corpus/web-2025-01/',
+          path: 'corpus/',
+          zone: 'b',
+          size: 2400,
+          storageClassName: '',
+          existingFileSystem: { enabled: true, fileSystemId: 'fs-0c2d3e4f5a6b70819', mountName: 'x7qk2bmv', associationId: 'dra-0c2d3e4f5a6b70819' },
+        },
+        checkpoints: { bucket: 'strata-staging-checkpoints' },
+      },
+    }),
+    // A SparkApplication: the environment installs the Spark operator (infrastructure) before it,
+    // watching this namespace.
+    'spark-etl': workload<SparkEtlValues>({
+      namespace: 'etl',
+      values: {
+        aws: { region: 'us-east-1' },
+        app: { bucket: 'strata-staging-datasets' },
+        input: { bucket: 'strata-staging-datasets' },
+        output: { bucket: 'strata-staging-datasets', run: 'run-1' },
+        executor: { instances: 4, cores: 4, memory: 15, localDirSize: 200 },
       },
     }),
   },

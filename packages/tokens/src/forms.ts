@@ -43,3 +43,6 @@ export const DOUBLE_DOT = describePattern('\\.\\.', 'a string containing ".."');
 
 /** A dotted-quad IPv4 address. */
 export const IPV4_ADDRESS = describePattern('^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$', 'an IPv4 address');
+
+/** A model name as OpenAI-compatible servers take it ("meta-llama/Llama-3.1-8B-Instruct"). */
+export const SERVED_MODEL_NAME = describePattern('^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$', 'a model name of 1 to 128 letters, digits, ".", "_", "/" and "-", starting with a letter or digit');

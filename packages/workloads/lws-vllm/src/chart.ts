@@ -5,7 +5,7 @@ import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { LeaderWorkerSet } from '@strata/kinds';
 import { addScratch, ASSOCIATION_ID, BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DatasetFileSystems, DEFAULT_USER, DistributedDataset, KEY_PREFIX, PATH_SEGMENT, REGION, WorkloadIdentity } from '@strata/patterns';
 import { Devices, FsxDeploymentType } from '@strata/storage';
-import { IMAGE_REPOSITORY, IMAGE_TAG, Tokens } from '@strata/tokens';
+import { IMAGE_REPOSITORY, IMAGE_TAG, SERVED_MODEL_NAME, Tokens } from '@strata/tokens';
 
 /** The FSx for Lustre class every environment installs (the `storage-fsx-lustre` tier chart). */
 export const FSX_CLASS = 'strata-fsx-lustre';
@@ -123,7 +123,7 @@ export default class LwsVllmChart extends WorkloadChart {
     const leader = this.lws.leader!;
 
     // --- the server ----------------------------------------------------------------------------
-    const servedName = v.string('model.servedName', { default: 'llama-3.1-405b-instruct', description: 'The model name clients ask for (OpenAI "model").', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$', accepts: 'a model name of 1 to 128 letters, digits, ".", "_", "/" and "-", starting with a letter or digit' });
+    const servedName = v.string('model.servedName', { default: 'llama-3.1-405b-instruct', description: 'The model name clients ask for (OpenAI "model").', pattern: SERVED_MODEL_NAME });
     const server = leader.addContainer({
       ...containerProps('vllm-leader', {
         ...spec,

@@ -6,7 +6,7 @@ import { READY_SECONDS_ANNOTATION, Values, WorkloadChart, WorkloadChartProps } f
 import { RayService, RayWorkerGroup } from '@strata/kinds';
 import { addScratch, BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Devices, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
-import { IMAGE_REPOSITORY, Tokens } from '@strata/tokens';
+import { IMAGE_REPOSITORY, SERVED_MODEL_NAME, Tokens } from '@strata/tokens';
 
 /** Where the model version is mounted in the GPU workers: vLLM loads it from here (`model_source`). */
 export const MODEL_DIR = '/models';
@@ -16,7 +16,6 @@ export const SERVE_PORT = 8000;
 
 /** Image references: a registry path, and a tag suffix. */
 /** The model name clients send (`"model"` in OpenAI requests); written double-quoted into the Serve config, so no `"` or `\`. */
-const SERVED_MODEL_NAME = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$';
 
 /**
  * LLM serving with Ray Serve LLM on vLLM, as a KubeRay RayService: a CPU-only head (GCS,
