@@ -26,9 +26,8 @@
  *   problems restricted would report on the operator's pods, as the checks see them through their
  *   views of the operator's output.
  * - replicas 1 is kept; strata warns that the operator's Deployment rolls out with maxSurge 0.
- * - GAP (checks): the image pull Secret `ngc-secret` of both pods is not checked by the reference
- *   lint (it follows volumes, env and envFrom, not `imagePullSecrets`): left undeclared, nothing is
- *   reported and the pods would stay in ImagePullBackOff.
+ * - The image pull Secret `ngc-secret` of both pods is a reference like any other (the environment
+ *   declares it); left undeclared, the lint names it instead of the pods sitting in ImagePullBackOff.
  */
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
@@ -70,7 +69,7 @@ function build() {
 
 const EXTERNAL = {
   storageClasses: [{ name: 'efs-sc-dynamic', tier: 'efs' as const }],
-  secrets: [{ namespace: 'ml', name: 'ngc-api-secret' }],
+  secrets: [{ namespace: 'ml', name: 'ngc-api-secret' }, { namespace: 'ml', name: 'ngc-secret' }],
 };
 
 describe('ai-on-eks nvidia-nim-operator-llama3-8b NIMCache and NIMService', () => {
@@ -125,14 +124,13 @@ describe('ai-on-eks nvidia-nim-operator-llama3-8b NIMCache and NIMService', () =
     ]);
     // The views carry the claim (the cache's, through the NIMService's annotation) and the Secrets: the lint checks them.
     expect(referenceProblems(objects, EXTERNAL)).toMatchObject({ problems: [], warnings: [] });
-    // Undeclared, the class and the NGC API key Secret are reported (each where it is used)…
+    // Undeclared, the class, the NGC API key Secret and the image pull Secret are reported (each where it is used).
     expect(referenceProblems(objects).problems.map((p) => / (StorageClass|Secret) (\S+) does not exist/.exec(p)?.slice(1).join(' '))).toEqual([
+      'Secret ml/ngc-secret',
       'Secret ml/ngc-api-secret',
+      'Secret ml/ngc-secret',
       'Secret ml/ngc-api-secret',
       'StorageClass efs-sc-dynamic',
     ]);
-    // GAP …but not the image pull Secret `ngc-secret` of both pods: the lint does not follow imagePullSecrets.
-    expect(one(objects, 'NIMService').spec.image.pullSecrets).toEqual(['ngc-secret']);
-    expect(referenceProblems(objects).problems.filter((p) => p.includes('ngc-secret'))).toEqual([]);
   });
 });

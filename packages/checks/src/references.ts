@@ -283,6 +283,8 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
     const itemKeys = (items: any) => (Array.isArray(items) ? items.map((i: any) => i?.key) : undefined);
     for (const { spec, path } of podTemplatesOf(o, kinds)) {
       add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
+      // A missing pull secret leaves the image unpulled (ErrImagePull) for a private registry.
+      for (const ps of spec.imagePullSecrets ?? []) if (ps?.name) add('Secret', ps.name, `${path}.imagePullSecrets[${ps.name}]`);
       for (const v of spec.volumes ?? []) {
         const at = `${path}.volumes[${v.name}]`;
         if (v.persistentVolumeClaim) add('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, `${at}.persistentVolumeClaim.claimName`);

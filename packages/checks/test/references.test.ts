@@ -78,3 +78,16 @@ describe('pods of a cluster-scoped runtime a release makes', () => {
     ]);
   });
 });
+
+describe('image pull secrets are references too', () => {
+  test('a pod pulling with a Secret no release makes and the environment does not declare is named', () => {
+    const objects: Manifest[] = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'ml' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nim', namespace: 'ml' }, spec: { template: { spec: { imagePullSecrets: [{ name: 'ngc-secret' }], containers: [{ name: 'nim', image: 'nvcr.io/nim/x:1' }] } } } },
+    ];
+    expect(checkReferences({ dev: objects })).toEqual([
+      "dev: Deployment ml/nim spec.template.spec.imagePullSecrets[ngc-secret]: Secret ml/ngc-secret does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: 'ml', name: 'ngc-secret' }] }",
+    ]);
+    expect(checkReferences({ dev: [...objects, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ngc-secret', namespace: 'ml' } }] })).toEqual([]);
+  });
+});
