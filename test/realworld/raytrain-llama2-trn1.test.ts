@@ -32,7 +32,7 @@
  *   so the check counts none and reports the workers as staying Pending (the check reads a `devices`
  *   field the type does not declare; @strata/checks lifecycle.ts NodeGroupDevices).
  */
-import { NodeGroupDevices, offerFromNodeGroup, podNeeds, whyNot } from '@strata/checks';
+import { offerFromNodeGroup, podNeeds, whyNot } from '@strata/checks';
 import { NodeGroupDefinition } from '@strata/gitops';
 import { RayCluster } from '@strata/kinds';
 import { chartFor, mountsOf, one, podCounts, pods, referenceProblems, render, restrictedProblems } from './support';
@@ -114,19 +114,18 @@ describe('ai-on-eks raytrain-llama2-pretrain-trn1 RayCluster', () => {
     expect(referenceProblems(objects)).toMatchObject({ problems: [], warnings: [] });
   });
 
-  test('GAP: the schedulable check cannot be told that the managed trn1 node group has Neuron devices and EFA interfaces', () => {
+  test('the schedulable check is told the managed trn1 node group has Neuron devices and EFA interfaces (nodeGroups[].devices)', () => {
     const { objects } = render(build());
     const worker = podNeeds(pods(objects).find((p) => p.path.startsWith('spec.workerGroupSpecs'))!);
-    // The node group of the original's workers (managed, cluster-autoscaler) as an environment can declare it.
+    // The node group of the original's workers (managed, cluster-autoscaler) as an environment declares it.
     const trn1: NodeGroupDefinition = {
       name: 'trn1-32xl',
       labels: { 'instance-type': 'trn1-32xl', provisioner: 'cluster-autoscaler' },
       taints: [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }],
     };
-    // NodeGroupDefinition has no devices field: the check takes the group to have none, and reports the workers as never scheduled.
+    // Without its devices the group has none, and the workers are reported as never scheduled…
     expect(whyNot(worker, offerFromNodeGroup(trn1))).toBe('it requests 8 vpc.amazonaws.com/efa; its nodes have none');
-    // With the devices (a field the check reads but the environment's type does not allow), the workers fit.
-    const withDevices: NodeGroupDefinition & NodeGroupDevices = { ...trn1, devices: { 'aws.amazon.com/neuron': 16, 'vpc.amazonaws.com/efa': 8 } };
-    expect(whyNot(worker, offerFromNodeGroup(withDevices))).toBeUndefined();
+    // …with them (trn1.32xlarge: 16 Neuron devices, 8 EFA interfaces), the workers fit.
+    expect(whyNot(worker, offerFromNodeGroup({ ...trn1, devices: { 'aws.amazon.com/neuron': 16, 'vpc.amazonaws.com/efa': 8 } }))).toBeUndefined();
   });
 });

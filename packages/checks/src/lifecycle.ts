@@ -480,8 +480,7 @@ export function nodeOffers(env: LifecycleEnvironment): NodeOffer[] {
 
 /**
  * Devices a node group's nodes have besides GPUs, by resource (`vpc.amazonaws.com/efa`,
- * `aws.amazon.com/neuron`, `aws.amazon.com/neuroncore`). Read from a `devices` field of the
- * definition when it has one (@strata/gitops's NodeGroupDefinition does not declare it yet).
+ * `aws.amazon.com/neuron`, `aws.amazon.com/neuroncore`): its definition's `devices`.
  */
 export type NodeGroupDevices = { readonly devices?: { readonly [resource: string]: number } };
 

@@ -460,13 +460,20 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   (Array.isArray(groups) ? groups : []).forEach((g, i) => {
     const at = `nodeGroups[${i}]`;
     if (!isPlainObject(g)) {
-      fail(at, g, 'a node group ({ name, labels?, taints?, gpus?, zones?, ephemeralStorageGiB?, capacityType? })', 'describe the nodes pods may run on');
+      fail(at, g, 'a node group ({ name, labels?, taints?, gpus?, devices?, zones?, ephemeralStorageGiB?, capacityType? })', 'describe the nodes pods may run on');
       return;
     }
     if (typeof g.name !== 'string' || g.name === '') fail(`${at}.name`, g.name, 'a name', 'name the node group, for messages');
     else if (groupNames.has(g.name)) fail(`${at}.name`, g.name, 'unique among nodeGroups', 'give each node group its own name');
     else groupNames.add(g.name);
     if (g.gpus !== undefined && (typeof g.gpus !== 'number' || !Number.isInteger(g.gpus) || g.gpus < 0)) fail(`${at}.gpus`, g.gpus, 'a whole number of GPUs per node', 'e.g. 8 for p4d.24xlarge');
+    const devices: unknown = g.devices;
+    const DEVICE_RESOURCES = ['vpc.amazonaws.com/efa', 'aws.amazon.com/neuron', 'aws.amazon.com/neuroncore'];
+    if (devices !== undefined && !isPlainObject(devices)) fail(`${at}.devices`, devices, 'an object of device counts per node', `e.g. { 'vpc.amazonaws.com/efa': 8, 'aws.amazon.com/neuron': 16 } for trn1.32xlarge`);
+    for (const [k, n] of Object.entries(isPlainObject(devices) ? devices : {})) {
+      if (!DEVICE_RESOURCES.includes(k)) fail(`${at}.devices`, k, `one of ${DEVICE_RESOURCES.map((r) => JSON.stringify(r)).join(', ')}`, 'GPUs go in gpus; other devices are not counted');
+      else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail(`${at}.devices.${k}`, n, 'a whole number per node', 'what the device plugin advertises on one node (kubectl describe node)');
+    }
     if (g.ephemeralStorageGiB !== undefined && (typeof g.ephemeralStorageGiB !== 'number' || g.ephemeralStorageGiB < 0)) fail(`${at}.ephemeralStorageGiB`, g.ephemeralStorageGiB, 'a number of GiB', 'the allocatable ephemeral storage of one node');
     if (g.capacityType !== undefined && g.capacityType !== 'on-demand' && g.capacityType !== 'spot') fail(`${at}.capacityType`, g.capacityType, 'one of "on-demand", "spot"', 'how the nodes are bought');
     const taints: unknown = g.taints;

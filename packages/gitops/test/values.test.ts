@@ -1,4 +1,4 @@
-import { catalogFromTree, describeSchema, mergeValues, readCatalog, schemaProblems, showValue, validationRules, valueAt } from '../src';
+import { JsonSchema, catalogFromTree, describeSchema, mergeValues, readCatalog, schemaProblems, showValue, validationRules, valueAt } from '../src';
 import { fixtureCatalog, fixtureChartTree } from './fixtures/charts';
 import { writeTree } from './support/render';
 
