@@ -30,9 +30,8 @@ export default defineEnvironment({
     },
   },
   storage: {
-    // A new file system per claim, as in dev, but persistent, kept, and backed up for a week, from
-    // 02:00 UTC (not linked to S3: FSx takes no backups of S3-linked file systems).
-    'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, automaticBackupRetentionDays: 7, dailyAutomaticBackupStartTime: '02:00', reclaimPolicy: 'Retain' },
+    // No FSx class: the datasets are on the data team's PERSISTENT_2 file system, linked to S3 by
+    // data repository associations (a class-made PERSISTENT_2 file system cannot import from S3).
     efs: { fileSystemId: 'fs-0b1c2d3e4f5a60718', reclaimPolicy: 'Retain' },
     'instance-store': {
       nodeClass: { nodeRole: 'KarpenterNodeRole-strata-staging' },
@@ -55,9 +54,21 @@ export default defineEnvironment({
       values: {
         aws: { region: 'us-east-1' },
         trainer: { workers: 2 },
-        dataset: { bucket: 'strata-staging-datasets', size: 2400, zone: 'b' },
+        // This environment's FSx class makes PERSISTENT_2 file systems, which an import path cannot
+        // link to S3: the instructions are on the data team's staging file system, linked to their
+        // prefix by a data repository association of their own.
+        dataset: {
+          bucket: 'strata-staging-datasets',
+          size: 2400,
+          zone: 'b',
+          storageClassName: '',
+          existingFileSystem: { enabled: true, fileSystemId: 'fs-0c2d3e4f5a6b70819', mountName: 'x7qk2bmv', associationId: 'dra-0c2d3e4f5a6b7081a' },
+        },
         checkpoints: { bucket: 'strata-staging-checkpoints' },
       },
+      // The claim of the class-made file system (PERSISTENT_2, never linked to S3: it held no
+      // dataset) is replaced by one bound to the data team's file system.
+      acceptedChanges: [{ kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim', change: 'spec.storageClassName', reason: 'the class-made file system could not link the dataset (PERSISTENT_2 has no import path); the data team\'s file system holds it' }],
     }),
     'batch-embeddings': workload<BatchEmbeddingsValues>({
       namespace: 'embeddings',

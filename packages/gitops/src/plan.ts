@@ -414,6 +414,18 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
         if (assumed === undefined || actual === undefined || String(assumed) === String(actual) || (key === 'perUnitStorageThroughput' && Number(actual) === 0)) continue;
         warn(`${w.name} claim ${c.name} assumes ${key} ${showValue(assumed)}, but ${settings.of} has ${showValue(actual)}: the file system gets the class's setting (capacity rounding and throughput follow it)`);
       }
+      // The data the claim expects must be in what the class links: else the file system starts without it.
+      const expected = c.facts.importPath;
+      if (typeof expected === 'string' && expected !== '') {
+        const linked = settings.values.s3ImportPath;
+        const field = cls.kind === 'tier' ? `storage.${fsxTier!.tier.tier}.s3ImportPath` : `${(cls as { field: string }).field}.parameters.s3ImportPath`;
+        const within = (path: string, root: string) => `${path.replace(/\/*$/, '')}/`.startsWith(`${root.replace(/\/*$/, '')}/`);
+        if (typeof linked !== 'string' || linked === '') {
+          fail(field, linked, `an S3 path containing ${showValue(expected)} (${w.name}'s claim ${c.name} expects its data there)`, 'link the class to the dataset\'s bucket, or the file system starts empty');
+        } else if (!within(expected, linked)) {
+          fail(field, linked, `an S3 path containing ${showValue(expected)} (${w.name}'s claim ${c.name} expects its data there)`, `the class links ${linked}, so the file system holds none of it: link the class to a path containing the dataset, or give ${w.name} a dataset under ${linked}`);
+        }
+      }
     }
   }
 
@@ -749,10 +761,18 @@ export function resolveFacts(facts: { readonly [key: string]: unknown }, values:
   return out;
 }
 
-/** A fact: `{ $value: path, multiply? }` is read from the values; objects and lists are resolved inside. */
+/**
+ * A fact: `{ $value: path, multiply? }` is read from the values, `{ $concat: [text | { $value }] }`
+ * joins text and values (undefined when a value is not a string or number); objects and lists are
+ * resolved inside.
+ */
 function resolveFact(v: unknown, values: unknown): unknown {
   if (Array.isArray(v)) return v.map((x) => resolveFact(x, values));
   if (!isPlainObject(v)) return v;
+  if (Array.isArray(v.$concat)) {
+    const parts = v.$concat.map((p) => resolveFact(p, values));
+    return parts.every((p) => typeof p === 'string' || typeof p === 'number') ? parts.join('') : undefined;
+  }
   if (typeof v.$value !== 'string') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveFact(x, values)]));
   const x = valueAt(values, v.$value);
   return typeof v.multiply === 'number' && typeof x === 'number' ? x * v.multiply : x;

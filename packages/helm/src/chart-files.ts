@@ -54,7 +54,13 @@ function storageAnnotation(synth: SynthesizedChart): { name: string; tier: strin
   const factValue = (v: unknown): unknown => {
     const info = Tokens.infoOf(v);
     if (info && !info.path.startsWith('$')) return info.derivation ? { $value: info.derivation.base.path, multiply: info.derivation.multiplier } : { $value: info.path };
-    if (info || Tokens.isToken(v)) return null; // built from several values or from the release: not a fact a report can use
+    if (info) return null; // a value of the release (its name, namespace): not a fact a report can use
+    if (typeof v === 'string' && Tokens.isToken(v)) {
+      // A string built from values and text ("s3://<bucket>/<path>"): its parts, each value by its path.
+      const parts = Tokens.split(v).map((p) => (typeof p === 'string' ? p : p.path.startsWith('$') || p.derivation ? null : { $value: p.path }));
+      return parts.some((p) => p === null) ? null : { $concat: parts };
+    }
+    if (Tokens.isToken(v)) return null;
     return v;
   };
   return synth.storage.map(({ path, description }) => {

@@ -165,7 +165,7 @@ export class DistributedDataset extends Construct {
       case 'storageClass':
         this.checkImportPath('importPath', fs.importPath);
         if (fs.storageClass instanceof FsxLustreStorageClass) this.checkClassImport(fs.storageClass, fs.importPath);
-        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage });
+        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage, importPath: fs.importPath });
         break;
       case 'fileSystem':
         defaultPath = this.checkAssociation(fs.fileSystem);
@@ -174,7 +174,7 @@ export class DistributedDataset extends Construct {
       case 'storageClassOrFileSystem': {
         this.checkImportPath('importPath', fs.importPath);
         defaultPath = this.checkAssociation(fs.fileSystem);
-        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage });
+        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage, importPath: fs.importPath });
         this.existingVolume = this.preBindExisting(fs.useFileSystem, fs.storageClass.name, fs.fileSystem);
         break;
       }

@@ -731,6 +731,13 @@ export interface FsxLustreStorageClassReference {
 export interface FsxLustreFromStorageClassOptions extends FsxLustreClaimOptions {
   /** The class: a construct of this app, or what is known about one installed separately. */
   readonly storageClass: FsxLustreStorageClass | FsxLustreStorageClassReference;
+  /**
+   * The S3 path whose data the claim expects on its new file system (`s3://bucket/prefix/`): the
+   * class must link it (its `s3ImportPath` is this path or contains it). Recorded for the
+   * environment, which compares it with the class it installs.
+   * @default - the claim expects no S3 data
+   */
+  readonly importPath?: string;
 }
 
 /** Options of `FsxLustre.fromFileSystem`: an existing file system. */
@@ -860,6 +867,7 @@ export class FsxLustre extends ClaimedStorage {
     this.probeReadOnly();
     this.describe({
       capacityGiB: this.storage.toGibibytes(),
+      ...(src?.kind === 'class' && src.options.importPath !== undefined ? { importPath: src.options.importPath } : {}),
       deploymentType: settings.deploymentType,
       perUnitStorageThroughput: settings.perUnitStorageThroughput,
       storageType: settings.storageType,
