@@ -3,6 +3,7 @@ import { validateObjects } from '@strata/kube-schemas';
 import { chartTestHooks, Helm, HelmError, releaseTemplate, resolveTemplate } from '@strata/helm';
 import { ChartClass, chartUnderTest } from './chart-under-test';
 import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/checks';
+import { PodSecurityLevel } from '@strata/storage';
 import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
 
@@ -66,6 +67,24 @@ export interface ChartSuiteOptions {
   readonly invalid: [Record<string, unknown>, string][];
   /** Round-trip runs. @default 200 */
   readonly numRuns?: number;
+  /**
+   * The Pod Security level the chart's namespace must enforce. RESTRICTED unless a kind of the
+   * chart cannot meet it and says so itself (NVIDIA NIM's NIMCache and NIMService take
+   * `namespacePodSecurity: BASELINE`: the operator renders their pods without a seccompProfile or a
+   * container securityContext, and no field can add them). With BASELINE every pod is held to
+   * "baseline" instead, and some pod must fail "restricted": an exception that is not needed fails.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly namespacePodSecurity?: PodSecurityLevel.RESTRICTED | PodSecurityLevel.BASELINE;
+}
+
+/**
+ * The problems of `checkRestricted` that Pod Security "baseline" refuses too: host namespaces,
+ * hostPath volumes, host ports, privileged containers, unsafe sysctls, SELinux options, Unconfined
+ * AppArmor, procMount (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline).
+ */
+export function baselineProblems(restricted: readonly string[]): string[] {
+  return restricted.filter((p) => /hostNetwork|hostPID|hostIPC|\(hostPath\)|privileged must|hostPort|sysctls|seLinuxOptions|appArmorProfile|procMount/.test(p));
 }
 
 /**
@@ -105,14 +124,21 @@ export function describeChart(o: ChartSuiteOptions): { files: Map<string, string
       });
     }
 
-    test('every pod spec meets Pod Security "restricted" and requests CPU and memory', async () => {
+    const level = o.namespacePodSecurity ?? PodSecurityLevel.RESTRICTED;
+    test(`every pod spec meets Pod Security "${level}" and requests CPU and memory`, async () => {
+      let failingRestricted = 0;
       for (const values of [undefined, o.allOn]) {
         const pods = podSpecsOf(await render(dir, values));
         expect(pods.length).toBeGreaterThan(0);
         for (const { id, spec } of pods) {
-          expect({ id, problems: [...checkRestricted(spec), ...checkResourceRequests(spec)] }).toEqual({ id, problems: [] });
+          const restricted = checkRestricted(spec);
+          if (restricted.length > 0) failingRestricted++;
+          const refused = level === PodSecurityLevel.BASELINE ? baselineProblems(restricted) : restricted;
+          expect({ id, problems: [...refused, ...checkResourceRequests(spec)] }).toEqual({ id, problems: [] });
         }
       }
+      // A baseline namespace only where some pod needs it.
+      if (level === PodSecurityLevel.BASELINE) expect(failingRestricted).toBeGreaterThan(0);
     });
 
     test(`round trip: helm template with V equals direct synthesis with V, and the release template resolved with V (${o.numRuns ?? 200} random valid value sets)`, async () => {
