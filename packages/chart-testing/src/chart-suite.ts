@@ -82,6 +82,7 @@ export interface ChartSuiteOptions {
  * The problems of `checkRestricted` that Pod Security "baseline" refuses too: host namespaces,
  * hostPath volumes, host ports, privileged containers, unsafe sysctls, SELinux options, Unconfined
  * AppArmor, procMount (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline).
+ * test/hardening/pod-security.test.ts holds every environment's pods to the same rule.
  */
 export function baselineProblems(restricted: readonly string[]): string[] {
   return restricted.filter((p) => /hostNetwork|hostPID|hostIPC|\(hostPath\)|privileged must|hostPort|sysctls|seLinuxOptions|appArmorProfile|procMount/.test(p));
