@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { chartTestHooks, Helm, HelmError, releaseTemplate, resolveTemplate } from '@strata/helm';
+import { chartTestHooks, Helm, HelmError, POD_SECURITY_ANNOTATION, releaseTemplate, resolveTemplate } from '@strata/helm';
 import { ChartClass, chartUnderTest } from './chart-under-test';
-import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/checks';
-import { PodSecurityLevel } from '@strata/storage';
+import { checkPodSecurity, checkResourceRequests, checkRestricted, PodSecurityLevelName, podSpecsOf } from '@strata/checks';
+import { parse } from 'yaml';
 import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
 
@@ -67,25 +67,16 @@ export interface ChartSuiteOptions {
   readonly invalid: [Record<string, unknown>, string][];
   /** Round-trip runs. @default 200 */
   readonly numRuns?: number;
-  /**
-   * The Pod Security level the chart's namespace must enforce. RESTRICTED unless a kind of the
-   * chart cannot meet it and says so itself (NVIDIA NIM's NIMCache and NIMService take
-   * `namespacePodSecurity: BASELINE`: the operator renders their pods without a seccompProfile or a
-   * container securityContext, and no field can add them). With BASELINE every pod is held to
-   * "baseline" instead, and some pod must fail "restricted": an exception that is not needed fails.
-   * @default PodSecurityLevel.RESTRICTED
-   */
-  readonly namespacePodSecurity?: PodSecurityLevel.RESTRICTED | PodSecurityLevel.BASELINE;
 }
 
 /**
- * The problems of `checkRestricted` that Pod Security "baseline" refuses too: host namespaces,
- * hostPath volumes, host ports, privileged containers, unsafe sysctls, SELinux options, Unconfined
- * AppArmor, procMount (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline).
- * test/hardening/pod-security.test.ts holds every environment's pods to the same rule.
+ * The Pod Security level a chart's pods need of their namespace: what its Chart.yaml declares
+ * (`strata.dev/pod-security`, written when a construct calls `requirePodSecurity`, as the NIM
+ * kinds do), else restricted.
  */
-export function baselineProblems(restricted: readonly string[]): string[] {
-  return restricted.filter((p) => /hostNetwork|hostPID|hostIPC|\(hostPath\)|privileged must|hostPort|sysctls|seLinuxOptions|appArmorProfile|procMount/.test(p));
+export function declaredPodSecurity(files: ReadonlyMap<string, string>): PodSecurityLevelName {
+  const annotation = parse(files.get('Chart.yaml') ?? '')?.annotations?.[POD_SECURITY_ANNOTATION];
+  return annotation ? (JSON.parse(annotation).level as PodSecurityLevelName) : 'restricted';
 }
 
 /**
@@ -125,21 +116,20 @@ export function describeChart(o: ChartSuiteOptions): { files: Map<string, string
       });
     }
 
-    const level = o.namespacePodSecurity ?? PodSecurityLevel.RESTRICTED;
+    // Restricted, unless the chart declares (and the environment's namespace then enforces) less.
+    const level = declaredPodSecurity(files);
     test(`every pod spec meets Pod Security "${level}" and requests CPU and memory`, async () => {
-      let failingRestricted = 0;
+      let belowRestricted = 0;
       for (const values of [undefined, o.allOn]) {
         const pods = podSpecsOf(await render(dir, values));
         expect(pods.length).toBeGreaterThan(0);
         for (const { id, spec } of pods) {
-          const restricted = checkRestricted(spec);
-          if (restricted.length > 0) failingRestricted++;
-          const refused = level === PodSecurityLevel.BASELINE ? baselineProblems(restricted) : restricted;
-          expect({ id, problems: [...refused, ...checkResourceRequests(spec)] }).toEqual({ id, problems: [] });
+          if (checkRestricted(spec).length > 0) belowRestricted++;
+          expect({ id, problems: [...checkPodSecurity(spec, level), ...checkResourceRequests(spec)] }).toEqual({ id, problems: [] });
         }
       }
-      // A baseline namespace only where some pod needs it.
-      if (level === PodSecurityLevel.BASELINE) expect(failingRestricted).toBeGreaterThan(0);
+      // A declaration below restricted only where some pod needs it.
+      if (level !== 'restricted') expect(belowRestricted).toBeGreaterThan(0);
     });
 
     test(`round trip: helm template with V equals direct synthesis with V, and the release template resolved with V (${o.numRuns ?? 200} random valid value sets)`, async () => {

@@ -22,6 +22,18 @@ export interface PlannedServiceAccount {
   readonly roleArn?: string;
 }
 
+/** A workloads' namespace the environment makes. */
+export interface PlannedNamespace {
+  readonly name: string;
+  /** Flux must never prune it (a workload in it holds data, or it holds objects declared external). */
+  readonly protect: boolean;
+  /**
+   * The Pod Security level it enforces: the least restrictive level its charts need (restricted
+   * when none needs less), and which chart needs it and why.
+   */
+  readonly podSecurity: { readonly level: 'restricted' | 'baseline' | 'privileged'; readonly because: readonly string[] };
+}
+
 export interface PlannedWorkload {
   readonly name: string;
   readonly namespace: string;
@@ -92,7 +104,7 @@ export interface EnvironmentPlan {
   readonly karpenter?: PlannedKarpenter;
   /** The workload operators the charts use (`operator:<name>`) and their prerequisites, in install order. */
   readonly operators: PlannedOperator[];
-  readonly namespaces: { readonly name: string; readonly protect: boolean }[];
+  readonly namespaces: readonly PlannedNamespace[];
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -475,12 +487,22 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // A namespace holding objects declared external is never pruned either: deleting it would delete
   // them, though strata did not make them.
   const externalNamespaces = new Set(externalObjects(env).map((o) => o.namespace));
-  const nsMap = new Map<string, boolean>();
+  const levels = ['restricted', 'baseline', 'privileged'] as const;
+  const nsMap = new Map<string, { protect: boolean; level: (typeof levels)[number]; because: string[] }>();
   for (const w of workloads) {
     if (typeof w.namespace !== 'string' || SYSTEM_NAMESPACES.has(w.namespace)) continue;
-    nsMap.set(w.namespace, (nsMap.get(w.namespace) ?? false) || w.protect || externalNamespaces.has(w.namespace));
+    const ns = nsMap.get(w.namespace) ?? { protect: false, level: 'restricted', because: [] };
+    ns.protect = ns.protect || w.protect || externalNamespaces.has(w.namespace);
+    const needs = w.entry.podSecurity;
+    if (needs) {
+      if (levels.indexOf(needs.level) > levels.indexOf(ns.level)) ns.level = needs.level;
+      ns.because.push(...(needs.reasons.length > 0 ? needs.reasons : [needs.level]).map((r) => `${w.name}: ${r}`));
+    }
+    nsMap.set(w.namespace, ns);
   }
-  const namespaces = [...nsMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, protect]) => ({ name, protect }));
+  const namespaces: PlannedNamespace[] = [...nsMap.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, ns]) => ({ name, protect: ns.protect, podSecurity: { level: ns.level, because: ns.because } }));
 
   return { env, file, errors, warnings, workloads, tiers, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
 }

@@ -246,8 +246,8 @@ describe('claims on external classes get the tier rules of strata\'s tier classe
 
   test('an environment without external objects is unchanged', () => {
     expect(planEnvironment(dev, catalog).namespaces).toEqual([
-      { name: 'ml-dev', protect: true },
-      { name: 'plain', protect: false },
+      { name: 'ml-dev', protect: true, podSecurity: { level: 'restricted', because: [] } },
+      { name: 'plain', protect: false, podSecurity: { level: 'restricted', because: [] } },
     ]);
   });
 });

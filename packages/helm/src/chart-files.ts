@@ -28,6 +28,13 @@ export const AWAITS_ANNOTATION = 'strata.dev/awaits';
  */
 export const POD_TEMPLATES_ANNOTATION = 'strata.dev/pod-templates';
 
+/**
+ * Chart.yaml annotation: the Pod Security level the chart's pods need of their namespace when it
+ * is not "restricted", with why (JSON `{"level":"baseline","reasons":[...]}`). Environments make
+ * each namespace enforce the least restrictive level its charts need.
+ */
+export const POD_SECURITY_ANNOTATION = 'strata.dev/pod-security';
+
 /** Chart.yaml annotation recording the changes accepted on purpose against the previous version (see ChartMetadata.acceptedChanges). */
 export const ACCEPTED_CHANGES_ANNOTATION = 'strata.dev/accepted-changes';
 
@@ -152,6 +159,7 @@ function chartYaml(synth: SynthesizedChart, version: string, digest?: string): R
   const awaited = awaitedObjects(synth.objects.map((o) => encodeManifest(o.manifest) as Record<string, unknown>));
   annotations[AWAITS_ANNOTATION] = JSON.stringify(awaited);
   if (synth.podTemplateKinds.length > 0) annotations[POD_TEMPLATES_ANNOTATION] = JSON.stringify(synth.podTemplateKinds);
+  if (synth.podSecurity.level !== 'restricted') annotations[POD_SECURITY_ANNOTATION] = JSON.stringify({ level: synth.podSecurity.level, reasons: synth.podSecurity.reasons.map((r) => r.replace(/^\[[^\]]*\] /, '')) });
   if (m.acceptedChanges && m.acceptedChanges.length > 0) annotations[ACCEPTED_CHANGES_ANNOTATION] = acceptedChangesOf(m);
   if (digest) annotations[CONTENT_DIGEST_ANNOTATION] = digest;
   if (Object.keys(annotations).length > 0) out.annotations = annotations;

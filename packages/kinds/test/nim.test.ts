@@ -1,6 +1,6 @@
 import { Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { checkReferences, checkResourceRequests, checkRestricted, DEFAULT_EXTERNAL } from '@strata/checks';
+import { checkPodSecurity, checkReferences, checkResourceRequests, checkRestricted, DEFAULT_EXTERNAL } from '@strata/checks';
 import { releaseTemplate, resolveTemplate, synthesizeChart, WorkloadChart } from '@strata/helm';
 import { KubeObject, validateObjects } from '@strata/kube-schemas';
 import { AccessMode, Efs, FsxLustre, PodScheduling, PodSecurityLevel, S3Mountpoint } from '@strata/storage';
@@ -72,6 +72,21 @@ describe('NIMCache and NIMService', () => {
     ]);
     expect([cache.podSets, nim.podSets.map((s) => [s.name, s.count])]).toEqual([[], [['nim', 2]]]);
     expect(synthesizeChart(chart).uses).toEqual(['efs', 'operator:nim-operator']);
+  });
+
+  test('the chart says its pods need a namespace enforcing baseline, and why (Chart.yaml strata.dev/pod-security, read by the environments)', () => {
+    const chart = demoChart();
+    const cache = llamaCache(chart);
+    new NIMService(chart, 'llama', { image: IMAGE, authSecret: 'ngc-api', storage: NimModelStore.fromCache(cache), resources, gpus: 1, replicas: 2, namespacePodSecurity: PodSecurityLevel.BASELINE });
+    expect(synthesizeChart(chart).podSecurity).toEqual({
+      level: 'baseline',
+      reasons: [
+        '[demo/llama-cache] baseline: the NIM operator runs the caching Job without a seccompProfile (NVIDIA/k8s-nim-operator@v3.1.2 internal/controller/nimcache_controller.go constructJob)',
+        '[demo/llama] baseline: the NIM operator renders the pods with no container securityContext and no seccompProfile (NVIDIA/k8s-nim-operator@v3.1.2 manifests/deployment.yaml)',
+      ],
+    });
+    // Only baseline's refusals are left: none.
+    expect(render(chart).flatMap((o) => podTemplatesOf(o)).flatMap((p) => checkPodSecurity(p.spec, 'baseline'))).toEqual([]);
   });
 
   test('the reference lint sees the model store and the NGC secret: reported when missing, not when present', () => {

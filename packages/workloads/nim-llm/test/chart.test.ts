@@ -1,14 +1,12 @@
-import NimLlmChart, { NAMESPACE_POD_SECURITY } from '../src/chart';
-import { describeChart, render } from '@strata/chart-testing';
+import NimLlmChart from '../src/chart';
+import { declaredPodSecurity, describeChart, render } from '@strata/chart-testing';
 import { checkRestricted } from '@strata/checks';
 import { podTemplatesOf } from '@strata/tokens';
 
-const { dir } = describeChart({
+const { dir, files } = describeChart({
   name: 'nim-llm',
   Chart: NimLlmChart,
   numRuns: 30,
-  // The NIM operator's pods cannot meet "restricted" (see the last test): the namespace enforces baseline.
-  namespacePodSecurity: NAMESPACE_POD_SECURITY,
   kinds: ['NIMCache', 'NIMService', 'PersistentVolumeClaim', 'Pod'],
   invalid: [
     [{ image: { repository: 'NVCR.io/nim' } }, 'image.repository: Does not match pattern'],
@@ -57,7 +55,9 @@ describe('nim-llm release', () => {
     expect(pod.spec.containers[0].env).toContainEqual({ name: 'NIM_MAX_MODEL_LEN', value: '8192' });
   });
 
-  test('why the namespace is baseline: what the operator renders misses exactly these "restricted" settings, and nothing else', async () => {
+  test('why the namespace is baseline: the chart declares it, and what the operator renders misses exactly these "restricted" settings, and nothing else', async () => {
+    // The environment's namespace enforces what the chart declares; describeChart holds every pod to it.
+    expect(declaredPodSecurity(files)).toBe('baseline');
     const objs = await render(dir, undefined, { skipTests: true });
     const problems = objs.flatMap((o) => podTemplatesOf(o).map((p) => [o.kind, checkRestricted(p.spec)]));
     expect(problems).toEqual([
