@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionalConstraint, Constraint, Tokens } from '@strata/tokens';
+import { ACCEPTS_KEYWORD, ConditionalConstraint, Constraint, describeConstraint, Tokens } from '@strata/tokens';
 import { awaitedObjects } from './awaits';
 import { encodeManifest } from './content-name';
 import { guardsTemplate, valueGuards } from './guards';
@@ -7,7 +7,7 @@ import { contentNameSuffix } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
 import { ChartMetadata, CLUSTER_SCOPED_KINDS, CONTENT_NAMED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
-import { JsonSchema, ValueDeclaration } from './values';
+import { JsonSchema, ValueDeclaration, withPatternWords } from './values';
 import { valuesTypeScript } from './values-type';
 import { yamlDocument } from './yaml-emit';
 
@@ -211,7 +211,7 @@ function valuesYaml(decls: ValueDeclaration[], header: string): string {
 /** values.schema.json: the declarations, the rules constructs attached to them, and cross-field rules. */
 export function valuesSchema(synth: SynthesizedChart): JsonSchema {
   const values = synth.chart.values;
-  const attached = new Map<string, { constraint: Constraint; origin: string }[]>();
+  const attached = new Map<string, { constraint: Constraint; origin: string; accepted?: string }[]>();
   for (const t of Tokens.ownedBy(values)) {
     if (t.path.startsWith('$') || t.derivation || t.constraints.length === 0) continue;
     attached.set(t.path, [...(attached.get(t.path) ?? []), ...t.constraints]);
@@ -222,7 +222,7 @@ export function valuesSchema(synth: SynthesizedChart): JsonSchema {
       if (isDeclaration(node)) {
         const rules = attached.get(node.path) ?? [];
         const leaf = { ...node.schema, default: node.default };
-        properties[key] = rules.length === 0 ? leaf : { ...leaf, allOf: dedupe(rules).map((r) => ({ ...toSchema(r.constraint), $comment: r.origin })) };
+        properties[key] = rules.length === 0 ? leaf : { ...leaf, allOf: dedupe(rules).map((r) => withPatternWords({ ...toSchema(r.constraint), $comment: r.origin, [ACCEPTS_KEYWORD]: r.accepted ?? describeConstraint(r.constraint) })) };
       } else {
         properties[key] = build(node);
       }

@@ -12,6 +12,9 @@ import {
   PodScheduling,
   Rules,
   SchedulablePod,
+  ASSOCIATION_ID,
+  S3_PATH,
+  ZONE,
 } from '@strata/storage';
 import { onlyWhen, releaseOf, Tokens } from '@strata/tokens';
 import { PolicyDocument } from './iam';
@@ -22,11 +25,7 @@ import { KEY_PREFIX, PATH_SEGMENT } from './s3-location';
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 /** An availability zone name (us-east-1a, or a Local Zone such as us-west-2-lax-1a). */
-export const ZONE = '^[a-z]{2}(-[a-z]+)+-[0-9]+(-[a-z]+-[0-9]+)?[a-z]$';
-/** An S3 path `s3://bucket[/prefix]`, as FSx takes it. */
-export const S3_PATH = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$';
-/** A data repository association id. */
-export const ASSOCIATION_ID = '^dra-[0-9a-f]{8,17}$';
+export { ZONE, S3_PATH, ASSOCIATION_ID } from '@strata/storage';
 const FILE_SYSTEM_PATH = '^/([^/]+/)*[^/]*$';
 
 /**

@@ -344,7 +344,7 @@ function sizeLimit(size: Size): Size {
  * field only when it renders the pod spec, so replacing the (TypeScript-readonly) field is
  * enough; a JSON patch would need the owning workload and the container's index instead.
  */
-function requestEphemeralStorage(store: IConstruct, rules: Rules, container: plus.Container, size: Size, pod?: SchedulablePod): void {
+export function requestEphemeralStorage(store: IConstruct, rules: Rules, container: plus.Container, size: Size, pod?: SchedulablePod): void {
   const key = pod ?? podOf(store, container) ?? container;
   const done = requested.get(key) ?? new Set<IConstruct>();
   if (done.has(store)) return;

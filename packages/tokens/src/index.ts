@@ -5,3 +5,4 @@ export * from './marks';
 export * from './pod-templates';
 export * from './problem';
 export * from './mounts';
+export * from './forms';

@@ -5,7 +5,7 @@ import { READY_SECONDS_ANNOTATION, Values, WorkloadChart, WorkloadChartProps } f
 import { InferenceService, KSERVE_CONTAINER, KSERVE_MODEL_DIR, ServingRuntime } from '@strata/kinds';
 import { BUCKET_NAME, BUCKET_NAME_LENGTH, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION, restrictedSecurityContext, WorkloadIdentity } from '@strata/patterns';
 import { Devices, Efs } from '@strata/storage';
-import { NODE_AND_IMAGE_SECONDS, Tokens } from '@strata/tokens';
+import { describePattern, IMAGE_REPOSITORY, IMAGE_TAG, NODE_AND_IMAGE_SECONDS, Tokens } from '@strata/tokens';
 
 /** The EFS class every environment installs (the `storage-efs` tier chart). */
 export const EFS_CLASS = 'strata-efs';
@@ -15,6 +15,9 @@ export const HUGGINGFACE_FORMAT = 'huggingface';
 
 /** The port KServe's model servers listen on (kserve/kserve@v0.20.0 config/runtimes/kserve-huggingfaceserver.yaml, `prometheus.kserve.io/port`). */
 export const SERVER_PORT = 8080;
+
+/** A served model name: it goes into URL paths (/v2/models/<name>/ready) and the OpenAI "model" field. */
+const SERVED_NAME = describePattern('^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$', 'a model name of 1 to 63 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
 
 /** How long loading the model may take (the startup probe: 180 × 10 s): an 8B model from EFS, and vLLM's CUDA graphs. */
 export const STARTUP_SECONDS = 1800;
@@ -62,14 +65,14 @@ export default class KserveLlmChart extends WorkloadChart {
     }, props);
     const v = this.values;
 
-    const repository = v.string('image.repository', { default: 'docker.io/kserve/huggingfaceserver', description: 'Image repository of the KServe Hugging Face runtime.', pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$' });
+    const repository = v.string('image.repository', { default: 'docker.io/kserve/huggingfaceserver', description: 'Image repository of the KServe Hugging Face runtime.', pattern: IMAGE_REPOSITORY });
     // The GPU build is published with a "-gpu" suffix (kserve/kserve@v0.20.0 .github/workflows/huggingface-docker-publish.yml).
-    const tag = v.string('image.tag', { default: 'v0.20.0-gpu', description: 'Image tag of the runtime (the GPU build ends in -gpu).', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' });
+    const tag = v.string('image.tag', { default: 'v0.20.0-gpu', description: 'Image tag of the runtime (the GPU build ends in -gpu).', pattern: IMAGE_TAG });
 
     const bucket = v.string('model.bucket', { default: 'ml-models', description: 'S3 bucket holding the model versions.', pattern: BUCKET_NAME, ...BUCKET_NAME_LENGTH });
     const prefix = v.string('model.prefix', { default: 'llama-3.1-8b-instruct/', description: 'Key prefix of the model; each version is <prefix><version>/ (a Hugging Face snapshot: config.json, tokenizer, safetensors).', pattern: KEY_PREFIX });
     const version = v.string('model.version', { default: 'v1', description: 'The model version to serve; changing it hydrates the new version, then rolls the predictor.', pattern: PATH_SEGMENT });
-    const servedName = v.string('model.servedName', { default: 'llama-3.1-8b-instruct', description: 'The model name clients ask for (--model_name: the OpenAI "model" field, and /v1/models/<name> of the v1 protocol).', pattern: '^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$' });
+    const servedName = v.string('model.servedName', { default: 'llama-3.1-8b-instruct', description: 'The model name clients ask for (--model_name: the OpenAI "model" field, and /v1/models/<name> of the v1 protocol).', pattern: SERVED_NAME });
     const region = v.string('aws.region', { default: 'us-east-1', description: 'Region of the model bucket.', pattern: REGION });
 
     const className = v.string('cache.storageClassName', { default: EFS_CLASS, description: 'EFS StorageClass of the model cache (installed by the environment).', minLength: 1, maxLength: 253 });

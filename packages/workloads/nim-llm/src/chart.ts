@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { READY_SECONDS_ANNOTATION, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { NIMCache, NimModelStore, NIMService } from '@strata/kinds';
 import { Efs, INSTANCE_GPU_NAME_LABEL, PodScheduling, PodSecurityLevel } from '@strata/storage';
-import { NODE_AND_IMAGE_SECONDS, Tokens } from '@strata/tokens';
+import { describePattern, IMAGE_REPOSITORY, IMAGE_TAG, LABEL_VALUE, NODE_AND_IMAGE_SECONDS, Tokens } from '@strata/tokens';
 
 /** The EFS class every environment installs (the `storage-efs` tier chart). */
 export const EFS_CLASS = 'strata-efs';
@@ -16,7 +16,10 @@ export const EFS_CLASS = 'strata-efs';
 export const NIM_STARTUP_SECONDS = 30 + 120 * 10;
 
 /** A Kubernetes object name (DNS subdomain), for the Secrets the chart names. */
-const OBJECT_NAME = '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$';
+const OBJECT_NAME = describePattern('^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$', 'a Kubernetes object name: 1 to 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+
+/** A GPU as Karpenter names it in karpenter.k8s.aws/instance-gpu-name. */
+const GPU_NAME = describePattern('^[a-z0-9][a-z0-9-]{0,30}$', 'a GPU name as Karpenter writes it, such as "a10g", "l40s" or "h100" (lowercase letters, digits and "-")');
 
 /**
  * The NIM operator's pods do not meet Pod Security "restricted" (no seccompProfile, no container
@@ -66,8 +69,8 @@ export default class NimLlmChart extends WorkloadChart {
     }, props);
     const v = this.values;
 
-    const repository = v.string('image.repository', { default: 'nvcr.io/nim/meta/llama-3.1-8b-instruct', description: 'The NIM image repository (also the model puller of the cache).', pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$' });
-    const tag = v.string('image.tag', { default: '1.8.4', description: 'The NIM image tag, also the cache\'s model puller. The NIMCache refuses a new model puller (modelPuller is immutable in its CRD): an upgrade changing the tag fails until the NIMCache is deleted; the retried upgrade then makes it anew and its Job fills the cache again.', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' });
+    const repository = v.string('image.repository', { default: 'nvcr.io/nim/meta/llama-3.1-8b-instruct', description: 'The NIM image repository (also the model puller of the cache).', pattern: IMAGE_REPOSITORY });
+    const tag = v.string('image.tag', { default: '1.8.4', description: 'The NIM image tag, also the cache\'s model puller. The NIMCache refuses a new model puller (modelPuller is immutable in its CRD): an upgrade changing the tag fails until the NIMCache is deleted; the retried upgrade then makes it anew and its Job fills the cache again.', pattern: IMAGE_TAG });
     const authSecret = v.string('ngc.authSecret', { default: 'ngc-api-secret', description: 'The Secret holding NGC_API_KEY (made outside the chart, in the release namespace).', pattern: OBJECT_NAME });
     const pullSecret = v.string('ngc.pullSecret', { default: 'ngc-secret', description: 'The kubernetes.io/dockerconfigjson Secret for nvcr.io (user $oauthtoken, password the NGC API key; made outside the chart).', pattern: OBJECT_NAME });
 
@@ -77,7 +80,7 @@ export default class NimLlmChart extends WorkloadChart {
     const gpuProduct = v.string('cache.gpu', {
       default: 'a10g',
       description: 'GPU of the profiles to cache and of the nodes the NIM runs on, as Karpenter names it in karpenter.k8s.aws/instance-gpu-name (a10g, l4, l40s, a100, h100); matched case-insensitively against the profiles\' gpu tag.',
-      pattern: '^[a-z0-9][a-z0-9-]{0,30}$',
+      pattern: GPU_NAME,
     });
     const cacheCpu = v.integer('cache.cpu', { default: 4, minimum: 1, maximum: 64, description: 'CPU cores of the caching Job (request and limit).' });
     const cacheMemory = v.size('cache.memory', { default: Size.gibibytes(16), minimumGiB: 1, maximumGiB: 256, description: 'Memory of the caching Job (request and limit)' });
@@ -89,7 +92,7 @@ export default class NimLlmChart extends WorkloadChart {
     const cacheNodes = v.object<Record<string, string>>('cache.nodeSelector', {
       default: {},
       description: 'Node labels of the caching Job, which downloads and needs no GPU; {} lets it run on any node it tolerates (written as an empty nodeSelector: the operator\'s own default, feature.node.kubernetes.io/pci-10de.present, exists only with Node Feature Discovery).',
-      schema: { type: 'object', additionalProperties: { type: 'string' } },
+      schema: { type: 'object', additionalProperties: { type: 'string', pattern: LABEL_VALUE } },
     });
 
     const replicas = v.integer('server.replicas', { default: 2, minimum: 1, maximum: 64, description: 'NIM pods. The operator rolls them with maxSurge 0: run 2 or more to keep serving through a rollout.' });
