@@ -48,7 +48,7 @@ const stopsOf = (d: DisruptionResult): readonly PodStop[] => (d.blocked ? [] : d
 const neverReady = (key: string): Behaviour => (o, c) => (keyOf(o) === key && c.action !== 'rollback' ? { readyAfter: NEVER } : c.action === 'rollback' && keyOf(o) === key ? { readyAfter: 0 } : undefined);
 
 /** A value of each chart with Jobs that changes a Job's spec, as an environment would change it: a new run, a new model. */
-const JOB_CHANGES: { readonly [chart: string]: string } = { 'llm-finetune': 'checkpoints.run', 'batch-embeddings': 'image.tag', 'llm-inference': 'model.version' };
+const JOB_CHANGES: { readonly [chart: string]: string } = { 'llm-finetune': 'checkpoints.run', 'batch-embeddings': 'image.tag', 'llm-inference': 'model.version', 'kserve-llm': 'model.version' };
 
 /** The release rendered again with one value moved to its next one (run-1 → run-2, v1 → v2). */
 function renderWithNext(r: RenderedRelease, path: string): Manifest[] {

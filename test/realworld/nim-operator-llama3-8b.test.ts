@@ -94,7 +94,7 @@ describe('ai-on-eks nvidia-nim-operator-llama3-8b NIMCache and NIMService', () =
       storage: { pvc: { name: claim.metadata.name } },
       nodeSelector: { accelerator: 'nvidia', instanceType: 'g5-gpu-karpenter' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
-      resources: { cpu: '4', memory: '16Gi' },
+      resources: { cpu: '4', memory: '16384Mi' }, // MiB, as a Helm value renders it (packages/kinds nim.ts memoryQuantity)
     });
     const svc = one(objects, 'NIMService');
     expect({ ...svc.spec, labels: undefined }).toEqual({

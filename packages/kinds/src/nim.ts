@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodSecurityLevel, Rules } from '@strata/storage';
-import { NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, requirePodSecurity, RequiredPodSecurity, Tokens } from '@strata/tokens';
+import { NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, requirePodSecurity, RequiredPodSecurity } from '@strata/tokens';
 import { checkClaimPath, ModelClaim } from './kserve';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { PodSurface, restrictPodSpec } from './surface';
@@ -501,10 +501,13 @@ function checkIds(r: Rules, user: number | undefined, group: number | undefined)
   r.check('group', group, { minimum: 1, maximum: 2147483647, multipleOf: 1 }, 'never 0 (root)', 'a gid between 1 and 2147483647');
 }
 
-/** A memory size as Kubernetes writes it (whole GiB, else MiB, as cdk8s-plus does). */
+/**
+ * A memory size in MiB, as cdk8s-plus writes container memory. Always MiB: a Helm value renders as
+ * "<n × 1024>Mi", so a literal must too, or `helm template` and direct synthesis of the same values
+ * would differ (the charts' round trip).
+ */
 function memoryQuantity(size: Size): string {
-  const mib = size.toMebibytes();
-  return !Tokens.isToken(mib) && mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+  return `${size.toMebibytes()}Mi`;
 }
 
 function describeResources(r: plus.ContainerResources | undefined): unknown {
