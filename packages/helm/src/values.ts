@@ -223,8 +223,31 @@ export class Values {
   private pick(path: string, token: () => unknown): unknown {
     if (!this.literal) return token();
     const given = getPath(this.literal, path);
-    return given !== undefined ? given : this.declared.get(path)!.default;
+    const def = this.declared.get(path)!.default;
+    if (given === undefined) return def;
+    // Helm merges a map given for a value into the chart's default map (user keys win, null
+    // deletes a key; lists and scalars replace): direct synthesis must see what helm renders.
+    return isMap(given) && isMap(def) ? coalesce(given, def) : given;
   }
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Helm's merge of given values over chart defaults (helm/helm@v3.18.0 pkg/chartutil/coalesce.go
+ * `coalesceTablesFullKey`): maps merge key by key, a given null deletes the key, anything else given wins.
+ */
+export function coalesce(given: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(defaults)) if (!(k in given)) out[k] = d;
+  for (const [k, g] of Object.entries(given)) {
+    if (g === null) continue;
+    const d = defaults[k];
+    out[k] = isMap(g) && isMap(d) ? coalesce(g, d) : g;
+  }
+  return out;
 }
 
 /**

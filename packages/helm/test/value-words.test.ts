@@ -1,6 +1,7 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
+import { parseManifests, writeChartDir } from './support/helm-render';
 import { ACCEPTS_KEYWORD, describePattern } from '@strata/tokens';
-import { synthesizeChart, valuesSchema, Values, WorkloadChart } from '../src';
+import { chartFiles, Helm, resolveChart, synthesizeChart, valuesSchema, Values, WorkloadChart } from '../src';
 
 /**
  * Values say what they accept in words (ACCEPTS_KEYWORD beside each described pattern, in the
@@ -31,5 +32,24 @@ describe('what values accept, in words', () => {
     );
     expect(() => v.integer('workers', { default: 1.5, description: 'Workers.' })).toThrow("value 'workers': its default 1.5 must be an integer, as its own schema says");
     expect(() => v.list<string>('args', { default: [], minItems: 1, description: 'Args.' })).toThrow("value 'args': its default [] must be at least 1 item, as its own schema says");
+  });
+});
+
+describe('an object value given over a non-empty default, as helm merges it', () => {
+  class MapChart extends WorkloadChart {
+    public constructor(values?: Record<string, unknown>) {
+      super(Testing.app(), 'maps', { name: 'maps', description: 'object values' }, values ? { values } : {});
+      const selector = this.values.object<Record<string, string>>('nodeSelector', { default: { pool: 'cpu', arch: 'amd64' }, description: 'Node selector.', schema: { type: 'object', additionalProperties: { type: 'string' } } });
+      new ApiObject(this, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'selector' }, data: selector as any });
+    }
+  }
+
+  test('direct synthesis sees what helm template renders: keys merged, null deletes', async () => {
+    const values = { nodeSelector: { arch: 'arm64', zone: 'a', pool: null } };
+    const dir = writeChartDir(chartFiles(synthesizeChart(new MapChart()), { version: '0.1.0', source: 'packages/helm/test' }), 'maps');
+    const rendered = parseManifests(await new Helm().template(dir, { releaseName: 'rel', namespace: 'ns', values })).find((o: any) => o.kind === 'ConfigMap');
+    const direct = (resolveChart(synthesizeChart(new MapChart(values)), { name: 'rel', namespace: 'ns' }, '0.1.0', values) as any[]).find((o) => o.kind === 'ConfigMap');
+    expect(rendered.data).toEqual({ arch: 'arm64', zone: 'a' });
+    expect(direct.data).toEqual(rendered.data);
   });
 });
