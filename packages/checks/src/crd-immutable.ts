@@ -16,11 +16,14 @@ export function crdImmutableFields(apiVersion: string | undefined, kind: string 
   const key = `${k.crd} ${k.apiVersion}`;
   let fields = cache.get(key);
   if (!fields) {
-    const crd = parse(readFileSync(join(dirname(require.resolve('@strata/crd-types/package.json')), k.crd), 'utf8'), { uniqueKeys: false });
-    const version = k.apiVersion.split('/')[1];
-    const schema = crd?.spec?.versions?.find((v: { name: string }) => v.name === version)?.schema?.openAPIV3Schema;
+    const text = readFileSync(join(dirname(require.resolve('@strata/crd-types/package.json')), k.crd), 'utf8');
     fields = [];
-    walk(schema, '', fields);
+    // Most CRDs have no transition rule: those are not parsed (KServe's are megabytes of YAML).
+    if (text.includes('oldSelf')) {
+      const crd = parse(text, { uniqueKeys: false });
+      const version = k.apiVersion.split('/')[1];
+      walk(crd?.spec?.versions?.find((v: { name: string }) => v.name === version)?.schema?.openAPIV3Schema, '', fields);
+    }
     cache.set(key, fields);
   }
   return fields;

@@ -1,7 +1,7 @@
-import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { KubePodDisruptionBudget, IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
-import { resolveChart, synthesizeChart, WorkloadChart } from '../src';
+import { chartTestHooks, releaseTemplate, resolveChart, resolveTemplate, synthesizeChart, WorkloadChart } from '../src';
 
 /**
  * Two releases of one chart in one namespace give their pods the same component labels. Every
@@ -60,5 +60,25 @@ describe('mounts of a container are checked against one another at synthesis', (
     expect(() => synthesizeChart(chart)).toThrow(
       '[demo/server] container "main": volumeMounts \'/data\' (volumes "a" and "b") must be unique; the API server refuses a pod mounting two volumes at one path: mount one of them elsewhere',
     );
+  });
+});
+
+describe('helm test pods check each claim with the identity its workload uses', () => {
+  test('claims mounted by pods of two service accounts: one test pod per account, each mounting its claims', () => {
+    const chart = new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'identities' });
+    const claim = (id: string) => new plus.PersistentVolumeClaim(chart, id, { storage: Size.gibibytes(1), accessModes: [plus.PersistentVolumeAccessMode.READ_WRITE_MANY], storageClassName: 'strata-efs' });
+    for (const [id, c] of [['reader', 'models'], ['writer', 'results']] as const) {
+      const sa = new plus.ServiceAccount(chart, `${id}-sa`);
+      const d = new plus.Deployment(chart, id, { serviceAccount: sa, containers: [{ image: 'busybox', securityContext: { user: 1000 } }] });
+      d.containers[0].mount(`/${c}`, plus.Volume.fromPersistentVolumeClaim(chart, `${c}-volume`, claim(c)));
+    }
+    const synth = synthesizeChart(chart);
+    const resolved = resolveTemplate(releaseTemplate(synth, chartTestHooks(synth)), { name: 'rel', namespace: 'ml' }, '0.1.0', {}, { tests: true }).filter((o: any) => o.kind === 'Pod') as any[];
+    expect(resolved.map((p) => [p.metadata.name, p.spec.serviceAccountName, p.spec.volumes.map((v: any) => v.persistentVolumeClaim.claimName)])).toEqual([
+      ['rel-demo-storage-test', 'rel-demo-reader-sa', ['rel-demo-models']],
+      ['rel-demo-storage-test-2', 'rel-demo-writer-sa', ['rel-demo-results']],
+    ]);
+    // Writable claims are written and read back.
+    expect(resolved[1].spec.containers[0].command[2]).toContain('echo ok > "$f"; test "$(cat "$f")" = ok');
   });
 });
