@@ -73,6 +73,8 @@ export type AwaitedObject =
       readonly ready?: readonly Fact[];
       /** Pod groups a rollout replaces, and how many per round (a LeaderWorkerSet's replicas and maxUnavailable + maxSurge). @default one round */
       readonly replicas?: Fact;
+      /** Claims its pods mount: their binding (a new FSx file system: up to 30 min) comes before any pod starts. @default none */
+      readonly claims?: readonly string[];
       readonly surge?: Fact;
       /** What the budget is made of, for the report: "declared", "ray.io/initializing-timeout", "pod start". */
       readonly basis?: string;
@@ -449,7 +451,8 @@ function customAwaited(o: Json, rule: CustomKindRule, name: string): AwaitedObje
   const bound = rule.upstreamBound?.(o);
   const declared = factOf(o.metadata?.annotations?.[READY_SECONDS_ANNOTATION]);
   const rounds = rule.rounds?.(spec);
-  const withRounds = rounds ? { replicas: rounds.replicas, surge: rounds.surge } : {};
+  const claimNames = [...new Set((rule.podSpecs?.(spec) ?? []).flatMap((p) => (p.volumes ?? []).map((v: Json) => v.persistentVolumeClaim?.claimName)).filter((c: unknown) => c !== undefined).map((c: unknown) => nameOf({ metadata: { name: c } })))];
+  const withRounds = { ...(rounds ? { replicas: rounds.replicas, surge: rounds.surge } : {}), ...(claimNames.length > 0 ? { claims: claimNames } : {}) };
   // The operator's own bound first (past it the object fails for good), then what the chart declares.
   if (bound) return { ...base, ready: [bound.seconds], ...withRounds, basis: bound.basis };
   if (declared !== undefined) return { ...base, ready: [declared], ...withRounds, basis: 'declared' };
@@ -543,7 +546,7 @@ export function awaitBudget(objects: readonly AwaitedObject[], options: AwaitBud
       const s = claimSeconds.get(a.name) ?? 0;
       out.push({ kind: a.kind, name: a.name, seconds: s, why: `bound within ${s} s` });
     } else if (a.kind === 'CustomResource') {
-      out.push({ kind: a.resourceKind, name: a.name, ...customSeconds(a, o.resolve) });
+      out.push({ kind: a.resourceKind, name: a.name, ...customSeconds(a, o.resolve, claimSeconds) });
     } else {
       const replicas = Math.max(0, Math.trunc(o.resolve(a.replicas) ?? 1));
       const surge = surgePods(typeof a.surge === 'string' && a.surge.endsWith('%') ? a.surge : typeof a.surge === 'string' ? Number(a.surge) : o.resolve(a.surge), replicas);
@@ -565,7 +568,7 @@ export function awaitBudget(objects: readonly AwaitedObject[], options: AwaitBud
 }
 
 /** The seconds of a custom resource and why: its kind's rule (not awaited: 0), rounds of its budget. */
-function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, resolve: (f: Fact) => number | undefined): { seconds: number; why: string } {
+function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, resolve: (f: Fact) => number | undefined, claimSeconds: ReadonlyMap<string, number>): { seconds: number; why: string } {
   const rule = customKind(a.apiVersion, a.resourceKind);
   if (!rule || rule.role !== 'awaited' || !a.ready) return { seconds: 0, why: rule ? rule.short : 'a kind strata does not know: not counted' };
   const one = a.ready.reduce<number>((n, f) => n + (resolve(f) ?? 0), 0);
@@ -573,7 +576,8 @@ function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, re
   const perRound = a.surge === undefined ? 1 : Math.max(1, Math.trunc(resolve(a.surge) ?? 1));
   const rounds = replicas === 0 ? 0 : Math.ceil(replicas / perRound);
   const basis = a.basis === 'declared' ? 'declared by the chart' : a.basis === 'pod start' ? 'pod start only' : `its ${a.basis}`;
-  return { seconds: rounds * one, why: `${rule.short}, ${rounds > 1 ? `${rounds} rounds of ${one} s` : `within ${one} s`} (${basis})` };
+  const bind = Math.max(0, ...(a.claims ?? []).map((c) => claimSeconds.get(c) ?? 0));
+  return { seconds: (rounds === 0 ? 0 : bind) + rounds * one, why: `${rule.short}, ${rounds > 1 ? `${rounds} rounds of ${one} s` : `within ${one} s`} (${basis})${bind > 0 && rounds > 0 ? `, after claims bound within ${bind} s` : ''}` };
 }
 
 /** Pods one rollout round may add: maxSurge absolute, or a percentage of replicas rounded up (Kubernetes' rule), at least 1. */

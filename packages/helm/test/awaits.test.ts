@@ -91,6 +91,17 @@ describe('awaitedObjects: custom resources', () => {
     expect(budgetOf(awaitedObjects([cr('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', 'd', {})])).longest).toBe(600);
   });
 
+  test('a custom resource whose pods mount a claim waits for the claim to bind first (a new FSx file system: up to 30 min)', () => {
+    const lws = cr('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', 'vllm', {
+      leaderWorkerTemplate: { size: 2, workerTemplate: { spec: { containers: [{ name: 'w' }], volumes: [{ name: 'weights', persistentVolumeClaim: { claimName: 'weights-claim' } }] } } },
+    });
+    const claim = { kind: 'PersistentVolumeClaim', apiVersion: 'v1', metadata: { name: 'weights-claim' }, spec: { storageClassName: 'strata-fsx-lustre' } };
+    const awaited = awaitedObjects([lws, claim as never]);
+    expect(awaited[0]).toMatchObject({ resourceKind: 'LeaderWorkerSet', claims: ['weights-claim'] });
+    const budget = awaitBudget(awaited, { resolve: resolveWith({}) as never, provisioningSeconds: () => 1800, waitForJobs: true });
+    expect(budget.objects.find((x) => x.kind === 'LeaderWorkerSet')).toEqual({ kind: 'LeaderWorkerSet', name: 'vllm', seconds: 2400, why: 'until Available, within 600 s (pod start only), after claims bound within 1800 s' });
+  });
+
   test('runs and configuration are listed but never awaited: they add nothing to the timeout, and no Job-like unbounded wait', () => {
     const objects = [
       cr('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'ft', { trainer: { numNodes: 4 } }),
