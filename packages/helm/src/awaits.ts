@@ -1,4 +1,4 @@
-import { INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
+import { INIT_SECONDS_ANNOTATION, Manifest as TokenManifest, NODE_AND_IMAGE_SECONDS, podTemplatesOf } from '@strata/tokens';
 import { EncodedFormula, evaluateEncodedFormula, printIn, refIn, ValueRef } from './content-name';
 
 /**
@@ -75,6 +75,8 @@ export type AwaitedObject =
       readonly replicas?: Fact;
       /** Claims its pods mount: their binding (a new FSx file system: up to 30 min) comes before any pod starts. @default none */
       readonly claims?: readonly string[];
+      /** A gate holding its pods first (INIT_SECONDS_ANNOTATION: a model hydrated before it loads), once. @default none */
+      readonly init?: Fact;
       readonly surge?: Fact;
       /** What the budget is made of, for the report: "declared", "ray.io/initializing-timeout", "pod start". */
       readonly basis?: string;
@@ -451,12 +453,18 @@ function customAwaited(o: Json, rule: CustomKindRule, name: string): AwaitedObje
   const bound = rule.upstreamBound?.(o);
   const declared = factOf(o.metadata?.annotations?.[READY_SECONDS_ANNOTATION]);
   const rounds = rule.rounds?.(spec);
-  const claimNames = [...new Set((rule.podSpecs?.(spec) ?? []).flatMap((p) => (p.volumes ?? []).map((v: Json) => v.persistentVolumeClaim?.claimName)).filter((c: unknown) => c !== undefined).map((c: unknown) => nameOf({ metadata: { name: c } })))];
-  const withRounds = { ...(rounds ? { replicas: rounds.replicas, surge: rounds.surge } : {}), ...(claimNames.length > 0 ? { claims: claimNames } : {}) };
+  // Its pods, as every check sees them (@strata/tokens' pod-template model: templates by path, or
+  // views of the pods the operator builds), else the rule's own reading.
+  const viewed = podTemplatesOf(o as TokenManifest);
+  const pods: { metadata?: Json; spec: Json }[] = viewed.length > 0 ? viewed : (rule.podSpecs?.(spec) ?? []).map((p) => ({ spec: p }));
+  const claimNames = [...new Set(pods.flatMap((p) => (p.spec.volumes ?? []).map((v: Json) => v.persistentVolumeClaim?.claimName)).filter((c: unknown) => c !== undefined).map((c: unknown) => nameOf({ metadata: { name: c } })))];
+  // A pod held by a gate (a model hydrated first): its bound, once, before the first round.
+  const inits = pods.map((p) => factOf(p.metadata?.annotations?.[INIT_SECONDS_ANNOTATION])).filter((f): f is Fact => f !== undefined);
+  const withRounds = { ...(rounds ? { replicas: rounds.replicas, surge: rounds.surge } : {}), ...(claimNames.length > 0 ? { claims: claimNames } : {}), ...(inits.length > 0 ? { init: inits[0] } : {}) };
   // The operator's own bound first (past it the object fails for good), then what the chart declares.
   if (bound) return { ...base, ready: [bound.seconds], ...withRounds, basis: bound.basis };
   if (declared !== undefined) return { ...base, ready: [declared], ...withRounds, basis: 'declared' };
-  const pod: Fact[] = [NODE_AND_IMAGE_SECONDS, ...startupBound({ containers: (rule.podSpecs?.(spec) ?? []).flatMap((p) => p.containers ?? []) })];
+  const pod: Fact[] = [NODE_AND_IMAGE_SECONDS, ...startupBound({ containers: pods.flatMap((p) => p.spec.containers ?? []) })];
   const starts = Math.max(1, rule.podStarts?.(spec) ?? 1);
   return { ...base, ready: Array.from({ length: starts }, () => pod).flat(), ...withRounds, basis: 'pod start' };
 }
@@ -577,7 +585,11 @@ function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, re
   const rounds = replicas === 0 ? 0 : Math.ceil(replicas / perRound);
   const basis = a.basis === 'declared' ? 'declared by the chart' : a.basis === 'pod start' ? 'pod start only' : `its ${a.basis}`;
   const bind = Math.max(0, ...(a.claims ?? []).map((c) => claimSeconds.get(c) ?? 0));
-  return { seconds: (rounds === 0 ? 0 : bind) + rounds * one, why: `${rule.short}, ${rounds > 1 ? `${rounds} rounds of ${one} s` : `within ${one} s`} (${basis})${bind > 0 && rounds > 0 ? `, after claims bound within ${bind} s` : ''}` };
+  const init = a.init === undefined || a.basis === 'declared' ? 0 : (resolve(a.init) ?? 0);
+  return {
+    seconds: (rounds === 0 ? 0 : bind + init) + rounds * one,
+    why: `${rule.short}, ${rounds > 1 ? `${rounds} rounds of ${one} s` : `within ${one} s`} (${basis})${init > 0 && rounds > 0 ? `, the first after a gate of up to ${init} s` : ''}${bind > 0 && rounds > 0 ? `, after claims bound within ${bind} s` : ''}`,
+  };
 }
 
 /** Pods one rollout round may add: maxSurge absolute, or a percentage of replicas rounded up (Kubernetes' rule), at least 1. */
