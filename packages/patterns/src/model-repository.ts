@@ -203,7 +203,9 @@ export class ModelRepository extends Construct {
       this.hydrationServiceAccount = hydration.account;
       this.addPolicy('hydration', source, props.kmsKeyArn);
     }
-    for (const key of [...new Set(targets.map((t) => t.key))].sort()) this.addPolicy(key, source, props.kmsKeyArn);
+    // Only servers reading the model straight from S3 (a Mountpoint volume, as the pod) need S3
+    // access; servers of a hydrated cache read files only, and their role gets no policy.
+    if (this.direct) for (const key of [...new Set(targets.map((t) => t.key))].sort()) this.addPolicy(key, source, props.kmsKeyArn);
   }
 
   /** The pattern's own servers: a Deployment with a Service, spread over nodes and zones. */

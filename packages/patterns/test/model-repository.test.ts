@@ -101,7 +101,7 @@ describe('ModelRepository with a hydrated cache (EFS)', () => {
     expect(server.startupProbe.failureThreshold).toBe(180);
   });
 
-  test('hydration and inference have separate service accounts with read-only policies scoped to the bucket and prefix', () => {
+  test('hydration and inference have separate service accounts; only hydration reads S3 (read-only, scoped to the bucket and prefix): the servers read the cache', () => {
     const { chart, repo } = repository();
     const objs = synthValid(chart);
     const [hydration, inference] = [repo.hydrationServiceAccount!.name, repo.inferenceServiceAccount.name];
@@ -115,17 +115,18 @@ describe('ModelRepository with a hydrated cache (EFS)', () => {
         { Sid: `Models${name}ModelsRead`, Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::ml-models/llama-3-8b/*'] },
       ],
     });
-    expect(repo.iamPolicies()).toEqual({ hydration: readOnly('Hydration'), inference: readOnly('Inference') });
+    expect(repo.iamPolicies()).toEqual({ hydration: readOnly('Hydration') });
     const data = one(objs, 'ConfigMap').data;
-    expect(Object.keys(data).sort()).toEqual(['hydration.json', 'hydration.serviceAccount', 'inference.json', 'inference.serviceAccount']);
-    expect(JSON.parse(data['inference.json'])).toEqual(readOnly('Inference'));
+    expect(Object.keys(data).sort()).toEqual(['hydration.json', 'hydration.serviceAccount']);
+    expect(JSON.parse(data['hydration.json'])).toEqual(readOnly('Hydration'));
     expect(data['hydration.serviceAccount']).toBe(hydration);
     expect(WorkloadIdentity.policiesOf(chart)).toEqual(repo.iamPolicies());
   });
 
   test('a KMS-encrypted bucket adds kms:Decrypt on its key only', () => {
     const { repo } = repository(newChart(), { kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abcd' });
-    expect(repo.iamPolicies().inference.Statement[2]).toEqual({ Sid: 'ModelsInferenceModelsKms', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:us-east-1:111122223333:key/abcd'] });
+    expect(repo.iamPolicies().hydration.Statement[2]).toEqual({ Sid: 'ModelsHydrationModelsKms', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:us-east-1:111122223333:key/abcd'] });
+    expect(repo.iamPolicies().inference).toBeUndefined();
   });
 
   test('switching versions is a value change: the version token reaches the hydration, the gate and the subPath', () => {
@@ -221,7 +222,7 @@ describe('ModelRepository refuses', () => {
 });
 
 describe('ModelRepository on servers of another kind', () => {
-  test('a RayService\'s worker group reads the hydrated cache through the gate; its account gets the read policy', () => {
+  test('a RayService\'s worker group reads the hydrated cache through the gate; its account needs no S3 policy (only hydration reads S3)', () => {
     const chart = newChart();
     const account = WorkloadIdentity.serviceAccount(chart, 'serving');
     const ray = new RayService(chart, 'serve', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', head: { pod: { serviceAccount: account, securityContext: { ensureNonRoot: true } } } });
@@ -240,7 +241,7 @@ describe('ModelRepository on servers of another kind', () => {
     expect(worker.spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/models', name: 'model-cache', readOnly: true, subPath: 'v3' });
     expect(worker.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_DIR', value: '/models' }, { name: 'MODEL_VERSION', value: 'v3' }]));
     expect(rs.spec.rayClusterConfig.headGroupSpec.template.spec.initContainers).toBeUndefined();
-    expect(Object.keys(repo.iamPolicies()).sort()).toEqual(['hydration', 'serving']);
+    expect(Object.keys(repo.iamPolicies()).sort()).toEqual(['hydration']);
     expect(byKind(objs, 'Job')).toHaveLength(1);
   });
 
