@@ -68,7 +68,8 @@ describe('TrainingRuntime', () => {
       },
     });
     expect(job.template.spec.template.spec.restartPolicy).toBe('Never');
-    expect(podsOf(objects).map((p) => [p.path, p.replicas])).toEqual([['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 1]]);
+    // A template: no pod runs from a runtime alone (its TrainJobs' pods are counted).
+    expect(podsOf(objects).map((p) => [p.path, p.replicas])).toEqual([['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 0]]);
     expect(rt.podSets.map((s) => [s.name, s.count, s.container, s.rank])).toEqual([['node', 1, 'node', trainerNodeRank(1)]]);
     expect(trainerNodeRank(4)).toMatchObject({ ranks: 4, expression: 'JOB_COMPLETION_INDEX' });
     expect(synthesizeChart(chart).uses).toEqual(['operator:kubeflow-trainer']);
@@ -104,9 +105,9 @@ describe('TrainingRuntime', () => {
     ]);
     expect(jobsOf(o)[0].template.spec.template.spec.volumes).toEqual([{ name: 'initializer', persistentVolumeClaim: { claimName: 'rel-demo-initializer-claim', readOnly: false } }]);
     expect(podsOf(objects).map((p) => [p.path, p.replicas])).toEqual([
-      ['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 1],
-      ['spec.template.spec.replicatedJobs[1].template.spec.template.spec', 1],
-      ['spec.template.spec.replicatedJobs[2].template.spec.template.spec', 4],
+      ['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 0],
+      ['spec.template.spec.replicatedJobs[1].template.spec.template.spec', 0],
+      ['spec.template.spec.replicatedJobs[2].template.spec.template.spec', 0],
     ]);
     expect(rt.podSets.map((s) => [s.name, s.count, s.rank?.expression])).toEqual([
       ['dataset-initializer', 1, undefined],
@@ -263,7 +264,7 @@ describe('TrainJob', () => {
     expect(o.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'TrainingRuntime', name: 'rel-demo-torch' });
     expect(o.spec.trainer.numNodes).toBe(2);
     expect(podsOf(objects).map((p) => [p.owner.replace(/-[0-9a-f]{8}$/, ''), p.replicas])).toEqual([
-      ['TrainingRuntime ml/rel-demo-torch', 2],
+      ['TrainingRuntime ml/rel-demo-torch', 0],
       ['TrainJob ml/rel-demo-finetune', 2],
     ]);
     expect(job.podSets.map((s) => [s.name, s.count])).toEqual([['node', 2]]);
