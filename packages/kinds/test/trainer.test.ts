@@ -412,6 +412,15 @@ describe('TrainJob', () => {
     const other = build('s3://ckpt/run-3/');
     expect(of(other, 'TrainJob').metadata.name).not.toBe(o.metadata.name);
     expect(of(other, RUNTIME)).toEqual(of(objects, RUNTIME));
+    // On a runtime installed elsewhere the names cannot be checked here (Trainer's webhook does); seen alone, the
+    // TrainJob shows its trainer only: the helper's image and resources are the runtime's.
+    const byName = demoChart();
+    const job = new TrainJob(byName, 'finetune', { runtime: clusterTrainingRuntime('torch-distributed') });
+    job.nodes.addContainer(container('node'));
+    job.patchContainer('checkpoint-sync', { init: true, envVariables: { CHECKPOINT_URI: plus.EnvValue.fromValue('s3://ckpt/run-2/') } });
+    const alone = render(byName);
+    expect(patchOf(of(alone, 'TrainJob')).spec.initContainers).toEqual([{ name: 'checkpoint-sync', env: [{ name: 'CHECKPOINT_URI', value: 's3://ckpt/run-2/' }] }]);
+    expect(podsOf(alone).map((p) => [p.spec.initContainers, p.spec.containers.map((c: any) => c.name)])).toEqual([[undefined, ['node']]]);
   });
 
   test('throws: a patch of the trainer, of a container the runtime lacks or has as the other sort, env of an initializer, fields outside a ContainerPatch', () => {
