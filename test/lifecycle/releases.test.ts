@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { durationSeconds, Manifest, offerFromNodePool, podNeeds, podTemplatesOf, renderRelease, whyNot } from '@strata/checks';
+import { trainJobRuntime } from '@strata/tokens';
 import { awaitBudget, awaitedObjects, PROVISIONING_SECONDS } from '@strata/helm';
 import { renderCommitted, RenderedRelease, REPO } from '../hardening/rendered';
 import { parse } from 'yaml';
@@ -211,9 +212,15 @@ describe.each(RENDERED.map((r) => [nameOf(r), r] as const))('%s', (_name, r) => 
 /**
  * The Job that holds a pod template: the object itself, or the Job template a JobSet or a training
  * runtime keeps it in (pod spec at `…replicatedJobs[i].template.spec.template.spec`, the Job's spec
- * one `template.spec` up).
+ * one `template.spec` up); for the pods of a TrainJob (`jobSet.spec.replicatedJobs[<name>]…`), the
+ * Job template of its runtime's replicated Job of that name.
  */
-function jobOf(o: Manifest, podSpecPath: string): Manifest {
+function jobOf(o: Manifest, podSpecPath: string, objects: readonly Manifest[]): Manifest {
+  const named = /^jobSet\.spec\.replicatedJobs\[([^\]]+)\]\./.exec(podSpecPath);
+  if (named) {
+    const runtime = trainJobRuntime(o, objects)!;
+    return { ...runtime, spec: runtime.spec.template.spec.replicatedJobs.find((j: any) => j.name === named[1]).template.spec };
+  }
   const spec = podSpecPath
     .replace(/\.template\.spec$/, '')
     .split('.')
@@ -224,19 +231,25 @@ function jobOf(o: Manifest, podSpecPath: string): Manifest {
   return { ...o, spec };
 }
 
-/** Every pod template of the apps that declares a node-local flush, with the NodePools of its environment it can run on (and the Job that holds it). */
-const FLUSHING = RENDERED.filter((r) => r.release.layer === 'app').flatMap((r) =>
-  own(r.objects).flatMap((o) =>
-    podTemplatesOf(o)
-      .filter((t) => t.metadata.annotations?.['strata.dev/flush'])
+/**
+ * Every pod that runs in the apps and declares a node-local flush, with the NodePools of its
+ * environment it can run on (and the Job that holds it): the pods as the checks see them, with the
+ * environment's objects (a TrainJob's pods are its runtime's template with the TrainJob merged in;
+ * the runtime's own template runs none).
+ */
+const FLUSHING = RENDERED.filter((r) => r.release.layer === 'app').flatMap((r) => {
+  const environment = RENDERED.filter((x) => x.release.environment === r.release.environment).flatMap((x) => x.objects);
+  return own(r.objects).flatMap((o) =>
+    podTemplatesOf(o, undefined, { objects: environment })
+      .filter((t) => t.replicas > 0 && t.metadata.annotations?.['strata.dev/flush'])
       .map((t) => {
         const infra = RENDERED.filter((x) => x.release.environment === r.release.environment && x.release.layer === 'infrastructure').flatMap((x) => x.objects);
         const classes = new Map(infra.filter((x) => x.kind === 'EC2NodeClass').map((x) => [x.metadata.name, x]));
         const pools = infra.filter((x) => x.kind === 'NodePool' && whyNot(podNeeds(t), offerFromNodePool(x, classes)) === undefined);
-        return [`${r.release.environment}: ${t.owner}`, { owner: jobOf(o, t.path), template: t, pools }] as const;
+        return [`${r.release.environment}: ${t.owner}`, { owner: jobOf(o, t.path, environment), template: t, pools }] as const;
       }),
-  ),
-);
+  );
+});
 
 describe('Karpenter and the pods that flush node-local data', () => {
   test('there are such pods in every environment', () => {

@@ -51,7 +51,7 @@ export function podCounts(objects: readonly Manifest[]): Record<string, number> 
 }
 
 export function pods(objects: readonly Manifest[]): PodTemplate[] {
-  return objects.flatMap((o) => podTemplatesOf(o));
+  return objects.flatMap((o) => podTemplatesOf(o, undefined, { objects }));
 }
 
 /** Pod Security restricted problems and missing requests of every pod the checks reach, by pod. */

@@ -87,8 +87,11 @@ const RUN_TTL: { readonly [kind: string]: (o: Manifest) => unknown } = {
   SparkApplication: (o) => o.spec?.timeToLiveSeconds,
 };
 
-/** The lifecycle facts of one release's resolved objects. */
-export function lifecycleFacts(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): LifecycleFacts {
+/**
+ * The lifecycle facts of one release's resolved objects. `context`: the objects checked with them,
+ * by default themselves (a TrainJob's pods are seen whole when its runtime is among them).
+ */
+export function lifecycleFacts(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS, context: readonly Manifest[] = objects): LifecycleFacts {
   const jobs: JobFacts[] = [];
   const pods: PodFacts[] = [];
   const alerts: { owner: string; alert: string; expr: string }[] = [];
@@ -113,7 +116,7 @@ export function lifecycleFacts(objects: readonly Manifest[], kinds: { readonly [
     if (o.kind === 'PrometheusRule') {
       for (const g of o.spec?.groups ?? []) for (const r of g.rules ?? []) if (r.alert && typeof r.expr === 'string') alerts.push({ owner: ownerOf(o), alert: r.alert, expr: r.expr });
     }
-    for (const t of podTemplatesOf(o, kinds)) {
+    for (const t of podTemplatesOf(o, kinds, { objects: context })) {
       const a = (t.metadata.annotations ?? {}) as Record<string, string>;
       let flush: FlushFacts | undefined;
       try {

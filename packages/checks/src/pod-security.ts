@@ -152,9 +152,10 @@ export function checkResourceRequests(podSpec: PodSpecJson): string[] {
   return problems;
 }
 
-/** Every pod spec in a set of manifests, wherever its kind holds it (see podTemplatesOf). */
+/** Every pod spec in a set of manifests, wherever its kind holds it, seen together (see podTemplatesOf: a TrainJob on a runtime among them is seen whole). */
 export function podSpecsOf(objects: readonly PodSpecJson[]): { readonly id: string; readonly spec: PodSpecJson }[] {
-  return objects.flatMap((o) => podTemplatesOf(o as Manifest).map((t) => ({ id: `${o.kind}/${o.metadata?.name ?? '?'}`, spec: t.spec })));
+  const context = { objects: objects as readonly Manifest[] };
+  return objects.flatMap((o) => podTemplatesOf(o as Manifest, undefined, context).map((t) => ({ id: `${o.kind}/${o.metadata?.name ?? '?'}`, spec: t.spec })));
 }
 
 function checkSeLinux(options: PodSpecJson | undefined, where: string, problem: (p: string) => void): void {

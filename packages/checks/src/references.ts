@@ -20,7 +20,7 @@ import { ExternalDefinition, externalEntry, externalName, ExternalObject, extern
 import { CLUSTER_SCOPED_KINDS, Helm, ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { parseAllDocuments } from 'yaml';
 import { lifecycleFacts, LifecycleFacts } from './lifecycle';
-import { Manifest, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf, withDeclaredKinds } from '@strata/tokens';
+import { groupOf, Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf, trainJobRuntime, withDeclaredKinds } from '@strata/tokens';
 
 
 
@@ -215,15 +215,55 @@ export function environmentSummaries(
   const used = new Map<string, ReleaseSummary>();
   const byEnvironment: Record<string, ReleaseSummary[]> = {};
   for (const env of environmentNames(environments)) {
-    byEnvironment[env] = environmentReleases(environments, env).map((r) => {
+    const summaries = environmentReleases(environments, env).map((r) => {
       const chart = charts.get(r.chart);
       const key = chart?.key ? createHash('sha256').update(JSON.stringify([chart.key, chart.version, r.releaseName, r.namespace, r.values])).digest('hex') : undefined;
       const summary = (key ? memo.get(key) : undefined) ?? summarize(releaseObjects(charts, r), withDeclaredKinds(chart?.template.podTemplateKinds ?? []));
       if (key) used.set(key, summary);
       return summary;
     });
+    // Each summary is the release's alone (kept between runs); a TrainJob on another release's runtime is seen whole here.
+    byEnvironment[env] = joinRuntimes(summaries);
   }
   return { byEnvironment, used };
+}
+
+/**
+ * The releases of one environment with each TrainJob whose runtime another of them makes seen
+ * whole: its pods are the runtime's templates with the TrainJob merged in, as when both are in one
+ * release (@strata/tokens trainJobTemplates), in place of what the TrainJob alone shows. A
+ * release's summary depends on that release alone (it is kept between runs), so it carries the
+ * training runtimes it makes and its TrainJobs whose runtime it does not (`trainer`), and the join
+ * happens here, per environment, from those.
+ */
+export function joinRuntimes(summaries: readonly ReleaseSummary[]): ReleaseSummary[] {
+  const runtimes = summaries.flatMap((s) => s.trainer?.runtimes ?? []);
+  if (runtimes.length === 0) return [...summaries];
+  return summaries.map((s) => {
+    const pairs = (s.trainer?.trainJobs ?? []).flatMap((tj) => {
+      const rt = trainJobRuntime(tj, runtimes);
+      return rt ? [[tj, rt] as const] : [];
+    });
+    if (pairs.length === 0) return s;
+    const owners = new Set(pairs.map(([tj]) => ownerOf(tj)));
+    const whole = summarize(
+      pairs.map(([tj]) => tj),
+      POD_TEMPLATE_KINDS,
+      pairs.flatMap(([tj, rt]) => [tj, rt]),
+    );
+    const mine = (owner: string) => !owners.has(owner);
+    return {
+      ...s,
+      refs: [...s.refs.filter((r) => mine(r.from)), ...whole.refs],
+      podVolumes: [...s.podVolumes.filter(([k]) => ![...owners].some((o) => k.startsWith(`${o} `))), ...whole.podVolumes],
+      lifecycle: {
+        ...s.lifecycle,
+        pods: [...s.lifecycle.pods.filter((p) => mine(p.owner)), ...whole.lifecycle.pods],
+        scripts: [...s.lifecycle.scripts.filter((x) => mine(x.owner)), ...whole.lifecycle.scripts],
+      },
+      trainer: { runtimes: s.trainer!.runtimes, trainJobs: s.trainer!.trainJobs.filter((tj) => !owners.has(ownerOf(tj))) },
+    };
+  });
 }
 
 /**
@@ -268,8 +308,16 @@ export interface Reference {
   readonly keys?: readonly string[];
 }
 
-/** Every reference of the objects of one environment (pods, claims, volumes). */
-export function referencesOf(environment: string, objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): Reference[] {
+/**
+ * Every reference of the objects of one environment (pods, claims, volumes). `context`: the objects
+ * checked with them (a TrainJob's pods are seen whole when its runtime is among them).
+ */
+export function referencesOf(
+  environment: string,
+  objects: readonly Manifest[],
+  kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS,
+  context: readonly Manifest[] = objects,
+): Reference[] {
   const refs: Reference[] = [];
   for (const o of objects) {
     const ns = o.metadata.namespace;
@@ -281,7 +329,7 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
       if (name !== undefined && name !== null) refs.push({ environment, from, kind, namespace: isClusterScoped(kind) ? undefined : namespace, name: String(name), field, ...(needed.length > 0 ? { keys: needed } : {}) });
     };
     const itemKeys = (items: any) => (Array.isArray(items) ? items.map((i: any) => i?.key) : undefined);
-    for (const { spec, path } of podTemplatesOf(o, kinds)) {
+    for (const { spec, path } of podTemplatesOf(o, kinds, { objects: context })) {
       add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
       // A missing pull secret leaves the image unpulled (ErrImagePull) for a private registry.
       for (const ps of spec.imagePullSecrets ?? []) if (ps?.name) add('Secret', ps.name, `${path}.imagePullSecrets[${ps.name}]`);
@@ -381,6 +429,11 @@ export interface ReleaseSummary {
   readonly refs: readonly Reference[];
   /** Each pod spec ("Deployment ns/name spec.template.spec", podKey) → the names of its volumes. */
   readonly podVolumes: readonly (readonly [string, readonly string[]])[];
+  /**
+   * For TrainJobs on another release's runtime (see joinRuntimes): the training runtimes the
+   * release makes, and its TrainJobs whose runtime it does not make. Absent when it has neither.
+   */
+  readonly trainer?: { readonly runtimes: readonly Manifest[]; readonly trainJobs: readonly Manifest[] };
 }
 
 /**
@@ -391,19 +444,27 @@ function podKey(owner: string, path: string): string {
   return `${owner} ${path}`;
 }
 
-export function summarize(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): ReleaseSummary {
+/**
+ * The summary of a set of objects (a release's). `context`: the objects checked with them, by
+ * default themselves — a TrainJob's pods are seen whole when its runtime is among them.
+ */
+export function summarize(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS, context: readonly Manifest[] = objects): ReleaseSummary {
   const podVolumes: [string, string[]][] = [];
   for (const o of objects) {
-    for (const { spec, owner, path } of podTemplatesOf(o, kinds)) podVolumes.push([podKey(owner, path), (spec.volumes ?? []).map((v: any) => v.name)]);
+    for (const { spec, owner, path } of podTemplatesOf(o, kinds, { objects: context })) podVolumes.push([podKey(owner, path), (spec.volumes ?? []).map((v: any) => v.name)]);
   }
+  const trainer = (o: Manifest) => groupOf(o.apiVersion) === 'trainer.kubeflow.org';
+  const runtimes = objects.filter((o) => trainer(o) && (o.kind === 'TrainingRuntime' || o.kind === 'ClusterTrainingRuntime'));
+  const trainJobs = objects.filter((o) => trainer(o) && o.kind === 'TrainJob' && trainJobRuntime(o, context) === undefined);
   return {
-    lifecycle: lifecycleFacts(objects, kinds),
+    ...(runtimes.length > 0 || trainJobs.length > 0 ? { trainer: { runtimes, trainJobs } } : {}),
+    lifecycle: lifecycleFacts(objects, kinds, context),
     objects: objects.map((o) => {
       const ns = isClusterScoped(o.kind) ? null : (o.metadata.namespace ?? null);
       const ref = o.kind === 'PersistentVolume' && o.spec?.claimRef?.name ? ([o.spec.claimRef.namespace ?? null, o.spec.claimRef.name] as const) : undefined;
       return ref ? ([o.kind, ns, o.metadata.name, ref] as const) : ([o.kind, ns, o.metadata.name] as const);
     }),
-    refs: referencesOf('', objects, kinds),
+    refs: referencesOf('', objects, kinds, context),
     podVolumes,
   };
 }

@@ -376,7 +376,9 @@ export abstract class TrainingRuntimeBase extends WorkloadKind {
 
 /**
  * A TrainingRuntime (namespaced): the runtime of the TrainJobs of its namespace (see
- * TrainingRuntimeBase). A TrainJob of the same chart refers to it with `runtime: this`.
+ * TrainingRuntimeBase). TrainJobs of other charts refer to it by name (`trainingRuntime(name)`);
+ * a TrainJob of the same chart cannot use it — Helm would create the TrainJob first (see TrainJob,
+ * install order) — and takes a ClusterTrainingRuntime instead.
  */
 export class TrainingRuntime extends TrainingRuntimeBase {
   public constructor(scope: Construct, id: string, props: TrainingRuntimeProps = {}) {
@@ -426,8 +428,9 @@ export interface InitializerSource {
 
 export interface TrainJobProps {
   /**
-   * The runtime: a TrainingRuntime or ClusterTrainingRuntime of this chart, or one installed
-   * elsewhere by name (`clusterTrainingRuntime('torch-distributed')`).
+   * The runtime: a ClusterTrainingRuntime of this chart, or one installed elsewhere by name
+   * (`clusterTrainingRuntime('torch-distributed')`, `trainingRuntime(name)`). A TrainingRuntime
+   * of this chart is refused: Helm would create the TrainJob before it (see TrainJob).
    */
   readonly runtime: TrainingRuntimeBase | TrainingRuntimeRef;
   /** Training nodes (`spec.trainer.numNodes`). @default - the runtime's numNodes when it is in this chart, else 1 */
@@ -459,6 +462,23 @@ const TRAINJOB_OWNED = {
   runtimePatches: `use nodes: strata writes its one patch (manager ${STRATA_PATCH_MANAGER}) from it`,
   activeDeadlineSeconds: 'use activeDeadline',
 };
+
+/** What a TrainJob sets on another container of its runtime's nodes: a ContainerPatch (pkg/apis/trainer/v1alpha1/trainjob_types.go). */
+export interface ContainerPatchProps {
+  /** The runtime's container is an init container (a restore step, a native sidecar). @default false */
+  readonly init?: boolean;
+  /** Environment, merged by name over the runtime container's (`env`). @default - none */
+  readonly envVariables?: { readonly [name: string]: plus.EnvValue };
+  /** Fields of the container's security context, merged over the runtime's field by field (`securityContext`). @default - the runtime's */
+  readonly securityContext?: plus.ContainerSecurityContextProps;
+}
+
+/** The fields of a ContainerPatch (pkg/apis/trainer/v1alpha1/trainjob_types.go). */
+const CONTAINER_PATCH_FIELDS = ['name', 'env', 'volumeMounts', 'securityContext'];
+/** The containers whose env a runtime patch may not set: Trainer sets it from spec.trainer and spec.initializer (jobset.go `Validate`). */
+const NO_PATCH_ENV = [TRAINER_NODE, DATASET_INITIALIZER, MODEL_INITIALIZER];
+/** The image of a patch container as cdk8s-plus asks for one; never written (a ContainerPatch has none). */
+const PATCH_IMAGE = 'strata.dev/runtime-container-patch';
 
 /** The pod fields a TrainJob's runtime patch takes (PodSpecPatch, pkg/apis/trainer/v1alpha1/trainjob_types.go). */
 const PATCH_POD_FIELDS = ['affinity', 'containers', 'imagePullSecrets', 'initContainers', 'nodeSelector', 'schedulingGates', 'securityContext', 'serviceAccountName', 'terminationGracePeriodSeconds', 'tolerations', 'volumes'];
@@ -521,9 +541,10 @@ function keepRuntimeScheduling(patch: Record<string, any>, runtime: Record<strin
 }
 
 /**
- * A TrainJob (Kubeflow Trainer v2): one training run on a runtime — a TrainingRuntime or
- * ClusterTrainingRuntime of this chart (`runtime: rt`), or one installed elsewhere by name
- * (`clusterTrainingRuntime('torch-distributed')`, `trainingRuntime(name)`).
+ * A TrainJob (Kubeflow Trainer v2): one training run on a runtime — a ClusterTrainingRuntime of
+ * this chart (`runtime: rt`), or one installed elsewhere by name
+ * (`clusterTrainingRuntime('torch-distributed')`, `trainingRuntime(name)`); not a TrainingRuntime
+ * of this chart (install order, below).
  *
  * A TrainJob has no pod template: it changes its runtime's pods through `spec.trainer` and a
  * restricted `spec.runtimePatches` entry. strata gives it one `PodTemplate`, `nodes` — the pods of
@@ -552,7 +573,21 @@ function keepRuntimeScheduling(patch: Record<string, any>, runtime: Record<strin
  * by its own spec, which would not change — would neither run again nor get the helper. Adding it
  * to the runtime says exactly what happens. Patterns follow: one that mounts storage into the
  * trainer (DistributedDataset) works on a TrainJob; one that adds helpers (TrainingCheckpoint's
- * restore step and sync sidecar) goes on the runtime, whose pod sets count the runtime's numNodes.
+ * restore step and sync sidecar) goes on the runtime, and may put what belongs to one run (the
+ * checkpoint location) on the TrainJob through `patchContainer`.
+ *
+ * Other containers of the runtime's nodes: a runtime patch sets exactly a ContainerPatch's fields
+ * — `env`, `volumeMounts` and `securityContext` — of any container or init container of the Job
+ * that the runtime has (pkg/apis/trainer/v1alpha1/trainjob_types.go `PodSpecPatch`,
+ * `ContainerPatch`), except env of the containers "node", "dataset-initializer" and
+ * "model-initializer", which only spec.trainer and spec.initializer set (jobset.go `Validate`:
+ * "must not have envs for the …"). `patchContainer(name)` gives such a patch as a container of
+ * `nodes` (so storage tiers mount into it as into any container); anything else set on it is
+ * refused with where to set it. Trainer merges it by strategic merge patch: env by name over the
+ * runtime's, mounts by path, the security context field by field. This is how a run states its own
+ * values for the runtime's helpers — the checkpoint location of a restore step and a sync sidecar —
+ * so that they are part of the TrainJob (a new value is a new run) instead of an in-place change of
+ * the shared runtime.
  *
  * Ranks: the nodes are one Indexed Job, and a node's rank is its completion index
  * (trainerNodeRank, the PET_NODE_RANK torchrun gets); the pod set "node" counts numNodes pods.
@@ -569,11 +604,18 @@ function keepRuntimeScheduling(patch: Record<string, any>, runtime: Record<strin
  *
  * Install order: Trainer's webhook refuses a TrainJob whose runtime does not exist yet
  * (pkg/runtime/core/trainingruntime.go `ValidateObjects`: "specified trainingRuntime must be
- * created before the TrainJob is created"), and Helm creates the objects of kinds it does not know
- * in alphabetical order of kind (helm/helm@v4.2.4 pkg/release/v1/util/kind_sorter.go `lessByKind`):
- * a ClusterTrainingRuntime before a TrainJob, but a TrainJob before a TrainingRuntime. A TrainJob on
- * a TrainingRuntime of the same chart therefore fails the chart's first install attempt and is
- * created by the next one: synthesis warns about it.
+ * created before the TrainJob is created"), and copies the runtime when it first reconciles a
+ * TrainJob (`NewObjects`, the runtime snapshot). Helm installs and upgrades the objects of a
+ * release one kind after another, kinds it does not know after the ones it does and in
+ * alphabetical order of kind (helm/helm@v3.18.0 pkg/releaseutil/kind_sorter.go and @v4.2.4
+ * pkg/release/v1/util/kind_sorter.go `lessByKind`; pkg/kube/client.go creates kind by kind on
+ * install, in that order on upgrade): a ClusterTrainingRuntime before a TrainJob, but a TrainJob
+ * before a TrainingRuntime. A TrainJob on a TrainingRuntime of the same chart is therefore refused
+ * at the first install (the runtime comes after it), and on an upgrade the new run is created
+ * before the runtime is updated, so it may copy the runtime as it was. Synthesis refuses it: use a
+ * ClusterTrainingRuntime of the chart (created first, and updated before the new run), or install
+ * the TrainingRuntime from another chart (installed first by the environment) and refer to it
+ * with `trainingRuntime(name)`.
  *
  * ```ts
  * const job = new TrainJob(chart, 'finetune', { runtime: clusterTrainingRuntime('torch-distributed'), numNodes: 4, numProcPerNode: 8 });
@@ -589,6 +631,8 @@ export class TrainJob extends WorkloadKind {
   private readonly props: TrainJobProps;
   /** The grace period object cdk8s-plus set by default (left to the runtime unless replaced). */
   private readonly plusGrace?: Duration;
+  /** The containers of `nodes` that patch the runtime's (patchContainer), by name: an init container or not, and whether a security context was given. */
+  private readonly patched = new Map<string, { readonly init: boolean; readonly securityContext: boolean }>();
 
   public constructor(scope: Construct, id: string, props: TrainJobProps) {
     super(scope, id, { apiVersion: TRAINER_API_VERSION, kind: 'TrainJob', operator: TRAINER_OPERATOR });
@@ -624,8 +668,8 @@ export class TrainJob extends WorkloadKind {
         );
       }
       if (rt.apiObject.kind === 'TrainingRuntime') {
-        this.rules.warn(
-          `refers to TrainingRuntime ${rt.node.id} of the same chart: Helm creates a TrainJob before a TrainingRuntime (kinds it does not know, in alphabetical order) and Trainer's webhook refuses a TrainJob whose runtime does not exist yet, so the chart's first install attempt fails and the next one succeeds; use a ClusterTrainingRuntime (created first), or install the runtime from another chart`,
+        this.rules.failWith(
+          `'runtime' is TrainingRuntime ${rt.node.id} of the same chart: Helm installs and upgrades kinds it does not know in alphabetical order (helm/helm pkg/releaseutil/kind_sorter.go), a TrainJob before a TrainingRuntime, so Trainer's webhook refuses the TrainJob at the first install (its runtime does not exist yet) and on an upgrade the new run may copy the runtime as it was before the upgrade; make it a ClusterTrainingRuntime (created and updated before the TrainJob), or install the TrainingRuntime from another chart and refer to it with trainingRuntime(name)`,
         );
       }
     }
@@ -639,6 +683,24 @@ export class TrainJob extends WorkloadKind {
 
   public get podSets(): readonly PodSet[] {
     return [{ name: TRAINER_NODE, pod: this.nodes, count: this.numNodes, container: TRAINER_NODE, rank: trainerNodeRank(this.numNodes) }];
+  }
+
+  /**
+   * A runtime patch of another container of the runtime's nodes (an init container with `init`):
+   * its env, volume mounts and security context, which Trainer merges over the runtime's container
+   * of this name (a ContainerPatch). Returned as a container of `nodes`: add env and mount storage
+   * into it as into any container; anything else set on it is refused, with where to set it. The
+   * runtime must have the container, of the same sort (Trainer's webhook refuses a name it lacks;
+   * a patch of a container as an init container would add one without an image). The trainer
+   * "node" is `nodes`' own container, and Trainer refuses env for "dataset-initializer" and
+   * "model-initializer" in a patch.
+   */
+  public patchContainer(name: string, props: ContainerPatchProps = {}): plus.Container {
+    // No resources: cdk8s-plus would write its defaults; the image is never written.
+    const spec: plus.ContainerProps = { name, image: PATCH_IMAGE, resources: {}, envVariables: props.envVariables, securityContext: props.securityContext };
+    const c = props.init ? this.nodes.addInitContainer(spec) : this.nodes.addContainer(spec);
+    this.patched.set(name, { init: props.init === true, securityContext: props.securityContext !== undefined });
+    return c;
   }
 
   private get runtimeKind(): string {
@@ -663,6 +725,23 @@ export class TrainJob extends WorkloadKind {
       );
     }
     const rt = this.runtime;
+    for (const [name, { init }] of this.patched) {
+      const call = `patchContainer('${name}'${init ? ', { init: true }' : ''})`;
+      if (name === TRAINER_NODE) {
+        errors.push(`${call}: "${TRAINER_NODE}" is the trainer, nodes' own container (spec.trainer and the patch): add it with nodes.addContainer({ name: '${TRAINER_NODE}', … })`);
+        continue;
+      }
+      if (!(rt instanceof TrainingRuntimeBase)) continue;
+      const has = (list: readonly { name?: string }[]) => list.some((c) => c.name === name);
+      const [same, other] = init ? [rt.nodes.initContainers, rt.nodes.containers] : [rt.nodes.containers, rt.nodes.initContainers];
+      if (has(same)) continue;
+      const names = [...rt.nodes.initContainers, ...rt.nodes.containers].map((c) => c.name).join(', ');
+      errors.push(
+        has(other)
+          ? `${call}: "${name}" is ${init ? 'a container' : 'an init container'} of ${rt.apiObject.kind} ${rt.node.id}'s nodes, not ${init ? 'an init container' : 'a container'}: Trainer's strategic merge would add ${init ? 'an init container' : 'a container'} of that name without an image instead of changing it; ${init ? 'leave out init' : 'pass init: true'}`
+          : `${call}: ${rt.apiObject.kind} ${rt.node.id}'s nodes have no container "${name}" (${names || 'none'}), and Trainer's webhook refuses a patch of a container its runtime lacks (pkg/runtime/framework/plugins/jobset/jobset.go Validate); add it to ${rt.node.id}.nodes, or fix the name`,
+      );
+    }
     if (rt instanceof TrainingRuntimeBase) {
       for (const [part, job, add] of [
         ['dataset', DATASET_INITIALIZER, 'addDatasetInitializer'],
@@ -681,15 +760,39 @@ export class TrainJob extends WorkloadKind {
     const t = this.nodes.toTemplate();
     const refused: string[] = [];
     const { containers = [], initContainers = [], ...pod } = t.spec as { containers?: any[]; initContainers?: any[]; [k: string]: any };
-    const helper = (what: string, name: string) =>
-      `${what} "${name}" of nodes: a TrainJob cannot add one to its runtime's pods (a runtime patch only changes containers the runtime has, and has no image); add it ${this.elsewhere.replace(/^on the/, 'to the')}`;
+    const rt = this.runtime;
+    const helper = (what: 'container' | 'init container', name: string) => {
+      const call = `patchContainer('${name}'${what === 'init container' ? ', { init: true }' : ''})`;
+      const runtimeHas = rt instanceof TrainingRuntimeBase ? (what === 'container' ? rt.nodes.containers : rt.nodes.initContainers).some((c) => c.name === name) : undefined;
+      const hint = runtimeHas === undefined ? ` (to set only env, mounts or the security context of ${what === 'container' ? 'a container' : 'an init container'} the runtime has, use ${call})` : runtimeHas ? ` (the runtime has one: to set its env, mounts or security context for this run, use ${call})` : '';
+      return `${what} "${name}" of nodes: a TrainJob cannot add one to its runtime's pods (a runtime patch only changes containers the runtime has, and has no image); add it ${this.elsewhere.replace(/^on the/, 'to the')}${hint}`;
+    };
     const main = containers.find((c) => c.name === TRAINER_NODE);
+    const isPatch = (c: { name: string }, init: boolean) => c.name !== TRAINER_NODE && this.patched.get(c.name)?.init === init;
     // Without a container "node", validateRuntime says to add one: the others are not told apart from a misnamed trainer.
-    for (const c of initContainers) refused.push(helper('init container', c.name));
-    if (main) for (const c of containers) if (c.name !== TRAINER_NODE) refused.push(helper('container', c.name));
+    for (const c of initContainers) if (!isPatch(c, true)) refused.push(helper('init container', c.name));
+    if (main) for (const c of containers) if (c.name !== TRAINER_NODE && !isPatch(c, false)) refused.push(helper('container', c.name));
     const surface: PodSurface = { name: 'a TrainJob (spec.trainer and its runtime patch)', podFields: PATCH_POD_FIELDS, containerFields: TRAINER_CONTAINER_FIELDS, elsewhere: this.elsewhere };
     const restricted = restrictPodSpec({ ...pod, containers: main ? [main] : undefined }, surface, ['restartPolicy']);
     refused.push(...restricted.refused);
+    // The patches of other containers: a ContainerPatch each, without the image and the security context cdk8s-plus writes unasked.
+    const asPatch = (c: Record<string, any>) => {
+      const { image, ...rest } = c;
+      if (image === PATCH_IMAGE) return this.patched.get(c.name)?.securityContext ? rest : { ...rest, securityContext: undefined };
+      return c;
+    };
+    const patchSurface: PodSurface = { name: `a TrainJob's patch of its runtime's containers`, podFields: ['containers', 'initContainers'], containerFields: CONTAINER_PATCH_FIELDS, elsewhere: this.elsewhere };
+    const others = restrictPodSpec(
+      { initContainers: initContainers.filter((c) => isPatch(c, true)).map(asPatch), containers: containers.filter((c) => isPatch(c, false)).map(asPatch) },
+      patchSurface,
+    );
+    refused.push(...others.refused);
+    for (const c of others.spec.containers ?? []) {
+      if (NO_PATCH_ENV.includes(c.name) && (c.env ?? []).length > 0) {
+        refused.push(`patchContainer('${c.name}') sets env: Trainer's webhook refuses env in a patch of the containers ${NO_PATCH_ENV.join(', ')} (pkg/runtime/framework/plugins/jobset/jobset.go Validate; their env comes from spec.trainer and spec.initializer); set it through ${c.name === TRAINER_NODE ? 'the container "node"' : 'initializer'}`);
+      }
+    }
+    const keep = (list: Record<string, any>[] | undefined) => (list ?? []).map((c) => compact(c)).filter((c) => Object.keys(c).length > 1);
     const { containers: kept, ...podPatch } = restricted.spec;
     if (this.plusGrace !== undefined && this.nodes.terminationGracePeriod === this.plusGrace) delete podPatch.terminationGracePeriodSeconds;
     // A runtime of this chart: what the patch would drop of its scheduling is carried in the patch.
@@ -699,7 +802,13 @@ export class TrainJob extends WorkloadKind {
     if (reserved.length > 0) {
       refused.push(`container "${TRAINER_NODE}" sets ${reserved.join(', ')}: Trainer sets these itself and refuses them in spec.trainer.env (kubeflow/trainer pkg/constants TorchRunReservedEnvNames, MPIReservedEnvNames, XGBoostReservedEnvNames); remove them`);
     }
-    const spec = compact({ ...podPatch, containers: Object.keys(patchable).length > 0 ? [{ name: TRAINER_NODE, ...patchable }] : undefined });
+    const patchedContainers = [...(Object.keys(patchable).length > 0 ? [{ name: TRAINER_NODE, ...patchable }] : []), ...keep(others.spec.containers)];
+    const patchedInits = keep(others.spec.initContainers);
+    const spec = compact({
+      ...podPatch,
+      initContainers: patchedInits.length > 0 ? patchedInits : undefined,
+      containers: patchedContainers.length > 0 ? patchedContainers : undefined,
+    });
     const metadata = compact({ labels: t.metadata.labels, annotations: t.metadata.annotations });
     const template = compact({ metadata: Object.keys(metadata).length > 0 ? metadata : undefined, spec: Object.keys(spec).length > 0 ? spec : undefined });
     return {

@@ -31,9 +31,9 @@ export function errorsOf(chart: WorkloadChart): string[] {
   }
 }
 
-/** Every pod template of the objects, as the checks find them, each held to Pod Security restricted and to requests. */
+/** Every pod template of the objects, as the checks find them (seen together), each held to Pod Security restricted and to requests. */
 export function podsOf(objects: readonly Manifest[], kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS) {
-  const pods = objects.flatMap((o) => podTemplatesOf(o, kinds));
+  const pods = objects.flatMap((o) => podTemplatesOf(o, kinds, { objects }));
   for (const p of pods) expect({ pod: `${p.owner} ${p.path}`, problems: [...checkRestricted(p.spec), ...checkResourceRequests(p.spec)] }).toEqual({ pod: `${p.owner} ${p.path}`, problems: [] });
   return pods;
 }

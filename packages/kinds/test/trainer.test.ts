@@ -29,10 +29,11 @@ function container(name: string, image = 'registry.example.com/train:1.0', more:
 const of = (objects: Manifest[], kind: string) => objects.find((o) => o.kind === kind)!;
 const patchOf = (tj: Manifest) => tj.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template;
 const jobsOf = (rt: Manifest) => rt.spec.template.spec.replicatedJobs;
+const RUNTIME = 'ClusterTrainingRuntime';
 
-/** A torch runtime of the chart with its trainer container. */
-function torchRuntime(chart: WorkloadChart, numNodes = 2): TrainingRuntime {
-  const rt = new TrainingRuntime(chart, 'torch', { mlPolicy: { numNodes, torch: {} } });
+/** A torch runtime of the chart with its trainer container: cluster-scoped, as a TrainJob of the same chart needs (install order). */
+function torchRuntime(chart: WorkloadChart, numNodes = 2): ClusterTrainingRuntime {
+  const rt = new ClusterTrainingRuntime(chart, 'torch', { mlPolicy: { numNodes, torch: {} } });
   rt.nodes.addContainer(container('node', 'registry.example.com/pytorch:2.8'));
   return rt;
 }
@@ -68,7 +69,8 @@ describe('TrainingRuntime', () => {
       },
     });
     expect(job.template.spec.template.spec.restartPolicy).toBe('Never');
-    expect(podsOf(objects).map((p) => [p.path, p.replicas])).toEqual([['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 1]]);
+    // A template: no pod runs from a runtime alone (its TrainJobs' pods are counted).
+    expect(podsOf(objects).map((p) => [p.path, p.replicas])).toEqual([['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 0]]);
     expect(rt.podSets.map((s) => [s.name, s.count, s.container, s.rank])).toEqual([['node', 1, 'node', trainerNodeRank(1)]]);
     expect(trainerNodeRank(4)).toMatchObject({ ranks: 4, expression: 'JOB_COMPLETION_INDEX' });
     expect(synthesizeChart(chart).uses).toEqual(['operator:kubeflow-trainer']);
@@ -104,9 +106,9 @@ describe('TrainingRuntime', () => {
     ]);
     expect(jobsOf(o)[0].template.spec.template.spec.volumes).toEqual([{ name: 'initializer', persistentVolumeClaim: { claimName: 'rel-demo-initializer-claim', readOnly: false } }]);
     expect(podsOf(objects).map((p) => [p.path, p.replicas])).toEqual([
-      ['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 1],
-      ['spec.template.spec.replicatedJobs[1].template.spec.template.spec', 1],
-      ['spec.template.spec.replicatedJobs[2].template.spec.template.spec', 4],
+      ['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 0],
+      ['spec.template.spec.replicatedJobs[1].template.spec.template.spec', 0],
+      ['spec.template.spec.replicatedJobs[2].template.spec.template.spec', 0],
     ]);
     expect(rt.podSets.map((s) => [s.name, s.count, s.rank?.expression])).toEqual([
       ['dataset-initializer', 1, undefined],
@@ -251,35 +253,43 @@ describe('TrainJob', () => {
     expect([view.replicas, view.spec.containers[0].env, view.spec.volumes[0].name, view.spec.tolerations.length]).toEqual([4, [{ name: 'NCCL_DEBUG', value: 'WARN' }], 'checkpoints', 1]);
   });
 
-  test('on a TrainingRuntime of the same chart: numNodes from it, both held to the checks, and the install order warned about', () => {
+  test('on a ClusterTrainingRuntime of the same chart: created before it, numNodes from it, the pods that run seen whole, the runtime\'s counted as none', () => {
     const chart = demoChart();
     const rt = torchRuntime(chart, 2);
     const job = new TrainJob(chart, 'finetune', { runtime: rt, numProcPerNode: 8 });
     const node = job.nodes.addContainer(container('node', 'registry.example.com/train:1.0', { command: ['torchrun', '/app/train.py'] }));
     Efs.fromStorageClass(chart, 'checkpoints', { storageClass: { name: 'strata-efs' } }).mount(node, '/checkpoints');
     const objects = render(chart);
-    expect(objects.map((x) => x.kind)).toEqual(['PersistentVolumeClaim', 'TrainingRuntime', 'TrainJob']);
+    // Helm's order: kinds it knows first, then the others alphabetically (ClusterTrainingRuntime < TrainJob).
+    expect(objects.map((x) => x.kind)).toEqual(['ClusterTrainingRuntime', 'PersistentVolumeClaim', 'TrainJob']);
     const o = of(objects, 'TrainJob');
-    expect(o.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'TrainingRuntime', name: 'rel-demo-torch' });
+    expect(o.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: RUNTIME, name: 'ml-rel-demo-torch' });
     expect(o.spec.trainer.numNodes).toBe(2);
-    expect(podsOf(objects).map((p) => [p.owner.replace(/-[0-9a-f]{8}$/, ''), p.replicas])).toEqual([
-      ['TrainingRuntime ml/rel-demo-torch', 2],
-      ['TrainJob ml/rel-demo-finetune', 2],
+    const pods = podsOf(objects);
+    expect(pods.map((p) => [p.owner.replace(/-[0-9a-f]{8}$/, ''), p.path, p.replicas])).toEqual([
+      ['ClusterTrainingRuntime ml-rel-demo-torch', 'spec.template.spec.replicatedJobs[0].template.spec.template.spec', 0],
+      ['TrainJob ml/rel-demo-finetune', 'jobSet.spec.replicatedJobs[node].template.spec.template.spec', 2],
     ]);
+    // The runtime's image replaced by the trainer's, the claim mounted: the pod Trainer runs.
+    expect([pods[1].spec.containers[0].image, pods[1].spec.containers[0].command, pods[1].spec.volumes.map((v: any) => v.name)]).toEqual(['registry.example.com/train:1.0', ['torchrun', '/app/train.py'], ['checkpoints']]);
     expect(job.podSets.map((s) => [s.name, s.count])).toEqual([['node', 2]]);
-    expect(synthesizeChart(chart).warnings).toEqual([
-      "[demo/finetune] refers to TrainingRuntime torch of the same chart: Helm creates a TrainJob before a TrainingRuntime (kinds it does not know, in alphabetical order) and Trainer's webhook refuses a TrainJob whose runtime does not exist yet, so the chart's first install attempt fails and the next one succeeds; use a ClusterTrainingRuntime (created first), or install the runtime from another chart",
-    ]);
-    // A ClusterTrainingRuntime of the chart is created before the TrainJob: no warning.
-    const chart2 = demoChart();
-    const crt = new ClusterTrainingRuntime(chart2, 'torch');
-    crt.nodes.addContainer(container('node'));
-    new TrainJob(chart2, 'finetune', { runtime: crt }).nodes.addContainer(container('node'));
-    expect(synthesizeChart(chart2).warnings).toEqual([]);
-    expect(of(render(chart2), 'TrainJob').spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime', name: 'ml-rel-demo-torch' });
+    expect(synthesizeChart(chart).warnings).toEqual([]);
   });
 
-  test('whole output: a TrainJob with its TrainingRuntime', () => {
+  test('a TrainingRuntime of the same chart is refused: Helm would create the TrainJob first; one of another chart, by name, is fine', () => {
+    const chart = demoChart();
+    const rt = new TrainingRuntime(chart, 'torch', { mlPolicy: { numNodes: 2, torch: {} } });
+    rt.nodes.addContainer(container('node'));
+    new TrainJob(chart, 'finetune', { runtime: rt }).nodes.addContainer(container('node'));
+    expect(errorsOf(chart)).toEqual([
+      "[demo/finetune] 'runtime' is TrainingRuntime torch of the same chart: Helm installs and upgrades kinds it does not know in alphabetical order (helm/helm pkg/releaseutil/kind_sorter.go), a TrainJob before a TrainingRuntime, so Trainer's webhook refuses the TrainJob at the first install (its runtime does not exist yet) and on an upgrade the new run may copy the runtime as it was before the upgrade; make it a ClusterTrainingRuntime (created and updated before the TrainJob), or install the TrainingRuntime from another chart and refer to it with trainingRuntime(name)",
+    ]);
+    const other = demoChart();
+    new TrainJob(other, 'finetune', { runtime: trainingRuntime('rel-demo-torch') }).nodes.addContainer(container('node'));
+    expect(synthesizeChart(other).warnings).toEqual([]);
+  });
+
+  test('whole output: a TrainJob with its ClusterTrainingRuntime', () => {
     const chart = demoChart();
     const rt = torchRuntime(chart, 2);
     const init = rt.addDatasetInitializer();
@@ -311,7 +321,7 @@ describe('TrainJob', () => {
     job.nodes.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('karpenter.k8s.aws/instance-family', 'p4d')));
     job.nodes.scheduling.tolerate(plus.Node.tainted(plus.NodeTaintQuery.exists('nvidia.com/gpu', { effect: plus.TaintEffect.NO_SCHEDULE })));
     const objects = render(chart);
-    const runtimePod = jobsOf(of(objects, 'TrainingRuntime'))[0].template.spec.template.spec;
+    const runtimePod = jobsOf(of(objects, RUNTIME))[0].template.spec.template.spec;
     const patch = patchOf(of(objects, 'TrainJob')).spec;
     const terms = (spec: any) => spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     const onDemand = { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] };
@@ -342,7 +352,7 @@ describe('TrainJob', () => {
     job.nodes.addContainer(container('node'));
     job.nodes.addContainer(container('checkpoint-sync', 'public.ecr.aws/aws-cli/aws-cli:2.27.0'));
     expect(errorsOf(chart)).toEqual([
-      '[demo/finetune/RuntimePatch] container "checkpoint-sync" of nodes: a TrainJob cannot add one to its runtime\'s pods (a runtime patch only changes containers the runtime has, and has no image); add it to the TrainingRuntime torch (its nodes template: torch.nodes), which every TrainJob on it gets',
+      '[demo/finetune/RuntimePatch] container "checkpoint-sync" of nodes: a TrainJob cannot add one to its runtime\'s pods (a runtime patch only changes containers the runtime has, and has no image); add it to the ClusterTrainingRuntime torch (its nodes template: torch.nodes), which every TrainJob on it gets',
     ]);
     // On the runtime it works; the TrainJob is the same run as without it (its spec, hence its name, is unchanged).
     const name = (withHelper: boolean) => {
@@ -351,11 +361,88 @@ describe('TrainJob', () => {
       if (withHelper) r.nodes.addContainer(container('checkpoint-sync', 'public.ecr.aws/aws-cli/aws-cli:2.27.0'));
       new TrainJob(c, 'finetune', { runtime: r }).nodes.addContainer(container('node'));
       const objects = render(c);
-      return { runtime: jobsOf(of(objects, 'TrainingRuntime'))[0].template.spec.template.spec.containers.map((x: any) => x.name), job: of(objects, 'TrainJob').metadata.name };
+      return { runtime: jobsOf(of(objects, RUNTIME))[0].template.spec.template.spec.containers.map((x: any) => x.name), job: of(objects, 'TrainJob').metadata.name };
     };
     const [without, withHelper] = [name(false), name(true)];
     expect([without.runtime, withHelper.runtime]).toEqual([['node'], ['node', 'checkpoint-sync']]);
     expect(withHelper.job).toBe(without.job);
+  });
+
+  test('patchContainer: a run\'s own env, mounts and security context for the runtime\'s other containers, in its runtime patch', () => {
+    const AWS = 'public.ecr.aws/aws-cli/aws-cli:2.27.0';
+    const build = (uri: string) => {
+      const chart = demoChart();
+      const rt = torchRuntime(chart);
+      rt.nodes.addInitContainer(container('restore-checkpoint', AWS));
+      rt.nodes.addInitContainer({ ...container('checkpoint-sync', AWS), restartPolicy: plus.ContainerRestartPolicy.ALWAYS });
+      rt.nodes.addContainer(container('monitor', AWS));
+      const job = new TrainJob(chart, 'finetune', { runtime: rt });
+      job.nodes.addContainer(container('node'));
+      job.patchContainer('restore-checkpoint', { init: true, envVariables: { CHECKPOINT_URI: plus.EnvValue.fromValue(uri) } });
+      const sync = job.patchContainer('checkpoint-sync', { init: true, envVariables: { CHECKPOINT_URI: plus.EnvValue.fromValue(uri) } });
+      Efs.fromStorageClass(chart, 'shared', { storageClass: { name: 'strata-efs' } }).mount(sync, '/shared', { readOnly: true });
+      job.patchContainer('monitor', { securityContext: { user: 2000, group: 2000 } });
+      return render(chart);
+    };
+    const objects = build('s3://ckpt/run-2/');
+    const o = of(objects, 'TrainJob');
+    expect(patchOf(o).spec).toEqual({
+      securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+      volumes: [{ name: 'shared', persistentVolumeClaim: { claimName: 'rel-demo-shared-claim', readOnly: false } }],
+      initContainers: [
+        { name: 'restore-checkpoint', env: [{ name: 'CHECKPOINT_URI', value: 's3://ckpt/run-2/' }] },
+        { name: 'checkpoint-sync', env: [{ name: 'CHECKPOINT_URI', value: 's3://ckpt/run-2/' }], volumeMounts: [{ name: 'shared', mountPath: '/shared', readOnly: true }] },
+      ],
+      containers: [
+        {
+          name: 'node',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+        },
+        { name: 'monitor', securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 2000, runAsNonRoot: true, runAsUser: 2000 } },
+      ],
+    });
+    // The pod that runs: the runtime's helpers with the run's values and mount, merged by name.
+    const [, pod] = podsOf(objects);
+    expect(pod.spec.initContainers.map((c: any) => [c.name, c.image, c.env, c.volumeMounts])).toEqual([
+      ['restore-checkpoint', AWS, [{ name: 'CHECKPOINT_URI', value: 's3://ckpt/run-2/' }], undefined],
+      ['checkpoint-sync', AWS, [{ name: 'CHECKPOINT_URI', value: 's3://ckpt/run-2/' }], [{ name: 'shared', mountPath: '/shared', readOnly: true }]],
+    ]);
+    expect(pod.spec.containers.find((c: any) => c.name === 'monitor').securityContext).toMatchObject({ runAsUser: 2000, capabilities: { drop: ['ALL'] } });
+    // Part of the run: another location is another TrainJob, on the same runtime.
+    const other = build('s3://ckpt/run-3/');
+    expect(of(other, 'TrainJob').metadata.name).not.toBe(o.metadata.name);
+    expect(of(other, RUNTIME)).toEqual(of(objects, RUNTIME));
+    // On a runtime installed elsewhere the names cannot be checked here (Trainer's webhook does); seen alone, the
+    // TrainJob shows its trainer only: the helper's image and resources are the runtime's.
+    const byName = demoChart();
+    const job = new TrainJob(byName, 'finetune', { runtime: clusterTrainingRuntime('torch-distributed') });
+    job.nodes.addContainer(container('node'));
+    job.patchContainer('checkpoint-sync', { init: true, envVariables: { CHECKPOINT_URI: plus.EnvValue.fromValue('s3://ckpt/run-2/') } });
+    const alone = render(byName);
+    expect(patchOf(of(alone, 'TrainJob')).spec.initContainers).toEqual([{ name: 'checkpoint-sync', env: [{ name: 'CHECKPOINT_URI', value: 's3://ckpt/run-2/' }] }]);
+    expect(podsOf(alone).map((p) => [p.spec.initContainers, p.spec.containers.map((c: any) => c.name)])).toEqual([[undefined, ['node']]]);
+  });
+
+  test('throws: a patch of the trainer, of a container the runtime lacks or has as the other sort, env of an initializer, fields outside a ContainerPatch', () => {
+    const chart = demoChart();
+    const rt = torchRuntime(chart);
+    rt.nodes.addInitContainer(container('checkpoint-sync'));
+    rt.nodes.addContainer(container('dataset-initializer'));
+    const job = new TrainJob(chart, 'finetune', { runtime: rt });
+    job.nodes.addContainer(container('node'));
+    job.patchContainer('node', { envVariables: { A: plus.EnvValue.fromValue('1') } });
+    job.patchContainer('exporter');
+    job.patchContainer('checkpoint-sync');
+    job.patchContainer('dataset-initializer', { envVariables: { STORAGE_URI: plus.EnvValue.fromValue('s3://b/p') } });
+    job.patchContainer('restore', { init: true }).addPort({ number: 9090 });
+    expect(errorsOf(chart)).toEqual([
+      "[demo/finetune/RuntimePatch] patchContainer('node'): \"node\" is the trainer, nodes' own container (spec.trainer and the patch): add it with nodes.addContainer({ name: 'node', … })",
+      "[demo/finetune/RuntimePatch] patchContainer('exporter'): ClusterTrainingRuntime torch's nodes have no container \"exporter\" (checkpoint-sync, node, dataset-initializer), and Trainer's webhook refuses a patch of a container its runtime lacks (pkg/runtime/framework/plugins/jobset/jobset.go Validate); add it to torch.nodes, or fix the name",
+      "[demo/finetune/RuntimePatch] patchContainer('checkpoint-sync'): \"checkpoint-sync\" is an init container of ClusterTrainingRuntime torch's nodes, not a container: Trainer's strategic merge would add a container of that name without an image instead of changing it; pass init: true",
+      "[demo/finetune/RuntimePatch] patchContainer('restore', { init: true }): ClusterTrainingRuntime torch's nodes have no container \"restore\" (checkpoint-sync, node, dataset-initializer), and Trainer's webhook refuses a patch of a container its runtime lacks (pkg/runtime/framework/plugins/jobset/jobset.go Validate); add it to torch.nodes, or fix the name",
+      "[demo/finetune/RuntimePatch] a TrainJob's patch of its runtime's containers takes only name, env, volumeMounts, securityContext of a container: 'initContainers[restore].ports' ([{\"containerPort\":9090}]) cannot be set there; set it on the ClusterTrainingRuntime torch (its nodes template: torch.nodes), which every TrainJob on it gets",
+      "[demo/finetune/RuntimePatch] patchContainer('dataset-initializer') sets env: Trainer's webhook refuses env in a patch of the containers node, dataset-initializer, model-initializer (pkg/runtime/framework/plugins/jobset/jobset.go Validate; their env comes from spec.trainer and spec.initializer); set it through initializer",
+    ]);
   });
 
   test('throws: what a TrainJob cannot carry, with where to set it', () => {
@@ -376,15 +463,15 @@ describe('TrainJob', () => {
         envVariables: { PET_NODE_RANK: plus.EnvValue.fromValue('0') },
       }),
     );
-    const where = 'set it on the TrainingRuntime torch (its nodes template: torch.nodes), which every TrainJob on it gets';
+    const where = 'set it on the ClusterTrainingRuntime torch (its nodes template: torch.nodes), which every TrainJob on it gets';
     const takes = 'a TrainJob (spec.trainer and its runtime patch) takes only';
     const pod = `${takes} affinity, containers, imagePullSecrets, initContainers, nodeSelector, schedulingGates, securityContext, serviceAccountName, terminationGracePeriodSeconds, tolerations, volumes`;
     const c = `${takes} name, image, command, args, env, resources, volumeMounts, securityContext of a container`;
     expect(errorsOf(chart)).toEqual([
       "[demo/finetune] 'numNodes' (0) must be a whole number between 1 and 100000; run at least one node",
       `[demo/finetune] 'initializer.model.storageUri' ("llama-3") must be empty or a URI (scheme://…) of at most 2048 characters; e.g. "hf://tatsu-lab/alpaca" or "s3://bucket/prefix"`,
-      "[demo/finetune/RuntimePatch] 'initializer.model' is set, but TrainingRuntime torch has no \"model-initializer\" Job, and Trainer's webhook refuses the TrainJob; add one with torch.addModelInitializer(…), or remove initializer.model",
-      '[demo/finetune/RuntimePatch] init container "wait-for-data" of nodes: a TrainJob cannot add one to its runtime\'s pods (a runtime patch only changes containers the runtime has, and has no image); add it to the TrainingRuntime torch (its nodes template: torch.nodes), which every TrainJob on it gets',
+      "[demo/finetune/RuntimePatch] 'initializer.model' is set, but ClusterTrainingRuntime torch has no \"model-initializer\" Job, and Trainer's webhook refuses the TrainJob; add one with torch.addModelInitializer(…), or remove initializer.model",
+      '[demo/finetune/RuntimePatch] init container "wait-for-data" of nodes: a TrainJob cannot add one to its runtime\'s pods (a runtime patch only changes containers the runtime has, and has no image); add it to the ClusterTrainingRuntime torch (its nodes template: torch.nodes), which every TrainJob on it gets',
       `[demo/finetune/RuntimePatch] ${pod}: 'hostNetwork' (true) cannot be set there; ${where}`,
       `[demo/finetune/RuntimePatch] ${c}: 'containers[node].imagePullPolicy' ("IfNotPresent") cannot be set there; ${where}`,
       `[demo/finetune/RuntimePatch] ${c}: 'containers[node].ports' ([{"containerPort":29500}]) cannot be set there; ${where}`,
@@ -407,7 +494,7 @@ describe('TrainJob', () => {
       '[demo/a/RuntimePatch] nodes has no container named "node" (trainer): Trainer puts spec.trainer (image, command, args, env, resources) only into the container of that name (kubeflow/trainer pkg/constants Node); add the trainer as nodes.addContainer({ name: \'node\', … })',
       '[demo/b] \'runtime\' mpi is an MPI runtime: its trainer is the "launcher" Job and its "node" pods run sshd, while a TrainJob\'s nodes template is the "node" Job; strata does not model MPI TrainJobs yet — create this TrainJob outside the chart (Kubeflow SDK, kubectl)',
     ]);
-    expect(errorsOf(other)).toEqual([expect.stringMatching(/^\[demo\/c\] 'runtime' is TrainingRuntime demo\/torch, of another chart: its name is its own release's; refer to it by name \(clusterTrainingRuntime\(…\) or trainingRuntime\(…\)\) or create it in this chart$/)]);
+    expect(errorsOf(other)).toEqual([expect.stringMatching(/^\[demo\/c\] 'runtime' is ClusterTrainingRuntime demo\/torch, of another chart: its name is its own release's; refer to it by name \(clusterTrainingRuntime\(…\) or trainingRuntime\(…\)\) or create it in this chart$/)]);
     // Fields strata writes cannot come in through spec; a numNodes other than the runtime's is warned about.
     const extra = demoChart();
     new TrainJob(extra, 'e', { runtime: clusterTrainingRuntime('torch-distributed'), spec: { trainer: { numNodes: 2 }, runtimePatches: [] } as never }).nodes.addContainer(container('node'));
@@ -418,7 +505,7 @@ describe('TrainJob', () => {
     const sized = demoChart();
     new TrainJob(sized, 'f', { runtime: torchRuntime(sized, 2), numNodes: 8 }).nodes.addContainer(container('node'));
     expect(synthesizeChart(sized).warnings[0]).toBe(
-      "[demo/f] 'numNodes' (8) is not TrainingRuntime torch's (2): Trainer runs 8 nodes, but what is computed from the runtime's pod sets (a checkpoint's ranks, …) counts 2; give the runtime the same numNodes",
+      "[demo/f] 'numNodes' (8) is not ClusterTrainingRuntime torch's (2): Trainer runs 8 nodes, but what is computed from the runtime's pod sets (a checkpoint's ranks, …) counts 2; give the runtime the same numNodes",
     );
     // A TrainingRuntime another chart installs, by name.
     const named = demoChart();

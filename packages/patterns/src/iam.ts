@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { Tokens } from '@strata/tokens';
 import { S3Location } from './s3-location';
 
 /**
@@ -77,6 +78,94 @@ export function s3Statements(name: string, location: S3Location, options: S3Acce
   if (options.write) actions.push('s3:PutObject', 's3:AbortMultipartUpload');
   if (options.delete) actions.push('s3:DeleteObject');
   if (actions.length > 0) out.push({ Sid: sid(name, read && !options.write && !options.delete ? 'read' : 'objects'), Effect: 'Allow', Action: actions, Resource: [objectsArn] });
+  if (options.kmsKeyArn !== undefined) {
+    const kms: string[] = [];
+    if (read || options.write) kms.push('kms:Decrypt');
+    if (options.write) kms.push('kms:GenerateDataKey');
+    if (kms.length > 0) out.push({ Sid: sid(name, 'kms'), Effect: 'Allow', Action: kms, Resource: [options.kmsKeyArn] });
+  }
+  return out;
+}
+
+/** Paths of one bucket that Hadoop's S3A connector reads or writes. */
+export interface S3APaths {
+  readonly bucket: string;
+  /**
+   * Directories, as key paths without a leading or trailing "/" ("taxi/2025"): each is its own key
+   * and every key below it (`dir`, `dir/*`), nothing beside it ("taxi/2025b").
+   * @default - none
+   */
+  readonly directories?: readonly string[];
+  /** Files, as exact keys ("scripts/etl.py"). @default - none */
+  readonly files?: readonly string[];
+}
+
+/** What a service account may do under S3A paths. */
+export interface S3AAccessOptions {
+  /** Read (s3:GetObject). @default true */
+  readonly read?: boolean;
+  /** Write (s3:PutObject, s3:AbortMultipartUpload). @default false */
+  readonly write?: boolean;
+  /** Delete (s3:DeleteObject): overwriting a directory, a rename (S3A copies, then deletes), a committer's cleanup. @default false */
+  readonly delete?: boolean;
+  /**
+   * The paths are written by one of S3A's own committers (fs.s3a.committer.name "directory",
+   * "partitioned" or "magic"), which list the bucket's multipart uploads
+   * (s3:ListBucketMultipartUploads, on the bucket). Not needed with Spark's default
+   * FileOutputCommitter. @default false
+   */
+  readonly committer?: boolean;
+  /** The bucket's SSE-KMS key: kms:Decrypt to read, and kms:GenerateDataKey with it to write (see S3AccessOptions). @default - SSE-S3 */
+  readonly kmsKeyArn?: string;
+  /** The AWS partition of the ARNs. @default 'aws' */
+  readonly partition?: string;
+}
+
+/**
+ * Statements for Hadoop's S3A connector (hadoop-aws, as Spark reads and writes s3a:// paths) on
+ * directories and files of one bucket. They differ from s3Statements in two ways:
+ * - **s3:ListBucket on the bucket without a prefix condition**, when there are directories. S3A
+ *   tells a missing path from an unreadable one by the 404 of a HEAD request, and S3 answers a
+ *   HEAD of a missing key with 404 only to a caller allowed s3:ListBucket on the bucket, else 403
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html, "Permissions"); S3A
+ *   probes missing paths all the time (an output directory before its first write, the
+ *   committer's _temporary directories) and fails on a 403. NOT VERIFIED against S3: that a grant
+ *   conditioned on s3:prefix does not count for that check — a HEAD request carries no s3:prefix,
+ *   so such a condition cannot match (our reading of IAM's condition evaluation, not stated by the
+ *   S3 documentation). The grant lets the role list key names across the bucket, not read them.
+ * - **Object actions on `dir` and `dir/*`**: S3A's status probe of a path first asks for the key
+ *   `dir` itself (HEAD), then lists `dir/` (hadoop-aws S3AFileSystem `getFileStatus`; the probe
+ *   sequence is read from the hadoop-aws documentation and older sources, NOT VERIFIED in the
+ *   hadoop-aws 3.4.1 source the images ship), and a HEAD needs s3:GetObject on the key it asks
+ *   for (403 without it, existing or not). A prefix grant (`dir*`) would reach `dir2/` beside it.
+ * The actions themselves are those hadoop-aws lists for read-only and read/write access (its
+ * assumed_roles.md, "Restricting S3A operations through AWS Policies": s3:Get*, s3:ListBucket;
+ * plus s3:Put*, s3:Delete*, s3:ListBucketMultipartUploads, s3:AbortMultipartUpload to write),
+ * narrowed to the ones S3A's reads, writes and deletes call.
+ */
+export function s3aStatements(name: string, paths: S3APaths, options: S3AAccessOptions = {}): PolicyStatement[] {
+  const partition = options.partition ?? 'aws';
+  const bucketArn = `arn:${partition}:s3:::${paths.bucket}`;
+  const directories = paths.directories ?? [];
+  const files = paths.files ?? [];
+  for (const k of [...directories, ...files]) {
+    if (!Tokens.isToken(k) && (k === '' || k.startsWith('/') || k.endsWith('/'))) {
+      throw new Error(`s3aStatements '${name}': "${k}" must be a key path without a leading or trailing "/" (a directory is its own key and everything below it)`);
+    }
+  }
+  const read = options.read ?? true;
+  const out: PolicyStatement[] = [];
+  if (directories.length > 0 || options.committer) {
+    const list = ['s3:ListBucket', ...(options.committer ? ['s3:ListBucketMultipartUploads'] : [])];
+    out.push({ Sid: sid(name, 'list'), Effect: 'Allow', Action: list, Resource: [bucketArn] });
+  }
+  const actions: string[] = [];
+  if (read) actions.push('s3:GetObject');
+  if (options.write) actions.push('s3:PutObject');
+  if (options.delete) actions.push('s3:DeleteObject');
+  if (options.write) actions.push('s3:AbortMultipartUpload');
+  const resources = [...files.map((k) => `${bucketArn}/${k}`), ...directories.flatMap((d) => [`${bucketArn}/${d}`, `${bucketArn}/${d}/*`])];
+  if (actions.length > 0 && resources.length > 0) out.push({ Sid: sid(name, read && !options.write && !options.delete ? 'read' : 'objects'), Effect: 'Allow', Action: actions, Resource: resources });
   if (options.kmsKeyArn !== undefined) {
     const kms: string[] = [];
     if (read || options.write) kms.push('kms:Decrypt');

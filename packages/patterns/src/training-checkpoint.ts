@@ -1,7 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { IWorkload, mainContainerOf, PodSet } from '@strata/kinds';
+import { IWorkload, mainContainerOf, PodSet, TRAINER_NODE, TrainJob } from '@strata/kinds';
 import { checkS3TerminationGrace, InstanceStore, isLiteral, IStorageTier, PodScheduling, Rules, S3_MOUNTPOINT_GRACE_SECONDS, S3Mountpoint, SchedulablePod, StorageTier } from '@strata/storage';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FLUSH_MARGIN_SECONDS, FlushFacts, flushSeconds, problem, Tokens } from '@strata/tokens';
 import { AWS_CLI_IMAGE, helperProps, tmpVolume } from './container-spec';
@@ -34,6 +34,18 @@ export interface TrainingCheckpointProps {
   readonly destination: S3Location;
   /** The training run: checkpoints of one run share `<prefix><run>/`, and a restarted run resumes from them. */
   readonly run: string;
+  /**
+   * The TrainJob of this run, when `job` is its training runtime (TrainingRuntime or
+   * ClusterTrainingRuntime of @strata/kinds). The runtime gets the helpers and everything every run
+   * shares; what belongs to this run goes on the TrainJob instead — the checkpoint location
+   * (CHECKPOINT_URI) in the trainer's spec.trainer.env and, with the number of ranks of the run
+   * (CHECKPOINT_RANKS, the TrainJob's numNodes), in its runtime patch of the restore step and the
+   * sync sidecar (TrainJob.patchContainer). The runtime then holds no run: it stays the same from
+   * run to run, and a new run or location is a new TrainJob. The TrainJob's trainer container
+   * ("node") must be added before.
+   * @default - everything on `job`
+   */
+  readonly trainJob?: TrainJob;
   /**
    * Local storage the trainer writes checkpoints to. A Mountpoint S3 volume is refused: it cannot
    * rename or rewrite files (facts §3.3).
@@ -167,6 +179,7 @@ export class TrainingCheckpoint extends Construct {
 
     const sets = this.checkpointing(props);
     const ranks = sets.length === 1 ? sets[0].rank!.ranks : Tokens.sum(...sets.map((p) => p.rank!.ranks));
+    const run = props.trainJob ? this.runOn(props.trainJob, props.job, sets) : undefined;
     const image = props.image ?? AWS_CLI_IMAGE;
     const memory = props.syncMemory ?? Size.gibibytes(1);
     const resources: plus.ContainerResources = { cpu: { request: props.syncCpu ?? plus.Cpu.millis(250) }, memory: { request: memory, limit: memory } };
@@ -189,7 +202,8 @@ export class TrainingCheckpoint extends Construct {
           pod.podMetadata.addAnnotation(FLUSH_ANNOTATION, `{"checkpointMiB":${f.checkpointMiB},"uploadMiBps":${f.uploadMiBps},"localWriteMiBps":${f.localWriteMiBps}}`);
         }
       }
-      const env: Record<string, string> = { CHECKPOINT_DIR: this.mountPath, CHECKPOINT_URI: this.uri, HOME: '/tmp' };
+      // The run's location goes on its TrainJob when there is one (below), not on the runtime every run shares.
+      const env: Record<string, string> = { CHECKPOINT_DIR: this.mountPath, ...(run ? {} : { CHECKPOINT_URI: this.uri }), HOME: '/tmp' };
       if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
       // The pod's rank, for the markers of the checkpoints it wrote (an Indexed Job's index needs no expression).
       const rank = set.rank!;
@@ -199,10 +213,10 @@ export class TrainingCheckpoint extends Construct {
       // The trainer first: it carries the scratch's ephemeral-storage request.
       this.mountInto(trainer, pod);
       trainer.env.addVariable('CHECKPOINT_DIR', plus.EnvValue.fromValue(this.mountPath));
-      trainer.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
+      if (!run) trainer.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
       trainer.env.addVariable('CHECKPOINT_RUN_FINISHED', plus.EnvValue.fromValue(`${this.mountPath}/${RUN_FINISHED_MARKER}`));
 
-      const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, { ...env, CHECKPOINT_RANKS: `${ranks}` }, resources));
+      const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, run ? env : { ...env, CHECKPOINT_RANKS: `${ranks}` }, resources));
       this.mountInto(restore, pod);
       restore.mount('/tmp', tmpVolume(pod));
       const sidecar = pod.addInitContainer({
@@ -216,6 +230,13 @@ export class TrainingCheckpoint extends Construct {
       sidecars.push(sidecar);
       keys.add(this.identityOf(set));
       this.node.addValidation({ validate: () => this.validatePod(pod, budget) });
+    }
+    if (run) {
+      // What belongs to this run, on its TrainJob: Trainer upserts spec.trainer.env and merges the patches' env by name.
+      const uri = plus.EnvValue.fromValue(this.uri);
+      run.trainer?.env.addVariable('CHECKPOINT_URI', uri);
+      run.job.patchContainer('restore-checkpoint', { init: true, envVariables: { CHECKPOINT_URI: uri, CHECKPOINT_RANKS: plus.EnvValue.fromValue(`${run.job.numNodes}`) } });
+      run.job.patchContainer('checkpoint-sync', { init: true, envVariables: { CHECKPOINT_URI: uri } });
     }
     // Without a pod set (refused above), placeholders keep the construct whole for the error report.
     this.restore = restores[0] ?? new plus.Container({ name: 'restore-checkpoint', image });
@@ -233,6 +254,28 @@ export class TrainingCheckpoint extends Construct {
   /** The least-privilege policy the training service account needs for checkpoints: read and write under the prefix. */
   public iamPolicies(): Record<string, PolicyDocument> {
     return { ...this.policies };
+  }
+
+  /**
+   * The TrainJob that carries the run's values, checked: it runs on `job`, whose checkpointing pod
+   * set is its trainer's Job "node" (the Job a TrainJob patches), and has its trainer container.
+   */
+  private runOn(trainJob: TrainJob, job: IWorkload, sets: readonly PodSet[]): { job: TrainJob; trainer?: plus.Container } | undefined {
+    if (trainJob.runtime !== job) {
+      const runtime = 'node' in trainJob.runtime ? trainJob.runtime.node.path : `${trainJob.runtime.kind} "${trainJob.runtime.name}"`;
+      this.rules.fail('trainJob', trainJob.node.path, `a TrainJob on 'job' (${(job as unknown as IConstruct).node?.path ?? 'the workload'})`, `it runs on ${runtime}: give the TrainJob whose runtime is the job checkpointed`);
+      return undefined;
+    }
+    const others = sets.filter((p) => p.name !== TRAINER_NODE);
+    if (others.length > 0) {
+      this.rules.fail('podSets', others.map((p) => p.name).join(', '), `only "${TRAINER_NODE}" with a trainJob`, 'a TrainJob patches the trainer\'s Job "node" only: checkpoint that pod set (podSets: [\'node\'])');
+      return undefined;
+    }
+    const trainer = trainJob.nodes.containers.find((c) => c.name === TRAINER_NODE);
+    if (!trainer) {
+      this.rules.fail('trainJob', trainJob.node.path, `a TrainJob with its trainer container "${TRAINER_NODE}"`, `add it (trainJob.nodes.addContainer({ name: '${TRAINER_NODE}', … })) before the checkpoints: its spec.trainer.env carries CHECKPOINT_URI`);
+    }
+    return { job: trainJob, trainer };
   }
 
   /** The pod sets that checkpoint: those named, else every ranked one; each must have ranks. */

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { s3Statements, sid, WorkloadIdentity } from '../src';
+import { s3aStatements, s3Statements, sid, WorkloadIdentity } from '../src';
 import { newChart, one, synthValid } from './testing';
 
 describe('s3Statements', () => {
@@ -24,6 +24,32 @@ describe('s3Statements', () => {
 
   test('sid: letters and digits only', () => {
     expect(sid('my-repo', 'hydration', 'models')).toBe('MyRepoHydrationModels');
+  });
+});
+
+describe('s3aStatements (Hadoop S3A)', () => {
+  test('read a directory and a file: the bucket listed without a prefix condition (a missing path must be a 404), objects on the directory\'s own key and below it', () => {
+    expect(s3aStatements('input', { bucket: 'raw', directories: ['taxi/2025'], files: ['scripts/etl.py'] })).toEqual([
+      { Sid: 'InputList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::raw'] },
+      { Sid: 'InputRead', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::raw/scripts/etl.py', 'arn:aws:s3:::raw/taxi/2025', 'arn:aws:s3:::raw/taxi/2025/*'] },
+    ]);
+    // Nothing beside the directory (taxi/2025b), no prefix condition, no wildcard action.
+    const [list, read] = s3aStatements('input', { bucket: 'raw', directories: ['taxi/2025'] });
+    expect([list.Condition, read.Resource.some((r) => r.endsWith('2025*'))]).toEqual([undefined, false]);
+  });
+
+  test('a file alone needs no listing; writing, deleting, S3A\'s committers, SSE-KMS, another partition', () => {
+    expect(s3aStatements('app', { bucket: 'code', files: ['etl.py'] })).toEqual([{ Sid: 'AppRead', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::code/etl.py'] }]);
+    expect(s3aStatements('output', { bucket: 'curated', directories: ['taxi/run-7'] }, { write: true, delete: true, committer: true, partition: 'aws-cn', kmsKeyArn: 'arn:aws-cn:kms:cn-north-1:111122223333:key/k' })).toEqual([
+      { Sid: 'OutputList', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: ['arn:aws-cn:s3:::curated'] },
+      { Sid: 'OutputObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: ['arn:aws-cn:s3:::curated/taxi/run-7', 'arn:aws-cn:s3:::curated/taxi/run-7/*'] },
+      { Sid: 'OutputKms', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: ['arn:aws-cn:kms:cn-north-1:111122223333:key/k'] },
+    ]);
+  });
+
+  test('throws: a directory with a trailing "/" or an empty key', () => {
+    expect(() => s3aStatements('output', { bucket: 'b', directories: ['taxi/'] })).toThrow('s3aStatements \'output\': "taxi/" must be a key path without a leading or trailing "/" (a directory is its own key and everything below it)');
+    expect(() => s3aStatements('output', { bucket: 'b', files: [''] })).toThrow('s3aStatements \'output\': "" must be a key path without a leading or trailing "/" (a directory is its own key and everything below it)');
   });
 });
 

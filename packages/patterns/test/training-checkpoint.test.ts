@@ -2,9 +2,10 @@ import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { AccessMode, S3Mountpoint } from '@strata/storage';
 import { Tokens } from '@strata/tokens';
-import { JobSet, LeaderWorkerSet, PyTorchJob, RayCluster } from '@strata/kinds';
+import { ClusterTrainingRuntime, clusterTrainingRuntime, JobSet, LeaderWorkerSet, PyTorchJob, RayCluster, TrainJob } from '@strata/kinds';
 import { containerProps, ParallelJob, TrainingCheckpoint, TrainingCheckpointProps, WorkloadIdentity } from '../src';
 import { newChart, one, synth, synthErrors, synthValid, warnings } from './testing';
+import { podSpecsOf } from '@strata/checks';
 
 function checkpoint(props: Partial<TrainingCheckpointProps> = {}, workers = 1) {
   const chart = newChart();
@@ -231,6 +232,62 @@ describe('TrainingCheckpoint on operators\' kinds: the same pattern on every ran
     expect(o.spec.replicatedJobs[0].template.spec.template.spec.initContainers).toBeUndefined();
     const restore = o.spec.replicatedJobs[1].template.spec.template.spec.initContainers[0];
     expect(restore.env).toEqual(expect.arrayContaining([{ name: 'CHECKPOINT_RANKS', value: '8' }, { name: 'CHECKPOINT_RANK_EXPR', value: 'JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX' }]));
+  });
+
+  test('a training runtime and the TrainJob of the run: the helpers and what every run shares on the runtime, the run\'s location and ranks on the TrainJob', () => {
+    const chart = newChart();
+    const rt = new ClusterTrainingRuntime(chart, 'runtime', { mlPolicy: { numNodes: 4, torch: {} }, nodes: pod(chart) });
+    rt.nodes.addContainer({ ...containerProps('node', { image: 'trainer:1' }) });
+    const job = new TrainJob(chart, 'train', { runtime: rt, numNodes: 4, nodes: pod(chart) });
+    // A TrainJob cannot set the pull policy (the runtime's applies).
+    job.nodes.addContainer({ ...containerProps('node', { image: 'trainer:1' }), imagePullPolicy: undefined });
+    new TrainingCheckpoint(chart, 'checkpoints', { job: rt, trainJob: job, destination: { bucket: 'ml-checkpoints', prefix: 'llama/' }, run: 'run-7', size: Size.gibibytes(200), checkpointSize: Size.gibibytes(16) });
+    const objs = synthValid(chart);
+    const node = one(objs, 'ClusterTrainingRuntime').spec.template.spec.replicatedJobs[0].template.spec.template.spec;
+    const env = (c: any) => c.env.map((e: any) => `${e.name}=${e.value ?? JSON.stringify(e.valueFrom)}`);
+    // The runtime: no run in it.
+    expect(node.initContainers.map((c: any) => [c.name, env(c)])).toEqual([
+      ['restore-checkpoint', ['CHECKPOINT_DIR=/checkpoints', 'HOME=/tmp']],
+      ['checkpoint-sync', ['CHECKPOINT_DIR=/checkpoints', 'HOME=/tmp', 'SYNC_INTERVAL_SECONDS=300']],
+    ]);
+    expect(env(node.containers[0]).filter((e: string) => e.startsWith('CHECKPOINT'))).toEqual(['CHECKPOINT_DIR=/checkpoints', 'CHECKPOINT_RUN_FINISHED=/checkpoints/.strata-run-finished']);
+    // The run: its location for the trainer (spec.trainer.env) and for the helpers (its runtime patch), its ranks for the restore step.
+    const tj = one(objs, 'TrainJob');
+    expect(tj.spec.trainer.env).toContainEqual({ name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/llama/run-7/' });
+    expect(tj.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.initContainers).toEqual([
+      { name: 'restore-checkpoint', env: [{ name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/llama/run-7/' }, { name: 'CHECKPOINT_RANKS', value: '4' }] },
+      { name: 'checkpoint-sync', env: [{ name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/llama/run-7/' }] },
+    ]);
+    // The pod that runs has both (the checks see it whole).
+    const [, whole] = podSpecsOf(objs);
+    expect(whole.spec.initContainers.map((c: any) => env(c))).toEqual([
+      ['CHECKPOINT_DIR=/checkpoints', 'HOME=/tmp', 'CHECKPOINT_URI=s3://ml-checkpoints/llama/run-7/', 'CHECKPOINT_RANKS=4'],
+      ['CHECKPOINT_DIR=/checkpoints', 'HOME=/tmp', 'SYNC_INTERVAL_SECONDS=300', 'CHECKPOINT_URI=s3://ml-checkpoints/llama/run-7/'],
+    ]);
+  });
+
+  test('throws: a trainJob on another runtime, or without its trainer container yet', () => {
+    const errors = (trainJob: (chart: ReturnType<typeof newChart>, rt: ClusterTrainingRuntime) => TrainJob) => {
+      const chart = newChart();
+      const rt = new ClusterTrainingRuntime(chart, 'runtime', { nodes: pod(chart) });
+      rt.nodes.addContainer({ ...containerProps('node', { image: 'trainer:1' }) });
+      new TrainingCheckpoint(chart, 'a', { job: rt, trainJob: trainJob(chart, rt), destination: { bucket: 'ml-checkpoints' }, run: 'r', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(1) });
+      return synthErrors(chart).filter((e) => e.startsWith('[test/a]'));
+    };
+    expect(
+      errors((chart) => {
+        const elsewhere = new TrainJob(chart, 'elsewhere', { runtime: clusterTrainingRuntime('torch-distributed') });
+        elsewhere.nodes.addContainer({ ...containerProps('node', { image: 'trainer:1' }), imagePullPolicy: undefined });
+        return elsewhere;
+      }),
+    ).toEqual([`[test/a] 'trainJob' ("test/elsewhere") must be a TrainJob on 'job' (test/runtime); it runs on ClusterTrainingRuntime "torch-distributed": give the TrainJob whose runtime is the job checkpointed`]);
+    expect(
+      errors((chart, rt) => {
+        const early = new TrainJob(chart, 'early', { runtime: rt, nodes: pod(chart) });
+        early.nodes.addContainer({ ...containerProps('trainer', { image: 'trainer:1' }), imagePullPolicy: undefined });
+        return early;
+      }),
+    ).toEqual([`[test/a] 'trainJob' ("test/early") must be a TrainJob with its trainer container "node"; add it (trainJob.nodes.addContainer({ name: 'node', … })) before the checkpoints: its spec.trainer.env carries CHECKPOINT_URI`]);
   });
 
   test('throws: a pod set without ranks, an unknown pod set, pods without a WorkloadIdentity account', () => {

@@ -42,12 +42,25 @@ export interface FoundTemplate {
   readonly specPath?: string;
 }
 
+/**
+ * The objects checked together with an object — its release, or for the reference lint and the
+ * lifecycle check its environment — for a view whose pods depend on another object: a TrainJob's
+ * pods are its runtime's templates with the TrainJob's fields merged in (trainJobTemplates).
+ */
+export interface PodTemplateContext {
+  readonly objects: readonly Manifest[];
+}
+
 /** How to find the pod templates of one kind. */
 export interface PodTemplateKind {
   /** The API group the kind belongs to ('' for the core group); an object of another group with the same kind name is not this kind. */
   readonly group: string;
-  /** Each template: the path of its pod template (the object holding `metadata` and `spec`), and how many pods run it. */
-  readonly templates: (o: Manifest) => readonly FoundTemplate[];
+  /**
+   * Each template: the path of its pod template (the object holding `metadata` and `spec`), and how
+   * many pods run it. `context`, when given, holds the objects checked with `o`; most kinds need
+   * only `o`.
+   */
+  readonly templates: (o: Manifest, context?: PodTemplateContext) => readonly FoundTemplate[];
 }
 
 /**
@@ -246,27 +259,164 @@ function addNew(items: any[] | undefined, more: readonly any[] | undefined, key:
   return out;
 }
 
+/** The API group of Trainer v2's kinds (kubeflow/trainer@v2.3.0 pkg/apis/trainer/v1alpha1). */
+const TRAINER_GROUP = 'trainer.kubeflow.org';
+/** The label of a runtime's replicated Job saying which part of a TrainJob it runs (pkg/constants `LabelTrainJobAncestor`). */
+const ANCESTOR_LABEL = 'trainer.kubeflow.org/trainjob-ancestor-step';
+/** Initializer Jobs and containers (pkg/constants `DatasetInitializer`, `ModelInitializer`), by the TrainJob field that configures them. */
+const INITIALIZERS: readonly (readonly ['dataset' | 'model', string])[] = [
+  ['dataset', 'dataset-initializer'],
+  ['model', 'model-initializer'],
+];
+
+/**
+ * The runtime a TrainJob refers to, among `objects`: `spec.runtimeRef` (kind ClusterTrainingRuntime
+ * and group trainer.kubeflow.org unless given: the CRD's defaults) by name — a TrainingRuntime only
+ * in the TrainJob's namespace, where Trainer looks it up (pkg/runtime/core/trainingruntime.go
+ * `NewObjects`), a ClusterTrainingRuntime by name alone.
+ */
+export function trainJobRuntime(tj: Manifest, objects: readonly Manifest[]): Manifest | undefined {
+  const ref = tj.spec?.runtimeRef ?? {};
+  const kind = ref.kind ?? 'ClusterTrainingRuntime';
+  if ((ref.apiGroup ?? TRAINER_GROUP) !== TRAINER_GROUP || typeof ref.name !== 'string') return undefined;
+  return objects.find(
+    (o) => o.kind === kind && groupOf(o.apiVersion) === TRAINER_GROUP && o.metadata.name === ref.name && (kind === 'ClusterTrainingRuntime' || o.metadata.namespace === tj.metadata.namespace),
+  );
+}
+
+/** Env upserted by name, as Trainer does (pkg/apply `UpsertEnvVars`): a variable of the same name is replaced in place. */
+function upsertEnv(env: readonly any[] | undefined, more: readonly any[] | undefined): any[] | undefined {
+  if (!more || more.length === 0) return env as any[] | undefined;
+  const out = [...(env ?? [])];
+  for (const e of more) {
+    const i = out.findIndex((x) => x?.name === e?.name);
+    if (i < 0) out.push(e);
+    else out[i] = e;
+  }
+  return out;
+}
+
+/**
+ * A container's resources with `resourcesPerNode` over them: limits and requests per resource,
+ * claims by name (kubeflow/trainer@v2.3.0 pkg/util/trainingruntime `MergeResourceRequirements`).
+ */
+function mergeResources(base: any, over: any): any {
+  if (!over) return base;
+  const out: Record<string, any> = { ...(base ?? {}) };
+  for (const k of ['limits', 'requests']) if (over[k]) out[k] = { ...(out[k] ?? {}), ...over[k] };
+  if (over.claims) out.claims = mergePatch(out.claims, over.claims, 'claims');
+  return out;
+}
+
+/**
+ * A training runtime's replicated Jobs' pod templates, each run by 0 pods: a runtime is the
+ * template TrainJobs start from (Trainer copies it when one starts), and no pod runs from it alone.
+ * Its templates are still checked for what they hold (references, Pod Security, scripts); the pods
+ * that run are its TrainJobs', each a view of the runtime's template with the TrainJob merged in.
+ */
+function runtimeTemplates(kind: string): PodTemplateKind {
+  const paths = kindFromPaths({ group: TRAINER_GROUP, kind, templates: replicatedJobs('spec.template.spec') });
+  return { group: TRAINER_GROUP, templates: (o) => paths.templates(o).map((t) => ({ ...t, replicas: 0 })) };
+}
+
+/**
+ * The pods of a TrainJob on its runtime, as Trainer builds the JobSet (kubeflow/trainer@v2.3.0
+ * pkg/runtime/core/trainingruntime.go `newRuntimeInfo`, `mergeRuntimePatches`; the jobset plugin,
+ * pkg/runtime/framework/plugins/jobset/{builder,jobset}.go; the ML policy plugins' `EnforceMLPolicy`),
+ * one per replicated Job of the runtime, in the runtime's order:
+ * - the runtime's JobSet template with each `spec.runtimePatches[].trainingRuntimeSpec.template.spec`
+ *   merged in by strategic merge patch, patch after patch (replicated Jobs by name, containers,
+ *   init containers, volumes, env by name, volume mounts by path; tolerations and node-affinity
+ *   terms replaced); a patched Job the runtime lacks is left out (Trainer's webhook refuses it);
+ * - in the trainer's Job (labelled trainjob-ancestor-step "trainer") its container "node" gets
+ *   `spec.trainer.resourcesPerNode` merged over its resources, `image`, `command` and `args` when
+ *   given, and `spec.trainer.env` upserted by name (resources and env also in the Job "node" of an
+ *   MPI runtime whose launcher trains as a node);
+ * - in an initializer's Job its container of the same name gets `spec.initializer.<part>`:
+ *   STORAGE_URI from `storageUri`, its env upserted, its `secretRef` as an envFrom;
+ * - pods: the trainer's Job runs `spec.trainer.numNodes`, else the runtime's `mlPolicy.numNodes`
+ *   (else 1); an MPI runtime's Job "node" runs numNodes (numNodes − 1, at least 1, when the launcher
+ *   trains as a node) and its launcher `mlPolicy.numNodes` (as read in newRuntimeInfo; strata's
+ *   TrainJob does not run on MPI runtimes); other Jobs parallelism, × replicas unless labelled as
+ *   a TrainJob's step (Trainer runs one replica of those).
+ * Left out: what the plugins add that no check reads — PET_*, MPI and XGBoost environment, ports,
+ * the MPI SSH volumes, coscheduling labels. A view: metadata and spec are copies, not parts of
+ * either object. The path says where the pod is: the JobSet Trainer creates for the TrainJob
+ * (named as the TrainJob), `jobSet.spec.replicatedJobs[<name>].template.spec.template`.
+ */
+function trainJobOnRuntime(tj: Manifest, rt: Manifest): FoundTemplate[] {
+  const spec = tj.spec ?? {};
+  const trainer = spec.trainer ?? {};
+  const policy = rt.spec?.mlPolicy;
+  const mpi = policy?.mpi;
+  let jobs: any[] = structuredClone(rt.spec?.template?.spec?.replicatedJobs ?? []);
+  for (const patch of spec.runtimePatches ?? []) {
+    for (const p of patch?.trainingRuntimeSpec?.template?.spec?.replicatedJobs ?? []) {
+      const i = jobs.findIndex((j) => j?.name === p?.name);
+      if (i >= 0) jobs = jobs.map((j, k) => (k === i ? mergePatch(j, p) : j));
+    }
+  }
+  return jobs.flatMap((job) => {
+    const pod = job?.template?.spec?.template;
+    if (!pod?.spec || typeof job.name !== 'string') return [];
+    const ancestor = job.template?.metadata?.labels?.[ANCESTOR_LABEL];
+    const isTrainer = ancestor === 'trainer';
+    const launcherAsNode = mpi?.runLauncherAsNode === true && job.name === TRAINER_NODE;
+    const containers = (pod.spec.containers ?? []).map((c: any) => {
+      if (c?.name === TRAINER_NODE && (isTrainer || launcherAsNode)) {
+        const out: Record<string, any> = { ...c };
+        if (trainer.resourcesPerNode) out.resources = mergeResources(c.resources, trainer.resourcesPerNode);
+        if (isTrainer) for (const f of ['image', 'command', 'args'] as const) if (trainer[f] !== undefined) out[f] = trainer[f];
+        const env = upsertEnv(c.env, trainer.env);
+        if (env) out.env = env;
+        return out;
+      }
+      const init = INITIALIZERS.find(([, name]) => name === ancestor && name === c?.name);
+      const source = init ? spec.initializer?.[init[0]] : undefined;
+      if (!source) return c;
+      const out: Record<string, any> = { ...c };
+      const env = upsertEnv(upsertEnv(c.env, source.storageUri !== undefined ? [{ name: 'STORAGE_URI', value: source.storageUri }] : []), source.env);
+      if (env) out.env = env;
+      if (source.secretRef?.name) out.envFrom = [...(c.envFrom ?? []), { secretRef: { name: source.secretRef.name } }];
+      return out;
+    });
+    // newRuntimeInfo: the trainer's pod set counts mlPolicy.numNodes, another Job its parallelism;
+    // the torch, JAX, XGBoost and plain policies then count the TrainJob's numNodes, MPI its Job "node".
+    const parallelism = count(job.template?.spec?.parallelism);
+    let pods = isTrainer && policy ? count(policy.numNodes) : parallelism;
+    if (isTrainer && !mpi && trainer.numNodes !== undefined) pods = count(trainer.numNodes);
+    if (mpi && job.name === TRAINER_NODE && trainer.numNodes !== undefined) pods = mpi.runLauncherAsNode ? Math.max(count(trainer.numNodes) - 1, 1) : count(trainer.numNodes);
+    // Trainer runs one replica of the trainer's and the initializers' Jobs (builder.go), the runtime's replicas of the others.
+    if (!ancestor) pods *= count(job.replicas);
+    return [{ path: `jobSet.spec.replicatedJobs[${job.name}].template.spec.template`, template: { metadata: pod.metadata ?? {}, spec: { ...pod.spec, containers } }, replicas: pods }];
+  });
+}
+
 /**
  * The pods of a TrainJob (kubeflow/trainer@v2.3.0 manifests/base/crds/trainer.kubeflow.org_trainjobs.yaml).
- * A TrainJob has no pod template: its pods are its runtime's, changed by `spec.trainer` (image,
- * command, args, env and `resourcesPerNode` of the container "node" of the trainer Job; `numNodes`
- * pods) and by `spec.runtimePatches[].trainingRuntimeSpec.template.spec.replicatedJobs[].template.spec.template`
- * (a restricted PodSpecPatch, merged into the runtime's template by strategic merge patch, patch
- * after patch: pkg/runtime/core/trainingruntime.go `mergeRuntimePatches`). Each patched replicated
- * Job is one pod spec here: its patches combined, and for "node" the trainer's fields in the
- * container "node" (added when no patch names it). Pods: `numNodes` for "node" (1 when unset: the
- * runtime's `mlPolicy.numNodes` is not in the object), 1 for the others (their parallelism is the
- * runtime's, not in the object either).
+ * A TrainJob has no pod template: its pods are its runtime's, changed by `spec.trainer` and
+ * `spec.runtimePatches`. With the runtime among the objects checked together (`context`: the same
+ * release, or the same environment), the view is the pods Trainer runs: trainJobOnRuntime.
  *
- * The view cannot see the runtime's own pod spec: what a ClusterTrainingRuntime installed by the
- * platform (or a TrainingRuntime of another chart) sets is not checked here at all; a runtime in
- * the same chart is checked as itself (its entry below). A replicated Job no patch names is not
- * seen. Only the metadata is a live part of the object (writers decorate its labels); the spec is
- * a combined copy. The trainer is taken to be the Job "node", as in the torch, JAX and XGBoost
- * runtimes; an MPI runtime's trainer is its "launcher" Job (manifests/base/runtimes/deepspeed_distributed.yaml),
+ * Without it — a ClusterTrainingRuntime the platform installs, a TrainingRuntime of another
+ * chart, a view asked for one object alone — the view cannot see the runtime's pod spec, and
+ * sees only what the TrainJob says: each replicated Job a patch names is one pod spec, its patches
+ * combined (`spec.runtimePatches[].trainingRuntimeSpec.template.spec.replicatedJobs[].template.spec.template`,
+ * a restricted PodSpecPatch merged by strategic merge patch, patch after patch), and for "node"
+ * the trainer's fields (image, command, args, env and `resourcesPerNode`) in the container "node"
+ * (added when no patch names it). Containers other than "node" a patch names are left out: only
+ * their env, mounts and security context are in the patch, their image, resources and the rest
+ * are the runtime's, which the checks would read as missing. Pods: `numNodes` for "node" (1 when
+ * unset: the runtime's `mlPolicy.numNodes` is not in the object), 1 for the others. What the
+ * runtime sets is not checked here at all, and a replicated Job no patch names is not seen. Only
+ * the metadata is a live part of the object (writers decorate its labels); the spec is a combined
+ * copy. The trainer is taken to be the Job "node", as in the torch, JAX and XGBoost runtimes; an
+ * MPI runtime's trainer is its "launcher" Job (manifests/base/runtimes/deepspeed_distributed.yaml),
  * whose trainer fields this view does not place.
  */
-function trainJobTemplates(o: Manifest): FoundTemplate[] {
+function trainJobTemplates(o: Manifest, context?: PodTemplateContext): FoundTemplate[] {
+  const runtime = context ? trainJobRuntime(o, context.objects) : undefined;
+  if (runtime) return trainJobOnRuntime(o, runtime);
   const trainer = o.spec?.trainer ?? {};
   const jobs = new Map<string, { path: string; live: any; spec: Record<string, any> }>();
   (o.spec?.runtimePatches ?? []).forEach((patch: any, i: number) => {
@@ -280,6 +430,9 @@ function trainJobTemplates(o: Manifest): FoundTemplate[] {
   });
   return [...jobs].map(([name, job]) => {
     let spec = job.spec;
+    if (spec.containers) spec = { ...spec, containers: spec.containers.filter((c: any) => c?.name === TRAINER_NODE) };
+    if (spec.containers?.length === 0) delete spec.containers;
+    if (spec.initContainers) delete spec.initContainers;
     if (name === TRAINER_NODE) {
       const fromTrainer = Object.fromEntries(
         Object.entries({ image: trainer.image, command: trainer.command, args: trainer.args, env: trainer.env, resources: trainer.resourcesPerNode }).filter(([, v]) => v !== undefined),
@@ -801,10 +954,11 @@ export const POD_TEMPLATE_KINDS: { [kind: string]: PodTemplateKind } = {
   Job: kindFromPaths({ group: 'batch', kind: 'Job', templates: [{ path: 'spec.template', replicas: ['spec.parallelism'] }] }),
   CronJob: kindFromPaths({ group: 'batch', kind: 'CronJob', templates: [{ path: 'spec.jobTemplate.spec.template', replicas: ['spec.jobTemplate.spec.parallelism'] }] }),
   JobSet: kindFromPaths({ group: 'jobset.x-k8s.io', kind: 'JobSet', templates: replicatedJobs('spec') }),
-  TrainingRuntime: kindFromPaths({ group: 'trainer.kubeflow.org', kind: 'TrainingRuntime', templates: replicatedJobs('spec.template.spec') }),
-  ClusterTrainingRuntime: kindFromPaths({ group: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime', templates: replicatedJobs('spec.template.spec') }),
-  // Restricted patches and the trainer's fields, not pod templates: see trainJobTemplates.
-  TrainJob: { group: 'trainer.kubeflow.org', templates: trainJobTemplates },
+  // Templates, not pods: no pod runs from a runtime alone; its TrainJobs' pods are seen through them (trainJobOnRuntime).
+  TrainingRuntime: runtimeTemplates('TrainingRuntime'),
+  ClusterTrainingRuntime: runtimeTemplates('ClusterTrainingRuntime'),
+  // Restricted patches and the trainer's fields on the runtime's templates: see trainJobTemplates.
+  TrainJob: { group: TRAINER_GROUP, templates: trainJobTemplates },
   PyTorchJob: kindFromPaths({ group: 'kubeflow.org', kind: 'PyTorchJob', templates: [{ path: 'spec.pytorchReplicaSpecs{}.template', replicas: ['spec.pytorchReplicaSpecs{}.replicas'] }] }),
   RayCluster: kindFromPaths({ group: 'ray.io', kind: 'RayCluster', templates: rayGroups('spec') }),
   RayJob: kindFromPaths({ group: 'ray.io', kind: 'RayJob', templates: [...rayGroups('spec.rayClusterSpec'), { path: 'spec.submitterPodTemplate' }] }),
@@ -869,12 +1023,17 @@ export function ownerOf(o: Manifest): string {
   return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 }
 
-/** Every pod template of an object (none for kinds without pods). */
-export function podTemplatesOf(o: Manifest, kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS): PodTemplate[] {
+/**
+ * Every pod template of an object (none for kinds without pods). `context`: the objects checked
+ * with it (its release's, or its environment's), for views that depend on another object — a
+ * TrainJob's pods are its runtime's templates with the TrainJob merged in when the runtime is
+ * among them (see trainJobTemplates). Every check passes it; without it each object is seen alone.
+ */
+export function podTemplatesOf(o: Manifest, kinds: { readonly [kind: string]: PodTemplateKind } = POD_TEMPLATE_KINDS, context?: PodTemplateContext): PodTemplate[] {
   const kind = kindOf(o, kinds);
   if (!kind) return [];
   return kind
-    .templates(o)
+    .templates(o, context)
     .filter((t) => t.template && t.template.spec)
     .map((t) => ({
       owner: ownerOf(o),

@@ -1,4 +1,4 @@
-import { kindFromPaths, Manifest, NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, pathProblem, podTemplateParts, podTemplatesOf, withDeclaredKinds } from '../src';
+import { kindFromPaths, Manifest, NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, pathProblem, podTemplateParts, podTemplatesOf, trainJobRuntime, withDeclaredKinds } from '../src';
 
 const spec = (name: string) => ({ containers: [{ name, image: 'i' }] });
 const found = (o: Manifest, kinds?: Parameters<typeof podTemplatesOf>[1]) => podTemplatesOf(o, kinds).map((t) => [t.path, t.spec.containers[0].name, t.replicas]);
@@ -101,6 +101,221 @@ describe('pod templates of operators\' kinds', () => {
 
   test('TrainJob: without a patch of "node" the trainer is not seen (the runtime\'s pod spec is not in the object)', () => {
     expect(found({ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', metadata: { name: 'tj' }, spec: { runtimeRef: { name: 'r' }, trainer: { image: 'i', numNodes: 2 } } })).toEqual([]);
+  });
+
+  test('TrainJob alone: containers other than "node" a patch names are left out (their image and the rest are the runtime\'s)', () => {
+    const o: Manifest = {
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      metadata: { name: 'tj' },
+      spec: {
+        runtimeRef: { name: 'r' },
+        trainer: { image: 'i', numNodes: 2 },
+        runtimePatches: [
+          {
+            manager: 'strata.dev/trainjob',
+            trainingRuntimeSpec: {
+              template: {
+                spec: {
+                  replicatedJobs: [
+                    { name: 'node', template: { spec: { template: { spec: { initContainers: [{ name: 'sync', env: [{ name: 'URI', value: 's3://b/run-1/' }] }], containers: [{ name: 'node' }, { name: 'helper', env: [{ name: 'A', value: '1' }] }] } } } } },
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    expect(podTemplatesOf(o).map((p) => [p.path, p.replicas, p.spec])).toEqual([
+      ['spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec', 2, { containers: [{ name: 'node', image: 'i' }] }],
+    ]);
+  });
+
+  describe('TrainJob on its runtime, when both are checked together: the pods Trainer runs, the runtime\'s templates running none', () => {
+    const ANCESTOR = 'trainer.kubeflow.org/trainjob-ancestor-step';
+    const runtime = (kind: 'ClusterTrainingRuntime' | 'TrainingRuntime', namespace?: string): Manifest => ({
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind,
+      metadata: { name: 'torch', ...(namespace ? { namespace } : {}) },
+      spec: {
+        mlPolicy: { numNodes: 2, torch: {} },
+        template: {
+          spec: {
+            replicatedJobs: [
+              {
+                name: 'dataset-initializer',
+                replicas: 1,
+                template: {
+                  metadata: { labels: { [ANCESTOR]: 'dataset-initializer' } },
+                  spec: { parallelism: 1, template: { spec: { containers: [{ name: 'dataset-initializer', image: 'init:1', env: [{ name: 'STORAGE_URI', value: 'hf://default' }] }] } } },
+                },
+              },
+              {
+                name: 'node',
+                replicas: 1,
+                template: {
+                  metadata: { labels: { [ANCESTOR]: 'trainer' } },
+                  spec: {
+                    parallelism: 2,
+                    template: {
+                      metadata: { annotations: { 'karpenter.sh/do-not-disrupt': 'true' } },
+                      spec: {
+                        terminationGracePeriodSeconds: 97,
+                        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] }] }] } } },
+                        tolerations: [{ key: 'dedicated', operator: 'Exists' }],
+                        initContainers: [
+                          { name: 'restore', image: 'aws:2', env: [{ name: 'DIR', value: '/ckpt' }], resources: { requests: { cpu: '250m' } } },
+                          { name: 'sync', image: 'aws:2', restartPolicy: 'Always', env: [{ name: 'DIR', value: '/ckpt' }] },
+                        ],
+                        containers: [
+                          {
+                            name: 'node',
+                            image: 'runtime:1',
+                            env: [{ name: 'DIR', value: '/ckpt' }, { name: 'NCCL_DEBUG', value: 'INFO' }],
+                            resources: { requests: { cpu: '1', 'ephemeral-storage': '500Gi' }, limits: { memory: '4Gi' } },
+                            volumeMounts: [{ name: 'scratch', mountPath: '/ckpt' }],
+                          },
+                        ],
+                        volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '500Gi' } }, { name: 'data', emptyDir: {} }],
+                      },
+                    },
+                  },
+                },
+              },
+              { name: 'monitor', replicas: 2, template: { spec: { parallelism: 3, template: { spec: { containers: [{ name: 'monitor', image: 'm:1' }] } } } } },
+            ],
+          },
+        },
+      },
+    });
+    const job = (runtimeRef: Record<string, string>, namespace?: string): Manifest => ({
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      metadata: { name: 'tj', ...(namespace ? { namespace } : {}) },
+      spec: {
+        runtimeRef,
+        initializer: { dataset: { storageUri: 'hf://tatsu-lab/alpaca', env: [{ name: 'HF_HOME', value: '/tmp' }], secretRef: { name: 'hf-token' } } },
+        trainer: {
+          image: 'trainer:2',
+          command: ['torchrun'],
+          numNodes: 4,
+          env: [{ name: 'NCCL_DEBUG', value: 'WARN' }],
+          resourcesPerNode: { requests: { cpu: '32', 'nvidia.com/gpu': 8 }, limits: { 'nvidia.com/gpu': 8 } },
+        },
+        runtimePatches: [
+          {
+            manager: 'strata.dev/trainjob',
+            trainingRuntimeSpec: {
+              template: {
+                spec: {
+                  replicatedJobs: [
+                    {
+                      name: 'node',
+                      template: {
+                        spec: {
+                          template: {
+                            metadata: { labels: { app: 'tj' } },
+                            spec: {
+                              affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] }] }] } } },
+                              tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }],
+                              initContainers: [{ name: 'restore', env: [{ name: 'URI', value: 's3://b/run-2/' }] }, { name: 'sync', env: [{ name: 'URI', value: 's3://b/run-2/' }] }],
+                              containers: [{ name: 'node', volumeMounts: [{ name: 'fsx', mountPath: '/data', readOnly: true }] }],
+                              volumes: [{ name: 'fsx', persistentVolumeClaim: { claimName: 'dataset' } }, { name: 'data', persistentVolumeClaim: { claimName: 'other' } }],
+                            },
+                          },
+                        },
+                      },
+                    },
+                    { name: 'not-in-runtime', template: { spec: { template: { spec: { nodeSelector: { a: 'b' } } } } } },
+                  ],
+                },
+              },
+            },
+          },
+          {
+            manager: 'kueue.x-k8s.io/manager',
+            trainingRuntimeSpec: { template: { spec: { replicatedJobs: [{ name: 'node', template: { spec: { template: { spec: { nodeSelector: { pool: 'gpu' } } } } } }] } } },
+          },
+        ],
+      },
+    });
+
+    test('one merged pod per replicated Job of the runtime, with its pods; the runtime\'s own templates run 0', () => {
+      const rt = runtime('ClusterTrainingRuntime');
+      const tj = job({ kind: 'ClusterTrainingRuntime', name: 'torch' }, 'ml');
+      const objects = [rt, tj];
+      expect(podTemplatesOf(rt, undefined, { objects }).map((p) => [p.path, p.replicas])).toEqual([
+        ['spec.template.spec.replicatedJobs[0].template.spec.template.spec', 0],
+        ['spec.template.spec.replicatedJobs[1].template.spec.template.spec', 0],
+        ['spec.template.spec.replicatedJobs[2].template.spec.template.spec', 0],
+      ]);
+      const pods = podTemplatesOf(tj, undefined, { objects });
+      expect(pods.map((p) => [p.owner, p.path, p.replicas])).toEqual([
+        ['TrainJob ml/tj', 'jobSet.spec.replicatedJobs[dataset-initializer].template.spec.template.spec', 1],
+        ['TrainJob ml/tj', 'jobSet.spec.replicatedJobs[node].template.spec.template.spec', 4],
+        ['TrainJob ml/tj', 'jobSet.spec.replicatedJobs[monitor].template.spec.template.spec', 6],
+      ]);
+      // The initializer: STORAGE_URI from the TrainJob over the runtime's, its env, its Secret as envFrom.
+      expect(pods[0].spec).toEqual({
+        containers: [
+          {
+            name: 'dataset-initializer',
+            image: 'init:1',
+            env: [{ name: 'STORAGE_URI', value: 'hf://tatsu-lab/alpaca' }, { name: 'HF_HOME', value: '/tmp' }],
+            envFrom: [{ secretRef: { name: 'hf-token' } }],
+          },
+        ],
+      });
+      // The trainer's pod whole: the runtime's helpers with the run's env, the trainer's fields in "node"
+      // (resources merged per key, env upserted), the patch's volumes and mounts, its scheduling replacing
+      // the runtime's terms and tolerations (the later patch's node selector too).
+      expect(pods[1].metadata).toEqual({ labels: { app: 'tj' }, annotations: { 'karpenter.sh/do-not-disrupt': 'true' } });
+      expect(pods[1].spec).toEqual({
+        terminationGracePeriodSeconds: 97,
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1a'] }] }] } } },
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }],
+        nodeSelector: { pool: 'gpu' },
+        initContainers: [
+          { name: 'restore', image: 'aws:2', env: [{ name: 'DIR', value: '/ckpt' }, { name: 'URI', value: 's3://b/run-2/' }], resources: { requests: { cpu: '250m' } } },
+          { name: 'sync', image: 'aws:2', restartPolicy: 'Always', env: [{ name: 'DIR', value: '/ckpt' }, { name: 'URI', value: 's3://b/run-2/' }] },
+        ],
+        containers: [
+          {
+            name: 'node',
+            image: 'trainer:2',
+            command: ['torchrun'],
+            env: [{ name: 'DIR', value: '/ckpt' }, { name: 'NCCL_DEBUG', value: 'WARN' }],
+            resources: { requests: { cpu: '32', 'ephemeral-storage': '500Gi', 'nvidia.com/gpu': 8 }, limits: { memory: '4Gi', 'nvidia.com/gpu': 8 } },
+            volumeMounts: [{ name: 'scratch', mountPath: '/ckpt' }, { name: 'fsx', mountPath: '/data', readOnly: true }],
+          },
+        ],
+        volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '500Gi' } }, { name: 'data', persistentVolumeClaim: { claimName: 'other' } }, { name: 'fsx', persistentVolumeClaim: { claimName: 'dataset' } }],
+      });
+      // Neither object is changed by the view.
+      expect([rt, tj]).toEqual([runtime('ClusterTrainingRuntime'), job({ kind: 'ClusterTrainingRuntime', name: 'torch' }, 'ml')]);
+      // Without the runtime among the objects, the TrainJob alone, as before.
+      expect(podTemplatesOf(tj, undefined, { objects: [tj] }).map((p) => p.path)).toEqual(podTemplatesOf(tj).map((p) => p.path));
+      expect(podTemplatesOf(tj).map((p) => p.path)).toEqual(['spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec', 'spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[1].template.spec.template.spec']);
+    });
+
+    test('the runtime it refers to: a ClusterTrainingRuntime by name (the default kind), a TrainingRuntime of its own namespace', () => {
+      const cluster = runtime('ClusterTrainingRuntime');
+      const here = runtime('TrainingRuntime', 'ml');
+      const there = runtime('TrainingRuntime', 'other');
+      expect(trainJobRuntime(job({ name: 'torch' }, 'ml'), [here, cluster])).toBe(cluster);
+      expect(trainJobRuntime(job({ apiGroup: 'trainer.kubeflow.org', kind: 'TrainingRuntime', name: 'torch' }, 'ml'), [there, cluster, here])).toBe(here);
+      expect(trainJobRuntime(job({ kind: 'TrainingRuntime', name: 'torch' }, 'ml'), [there, cluster])).toBeUndefined();
+      expect(trainJobRuntime(job({ apiGroup: 'example.com', kind: 'ClusterTrainingRuntime', name: 'torch' }, 'ml'), [cluster])).toBeUndefined();
+      expect(trainJobRuntime(job({ kind: 'ClusterTrainingRuntime', name: 'tensorflow' }, 'ml'), [cluster])).toBeUndefined();
+    });
+
+    test('without numNodes in the TrainJob the trainer runs the runtime\'s', () => {
+      const rt = runtime('ClusterTrainingRuntime');
+      const tj = job({ name: 'torch' }, 'ml');
+      delete tj.spec.trainer.numNodes;
+      expect(podTemplatesOf(tj, undefined, { objects: [rt, tj] }).map((p) => p.replicas)).toEqual([1, 2, 6]);
+    });
   });
 
   describe('SparkApplication: a view of each role\'s pod, from its template and typed fields', () => {

@@ -48,21 +48,23 @@ const MAX_RESTARTS = 3;
  *   `dataset.existingFileSystem.enabled`, an existing PERSISTENT_2 file system and its data
  *   repository association — mounted read-only into the trainer, the nodes pinned to its zone.
  *   It only mounts storage and schedules, which a TrainJob carries (its runtime patch).
- * - **Training Checkpoint** on the runtime: checkpoints on instance-store NVMe, a restore step
- *   before training and a native sync sidecar to S3. Its helper containers cannot ride on a
- *   TrainJob (a runtime patch only changes containers the runtime already has, and has no image:
- *   kubeflow/trainer@v2.3.0 pkg/apis/trainer/v1alpha1/trainjob_types.go `ContainerPatch`; the
- *   webhook refuses unknown container names, pkg/runtime/framework/plugins/jobset/jobset.go), so
- *   they live on the runtime's nodes, whose pod set counts the same `trainer.numNodes`.
+ * - **Training Checkpoint** on the runtime, for the TrainJob's run: checkpoints on instance-store
+ *   NVMe, a restore step before training and a native sync sidecar to S3. Its helper containers
+ *   cannot ride on a TrainJob (a runtime patch only changes containers the runtime already has, and
+ *   has no image: kubeflow/trainer@v2.3.0 pkg/apis/trainer/v1alpha1/trainjob_types.go
+ *   `ContainerPatch`; the webhook refuses unknown container names,
+ *   pkg/runtime/framework/plugins/jobset/jobset.go), so they live on the runtime's nodes; what
+ *   belongs to the run — the checkpoint location and the number of ranks — is set by the TrainJob
+ *   (spec.trainer.env for the trainer, a ContainerPatch's env for the helpers), so the runtime is
+ *   the same for every run and a new run or bucket is a new TrainJob.
  * GPUs, EFA interfaces and /dev/shm per node come through Devices on the TrainJob's trainer.
  *
  * The runtime is a ClusterTrainingRuntime named after the release and its namespace, so that Helm
  * creates and updates it before the TrainJob (kinds it does not know go in alphabetical order,
  * helm/helm@v4.2.4 pkg/release/v1/util/kind_sorter.go): Trainer refuses a TrainJob whose runtime
  * does not exist yet, and copies the runtime when a TrainJob starts (pkg/runtime/core/trainingruntime.go),
- * so a new run must find the runtime already updated. With a namespaced TrainingRuntime the
- * TrainJob would come first: the first install would fail once, and a new run could start from
- * the runtime as it was before the upgrade.
+ * so a new run must find the runtime already updated. A namespaced TrainingRuntime would come after
+ * the TrainJob, and strata refuses it in the TrainJob's chart.
  *
  * Based on Trainer's `torch-distributed` ClusterTrainingRuntime (kubeflow/trainer@v2.3.0
  * manifests/base/runtimes/torch_distributed.yaml: mlPolicy torch, one replicated Job "node", its
@@ -187,12 +189,15 @@ export default class FsdpTrainingChart extends WorkloadChart {
     // /dev/shm is mounted above for NCCL whether or not EFA is used.
     Devices.of(this.job.nodes, node).gpus(gpus).efa(efa, { allowZero: true, zone });
 
-    // Checkpoints: local NVMe → S3 on the runtime's nodes (restore step, sync sidecar), restored before training.
+    // Checkpoints: local NVMe → S3 on the runtime's nodes (restore step, sync sidecar), restored before
+    // training; the run's location and ranks on the TrainJob (its trainer's env, its patch of the helpers).
+    // The TrainJob's spec carries them: another run or bucket is another TrainJob on the same runtime.
     const checkpointBucket = v.string('checkpoints.bucket', { default: 'ml-checkpoints', description: 'S3 bucket of the checkpoints.', pattern: BUCKET_NAME, ...BUCKET_NAME_LENGTH });
     const checkpointPrefix = v.string('checkpoints.prefix', { default: 'fsdp-training/', description: 'Key prefix of the checkpoints; a run\'s are under <prefix><run>/.', pattern: KEY_PREFIX });
     const run = v.string('checkpoints.run', { default: 'run-1', description: 'The training run: a restarted run resumes from its latest complete checkpoint; a new run name starts a new TrainJob.', pattern: PATH_SEGMENT });
     this.checkpoints = new TrainingCheckpoint(this, 'checkpoints', {
       job: this.runtime,
+      trainJob: this.job,
       destination: { bucket: checkpointBucket, prefix: checkpointPrefix },
       run,
       size: v.size('checkpoints.size', { default: Size.gibibytes(500), minimumGiB: 10, maximumGiB: 60_000, description: 'Local NVMe scratch for checkpoints per node' }),
@@ -202,10 +207,6 @@ export default class FsdpTrainingChart extends WorkloadChart {
       syncInterval: Duration.seconds(v.integer('checkpoints.syncIntervalSeconds', { default: 300, minimum: 10, maximum: 86400, description: 'How often finished checkpoints are uploaded to S3.' })),
       region,
     });
-    // The runtime changes in place and a TrainJob is named by its own content: the checkpoint
-    // location is stated in spec.trainer too (Trainer upserts it by name over the runtime's same
-    // value, pkg/runtime/framework/plugins/jobset/builder.go), so another run or bucket is another TrainJob.
-    node.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.checkpoints.uri));
   }
 }
 

@@ -1,5 +1,6 @@
 import FsdpTrainingChart from '../src/chart';
 import { describeChart, render } from '@strata/chart-testing';
+import { podTemplatesOf } from '@strata/tokens';
 
 const EXISTING = {
   storageClassName: '',
@@ -46,7 +47,7 @@ const patchOf = (tj: any) => tj.spec.runtimePatches[0].trainingRuntimeSpec.templ
 const nodesOf = (rt: any) => rt.spec.template.spec.replicatedJobs[0].template.spec;
 
 describe('fsdp-training release', () => {
-  test('the TrainJob: GPUs and EFA per node, torchrun processes per GPU, the dataset read-only in its zone on on-demand nodes; the runtime holds the checkpoint helpers', async () => {
+  test('the TrainJob: GPUs and EFA per node, torchrun processes per GPU, the dataset read-only in its zone on on-demand nodes; the runtime holds the checkpoint helpers, the TrainJob the run\'s location', async () => {
     const objs = await render(dir, { trainer: { numNodes: 4, gpusPerNode: 8, efaPerNode: 32 }, aws: { region: 'us-west-2' }, dataset: { zone: 'c' } }, { skipTests: true });
     const tj = trainJobOf(objs);
     const rt = runtimeOf(objs);
@@ -85,20 +86,42 @@ describe('fsdp-training release', () => {
     expect([rt.spec.mlPolicy, nodes.completions, nodes.parallelism, rt.spec.template.spec.failurePolicy]).toEqual([{ numNodes: 4, torch: {} }, 4, 4, { maxRestarts: 3 }]);
     const rpod = nodes.template.spec;
     expect(rpod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['restore-checkpoint', undefined], ['checkpoint-sync', 'Always']]);
-    expect(rpod.initContainers[0].env).toContainEqual({ name: 'CHECKPOINT_RANKS', value: '4' });
+    // The run's location and ranks are the TrainJob's: its patch of the helpers (the runtime holds no run).
+    expect(rpod.initContainers.flatMap((c: any) => c.env.map((e: any) => e.name))).not.toEqual(expect.arrayContaining(['CHECKPOINT_URI']));
+    expect(pod.initContainers).toEqual([
+      { name: 'restore-checkpoint', env: [{ name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/fsdp-training/run-1/' }, { name: 'CHECKPOINT_RANKS', value: '4' }] },
+      { name: 'checkpoint-sync', env: [{ name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/fsdp-training/run-1/' }] },
+    ]);
     expect(rpod.containers[0].resources.requests['ephemeral-storage']).toBe('500Gi');
     expect(rpod.terminationGracePeriodSeconds).toBe(97);
     expect(nodes.template.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
     expect([rpod.serviceAccountName, pod.serviceAccountName]).toEqual(['rel-fsdp-training-sa-training', 'rel-fsdp-training-sa-training']);
+    // What the checks see: the runtime's template runs no pod; the pod that runs is both merged, 4 of them.
+    const pods = objs.flatMap((o) => podTemplatesOf(o, undefined, { objects: objs }));
+    expect(pods.map((p) => [p.kind, p.path, p.replicas])).toEqual([
+      ['ClusterTrainingRuntime', 'spec.template.spec.replicatedJobs[0].template.spec.template.spec', 0],
+      ['TrainJob', 'jobSet.spec.replicatedJobs[node].template.spec.template.spec', 4],
+    ]);
+    const whole = pods[1].spec;
+    expect(whole.containers[0].resources).toEqual({
+      requests: { cpu: '32', memory: '262144Mi', 'ephemeral-storage': '500Gi', 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 },
+      limits: { memory: '262144Mi', 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 },
+    });
+    expect(whole.initContainers.map((c: any) => [c.name, c.env.find((e: any) => e.name === 'CHECKPOINT_URI')?.value])).toEqual([
+      ['restore-checkpoint', 's3://ml-checkpoints/fsdp-training/run-1/'],
+      ['checkpoint-sync', 's3://ml-checkpoints/fsdp-training/run-1/'],
+    ]);
+    expect(whole.volumes.map((v: any) => v.name)).toEqual(expect.arrayContaining(['scratch', 'fsx', 'shm', 'tmp']));
   });
 
-  test('a new run is a new TrainJob on the same runtime, updated in place; the checkpoint policy reads and writes only under the prefix', async () => {
+  test('a new run is a new TrainJob on the same runtime, unchanged; the checkpoint policy reads and writes only under the prefix', async () => {
     const before = await render(dir, undefined, { skipTests: true });
     const after = await render(dir, { checkpoints: { run: 'run-2' } }, { skipTests: true });
     expect(trainJobOf(after).metadata.name).not.toBe(trainJobOf(before).metadata.name);
     expect(trainJobOf(after).metadata.annotations['helm.toolkit.fluxcd.io/driftDetection']).toBe('disabled');
-    expect(runtimeOf(after).metadata.name).toBe(runtimeOf(before).metadata.name);
-    expect(nodesOf(runtimeOf(after)).template.spec.initContainers[1].env).toContainEqual({ name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/fsdp-training/run-2/' });
+    expect(runtimeOf(after)).toEqual(runtimeOf(before));
+    const uri = { name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/fsdp-training/run-2/' };
+    expect([trainJobOf(after).spec.trainer.env, ...patchOf(trainJobOf(after)).spec.initContainers.map((c: any) => c.env)]).toEqual([expect.arrayContaining([uri]), expect.arrayContaining([uri]), [uri]]);
     const policy = JSON.parse(after.find((o) => o.kind === 'ConfigMap').data['training.json']);
     expect(policy.Statement.map((s: any) => [s.Action, s.Resource, s.Condition])).toEqual([
       [['s3:ListBucket'], ['arn:aws:s3:::ml-checkpoints'], { StringLike: { 's3:prefix': ['fsdp-training/*'] } }],

@@ -3,7 +3,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { SPARK_DRIVER_CONTAINER, SPARK_EXECUTOR_CONTAINER, SPARK_UID, SparkApplication } from '@strata/kinds';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, CAPACITY_TYPE_LABEL, PATH_SEGMENT, PolicyStatement, REGION, restrictedSecurityContext, sid, WorkloadIdentity } from '@strata/patterns';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, CAPACITY_TYPE_LABEL, PATH_SEGMENT, REGION, restrictedSecurityContext, s3aStatements, WorkloadIdentity } from '@strata/patterns';
 import { INSTANCE_LOCAL_NVME_LABEL, InstanceStore, PodScheduling } from '@strata/storage';
 import { describePattern, IMAGE_REPOSITORY as REPOSITORY, IMAGE_TAG as TAG } from '@strata/tokens';
 
@@ -152,38 +152,15 @@ export default class SparkEtlChart extends WorkloadChart {
     });
     this.scratch.mount(executor, '/var/data/spark', { pod: this.app.executor });
 
+    // Through S3A (s3aStatements): s3:ListBucket on each directory's bucket without a prefix condition
+    // (a missing path must read as 404, not 403), objects on `dir` and `dir/*`.
     WorkloadIdentity.addStatements(this, 'spark', [
-      ...objectStatements('app', app.bucket, [app.key], ['s3:GetObject']),
-      ...listStatements('input', input.bucket),
-      ...objectStatements('input', input.bucket, [input.path, `${input.path}/*`], ['s3:GetObject']),
-      ...listStatements('output', output.bucket),
+      ...s3aStatements('app', { bucket: app.bucket, files: [app.key] }),
+      ...s3aStatements('input', { bucket: input.bucket, directories: [input.path] }),
       // Spark's file output committer writes under _temporary/ and renames (copy, delete) into place; overwrite deletes the old output.
-      ...objectStatements('output', output.bucket, [written, `${written}/*`], ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']),
+      ...s3aStatements('output', { bucket: output.bucket, directories: [written] }, { write: true, delete: true }),
     ]);
   }
-}
-
-/**
- * s3:ListBucket on a bucket, without a prefix condition. S3A tells a missing path from a denied
- * one by the 404 of HEAD, and S3 answers 404 for a missing key only to a caller allowed
- * s3:ListBucket on the bucket — a HEAD request has no s3:prefix, so a prefix-conditioned grant
- * does not count and the answer is 403
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html, "Permissions"). S3A
- * probes missing paths all the time (the output before its first write, Spark's _temporary
- * directories), and fails on a 403 (apache/hadoop hadoop-aws S3AFileSystem `s3GetFileStatus`).
- * It lets the role list key names across the bucket, not read them.
- */
-function listStatements(name: string, bucketName: string): PolicyStatement[] {
-  return [{ Sid: sid(name, 'list'), Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucketName}`] }];
-}
-
-/**
- * Object actions on exact keys and key patterns. A directory is both its own key (S3A probes
- * `dir` with HEAD before it lists `dir/`) and what lies below it (`dir/*`), nothing beside it
- * (not `dir2/`).
- */
-function objectStatements(name: string, bucketName: string, keys: string[], actions: string[]): PolicyStatement[] {
-  return [{ Sid: sid(name, actions.length === 1 ? 'read' : 'objects'), Effect: 'Allow', Action: actions, Resource: keys.map((k) => `arn:aws:s3:::${bucketName}/${k}`) }];
 }
 
 function bucket(v: Values, key: string, what: string, fallback: string): string {
