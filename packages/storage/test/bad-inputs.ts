@@ -2,6 +2,8 @@
  * Every bad-input case of the four tiers, built with the construct APIs, with the exact
  * errors and warnings: the per-tier tests run them, and so does the bad-input matrix of the hardening
  * suite (test/hardening). One table per tier, each in its own scope so its helpers keep short names.
+ * Each row's name starts with its case number (rows that try the same rule share one); comments in
+ * the constructs and patterns refer to a rule by that number ("case 11").
  */
 import { Chart, Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
@@ -14,7 +16,7 @@ import {
   S3AuthenticationSource, S3Mountpoint, S3MountpointProps,
 } from '@strata/storage';
 
-/** One row of the storage part: which tier, the case (a number that keeps rows in order, then what it does wrong), how to build it, the exact errors and warnings. */
+/** One row of the storage part: which tier, the case (its number, then what it does wrong), how to build it, the exact errors and warnings. */
 export type StorageRow = [tier: string, name: string, build: (chart: Chart) => unknown, errors: string[], warnings: string[]];
 
 // ---- FSx for Lustre (packages/storage/test/fsx-lustre.test.ts) ----
