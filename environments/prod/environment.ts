@@ -65,7 +65,8 @@ export default defineEnvironment({
           bucket: 'strata-prod-datasets',
           size: 4800,
           zone: 'a', // the zone of network.subnetId
-          // PERSISTENT_2 imports from S3 through a data repository association only (facts §7 case 8):
+          // PERSISTENT_2 imports from S3 through a data repository association only
+          // (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html):
           // the file system, its association and its backups are made outside the cluster.
           storageClassName: '',
           existingFileSystem: {

@@ -1,6 +1,6 @@
 /**
- * Issue 9, item 1: the bad-input matrix. ONE table: every case of aws-storage-facts §7 that
- * applies to something strata generates (built with the construct and pattern APIs), plus the
+ * Issue 9, item 1: the bad-input matrix. ONE table: every bad-input case of the storage tiers
+ * (packages/storage/test/bad-inputs.ts) and of the patterns that applies to something strata generates (built with the construct and pattern APIs), plus the
  * environment-level bad inputs (gitops environmentFiles → EnvironmentError) and the generator-level
  * bad inputs (the Nx generators' option validation). Each row asserts the exact errors and
  * warnings (generators: the exact message, and that nothing was written). Prints one count line.
@@ -69,7 +69,7 @@ const PATTERN_ROWS: StorageRow[] = [
       job.job.addContainer({ name: 'uploader', image: 'amazon/aws-cli', command: ['sh', '-c', 'while true; do aws s3 sync /checkpoints s3://b/p/; sleep 60; done'], securityContext: { user: 1000 } });
     },
     [
-      `[test/checkpoints] 'containers' ("uploader") must be an init container with restartPolicy: Always (a native sidecar) when it loops uploading checkpoints; a regular container that never exits keeps the Job from ever completing (facts §5, case 53): add it with addInitContainer and restartPolicy: ContainerRestartPolicy.ALWAYS`,
+      `[test/checkpoints] 'containers' ("uploader") must be an init container with restartPolicy: Always (a native sidecar) when it loops uploading checkpoints; a regular container that never exits keeps the Job from ever completing (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#jobs-with-sidecar-containers): add it with addInitContainer and restartPolicy: ContainerRestartPolicy.ALWAYS`,
     ],
     [],
   ],
@@ -107,7 +107,7 @@ const QUOTING_ROWS: Row[] = (
   ] as [string, (c: ReturnType<typeof newChart>) => unknown][]
 ).map(([tier, build]): Row => ({
   level: 'construct',
-  name: `${tier}: §7 22 numbers and booleans as props are written as quoted strings`,
+  name: `${tier}: 22 numbers and booleans as props are written as quoted strings`,
   run: async () => {
     const chart = newChart();
     build(chart);
@@ -121,7 +121,7 @@ const QUOTING_ROWS: Row[] = (
 
 const constructRows: Row[] = [...FSX_ROWS, ...ROUNDING, ...EFS_ROWS, ...INSTANCE_STORE_ROWS, ...S3_ROWS, ...PATTERN_ROWS].map(([tier, name, build, errors, warns]) => ({
   level: tier === 'training-checkpoint' ? 'pattern' : 'construct',
-  name: `${tier}: §7 ${name}`,
+  name: `${tier}: ${name}`,
   run: async () => {
     const chart = newChart();
     build(chart);
@@ -135,22 +135,22 @@ const constructRows: Row[] = [...FSX_ROWS, ...ROUNDING, ...EFS_ROWS, ...INSTANCE
 const catalog = fixtureCatalog();
 const D = 'environments/dev/environment.ts: ';
 const P = 'environments/prod/environment.ts: ';
-const FIX_SUBNET = 'FSx for Lustre creates each file system in a single subnet (one Availability Zone; aws-storage-facts §7 case 11): keep the subnet of network.availabilityZone and drop the others';
+const FIX_SUBNET = 'FSx for Lustre creates each file system in a single subnet (one Availability Zone; https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html#FSx-CreateFileSystem-request-SubnetIds): keep the subnet of network.availabilityZone and drop the others';
 const ROLE = 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/name"; copy the role ARN from IAM';
 const envCases: [string, EnvironmentDefinition, string[]][] = [
   ['a replica count the schema forbids', withChanges(prod, (e) => (e.workloads.inference.values.replicas = 0)), [`${P}'workloads.inference.values.replicas' (0) must be at least 1; see charts/inference/values.yaml for what the chart accepts`]],
   ['a value of the wrong type', withChanges(prod, (e) => (e.workloads.inference.values.replicas = 'two')), [`${P}'workloads.inference.values.replicas' ("two") must be an integer; see charts/inference/values.yaml for what the chart accepts`]],
   ['a value the chart does not have', withChanges(prod, (e) => (e.workloads.inference.values.cache.size = 2)), [`${P}'workloads.inference.values.cache.size' (2) must be left out: the chart has no such value (known here: sizeGiB); check the spelling against the chart's values.yaml`]],
-  ['an FSx capacity outside the rule (§7 case 23 as a value)', withChanges(prod, (e) => (e.workloads.training.values.dataset.sizeGiB = 3000)), [`${P}'workloads.training.values.dataset.sizeGiB' (3000) must be 1200 or a multiple of 2400; see charts/training/values.yaml for what the chart accepts (rule: training/dataset: SCRATCH_2 capacity)`]],
+  ['an FSx capacity outside the rule (as a value)', withChanges(prod, (e) => (e.workloads.training.values.dataset.sizeGiB = 3000)), [`${P}'workloads.training.values.dataset.sizeGiB' (3000) must be 1200 or a multiple of 2400; see charts/training/values.yaml for what the chart accepts (rule: training/dataset: SCRATCH_2 capacity)`]],
   ['a cross-field rule of the chart', withChanges(prod, (e) => (e.workloads.training.values.workers = 2)), [`${P}'workloads.training.values.workers' (2) must be at least 4 when mode = "fast"; see charts/training/values.yaml for what the chart accepts (rule: training/workers: fast mode)`]],
-  ['§7 case 2 as a tier chart value', withChanges(prod, (e) => (e.storage['fsx-lustre'].perUnitStorageThroughput = 200)), [`${P}'storage.fsx-lustre.perUnitStorageThroughput' (200) must be one of 125, 250, 500, 1000 when deploymentType = "PERSISTENT_2"; see charts/storage-fsx-lustre/values.yaml for what the chart accepts (rule: storage-fsx-lustre/class: PERSISTENT_2 throughput)`]],
-  ['§7 case 29 EFS without a file system id', withChanges(dev, (e) => delete e.storage.efs.fileSystemId), [`${D}'storage.efs.fileSystemId' ("") must be an EFS file system id: "fs-" and 8 to 40 lowercase hex digits; see charts/storage-efs/values.yaml for what the chart accepts`]],
+  ['PERSISTENT_2 throughput 200 as a tier chart value', withChanges(prod, (e) => (e.storage['fsx-lustre'].perUnitStorageThroughput = 200)), [`${P}'storage.fsx-lustre.perUnitStorageThroughput' (200) must be one of 125, 250, 500, 1000 when deploymentType = "PERSISTENT_2"; see charts/storage-fsx-lustre/values.yaml for what the chart accepts (rule: storage-fsx-lustre/class: PERSISTENT_2 throughput)`]],
+  ['EFS without a file system id', withChanges(dev, (e) => delete e.storage.efs.fileSystemId), [`${D}'storage.efs.fileSystemId' ("") must be an EFS file system id: "fs-" and 8 to 40 lowercase hex digits; see charts/storage-efs/values.yaml for what the chart accepts`]],
   ['an unknown workload', withChanges(dev, (e) => (e.workloads['llm-infrence'] = { namespace: 'ml' })), [`${D}'workloads' ("llm-infrence") must be one of the charts in charts/: "inference", "plain", "training"; fix the name, or create the workload and run generate`]],
   ['a tier chart deployed as a workload', withChanges(dev, (e) => (e.workloads['storage-efs'] = { namespace: 'ml' })), [`${D}'workloads' ("storage-efs") must be a workload chart; storage-efs is a storage tier chart: set its values under storage.efs`]],
-  ['§7 case 11 two subnets', withChanges(dev, (e) => (e.network.subnetId = 'subnet-0123456789abcdef0,subnet-0fedcba9876543210')), [`${D}'network.subnetId' ("subnet-0123456789abcdef0,subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`]],
-  ['§7 case 11 two subnets as a list', withChanges(dev, (e) => (e.network.subnetId = ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'])), [`${D}'network.subnetId' (["subnet-0123456789abcdef0","subnet-0fedcba9876543210"]) must be exactly one subnet ID; ${FIX_SUBNET}`]],
-  ['§7 case 11 two subnets in the tier values', withChanges(dev, (e) => (e.storage['fsx-lustre'].subnetId = 'subnet-0123456789abcdef0 subnet-0fedcba9876543210')), [`${D}'storage.fsx-lustre.subnetId' ("subnet-0123456789abcdef0 subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`]],
-  ['§7 case 47 S3 on Kubernetes 1.30', withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.30')), [`${D}'cluster.kubernetesVersion' ("1.30") must be at least 1.31 when a workload uses s3 (inference, training); the aws-mountpoint-s3-csi-driver chart 2.7.0 requires Kubernetes >=1.31 (aws-storage-facts §3.2, §7 case 47): upgrade the cluster or leave those workloads out`]],
+  ['two subnets', withChanges(dev, (e) => (e.network.subnetId = 'subnet-0123456789abcdef0,subnet-0fedcba9876543210')), [`${D}'network.subnetId' ("subnet-0123456789abcdef0,subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`]],
+  ['two subnets as a list', withChanges(dev, (e) => (e.network.subnetId = ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'])), [`${D}'network.subnetId' (["subnet-0123456789abcdef0","subnet-0fedcba9876543210"]) must be exactly one subnet ID; ${FIX_SUBNET}`]],
+  ['two subnets in the tier values', withChanges(dev, (e) => (e.storage['fsx-lustre'].subnetId = 'subnet-0123456789abcdef0 subnet-0fedcba9876543210')), [`${D}'storage.fsx-lustre.subnetId' ("subnet-0123456789abcdef0 subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`]],
+  ['S3 on Kubernetes 1.30', withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.30')), [`${D}'cluster.kubernetesVersion' ("1.30") must be at least 1.31 when a workload uses s3 (inference, training); the aws-mountpoint-s3-csi-driver chart 2.7.0 requires Kubernetes >=1.31 (not verified upstream at the 2.7.0 tag, whose Chart.yaml declares kubeVersion >=1.30.0-0; >=1.31.0-0 is from awslabs/mountpoint-s3-csi-driver@d7af9e4, after 2.7.0): upgrade the cluster or leave those workloads out`]],
   ['a registry that is not oci://', withChanges(dev, (e) => (e.registry = 'https://111122223333.dkr.ecr.us-east-1.amazonaws.com/charts')), [`${D}'registry' ("https://111122223333.dkr.ecr.us-east-1.amazonaws.com/charts") must be an oci:// URL without a trailing slash, e.g. "oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/charts"; write the registry and path the charts are pushed to with \`helm push\``]],
   ['a namespace that is not a DNS label', withChanges(dev, (e) => (e.workloads.plain.namespace = 'ML_Team')), [`${D}'workloads.plain.namespace' ("ML_Team") must be a DNS label (lowercase letters, digits and "-", at most 63); Kubernetes namespace names are DNS labels, e.g. "ml-inference"`]],
   ['a system namespace', withChanges(dev, (e) => (e.workloads.plain.namespace = 'kube-system')), [`${D}'workloads.plain.namespace' ("kube-system") must be a namespace of its own; workloads do not go into system namespaces; pick e.g. "plain"`]],
@@ -195,7 +195,7 @@ const generatorCases: [string, Gen, string][] = [
   ["workload: a tier chart's name", workload({ name: 'storage-efs' }), `'name' (storage-efs) must be the name of no other chart; packages/storage-charts/storage-efs is a storage tier chart with that name: pick another name`],
   ['workload: an unknown pattern', workload({ pattern: 'cache' as never }), `'--pattern' (cache) must be one of "model-repository", "training-checkpoint", "distributed-dataset", "none"; e.g. --pattern=model-repository`],
   ['workload: an unknown tier', workload({ storage: 'ebs' as never }), `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=fsx-lustre`],
-  ['workload: s3 for checkpoints (§7 case 45)', workload({ pattern: 'training-checkpoint', storage: 's3' }), '--storage=s3 cannot be used with --pattern=training-checkpoint: Mountpoint S3 cannot take checkpoint writes (no rename, no random writes); use --storage=instance-store'],
+  ['workload: s3 for checkpoints', workload({ pattern: 'training-checkpoint', storage: 's3' }), '--storage=s3 cannot be used with --pattern=training-checkpoint: Mountpoint S3 cannot take checkpoint writes (no rename, no random writes); use --storage=instance-store'],
   ['workload: efs for checkpoints', workload({ pattern: 'training-checkpoint', storage: 'efs' }), '--storage=efs cannot be used with --pattern=training-checkpoint: checkpoints are written to node-local NVMe and synced to S3 by a sidecar (the Training Checkpoint pattern); use --storage=instance-store'],
   ['workload: efs for a dataset', workload({ pattern: 'distributed-dataset', storage: 'efs' }), '--storage=efs cannot be used with --pattern=distributed-dataset: the dataset is served by FSx for Lustre linked to its S3 bucket (the Distributed Dataset pattern); use --storage=fsx-lustre'],
   ['workload: instance store for a model cache', workload({ pattern: 'model-repository', storage: 'instance-store' }), '--storage=instance-store cannot be used with --pattern=model-repository: every server reads one shared model cache, and instance store is local to one node; use --storage=efs, --storage=fsx-lustre or --storage=s3'],
@@ -243,7 +243,7 @@ const generatorRows: Row[] = generatorCases.map(([name, gen, message]) => ({
 const ROWS: Row[] = [...constructRows, ...QUOTING_ROWS, ...environmentRows, ...generatorRows];
 const tally = { rejected: 0, warned: 0, accepted: 0 };
 
-describe('bad-input matrix (facts §7, environments, generators)', () => {
+describe('bad-input matrix (storage tiers and patterns, environments, generators)', () => {
   afterAll(() => {
     const by = (level: Row['level']) => ROWS.filter((r) => r.level === level).length;
     console.log(

@@ -86,7 +86,7 @@ describe('Pod Security Standards over every rendered chart and environment', () 
     console.log(`PSS: hostPath chosen explicitly → refused by restricted (${restricted.length} problem(s)) and by baseline: ${baseline[0]}`);
   });
 
-  test('and strata itself refuses hostPath for a namespace enforcing baseline or restricted (facts §7 case 51)', () => {
+  test('and strata itself refuses hostPath for a namespace enforcing baseline or restricted', () => {
     for (const level of [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED]) {
       const chart = newChart();
       InstanceStore.hostPath(chart, 'disk', { path: '/mnt/k8s-disks/0', allowHostPath: true, nodeAffinity: [plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0'])], namespacePodSecurity: level });

@@ -1,6 +1,6 @@
 import { DriverTierName, StorageTierName } from './environment';
 
-/** A CSI driver chart installed as an infrastructure controller (facts §6). */
+/** A CSI driver chart installed as an infrastructure controller (upstream sources on DRIVERS). */
 export interface DriverChart {
   readonly tier: DriverTierName;
   /** Display name for the report. */
@@ -21,14 +21,23 @@ export interface DriverChart {
     /** What the role needs, for the report. */
     readonly permissions: string;
   };
-  /** Service accounts of the chart that must NOT carry the role (facts §7 case 55). */
+  /** Service accounts of the chart that must NOT carry the role (the charts' other accounts: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L177,
+   * kubernetes-sigs/aws-efs-csi-driver@v3.4.1:charts/aws-efs-csi-driver/values.yaml#L245, awslabs/mountpoint-s3-csi-driver@v2.7.0:charts/aws-mountpoint-s3-csi-driver/values.yaml#L93). */
   readonly notOn: readonly string[];
 }
 
 /** The namespace the drivers (and Karpenter) are installed in: where their charts expect to run. */
 export const DRIVER_NAMESPACE = 'kube-system';
 
-/** Facts §6: repository, chart, pinned version and the IAM-bearing service account of each driver. */
+/**
+ * Repository, chart, pinned version and the IAM-bearing service account of each driver:
+ * - FSx: kubernetes-sigs/aws-fsx-csi-driver@helm-chart-aws-fsx-csi-driver-1.17.0:charts/aws-fsx-csi-driver/Chart.yaml;
+ *   kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L13-L23 (AmazonFSxFullAccess), #L97 (repository), charts/aws-fsx-csi-driver/values.yaml#L91;
+ * - EFS: kubernetes-sigs/aws-efs-csi-driver@v3.4.1:charts/aws-efs-csi-driver/Chart.yaml (chart 4.4.1), docs/install.md#L45 (repository),
+ *   docs/iam-policy-create.md#L3-L8 (AmazonEFSCSIDriverPolicy), charts/aws-efs-csi-driver/values.yaml#L115;
+ * - S3: awslabs/mountpoint-s3-csi-driver@v2.7.0:charts/aws-mountpoint-s3-csi-driver/Chart.yaml, docs/INSTALL.md#L70 (repository),
+ *   charts/aws-mountpoint-s3-csi-driver/values.yaml#L28, docs/CONFIGURATION.md#L168-L230 (IRSA).
+ */
 export const DRIVERS: { readonly [tier in DriverTierName]: DriverChart } = {
   'fsx-lustre': {
     tier: 'fsx-lustre',
@@ -86,7 +95,7 @@ export const DRIVER_FEATURES: { readonly [feature: string]: { readonly tier: Dri
   'efs-volume-metrics': { tier: 'efs', values: { node: { volMetricsOptIn: true } }, why: 'alerts on EFS claims read kubelet_volume_stats_used_bytes' },
 };
 
-/** Karpenter (facts §6): an OCI chart. */
+/** Karpenter: an OCI chart (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/getting-started/getting-started-with-karpenter/_index.md#L247). */
 export const KARPENTER = {
   url: 'oci://public.ecr.aws/karpenter/karpenter',
   chart: 'karpenter',
@@ -103,7 +112,7 @@ export interface TierChart {
   readonly storageClassName: string;
 }
 
-/** The tier charts of @strata/storage-charts (S3 has none: Mountpoint is static provisioning only, facts §3.1). */
+/** The tier charts of @strata/storage-charts (S3 has none: Mountpoint is static provisioning only, awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L10). */
 export const TIER_CHARTS: { readonly [tier in Exclude<StorageTierName, 's3'>]: TierChart } = {
   'fsx-lustre': { tier: 'fsx-lustre', chart: 'storage-fsx-lustre', storageClassName: 'strata-fsx-lustre' },
   efs: { tier: 'efs', chart: 'storage-efs', storageClassName: 'strata-efs' },

@@ -22,7 +22,8 @@ export interface ClusterDefinition {
   readonly region: string;
   /**
    * The cluster's Kubernetes minor version, `"1.33"`. Charts with a `kubeVersion` above it are
-   * refused (the Mountpoint S3 chart needs 1.31, facts §3.2, §7 case 47).
+   * refused (strata holds the Mountpoint S3 chart 2.7.0 to 1.31: not verified upstream at that tag, which
+   * declares >=1.30; see DRIVERS.s3.minKubernetes).
    */
   readonly kubernetesVersion: string;
   /**
@@ -35,7 +36,7 @@ export interface ClusterDefinition {
 export interface NetworkDefinition {
   /**
    * The one subnet the FSx for Lustre file systems are created in (FSx takes exactly one subnet,
-   * facts §1.2, §7 case 11): pick the subnet of the Availability Zone the GPU nodes run in.
+   * kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/README.md#L95-L96): pick the subnet of the Availability Zone the GPU nodes run in.
    */
   readonly subnetId: string;
   /** The subnet's Availability Zone, e.g. `us-east-1a`. */
@@ -51,7 +52,7 @@ export interface IdentityDefinition {
    * outside the cluster; the report lists them; nothing is annotated).
    */
   readonly mode: 'irsa' | 'pod-identity';
-  /** The role of each CSI driver's controller or node service account (facts §6). */
+  /** The role of each CSI driver's controller or node service account (the `identity` of DRIVERS, drivers.ts). */
   readonly drivers?: { readonly [tier in DriverTierName]?: RoleArn };
   /** Per workload, per service account key of its chart (`serviceAccounts.<key>`), the role. */
   readonly workloads?: { readonly [workload: string]: { readonly [serviceAccountKey: string]: RoleArn } };

@@ -7,7 +7,7 @@ export type KubeObject = { readonly apiVersion: string; readonly kind: string; r
 
 /** Flux garbage collection skips objects with this annotation (Flux kustomize-controller docs). */
 export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
-/** The layer of a Helm chart in an OCI artifact (flux-and-helm.md). */
+/** The layer of a Helm chart in an OCI artifact (ChartLayerMediaType, helm/helm@v3.18.6:pkg/registry/constants.go#L30). */
 export const HELM_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 /** The namespace Flux runs in; its sync source is the GitRepository `flux-system` made by `flux bootstrap`. */
 export const FLUX_NAMESPACE = 'flux-system';

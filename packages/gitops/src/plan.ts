@@ -7,7 +7,7 @@ import { planOperators, PlannedOperator } from './operators';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
-/** The IRSA annotation (facts §6). */
+/** The IRSA annotation (https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html; awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/INSTALL.md#L147). */
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 /** Namespaces that exist in every cluster: never created (nor pruned) by an overlay. */
@@ -352,7 +352,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
         'cluster.kubernetesVersion',
         cluster.kubernetesVersion,
         `at least ${driver.minKubernetes} when a workload uses ${tier} (${users.join(', ')})`,
-        `the ${driver.chart} chart ${driver.version} requires Kubernetes >=${driver.minKubernetes} (aws-storage-facts §3.2, §7 case 47): upgrade the cluster or leave those workloads out`,
+        `the ${driver.chart} chart ${driver.version} requires Kubernetes >=${driver.minKubernetes} (not verified upstream at the 2.7.0 tag, whose Chart.yaml declares kubeVersion >=1.30.0-0; >=1.31.0-0 is from awslabs/mountpoint-s3-csi-driver@d7af9e4, after 2.7.0): upgrade the cluster or leave those workloads out`,
       );
     }
     if (arn === undefined) {
@@ -545,11 +545,11 @@ function spotNodePools(values: unknown): string[] {
     });
 }
 
-/** The subnet check: exactly one subnet (facts §1.2, §7 case 11). Returns whether the value is one valid subnet ID. */
+/** The subnet check: exactly one subnet (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/README.md#L95-L96). Returns whether the value is one valid subnet ID. */
 function checkSubnet(field: string, value: unknown, fail: (field: string, value: unknown, accepted: string, fix: string) => void): boolean {
   const several = Array.isArray(value) ? value.length !== 1 : typeof value === 'string' && /[,\s]/.test(value.trim());
   if (several) {
-    fail(field, value, 'exactly one subnet ID', 'FSx for Lustre creates each file system in a single subnet (one Availability Zone; aws-storage-facts §7 case 11): keep the subnet of network.availabilityZone and drop the others');
+    fail(field, value, 'exactly one subnet ID', 'FSx for Lustre creates each file system in a single subnet (one Availability Zone; https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html#FSx-CreateFileSystem-request-SubnetIds): keep the subnet of network.availabilityZone and drop the others');
     return false;
   }
   if (typeof value !== 'string' || !SUBNET.test(value)) {
@@ -587,9 +587,9 @@ function tierValues(
       fill('securityGroupIds', sgs[0]);
     } else fill('securityGroupIds', sgs);
     if (env.cluster?.autoMode === true && 'fileSystemTypeVersion' in props) {
-      // EKS Auto Mode nodes mount Lustre 2.15 only (facts §7 case 16).
+      // EKS Auto Mode nodes mount Lustre 2.15 only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140).
       if (own.fileSystemTypeVersion !== undefined && own.fileSystemTypeVersion !== '2.15') {
-        fail('storage.fsx-lustre.fileSystemTypeVersion', own.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (aws-storage-facts §7 case 16)');
+        fail('storage.fsx-lustre.fileSystemTypeVersion', own.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140)');
       }
       fill('fileSystemTypeVersion', '2.15');
     }
@@ -730,7 +730,7 @@ function checkExternal(env: EnvironmentDefinition, fail: (field: string, value: 
           const fsx = tier === 'fsx-lustre' || (tier === undefined && prov === TIER_PROVISIONERS['fsx-lustre']);
           if (fsx && params.subnetId !== undefined) checkSubnet(`${at}.parameters.subnetId`, params.subnetId, fail);
           if (fsx && env.cluster?.autoMode === true && params.fileSystemTypeVersion !== undefined && params.fileSystemTypeVersion !== '2.15') {
-            fail(`${at}.parameters.fileSystemTypeVersion`, params.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (aws-storage-facts §7 case 16): its file systems cannot be mounted here');
+            fail(`${at}.parameters.fileSystemTypeVersion`, params.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140): its file systems cannot be mounted here');
           }
         }
         if (d.reclaimPolicy !== undefined && d.reclaimPolicy !== 'Retain' && d.reclaimPolicy !== 'Delete') fail(`${at}.reclaimPolicy`, d.reclaimPolicy, 'one of "Retain", "Delete"', 'copy it from the StorageClass');

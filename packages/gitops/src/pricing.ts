@@ -1,6 +1,6 @@
 import PRICES from './prices.json';
 
-/** The price table (src/prices.json): one data file, with the confidence marks of domain/pricing.md. */
+/** The price table (src/prices.json): one data file, each price with its confidence mark (✓, ~, ?; see its $comment). */
 export const PRICING = PRICES;
 
 /** A monthly cost estimate, or the reason there is none. */
@@ -13,7 +13,8 @@ export interface Estimate {
   readonly basis: string;
 }
 
-/** FSx for Lustre aggregate throughput (MB/s) = capacity (TiB) × per-unit throughput (MB/s/TiB) (pricing.md). */
+/** FSx for Lustre aggregate throughput (MB/s) = capacity (TiB) × per-unit throughput (MB/s/TiB)
+ * (https://docs.aws.amazon.com/fsx/latest/APIReference/API_LustreFileSystemConfiguration.html, PerUnitStorageThroughput). */
 export function fsxThroughput(capacityGiB: number, deploymentType: string, perUnit: number | undefined): { mbps: number; perUnit: number; burst?: number } | undefined {
   const tib = capacityGiB / 1024;
   const row = PRICES.fsxLustre.find((r) => r.deploymentType === deploymentType && r.deploymentType.startsWith('SCRATCH'));

@@ -144,13 +144,13 @@ describe('only the drivers in use are installed', () => {
 describe('identity lands on the right service accounts', () => {
   const values = (tree: Map<string, string>, env: string, chart: string) => docs(tree, `${env}/infrastructure/controllers/${chart}.yaml`)[1].spec.values;
 
-  test('IRSA: FSx and EFS on the controller service account only, S3 on the node service account only (facts §6, §7 case 55)', () => {
+  test('IRSA: FSx and EFS on the controller service account only, S3 on the node service account only', () => {
     expect(values(files.dev, 'dev', 'aws-fsx-csi-driver')).toEqual({ controller: { serviceAccount: { annotations: { [IRSA_ANNOTATION]: 'arn:aws:iam::111122223333:role/dev-fsx-csi' } } } });
     expect(values(files.dev, 'dev', 'aws-efs-csi-driver')).toEqual({ controller: { serviceAccount: { annotations: { [IRSA_ANNOTATION]: 'arn:aws:iam::111122223333:role/dev-efs-csi' } } } });
     expect(values(files.dev, 'dev', 'aws-mountpoint-s3-csi-driver')).toEqual({ node: { serviceAccount: { annotations: { [IRSA_ANNOTATION]: 'arn:aws:iam::111122223333:role/dev-s3-csi' } } } });
   });
 
-  test('case 55 never produced: no role on fsx-csi-node-sa, efs-csi-node-sa or the S3 controller service account', () => {
+  test('never produced: no role on fsx-csi-node-sa, efs-csi-node-sa or the S3 controller service account', () => {
     for (const tree of [files.dev, files['efs-only']]) {
       for (const [path, content] of tree) {
         if (!path.includes('infrastructure/controllers/aws-')) continue;

@@ -5,7 +5,7 @@ import { dev, prod, withChanges } from './fixtures/environments';
 const catalog = fixtureCatalog();
 const D = 'environments/dev/environment.ts: ';
 const P = 'environments/prod/environment.ts: ';
-const FIX_SUBNET = 'FSx for Lustre creates each file system in a single subnet (one Availability Zone; aws-storage-facts §7 case 11): keep the subnet of network.availabilityZone and drop the others';
+const FIX_SUBNET = 'FSx for Lustre creates each file system in a single subnet (one Availability Zone; https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html#FSx-CreateFileSystem-request-SubnetIds): keep the subnet of network.availabilityZone and drop the others';
 
 function errorsOf(env: EnvironmentDefinition): string[] {
   try {
@@ -45,7 +45,7 @@ describe('bad environment values fail with exact messages', () => {
       [`${P}'workloads.training.values.workers' (2) must be at least 4 when mode = "fast"; see charts/training/values.yaml for what the chart accepts (rule: training/workers: fast mode)`],
     ],
     [
-      'a tier chart value refused by its cross-field rule (facts §7 case 2)',
+      'a tier chart value refused by its cross-field rule (PERSISTENT_2 throughput)',
       withChanges(prod, (e) => (e.storage['fsx-lustre'].perUnitStorageThroughput = 200)),
       [
         `${P}'storage.fsx-lustre.perUnitStorageThroughput' (200) must be one of 125, 250, 500, 1000 when deploymentType = "PERSISTENT_2"; see charts/storage-fsx-lustre/values.yaml for what the chart accepts (rule: storage-fsx-lustre/class: PERSISTENT_2 throughput)`,
@@ -66,7 +66,7 @@ describe('bad environment values fail with exact messages', () => {
       withChanges(dev, (e) => (e.workloads['storage-efs'] = { namespace: 'ml' })),
       [`${D}'workloads' ("storage-efs") must be a workload chart; storage-efs is a storage tier chart: set its values under storage.efs`],
     ],
-    ['a second subnet for FSx (facts §7 case 11)', withChanges(dev, (e) => (e.network.subnetId = 'subnet-0123456789abcdef0,subnet-0fedcba9876543210')), [`${D}'network.subnetId' ("subnet-0123456789abcdef0,subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`]],
+    ['a second subnet for FSx', withChanges(dev, (e) => (e.network.subnetId = 'subnet-0123456789abcdef0,subnet-0fedcba9876543210')), [`${D}'network.subnetId' ("subnet-0123456789abcdef0,subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`]],
     [
       'two subnets as a list',
       withChanges(dev, (e) => (e.network.subnetId = ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'])),
@@ -78,10 +78,10 @@ describe('bad environment values fail with exact messages', () => {
       [`${D}'storage.fsx-lustre.subnetId' ("subnet-0123456789abcdef0 subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`],
     ],
     [
-      'S3 on Kubernetes < 1.31 (facts §7 case 47)',
+      'S3 on Kubernetes < 1.31',
       withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.30')),
       [
-        `${D}'cluster.kubernetesVersion' ("1.30") must be at least 1.31 when a workload uses s3 (inference, training); the aws-mountpoint-s3-csi-driver chart 2.7.0 requires Kubernetes >=1.31 (aws-storage-facts §3.2, §7 case 47): upgrade the cluster or leave those workloads out`,
+        `${D}'cluster.kubernetesVersion' ("1.30") must be at least 1.31 when a workload uses s3 (inference, training); the aws-mountpoint-s3-csi-driver chart 2.7.0 requires Kubernetes >=1.31 (not verified upstream at the 2.7.0 tag, whose Chart.yaml declares kubeVersion >=1.30.0-0; >=1.31.0-0 is from awslabs/mountpoint-s3-csi-driver@d7af9e4, after 2.7.0): upgrade the cluster or leave those workloads out`,
       ],
     ],
     [

@@ -105,19 +105,19 @@ describe('bad external declarations fail with exact messages', () => {
       [`${L}'external.storageClasses[1].parameters.perUnitStorageThroughput' (250) must be a string; StorageClass parameters are strings: write "250", as \`kubectl get storageclass -o yaml\` shows it`],
     ],
     [
-      'an external FSx class with two subnets (facts §7 case 11), as for the tier chart',
+      'an external FSx class with two subnets, as for the tier chart',
       (e) => (e.external.storageClasses[1].parameters.subnetId = 'subnet-0123456789abcdef0,subnet-0fedcba9876543210'),
       [
-        `${L}'external.storageClasses[1].parameters.subnetId' ("subnet-0123456789abcdef0,subnet-0fedcba9876543210") must be exactly one subnet ID; FSx for Lustre creates each file system in a single subnet (one Availability Zone; aws-storage-facts §7 case 11): keep the subnet of network.availabilityZone and drop the others`,
+        `${L}'external.storageClasses[1].parameters.subnetId' ("subnet-0123456789abcdef0,subnet-0fedcba9876543210") must be exactly one subnet ID; FSx for Lustre creates each file system in a single subnet (one Availability Zone; https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html#FSx-CreateFileSystem-request-SubnetIds): keep the subnet of network.availabilityZone and drop the others`,
       ],
     ],
     [
-      'an external FSx class of Lustre 2.12 on EKS Auto Mode (facts §7 case 16)',
+      'an external FSx class of Lustre 2.12 on EKS Auto Mode',
       (e) => {
         e.cluster.autoMode = true;
         e.external.storageClasses[1].parameters.fileSystemTypeVersion = '2.12';
       },
-      [`${L}'external.storageClasses[1].parameters.fileSystemTypeVersion' ("2.12") must be "2.15" on an EKS Auto Mode cluster; Auto Mode nodes mount Lustre 2.15 file systems only (aws-storage-facts §7 case 16): its file systems cannot be mounted here`],
+      [`${L}'external.storageClasses[1].parameters.fileSystemTypeVersion' ("2.12") must be "2.15" on an EKS Auto Mode cluster; Auto Mode nodes mount Lustre 2.15 file systems only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140): its file systems cannot be mounted here`],
     ],
     [
       'a reclaim policy and a binding mode Kubernetes does not know',

@@ -6,7 +6,7 @@ import { dev, efsOnly, prod } from './fixtures/environments';
 const catalog = fixtureCatalog();
 const readme = (env: typeof dev) => environmentFiles(env, catalog).get(`${env.name}/README.md`)!;
 
-describe('pricing (src/prices.json, the marks of domain/pricing.md)', () => {
+describe('pricing (src/prices.json and its confidence marks)', () => {
   test('FSx throughput = capacity (TiB) × per-unit throughput; SCRATCH_2 has a 200 MB/s/TiB baseline', () => {
     expect(fsxThroughput(1200, 'SCRATCH_2', undefined)).toEqual({ mbps: (1200 / 1024) * 200, perUnit: 200, burst: (1200 / 1024) * 1300 });
     expect(fsxThroughput(4800, 'PERSISTENT_2', 250)).toEqual({ mbps: 1171.875, perUnit: 250 });

@@ -388,7 +388,7 @@ export class InferenceService extends WorkloadKind {
       checkClaimPath(r, 'source.path', source.path);
       if (source.storage.tier === StorageTier.S3 && source.path !== undefined) {
         r.warn(problem('source.path', source.path, 'unset for an S3 claim (a claim of the prefix itself)',
-          'KServe mounts the path as a subPath; an S3 "directory" vanishes when its last object is deleted and the mount breaks (facts §3.3); mount the prefix with its own S3Mountpoint'));
+          'KServe mounts the path as a subPath; an S3 "directory" vanishes when its last object is deleted and the mount breaks (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L43-L92); mount the prefix with its own S3Mountpoint'));
       }
       if (p.storageContainerName !== undefined) r.fail('predictor.storageContainerName', p.storageContainerName, 'unset for a claim source', 'KServe mounts a claim and injects no storage-initializer; drop it');
       return;

@@ -159,7 +159,7 @@ describe('InferenceService', () => {
     const s3 = new S3Mountpoint(chart, 'weights', { bucketName: 'models', region: 'us-west-2' });
     new InferenceService(chart, 'llm', { predictor: { model: { format: 'huggingface', runtime: ClusterServingRuntime.fromName('kserve-vllm'), container: { securityContext: restricted, resources } }, source: ModelSource.fromClaim(s3, 'llama'), pod: restrictedPod } });
     expect(synthesizeChart(chart).warnings).toContain(
-      '[demo/llm] \'source.path\' ("llama") must be unset for an S3 claim (a claim of the prefix itself); KServe mounts the path as a subPath; an S3 "directory" vanishes when its last object is deleted and the mount breaks (facts §3.3); mount the prefix with its own S3Mountpoint',
+      '[demo/llm] \'source.path\' ("llama") must be unset for an S3 claim (a claim of the prefix itself); KServe mounts the path as a subPath; an S3 "directory" vanishes when its last object is deleted and the mount breaks (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L43-L92); mount the prefix with its own S3Mountpoint',
     );
   });
 

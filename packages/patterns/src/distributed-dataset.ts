@@ -30,7 +30,7 @@ const FILE_SYSTEM_PATH = '^/([^/]+/)*[^/]*$';
 
 /**
  * A data repository association of a PERSISTENT_2 file system (made outside Kubernetes: the CSI
- * driver cannot create one, facts §1.2): it links an S3 prefix to a directory of the file system.
+ * driver cannot create one: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L158-L255): it links an S3 prefix to a directory of the file system.
  * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/create-dra-linked-data-repo.html
  */
 export interface DataRepositoryAssociation {
@@ -207,7 +207,7 @@ export class DistributedDataset extends Construct {
     return {};
   }
 
-  /** A new file system with its own class, linked with s3ImportPath (facts §1.2, case 8). */
+  /** A new file system with its own class, linked with s3ImportPath (not on PERSISTENT_2: https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html). */
   private importing(props: FsxLustreProps): FsxLustre {
     const r = this.rules;
     if (props.deploymentType === FsxDeploymentType.PERSISTENT_2) {

@@ -326,7 +326,8 @@ export class ModelRepository extends Construct {
   private checkMountpointSource(mount: S3Mountpoint, source: S3Location): void {
     const r = this.rules;
     if (!mount.mountOptions.includes('allow-other')) {
-      // Without fsGroup (the servers set none), only the Mountpoint user and root may enter (facts §3.1).
+      // Without fsGroup (the servers set none), only the Mountpoint user and root may enter
+      // (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md#L311-L313; awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/node.go#L135-L150).
       r.warn(problem('cache.allowOther', false, 'true, with uid and gid 1000', 'the servers run as uid 1000 and cannot read a Mountpoint volume mounted for its own user only'));
     }
     if (isLiteral(mount.bucketName) && isLiteral(source.bucket) && mount.bucketName !== source.bucket) {

@@ -16,7 +16,7 @@ export const CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
 const DEFAULT_UPLOAD_MIBPS = 250;
 const DEFAULT_LOCAL_WRITE_MIBPS = 1000;
 
-/** Kubernetes' default terminationGracePeriodSeconds: too short for a final upload (facts §5, §7 case 54). */
+/** Kubernetes' default terminationGracePeriodSeconds: too short for a final upload (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#termination-with-sidecars). */
 export const DEFAULT_GRACE_SECONDS = 30;
 
 export interface TrainingCheckpointProps {
@@ -48,7 +48,7 @@ export interface TrainingCheckpointProps {
   readonly trainJob?: TrainJob;
   /**
    * Local storage the trainer writes checkpoints to. A Mountpoint S3 volume is refused: it cannot
-   * rename or rewrite files (facts §3.3).
+   * rename or rewrite files (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L8-L31).
    * @default - instance-store NVMe: new InstanceStore(this, 'scratch', { size })
    */
   readonly storage?: IStorageTier;
@@ -172,7 +172,7 @@ export class TrainingCheckpoint extends Construct {
     }
     this.storage = props.storage ?? new InstanceStore(this, 'scratch', { size: props.size });
     if (this.storage.tier === StorageTier.S3) {
-      // facts §3.3, §7 case 45
+      // awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L8-L31, #L197-L214
       r.fail('storage', 'S3Mountpoint', 'local storage such as InstanceStore for checkpoints',
         'Mountpoint writes new files sequentially once: no rename on general purpose buckets, no random writes, no appends, so savers that write a temporary file and rename it fail; write checkpoints to InstanceStore and let the sync sidecar upload them');
     }
@@ -361,7 +361,7 @@ export class TrainingCheckpoint extends Construct {
     for (const c of pod.containers) {
       if (isSyncLoop(c)) {
         errors.push(problem('containers', c.name, 'an init container with restartPolicy: Always (a native sidecar) when it loops uploading checkpoints',
-          'a regular container that never exits keeps the Job from ever completing (facts §5, case 53): add it with addInitContainer and restartPolicy: ContainerRestartPolicy.ALWAYS'));
+          'a regular container that never exits keeps the Job from ever completing (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#jobs-with-sidecar-containers): add it with addInitContainer and restartPolicy: ContainerRestartPolicy.ALWAYS'));
       }
     }
     if (mountsS3(this, pod)) {

@@ -121,7 +121,7 @@ describe('DistributedDataset', () => {
 });
 
 describe('DistributedDataset refuses', () => {
-  test('PERSISTENT_2 with an import path: it links S3 through associations only (facts §1.2, case 8)', () => {
+  test('PERSISTENT_2 with an import path: it links S3 through associations only', () => {
     const { chart } = dataset(importing({ deploymentType: FsxDeploymentType.PERSISTENT_2, perUnitStorageThroughput: 250 }));
     expect(synthErrors(chart)).toContain(
       `[test/dataset] 'deploymentType' ("PERSISTENT_2") must be SCRATCH_1, SCRATCH_2 or PERSISTENT_1 for a file system linked with s3ImportPath; PERSISTENT_2 links S3 only through data repository associations, which the CSI driver cannot create: create the file system and its association outside Kubernetes and use DatasetFileSystems.fromFileSystem`,

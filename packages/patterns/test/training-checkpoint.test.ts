@@ -116,7 +116,7 @@ describe('TrainingCheckpoint', () => {
     expect(rules).toContainEqual({ constraint: { minimum: 1, maximum: 86400, multipleOf: 1 }, origin: '[test/checkpoints] flushBudget', accepted: 'between 1 and 86400 seconds' });
   });
 
-  test('warns when the flush budget is the default 30 s or less (facts §5, case 54)', () => {
+  test('warns when the flush budget is the default 30 s or less', () => {
     const { chart } = checkpoint({ flushBudget: Duration.seconds(30), checkpointSize: undefined });
     synthValid(chart);
     expect(warnings(chart)).toEqual([
@@ -158,7 +158,7 @@ describe('TrainingCheckpoint', () => {
     });
   });
 
-  test('refuses checkpoints straight onto a Mountpoint S3 volume, with the reason (facts §3.3, case 45)', () => {
+  test('refuses checkpoints straight onto a Mountpoint S3 volume, with the reason', () => {
     const chart = newChart();
     const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1' } });
     const storage = new S3Mountpoint(chart, 'bucket', { bucketName: 'ml-checkpoints' });
@@ -172,7 +172,7 @@ describe('TrainingCheckpoint', () => {
     const { chart, job } = checkpoint();
     job.job.addContainer({ name: 'uploader', image: 'amazon/aws-cli', command: ['sh', '-c', 'while true; do aws s3 sync /checkpoints s3://b/p/; sleep 60; done'], securityContext: { user: 1000 } });
     expect(synthErrors(chart)).toEqual([
-      `[test/checkpoints] 'containers' ("uploader") must be an init container with restartPolicy: Always (a native sidecar) when it loops uploading checkpoints; a regular container that never exits keeps the Job from ever completing (facts §5, case 53): add it with addInitContainer and restartPolicy: ContainerRestartPolicy.ALWAYS`,
+      `[test/checkpoints] 'containers' ("uploader") must be an init container with restartPolicy: Always (a native sidecar) when it loops uploading checkpoints; a regular container that never exits keeps the Job from ever completing (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#jobs-with-sidecar-containers): add it with addInitContainer and restartPolicy: ContainerRestartPolicy.ALWAYS`,
     ]);
   });
 

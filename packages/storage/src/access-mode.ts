@@ -1,5 +1,6 @@
 /**
- * Access modes of a claim or volume. The CSI drivers each accept a subset (facts §1.1, §2.1, §3.1):
+ * Access modes of a claim or volume. The CSI drivers each accept a subset (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L37-L45,
+ * kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L43-L46, awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/node.go#L49-L56):
  * FSx and EFS take ReadWriteOnce and ReadWriteMany only; Mountpoint S3 takes ReadWriteMany and
  * ReadOnlyMany only.
  */
@@ -12,7 +13,7 @@ export enum AccessMode {
 
 /**
  * What happens to a dynamically provisioned volume (and its data) when its claim is deleted.
- * `Recycle` is not offered: it is invalid for CSI volumes (flux-and-helm.md, facts §7 case 26).
+ * `Recycle` is not offered: it is invalid for CSI volumes (only NFS and hostPath volumes support it: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#recycle).
  */
 export enum ReclaimPolicy {
   /** Keep the volume and its data; an operator deletes it explicitly. The default for persistent tiers. */

@@ -10,13 +10,13 @@ import { isLiteral, Rules } from './rules';
 import { StorageClass } from './storage-class';
 import { StorageTier } from './tier';
 
-/** The EFS CSI driver name (facts §2). */
+/** The EFS CSI driver name (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/README.md). */
 export const EFS_DRIVER = 'efs.csi.aws.com';
 
 const FILE_SYSTEM_ID = EFS_FILE_SYSTEM_ID;
-/** `fsap-` and 8–40 lowercase hex digits (facts §2.3). */
+/** `fsap-` and 8–40 lowercase hex digits (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L594-L600). */
 const ACCESS_POINT_ID = describePattern('^fsap-[0-9a-f]{8,40}$', 'an EFS access point id: "fsap-" and 8 to 40 lowercase hex digits');
-/** CreationInfo.Permissions of the EFS API: 3 or 4 octal digits (facts §2.2). */
+/** CreationInfo.Permissions of the EFS API: 3 or 4 octal digits (https://docs.aws.amazon.com/efs/latest/ug/API_CreationInfo.html). */
 const DIRECTORY_PERMS = '^[0-7]{3,4}$';
 /** `namespace/name/key` of a ConfigMap or Secret (docs/filesystem-id-resolution.md). */
 const OBJECT_KEY_REF = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?/[-._a-zA-Z0-9]{1,253}$';
@@ -27,7 +27,7 @@ const OBJECT_KEY_REF = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-.a-z0-9]{
  */
 const PLACEHOLDER = '\\$\\{\\.(?:PVC\\.name|PVC\\.namespace|PV\\.name)\\}';
 const SUB_PATH_PATTERN = `^(?:${PLACEHOLDER}|[^$}]|\\$+(?:${PLACEHOLDER}|[^\${}])|\\$+$)*$`;
-/** Every volumeHandle form of facts §2.3 in one expression (for handles bound to a token). */
+/** Every volumeHandle form of parseVolumeId (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L489-L582) in one expression (for handles bound to a token). */
 const VOLUME_HANDLE = '^(?:(?:efs|s3files):)?fs-[0-9a-f]{8,40}(?::[^:]*(?::(?:fsap-[0-9a-f]{8,40})?)?)?$';
 const IPV4 = '^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$';
 const IPV6 = '^[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}$';
@@ -54,15 +54,16 @@ export enum EfsProvisioningMode {
   EFS_AP = 'efs-ap',
   /**
    * One Amazon S3 Files access point per volume (driver v3+). S3 Files takes no `reuseAccessPoint`,
-   * no `az`, and no `stunnel` / `crossaccount` mount options (facts §2.2, §2.4).
+   * no `az`, and no `stunnel` / `crossaccount` mount options (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L204-L208,
+   * #L276-L279; pkg/driver/node.go#L176-L192, #L238-L241).
    */
   S3FILES_AP = 's3files-ap',
 }
 
-/** The two volumeHandle spellings the driver parses (facts §2.3). */
+/** The two volumeHandle spellings the driver parses (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L489-L582). */
 export type EfsHandleFormat = 'efs' | 'legacy';
 
-/** The volume modes Kubernetes knows; EFS mounts `Filesystem` only (facts §2.1). */
+/** The volume modes Kubernetes knows; EFS mounts `Filesystem` only (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L448-L455). */
 export type EfsVolumeMode = 'Filesystem' | 'Block';
 
 /**
@@ -72,7 +73,7 @@ export type EfsVolumeMode = 'Filesystem' | 'Block';
  * Access-point provisioning always enforces a POSIX identity: every file operation through the
  * volume runs as the access point's uid/gid (from `uid`/`gid`, else one gid picked from
  * `gidRangeStart`–`gidRangeEnd` and used as both). Use `Efs.fromFileSystem` (static provisioning)
- * to mount without identity enforcement (facts §2.2).
+ * to mount without identity enforcement (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md#L26-L29).
  */
 export interface EfsStorageClassProps {
   /**
@@ -224,7 +225,7 @@ export interface EfsStorageClassProps {
 }
 
 /**
- * An EFS StorageClass: dynamic provisioning of one access point per claim (facts §2.2), with every
+ * An EFS StorageClass: dynamic provisioning of one access point per claim (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md), with every
  * driver parameter checked before it reaches the cluster. Retain by default.
  */
 export class EfsStorageClass extends StorageClass {
@@ -312,7 +313,7 @@ export class EfsStorageClass extends StorageClass {
     }
     const s3files: { value: unknown; equals: string } = { value: props.provisioningMode, equals: EfsProvisioningMode.S3FILES_AP };
 
-    // Exactly one file system id source (facts §2.2, §7 case 29).
+    // Exactly one file system id source (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/filesystem_id_finder.go#L56, docs/parameters.md#L22).
     const sources = (['fileSystemId', 'fileSystemIdConfigRef', 'fileSystemIdSecretRef'] as const).filter((k) => props[k] !== undefined);
     if (sources.length === 0) {
       r.fail('fileSystemId', undefined, 'set, or else one of fileSystemIdConfigRef, fileSystemIdSecretRef', 'name the file system the access points are created in, e.g. "fs-0123456789abcdef0"');
@@ -324,18 +325,18 @@ export class EfsStorageClass extends StorageClass {
       r.check(ref, props[ref], { pattern: OBJECT_KEY_REF }, 'write "namespace/name/key", e.g. "kube-system/efs-ids/models"', 'a reference "namespace/name/key"');
     }
 
-    // directoryPerms (facts §2.2, §7 case 30).
+    // directoryPerms: CreationInfo.Permissions (https://docs.aws.amazon.com/efs/latest/ug/API_CreationInfo.html).
     const permsFix = 'write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)';
     if (r.required('directoryPerms', props.directoryPerms, 'set to 3 or 4 octal digits', permsFix)) {
       r.check('directoryPerms', props.directoryPerms, { pattern: DIRECTORY_PERMS }, permsFix, '3 or 4 octal digits');
     }
 
-    // POSIX identity (facts §2.2, §7 case 31).
+    // POSIX identity (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L804-L868; https://docs.aws.amazon.com/efs/latest/ug/API_CreationInfo.html).
     r.check('uid', props.uid, POSIX_ID, 'use a non-negative user id, e.g. 1000', POSIX_ID_TEXT);
     r.check('gid', props.gid, POSIX_ID, 'use a non-negative group id, e.g. 1000', POSIX_ID_TEXT);
     this.checkGidRange(props);
 
-    // Root directory of each access point (facts §2.2, §7 case 32).
+    // Root directory of each access point (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L722-L745, #L790-L802).
     r.check('subPathPattern', props.subPathPattern, { pattern: SUB_PATH_PATTERN }, 'build the directory from fixed text and those placeholders, e.g. "${.PVC.namespace}/${.PVC.name}"', 'made of fixed text and only the placeholders ${.PVC.name}, ${.PVC.namespace}, ${.PV.name}');
     this.checkRootDirectory(props);
     if (props.ensureUniqueDirectory !== undefined && props.subPathPattern === undefined) {
@@ -345,19 +346,19 @@ export class EfsStorageClass extends StorageClass {
       r.warn(`'ensureUniqueDirectory' (false) makes claims that resolve to the same subPathPattern (${JSON.stringify(props.subPathPattern)}) share one directory and its data`);
     }
 
-    // Options S3 Files does not take (facts §2.2).
+    // Options S3 Files does not take (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L204-L208, #L276-L279).
     this.rules.mustWhen([s3files], 'reuseAccessPoint', props.reuseAccessPoint, { enum: [false] }, 'false or unset for s3files-ap', 'S3 Files access points cannot be reused by claim name: drop reuseAccessPoint');
     this.rules.mustWhen([s3files], 'az', props.az, { maxLength: 0 }, 'unset for s3files-ap', 'az applies to cross-account EFS only: drop it');
     if (props.reuseAccessPoint === true) {
       r.warn(`'reuseAccessPoint' (true): the access point is found by claim name only, so claims of the same name in different namespaces share one directory and its data; use a dedicated class per trust boundary`);
     }
 
-    // enableTagging false while the controller tags (facts §2.2, §7 case 37).
+    // enableTagging false while the controller tags (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L122-L137).
     if (props.controllerHasTags === true) {
       r.check('enableTagging', props.enableTagging, { enum: [true] }, 'drop enableTagging, or remove the controller\'s --tags (chart controller.tags)', 'true or unset while the controller runs with --tags (the driver rejects the claim with InvalidArgument)');
     }
 
-    // No expansion (facts §2.1, §7 case 36).
+    // No expansion: the controller offers CREATE_DELETE_VOLUME only (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L79-L82).
     if (props.allowVolumeExpansion === true) {
       r.warn(`'allowVolumeExpansion' (true) has no effect: the EFS driver cannot expand volumes and ignores the requested capacity; drop it`);
     }
@@ -366,7 +367,7 @@ export class EfsStorageClass extends StorageClass {
     checkMountOptions(r, props.mountOptions, { dynamic: true, s3files: props.provisioningMode === EfsProvisioningMode.S3FILES_AP });
   }
 
-  /** Both ends or neither, start > 0, end > start (controller.go CreateVolume; facts §7 case 31). */
+  /** Both ends or neither, start > 0, end > start (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L804-L868). */
   private checkGidRange(props: EfsStorageClassProps): void {
     const r = this.rules;
     const start = props.gidRangeStart;
@@ -487,7 +488,7 @@ interface MountContext {
   readonly encryptField?: string;
 }
 
-/** Mount options against node.go NodePublishVolume (facts §2.4, §7 case 35). */
+/** Mount options against NodePublishVolume (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L160-L245, #L457-L467). */
 function checkMountOptions(r: Rules, options: string[] | undefined, ctx: MountContext): void {
   if (options === undefined || Tokens.infoOf(options)) return; // a list decided at install time
   for (const option of options) {
@@ -511,7 +512,7 @@ function checkMountOptions(r: Rules, options: string[] | undefined, ctx: MountCo
 /** What every way of making an `Efs` shares. */
 interface EfsClaimOptions {
   /**
-   * The capacity written on the claim. Kubernetes requires one; EFS ignores it (facts §2.1).
+   * The capacity written on the claim. Kubernetes requires one; EFS ignores it (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/README.md#L34).
    * @default Size.gibibytes(5)
    */
   readonly storage?: Size;
@@ -616,7 +617,7 @@ type EfsSource =
 const SOURCE = Symbol('strata.efs.source');
 
 /**
- * Amazon EFS: a shared, elastic NFS file system (facts §2). Three ways in:
+ * Amazon EFS: a shared, elastic NFS file system (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/README.md). Three ways in:
  * - `new Efs(...)`: a StorageClass of its own (one access point per claim) and a claim on it;
  * - `Efs.fromStorageClass(...)`: a claim on an existing EFS StorageClass;
  * - `Efs.fromFileSystem(...)`: a static PersistentVolume for an existing file system, directory
@@ -674,7 +675,7 @@ export class Efs extends ClaimedStorage {
     this.describe({ capacityGiB: this.storage.toGibibytes(), storageClassName, source: volumeName ? 'existing file system' : 'access point per claim' });
   }
 
-  /** Access mode, volume mode and the placeholder capacity (facts §2.1, §7 cases 24, 36). */
+  /** Access mode, volume mode and the placeholder capacity (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L43-L48, #L426-L455; docs/README.md#L34). */
   private checkClaim(options: EfsClaimOptions): void {
     const r = this.rules;
     r.oneOf('accessMode', options.accessMode, [AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_MANY], 'EFS takes RWO/RWX only: use ReadWriteMany and mount with { readOnly: true }');
@@ -683,7 +684,7 @@ export class Efs extends ClaimedStorage {
   }
 
   /**
-   * The claim is written in whole GiB; EFS ignores the capacity anyway (facts §2.1), so a
+   * The claim is written in whole GiB; EFS ignores the capacity anyway (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/README.md#L34), so a
    * fractional size is rounded up with a warning rather than refused.
    */
   private claimSize(size: Size): Size {
@@ -697,7 +698,7 @@ export class Efs extends ClaimedStorage {
     }
   }
 
-  /** The PersistentVolume of `fromFileSystem` (facts §2.3, §2.4, §7 cases 26, 33, 34, 35). */
+  /** The PersistentVolume of `fromFileSystem` (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L100-L245, #L489-L582). */
   private staticVolume(o: EfsFromFileSystemOptions): { handle: string; pv: CsiPersistentVolume } {
     const r = this.rules;
     const parts = this.handleParts(o);
@@ -742,7 +743,7 @@ export class Efs extends ClaimedStorage {
     return { handle: (format === 'legacy' ? '' : 'efs:') + fields.join(':'), s3files: false };
   }
 
-  /** Typed attributes plus raw ones; only the three keys the node plugin knows (facts §2.3). */
+  /** Typed attributes plus raw ones; only the three keys the node plugin knows (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L100-L146). */
   private volumeAttributes(o: EfsFromFileSystemOptions, s3files: boolean): { values: Record<string, string | boolean | undefined>; encryptInTransit?: unknown; encryptField?: string } {
     const r = this.rules;
     const typed: Record<string, string | boolean | undefined> = { encryptInTransit: o.encryptInTransit, mounttargetip: o.mountTargetIp, crossaccount: o.crossAccount };
@@ -784,7 +785,7 @@ export class Efs extends ClaimedStorage {
     }
     r.check(ipField, mountTargetIp, { anyOf: [{ pattern: IPV4 }, { pattern: IPV6 }] }, 'give the IPv4 or IPv6 address of a mount target of the file system', 'an IP address');
     if (s3files) {
-      // S3 Files: always encrypted in transit, no cross-account DNS (facts §2.4).
+      // S3 Files: always encrypted in transit, no cross-account DNS (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L176-L192).
       if (encryptInTransit !== undefined) r.check(encryptField, encryptInTransit, { enum: [true] }, 'drop it: S3 Files is always encrypted in transit', 'true or unset for S3 Files');
       if (crossAccount !== undefined) r.check(o.crossAccount !== undefined ? 'crossAccount' : 'volumeAttributes.crossaccount', crossAccount, { enum: [false] }, 'drop it: S3 Files does not support crossaccount', 'false or unset for S3 Files');
     }
@@ -793,7 +794,7 @@ export class Efs extends ClaimedStorage {
 }
 
 /**
- * A volumeHandle read the way the node plugin reads it (node.go parseVolumeId; facts §2.3):
+ * A volumeHandle read the way the node plugin reads it (parseVolumeId, kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L489-L582):
  * optional `efs:`/`s3files:` prefix, a file system id, an optional subpath, an optional access
  * point. Returns whether it names an S3 Files file system.
  */

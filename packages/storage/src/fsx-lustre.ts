@@ -13,8 +13,9 @@ import { StorageTier } from './tier';
 /**
  * FSx for Lustre through the FSx CSI driver (`fsx.csi.aws.com`).
  *
- * Every rule here comes from domain/aws-storage-facts.md §1 (the driver's Go code and the FSx API
- * reference) and its bad-input catalogue §7. The driver passes most StorageClass parameters
+ * Every rule here comes from the driver's Go code (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0: pkg/driver/controller.go,
+ * pkg/cloud/cloud.go, pkg/util/util.go) and the FSx API reference (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html,
+ * https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html). The driver passes most StorageClass parameters
  * straight to CreateFileSystem and only fails at provisioning time (claim stuck Pending), so the
  * constructs enforce the API's rules too.
  */
@@ -44,7 +45,7 @@ export enum FsxStorageType {
   HDD = 'HDD',
   /**
    * Not usable through the CSI driver: it needs a throughput capacity and a read cache
-   * configuration the driver cannot pass (facts §1.2). Present so that it is refused with a reason.
+   * configuration the driver cannot pass (its CreateFileSystem sends neither: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L158-L255). Present so that it is refused with a reason.
    */
   INTELLIGENT_TIERING = 'INTELLIGENT_TIERING',
 }
@@ -104,14 +105,14 @@ function label(value: unknown, among: readonly string[]): string {
   return isLiteral(value) ? String(value) : among.join(' and ');
 }
 
-/** Per-unit throughput the API accepts, by deployment and storage type (facts §1.2). */
+/** Per-unit throughput the API accepts, by deployment and storage type (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html, PerUnitStorageThroughput). */
 const THROUGHPUT: readonly { deploymentType: FsxDeploymentType; storageType: FsxStorageType; values: number[] }[] = [
   { deploymentType: FsxDeploymentType.PERSISTENT_1, storageType: FsxStorageType.SSD, values: [50, 100, 200] },
   { deploymentType: FsxDeploymentType.PERSISTENT_1, storageType: FsxStorageType.HDD, values: [12, 40] },
   { deploymentType: FsxDeploymentType.PERSISTENT_2, storageType: FsxStorageType.SSD, values: [125, 250, 500, 1000] },
 ];
 
-/** Metadata IOPS for USER_PROVISIONED on SSD: 1500, 3000, 6000, 12000, n×12000 ≤ 192000 (facts §1.2). */
+/** Metadata IOPS for USER_PROVISIONED on SSD: 1500, 3000, 6000, 12000, n×12000 ≤ 192000 (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreMetadataConfiguration.html). */
 const METADATA_IOPS: Constraint = { anyOf: [{ enum: [1500, 3000, 6000] }, { multipleOf: 12000, minimum: 12000, maximum: 192000 }] };
 
 /** `HH:MM`, 00:00–23:59 (the API pattern, with the length-5 limit folded in). */
@@ -128,7 +129,7 @@ function bucketOf(path: string): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The StorageClass settings of the FSx CSI driver (facts §1.2), named as the driver spells them. */
+/** The StorageClass settings of the FSx CSI driver (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L55-L76), named as the driver spells them. */
 export interface FsxLustreStorageClassProps {
   /**
    * The one subnet the file system is created in (the FSx API takes exactly one).
@@ -286,7 +287,8 @@ export interface FsxLustreStorageClassProps {
   readonly reclaimPolicy?: ReclaimPolicy;
 
   /**
-   * Whether claims may grow (the driver grows the file system in place, facts §1.4).
+   * Whether claims may grow (the driver grows the file system in place: ControllerExpandVolume,
+   * kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L459-L513).
    * SCRATCH_1 cannot grow, so `true` is refused there.
    * @default true, except false for SCRATCH_1
    */
@@ -313,7 +315,7 @@ export interface FsxLustreStorageClassProps {
   readonly name?: string;
 
   /**
-   * The cluster runs EKS Auto Mode, which needs Lustre 2.15 file systems (facts §1.2): then
+   * The cluster runs EKS Auto Mode, which needs Lustre 2.15 file systems (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140): then
    * `fileSystemTypeVersion` must be 2.15.
    * @default false
    */
@@ -322,7 +324,8 @@ export interface FsxLustreStorageClassProps {
 
 /**
  * A StorageClass for dynamically provisioned FSx for Lustre file systems, checked against the
- * driver and the FSx API (facts §1.2–§1.4). Parameters are written as strings (facts §7 case 22).
+ * driver (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go, pkg/util/util.go) and the FSx API. Parameters are written as
+ * strings: StorageClass `parameters` is a map of strings (https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/storage-class-v1/).
  */
 export class FsxLustreStorageClass extends Construct {
   public readonly storageClass: StorageClass;
@@ -355,7 +358,7 @@ export class FsxLustreStorageClass extends Construct {
 
   public constructor(scope: Construct, id: string, props: FsxLustreStorageClassProps = {}) {
     super(scope, id);
-    // The driver sends neither "" nor 0 (facts §1.2): both leave a parameter unset, which lets a
+    // The driver sends neither "" nor 0 (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L158-L255): both leave a parameter unset, which lets a
     // tier chart bind optional parameters to values and still offer every deployment type.
     this.rules = new Rules(this, { emptyMeansUnset: true });
     this.subnetId = props.subnetId;
@@ -380,7 +383,7 @@ export class FsxLustreStorageClass extends Construct {
     this.metadataConfigurationMode = props.metadataConfigurationMode;
     this.metadataIops = props.metadataIops;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
-    // SCRATCH_1 cannot grow (facts §1.4): off by default there, refused when asked for.
+    // SCRATCH_1 cannot grow (https://docs.aws.amazon.com/fsx/latest/APIReference/API_UpdateFileSystem.html, StorageCapacity): off by default there, refused when asked for.
     this.allowVolumeExpansion = props.allowVolumeExpansion ?? this.deploymentType !== FsxDeploymentType.SCRATCH_1;
     this.mountOptions = props.mountOptions ?? ['flock'];
     this.volumeBindingMode = props.volumeBindingMode ?? VolumeBindingMode.IMMEDIATE;
@@ -507,7 +510,7 @@ export class FsxLustreStorageClass extends Construct {
       if (copyTagsOk) when(linked, 'copyTagsToBackups', props.copyTagsToBackups, { enum: [false] }, `false or unset ${onS3}`, noBackups);
     }
     if (!r.isUnset(start) && r.isUnset(days) && !Tokens.isToken(days) && (r.isUnset(imp) || Tokens.isToken(imp))) {
-      // The driver only sends the start time with a retention above 0 (facts §1.2, case 13).
+      // The driver only sends the start time with a retention above 0 (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L189-L194).
       r.warn(`'dailyAutomaticBackupStartTime' (${JSON.stringify(start)}) is dropped by the driver unless automaticBackupRetentionDays is above 0; set automaticBackupRetentionDays, or remove the start time`);
     }
 
@@ -564,7 +567,7 @@ export class FsxLustreStorageClass extends Construct {
       when([{ value: D, equals: FsxDeploymentType.PERSISTENT_2 }, { value: M, equals: modes }], 'fileSystemTypeVersion', V, { enum: ['2.15'] }, '2.15 for PERSISTENT_2 with a metadata configuration', 'set fileSystemTypeVersion to 2.15 or leave it unset');
     }
     if (versionOk && this.autoModeCluster === true) {
-      // EKS Auto Mode needs 2.15 (facts §1.2); required explicitly rather than left to FSx's default.
+      // EKS Auto Mode needs 2.15 (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140); required explicitly rather than left to FSx's default.
       r.required('fileSystemTypeVersion', V, '2.15 on an EKS Auto Mode cluster', 'EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15');
       r.check('fileSystemTypeVersion', V, { enum: ['2.15'] }, 'EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15', '2.15 on an EKS Auto Mode cluster');
     }
@@ -606,7 +609,8 @@ function renderTags(tags: Record<string, string>): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Capacity (facts §1.3)
+// Capacity: the driver's rounding (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/util/util.go#L36-L66) and the sizes the API takes
+// (StorageCapacity of https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html)
 
 /** What capacity rounding needs to know about a class. */
 export interface FsxCapacitySettings {
@@ -650,7 +654,9 @@ const SSD_OTHER: CapacityRule = {
   label: 'SCRATCH_2, PERSISTENT_1 and PERSISTENT_2 SSD',
 };
 const BASE_CAPACITY_RULES = [HDD_12, HDD_40, SSD_SCRATCH_1, SSD_OTHER];
-/** EFA capacity steps by throughput; the driver's rounding does not know them (facts §1.3). */
+/** EFA capacity steps by throughput; the driver's rounding does not know them
+ * (https://docs.aws.amazon.com/fsx/latest/LustreGuide/increase-storage-capacity.html; the EFA steps were
+ * verified in the ja_jp copy of that page only). */
 const EFA_STEPS: Record<number, number> = { 125: 38400, 250: 19200, 500: 9600, 1000: 4800 };
 const EFA_RULES: CapacityRule[] = Object.entries(EFA_STEPS).map(([throughput, step]) => ({
   when: (s) => [{ value: s.efaEnabled, equals: true }, { value: s.perUnitStorageThroughput, equals: Number(throughput) }],
@@ -672,7 +678,7 @@ function ceilDiv(value: number, unit: number): number {
 
 /**
  * The capacity FSx provisions for a request, as the driver rounds it (`util.RoundUpVolumeSize`,
- * facts §1.3): HDD in 6000 GiB (12 MB/s/TiB) or 1800 GiB steps; SSD SCRATCH_1 1200, 2400, then
+ * kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/util/util.go#L36-L66): HDD in 6000 GiB (12 MB/s/TiB) or 1800 GiB steps; SSD SCRATCH_1 1200, 2400, then
  * 3600 GiB steps; other SSD 1200, 2400, then 2400 GiB steps. Literal settings only.
  */
 export function roundUpFsxCapacity(gibibytes: number, settings: FsxCapacitySettings): number {
@@ -695,7 +701,7 @@ export interface FsxLustreClaimOptions {
    */
   readonly storage: Size;
   /**
-   * ReadWriteMany or ReadWriteOnce: the driver refuses ReadOnlyMany (facts §1.1); for read-only
+   * ReadWriteMany or ReadWriteOnce: the driver refuses ReadOnlyMany (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L37-L45); for read-only
    * use, mount a ReadWriteMany claim with `readOnly: true`.
    * @default AccessMode.READ_WRITE_MANY
    */
@@ -793,7 +799,8 @@ const SOURCES = new WeakMap<object, Source>();
  * - `FsxLustre.fromFileSystem(...)`: an existing file system (static PersistentVolume).
  *
  * The driver does not apply a pod's `fsGroup` to ReadWriteMany Lustre volumes (CSIDriver
- * `fsGroupPolicy: ReadWriteOnceWithFSType`, facts §1.1): set ownership on the file system itself.
+ * `fsGroupPolicy: ReadWriteOnceWithFSType`, kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L10-L11;
+ * https://kubernetes-csi.github.io/docs/support-fsgroup.html): set ownership on the file system itself.
  */
 export class FsxLustre extends ClaimedStorage {
   /** A claim against an existing class (e.g. one installed per environment by `FsxLustreStorageClassChart`). */
@@ -826,7 +833,7 @@ export class FsxLustre extends ClaimedStorage {
     const options: FsxLustreClaimOptions = src ? src.options : props;
     this.accessMode = options.accessMode ?? AccessMode.READ_WRITE_MANY;
     this.requestedStorage = options.storage;
-    // The driver accepts single-node and multi-node writers only (facts §1.1, case 24).
+    // The driver accepts single-node and multi-node writers only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L37-L45).
     this.rules.oneOf('accessMode', this.accessMode, [AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_MANY], 'use ReadWriteMany and mount with readOnly: true');
 
     if (src?.kind === 'fileSystem') {
@@ -837,7 +844,8 @@ export class FsxLustre extends ClaimedStorage {
       this.storageClassName = '';
       this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName: '', volumeName: this.persistentVolume.name });
       this.describe({ capacityGiB: this.storage.toGibibytes(), deploymentType: o.deploymentType, source: 'existing file system' });
-      // Lustre roots are root-owned and the driver does not apply fsGroup to RWX volumes (facts §1.1).
+      // Lustre roots are root-owned and the driver does not apply fsGroup to RWX volumes
+      // (fsGroupPolicy ReadWriteOnceWithFSType, kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L10-L11).
       this.probeReadOnly();
       return;
     }
@@ -884,7 +892,7 @@ export class FsxLustre extends ClaimedStorage {
     return s.efaEnabled !== true || known(s.perUnitStorageThroughput);
   }
 
-  /** Rounds a request the way the driver will, or attaches the valid sizes to a size token (facts §1.3). */
+  /** Rounds a request the way the driver will, or attaches the valid sizes to a size token (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/util/util.go#L36-L66). */
   private capacity(requested: Size, s: FsxCapacitySettings): Size {
     const gi = requested.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     if (!Tokens.isToken(gi) && !this.checkPositive(requested)) return requested;
@@ -937,7 +945,7 @@ export class FsxLustre extends ClaimedStorage {
     return Tokens.isToken(gi) ? requested : Size.gibibytes(wholeGibibytes(requested));
   }
 
-  /** Growing a deployed claim: FSx grows in place, never shrinks, never SCRATCH_1 (facts §1.4, case 27). */
+  /** Growing a deployed claim: FSx grows in place, never shrinks, never SCRATCH_1 (https://docs.aws.amazon.com/fsx/latest/APIReference/API_UpdateFileSystem.html). */
   private checkResize(previous: Size, s: FsxCapacitySettings & { readonly allowVolumeExpansion?: boolean }): void {
     const before = previous.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     const after = this.storage.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
@@ -962,7 +970,8 @@ export class FsxLustre extends ClaimedStorage {
     return false;
   }
 
-  /** The PersistentVolume of an existing file system (facts §1.5, case 25). */
+  /** The PersistentVolume of an existing file system (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:examples/kubernetes/static_provisioning/specs/pv.yaml,
+   * pkg/driver/node.go#L109-L119; MountName: https://docs.aws.amazon.com/fsx/latest/APIReference/API_LustreFileSystemConfiguration.html). */
   private staticVolume(o: FsxLustreFromFileSystemOptions): CsiPersistentVolume {
     const r = this.rules;
     const idOk =

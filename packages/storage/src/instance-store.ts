@@ -12,18 +12,20 @@ import { StorageClass } from './storage-class';
 import { NodeRequirement, PodScheduling, SchedulablePod } from './scheduling';
 import { IStorageTier, StorageMountOptions, StorageTier, volumeNameFor } from './tier';
 
-/** The provisioner of local PersistentVolume classes: volumes are made by hand or by the local static provisioner (facts §4.3). */
+/** The provisioner of local PersistentVolume classes: volumes are made by hand or by the local static provisioner (https://kubernetes.io/docs/concepts/storage/storage-classes/#local). */
 export const LOCAL_PROVISIONER = 'kubernetes.io/no-provisioner';
 
-/** The Karpenter node label with the instance type's local NVMe size in GiB (facts §4.1). */
+/** The Karpenter node label with the instance type's local NVMe size in GiB (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/labels.go#L152). */
 export const INSTANCE_LOCAL_NVME_LABEL = 'karpenter.k8s.aws/instance-local-nvme';
 
-/** Where EKS AMIs mount instance-store disks: `/mnt/k8s-disks/0` for RAID0, `/mnt/k8s-disks/1..N` for Mount (facts §4.1, §4.2). */
+/** Where EKS AMIs mount instance-store disks: `/mnt/k8s-disks/0` for RAID0, `/mnt/k8s-disks/1..N` for Mount
+ * (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1218-L1222; awslabs/amazon-eks-ami@v20260724:nodeadm/api/v1alpha1/nodeconfig_types.go#L115-L142). */
 export const INSTANCE_STORE_MOUNT_ROOT = '/mnt/k8s-disks/';
 
 /**
  * How a node prepares its instance-store disks: nodeadm `spec.instance.localStorage.strategy`
- * (AL2023); Karpenter's `instanceStorePolicy: RAID0` generates the RAID0 strategy (facts §4.1, §4.2).
+ * (AL2023); Karpenter's `instanceStorePolicy: RAID0` generates the RAID0 strategy
+ * (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229; awslabs/amazon-eks-ami@v20260724:nodeadm/api/v1alpha1/nodeconfig_types.go#L115-L142).
  */
 export enum LocalStorageStrategy {
   /** All disks in one RAID-0 holding kubelet and containerd: emptyDir lives on NVMe. */
@@ -84,7 +86,8 @@ export interface InstanceStoreLocalVolumeOptions {
   readonly size: Size;
   /**
    * How the nodes prepare their disks. Local volumes need `Mount` (one file system per disk); RAID0
-   * puts every disk under kubelet, leaving nothing for the provisioner (facts §4.3).
+   * puts every disk under kubelet, leaving nothing for the provisioner (awslabs/amazon-eks-ami@v20260724:templates/al2023/runtime/bin/setup-local-disks;
+   * kubernetes-sigs/sig-storage-local-static-provisioner@v2.9.0:docs/provisioner.md).
    * @default - not checked
    */
   readonly localStorageStrategy?: LocalStorageStrategy;
@@ -111,10 +114,10 @@ export interface InstanceStoreHostPathOptions {
   readonly type?: plus.HostPathVolumeType;
   /**
    * Must be `true`: hostPath has no size accounting or eviction, is not cleaned up, and is refused
-   * by Pod Security baseline and restricted (facts §4.4). Prefer `new InstanceStore(scope, id, { size })`.
+   * by Pod Security baseline and restricted (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline). Prefer `new InstanceStore(scope, id, { size })`.
    */
   readonly allowHostPath: boolean;
-  /** Node labels of the NVMe nodes the pod must run on; required (facts §7 case 51). */
+  /** Node labels of the NVMe nodes the pod must run on; required (the disks exist only there: https://kubernetes.io/docs/concepts/storage/volumes/#hostpath). */
   readonly nodeAffinity: plus.NodeLabelQuery[];
   /**
    * The Pod Security level the namespace enforces; hostPath needs `privileged`.
@@ -129,7 +132,7 @@ export interface InstanceStoreHostPathOptions {
 const requested = new WeakMap<object, Set<IConstruct>>();
 
 /**
- * Instance-store NVMe scratch, the recommended way (facts §4.4): an emptyDir on nodes whose
+ * Instance-store NVMe scratch, the recommended way (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229): an emptyDir on nodes whose
  * instance store is a RAID0 holding kubelet (Karpenter `instanceStorePolicy: RAID0`, see
  * `KarpenterNvmeNodeClass`), with a `sizeLimit` and an `ephemeral-storage` request on the
  * container, so that the scheduler and Karpenter account for it, the kubelet evicts a runaway
@@ -151,7 +154,7 @@ export class InstanceStore extends Construct implements IStorageTier {
   }
 
   /**
-   * A hostPath directory on NVMe nodes. Only with `allowHostPath: true` and node affinity (facts §4.4, §7 case 51).
+   * A hostPath directory on NVMe nodes. Only with `allowHostPath: true` and node affinity (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline).
    * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
    */
   public static hostPath(scope: Construct, id: string, options: InstanceStoreHostPathOptions): HostPathInstanceStore {
@@ -177,7 +180,7 @@ export class InstanceStore extends Construct implements IStorageTier {
 
     if (this.size === undefined) {
       this.rules.warn(problem('size', undefined, 'set for NVMe scratch',
-        'without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (facts §4.4)'));
+        'without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage)'));
     } else {
       this.rules.check('size', gibibytes(this.size), { minimum: 1 }, 'scratch is requested in whole GiB', 'at least 1 (GiB)');
       // The emptyDir sizeLimit is written in MiB (cdk8s-plus): a fraction of a MiB cannot be said.
@@ -212,7 +215,7 @@ export class InstanceStore extends Construct implements IStorageTier {
   }
 }
 
-/** A claim of a local PersistentVolume on an instance-store disk (facts §4.3, §4.4). */
+/** A claim of a local PersistentVolume on an instance-store disk (https://kubernetes.io/docs/concepts/storage/volumes/#local; kubernetes-sigs/sig-storage-local-static-provisioner@v2.9.0:docs/provisioner.md). */
 export class LocalInstanceStore extends ClaimedStorage {
   public readonly tier = StorageTier.INSTANCE_STORE;
   public readonly claim: Claim;
@@ -258,7 +261,7 @@ export class LocalInstanceStore extends ClaimedStorage {
     this.describe({ sizeGiB: options.size.toGibibytes(), kind: 'local' });
   }
 
-  /** Local volumes need a no-provisioner class that binds at first consumer (facts §4.3, §7 case 52). */
+  /** Local volumes need a no-provisioner class that binds at first consumer (https://kubernetes.io/docs/concepts/storage/storage-classes/#local). */
   private checkStorageClass(sc: StorageClass): void {
     this.rules.oneOf('provisioner', sc.provisioner, [LOCAL_PROVISIONER], 'local volumes are made by the local static provisioner or by hand: use InstanceStoreStorageClassChart');
     this.rules.oneOf('volumeBindingMode', sc.volumeBindingMode, [VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER],
@@ -266,7 +269,7 @@ export class LocalInstanceStore extends ClaimedStorage {
   }
 }
 
-/** A hostPath directory on NVMe nodes, by explicit opt-in only (facts §4.4, §7 case 51). */
+/** A hostPath directory on NVMe nodes, by explicit opt-in only (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline). */
 export class HostPathInstanceStore extends Construct implements IStorageTier {
   public readonly tier = StorageTier.INSTANCE_STORE;
   public readonly writable = true;
@@ -406,7 +409,7 @@ export interface InstanceStoreStorageClassChartProps extends ChartProps {
 
 /**
  * The cluster-level part of local instance-store volumes: the no-provisioner StorageClass that
- * binds at first consumer (facts §4.3). Installed once per cluster, beside the local static
+ * binds at first consumer (https://kubernetes.io/docs/concepts/storage/storage-classes/#local). Installed once per cluster, beside the local static
  * provisioner on nodes whose disks use the `Mount` strategy.
  */
 export class InstanceStoreStorageClassChart extends Chart {

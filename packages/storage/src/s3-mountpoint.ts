@@ -12,10 +12,10 @@ import { isLiteral, Rules } from './rules';
 import { SchedulablePod } from './scheduling';
 import { StorageMountOptions, StorageTier } from './tier';
 
-/** The CSI driver name of Mountpoint for Amazon S3 (facts §3). */
+/** The CSI driver name of Mountpoint for Amazon S3 (awslabs/mountpoint-s3-csi-driver@v2.7.0:charts/aws-mountpoint-s3-csi-driver/templates/csidriver.yaml). */
 export const S3_CSI_DRIVER = 's3.csi.aws.com';
 
-/** Mountpoint Pods have a 10-minute termination grace period (facts §3.2). */
+/** Mountpoint Pods have a 10-minute termination grace period (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L139-L146). */
 export const S3_MOUNTPOINT_GRACE_SECONDS = 600;
 
 /** Where the Mountpoint S3 driver takes credentials from (volume attribute `authenticationSource`). */
@@ -49,7 +49,8 @@ export const S3_STORAGE_CLASSES = [
 ] as const;
 
 /**
- * The local cache of a Mountpoint volume, which lives inside the Mountpoint Pod (facts §3.1, §3.2).
+ * The local cache of a Mountpoint volume, which lives inside the Mountpoint Pod (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CACHING.md#L28-L33,
+ * docs/UPGRADING_TO_V2.md#L47-L55).
  * @see https://github.com/awslabs/mountpoint-s3-csi-driver/blob/main/docs/CACHING.md
  */
 export type S3Cache = S3EmptyDirCache | S3EphemeralCache;
@@ -169,7 +170,7 @@ export interface S3MountpointProps {
   readonly readPartSize?: Size;
   /**
    * Size of multipart upload parts (`write-part-size`, in bytes); the largest object is 10,000 parts
-   * (≈77 GiB at the default 8 MiB), so raise it for big checkpoint shards (facts §3.3).
+   * (≈77 GiB at the default 8 MiB), so raise it for big checkpoint shards (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md#L326-L328).
    * @default - Mountpoint default (8 MiB)
    */
   readonly writePartSize?: Size;
@@ -237,11 +238,11 @@ const TYPED_FLAGS: Record<string, keyof S3MountpointProps> = {
   'maximum-throughput-gbps': 'maximumThroughputGbps',
 };
 
-/** Flags the driver drops silently (facts §3.1). */
+/** Flags the driver drops silently (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/mountpoint/args.go#L89). */
 const DROPPED_FLAGS = new Set(['foreground', 'f', 'help', 'h', 'version', 'v']);
 
 
-/** Volume handles per App: the driver processes only one volume per handle (facts §3.1, §7 case 40). */
+/** Volume handles per App: the driver processes only one volume per handle (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L91-L92). */
 const handlesByApp = new WeakMap<IConstruct, Map<string, string>>();
 /** Charts whose StorageClasses are already checked for the S3 provisioner. */
 const checkedScopes = new WeakSet<IConstruct>();
@@ -249,9 +250,9 @@ const checkedScopes = new WeakSet<IConstruct>();
 /**
  * A bucket (or prefix) mounted with Mountpoint for Amazon S3: a statically provisioned
  * PersistentVolume of `s3.csi.aws.com` pre-bound to one claim, both with `storageClassName: ""`
- * (the driver has no dynamic provisioning, facts §3.1).
+ * (the driver has no dynamic provisioning, awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L92).
  *
- * Mountpoint is not a POSIX file system (facts §3.3): new files are written sequentially once, no
+ * Mountpoint is not a POSIX file system (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md): new files are written sequentially once, no
  * rename on general purpose buckets, no appends outside S3 Express. Write checkpoints locally and
  * upload them, rather than saving them through this mount.
  *
@@ -316,7 +317,7 @@ export class S3Mountpoint extends ClaimedStorage {
       volumeName: this.persistentVolume.name,
     });
     this.namespace = this.preBind(props.namespace);
-    // Without allow-delete a check could write but never clean up (facts §3.3).
+    // Without allow-delete a check could write but never clean up (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L31).
     if (props.allowDelete !== true) this.probeReadOnly();
     this.instanceStoreCache = this.checkInstanceStoreCache(props.cache);
     this.describe({ bucketName: props.bucketName, prefix: props.prefix, cache: this.instanceStoreCache ? 'emptyDir on instance store' : props.cache?.type ?? 'none', accessMode: this.accessMode });
@@ -334,7 +335,7 @@ export class S3Mountpoint extends ClaimedStorage {
     if (this.instanceStoreCache) requestEphemeralStorage(this, this.rules, container, this.instanceStoreCache, options.pod);
     if (options.subPath !== undefined) {
       this.rules.warn(problem('subPath', options.subPath, 'a prefix rather than a subPath',
-        `an S3 "directory" vanishes when its last object is deleted and the mount breaks (facts §3.3); mount prefix "${options.subPath.replace(/\/?$/, '/')}" with its own S3Mountpoint`));
+        `an S3 "directory" vanishes when its last object is deleted and the mount breaks (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L43-L92); mount prefix "${options.subPath.replace(/\/?$/, '/')}" with its own S3Mountpoint`));
     }
     const pod = podOf(this, container);
     if (pod) checkS3TerminationGrace(this, pod.terminationGracePeriod);
@@ -393,7 +394,7 @@ export class S3Mountpoint extends ClaimedStorage {
     }
   }
 
-  /** Pre-binds the volume to the claim (facts §3.1: claimRef recommended); returns the namespace used. */
+  /** Pre-binds the volume to the claim (claimRef, awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L16-L29); returns the namespace used. */
   private preBind(namespaceProp: string | undefined): string | undefined {
     const chartNamespace = Chart.of(this).namespace ?? releaseOf(this)?.namespace;
     if (namespaceProp !== undefined && chartNamespace !== undefined && isLiteral(namespaceProp) && isLiteral(chartNamespace) && namespaceProp !== chartNamespace) {
@@ -471,7 +472,7 @@ export class S3Mountpoint extends ClaimedStorage {
     return [...out, ...this.extraOptions(props)];
   }
 
-  /** `extraMountOptions`, checked per facts §3.1 (§7 case 42, 44). */
+  /** `extraMountOptions`, checked as the driver does (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/mountpoint/args.go, pkg/driver/node/node.go#L128-L190). */
   private extraOptions(props: S3MountpointProps): string[] {
     const extras = props.extraMountOptions ?? [];
     if (Tokens.infoOf(extras)?.kind === 'list') return extras; // decided at install time
@@ -503,7 +504,7 @@ export class S3Mountpoint extends ClaimedStorage {
     return kept;
   }
 
-  /** The cache's own rules and how max-cache-size relates to its size (facts §3.1, §7 case 44). */
+  /** The cache's own rules and how max-cache-size relates to its size (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/node.go#L153-L190, docs/CACHING.md). */
   private checkCacheLimits(props: S3MountpointProps): void {
     const cache = props.cache;
     if (cache?.type !== 'emptyDir' || cache.sizeLimit === undefined || props.maxCacheSize === undefined) return;
@@ -537,7 +538,7 @@ export class S3Mountpoint extends ClaimedStorage {
         a.cacheEmptyDirSizeLimit = cache.sizeLimit ? quantity(cache.sizeLimit) : undefined;
         a.cacheEmptyDirMedium = cache.medium || undefined;
       } else if (cache.type === 'ephemeral') {
-        this.rules.required('cacheEphemeralStorageClassName', cache.storageClassName, 'set for an ephemeral cache', 'name a StorageClass, e.g. a local NVMe class (facts §4.3)');
+        this.rules.required('cacheEphemeralStorageClassName', cache.storageClassName, 'set for an ephemeral cache', 'name a StorageClass, e.g. a local NVMe class (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CACHING.md#L88-L90)');
         this.rules.required('cacheEphemeralStorageResourceRequest', cache.storageRequest, 'set for an ephemeral cache', 'give the cache volume\'s size (storageRequest)');
         a.cacheEphemeralStorageClassName = cache.storageClassName;
         a.cacheEphemeralStorageResourceRequest = cache.storageRequest ? quantity(cache.storageRequest) : undefined;
@@ -582,7 +583,7 @@ function quantity(size: Size): string {
 
 /**
  * Refuses, under `scope`, every StorageClass whose provisioner is `s3.csi.aws.com`: the driver has
- * no dynamic provisioning (facts §3.1, §7 case 38). `S3Mountpoint` applies it to its own chart;
+ * no dynamic provisioning (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L10). `S3Mountpoint` applies it to its own chart;
  * call it on any other chart (or on a StorageClass) that may hold one. Checked at synthesis, so
  * objects added later are seen too.
  */
@@ -608,7 +609,7 @@ export function forbidS3StorageClasses(scope: IConstruct): void {
 /**
  * Warns when a pod that mounts a Mountpoint S3 volume may take longer than 600 s to terminate:
  * Mountpoint Pods stop after their own 10-minute grace period, and later writes fail with
- * "Transport endpoint is not connected" (facts §3.2, §7 case 46). `S3Mountpoint.mount` calls it
+ * "Transport endpoint is not connected" (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L139-L146). `S3Mountpoint.mount` calls it
  * for the pod it finds; patterns that set the grace period later call it themselves. A token
  * grace period is not checked (a warning cannot be a schema rule).
  */

@@ -12,7 +12,7 @@ export interface StorageClassProps {
   readonly provisioner: string;
   /**
    * Driver parameters. Numbers and booleans are written as quoted strings (the API server rejects
-   * unquoted YAML numbers and booleans, facts §7 case 22); undefined entries are left out.
+   * unquoted YAML numbers and booleans: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/storage-class-v1/); undefined entries are left out.
    */
   readonly parameters?: Record<string, ParameterValue>;
   /** @default ReclaimPolicy.RETAIN */

@@ -1,7 +1,9 @@
 /**
- * Every facts §7 bad-input case of the four tiers, built with the construct APIs, with the exact
+ * Every bad-input case of the four tiers, built with the construct APIs, with the exact
  * errors and warnings: the per-tier tests run them, and so does the bad-input matrix of the hardening
  * suite (test/hardening). One table per tier, each in its own scope so its helpers keep short names.
+ * Each row's name starts with its case number (rows that try the same rule share one); comments in
+ * the constructs and patterns refer to a rule by that number ("case 11").
  */
 import { Chart, Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
@@ -14,7 +16,7 @@ import {
   S3AuthenticationSource, S3Mountpoint, S3MountpointProps,
 } from '@strata/storage';
 
-/** One row of the storage part: which tier, the §7 case, how to build it, the exact errors and warnings. */
+/** One row of the storage part: which tier, the case (its number, then what it does wrong), how to build it, the exact errors and warnings. */
 export type StorageRow = [tier: string, name: string, build: (chart: Chart) => unknown, errors: string[], warnings: string[]];
 
 // ---- FSx for Lustre (packages/storage/test/fsx-lustre.test.ts) ----
@@ -154,7 +156,7 @@ export const EFS_ROWS: StorageRow[] = (() => {
 
 const FS = 'fs-0123456789abcdef0';
 const AP = 'fsap-0123456789abcdef0';
-/** The smallest valid class: the seed's parameters (facts §2.2). */
+/** The smallest valid class: the seed's parameters (valid per kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md). */
 const BASE: EfsStorageClassProps = { provisioningMode: EfsProvisioningMode.EFS_AP, fileSystemId: FS, directoryPerms: '700' };
 
 
@@ -240,7 +242,7 @@ const BASE: EfsStorageClassProps = { provisioningMode: EfsProvisioningMode.EFS_A
     ['36 allowVolumeExpansion through Efs (warn)', efs({ allowVolumeExpansion: true }), [], [`[test/efs/StorageClass] 'allowVolumeExpansion' (true) has no effect: the EFS driver cannot expand volumes and ignores the requested capacity; drop it`]],
     // 37: enableTagging false while the controller has --tags.
     ['37 enableTagging false with controller tags', sc({ enableTagging: false, controllerHasTags: true }), [`[test/sc] 'enableTagging' (false) must be true or unset while the controller runs with --tags (the driver rejects the claim with InvalidArgument); drop enableTagging, or remove the controller's --tags (chart controller.tags)`], []],
-    // S3 Files (facts §2.2, §2.4).
+    // S3 Files (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L204-L208, #L276-L279; pkg/driver/node.go#L176-L192, #L238-L241).
     [
       'S3 Files without reuseAccessPoint, az, stunnel',
       sc({ provisioningMode: EfsProvisioningMode.S3FILES_AP, reuseAccessPoint: true, az: 'us-east-1a', mountOptions: ['stunnel'] }),
@@ -312,7 +314,7 @@ const NVME_NODES = plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0']);
         scratch.mount(pod.containers[0], '/scratch');
       },
       [],
-      [`[test/scratch] 'size' (not set) must be set for NVMe scratch; without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (facts §4.4)`],
+      [`[test/scratch] 'size' (not set) must be set for NVMe scratch; without a sizeLimit and an ephemeral-storage request the scheduler cannot place the pod by free NVMe and a runaway writer fills the node disk (https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage)`],
     ],
     [
       '51: hostPath /mnt/k8s-disks/0 without node affinity',
@@ -468,7 +470,7 @@ const BUCKET_RULE =
       '44: ephemeral cache without class and request',
       { cache: { type: 'ephemeral' } as S3MountpointProps['cache'] },
       [
-        `[test/s3] 'cacheEphemeralStorageClassName' (not set) must be set for an ephemeral cache; name a StorageClass, e.g. a local NVMe class (facts §4.3)`,
+        `[test/s3] 'cacheEphemeralStorageClassName' (not set) must be set for an ephemeral cache; name a StorageClass, e.g. a local NVMe class (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CACHING.md#L88-L90)`,
         `[test/s3] 'cacheEphemeralStorageResourceRequest' (not set) must be set for an ephemeral cache; give the cache volume's size (storageRequest)`,
       ],
       [],

@@ -9,7 +9,7 @@ import { EFS_ROWS } from './bad-inputs';
 
 const FS = 'fs-0123456789abcdef0';
 const AP = 'fsap-0123456789abcdef0';
-/** The smallest valid class: the seed's parameters (facts §2.2). */
+/** The smallest valid class: the seed's parameters (valid per kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md). */
 const BASE: EfsStorageClassProps = { provisioningMode: EfsProvisioningMode.EFS_AP, fileSystemId: FS, directoryPerms: '700' };
 
 describe('EfsStorageClass', () => {
@@ -41,7 +41,7 @@ describe('EfsStorageClass', () => {
     expect(warnings(chart)).toEqual([]);
   });
 
-  test('custom: the upstream example class comes out parameter for parameter, all strings (facts §7 case 22)', () => {
+  test('custom: the upstream example class comes out parameter for parameter, all strings', () => {
     const chart = newChart();
     new EfsStorageClass(chart, 'sc', {
       name: 'efs-sc',
@@ -115,7 +115,7 @@ describe('EfsStorageClass', () => {
     expect(synthValid(chart)).toMatchSnapshot();
   });
 
-  test('root directory limits are counted as the driver builds the path (facts §2.2)', () => {
+  test('root directory limits are counted as the driver builds the path', () => {
     // "/" + 62 + "/" + "c" + 37 (the -<uuid> suffix) = 101 > 100; one character less fits.
     const at = (basePath: string, extra: Partial<EfsStorageClassProps> = {}) => {
       const chart = newChart();
@@ -213,7 +213,7 @@ describe('Efs', () => {
     ['legacy file system', { fileSystemId: FS, handleFormat: 'legacy' }, FS],
     ['legacy directory', { fileSystemId: FS, subPath: '/path', handleFormat: 'legacy' }, `${FS}:/path`],
     ['legacy access point', { fileSystemId: FS, accessPointId: AP, handleFormat: 'legacy' }, `${FS}::${AP}`],
-  ])('fromFileSystem builds the %s handle (facts §2.3)', (_name, options, handle) => {
+  ])('fromFileSystem builds the %s handle', (_name, options, handle) => {
     const chart = newChart();
     const efs = Efs.fromFileSystem(chart, 'efs', options);
     const [pv] = byKind(synthValid(chart), 'PersistentVolume');
@@ -403,8 +403,8 @@ test('EfsStorageClassChart: one class per entry, named by its key, never namespa
   expect(chart.classes['efs-shared'].basePath).toBe('/shared');
 });
 
-/** Every EFS case of facts §7 (24, 26, 28–37), with the exact messages and warnings. */
-describe('bad input (facts §7)', () => {
+/** Every EFS bad-input case (EFS_ROWS), with the exact messages and warnings. */
+describe('bad input', () => {
   // The table is shared with the hardening suite's bad-input matrix.
   test.each(EFS_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('%s', (_case, build, errors, warned) => {
     const chart = newChart();

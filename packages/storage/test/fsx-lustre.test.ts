@@ -40,8 +40,8 @@ function parametersOf(chart: Chart): Record<string, string> {
 }
 
 /**
- * The driver's example manifests (kubernetes-sigs/aws-fsx-csi-driver@5b227125, examples/kubernetes/*;
- * copies in shared/reference/upstream-examples/fsx-*.yaml), the parts the tests compare with.
+ * The driver's example manifests (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:examples/kubernetes/*), the parts the tests compare
+ * with.
  */
 const EXAMPLE = {
   dynamicStorageClass: {
@@ -221,7 +221,7 @@ describe('FsxLustreStorageClass', () => {
     expect(efa).not.toHaveProperty('mountOptions');
   });
 
-  test('SCRATCH_1 cannot grow: expansion is off by default there (facts §1.4)', () => {
+  test('SCRATCH_1 cannot grow: expansion is off by default there', () => {
     const chart = newChart();
     const c = new FsxLustreStorageClass(chart, 'sc', { ...NET, deploymentType: FsxDeploymentType.SCRATCH_1 });
     expect(c.allowVolumeExpansion).toBe(false);
@@ -570,9 +570,9 @@ describe('FsxLustreStorageClassChart', () => {
   });
 });
 
-// Facts §7: every FSx case, with the exact messages (errors) and warnings (the table is shared with
+// Every FSx bad-input case (FSX_ROWS), with the exact messages (errors) and warnings (the table is shared with
 // the hardening suite's bad-input matrix).
-test.each(FSX_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('§7 case %s', (_name, build, errors, warns) => {
+test.each(FSX_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('bad input %s', (_name, build, errors, warns) => {
   const chart = newChart();
   build(chart);
   expect(synthErrors(chart)).toEqual(errors);

@@ -24,7 +24,7 @@ function podSpec(objs: any[], kind: string): any {
 }
 
 describe('InstanceStore (emptyDir on RAID0 nodes)', () => {
-  test('defaults: sizeLimit on the volume and an ephemeral-storage request on the container (facts §4.4)', () => {
+  test('defaults: sizeLimit on the volume and an ephemeral-storage request on the container', () => {
     const chart = newChart();
     const scratch = new InstanceStore(chart, 'Scratch', { size: Size.gibibytes(200) });
     const job = new plus.Job(chart, 'train', { containers: [{ image: 'trainer' }] });
@@ -263,7 +263,7 @@ describe('InstanceStore.hostPath (explicit opt-in)', () => {
 });
 
 describe('InstanceStoreStorageClassChart', () => {
-  test('defaults: the no-provisioner class binding at first consumer, no namespace (facts §4.3)', () => {
+  test('defaults: the no-provisioner class binding at first consumer, no namespace', () => {
     const chart = new InstanceStoreStorageClassChart(Testing.app(), 'local-storage', { namespace: 'kube-system' });
     const [sc] = synthValid(chart) as any[];
     expect(chart.storageClass.volumeBindingMode).toBe(VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER);
@@ -284,8 +284,8 @@ describe('InstanceStoreStorageClassChart', () => {
   });
 });
 
-/** Bad inputs of facts §7 for instance store: each row is a case, its construction and the exact outcome. */
-describe('facts §7 bad inputs (instance store)', () => {
+/** Bad inputs for instance store: each row is a case, its construction and the exact outcome. */
+describe('bad inputs (instance store)', () => {
   // The table is shared with the hardening suite's bad-input matrix.
   test.each(INSTANCE_STORE_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('%s', (_name, build, errors, warns) => {
     const chart = newChart();

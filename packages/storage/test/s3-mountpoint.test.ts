@@ -21,7 +21,7 @@ function pvAndClaim(objs: any[]): [any, any] {
 }
 
 describe('S3Mountpoint', () => {
-  test('defaults: a static PV pre-bound to its claim, both with storageClassName "" (facts §3.1)', () => {
+  test('defaults: a static PV pre-bound to its claim, both with storageClassName ""', () => {
     const chart = newChart();
     const s3 = new S3Mountpoint(chart, 'ckpt', { bucketName: 'ml-checkpoints' });
     const [pv, claim] = pvAndClaim(synthValid(chart));
@@ -183,7 +183,7 @@ describe('S3Mountpoint', () => {
     expect(warnings(chart)).toEqual([]);
   });
 
-  test('mount with subPath works but warns: the prefix vanishes with its last object (facts §3.3)', () => {
+  test('mount with subPath works but warns: the prefix vanishes with its last object', () => {
     const chart = newChart();
     const s3 = new S3Mountpoint(chart, 'data', { bucketName: 'ml-data' });
     const pod = new plus.Pod(chart, 'pod', { containers: [{ image: 'trainer' }] });
@@ -191,7 +191,7 @@ describe('S3Mountpoint', () => {
     const objs = synthValid(chart);
     expect(byKind(objs, 'Pod')[0].spec.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/data', subPath: 'shard-0' }]);
     expect(warnings(chart)).toEqual([
-      `[test/data] 'subPath' ("shard-0") must be a prefix rather than a subPath; an S3 "directory" vanishes when its last object is deleted and the mount breaks (facts §3.3); mount prefix "shard-0/" with its own S3Mountpoint`,
+      `[test/data] 'subPath' ("shard-0") must be a prefix rather than a subPath; an S3 "directory" vanishes when its last object is deleted and the mount breaks (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L43-L92); mount prefix "shard-0/" with its own S3Mountpoint`,
     ]);
   });
 
@@ -384,8 +384,8 @@ describe('S3Mountpoint', () => {
   });
 });
 
-/** Bad inputs of facts §7 for Mountpoint S3: each row is a case, its props and the exact outcome. */
-describe('facts §7 bad inputs (Mountpoint S3)', () => {
+/** Bad inputs for Mountpoint S3: each row is a case, its props and the exact outcome. */
+describe('bad inputs (Mountpoint S3)', () => {
   const base: S3MountpointProps = { bucketName: 'ml-data' };
   // The table is shared with the hardening suite's bad-input matrix.
   test.each(S3_ROWS.map(([, name, build, errors, warns]) => [name, build, errors, warns] as const))('%s', (_name, build, errors, warns) => {

@@ -3,7 +3,7 @@ import { EfsProvisioningMode, EfsStorageClass } from '../src/efs';
 import { newChart, synthErrors, synthValid, warnings } from './testing';
 
 /**
- * The seed document's EFS StorageClass (seed/storage-solutions-for-ai-ml.md):
+ * The EFS StorageClass of the storage brief strata started from, verbatim:
  *
  *   apiVersion: storage.k8s.io/v1
  *   kind: StorageClass
@@ -15,7 +15,7 @@ import { newChart, synthErrors, synthValid, warnings } from './testing';
  *     fileSystemId: fs-0123456789abcdef0
  *     directoryPerms: "700"
  *
- * It is valid per facts §2.2: efs-ap, exactly one file system id source matching
+ * It is valid per kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md: efs-ap, exactly one file system id source matching
  * fs-[0-9a-f]{8,40}, directoryPerms of 3 octal digits.
  */
 const SEED_PARAMETERS = { provisioningMode: 'efs-ap', fileSystemId: 'fs-0123456789abcdef0', directoryPerms: '700' };

@@ -2,8 +2,8 @@ import { FsxDataCompressionType, FsxDeploymentType, FsxLustreStorageClass, FsxLu
 import { byKind, newChart, synthErrors, synthValid, warnings } from './testing';
 
 /**
- * The `fsx-lustre` StorageClass of the seed document (shared/seed/storage-solutions-for-ai-ml.md,
- * "Amazon FSx for Lustre" → "Example EKS Integration"), verbatim:
+ * The `fsx-lustre` StorageClass of the storage brief strata started from ("Amazon FSx for Lustre" →
+ * "Example EKS Integration"), verbatim:
  *
  *   apiVersion: storage.k8s.io/v1
  *   kind: StorageClass
@@ -38,7 +38,7 @@ const SEED: FsxLustreStorageClassProps = {
 const SUBNET = 'subnet-0eabfaa81fb22bcaf';
 const SG = 'sg-068000ccf82dfba88';
 
-test('the seed class as written is refused: it has no subnetId and no security group (facts §1.2, §7 case 11)', () => {
+test('the seed class as written is refused: it has no subnetId and no security group', () => {
   const chart = newChart();
   new FsxLustreStorageClass(chart, 'fsx-lustre', SEED);
   expect(synthErrors(chart)).toEqual([
@@ -58,7 +58,7 @@ test('with the network, the seed parameters come out exactly, as strings', () =>
   for (const v of Object.values(obj.parameters)) expect(typeof v).toBe('string');
   // The class fields the seed leaves to Kubernetes are chosen on purpose: Retain (the seed's
   // implicit Delete would delete the file system with its claim), expansion on (the driver grows
-  // PERSISTENT_1 in place, facts §1.4), and flock as in every driver example.
+  // PERSISTENT_1 in place, kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L459-L513), and flock as in every driver example.
   expect(obj).toMatchObject({ reclaimPolicy: 'Retain', allowVolumeExpansion: true, mountOptions: ['flock'], volumeBindingMode: 'Immediate' });
   expect(sc.deploymentType).toBe(FsxDeploymentType.PERSISTENT_1);
   // Retention 1 day, so the driver sends the start time: no warning.

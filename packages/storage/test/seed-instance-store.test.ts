@@ -11,7 +11,7 @@ import { byKind, newChart, synthErrors, synthValid, warnings } from './testing';
  *
  * A hostPath with no node affinity, no size accounting and DirectoryOrCreate: on an EKS node
  * /local-ssd is not the instance store (that is /mnt/k8s-disks/…), so the scratch silently lands
- * on the root EBS volume (facts §4.1, §4.4, §7 case 51).
+ * on the root EBS volume (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1218-L1222).
  */
 const SEED_VOLUME = { name: 'scratch-volume', hostPath: { path: '/local-ssd', type: 'DirectoryOrCreate' } };
 const SEED_MOUNT = { name: 'scratch-volume', mountPath: '/scratch' };

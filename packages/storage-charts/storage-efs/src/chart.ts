@@ -8,7 +8,7 @@ export const EFS_STORAGE_CLASS = 'strata-efs';
 
 /**
  * The EFS tier's cluster-level part for one environment: the StorageClass `strata-efs`, one EFS
- * access point per claim (`provisioningMode: efs-ap`, facts §2.2). The file system, the access
+ * access point per claim (`provisioningMode: efs-ap`, kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md). The file system, the access
  * points' directory mode, their gid range and base directory, and the reclaim policy are Helm
  * values; the rules `EfsStorageClass` checks on literals are attached to them.
  */

@@ -37,7 +37,7 @@ describe('storage-efs', () => {
     expect(sc).toMatchObject({ kind: 'StorageClass', provisioner: 'efs.csi.aws.com', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate' });
     expect(sc.metadata.name).toBe(EFS_STORAGE_CLASS);
     expect(sc.metadata).not.toHaveProperty('namespace');
-    expect(sc).not.toHaveProperty('allowVolumeExpansion'); // EFS volumes cannot grow (facts §2.1)
+    expect(sc).not.toHaveProperty('allowVolumeExpansion'); // EFS volumes cannot grow (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L79-L82)
     expect(sc.parameters).toEqual({
       basePath: '',
       directoryPerms: '700',

@@ -9,7 +9,8 @@ export const FSX_LUSTRE_STORAGE_CLASS = 'strata-fsx-lustre';
 /**
  * The FSx for Lustre tier's cluster-level part for one environment: the StorageClass
  * `strata-fsx-lustre`, installed once per cluster before the workloads that claim from it. Every
- * parameter is a Helm value; the rules `FsxLustreStorageClass` checks on literals (facts §1.2, §7)
+ * parameter is a Helm value; the rules `FsxLustreStorageClass` checks on literals (from kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver
+ * and the FSx API reference)
  * are attached to those values, so `values.schema.json` refuses at install what the construct
  * refuses at generate — cross-field rules (throughput per deployment type, Lustre version per
  * deployment type) as if/then conditionals.
@@ -30,7 +31,7 @@ export default class FsxLustreTierChart extends WorkloadChart {
     );
     const v = this.values;
 
-    // Network (facts §1.2, §7 case 11): one subnet per file system; the construct attaches the id patterns.
+    // Network: one subnet per file system (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/README.md#L95-L96); the construct attaches the id patterns.
     const subnetId = v.string('subnetId', {
       default: 'subnet-0123456789abcdef0',
       description: 'The one subnet file systems are created in (FSx for Lustre takes exactly one): subnet- and 8 to 17 hex digits.',
@@ -43,7 +44,7 @@ export default class FsxLustreTierChart extends WorkloadChart {
       description: 'Required, at least one: security groups of the file systems (sg- and 8 to 17 hex digits each); they must allow TCP 988 between the nodes and the file systems. Without one the driver sends an empty group id and every file system creation fails.',
     });
 
-    // Deployment and throughput (facts §1.2, §7 cases 1–5).
+    // Deployment and throughput (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html).
     const deploymentType = v.enum<FsxDeploymentType>('deploymentType', {
       values: Object.values(FsxDeploymentType),
       default: FsxDeploymentType.SCRATCH_2,
@@ -88,7 +89,7 @@ export default class FsxLustreTierChart extends WorkloadChart {
       description: 'The Lustre version: 2.15 (recommended; required on EKS Auto Mode), 2.12, or 2.10 (not for PERSISTENT_2).',
     });
 
-    // Backups and maintenance (facts §1.2, §7 cases 12–15).
+    // Backups and maintenance (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html).
     // No backups on SCRATCH, nor on a file system linked to S3 (s3ImportPath): the construct turns
     // both into if/then rules on these values.
     const automaticBackupRetentionDays = v.integer('automaticBackupRetentionDays', {
@@ -104,7 +105,7 @@ export default class FsxLustreTierChart extends WorkloadChart {
       description: 'Weekly maintenance window start, d:HH:MM UTC with d from 1 (Monday) to 7 (Sunday).',
     });
 
-    // Class fields (facts §1.4, §7 cases 26, 27).
+    // Class fields (expansion: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L459-L513; https://docs.aws.amazon.com/fsx/latest/APIReference/API_UpdateFileSystem.html).
     const reclaimPolicy = v.enum<ReclaimPolicy>('reclaimPolicy', {
       values: Object.values(ReclaimPolicy),
       default: ReclaimPolicy.RETAIN,

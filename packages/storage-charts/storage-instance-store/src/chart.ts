@@ -41,7 +41,7 @@ const CLUSTER_NAME = describePattern('^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$', 'an EKS
 const ROLE_NAME = describePattern('^[A-Za-z0-9+=,.@_-]{1,64}$', 'an IAM role name: 1 to 64 letters, digits and +=,.@_-');
 
 /**
- * The instance-store NVMe tier's cluster-level part (facts §4): the local-volume StorageClass
+ * The instance-store NVMe tier's cluster-level part: the local-volume StorageClass
  * `strata-local-nvme` (no provisioner, WaitForFirstConsumer; for nodes whose disks use the `Mount`
  * strategy and run the local static provisioner), and a Karpenter EC2NodeClass with
  * `instanceStorePolicy: RAID0` plus NodePools that launch only instance types with local NVMe
@@ -62,7 +62,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     const v = this.values;
     const rules = new Rules(this);
 
-    // --- the local-volume StorageClass (facts §4.3, §7 case 52) ---------------------------------
+    // --- the local-volume StorageClass (https://kubernetes.io/docs/concepts/storage/storage-classes/#local) ---
     const local = new Construct(this, 'LocalVolumes');
     onlyWhen(
       local,
@@ -79,7 +79,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       reclaimPolicy: ReclaimPolicy.DELETE,
     });
 
-    // --- the Karpenter EC2NodeClass (facts §4.1, §7 case 48) ------------------------------------
+    // --- the Karpenter EC2NodeClass (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L531-L541: RAID0 only) ---
     const clusterName = v.string('clusterName', {
       default: 'strata',
       pattern: CLUSTER_NAME,
@@ -98,7 +98,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     onlyWhen(nodeClassScope, nodeClassEnabled);
     const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', { name: NVME_NODE_CLASS, role: nodeRole, clusterName });
 
-    // --- the NodePools (facts §4.1, §7 case 49) -------------------------------------------------
+    // --- the NodePools (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229) ---
     // Node-local data (NVMe checkpoints not yet in S3) must survive voluntary disruption: each pool's
     // disruption, lifetime, drain time, limits and capacity type are values, with the defaults and the
     // rules of KarpenterNvmeNodePool (kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/nodepool.go).

@@ -1,7 +1,7 @@
 /**
  * What the generators know about the four storage tiers and the seed's three patterns: the class
  * each environment installs for a tier (the tier charts of packages/storage-charts), and which
- * tiers a pattern can be built on (aws-storage-facts.md; the seed's patterns).
+ * tiers a pattern can be built on (the rules of packages/storage and packages/patterns).
  */
 
 export const STORAGE_TIERS = ['fsx-lustre', 'efs', 's3', 'instance-store'] as const;
@@ -16,7 +16,8 @@ export interface TierFacts {
   /**
    * The StorageClass every environment installs for the tier (storage-fsx-lustre, storage-efs).
    * Undefined for Mountpoint S3 (static volumes only) and instance store (emptyDir on the NVMe
-   * RAID0 of the storage-instance-store NodeClass, the recommended form: facts §4.4).
+   * RAID0 of the storage-instance-store NodeClass, the recommended form:
+   * aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229).
    */
   readonly storageClass?: string;
 }
