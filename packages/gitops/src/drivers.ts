@@ -73,7 +73,8 @@ export const DRIVERS: { readonly [tier in DriverTierName]: DriverChart } = {
     repository: 'https://awslabs.github.io/mountpoint-s3-csi-driver',
     chart: 'aws-mountpoint-s3-csi-driver',
     version: '2.7.0',
-    minKubernetes: '1.31',
+    // awslabs/mountpoint-s3-csi-driver@v2.7.0 charts/aws-mountpoint-s3-csi-driver/Chart.yaml: kubeVersion >=1.30.0-0.
+    minKubernetes: '1.30',
     identity: {
       namespace: DRIVER_NAMESPACE,
       serviceAccount: 's3-csi-driver-sa',

@@ -352,7 +352,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
         'cluster.kubernetesVersion',
         cluster.kubernetesVersion,
         `at least ${driver.minKubernetes} when a workload uses ${tier} (${users.join(', ')})`,
-        `the ${driver.chart} chart ${driver.version} requires Kubernetes >=${driver.minKubernetes} (not verified upstream at the 2.7.0 tag, whose Chart.yaml declares kubeVersion >=1.30.0-0; >=1.31.0-0 is from awslabs/mountpoint-s3-csi-driver@d7af9e4, after 2.7.0): upgrade the cluster or leave those workloads out`,
+        `the ${driver.chart} chart ${driver.version} requires Kubernetes >=${driver.minKubernetes} (its Chart.yaml kubeVersion, awslabs/mountpoint-s3-csi-driver@v${driver.version}): upgrade the cluster or leave those workloads out`,
       );
     }
     if (arn === undefined) {

@@ -78,10 +78,10 @@ describe('bad environment values fail with exact messages', () => {
       [`${D}'storage.fsx-lustre.subnetId' ("subnet-0123456789abcdef0 subnet-0fedcba9876543210") must be exactly one subnet ID; ${FIX_SUBNET}`],
     ],
     [
-      'S3 on Kubernetes < 1.31',
-      withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.30')),
+      'S3 on Kubernetes < 1.30',
+      withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.29')),
       [
-        `${D}'cluster.kubernetesVersion' ("1.30") must be at least 1.31 when a workload uses s3 (inference, training); the aws-mountpoint-s3-csi-driver chart 2.7.0 requires Kubernetes >=1.31 (not verified upstream at the 2.7.0 tag, whose Chart.yaml declares kubeVersion >=1.30.0-0; >=1.31.0-0 is from awslabs/mountpoint-s3-csi-driver@d7af9e4, after 2.7.0): upgrade the cluster or leave those workloads out`,
+        `${D}'cluster.kubernetesVersion' ("1.29") must be at least 1.30 when a workload uses s3 (inference, training); the aws-mountpoint-s3-csi-driver chart 2.7.0 requires Kubernetes >=1.30 (its Chart.yaml kubeVersion, awslabs/mountpoint-s3-csi-driver@v2.7.0): upgrade the cluster or leave those workloads out`,
       ],
     ],
     [
