@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { ChartEntry } from '@strata/gitops';
 import { listTree, ReleaseTemplate } from '@strata/helm';
 import type { ReleaseSummary } from '@strata/checks';
+import { cacheDir, usableCacheDir } from './cache-dir.cjs';
 import { WorkloadPackage } from './workspace';
 
 /** What generate keeps of one chart. */
@@ -40,10 +41,8 @@ export interface ChartOutput {
 /** Folders of a package that never change its chart. */
 const NOT_INPUTS = new Set(['node_modules', 'dist', 'coverage', 'test', '__snapshots__', '.nx']);
 
-/** Where generate's cache lives: STRATA_CACHE_DIR, else node_modules/.cache/strata of the repository. */
-export function cacheDir(root: string): string {
-  return process.env.STRATA_CACHE_DIR ?? join(root, 'node_modules', '.cache', 'strata');
-}
+/** Where generate's cache lives: STRATA_CACHE_DIR (an empty one counts as unset), else node_modules/.cache/strata of the repository. */
+export { cacheDir } from './cache-dir.cjs';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
@@ -53,11 +52,12 @@ export class ChartCache {
 
   private readonly dir: string;
 
-  public constructor(
-    root: string,
-    /** The cache's folder (charts/ and valid-values.json inside). */
-    public readonly folder: string = cacheDir(root),
-  ) {
+  /** The cache's folder (charts/ and valid-values.json inside). */
+  public readonly folder: string;
+
+  /** Throws a clear Error when the folder cannot be made or written (see usableCacheDir). */
+  public constructor(root: string, folder: string = cacheDir(root)) {
+    this.folder = usableCacheDir(root, folder);
     this.toolkit = toolkitDigest(root);
     this.dir = join(folder, 'charts');
   }
