@@ -1,5 +1,5 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
-import { ChartCatalog, ChartEntry, JsonSchema } from './catalog';
+import { ChartCatalog, ChartEntry, digestIn, JsonSchema } from './catalog';
 import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
 import { DriverTierName, EnvironmentDefinition, ExternalStorageClass, StorageTierName } from './environment';
 import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
@@ -30,7 +30,7 @@ export interface PlannedWorkload {
   readonly version: string;
   /** Whether the environment pins another version than charts/ holds. */
   readonly versionPinned: boolean;
-  /** The digest pinned (only for the charts/ version, when known). */
+  /** The digest pinned: only for the charts/ version, when it was published to this environment's registry. */
   readonly digest?: string;
   /** What goes into the HelmRelease: the environment's overrides and identity annotations, nothing else. */
   readonly values?: Record<string, unknown>;
@@ -57,6 +57,8 @@ export interface ResolvedClaim {
 export interface PlannedTier {
   readonly tier: TierChart;
   readonly entry: ChartEntry;
+  /** The digest pinned: when the chart's version was published to this environment's registry. */
+  readonly digest?: string;
   /** The HelmRelease values: the environment's settings and the network defaults. */
   readonly values: Record<string, unknown>;
   readonly merged: Record<string, unknown>;
@@ -253,7 +255,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       entry,
       version: pinned ? d.version! : entry.version,
       versionPinned: pinned,
-      ...(!pinned && entry.digest ? { digest: entry.digest } : {}),
+      ...(!pinned && digestIn(entry, env.registry) ? { digest: digestIn(entry, env.registry) } : {}),
       ...(values ? { values: sortKeysDeep(values) } : {}),
       merged,
       holdsData,
@@ -378,7 +380,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     }
     // A tier chart holds the cluster's classes and NodePools: install remediation (an uninstall)
     // would make Karpenter drain every node of its pools, so it always retries in place.
-    tiers.push({ tier, entry, values: sortKeysDeep(values), merged, policy: { ...releasePolicy(entry, merged), retryOnFailure: true } });
+    const digest = digestIn(entry, env.registry);
+    tiers.push({ tier, entry, ...(digest ? { digest } : {}), values: sortKeysDeep(values), merged, policy: { ...releasePolicy(entry, merged), retryOnFailure: true } });
   }
 
   // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart

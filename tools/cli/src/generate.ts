@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, validValues, withExternalUsers } from '@strata/gitops';
+import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, PublishedDigests, validValues, withExternalUsers } from '@strata/gitops';
 import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
@@ -226,7 +226,7 @@ export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutp
   const catalog: { [chart: string]: ChartCatalog[string] } = {};
   for (const name of [...outputs.keys()].sort()) {
     const entry = outputs.get(name)!.catalog;
-    catalog[name] = digests[name] ? { ...entry, digest: digests[name] } : entry;
+    catalog[name] = digests[name] ? { ...entry, digests: digests[name] } : entry;
   }
   try {
     return environmentsForCatalog(root, catalog);
@@ -237,22 +237,23 @@ export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutp
 }
 
 /**
- * The manifest digest of each chart's current version (chart name → its Chart.yaml), from
- * environments/published.json: pinned
- * only when every registry that holds that version agrees on it (the same archive was pushed).
+ * The manifest digest of each chart's current version in each registry it was published to
+ * (chart name → its Chart.yaml; result: chart → registry URL → digest), from
+ * environments/published.json, where publish records what each registry returned. A version
+ * counts only with the content it has now (its content digest). Each environment pins the digest
+ * of its own registry and no other (digestIn of @strata/gitops): publishing to a test registry
+ * never changes what an environment pulling from ECR pins.
  */
-export function publishedDigests(root: string, chartYamls: ReadonlyMap<string, string>): { [chart: string]: string } {
+export function publishedDigests(root: string, chartYamls: ReadonlyMap<string, string>): PublishedDigests {
   const published = readPublished(root);
-  const out: { [chart: string]: string } = {};
+  const out: { [chart: string]: { [registry: string]: string } } = {};
   for (const [chart, chartYaml] of chartYamls) {
     const rec = recordedChart(chartYaml);
     if (!rec) continue;
-    const digests = new Set<string>();
-    for (const registry of Object.values(published)) {
-      const p = registry[chart]?.[rec.version];
-      if (p && p.contentDigest === rec.contentDigest) digests.add(p.digest);
+    for (const [registry, charts] of Object.entries(published)) {
+      const p = charts[chart]?.[rec.version];
+      if (p && p.contentDigest === rec.contentDigest) (out[chart] ??= {})[registry] = p.digest;
     }
-    if (digests.size === 1) out[chart] = [...digests][0];
   }
   return out;
 }
