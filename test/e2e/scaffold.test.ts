@@ -27,17 +27,17 @@ describe('scaffolding, end to end', () => {
   });
 
   test('nx g … --dry-run writes nothing', () => {
-    const out = nx(root, 'g', '@strata/nx-plugin:workload', 'e2e-serve', '--pattern=model-repository', '--dry-run', '--no-interactive');
+    const out = nx(root, 'g', '@strata/nx-plugin:workload', 'e2e-serve', '--pattern=model-repository', '--environments=dev', '--dry-run', '--no-interactive');
     expect(out).toContain('CREATE packages/workloads/e2e-serve/src/chart.ts');
     expect(out).toContain('UPDATE environments/dev/environment.ts');
     expect(existsSync(join(root, 'packages/workloads/e2e-serve'))).toBe(false);
     expect(readFileSync(join(root, 'environments/dev/environment.ts'), 'utf8')).toBe(readFileSync(join(REPO, 'environments/dev/environment.ts'), 'utf8'));
   }, SLOW);
 
-  test('nx g workload for each pattern: packages, and every environment lists them', () => {
-    for (const [name, flags] of WORKLOADS) nx(root, 'g', '@strata/nx-plugin:workload', name, ...flags, '--skipInstall', '--no-interactive');
+  test('nx g workload for each pattern: packages, and every environment named lists them', () => {
     const envs = readdirSync(join(root, 'environments')).filter((e) => existsSync(join(root, 'environments', e, 'environment.ts')));
     expect(envs.length).toBeGreaterThan(0);
+    for (const [name, flags] of WORKLOADS) nx(root, 'g', '@strata/nx-plugin:workload', name, ...flags, `--environments=${envs.join(',')}`, '--skipInstall', '--no-interactive');
     for (const [name] of WORKLOADS) {
       expect(existsSync(join(root, 'packages/workloads', name, 'src/chart.ts'))).toBe(true);
       for (const env of envs) expect(readFileSync(join(root, 'environments', env, 'environment.ts'), 'utf8')).toContain(`'${name}': workload<`);

@@ -36,8 +36,8 @@ describe('environment generator', () => {
   test('a new environment then receives the next workload', async () => {
     const tree = seededTree();
     await environmentGenerator(tree, { name: 'qa', from: 'dev' });
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
-    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),");
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'qa' });
+    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve', values: { aws: { region: 'us-east-1' } } }),");
   });
 
   test.each([[{ name: 'qa', from: 'dev' }], [{ name: 'sandbox' }]])('a second run with %j changes nothing, byte for byte', async (options) => {
