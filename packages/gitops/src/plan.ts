@@ -4,6 +4,7 @@ import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isT
 import { DriverTierName, EnvironmentDefinition, ExternalStorageClass, StorageTierName } from './environment';
 import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
 import { planOperators, PlannedOperator } from './operators';
+import { checkPlaceholders } from './placeholders';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
@@ -169,6 +170,10 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     else checkArn(`identity.drivers.${k}`, arn);
   }
   if (identity.karpenter !== undefined) checkArn('identity.karpenter', identity.karpenter);
+
+  // --- placeholders ------------------------------------------------------------------------------
+  // What the environment generator leaves for the user to fill in never reaches a cluster.
+  checkPlaceholders(env, fail);
 
   // --- external objects --------------------------------------------------------------------------
   checkExternal(env, fail, checkArn);
