@@ -13,7 +13,7 @@ import { loadEnvironments } from '@strata/gitops';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { workloadGenerator } from '../../tools/nx-plugin/src/generators/workload/generator';
 import { WorkloadGeneratorSchema } from '../../tools/nx-plugin/src/generators/workload/schema';
-import { copyWorkspace, run, SLOW } from '../support/workspace';
+import { copyWorkspace, recordInLock, run, SLOW } from '../support/workspace';
 
 const COMBINATIONS: [name: string, pattern: WorkloadGeneratorSchema['pattern'], storage: WorkloadGeneratorSchema['storage']][] = [
   ['w-models-efs', 'model-repository', 'efs'],
@@ -46,6 +46,7 @@ describe('every scaffold generates without warnings in every environment it is a
           const tree = new FsTree(root, false);
           await workloadGenerator(tree, { name, pattern, storage, environments: ENVIRONMENTS.join(','), skipInstall: true });
           flushChanges(root, tree.listChanges());
+          recordInLock(root, `packages/workloads/${name}`); // what the generator's npm install records
         }
       } finally {
         info.mockRestore();

@@ -7,7 +7,7 @@ import { ChartReleases, checkSummaries, environmentsLifecycle, environmentSummar
 import { readPublished } from './publish';
 import { cachedChart } from './synthesize';
 import { upgradeSafety } from './upgrade-safety';
-import { findWorkloads, WorkloadPackage } from './workspace';
+import { findWorkloads, packagesMissingFromLock, WorkloadPackage, WorkspaceError } from './workspace';
 
 export interface GenerateOptions {
   /** The repository root. */
@@ -140,7 +140,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     started = now;
   };
   if (!options.check) recoverTrees(options.root, [chartsDir, envDir]);
-  const workloads = findWorkloads(options.root);
+  const workloads = chartPackages(options.root);
   const cache = options.cache === false ? undefined : new ChartCache(options.root);
   const outputs = await chartOutputs(workloads, { cache, log });
   // Charts whose folder is exactly what the last write left for the same entry need no reading,
@@ -152,7 +152,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     if (last && o.key === last.key && folderStamp(join(chartsDir, name)) === last.stamp) settled.set(name, last);
   }
   const tree = treeOf(new Map([...outputs].filter(([name]) => !settled.has(name))));
-  const warnings = warningsOf(outputs);
+  const warnings = [...packagesMissingFromLock(options.root, workloads), ...warningsOf(outputs)];
   phase('charts');
   const envs = checkedEnvironments(options.root, outputs, cache, log, phase);
   warnings.push(...envs.warnings);
@@ -267,12 +267,22 @@ export async function writeEnvironments(root: string, log: (line: string) => voi
   const envDir = join(root, 'environments');
   recoverTrees(root, [join(root, 'charts'), envDir]);
   const cache = new ChartCache(root);
-  const outputs = await chartOutputs(findWorkloads(root), { cache, log });
+  const outputs = await chartOutputs(chartPackages(root), { cache, log });
   const envs = checkedEnvironments(root, outputs, cache, log);
   for (const w of envs.warnings) log(`warning: ${w}`);
   const written = writeTreesAtomically(root, [{ dir: envDir, files: envs.tree, keep: isKeptInEnvironments }]);
   keep(cache);
   return { environments: envs.environments.length, written, warnings: envs.warnings };
+}
+
+/** The chart packages; a package.json generate cannot read is a generate error (nothing written). */
+function chartPackages(root: string): WorkloadPackage[] {
+  try {
+    return findWorkloads(root);
+  } catch (e) {
+    if (e instanceof WorkspaceError) throw new GenerateError(e.errors);
+    throw e;
+  }
 }
 
 /** charts/ is all generated, except a README a user may keep there. */

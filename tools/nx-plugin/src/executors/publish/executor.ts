@@ -28,8 +28,14 @@ export async function* batchPublish(taskGraph: TaskGraph, inputs: Record<string,
 
 async function publishProjects(root: string, projects: string[], options: PublishOptions): Promise<Map<string, TaskResult>> {
   const registry = options.registry ?? process.env.STRATA_REGISTRY;
-  const byProject = new Map(findWorkloads(root).map((w) => [w.packageName, w.name]));
   const results = new Map<string, TaskResult>();
+  let byProject: Map<string, string>;
+  try {
+    byProject = new Map(findWorkloads(root).map((w) => [w.packageName, w.name]));
+  } catch (e) {
+    for (const p of projects) results.set(p, { success: false, terminalOutput: `publish: ${(e as Error).message}` });
+    return results;
+  }
   if (!registry) {
     for (const p of projects) results.set(p, { success: false, terminalOutput: `publish: no registry: pass --registry=oci://… or set STRATA_REGISTRY` });
     return results;

@@ -26,10 +26,16 @@ export async function* batchSynth(taskGraph: TaskGraph, _inputs: Record<string, 
 /** Synthesizes the charts of the named projects (project name = package name) and writes those that succeeded. */
 export function synthProjects(root: string, projects: readonly string[]): Map<string, TaskResult> {
   const byProject = new Map<string, WorkloadPackage>();
-  for (const w of findWorkloads(root)) byProject.set(w.packageName, w);
   const results = new Map<string, TaskResult>();
   const written = new Map<string, Map<string, string>>();
   const started = Date.now();
+  try {
+    for (const w of findWorkloads(root)) byProject.set(w.packageName, w);
+  } catch (e) {
+    // A package.json that cannot be read (its "strata" key): the reason, on every task.
+    for (const project of projects) results.set(project, { success: false, terminalOutput: `synth: ${(e as Error).message}`, startTime: started, endTime: Date.now() });
+    return results;
+  }
   // The same cache as `npm run generate`: the overlays target then finds these charts there.
   let cache: ChartCache;
   try {
