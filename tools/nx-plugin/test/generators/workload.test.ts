@@ -112,7 +112,7 @@ describe('workload generator', () => {
           'environments/prod/environment.ts: reader added in namespace reader',
           "  from the environment: aws.region us-west-2 (the cluster's region: where the chart's buckets are looked for); dataset.deploymentType PERSISTENT_2 (this environment's strata-fsx-lustre class); dataset.zone b (network.availabilityZone us-west-2b: the file system's subnet)",
           '  fill in before deploying:',
-          '    values.dataset.bucket: the bucket (the chart\'s default "ml-datasets" is a placeholder)',
+          '    values.dataset.bucket: this environment\'s bucket (until then the release uses the chart\'s default, "ml-datasets")',
           "    identity.workloads['reader']: { training: '<role ARN>' } (without a role the pods get no AWS credentials)",
         ].join('\n'),
       );

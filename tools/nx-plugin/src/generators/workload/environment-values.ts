@@ -99,7 +99,7 @@ export function environmentValues(workload: string, facts: ScaffoldFacts, env: E
       taken.push(`${facts.zone} ${letter} (network.availabilityZone ${zone}: the file system's subnet)`);
     } else fill.push(`values.${facts.zone}: the zone letter of the FSx file system's subnet (the pods run there)`);
   }
-  for (const [path, chartDefault] of facts.buckets) fill.push(`values.${path}: the bucket (the chart's default "${chartDefault}" is a placeholder)`);
+  for (const [path, chartDefault] of facts.buckets) fill.push(`values.${path}: this environment's bucket (until then the release uses the chart's default, "${chartDefault}")`);
   fill.push(...(facts.steps ?? []));
   if (facts.serviceAccounts.length > 0) {
     fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (without a role the pods get no AWS credentials)`);
