@@ -35,6 +35,11 @@ describe('environment generator', () => {
     }
     // The source is untouched.
     expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(ENV_FIXTURE);
+    // A copy of the copy says where it came from once.
+    await environmentGenerator(tree, { name: 'qa2', from: 'qa' });
+    const again = tree.read('environments/qa2/environment.ts', 'utf-8')!;
+    expect(again.match(/^\/\/ Copied from /gm)).toEqual(['// Copied from ']);
+    expect(again).toMatch(/^\/\/ Copied from qa by `nx g @strata\/nx-plugin:environment qa2 --from=qa`/);
   });
 
   test('without --from: a minimal definition listing every workload with its namespace', async () => {

@@ -87,9 +87,13 @@ function copyEnvironment(tree: Tree, o: NormalizedEnvironmentOptions, from: stri
     if (renamed !== clusterName) cluster.setInitializer(f.quote(renamed));
   }
   const replaced = scrubIdentity(f, from, o.name);
-  // Said in the file too: whoever opens it sees why generate refuses it.
-  if (replaced.length > 0 && !f.text.startsWith(copiedHeader(from, o.name)[0])) f.sourceFile.insertText(0, `${copiedHeader(from, o.name).join('\n')}\n`);
-  tree.write(o.file, f.text);
+  // Said in the file too: whoever opens it sees why generate refuses it (a copy of a copy says it once).
+  let text = f.text;
+  const header = copiedHeader(from, o.name);
+  const earlier = /^\/\/ Copied from [^\n]*\n\/\/ The account, IDs[^\n]*\n\/\/ [^\n]*refuses this environment until each is filled in\.\n/.exec(text);
+  if (earlier) text = text.slice(earlier[0].length);
+  if (replaced.length > 0 || earlier) text = `${header.join('\n')}\n${text}`;
+  tree.write(o.file, text);
   return replaced;
 }
 
