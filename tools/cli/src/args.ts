@@ -50,7 +50,8 @@ export function parseGenerateArgs(argv: readonly string[], env: NodeJS.ProcessEn
     throw new UsageError('npm took "--check" as an option of its own (npm passes a script only what follows "--"), so generate would have written instead of checking; run `npm run generate -- --check`');
   }
   const known = new Set(GENERATE_OPTIONS.map(([o]) => o));
-  const unknown = argv.filter((a) => !known.has(a) && a !== '-h');
+  // A bare "--" (node tools/scripts/generate.mjs -- --check) only separates, as it does for npm.
+  const unknown = argv.filter((a) => !known.has(a) && a !== '-h' && a !== '--');
   if (unknown.length > 0) {
     throw new UsageError(`unknown argument${unknown.length === 1 ? '' : 's'} ${unknown.map((a) => JSON.stringify(a)).join(', ')}; generate accepts ${GENERATE_OPTIONS.map(([o]) => o).join(', ')}\n${GENERATE_USAGE}`);
   }

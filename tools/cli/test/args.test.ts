@@ -18,6 +18,7 @@ describe('generate arguments', () => {
     expect(parseGenerateArgs([], UNDER_NPM)).toEqual({ check: false, cache: true, help: false });
     expect(parseGenerateArgs(['--check', '--no-cache'], UNDER_NPM)).toEqual({ check: true, cache: false, help: false });
     expect(parseGenerateArgs(['--help'])).toEqual({ check: false, cache: true, help: true });
+    expect(parseGenerateArgs(['--', '--check'])).toEqual({ check: true, cache: true, help: false });
   });
 
   test('--check that npm took for itself (npm_config_check) is an error, not a write', () => {
