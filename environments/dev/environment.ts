@@ -4,6 +4,8 @@ import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddi
 import type { Values as DatasetPrepValues } from '../../charts/dataset-prep/values';
 import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
 import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';
+import type { Values as LwsVllmValues } from '../../charts/lws-vllm/values';
+import type { Values as RayServeVllmValues } from '../../charts/ray-serve-vllm/values';
 
 const account = '111122223333';
 const role = (name: string) => `arn:aws:iam::${account}:role/strata-dev-${name}`;
@@ -25,6 +27,10 @@ export default defineEnvironment({
       'llm-finetune': { training: role('llm-finetune') },
       'batch-embeddings': { reader: role('batch-embeddings') },
       'dataset-prep': { prep: role('dataset-prep') },
+      // The head needs no AWS access (its service account only carries KubeRay's autoscaler Role);
+      // the GPU workers read the model version through Mountpoint with their own identity.
+      'ray-serve-vllm': { worker: role('ray-serve-vllm-worker') },
+      // lws-vllm: none — its pods read FSx for Lustre, which loads from S3 with its own role.
     },
     karpenter: role('karpenter'),
   },
@@ -72,6 +78,37 @@ export default defineEnvironment({
         corpus: { bucket: 'strata-dev-datasets', prefix: 'corpus/sample/' },
         output: { bucket: 'strata-dev-embeddings' },
         workers: { shards: 4, parallelism: 2 },
+      },
+      allowPrune: true,
+    }),
+    // A RayService: the environment installs the KubeRay operator before it. One small model on one
+    // GPU per worker (g5/g6 of the GPU NodePool), up to two replicas; Mountpoint's cache on the
+    // workers' NVMe (RAID0 under kubelet on the NodePool's nodes).
+    'ray-serve-vllm': workload<RayServeVllmValues>({
+      namespace: 'ml-dev',
+      values: {
+        aws: { region: 'us-east-1' },
+        model: { bucket: 'strata-dev-models', prefix: 'qwen2.5-7b-instruct/', version: 'v1', servedName: 'qwen2.5-7b-instruct', cacheSize: 40 },
+        server: { replicas: 1, burstReplicas: 1 },
+        worker: { gpus: 1, cpu: 6, memory: 24, sharedMemory: 4 },
+        engine: { maxModelLen: 8192 },
+      },
+      allowPrune: true,
+    }),
+    // A LeaderWorkerSet: the environment installs the LWS controller before it. One group of two
+    // single-GPU pods (pipeline-parallel over two nodes). Dev's FSx class links s3://strata-dev-datasets
+    // at the file system's root, so the model lives under models/ in that bucket. EFA stays off
+    // (efa.interfaces 0): dev installs no EFA device plugin and its NodeClass raises no memlock
+    // limit, so an EFA pod would stay Pending (the schedulable check cannot see it: the GPU
+    // NodePool's EFA interfaces depend on the instance type Karpenter picks).
+    'lws-vllm': workload<LwsVllmValues>({
+      namespace: 'ml-dev',
+      values: {
+        aws: { region: 'us-east-1' },
+        model: { bucket: 'strata-dev-datasets', prefix: 'models/qwen2.5-7b-instruct/', path: 'models/qwen2.5-7b-instruct/', version: 'v1', servedName: 'qwen2.5-7b-instruct', size: 1200, zone: 'a' },
+        group: { size: 2, replicas: 1 },
+        pod: { gpus: 1, cpu: 6, memory: 24, sharedMemory: 4, scratch: 20 },
+        engine: { maxModelLen: 8192 },
       },
       allowPrune: true,
     }),

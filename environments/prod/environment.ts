@@ -2,8 +2,10 @@
 // repository association and backups) for training data, everything kept, more replicas.
 import { defineEnvironment, workload } from '@strata/gitops';
 import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddings/values';
+import type { Values as KserveLlmValues } from '../../charts/kserve-llm/values';
 import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
 import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';
+import type { Values as NimLlmValues } from '../../charts/nim-llm/values';
 
 const account = '777788889999';
 const role = (name: string) => `arn:aws:iam::${account}:role/strata-prod-${name}`;
@@ -24,6 +26,8 @@ export default defineEnvironment({
       'llm-inference': { hydration: role('llm-inference-hydration'), inference: role('llm-inference') },
       'llm-finetune': { training: role('llm-finetune') },
       'batch-embeddings': { reader: role('batch-embeddings') },
+      'kserve-llm': { hydration: role('kserve-llm-hydration'), inference: role('kserve-llm') },
+      // nim-llm has no AWS identity: its pods run as the NIM operator's service accounts and reach NGC with the Secrets below.
     },
   },
   storage: {
@@ -33,6 +37,14 @@ export default defineEnvironment({
       // Training nodes with GPUs and large local NVMe only.
       nodePools: { gpu: { enabled: true, localNvmeGreaterThanGiB: 1000 } },
     },
+  },
+  external: {
+    // The NGC credentials of nim-llm, made outside strata (awslabs/ai-on-eks blueprints/inference/gpu/nvidia-nim-operator-llama3-8b/deploy-nim-auth.sh):
+    // the API key the NIMCache Job and the NIM read, and the nvcr.io pull secret (user $oauthtoken, password the key).
+    secrets: [
+      { namespace: 'nim', name: 'ngc-api-secret', keys: ['NGC_API_KEY'] },
+      { namespace: 'nim', name: 'ngc-secret', keys: ['.dockerconfigjson'] },
+    ],
   },
   workloads: {
     'llm-inference': workload<LlmInferenceValues>({
@@ -75,6 +87,23 @@ export default defineEnvironment({
         output: { bucket: 'strata-prod-embeddings' },
         mountpoint: { cacheSize: 200 },
         workers: { shards: 64, parallelism: 16 },
+      },
+    }),
+    'kserve-llm': workload<KserveLlmValues>({
+      namespace: 'llm-serving',
+      values: {
+        aws: { region: 'us-west-2' },
+        model: { bucket: 'strata-prod-models', version: 'v2' },
+        server: { replicas: 2 },
+      },
+    }),
+    'nim-llm': workload<NimLlmValues>({
+      // Pod Security baseline at most: the NIM operator's pods cannot meet restricted (packages/kinds/src/nim.ts).
+      namespace: 'nim',
+      values: {
+        // The download needs no GPU: the NVMe CPU pool (GPU nodes are tainted).
+        cache: { nodeSelector: { 'karpenter.sh/nodepool': 'strata-nvme' } },
+        server: { replicas: 2 },
       },
     }),
   },

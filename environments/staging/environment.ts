@@ -1,8 +1,10 @@
 // The staging environment: production's shape at a smaller size, to rehearse upgrades.
 import { defineEnvironment, workload } from '@strata/gitops';
 import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddings/values';
+import type { Values as FsdpTrainingValues } from '../../charts/fsdp-training/values';
 import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
 import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';
+import type { Values as SparkEtlValues } from '../../charts/spark-etl/values';
 
 const account = '444455556666';
 const role = (name: string) => `arn:aws:iam::${account}:role/strata-staging-${name}`;
@@ -23,12 +25,13 @@ export default defineEnvironment({
       'llm-inference': { hydration: role('llm-inference-hydration'), inference: role('llm-inference') },
       'llm-finetune': { training: role('llm-finetune') },
       'batch-embeddings': { reader: role('batch-embeddings') },
+      'fsdp-training': { training: role('fsdp-training') },
+      'spark-etl': { spark: role('spark-etl') },
     },
   },
   storage: {
-    // A new file system per claim, as in dev, but persistent, kept, and backed up for a week, from
-    // 02:00 UTC (not linked to S3: FSx takes no backups of S3-linked file systems).
-    'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, automaticBackupRetentionDays: 7, dailyAutomaticBackupStartTime: '02:00', reclaimPolicy: 'Retain' },
+    // No FSx class: the datasets are on the data team's PERSISTENT_2 file system, linked to S3 by
+    // data repository associations (a class-made PERSISTENT_2 file system cannot import from S3).
     efs: { fileSystemId: 'fs-0b1c2d3e4f5a60718', reclaimPolicy: 'Retain' },
     'instance-store': {
       nodeClass: { nodeRole: 'KarpenterNodeRole-strata-staging' },
@@ -51,9 +54,21 @@ export default defineEnvironment({
       values: {
         aws: { region: 'us-east-1' },
         trainer: { workers: 2 },
-        dataset: { bucket: 'strata-staging-datasets', size: 2400, zone: 'b' },
+        // This environment's FSx class makes PERSISTENT_2 file systems, which an import path cannot
+        // link to S3: the instructions are on the data team's staging file system, linked to their
+        // prefix by a data repository association of their own.
+        dataset: {
+          bucket: 'strata-staging-datasets',
+          size: 2400,
+          zone: 'b',
+          storageClassName: '',
+          existingFileSystem: { enabled: true, fileSystemId: 'fs-0c2d3e4f5a6b70819', mountName: 'x7qk2bmv', associationId: 'dra-0c2d3e4f5a6b7081a' },
+        },
         checkpoints: { bucket: 'strata-staging-checkpoints' },
       },
+      // The claim of the class-made file system (PERSISTENT_2, never linked to S3: it held no
+      // dataset) is replaced by one bound to the data team's file system.
+      acceptedChanges: [{ kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim', change: 'spec.storageClassName', reason: 'the class-made file system could not link the dataset (PERSISTENT_2 has no import path); the data team\'s file system holds it' }],
     }),
     'batch-embeddings': workload<BatchEmbeddingsValues>({
       namespace: 'embeddings',
@@ -63,6 +78,39 @@ export default defineEnvironment({
         corpus: { bucket: 'strata-staging-datasets' },
         output: { bucket: 'strata-staging-embeddings' },
         workers: { shards: 8, parallelism: 4 },
+      },
+    }),
+    // A Kubeflow Trainer TrainJob: the environment installs Trainer and JobSet (infrastructure) before it.
+    // This environment's FSx class makes PERSISTENT_2 file systems, which an import path cannot
+    // link to S3: the dataset is on the staging file system the data team keeps, linked to the
+    // corpus prefix by a data repository association.
+    'fsdp-training': workload<FsdpTrainingValues>({
+      namespace: 'training',
+      values: {
+        aws: { region: 'us-east-1' },
+        trainer: { numNodes: 2, gpusPerNode: 8, efaPerNode: 0 },
+        dataset: {
+          bucket: 'strata-staging-datasets',
+          prefix: 'corpus/web-2025-01/',
+          path: 'corpus/',
+          zone: 'b',
+          size: 2400,
+          storageClassName: '',
+          existingFileSystem: { enabled: true, fileSystemId: 'fs-0c2d3e4f5a6b70819', mountName: 'x7qk2bmv', associationId: 'dra-0c2d3e4f5a6b70819' },
+        },
+        checkpoints: { bucket: 'strata-staging-checkpoints' },
+      },
+    }),
+    // A SparkApplication: the environment installs the Spark operator (infrastructure) before it,
+    // watching this namespace.
+    'spark-etl': workload<SparkEtlValues>({
+      namespace: 'etl',
+      values: {
+        aws: { region: 'us-east-1' },
+        app: { bucket: 'strata-staging-datasets' },
+        input: { bucket: 'strata-staging-datasets' },
+        output: { bucket: 'strata-staging-datasets', run: 'run-1' },
+        executor: { instances: 4, cores: 4, memory: 15, localDirSize: 200 },
       },
     }),
   },

@@ -48,7 +48,7 @@ const stopsOf = (d: DisruptionResult): readonly PodStop[] => (d.blocked ? [] : d
 const neverReady = (key: string): Behaviour => (o, c) => (keyOf(o) === key && c.action !== 'rollback' ? { readyAfter: NEVER } : c.action === 'rollback' && keyOf(o) === key ? { readyAfter: 0 } : undefined);
 
 /** A value of each chart with Jobs that changes a Job's spec, as an environment would change it: a new run, a new model. */
-const JOB_CHANGES: { readonly [chart: string]: string } = { 'llm-finetune': 'checkpoints.run', 'batch-embeddings': 'image.tag', 'llm-inference': 'model.version' };
+const JOB_CHANGES: { readonly [chart: string]: string } = { 'llm-finetune': 'checkpoints.run', 'batch-embeddings': 'image.tag', 'llm-inference': 'model.version', 'kserve-llm': 'model.version' };
 
 /** The release rendered again with one value moved to its next one (run-1 → run-2, v1 → v2). */
 function renderWithNext(r: RenderedRelease, path: string): Manifest[] {
@@ -208,7 +208,23 @@ describe.each(RENDERED.map((r) => [nameOf(r), r] as const))('%s', (_name, r) => 
   }
 });
 
-/** Every pod template of the apps that declares a node-local flush, with the NodePools of its environment it can run on. */
+/**
+ * The Job that holds a pod template: the object itself, or the Job template a JobSet or a training
+ * runtime keeps it in (pod spec at `…replicatedJobs[i].template.spec.template.spec`, the Job's spec
+ * one `template.spec` up).
+ */
+function jobOf(o: Manifest, podSpecPath: string): Manifest {
+  const spec = podSpecPath
+    .replace(/\.template\.spec$/, '')
+    .split('.')
+    .reduce((cur: any, part) => {
+      const m = /^(\w+)\[(\d+)\]$/.exec(part);
+      return m ? cur?.[m[1]]?.[Number(m[2])] : cur?.[part];
+    }, o);
+  return { ...o, spec };
+}
+
+/** Every pod template of the apps that declares a node-local flush, with the NodePools of its environment it can run on (and the Job that holds it). */
 const FLUSHING = RENDERED.filter((r) => r.release.layer === 'app').flatMap((r) =>
   own(r.objects).flatMap((o) =>
     podTemplatesOf(o)
@@ -217,7 +233,7 @@ const FLUSHING = RENDERED.filter((r) => r.release.layer === 'app').flatMap((r) =
         const infra = RENDERED.filter((x) => x.release.environment === r.release.environment && x.release.layer === 'infrastructure').flatMap((x) => x.objects);
         const classes = new Map(infra.filter((x) => x.kind === 'EC2NodeClass').map((x) => [x.metadata.name, x]));
         const pools = infra.filter((x) => x.kind === 'NodePool' && whyNot(podNeeds(t), offerFromNodePool(x, classes)) === undefined);
-        return [`${r.release.environment}: ${t.owner}`, { owner: o, template: t, pools }] as const;
+        return [`${r.release.environment}: ${t.owner}`, { owner: jobOf(o, t.path), template: t, pools }] as const;
       }),
   ),
 );

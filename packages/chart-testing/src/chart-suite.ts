@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { chartTestHooks, Helm, HelmError, releaseTemplate, resolveTemplate } from '@strata/helm';
+import { chartTestHooks, Helm, HelmError, POD_SECURITY_ANNOTATION, releaseTemplate, resolveTemplate } from '@strata/helm';
 import { ChartClass, chartUnderTest } from './chart-under-test';
-import { checkResourceRequests, checkRestricted, podSpecsOf } from '@strata/checks';
+import { checkPodSecurity, checkResourceRequests, checkRestricted, PodSecurityLevelName, podSpecsOf } from '@strata/checks';
+import { parse } from 'yaml';
 import { arbitraryValues, schemaValidator } from '@strata/helm/test/support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from '@strata/helm/test/support/helm-render';
 
@@ -69,6 +70,16 @@ export interface ChartSuiteOptions {
 }
 
 /**
+ * The Pod Security level a chart's pods need of their namespace: what its Chart.yaml declares
+ * (`strata.dev/pod-security`, written when a construct calls `requirePodSecurity`, as the NIM
+ * kinds do), else restricted.
+ */
+export function declaredPodSecurity(files: ReadonlyMap<string, string>): PodSecurityLevelName {
+  const annotation = parse(files.get('Chart.yaml') ?? '')?.annotations?.[POD_SECURITY_ANNOTATION];
+  return annotation ? (JSON.parse(annotation).level as PodSecurityLevelName) : 'restricted';
+}
+
+/**
  * The tests every example workload chart passes: snapshot, helm lint --strict, schema validation
  * of `helm template` with defaults, Pod Security "restricted" and requests on every pod, the round
  * trip (helm template with V = direct synthesis with V, for random valid V), and invalid values
@@ -105,14 +116,20 @@ export function describeChart(o: ChartSuiteOptions): { files: Map<string, string
       });
     }
 
-    test('every pod spec meets Pod Security "restricted" and requests CPU and memory', async () => {
+    // Restricted, unless the chart declares (and the environment's namespace then enforces) less.
+    const level = declaredPodSecurity(files);
+    test(`every pod spec meets Pod Security "${level}" and requests CPU and memory`, async () => {
+      let belowRestricted = 0;
       for (const values of [undefined, o.allOn]) {
         const pods = podSpecsOf(await render(dir, values));
         expect(pods.length).toBeGreaterThan(0);
         for (const { id, spec } of pods) {
-          expect({ id, problems: [...checkRestricted(spec), ...checkResourceRequests(spec)] }).toEqual({ id, problems: [] });
+          if (checkRestricted(spec).length > 0) belowRestricted++;
+          expect({ id, problems: [...checkPodSecurity(spec, level), ...checkResourceRequests(spec)] }).toEqual({ id, problems: [] });
         }
       }
+      // A declaration below restricted only where some pod needs it.
+      if (level !== 'restricted') expect(belowRestricted).toBeGreaterThan(0);
     });
 
     test(`round trip: helm template with V equals direct synthesis with V, and the release template resolved with V (${o.numRuns ?? 200} random valid value sets)`, async () => {

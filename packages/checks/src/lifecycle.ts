@@ -2,9 +2,10 @@ import { AwaitedObject, awaitBudget, awaitedObjects, CONTENT_NAMED_KINDS, conten
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
 import { ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gitops';
 import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
+import { PodSecurityLevelName, PodSecurityProblem, podSecurityProblems, POD_SECURITY_ENFORCE_LABEL, refusedAt } from './pod-security';
 import { environmentReleases } from './references';
 import { durationSeconds, showSeconds } from './quantity';
-import { CAPACITY_TYPE_LABEL, NON_GPU_DEVICE_RESOURCES, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
+import { CAPACITY_TYPE_LABEL, NON_GPU_DEVICE_RESOURCES, ZONE_LABEL, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
 
 /**
  * The lifecycle check: what helm-controller, Helm, the Job controller, the kubelet and Karpenter
@@ -62,6 +63,12 @@ export interface PodFacts {
   readonly rollout?: { readonly progressDeadline: number; readonly init: number; readonly startup: number };
   /** A required pod anti-affinity on the hostname against its own pods. */
   readonly selfAntiAffinity: boolean;
+  /** Where the pod spec is in its object ("spec.template.spec"). */
+  readonly path: string;
+  /** What keeps it from Pod Security restricted, each with the lowest level that refuses it. */
+  readonly podSecurity: readonly PodSecurityProblem[];
+  /** The claims its volumes name, "namespace/name". */
+  readonly claims: readonly string[];
 }
 
 
@@ -127,6 +134,9 @@ export function lifecycleFacts(objects: readonly Manifest[], kinds: { readonly [
         ...(o.kind === 'Deployment'
           ? { rollout: { progressDeadline: typeof o.spec?.progressDeadlineSeconds === 'number' ? o.spec.progressDeadlineSeconds : 600, init: Number(a[INIT_SECONDS_ANNOTATION] ?? 0), startup } }
           : {}),
+        path: t.path,
+        podSecurity: podSecurityProblems(t.spec),
+        claims: (t.spec.volumes ?? []).filter((v: any) => v?.persistentVolumeClaim?.claimName).map((v: any) => `${o.metadata.namespace}/${v.persistentVolumeClaim.claimName}`),
         selfAntiAffinity: anti.some((x) => x.topologyKey === 'kubernetes.io/hostname' && Object.entries(x.labelSelector?.matchLabels ?? {}).every(([k, v]) => self[k] === v)),
       });
       for (const c of [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])]) {
@@ -183,6 +193,12 @@ export interface LifecycleEnvironment {
   /** The environment's controllers (drivers, Karpenter) HelmReleases, by release name. */
   readonly controllers: ReadonlyMap<string, Manifest>;
   readonly nodeGroups: readonly (NodeGroupDefinition & NodeGroupDevices)[];
+  /** The cluster's region ("us-east-1"): every zone a pod is pinned to must be one of its. @default - not checked */
+  readonly region?: string;
+  /** The zone in which the environment's FSx for Lustre class (by name) creates file systems (its subnet's). @default - not known */
+  readonly fileSystemZone?: { readonly storageClass: string; readonly zone: string };
+  /** The Pod Security level each workloads' namespace enforces (its `pod-security.kubernetes.io/enforce` label): namespace → level. @default - none known */
+  readonly namespaceLevels?: ReadonlyMap<string, PodSecurityLevelName>;
   /** StorageClasses the environment declares external, whose provisioner is known: name → provisioner. @default - none */
   readonly externalClasses?: readonly (readonly [string, string])[];
 }
@@ -212,6 +228,8 @@ export function lifecycleFindings(env: LifecycleEnvironment): Finding[] {
   for (const [name, provisioner] of env.externalClasses ?? []) if (!classes.has(name)) classes.set(name, provisioner);
   const provisioning = (sc: string) => (sc === '' ? 0 : (PROVISIONING_SECONDS[classes.get(sc) ?? ''] ?? 300));
   const offers = nodeOffers(env);
+  const claimClasses = new Map<string, string>();
+  for (const r of env.releases) for (const [claim, sc] of r.facts.claims) claimClasses.set(claim, sc);
 
   for (const r of env.releases) {
     const rel = `${r.layer === 'app' ? 'release' : 'tier release'} ${r.namespace}/${r.releaseName} (chart ${r.chart})`;
@@ -219,6 +237,9 @@ export function lifecycleFindings(env: LifecycleEnvironment): Finding[] {
     waits(r, rel, hr, provisioning, add);
     jobs(r, rel, hr, add);
     for (const p of r.facts.pods) pod(p, rel, offers, add);
+    for (const p of r.facts.pods) zones(p, rel, env, claimClasses, add);
+    const level = env.namespaceLevels?.get(r.namespace);
+    if (level) for (const p of r.facts.pods) podSecurity(p, rel, r.namespace, level, add);
     for (const s of r.facts.scripts) add('scripts', 'error', `${rel}: ${s.owner} container "${s.container}": ${s.problem}: an auth or network error is taken for "nothing there"; check the exit status and fail with the error`);
     const repo = r.ociRepository;
     if (repo && registryProvider(String(repo.spec?.url ?? '')) === 'aws' && repo.spec?.provider !== 'aws') {
@@ -230,6 +251,70 @@ export function lifecycleFindings(env: LifecycleEnvironment): Finding[] {
 }
 
 type Add = (rule: string, severity: Finding['severity'], message: string) => void;
+
+/**
+ * The zones a pod may run in, from its node selector and required node affinity: undefined when
+ * any zone will do (a term without a zone requirement).
+ */
+export function podZones(needs: PodNeeds): string[] | undefined {
+  const selected = needs.nodeSelector[ZONE_LABEL];
+  let zones: Set<string> | undefined;
+  if (needs.terms.length > 0) {
+    zones = new Set();
+    for (const term of needs.terms) {
+      const inZones = term.filter((r) => r.key === ZONE_LABEL && r.operator === 'In').map((r) => new Set(r.values ?? []));
+      if (inZones.length === 0) {
+        zones = undefined;
+        break;
+      }
+      for (const z of [...inZones[0]].filter((z) => inZones.every((set) => set.has(z)))) zones.add(z);
+    }
+  }
+  if (selected !== undefined) return zones === undefined || zones.has(selected) ? [selected] : [];
+  return zones === undefined ? undefined : [...zones].sort();
+}
+
+/**
+ * A pod pinned to zones outside the cluster's region never runs (Karpenter launches nodes only in
+ * the subnets of its region: the pod stays Pending), and a pod reading a file system of the
+ * environment's FSx for Lustre class, pinned away from the zone that class creates file systems in
+ * (its subnet's), runs in a zone other than its data's — the pinning says it must not.
+ */
+function zones(p: PodFacts, rel: string, env: LifecycleEnvironment, claimClasses: ReadonlyMap<string, string>, add: Add): void {
+  const pinned = podZones(p.needs);
+  if (pinned === undefined) return;
+  const region = env.region;
+  // A zone of the region is the region and a letter (us-east-1a), or a Local Zone of it (us-west-2-lax-1a).
+  const outside = region ? pinned.filter((z) => !(z.startsWith(region) && /^([a-z]|-[a-z0-9-]+[a-z])$/.test(z.slice(region.length)))) : [];
+  if (region && outside.length > 0) {
+    add('zones', 'error', `${rel}: ${p.owner} is pinned to ${outside.join(', ')}, outside the cluster's region ${region}: no node can be launched there, so it stays Pending; pin it to a zone of ${region} (for a chart's zone letter: the letter of such a zone)`);
+    return;
+  }
+  const fs = env.fileSystemZone;
+  if (!fs) return;
+  const claim = p.claims.find((c) => claimClasses.get(c) === fs.storageClass);
+  if (claim && !pinned.includes(fs.zone)) {
+    add('zones', 'error', `${rel}: ${p.owner} reads claim ${claim} of class ${fs.storageClass}, whose file systems are created in ${fs.zone} (network.subnetId), but is pinned to ${pinned.join(', ') || 'no zone at all'}: set the chart's zone value to ${fs.zone}'s letter ("${fs.zone.slice(-1)}"), or give the class a subnet in the pods' zone`);
+  }
+}
+
+/**
+ * Pod Security Admission refuses every pod its namespace's enforced level refuses: the API server
+ * admits the Deployment, Job or custom resource, and its controller then fails to create any pod
+ * (https://kubernetes.io/docs/concepts/security/pod-security-admission/). One error per pod spec,
+ * listing what the level refuses.
+ */
+function podSecurity(p: PodFacts, rel: string, namespace: string, level: PodSecurityLevelName, add: Add): void {
+  const refused = refusedAt(p.podSecurity, level);
+  if (refused.length === 0) return;
+  const needs = refused.some((x) => x.level === 'baseline') ? 'privileged' : 'baseline';
+  add(
+    'pod-security',
+    'error',
+    `${rel}: ${p.owner} ${p.path}: namespace ${namespace} enforces Pod Security "${level}", which refuses its pods: ${refused.map((x) => x.problem).join('; ')}; ` +
+      `fix the pod spec, or, if the pod truly needs it, have the construct that makes it require "${needs}" (requirePodSecurity, or its namespacePodSecurity prop) so the environment labels the namespace so`,
+  );
+}
 
 /**
  * helm-controller waits for every object of a release after install, upgrade and rollback (Jobs to
@@ -395,8 +480,7 @@ export function nodeOffers(env: LifecycleEnvironment): NodeOffer[] {
 
 /**
  * Devices a node group's nodes have besides GPUs, by resource (`vpc.amazonaws.com/efa`,
- * `aws.amazon.com/neuron`, `aws.amazon.com/neuroncore`). Read from a `devices` field of the
- * definition when it has one (@strata/gitops's NodeGroupDefinition does not declare it yet).
+ * `aws.amazon.com/neuron`, `aws.amazon.com/neuroncore`): its definition's `devices`.
  */
 export type NodeGroupDevices = { readonly devices?: { readonly [resource: string]: number } };
 
@@ -430,7 +514,17 @@ type Files = ReadonlyMap<string, string>;
 export function environmentsLifecycle(
   environments: Files,
   summaries: { readonly [environment: string]: readonly { readonly lifecycle: LifecycleFacts }[] },
-  definitions: readonly { readonly name: string; readonly file: string; readonly definition: { readonly nodeGroups?: readonly NodeGroupDefinition[]; readonly external?: ExternalDefinition } }[],
+  definitions: readonly {
+    readonly name: string;
+    readonly file: string;
+    readonly definition: {
+      readonly nodeGroups?: readonly NodeGroupDefinition[];
+      readonly external?: ExternalDefinition;
+      readonly cluster?: { readonly region?: unknown };
+      readonly network?: { readonly availabilityZone?: unknown; readonly subnetId?: unknown };
+      readonly storage?: { readonly 'fsx-lustre'?: { readonly subnetId?: unknown } };
+    };
+  }[],
 ): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -444,8 +538,20 @@ export function environmentsLifecycle(
       const text = environments.get(`${env}/infrastructure/controllers/${resource}`);
       for (const d of text ? (yamlDocuments(text) as Manifest[]) : []) if (d.kind === 'HelmRelease') controllers.set(d.metadata.name, d);
     }
+    const namespaceLevels = new Map<string, PodSecurityLevelName>();
+    const nsText = environments.get(`${env}/apps/namespaces.yaml`);
+    for (const d of nsText ? (yamlDocuments(nsText) as Manifest[]) : []) {
+      const level = d?.kind === 'Namespace' ? d.metadata?.labels?.[POD_SECURITY_ENFORCE_LABEL] : undefined;
+      if (level === 'restricted' || level === 'baseline' || level === 'privileged') namespaceLevels.set(d.metadata.name, level);
+    }
+    const d = def?.definition;
+    const fsxSubnet = d?.storage?.['fsx-lustre']?.subnetId;
+    const fileSystemZone = typeof d?.network?.availabilityZone === 'string' && (fsxSubnet === undefined || fsxSubnet === d?.network?.subnetId) ? { storageClass: 'strata-fsx-lustre', zone: d.network.availabilityZone } : undefined;
     const findings = lifecycleFindings({
       name: env,
+      namespaceLevels,
+      ...(typeof d?.cluster?.region === 'string' ? { region: d.cluster.region } : {}),
+      ...(fileSystemZone ? { fileSystemZone } : {}),
       file: def?.file ?? `environments/${env}`,
       releases: releases.map((r, i) => ({ chart: r.chart, releaseName: r.releaseName, namespace: r.namespace, layer: r.layer, helmRelease: r.helmRelease, ociRepository: r.ociRepository, facts: facts[i].lifecycle })),
       controllers,

@@ -226,9 +226,28 @@ export function environmentSummaries(
   return { byEnvironment, used };
 }
 
-/** An object with the namespace Helm would install it in (none for cluster-scoped kinds). */
+/**
+ * The namespace the pods of a cluster-scoped object a release makes run in: that release's. A
+ * ClusterTrainingRuntime's pod templates become the pods of the TrainJobs that use it, in their
+ * namespace (kubeflow/trainer@v2.3.0 pkg/runtime/core/clustertrainingruntime.go builds the JobSet
+ * in the TrainJob's namespace; a ClusterServingRuntime's likewise for InferenceServices), and a
+ * runtime a release makes is named after the release and its namespace, for its own runs there:
+ * its pods' service account, claims, Secrets and ConfigMaps are looked up in that namespace. Kept
+ * beside the objects (Helm writes no namespace on a cluster-scoped object), by identity.
+ */
+const releaseNamespaces = new WeakMap<Manifest, string>();
+
+/** An object with the namespace Helm would install it in (none for cluster-scoped kinds, whose release namespace is kept aside). */
 function placed(o: Manifest, namespace: string): Manifest {
-  return { ...o, metadata: { ...o.metadata, namespace: isClusterScoped(o.kind) ? undefined : (o.metadata.namespace ?? namespace) } };
+  if (!isClusterScoped(o.kind)) return { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? namespace } };
+  const out = { ...o, metadata: { ...o.metadata, namespace: undefined } };
+  releaseNamespaces.set(out, namespace);
+  return out;
+}
+
+/** One release's objects as the checks take them: each in the namespace Helm would install it in (see `placed`). */
+export function placeRelease(objects: readonly Manifest[], namespace: string): Manifest[] {
+  return objects.map((o) => placed(o, namespace));
 }
 
 function isClusterScoped(kind: string): boolean {
@@ -255,21 +274,25 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
   for (const o of objects) {
     const ns = o.metadata.namespace;
     const from = `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name}`;
-    const add = (kind: string, name: string | undefined, field: string, namespace: string | undefined = ns, keys?: readonly unknown[]) => {
+    // The pods of a cluster-scoped object run in its release's namespace (see releaseNamespaces).
+    const podNamespace = ns ?? releaseNamespaces.get(o);
+    const add = (kind: string, name: string | undefined, field: string, namespace: string | undefined = podNamespace, keys?: readonly unknown[]) => {
       const needed = (keys ?? []).filter((k): k is string => typeof k === 'string');
       if (name !== undefined && name !== null) refs.push({ environment, from, kind, namespace: isClusterScoped(kind) ? undefined : namespace, name: String(name), field, ...(needed.length > 0 ? { keys: needed } : {}) });
     };
     const itemKeys = (items: any) => (Array.isArray(items) ? items.map((i: any) => i?.key) : undefined);
     for (const { spec, path } of podTemplatesOf(o, kinds)) {
       add('ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount ?? 'default', `${path}.serviceAccountName`);
+      // A missing pull secret leaves the image unpulled (ErrImagePull) for a private registry.
+      for (const ps of spec.imagePullSecrets ?? []) if (ps?.name) add('Secret', ps.name, `${path}.imagePullSecrets[${ps.name}]`);
       for (const v of spec.volumes ?? []) {
         const at = `${path}.volumes[${v.name}]`;
         if (v.persistentVolumeClaim) add('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, `${at}.persistentVolumeClaim.claimName`);
-        if (v.configMap && !v.configMap.optional) add('ConfigMap', v.configMap.name, `${at}.configMap.name`, ns, itemKeys(v.configMap.items));
-        if (v.secret && !v.secret.optional) add('Secret', v.secret.secretName, `${at}.secret.secretName`, ns, itemKeys(v.secret.items));
+        if (v.configMap && !v.configMap.optional) add('ConfigMap', v.configMap.name, `${at}.configMap.name`, podNamespace, itemKeys(v.configMap.items));
+        if (v.secret && !v.secret.optional) add('Secret', v.secret.secretName, `${at}.secret.secretName`, podNamespace, itemKeys(v.secret.items));
         for (const s of v.projected?.sources ?? []) {
-          if (s.configMap && !s.configMap.optional) add('ConfigMap', s.configMap.name, `${at}.projected.configMap.name`, ns, itemKeys(s.configMap.items));
-          if (s.secret && !s.secret.optional) add('Secret', s.secret.name, `${at}.projected.secret.name`, ns, itemKeys(s.secret.items));
+          if (s.configMap && !s.configMap.optional) add('ConfigMap', s.configMap.name, `${at}.projected.configMap.name`, podNamespace, itemKeys(s.configMap.items));
+          if (s.secret && !s.secret.optional) add('Secret', s.secret.name, `${at}.projected.secret.name`, podNamespace, itemKeys(s.secret.items));
         }
         const template = v.ephemeral?.volumeClaimTemplate?.spec;
         if (template?.storageClassName) add('StorageClass', template.storageClassName, `${at}.ephemeral.volumeClaimTemplate.spec.storageClassName`);
@@ -280,9 +303,9 @@ export function referencesOf(environment: string, objects: readonly Manifest[], 
           for (const m of c.volumeMounts ?? []) add('Volume', m.name, `${where}.volumeMounts[${m.mountPath}]`, podKey(from, path));
           for (const e of c.env ?? []) {
             const cm = e.valueFrom?.configMapKeyRef;
-            if (cm && !cm.optional) add('ConfigMap', cm.name, `${where}.env[${e.name}].valueFrom.configMapKeyRef`, ns, [cm.key]);
+            if (cm && !cm.optional) add('ConfigMap', cm.name, `${where}.env[${e.name}].valueFrom.configMapKeyRef`, podNamespace, [cm.key]);
             const sec = e.valueFrom?.secretKeyRef;
-            if (sec && !sec.optional) add('Secret', sec.name, `${where}.env[${e.name}].valueFrom.secretKeyRef`, ns, [sec.key]);
+            if (sec && !sec.optional) add('Secret', sec.name, `${where}.env[${e.name}].valueFrom.secretKeyRef`, podNamespace, [sec.key]);
           }
           for (const e of c.envFrom ?? []) {
             if (e.configMapRef && !e.configMapRef.optional) add('ConfigMap', e.configMapRef.name, `${where}.envFrom.configMapRef`);

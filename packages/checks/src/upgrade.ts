@@ -1,3 +1,4 @@
+import { crdImmutableFields, valuesAtPath } from './crd-immutable';
 import { Manifest, ownerOf } from '@strata/tokens';
 import { quantity } from './quantity';
 
@@ -127,6 +128,14 @@ export function upgradeChanges(before: readonly Manifest[], after: readonly Mani
     }
     if (old.metadata.annotations?.['helm.sh/resource-policy'] === 'keep' && now.metadata.annotations?.['helm.sh/resource-policy'] !== 'keep') {
       out.push({ ...id, field: 'metadata.annotations.helm.sh/resource-policy', from: 'keep', to: undefined, problem: 'helm uninstall and Helm upgrades that drop it then delete it, and its data', fix: 'keep helm.sh/resource-policy: keep on objects holding data' });
+    }
+    // A custom resource's fields its CRD keeps immutable (a NIMCache's modelPuller, a RayService's
+    // rayClusterConfig parts, a TrainingRuntime's JobSet policies).
+    for (const f of crdImmutableFields(old.apiVersion, old.kind)) {
+      const from = valuesAtPath(old, f.path);
+      const to = valuesAtPath(now, f.path);
+      if (JSON.stringify(canonical(from)) === JSON.stringify(canonical(to))) continue;
+      out.push({ ...id, field: f.path, from, to, problem: `${IMMUTABLE}${f.message ? ` ("${f.message}", its CRD's rule)` : ' (its CRD\'s rule self == oldSelf)'}`, fix: `make a new ${old.kind} (a new name) with the new value` });
     }
     for (const rule of FIELDS[old.kind] ?? []) {
       const from = at(old, rule.field);

@@ -1,4 +1,4 @@
-import { AWAITS_ANNOTATION, AwaitedObject, FileTree, readTree, STORAGE_ANNOTATION, USES_ANNOTATION } from '@strata/helm';
+import { AWAITS_ANNOTATION, AwaitedObject, FileTree, POD_SECURITY_ANNOTATION, readTree, STORAGE_ANNOTATION, USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import { validationRules } from './values';
 
@@ -53,6 +53,14 @@ export interface ChartEntry {
   readonly kubeVersion?: string;
   /** Service account key (`serviceAccounts.<key>`) → the object name suffix the chart gives it. */
   readonly serviceAccounts?: { readonly [key: string]: string };
+  /** The Pod Security level its pods need of their namespace when not restricted (`strata.dev/pod-security`), and why. */
+  readonly podSecurity?: ChartPodSecurity;
+}
+
+/** What a chart's pods need of their namespace's Pod Security Admission (Chart.yaml `strata.dev/pod-security`). */
+export interface ChartPodSecurity {
+  readonly level: 'baseline' | 'privileged';
+  readonly reasons: readonly string[];
 }
 
 /** Every chart an environment may release, by chart name. */
@@ -116,6 +124,17 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
       throw new Error(`charts/${chart}/Chart.yaml: annotation ${AWAITS_ANNOTATION} is not JSON (${(e as Error).message}); regenerate the chart`);
     }
   }
+  let podSecurity: ChartPodSecurity | undefined;
+  if (annotations[POD_SECURITY_ANNOTATION] !== undefined) {
+    let parsed: Partial<ChartPodSecurity> | undefined;
+    try {
+      parsed = JSON.parse(annotations[POD_SECURITY_ANNOTATION]) as Partial<ChartPodSecurity>;
+    } catch (e) {
+      throw new Error(`charts/${chart}/Chart.yaml: annotation ${POD_SECURITY_ANNOTATION} is not JSON (${(e as Error).message}); regenerate the chart`);
+    }
+    if (parsed?.level !== 'baseline' && parsed?.level !== 'privileged') throw new Error(`charts/${chart}/Chart.yaml: annotation ${POD_SECURITY_ANNOTATION} level (${JSON.stringify(parsed?.level)}) must be baseline or privileged; regenerate the chart`);
+    podSecurity = { level: parsed.level, reasons: Array.isArray(parsed.reasons) ? parsed.reasons.map(String) : [] };
+  }
   const schemaText = files.get('values.schema.json');
   const schema = schemaText === undefined ? {} : (JSON.parse(schemaText) as JsonSchema);
   const defaults = (parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>;
@@ -143,6 +162,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     ...(awaits ? { awaits } : {}),
     ...(typeof meta.kubeVersion === 'string' ? { kubeVersion: meta.kubeVersion } : {}),
     ...(Object.keys(serviceAccounts).length > 0 ? { serviceAccounts: sortObject(serviceAccounts) } : {}),
+    ...(podSecurity ? { podSecurity } : {}),
   };
 }
 

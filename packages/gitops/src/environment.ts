@@ -115,6 +115,13 @@ export interface NodeGroupDefinition {
   readonly taints?: readonly { readonly key: string; readonly value?: string; readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
   /** NVIDIA GPUs per node. @default 0 */
   readonly gpus?: number;
+  /**
+   * Devices other than GPUs each node's device plugins advertise: EFA interfaces
+   * (`vpc.amazonaws.com/efa`, e.g. 32 on p5.48xlarge, 8 on trn1.32xlarge), Neuron devices and cores
+   * (`aws.amazon.com/neuron`, `aws.amazon.com/neuroncore`, e.g. 16 and 32 on trn1.32xlarge).
+   * @default - none
+   */
+  readonly devices?: { readonly 'vpc.amazonaws.com/efa'?: number; readonly 'aws.amazon.com/neuron'?: number; readonly 'aws.amazon.com/neuroncore'?: number };
   /** Zones the nodes are in. @default - any zone of the cluster */
   readonly zones?: readonly string[];
   /** Allocatable ephemeral storage per node, in GiB (the root volume, or local NVMe under kubelet). @default 20 (an EKS node's root volume) */

@@ -206,10 +206,29 @@ export function helmRelease(o: HelmReleaseOptions): KubeObject {
   };
 }
 
-export function namespaceObject(name: string, protect: boolean): KubeObject {
+/** Pod Security Admission's namespace labels (https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces). */
+export const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
+
+/**
+ * A namespace. With `podSecurity`, Pod Security Admission enforces that level on its pods, pinned
+ * to the cluster's Kubernetes minor (`v1.33`; a control-plane upgrade does not tighten or loosen
+ * it unseen), and warns and audits against restricted, so a namespace that must be baseline
+ * still says what keeps its pods from restricted.
+ */
+export function namespaceObject(name: string, protect: boolean, podSecurity?: { readonly level: string; readonly version: string }): KubeObject {
+  const psa = podSecurity
+    ? {
+        [`${POD_SECURITY_LABEL_PREFIX}enforce`]: podSecurity.level,
+        [`${POD_SECURITY_LABEL_PREFIX}enforce-version`]: podSecurity.version,
+        [`${POD_SECURITY_LABEL_PREFIX}warn`]: 'restricted',
+        [`${POD_SECURITY_LABEL_PREFIX}warn-version`]: podSecurity.version,
+        [`${POD_SECURITY_LABEL_PREFIX}audit`]: 'restricted',
+        [`${POD_SECURITY_LABEL_PREFIX}audit-version`]: podSecurity.version,
+      }
+    : {};
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'strata' }, ...(protect ? { annotations: { [PRUNE_ANNOTATION]: 'disabled' } } : {}) },
+    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'strata', ...psa }, ...(protect ? { annotations: { [PRUNE_ANNOTATION]: 'disabled' } } : {}) },
   };
 }

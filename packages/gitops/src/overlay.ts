@@ -140,7 +140,10 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
   const resources: string[] = [];
   if (plan.namespaces.length > 0) {
     resources.push('namespaces.yaml');
-    at('apps/namespaces.yaml', yamlFile('The workloads\' namespaces (kept by Flux when a workload in them holds data)', src, plan.namespaces.map((n) => namespaceObject(n.name, n.protect))));
+    // Pod Security Admission enforces on each namespace the level its charts need (restricted unless one says otherwise).
+    const version = /^1\.\d+/.exec(plan.env.cluster.kubernetesVersion)?.[0];
+    const psa = (level: string) => ({ level, version: version ? `v${version}` : 'latest' });
+    at('apps/namespaces.yaml', yamlFile('The workloads\' namespaces (kept by Flux when a workload in them holds data; Pod Security enforced)', src, plan.namespaces.map((n) => namespaceObject(n.name, n.protect, psa(n.podSecurity.level)))));
   }
   const patches: unknown[] = [];
   for (const w of plan.workloads) {

@@ -23,6 +23,18 @@ export interface PlannedServiceAccount {
   readonly roleArn?: string;
 }
 
+/** A workloads' namespace the environment makes. */
+export interface PlannedNamespace {
+  readonly name: string;
+  /** Flux must never prune it (a workload in it holds data, or it holds objects declared external). */
+  readonly protect: boolean;
+  /**
+   * The Pod Security level it enforces: the least restrictive level its charts need (restricted
+   * when none needs less), and which chart needs it and why.
+   */
+  readonly podSecurity: { readonly level: 'restricted' | 'baseline' | 'privileged'; readonly because: readonly string[] };
+}
+
 export interface PlannedWorkload {
   readonly name: string;
   readonly namespace: string;
@@ -95,7 +107,7 @@ export interface EnvironmentPlan {
   readonly karpenter?: PlannedKarpenter;
   /** The workload operators the charts use (`operator:<name>`) and their prerequisites, in install order. */
   readonly operators: PlannedOperator[];
-  readonly namespaces: { readonly name: string; readonly protect: boolean }[];
+  readonly namespaces: readonly PlannedNamespace[];
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -410,6 +422,18 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
         if (assumed === undefined || actual === undefined || String(assumed) === String(actual) || (key === 'perUnitStorageThroughput' && Number(actual) === 0)) continue;
         warn(`${w.name} claim ${c.name} assumes ${key} ${showValue(assumed)}, but ${settings.of} has ${showValue(actual)}: the file system gets the class's setting (capacity rounding and throughput follow it)`);
       }
+      // The data the claim expects must be in what the class links: else the file system starts without it.
+      const expected = c.facts.importPath;
+      if (typeof expected === 'string' && expected !== '') {
+        const linked = settings.values.s3ImportPath;
+        const field = cls.kind === 'tier' ? `storage.${fsxTier!.tier.tier}.s3ImportPath` : `${(cls as { field: string }).field}.parameters.s3ImportPath`;
+        const within = (path: string, root: string) => `${path.replace(/\/*$/, '')}/`.startsWith(`${root.replace(/\/*$/, '')}/`);
+        if (typeof linked !== 'string' || linked === '') {
+          fail(field, linked, `an S3 path containing ${showValue(expected)} (${w.name}'s claim ${c.name} expects its data there)`, 'link the class to the dataset\'s bucket, or the file system starts empty');
+        } else if (!within(expected, linked)) {
+          fail(field, linked, `an S3 path containing ${showValue(expected)} (${w.name}'s claim ${c.name} expects its data there)`, `the class links ${linked}, so the file system holds none of it: link the class to a path containing the dataset, or give ${w.name} a dataset under ${linked}`);
+        }
+      }
     }
   }
 
@@ -456,13 +480,20 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   (Array.isArray(groups) ? groups : []).forEach((g, i) => {
     const at = `nodeGroups[${i}]`;
     if (!isPlainObject(g)) {
-      fail(at, g, 'a node group ({ name, labels?, taints?, gpus?, zones?, ephemeralStorageGiB?, capacityType? })', 'describe the nodes pods may run on');
+      fail(at, g, 'a node group ({ name, labels?, taints?, gpus?, devices?, zones?, ephemeralStorageGiB?, capacityType? })', 'describe the nodes pods may run on');
       return;
     }
     if (typeof g.name !== 'string' || g.name === '') fail(`${at}.name`, g.name, 'a name', 'name the node group, for messages');
     else if (groupNames.has(g.name)) fail(`${at}.name`, g.name, 'unique among nodeGroups', 'give each node group its own name');
     else groupNames.add(g.name);
     if (g.gpus !== undefined && (typeof g.gpus !== 'number' || !Number.isInteger(g.gpus) || g.gpus < 0)) fail(`${at}.gpus`, g.gpus, 'a whole number of GPUs per node', 'e.g. 8 for p4d.24xlarge');
+    const devices: unknown = g.devices;
+    const DEVICE_RESOURCES = ['vpc.amazonaws.com/efa', 'aws.amazon.com/neuron', 'aws.amazon.com/neuroncore'];
+    if (devices !== undefined && !isPlainObject(devices)) fail(`${at}.devices`, devices, 'an object of device counts per node', `e.g. { 'vpc.amazonaws.com/efa': 8, 'aws.amazon.com/neuron': 16 } for trn1.32xlarge`);
+    for (const [k, n] of Object.entries(isPlainObject(devices) ? devices : {})) {
+      if (!DEVICE_RESOURCES.includes(k)) fail(`${at}.devices`, k, `one of ${DEVICE_RESOURCES.map((r) => JSON.stringify(r)).join(', ')}`, 'GPUs go in gpus; other devices are not counted');
+      else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail(`${at}.devices.${k}`, n, 'a whole number per node', 'what the device plugin advertises on one node (kubectl describe node)');
+    }
     if (g.ephemeralStorageGiB !== undefined && (typeof g.ephemeralStorageGiB !== 'number' || g.ephemeralStorageGiB < 0)) fail(`${at}.ephemeralStorageGiB`, g.ephemeralStorageGiB, 'a number of GiB', 'the allocatable ephemeral storage of one node');
     if (g.capacityType !== undefined && g.capacityType !== 'on-demand' && g.capacityType !== 'spot') fail(`${at}.capacityType`, g.capacityType, 'one of "on-demand", "spot"', 'how the nodes are bought');
     const taints: unknown = g.taints;
@@ -483,12 +514,22 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // A namespace holding objects declared external is never pruned either: deleting it would delete
   // them, though strata did not make them.
   const externalNamespaces = new Set(externalObjects(env).map((o) => o.namespace));
-  const nsMap = new Map<string, boolean>();
+  const levels = ['restricted', 'baseline', 'privileged'] as const;
+  const nsMap = new Map<string, { protect: boolean; level: (typeof levels)[number]; because: string[] }>();
   for (const w of workloads) {
     if (typeof w.namespace !== 'string' || SYSTEM_NAMESPACES.has(w.namespace)) continue;
-    nsMap.set(w.namespace, (nsMap.get(w.namespace) ?? false) || w.protect || externalNamespaces.has(w.namespace));
+    const ns = nsMap.get(w.namespace) ?? { protect: false, level: 'restricted', because: [] };
+    ns.protect = ns.protect || w.protect || externalNamespaces.has(w.namespace);
+    const needs = w.entry.podSecurity;
+    if (needs) {
+      if (levels.indexOf(needs.level) > levels.indexOf(ns.level)) ns.level = needs.level;
+      ns.because.push(...(needs.reasons.length > 0 ? needs.reasons : [needs.level]).map((r) => `${w.name}: ${r}`));
+    }
+    nsMap.set(w.namespace, ns);
   }
-  const namespaces = [...nsMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, protect]) => ({ name, protect }));
+  const namespaces: PlannedNamespace[] = [...nsMap.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, ns]) => ({ name, protect: ns.protect, podSecurity: { level: ns.level, because: ns.because } }));
 
   return { env, file, errors, warnings, workloads, tiers, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
 }
@@ -728,10 +769,18 @@ export function resolveFacts(facts: { readonly [key: string]: unknown }, values:
   return out;
 }
 
-/** A fact: `{ $value: path, multiply? }` is read from the values; objects and lists are resolved inside. */
+/**
+ * A fact: `{ $value: path, multiply? }` is read from the values, `{ $concat: [text | { $value }] }`
+ * joins text and values (undefined when a value is not a string or number); objects and lists are
+ * resolved inside.
+ */
 function resolveFact(v: unknown, values: unknown): unknown {
   if (Array.isArray(v)) return v.map((x) => resolveFact(x, values));
   if (!isPlainObject(v)) return v;
+  if (Array.isArray(v.$concat)) {
+    const parts = v.$concat.map((p) => resolveFact(p, values));
+    return parts.every((p) => typeof p === 'string' || typeof p === 'number') ? parts.join('') : undefined;
+  }
   if (typeof v.$value !== 'string') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveFact(x, values)]));
   const x = valueAt(values, v.$value);
   return typeof v.multiply === 'number' && typeof x === 'number' ? x * v.multiply : x;

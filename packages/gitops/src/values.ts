@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { JsonSchema } from './catalog';
+import { ACCEPTS_KEYWORD, patternWords } from '@strata/tokens';
 
 /** A plain object (not an array, not null). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -217,8 +218,17 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'null',
 };
 
+/** The words a schema node says it accepts (x-strata-accepts): a rule's whole constraint, or a typed value's pattern. */
+function acceptedWords(s: JsonSchema | undefined, keyword: string): string | undefined {
+  const words = s?.[ACCEPTS_KEYWORD];
+  if (typeof words !== 'string') return undefined;
+  return keyword === 'pattern' || s?.type === undefined ? words : undefined;
+}
+
 function describeError(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
+  const words = acceptedWords(e.parentSchema as JsonSchema | undefined, e.keyword);
+  if (words !== undefined) return words;
   switch (e.keyword) {
     case 'type':
       return String(p.type)
@@ -240,7 +250,7 @@ function describeError(e: ErrorObject): string {
     case 'multipleOf':
       return `a multiple of ${p.multipleOf}`;
     case 'pattern':
-      return `a string matching /${p.pattern}/`;
+      return patternWords(String(p.pattern)) ?? `a string matching /${p.pattern}/`;
     case 'minLength':
       return `at least ${p.limit} characters long`;
     case 'maxLength':
@@ -260,6 +270,8 @@ function describeError(e: ErrorObject): string {
 
 /** A short description of a (sub)schema: "one of 50, 100, 200", "a multiple of 2400". */
 export function describeSchema(s: JsonSchema): string {
+  const whole = acceptedWords(s, '');
+  if (whole !== undefined) return whole;
   const parts: string[] = [];
   if (Array.isArray(s.enum)) parts.push(s.enum.length === 1 ? showValue(s.enum[0]) : `one of ${s.enum.map(showValue).join(', ')}`);
   if (s.const !== undefined) parts.push(showValue(s.const));
@@ -267,7 +279,7 @@ export function describeSchema(s: JsonSchema): string {
   else if (typeof s.minimum === 'number') parts.push(`at least ${s.minimum}`);
   else if (typeof s.maximum === 'number') parts.push(`at most ${s.maximum}`);
   if (typeof s.multipleOf === 'number') parts.push(`a multiple of ${s.multipleOf}`);
-  if (typeof s.pattern === 'string') parts.push(`a string matching /${s.pattern}/`);
+  if (typeof s.pattern === 'string') parts.push(acceptedWords(s, 'pattern') ?? patternWords(s.pattern) ?? `a string matching /${s.pattern}/`);
   if (Array.isArray(s.anyOf)) parts.push((s.anyOf as JsonSchema[]).map(describeSchema).join(' or '));
   if (s.not && typeof s.not === 'object') parts.push(`not ${describeSchema(s.not as JsonSchema)}`);
   if (parts.length === 0 && typeof s.type === 'string') parts.push(TYPE_NAMES[s.type] ?? s.type);

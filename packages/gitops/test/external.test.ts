@@ -64,6 +64,10 @@ describe('bad external declarations fail with exact messages', () => {
       (e) => (e.external.nodePools = [{ name: 'gpu' }]),
       [`${L}'external' ("nodePools") must be one of "storageClasses", "persistentVolumeClaims", "secrets", "configMaps", "serviceAccounts"; node groups and NodePools made outside strata are declared under nodeGroups (the scheduling check reads them there)`],
     ],
+    ['node group devices: an unknown resource and a count that is not whole', (e) => (e.nodeGroups = [{ name: 'trn1', devices: { 'nvidia.com/gpu': 8, 'aws.amazon.com/neuron': 1.5 } }]), [
+      `${L}'nodeGroups[0].devices' ("nvidia.com/gpu") must be one of "vpc.amazonaws.com/efa", "aws.amazon.com/neuron", "aws.amazon.com/neuroncore"; GPUs go in gpus; other devices are not counted`,
+      `${L}'nodeGroups[0].devices.aws.amazon.com/neuron' (1.5) must be a whole number per node; what the device plugin advertises on one node (kubectl describe node)`,
+    ]],
     ['a misspelt section', (e) => (e.external.secret = []), [`${L}'external' ("secret") must be one of "storageClasses", "persistentVolumeClaims", "secrets", "configMaps", "serviceAccounts"; check the spelling`]],
     ['a section that is not a list', (e) => (e.external.secrets = { name: 'hf-token' }), [`${L}'external.secrets' ({"name":"hf-token"}) must be a list of Secret declarations; e.g. secrets: [{ namespace: 'ml', name: 'shared' }]`]],
     ['an entry that is not an object', (e) => (e.external.configMaps = ['notebook-settings']), [`${L}'external.configMaps[0]' ("notebook-settings") must be a ConfigMap ({ namespace, name, keys? }); declare the ConfigMap as it exists in the cluster`]],
@@ -246,8 +250,8 @@ describe('claims on external classes get the tier rules of strata\'s tier classe
 
   test('an environment without external objects is unchanged', () => {
     expect(planEnvironment(dev, catalog).namespaces).toEqual([
-      { name: 'ml-dev', protect: true },
-      { name: 'plain', protect: false },
+      { name: 'ml-dev', protect: true, podSecurity: { level: 'restricted', because: [] } },
+      { name: 'plain', protect: false, podSecurity: { level: 'restricted', because: [] } },
     ]);
   });
 });

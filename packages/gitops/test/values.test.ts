@@ -1,4 +1,4 @@
-import { catalogFromTree, describeSchema, mergeValues, readCatalog, schemaProblems, showValue, validationRules, valueAt } from '../src';
+import { JsonSchema, catalogFromTree, describeSchema, mergeValues, readCatalog, schemaProblems, showValue, validationRules, valueAt } from '../src';
 import { fixtureCatalog, fixtureChartTree } from './fixtures/charts';
 import { writeTree } from './support/render';
 
@@ -145,5 +145,25 @@ describe('validationRules: the part of a schema that decides validity', () => {
   test('an invalid value set is explained from the chart\'s own schema (its own rule comments)', () => {
     expect(schemaProblems(renamed, { description: 'd', replicas: 0 }, 'w.values', 'fix it')).toEqual(["'w.values.replicas' (0) must be at least 1; fix it (rule: [b/server] replicas)"]);
     expect(schemaProblems(base, { description: 'd', replicas: 0 }, 'w.values', 'fix it')).toEqual(["'w.values.replicas' (0) must be at least 1; fix it (rule: [a/server] replicas)"]);
+  });
+});
+
+describe('problems say what is accepted in words, never a regular expression', () => {
+  const schema: JsonSchema = {
+    type: 'object',
+    properties: {
+      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'x-strata-accepts': 'an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit)' },
+      cacheGiB: { type: 'integer', allOf: [{ minimum: 2, $comment: '[a/cache] size', 'x-strata-accepts': 'at least maxCacheSize (2048 MiB)' }] },
+      prefix: { type: 'string', allOf: [{ pattern: '/$', $comment: '[a/data] prefix', 'x-strata-accepts': 'a prefix ending in "/"' }] },
+    },
+  };
+  const check = (v: unknown) => schemaProblems(schema, v, 'w.values', 'fix it');
+
+  test("a value's own pattern and a construct's rule, each in its words and units", () => {
+    expect(check({ bucket: 'Raw_Data', cacheGiB: 1, prefix: 'models' })).toEqual([
+      '\'w.values.bucket\' ("Raw_Data") must be an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit); fix it',
+      "'w.values.cacheGiB' (1) must be at least maxCacheSize (2048 MiB); fix it (rule: [a/cache] size)",
+      '\'w.values.prefix\' ("models") must be a prefix ending in "/"; fix it (rule: [a/data] prefix)',
+    ]);
   });
 });

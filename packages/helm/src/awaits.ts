@@ -403,8 +403,11 @@ export function factOf(v: unknown): Fact | undefined {
   const ref = refIn(v);
   if (ref?.formula) return { $formula: ref.formula };
   if (ref && !ref.path.startsWith('$')) return ref.multiplier !== undefined ? { $value: ref.path, multiply: ref.multiplier } : { $value: ref.path };
+  // A string that is one value or one formula (an annotation: "${Tokens.sum(…)}"), as the rendered object holds it.
   const parts = printIn(v);
-  if (parts && parts.length === 1 && typeof parts[0] !== 'string' && !parts[0].path.startsWith('$')) return { $value: parts[0].path };
+  const part = parts && parts.length === 1 && typeof parts[0] !== 'string' ? parts[0] : undefined;
+  if (part?.formula) return { $formula: part.formula };
+  if (part && !part.path.startsWith('$')) return part.multiplier !== undefined ? { $value: part.path, multiply: part.multiplier } : { $value: part.path };
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionalConstraint, Constraint, Tokens } from '@strata/tokens';
+import { ACCEPTS_KEYWORD, ConditionalConstraint, Constraint, describeConstraint, Manifest as TokenManifest, podTemplatesOf, Tokens, withDeclaredKinds } from '@strata/tokens';
 import { awaitedObjects } from './awaits';
 import { encodeManifest } from './content-name';
 import { guardsTemplate, valueGuards } from './guards';
@@ -7,7 +7,7 @@ import { contentNameSuffix } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
 import { ChartMetadata, CLUSTER_SCOPED_KINDS, CONTENT_NAMED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
-import { JsonSchema, ValueDeclaration } from './values';
+import { JsonSchema, ValueDeclaration, withPatternWords } from './values';
 import { valuesTypeScript } from './values-type';
 import { yamlDocument } from './yaml-emit';
 
@@ -28,6 +28,13 @@ export const AWAITS_ANNOTATION = 'strata.dev/awaits';
  */
 export const POD_TEMPLATES_ANNOTATION = 'strata.dev/pod-templates';
 
+/**
+ * Chart.yaml annotation: the Pod Security level the chart's pods need of their namespace when it
+ * is not "restricted", with why (JSON `{"level":"baseline","reasons":[...]}`). Environments make
+ * each namespace enforce the least restrictive level its charts need.
+ */
+export const POD_SECURITY_ANNOTATION = 'strata.dev/pod-security';
+
 /** Chart.yaml annotation recording the changes accepted on purpose against the previous version (see ChartMetadata.acceptedChanges). */
 export const ACCEPTED_CHANGES_ANNOTATION = 'strata.dev/accepted-changes';
 
@@ -47,7 +54,13 @@ function storageAnnotation(synth: SynthesizedChart): { name: string; tier: strin
   const factValue = (v: unknown): unknown => {
     const info = Tokens.infoOf(v);
     if (info && !info.path.startsWith('$')) return info.derivation ? { $value: info.derivation.base.path, multiply: info.derivation.multiplier } : { $value: info.path };
-    if (info || Tokens.isToken(v)) return null; // built from several values or from the release: not a fact a report can use
+    if (info) return null; // a value of the release (its name, namespace): not a fact a report can use
+    if (typeof v === 'string' && Tokens.isToken(v)) {
+      // A string built from values and text ("s3://<bucket>/<path>"): its parts, each value by its path.
+      const parts = Tokens.split(v).map((p) => (typeof p === 'string' ? p : p.path.startsWith('$') || p.derivation ? null : { $value: p.path }));
+      return parts.some((p) => p === null) ? null : { $concat: parts };
+    }
+    if (Tokens.isToken(v)) return null;
     return v;
   };
   return synth.storage.map(({ path, description }) => {
@@ -110,9 +123,9 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
   files.set('templates/_helpers.tpl', helpersTpl(meta.name, options.source) + (contentNamed.length > 0 ? contentNameTpl(meta.name) : '') + contentNamed.sort().map((suffix) => contentHashTpl(meta.name, suffix)).join(''));
   const guards = guardsTemplate(valueGuards(synth.chart.values), renderer, header);
   if (guards) files.set('templates/guards.yaml', guards);
-  const [testPod] = chartTestHooks(synth);
-  if (testPod) files.set('templates/tests/test-storage.yaml', header + renderer.render(testPod));
-  files.set('templates/NOTES.txt', notesTxt(synth, !!testPod));
+  const testPods = chartTestHooks(synth);
+  if (testPods.length > 0) files.set('templates/tests/test-storage.yaml', header + testPods.map((p) => renderer.render(p)).join('---\n'));
+  files.set('templates/NOTES.txt', notesTxt(synth, testPods.length > 0));
   // The digest covers everything but the version: Chart.yaml is hashed without it.
   const digest = contentDigest(files, yamlDocument(chartYaml(synth, '0.0.0'), { lineWidth: 0 }));
   const version = typeof options.version === 'function' ? options.version(digest) : options.version;
@@ -152,6 +165,7 @@ function chartYaml(synth: SynthesizedChart, version: string, digest?: string): R
   const awaited = awaitedObjects(synth.objects.map((o) => encodeManifest(o.manifest) as Record<string, unknown>));
   annotations[AWAITS_ANNOTATION] = JSON.stringify(awaited);
   if (synth.podTemplateKinds.length > 0) annotations[POD_TEMPLATES_ANNOTATION] = JSON.stringify(synth.podTemplateKinds);
+  if (synth.podSecurity.level !== 'restricted') annotations[POD_SECURITY_ANNOTATION] = JSON.stringify({ level: synth.podSecurity.level, reasons: synth.podSecurity.reasons.map((r) => r.replace(/^\[[^\]]*\] /, '')) });
   if (m.acceptedChanges && m.acceptedChanges.length > 0) annotations[ACCEPTED_CHANGES_ANNOTATION] = acceptedChangesOf(m);
   if (digest) annotations[CONTENT_DIGEST_ANNOTATION] = digest;
   if (Object.keys(annotations).length > 0) out.annotations = annotations;
@@ -203,7 +217,7 @@ function valuesYaml(decls: ValueDeclaration[], header: string): string {
 /** values.schema.json: the declarations, the rules constructs attached to them, and cross-field rules. */
 export function valuesSchema(synth: SynthesizedChart): JsonSchema {
   const values = synth.chart.values;
-  const attached = new Map<string, { constraint: Constraint; origin: string }[]>();
+  const attached = new Map<string, { constraint: Constraint; origin: string; accepted?: string }[]>();
   for (const t of Tokens.ownedBy(values)) {
     if (t.path.startsWith('$') || t.derivation || t.constraints.length === 0) continue;
     attached.set(t.path, [...(attached.get(t.path) ?? []), ...t.constraints]);
@@ -214,7 +228,7 @@ export function valuesSchema(synth: SynthesizedChart): JsonSchema {
       if (isDeclaration(node)) {
         const rules = attached.get(node.path) ?? [];
         const leaf = { ...node.schema, default: node.default };
-        properties[key] = rules.length === 0 ? leaf : { ...leaf, allOf: dedupe(rules).map((r) => ({ ...toSchema(r.constraint), $comment: r.origin })) };
+        properties[key] = rules.length === 0 ? leaf : { ...leaf, allOf: dedupe(rules).map((r) => withPatternWords({ ...toSchema(r.constraint), $comment: r.origin, [ACCEPTS_KEYWORD]: r.accepted ?? describeConstraint(r.constraint) })) };
       } else {
         properties[key] = build(node);
       }
@@ -353,50 +367,76 @@ function contentHashTpl(c: string, suffix: string): string {
 }
 
 /**
- * The chart's `helm test` hooks, as chartFiles writes them under templates/tests: a pod that writes
- * and reads back a file on every claim (reads only, on read-only claims); none without claims.
+ * The chart's `helm test` hooks, as chartFiles writes them under templates/tests: pods that write
+ * and read back a file on every claim (read only, on read-only claims and those whose root the
+ * pods cannot write); none without claims. Each claim is checked with the service account of a
+ * workload pod that mounts it — a Mountpoint volume authenticated as the pod (or an IRSA-bound
+ * access) works only with that identity — so there is one pod per identity: `storage-test` for
+ * the first, `storage-test-2`… for the others, in the order of the claims.
  */
 export function chartTestHooks(synth: SynthesizedChart): Manifest[] {
   const claims = synth.objects.filter((o) => o.manifest.kind === 'PersistentVolumeClaim' && o.conditions.length === 0);
   if (claims.length === 0) return [];
   const chart = synth.chart;
   const { labels } = chartLabels(chart);
-  const mounts: Manifest[] = [];
-  const volumes: Manifest[] = [];
-  const steps: string[] = ['set -eu'];
-  claims.forEach((o, i) => {
-    const readOnly = o.readOnlyProbe || (o.manifest.spec?.accessModes ?? []).every((m: string) => m === 'ReadOnlyMany');
-    const dir = `/check/${o.fileStem.replace(/^persistentvolumeclaim-/, '')}`;
-    volumes.push({ name: `claim-${i}`, persistentVolumeClaim: { claimName: o.manifest.metadata.name, readOnly } });
-    mounts.push({ name: `claim-${i}`, mountPath: dir, readOnly });
-    if (readOnly) steps.push(`ls "${dir}" >/dev/null && echo "read ${dir}: ok"`);
-    else steps.push(`f="${dir}/.strata-helm-test-$HOSTNAME"; echo ok > "$f"; test "$(cat "$f")" = ok; rm -f "$f"; echo "write+read ${dir}: ok"`);
+  // The identity each claim is used with: the service account of the first pod template mounting it.
+  const kinds = withDeclaredKinds(synth.podTemplateKinds);
+  const identityOf = new Map<string, string>();
+  for (const o of synth.objects) {
+    if (o.conditions.length > 0) continue;
+    for (const t of podTemplatesOf(o.manifest as TokenManifest, kinds)) {
+      const sa = t.spec.serviceAccountName ?? t.spec.serviceAccount;
+      if (typeof sa !== 'string') continue;
+      for (const v of t.spec.volumes ?? []) {
+        const c = v?.persistentVolumeClaim?.claimName;
+        if (typeof c === 'string' && !identityOf.has(c)) identityOf.set(c, sa);
+      }
+    }
+  }
+  const groups = new Map<string, typeof claims>();
+  for (const o of claims) {
+    const sa = identityOf.get(o.manifest.metadata.name) ?? '';
+    groups.set(sa, [...(groups.get(sa) ?? []), o]);
+  }
+  return [...groups.entries()].map(([sa, group], g) => {
+    const mounts: Manifest[] = [];
+    const volumes: Manifest[] = [];
+    const steps: string[] = ['set -eu'];
+    group.forEach((o, i) => {
+      const readOnly = o.readOnlyProbe || (o.manifest.spec?.accessModes ?? []).every((m: string) => m === 'ReadOnlyMany');
+      const dir = `/check/${o.fileStem.replace(/^persistentvolumeclaim-/, '')}`;
+      volumes.push({ name: `claim-${i}`, persistentVolumeClaim: { claimName: o.manifest.metadata.name, readOnly } });
+      mounts.push({ name: `claim-${i}`, mountPath: dir, readOnly });
+      if (readOnly) steps.push(`ls "${dir}" >/dev/null && echo "read ${dir}: ok"`);
+      else steps.push(`f="${dir}/.strata-helm-test-$HOSTNAME"; echo ok > "$f"; test "$(cat "$f")" = ok; rm -f "$f"; echo "write+read ${dir}: ok"`);
+    });
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: Tokens.string(`$name:storage-test${g === 0 ? '' : `-${g + 1}`}`, chart.values),
+        namespace: chart.release.namespace,
+        labels,
+        annotations: { 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
+      },
+      spec: {
+        restartPolicy: 'Never',
+        ...(sa ? { serviceAccountName: sa } : {}),
+        securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          {
+            name: 'check',
+            image: chart.helmTestImage,
+            command: ['sh', '-c', steps.join('\n')],
+            resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+            volumeMounts: mounts,
+          },
+        ],
+        volumes,
+      },
+    };
   });
-  return [{
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: Tokens.string('$name:storage-test', chart.values),
-      namespace: chart.release.namespace,
-      labels,
-      annotations: { 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
-    },
-    spec: {
-      restartPolicy: 'Never',
-      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [
-        {
-          name: 'check',
-          image: chart.helmTestImage,
-          command: ['sh', '-c', steps.join('\n')],
-          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
-          volumeMounts: mounts,
-        },
-      ],
-      volumes,
-    },
-  }];
 }
 
 function notesTxt(synth: SynthesizedChart, hasTest: boolean): string {

@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, mountProblems, podSecurityOf, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -44,6 +44,8 @@ export interface SynthesizedChart {
   readonly storage: { readonly path: string; readonly description: StorageDescription }[];
   /** Custom kinds the chart declares, with where their pod templates are (recorded in Chart.yaml for the checks). */
   readonly podTemplateKinds: PodTemplatePaths[];
+  /** The Pod Security level the chart's pods need of their namespace (restricted unless a construct asked for less), and why. */
+  readonly podSecurity: ReturnType<typeof podSecurityOf>;
 }
 
 /** Every validation error of a synthesis, each "[construct path] message". */
@@ -104,6 +106,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     // drift correction must not re-create one deleted by hand (it would run again). Read by helm-controller only.
     if (CONTENT_NAMED_KINDS.has(m.kind)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
     addSelectorLabels(m, selector, kinds);
+    for (const template of podTemplateParts(m as TokenManifest, kinds)) for (const p of mountProblems(template.spec)) errors.push(`[${obj.node.path.replace(/\/Resource$/, '')}] ${p}`);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
   }
@@ -119,7 +122,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds, podSecurity: podSecurityOf(chart) };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */
@@ -167,12 +170,36 @@ function addSelectorLabels(m: Manifest, selector: Record<string, string>, kinds:
   for (const template of podTemplateParts(m as TokenManifest, kinds)) {
     template.metadata = template.metadata ?? {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), ...selector };
+    scopeOwnSelectors(template.spec, selector);
+  }
+  if (m.kind === 'PodDisruptionBudget' && m.spec?.selector?.matchLabels?.[COMPONENT] !== undefined) {
+    m.spec.selector.matchLabels = { ...m.spec.selector.matchLabels, ...selector };
   }
   if (SELECTING_KINDS.has(m.kind) && m.spec) {
     m.spec.selector = m.spec.selector ?? {};
     m.spec.selector.matchLabels = { ...(m.spec.selector.matchLabels ?? {}), ...selector };
   }
   if (m.kind === 'Service' && m.spec?.selector) m.spec.selector = { ...m.spec.selector, ...selector };
+}
+
+/**
+ * Label selectors of a pod spec that select the chart's own pods (by their component label: pod
+ * affinity and anti-affinity terms, topology spread constraints) are scoped to the release: two
+ * releases of one chart in a namespace have the same component labels, and would otherwise spread
+ * against, repel or attract each other's pods. Selectors of other pods are left as written.
+ */
+function scopeOwnSelectors(spec: any, selector: Record<string, string>): void {
+  if (!spec || typeof spec !== 'object') return;
+  const scope = (term: any) => {
+    const matchLabels = term?.labelSelector?.matchLabels;
+    if (matchLabels && matchLabels[COMPONENT] !== undefined) term.labelSelector.matchLabels = { ...matchLabels, ...selector };
+  };
+  for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+    const a = spec.affinity?.[kind];
+    for (const t of a?.requiredDuringSchedulingIgnoredDuringExecution ?? []) scope(t);
+    for (const t of a?.preferredDuringSchedulingIgnoredDuringExecution ?? []) scope(t?.podAffinityTerm);
+  }
+  for (const t of spec.topologySpreadConstraints ?? []) scope(t);
 }
 
 /**

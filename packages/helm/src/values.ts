@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Constraint, Tokens } from '@strata/tokens';
+import { ACCEPTS_KEYWORD, Constraint, describeConstraint, patternWords, QUANTITY, satisfies, Tokens } from '@strata/tokens';
 
 /** JSON-compatible data. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -19,6 +19,11 @@ export interface StringValueOptions extends CommonOptions {
   readonly default: string;
   /** A regular expression the value must match (RE2 and ECMAScript compatible). */
   readonly pattern?: string;
+  /**
+   * What the pattern accepts, in words completing "must be …", for messages and the schema.
+   * @default - the words the pattern was declared with (describePattern), else the pattern itself
+   */
+  readonly accepts?: string;
   readonly minLength?: number;
   readonly maxLength?: number;
 }
@@ -120,6 +125,7 @@ export class Values {
     if (options.pattern !== undefined) schema.pattern = options.pattern;
     if (options.minLength !== undefined) schema.minLength = options.minLength;
     if (options.maxLength !== undefined) schema.maxLength = options.maxLength;
+    if (options.accepts !== undefined) schema[ACCEPTS_KEYWORD] = options.accepts;
     this.declare(path, 'string', options.description, options.default, schema);
     return this.pick(path, () => Tokens.string(path, this)) as string;
   }
@@ -172,7 +178,7 @@ export class Values {
   public quantity(path: string, options: QuantityValueOptions): string {
     this.declare(path, 'quantity', options.description, options.default, {
       type: 'string',
-      pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+      pattern: QUANTITY,
     });
     return this.pick(path, () => Tokens.string(path, this)) as string;
   }
@@ -209,14 +215,89 @@ export class Values {
       if (other.startsWith(`${path}.`) || path.startsWith(`${other}.`)) throw new Error(`value '${path}' overlaps value '${other}'`);
     }
     if (!description.trim()) throw new Error(`value '${path}' needs a description`);
-    this.declared.set(path, { path, type, description, default: def, schema: { ...schema, description } });
+    const described = withPatternWords(schema);
+    checkDefault(path, def, described);
+    this.declared.set(path, { path, type, description, default: def, schema: { ...described, description } });
   }
 
   private pick(path: string, token: () => unknown): unknown {
     if (!this.literal) return token();
     const given = getPath(this.literal, path);
-    return given !== undefined ? given : this.declared.get(path)!.default;
+    const def = this.declared.get(path)!.default;
+    if (given === undefined) return def;
+    // Helm merges a map given for a value into the chart's default map (user keys win, null
+    // deletes a key; lists and scalars replace): direct synthesis must see what helm renders.
+    return isMap(given) && isMap(def) ? coalesce(given, def) : given;
   }
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Helm's merge of given values over chart defaults (helm/helm@v3.18.0 pkg/chartutil/coalesce.go
+ * `coalesceTablesFullKey`): maps merge key by key, a given null deletes the key, anything else given wins.
+ */
+export function coalesce(given: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(defaults)) if (!(k in given)) out[k] = d;
+  for (const [k, g] of Object.entries(given)) {
+    if (g === null) continue;
+    const d = defaults[k];
+    out[k] = isMap(g) && isMap(d) ? coalesce(g, d) : g;
+  }
+  return out;
+}
+
+/**
+ * The schema with the words of every pattern strata described (describePattern) written beside it
+ * (ACCEPTS_KEYWORD), wherever the pattern sits (a list's items, an object's properties, a rule's
+ * alternatives), unless the node already says what it accepts.
+ */
+export function withPatternWords(schema: JsonSchema): JsonSchema {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'enum' || k === 'default' || k === 'const' ? v : walk(v);
+    const words = typeof out.pattern === 'string' ? patternWords(out.pattern) : undefined;
+    if (words !== undefined && out[ACCEPTS_KEYWORD] === undefined) out[ACCEPTS_KEYWORD] = words;
+    return out;
+  };
+  return walk(schema) as JsonSchema;
+}
+
+const JSON_TYPES: { readonly [type: string]: (v: unknown) => boolean } = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  boolean: (v) => typeof v === 'boolean',
+  array: Array.isArray,
+  object: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+};
+
+/**
+ * A declared default must meet the value's own schema: otherwise the chart is written with a
+ * values.yaml its values.schema.json refuses, and `helm install` fails without overrides.
+ */
+function checkDefault(path: string, def: Json, schema: JsonSchema): void {
+  const type = typeof schema.type === 'string' ? schema.type : undefined;
+  const typed = type === undefined || JSON_TYPES[type]?.(def) !== false;
+  const c: Constraint = {
+    ...(Array.isArray(schema.enum) ? { enum: schema.enum as (string | number | boolean)[] } : {}),
+    ...(typeof schema.minimum === 'number' ? { minimum: schema.minimum } : {}),
+    ...(typeof schema.maximum === 'number' ? { maximum: schema.maximum } : {}),
+    ...(typeof schema.multipleOf === 'number' ? { multipleOf: schema.multipleOf } : {}),
+    ...(typeof schema.pattern === 'string' ? { pattern: schema.pattern } : {}),
+    ...(typeof schema.minLength === 'number' ? { minLength: schema.minLength } : {}),
+    ...(typeof schema.maxLength === 'number' ? { maxLength: schema.maxLength } : {}),
+    ...(typeof schema.minItems === 'number' ? { minItems: schema.minItems } : {}),
+  };
+  if (typed && satisfies(def, c)) return;
+  const names: { readonly [type: string]: string } = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', array: 'a list', object: 'an object' };
+  const words = [typed ? undefined : names[type!], (schema[ACCEPTS_KEYWORD] as string | undefined) ?? describeConstraint(c)].filter((w) => w).join(', ');
+  throw new Error(`value '${path}': its default ${JSON.stringify(def)} must be ${words}, as its own schema says; change the default (helm would refuse the chart's own values.yaml)`);
 }
 
 function numberSchema(type: 'integer' | 'number', o: { minimum?: number; maximum?: number; multipleOf?: number }): JsonSchema {

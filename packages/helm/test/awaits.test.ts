@@ -1,5 +1,24 @@
 import { evaluate } from '@marcbachmann/cel-js';
-import { AwaitedObject, awaitBudget, awaitedObjects, customHealthChecks, CustomHealthCheck, CUSTOM_KINDS, customKind, goDurationSeconds, hasCustomResources, isRun, READY_SECONDS_ANNOTATION, timeoutFor } from '../src';
+import { ApiObject, Testing } from 'cdk8s';
+import { Tokens } from '@strata/tokens';
+import {
+  AwaitedObject,
+  awaitBudget,
+  awaitedObjects,
+  customHealthChecks,
+  CustomHealthCheck,
+  CUSTOM_KINDS,
+  customKind,
+  goDurationSeconds,
+  hasCustomResources,
+  isRun,
+  READY_SECONDS_ANNOTATION,
+  releaseTemplate,
+  resolveFactWith,
+  synthesizeChart,
+  timeoutFor,
+  WorkloadChart,
+} from '../src';
 
 /**
  * The custom resources of the workload operators in the awaited-object model: which kinds a
@@ -33,6 +52,17 @@ describe('awaitedObjects: custom resources', () => {
       { kind: 'InferenceService', name: 'llm', seconds: 3600, why: 'until Ready, within 3600 s (declared by the chart)' },
       { kind: 'NIMCache', name: 'cache', seconds: 5400, why: 'until its state is Ready, within 5400 s (declared by the chart)' },
     ]);
+  });
+
+  test('a declared budget printed into the annotation as a formula of values (node and image + a gate + loading) is that formula, as the release renders it', () => {
+    const chart = new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'awaits under test' });
+    const gate = chart.values.integer('gateSeconds', { default: 7200, minimum: 60, maximum: 86400, description: 'Gate.' });
+    new ApiObject(chart, 'llm', { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { annotations: { [READY_SECONDS_ANNOTATION]: `${Tokens.sum(600, gate, 1800)}` } }, spec: {} });
+    const [awaited] = awaitedObjects(releaseTemplate(synthesizeChart(chart)).objects.map((o) => o.manifest as Record<string, unknown>));
+    expect(awaited).toMatchObject({ resourceKind: 'InferenceService', basis: 'declared' });
+    const seconds = (values: Record<string, unknown>) =>
+      awaitBudget([awaited], { resolve: (f) => resolveFactWith(f, (path) => values[path] ?? 7200) as number, provisioningSeconds: () => 0, waitForJobs: true }).objects[0].seconds;
+    expect([seconds({}), seconds({ gateSeconds: 3600 })]).toEqual([9600, 6000]);
   });
 
   test("a RayService is bounded by its ray.io/initializing-timeout, which KubeRay enforces (a Go duration or seconds)", () => {

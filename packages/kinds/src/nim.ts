@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodSecurityLevel, Rules } from '@strata/storage';
-import { NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, Tokens } from '@strata/tokens';
+import { NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, requirePodSecurity, RequiredPodSecurity } from '@strata/tokens';
 import { checkClaimPath, ModelClaim } from './kserve';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { PodSurface, restrictPodSpec } from './surface';
@@ -163,7 +163,9 @@ export class NIMCache extends WorkloadKind {
     const podSecurityFix =
       'the NIM operator runs the caching Job without a seccompProfile (NVIDIA/k8s-nim-operator@v3.1.2 internal/controller/nimcache_controller.go constructJob), so Pod Security restricted refuses its pod: run it in a namespace enforcing baseline and say so with namespacePodSecurity: PodSecurityLevel.BASELINE';
     if (props.namespacePodSecurity === undefined) r.fail('namespacePodSecurity', undefined, 'baseline or privileged', podSecurityFix);
-    else r.oneOf('namespacePodSecurity', props.namespacePodSecurity, ADMITTING_LEVELS, podSecurityFix);
+    else if (r.oneOf('namespacePodSecurity', props.namespacePodSecurity, ADMITTING_LEVELS, podSecurityFix)) {
+      requirePodSecurity(this, props.namespacePodSecurity as RequiredPodSecurity, 'the NIM operator runs the caching Job without a seccompProfile (NVIDIA/k8s-nim-operator@v3.1.2 internal/controller/nimcache_controller.go constructJob)');
+    }
     if (props.nodeSelector === undefined) {
       r.warn(`no nodeSelector: the NIM operator then runs the caching Job only on nodes labelled ${NIM_CACHE_DEFAULT_NODE_LABEL}=true (Node Feature Discovery, installed with the GPU Operator); on nodes without it the Job stays Pending: give nodeSelector`);
     }
@@ -382,7 +384,9 @@ export class NIMService extends WorkloadKind {
     const podSecurityFix =
       'the NIM operator renders the pods with no container securityContext and no seccompProfile, and a NIMService has no field for them (NVIDIA/k8s-nim-operator@v3.1.2 manifests/deployment.yaml), so Pod Security restricted refuses them: run it in a namespace enforcing baseline and say so with namespacePodSecurity: PodSecurityLevel.BASELINE, or serve the NIM image with a strata InferenceService, whose pods meet restricted';
     if (props.namespacePodSecurity === undefined) r.fail('namespacePodSecurity', undefined, 'baseline or privileged', podSecurityFix);
-    else r.oneOf('namespacePodSecurity', props.namespacePodSecurity, ADMITTING_LEVELS, podSecurityFix);
+    else if (r.oneOf('namespacePodSecurity', props.namespacePodSecurity, ADMITTING_LEVELS, podSecurityFix)) {
+      requirePodSecurity(this, props.namespacePodSecurity as RequiredPodSecurity, 'the NIM operator renders the pods with no container securityContext and no seccompProfile (NVIDIA/k8s-nim-operator@v3.1.2 manifests/deployment.yaml)');
+    }
     checkIds(r, props.user, props.group);
     if (this.replicas === 1) {
       r.warn(
@@ -497,10 +501,13 @@ function checkIds(r: Rules, user: number | undefined, group: number | undefined)
   r.check('group', group, { minimum: 1, maximum: 2147483647, multipleOf: 1 }, 'never 0 (root)', 'a gid between 1 and 2147483647');
 }
 
-/** A memory size as Kubernetes writes it (whole GiB, else MiB, as cdk8s-plus does). */
+/**
+ * A memory size in MiB, as cdk8s-plus writes container memory. Always MiB: a Helm value renders as
+ * "<n × 1024>Mi", so a literal must too, or `helm template` and direct synthesis of the same values
+ * would differ (the charts' round trip).
+ */
 function memoryQuantity(size: Size): string {
-  const mib = size.toMebibytes();
-  return !Tokens.isToken(mib) && mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+  return `${size.toMebibytes()}Mi`;
 }
 
 function describeResources(r: plus.ContainerResources | undefined): unknown {

@@ -34,7 +34,14 @@ export interface RayClusterOptions {
   /** The Ray version of the images (`rayVersion`), e.g. "2.49.0". */
   readonly rayVersion: string;
   readonly head?: RayHeadOptions;
-  /** Let Ray's autoscaler scale worker groups between their min and max (`enableInTreeAutoscaling`). @default false */
+  /**
+   * Let Ray's autoscaler scale worker groups between their min and max (`enableInTreeAutoscaling`).
+   * KubeRay then adds an `autoscaler` container to the head pod: strata gives it a restricted
+   * `autoscalerOptions.securityContext` (fields given in `cluster.autoscalerOptions.securityContext`
+   * go over it) and mounts the head pod's service account token, which the autoscaler calls the
+   * API server with; overriding either into something restricted refuses is an error.
+   * @default false
+   */
   readonly autoscaling?: boolean;
   /**
    * Other fields of the cluster's spec, as the upstream CRD types them (autoscalerOptions,
@@ -60,6 +67,12 @@ export interface RayWorkerGroup {
 }
 
 /**
+ * The autoscaler container's securityContext strata writes unless told otherwise: what Pod
+ * Security restricted requires of a container (https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted).
+ */
+const AUTOSCALER_SECURITY_CONTEXT = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+
+/**
  * What RayCluster, RayJob and RayService share: a head and worker groups, each a pod template
  * (ray-project/kuberay@v1.7.0 ray-operator/apis/ray/v1/raycluster_types.go).
  */
@@ -77,7 +90,8 @@ export abstract class RayWorkload extends WorkloadKind {
       this.rules.fail('rayVersion', cluster.rayVersion, 'a Ray release such as "2.49.0"', 'give the Ray version of the images');
     }
     this.checkExtra('cluster', cluster.cluster, CLUSTER_OWNED);
-    this.head = this.template('head', cluster.head?.pod ?? {}, plus.RestartPolicy.ALWAYS);
+    // The autoscaler KubeRay adds to the head pod calls the API server with the pod's token.
+    this.head = this.template('head', { ...(cluster.autoscaling ? { automountServiceAccountToken: true } : {}), ...(cluster.head?.pod ?? {}) }, plus.RestartPolicy.ALWAYS);
     this.node.addValidation({ validate: () => this.validateGroups() });
   }
 
@@ -107,8 +121,10 @@ export abstract class RayWorkload extends WorkloadKind {
 
   /** The RayCluster spec (RayJob's `rayClusterSpec`, RayService's `rayClusterConfig`). */
   protected clusterSpec(): Record<string, unknown> {
+    const spec = toJson_RayClusterSpec(this.cluster.cluster as RayClusterSpec) as Record<string, any> | undefined;
     return compact({
-      ...toJson_RayClusterSpec(this.cluster.cluster as RayClusterSpec),
+      ...spec,
+      ...(this.cluster.autoscaling ? { autoscalerOptions: { ...(spec?.autoscalerOptions ?? {}), securityContext: this.autoscalerSecurityContext() } } : {}),
       rayVersion: this.rayVersion,
       enableInTreeAutoscaling: this.cluster.autoscaling ? true : undefined,
       headGroupSpec: { rayStartParams: { ...(this.cluster.head?.rayStartParams ?? {}) }, template: this.head.toTemplate() },
@@ -127,6 +143,45 @@ export abstract class RayWorkload extends WorkloadKind {
     });
   }
 
+  /**
+   * With autoscaling, KubeRay adds an `autoscaler` container to the head pod, built with no
+   * securityContext and given the one of `autoscalerOptions` if any
+   * (ray-project/kuberay@v1.7.0 ray-operator/controllers/ray/common/pod.go#L935-L1031,
+   * BuildAutoscalerContainer and mergeAutoscalerOverrides). That container is not in the chart, so
+   * no check of the rendered pods sees it, and Pod Security restricted refuses the head pod
+   * without allowPrivilegeEscalation false, capabilities drop ALL and a seccomp profile on it
+   * (runAsNonRoot may come from the head pod's own securityContext).
+   */
+  /** The autoscaler container's securityContext: restricted by default, the given fields over it. */
+  private autoscalerSecurityContext(): Record<string, any> {
+    const given = toJson_RayClusterSpec({ autoscalerOptions: { securityContext: this.cluster.cluster?.autoscalerOptions?.securityContext ?? {} } } as RayClusterSpec) as any;
+    return { ...AUTOSCALER_SECURITY_CONTEXT, ...(given?.autoscalerOptions?.securityContext ?? {}) };
+  }
+
+  private validateAutoscaler(): string[] {
+    if (!this.cluster.autoscaling) return [];
+    const sc = this.autoscalerSecurityContext();
+    const pod = this.head.securityContext;
+    const missing: string[] = [];
+    if (sc?.allowPrivilegeEscalation !== false) missing.push('allowPrivilegeEscalation: false');
+    if (!(sc?.capabilities?.drop ?? []).includes('ALL')) missing.push("capabilities: { drop: ['ALL'] }");
+    if (sc?.runAsNonRoot !== true && pod.ensureNonRoot !== true) missing.push('runAsNonRoot: true (or the head pod\'s ensureNonRoot)');
+    // cdk8s-plus-28 writes no pod-level seccomp profile: the container states its own.
+    const seccomp = sc?.seccompProfile?.type;
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') missing.push("seccompProfile: { type: 'RuntimeDefault' }");
+    const errors: string[] = [];
+    if (missing.length > 0) {
+      errors.push(`autoscaling: the 'autoscaler' container KubeRay adds to the head pod gets cluster.autoscalerOptions.securityContext, which Pod Security restricted refuses as given; leave those fields to strata or set ${missing.join(', ')}`);
+    }
+    // The autoscaler reads the RayCluster and scales pods through the API server with the head
+    // pod's service account token, bound by KubeRay to its Role (common/rbac.go BuildRole); a
+    // cdk8s-plus pod mounts no token unless told.
+    if (!this.head.automountServiceAccountToken) {
+      errors.push('autoscaling: the autoscaler calls the Kubernetes API with the head pod\'s service account token, which the head pod does not mount; set automountServiceAccountToken: true on the head pod (head.pod)');
+    }
+    return errors;
+  }
+
   private validateGroups(): string[] {
     const errors: string[] = [];
     for (const t of [this.head, ...this.groups.map((g) => g.template)]) {
@@ -143,6 +198,7 @@ export abstract class RayWorkload extends WorkloadKind {
         );
       }
     }
+    errors.push(...this.validateAutoscaler());
     for (const g of this.groups) {
       const { minReplicas, maxReplicas, replicas } = g.options;
       const lo = minReplicas ?? replicas ?? 1;

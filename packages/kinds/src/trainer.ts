@@ -466,6 +466,61 @@ const PATCH_POD_FIELDS = ['affinity', 'containers', 'imagePullSecrets', 'initCon
 const TRAINER_CONTAINER_FIELDS = ['name', 'image', 'command', 'args', 'env', 'resources', 'volumeMounts', 'securityContext'];
 
 /**
+ * The scheduling a runtime patch must carry for the pod to keep its runtime's. Trainer merges a
+ * patch into the runtime's template by strategic merge patch (kubeflow/trainer@v2.3.0
+ * pkg/runtime/core/trainingruntime.go `mergeRuntimePatches`), which replaces a list that has no
+ * merge key: a node affinity's required terms (k8s.io/api core/v1 types.go `NodeSelector` is
+ * `+structType=atomic`, its `NodeSelectorTerms` `+listType=atomic`), its preferred terms, pod
+ * (anti-)affinity terms and `tolerations` (no patchStrategy). A patch that sets one of them would
+ * drop the runtime's — a TrainJob pinned to its dataset's zone would lose the runtime's on-demand
+ * requirement of node-local checkpoints — so where both set one, the patch states both: every
+ * required node term of the patch ANDed with every one of the runtime (terms are ORed, their
+ * expressions ANDed), the other terms and the tolerations of both, once each. What only one side
+ * sets is left as it is: the merge keeps it.
+ */
+function keepRuntimeScheduling(patch: Record<string, any>, runtime: Record<string, any>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const key = (x: unknown) => JSON.stringify(x);
+  const union = (a: any[], b: any[]) => [...a, ...b].filter((x, i, all) => all.findIndex((y) => key(y) === key(x)) === i);
+  if (Array.isArray(patch.tolerations) && Array.isArray(runtime.tolerations)) out.tolerations = union(runtime.tolerations, patch.tolerations);
+  const [pa, ra] = [patch.affinity, runtime.affinity];
+  if (pa && ra) {
+    const affinity: Record<string, any> = { ...pa };
+    const [pn, rn] = [pa.nodeAffinity, ra.nodeAffinity];
+    if (pn && rn) {
+      const nodeAffinity: Record<string, any> = { ...pn };
+      const [pt, rt] = [pn.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms, rn.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms];
+      if (Array.isArray(pt) && Array.isArray(rt)) {
+        const and = (p: any, r: any) => {
+          const term: Record<string, unknown[]> = {};
+          for (const f of ['matchExpressions', 'matchFields']) {
+            const all = union(p[f] ?? [], r[f] ?? []);
+            if (all.length > 0) term[f] = all;
+          }
+          return term;
+        };
+        nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = { nodeSelectorTerms: union(pt.flatMap((p: any) => rt.map((r: any) => and(p, r))), []) };
+      }
+      const pp = pn.preferredDuringSchedulingIgnoredDuringExecution;
+      const rp = rn.preferredDuringSchedulingIgnoredDuringExecution;
+      if (Array.isArray(pp) && Array.isArray(rp)) nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution = union(rp, pp);
+      affinity.nodeAffinity = nodeAffinity;
+    }
+    for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+      const [p, r] = [pa[kind], ra[kind]];
+      if (!p || !r) continue;
+      const merged: Record<string, any> = { ...p };
+      for (const f of ['requiredDuringSchedulingIgnoredDuringExecution', 'preferredDuringSchedulingIgnoredDuringExecution']) {
+        if (Array.isArray(p[f]) && Array.isArray(r[f])) merged[f] = union(r[f], p[f]);
+      }
+      affinity[kind] = merged;
+    }
+    out.affinity = affinity;
+  }
+  return out;
+}
+
+/**
  * A TrainJob (Kubeflow Trainer v2): one training run on a runtime — a TrainingRuntime or
  * ClusterTrainingRuntime of this chart (`runtime: rt`), or one installed elsewhere by name
  * (`clusterTrainingRuntime('torch-distributed')`, `trainingRuntime(name)`).
@@ -480,7 +535,10 @@ const TRAINER_CONTAINER_FIELDS = ['name', 'image', 'command', 'args', 'env', 're
  * - the pod's affinity, nodeSelector, tolerations, schedulingGates, securityContext,
  *   serviceAccountName, terminationGracePeriodSeconds, imagePullSecrets and volumes go to the
  *   runtime patch (`manager: strata.dev/trainjob`), which Trainer merges into the runtime's
- *   template (pkg/runtime/core/trainingruntime.go `mergeRuntimePatches`);
+ *   template (pkg/runtime/core/trainingruntime.go `mergeRuntimePatches`); a strategic merge
+ *   replaces node-affinity terms and tolerations, so where a runtime of this chart sets them too
+ *   the patch states both (each of its terms ANDed with each of the runtime's, the tolerations of
+ *   both: `keepRuntimeScheduling`), and the pods keep, say, the runtime's on-demand requirement;
  * - anything else (ports, probes, workingDir, hostIPC, priorityClassName, …) is an error that
  *   says to set it on the runtime — never dropped.
  *
@@ -634,6 +692,8 @@ export class TrainJob extends WorkloadKind {
     refused.push(...restricted.refused);
     const { containers: kept, ...podPatch } = restricted.spec;
     if (this.plusGrace !== undefined && this.nodes.terminationGracePeriod === this.plusGrace) delete podPatch.terminationGracePeriodSeconds;
+    // A runtime of this chart: what the patch would drop of its scheduling is carried in the patch.
+    if (this.runtime instanceof TrainingRuntimeBase) Object.assign(podPatch, keepRuntimeScheduling(podPatch, this.runtime.nodes.toTemplate().spec));
     const { name: _name, image, command, args, env, resources, ...patchable } = (kept?.[0] ?? {}) as Record<string, any>;
     const reserved = ((env ?? []) as { name: string }[]).map((e) => e.name).filter((n) => TRAINER_RESERVED_ENV.includes(n));
     if (reserved.length > 0) {

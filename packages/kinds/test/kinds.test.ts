@@ -200,6 +200,33 @@ describe('KubeRay', () => {
     expect({ ...o.spec, rayClusterSpec: undefined }).toEqual({ entrypoint: 'python /app/prep.py', backoffLimit: 0, shutdownAfterJobFinishes: true, submissionMode: 'K8sJobMode', rayClusterSpec: undefined });
   });
 
+  test('autoscaling: the autoscaler KubeRay adds to the head pod gets a restricted securityContext and the head its token, by default', () => {
+    const chart = demoChart();
+    rayPods(new RayService(chart, 'serve', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: restrictedPod } }));
+    const [o] = render(chart);
+    expect(o.spec.rayClusterConfig).toMatchObject({
+      enableInTreeAutoscaling: true,
+      autoscalerOptions: { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } },
+    });
+    expect(o.spec.rayClusterConfig.headGroupSpec.template.spec.automountServiceAccountToken).toBe(true);
+    // Given fields go over the defaults.
+    const tuned = demoChart();
+    rayPods(new RayService(tuned, 'serve', { rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: restrictedPod }, cluster: { autoscalerOptions: { securityContext: { runAsUser: 1000 } } } }));
+    expect(render(tuned)[0].spec.rayClusterConfig.autoscalerOptions.securityContext).toMatchObject({ runAsUser: 1000, allowPrivilegeEscalation: false });
+  });
+
+  test('autoscaling: overriding the autoscaler into what restricted refuses, or taking the head\'s token away, is an error', () => {
+    const chart = demoChart();
+    rayPods(new RayService(chart, 'loose', {
+      rayVersion: '2.49.0', serveConfig: 'applications: []\n', autoscaling: true, head: { pod: { ...restrictedPod, automountServiceAccountToken: false } },
+      cluster: { autoscalerOptions: { securityContext: { allowPrivilegeEscalation: true } } },
+    }));
+    expect(errorsOf(chart)).toEqual([
+      "[demo/loose] autoscaling: the 'autoscaler' container KubeRay adds to the head pod gets cluster.autoscalerOptions.securityContext, which Pod Security restricted refuses as given; leave those fields to strata or set allowPrivilegeEscalation: false",
+      "[demo/loose] autoscaling: the autoscaler calls the Kubernetes API with the head pod's service account token, which the head pod does not mount; set automountServiceAccountToken: true on the head pod (head.pod)",
+    ]);
+  });
+
   test('throws: Ray without a writable /tmp, min above max, a bad version', () => {
     const chart = demoChart();
     const c = new RayCluster(chart, 'ray', { rayVersion: 'latest' });

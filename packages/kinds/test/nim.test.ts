@@ -1,7 +1,7 @@
-import { Size } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { checkReferences, checkResourceRequests, checkRestricted, DEFAULT_EXTERNAL } from '@strata/checks';
-import { synthesizeChart } from '@strata/helm';
+import { checkPodSecurity, checkReferences, checkResourceRequests, checkRestricted, DEFAULT_EXTERNAL } from '@strata/checks';
+import { releaseTemplate, resolveTemplate, synthesizeChart, WorkloadChart } from '@strata/helm';
 import { KubeObject, validateObjects } from '@strata/kube-schemas';
 import { AccessMode, Efs, FsxLustre, PodScheduling, PodSecurityLevel, S3Mountpoint } from '@strata/storage';
 import { podTemplatesOf } from '@strata/tokens';
@@ -74,6 +74,21 @@ describe('NIMCache and NIMService', () => {
     expect(synthesizeChart(chart).uses).toEqual(['efs', 'operator:nim-operator']);
   });
 
+  test('the chart says its pods need a namespace enforcing baseline, and why (Chart.yaml strata.dev/pod-security, read by the environments)', () => {
+    const chart = demoChart();
+    const cache = llamaCache(chart);
+    new NIMService(chart, 'llama', { image: IMAGE, authSecret: 'ngc-api', storage: NimModelStore.fromCache(cache), resources, gpus: 1, replicas: 2, namespacePodSecurity: PodSecurityLevel.BASELINE });
+    expect(synthesizeChart(chart).podSecurity).toEqual({
+      level: 'baseline',
+      reasons: [
+        '[demo/llama-cache] baseline: the NIM operator runs the caching Job without a seccompProfile (NVIDIA/k8s-nim-operator@v3.1.2 internal/controller/nimcache_controller.go constructJob)',
+        '[demo/llama] baseline: the NIM operator renders the pods with no container securityContext and no seccompProfile (NVIDIA/k8s-nim-operator@v3.1.2 manifests/deployment.yaml)',
+      ],
+    });
+    // Only baseline's refusals are left: none.
+    expect(render(chart).flatMap((o) => podTemplatesOf(o)).flatMap((p) => checkPodSecurity(p.spec, 'baseline'))).toEqual([]);
+  });
+
   test('the reference lint sees the model store and the NGC secret: reported when missing, not when present', () => {
     const chart = demoChart();
     new NIMService(chart, 'llama', { image: IMAGE, authSecret: 'ngc-api', storage: NimModelStore.fromCache(llamaCache(chart)), resources, gpus: 1, replicas: 2, namespacePodSecurity: PodSecurityLevel.BASELINE });
@@ -119,7 +134,7 @@ describe('NIMCache and NIMService', () => {
       authSecret: 'ngc-api',
       args: ['--verbose'],
       env: [{ name: 'NIM_MAX_MODEL_LEN', value: '8192' }],
-      storage: { pvc: { name: 'rel-demo-weights-claim', subPath: 'nim/llama' }, readOnly: true, sharedMemorySizeLimit: '16Gi' },
+      storage: { pvc: { name: 'rel-demo-weights-claim', subPath: 'nim/llama' }, readOnly: true, sharedMemorySizeLimit: '16384Mi' },
       labels: { 'app.kubernetes.io/component': expect.stringMatching(/^demo-llama-nim-/), team: 'llm' },
       annotations: { 'example.com/owner': 'llm' },
       nodeSelector: { 'karpenter.k8s.aws/instance-family': 'p5' },
@@ -142,6 +157,26 @@ describe('NIMCache and NIMService', () => {
       [{ name: 'api', containerPort: 9000, protocol: 'TCP' }],
     ]);
     expect(synthesizeChart(chart).warnings).toEqual([]);
+  });
+
+  test('memory is written in MiB whether it is a literal or a Helm value, so helm template and direct synthesis agree', () => {
+    const build = (chart: WorkloadChart) => {
+      const memory = chart.values.size('memory', { default: Size.gibibytes(16), minimumGiB: 1, maximumGiB: 64, description: 'Memory' });
+      const cache = new NIMCache(chart, 'cache', {
+        source: { ngc: { authSecret: 'ngc-api', modelPuller: `${IMAGE.repository}:${IMAGE.tag}` } },
+        storage: cacheClaim(chart),
+        resources: { cpu: plus.Cpu.units(2), memory },
+        nodeSelector: {},
+        namespacePodSecurity: PodSecurityLevel.BASELINE,
+      });
+      new NIMService(chart, 'llama', { image: IMAGE, authSecret: 'ngc-api', storage: NimModelStore.fromCache(cache), sharedMemory: memory, resources, gpus: 1, replicas: 2, namespacePodSecurity: PodSecurityLevel.BASELINE });
+      return chart;
+    };
+    const memories = (objects: readonly any[]) => objects.filter((o) => o.kind.startsWith('NIM')).map((o) => o.spec.resources.memory ?? o.spec.storage.sharedMemorySizeLimit);
+    // The template (values as tokens), resolved with the defaults, as helm renders it; and a literal synthesis.
+    const template = build(new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'kinds under test' }));
+    expect(memories(resolveTemplate(releaseTemplate(synthesizeChart(template)), { name: 'rel', namespace: 'ml' }, '0.1.0'))).toEqual(['16384Mi', '16384Mi']);
+    expect(memories(render(build(demoChart())))).toEqual(['16384Mi', '16384Mi']);
   });
 
   test('warns: one replica goes down at every rollout; a NIMCache without a nodeSelector waits for Node Feature Discovery', () => {

@@ -297,6 +297,44 @@ describe('TrainJob', () => {
     expect(objects).toMatchSnapshot();
   });
 
+  test('scheduling on both the runtime and the TrainJob: the patch states both, since Trainer\'s strategic merge replaces terms and tolerations', () => {
+    const chart = demoChart();
+    const rt = torchRuntime(chart);
+    // The runtime: on-demand nodes (node-local checkpoints) with local NVMe, a toleration of its own.
+    PodScheduling.of(rt.nodes).require({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'], origin: '[test] checkpoints' });
+    rt.nodes.scheduling.tolerate(plus.Node.tainted(plus.NodeTaintQuery.exists('dedicated', { effect: plus.TaintEffect.NO_SCHEDULE })));
+    // The TrainJob: the dataset's zone, GPU nodes of two families (two ORed terms), the GPU taint.
+    const job = new TrainJob(chart, 'finetune', { runtime: rt });
+    job.nodes.addContainer(container('node'));
+    PodScheduling.of(job.nodes).require({ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1b'], origin: '[test] the dataset' });
+    job.nodes.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('karpenter.k8s.aws/instance-family', 'p5')));
+    job.nodes.scheduling.attract(plus.Node.labeled(plus.NodeLabelQuery.is('karpenter.k8s.aws/instance-family', 'p4d')));
+    job.nodes.scheduling.tolerate(plus.Node.tainted(plus.NodeTaintQuery.exists('nvidia.com/gpu', { effect: plus.TaintEffect.NO_SCHEDULE })));
+    const objects = render(chart);
+    const runtimePod = jobsOf(of(objects, 'TrainingRuntime'))[0].template.spec.template.spec;
+    const patch = patchOf(of(objects, 'TrainJob')).spec;
+    const terms = (spec: any) => spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    const onDemand = { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] };
+    const zone = { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-east-1b'] };
+    const family = (f: string) => ({ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: [f] });
+    expect(terms(runtimePod)).toEqual([{ matchExpressions: [onDemand] }]);
+    // Each of the TrainJob's terms ANDed with the runtime's: what the merged pod needs.
+    expect(terms(patch)).toEqual([{ matchExpressions: [family('p5'), zone, onDemand] }, { matchExpressions: [family('p4d'), zone, onDemand] }]);
+    expect(patch.tolerations).toEqual([
+      { key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    // The checks see the TrainJob's pods with both.
+    expect(terms(podsOf(objects).find((p) => p.owner.startsWith('TrainJob'))!.spec)).toEqual(terms(patch));
+    // What only the runtime sets stays with it (the merge keeps it): the patch does not repeat it.
+    const quiet = demoChart();
+    const rt2 = torchRuntime(quiet);
+    PodScheduling.of(rt2.nodes).require({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'], origin: '[test] checkpoints' });
+    new TrainJob(quiet, 'finetune', { runtime: rt2 }).nodes.addContainer(container('node'));
+    const patch2 = patchOf(of(render(quiet), 'TrainJob')).spec;
+    expect([patch2.affinity, patch2.tolerations]).toEqual([undefined, undefined]);
+  });
+
   test('a helper container is refused on the TrainJob and belongs on the runtime, where every TrainJob on it gets it', () => {
     const chart = demoChart();
     const rt = torchRuntime(chart);

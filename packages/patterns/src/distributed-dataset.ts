@@ -12,6 +12,9 @@ import {
   PodScheduling,
   Rules,
   SchedulablePod,
+  ASSOCIATION_ID,
+  S3_PATH,
+  ZONE,
 } from '@strata/storage';
 import { onlyWhen, releaseOf, Tokens } from '@strata/tokens';
 import { PolicyDocument } from './iam';
@@ -22,11 +25,7 @@ import { KEY_PREFIX, PATH_SEGMENT } from './s3-location';
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 /** An availability zone name (us-east-1a, or a Local Zone such as us-west-2-lax-1a). */
-export const ZONE = '^[a-z]{2}(-[a-z]+)+-[0-9]+(-[a-z]+-[0-9]+)?[a-z]$';
-/** An S3 path `s3://bucket[/prefix]`, as FSx takes it. */
-export const S3_PATH = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$';
-/** A data repository association id. */
-export const ASSOCIATION_ID = '^dra-[0-9a-f]{8,17}$';
+export { ZONE, S3_PATH, ASSOCIATION_ID } from '@strata/storage';
 const FILE_SYSTEM_PATH = '^/([^/]+/)*[^/]*$';
 
 /**
@@ -166,7 +165,7 @@ export class DistributedDataset extends Construct {
       case 'storageClass':
         this.checkImportPath('importPath', fs.importPath);
         if (fs.storageClass instanceof FsxLustreStorageClass) this.checkClassImport(fs.storageClass, fs.importPath);
-        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage });
+        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage, importPath: fs.importPath });
         break;
       case 'fileSystem':
         defaultPath = this.checkAssociation(fs.fileSystem);
@@ -175,7 +174,7 @@ export class DistributedDataset extends Construct {
       case 'storageClassOrFileSystem': {
         this.checkImportPath('importPath', fs.importPath);
         defaultPath = this.checkAssociation(fs.fileSystem);
-        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage });
+        this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage, importPath: fs.importPath });
         this.existingVolume = this.preBindExisting(fs.useFileSystem, fs.storageClass.name, fs.fileSystem);
         break;
       }

@@ -1,4 +1,5 @@
-import { Rules } from '@strata/storage';
+import { BUCKET_NAME, KEY_PREFIX, PATH_SEGMENT, Rules } from '@strata/storage';
+import { DOUBLE_DOT } from '@strata/tokens';
 
 /** A place in S3: a bucket and a key prefix. */
 export interface S3Location {
@@ -11,24 +12,12 @@ export interface S3Location {
   readonly prefix?: string;
 }
 
-/**
- * S3 bucket names: 3–63 lowercase letters, digits, '.' and '-', alphanumeric at both ends (the
- * same expression the storage constructs attach, so value generators and validators agree); ".."
- * is refused separately (NO_DOUBLE_DOT), since RE2 has no look-ahead.
- */
-export const BUCKET_NAME = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+// S3 names and AWS regions, declared once (with their words) in @strata/storage's forms.
+export { BUCKET_NAME, KEY_PREFIX, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION } from '@strata/storage';
 /** The length limits of bucket names (also in BUCKET_NAME; stated for values). */
 export const BUCKET_NAME_LENGTH = { minLength: 3, maxLength: 63 } as const;
 /** Two adjacent periods, which bucket names must not contain. */
-export const NO_DOUBLE_DOT = { not: { pattern: '\\.\\.' } } as const;
-/** A key prefix: empty, or not starting with '/' and ending with '/'; no "//" and no "." or ".." segments. */
-export const KEY_PREFIX = '^(?:[A-Za-z0-9!_*\'()-][A-Za-z0-9!_.*\'()-]*/)*$';
-/** A key prefix that is not empty (a Mountpoint `prefix`). */
-export const NONEMPTY_KEY_PREFIX = '^(?:[A-Za-z0-9!_*\'()-][A-Za-z0-9!_.*\'()-]*/)+$';
-/** A name used as one path segment (a model version, a run id, a checkpoint name). */
-export const PATH_SEGMENT = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
-/** An AWS region. */
-export const REGION = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
+export const NO_DOUBLE_DOT = { not: { pattern: DOUBLE_DOT } } as const;
 
 /** Checks a bucket and prefix; the prefix defaults to ''. Returns the prefix as used. */
 export function checkS3Location(rules: Rules, field: string, location: S3Location): string {

@@ -112,7 +112,7 @@ describe('TrainingCheckpoint', () => {
     const rules = Tokens.ownedBy(own).filter((t) => t.formula && t.constraints.length > 0).flatMap((t) => t.constraints);
     expect(rules).toContainEqual({ constraint: { minimum: 0 }, origin: '[test/checkpoints] flushBudget minus the flush it must cover (checkpointSize written at 1000 MiB/s, uploaded at 250 MiB/s, + 15 s)' });
     // The derived grace period keeps the budget's own range (a guard too: 1 to 86400 s).
-    expect(rules).toContainEqual({ constraint: { minimum: 1, maximum: 86400, multipleOf: 1 }, origin: '[test/checkpoints] flushBudget' });
+    expect(rules).toContainEqual({ constraint: { minimum: 1, maximum: 86400, multipleOf: 1 }, origin: '[test/checkpoints] flushBudget', accepted: 'between 1 and 86400 seconds' });
   });
 
   test('warns when the flush budget is the default 30 s or less (facts §5, case 54)', () => {

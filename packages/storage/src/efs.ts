@@ -1,6 +1,7 @@
 import { Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Constraint, Tokens } from '@strata/tokens';
+import { ABSOLUTE_PATH, Constraint, describePattern, RELATIVE_PATH, Tokens } from '@strata/tokens';
+import { EFS_FILE_SYSTEM_ID } from './forms';
 import { AccessMode, ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { Claim } from './claim';
 import { ClaimedStorage } from './claimed-storage';
@@ -12,10 +13,9 @@ import { StorageTier } from './tier';
 /** The EFS CSI driver name (facts §2). */
 export const EFS_DRIVER = 'efs.csi.aws.com';
 
-/** `fs-` and 8–40 lowercase hex digits (facts §2.3). */
-const FILE_SYSTEM_ID = '^fs-[0-9a-f]{8,40}$';
+const FILE_SYSTEM_ID = EFS_FILE_SYSTEM_ID;
 /** `fsap-` and 8–40 lowercase hex digits (facts §2.3). */
-const ACCESS_POINT_ID = '^fsap-[0-9a-f]{8,40}$';
+const ACCESS_POINT_ID = describePattern('^fsap-[0-9a-f]{8,40}$', 'an EFS access point id: "fsap-" and 8 to 40 lowercase hex digits');
 /** CreationInfo.Permissions of the EFS API: 3 or 4 octal digits (facts §2.2). */
 const DIRECTORY_PERMS = '^[0-7]{3,4}$';
 /** `namespace/name/key` of a ConfigMap or Secret (docs/filesystem-id-resolution.md). */
@@ -319,15 +319,15 @@ export class EfsStorageClass extends StorageClass {
     } else if (sources.length > 1) {
       r.fail(sources[1], props[sources[1]], `left out when ${sources[0]} is set (exactly one of fileSystemId, fileSystemIdConfigRef, fileSystemIdSecretRef)`, `keep only one of ${sources.join(', ')}`);
     }
-    r.check('fileSystemId', props.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"', `a file system id matching ${FILE_SYSTEM_ID}`);
+    r.check('fileSystemId', props.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"');
     for (const ref of ['fileSystemIdConfigRef', 'fileSystemIdSecretRef'] as const) {
       r.check(ref, props[ref], { pattern: OBJECT_KEY_REF }, 'write "namespace/name/key", e.g. "kube-system/efs-ids/models"', 'a reference "namespace/name/key"');
     }
 
     // directoryPerms (facts §2.2, §7 case 30).
     const permsFix = 'write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)';
-    if (r.required('directoryPerms', props.directoryPerms, `set to 3 or 4 octal digits (${DIRECTORY_PERMS})`, permsFix)) {
-      r.check('directoryPerms', props.directoryPerms, { pattern: DIRECTORY_PERMS }, permsFix, `3 or 4 octal digits (${DIRECTORY_PERMS})`);
+    if (r.required('directoryPerms', props.directoryPerms, 'set to 3 or 4 octal digits', permsFix)) {
+      r.check('directoryPerms', props.directoryPerms, { pattern: DIRECTORY_PERMS }, permsFix, '3 or 4 octal digits');
     }
 
     // POSIX identity (facts §2.2, §7 case 31).
@@ -438,7 +438,7 @@ export class EfsStorageClass extends StorageClass {
     const room = ROOT_DIR_MAX_LENGTH - rest.minLength;
     const levels = ROOT_DIR_MAX_SLASHES - rest.slashes;
     const fix = 'shorten basePath';
-    this.rules.check('basePath', basePath, { anyOf: [{ maxLength: 0 }, { pattern: '^/', maxLength: room }, { pattern: '^[^/]', maxLength: room - 1 }] }, fix, `at most ${room} characters with its leading '/'`);
+    this.rules.check('basePath', basePath, { anyOf: [{ maxLength: 0 }, { pattern: ABSOLUTE_PATH, maxLength: room }, { pattern: RELATIVE_PATH, maxLength: room - 1 }] }, fix, `at most ${room} characters with its leading '/'`);
     const shape = levels <= 0 ? '^/?$' : `^/?(?:[^/]+(?:/[^/]+){0,${levels - 1}})?/?$`;
     this.rules.check('basePath', basePath, { pattern: shape }, 'use fewer directory levels in basePath', `at most ${Math.max(levels, 0)} directory levels`);
   }
@@ -732,9 +732,9 @@ export class Efs extends ClaimedStorage {
     const format = o.handleFormat ?? 'efs';
     r.oneOf('handleFormat', o.handleFormat, ['efs', 'legacy'], 'use "efs" (efs:fs-…) unless an older driver needs the legacy form');
     if (r.required('fileSystemId', o.fileSystemId, 'set (or volumeHandle)', 'name the file system, e.g. "fs-0123456789abcdef0"')) {
-      r.check('fileSystemId', o.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"', `a file system id matching ${FILE_SYSTEM_ID}`);
+      r.check('fileSystemId', o.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"');
     }
-    r.check('accessPointId', o.accessPointId, { pattern: ACCESS_POINT_ID }, 'copy the id from "aws efs describe-access-points", e.g. "fsap-0123456789abcdef0"', `an access point id matching ${ACCESS_POINT_ID}`);
+    r.check('accessPointId', o.accessPointId, { pattern: ACCESS_POINT_ID }, 'copy the id from "aws efs describe-access-points", e.g. "fsap-0123456789abcdef0"');
     r.check('subPath', o.subPath, { pattern: '^[^:]+$' }, 'name an existing directory, e.g. "/models"', "a directory path without ':'");
     const fields = [o.fileSystemId ?? ''];
     if (o.subPath !== undefined || o.accessPointId !== undefined) fields.push(o.subPath ?? '');

@@ -1,6 +1,7 @@
 import { Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Clause, Constraint, satisfies, Tokens } from '@strata/tokens';
+import { FSX_FILE_SYSTEM_ID as FILE_SYSTEM_ID, MOUNT_NAME, S3_PATH, SECURITY_GROUP_ID, SUBNET_ID } from './forms';
 import { AccessMode, ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { Claim } from './claim';
 import { ClaimedStorage } from './claimed-storage';
@@ -113,9 +114,6 @@ const THROUGHPUT: readonly { deploymentType: FsxDeploymentType; storageType: Fsx
 /** Metadata IOPS for USER_PROVISIONED on SSD: 1500, 3000, 6000, 12000, n×12000 ≤ 192000 (facts §1.2). */
 const METADATA_IOPS: Constraint = { anyOf: [{ enum: [1500, 3000, 6000] }, { multipleOf: 12000, minimum: 12000, maximum: 192000 }] };
 
-const SUBNET_ID = '^subnet-[0-9a-f]{8,17}$';
-const SECURITY_GROUP_ID = '^sg-[0-9a-f]{8,17}$';
-const S3_PATH = '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$';
 /** `HH:MM`, 00:00–23:59 (the API pattern, with the length-5 limit folded in). */
 const DAILY_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 /** `d:HH:MM`, d = 1 (Monday) … 7 (Sunday) (the API pattern, with the length-7 limit folded in). */
@@ -733,6 +731,13 @@ export interface FsxLustreStorageClassReference {
 export interface FsxLustreFromStorageClassOptions extends FsxLustreClaimOptions {
   /** The class: a construct of this app, or what is known about one installed separately. */
   readonly storageClass: FsxLustreStorageClass | FsxLustreStorageClassReference;
+  /**
+   * The S3 path whose data the claim expects on its new file system (`s3://bucket/prefix/`): the
+   * class must link it (its `s3ImportPath` is this path or contains it). Recorded for the
+   * environment, which compares it with the class it installs.
+   * @default - the claim expects no S3 data
+   */
+  readonly importPath?: string;
 }
 
 /** Options of `FsxLustre.fromFileSystem`: an existing file system. */
@@ -771,9 +776,7 @@ export interface FsxLustreFromFileSystemOptions {
   readonly mountOptions?: string[];
 }
 
-const FILE_SYSTEM_ID = '^fs-[0-9a-f]{8,17}$';
 const DNS_NAME = '^fs-[0-9a-f]{8,17}\\.fsx\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$';
-const MOUNT_NAME = '^[A-Za-z0-9_-]{1,8}$';
 
 type Source =
   | { readonly kind: 'class'; readonly options: FsxLustreFromStorageClassOptions }
@@ -864,6 +867,7 @@ export class FsxLustre extends ClaimedStorage {
     this.probeReadOnly();
     this.describe({
       capacityGiB: this.storage.toGibibytes(),
+      ...(src?.kind === 'class' && src.options.importPath !== undefined ? { importPath: src.options.importPath } : {}),
       deploymentType: settings.deploymentType,
       perUnitStorageThroughput: settings.perUnitStorageThroughput,
       storageType: settings.storageType,

@@ -13,3 +13,4 @@ export * from './s3-mountpoint';
 export * from './scheduling';
 export * from './storage-class';
 export * from './tier';
+export * from './forms';

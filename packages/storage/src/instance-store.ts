@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { describeStorage, problem, Tokens } from '@strata/tokens';
+import { describeStorage, problem, requirePodSecurity, Tokens } from '@strata/tokens';
 import { AccessMode, ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { Claim } from './claim';
 import { checkMount, ClaimedStorage } from './claimed-storage';
@@ -298,8 +298,10 @@ export class HostPathInstanceStore extends Construct implements IStorageTier {
       r.fail('nodeAffinity', options.nodeAffinity, 'node labels of the NVMe nodes for a hostPath volume',
         `otherwise the pod may land on a node without instance store: e.g. plus.NodeLabelQuery.gt("${INSTANCE_LOCAL_NVME_LABEL}", ["0"])`);
     }
-    r.oneOf('namespacePodSecurity', options.namespacePodSecurity, [PodSecurityLevel.PRIVILEGED],
-      'Pod Security baseline and restricted refuse hostPath volumes: use new InstanceStore(scope, id, { size }) (emptyDir), which needs no privileges');
+    if (r.oneOf('namespacePodSecurity', options.namespacePodSecurity, [PodSecurityLevel.PRIVILEGED],
+      'Pod Security baseline and restricted refuse hostPath volumes: use new InstanceStore(scope, id, { size }) (emptyDir), which needs no privileges') && options.namespacePodSecurity !== undefined) {
+      requirePodSecurity(this, 'privileged', `the hostPath volume ${options.path} (Pod Security baseline and restricted refuse hostPath volumes)`);
+    }
     if (options.path && isLiteral(options.path) && !options.path.startsWith(INSTANCE_STORE_MOUNT_ROOT)) {
       r.warn(problem('path', options.path, `under ${INSTANCE_STORE_MOUNT_ROOT}`,
         'EKS nodes mount instance store at /mnt/k8s-disks/0 (RAID0) or /mnt/k8s-disks/1..N (Mount); other paths are on the root volume unless your AMI mounts NVMe there'));
@@ -342,7 +344,7 @@ function sizeLimit(size: Size): Size {
  * field only when it renders the pod spec, so replacing the (TypeScript-readonly) field is
  * enough; a JSON patch would need the owning workload and the container's index instead.
  */
-function requestEphemeralStorage(store: IConstruct, rules: Rules, container: plus.Container, size: Size, pod?: SchedulablePod): void {
+export function requestEphemeralStorage(store: IConstruct, rules: Rules, container: plus.Container, size: Size, pod?: SchedulablePod): void {
   const key = pod ?? podOf(store, container) ?? container;
   const done = requested.get(key) ?? new Set<IConstruct>();
   if (done.has(store)) return;

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { problem, Tokens } from '@strata/tokens';
+import { DURATION as DURATION_PATTERN, LABEL_VALUE, problem, QUALIFIED_NAME, QUANTITY as QUANTITY_PATTERN, Tokens } from '@strata/tokens';
 import { keepClusterScoped } from './cluster-scoped';
 import { INSTANCE_LOCAL_NVME_LABEL } from './instance-store';
 import { isLiteral, Rules } from './rules';
@@ -298,17 +298,17 @@ export const GPU_TAINT: plus.k8s.Taint = { key: 'nvidia.com/gpu', value: 'true',
 /** consolidateAfter, expireAfter: nodepool.go#L89, #L264. */
 const DURATION_OR_NEVER = '^(([0-9]+(s|m|h))+|Never)$';
 /** terminationGracePeriod: nodepool.go#L255. */
-const DURATION = '^([0-9]+(s|m|h))+$';
+const DURATION = DURATION_PATTERN;
 /** budgets[].nodes: nodepool.go#L135. */
 const BUDGET_NODES = '^((100|[0-9]{1,2})%|[0-9]+)$';
 /** budgets[].schedule: nodepool.go#L143. */
 const BUDGET_SCHEDULE = '^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\\s(.+)\\s(.+)\\s(.+)\\s(.+))$';
 /** A Kubernetes quantity (the same as the Helm values' quantity). */
-const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
+const QUANTITY = QUANTITY_PATTERN;
 /** A resource, label or taint key: an optional DNS-subdomain prefix and "/", then a name of up to 63 characters. */
-export const QUALIFIED_NAME_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+export const QUALIFIED_NAME_PATTERN = QUALIFIED_NAME;
 /** A label or taint value (the NodePool CRD: this pattern and at most 63 characters). */
-export const LABEL_VALUE_PATTERN = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
+export const LABEL_VALUE_PATTERN = LABEL_VALUE;
 /** The effects of a taint. */
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 

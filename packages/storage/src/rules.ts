@@ -97,8 +97,10 @@ export class Rules {
    */
   public check(field: string, value: unknown, constraint: Constraint, fix?: string, accepted?: string): boolean {
     if (this.isUnset(value)) return true;
-    const ok = Tokens.check(value, this.orEmpty(field, value, constraint), `[${this.scope.node.path}] ${field}`);
-    if (!ok) this.fail(field, value, accepted ?? describeConstraint(constraint), fix);
+    const words = accepted ?? describeConstraint(constraint);
+    const widened = this.orEmpty(field, value, constraint);
+    const ok = Tokens.check(value, widened, `[${this.scope.node.path}] ${field}`, widened === constraint ? words : `${words}, or ${(emptyFor(value).enum ?? []).map((f) => JSON.stringify(f)).join(' or ')} (not sent)`);
+    if (!ok) this.fail(field, value, words, fix);
     return ok;
   }
 

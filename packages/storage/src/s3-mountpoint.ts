@@ -1,12 +1,15 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { problem, releaseOf, Tokens, warn } from '@strata/tokens';
+import { describeStorage, DOUBLE_DOT, ENDS_WITH_SLASH, IPV4_ADDRESS, problem, releaseOf, Tokens, warn } from '@strata/tokens';
+import { ACCESS_POINT_ARN, BUCKET_NAME, REGION } from './forms';
 import { AccessMode } from './access-mode';
 import { Claim } from './claim';
 import { ClaimedStorage } from './claimed-storage';
+import { requestEphemeralStorage } from './instance-store';
 import { CsiPersistentVolume } from './persistent-volume';
 import { isLiteral, Rules } from './rules';
+import { SchedulablePod } from './scheduling';
 import { StorageMountOptions, StorageTier } from './tier';
 
 /** The CSI driver name of Mountpoint for Amazon S3 (facts §3). */
@@ -62,6 +65,23 @@ export interface S3EmptyDirCache {
   readonly sizeLimit?: Size;
   /** The emptyDir medium (`cacheEmptyDirMedium`): node disk or RAM. @default '' (node disk) */
   readonly medium?: '' | 'Memory';
+  /**
+   * The cache lives on the node's instance-store NVMe, and each pod that mounts the volume
+   * reserves its room there. The driver puts the cache's emptyDir in the Mountpoint Pod it places
+   * on the workload's node, on the node's disk, and requests no ephemeral storage for it
+   * (awslabs/mountpoint-s3-csi-driver@v2.7.0 pkg/podmounter/mppod/creator.go#L103-L175, #L265-L298);
+   * on nodes whose instance store is a RAID0 holding kubelet (`KarpenterNvmeNodeClass`,
+   * instanceStorePolicy RAID0) that disk is the NVMe. With this set, `mount` adds `sizeLimit` to
+   * the mounting container's `ephemeral-storage` request (once per pod, as `InstanceStore` does),
+   * so that the scheduler and Karpenter place the pod on a node with that much free NVMe, and the
+   * chart records an instance-store tier beside the S3 one (the lifecycle check then reports a pod
+   * whose nodes have only a root volume). Needs `sizeLimit` and the node-disk medium. Pods of one
+   * node that share a Mountpoint Pod (same volume, mount options and identity: docs/MOUNTPOINT_POD_SHARING.md)
+   * each reserve the room: a reservation, never less than the cache uses (the driver caps the
+   * cache at 95% of `sizeLimit`, docs/CACHING.md).
+   * @default false — the cache is on whatever the node's disk is, and nothing reserves its room
+   */
+  readonly instanceStore?: boolean;
 }
 
 /** Cache on a generic ephemeral volume of a StorageClass (`cache: ephemeral`), e.g. local NVMe PVs. */
@@ -183,6 +203,16 @@ export interface S3MountpointProps {
   readonly volumeName?: string;
 }
 
+/** Options of `S3Mountpoint.mount`. */
+export interface S3MountOptions extends StorageMountOptions {
+  /**
+   * The pod or workload holding the container, whose container requests the room of an
+   * instance-store cache (`cache.instanceStore`).
+   * @default - found in the construct tree
+   */
+  readonly pod?: SchedulablePod;
+}
+
 /** Mount options that have a typed prop: flag → prop. */
 const TYPED_FLAGS: Record<string, keyof S3MountpointProps> = {
   'prefix': 'prefix',
@@ -210,9 +240,6 @@ const TYPED_FLAGS: Record<string, keyof S3MountpointProps> = {
 /** Flags the driver drops silently (facts §3.1). */
 const DROPPED_FLAGS = new Set(['foreground', 'f', 'help', 'h', 'version', 'v']);
 
-/** S3 bucket names (3–63 lowercase letters, digits, '.', '-'; alphanumeric at both ends), also access point aliases. */
-const BUCKET_NAME = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
-const ACCESS_POINT_ARN = '^arn:aws[a-z-]*:s3(-outposts)?:[a-z0-9-]+:[0-9]{12}:.+$';
 
 /** Volume handles per App: the driver processes only one volume per handle (facts §3.1, §7 case 40). */
 const handlesByApp = new WeakMap<IConstruct, Map<string, string>>();
@@ -248,6 +275,8 @@ export class S3Mountpoint extends ClaimedStorage {
   public readonly mountOptions: string[];
   /** The driver's volume attributes as written (strings). */
   public readonly volumeAttributes: Record<string, string>;
+  /** The size of an instance-store cache (`cache.instanceStore`), which each mounting pod requests. */
+  public readonly instanceStoreCache?: Size;
 
   public constructor(scope: Construct, id: string, props: S3MountpointProps) {
     super(scope, id, props.volumeName);
@@ -289,7 +318,8 @@ export class S3Mountpoint extends ClaimedStorage {
     this.namespace = this.preBind(props.namespace);
     // Without allow-delete a check could write but never clean up (facts §3.3).
     if (props.allowDelete !== true) this.probeReadOnly();
-    this.describe({ bucketName: props.bucketName, prefix: props.prefix, cache: props.cache?.type ?? 'none', accessMode: this.accessMode });
+    this.instanceStoreCache = this.checkInstanceStoreCache(props.cache);
+    this.describe({ bucketName: props.bucketName, prefix: props.prefix, cache: this.instanceStoreCache ? 'emptyDir on instance store' : props.cache?.type ?? 'none', accessMode: this.accessMode });
 
     forbidS3StorageClasses(Chart.of(this));
   }
@@ -298,8 +328,10 @@ export class S3Mountpoint extends ClaimedStorage {
     return this.accessMode !== AccessMode.READ_ONLY_MANY;
   }
 
-  public mount(container: plus.Container, path: string, options: StorageMountOptions = {}): void {
+  public mount(container: plus.Container, path: string, options: S3MountOptions = {}): void {
     super.mount(container, path, options);
+    // The Mountpoint Pod's cache requests nothing: the pod that mounts the volume reserves its room.
+    if (this.instanceStoreCache) requestEphemeralStorage(this, this.rules, container, this.instanceStoreCache, options.pod);
     if (options.subPath !== undefined) {
       this.rules.warn(problem('subPath', options.subPath, 'a prefix rather than a subPath',
         `an S3 "directory" vanishes when its last object is deleted and the mount breaks (facts §3.3); mount prefix "${options.subPath.replace(/\/?$/, '/')}" with its own S3Mountpoint`));
@@ -308,16 +340,39 @@ export class S3Mountpoint extends ClaimedStorage {
     if (pod) checkS3TerminationGrace(this, pod.terminationGracePeriod);
   }
 
+  /**
+   * An instance-store cache: a disk emptyDir with a size limit, recorded as instance-store storage
+   * of its own (the tier the chart then needs: NVMe nodes). Returns its size, or undefined.
+   */
+  private checkInstanceStoreCache(cache: S3Cache | undefined): Size | undefined {
+    if (cache?.type !== 'emptyDir' || cache.instanceStore === undefined) return undefined;
+    const on = cache.instanceStore;
+    if (Tokens.isToken(on)) {
+      this.rules.fail('cache.instanceStore', on, 'true or false when the chart is written', 'where the cache lives is decided in code');
+      return undefined;
+    }
+    if (on !== true) return undefined;
+    if (cache.medium === 'Memory') {
+      this.rules.fail('cache.medium', cache.medium, '"" (node disk) for a cache on instance store', 'a Memory emptyDir is RAM: leave medium unset');
+      return undefined;
+    }
+    if (!this.rules.required('cache.sizeLimit', cache.sizeLimit, 'set for a cache on instance store', 'give the cache\'s size: each mounting pod requests it as ephemeral storage')) return undefined;
+    const gi = cache.sizeLimit!.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    this.rules.check('cache.sizeLimit', gi, { minimum: 1 }, 'reserve the cache in whole GiB', 'at least 1 (GiB)');
+    describeStorage(new Construct(this, 'Cache'), { tier: StorageTier.INSTANCE_STORE, facts: { sizeGiB: gi, kind: 'mountpoint-cache' } });
+    return cache.sizeLimit;
+  }
+
   private checkBucket(props: S3MountpointProps): void {
     if (!this.rules.required('bucketName', props.bucketName, 'the name of an existing bucket', 'Mountpoint mounts existing buckets only (static provisioning)')) return;
     this.rules.check('bucketName', props.bucketName,
-      { anyOf: [{ pattern: BUCKET_NAME, not: { anyOf: [{ pattern: '\\.\\.' }, { pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$' }] } }, { pattern: ACCESS_POINT_ARN }] },
+      { anyOf: [{ pattern: BUCKET_NAME, not: { anyOf: [{ pattern: DOUBLE_DOT }, { pattern: IPV4_ADDRESS }] } }, { pattern: ACCESS_POINT_ARN }] },
       'give the bucket name (no s3:// and no path; put a path in prefix)',
       'an S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address) or an access point ARN');
-    this.rules.check('prefix', props.prefix, { pattern: '/$' },
+    this.rules.check('prefix', props.prefix, { pattern: ENDS_WITH_SLASH },
       props.prefix !== undefined && isLiteral(props.prefix) ? `write "${props.prefix}/"` : 'end the prefix with "/"', 'a prefix ending in "/"');
-    this.rules.check('region', props.region, { pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
-    this.rules.check('stsRegion', props.stsRegion, { pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
+    this.rules.check('region', props.region, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
+    this.rules.check('stsRegion', props.stsRegion, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
     if (props.incrementalUpload === true) {
       this.rules.check('bucketName', props.bucketName, { pattern: '--x-s3$' },
         'appends work only on S3 Express One Zone; use a directory bucket or drop incrementalUpload',

@@ -179,12 +179,12 @@ const BASE: EfsStorageClassProps = { provisioningMode: EfsProvisioningMode.EFS_A
     // 29: exactly one file system id source.
     ['29 fileSystemId and fileSystemIdConfigRef', sc({ fileSystemIdConfigRef: 'kube-system/efs-ids/models' }), [`[test/sc] 'fileSystemIdConfigRef' ("kube-system/efs-ids/models") must be left out when fileSystemId is set (exactly one of fileSystemId, fileSystemIdConfigRef, fileSystemIdSecretRef); keep only one of fileSystemId, fileSystemIdConfigRef`], []],
     ['29 no file system id', sc({ fileSystemId: undefined }), [`[test/sc] 'fileSystemId' (not set) must be set, or else one of fileSystemIdConfigRef, fileSystemIdSecretRef; name the file system the access points are created in, e.g. "fs-0123456789abcdef0"`], []],
-    ['29 file system id pattern', sc({ fileSystemId: 'fs-12' }), [`[test/sc] 'fileSystemId' ("fs-12") must be a file system id matching ^fs-[0-9a-f]{8,40}$; copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"`], []],
+    ['29 file system id pattern', sc({ fileSystemId: 'fs-12' }), [`[test/sc] 'fileSystemId' ("fs-12") must be an EFS file system id: "fs-" and 8 to 40 lowercase hex digits; copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"`], []],
     ['29 reference shape', sc({ fileSystemId: undefined, fileSystemIdSecretRef: 'efs-id' }), [`[test/sc] 'fileSystemIdSecretRef' ("efs-id") must be a reference "namespace/name/key"; write "namespace/name/key", e.g. "kube-system/efs-ids/models"`], []],
     // 30: directoryPerms ^[0-7]{3,4}$.
-    ['30 directoryPerms missing', sc({ directoryPerms: undefined }), [`[test/sc] 'directoryPerms' (not set) must be set to 3 or 4 octal digits (^[0-7]{3,4}$); write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
-    ['30 directoryPerms "rwx"', sc({ directoryPerms: 'rwx' }), [`[test/sc] 'directoryPerms' ("rwx") must be 3 or 4 octal digits (^[0-7]{3,4}$); write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
-    ['30 directoryPerms "0800" (8 is not octal)', sc({ directoryPerms: '0800' }), [`[test/sc] 'directoryPerms' ("0800") must be 3 or 4 octal digits (^[0-7]{3,4}$); write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
+    ['30 directoryPerms missing', sc({ directoryPerms: undefined }), [`[test/sc] 'directoryPerms' (not set) must be set to 3 or 4 octal digits; write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
+    ['30 directoryPerms "rwx"', sc({ directoryPerms: 'rwx' }), [`[test/sc] 'directoryPerms' ("rwx") must be 3 or 4 octal digits; write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
+    ['30 directoryPerms "0800" (8 is not octal)', sc({ directoryPerms: '0800' }), [`[test/sc] 'directoryPerms' ("0800") must be 3 or 4 octal digits; write the mode as for chmod, e.g. "700" or "0755" (8 and 9 are not octal digits)`], []],
     // 31: gid range and POSIX ids.
     ['31 gidRangeStart without gidRangeEnd', sc({ gidRangeStart: 1000 }), [`[test/sc] 'gidRangeEnd' (not set) must be set when gidRangeStart is set; give both ends of the gid range, or neither`], []],
     ['31 gidRangeEnd without gidRangeStart', sc({ gidRangeEnd: 2000 }), [`[test/sc] 'gidRangeStart' (not set) must be set when gidRangeEnd is set; give both ends of the gid range, or neither`], []],
@@ -212,8 +212,8 @@ const BASE: EfsStorageClassProps = { provisioningMode: EfsProvisioningMode.EFS_A
       '33 ids from parts',
       pv({ fileSystemId: 'fs-12', accessPointId: 'ap-1' }),
       [
-        `[test/efs] 'fileSystemId' ("fs-12") must be a file system id matching ^fs-[0-9a-f]{8,40}$; copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"`,
-        `[test/efs] 'accessPointId' ("ap-1") must be an access point id matching ^fsap-[0-9a-f]{8,40}$; copy the id from "aws efs describe-access-points", e.g. "fsap-0123456789abcdef0"`,
+        `[test/efs] 'fileSystemId' ("fs-12") must be an EFS file system id: "fs-" and 8 to 40 lowercase hex digits; copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"`,
+        `[test/efs] 'accessPointId' ("ap-1") must be an EFS access point id: "fsap-" and 8 to 40 lowercase hex digits; copy the id from "aws efs describe-access-points", e.g. "fsap-0123456789abcdef0"`,
       ],
       [],
     ],

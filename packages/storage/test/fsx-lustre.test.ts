@@ -316,7 +316,7 @@ describe('FsxLustreStorageClass', () => {
     // a required one may not.
     expect(Tokens.infoOf(subnet)!.constraints).toEqual([
       { constraint: { minLength: 1 }, origin: '[test/sc] subnetId' },
-      { constraint: { pattern: '^subnet-[0-9a-f]{8,17}$' }, origin: '[test/sc] subnetId' },
+      { constraint: { pattern: '^subnet-[0-9a-f]{8,17}$' }, origin: '[test/sc] subnetId', accepted: 'exactly one subnet id (subnet- and 8 to 17 hex digits)' },
     ]);
     expect(Tokens.infoOf(throughput)!.constraints.map((c) => c.constraint)).toEqual([{ enum: [0, 50, 100, 200] }, { minimum: 1 }]);
     expect(Tokens.infoOf(days)!.constraints.map((c) => c.constraint)).toEqual([{ minimum: 0, maximum: 90, multipleOf: 1 }]);
@@ -417,8 +417,8 @@ describe('FsxLustre', () => {
     const [claim] = byKind(synth(chart), 'PersistentVolumeClaim');
     expect(claim.spec.resources.requests.storage).toBe(`${gi}Gi`);
     expect(Tokens.infoOf(gi)!.constraints).toEqual([
-      { constraint: { minimum: 1200, anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] }, origin: '[test/fsx] storage' },
-      { constraint: { minimum: 4800, multipleOf: 4800 }, origin: '[test/fsx] storage' },
+      { constraint: { minimum: 1200, anyOf: [{ enum: [1200] }, { multipleOf: 2400 }] }, origin: '[test/fsx] storage', accepted: 'at least 1200 and one of 1200 or a multiple of 2400' },
+      { constraint: { minimum: 4800, multipleOf: 4800 }, origin: '[test/fsx] storage', accepted: 'at least 4800 and a multiple of 4800' },
     ]);
   });
 

@@ -131,7 +131,7 @@ describe('InstanceStore (emptyDir on RAID0 nodes)', () => {
     const job = new plus.Job(chart, 'train', { containers: [{ image: 'trainer' }] });
     scratch.mount(job.containers[0], '/scratch');
     const spec = podSpec(synth(chart), 'Job');
-    expect(Tokens.infoOf(gi)!.constraints).toEqual([{ constraint: { minimum: 1 }, origin: '[test/scratch] size' }]);
+    expect(Tokens.infoOf(gi)!.constraints).toEqual([{ constraint: { minimum: 1 }, origin: '[test/scratch] size', accepted: 'at least 1 (GiB)' }]);
     expect(spec.containers[0].resources.requests['ephemeral-storage']).toBe(`${gi}Gi`);
     // cdk8s-plus writes sizeLimit in MiB: a token derived from the GiB value (× 1024).
     const mi = Number(/^(\d+)Mi$/.exec(spec.volumes[0].emptyDir.sizeLimit)![1]);

@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { Tokens } from '@strata/tokens';
+import { storageOf, Tokens } from '@strata/tokens';
 import { AccessMode } from '../src/access-mode';
 import {
   checkS3TerminationGrace,
@@ -195,6 +195,59 @@ describe('S3Mountpoint', () => {
     ]);
   });
 
+  describe('a cache on instance-store NVMe (cache.instanceStore)', () => {
+    test('each pod that mounts the volume requests the cache\'s room once, and the chart records the NVMe beside the bucket', () => {
+      const chart = newChart();
+      const s3 = new S3Mountpoint(chart, 'models', {
+        bucketName: 'ml-models',
+        prefix: 'llama/v1/',
+        accessMode: AccessMode.READ_ONLY_MANY,
+        cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(100), instanceStore: true },
+      });
+      const deploy = new plus.Deployment(chart, 'serve', {
+        containers: [{ image: 'vllm', resources: { ephemeralStorage: { request: Size.gibibytes(10) } } }, { image: 'sidecar' }],
+      });
+      s3.mount(deploy.containers[0], '/models', { readOnly: true });
+      s3.mount(deploy.containers[1], '/models', { readOnly: true }); // the same pod: reserved once
+      const objs = synthValid(chart);
+      const [pv] = pvAndClaim(objs);
+      // What the driver reads is unchanged: a disk emptyDir with its limit.
+      expect(pv.spec.csi.volumeAttributes).toEqual({ bucketName: 'ml-models', cache: 'emptyDir', cacheEmptyDirSizeLimit: '100Gi' });
+      const containers = byKind(objs, 'Deployment')[0].spec.template.spec.containers;
+      expect(containers.map((c: any) => c.resources?.requests?.['ephemeral-storage'])).toEqual(['110Gi', undefined]);
+      expect(s3.instanceStoreCache?.toGibibytes()).toBe(100);
+      expect(storageOf(chart).map((s) => [s.path, s.description.tier, s.description.facts])).toEqual([
+        ['models', 's3', { bucketName: 'ml-models', prefix: 'llama/v1/', cache: 'emptyDir on instance store', accessMode: 'ReadOnlyMany' }],
+        ['models/Cache', 'instance-store', { sizeGiB: 100, kind: 'mountpoint-cache' }],
+      ]);
+      expect(warnings(chart)).toEqual([]);
+    });
+
+    test('a size value becomes the request; a second pod requests it too', () => {
+      const gi = Tokens.number('cache.sizeGiB', {});
+      const chart = newChart();
+      const s3 = new S3Mountpoint(chart, 'models', { bucketName: 'ml-models', accessMode: AccessMode.READ_ONLY_MANY, cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(gi), instanceStore: true } });
+      const a = new plus.Pod(chart, 'a', { containers: [{ image: 'vllm' }] });
+      const b = new plus.Pod(chart, 'b', { containers: [{ image: 'vllm' }] });
+      s3.mount(a.containers[0], '/models', { readOnly: true });
+      s3.mount(b.containers[0], '/models', { readOnly: true, pod: b });
+      const pods = byKind(synth(chart), 'Pod');
+      expect(pods.map((p) => p.spec.containers[0].resources.requests['ephemeral-storage'])).toEqual([`${gi}Gi`, `${gi}Gi`]);
+    });
+
+    test('throws: no size limit, a Memory medium, a value deciding it', () => {
+      const chart = newChart();
+      new S3Mountpoint(chart, 'a', { bucketName: 'ml-data', cache: { type: 'emptyDir', instanceStore: true } });
+      new S3Mountpoint(chart, 'b', { bucketName: 'ml-data', cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(4), medium: 'Memory', instanceStore: true } });
+      new S3Mountpoint(chart, 'c', { bucketName: 'ml-data', cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(4), instanceStore: Tokens.boolean('cache.nvme', {}) } });
+      expect(synthErrors(chart)).toEqual([
+        "[test/a] 'cache.sizeLimit' (not set) must be set for a cache on instance store; give the cache's size: each mounting pod requests it as ephemeral storage",
+        `[test/b] 'cache.medium' ("Memory") must be "" (node disk) for a cache on instance store; a Memory emptyDir is RAM: leave medium unset`,
+        expect.stringMatching(/^\[test\/c\] 'cache\.instanceStore' \(.*\) must be true or false when the chart is written; where the cache lives is decided in code$/),
+      ]);
+    });
+  });
+
   describe('claimRef namespace', () => {
     test('a chart without namespace and no namespace prop: not pre-bound, with a warning', () => {
       const chart = new Chart(Testing.app(), 'test');
@@ -292,7 +345,7 @@ describe('S3Mountpoint', () => {
       expect(pv.spec.mountOptions).toEqual([`prefix ${prefix}`]);
       expect(Tokens.infoOf(bucket)!.constraints.map((c) => c.origin)).toEqual(['[test/data] bucketName']);
       expect(Tokens.infoOf(bucket)!.constraints[0].constraint.anyOf).toHaveLength(2);
-      expect(Tokens.infoOf(prefix)!.constraints).toEqual([{ constraint: { pattern: '/$' }, origin: '[test/data] prefix' }]);
+      expect(Tokens.infoOf(prefix)!.constraints).toEqual([{ constraint: { pattern: '/$' }, origin: '[test/data] prefix', accepted: 'a prefix ending in "/"' }]);
     });
 
     test('a cache size token must hold maxCacheSize; a maxCacheSize token must fit the literal limit', () => {
@@ -304,8 +357,8 @@ describe('S3Mountpoint', () => {
       new S3Mountpoint(chart, 'b', { bucketName: 'ml-data', cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(1) }, maxCacheSize: max });
       const [pv] = pvAndClaim(synth(chart));
       expect(pv.spec.csi.volumeAttributes.cacheEmptyDirSizeLimit).toBe(`${limit}Gi`);
-      expect(Tokens.infoOf(limit)!.constraints).toEqual([{ constraint: { minimum: 2 }, origin: '[test/a] cacheEmptyDirSizeLimit' }]);
-      expect(Tokens.infoOf(max)!.constraints).toContainEqual({ constraint: { maximum: 1024 }, origin: '[test/b] maxCacheSize' });
+      expect(Tokens.infoOf(limit)!.constraints).toEqual([{ constraint: { minimum: 2 }, origin: '[test/a] cacheEmptyDirSizeLimit', accepted: 'at least maxCacheSize (2048 MiB)' }]);
+      expect(Tokens.infoOf(max)!.constraints).toContainEqual({ constraint: { maximum: 1024 }, origin: '[test/b] maxCacheSize', accepted: 'at most 1024 (MiB, the cacheEmptyDirSizeLimit 1Gi)' });
     });
   });
 

@@ -22,6 +22,33 @@ export interface Constraint {
   readonly items?: Constraint;
 }
 
+/**
+ * The JSON Schema keyword under which strata writes, beside a rule, what it accepts in words
+ * ("an S3 bucket name …", "at least 900 MiB"): read by strata's own messages instead of the raw
+ * pattern or number. Validators ignore it (an unknown keyword is an annotation).
+ */
+export const ACCEPTS_KEYWORD = 'x-strata-accepts';
+
+const PATTERN_WORDS = new Map<string, string>();
+
+/**
+ * Names what a pattern accepts, in words that complete "must be …" ("an S3 bucket name: 3 to 63
+ * lowercase letters, digits, dots and hyphens"); returns the pattern, so a constant is declared
+ * with its words: `export const BUCKET_NAME = describePattern('^[a-z0-9]…$', 'an S3 bucket name …')`.
+ * Messages and values schemas then say the words, never the regular expression.
+ */
+export function describePattern(pattern: string, words: string): string {
+  const known = PATTERN_WORDS.get(pattern);
+  if (known !== undefined && known !== words) throw new Error(`pattern ${pattern} is described twice: "${known}" and "${words}"`);
+  PATTERN_WORDS.set(pattern, words);
+  return pattern;
+}
+
+/** The words a pattern was described with (describePattern), or undefined. */
+export function patternWords(pattern: string): string | undefined {
+  return PATTERN_WORDS.get(pattern);
+}
+
 /** Whether a literal value meets a constraint. */
 export function satisfies(value: unknown, c: Constraint): boolean {
   if (c.enum && !c.enum.some((e) => e === value)) return false;
@@ -55,7 +82,7 @@ export function describeConstraint(c: Constraint): string {
   else if (c.minimum !== undefined) parts.push(`at least ${c.minimum}`);
   else if (c.maximum !== undefined) parts.push(`at most ${c.maximum}`);
   if (c.multipleOf !== undefined) parts.push(`a multiple of ${c.multipleOf}`);
-  if (c.pattern !== undefined) parts.push(`matching ${c.pattern}`);
+  if (c.pattern !== undefined) parts.push(PATTERN_WORDS.get(c.pattern) ?? `matching ${c.pattern}`);
   if (c.minLength !== undefined) parts.push(`at least ${c.minLength} characters`);
   if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} characters`);
   if (c.minItems !== undefined) parts.push(`at least ${c.minItems} item${c.minItems === 1 ? '' : 's'}`);

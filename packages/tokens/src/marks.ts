@@ -105,6 +105,39 @@ export function usesOf(root: IConstruct): string[] {
   return [...out].sort();
 }
 
+/** Key of the marks recording the Pod Security level a construct's pods need (requirePodSecurity). */
+export const POD_SECURITY = 'strata:pod-security';
+
+/** Pod Security levels a pod may need of its namespace, from the most restrictive to the least. */
+export type RequiredPodSecurity = 'baseline' | 'privileged';
+
+/**
+ * Records that pods a construct makes (or that an operator makes for it) are refused by Pod
+ * Security "restricted" and need their namespace to enforce `level`, and why. The chart says so
+ * (Chart.yaml), and an environment makes the namespace it deploys the chart in enforce the least
+ * restrictive level its charts need — never less restrictive than needed, restricted when none asks.
+ */
+export function requirePodSecurity(scope: IConstruct, level: RequiredPodSecurity, reason: string): void {
+  if (!scope.node.metadata.some((m) => m.type === POD_SECURITY && m.data.level === level && m.data.reason === reason)) scope.node.addMetadata(POD_SECURITY, { level, reason });
+}
+
+const PERMISSIVENESS = ['restricted', 'baseline', 'privileged'] as const;
+
+/** The Pod Security level constructs under `root` need (restricted when none asked for less), with each reason as "[path] reason", sorted. */
+export function podSecurityOf(root: IConstruct): { readonly level: 'restricted' | RequiredPodSecurity; readonly reasons: readonly string[] } {
+  let level: 'restricted' | RequiredPodSecurity = 'restricted';
+  const reasons: string[] = [];
+  for (const c of root.node.findAll()) {
+    for (const m of c.node.metadata) {
+      if (m.type !== POD_SECURITY) continue;
+      const d = m.data as { level: RequiredPodSecurity; reason: string };
+      if (PERMISSIVENESS.indexOf(d.level) > PERMISSIVENESS.indexOf(level)) level = d.level;
+      reasons.push(`[${c.node.path}] ${d.level}: ${d.reason}`);
+    }
+  }
+  return { level, reasons: reasons.sort() };
+}
+
 /**
  * Construct context key under which a chart that is released (a Helm release) publishes its
  * release name and namespace — as tokens — so constructs can name them (a cluster-scoped

@@ -20,6 +20,8 @@ export interface AttachedConstraint {
   readonly constraint: Constraint;
   /** Construct path and field, e.g. "[app/models/cache] perUnitStorageThroughput". */
   readonly origin: string;
+  /** What the rule accepts, in the words of its message ("at least 900 MiB"), when the rule gave them. */
+  readonly accepted?: string;
 }
 
 /** A token that stands for `multiplier × base` (for example a size converted from GiB to MiB). */
@@ -275,11 +277,11 @@ export class Tokens {
    * Checks `value` against `constraint`. A literal is checked now: the result says whether it
    * passed. A token gets the constraint attached (it becomes part of the values schema) and passes.
    */
-  public static check(value: unknown, constraint: Constraint, origin: string): boolean {
+  public static check(value: unknown, constraint: Constraint, origin: string, accepted?: string): boolean {
     const info = Tokens.infoOf(value);
     if (info) {
       const target = info.derivation ? info.derivation.base : info;
-      target.constraints.push({ constraint: info.derivation ? scaleConstraint(constraint, info.derivation.multiplier) : constraint, origin });
+      target.constraints.push({ constraint: info.derivation ? scaleConstraint(constraint, info.derivation.multiplier) : constraint, origin, ...(accepted !== undefined ? { accepted } : {}) });
       return true;
     }
     if (Tokens.isToken(value)) return true; // a string built from tokens: nothing a schema can say about the whole

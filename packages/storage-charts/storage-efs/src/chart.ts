@@ -48,6 +48,7 @@ export default class EfsTierChart extends WorkloadChart {
       // The driver limits the root directory to 100 bytes, the schema counts characters: printable
       // ASCII keeps the two the same, so the length bound EfsStorageClass attaches is exact.
       pattern: '^[ -~]*$',
+      accepts: 'printable ASCII characters only',
       description: 'Directory the access points\' root directories are created under, in printable ASCII; "" for the file system root. The whole root directory must stay within 100 characters and 5 "/".',
     });
     const reclaimPolicy = v.enum<ReclaimPolicy>('reclaimPolicy', {

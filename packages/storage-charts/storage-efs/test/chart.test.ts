@@ -62,14 +62,22 @@ describe('storage-efs', () => {
 
   test('the rules EfsStorageClass checks on literals are attached to the values', () => {
     const rules = (key: string) => (schema.properties[key].allOf as any[]).map(({ $comment: _c, ...rule }) => rule);
-    expect(rules('fileSystemId')).toEqual([{ pattern: '^fs-[0-9a-f]{8,40}$' }]);
-    expect(rules('directoryPerms')).toEqual([{ pattern: '^[0-7]{3,4}$' }]);
-    expect(rules('gidRangeStart')).toEqual([{ minimum: 1, maximum: 4294967295, multipleOf: 1 }]);
-    expect(rules('gidRangeEnd')).toEqual([{ minimum: 1, maximum: 4294967295, multipleOf: 1 }]);
-    // The root directory "/<basePath>/pvc-<uid>" must stay within 100 characters and 5 '/' (facts §2.2).
+    // Each with what it accepts in words, which strata's messages say instead of the expression.
+    expect(rules('fileSystemId')).toEqual([{ pattern: '^fs-[0-9a-f]{8,40}$', 'x-strata-accepts': 'an EFS file system id: "fs-" and 8 to 40 lowercase hex digits' }]);
+    expect(rules('directoryPerms')).toEqual([{ pattern: '^[0-7]{3,4}$', 'x-strata-accepts': '3 or 4 octal digits' }]);
+    expect(rules('gidRangeStart')).toEqual([{ minimum: 1, maximum: 4294967295, multipleOf: 1, 'x-strata-accepts': 'an integer between 1 and 4294967295' }]);
+    expect(rules('gidRangeEnd')).toEqual([{ minimum: 1, maximum: 4294967295, multipleOf: 1, 'x-strata-accepts': 'an integer between 1 and 4294967295' }]);
+    // The root directory "/<basePath>/pvc-<uid>" must stay within 100 characters and 5 '/' (aws-efs-csi-driver docs: basePath).
     expect(rules('basePath')).toEqual([
-      { anyOf: [{ maxLength: 0 }, { pattern: '^/', maxLength: 59 }, { pattern: '^[^/]', maxLength: 58 }] },
-      { pattern: '^/?(?:[^/]+(?:/[^/]+){0,3})?/?$' },
+      {
+        anyOf: [
+          { maxLength: 0 },
+          { pattern: '^/', maxLength: 59, 'x-strata-accepts': 'an absolute path (starting with "/")' },
+          { pattern: '^[^/]', maxLength: 58, 'x-strata-accepts': 'a relative path (not starting with "/")' },
+        ],
+        'x-strata-accepts': "at most 59 characters with its leading '/'",
+      },
+      { pattern: '^/?(?:[^/]+(?:/[^/]+){0,3})?/?$', 'x-strata-accepts': 'at most 4 directory levels' },
     ]);
   });
 

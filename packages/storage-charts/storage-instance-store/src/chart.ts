@@ -19,7 +19,7 @@ import {
   StorageTier,
   VolumeBindingMode,
 } from '@strata/storage';
-import { markUses, onlyWhen } from '@strata/tokens';
+import { describePattern, markUses, onlyWhen } from '@strata/tokens';
 
 /** The local-volume StorageClass (the local static provisioner's class; its `storageClass: false`). */
 export const LOCAL_NVME_STORAGE_CLASS = 'strata-local-nvme';
@@ -33,10 +33,12 @@ export const NVME_GPU_NODE_POOL = 'strata-nvme-gpu';
 export const INSTANCE_GPU_COUNT_LABEL = 'karpenter.k8s.aws/instance-gpu-count';
 export const INSTANCE_CATEGORY_LABEL = 'karpenter.k8s.aws/instance-category';
 
+/** An EC2 instance category (c, m, r, g, p, trn…): lowercase letters. */
+const INSTANCE_CATEGORY = describePattern('^[a-z]+$', 'an instance category such as "c", "g" or "p" (lowercase letters)');
 /** EKS cluster names (CreateCluster: 1–100 characters, a letter or digit first). */
-const CLUSTER_NAME = '^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$';
+const CLUSTER_NAME = describePattern('^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$', 'an EKS cluster name: 1 to 100 letters, digits, "_" and "-", starting with a letter or digit');
 /** IAM role names (CreateRole: 1–64 of letters, digits and +=,.@_-). */
-const ROLE_NAME = '^[A-Za-z0-9+=,.@_-]{1,64}$';
+const ROLE_NAME = describePattern('^[A-Za-z0-9+=,.@_-]{1,64}$', 'an IAM role name: 1 to 64 letters, digits and +=,.@_-');
 
 /**
  * The instance-store NVMe tier's cluster-level part (facts §4): the local-volume StorageClass
@@ -125,7 +127,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       });
       const categories = v.list<string>(`nodePools.${pool.key}.instanceCategories`, {
         default: pool.categories,
-        items: { type: 'string', pattern: '^[a-z]+$' },
+        items: { type: 'string', pattern: INSTANCE_CATEGORY },
         minItems: 1,
         description: `Instance categories the NodePool ${pool.name} may launch (${INSTANCE_CATEGORY_LABEL} In …), e.g. ${pool.categories.map((c) => `"${c}"`).join(', ')}.`,
       });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { BUCKET_NAME, BUCKET_NAME_LENGTH, DEFAULT_USER, NONEMPTY_KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
+import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
 /**
  * Batch embeddings: an indexed Job whose workers read the embedding model and their shard of the
@@ -27,8 +28,8 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
     }, props);
     const v = this.values;
 
-    const repository = v.string('image.repository', { default: 'docker.io/pytorch/pytorch', description: 'Worker image repository.', pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$' });
-    const tag = v.string('image.tag', { default: '2.5.1-cuda12.4-cudnn9-runtime', description: 'Worker image tag.', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' });
+    const repository = v.string('image.repository', { default: 'docker.io/pytorch/pytorch', description: 'Worker image repository.', pattern: IMAGE_REPOSITORY });
+    const tag = v.string('image.tag', { default: '2.5.1-cuda12.4-cudnn9-runtime', description: 'Worker image tag.', pattern: IMAGE_TAG });
     const region = v.string('aws.region', { default: 'us-east-1', description: 'Region of the buckets.', pattern: REGION });
     const cacheSize = v.size('mountpoint.cacheSize', { default: Size.gibibytes(50), minimumGiB: 1, maximumGiB: 10_000, description: 'Local cache of each read-only Mountpoint volume (an emptyDir of its Mountpoint Pod, on node NVMe with RAID0)' });
 

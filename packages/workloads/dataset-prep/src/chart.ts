@@ -5,6 +5,7 @@ import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { JobSet, ReplicatedJob } from '@strata/kinds';
 import { BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
+import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
 /**
  * Dataset preparation as a JobSet (kubernetes-sigs/jobset): `shard` workers — one pod per shard,
@@ -30,8 +31,8 @@ export default class DatasetPrepChart extends WorkloadChart {
       keywords: ['dataset', 'jobset', 's3', 'mountpoint', 'nvme'],
     }, props);
     const v = this.values;
-    const repository = v.string('image.repository', { default: 'public.ecr.aws/docker/library/python', description: 'Image repository of the workers.', pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$' });
-    const tag = v.string('image.tag', { default: '3.12-slim', description: 'Image tag of the workers.', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' });
+    const repository = v.string('image.repository', { default: 'public.ecr.aws/docker/library/python', description: 'Image repository of the workers.', pattern: IMAGE_REPOSITORY });
+    const tag = v.string('image.tag', { default: '3.12-slim', description: 'Image tag of the workers.', pattern: IMAGE_TAG });
     const region = v.string('aws.region', { default: 'us-east-1', description: 'Region of the buckets.', pattern: REGION });
     const shards = v.integer('shards.count', { default: 32, minimum: 1, maximum: 10_000, description: 'Shards of the corpus: one pod each (pod i prepares shard i).' });
     const scratchSize = v.size('shards.scratch', { default: Size.gibibytes(100), minimumGiB: 1, maximumGiB: 10_000, description: 'Instance-store NVMe scratch per shard pod' });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { ASSOCIATION_ID, BUCKET_NAME, BUCKET_NAME_LENGTH, DatasetFileSystems, DistributedDataset, KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION, TrainingCheckpoint } from '@strata/patterns';
 import { FsxDeploymentType } from '@strata/storage';
-import { Tokens } from '@strata/tokens';
+import { IMAGE_REPOSITORY, IMAGE_TAG, Tokens } from '@strata/tokens';
 
 /** The FSx for Lustre class every environment installs (the `storage-fsx-lustre` tier chart). */
 export const FSX_CLASS = 'strata-fsx-lustre';
@@ -38,8 +38,8 @@ export default class LlmFinetuneChart extends WorkloadChart {
     }, props);
     const v = this.values;
 
-    const repository = v.string('image.repository', { default: 'docker.io/pytorch/pytorch', description: 'Trainer image repository.', pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$' });
-    const tag = v.string('image.tag', { default: '2.5.1-cuda12.4-cudnn9-runtime', description: 'Trainer image tag.', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' });
+    const repository = v.string('image.repository', { default: 'docker.io/pytorch/pytorch', description: 'Trainer image repository.', pattern: IMAGE_REPOSITORY });
+    const tag = v.string('image.tag', { default: '2.5.1-cuda12.4-cudnn9-runtime', description: 'Trainer image tag.', pattern: IMAGE_TAG });
     const region = v.string('aws.region', { default: 'us-east-1', description: 'Region of the cluster, the file system and the buckets.', pattern: REGION });
 
     const workers = v.integer('trainer.workers', { default: 2, minimum: 1, maximum: 512, description: 'Training pods (one per node): the indexed Job\'s completions and parallelism.' });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { BUCKET_NAME, BUCKET_NAME_LENGTH, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION, VolumeUsageAlert } from '@strata/patterns';
 import { Efs } from '@strata/storage';
+import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
 /** The EFS class every environment installs (the `storage-efs` tier chart). */
 export const EFS_CLASS = 'strata-efs';
@@ -25,8 +26,8 @@ export default class LlmInferenceChart extends WorkloadChart {
     }, props);
     const v = this.values;
 
-    const repository = v.string('image.repository', { default: 'docker.io/vllm/vllm-openai', description: 'Inference server image repository.', pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$' });
-    const tag = v.string('image.tag', { default: 'v0.8.5', description: 'Inference server image tag.', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' });
+    const repository = v.string('image.repository', { default: 'docker.io/vllm/vllm-openai', description: 'Inference server image repository.', pattern: IMAGE_REPOSITORY });
+    const tag = v.string('image.tag', { default: 'v0.8.5', description: 'Inference server image tag.', pattern: IMAGE_TAG });
 
     const bucket = v.string('model.bucket', { default: 'ml-models', description: 'S3 bucket holding the model versions.', pattern: BUCKET_NAME, ...BUCKET_NAME_LENGTH });
     const prefix = v.string('model.prefix', { default: 'llama-3.1-8b-instruct/', description: 'Key prefix of the model; each version is <prefix><version>/.', pattern: KEY_PREFIX });

@@ -1,0 +1,37 @@
+import { describePattern } from '@strata/tokens';
+
+/**
+ * Patterns of AWS identifiers and S3 names, each declared once with the words strata says
+ * instead of the regular expression. Sources: S3 bucket naming rules
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), the FSx and EFS
+ * API references (CreateFileSystem, CreateDataRepositoryAssociation), the EC2 id formats.
+ */
+
+/** S3 bucket names: 3–63 lowercase letters, digits, "." and "-", alphanumeric at both ends ("..": DOUBLE_DOT, refused apart: RE2 has no look-ahead). */
+export const BUCKET_NAME = describePattern('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit)');
+/** An AWS region. */
+export const REGION = describePattern('^[a-z]{2}(-[a-z]+)+-[0-9]+$', 'an AWS region such as "us-west-2"');
+/** An availability zone name (us-east-1a, or a Local Zone such as us-west-2-lax-1a). */
+export const ZONE = describePattern('^[a-z]{2}(-[a-z]+)+-[0-9]+(-[a-z]+-[0-9]+)?[a-z]$', 'an availability zone name such as "us-east-1a" (not a zone id such as use1-az1)');
+/** An S3 path `s3://bucket[/prefix]`, as FSx takes it. */
+export const S3_PATH = describePattern('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$', 'an S3 path such as "s3://bucket/prefix/"');
+/** A key prefix: empty, or not starting with "/" and ending with "/"; no "//" and no "." or ".." segments. */
+export const KEY_PREFIX = describePattern("^(?:[A-Za-z0-9!_*'()-][A-Za-z0-9!_.*'()-]*/)*$", 'an S3 key prefix: empty, or names each followed by "/" (no leading "/", no "//", no "." or ".." segments)');
+/** A key prefix that is not empty (a Mountpoint `prefix`). */
+export const NONEMPTY_KEY_PREFIX = describePattern("^(?:[A-Za-z0-9!_*'()-][A-Za-z0-9!_.*'()-]*/)+$", 'a non-empty S3 key prefix such as "models/llama/" (names each followed by "/"; no leading "/", no "//", no "." or ".." segments)');
+/** A name used as one path segment (a model version, a run id, a checkpoint name). */
+export const PATH_SEGMENT = describePattern('^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$', 'a name of 1 to 128 letters, digits, ".", "_" and "-", starting with a letter or digit (one path segment)');
+/** An S3 access point ARN. */
+export const ACCESS_POINT_ARN = describePattern('^arn:aws[a-z-]*:s3(-outposts)?:[a-z0-9-]+:[0-9]{12}:.+$', 'an S3 access point ARN such as "arn:aws:s3:us-west-2:123456789012:accesspoint/name"');
+/** An FSx file system id. */
+export const FSX_FILE_SYSTEM_ID = describePattern('^fs-[0-9a-f]{8,17}$', 'an FSx file system id: "fs-" and 8 to 17 lowercase hex digits');
+/** An EFS file system id. */
+export const EFS_FILE_SYSTEM_ID = describePattern('^fs-[0-9a-f]{8,40}$', 'an EFS file system id: "fs-" and 8 to 40 lowercase hex digits');
+/** An FSx for Lustre mount name. */
+export const MOUNT_NAME = describePattern('^[A-Za-z0-9_-]{1,8}$', 'an FSx for Lustre mount name: 1 to 8 letters, digits, "_" and "-"');
+/** A data repository association id. */
+export const ASSOCIATION_ID = describePattern('^dra-[0-9a-f]{8,17}$', 'a data repository association id: "dra-" and 8 to 17 lowercase hex digits');
+/** A subnet id. */
+export const SUBNET_ID = describePattern('^subnet-[0-9a-f]{8,17}$', 'a subnet id: "subnet-" and 8 to 17 lowercase hex digits');
+/** A security group id. */
+export const SECURITY_GROUP_ID = describePattern('^sg-[0-9a-f]{8,17}$', 'a security group id: "sg-" and 8 to 17 lowercase hex digits');
