@@ -60,13 +60,17 @@ function fixFor(path: string): string {
 
 /**
  * Every placeholder in an environment definition, as generate's errors (one per field, naming the
- * field and how to fill it in). `fail` takes the house form: field, value, accepted, fix.
+ * field and how to fill it in). `fail` takes the house form: field, value, accepted, fix. Returns
+ * the fields reported: other checks of the same field stay silent (each error is reported once).
  */
-export function checkPlaceholders(env: unknown, fail: (field: string, value: unknown, accepted: string, fix: string) => void): void {
+export function checkPlaceholders(env: unknown, fail: (field: string, value: unknown, accepted: string, fix: string) => void): Set<string> {
+  const found = new Set<string>();
   const walk = (value: unknown, path: string) => {
     if (typeof value === 'string') {
       const what = placeholderIn(value);
-      if (what) fail(path, value, `a real value, not ${what} (nx g @strata/nx-plugin:environment writes placeholders where only you know the value)`, fixFor(path));
+      if (!what) return;
+      found.add(path);
+      fail(path, value, `a real value, not ${what} (nx g @strata/nx-plugin:environment writes placeholders where only you know the value)`, fixFor(path));
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, `${path}[${i}]`));
     } else if (isPlainObject(value)) {
@@ -74,4 +78,11 @@ export function checkPlaceholders(env: unknown, fail: (field: string, value: unk
     }
   };
   walk(env, '');
+  return found;
+}
+
+/** Whether a problem message (`'<field>' (<value>) must be …`, a file before it or not) is about one of these fields. */
+export function aboutField(problem: string, fields: ReadonlySet<string>): boolean {
+  const m = /^(?:[^']*: )?'([^']+)' \(/.exec(problem);
+  return !!m && fields.has(m[1]);
 }

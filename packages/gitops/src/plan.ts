@@ -4,7 +4,7 @@ import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isT
 import { DriverTierName, EnvironmentDefinition, ExternalStorageClass, StorageTierName } from './environment';
 import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
 import { planOperators, PlannedOperator } from './operators';
-import { checkPlaceholders } from './placeholders';
+import { aboutField, checkPlaceholders } from './placeholders';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
@@ -185,7 +185,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
 
   // --- placeholders ------------------------------------------------------------------------------
   // What the environment generator leaves for the user to fill in never reaches a cluster.
-  checkPlaceholders(env, fail);
+  const placeholders = checkPlaceholders(env, fail);
 
   // --- external objects --------------------------------------------------------------------------
   checkExternal(env, fail, checkArn);
@@ -255,7 +255,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       }
     }
     const merged = mergeValues(entry.defaults, values ?? {}) as Record<string, unknown>;
-    for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`, entry.schemaRules)) failRaw(p);
+    for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`, entry.schemaRules)) if (!aboutField(p, placeholders)) failRaw(p);
 
     // Claims under a condition that is off in this release do not exist here.
     const claims = entry.storage
@@ -392,6 +392,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     const merged = mergeValues(entry.defaults, values) as Record<string, unknown>;
     const subnetReported = tier.tier === 'fsx-lustre' && values.subnetId === undefined && errors.some((e) => e.includes("'network.subnetId'") || e.includes("'storage.fsx-lustre.subnetId'"));
     for (const p of schemaProblems(entry.schema, merged, `storage.${tier.tier}`, `see charts/${tier.chart}/values.yaml for what the chart accepts`, entry.schemaRules)) {
+      if (aboutField(p, placeholders)) continue;
       if (subnetReported && p.startsWith("'storage.fsx-lustre.subnetId'")) continue;
       failRaw(p);
     }

@@ -1,4 +1,4 @@
-import { EnvironmentDefinition, EnvironmentError, environmentFiles, environmentsFromDefinitions, placeholderIn, planEnvironment } from '../src';
+import { aboutField, EnvironmentDefinition, EnvironmentError, environmentFiles, environmentsFromDefinitions, placeholderIn, planEnvironment } from '../src';
 import { fixtureCatalog } from './fixtures/charts';
 import { dev, prod, withChanges } from './fixtures/environments';
 
@@ -249,5 +249,21 @@ describe('placeholders (issue 15: what the environment generator leaves to fill 
     expect(placeholderIn('s3://fill-in-bucket/raw/')).toBe('a "fill-in" placeholder');
     expect(placeholderIn('000000000000')).toBe('the placeholder AWS account 000000000000');
     expect(placeholderIn('fs-00000000.fsx.us-east-1.amazonaws.com')).toBe('the placeholder ID fs-00000000');
+  });
+});
+
+describe('a placeholder is reported once', () => {
+  test('a chart schema refusing the same value stays silent about that field', () => {
+    // The training fixture's schema refuses no fileSystemId of zeros itself; one that does (as charts may) must not repeat the error.
+    const env = withChanges(dev, (e) => {
+      e.workloads.training.values = { workers: 2, dataset: { sizeGiB: 1200, storageClassName: '', existing: { enabled: true, fileSystemId: 'fs-00000000000000000' } } };
+    });
+    const errors = errorsOf(env).filter((e) => e.includes('fileSystemId'));
+    expect(errors).toEqual([
+      `${D}'workloads.training.values.dataset.existing.fileSystemId' ("fs-00000000000000000") must be a real value, not the placeholder ID fs-00000000000000000 (nx g @strata/nx-plugin:environment writes placeholders where only you know the value); copy the file system ID from the EFS or FSx console (\`aws efs describe-file-systems\`, \`aws fsx describe-file-systems\`)`,
+    ]);
+    expect(aboutField(`'workloads.training.values.dataset.existing.fileSystemId' ("fs-00000000000000000") must be not "fs-00000000000000000"; see charts/training/values.yaml`, new Set(['workloads.training.values.dataset.existing.fileSystemId']))).toBe(true);
+    expect(aboutField(`${D}'network.subnetId' ("x") must be …`, new Set(['network.subnetId']))).toBe(true);
+    expect(aboutField(`${D}'network.subnetIds' ("x") must be …`, new Set(['network.subnetId']))).toBe(false);
   });
 });
