@@ -91,34 +91,44 @@ describe('workload generator', () => {
     }
   });
 
-  test('each environment decides its values (region, FSx class type, zone); what only the user knows is listed, not guessed', async () => {
+  test('each environment decides its values (region, FSx class type and import path, zone); what only the user knows is listed, not guessed', async () => {
     const tree = seededTree();
     tree.write(
       'environments/prod/environment.ts',
       ENV_FIXTURE.replace("name: 'dev'", "name: 'prod'")
         .replace("region: 'us-east-1'", "region: 'us-west-2'")
         .replace("availabilityZone: 'us-east-1a'", "availabilityZone: 'us-west-2b'")
-        .replace("'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete' }", "'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 250, reclaimPolicy: 'Retain' }"),
+        .replace(
+          "'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete' }",
+          "'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 250, reclaimPolicy: 'Retain', s3ImportPath: 's3://strata-prod-data/training' }",
+        ),
     );
     const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     try {
-      await workloadGenerator(tree, { name: 'reader', pattern: 'distributed-dataset', environments: 'dev,prod' });
-      expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("    'reader': workload<ReaderValues>({ namespace: 'reader', values: { aws: { region: 'us-east-1' } } }),\n");
+      await workloadGenerator(tree, { name: 'reader', pattern: 'distributed-dataset', environments: 'prod' });
       expect(tree.read('environments/prod/environment.ts', 'utf-8')).toContain(
-        "    'reader': workload<ReaderValues>({ namespace: 'reader', values: { aws: { region: 'us-west-2' }, dataset: { deploymentType: 'PERSISTENT_2', zone: 'b' } } }),\n",
+        "    'reader': workload<ReaderValues>({ namespace: 'reader', values: { aws: { region: 'us-west-2' }, dataset: { deploymentType: 'PERSISTENT_2', zone: 'b', bucket: 'strata-prod-data', prefix: 'training/reader/', path: 'reader/' } } }),\n",
       );
-      expect(info.mock.calls[1][0]).toBe(
+      expect(info.mock.calls[0][0]).toBe(
         [
           'environments/prod/environment.ts: reader added in namespace reader',
-          "  from the environment: aws.region us-west-2 (the cluster's region: where the chart's buckets are looked for); dataset.deploymentType PERSISTENT_2 (this environment's strata-fsx-lustre class); dataset.zone b (network.availabilityZone us-west-2b: the file system's subnet)",
+          "  from the environment: aws.region us-west-2 (the cluster's region: where the chart's buckets are looked for); dataset.deploymentType PERSISTENT_2 (this environment's strata-fsx-lustre class); dataset.zone b (network.availabilityZone us-west-2b: the file system's subnet); dataset.bucket strata-prod-data, dataset.prefix training/reader/, dataset.path reader/ (below s3ImportPath s3://strata-prod-data/training, what this environment's strata-fsx-lustre class imports)",
           '  fill in before deploying:',
-          '    values.dataset.bucket: this environment\'s bucket (until then the release uses the chart\'s default, "ml-datasets")',
           "    identity.workloads['reader']: { training: '<role ARN>' } (without a role the pods get no AWS credentials)",
         ].join('\n'),
       );
     } finally {
       info.mockRestore();
     }
+  });
+
+  test('a dataset workload is refused for an environment whose FSx class links no S3 path (its file system would start empty), before writing anything', async () => {
+    const tree = seededTree();
+    const before = filesOf(tree);
+    await expect(workloadGenerator(tree, { name: 'reader', pattern: 'distributed-dataset', environments: 'dev' })).rejects.toThrow(
+      `'--environments' (dev) must be environments whose strata-fsx-lustre class links the dataset's bucket (storage.fsx-lustre.s3ImportPath, e.g. 's3://<bucket>'); environments/dev/environment.ts sets no s3ImportPath: the file system would start without the dataset; link the class there first, or leave this environment out`,
+    );
+    expect(filesOf(tree)).toEqual(before);
   });
 
   test('refuses an environment that does not exist, before writing anything', async () => {

@@ -5,6 +5,7 @@
  * the user knows (buckets, the workload's IAM roles) is listed for them to fill in, never guessed.
  */
 import { EnvironmentDefinitionFile } from '../environment-definition';
+import { refuse } from '../option-rules';
 import { PatternOption, StorageTierOption } from '../storage-tiers';
 
 /** The values of a scaffold (per pattern and tier) that depend on the environment. */
@@ -21,6 +22,12 @@ export interface ScaffoldFacts {
   readonly serviceAccounts: readonly string[];
   /** Steps outside the chart, once per environment. */
   readonly steps?: readonly string[];
+  /**
+   * The values of a dataset an FSx file system imports from S3 (distributed-dataset): its bucket,
+   * its key prefix, and its folder in the file system. The environment's FSx class decides where
+   * the file system imports from (storage.fsx-lustre.s3ImportPath); the dataset goes below it.
+   */
+  readonly dataset?: { readonly bucket: string; readonly prefix: string; readonly path: string };
 }
 
 /** The FSx deployment type the scaffolds default to: the storage-fsx-lustre chart's default class. */
@@ -42,7 +49,14 @@ export function scaffoldFacts(pattern: PatternOption, storage: StorageTierOption
     case 'training-checkpoint':
       return { region: true, buckets: [['checkpoints.bucket', 'ml-checkpoints']], serviceAccounts: ['training'] };
     case 'distributed-dataset':
-      return { region: true, deploymentType: 'dataset.deploymentType', zone: 'dataset.zone', buckets: [['dataset.bucket', 'ml-datasets']], serviceAccounts: ['training'] };
+      return {
+        region: true,
+        deploymentType: 'dataset.deploymentType',
+        zone: 'dataset.zone',
+        buckets: [],
+        serviceAccounts: ['training'],
+        dataset: { bucket: 'dataset.bucket', prefix: 'dataset.prefix', path: 'dataset.path' },
+      };
     default:
       return {
         region: storage === 's3',
@@ -98,6 +112,24 @@ export function environmentValues(workload: string, facts: ScaffoldFacts, env: E
       if (letter !== SCAFFOLD_ZONE) set(facts.zone, letter);
       taken.push(`${facts.zone} ${letter} (network.availabilityZone ${zone}: the file system's subnet)`);
     } else fill.push(`values.${facts.zone}: the zone letter of the FSx file system's subnet (the pods run there)`);
+  }
+  if (facts.dataset) {
+    // The file system imports what the class links: the dataset must be there, or it starts empty.
+    const linked = env.literal(['storage', 'fsx-lustre', 's3ImportPath']);
+    const m = linked !== undefined ? /^s3:\/\/([a-z0-9][a-z0-9.-]*[a-z0-9])(\/.*)?$/.exec(linked) : null;
+    if (!m) {
+      refuse(
+        '--environments',
+        env.file.path.split('/')[1],
+        "environments whose strata-fsx-lustre class links the dataset's bucket (storage.fsx-lustre.s3ImportPath, e.g. 's3://<bucket>')",
+        `${env.file.path} ${linked === undefined ? 'sets no s3ImportPath' : `links ${JSON.stringify(linked)}, which is not an s3:// path`}: the file system would start without the dataset; link the class there first, or leave this environment out`,
+      );
+    }
+    const root = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+    set(facts.dataset.bucket, m[1]);
+    set(facts.dataset.prefix, `${root ? `${root}/` : ''}${workload}/`);
+    set(facts.dataset.path, `${workload}/`);
+    taken.push(`${facts.dataset.bucket} ${m[1]}, ${facts.dataset.prefix} ${root ? `${root}/` : ''}${workload}/, ${facts.dataset.path} ${workload}/ (below s3ImportPath ${linked}, what this environment's strata-fsx-lustre class imports)`);
   }
   for (const [path, chartDefault] of facts.buckets) fill.push(`values.${path}: this environment's bucket (until then the release uses the chart's default, "${chartDefault}")`);
   fill.push(...(facts.steps ?? []));

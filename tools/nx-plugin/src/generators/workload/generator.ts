@@ -87,15 +87,16 @@ export async function workloadGenerator(tree: Tree, options: WorkloadGeneratorSc
   const o = normalizeOptions(tree, options);
   const existing = filesUnder(tree, o.projectRoot);
   const environments = o.environments.map((env) => EnvironmentDefinitionFile.read(tree, `${ENVIRONMENTS}/${env}/environment.ts`));
-  // Every definition must be editable before anything is written.
+  // Every definition must be editable, and able to take the workload, before anything is written.
   for (const env of environments) env.workloads();
+  const facts = scaffoldFacts(o.pattern, o.storage);
+  const plans = environments.map((env) => environmentValues(o.name, facts, env));
 
   writePackage(tree, o);
   if (existing.size > 0) refuseChangedPackage(tree, o, existing);
 
-  const facts = scaffoldFacts(o.pattern, o.storage);
-  for (const env of environments) {
-    const plan = environmentValues(o.name, facts, env);
+  for (const [i, env] of environments.entries()) {
+    const plan = plans[i];
     const added = env.registerWorkload(o.name, o.namespace, plan.values);
     env.file.save(tree);
     const lines = [`${env.file.path}: ${o.name} ${added ? 'added' : 'already listed (left as it is)'} in namespace ${o.namespace}`];
