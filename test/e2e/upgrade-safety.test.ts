@@ -38,7 +38,7 @@ describe('upgrade safety', () => {
   test('an environment that shrinks a claim is refused (claims only grow); recorded in the environment, it goes ahead', () => {
     // kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate: a smaller storage request is refused.
     const before = readFileSync(join(root, 'environments/staging/apps/llm-finetune-values.yaml'), 'utf8');
-    edit(root, 'environments/staging/environment.ts', "dataset: { bucket: 'strata-staging-datasets', size: 2400, zone: 'b' },", "dataset: { bucket: 'strata-staging-datasets', size: 1200, zone: 'b' },");
+    edit(root, 'environments/staging/environment.ts', "size: 2400,\n          zone: 'b',\n          storageClassName: '',", "size: 1200,\n          zone: 'b',\n          storageClassName: '',");
     const out = failing(root);
     const version = /^version: (.*)$/m.exec(readFileSync(join(root, 'charts/llm-finetune/Chart.yaml'), 'utf8'))![1];
     expect(out).toContain(
@@ -48,8 +48,8 @@ describe('upgrade safety', () => {
     edit(
       root,
       'environments/staging/environment.ts',
-      "namespace: 'training',",
-      "namespace: 'training',\n      acceptedChanges: [{ kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim', change: 'spec.resources.requests.storage', reason: 'a new, smaller file system; the data was copied' }],",
+      "acceptedChanges: [{ kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim',",
+      "acceptedChanges: [{ kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim', change: 'spec.resources.requests.storage', reason: 'a new, smaller file system; the data was copied' }, { kind: 'PersistentVolumeClaim', name: 'dataset-fsx-claim',",
     );
     expect(generate(root)).toMatch(/upgrades: \d+ release\(s\) compared with the version before, none refused/);
   }, SLOW);

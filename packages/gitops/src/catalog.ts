@@ -55,6 +55,8 @@ export interface ChartEntry {
   readonly serviceAccounts?: { readonly [key: string]: string };
   /** The Pod Security level its pods need of their namespace when not restricted (`strata.dev/pod-security`), and why. */
   readonly podSecurity?: ChartPodSecurity;
+  /** Service account keys the chart writes an IAM policy for (its iam-policies ConfigMap, `<key>.json`): their pods need AWS access. */
+  readonly policyKeys?: readonly string[];
 }
 
 /** What a chart's pods need of their namespace's Pod Security Admission (Chart.yaml `strata.dev/pod-security`). */
@@ -140,6 +142,8 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
   const defaults = (parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>;
 
   const templates = [...files.entries()].filter(([rel]) => rel.startsWith('templates/') && !rel.startsWith('templates/tests/') && /\.ya?ml$/.test(rel));
+  // The IAM policies the chart asks roles to hold: one `<key>.json` per service account key.
+  const policyKeys = [...new Set(templates.filter(([rel]) => /configmap-iam-policies\.ya?ml$/.test(rel)).flatMap(([, text]) => [...text.matchAll(/^ {2}([A-Za-z0-9_]+)\.json:/gm)].map((m) => m[1])))].sort();
   if (storage) storage = storage.map((c) => (c.when !== undefined ? c : withGuard(c, templates)));
   const holdsData = templates.some(([, text]) => /^kind:\s*["']?PersistentVolumeClaim["']?\s*$/m.test(text) || /helm\.sh\/resource-policy["']?:\s*["']?keep/.test(text));
   const serviceAccounts: Record<string, string> = {};
@@ -163,6 +167,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     ...(typeof meta.kubeVersion === 'string' ? { kubeVersion: meta.kubeVersion } : {}),
     ...(Object.keys(serviceAccounts).length > 0 ? { serviceAccounts: sortObject(serviceAccounts) } : {}),
     ...(podSecurity ? { podSecurity } : {}),
+    ...(policyKeys.length > 0 ? { policyKeys } : {}),
   };
 }
 

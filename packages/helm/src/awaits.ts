@@ -1,4 +1,4 @@
-import { INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
+import { INIT_SECONDS_ANNOTATION, Manifest as TokenManifest, NODE_AND_IMAGE_SECONDS, podTemplatesOf } from '@strata/tokens';
 import { EncodedFormula, evaluateEncodedFormula, printIn, refIn, ValueRef } from './content-name';
 
 /**
@@ -73,6 +73,10 @@ export type AwaitedObject =
       readonly ready?: readonly Fact[];
       /** Pod groups a rollout replaces, and how many per round (a LeaderWorkerSet's replicas and maxUnavailable + maxSurge). @default one round */
       readonly replicas?: Fact;
+      /** Claims its pods mount: their binding (a new FSx file system: up to 30 min) comes before any pod starts. @default none */
+      readonly claims?: readonly string[];
+      /** A gate holding its pods first (INIT_SECONDS_ANNOTATION: a model hydrated before it loads), once. @default none */
+      readonly init?: Fact;
       readonly surge?: Fact;
       /** What the budget is made of, for the report: "declared", "ray.io/initializing-timeout", "pod start". */
       readonly basis?: string;
@@ -449,11 +453,18 @@ function customAwaited(o: Json, rule: CustomKindRule, name: string): AwaitedObje
   const bound = rule.upstreamBound?.(o);
   const declared = factOf(o.metadata?.annotations?.[READY_SECONDS_ANNOTATION]);
   const rounds = rule.rounds?.(spec);
-  const withRounds = rounds ? { replicas: rounds.replicas, surge: rounds.surge } : {};
+  // Its pods, as every check sees them (@strata/tokens' pod-template model: templates by path, or
+  // views of the pods the operator builds), else the rule's own reading.
+  const viewed = podTemplatesOf(o as TokenManifest);
+  const pods: { metadata?: Json; spec: Json }[] = viewed.length > 0 ? viewed : (rule.podSpecs?.(spec) ?? []).map((p) => ({ spec: p }));
+  const claimNames = [...new Set(pods.flatMap((p) => (p.spec.volumes ?? []).map((v: Json) => v.persistentVolumeClaim?.claimName)).filter((c: unknown) => c !== undefined).map((c: unknown) => nameOf({ metadata: { name: c } })))];
+  // A pod held by a gate (a model hydrated first): its bound, once, before the first round.
+  const inits = pods.map((p) => factOf(p.metadata?.annotations?.[INIT_SECONDS_ANNOTATION])).filter((f): f is Fact => f !== undefined);
+  const withRounds = { ...(rounds ? { replicas: rounds.replicas, surge: rounds.surge } : {}), ...(claimNames.length > 0 ? { claims: claimNames } : {}), ...(inits.length > 0 ? { init: inits[0] } : {}) };
   // The operator's own bound first (past it the object fails for good), then what the chart declares.
   if (bound) return { ...base, ready: [bound.seconds], ...withRounds, basis: bound.basis };
   if (declared !== undefined) return { ...base, ready: [declared], ...withRounds, basis: 'declared' };
-  const pod: Fact[] = [NODE_AND_IMAGE_SECONDS, ...startupBound({ containers: (rule.podSpecs?.(spec) ?? []).flatMap((p) => p.containers ?? []) })];
+  const pod: Fact[] = [NODE_AND_IMAGE_SECONDS, ...startupBound({ containers: pods.flatMap((p) => p.spec.containers ?? []) })];
   const starts = Math.max(1, rule.podStarts?.(spec) ?? 1);
   return { ...base, ready: Array.from({ length: starts }, () => pod).flat(), ...withRounds, basis: 'pod start' };
 }
@@ -543,7 +554,7 @@ export function awaitBudget(objects: readonly AwaitedObject[], options: AwaitBud
       const s = claimSeconds.get(a.name) ?? 0;
       out.push({ kind: a.kind, name: a.name, seconds: s, why: `bound within ${s} s` });
     } else if (a.kind === 'CustomResource') {
-      out.push({ kind: a.resourceKind, name: a.name, ...customSeconds(a, o.resolve) });
+      out.push({ kind: a.resourceKind, name: a.name, ...customSeconds(a, o.resolve, claimSeconds) });
     } else {
       const replicas = Math.max(0, Math.trunc(o.resolve(a.replicas) ?? 1));
       const surge = surgePods(typeof a.surge === 'string' && a.surge.endsWith('%') ? a.surge : typeof a.surge === 'string' ? Number(a.surge) : o.resolve(a.surge), replicas);
@@ -565,7 +576,7 @@ export function awaitBudget(objects: readonly AwaitedObject[], options: AwaitBud
 }
 
 /** The seconds of a custom resource and why: its kind's rule (not awaited: 0), rounds of its budget. */
-function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, resolve: (f: Fact) => number | undefined): { seconds: number; why: string } {
+function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, resolve: (f: Fact) => number | undefined, claimSeconds: ReadonlyMap<string, number>): { seconds: number; why: string } {
   const rule = customKind(a.apiVersion, a.resourceKind);
   if (!rule || rule.role !== 'awaited' || !a.ready) return { seconds: 0, why: rule ? rule.short : 'a kind strata does not know: not counted' };
   const one = a.ready.reduce<number>((n, f) => n + (resolve(f) ?? 0), 0);
@@ -573,7 +584,12 @@ function customSeconds(a: Extract<AwaitedObject, { kind: 'CustomResource' }>, re
   const perRound = a.surge === undefined ? 1 : Math.max(1, Math.trunc(resolve(a.surge) ?? 1));
   const rounds = replicas === 0 ? 0 : Math.ceil(replicas / perRound);
   const basis = a.basis === 'declared' ? 'declared by the chart' : a.basis === 'pod start' ? 'pod start only' : `its ${a.basis}`;
-  return { seconds: rounds * one, why: `${rule.short}, ${rounds > 1 ? `${rounds} rounds of ${one} s` : `within ${one} s`} (${basis})` };
+  const bind = Math.max(0, ...(a.claims ?? []).map((c) => claimSeconds.get(c) ?? 0));
+  const init = a.init === undefined || a.basis === 'declared' ? 0 : (resolve(a.init) ?? 0);
+  return {
+    seconds: (rounds === 0 ? 0 : bind + init) + rounds * one,
+    why: `${rule.short}, ${rounds > 1 ? `${rounds} rounds of ${one} s` : `within ${one} s`} (${basis})${init > 0 && rounds > 0 ? `, the first after a gate of up to ${init} s` : ''}${bind > 0 && rounds > 0 ? `, after claims bound within ${bind} s` : ''}`,
+  };
 }
 
 /** Pods one rollout round may add: maxSurge absolute, or a percentage of replicas rounded up (Kubernetes' rule), at least 1. */

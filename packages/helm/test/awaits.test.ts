@@ -46,7 +46,8 @@ describe('awaitedObjects: custom resources', () => {
     const awaited = awaitedObjects([declared, asValue]);
     expect(awaited).toEqual([
       { kind: 'CustomResource', apiVersion: 'serving.kserve.io/v1beta1', resourceKind: 'InferenceService', name: 'llm', ready: [3600], basis: 'declared' },
-      { kind: 'CustomResource', apiVersion: 'apps.nvidia.com/v1alpha1', resourceKind: 'NIMCache', name: 'cache', ready: [{ $value: 'cache.fillSeconds' }], basis: 'declared' },
+      // The caching Job's view mounts the operator's default claim (<name>-pvc): its binding comes first.
+      { kind: 'CustomResource', apiVersion: 'apps.nvidia.com/v1alpha1', resourceKind: 'NIMCache', name: 'cache', ready: [{ $value: 'cache.fillSeconds' }], claims: ['cache-pvc'], basis: 'declared' },
     ]);
     expect(budgetOf(awaited, { 'cache.fillSeconds': 5400 }).objects).toEqual([
       { kind: 'InferenceService', name: 'llm', seconds: 3600, why: 'until Ready, within 3600 s (declared by the chart)' },
@@ -89,6 +90,26 @@ describe('awaitedObjects: custom resources', () => {
     expect(budgetOf(awaited)).toEqual({ objects: [{ kind: 'LeaderWorkerSet', name: 'vllm', seconds: 3960, why: 'until Available, 3 rounds of 1320 s (pod start only)' }], unboundedJobs: [], longest: 3960 });
     // upstream defaults: 1 replica, maxUnavailable 1, maxSurge 0, LeaderCreated
     expect(budgetOf(awaitedObjects([cr('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', 'd', {})])).longest).toBe(600);
+  });
+
+  test('a custom resource whose pods mount a claim waits for the claim to bind first (a new FSx file system: up to 30 min)', () => {
+    const lws = cr('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', 'vllm', {
+      leaderWorkerTemplate: { size: 2, workerTemplate: { spec: { containers: [{ name: 'w' }], volumes: [{ name: 'weights', persistentVolumeClaim: { claimName: 'weights-claim' } }] } } },
+    });
+    const claim = { kind: 'PersistentVolumeClaim', apiVersion: 'v1', metadata: { name: 'weights-claim' }, spec: { storageClassName: 'strata-fsx-lustre' } };
+    const awaited = awaitedObjects([lws, claim as never]);
+    expect(awaited[0]).toMatchObject({ resourceKind: 'LeaderWorkerSet', claims: ['weights-claim'] });
+    const budget = awaitBudget(awaited, { resolve: resolveWith({}) as never, provisioningSeconds: () => 1800, waitForJobs: true });
+    expect(budget.objects.find((x) => x.kind === 'LeaderWorkerSet')).toEqual({ kind: 'LeaderWorkerSet', name: 'vllm', seconds: 2400, why: 'until Available, within 600 s (pod start only), after claims bound within 1800 s' });
+  });
+
+  test('a custom resource whose pods wait at a gate (a model hydrated first) counts the gate once, before its rounds', () => {
+    const lws = cr('leaderworkerset.x-k8s.io/v1', 'LeaderWorkerSet', 'vllm', {
+      leaderWorkerTemplate: { size: 2, workerTemplate: { metadata: { annotations: { 'strata.dev/init-seconds': '7200' } }, spec: { containers: [{ name: 'w' }] } } },
+    });
+    const awaited = awaitedObjects([lws]);
+    expect(awaited[0]).toMatchObject({ init: 7200 });
+    expect(budgetOf(awaited).objects).toEqual([{ kind: 'LeaderWorkerSet', name: 'vllm', seconds: 7800, why: 'until Available, within 600 s (pod start only), the first after a gate of up to 7200 s' }]);
   });
 
   test('runs and configuration are listed but never awaited: they add nothing to the timeout, and no Job-like unbounded wait', () => {

@@ -11,7 +11,7 @@ import { demoChart, errorsOf, render } from './testing';
 const IMAGE = { repository: 'nvcr.io/nim/meta/llama-3.1-8b-instruct', tag: '1.8.4', pullSecrets: ['ngc-pull'] };
 const resources: plus.ContainerResources = { cpu: { request: plus.Cpu.units(8) }, memory: { request: Size.gibibytes(64), limit: Size.gibibytes(64) } };
 /** The NGC secrets and the EFS class the environment provides (outside this chart). */
-const external = { ...DEFAULT_EXTERNAL, declared: ['StorageClass strata-efs', 'Secret ml/ngc-api'] };
+const external = { ...DEFAULT_EXTERNAL, declared: ['StorageClass strata-efs', 'Secret ml/ngc-api', 'Secret ml/ngc-pull'] };
 
 function cacheClaim(scope: ReturnType<typeof demoChart>): Efs {
   return Efs.fromStorageClass(scope, 'models', { storageClass: { name: 'strata-efs' } });
@@ -89,14 +89,16 @@ describe('NIMCache and NIMService', () => {
     expect(render(chart).flatMap((o) => podTemplatesOf(o)).flatMap((p) => checkPodSecurity(p.spec, 'baseline'))).toEqual([]);
   });
 
-  test('the reference lint sees the model store and the NGC secret: reported when missing, not when present', () => {
+  test('the reference lint sees the model store, the NGC secret and the image pull secret: reported when missing, not when present', () => {
     const chart = demoChart();
     new NIMService(chart, 'llama', { image: IMAGE, authSecret: 'ngc-api', storage: NimModelStore.fromCache(llamaCache(chart)), resources, gpus: 1, replicas: 2, namespacePodSecurity: PodSecurityLevel.BASELINE });
     const objects = render(chart);
     expect(checkReferences({ dev: objects }, external)).toEqual([]);
     expect(checkReferences({ dev: objects.filter((o) => o.kind !== 'PersistentVolumeClaim') }, { ...DEFAULT_EXTERNAL, declared: ['StorageClass strata-efs'] })).toEqual([
+      "dev: NIMCache ml/rel-demo-llama-cache spec.imagePullSecrets[ngc-pull]: Secret ml/ngc-pull does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: 'ml', name: 'ngc-pull' }] }",
       'dev: NIMCache ml/rel-demo-llama-cache spec.volumes[nim-cache-volume].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { persistentVolumeClaims: [{ namespace: \'ml\', name: \'rel-demo-models-claim\' }] }',
       'dev: NIMCache ml/rel-demo-llama-cache spec.containers[nim-cache-ctr].envFrom.secretRef: Secret ml/ngc-api does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: \'ml\', name: \'ngc-api\' }] }',
+      "dev: NIMService ml/rel-demo-llama spec.imagePullSecrets[ngc-pull]: Secret ml/ngc-pull does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: 'ml', name: 'ngc-pull' }] }",
       'dev: NIMService ml/rel-demo-llama spec.volumes[model-store].persistentVolumeClaim.claimName: PersistentVolumeClaim ml/rel-demo-models-claim does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { persistentVolumeClaims: [{ namespace: \'ml\', name: \'rel-demo-models-claim\' }] }',
       'dev: NIMService ml/rel-demo-llama spec.containers[rel-demo-llama-ctr].env[NGC_API_KEY].valueFrom.secretKeyRef: Secret ml/ngc-api does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: \'ml\', name: \'ngc-api\' }] }',
     ]);

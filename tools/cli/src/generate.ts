@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, PublishedDigests, validValues, withExternalUsers } from '@strata/gitops';
+import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, PublishedDigests, schemaProblems, validValues, withExternalUsers } from '@strata/gitops';
 import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
@@ -143,6 +143,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const workloads = chartPackages(options.root);
   const cache = options.cache === false ? undefined : new ChartCache(options.root);
   const outputs = await chartOutputs(workloads, { cache, log });
+  // A chart whose own defaults its schema refuses (a rule a construct attached, a condition across
+  // values) is the chart's error, said once against its source, never per environment deploying it.
+  const defaultsProblems = [...outputs].flatMap(([name, o]) => {
+    const w = workloads.find((x) => x.name === name);
+    const where = w ? w.source : `charts/${name}`;
+    return schemaProblems(o.catalog.schema, o.catalog.defaults, 'values', `change the default in ${where}, or the rule that refuses it`, o.catalog.schemaRules).map((p) => `${where}: ${p}`);
+  });
+  if (defaultsProblems.length > 0) throw new GenerateError(defaultsProblems);
   // Charts whose folder is exactly what the last write left for the same entry need no reading,
   // comparing or writing (generate --check compares everything).
   const written = options.check || !cache ? {} : cache.writtenCharts(options.root);

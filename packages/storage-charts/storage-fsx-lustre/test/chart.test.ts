@@ -129,7 +129,11 @@ describe('storage-fsx-lustre', () => {
   });
 
   test('securityGroupIds is required: at least one id, each an sg- id', () => {
-    expect(schema.properties.securityGroupIds.allOf.map(({ $comment: _c, ...rule }: any) => rule)).toEqual([{ minItems: 1 }, { items: { pattern: '^sg-[0-9a-f]{8,17}$' } }]);
+    // Each rule with what it accepts in words, which strata's messages say instead of the expression.
+    expect(schema.properties.securityGroupIds.allOf.map(({ $comment: _c, ...rule }: any) => rule)).toEqual([
+      { minItems: 1, 'x-strata-accepts': 'at least one security group id' },
+      { items: { pattern: '^sg-[0-9a-f]{8,17}$', 'x-strata-accepts': 'a security group id: "sg-" and 8 to 17 lowercase hex digits' }, 'x-strata-accepts': 'security group ids (sg- and 8 to 17 hex digits)' },
+    ]);
     expect(schema.properties.securityGroupIds.description).toMatch(/^Required, at least one/);
   });
 

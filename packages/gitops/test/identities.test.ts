@@ -1,0 +1,27 @@
+import { catalogFromTree, planEnvironment } from '../src';
+import { fixtureChartTree } from './fixtures/charts';
+import { dev, withChanges } from './fixtures/environments';
+
+/**
+ * A service account the chart writes an IAM policy for (its iam-policies ConfigMap, `<key>.json`)
+ * runs pods that need AWS access: the environment must give it a role, or generate refuses.
+ */
+describe('identities against the access their pods need', () => {
+  const catalog = () => {
+    const tree = fixtureChartTree();
+    tree.set('training/templates/configmap-iam-policies.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: iam-policies\ndata:\n  training.json: "{}"\n  training.serviceAccount: training\n');
+    return catalogFromTree(tree);
+  };
+
+  test('the chart records which service accounts have a policy', () => {
+    expect(catalog().training.policyKeys).toEqual(['training']);
+  });
+
+  test('with a role: fine; without one: the field, what it must hold and why', () => {
+    expect(planEnvironment(dev, catalog()).errors).toEqual([]);
+    const noRole = withChanges(dev, (e) => delete e.identity.workloads.training);
+    expect(planEnvironment(noRole, catalog()).errors).toEqual([
+      "environments/dev/environment.ts: 'identity.workloads.training.training' (not set) must be an IAM role ARN holding the policy charts/training writes for it (ConfigMap iam-policies, training.json); its pods need that access (S3 and the like) and run without any: create the role from the policy and give it here",
+    ]);
+  });
+});
