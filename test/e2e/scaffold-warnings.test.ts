@@ -13,6 +13,8 @@ import { loadEnvironments } from '@strata/gitops';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { workloadGenerator } from '../../tools/nx-plugin/src/generators/workload/generator';
 import { WorkloadGeneratorSchema } from '../../tools/nx-plugin/src/generators/workload/schema';
+import { scaffoldFacts } from '../../tools/nx-plugin/src/generators/workload/environment-values';
+import { giveRoles } from '../support/identity';
 import { copyWorkspace, recordInLock, run, SLOW } from '../support/workspace';
 
 const COMBINATIONS: [name: string, pattern: WorkloadGeneratorSchema['pattern'], storage: WorkloadGeneratorSchema['storage']][] = [
@@ -52,6 +54,8 @@ describe('every scaffold generates without warnings in every environment it is a
           await workloadGenerator(tree, { name, pattern, storage, environments: environmentsOf(pattern).join(','), skipInstall: true });
           flushChanges(root, tree.listChanges());
           recordInLock(root, `packages/workloads/${name}`); // what the generator's npm install records
+          // What the output lists to fill in, and generate requires: a role for each service account the chart writes a policy for.
+          for (const env of environmentsOf(pattern)) giveRoles(root, env, name, scaffoldFacts(pattern, storage!).serviceAccounts);
         }
       } finally {
         info.mockRestore();

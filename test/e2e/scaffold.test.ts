@@ -8,6 +8,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { Helm } from '@strata/helm';
 import { loadEnvironments } from '@strata/gitops';
+import { PATTERN_TIERS, PatternOption, StorageTierOption } from '../../tools/nx-plugin/src/generators/storage-tiers';
+import { scaffoldFacts } from '../../tools/nx-plugin/src/generators/workload/environment-values';
+import { giveRoles } from '../support/identity';
 import { copyWorkspace, nx, REPO, run, SLOW } from '../support/workspace';
 
 /** One workload per pattern (and a plain Deployment). */
@@ -64,6 +67,16 @@ describe('scaffolding, end to end', () => {
   }, SLOW);
 
   test('generate: the new charts pass helm lint --strict and are in the overlay of every environment they were added to', async () => {
+    // The roles the generator listed to fill in (generate requires one for each service account a chart writes a policy for).
+    for (const env of readdirSync(join(root, 'environments')).filter((e) => existsSync(join(root, 'environments', e, 'environment.ts')))) {
+      const text = readFileSync(join(root, 'environments', env, 'environment.ts'), 'utf8');
+      for (const [name, flags] of WORKLOADS) {
+        if (!text.includes(`'${name}': workload<`)) continue;
+        const option = (o: string) => flags.find((f) => f.startsWith(`--${o}=`))?.split('=')[1];
+        const pattern = option('pattern') as PatternOption;
+        giveRoles(root, env, name, scaffoldFacts(pattern, (option('storage') ?? PATTERN_TIERS[pattern][0]) as StorageTierOption).serviceAccounts);
+      }
+    }
     run(root, ['-r', '@swc-node/register', 'tools/cli/bin/generate.ts'], { STRATA_ROOT: root });
     const charts = WORKLOADS.map(([name]) => join(root, 'charts', name));
     await expect(new Helm().lint(charts, { strict: true })).resolves.toContain(`${WORKLOADS.length} chart(s) linted, 0 chart(s) failed`);

@@ -89,8 +89,7 @@ export class EnvironmentDefinitionFile {
     if (this.workloadEntry(workload)) return false;
     const helper = this.file.importName('@strata/gitops', 'workload');
     const type = this.valuesType(workload);
-    this.file.useTrailingCommas(hasTrailingComma(workloads));
-    workloads.addPropertyAssignment({ name: this.file.quote(workload), initializer: workloadEntryText(helper, type, namespace, values, (s) => this.file.quote(s)) });
+    addProperty(this.file, workloads, this.file.quote(workload), workloadEntryText(helper, type, namespace, values, (s) => this.file.quote(s)));
     return true;
   }
 
@@ -139,6 +138,33 @@ export class EnvironmentDefinitionFile {
 export function propertyKey(p: PropertyAssignment): string {
   const n = p.getNameNode();
   return stringValue(n) ?? n.getText();
+}
+
+/**
+ * Adds `name: initializer` at the end of an object literal, following its trailing-comma style.
+ * A comment after the last property's trailing comma (`…, // note` before the `}`) is kept where it
+ * is and the property goes below it: ts-morph's own insertion writes a second comma there (`b: 1,,`),
+ * which breaks the file.
+ */
+export function addProperty(file: TypeScriptFile, obj: ObjectLiteralExpression, name: string, initializer: string): void {
+  const props = obj.getProperties();
+  const last = props[props.length - 1];
+  const close = obj.getLastChildByKind(SyntaxKind.CloseBraceToken);
+  const text = file.sourceFile.getFullText();
+  const between = last && close ? text.slice(last.getEnd(), close.getStart()) : '';
+  if (!last || !close || !/\/\/|\/\*/.test(between) || !between.includes('\n')) {
+    file.useTrailingCommas(hasTrailingComma(obj));
+    obj.addPropertyAssignment({ name, initializer });
+    return;
+  }
+  const trailing = hasTrailingComma(obj);
+  const lineStart = text.lastIndexOf('\n', last.getStart()) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const closeLine = text.lastIndexOf('\n', close.getStart()) + 1;
+  const entry = `${indent}${name}: ${initializer}${trailing ? ',' : ''}\n`;
+  // Without a trailing comma the last property needs one before the new entry.
+  const edits: [number, string][] = [[closeLine, entry], ...(trailing ? [] : ([[last.getEnd(), ',']] as [number, string][]))];
+  for (const [at, insert] of edits.sort((a, b) => b[0] - a[0])) file.sourceFile.insertText(at, insert);
 }
 
 /** Whether a multi-line list ends with a comma after its last element. */

@@ -113,8 +113,6 @@ describe('workload generator', () => {
         [
           'environments/prod/environment.ts: reader added in namespace reader',
           "  from the environment: aws.region us-west-2 (the cluster's region: where the chart's buckets are looked for); dataset.deploymentType PERSISTENT_2 (this environment's strata-fsx-lustre class); dataset.zone b (network.availabilityZone us-west-2b: the file system's subnet); dataset.bucket strata-prod-data, dataset.prefix training/reader/, dataset.path reader/ (below s3ImportPath s3://strata-prod-data/training, what this environment's strata-fsx-lustre class imports)",
-          '  fill in before deploying:',
-          "    identity.workloads['reader']: { training: '<role ARN>' } (without a role the pods get no AWS credentials)",
         ].join('\n'),
       );
     } finally {
@@ -184,6 +182,18 @@ describe('workload generator', () => {
       '});',
       '',
     ].join('\n'));
+  });
+
+  test('a comment after the last workload\'s trailing comma stays, and the file stays valid (ts-morph wrote "},," there)', async () => {
+    const tree = seededTree();
+    tree.write('environments/dev/environment.ts', "import { defineEnvironment, workload } from '@strata/gitops';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-inference': workload({ namespace: 'ml' }),\n    // more to come\n  },\n});\n");
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'none', storage: 'efs', environments: 'dev' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(
+      "import { defineEnvironment, workload } from '@strata/gitops';\nimport type { Values as LlmServeValues } from '../../charts/llm-serve/values';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-inference': workload({ namespace: 'ml' }),\n    // more to come\n    'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),\n  },\n});\n",
+    );
+    tree.write('environments/dev/environment.ts', "import { defineEnvironment, workload } from '@strata/gitops';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-inference': workload({ namespace: 'ml' })\n    // more to come\n  },\n});\n");
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'none', storage: 'efs', environments: 'dev' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("    'llm-inference': workload({ namespace: 'ml' }),\n    // more to come\n    'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' })\n  },\n");
   });
 
   test('imports the workload helper when the definition has none', async () => {

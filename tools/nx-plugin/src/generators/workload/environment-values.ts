@@ -18,7 +18,10 @@ export interface ScaffoldFacts {
   readonly zone?: string;
   /** Bucket values, with the chart's default: only the user knows the real ones. */
   readonly buckets: readonly (readonly [path: string, chartDefault: string])[];
-  /** The chart's service accounts (`serviceAccounts.<key>`), whose AWS roles the environment gives. */
+  /**
+   * The chart's service accounts (`serviceAccounts.<key>`) it writes an IAM policy for (ConfigMap
+   * iam-policies): each needs a role in every environment (generate refuses it without one).
+   */
   readonly serviceAccounts: readonly string[];
   /** Steps outside the chart, once per environment. */
   readonly steps?: readonly string[];
@@ -54,7 +57,8 @@ export function scaffoldFacts(pattern: PatternOption, storage: StorageTierOption
         deploymentType: 'dataset.deploymentType',
         zone: 'dataset.zone',
         buckets: [],
-        serviceAccounts: ['training'],
+        // The file system imports the dataset itself: the training pods read no S3, and get no policy.
+        serviceAccounts: [],
         dataset: { bucket: 'dataset.bucket', prefix: 'dataset.prefix', path: 'dataset.path' },
       };
     default:
@@ -62,7 +66,8 @@ export function scaffoldFacts(pattern: PatternOption, storage: StorageTierOption
         region: storage === 's3',
         ...(fsx ? { deploymentType: 'data.deploymentType' } : {}),
         buckets: storage === 's3' ? [['data.bucket', 'ml-data']] : [],
-        serviceAccounts: ['app'],
+        // Only the Mountpoint volume reads S3 with the pod's own credentials.
+        serviceAccounts: storage === 's3' ? ['app'] : [],
       };
   }
 }
@@ -134,7 +139,7 @@ export function environmentValues(workload: string, facts: ScaffoldFacts, env: E
   for (const [path, chartDefault] of facts.buckets) fill.push(`values.${path}: this environment's bucket (until then the release uses the chart's default, "${chartDefault}")`);
   fill.push(...(facts.steps ?? []));
   if (facts.serviceAccounts.length > 0) {
-    fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (without a role the pods get no AWS credentials)`);
+    fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (roles holding the policies the chart writes, ConfigMap iam-policies; generate refuses the environment until they are given)`);
   }
   return { ...(Object.keys(values).length > 0 ? { values } : {}), taken, fill };
 }
