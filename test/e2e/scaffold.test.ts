@@ -7,6 +7,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Helm } from '@strata/helm';
+import { loadEnvironments } from '@strata/gitops';
+import { PATTERN_TIERS, PatternOption, StorageTierOption } from '../../tools/nx-plugin/src/generators/storage-tiers';
+import { scaffoldFacts } from '../../tools/nx-plugin/src/generators/workload/environment-values';
+import { giveRoles } from '../support/identity';
 import { copyWorkspace, nx, REPO, run, SLOW } from '../support/workspace';
 
 /** One workload per pattern (and a plain Deployment). */
@@ -27,20 +31,22 @@ describe('scaffolding, end to end', () => {
   });
 
   test('nx g … --dry-run writes nothing', () => {
-    const out = nx(root, 'g', '@strata/nx-plugin:workload', 'e2e-serve', '--pattern=model-repository', '--dry-run', '--no-interactive');
+    const out = nx(root, 'g', '@strata/nx-plugin:workload', 'e2e-serve', '--pattern=model-repository', '--environments=dev', '--dry-run', '--no-interactive');
     expect(out).toContain('CREATE packages/workloads/e2e-serve/src/chart.ts');
     expect(out).toContain('UPDATE environments/dev/environment.ts');
     expect(existsSync(join(root, 'packages/workloads/e2e-serve'))).toBe(false);
     expect(readFileSync(join(root, 'environments/dev/environment.ts'), 'utf8')).toBe(readFileSync(join(REPO, 'environments/dev/environment.ts'), 'utf8'));
   }, SLOW);
 
-  test('nx g workload for each pattern: packages, and every environment lists them', () => {
-    for (const [name, flags] of WORKLOADS) nx(root, 'g', '@strata/nx-plugin:workload', name, ...flags, '--skipInstall', '--no-interactive');
+  test('nx g workload for each pattern: packages, and every environment named lists them', () => {
     const envs = readdirSync(join(root, 'environments')).filter((e) => existsSync(join(root, 'environments', e, 'environment.ts')));
     expect(envs.length).toBeGreaterThan(0);
-    for (const [name] of WORKLOADS) {
+    // A dataset workload only where the FSx class imports from S3 (elsewhere its file system would start empty: refused).
+    const linking = loadEnvironments(root).filter((e) => typeof (e.definition.storage?.['fsx-lustre'] as { s3ImportPath?: string } | undefined)?.s3ImportPath === 'string').map((e) => e.name);
+    for (const [name, flags] of WORKLOADS) nx(root, 'g', '@strata/nx-plugin:workload', name, ...flags, `--environments=${(flags.includes('--pattern=distributed-dataset') ? linking : envs).join(',')}`, '--skipInstall', '--no-interactive');
+    for (const [name, flags] of WORKLOADS) {
       expect(existsSync(join(root, 'packages/workloads', name, 'src/chart.ts'))).toBe(true);
-      for (const env of envs) expect(readFileSync(join(root, 'environments', env, 'environment.ts'), 'utf8')).toContain(`'${name}': workload<`);
+      for (const env of flags.includes('--pattern=distributed-dataset') ? linking : envs) expect(readFileSync(join(root, 'environments', env, 'environment.ts'), 'utf8')).toContain(`'${name}': workload<`);
     }
   }, SLOW);
 
@@ -60,7 +66,17 @@ describe('scaffolding, end to end', () => {
     expect(readFileSync(chart, 'utf8')).toBe(bound);
   }, SLOW);
 
-  test('generate: the new charts pass helm lint --strict and are in every environment\'s overlay', async () => {
+  test('generate: the new charts pass helm lint --strict and are in the overlay of every environment they were added to', async () => {
+    // The roles the generator listed to fill in (generate requires one for each service account a chart writes a policy for).
+    for (const env of readdirSync(join(root, 'environments')).filter((e) => existsSync(join(root, 'environments', e, 'environment.ts')))) {
+      const text = readFileSync(join(root, 'environments', env, 'environment.ts'), 'utf8');
+      for (const [name, flags] of WORKLOADS) {
+        if (!text.includes(`'${name}': workload<`)) continue;
+        const option = (o: string) => flags.find((f) => f.startsWith(`--${o}=`))?.split('=')[1];
+        const pattern = option('pattern') as PatternOption;
+        giveRoles(root, env, name, scaffoldFacts(pattern, (option('storage') ?? PATTERN_TIERS[pattern][0]) as StorageTierOption).serviceAccounts);
+      }
+    }
     run(root, ['-r', '@swc-node/register', 'tools/cli/bin/generate.ts'], { STRATA_ROOT: root });
     const charts = WORKLOADS.map(([name]) => join(root, 'charts', name));
     await expect(new Helm().lint(charts, { strict: true })).resolves.toContain(`${WORKLOADS.length} chart(s) linted, 0 chart(s) failed`);
@@ -72,7 +88,8 @@ describe('scaffolding, end to end', () => {
       const kustomization = join(root, 'environments', env, 'apps', 'kustomization.yaml');
       if (!existsSync(join(root, 'environments', env, 'environment.ts'))) continue;
       const text = readFileSync(kustomization, 'utf8');
-      for (const [name] of WORKLOADS) expect({ env, name, listed: text.includes(`- ../../base/apps/${name}\n`) }).toEqual({ env, name, listed: true });
+      const listed = readFileSync(join(root, 'environments', env, 'environment.ts'), 'utf8');
+      for (const [name] of WORKLOADS) expect({ env, name, listed: text.includes(`- ../../base/apps/${name}\n`) }).toEqual({ env, name, listed: listed.includes(`'${name}': workload<`) });
     }
   }, SLOW);
 });

@@ -7,6 +7,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadEnvironments } from '@strata/gitops';
 import { copyWorkspace, run, SLOW } from '../support/workspace';
 
 const generate = (root: string) => run(root, [join(root, 'tools/scripts/generate.mjs')]);
@@ -70,5 +71,22 @@ describe('upgrade safety', () => {
     expect(chartYaml).toContain('strata.dev/accepted-changes:');
     // Generating again changes nothing: the record stays, the version stays.
     expect(generate(root)).toContain('already current');
+  }, SLOW);
+
+  test('an older version published to a test registry is not what an environment runs; one published to its own registry is', () => {
+    // Issue 15 (one source of truth per registry): a version in environments/published.json is
+    // compared only for environments that pull from the registry it went to.
+    const registryOf = (env: string) => loadEnvironments(root).find((e) => e.name === env)!.definition.registry;
+    const old = { version: '0.0.1', digest: `sha256:${'d'.repeat(64)}`, contentDigest: `sha256:${'e'.repeat(64)}` };
+    const publish = (registry: string) => writeFileSync(join(root, 'environments/published.json'), JSON.stringify({ [registry]: { 'llm-finetune': { '0.0.1': old } } }));
+    const note = (env: string) => `environments/${env}: release `;
+    publish('oci://127.0.0.1:5000/charts');
+    const quiet = generate(root);
+    expect(quiet).not.toContain('its last published version 0.0.1');
+    publish(registryOf('staging'));
+    const out = generate(root);
+    const notes = out.split('\n').filter((l) => l.includes('its last published version 0.0.1 is not in git history'));
+    expect(notes.length).toBe(1);
+    expect(notes[0]).toContain(note('staging'));
   }, SLOW);
 });

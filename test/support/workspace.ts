@@ -1,6 +1,6 @@
 /** A temporary copy of the workspace, for end-to-end tests that run strata's commands in it. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -54,3 +54,17 @@ export function run(root: string, args: string[], env: NodeJS.ProcessEnv = {}): 
 
 export const nx = (root: string, ...args: string[]) => run(root, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args]);
 
+
+/**
+ * Records a package folder of the copy in its package-lock.json as `npm install` does (its entry
+ * and the node_modules link), for tests that scaffold with --skipInstall: npm install in a copy
+ * would write through node_modules, which links to the repository's.
+ */
+export function recordInLock(root: string, folder: string): void {
+  const file = join(root, 'package-lock.json');
+  const lock = JSON.parse(readFileSync(file, 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(root, folder, 'package.json'), 'utf8'));
+  lock.packages[folder] = { name: pkg.name, version: pkg.version, ...(pkg.dependencies ? { dependencies: pkg.dependencies } : {}) };
+  lock.packages[`node_modules/${pkg.name}`] = { resolved: folder, link: true };
+  writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
+}

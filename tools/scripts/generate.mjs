@@ -13,5 +13,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The workspace this script belongs to (a copy of the repository may share its node_modules).
 process.env.STRATA_ROOT ??= root;
 const require = createRequire(import.meta.url);
+// An unusable cache folder is one clear error here, before anything (the TypeScript loader included) uses it.
+try {
+  require('../cli/src/cache-dir.cjs').usableCacheDir(process.env.STRATA_ROOT);
+} catch (e) {
+  console.error(`generate: ${e.message}`);
+  process.exit(2);
+}
 require('./register-ts.cjs');
 require(join(root, 'tools/cli/bin/generate.ts'));

@@ -7,7 +7,7 @@
 // edit, and its whole budget for an edit is 2 s (BENCHMARKS.md).
 'use strict';
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 if (!require.extensions['.ts']) {
@@ -21,8 +21,9 @@ if (!require.extensions['.ts']) {
     swcrc: false,
     configFile: false,
   };
-  const root = join(__dirname, '..', '..');
-  const cacheDir = join(process.env.STRATA_CACHE_DIR ?? join(root, 'node_modules', '.cache', 'strata'), 'ts');
+  // generate.mjs has checked the folder (tools/cli/src/cache-dir.cjs); other callers only lose the cache.
+  const { cacheDir: cacheFolder, makeFolders } = require('../cli/src/cache-dir.cjs');
+  const cacheDir = join(cacheFolder(join(__dirname, '..', '..')), 'ts');
   const salt = `${version}\0${JSON.stringify(options)}\0`;
   let made = false;
   require.extensions['.ts'] = function loadTypeScript(module, filename) {
@@ -34,7 +35,7 @@ if (!require.extensions['.ts']) {
     } catch {
       code = transformSync(source, { ...options, filename }).code;
       try {
-        if (!made) mkdirSync(cacheDir, { recursive: true });
+        if (!made) makeFolders(cacheDir); // not mkdirSync's recursive mode: it can loop forever (see cache-dir.cjs)
         made = true;
         writeFileSync(`${file}.tmp-${process.pid}`, code);
         renameSync(`${file}.tmp-${process.pid}`, file);

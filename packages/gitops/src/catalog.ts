@@ -28,8 +28,13 @@ export interface StorageClaim {
 export interface ChartEntry {
   /** The chart version (Chart.yaml `version`). */
   readonly version: string;
-  /** The published digest (`sha256:…`), when known: the OCIRepository pins it. */
-  readonly digest?: string;
+  /**
+   * The manifest digest (`sha256:…`) of this version in each registry it was published to, by
+   * registry URL (`oci://host/path`, as environments write `registry`). An environment pins only
+   * the digest of the registry it pulls from (see digestIn): a digest pushed to one registry says
+   * nothing about another, and Flux would fail to pull a digest its registry does not hold.
+   */
+  readonly digests?: { readonly [registry: string]: string };
   /** Tiers whose drivers the chart needs (`strata.dev/uses`). */
   readonly uses: readonly string[];
   /** values.schema.json. */
@@ -67,7 +72,10 @@ export type ChartCatalog = { readonly [chart: string]: ChartEntry };
  * The catalog of a chart tree: paths `<chart>/<file>` (as the CLI's in-memory chart tree, or
  * charts/ read from disk). Directories without a Chart.yaml are skipped.
  */
-export function catalogFromTree(tree: FileTree, digests: { readonly [chart: string]: string } = {}): ChartCatalog {
+/** Published digests: chart → registry URL → the manifest digest of the chart's current version there. */
+export type PublishedDigests = { readonly [chart: string]: { readonly [registry: string]: string } };
+
+export function catalogFromTree(tree: FileTree, digests: PublishedDigests = {}): ChartCatalog {
   const byChart = new Map<string, Map<string, string>>();
   for (const [path, content] of tree) {
     const norm = path.split('\\').join('/');
@@ -88,12 +96,12 @@ export function catalogFromTree(tree: FileTree, digests: { readonly [chart: stri
 }
 
 /** The catalog of a charts/ directory on disk. */
-export function readCatalog(chartsDir: string, digests: { readonly [chart: string]: string } = {}): ChartCatalog {
+export function readCatalog(chartsDir: string, digests: PublishedDigests = {}): ChartCatalog {
   return catalogFromTree(readTree(chartsDir), digests);
 }
 
 /** The catalog entry of one chart from its files (relative to its chart directory); generate keeps it with the chart. */
-export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, digest?: string): ChartEntry {
+export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, digests?: { readonly [registry: string]: string }): ChartEntry {
   const meta = (parse(files.get('Chart.yaml')!) ?? {}) as { version?: unknown; kubeVersion?: unknown; annotations?: Record<string, string> };
   if (typeof meta.version !== 'string' && typeof meta.version !== 'number') throw new Error(`charts/${chart}/Chart.yaml: 'version' (not set) must be a SemVer version; regenerate the chart`);
   const annotations = meta.annotations ?? {};
@@ -148,7 +156,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
 
   return {
     version: String(meta.version),
-    ...(digest ? { digest } : {}),
+    ...(digests && Object.keys(digests).length > 0 ? { digests: normalizedDigests(digests) } : {}),
     uses,
     schema,
     schemaRules: validationRules(schema).digest,
@@ -189,4 +197,26 @@ function withGuard(claim: StorageClaim, templates: [string, string][]): StorageC
 
 function sortObject<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The form in which registry URLs are compared: `oci://` + host in lowercase (host names are
+ * case-insensitive; OCI repository paths are lowercase by the distribution spec) + path, without
+ * a trailing slash.
+ */
+export function registryKey(url: string): string {
+  const m = /^oci:\/\/([^/]+)(\/.*)?$/.exec(url.trim());
+  if (!m) return url.trim();
+  return `oci://${m[1].toLowerCase()}${(m[2] ?? '').replace(/\/+$/, '')}`;
+}
+
+function normalizedDigests(digests: { readonly [registry: string]: string }): { [registry: string]: string } {
+  const out: { [registry: string]: string } = {};
+  for (const r of Object.keys(digests).sort()) out[registryKey(r)] = digests[r];
+  return out;
+}
+
+/** The digest of the chart's version in the registry an environment pulls from, when it was published there. */
+export function digestIn(entry: ChartEntry, registry: unknown): string | undefined {
+  return typeof registry === 'string' ? entry.digests?.[registryKey(registry)] : undefined;
 }

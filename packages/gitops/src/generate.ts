@@ -1,5 +1,5 @@
 import { FileTree } from '@strata/helm';
-import { catalogFromTree, ChartCatalog } from './catalog';
+import { catalogFromTree, ChartCatalog, PublishedDigests } from './catalog';
 import { LoadedEnvironment, loadEnvironments } from './load';
 import { EnvironmentError, planFiles } from './overlay';
 import { externalObjects } from './external';
@@ -62,7 +62,7 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
  * against `chartTree` (the charts/ tree generate is about to write, paths `<chart>/<file>`), so
  * charts and overlays come from one consistent pass. Writes nothing.
  */
-export function environmentsTree(root: string, chartTree: FileTree, options: { digests?: { readonly [chart: string]: string } } = {}): EnvironmentsTree {
+export function environmentsTree(root: string, chartTree: FileTree, options: { digests?: PublishedDigests } = {}): EnvironmentsTree {
   return environmentsForCatalog(root, catalogFromTree(chartTree, options.digests));
 }
 

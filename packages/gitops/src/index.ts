@@ -7,6 +7,7 @@ export * from './generate';
 export * from './load';
 export * from './operators';
 export * from './overlay';
+export * from './placeholders';
 export * from './plan';
 export * from './pricing';
 export * from './release-policy';

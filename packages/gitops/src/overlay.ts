@@ -119,7 +119,7 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
         // A tier chart holds the cluster's classes and NodePools: pruned or uninstalled (once no workload
         // here needs it, or by install remediation), Karpenter would drain every node of its pools,
         // the running pods of kept releases included. Taking one out is a deliberate step.
-        ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: t.entry.version, digest: t.entry.digest, annotations: { [PRUNE_ANNOTATION]: 'disabled' } }),
+        ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: t.entry.version, digest: t.digest, annotations: { [PRUNE_ANNOTATION]: 'disabled' } }),
         helmRelease({
           name,
           namespace: FLUX_NAMESPACE,
@@ -183,7 +183,8 @@ function makeBaseFiles(name: string, entry: ChartEntry): Map<string, string> {
     [
       `${dir}/repository.yaml`,
       yamlFile(`${name} ${entry.version} from the registry (each environment sets its registry URL)`, src, [
-        ociRepository({ name, namespace: name, url: `${BASE_REGISTRY}/${name}`, tag: entry.version, digest: entry.digest, annotations: keep }),
+        // No digest here: a digest belongs to one registry, and each environment pulls from its own (workloadPatches).
+        ociRepository({ name, namespace: name, url: `${BASE_REGISTRY}/${name}`, tag: entry.version, annotations: keep }),
       ]),
     ],
     [
@@ -225,10 +226,9 @@ function workloadPatches(plan: EnvironmentPlan, w: PlannedWorkload, write: (rel:
   const repoOps: unknown[] = [{ op: 'replace', path: '/spec/url', value: `${plan.env.registry}/${w.name}` }];
   // A private ECR registry: source-controller authenticates with AWS (the base pulls from nowhere).
   if (registryProvider(plan.env.registry) === 'aws') repoOps.push({ op: 'add', path: '/spec/provider', value: 'aws' });
-  if (w.versionPinned) {
-    repoOps.push({ op: 'replace', path: '/spec/ref/tag', value: w.version });
-    if (w.entry.digest) repoOps.push({ op: 'remove', path: '/spec/ref/digest' });
-  }
+  if (w.versionPinned) repoOps.push({ op: 'replace', path: '/spec/ref/tag', value: w.version });
+  // The digest this environment's registry returned when the version was published there (and only that one).
+  else if (w.digest) repoOps.push({ op: 'add', path: '/spec/ref/digest', value: w.digest });
   const releaseOps: unknown[] = [];
   // This environment's values make the waits longer or shorter than the chart defaults do.
   const base = releasePolicy(w.entry, w.entry.defaults);

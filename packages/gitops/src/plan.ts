@@ -1,9 +1,10 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
-import { ChartCatalog, ChartEntry, JsonSchema } from './catalog';
+import { ChartCatalog, ChartEntry, digestIn, JsonSchema } from './catalog';
 import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
 import { DriverTierName, EnvironmentDefinition, ExternalStorageClass, StorageTierName } from './environment';
 import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
 import { planOperators, PlannedOperator } from './operators';
+import { aboutField, checkPlaceholders } from './placeholders';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
@@ -42,7 +43,7 @@ export interface PlannedWorkload {
   readonly version: string;
   /** Whether the environment pins another version than charts/ holds. */
   readonly versionPinned: boolean;
-  /** The digest pinned (only for the charts/ version, when known). */
+  /** The digest pinned: only for the charts/ version, when it was published to this environment's registry. */
   readonly digest?: string;
   /** What goes into the HelmRelease: the environment's overrides and identity annotations, nothing else. */
   readonly values?: Record<string, unknown>;
@@ -69,6 +70,8 @@ export interface ResolvedClaim {
 export interface PlannedTier {
   readonly tier: TierChart;
   readonly entry: ChartEntry;
+  /** The digest pinned: when the chart's version was published to this environment's registry. */
+  readonly digest?: string;
   /** The HelmRelease values: the environment's settings and the network defaults. */
   readonly values: Record<string, unknown>;
   readonly merged: Record<string, unknown>;
@@ -180,6 +183,10 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   }
   if (identity.karpenter !== undefined) checkArn('identity.karpenter', identity.karpenter);
 
+  // --- placeholders ------------------------------------------------------------------------------
+  // What the environment generator leaves for the user to fill in never reaches a cluster.
+  const placeholders = checkPlaceholders(env, fail);
+
   // --- external objects --------------------------------------------------------------------------
   checkExternal(env, fail, checkArn);
   const outside = externalClasses(env);
@@ -255,7 +262,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       }
     }
     const merged = mergeValues(entry.defaults, values ?? {}) as Record<string, unknown>;
-    for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`, entry.schemaRules)) failRaw(p);
+    for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`, entry.schemaRules)) if (!aboutField(p, placeholders)) failRaw(p);
 
     // Claims under a condition that is off in this release do not exist here.
     const claims = entry.storage
@@ -272,7 +279,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       entry,
       version: pinned ? d.version! : entry.version,
       versionPinned: pinned,
-      ...(!pinned && entry.digest ? { digest: entry.digest } : {}),
+      ...(!pinned && digestIn(entry, env.registry) ? { digest: digestIn(entry, env.registry) } : {}),
       ...(values ? { values: sortKeysDeep(values) } : {}),
       merged,
       holdsData,
@@ -392,12 +399,14 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     const merged = mergeValues(entry.defaults, values) as Record<string, unknown>;
     const subnetReported = tier.tier === 'fsx-lustre' && values.subnetId === undefined && errors.some((e) => e.includes("'network.subnetId'") || e.includes("'storage.fsx-lustre.subnetId'"));
     for (const p of schemaProblems(entry.schema, merged, `storage.${tier.tier}`, `see charts/${tier.chart}/values.yaml for what the chart accepts`, entry.schemaRules)) {
+      if (aboutField(p, placeholders)) continue;
       if (subnetReported && p.startsWith("'storage.fsx-lustre.subnetId'")) continue;
       failRaw(p);
     }
     // A tier chart holds the cluster's classes and NodePools: install remediation (an uninstall)
     // would make Karpenter drain every node of its pools, so it always retries in place.
-    tiers.push({ tier, entry, values: sortKeysDeep(values), merged, policy: { ...releasePolicy(entry, merged), retryOnFailure: true } });
+    const digest = digestIn(entry, env.registry);
+    tiers.push({ tier, entry, ...(digest ? { digest } : {}), values: sortKeysDeep(values), merged, policy: { ...releasePolicy(entry, merged), retryOnFailure: true } });
   }
 
   // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart

@@ -96,12 +96,28 @@ describe('environmentFiles', () => {
     expect(fsx(own, 'prod').securityGroupIds).toBe('sg-00000000000000001');
   });
 
-  test('a digest, when known, is pinned in the base; an environment pinning another version drops it', () => {
-    const withDigest = fixtureCatalog({ inference: 'sha256:' + 'a'.repeat(64) });
-    const d = environmentFiles(dev, withDigest);
-    expect(docs(d, 'base/apps/inference/repository.yaml')[0].spec.ref).toEqual({ tag: '0.1.0', digest: 'sha256:' + 'a'.repeat(64) });
-    const p = environmentFiles(prod, withDigest);
-    expect(p.get('prod/apps/kustomization.yaml')).toContain('- op: replace\n        path: /spec/ref/tag\n        value: "0.0.9"\n      - op: remove\n        path: /spec/ref/digest');
+  test('a digest is pinned only in environments that pull from the registry it was published to; never in the shared base', () => {
+    // Issue 15: a digest pushed to a test registry was pinned into every overlay, ECR's included (Flux would pull a digest that is not there).
+    const a = 'sha256:' + 'a'.repeat(64);
+    const b = 'sha256:' + 'b'.repeat(64);
+    const testRegistry = fixtureCatalog({ inference: { 'oci://127.0.0.1:5000/charts': a }, 'storage-efs': { 'oci://127.0.0.1:5000/charts': a } });
+    for (const env of [dev, prod]) {
+      const t = environmentFiles(env, testRegistry);
+      expect(t.get(`${env.name}/apps/kustomization.yaml`)).not.toContain('/spec/ref/digest');
+      expect(docs(t, `${env.name}/infrastructure/configs/storage-efs.yaml`)[0].spec.ref.digest).toBeUndefined();
+      expect(docs(t, 'base/apps/inference/repository.yaml')[0].spec.ref).toEqual({ tag: '0.1.0' });
+    }
+    // Published to dev's registry (and another digest to a test registry): dev pins dev's, prod pins nothing.
+    const published = fixtureCatalog({ inference: { [dev.registry]: a, 'oci://127.0.0.1:5000/charts': b }, 'storage-efs': { [dev.registry]: b } });
+    const d = environmentFiles(dev, published);
+    expect(docs(d, 'base/apps/inference/repository.yaml')[0].spec.ref).toEqual({ tag: '0.1.0' });
+    expect(d.get('dev/apps/kustomization.yaml')).toContain(`- op: add\n        path: /spec/ref/digest\n        value: "${a}"`);
+    expect(docs(d, 'dev/infrastructure/configs/storage-efs.yaml')[0].spec.ref).toEqual({ tag: expect.any(String), digest: b });
+    expect(d.get('dev/README.md')).toContain(`@ \`${a}\``);
+    // prod pulls from its own registry, where nothing was published (and pins another version of inference: its tag only).
+    const p = environmentFiles(prod, published);
+    expect(p.get('prod/apps/kustomization.yaml')).not.toContain('/spec/ref/digest');
+    expect(p.get('prod/apps/kustomization.yaml')).toContain('- op: replace\n        path: /spec/ref/tag\n        value: "0.0.9"');
   });
 });
 

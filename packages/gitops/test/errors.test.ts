@@ -1,4 +1,4 @@
-import { EnvironmentDefinition, EnvironmentError, environmentFiles, environmentsFromDefinitions, planEnvironment } from '../src';
+import { aboutField, EnvironmentDefinition, EnvironmentError, environmentFiles, environmentsFromDefinitions, placeholderIn, planEnvironment } from '../src';
 import { fixtureCatalog } from './fixtures/charts';
 import { dev, prod, withChanges } from './fixtures/environments';
 
@@ -216,5 +216,54 @@ describe('warnings', () => {
     // A pinned version is checked against the chart in charts/, not the pinned one: said once, here too.
     expect(readme).toContain('\n- workloads.inference.version pins 0.0.9 while charts/ holds 0.1.0');
     expect(readme).toContain('\n- training claim dataset assumes deploymentType "SCRATCH_2"');
+  });
+});
+
+describe('placeholders (issue 15: what the environment generator leaves to fill in never reaches a cluster)', () => {
+  const PH = '(nx g @strata/nx-plugin:environment writes placeholders where only you know the value)';
+  test('each placeholder is refused once, naming its field and how to fill it in', () => {
+    const env = withChanges(dev, (e) => {
+      e.registry = 'oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/strata';
+      e.network.subnetId = 'subnet-00000000000000000';
+      e.network.securityGroupIds = ['sg-00000000'];
+      e.identity.workloads.inference.inference = 'arn:aws:iam::000000000000:role/strata-perf-inference';
+      e.storage.efs.fileSystemId = 'fs-00000000000000000';
+      e.workloads.training.values = { workers: 2, results: { bucket: 'fill-in-bucket' } };
+    });
+    expect(errorsOf(env)).toEqual([
+      `${D}'registry' ("oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/strata") must be a real value, not the placeholder AWS account 123456789012 ${PH}; write the registry the charts are pushed to (\`helm push\`), e.g. the ECR registry of the account the cluster pulls from`,
+      `${D}'network.subnetId' ("subnet-00000000000000000") must be a real value, not the placeholder ID subnet-00000000000000000 ${PH}; copy the ID of the subnet from the VPC console or \`aws ec2 describe-subnets\` (its zone is network.availabilityZone)`,
+      `${D}'network.securityGroupIds[0]' ("sg-00000000") must be a real value, not the placeholder ID sg-00000000 ${PH}; copy the security group ID from the EC2 console or \`aws ec2 describe-security-groups\``,
+      `${D}'identity.workloads.inference.inference' ("arn:aws:iam::000000000000:role/strata-perf-inference") must be a real value, not the placeholder AWS account 000000000000 ${PH}; write the IAM role ARN of this environment's account (copy it from IAM)`,
+      `${D}'storage.efs.fileSystemId' ("fs-00000000000000000") must be a real value, not the placeholder ID fs-00000000000000000 ${PH}; copy the file system ID from the EFS or FSx console (\`aws efs describe-file-systems\`, \`aws fsx describe-file-systems\`)`,
+      `${D}'workloads.training.values.results.bucket' ("fill-in-bucket") must be a real value, not a "fill-in" placeholder ${PH}; write the name of this environment's bucket`,
+    ]);
+  });
+
+  test('exactly the listed values count: other example accounts and IDs that merely start with zeros do not', () => {
+    expect(placeholderIn('arn:aws:iam::111122223333:role/x')).toBeUndefined();
+    expect(placeholderIn('sg-00000000000000001')).toBeUndefined();
+    expect(placeholderIn('subnet-0000000012345678f')).toBeUndefined();
+    expect(placeholderIn('strata-fill-inventory')).toBeUndefined();
+    expect(placeholderIn('1234567890123')).toBeUndefined();
+    expect(placeholderIn('s3://fill-in-bucket/raw/')).toBe('a "fill-in" placeholder');
+    expect(placeholderIn('000000000000')).toBe('the placeholder AWS account 000000000000');
+    expect(placeholderIn('fs-00000000.fsx.us-east-1.amazonaws.com')).toBe('the placeholder ID fs-00000000');
+  });
+});
+
+describe('a placeholder is reported once', () => {
+  test('a chart schema refusing the same value stays silent about that field', () => {
+    // The training fixture's schema refuses no fileSystemId of zeros itself; one that does (as charts may) must not repeat the error.
+    const env = withChanges(dev, (e) => {
+      e.workloads.training.values = { workers: 2, dataset: { sizeGiB: 1200, storageClassName: '', existing: { enabled: true, fileSystemId: 'fs-00000000000000000' } } };
+    });
+    const errors = errorsOf(env).filter((e) => e.includes('fileSystemId'));
+    expect(errors).toEqual([
+      `${D}'workloads.training.values.dataset.existing.fileSystemId' ("fs-00000000000000000") must be a real value, not the placeholder ID fs-00000000000000000 (nx g @strata/nx-plugin:environment writes placeholders where only you know the value); copy the file system ID from the EFS or FSx console (\`aws efs describe-file-systems\`, \`aws fsx describe-file-systems\`)`,
+    ]);
+    expect(aboutField(`'workloads.training.values.dataset.existing.fileSystemId' ("fs-00000000000000000") must be not "fs-00000000000000000"; see charts/training/values.yaml`, new Set(['workloads.training.values.dataset.existing.fileSystemId']))).toBe(true);
+    expect(aboutField(`${D}'network.subnetId' ("x") must be …`, new Set(['network.subnetId']))).toBe(true);
+    expect(aboutField(`${D}'network.subnetIds' ("x") must be …`, new Set(['network.subnetId']))).toBe(false);
   });
 });

@@ -205,3 +205,15 @@ describe('Flux stand-in: every chartRef HelmRelease rendered with helm template 
     });
   });
 });
+
+describe('published digests, as kustomize builds them', () => {
+  test('an environment pins the digest of its own registry on the shared base (which has none); another registry\'s digest is pinned nowhere', async () => {
+    const digest = 'sha256:' + 'c'.repeat(64);
+    const catalog = fixtureCatalog({ inference: { [dev.registry]: digest }, training: { 'oci://127.0.0.1:5000/charts': digest } });
+    const t = environmentsFromDefinitions([{ name: 'dev', file: 'environments/dev/environment.ts', definition: dev }], catalog).tree;
+    const objs = await kustomize(join(writeTree(t, 'environments'), 'dev', 'apps'));
+    const ref = (name: string) => objs.find((o) => o.kind === 'OCIRepository' && o.metadata.name === name).spec.ref;
+    expect(ref('inference')).toEqual({ tag: '0.1.0', digest });
+    expect(ref('training')).toEqual({ tag: expect.any(String) });
+  });
+});

@@ -75,8 +75,8 @@ describe('the chart catalog', () => {
     expect(catalog.plain.storage).toBeUndefined();
   });
 
-  test('a digest is attached when given', () => {
-    expect(catalogFromTree(fixtureChartTree(), { plain: 'sha256:abc' }).plain.digest).toBe('sha256:abc');
+  test('digests are attached by registry when given (registry URLs compared as environments write them)', () => {
+    expect(catalogFromTree(fixtureChartTree(), { plain: { 'oci://Registry.Example.com/charts/': 'sha256:abc' } }).plain.digests).toEqual({ 'oci://registry.example.com/charts': 'sha256:abc' });
   });
 
   test('reads the same from a charts/ directory on disk', () => {

@@ -41,6 +41,15 @@ export interface HydrationOptions {
   readonly timeout?: Duration;
   /** Retries (each resumes the copy). @default 4 */
   readonly backoffLimit?: number;
+  /**
+   * For an FSx for Lustre cache: its root is handed to uid 1000 outside the chart, once, after the
+   * class made the file system (`chown 1000:1000` from an admin pod). A new file system's root
+   * belongs to root (mode 755), and the hydration Job runs as uid 1000; nothing in a chart can
+   * change that (the driver applies no fsGroup to ReadWriteMany Lustre volumes, and Pod Security
+   * "restricted" pods never run as root). Stating it here turns the warning every synthesis gives
+   * into the chart's own record of the step. @default false
+   */
+  readonly cacheRootPrepared?: boolean;
 }
 
 export interface ModelRepositoryProps {
@@ -194,9 +203,9 @@ export class ModelRepository extends Construct {
     if (this.direct) {
       this.checkMountpointSource(cache as S3Mountpoint, source);
     } else {
-      if (cache.tier === StorageTier.FSX_LUSTRE) {
+      if (cache.tier === StorageTier.FSX_LUSTRE && props.hydration?.cacheRootPrepared !== true) {
         r.warn(problem('cache', 'FsxLustre', 'writable by the hydration Job (uid 1000)',
-          'a new FSx for Lustre file system\'s root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration'));
+          'a new FSx for Lustre file system\'s root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration, and record that with hydration.cacheRootPrepared: true'));
       }
       const hydration = this.hydrate(props, sourceUri, cache, cacheDir);
       this.hydrationJob = hydration.job;

@@ -147,8 +147,16 @@ describe('ModelRepository with a hydrated cache (EFS)', () => {
     repository(chart, { cache });
     synthValid(chart);
     expect(warnings(chart)).toEqual([
-      `[test/models] 'cache' ("FsxLustre") must be writable by the hydration Job (uid 1000); a new FSx for Lustre file system's root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration`,
+      `[test/models] 'cache' ("FsxLustre") must be writable by the hydration Job (uid 1000); a new FSx for Lustre file system's root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration, and record that with hydration.cacheRootPrepared: true`,
     ]);
+  });
+
+  test('an FSx for Lustre cache whose root the chart records as handed to uid 1000: no warning at every synthesis', () => {
+    const chart = newChart();
+    const cache = FsxLustre.fromStorageClass(chart, 'cache', { storageClass: { name: 'fsx', deploymentType: FsxDeploymentType.SCRATCH_2 }, storage: Size.gibibytes(1200) });
+    repository(chart, { cache, hydration: { cacheRootPrepared: true } });
+    synthValid(chart);
+    expect(warnings(chart)).toEqual([]);
   });
 });
 

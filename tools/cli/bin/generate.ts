@@ -3,20 +3,34 @@
 // overlays into environments/. The only place where errors become exit codes.
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '@strata/toolchain';
+import { GENERATE_USAGE, parseGenerateArgs, UsageError } from '../src/args';
+import { usableCacheDir } from '../src/cache-dir.cjs';
 import { generate, GenerateError } from '../src/generate';
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--check' && a !== '--no-cache');
-if (unknown.length > 0) {
-  console.error(`generate: unknown argument ${unknown.map((a) => JSON.stringify(a)).join(', ')}; usage: npm run generate [-- --check] [-- --no-cache]`);
+let args: ReturnType<typeof parseGenerateArgs>;
+try {
+  args = parseGenerateArgs(process.argv.slice(2), process.env);
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`generate: ${e.message}`);
   process.exit(2);
 }
-const check = args.includes('--check');
-const cache = !args.includes('--no-cache');
+if (args.help) {
+  console.log(GENERATE_USAGE);
+  process.exit(0);
+}
+const { check, cache } = args;
 const started = process.hrtime.bigint();
 async function main(): Promise<void> {
   try {
     const root = resolve(process.env.STRATA_ROOT ?? REPO_ROOT);
+    // One clear error when the cache folder cannot be used (generate.mjs checks it even earlier).
+    try {
+      usableCacheDir(root);
+    } catch (e) {
+      console.error(`generate: ${(e as Error).message}`);
+      process.exit(2);
+    }
     const result = await generate({ root, check, cache, log: (l) => console.error(l) });
     for (const w of result.warnings) console.error(`warning: ${w}`);
     console.error(`phases: ${Object.entries(result.phases).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);

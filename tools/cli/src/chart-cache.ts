@@ -3,9 +3,13 @@
  * decides it. A chart whose key is known is not loaded, constructed or written again; that is
  * what makes a one-workload edit cost one chart's synthesis instead of every chart's.
  *
- * The key of a chart is a SHA-256 over: its package's files (src/, package.json, tsconfig.json…,
- * not tests), the toolkit (the library packages' sources and package.json files, the CLI's
- * sources, package-lock.json, tsconfig.base.json: anything a chart's output can depend on). The
+ * The key of a chart is a SHA-256 over its own inputs: its package's files (src/, package.json,
+ * tsconfig.json…, not tests) and the package-lock.json entries of the packages it can load (its
+ * dependencies, theirs, …, as Node resolves them), and the toolkit (the library packages' sources
+ * and package.json files, the CLI's sources, tsconfig.base.json, and the lock entries the
+ * libraries and the CLI can load). Not the whole package-lock.json: adding a workload package
+ * (which `npm install` records there) would change every chart's key and make the next run
+ * synthesize every chart again; it changes only the entries of the new package. The
  * version is decided after the lookup (it depends on the version recorded in charts/): an entry
  * serves only when it carries the version that would be chosen now. Entries are content-addressed,
  * so an entry is always safe to reuse, whoever wrote it; entries unused for a week are removed.
@@ -16,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { ChartEntry } from '@strata/gitops';
 import { listTree, ReleaseTemplate } from '@strata/helm';
 import type { ReleaseSummary } from '@strata/checks';
+import { cacheDir, usableCacheDir } from './cache-dir.cjs';
 import { WorkloadPackage } from './workspace';
 
 /** What generate keeps of one chart. */
@@ -40,10 +45,8 @@ export interface ChartOutput {
 /** Folders of a package that never change its chart. */
 const NOT_INPUTS = new Set(['node_modules', 'dist', 'coverage', 'test', '__snapshots__', '.nx']);
 
-/** Where generate's cache lives: STRATA_CACHE_DIR, else node_modules/.cache/strata of the repository. */
-export function cacheDir(root: string): string {
-  return process.env.STRATA_CACHE_DIR ?? join(root, 'node_modules', '.cache', 'strata');
-}
+/** Where generate's cache lives: STRATA_CACHE_DIR (an empty one counts as unset), else node_modules/.cache/strata of the repository. */
+export { cacheDir } from './cache-dir.cjs';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
@@ -53,12 +56,16 @@ export class ChartCache {
 
   private readonly dir: string;
 
-  public constructor(
-    root: string,
-    /** The cache's folder (charts/ and valid-values.json inside). */
-    public readonly folder: string = cacheDir(root),
-  ) {
-    this.toolkit = toolkitDigest(root);
+  /** The cache's folder (charts/ and valid-values.json inside). */
+  public readonly folder: string;
+
+  /** Throws a clear Error when the folder cannot be made or written (see usableCacheDir). */
+  private readonly lock: PackageLock;
+
+  public constructor(root: string, folder: string = cacheDir(root)) {
+    this.folder = usableCacheDir(root, folder);
+    this.lock = new PackageLock(root);
+    this.toolkit = toolkitDigest(root, this.lock);
     this.dir = join(folder, 'charts');
   }
 
@@ -75,8 +82,10 @@ export class ChartCache {
 
   /** The key of a chart package as it is now. */
   public keyOf(w: WorkloadPackage): string {
-    const hash = createHash('sha256').update('strata-chart-cache/4\0').update(this.toolkit).update('\0').update(w.name).update('\0');
+    const hash = createHash('sha256').update('strata-chart-cache/5\0').update(this.toolkit).update('\0').update(w.name).update('\0');
     hashFiles(hash, w.dir, '');
+    // The lock entries only this package loads (the toolkit's are in the toolkit digest).
+    hash.update('lock\0').update(this.lock.closureDigest([w.source], this.lock.toolkitClosure));
     return hash.digest('hex');
   }
 
@@ -170,20 +179,82 @@ function writeJson(file: string, value: unknown): void {
   renameSync(`${file}.tmp-${process.pid}`, file);
 }
 
-/** The digest of everything but the chart packages that a chart's output can depend on. */
-export function toolkitDigest(root: string): string {
-  const hash = createHash('sha256').update('toolkit\0');
-  for (const f of ['package-lock.json', 'tsconfig.base.json']) {
-    const p = join(root, f);
-    hash.update(f).update('\0').update(existsSync(p) ? readFileSync(p) : '').update('\0');
-  }
+/** The folders of the toolkit: the library packages (packages/* with a package.json) and the CLI. */
+function toolkitPackages(root: string): string[] {
   const libraries = existsSync(join(root, 'packages')) ? readdirSync(join(root, 'packages')).sort().map((d) => `packages/${d}`) : [];
-  for (const lib of [...libraries, 'tools/cli']) {
-    if (!existsSync(join(root, lib, 'package.json'))) continue; // folders of chart packages (workloads, storage-charts)
+  // Folders of chart packages (workloads, storage-charts) have no package.json of their own.
+  return [...libraries, 'tools/cli'].filter((lib) => existsSync(join(root, lib, 'package.json')));
+}
+
+/** The digest of everything but the chart packages that a chart's output can depend on. */
+export function toolkitDigest(root: string, lock: PackageLock = new PackageLock(root)): string {
+  const hash = createHash('sha256').update('toolkit\0');
+  const p = join(root, 'tsconfig.base.json');
+  hash.update('tsconfig.base.json').update('\0').update(existsSync(p) ? readFileSync(p) : '').update('\0');
+  const libs = toolkitPackages(root);
+  for (const lib of libs) {
     hash.update(lib).update('\0').update(readFileSync(join(root, lib, 'package.json'))).update('\0');
     if (existsSync(join(root, lib, 'src'))) hashFiles(hash, join(root, lib, 'src'), `${lib}/src`);
   }
+  // What the libraries and the CLI load from node_modules, at the versions package-lock.json records.
+  hash.update('lock\0').update(lock.closureDigest(libs, new Set(), lock.toolkitClosure));
   return hash.digest('hex');
+}
+
+type LockEntry = { readonly resolved?: string; readonly link?: boolean; readonly dependencies?: Record<string, string>; readonly optionalDependencies?: Record<string, string>; readonly peerDependencies?: Record<string, string> };
+
+/**
+ * package-lock.json (lockfileVersion 2 or 3: `packages`, by location), and the entries a package
+ * can load: its dependencies, resolved as Node does from its location (its own node_modules, then
+ * each folder above), workspace links followed to their folders, then theirs, and so on.
+ */
+export class PackageLock {
+  private readonly packages: { readonly [location: string]: LockEntry };
+  /** The locations the toolkit loads (filled by toolkitDigest). */
+  public readonly toolkitClosure = new Set<string>();
+
+  public constructor(root: string) {
+    const lock = readJson(join(root, 'package-lock.json')) as { packages?: { [location: string]: LockEntry } } | undefined;
+    this.packages = lock?.packages ?? {};
+  }
+
+  /**
+   * A digest of the lock entries reachable from `starts` (locations such as packages/helm),
+   * leaving out (and not going past) those in `known`; the locations reached are added to `into`.
+   */
+  public closureDigest(starts: readonly string[], known: ReadonlySet<string>, into: Set<string> = new Set()): string {
+    const seen = new Set<string>();
+    const queue = [...starts];
+    while (queue.length > 0) {
+      const at = queue.pop()!;
+      if (seen.has(at) || known.has(at)) continue;
+      seen.add(at);
+      const entry = this.packages[at];
+      if (!entry) continue;
+      for (const dep of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies })) {
+        const found = this.resolve(dep, at);
+        if (found) queue.push(found);
+      }
+    }
+    const hash = createHash('sha256');
+    for (const at of [...seen].sort()) {
+      into.add(at);
+      hash.update(at).update('\0').update(JSON.stringify(this.packages[at] ?? null)).update('\0');
+    }
+    return hash.digest('hex');
+  }
+
+  /** Where `name` is found from the package at `from`, a workspace link followed to its folder. */
+  private resolve(name: string, from: string): string | undefined {
+    for (let dir = from; ; ) {
+      const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+      const entry = this.packages[candidate];
+      if (entry) return entry.link && entry.resolved ? entry.resolved : candidate;
+      if (!dir) return undefined;
+      const i = dir.lastIndexOf('/node_modules/');
+      dir = i >= 0 ? dir.slice(0, i) : dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+    }
+  }
 }
 
 /**

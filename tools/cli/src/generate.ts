@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, schemaProblems, validValues, withExternalUsers } from '@strata/gitops';
+import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, PublishedDigests, schemaProblems, validValues, withExternalUsers } from '@strata/gitops';
 import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
@@ -7,7 +7,7 @@ import { ChartReleases, checkSummaries, environmentsLifecycle, environmentSummar
 import { readPublished } from './publish';
 import { cachedChart } from './synthesize';
 import { upgradeSafety } from './upgrade-safety';
-import { findWorkloads, WorkloadPackage } from './workspace';
+import { findWorkloads, packagesMissingFromLock, WorkloadPackage, WorkspaceError } from './workspace';
 
 export interface GenerateOptions {
   /** The repository root. */
@@ -140,7 +140,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     started = now;
   };
   if (!options.check) recoverTrees(options.root, [chartsDir, envDir]);
-  const workloads = findWorkloads(options.root);
+  const workloads = chartPackages(options.root);
   const cache = options.cache === false ? undefined : new ChartCache(options.root);
   const outputs = await chartOutputs(workloads, { cache, log });
   // A chart whose own defaults its schema refuses (a rule a construct attached, a condition across
@@ -160,7 +160,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     if (last && o.key === last.key && folderStamp(join(chartsDir, name)) === last.stamp) settled.set(name, last);
   }
   const tree = treeOf(new Map([...outputs].filter(([name]) => !settled.has(name))));
-  const warnings = warningsOf(outputs);
+  const warnings = [...packagesMissingFromLock(options.root, workloads), ...warningsOf(outputs)];
   phase('charts');
   const envs = checkedEnvironments(options.root, outputs, cache, log, phase);
   warnings.push(...envs.warnings);
@@ -234,7 +234,7 @@ export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutp
   const catalog: { [chart: string]: ChartCatalog[string] } = {};
   for (const name of [...outputs.keys()].sort()) {
     const entry = outputs.get(name)!.catalog;
-    catalog[name] = digests[name] ? { ...entry, digest: digests[name] } : entry;
+    catalog[name] = digests[name] ? { ...entry, digests: digests[name] } : entry;
   }
   try {
     return environmentsForCatalog(root, catalog);
@@ -245,22 +245,23 @@ export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutp
 }
 
 /**
- * The manifest digest of each chart's current version (chart name → its Chart.yaml), from
- * environments/published.json: pinned
- * only when every registry that holds that version agrees on it (the same archive was pushed).
+ * The manifest digest of each chart's current version in each registry it was published to
+ * (chart name → its Chart.yaml; result: chart → registry URL → digest), from
+ * environments/published.json, where publish records what each registry returned. A version
+ * counts only with the content it has now (its content digest). Each environment pins the digest
+ * of its own registry and no other (digestIn of @strata/gitops): publishing to a test registry
+ * never changes what an environment pulling from ECR pins.
  */
-export function publishedDigests(root: string, chartYamls: ReadonlyMap<string, string>): { [chart: string]: string } {
+export function publishedDigests(root: string, chartYamls: ReadonlyMap<string, string>): PublishedDigests {
   const published = readPublished(root);
-  const out: { [chart: string]: string } = {};
+  const out: { [chart: string]: { [registry: string]: string } } = {};
   for (const [chart, chartYaml] of chartYamls) {
     const rec = recordedChart(chartYaml);
     if (!rec) continue;
-    const digests = new Set<string>();
-    for (const registry of Object.values(published)) {
-      const p = registry[chart]?.[rec.version];
-      if (p && p.contentDigest === rec.contentDigest) digests.add(p.digest);
+    for (const [registry, charts] of Object.entries(published)) {
+      const p = charts[chart]?.[rec.version];
+      if (p && p.contentDigest === rec.contentDigest) (out[chart] ??= {})[registry] = p.digest;
     }
-    if (digests.size === 1) out[chart] = [...digests][0];
   }
   return out;
 }
@@ -274,12 +275,22 @@ export async function writeEnvironments(root: string, log: (line: string) => voi
   const envDir = join(root, 'environments');
   recoverTrees(root, [join(root, 'charts'), envDir]);
   const cache = new ChartCache(root);
-  const outputs = await chartOutputs(findWorkloads(root), { cache, log });
+  const outputs = await chartOutputs(chartPackages(root), { cache, log });
   const envs = checkedEnvironments(root, outputs, cache, log);
   for (const w of envs.warnings) log(`warning: ${w}`);
   const written = writeTreesAtomically(root, [{ dir: envDir, files: envs.tree, keep: isKeptInEnvironments }]);
   keep(cache);
   return { environments: envs.environments.length, written, warnings: envs.warnings };
+}
+
+/** The chart packages; a package.json generate cannot read is a generate error (nothing written). */
+function chartPackages(root: string): WorkloadPackage[] {
+  try {
+    return findWorkloads(root);
+  } catch (e) {
+    if (e instanceof WorkspaceError) throw new GenerateError(e.errors);
+    throw e;
+  }
 }
 
 /** charts/ is all generated, except a README a user may keep there. */

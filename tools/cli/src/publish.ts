@@ -2,9 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Helm, HelmError, recordedChart } from '@strata/helm';
+import { registryKey } from '@strata/gitops';
 import { findWorkloads } from './workspace';
 
-/** Where publish records what it pushed; overlays pin these versions and digests. */
+/**
+ * Where publish records what it pushed, by registry: an environment's overlays pin the digest
+ * recorded for the registry that environment pulls from (its `registry`), and no other.
+ */
 export const PUBLISHED_FILE = 'environments/published.json';
 
 /** One published chart version in one registry. */
@@ -62,7 +66,8 @@ export async function publishCharts(options: PublishOptions): Promise<PublishOut
   const log = options.log ?? (() => undefined);
   const m = OCI_URL.exec(options.registry);
   if (!m) throw new Error(`'registry' (${JSON.stringify(options.registry)}) must be an oci:// URL such as oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/charts; set it in the environment, with --registry, or in STRATA_REGISTRY`);
-  const registry = options.registry.replace(/\/$/, '');
+  // Recorded as environments compare it (registryKey: lowercase host, no trailing slash).
+  const registry = registryKey(options.registry);
   const helm = options.helm ?? new Helm();
   const all = findWorkloads(options.root);
   const names = options.charts ?? all.map((w) => w.name);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeChange, environmentNames, environmentReleases, EnvironmentRelease, Manifest, renderRelease, upgradeChanges, UpgradeChange } from '@strata/checks';
-import { LoadedEnvironment } from '@strata/gitops';
+import { LoadedEnvironment, registryKey } from '@strata/gitops';
 import { ACCEPTED_CHANGES_ANNOTATION, AcceptedChange, compareVersions, readTree, recordedChart, resolveTemplate } from '@strata/helm';
 import { parse } from 'yaml';
 import { ChartOutput } from './chart-cache';
@@ -11,8 +11,9 @@ import { readPublished } from './publish';
 
 /**
  * Upgrade safety, before generate writes: each release of each environment is compared with what
- * the cluster runs before it — the chart and values committed now, and, when a chart's last
- * published version is older than the committed one, that version (found in git history) — and
+ * the cluster runs before it — the chart and values committed now, and, when the last version
+ * published to the environment's registry is older than the committed one, that version (found in
+ * git history) — and
  * every change the cluster refuses or that would lose or orphan data is an error, unless the chart
  * records it in `acceptedChanges` (which makes its new version a major one). A release moved to
  * another name or namespace is such a change too: helm-controller uninstalls it where it was and
@@ -72,8 +73,9 @@ export function upgradeSafety(
         const sameChart = oldRec?.contentDigest !== undefined && oldRec.contentDigest === newRec?.contentDigest;
         const previous: { label: string; dir: string; yaml: string }[] = [];
         if (!sameChart || JSON.stringify(was.values) !== JSON.stringify(is.values)) previous.push({ label: `committed ${oldRec?.version ?? '?'}`, dir: chartDir, yaml: oldYaml });
-        // The cluster may still run an older published version than the committed one.
-        const pub = published[was.chart];
+        // The cluster may still run an older version, published to the registry it pulls from, than the committed one.
+        const registry = definitions.find((d) => d.name === env)?.definition.registry;
+        const pub = (typeof registry === 'string' ? published.byRegistry[registryKey(registry)] : published.any)?.[was.chart];
         if (pub && oldRec && compareVersions(pub, oldRec.version) < 0) {
           const dir = chartAtVersion(root, was.chart, pub, scratch);
           if (dir) previous.push({ label: `published ${pub}`, dir, yaml: readFileSync(join(dir, 'Chart.yaml'), 'utf8') });
@@ -109,15 +111,24 @@ export function upgradeSafety(
   return { errors, notes, compared };
 }
 
-/** The highest version of each chart published to any registry (environments/published.json). */
-function publishedVersions(root: string): { [chart: string]: string } {
-  const out: { [chart: string]: string } = {};
-  for (const registry of Object.values(readPublished(root))) {
-    for (const [chart, versions] of Object.entries(registry)) {
-      for (const v of Object.keys(versions)) if (!out[chart] || compareVersions(v, out[chart]) > 0) out[chart] = v;
+/**
+ * The highest version of each chart published (environments/published.json): per registry (an
+ * environment runs what was published to the registry it pulls from, not what went to a test
+ * registry), and to any registry (for an environment whose definition is not at hand).
+ */
+function publishedVersions(root: string): { byRegistry: { [registry: string]: { [chart: string]: string } }; any: { [chart: string]: string } } {
+  const byRegistry: { [registry: string]: { [chart: string]: string } } = {};
+  const any: { [chart: string]: string } = {};
+  for (const [registry, charts] of Object.entries(readPublished(root))) {
+    const highest = (byRegistry[registryKey(registry)] ??= {});
+    for (const [chart, versions] of Object.entries(charts)) {
+      for (const v of Object.keys(versions)) {
+        if (!highest[chart] || compareVersions(v, highest[chart]) > 0) highest[chart] = v;
+        if (!any[chart] || compareVersions(v, any[chart]) > 0) any[chart] = v;
+      }
     }
   }
-  return out;
+  return { byRegistry, any };
 }
 
 /**

@@ -59,6 +59,47 @@ describe('ChartCache keys', () => {
   });
 });
 
+describe('ChartCache keys and package-lock.json', () => {
+  let ws: ReturnType<typeof workspace>;
+  beforeEach(() => {
+    ws = workspace();
+  });
+  afterEach(() => rmSync(ws.root, { recursive: true, force: true }));
+  const editLock = (edit: (packages: Record<string, any>) => void) => {
+    const file = join(ws.root, 'package-lock.json');
+    const lock = JSON.parse(readFileSync(file, 'utf8'));
+    edit(lock.packages);
+    writeFileSync(file, JSON.stringify(lock, null, 2));
+  };
+
+  test('adding a package (which npm install records in package-lock.json) keeps every other chart\'s key', () => {
+    // Issue 15: the whole lock file was an input of every chart: adding any package made the next generate synthesize them all.
+    const key = () => new ChartCache(ws.root, ws.cacheDir).keyOf(ws.workload);
+    const first = key();
+    mkdirSync(join(ws.root, 'packages/workloads/added/src'), { recursive: true });
+    writeFileSync(join(ws.root, 'packages/workloads/added/package.json'), JSON.stringify({ name: '@strata/workload-added', version: '0.1.0', strata: { chart: 'src/chart.ts' }, dependencies: { '@strata/helm': '*', 'left-pad': '1.3.0' } }));
+    editLock((p) => {
+      p['packages/workloads/added'] = { name: '@strata/workload-added', version: '0.1.0', dependencies: { '@strata/helm': '*', 'left-pad': '1.3.0' } };
+      p['node_modules/@strata/workload-added'] = { resolved: 'packages/workloads/added', link: true };
+      p['node_modules/left-pad'] = { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz', license: 'WTFPL' };
+    });
+    expect(key()).toBe(first);
+    // A package nothing of the chart loads (a test runner) changes nothing either.
+    editLock((p) => (p['node_modules/jest'] = { ...p['node_modules/jest'], version: '0.0.0-other' }));
+    expect(key()).toBe(first);
+  });
+
+  test('a package the chart loads at another version (cdk8s, or yaml below @strata/helm) changes the key', () => {
+    const key = () => new ChartCache(ws.root, ws.cacheDir).keyOf(ws.workload);
+    const first = key();
+    editLock((p) => (p['node_modules/yaml'] = { ...p['node_modules/yaml'], version: '0.0.0-other' }));
+    const second = key();
+    expect(second).not.toBe(first);
+    editLock((p) => (p['node_modules/cdk8s'] = { ...p['node_modules/cdk8s'], integrity: 'sha512-other' }));
+    expect(key()).not.toBe(second);
+  });
+});
+
 describe('ChartCache entries', () => {
   let ws: ReturnType<typeof workspace>;
   beforeAll(() => {

@@ -12,6 +12,7 @@ import { parseManifests } from '../../../packages/helm/test/support/helm-render'
 function repoWithDemo(values?: Record<string, unknown>, version = '0.1.0'): string {
   const root = mkdtempSync(join(tmpdir(), 'strata-publish-repo-'));
   writeFile(root, 'packages/workloads/demo/package.json', JSON.stringify({ name: '@strata/workload-demo', version, strata: { chart: 'src/chart.ts' } }));
+  writeFile(root, 'packages/workloads/demo/src/chart.ts', '// publish reads charts/demo; the chart module is never loaded here\n');
   writeChart(root, values, version);
   return root;
 }
@@ -33,6 +34,7 @@ function repoWithDemos(n: number): { root: string; names: string[] } {
   const files = readdirSync(join(root, 'charts/demo'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
   for (const name of names) {
     writeFile(root, `packages/workloads/${name}/package.json`, JSON.stringify({ name: `@strata/workload-${name}`, version: '0.1.0', strata: { chart: 'src/chart.ts' } }));
+    writeFile(root, `packages/workloads/${name}/src/chart.ts`, '// never loaded by publish\n');
     for (const f of files) {
       const rel = join(f.parentPath, f.name).slice(join(root, 'charts/demo').length + 1);
       const content = readFileSync(join(root, 'charts/demo', rel), 'utf8');

@@ -80,18 +80,36 @@ export class EnvironmentDefinitionFile {
   }
 
   /**
-   * Adds `'<workload>': workload<XValues>({ namespace })` at the end of `workloads`, with the type
-   * import of the chart's values. A workload already listed is left as it is (with whatever values
-   * and namespace the user gave it). Returns whether the file changed.
+   * Adds `'<workload>': workload<XValues>({ namespace, values? })` at the end of `workloads`, with
+   * the type import of the chart's values. A workload already listed is left as it is (with
+   * whatever values and namespace the user gave it). Returns whether the file changed.
    */
-  public registerWorkload(workload: string, namespace: string): boolean {
+  public registerWorkload(workload: string, namespace: string, values?: { readonly [key: string]: unknown }): boolean {
     const workloads = this.workloads();
     if (this.workloadEntry(workload)) return false;
     const helper = this.file.importName('@strata/gitops', 'workload');
-    const values = this.valuesType(workload);
-    this.file.useTrailingCommas(hasTrailingComma(workloads));
-    workloads.addPropertyAssignment({ name: this.file.quote(workload), initializer: `${helper}<${values}>({ namespace: ${this.file.quote(namespace)} })` });
+    const type = this.valuesType(workload);
+    addProperty(this.file, workloads, this.file.quote(workload), workloadEntryText(helper, type, namespace, values, (s) => this.file.quote(s)));
     return true;
+  }
+
+  /**
+   * The value of a property of the definition (by path) when the file states it as a string
+   * literal, directly or through a top-level `const` holding one; undefined otherwise (computed,
+   * imported, or absent).
+   */
+  public literal(path: string[]): string | undefined {
+    const init = this.property(path)?.getInitializer();
+    const direct = stringValue(init);
+    if (direct !== undefined || !init || !Node.isIdentifier(init)) return direct;
+    const decl = this.file.topLevelName(init.getText());
+    if (!decl || !Node.isVariableStatement(decl)) return undefined;
+    return stringValue(decl.getDeclarations().find((d) => d.getName() === init.getText())?.getInitializer());
+  }
+
+  /** Whether the definition has a property at this path (whatever its value). */
+  public has(path: string[]): boolean {
+    return this.property(path) !== undefined;
   }
 
   /**
@@ -122,10 +140,56 @@ export function propertyKey(p: PropertyAssignment): string {
   return stringValue(n) ?? n.getText();
 }
 
+/**
+ * Adds `name: initializer` at the end of an object literal, following its trailing-comma style.
+ * A comment after the last property's trailing comma (`…, // note` before the `}`) is kept where it
+ * is and the property goes below it: ts-morph's own insertion writes a second comma there (`b: 1,,`),
+ * which breaks the file.
+ */
+export function addProperty(file: TypeScriptFile, obj: ObjectLiteralExpression, name: string, initializer: string): void {
+  const props = obj.getProperties();
+  const last = props[props.length - 1];
+  const close = obj.getLastChildByKind(SyntaxKind.CloseBraceToken);
+  const text = file.sourceFile.getFullText();
+  const between = last && close ? text.slice(last.getEnd(), close.getStart()) : '';
+  if (!last || !close || !/\/\/|\/\*/.test(between) || !between.includes('\n')) {
+    file.useTrailingCommas(hasTrailingComma(obj));
+    obj.addPropertyAssignment({ name, initializer });
+    return;
+  }
+  const trailing = hasTrailingComma(obj);
+  const lineStart = text.lastIndexOf('\n', last.getStart()) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const closeLine = text.lastIndexOf('\n', close.getStart()) + 1;
+  const entry = `${indent}${name}: ${initializer}${trailing ? ',' : ''}\n`;
+  // Without a trailing comma the last property needs one before the new entry.
+  const edits: [number, string][] = [[closeLine, entry], ...(trailing ? [] : ([[last.getEnd(), ',']] as [number, string][]))];
+  for (const [at, insert] of edits.sort((a, b) => b[0] - a[0])) file.sourceFile.insertText(at, insert);
+}
+
 /** Whether a multi-line list ends with a comma after its last element. */
 export function hasTrailingComma(list: ObjectLiteralExpression): boolean {
   const props = list.getProperties();
   if (props.length === 0) return true;
   const next = props[props.length - 1].getNextSibling();
   return next?.getKind() === SyntaxKind.CommaToken;
+}
+
+/** `workload<XValues>({ namespace: 'ns', values: { … } })`, as the definitions write an entry. */
+export function workloadEntryText(helper: string, type: string, namespace: string, values: { readonly [key: string]: unknown } | undefined, quote: (s: string) => string): string {
+  const parts = [`namespace: ${quote(namespace)}`];
+  if (values && Object.keys(values).length > 0) parts.push(`values: ${objectText(values, quote)}`);
+  return `${helper}<${type}>({ ${parts.join(', ')} })`;
+}
+
+/** A plain value as a one-line TypeScript literal: `{ aws: { region: 'us-west-2' } }`. */
+export function objectText(value: unknown, quote: (s: string) => string): string {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `[${value.map((v) => objectText(v, quote)).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k)}: ${objectText(v, quote)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return 'undefined';
 }

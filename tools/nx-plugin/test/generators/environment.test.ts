@@ -1,16 +1,45 @@
+import { logger } from '@nx/devkit';
 import { environmentGenerator } from '../../src/generators/environment/generator';
 import { workloadGenerator } from '../../src/generators/workload/generator';
 import { ENV_FIXTURE, filesOf, seededTree, workloadPackageJson } from './workspace-tree';
 
 describe('environment generator', () => {
-  test('--from copies the definition with the environment name and the cluster name changed, every other byte kept', async () => {
+  test('--from copies the structure: names changed, the account, IDs, buckets and role names made placeholders, every other byte kept', async () => {
+    // Issue 15: --from=staging kept staging's account, roles, buckets and EFS file system, silently.
     const tree = seededTree();
-    await environmentGenerator(tree, { name: 'qa', from: 'dev' });
-    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toBe(
-      ENV_FIXTURE.replace("  name: 'dev',\n", "  name: 'qa',\n").replace("cluster: { name: 'strata-dev',", "cluster: { name: 'strata-qa',"),
-    );
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      await environmentGenerator(tree, { name: 'qa', from: 'dev' });
+      const expected = [
+        '// Copied from dev by `nx g @strata/nx-plugin:environment qa --from=dev`: its structure, not its identity.',
+        '// The account, IDs, buckets and role names are placeholders (000000000000, subnet-00000000000000000, sg-00000000000000000,',
+        '// fs-00000000000000000, fill-in-…): `npm run generate` refuses this environment until each is filled in.',
+        ENV_FIXTURE.replace("  name: 'dev',\n", "  name: 'qa',\n")
+          .replace("cluster: { name: 'strata-dev',", "cluster: { name: 'strata-qa',")
+          .replace("const account = '111122223333';", "const account = '000000000000';")
+          .replace('role/strata-dev-${name}', 'role/strata-qa-${name}')
+          .replace("subnetId: 'subnet-0a1b2c3d4e5f60718'", "subnetId: 'subnet-00000000000000000'")
+          .replace("securityGroupIds: ['sg-0a1b2c3d4e5f60718']", "securityGroupIds: ['sg-00000000000000000']")
+          .replace("fileSystemId: 'fs-0a1b2c3d4e5f60718'", "fileSystemId: 'fs-00000000000000000'")
+          .replace("nodeRole: 'KarpenterNodeRole-strata-dev'", "nodeRole: 'fill-in-qa-role'")
+          .replace(/bucket: 'strata-dev-[a-z]+'/g, "bucket: 'fill-in-bucket'")
+          .replace(/namespace: 'ml-dev'/g, "namespace: 'ml-qa'"),
+      ].join('\n');
+      expect(tree.read('environments/qa/environment.ts', 'utf-8')).toBe(expected);
+      const out = info.mock.calls.map((c) => c[0]).join('\n');
+      expect(out).toContain("environments/qa/environment.ts: dev's structure; what identified dev is a placeholder to fill in (`npm run generate` refuses the environment until each is):\n  const account: 000000000000  (dev: 111122223333)\n");
+      expect(out).toContain('  network.subnetId: subnet-00000000000000000  (dev: subnet-0a1b2c3d4e5f60718)\n');
+      expect(out).toContain("The registry now names the placeholder account: if qa pulls charts from dev's registry, write that back.");
+    } finally {
+      info.mockRestore();
+    }
     // The source is untouched.
     expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(ENV_FIXTURE);
+    // A copy of the copy says where it came from once.
+    await environmentGenerator(tree, { name: 'qa2', from: 'qa' });
+    const again = tree.read('environments/qa2/environment.ts', 'utf-8')!;
+    expect(again.match(/^\/\/ Copied from /gm)).toEqual(['// Copied from ']);
+    expect(again).toMatch(/^\/\/ Copied from qa by `nx g @strata\/nx-plugin:environment qa2 --from=qa`/);
   });
 
   test('without --from: a minimal definition listing every workload with its namespace', async () => {
@@ -36,8 +65,8 @@ describe('environment generator', () => {
   test('a new environment then receives the next workload', async () => {
     const tree = seededTree();
     await environmentGenerator(tree, { name: 'qa', from: 'dev' });
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
-    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),");
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'qa' });
+    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve', values: { aws: { region: 'us-east-1' } } }),");
   });
 
   test.each([[{ name: 'qa', from: 'dev' }], [{ name: 'sandbox' }]])('a second run with %j changes nothing, byte for byte', async (options) => {

@@ -1,8 +1,8 @@
-import { readJson } from '@nx/devkit';
+import { logger, readJson } from '@nx/devkit';
 import { storageBindingGenerator } from '../../src/generators/storage-binding/generator';
 import { StorageBindingGeneratorSchema } from '../../src/generators/storage-binding/schema';
 import { workloadGenerator } from '../../src/generators/workload/generator';
-import { addedLines, CHART_FIXTURE, filesOf, seededTree } from './workspace-tree';
+import { addedLines, CHART_FIXTURE, ENV_FIXTURE, filesOf, seededTree } from './workspace-tree';
 
 const CHART = 'packages/workloads/llm-inference/src/chart.ts';
 const bind = (tree: ReturnType<typeof seededTree>, o: Partial<StorageBindingGeneratorSchema>) =>
@@ -25,8 +25,8 @@ describe('storage-binding generator', () => {
       "    const data = FsxLustre.fromStorageClass(this, 'data', {",
       '      storageClass: {',
       "        name: this.values.string('data.storageClassName', { default: 'strata-fsx-lustre', description: 'FSx for Lustre StorageClass of the data file system (installed by the environment).', minLength: 1, maxLength: 253 }),",
-      '        // The class is SCRATCH_2 or a PERSISTENT SSD type: sizes are 1200, 2400, then multiples of 2400 GiB either way.',
-      '        deploymentType: FsxDeploymentType.SCRATCH_2,',
+      "        // The deployment type is a value (the environment's class decides it); SSD sizes are 1200, 2400, then multiples of 2400 GiB (3600 for SCRATCH_1).",
+      "        deploymentType: this.values.enum<FsxDeploymentType>('data.deploymentType', { values: Object.values(FsxDeploymentType), default: FsxDeploymentType.SCRATCH_2, description: 'Deployment type of the environment\\'s FSx for Lustre class (storage.fsx-lustre.deploymentType there; the storage-fsx-lustre chart\\'s default is SCRATCH_2): the data capacity is rounded and checked for it. An environment whose class has another type sets it here.' }),",
       '      },',
       "      storage: this.values.size('data.size', { default: Size.gibibytes(1200), minimumGiB: 1200, maximumGiB: 1_000_000, description: 'Capacity of the data file system' }),",
       '    });',
@@ -102,7 +102,7 @@ describe('storage-binding generator', () => {
     await bind(tree, {});
     const after = tree.read(CHART, 'utf-8')!;
     expect(after).toContain("const data = storage.FsxLustre.fromStorageClass(this, 'data', {");
-    expect(after).toContain('deploymentType: storage.FsxDeploymentType.SCRATCH_2,');
+    expect(after).toContain("deploymentType: this.values.enum<storage.FsxDeploymentType>('data.deploymentType', { values: Object.values(storage.FsxDeploymentType), default: storage.FsxDeploymentType.SCRATCH_2,");
     expect(after).toContain('default: Sz.gibibytes(1200)');
     expect(after).toContain("import { Duration, Size as Sz } from 'cdk8s';");
   });
@@ -196,5 +196,19 @@ describe('storage-binding generator', () => {
     );
     await storageBindingGenerator(tree, { workload: 'notebook', storage: 's3', mount: '/datasets', readOnly: true });
     expect(tree.read('packages/workloads/notebook/src/chart.ts', 'utf-8')).toContain("mountEverywhere(this, datasets, '/datasets', { readOnly: true });");
+  });
+
+  test('an FSx binding tells each environment deploying the workload whose class is not SCRATCH_2 which value to set', async () => {
+    const tree = seededTree();
+    tree.write('environments/prod/environment.ts', ENV_FIXTURE.replace("name: 'dev'", "name: 'prod'").replace("deploymentType: 'SCRATCH_2'", "deploymentType: 'PERSISTENT_2'"));
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      await storageBindingGenerator(tree, { workload: 'llm-inference', storage: 'fsx-lustre', mount: '/data' });
+      expect(info.mock.calls.map((c) => c[0])).toEqual([
+        "environments/prod/environment.ts: its strata-fsx-lustre class is PERSISTENT_2: set workloads['llm-inference'].values.data.deploymentType: 'PERSISTENT_2' there (the binding assumes SCRATCH_2 until then, and generate warns)",
+      ]);
+    } finally {
+      info.mockRestore();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJson, Tree } from '@nx/devkit';
+import { logger, readJson, Tree } from '@nx/devkit';
 import { FsTree } from 'nx/src/generators/tree';
 import { workloadGenerator } from '../../src/generators/workload/generator';
 import { WorkloadGeneratorSchema } from '../../src/generators/workload/schema';
@@ -47,31 +47,101 @@ describe('workload generator', () => {
       strata: { chart: 'src/chart.ts' },
       scripts: { test: 'jest', typecheck: 'tsc --noEmit -p tsconfig.json' },
       dependencies: { '@strata/helm': '*', '@strata/patterns': '*', '@strata/storage': '*', cdk8s: '2.70.106', 'cdk8s-plus-28': '2.5.6', constructs: '10.8.1' },
-      devDependencies: { '@strata/kube-schemas': '*' },
+      devDependencies: { '@strata/checks': '*', '@strata/kube-schemas': '*' },
     });
     expect(tree.read('packages/workloads/llm-serve/src/chart.ts', 'utf-8')).toContain("Efs.fromStorageClass(this, 'model-cache', {");
   });
 
-  test('registers the workload in every environment: a values type import and a workloads entry, nothing else touched', async () => {
+  test('adds the workload to the environments named: a values type import and a workloads entry with the cluster\'s region, nothing else touched', async () => {
     const tree = seededTree();
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', storage: 's3', namespace: 'serving' });
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', storage: 's3', namespace: 'serving', environments: 'dev,prod' });
     for (const env of ['dev', 'prod']) {
       const before = env === 'dev' ? ENV_FIXTURE : ENV_FIXTURE.replace("name: 'dev'", "name: 'prod'");
       const after = tree.read(`environments/${env}/environment.ts`, 'utf-8')!;
       expect(addedLines(before, after)).toEqual([
         "import type { Values as LlmServeValues } from '../../charts/llm-serve/values';",
-        "    'llm-serve': workload<LlmServeValues>({ namespace: 'serving' }),",
+        "    'llm-serve': workload<LlmServeValues>({ namespace: 'serving', values: { aws: { region: 'us-east-1' } } }),",
       ]);
       // Type imports stay in module order; the entry goes last.
       expect(after).toContain("import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';\nimport type { Values as LlmServeValues } from '../../charts/llm-serve/values';\n");
-      expect(after).toContain("      allowPrune: true,\n    }),\n    'llm-serve': workload<LlmServeValues>({ namespace: 'serving' }),\n  },\n});\n");
+      expect(after).toContain("      allowPrune: true,\n    }),\n    'llm-serve': workload<LlmServeValues>({ namespace: 'serving', values: { aws: { region: 'us-east-1' } } }),\n  },\n});\n");
     }
+  });
+
+  test('without --environments the workload is added to none (prod included), and the output gives the command and the entry that add it', async () => {
+    // Issue 15: the workload was added to every environment, prod included, with the chart's defaults and no word.
+    const tree = seededTree();
+    const before = filesOf(tree);
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', storage: 'fsx-lustre', namespace: 'serving' });
+      for (const env of ['dev', 'prod']) expect(tree.read(`environments/${env}/environment.ts`, 'utf-8')).toBe(before.get(`environments/${env}/environment.ts`));
+      expect(info.mock.calls.map((c) => c[0]).join('\n')).toBe(
+        [
+          'workload: llm-serve was added to no environment (--environments names where it runs; it is never added to one unasked).',
+          'To add it, run the generator again naming them (existing: dev, prod); it writes the values each environment decides and lists what to fill in:',
+          '  npx nx g @strata/nx-plugin:workload llm-serve --pattern=model-repository --storage=fsx-lustre --namespace=serving --environments=dev',
+          'or add it by hand to environments/dev/environment.ts:',
+          "  import type { Values as LlmServeValues } from '../../charts/llm-serve/values';",
+          "  workloads: { …, 'llm-serve': workload<LlmServeValues>({ namespace: 'serving', values: { aws: { region: '<the cluster region>' } } }) }",
+        ].join('\n'),
+      );
+    } finally {
+      info.mockRestore();
+    }
+  });
+
+  test('each environment decides its values (region, FSx class type and import path, zone); what only the user knows is listed, not guessed', async () => {
+    const tree = seededTree();
+    tree.write(
+      'environments/prod/environment.ts',
+      ENV_FIXTURE.replace("name: 'dev'", "name: 'prod'")
+        .replace("region: 'us-east-1'", "region: 'us-west-2'")
+        .replace("availabilityZone: 'us-east-1a'", "availabilityZone: 'us-west-2b'")
+        .replace(
+          "'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete' }",
+          "'fsx-lustre': { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 250, reclaimPolicy: 'Retain', s3ImportPath: 's3://strata-prod-data/training' }",
+        ),
+    );
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      await workloadGenerator(tree, { name: 'reader', pattern: 'distributed-dataset', environments: 'prod' });
+      expect(tree.read('environments/prod/environment.ts', 'utf-8')).toContain(
+        "    'reader': workload<ReaderValues>({ namespace: 'reader', values: { aws: { region: 'us-west-2' }, dataset: { deploymentType: 'PERSISTENT_2', zone: 'b', bucket: 'strata-prod-data', prefix: 'training/reader/', path: 'reader/' } } }),\n",
+      );
+      expect(info.mock.calls[0][0]).toBe(
+        [
+          'environments/prod/environment.ts: reader added in namespace reader',
+          "  from the environment: aws.region us-west-2 (the cluster's region: where the chart's buckets are looked for); dataset.deploymentType PERSISTENT_2 (this environment's strata-fsx-lustre class); dataset.zone b (network.availabilityZone us-west-2b: the file system's subnet); dataset.bucket strata-prod-data, dataset.prefix training/reader/, dataset.path reader/ (below s3ImportPath s3://strata-prod-data/training, what this environment's strata-fsx-lustre class imports)",
+        ].join('\n'),
+      );
+    } finally {
+      info.mockRestore();
+    }
+  });
+
+  test('a dataset workload is refused for an environment whose FSx class links no S3 path (its file system would start empty), before writing anything', async () => {
+    const tree = seededTree();
+    const before = filesOf(tree);
+    await expect(workloadGenerator(tree, { name: 'reader', pattern: 'distributed-dataset', environments: 'dev' })).rejects.toThrow(
+      `'--environments' (dev) must be environments whose strata-fsx-lustre class links the dataset's bucket (storage.fsx-lustre.s3ImportPath, e.g. 's3://<bucket>'); environments/dev/environment.ts sets no s3ImportPath: the file system would start without the dataset; link the class there first, or leave this environment out`,
+    );
+    expect(filesOf(tree)).toEqual(before);
+  });
+
+  test('refuses an environment that does not exist, before writing anything', async () => {
+    const tree = seededTree();
+    const before = filesOf(tree);
+    await expect(workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'dev,staging' })).rejects.toThrow(
+      `'--environments' (dev,staging) must be a comma-separated list of existing environments ("dev", "prod"); "staging" is none of them; create it with \`nx g @strata/nx-plugin:environment staging\` first, or leave --environments out to add the workload to none`,
+    );
+    expect(filesOf(tree)).toEqual(before);
   });
 
   test('the namespace defaults to the workload name; --storage defaults to the pattern\'s tier', async () => {
     const tree = seededTree();
-    await workloadGenerator(tree, { name: 'pretrain', pattern: 'training-checkpoint' });
-    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("'pretrain': workload<PretrainValues>({ namespace: 'pretrain' }),");
+    await workloadGenerator(tree, { name: 'pretrain', pattern: 'training-checkpoint', environments: 'dev' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("'pretrain': workload<PretrainValues>({ namespace: 'pretrain', values: { aws: { region: 'us-east-1' } } }),");
     expect(tree.read('packages/workloads/pretrain/src/chart.ts', 'utf-8')).toContain("new TrainingCheckpoint(this, 'checkpoints', {");
   });
 
@@ -79,9 +149,9 @@ describe('workload generator', () => {
     const tree = seededTree();
     const listed = ENV_FIXTURE.replace("  karpenter: { install: true },\n  workloads: {\n", "  karpenter: { install: true },\n  workloads: {\n    'llm-serve': workload({ namespace: 'mine', values: { server: { replicas: 3 } } }),\n");
     tree.write('environments/dev/environment.ts', listed);
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'dev,prod' });
     expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(listed);
-    expect(tree.read('environments/prod/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),");
+    expect(tree.read('environments/prod/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve', values: { aws: { region: 'us-east-1' } } }),");
   });
 
   test('follows the definition\'s style: no trailing comma, double quotes, four-space indentation', async () => {
@@ -98,7 +168,7 @@ describe('workload generator', () => {
       '',
     ].join('\n');
     tree.write('environments/dev/environment.ts', styled);
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'dev' });
     expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe([
       'import { defineEnvironment, workload } from "@strata/gitops";',
       'import type { Values as LlmServeValues } from "../../charts/llm-serve/values";',
@@ -114,10 +184,22 @@ describe('workload generator', () => {
     ].join('\n'));
   });
 
+  test('a comment after the last workload\'s trailing comma stays, and the file stays valid (ts-morph wrote "},," there)', async () => {
+    const tree = seededTree();
+    tree.write('environments/dev/environment.ts', "import { defineEnvironment, workload } from '@strata/gitops';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-inference': workload({ namespace: 'ml' }),\n    // more to come\n  },\n});\n");
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'none', storage: 'efs', environments: 'dev' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(
+      "import { defineEnvironment, workload } from '@strata/gitops';\nimport type { Values as LlmServeValues } from '../../charts/llm-serve/values';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-inference': workload({ namespace: 'ml' }),\n    // more to come\n    'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),\n  },\n});\n",
+    );
+    tree.write('environments/dev/environment.ts', "import { defineEnvironment, workload } from '@strata/gitops';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-inference': workload({ namespace: 'ml' })\n    // more to come\n  },\n});\n");
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'none', storage: 'efs', environments: 'dev' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("    'llm-inference': workload({ namespace: 'ml' }),\n    // more to come\n    'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' })\n  },\n");
+  });
+
   test('imports the workload helper when the definition has none', async () => {
     const tree = seededTree();
     tree.write('environments/dev/environment.ts', "import { defineEnvironment } from '@strata/gitops';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {},\n});\n");
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'dev' });
     expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(
       "import { defineEnvironment, workload } from '@strata/gitops';\nimport type { Values as LlmServeValues } from '../../charts/llm-serve/values';\n\nexport default defineEnvironment({\n  name: 'dev',\n  workloads: {\n    'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),\n  },\n});\n",
     );
@@ -132,12 +214,15 @@ describe('workload generator', () => {
     expect(task).toBeUndefined(); // nothing to install again
   });
 
-  test('a second run registers the workload in an environment added since', async () => {
+  test('a second run naming another environment adds the workload there, and only there', async () => {
     const tree = seededTree();
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'dev' });
     tree.write('environments/qa/environment.ts', ENV_FIXTURE.replace("name: 'dev'", "name: 'qa'"));
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' });
-    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve' }),");
+    const dev = tree.read('environments/dev/environment.ts', 'utf-8');
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'qa' });
+    expect(tree.read('environments/qa/environment.ts', 'utf-8')).toContain("'llm-serve': workload<LlmServeValues>({ namespace: 'llm-serve', values: { aws: { region: 'us-east-1' } } }),");
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toBe(dev);
+    expect(tree.read('environments/prod/environment.ts', 'utf-8')).not.toContain('llm-serve');
   });
 
   test('an existing package with other content is refused, nothing written', async () => {
@@ -179,7 +264,7 @@ describe('workload generator', () => {
     const tree = seededTree();
     tree.write('environments/prod/environment.ts', "import { defineEnvironment } from '@strata/gitops';\nimport { workloads } from './workloads';\n\nexport default defineEnvironment({\n  name: 'prod',\n  workloads,\n});\n");
     const before = filesOf(tree);
-    await expect(workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository' })).rejects.toThrow(
+    await expect(workloadGenerator(tree, { name: 'llm-serve', pattern: 'model-repository', environments: 'dev,prod' })).rejects.toThrow(
       "environments/prod/environment.ts:6: 'workloads' must be an object literal in the definition (`workloads: { … }`) for the generator to add to it; write it inline",
     );
     expect(filesOf(tree)).toEqual(before);
@@ -191,7 +276,7 @@ describe('workload generator', () => {
     writeFileSync(join(root, 'environments/dev/environment.ts'), ENV_FIXTURE);
     writeFileSync(join(root, 'package.json'), '{}');
     const tree: Tree = new FsTree(root, false);
-    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'none', storage: 'efs', skipInstall: true });
+    await workloadGenerator(tree, { name: 'llm-serve', pattern: 'none', storage: 'efs', skipInstall: true, environments: 'dev' });
     expect(tree.listChanges().map((c) => c.path).sort()).toEqual([
       'environments/dev/environment.ts',
       'packages/workloads/llm-serve/jest.config.js',

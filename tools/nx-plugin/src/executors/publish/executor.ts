@@ -1,6 +1,7 @@
 import '../load-typescript';
 import { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { findWorkloads, PublishError, publishCharts, PublishOutcome, registryLoginFromEnv } from '@strata/cli';
+import { batchResults, BatchTaskResult } from '../batch-results';
 
 interface PublishOptions {
   readonly registry?: string;
@@ -17,18 +18,24 @@ export default async function publish(options: PublishOptions, context: Executor
   return { success: r.success };
 }
 
-/** Every chart of the batch in one process, pushed concurrently. */
-export async function batchPublish(taskGraph: TaskGraph, inputs: Record<string, PublishOptions>, _overrides: unknown, context: ExecutorContext): Promise<Record<string, TaskResult>> {
+/** Every chart of the batch in one process, pushed concurrently; each task's result is yielded (see batchResults). */
+export async function* batchPublish(taskGraph: TaskGraph, inputs: Record<string, PublishOptions>, _overrides: unknown, context: ExecutorContext): AsyncGenerator<BatchTaskResult<TaskResult>> {
   const tasks = Object.values(taskGraph.tasks);
   const first = inputs[tasks[0].id] ?? {};
   const results = await publishProjects(context.root, tasks.map((t) => t.target.project), first);
-  return Object.fromEntries(tasks.map((t) => [t.id, results.get(t.target.project)!]));
+  yield* batchResults(tasks, (t) => results.get(t.target.project)!);
 }
 
 async function publishProjects(root: string, projects: string[], options: PublishOptions): Promise<Map<string, TaskResult>> {
   const registry = options.registry ?? process.env.STRATA_REGISTRY;
-  const byProject = new Map(findWorkloads(root).map((w) => [w.packageName, w.name]));
   const results = new Map<string, TaskResult>();
+  let byProject: Map<string, string>;
+  try {
+    byProject = new Map(findWorkloads(root).map((w) => [w.packageName, w.name]));
+  } catch (e) {
+    for (const p of projects) results.set(p, { success: false, terminalOutput: `publish: ${(e as Error).message}` });
+    return results;
+  }
   if (!registry) {
     for (const p of projects) results.set(p, { success: false, terminalOutput: `publish: no registry: pass --registry=oci://… or set STRATA_REGISTRY` });
     return results;

@@ -1,6 +1,7 @@
 import '../load-typescript';
 import { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { ChartCache, errorLines, findWorkloads, synthesizeChartFiles, writeCharts, WorkloadPackage } from '@strata/cli';
+import { batchResults, BatchTaskResult } from '../batch-results';
 
 type TaskResult = { success: boolean; terminalOutput: string; startTime?: number; endTime?: number };
 
@@ -12,24 +13,38 @@ export default async function synth(_options: Record<string, never>, context: Ex
   return { success: r.success };
 }
 
-/** Every chart of the batch in this one process; the written charts are swapped into charts/ together. */
-export async function batchSynth(taskGraph: TaskGraph, _inputs: Record<string, unknown>, _overrides: unknown, context: ExecutorContext): Promise<Record<string, TaskResult>> {
+/**
+ * Every chart of the batch in this one process; the written charts are swapped into charts/ together.
+ * Each task's result is yielded (see batchResults): that is how its output reaches the terminal.
+ */
+export async function* batchSynth(taskGraph: TaskGraph, _inputs: Record<string, unknown>, _overrides: unknown, context: ExecutorContext): AsyncGenerator<BatchTaskResult<TaskResult>> {
   const tasks = Object.values(taskGraph.tasks);
   const results = synthProjects(context.root, tasks.map((t) => t.target.project));
-  const out: Record<string, TaskResult> = {};
-  for (const t of tasks) out[t.id] = results.get(t.target.project)!;
-  return out;
+  yield* batchResults(tasks, (t) => results.get(t.target.project)!);
 }
 
 /** Synthesizes the charts of the named projects (project name = package name) and writes those that succeeded. */
 export function synthProjects(root: string, projects: readonly string[]): Map<string, TaskResult> {
   const byProject = new Map<string, WorkloadPackage>();
-  for (const w of findWorkloads(root)) byProject.set(w.packageName, w);
   const results = new Map<string, TaskResult>();
   const written = new Map<string, Map<string, string>>();
   const started = Date.now();
+  try {
+    for (const w of findWorkloads(root)) byProject.set(w.packageName, w);
+  } catch (e) {
+    // A package.json that cannot be read (its "strata" key): the reason, on every task.
+    for (const project of projects) results.set(project, { success: false, terminalOutput: `synth: ${(e as Error).message}`, startTime: started, endTime: Date.now() });
+    return results;
+  }
   // The same cache as `npm run generate`: the overlays target then finds these charts there.
-  const cache = new ChartCache(root);
+  let cache: ChartCache;
+  try {
+    cache = new ChartCache(root);
+  } catch (e) {
+    // An unusable cache folder (STRATA_CACHE_DIR): one clear reason, on every task.
+    for (const project of projects) results.set(project, { success: false, terminalOutput: `synth: ${(e as Error).message}`, startTime: started, endTime: Date.now() });
+    return results;
+  }
   for (const project of projects) {
     const w = byProject.get(project);
     const startTime = Date.now();

@@ -1,7 +1,7 @@
 import '../load-typescript';
 import { join } from 'node:path';
 import { ExecutorContext } from '@nx/devkit';
-import { Helm } from '@strata/helm';
+import { Helm, HelmError } from '@strata/helm';
 import { chartNameOf } from '../chart-project';
 
 /** `helm lint --strict` and `helm template` (defaults) of charts/<name> with the pinned helm. */
@@ -17,6 +17,11 @@ export default async function validate(_options: Record<string, never>, context:
     return { success: true };
   } catch (e) {
     console.error(`validate ${name}: ${(e as Error).message}`);
+    // helm lint names each finding on its stdout (`[ERROR] …` with its detail lines); its stderr says only "1 chart(s) failed".
+    if (e instanceof HelmError) {
+      const findings = e.stdout.split('\n').filter((l) => /^(\[(ERROR|WARNING)\]|\t)/.test(l));
+      if (findings.length > 0) console.error(findings.join('\n'));
+    }
     return { success: false };
   }
 }

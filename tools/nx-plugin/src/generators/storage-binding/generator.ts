@@ -1,4 +1,6 @@
-import { GeneratorCallback, installPackagesTask, readJson, Tree, writeJson } from '@nx/devkit';
+import { GeneratorCallback, installPackagesTask, logger, readJson, Tree, writeJson } from '@nx/devkit';
+import { EnvironmentDefinitionFile, environmentFiles } from '../environment-definition';
+import { SCAFFOLD_DEPLOYMENT_TYPE } from '../workload/environment-values';
 import { CodeBlockWriter, Node, SyntaxKind } from 'ts-morph';
 import { BINDING_NAME, checkChartName, checkEnum, GeneratorError, propertyName, quoted, refuse } from '../option-rules';
 import { STORAGE_TIERS, StorageTierOption, TIERS } from '../storage-tiers';
@@ -82,7 +84,28 @@ export async function storageBindingGenerator(tree: Tree, options: StorageBindin
   refuseConflicts(chart, o);
   addBinding(chart, o);
   chart.file.save(tree);
+  if (o.storage === 'fsx-lustre') deploymentTypeNotes(tree, o);
   return ensureDependencies(tree, o) ? () => installPackagesTask(tree, true) : undefined;
+}
+
+/**
+ * An FSx binding's deployment type is a value (`<key>.deploymentType`, SCRATCH_2 by default, the
+ * storage-fsx-lustre chart's default class): each environment deploying the workload whose class
+ * has another type is told the value to set (generate warns there until it is).
+ */
+function deploymentTypeNotes(tree: Tree, o: NormalizedBindingOptions): void {
+  for (const file of environmentFiles(tree)) {
+    const env = EnvironmentDefinitionFile.read(tree, file);
+    let listed: boolean;
+    try {
+      listed = env.workloadEntry(o.workload) !== undefined;
+    } catch {
+      continue; // a definition the generators cannot read; generate will say what it deploys
+    }
+    const type = env.literal(['storage', 'fsx-lustre', 'deploymentType']);
+    if (!listed || type === undefined || type === SCAFFOLD_DEPLOYMENT_TYPE) continue;
+    logger.info(`${file}: its strata-fsx-lustre class is ${type}: set workloads['${o.workload}'].values.${o.valuesKey}.deploymentType: '${type}' there (the binding assumes ${SCAFFOLD_DEPLOYMENT_TYPE} until then, and generate warns)`);
+  }
 }
 
 export default storageBindingGenerator;
@@ -178,8 +201,10 @@ function addBinding(chart: WorkloadChartFile, o: NormalizedBindingOptions): void
           w.writeLine('storageClass: {');
           w.indent(() => {
             w.writeLine(`name: ${value('string', 'storageClassName', `{ default: ${q(tier.storageClass!)}, description: ${q(`FSx for Lustre StorageClass of the ${o.id} file system (installed by the environment).`)}, minLength: 1, maxLength: 253 }`)},`);
-            w.writeLine('// The class is SCRATCH_2 or a PERSISTENT SSD type: sizes are 1200, 2400, then multiples of 2400 GiB either way.');
-            w.writeLine(`deploymentType: ${FsxDeploymentType}.SCRATCH_2,`);
+            w.writeLine("// The deployment type is a value (the environment's class decides it); SSD sizes are 1200, 2400, then multiples of 2400 GiB (3600 for SCRATCH_1).");
+            w.writeLine(
+              `deploymentType: ${value(`enum<${FsxDeploymentType}>`, 'deploymentType', `{ values: Object.values(${FsxDeploymentType}), default: ${FsxDeploymentType}.SCRATCH_2, description: ${q(`Deployment type of the environment's FSx for Lustre class (storage.fsx-lustre.deploymentType there; the storage-fsx-lustre chart's default is SCRATCH_2): the ${o.id} capacity is rounded and checked for it. An environment whose class has another type sets it here.`)} }`)},`,
+            );
           });
           w.writeLine('},');
           w.writeLine(`storage: ${value('size', 'size', `{ default: ${Size}.gibibytes(1200), minimumGiB: 1200, maximumGiB: 1_000_000, description: ${q(`Capacity of the ${o.id} file system`)} }`)},`);

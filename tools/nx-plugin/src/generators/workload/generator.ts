@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { generateFiles, GeneratorCallback, installPackagesTask, logger, readJson, Tree } from '@nx/devkit';
-import { EnvironmentDefinitionFile, environmentFiles } from '../environment-definition';
+import { ENVIRONMENTS, EnvironmentDefinitionFile, environmentFiles, valuesModule, valuesTypeName } from '../environment-definition';
+import { environmentValues, scaffoldFacts, ScaffoldFacts } from './environment-values';
 import { checkChartName, checkEnum, checkNamespace, className, GeneratorError, quoted, refuse } from '../option-rules';
 import { combinationProblem, PATTERN_TIERS, PatternOption, PATTERNS, STORAGE_TIERS, StorageTierOption, TIERS } from '../storage-tiers';
 import { WorkloadGeneratorSchema } from './schema';
@@ -24,6 +25,8 @@ export interface NormalizedWorkloadOptions {
   readonly className: string;
   readonly description: string;
   readonly skipInstall: boolean;
+  /** The environments (names under environments/) the workload is added to; none unless named. */
+  readonly environments: readonly string[];
 }
 
 /** Checks every option (and the names already taken) before anything is written. */
@@ -40,6 +43,7 @@ export function normalizeOptions(tree: Tree, options: WorkloadGeneratorSchema): 
   if (tree.exists(`${TIER_CHART_PACKAGES}/${name}`)) {
     refuse('name', name, 'the name of no other chart', `${TIER_CHART_PACKAGES}/${name} is a storage tier chart with that name: pick another name`);
   }
+  const environments = checkEnvironments(tree, options.environments);
   return {
     name,
     pattern,
@@ -49,36 +53,78 @@ export function normalizeOptions(tree: Tree, options: WorkloadGeneratorSchema): 
     className: className(name),
     description: describe(name, pattern, storage),
     skipInstall: options.skipInstall === true,
+    environments,
   };
 }
 
+/** `--environments=dev,staging`: existing environments, each named once; none given is none. */
+function checkEnvironments(tree: Tree, given: string | readonly string[] | undefined): string[] {
+  if (given === undefined) return [];
+  const names = (Array.isArray(given) ? given : String(given).split(',')).map((n) => String(n).trim()).filter((n) => n !== '');
+  const existing = environmentFiles(tree).map((f) => f.split('/')[1]);
+  for (const n of names) {
+    if (!existing.includes(n)) {
+      refuse('--environments', Array.isArray(given) ? given.join(',') : given, existing.length > 0 ? `a comma-separated list of existing environments (${quoted(existing)})` : 'a list of existing environments (there is none yet)', `"${n}" is none of them; create it with \`nx g @strata/nx-plugin:environment ${n}\` first, or leave --environments out to add the workload to none`);
+    }
+  }
+  return [...new Set(names)];
+}
+
 /**
- * `nx g @strata/nx-plugin:workload <name> --pattern=… --storage=… [--namespace=…]`: a workload
- * package whose chart is built on the pattern and tier, registered in every environment.
+ * `nx g @strata/nx-plugin:workload <name> --pattern=… --storage=… [--namespace=…] [--environments=dev,staging]`:
+ * a workload package whose chart is built on the pattern and tier, added to the environments named
+ * in --environments and to no other (none by default: a new workload never reaches prod unasked).
+ * In each, the entry carries the values the environment decides (the cluster's region, its FSx
+ * class's deployment type, its subnet's zone); what only the user knows (buckets, IAM roles) is
+ * printed for them to fill in. Without --environments, the output gives the command and the entry
+ * that add it.
  *
- * Running it again with the same options changes nothing (and registers the workload in
- * environments added since). An existing package whose files differ from what these options
- * write is never overwritten.
+ * Running it again with the same options changes nothing; with more environments named, it adds
+ * the workload to those. An existing package whose files differ from what these options write is
+ * never overwritten.
  */
 export async function workloadGenerator(tree: Tree, options: WorkloadGeneratorSchema): Promise<GeneratorCallback | undefined> {
   const o = normalizeOptions(tree, options);
   const existing = filesUnder(tree, o.projectRoot);
-  const environments = environmentFiles(tree).map((file) => EnvironmentDefinitionFile.read(tree, file));
-  // Every definition must be editable before anything is written.
+  const environments = o.environments.map((env) => EnvironmentDefinitionFile.read(tree, `${ENVIRONMENTS}/${env}/environment.ts`));
+  // Every definition must be editable, and able to take the workload, before anything is written.
   for (const env of environments) env.workloads();
+  const facts = scaffoldFacts(o.pattern, o.storage);
+  const plans = environments.map((env) => environmentValues(o.name, facts, env));
 
   writePackage(tree, o);
   if (existing.size > 0) refuseChangedPackage(tree, o, existing);
 
-  for (const env of environments) {
-    env.registerWorkload(o.name, o.namespace);
+  for (const [i, env] of environments.entries()) {
+    const plan = plans[i];
+    const added = env.registerWorkload(o.name, o.namespace, plan.values);
     env.file.save(tree);
+    const lines = [`${env.file.path}: ${o.name} ${added ? 'added' : 'already listed (left as it is)'} in namespace ${o.namespace}`];
+    if (added && plan.taken.length > 0) lines.push(`  from the environment: ${plan.taken.join('; ')}`);
+    if (added && plan.fill.length > 0) lines.push('  fill in before deploying:', ...plan.fill.map((f) => `    ${f}`));
+    logger.info(lines.join('\n'));
   }
-  if (environments.length === 0) logger.warn(`workload: no environments/*/environment.ts found; ${o.name} is registered in no environment`);
+  if (environments.length === 0) logger.info(notAddedText(tree, o, facts));
 
   if (existing.size > 0 || o.skipInstall) return undefined;
   // npm ci needs the new workspace package in package-lock.json.
   return () => installPackagesTask(tree, true);
+}
+
+/** What to run or write to add the workload to an environment, when --environments named none. */
+function notAddedText(tree: Tree, o: NormalizedWorkloadOptions, facts: ScaffoldFacts): string {
+  const existing = environmentFiles(tree).map((f) => f.split('/')[1]);
+  const flags = [`--pattern=${o.pattern}`, `--storage=${o.storage}`, ...(o.namespace !== o.name ? [`--namespace=${o.namespace}`] : [])];
+  const type = valuesTypeName(o.name);
+  const example = existing[0] ?? '<env>';
+  return [
+    `workload: ${o.name} was added to no environment (--environments names where it runs; it is never added to one unasked).`,
+    existing.length > 0 ? `To add it, run the generator again naming them (existing: ${existing.join(', ')}); it writes the values each environment decides and lists what to fill in:` : 'Create an environment first (nx g @strata/nx-plugin:environment <name>), then run the generator again naming it:',
+    `  npx nx g @strata/nx-plugin:workload ${o.name} ${flags.join(' ')} --environments=${example}`,
+    `or add it by hand to environments/${example}/environment.ts:`,
+    `  import type { Values as ${type} } from '${valuesModule(o.name)}';`,
+    `  workloads: { …, '${o.name}': workload<${type}>({ namespace: '${o.namespace}'${facts.region ? ", values: { aws: { region: '<the cluster region>' } }" : ''} }) }`,
+  ].join('\n');
 }
 
 export default workloadGenerator;

@@ -9,6 +9,8 @@ export interface WorkloadGeneratorSchema {
   storage?: StorageTierOption;
   /** The namespace in every environment. @default - the workload name */
   namespace?: string;
+  /** The environments to add the workload to (comma-separated names under environments/). @default - none */
+  environments?: string | string[];
   /** Skip npm install afterwards. @default false */
   skipInstall?: boolean;
 }
