@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { LeaderWorkerSetSpec, toJson_LeaderWorkerSetSpec } from '@strata/crd-types/leader-worker-set';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
-import { compact, PodSet, WorkloadKind } from './workload-kind';
+import { compact, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /**
  * The label LeaderWorkerSet gives each pod with its index in its group (0 is the leader):
@@ -12,7 +12,7 @@ import { compact, PodSet, WorkloadKind } from './workload-kind';
  */
 export const LWS_WORKER_INDEX_LABEL = 'leaderworkerset.sigs.k8s.io/worker-index';
 
-export interface LeaderWorkerSetProps {
+export interface LeaderWorkerSetProps extends WorkloadKindProps {
   /** Groups (each one leader and `size − 1` workers), e.g. model replicas of a multi-host server. @default 1 */
   readonly replicas?: number;
   /** Pods per group, the leader included. @default 1 */
@@ -66,7 +66,7 @@ export class LeaderWorkerSet extends WorkloadKind {
   private readonly props: LeaderWorkerSetProps;
 
   public constructor(scope: Construct, id: string, props: LeaderWorkerSetProps = {}) {
-    super(scope, id, { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', operator: 'lws' });
+    super(scope, id, { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', operator: 'lws' }, { given: props.metadata });
     this.props = props;
     this.replicas = props.replicas ?? 1;
     this.size = props.size ?? 1;

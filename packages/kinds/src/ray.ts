@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { RayClusterSpec, toJson_RayClusterSpec } from '@strata/crd-types/ray-cluster';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
-import { compact, KindIdentity, PodSet, WorkloadKind } from './workload-kind';
+import { compact, KindIdentity, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /** Ray's head node. */
 export interface RayHeadOptions {
@@ -82,8 +82,8 @@ export abstract class RayWorkload extends WorkloadKind {
   private readonly groups: RayWorkerGroup[] = [];
   private readonly cluster: RayClusterOptions;
 
-  protected constructor(scope: Construct, id: string, identity: KindIdentity, cluster: RayClusterOptions) {
-    super(scope, id, identity);
+  protected constructor(scope: Construct, id: string, identity: KindIdentity, cluster: RayClusterOptions & WorkloadKindProps) {
+    super(scope, id, identity, { given: cluster.metadata });
     this.cluster = cluster;
     this.rayVersion = cluster.rayVersion;
     if (!Tokens.isToken(cluster.rayVersion) && !/^\d+\.\d+\.\d+$/.test(cluster.rayVersion)) {
@@ -209,7 +209,7 @@ export abstract class RayWorkload extends WorkloadKind {
   }
 }
 
-export interface RayClusterProps extends RayClusterOptions {}
+export interface RayClusterProps extends RayClusterOptions, WorkloadKindProps {}
 
 /** A long-running Ray cluster (KubeRay RayCluster, ray.io/v1). */
 export class RayCluster extends RayWorkload {
@@ -222,7 +222,7 @@ export class RayCluster extends RayWorkload {
   }
 }
 
-export interface RayJobProps extends RayClusterOptions {
+export interface RayJobProps extends RayClusterOptions, WorkloadKindProps {
   /** The command the job runs on the cluster (`entrypoint`), e.g. "python /app/prep.py". */
   readonly entrypoint: string;
   /** Ray's runtime environment as YAML (`runtimeEnvYAML`). @default - none */
@@ -265,7 +265,7 @@ export class RayJob extends RayWorkload {
   }
 }
 
-export interface RayServiceProps extends RayClusterOptions {
+export interface RayServiceProps extends RayClusterOptions, WorkloadKindProps {
   /** Ray Serve's config (`serveConfigV2`), as YAML: applications, deployments, autoscaling. */
   readonly serveConfig: string;
 }
