@@ -9,13 +9,12 @@
  * What differs from the original, and why:
  * - The LeaderWorkerSet's annotation `leaderworkerset.sigs.k8s.io/exclusive-topology:
  *   eks.amazonaws.com/nodegroup` (one group per node group) is its `metadata`.
- * - GAP: `rolloutStrategy` maxSurge 1 with maxUnavailable 2 cannot be said: `maxUnavailable` sets
- *   maxSurge to 1 only when it is 0 (else 0), and `spec.rolloutStrategy` is refused. strata's default
- *   (maxUnavailable 0, maxSurge 1) is kept: with one group, the original's values let the only
- *   group go down during a rollout.
- * - `leaderWorkerTemplate.restartPolicy` is strata's `RecreateGroupOnPodRestart` (the original:
- *   `Default`, restart only the failed pod): not settable; for tensor parallelism across nodes a lone
- *   restarted shard cannot rejoin anyway.
+ * - `rolloutStrategy` is the original's, maxSurge 1 with maxUnavailable 2 (`rolloutStrategy` prop;
+ *   strata's default would be maxUnavailable 0, maxSurge 1: with one group, the original's values
+ *   let the only group go down during a rollout).
+ * - `leaderWorkerTemplate.restartPolicy` is `None`, the original's `Default` under its current name
+ *   (restart only the failed pod): LWS v0.10.0 deprecates `Default` and its webhook rewrites it to
+ *   `None`, so strata refuses the old name.
  * - The weights stay on node NVMe through `InstanceStore.hostPath` (explicit opt-in, node affinity
  *   to the trn1 nodes, `Directory` on both templates: the original's leader uses
  *   `DirectoryOrCreate`, which would silently write to the root volume where the NVMe is missing).
@@ -100,6 +99,8 @@ function build() {
     size: 4,
     leader: { ...POD, metadata: { labels: { role: 'leader' } } },
     worker: POD,
+    rolloutStrategy: { maxUnavailable: 2, maxSurge: 1 },
+    restartPolicy: 'None',
     metadata: { annotations: EXCLUSIVE_TOPOLOGY },
   });
   const server = (t: PodTemplate, name: string, rank: plus.EnvValue) => {
@@ -135,13 +136,13 @@ describe('ai-on-eks vllm-llama3.1-405b-trn1 LeaderWorkerSet', () => {
     expect({ ...lws.spec, leaderWorkerTemplate: undefined }).toEqual({
       replicas: 1,
       startupPolicy: 'LeaderCreated',
-      rolloutStrategy: { type: 'RollingUpdate', rollingUpdateConfiguration: { maxUnavailable: 0, maxSurge: 1 } },
+      rolloutStrategy: { type: 'RollingUpdate', rollingUpdateConfiguration: { maxUnavailable: 2, maxSurge: 1 } },
       leaderWorkerTemplate: undefined,
     });
     expect(lws.metadata.annotations).toEqual(EXCLUSIVE_TOPOLOGY);
     const t = lws.spec.leaderWorkerTemplate;
     expect(t.size).toBe(4);
-    expect(t.restartPolicy).toBe('RecreateGroupOnPodRestart');
+    expect(t.restartPolicy).toBe('None');
     expect(t.leaderTemplate.metadata.labels).toEqual({
       'app.kubernetes.io/component': 'llama3-405b-llama3-405b-lws-leader-c879fdde',
       'app.kubernetes.io/instance': 'rw',
