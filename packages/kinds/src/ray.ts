@@ -1,13 +1,19 @@
 import { Duration } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { RayClusterSpec, toJson_RayClusterSpec } from '@strata/crd-types/ray-cluster';
-import { Tokens } from '@strata/tokens';
+import { RayClusterSpec, RayClusterSpecHeadGroupSpec, toJson_RayClusterSpec, toJson_RayClusterSpecHeadGroupSpec } from '@strata/crd-types/ray-cluster';
+import { RayServiceSpec, toJson_RayServiceSpec } from '@strata/crd-types/ray-service';
+import { describePattern, Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { compact, KindIdentity, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
-/** Ray's head node. */
-export interface RayHeadOptions {
+/**
+ * Ray's head node: the fields of the cluster's `headGroupSpec`, typed from the upstream CRD
+ * (ray-project/kuberay@v1.7.0 ray-operator/apis/ray/v1/raycluster_types.go `HeadGroupSpec`) —
+ * `rayStartParams`, the head Service (`headService`, `serviceType`), `enableIngress` and
+ * `ingressOptions`, Ray's `resources` and `labels` — and its pod, whose template strata renders.
+ */
+export interface RayHeadOptions extends Omit<RayClusterSpecHeadGroupSpec, 'template'> {
   /** `ray start` parameters of the head (`rayStartParams`), e.g. `{ 'dashboard-host': '0.0.0.0' }`. @default {} */
   readonly rayStartParams?: { readonly [key: string]: string };
   /** The head pod. @default - add containers to `head` */
@@ -33,13 +39,15 @@ export interface RayWorkerGroupOptions {
 export interface RayClusterOptions {
   /** The Ray version of the images (`rayVersion`), e.g. "2.49.0". */
   readonly rayVersion: string;
+  /** The head: its headGroupSpec fields and its pod. @default - rayStartParams {}; add containers to `head` */
   readonly head?: RayHeadOptions;
   /**
    * Let Ray's autoscaler scale worker groups between their min and max (`enableInTreeAutoscaling`).
    * KubeRay then adds an `autoscaler` container to the head pod: strata gives it a restricted
    * `autoscalerOptions.securityContext` (fields given in `cluster.autoscalerOptions.securityContext`
    * go over it) and mounts the head pod's service account token, which the autoscaler calls the
-   * API server with; overriding either into something restricted refuses is an error.
+   * API server with; overriding either into something restricted refuses is an error. A chart
+   * value (a boolean value) is written as it is; both are then prepared whatever it holds.
    * @default false
    */
   readonly autoscaling?: boolean;
@@ -55,7 +63,7 @@ export interface RayClusterOptions {
 const CLUSTER_OWNED = {
   rayVersion: 'use rayVersion',
   enableInTreeAutoscaling: 'use autoscaling',
-  headGroupSpec: 'use head',
+  headGroupSpec: "use head: it takes headGroupSpec's fields (rayStartParams, headService, serviceType, enableIngress, ingressOptions, resources, labels), and its pod as head.pod",
   workerGroupSpecs: 'use addWorkerGroup(name, …)',
 };
 
@@ -71,6 +79,9 @@ export interface RayWorkerGroup {
  * Security restricted requires of a container (https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted).
  */
 const AUTOSCALER_SECURITY_CONTEXT = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+
+/** Head Service types that reach pods (corev1 ServiceType; ExternalName has no pods behind it). */
+const HEAD_SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'];
 
 /**
  * What RayCluster, RayJob and RayService share: a head and worker groups, each a pod template
@@ -90,8 +101,9 @@ export abstract class RayWorkload extends WorkloadKind {
       this.rules.fail('rayVersion', cluster.rayVersion, 'a Ray release such as "2.49.0"', 'give the Ray version of the images');
     }
     this.checkExtra('cluster', cluster.cluster, CLUSTER_OWNED);
+    this.rules.oneOf('head.serviceType', cluster.head?.serviceType, HEAD_SERVICE_TYPES, 'workers reach the head through it');
     // The autoscaler KubeRay adds to the head pod calls the API server with the pod's token.
-    this.head = this.template('head', { ...(cluster.autoscaling ? { automountServiceAccountToken: true } : {}), ...(cluster.head?.pod ?? {}) }, plus.RestartPolicy.ALWAYS);
+    this.head = this.template('head', { ...(this.mayAutoscale ? { automountServiceAccountToken: true } : {}), ...(cluster.head?.pod ?? {}) }, plus.RestartPolicy.ALWAYS);
     this.node.addValidation({ validate: () => this.validateGroups() });
   }
 
@@ -119,15 +131,25 @@ export abstract class RayWorkload extends WorkloadKind {
     ];
   }
 
+  /** Whether the autoscaler may run: autoscaling true, or a value that may hold true at install. */
+  private get mayAutoscale(): boolean {
+    const a = this.cluster.autoscaling;
+    return a === true || Tokens.isToken(a);
+  }
+
   /** The RayCluster spec (RayJob's `rayClusterSpec`, RayService's `rayClusterConfig`). */
   protected clusterSpec(): Record<string, unknown> {
     const spec = toJson_RayClusterSpec(this.cluster.cluster as RayClusterSpec) as Record<string, any> | undefined;
+    const autoscaling = this.cluster.autoscaling;
+    const { pod: _pod, ...headFields } = this.cluster.head ?? {};
+    // headGroupSpec's own fields as the CRD writes them (int-or-string ports, quantities), the template strata's.
+    const { template: _template, ...headGroup } = toJson_RayClusterSpecHeadGroupSpec({ ...headFields, template: {} } as RayClusterSpecHeadGroupSpec) ?? {};
     return compact({
       ...spec,
-      ...(this.cluster.autoscaling ? { autoscalerOptions: { ...(spec?.autoscalerOptions ?? {}), securityContext: this.autoscalerSecurityContext() } } : {}),
+      ...(this.mayAutoscale ? { autoscalerOptions: { ...(spec?.autoscalerOptions ?? {}), securityContext: this.autoscalerSecurityContext() } } : {}),
       rayVersion: this.rayVersion,
-      enableInTreeAutoscaling: this.cluster.autoscaling ? true : undefined,
-      headGroupSpec: { rayStartParams: { ...(this.cluster.head?.rayStartParams ?? {}) }, template: this.head.toTemplate() },
+      enableInTreeAutoscaling: Tokens.isToken(autoscaling) ? autoscaling : autoscaling ? true : undefined,
+      headGroupSpec: { ...headGroup, rayStartParams: { ...(this.cluster.head?.rayStartParams ?? {}) }, template: this.head.toTemplate() },
       workerGroupSpecs: this.groups.map((g) => {
         const replicas = g.options.replicas ?? 1;
         return compact({
@@ -159,7 +181,7 @@ export abstract class RayWorkload extends WorkloadKind {
   }
 
   private validateAutoscaler(): string[] {
-    if (!this.cluster.autoscaling) return [];
+    if (!this.mayAutoscale) return [];
     const sc = this.autoscalerSecurityContext();
     const pod = this.head.securityContext;
     const missing: string[] = [];
@@ -265,9 +287,41 @@ export class RayJob extends RayWorkload {
   }
 }
 
+/** A positive Go duration ("30m", "1h30m") or whole seconds, as KubeRay reads ray.io/initializing-timeout. */
+const INITIALIZING_TIMEOUT = describePattern('^([1-9][0-9]*|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$', 'a duration such as "30m" or "1h30m", or a whole number of seconds');
+
+/**
+ * The annotation that fails a RayService whose cluster is not ready in time, for good: it must
+ * then be deleted and created again (ray-project/kuberay@v1.7.0
+ * ray-operator/controllers/ray/utils/constant.go `RayServiceInitializingTimeoutAnnotation`;
+ * validated by utils/validation.go `validateInitializingTimeout`).
+ */
+export const RAY_SERVICE_INITIALIZING_TIMEOUT_ANNOTATION = 'ray.io/initializing-timeout';
+
+const DEPRECATED_THRESHOLD =
+  'deprecated upstream: KubeRay v1.7.0 does not read it (ray-operator/apis/ray/v1/rayservice_types.go, ray-project/kuberay#1685) and no longer replaces a cluster whose Serve applications are unhealthy; ' +
+  `a model that loads for long needs nothing, and to fail a RayService whose cluster is not ready in time give the annotation ${RAY_SERVICE_INITIALIZING_TIMEOUT_ANNOTATION} in metadata`;
+
+/** The RayService spec fields strata writes or refuses, and the prop that sets each. */
+const SERVICE_OWNED = {
+  serveConfigV2: 'use serveConfig',
+  rayClusterConfig: 'use rayVersion, head, addWorkerGroup, autoscaling and cluster',
+  upgradeStrategy: 'strata writes { type: NewCluster }: a changed cluster starts a new one and takes the traffic once its Serve applications are healthy',
+  serviceUnhealthySecondThreshold: DEPRECATED_THRESHOLD,
+  deploymentUnhealthySecondThreshold: DEPRECATED_THRESHOLD,
+};
+
 export interface RayServiceProps extends RayClusterOptions, WorkloadKindProps {
   /** Ray Serve's config (`serveConfigV2`), as YAML: applications, deployments, autoscaling. */
   readonly serveConfig: string;
+  /**
+   * Other fields of the RayService spec, as the upstream CRD types them (excludeHeadPodFromServeSvc,
+   * serveService, rayClusterDeletionDelaySeconds…). Fields strata writes are refused here, and so
+   * are `serviceUnhealthySecondThreshold` and `deploymentUnhealthySecondThreshold`, which the CRD
+   * still has but KubeRay v1.7.0 no longer reads.
+   * @default - none
+   */
+  readonly spec?: Omit<RayServiceSpec, 'rayClusterConfig' | 'serveConfigV2'>;
 }
 
 /**
@@ -282,9 +336,19 @@ export class RayService extends RayWorkload {
     super(scope, id, { apiVersion: 'ray.io/v1', kind: 'RayService', operator: 'kuberay' }, props);
     this.props = props;
     if (!props.serveConfig) this.rules.fail('serveConfig', props.serveConfig, 'the Serve config as YAML (applications: …)', 'see https://docs.ray.io/en/latest/serve/production-guide/config.html');
+    this.checkExtra('spec', props.spec, SERVICE_OWNED);
+    // KubeRay names the head Service of each of the RayService's clusters itself, and refuses a
+    // RayService naming it (ray-operator/controllers/ray/utils/validation.go ValidateRayServiceSpec).
+    const headServiceName = props.head?.headService?.metadata?.name;
+    if (headServiceName !== undefined) {
+      this.rules.fail('head.headService.metadata.name', headServiceName, 'unset for a RayService', 'KubeRay v1.7.0 refuses it (utils/validation.go ValidateRayServiceSpec): it names the head Services after the RayService; point clients at the serve Service <name>-serve-svc');
+    }
+    const timeout = props.metadata?.annotations?.[RAY_SERVICE_INITIALIZING_TIMEOUT_ANNOTATION];
+    this.rules.check(`metadata.annotations.${RAY_SERVICE_INITIALIZING_TIMEOUT_ANNOTATION}`, timeout, { pattern: INITIALIZING_TIMEOUT }, 'KubeRay refuses the RayService otherwise (utils/validation.go validateInitializingTimeout)');
   }
 
   protected renderSpec(): Record<string, unknown> {
-    return { serveConfigV2: this.props.serveConfig, upgradeStrategy: { type: 'NewCluster' }, rayClusterConfig: this.clusterSpec() };
+    const extra = toJson_RayServiceSpec({ ...(this.props.spec ?? {}) } as RayServiceSpec) ?? {};
+    return compact({ ...extra, serveConfigV2: this.props.serveConfig, upgradeStrategy: { type: 'NewCluster' }, rayClusterConfig: this.clusterSpec() });
   }
 }
