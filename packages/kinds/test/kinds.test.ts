@@ -270,7 +270,15 @@ describe('KubeRay', () => {
     rayPods(new RayJob(chart, 'prep', { rayVersion: '2.49.0', entrypoint: 'python /app/prep.py', head: { pod: restrictedPod } }));
     const [o] = render(chart);
     expect(o.metadata.name).toMatch(/^rel-demo-prep-[0-9a-f]{8}$/);
-    expect({ ...o.spec, rayClusterSpec: undefined }).toEqual({ entrypoint: 'python /app/prep.py', backoffLimit: 0, shutdownAfterJobFinishes: true, submissionMode: 'K8sJobMode', rayClusterSpec: undefined });
+    // The submitter's template: see ray.test.ts.
+    expect({ ...o.spec, rayClusterSpec: undefined, submitterPodTemplate: undefined }).toEqual({
+      entrypoint: 'python /app/prep.py',
+      backoffLimit: 0,
+      shutdownAfterJobFinishes: true,
+      submissionMode: 'K8sJobMode',
+      rayClusterSpec: undefined,
+      submitterPodTemplate: undefined,
+    });
   });
 
   test('autoscaling: the autoscaler KubeRay adds to the head pod gets a restricted securityContext and the head its token, by default', () => {

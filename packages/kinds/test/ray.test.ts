@@ -1,9 +1,9 @@
-import { Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { WorkloadChart } from '@strata/helm';
 import { RayClusterSpecHeadGroupSpecIngressOptionsPathType } from '@strata/crd-types/ray-cluster';
 import { Manifest } from '@strata/tokens';
-import { PodTemplate, RayCluster, RayService, RayWorkload } from '../src';
+import { PodTemplate, RayCluster, RayJob, RayService, RayWorkload } from '../src';
 import { demoChart, errorsOf, podsOf, render } from './testing';
 
 const IMAGE = 'rayproject/ray:2.49.0';
@@ -132,5 +132,139 @@ describe('Ray autoscaling as a chart value', () => {
       expect(cluster.autoscalerOptions).toEqual({ securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
       expect(cluster.headGroupSpec.template.spec.automountServiceAccountToken).toBe(true);
     }
+  });
+});
+
+/** strata's default submitter pod for a head running IMAGE as uid 1000, gid 100 (the Ray images' user). */
+function defaultSubmitter(component: RegExp, image = IMAGE, user: { runAsUser?: number; runAsGroup?: number } = { runAsUser: 1000, runAsGroup: 100 }, pullPolicy: string | undefined = 'IfNotPresent') {
+  return {
+    metadata: { labels: { 'app.kubernetes.io/component': expect.stringMatching(component), 'app.kubernetes.io/instance': 'rel', 'app.kubernetes.io/name': 'demo' } },
+    spec: {
+      automountServiceAccountToken: false,
+      containers: [
+        {
+          name: 'ray-job-submitter',
+          image,
+          ...(pullPolicy ? { imagePullPolicy: pullPolicy } : {}),
+          resources: { limits: { cpu: '1', memory: '1024Mi' }, requests: { cpu: '500m', 'ephemeral-storage': '1Gi', memory: '200Mi' } },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            ...user,
+            runAsNonRoot: true,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          volumeMounts: [{ mountPath: '/tmp', name: 'ray-job-submitter-tmp' }],
+        },
+      ],
+      dnsPolicy: 'ClusterFirst',
+      hostNetwork: false,
+      restartPolicy: 'Never',
+      securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+      setHostnameAsFQDN: false,
+      terminationGracePeriodSeconds: 30,
+      volumes: [{ name: 'ray-job-submitter-tmp', emptyDir: { sizeLimit: '1024Mi' } }],
+    },
+  };
+}
+
+describe('RayJob submitter: a restricted submitterPodTemplate by default, which the checks reach', () => {
+  test("KubeRay's default submitter (ray-job-submitter, the head's image, its requests and limits) made restricted, as the head's user, with a /tmp for ray job submit", () => {
+    const chart = demoChart();
+    const job = rayPods(new RayJob(chart, 'prep', { rayVersion: '2.49.0', entrypoint: 'python /app/prep.py' }));
+    const [o] = render(chart);
+    expect(o.spec.submissionMode).toBe('K8sJobMode');
+    expect(o.spec.submitterPodTemplate).toEqual(defaultSubmitter(/^demo-prep-submitter-[0-9a-f]{8}$/));
+    // Every check reaches it (Pod Security restricted and requests are held by podsOf), one pod.
+    expect(podsOf([o]).map((p) => [p.path, p.replicas])).toEqual([
+      ['spec.rayClusterSpec.headGroupSpec.template.spec', 1],
+      ['spec.rayClusterSpec.workerGroupSpecs[0].template.spec', 2],
+      ['spec.submitterPodTemplate.spec', 1],
+    ]);
+    // It runs `ray job submit` only: patterns act on the Ray pods.
+    expect(job.podSets.map((s) => s.name)).toEqual(['head', 'cpu']);
+  });
+
+  test('a PodTemplate to add to: pod props reach it, and a container of yours replaces the default', () => {
+    const chart = demoChart();
+    const account = plus.ServiceAccount.fromServiceAccountName(chart, 'submitter-account', 'ray-submitter');
+    const job = rayPods(new RayJob(chart, 'prep', { rayVersion: '2.49.0', entrypoint: 'python /app/prep.py', submitter: { serviceAccount: account, metadata: { labels: { team: 'data' } } } }));
+    job.submitter.addContainer({
+      name: 'submit',
+      image: 'registry.example.com/ray-cli:2.49.0',
+      command: ['/bin/sh', '-c', 'ray job submit --address http://$RAY_DASHBOARD_ADDRESS --submission-id $RAY_JOB_SUBMISSION_ID -- python /app/prep.py'],
+      securityContext: SECURITY,
+      resources: { cpu: { request: plus.Cpu.millis(200) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
+    });
+    const t = render(chart)[0].spec.submitterPodTemplate;
+    expect(t.metadata.labels.team).toBe('data');
+    expect(t.spec.serviceAccountName).toBe('ray-submitter');
+    expect(t.spec.containers.map((c: any) => [c.name, c.image])).toEqual([['submit', 'registry.example.com/ray-cli:2.49.0']]);
+    expect(t.spec.volumes).toBeUndefined();
+  });
+
+  test('throws: what KubeRay sets in the submitter given by hand, a restart policy a Job refuses, a head without the image to take', () => {
+    const chart = demoChart();
+    const job = rayPods(new RayJob(chart, 'prep', { rayVersion: '2.49.0', entrypoint: 'python /app/prep.py', submitter: { restartPolicy: plus.RestartPolicy.ALWAYS } }));
+    job.submitter.addContainer({ name: 'submit', image: IMAGE, envVariables: { RAY_DASHBOARD_ADDRESS: plus.EnvValue.fromValue('ray-head:8265'), PYTHONUNBUFFERED: plus.EnvValue.fromValue('0') }, securityContext: SECURITY });
+    expect(errorsOf(chart)).toEqual([
+      "[demo/prep] submitter's restartPolicy (Always) must be Never or OnFailure: KubeRay runs the submitter as a Job",
+      '[demo/prep] container submit of submitter sets RAY_DASHBOARD_ADDRESS, PYTHONUNBUFFERED: KubeRay appends its own after the template\'s (ray-operator/controllers/ray/rayjob_controller.go configureSubmitterContainer), which shadow them; remove them',
+    ]);
+    const chart2 = demoChart();
+    new RayJob(chart2, 'prep', { rayVersion: '2.49.0', entrypoint: 'python /app/prep.py' });
+    expect(errorsOf(chart2)).toEqual([
+      '[demo/prep] head has no container; add the Ray container with head.addContainer(…) (KubeRay runs ray start in the first container)',
+      "[demo/prep] submitter has no container, and the head has none to take the image from; add the head's Ray container first, or add a container to submitter",
+    ]);
+  });
+});
+
+describe('RayJob.onCluster: a job on an existing RayCluster (clusterSelector)', () => {
+  test('on a RayCluster of the chart: clusterSelector by its name, no cluster of its own, only the submitter (its image the cluster head\'s)', () => {
+    const chart = demoChart();
+    const cluster = rayPods(new RayCluster(chart, 'ray', { rayVersion: '2.49.0' }));
+    const job = RayJob.onCluster(chart, 'prep', { cluster, entrypoint: 'python /app/prep.py', runtimeEnvYAML: 'working_dir: /app\n', deadline: Duration.hours(2), metadata: { labels: { 'kueue.x-k8s.io/queue-name': 'batch' } } });
+    const objects = render(chart);
+    const o = objects.find((x) => x.kind === 'RayJob')!;
+    expect(o.metadata.name).toMatch(/^rel-demo-prep-[0-9a-f]{8}$/);
+    expect(o.metadata.annotations).toEqual({ 'helm.toolkit.fluxcd.io/driftDetection': 'disabled' });
+    expect(o.spec).toEqual({
+      entrypoint: 'python /app/prep.py',
+      runtimeEnvYAML: 'working_dir: /app\n',
+      activeDeadlineSeconds: 7200,
+      submissionMode: 'K8sJobMode',
+      clusterSelector: { 'ray.io/cluster': 'rel-demo-ray' },
+      submitterPodTemplate: defaultSubmitter(/^demo-prep-submitter-[0-9a-f]{8}$/),
+    });
+    expect(objects.find((x) => x.kind === 'RayCluster')!.metadata.name).toBe('rel-demo-ray');
+    expect(podsOf([o]).map((p) => [p.path, p.replicas])).toEqual([['spec.submitterPodTemplate.spec', 1]]);
+    expect(job.podSets).toEqual([]);
+  });
+
+  test('on a RayCluster made elsewhere: by name, the default submitter running its head\'s image', () => {
+    const chart = demoChart();
+    RayJob.onCluster(chart, 'prep', { cluster: { name: 'shared-ray', image: 'rayproject/ray:2.49.0-py311' }, entrypoint: 'python /app/prep.py', submitter: { securityContext: { ensureNonRoot: true, user: 1000, group: 100 } } });
+    const [o] = render(chart);
+    expect(o.spec.clusterSelector).toEqual({ 'ray.io/cluster': 'shared-ray' });
+    expect(o.spec.submitterPodTemplate.spec.containers[0]).toMatchObject({ name: 'ray-job-submitter', image: 'rayproject/ray:2.49.0-py311' });
+    expect(o.spec.submitterPodTemplate.spec.securityContext).toEqual({ fsGroupChangePolicy: 'Always', runAsGroup: 100, runAsNonRoot: true, runAsUser: 1000 });
+    podsOf([o]);
+  });
+
+  test('throws: a cluster of another chart, a name that is no RayCluster\'s, no image for the submitter', () => {
+    const other = demoChart();
+    const cluster = rayPods(new RayCluster(other, 'ray', { rayVersion: '2.49.0' }));
+    const chart = demoChart();
+    RayJob.onCluster(chart, 'a', { cluster, entrypoint: 'python a.py' });
+    RayJob.onCluster(chart, 'b', { cluster: { name: 'Shared_Ray', image: '' }, entrypoint: '' });
+    expect(errorsOf(chart)).toEqual([
+      "[demo/a] 'cluster' is RayCluster demo/ray, of another chart: its name is its own release's; refer to it by name ({ name, image })",
+      `[demo/b] 'entrypoint' ("") must be the command the job runs; e.g. "python /app/prep.py"`,
+      `[demo/b] 'cluster.name' ("Shared_Ray") must be the name of a RayCluster: a lowercase DNS label; e.g. "kuberay-trn1"`,
+      `[demo/b] 'cluster.image' ("") must be the image of the cluster's head; the default submitter runs ray job submit from it`,
+    ]);
   });
 });
