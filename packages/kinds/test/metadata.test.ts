@@ -1,4 +1,4 @@
-import { Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Efs, PodSecurityLevel } from '@strata/storage';
 import { LABEL_VALUE, Manifest, Tokens } from '@strata/tokens';
@@ -14,6 +14,7 @@ import {
   NimModelStore,
   NIMService,
   PodTemplate,
+  PodTemplateProps,
   PyTorchJob,
   RayCluster,
   RayJob,
@@ -219,6 +220,47 @@ describe('a pod template\'s metadata prop (PodTemplateProps.metadata)', () => {
     });
     expect(t.workerTemplate.metadata).toEqual({
       labels: { 'app.kubernetes.io/component': expect.stringMatching(/^demo-serve-worker-[0-9a-f]{8}$/), 'app.kubernetes.io/instance': 'rel', 'app.kubernetes.io/name': 'demo', role: 'worker' },
+    });
+  });
+
+  test("every other prop of cdk8s-plus's AbstractPodProps reaches the template", () => {
+    const chart = demoChart();
+    const account = plus.ServiceAccount.fromServiceAccountName(chart, 'account', 'trainer');
+    const pull = plus.Secret.fromSecretName(chart, 'pull', 'registry-pull');
+    const data = plus.Volume.fromEmptyDir(chart, 'data', 'data', { sizeLimit: Size.gibibytes(1) });
+    const props: Required<Omit<PodTemplateProps, 'metadata'>> = {
+      containers: [container('main')],
+      initContainers: [container('init')],
+      volumes: [data],
+      restartPolicy: plus.RestartPolicy.ON_FAILURE,
+      serviceAccount: account,
+      securityContext: { ensureNonRoot: true, user: 1000, group: 1000, fsGroup: 1000, fsGroupChangePolicy: plus.FsGroupChangePolicy.ON_ROOT_MISMATCH, sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] },
+      hostAliases: [{ ip: '10.0.0.1', hostnames: ['registry.internal'] }],
+      dns: { hostname: 'trainer', subdomain: 'workers', policy: plus.DnsPolicy.NONE, hostnameAsFQDN: true, nameservers: ['10.0.0.2'], searches: ['ml.svc.cluster.local'], options: [{ name: 'ndots', value: '2' }] },
+      dockerRegistryAuth: pull,
+      automountServiceAccountToken: true,
+      hostNetwork: true,
+      terminationGracePeriod: Duration.seconds(120),
+    };
+    new JobSet(chart, 'prep').addReplicatedJob('w', { pod: props });
+    const spec = render(chart).find((o) => o.kind === 'JobSet')!.spec.replicatedJobs[0].template.spec.template.spec;
+    expect({ ...spec, containers: spec.containers.map((c: any) => c.name), initContainers: spec.initContainers.map((c: any) => c.name) }).toEqual({
+      containers: ['main'],
+      initContainers: ['init'],
+      volumes: [{ name: 'data', emptyDir: { sizeLimit: '1024Mi' } }],
+      restartPolicy: 'OnFailure',
+      serviceAccountName: 'trainer',
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch', sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] },
+      hostAliases: [{ ip: '10.0.0.1', hostnames: ['registry.internal'] }],
+      hostname: 'trainer',
+      subdomain: 'workers',
+      dnsPolicy: 'None',
+      setHostnameAsFQDN: true,
+      dnsConfig: { nameservers: ['10.0.0.2'], searches: ['ml.svc.cluster.local'], options: [{ name: 'ndots', value: '2' }] },
+      imagePullSecrets: [{ name: 'registry-pull' }],
+      automountServiceAccountToken: true,
+      hostNetwork: true,
+      terminationGracePeriodSeconds: 120,
     });
   });
 
