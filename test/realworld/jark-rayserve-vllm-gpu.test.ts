@@ -6,14 +6,17 @@
  * the Hugging Face token from Secret `hf-token`.
  *
  * What differs from the original, and why:
- * - GAP: `serviceUnhealthySecondThreshold: 1800` and `deploymentUnhealthySecondThreshold: 1800` are
- *   not written: `RayServiceProps` takes only `serveConfig` (+ the cluster), and the RayService spec
- *   has no pass-through like RayCluster's `cluster` or LeaderWorkerSet's `spec`. KubeRay's default
- *   (60 s, or its newer health checks) then decides when a 7B model still loading is "unhealthy".
- * - GAP: the head Service's name (`headGroupSpec.headService.metadata.name: vllm`) is not written:
- *   `RayHeadOptions` has `rayStartParams` and `pod` only, and `cluster` is typed without
- *   `headGroupSpec` (headService, serviceType, enableIngress are unreachable). KubeRay names the
- *   Services after the RayService instead, so clients of `vllm.rayserve-vllm.svc` must change.
+ * - `serviceUnhealthySecondThreshold: 1800` and `deploymentUnhealthySecondThreshold: 1800` are not
+ *   written: the v1.7.0 CRD still has them (RayServiceProps `spec` takes its fields), but they are
+ *   deprecated and KubeRay no longer reads them (ray-project/kuberay@v1.7.0
+ *   ray-operator/apis/ray/v1/rayservice_types.go, kuberay#1685): it never replaces a cluster whose
+ *   model is still loading, which is what the original's 1800 s were for. strata refuses them with
+ *   that reason (asserted); a deadline, if wanted, is the annotation `ray.io/initializing-timeout`.
+ * - The head Service's name (`headGroupSpec.headService.metadata.name: vllm`) is not written:
+ *   `head` takes every headGroupSpec field (headService, serviceType, enableIngress…), but KubeRay
+ *   v1.7.0 refuses a RayService that names its head Service (utils/validation.go
+ *   `ValidateRayServiceSpec`), and strata says so (asserted). KubeRay names the Services after the
+ *   RayService, so clients of `vllm.rayserve-vllm.svc` use `<name>-serve-svc` (Serve) instead.
  * - strata adds `upgradeStrategy: { type: NewCluster }` (its zero-downtime upgrade); not in the original.
  * - No Namespace and no Secret objects: the namespace is the release's, and the Secret `hf-token`
  *   (key `hf-token`) is declared external by the environment (the original templates it from
@@ -133,7 +136,7 @@ describe('ai-on-eks vllm-rayserve-gpu RayService', () => {
     const rs = one(objects, 'RayService');
     expect(rs.spec.serveConfigV2).toBe(SERVE_CONFIG);
     expect(rs.spec.upgradeStrategy).toEqual({ type: 'NewCluster' });
-    // Not expressible: the health thresholds and the head Service's name.
+    // Not written: the thresholds KubeRay v1.7.0 no longer reads, the head Service's name it refuses (see below).
     expect(rs.spec.serviceUnhealthySecondThreshold).toBeUndefined();
     expect(rs.spec.deploymentUnhealthySecondThreshold).toBeUndefined();
     expect(rs.spec.rayClusterConfig.headGroupSpec.headService).toBeUndefined();
@@ -202,6 +205,25 @@ describe('ai-on-eks vllm-rayserve-gpu RayService', () => {
           `prod: RayService ml/rw-vllm-rayserve-vllm spec.rayClusterConfig.${at}.env[HUGGING_FACE_HUB_TOKEN].valueFrom.secretKeyRef: Secret ml/hf-token does not exist in prod: no release of prod makes it, and environments/prod/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: 'ml', name: 'hf-token' }] }`,
       ),
     );
+  });
+
+  test("the original's thresholds and head Service name are refused, with KubeRay v1.7.0's reasons", () => {
+    const chart = chartFor('vllm-rayserve', 'ai-on-eks vLLM on Ray Serve (GPU), as the original');
+    const service = new RayService(chart, 'vllm', {
+      rayVersion: '2.24.0',
+      serveConfig: SERVE_CONFIG,
+      head: { rayStartParams: { 'dashboard-host': '0.0.0.0', 'num-cpus': '0' }, headService: { metadata: { name: 'vllm' } }, pod: RAY_POD },
+      spec: { serviceUnhealthySecondThreshold: 1800, deploymentUnhealthySecondThreshold: 1800 },
+    });
+    service.head.addContainer({ name: 'ray-head', image: IMAGE, securityContext: { ...RAY_CONTAINER_SECURITY, readOnlyRootFilesystem: false }, resources: { cpu: { request: plus.Cpu.units(2) }, memory: { request: Size.mebibytes(11445) } } });
+    const deprecated =
+      'deprecated upstream: KubeRay v1.7.0 does not read it (ray-operator/apis/ray/v1/rayservice_types.go, ray-project/kuberay#1685) and no longer replaces a cluster whose Serve applications are unhealthy; ' +
+      'a model that loads for long needs nothing, and to fail a RayService whose cluster is not ready in time give the annotation ray.io/initializing-timeout in metadata';
+    expect(errorsOf(chart)).toEqual([
+      `[vllm-rayserve/vllm] 'spec.serviceUnhealthySecondThreshold' (1800) must be unset here; ${deprecated}`,
+      `[vllm-rayserve/vllm] 'spec.deploymentUnhealthySecondThreshold' (1800) must be unset here; ${deprecated}`,
+      `[vllm-rayserve/vllm] 'head.headService.metadata.name' ("vllm") must be unset for a RayService; KubeRay v1.7.0 refuses it (utils/validation.go ValidateRayServiceSpec): it names the head Services after the RayService; point clients at the serve Service <name>-serve-svc`,
+    ]);
   });
 
   test('a worker without a writable /tmp/ray is refused with what to do', () => {

@@ -7,17 +7,14 @@
  * ClusterIP Service `vllm-leader` on port 8080 in front of the leader.
  *
  * What differs from the original, and why:
- * - GAP: the LeaderWorkerSet's annotation `leaderworkerset.sigs.k8s.io/exclusive-topology:
- *   eks.amazonaws.com/nodegroup` (one group per node group) is not written: `LeaderWorkerSetProps`
- *   has no metadata/annotations and `spec` cannot carry it; only `lws.apiObject.metadata`, under
- *   the construct, could.
- * - GAP: `rolloutStrategy` maxSurge 1 with maxUnavailable 2 cannot be said: `maxUnavailable` sets
- *   maxSurge to 1 only when it is 0 (else 0), and `spec.rolloutStrategy` is refused. strata's default
- *   (maxUnavailable 0, maxSurge 1) is kept: with one group, the original's values let the only
- *   group go down during a rollout.
- * - `leaderWorkerTemplate.restartPolicy` is strata's `RecreateGroupOnPodRestart` (the original:
- *   `Default`, restart only the failed pod): not settable; for tensor parallelism across nodes a lone
- *   restarted shard cannot rejoin anyway.
+ * - The LeaderWorkerSet's annotation `leaderworkerset.sigs.k8s.io/exclusive-topology:
+ *   eks.amazonaws.com/nodegroup` (one group per node group) is its `metadata`.
+ * - `rolloutStrategy` is the original's, maxSurge 1 with maxUnavailable 2 (`rolloutStrategy` prop;
+ *   strata's default would be maxUnavailable 0, maxSurge 1: with one group, the original's values
+ *   let the only group go down during a rollout).
+ * - `leaderWorkerTemplate.restartPolicy` is `None`, the original's `Default` under its current name
+ *   (restart only the failed pod): LWS v0.10.0 deprecates `Default` and its webhook rewrites it to
+ *   `None`, so strata refuses the old name.
  * - The weights stay on node NVMe through `InstanceStore.hostPath` (explicit opt-in, node affinity
  *   to the trn1 nodes, `Directory` on both templates: the original's leader uses
  *   `DirectoryOrCreate`, which would silently write to the root volume where the NVMe is missing).
@@ -35,9 +32,7 @@
  *   with a 50 GiB scratch at /tmp (HF_HOME=/tmp/cache).
  * - The Service selects the leader pods by the label strata gives the leader template instead of
  *   `leaderworkerset.sigs.k8s.io/name` + `role: leader`; `role: leader` is still on the leader.
- * - GAP: `role: leader` is added with `lws.leader.metadata.addLabel`: given as the template's
- *   `metadata` prop (`leader: { metadata: { labels } }`, which PodTemplateProps accepts, typed from
- *   cdk8s-plus's ResourceProps) it is dropped without an error.
+ * - `role: leader` is the leader template's `metadata` (`leader: { metadata: { labels } }`).
  * - `imagePullPolicy: Always` is kept (the original's, with a mutable tag).
  */
 import { Duration, Size } from 'cdk8s';
@@ -84,6 +79,8 @@ function sharedEnv(): Record<string, plus.EnvValue> {
   };
 }
 
+/** One group per node group (kubernetes-sigs/lws docs: exclusive placement). */
+const EXCLUSIVE_TOPOLOGY = { 'leaderworkerset.sigs.k8s.io/exclusive-topology': 'eks.amazonaws.com/nodegroup' };
 const POD = { terminationGracePeriod: Duration.seconds(90), securityContext: { ensureNonRoot: true, user: 1000, group: 1000 } } as const;
 
 function build() {
@@ -100,11 +97,12 @@ function build() {
   const lws = new LeaderWorkerSet(chart, 'llama3-405b-lws', {
     replicas: 1,
     size: 4,
-    leader: POD,
+    leader: { ...POD, metadata: { labels: { role: 'leader' } } },
     worker: POD,
+    rolloutStrategy: { maxUnavailable: 2, maxSurge: 1 },
+    restartPolicy: 'None',
+    metadata: { annotations: EXCLUSIVE_TOPOLOGY },
   });
-  // GAP: `leader: { metadata: { labels: { role: 'leader' } } }` type-checks and is dropped silently (see below).
-  lws.leader!.metadata.addLabel('role', 'leader');
   const server = (t: PodTemplate, name: string, rank: plus.EnvValue) => {
     const c = t.addContainer({
       name,
@@ -138,13 +136,13 @@ describe('ai-on-eks vllm-llama3.1-405b-trn1 LeaderWorkerSet', () => {
     expect({ ...lws.spec, leaderWorkerTemplate: undefined }).toEqual({
       replicas: 1,
       startupPolicy: 'LeaderCreated',
-      rolloutStrategy: { type: 'RollingUpdate', rollingUpdateConfiguration: { maxUnavailable: 0, maxSurge: 1 } },
+      rolloutStrategy: { type: 'RollingUpdate', rollingUpdateConfiguration: { maxUnavailable: 2, maxSurge: 1 } },
       leaderWorkerTemplate: undefined,
     });
-    expect(lws.metadata.annotations?.['leaderworkerset.sigs.k8s.io/exclusive-topology']).toBeUndefined();
+    expect(lws.metadata.annotations).toEqual(EXCLUSIVE_TOPOLOGY);
     const t = lws.spec.leaderWorkerTemplate;
     expect(t.size).toBe(4);
-    expect(t.restartPolicy).toBe('RecreateGroupOnPodRestart');
+    expect(t.restartPolicy).toBe('None');
     expect(t.leaderTemplate.metadata.labels).toEqual({
       'app.kubernetes.io/component': 'llama3-405b-llama3-405b-lws-leader-c879fdde',
       'app.kubernetes.io/instance': 'rw',
@@ -192,16 +190,6 @@ describe('ai-on-eks vllm-llama3.1-405b-trn1 LeaderWorkerSet', () => {
     const leaderLabels = t.leaderTemplate.metadata.labels;
     expect(Object.entries(svc.spec.selector).every(([k, v]) => leaderLabels[k] === v)).toBe(true);
     expect(Object.entries(svc.spec.selector).every(([k, v]) => t.workerTemplate.metadata.labels[k] === v)).toBe(false);
-  });
-
-  test('GAP: template metadata given as a prop is dropped without a word', () => {
-    const chart = chartFor('llama3-405b', 'metadata prop');
-    const lws = new LeaderWorkerSet(chart, 'lws', { leader: { ...POD, metadata: { labels: { role: 'leader' }, annotations: { note: 'x' } } }, worker: POD });
-    for (const t of [lws.leader!, lws.worker]) t.addContainer({ name: 'c', image: IMAGE, resources: { cpu: { request: plus.Cpu.units(1) }, memory: { request: Size.gibibytes(1) } } });
-    const { objects } = render(chart);
-    const leader = one(objects, 'LeaderWorkerSet').spec.leaderWorkerTemplate.leaderTemplate.metadata;
-    expect(leader.labels.role).toBeUndefined();
-    expect(leader.annotations).toBeUndefined();
   });
 
   test("strata's checks: hostPath is the only restricted problem, references hold, 1 leader and 3 workers reached", () => {

@@ -10,9 +10,9 @@
  * - GAP: the Volcano `Queue` (scheduling.volcano.sh/v1beta1) is not made: strata has no construct for
  *   a custom resource without pods (`CustomWorkload` is for kinds with pod templates) and a raw
  *   ApiObject is ruled out. The platform team must make the queue elsewhere.
- * - GAP: the RayCluster's labels `ray.io/scheduler-name: volcano` and `volcano.sh/queue-name` are not
- *   written: `RayClusterProps` has no metadata (labels/annotations) and `cluster` is the spec only.
- *   Without them KubeRay does not create the PodGroup, so the 2 workers are not gang-scheduled.
+ * - The RayCluster's labels `ray.io/scheduler-name: volcano` and `volcano.sh/queue-name:
+ *   llama2-training-queue` are its `metadata` (KubeRay then creates the Volcano PodGroup, so the 2
+ *   workers are gang-scheduled — once the queue exists, see above).
  * - The claim `fsx-claim` (made by the blueprint's Terraform, in namespace default) becomes the
  *   release's own static volume and claim of the same file system (`FsxLustre.fromFileSystem`: the
  *   blueprint's PERSISTENT_2 2400 GiB file system; its id, DNS name and mount name as the Terraform
@@ -38,9 +38,12 @@ import { RayCluster } from '@strata/kinds';
 import { chartFor, mountsOf, one, podCounts, pods, referenceProblems, render, restrictedProblems } from './support';
 import { sharedFileSystem, TRN1_CLUSTER, TRN1_IMAGE as IMAGE, trn1Cluster } from './trn1-ray-cluster';
 
+/** Volcano gang-schedules the cluster's pods in the blueprint's queue (https://docs.ray.io/en/master/cluster/kubernetes/k8s-ecosystem/volcano.html). */
+const VOLCANO = { 'ray.io/scheduler-name': 'volcano', 'volcano.sh/queue-name': 'llama2-training-queue' };
+
 function build() {
   const chart = chartFor('raytrain-llama2', 'ai-on-eks Llama 2 pre-training on trn1 with Ray Train');
-  trn1Cluster(new RayCluster(chart, 'kuberay-trn1', TRN1_CLUSTER), sharedFileSystem(chart));
+  trn1Cluster(new RayCluster(chart, 'kuberay-trn1', { ...TRN1_CLUSTER, metadata: { labels: VOLCANO } }), sharedFileSystem(chart));
   return chart;
 }
 
@@ -50,8 +53,7 @@ describe('ai-on-eks raytrain-llama2-pretrain-trn1 RayCluster', () => {
     expect(synth.warnings).toEqual([]);
     expect(objects.map((o) => o.kind).sort()).toEqual(['PersistentVolume', 'PersistentVolumeClaim', 'RayCluster']);
     const rc = one(objects, 'RayCluster');
-    // Not expressible: the Volcano labels.
-    expect(Object.keys(rc.metadata.labels).filter((k) => k.startsWith('ray.io/') || k.startsWith('volcano.sh/'))).toEqual([]);
+    expect(Object.fromEntries(Object.entries(rc.metadata.labels).filter(([k]) => k.startsWith('ray.io/') || k.startsWith('volcano.sh/')))).toEqual(VOLCANO);
     expect(rc.spec.rayVersion).toBe('2.22.0');
     expect(rc.spec.enableInTreeAutoscaling).toBeUndefined();
     expect(rc.spec.headGroupSpec.rayStartParams).toEqual({ 'dashboard-host': '0.0.0.0' });

@@ -13,12 +13,12 @@
  *   named `spark-local-dir-…`). It gets a size the original does not have (driver 50 GiB, executors
  *   200 GiB: sizeLimit and ephemeral-storage request, so pods land where the NVMe has room) and a node
  *   requirement `karpenter.k8s.aws/instance-local-nvme > 0`. hostPath would fail Pod Security baseline.
- * - GAP: the SparkApplication's labels `app: taxi-trip-nvme` and `queue: root.test` (YuniKorn's
- *   queue) are not written: `SparkApplicationProps` has no metadata and `spec` is the spec only.
+ * - The SparkApplication's labels `app: taxi-trip-nvme` and `queue: root.test` (YuniKorn's queue)
+ *   are its `metadata`, next to the chart's standard labels.
  * - The pods meet Pod Security restricted: uid/gid 185 (the Spark images' user, strata's default),
  *   runAsNonRoot, no privilege escalation, capabilities dropped, RuntimeDefault seccomp, read-only root
  *   with an emptyDir at /tmp. The original sets no security context.
- * - `labels: version` on driver and executor go to the templates' metadata (`metadata.addLabel`),
+ * - `labels: version` on driver and executor go to the templates' `metadata` (PodTemplateProps),
  *   `nodeSelector`s become required node affinities on the templates, `serviceAccount` becomes the
  *   templates' service account (the same `spark-team-a`, declared external with the ConfigMap
  *   `spark-log4j2-config`).
@@ -80,6 +80,7 @@ function build() {
   const account = plus.ServiceAccount.fromServiceAccountName(chart, 'spark-team-a', 'spark-team-a');
   const log4j2 = plus.ConfigMap.fromConfigMapName(chart, 'spark-log4j2-config', 'spark-log4j2-config');
   const app = new SparkApplication(chart, 'taxi-trip-nvme', {
+    metadata: { labels: { app: 'taxi-trip-nvme', queue: 'root.test' } },
     type: 'Python',
     sparkVersion: '3.5.3',
     image: IMAGE,
@@ -87,8 +88,8 @@ function build() {
     arguments: ['s3a://$S3_BUCKET/taxi-trip/input/', 's3a://$S3_BUCKET/taxi-trip/output/'],
     sparkConf: SPARK_CONF,
     restartPolicy: { type: 'OnFailure', retries: 3, retryInterval: Duration.seconds(10), submissionRetries: 5, submissionRetryInterval: Duration.seconds(20) },
-    driver: { cores: 2, coreLimit: '2000m', memory: '8g', memoryOverhead: '2g', pod: { serviceAccount: account } },
-    executor: { cores: 4, coreLimit: '4000m', instances: 2, memory: '15g', memoryOverhead: '3g', pod: { serviceAccount: account } },
+    driver: { cores: 2, coreLimit: '2000m', memory: '8g', memoryOverhead: '2g', pod: { serviceAccount: account, metadata: { labels: { version: '3.5.3' } } } },
+    executor: { cores: 4, coreLimit: '4000m', instances: 2, memory: '15g', memoryOverhead: '3g', pod: { serviceAccount: account, metadata: { labels: { version: '3.5.3' } } } },
   });
   const nvme = [plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0'])];
   for (const [t, name, size, nodes] of [
@@ -99,7 +100,6 @@ function build() {
     new InstanceStore(t, 'data1', { size: Size.gibibytes(size), nodeAffinity: nvme, volumeName: '1' }).mount(c, '/data1', { pod: t });
     c.mount('/opt/spark/log4j2-custom', plus.Volume.fromConfigMap(t, 'spark-log4j2', log4j2, { name: 'spark-log4j2' }));
     c.mount('/tmp', plus.Volume.fromEmptyDir(t, 'tmp', 'tmp', { sizeLimit: Size.gibibytes(1) }));
-    t.metadata.addLabel('version', '3.5.3');
     t.scheduling.attract(plus.Node.labeled(...Object.entries(nodes).map(([k, v]) => plus.NodeLabelQuery.is(k, v))));
   }
   return chart;
@@ -114,7 +114,7 @@ describe('data-on-eks spark-on-eks nvme-storage SparkApplication', () => {
     expect(objects.map((o) => o.kind)).toEqual(['SparkApplication']);
     const app = one(objects, 'SparkApplication');
     expect(app.metadata.name).toMatch(/^rw-taxi-trip-nvme-taxi-trip-nvme-[0-9a-f]{8}$/);
-    expect(app.metadata.labels.queue).toBeUndefined();
+    expect(app.metadata.labels).toMatchObject({ app: 'taxi-trip-nvme', queue: 'root.test' });
     const { driver, executor, ...spec } = app.spec;
     expect(spec).toEqual({
       type: 'Python',

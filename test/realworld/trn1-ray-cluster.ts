@@ -1,8 +1,8 @@
 /**
  * The Trainium Ray cluster of awslabs/ai-on-eks@41a979ee7614a59e5337768b1bddec76ad6653e0
  * blueprints/training/raytrain-llama2-pretrain-trn1/llama2-pretrain-trn1-raycluster.yaml, built on a
- * strata Ray workload (a RayCluster, or a RayJob's own cluster): shared by the rewrites of the
- * RayCluster and of the RayJobs that run on it. See raytrain-llama2-trn1.test.ts for what differs.
+ * strata Ray workload (a RayCluster, or a RayJob's own cluster): the RayCluster rewrite builds it,
+ * the RayJob rewrite names it and runs its image. See raytrain-llama2-trn1.test.ts for what differs.
  */
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';

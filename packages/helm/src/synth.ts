@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, mountProblems, podSecurityOf, podTemplateParts, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, mountProblems, podSecurityOf, podTemplateParts, problem, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -93,19 +93,25 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     if (isExcluded(obj)) continue;
     const json = obj.toJson();
     checkPatches(obj, json, errors);
-    const m = renameAddrLabels(json) as Manifest;
+    const at = obj.node.path.replace(/\/Resource$/, '');
+    const owned: string[] = [];
+    const m = renameAddrLabels(json, '', owned) as Manifest;
     checkNumbers(m, obj.node.path, errors);
     m.metadata = m.metadata ?? {};
     const clusterScoped = CLUSTER_SCOPED_KINDS.has(m.kind);
     if (clusterScoped) delete m.metadata.namespace;
     else m.metadata.namespace = namespace;
-    m.metadata.labels = { ...(m.metadata.labels ?? {}), ...labels };
+    // What the chart writes into metadata is its own: a construct's other value for it would be lost (an error).
+    m.metadata.labels = withOwned(m.metadata.labels, labels, 'metadata.labels', "the chart writes it on every object (Helm's standard labels of the release and chart)", owned);
     const keeps = holdsData(obj);
-    if (keeps) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [KEEP_ANNOTATION]: 'keep' };
+    if (keeps) m.metadata.annotations = withOwned(m.metadata.annotations, { [KEEP_ANNOTATION]: 'keep' }, 'metadata.annotations', 'the chart writes it on objects holding data, so that helm uninstall leaves them and their data', owned);
     // A finished run (a Job, a JobSet, a RayJob…) is the record that its work is done: helm-controller's
     // drift correction must not re-create one deleted by hand (it would run again). Read by helm-controller only.
-    if (CONTENT_NAMED_KINDS.has(m.kind)) m.metadata.annotations = { ...(m.metadata.annotations ?? {}), [DRIFT_DETECTION_ANNOTATION]: 'disabled' };
-    addSelectorLabels(m, selector, kinds);
+    if (CONTENT_NAMED_KINDS.has(m.kind)) {
+      m.metadata.annotations = withOwned(m.metadata.annotations, { [DRIFT_DETECTION_ANNOTATION]: 'disabled' }, 'metadata.annotations', 'the chart writes it on runs: drift correction must not re-create a finished run deleted by hand (it would run again)', owned);
+    }
+    addSelectorLabels(m, selector, kinds, owned);
+    for (const o of owned) errors.push(`[${at}] ${o}`);
     for (const template of podTemplateParts(m as TokenManifest, kinds)) for (const p of mountProblems(template.spec)) errors.push(`[${obj.node.path.replace(/\/Resource$/, '')}] ${p}`);
     checkContentName(m, obj.node.path.replace(/\/Resource$/, ''), errors);
     objects.push({ manifest: sortKeys(m), conditions: conditionsOf(obj), holdsData: keeps, readOnlyProbe: isReadOnlyProbe(obj), fileStem: fileStemOf(m) });
@@ -154,22 +160,57 @@ function fileStemOf(m: Manifest): string {
   return `${String(m.kind).toLowerCase()}-${suffix}`;
 }
 
-/** cdk8s-plus selects pods by `cdk8s.io/metadata.addr`; charts use app.kubernetes.io/component. */
-function renameAddrLabels(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(renameAddrLabels);
+/**
+ * `owned` over `given` (labels or annotations): a key of `owned` that `given` holds with another
+ * value is recorded in `problems` with `why` (the construct's value would be replaced without a word).
+ */
+function withOwned(given: Record<string, string> | undefined, owned: Record<string, string>, field: string, why: string, problems: string[]): Record<string, string> {
+  for (const [k, v] of Object.entries(owned)) {
+    const mine = given?.[k];
+    if (mine !== undefined && mine !== v) problems.push(problem(`${field}.${k}`, mine, Tokens.isToken(v) ? 'unset' : `unset or ${JSON.stringify(v)}`, why));
+  }
+  return { ...(given ?? {}), ...owned };
+}
+
+/**
+ * cdk8s-plus selects pods by `cdk8s.io/metadata.addr`; charts use app.kubernetes.io/component. A
+ * map holding both with different values (a component label given by hand) is recorded in `problems`.
+ */
+function renameAddrLabels(value: unknown, path: string, problems: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => renameAddrLabels(v, `${path}[${i}]`, problems));
   if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (CDK8S_ADDR in o && COMPONENT in o && o[COMPONENT] !== o[CDK8S_ADDR]) {
+      problems.push(problem(`${path}.${COMPONENT}`, o[COMPONENT], 'unset', "strata writes it: the component label of the template's pods (cdk8s-plus's address label), which Services and spreads select by"));
+    }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k === CDK8S_ADDR ? COMPONENT : k] = renameAddrLabels(v);
+    for (const [k, v] of Object.entries(o)) {
+      if (k === COMPONENT && CDK8S_ADDR in o) continue;
+      out[k === CDK8S_ADDR ? COMPONENT : k] = renameAddrLabels(v, path ? `${path}.${k}` : k, problems);
+    }
     return out;
   }
   return value;
 }
 
-function addSelectorLabels(m: Manifest, selector: Record<string, string>, kinds: { readonly [kind: string]: PodTemplateKind }): void {
+/** Every object and array inside a manifest (to tell its own parts from copies). */
+function objectsIn(value: unknown, into: Set<unknown> = new Set()): Set<unknown> {
+  if (value && typeof value === 'object' && !into.has(value)) {
+    into.add(value);
+    for (const v of Object.values(value)) objectsIn(v, into);
+  }
+  return into;
+}
+
+function addSelectorLabels(m: Manifest, selector: Record<string, string>, kinds: { readonly [kind: string]: PodTemplateKind }, problems: string[]): void {
   // Every pod template, whatever kind holds it (the table of @strata/tokens): Services and spread constraints select by these.
+  // Only a template that is part of the object holds a construct's labels; a kind's view of the
+  // operator's pods (NIM) is a copy with the operator's own.
+  const parts = objectsIn(m);
   for (const template of podTemplateParts(m as TokenManifest, kinds)) {
     template.metadata = template.metadata ?? {};
-    template.metadata.labels = { ...(template.metadata.labels ?? {}), ...selector };
+    const given = parts.has(template) ? template.metadata.labels : undefined;
+    template.metadata.labels = { ...(template.metadata.labels ?? {}), ...withOwned(given, selector, 'template metadata.labels', 'the chart writes it on every pod template: Services and spreads select the release\'s pods by it', problems) };
     scopeOwnSelectors(template.spec, selector);
   }
   if (m.kind === 'PodDisruptionBudget' && m.spec?.selector?.matchLabels?.[COMPONENT] !== undefined) {

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { declarePodTemplates, groupOf, kindFromPaths, PodTemplatePaths } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
-import { PodSet, WorkloadKind } from './workload-kind';
+import { PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
-export interface CustomWorkloadProps {
+export interface CustomWorkloadProps extends WorkloadKindProps {
   /** The kind's API version, e.g. "example.com/v1". */
   readonly apiVersion: string;
   /** The kind, e.g. "TrainingWorkload". */
@@ -46,7 +46,7 @@ export class CustomWorkload extends WorkloadKind {
   private readonly placed: { path: string; name: string; template: PodTemplate }[] = [];
 
   public constructor(scope: Construct, id: string, props: CustomWorkloadProps) {
-    super(scope, id, { apiVersion: props.apiVersion, kind: props.kind, operator: props.operator });
+    super(scope, id, { apiVersion: props.apiVersion, kind: props.kind, operator: props.operator }, { given: props.metadata });
     if (!/^[a-z0-9.-]+\/[a-z0-9]+$/.test(props.apiVersion)) {
       this.rules.fail('apiVersion', props.apiVersion, 'a group and version such as "example.com/v1"', "give the CRD's group and served version");
     }

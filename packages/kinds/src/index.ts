@@ -1,3 +1,4 @@
+export * from './metadata';
 export * from './pod-template';
 export * from './kubernetes';
 export * from './workload-kind';

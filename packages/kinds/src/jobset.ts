@@ -4,7 +4,7 @@ import { JobSetSpec, toJson_JobSetSpec } from '@strata/crd-types/jobset';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { JOB_COMPLETION_INDEX_ENV } from './kubernetes';
-import { compact, PodSet, WorkloadKind } from './workload-kind';
+import { compact, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /**
  * The annotation JobSet sets on each Job (and its pods) with the Job's index within its
@@ -50,7 +50,7 @@ export interface ReplicatedJob {
   readonly after?: ReplicatedJobOptions['after'];
 }
 
-export interface JobSetProps {
+export interface JobSetProps extends WorkloadKindProps {
   /**
    * Restarts of the whole JobSet when one of its Jobs fails (`failurePolicy.maxRestarts`).
    * @see https://jobset.sigs.k8s.io/docs/concepts/#failure-policy
@@ -96,7 +96,7 @@ export class JobSet extends WorkloadKind {
   private readonly props: JobSetProps;
 
   public constructor(scope: Construct, id: string, props: JobSetProps = {}) {
-    super(scope, id, { apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', operator: 'jobset' });
+    super(scope, id, { apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', operator: 'jobset' }, { given: props.metadata });
     this.props = props;
     this.maxRestarts = props.maxRestarts ?? 0;
     this.rules.check('maxRestarts', this.maxRestarts, { minimum: 0, maximum: 1000, multipleOf: 1 }, 'restart the set a few times at most', 'a whole number between 0 and 1000');

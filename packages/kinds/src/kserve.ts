@@ -4,7 +4,7 @@ import { Claim, IStorageTier, Rules, StorageTier } from '@strata/storage';
 import { problem, Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { PodSurface, restrictPodSpec } from './surface';
-import { compact, PodSet, WorkloadKind } from './workload-kind';
+import { compact, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /**
  * The container KServe serves from, merges a ServingRuntime's container into, and mounts the
@@ -271,7 +271,7 @@ export interface PredictorOptions extends InferenceComponentOptions {
   readonly storageContainerName?: string;
 }
 
-export interface InferenceServiceProps {
+export interface InferenceServiceProps extends WorkloadKindProps {
   /**
    * How KServe deploys it. Standard on EKS: a Deployment and HPA need neither Knative nor Istio,
    * take every pod field, and mount claims without Knative's PVC feature flags. KServe's own
@@ -321,7 +321,12 @@ export class InferenceService extends WorkloadKind {
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     const mode = props.deploymentMode ?? KServeDeploymentMode.STANDARD;
-    super(scope, id, { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', operator: 'kserve' }, { annotations: { [KSERVE_DEPLOYMENT_MODE_ANNOTATION]: mode } });
+    super(
+      scope,
+      id,
+      { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', operator: 'kserve' },
+      { given: props.metadata, written: { annotations: { [KSERVE_DEPLOYMENT_MODE_ANNOTATION]: { value: mode, use: 'use deploymentMode' } } } },
+    );
     this.props = props;
     this.deploymentMode = mode;
     this.rules.oneOf('deploymentMode', mode, Object.values(KServeDeploymentMode), 'Standard (a Deployment and an HPA) or Knative');
@@ -490,7 +495,7 @@ export class InferenceService extends WorkloadKind {
   }
 }
 
-export interface ServingRuntimeProps {
+export interface ServingRuntimeProps extends WorkloadKindProps {
   /** The model formats it serves (`supportedModelFormats`). */
   readonly supportedModelFormats: readonly SupportedModelFormat[];
   /** The protocols it speaks (`protocolVersions`). @default - not written (KServe picks by its own priority) */
@@ -517,7 +522,7 @@ export class ServingRuntime extends WorkloadKind implements IServingRuntime {
   private readonly props: ServingRuntimeProps;
 
   public constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
-    super(scope, id, { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', operator: 'kserve' });
+    super(scope, id, { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', operator: 'kserve' }, { given: props.metadata });
     this.props = props;
     this.modelFormats = props.supportedModelFormats ?? [];
     if (this.modelFormats.length === 0) this.rules.fail('supportedModelFormats', props.supportedModelFormats, 'at least one model format', 'e.g. [{ name: "huggingface" }]');

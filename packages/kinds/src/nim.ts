@@ -6,7 +6,8 @@ import { NIM_CACHE_CLAIM_ANNOTATION, NIM_CACHE_SUB_PATH_ANNOTATION, requirePodSe
 import { checkClaimPath, ModelClaim } from './kserve';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { PodSurface, restrictPodSpec } from './surface';
-import { compact, PodSet, WorkloadKind } from './workload-kind';
+import { WrittenEntry } from './metadata';
+import { compact, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /** Where the operator mounts the model store in a NIM's containers (NVIDIA/k8s-nim-operator@v3.1.2 internal/utils/utils.go `DefaultModelStorePath`). */
 export const NIM_MODEL_STORE = '/model-store';
@@ -91,7 +92,7 @@ export interface NimToleration {
   readonly tolerationSeconds?: number;
 }
 
-export interface NIMCacheProps {
+export interface NIMCacheProps extends WorkloadKindProps {
   /** Where the model comes from: `{ ngc: … }` or `{ huggingFace: … }`. */
   readonly source: NimCacheSource;
   /**
@@ -141,7 +142,7 @@ export class NIMCache extends WorkloadKind {
   private readonly props: NIMCacheProps;
 
   public constructor(scope: Construct, id: string, props: NIMCacheProps) {
-    super(scope, id, { apiVersion: 'apps.nvidia.com/v1alpha1', kind: 'NIMCache', operator: 'nim-operator' });
+    super(scope, id, { apiVersion: 'apps.nvidia.com/v1alpha1', kind: 'NIMCache', operator: 'nim-operator' }, { given: props.metadata });
     this.props = props;
     this.storage = props.storage;
     this.subPath = props.subPath;
@@ -257,7 +258,7 @@ export class NimModelStore {
   ) {}
 }
 
-export interface NIMServiceProps {
+export interface NIMServiceProps extends WorkloadKindProps {
   /** The NIM image (`image`). */
   readonly image: NimImage;
   /** The Secret holding NGC_API_KEY (`authSecret`; the operator reads it into the container's env). */
@@ -354,7 +355,7 @@ export class NIMService extends WorkloadKind {
 
   public constructor(scope: Construct, id: string, props: NIMServiceProps) {
     const cache = props.storage?.cache;
-    super(scope, id, { apiVersion: 'apps.nvidia.com/v1alpha1', kind: 'NIMService', operator: 'nim-operator' }, cache ? { annotations: cacheAnnotations(cache) } : undefined);
+    super(scope, id, { apiVersion: 'apps.nvidia.com/v1alpha1', kind: 'NIMService', operator: 'nim-operator' }, { given: props.metadata, written: cache ? { annotations: cacheAnnotations(cache) } : undefined });
     this.props = props;
     this.replicas = props.replicas ?? 1;
     const r = this.rules;
@@ -492,8 +493,9 @@ export class NIMService extends WorkloadKind {
 }
 
 /** The annotations a NIMService reading a NIMCache carries, so the pod view knows the claim (see @strata/tokens). */
-function cacheAnnotations(cache: NIMCache): Record<string, string> {
-  return { [NIM_CACHE_CLAIM_ANNOTATION]: cache.claimName, ...(cache.subPath ? { [NIM_CACHE_SUB_PATH_ANNOTATION]: cache.subPath } : {}) };
+function cacheAnnotations(cache: NIMCache): { [key: string]: WrittenEntry } {
+  const use = "strata writes it from the NIMCache the NIMService reads (storage), for the checks' view of its pods";
+  return { [NIM_CACHE_CLAIM_ANNOTATION]: { value: cache.claimName, use }, ...(cache.subPath ? { [NIM_CACHE_SUB_PATH_ANNOTATION]: { value: cache.subPath, use } } : {}) };
 }
 
 function checkIds(r: Rules, user: number | undefined, group: number | undefined): void {

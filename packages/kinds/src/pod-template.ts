@@ -1,10 +1,23 @@
 import { ApiObject, ApiObjectMetadataDefinition, App, Chart, Lazy, Names } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { Rules } from '@strata/storage';
 import { markEmbedded } from '@strata/tokens';
+import { checkMetadata, WorkloadMetadata } from './metadata';
 
-/** Props of a pod template: those of a cdk8s-plus Pod (containers, volumes, security context, service account…). */
-export interface PodTemplateProps extends plus.AbstractPodProps {}
+/**
+ * Props of a pod template: those of a cdk8s-plus Pod (containers, volumes, security context,
+ * service account…), each of which reaches the template. Two are the template's own:
+ * - `metadata` takes the template's labels and annotations (the pods'), nothing else — the kind
+ *   that runs the pods names and places them;
+ * - `isolate` is not offered: cdk8s-plus makes its deny-all NetworkPolicy only for its own Pods and
+ *   workloads (cdk8s-plus-28 lib/pod.js `PodConnections.isolate`), so the pods would not be
+ *   isolated. A `plus.NetworkPolicy` whose selector is the template selects them.
+ */
+export interface PodTemplateProps extends Omit<plus.AbstractPodProps, 'metadata' | 'isolate'> {
+  /** The template's labels and annotations, which its pods carry. @default - strata's own (the component label) */
+  readonly metadata?: WorkloadMetadata;
+}
 
 /** A pod template as the object holding it writes it. */
 export interface PodTemplateJson {
@@ -32,6 +45,7 @@ export class PodTemplate extends plus.AbstractPod {
 
   public constructor(scope: Construct, id: string, props: PodTemplateProps = {}) {
     super(scope, id, props);
+    const rules = new Rules(this);
     const detached = new Chart(new App(), 'embedded', { disableResourceNameHashes: true });
     this.apiObject = new plus.k8s.KubePod(detached, 'Resource', {
       metadata: { name: 'template' },
@@ -39,8 +53,30 @@ export class PodTemplate extends plus.AbstractPod {
     });
     // The label cdk8s-plus gives every pod, from this construct's path: Services and spreads select by it.
     this.metadata.addLabel(plus.Pod.ADDRESS_LABEL, Names.toLabelValue(this));
+    this.applyProps(rules, props as plus.AbstractPodProps);
     markEmbedded(this, this.apiObject);
     this.scheduling = new plus.PodScheduling(this);
+  }
+
+  /** The props a cdk8s-plus pod keeps for its own object, which a template has not: its metadata, or refused. */
+  private applyProps(rules: Rules, props: plus.AbstractPodProps): void {
+    // Given through a cast or a spread of a cdk8s-plus pod's props: refused, never dropped.
+    if (props.isolate) {
+      rules.fail('isolate', props.isolate, 'unset on a pod template', "cdk8s-plus isolates only its own Pods and workloads (a deny-all NetworkPolicy of theirs); add a plus.NetworkPolicy whose selector is this template");
+    }
+    const metadata = props.metadata as ({ readonly [key: string]: unknown } & WorkloadMetadata) | undefined;
+    if (!metadata) return;
+    for (const [field, value] of Object.entries(metadata)) {
+      if (value === undefined || field === 'labels' || field === 'annotations') continue;
+      rules.fail(`metadata.${field}`, value, 'unset on a pod template', 'a template takes labels and annotations only: the kind that runs its pods names and places them');
+    }
+    checkMetadata(rules, 'metadata', metadata);
+    for (const [key, value] of Object.entries(metadata.labels ?? {})) {
+      // The template's component label (app.kubernetes.io/component in a chart): Services and spreads select by it.
+      if (key === plus.Pod.ADDRESS_LABEL) rules.fail(`metadata.labels.${key}`, value, 'unset', "strata writes it: it names the template's pods, which Services and spreads select by");
+      else this.metadata.addLabel(key, value);
+    }
+    for (const [key, value] of Object.entries(metadata.annotations ?? {})) this.metadata.addAnnotation(key, value);
   }
 
   public get podMetadata(): ApiObjectMetadataDefinition {

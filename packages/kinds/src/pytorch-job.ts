@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PyTorchJobSpec, toJson_PyTorchJobSpec } from '@strata/crd-types/pytorch-job';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateProps } from './pod-template';
-import { compact, PodSet, WorkloadKind } from './workload-kind';
+import { compact, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /**
  * The container the training operator configures (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK,
@@ -16,7 +16,7 @@ export const PYTORCH_CONTAINER = 'pytorch';
 /** The label the training operator gives each pod with its index among its replica type (kubeflow/trainer@v1.9.4 pkg/apis/kubeflow.org/v1/common_types.go `ReplicaIndexLabel`). */
 export const REPLICA_INDEX_LABEL = 'training.kubeflow.org/replica-index';
 
-export interface PyTorchJobProps {
+export interface PyTorchJobProps extends WorkloadKindProps {
   /** Worker replicas besides the master (`pytorchReplicaSpecs.Worker.replicas`). @default 1 */
   readonly workers?: number;
   /**
@@ -64,7 +64,7 @@ export class PyTorchJob extends WorkloadKind {
   private readonly props: PyTorchJobProps;
 
   public constructor(scope: Construct, id: string, props: PyTorchJobProps = {}) {
-    super(scope, id, { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', operator: 'training-operator' });
+    super(scope, id, { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', operator: 'training-operator' }, { given: props.metadata });
     this.props = props;
     this.workers = props.workers ?? 1;
     this.rules.check('workers', this.workers, { minimum: 0, maximum: 10000, multipleOf: 1 }, 'run whole workers', 'a whole number between 0 and 10000');

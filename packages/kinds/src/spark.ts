@@ -12,7 +12,7 @@ import {
 import { InstanceStore } from '@strata/storage';
 import { Tokens } from '@strata/tokens';
 import { PodTemplate, PodTemplateJson, PodTemplateProps } from './pod-template';
-import { compact, PodSet, WorkloadKind } from './workload-kind';
+import { compact, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /**
  * The container Spark builds the driver on: the operator passes this name to Spark as
@@ -122,7 +122,7 @@ export type SparkRestartPolicy =
       readonly submissionRetryInterval?: Duration;
     };
 
-export interface SparkApplicationProps {
+export interface SparkApplicationProps extends WorkloadKindProps {
   /** What the application is written in (`type`). */
   readonly type: SparkApplicationType;
   /** Where the driver runs (`mode`): only `cluster`, in a pod of its own. @default 'cluster' */
@@ -319,7 +319,7 @@ export class SparkApplication extends WorkloadKind {
   private readonly props: SparkApplicationProps;
 
   public constructor(scope: Construct, id: string, props: SparkApplicationProps) {
-    super(scope, id, { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', operator: 'spark-operator' });
+    super(scope, id, { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', operator: 'spark-operator' }, { given: props.metadata });
     this.props = props;
     this.validateProps();
     this.driver = this.sparkTemplate('driver', props.driver?.pod);

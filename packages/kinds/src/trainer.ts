@@ -7,7 +7,7 @@ import { TrainJobSpec, toJson_TrainJobSpec } from '@strata/crd-types/train-job';
 import { jobIndexRank } from './kubernetes';
 import { PodTemplate, PodTemplateProps } from './pod-template';
 import { PodSurface, restrictPodSpec } from './surface';
-import { compact, KindIdentity, PodSet, WorkloadKind } from './workload-kind';
+import { compact, KindIdentity, PodSet, WorkloadKind, WorkloadKindProps } from './workload-kind';
 
 /*
  * Kubeflow Trainer v2 (kubeflow/trainer@v2.3.0, API trainer.kubeflow.org/v1alpha1): a TrainJob runs
@@ -130,7 +130,7 @@ export interface MLPolicy {
   readonly xgboost?: boolean;
 }
 
-export interface TrainingRuntimeProps {
+export interface TrainingRuntimeProps extends WorkloadKindProps {
   /** @default { numNodes: 1, torch: {} } */
   readonly mlPolicy?: MLPolicy;
   /** The training nodes' pods (container "node"). @default - add containers to `nodes` */
@@ -212,7 +212,7 @@ export abstract class TrainingRuntimeBase extends WorkloadKind {
   private readonly props: TrainingRuntimeProps;
 
   protected constructor(scope: Construct, id: string, kind: string, props: TrainingRuntimeProps) {
-    super(scope, id, { apiVersion: TRAINER_API_VERSION, kind, operator: TRAINER_OPERATOR } satisfies KindIdentity);
+    super(scope, id, { apiVersion: TRAINER_API_VERSION, kind, operator: TRAINER_OPERATOR } satisfies KindIdentity, { given: props.metadata });
     this.props = props;
     this.mlPolicy = props.mlPolicy ?? { torch: {} };
     this.numNodes = this.mlPolicy.numNodes ?? 1;
@@ -426,7 +426,7 @@ export interface InitializerSource {
   readonly secret?: plus.ISecret;
 }
 
-export interface TrainJobProps {
+export interface TrainJobProps extends WorkloadKindProps {
   /**
    * The runtime: a ClusterTrainingRuntime of this chart, or one installed elsewhere by name
    * (`clusterTrainingRuntime('torch-distributed')`, `trainingRuntime(name)`). A TrainingRuntime
@@ -635,7 +635,7 @@ export class TrainJob extends WorkloadKind {
   private readonly patched = new Map<string, { readonly init: boolean; readonly securityContext: boolean }>();
 
   public constructor(scope: Construct, id: string, props: TrainJobProps) {
-    super(scope, id, { apiVersion: TRAINER_API_VERSION, kind: 'TrainJob', operator: TRAINER_OPERATOR });
+    super(scope, id, { apiVersion: TRAINER_API_VERSION, kind: 'TrainJob', operator: TRAINER_OPERATOR }, { given: props.metadata });
     this.props = props;
     this.runtime = props.runtime;
     const rt = props.runtime instanceof TrainingRuntimeBase ? props.runtime : undefined;

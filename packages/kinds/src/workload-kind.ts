@@ -1,9 +1,10 @@
-import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Rules } from '@strata/storage';
 import { markUses } from '@strata/tokens';
-import { PodTemplate } from './pod-template';
+import { checkMetadata, mergeMetadata, WorkloadMetadata, WrittenMetadata } from './metadata';
+import { PodTemplate, PodTemplateProps } from './pod-template';
 
 /**
  * A named group of identical pods of a workload (Kueue's "pod set"): what patterns and checks act
@@ -60,6 +61,29 @@ export interface KindIdentity {
   readonly operator?: string;
 }
 
+/** What every operator's kind takes: the labels and annotations of its object. */
+export interface WorkloadKindProps {
+  /**
+   * Labels and annotations of the kind's object (not of its pods: give those on a pod template's
+   * `metadata`) — a Kueue queue (`kueue.x-k8s.io/queue-name`), a Volcano or YuniKorn queue, an
+   * operator's annotation (`leaderworkerset.sigs.k8s.io/exclusive-topology`). Merged with what
+   * strata writes: one of those given with another value is an error naming it (the chart's
+   * standard labels, `helm.toolkit.fluxcd.io/driftDetection` on runs, a kind's own such as
+   * KServe's deployment mode). Keys and label values as Kubernetes allows them; a value may be a
+   * chart value.
+   * @default - only what strata writes
+   */
+  readonly metadata?: WorkloadMetadata;
+}
+
+/** The metadata of a kind's object: the user's, and what the kind writes itself. */
+export interface KindMetadata {
+  /** The user's (`WorkloadKindProps.metadata`). */
+  readonly given?: WorkloadMetadata;
+  /** What the kind writes itself, each entry with the prop that sets it. */
+  readonly written?: WrittenMetadata;
+}
+
 /**
  * The base of every operator's workload kind: one object (id `Resource`) whose spec is rendered
  * when it is synthesized, from the kind's own fields and its pod templates at their paths.
@@ -69,13 +93,14 @@ export abstract class WorkloadKind extends Construct implements IWorkload {
   public readonly apiObject: ApiObject;
   protected readonly rules: Rules;
 
-  protected constructor(scope: Construct, id: string, identity: KindIdentity, metadata?: ApiObjectMetadata) {
+  protected constructor(scope: Construct, id: string, identity: KindIdentity, metadata: KindMetadata = {}) {
     super(scope, id);
     this.rules = new Rules(this);
+    checkMetadata(this.rules, 'metadata', metadata.given);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: identity.apiVersion,
       kind: identity.kind,
-      metadata,
+      metadata: mergeMetadata(this.rules, 'metadata', metadata.given, metadata.written),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     } as never);
     if (identity.operator) markUses(this, `operator:${identity.operator}`);
@@ -105,7 +130,7 @@ export abstract class WorkloadKind extends Construct implements IWorkload {
   }
 
   /** A pod template child of this kind (restart policy as the kind needs it). */
-  protected template(id: string, props: plus.PodProps, restartPolicy: plus.RestartPolicy): PodTemplate {
+  protected template(id: string, props: PodTemplateProps, restartPolicy: plus.RestartPolicy): PodTemplate {
     return new PodTemplate(this, id, { restartPolicy, ...props });
   }
 }

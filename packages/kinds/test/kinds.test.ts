@@ -1,8 +1,9 @@
-import { Size } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Efs, InstanceStore, PodScheduling, S3Mountpoint } from '@strata/storage';
 import { RayClusterSpecAutoscalerOptionsResourcesLimits } from '@strata/crd-types/ray-cluster';
-import { withDeclaredKinds } from '@strata/tokens';
+import { Tokens, withDeclaredKinds } from '@strata/tokens';
+import { WorkloadChart } from '@strata/helm';
 import { CustomWorkload, IndexedJob, JobSet, LeaderWorkerSet, podSetsOf, PodTemplate, PyTorchJob, RayCluster, RayJob, RayService } from '../src';
 import { demoChart, errorsOf, podsOf, render } from './testing';
 
@@ -126,7 +127,7 @@ describe('JobSet', () => {
 describe('LeaderWorkerSet', () => {
   test('groups of a leader and workers; a rollout keeps every group serving', () => {
     const chart = demoChart();
-    const lws = new LeaderWorkerSet(chart, 'serve', { replicas: 2, size: 4, leader: restrictedPod, worker: restrictedPod, workersAfterLeaderReady: true });
+    const lws = new LeaderWorkerSet(chart, 'serve', { replicas: 2, size: 4, leader: restrictedPod, worker: restrictedPod, startupPolicy: 'LeaderReady' });
     lws.leader!.addContainer(container('leader'));
     lws.worker.addContainer(container('worker'));
     const [o] = render(chart);
@@ -142,6 +143,78 @@ describe('LeaderWorkerSet', () => {
       ['spec.leaderWorkerTemplate.workerTemplate.spec', 6],
     ]);
     expect(lws.podSets.map((s) => [s.name, s.count])).toEqual([['leader', 2], ['worker', 6]]);
+  });
+});
+
+describe('LeaderWorkerSet rollout, restart and startup policies', () => {
+  const spec = (o: any) => ({ ...o.spec, leaderWorkerTemplate: { ...o.spec.leaderWorkerTemplate, leaderTemplate: undefined, workerTemplate: undefined } });
+
+  test('maxUnavailable and maxSurge are given independently; restartPolicy and startupPolicy as the CRD has them', () => {
+    const chart = demoChart();
+    const lws = new LeaderWorkerSet(chart, 'serve', {
+      replicas: 4,
+      size: 2,
+      worker: restrictedPod,
+      rolloutStrategy: { maxUnavailable: 2, maxSurge: 1 },
+      restartPolicy: 'None',
+      startupPolicy: 'LeaderReady',
+    });
+    lws.worker.addContainer(container('worker'));
+    expect(spec(render(chart)[0])).toEqual({
+      replicas: 4,
+      startupPolicy: 'LeaderReady',
+      leaderWorkerTemplate: { size: 2, restartPolicy: 'None', leaderTemplate: undefined, workerTemplate: undefined },
+      rolloutStrategy: { type: 'RollingUpdate', rollingUpdateConfiguration: { maxUnavailable: 2, maxSurge: 1 } },
+    });
+  });
+
+  test('defaults: no group down and one more while a new one starts; groups allowed down add none', () => {
+    const rollout = (r?: { maxUnavailable?: number; maxSurge?: number }) => {
+      const chart = demoChart();
+      new LeaderWorkerSet(chart, 'serve', { replicas: 3, worker: restrictedPod, rolloutStrategy: r }).worker.addContainer(container('worker'));
+      return render(chart)[0].spec.rolloutStrategy.rollingUpdateConfiguration;
+    };
+    expect(rollout()).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    expect(rollout({ maxUnavailable: 1 })).toEqual({ maxUnavailable: 1, maxSurge: 0 });
+    expect(rollout({ maxSurge: 2 })).toEqual({ maxUnavailable: 0, maxSurge: 2 });
+  });
+
+  test('chart values: written as given (a value no longer forces maxSurge 0), the webhook\'s rule goes into the values schema', () => {
+    const chart = new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'kinds under test' });
+    const maxUnavailable = chart.values.integer('rollout.maxUnavailable', { default: 0, minimum: 0, maximum: 10, description: 'Groups down during a rollout.' });
+    const maxSurge = chart.values.integer('rollout.maxSurge', { default: 1, minimum: 0, maximum: 10, description: 'Groups added during a rollout.' });
+    new LeaderWorkerSet(chart, 'serve', { replicas: 3, worker: restrictedPod, rolloutStrategy: { maxUnavailable, maxSurge } }).worker.addContainer(container('worker'));
+    expect(render(chart, { rollout: { maxUnavailable: 2, maxSurge: 1 } })[0].spec.rolloutStrategy.rollingUpdateConfiguration).toEqual({ maxUnavailable: 2, maxSurge: 1 });
+    expect(Tokens.conditionalsOf(chart.values)).toEqual([
+      {
+        when: [{ token: Tokens.infoOf(maxSurge), equals: [0] }],
+        then: { token: Tokens.infoOf(maxUnavailable), constraint: { minimum: 1 } },
+        origin: '[demo/serve] rolloutStrategy.maxUnavailable',
+      },
+    ]);
+    // maxUnavailable alone as a value: maxSurge 1, valid whatever it holds.
+    const chart2 = new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'kinds under test' });
+    const down = chart2.values.integer('rollout.maxUnavailable', { default: 0, minimum: 0, maximum: 10, description: 'Groups down during a rollout.' });
+    new LeaderWorkerSet(chart2, 'serve', { worker: restrictedPod, rolloutStrategy: { maxUnavailable: down } }).worker.addContainer(container('worker'));
+    expect(render(chart2, { rollout: { maxUnavailable: 1 } })[0].spec.rolloutStrategy.rollingUpdateConfiguration).toEqual({ maxUnavailable: 1, maxSurge: 1 });
+  });
+
+  test('throws: a rollout LWS refuses, the deprecated restart policy, the fields set by props given in spec', () => {
+    const chart = demoChart();
+    new LeaderWorkerSet(chart, 'serve', {
+      worker: restrictedPod,
+      rolloutStrategy: { maxUnavailable: 0, maxSurge: 0 },
+      restartPolicy: 'Default' as never,
+      startupPolicy: 'WorkersFirst' as never,
+      spec: { rolloutStrategy: { type: 'RollingUpdate' }, startupPolicy: 'LeaderReady' } as never,
+    }).worker.addContainer(container('worker'));
+    expect(errorsOf(chart)).toEqual([
+      `[demo/serve] 'startupPolicy' ("WorkersFirst") must be one of LeaderCreated, LeaderReady`,
+      `[demo/serve] 'restartPolicy' ("Default") must be 'None' (its new name); LWS's webhook rewrites Default to None (pkg/webhooks/leaderworkerset_webhook.go Default), which would differ from the chart at every drift check`,
+      "[demo/serve] 'rolloutStrategy.maxUnavailable' (0) must be at least 1 when maxSurge is 0; LWS's webhook refuses a rollout that can neither take a group down nor add one; allow a group down (maxUnavailable) or one more (maxSurge)",
+      `[demo/serve] 'spec.rolloutStrategy' ("given") must be unset here; use rolloutStrategy (maxUnavailable and maxSurge, each a number of groups or a chart value)`,
+      `[demo/serve] 'spec.startupPolicy' ("LeaderReady") must be unset here; use startupPolicy`,
+    ]);
   });
 });
 
@@ -197,7 +270,15 @@ describe('KubeRay', () => {
     rayPods(new RayJob(chart, 'prep', { rayVersion: '2.49.0', entrypoint: 'python /app/prep.py', head: { pod: restrictedPod } }));
     const [o] = render(chart);
     expect(o.metadata.name).toMatch(/^rel-demo-prep-[0-9a-f]{8}$/);
-    expect({ ...o.spec, rayClusterSpec: undefined }).toEqual({ entrypoint: 'python /app/prep.py', backoffLimit: 0, shutdownAfterJobFinishes: true, submissionMode: 'K8sJobMode', rayClusterSpec: undefined });
+    // The submitter's template: see ray.test.ts.
+    expect({ ...o.spec, rayClusterSpec: undefined, submitterPodTemplate: undefined }).toEqual({
+      entrypoint: 'python /app/prep.py',
+      backoffLimit: 0,
+      shutdownAfterJobFinishes: true,
+      submissionMode: 'K8sJobMode',
+      rayClusterSpec: undefined,
+      submitterPodTemplate: undefined,
+    });
   });
 
   test('autoscaling: the autoscaler KubeRay adds to the head pod gets a restricted securityContext and the head its token, by default', () => {

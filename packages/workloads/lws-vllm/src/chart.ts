@@ -118,7 +118,7 @@ export default class LwsVllmChart extends WorkloadChart {
       leader: pod('leader'),
       worker: pod('worker'),
       // LeaderCreated: the leader waits for its workers before it serves, so it cannot be ready first.
-      workersAfterLeaderReady: false,
+      startupPolicy: 'LeaderCreated',
     });
     const leader = this.lws.leader!;
 
