@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyWorkspace, ENV, SLOW } from '../support/workspace';
 
@@ -63,8 +63,25 @@ describe('errors of the Nx batch targets reach the terminal', () => {
       appendFileSync(join(root, 'charts/llm-inference/Chart.yaml'), 'broken: [\n');
       const r = nx(root, ['run-many', '-t', 'validate', '--projects=@strata/workload-llm-inference', '--exclude-task-dependencies', '--skip-nx-cache', '--output-style=static'], {});
       expect(r.status).toBe(1);
-      expect(r.output).toContain('validate llm-inference: helm lint');
+      expect(r.output).toMatch(/validate llm-inference: \d+ problem\(s\):\n {2}helm: /);
       expect(r.output).toContain('[ERROR] Chart.yaml: unable to parse YAML');
+    },
+    SLOW,
+  );
+
+  test(
+    "validate runs generate's checks too, with generate's messages: a role the chart's pods need, left out of an environment",
+    () => {
+      // The chart the test above broke, mended: generate checks every chart before any environment.
+      const chartYaml = join(root, 'charts/llm-inference/Chart.yaml');
+      writeFileSync(chartYaml, readFileSync(chartYaml, 'utf8').replace('broken: [\n', ''));
+      const env = join(root, 'environments/dev/environment.ts');
+      writeFileSync(env, readFileSync(env, 'utf8').replace("      'dataset-prep': { prep: role('dataset-prep') },\n", ''));
+      const r = nx(root, ['run-many', '-t', 'validate', '--projects=@strata/workload-dataset-prep', '--exclude-task-dependencies', '--skip-nx-cache', '--output-style=static'], {});
+      expect(r.status).toBe(1);
+      expect(r.output).toContain(
+        "validate dataset-prep: 1 problem(s):\n  environments/dev/environment.ts: 'identity.workloads.dataset-prep.prep' (not set) must be an IAM role ARN holding the policy charts/dataset-prep writes for it (ConfigMap iam-policies, prep.json); its pods need that access (S3 and the like) and run without any: create the role from the policy and give it here",
+      );
     },
     SLOW,
   );

@@ -12,3 +12,4 @@ export * from './workload-chart';
 export * from './write-tree';
 export * from './versioning';
 export * from './yaml-emit';
+export * from './chart-pods';

@@ -88,6 +88,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
   const podTemplateKinds = declaredPodTemplatesOf(chart);
   const kinds = withDeclaredKinds(podTemplateKinds);
 
+  const security = podSecurityOf(chart);
   const objects: SynthesizedObject[] = [];
   for (const obj of apiObjectsOf(chart)) {
     if (isExcluded(obj)) continue;
@@ -128,7 +129,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds, podSecurity: podSecurityOf(chart) };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), podTemplateKinds, podSecurity: security };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */

@@ -1,7 +1,8 @@
 import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
+import { requirePodSecurity } from '@strata/tokens';
 import { KubePodDisruptionBudget, IntOrString } from 'cdk8s-plus-28/lib/imports/k8s';
-import { chartTestHooks, releaseTemplate, resolveChart, resolveTemplate, synthesizeChart, WorkloadChart } from '../src';
+import { chartPodProblems, chartTestHooks, releaseTemplate, resolveChart, resolveTemplate, synthesizeChart, WorkloadChart } from '../src';
 
 /**
  * Two releases of one chart in one namespace give their pods the same component labels. Every
@@ -80,5 +81,35 @@ describe('helm test pods check each claim with the identity its workload uses', 
     ]);
     // Writable claims are written and read back.
     expect(resolved[1].spec.containers[0].command[2]).toContain('echo ok > "$f"; test "$(cat "$f")" = ok');
+  });
+});
+
+describe("every chart's pods meet the Pod Security level it declares, and request CPU and memory", () => {
+  const restricted = { user: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } as const;
+  const chartWith = (securityContext: plus.ContainerSecurityContextProps, resources = true) => {
+    const chart = new WorkloadChart(Testing.app(), 'demo', { name: 'demo', description: 'pods' });
+    const d = new plus.Deployment(chart, 'server', { containers: [{ image: 'busybox', securityContext, resources: { cpu: { request: plus.Cpu.units(1) }, memory: { request: Size.gibibytes(1) } } }] });
+    // cdk8s-plus writes default requests; a hand-written object may have none.
+    if (!resources) ApiObject.of(d).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/resources'));
+    ApiObject.of(d).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    ApiObject.of(d).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }));
+    return chart;
+  };
+
+  test('a restricted pod with requests: no problem', () => {
+    expect(chartPodProblems(synthesizeChart(chartWith(restricted)))).toEqual([]);
+  });
+
+  test('a privileged container, and a container without requests: named, with the way out', () => {
+    expect(chartPodProblems(synthesizeChart(chartWith({ ...restricted, privileged: true }, false)))).toEqual([
+      '[templates/deployment-server.yaml] spec.template.spec: Pod Security "restricted" refuses its pods (the level every chart meets unless a construct says why not): container "main": securityContext.privileged must be unset or false; fix the pod spec, or, if the pod truly needs it, require "privileged" on the construct that makes it (requirePodSecurity, or its namespacePodSecurity prop)',
+      '[templates/deployment-server.yaml] spec.template.spec: container "main": resources.requests.cpu must be set; container "main": resources.requests.memory must be set: the scheduler places a pod by what it requests, and evicts those without requests first; give every container CPU and memory requests',
+    ]);
+  });
+
+  test('a chart that declares privileged (requirePodSecurity) may hold it', () => {
+    const chart = chartWith({ ...restricted, privileged: true });
+    requirePodSecurity(chart, 'privileged', 'a device plugin');
+    expect(chartPodProblems(synthesizeChart(chart))).toEqual([]);
   });
 });

@@ -6,3 +6,4 @@ export * from './pod-templates';
 export * from './problem';
 export * from './mounts';
 export * from './forms';
+export * from './pod-security';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { catalogEntry } from '@strata/gitops';
-import { acceptedChangesOf, chartFiles, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, SynthesisError, synthesizeChart } from '@strata/helm';
+import { acceptedChangesOf, chartFiles, chartPodProblems, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, SynthesisError, synthesizeChart } from '@strata/helm';
 import { ChartCache, ChartOutput } from './chart-cache';
 import { loadWorkloadClass, WorkloadPackage } from './workspace';
 
@@ -26,6 +26,8 @@ export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, opt
     throw new Error(`${w.source}: chart name '${chart.chartMetadata.name}' must equal the package folder name '${w.name}'`);
   }
   const synth = synthesizeChart(chart);
+  const podProblems = chartPodProblems(synth);
+  if (podProblems.length > 0) throw new SynthesisError(podProblems);
   const accepted = acceptedChangesOf(chart.chartMetadata);
   const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded, accepted), source: w.source });
   const out: ChartOutput = {
