@@ -60,16 +60,17 @@ describe('kserve-llm release', () => {
     expect(model.readinessProbe.httpGet).toEqual({ path: '/v2/models/llama-prod/ready', port: 8080, scheme: 'HTTP' });
   });
 
-  test('identities: the predictor and the hydration Job each have an account with a read-only policy on the model prefix', async () => {
+  test('identities: the predictor and the hydration Job each have an account; only hydration reads S3 (read-only, on the model prefix): the predictor reads the cache', async () => {
     const objs = await render(dir, { model: { bucket: 'prod-models', prefix: 'llama/' } }, { skipTests: true });
     const policies = objs.find((o) => o.kind === 'ConfigMap').data;
     const isvc = objs.find((o) => o.kind === 'InferenceService');
-    expect(isvc.spec.predictor.serviceAccountName).toBe(policies['inference.serviceAccount']);
-    for (const key of ['inference', 'hydration']) {
-      expect(JSON.parse(policies[`${key}.json`]).Statement.map((s: any) => [s.Action, s.Resource])).toEqual([
-        [['s3:ListBucket'], ['arn:aws:s3:::prod-models']],
-        [['s3:GetObject'], ['arn:aws:s3:::prod-models/llama/*']],
-      ]);
-    }
+    const job = objs.find((o) => o.kind === 'Job');
+    expect(isvc.spec.predictor.serviceAccountName).toBe('rel-kserve-llm-sa-inference');
+    expect(job.spec.template.spec.serviceAccountName).toBe(policies['hydration.serviceAccount']);
+    expect(Object.keys(policies).sort()).toEqual(['hydration.json', 'hydration.serviceAccount']);
+    expect(JSON.parse(policies['hydration.json']).Statement.map((s: any) => [s.Action, s.Resource])).toEqual([
+      [['s3:ListBucket'], ['arn:aws:s3:::prod-models']],
+      [['s3:GetObject'], ['arn:aws:s3:::prod-models/llama/*']],
+    ]);
   });
 });
