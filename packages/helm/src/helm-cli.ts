@@ -2,7 +2,7 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helmPath } from '@strata/toolchain';
+import { helmPath } from './binaries';
 
 /** A helm command failed: which command, its exit code, and what helm said on stderr. */
 export class HelmError extends Error {

@@ -13,3 +13,4 @@ export * from './write-tree';
 export * from './versioning';
 export * from './yaml-emit';
 export * from './chart-pods';
+export * from './binaries';

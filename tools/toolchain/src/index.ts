@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { pinnedBinary } from '@strata/helm';
 
 /** The repository root (this file is tools/toolchain/src/index.ts). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -7,14 +7,9 @@ export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 /** The pinned binaries: helm 3.18.0 and kubectl 1.33.0 (kustomize 5.6.0), unpacked by `npm ci`. */
 export const PINNED = { helm: 'v3.18.0', kubectl: 'v1.33.0', helm4: 'v4.1.4' } as const;
 
+// One finder for the pinned binaries, in @strata/helm (libraries never reach into tools/).
 function binary(envVar: string, name: string): string {
-  const override = process.env[envVar];
-  if (override) return override;
-  const path = join(REPO_ROOT, '.toolchain', 'bin', name);
-  if (!existsSync(path)) {
-    throw new Error(`${name} not found at ${path}; run \`npm ci\` (its postinstall unpacks the pinned toolchain) or set ${envVar}`);
-  }
-  return path;
+  return pinnedBinary(name, envVar, REPO_ROOT);
 }
 
 /** Path of the helm binary: $STRATA_HELM, else the pinned one. Never the PATH. */
