@@ -75,8 +75,8 @@ describe('Nx cache and affected', () => {
       // Nx lists the projects it runs a target for: exactly the touched workload.
       const listed = out.split(/Running target synth for projects?/)[1]?.split('\n\n')[1] ?? '';
       const projects = [...listed.matchAll(/^- (\S+)$/gm)].map((m) => m[1]);
-      expect(projects).toEqual(['@strata/workload-llm-inference']);
-      expect(out).toContain('Successfully ran target synth for project @strata/workload-llm-inference');
+      expect(projects).toEqual(['llm-inference']);
+      expect(out).toContain('Successfully ran target synth for project llm-inference');
       expect(readFileSync(chart, 'utf8')).toContain('touched by the affected test');
     },
     SLOW,

@@ -40,7 +40,7 @@ describe('errors of the Nx batch targets reach the terminal', () => {
     'publish: no registry, an http:// URL, the registry down',
     async () => {
       // charts/ is in the copy: publish alone (its synth dependency would only repeat the same charts).
-      const publish = ['run-many', '-t', 'publish', '--projects=@strata/workload-llm-inference', '--exclude-task-dependencies', '--output-style=static'];
+      const publish = ['run-many', '-t', 'publish', '--projects=llm-inference', '--exclude-task-dependencies', '--output-style=static'];
       const none = nx(root, publish, { STRATA_REGISTRY: '' });
       expect(none.status).toBe(1);
       expect(none.output).toContain('publish: no registry: pass --registry=oci://… or set STRATA_REGISTRY');
@@ -61,7 +61,7 @@ describe('errors of the Nx batch targets reach the terminal', () => {
     'validate: helm lint\'s findings, not only "1 chart(s) failed"',
     () => {
       appendFileSync(join(root, 'charts/llm-inference/Chart.yaml'), 'broken: [\n');
-      const r = nx(root, ['run-many', '-t', 'validate', '--projects=@strata/workload-llm-inference', '--exclude-task-dependencies', '--skip-nx-cache', '--output-style=static'], {});
+      const r = nx(root, ['run-many', '-t', 'validate', '--projects=llm-inference', '--exclude-task-dependencies', '--skip-nx-cache', '--output-style=static'], {});
       expect(r.status).toBe(1);
       expect(r.output).toMatch(/validate llm-inference: \d+ problem\(s\):\n {2}helm: /);
       expect(r.output).toContain('[ERROR] Chart.yaml: unable to parse YAML');
@@ -77,7 +77,7 @@ describe('errors of the Nx batch targets reach the terminal', () => {
       writeFileSync(chartYaml, readFileSync(chartYaml, 'utf8').replace('broken: [\n', ''));
       const env = join(root, 'environments/dev/environment.ts');
       writeFileSync(env, readFileSync(env, 'utf8').replace("      'dataset-prep': { prep: role('dataset-prep') },\n", ''));
-      const r = nx(root, ['run-many', '-t', 'validate', '--projects=@strata/workload-dataset-prep', '--exclude-task-dependencies', '--skip-nx-cache', '--output-style=static'], {});
+      const r = nx(root, ['run-many', '-t', 'validate', '--projects=dataset-prep', '--exclude-task-dependencies', '--skip-nx-cache', '--output-style=static'], {});
       expect(r.status).toBe(1);
       expect(r.output).toContain(
         "validate dataset-prep: 1 problem(s):\n  environments/dev/environment.ts: 'identity.workloads.dataset-prep.prep' (not set) must be an IAM role ARN holding the policy charts/dataset-prep writes for it (ConfigMap iam-policies, prep.json); its pods need that access (S3 and the like) and run without any: create the role from the policy and give it here",
@@ -91,7 +91,7 @@ describe('errors of the Nx batch targets reach the terminal', () => {
     () => {
       const file = join(root, 'not-a-folder');
       writeFileSync(file, '');
-      const r = nx(root, ['run-many', '-t', 'synth', '--projects=@strata/workload-llm-inference', '--skip-nx-cache', '--output-style=static'], { STRATA_CACHE_DIR: file });
+      const r = nx(root, ['run-many', '-t', 'synth', '--projects=llm-inference', '--skip-nx-cache', '--output-style=static'], { STRATA_CACHE_DIR: file });
       expect(r.status).toBe(1);
       expect(r.output).toContain(`synth: STRATA_CACHE_DIR (${JSON.stringify(file)}) is not a usable cache folder: ${file} is a file, not a folder; point STRATA_CACHE_DIR at a folder you can write`);
     },

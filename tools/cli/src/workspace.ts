@@ -19,7 +19,7 @@ export interface WorkloadPackage {
   readonly chartModule: string;
   /** Name of the export holding the class. @default "default" */
   readonly exportName: string;
-  /** The npm package name (also the Nx project name). */
+  /** The npm package name (the Nx project is named after the folder: `nx run <folder>:synth`). */
   readonly packageName: string;
   /** The repository root. */
   readonly root: string;
@@ -100,7 +100,7 @@ function chartPackagesIn(root: string, base: string, errors: string[]): Workload
 function packageProblems(dir: string, pkg: { name?: unknown; version?: unknown; strata?: unknown }): string[] {
   const problems: string[] = [];
   const must = (field: string, value: unknown, accepted: string, fix: string) => problems.push(`'${field}' (${value === undefined ? 'not set' : JSON.stringify(value)}) must be ${accepted}; ${fix}`);
-  if (typeof pkg.name !== 'string' || pkg.name === '') must('name', pkg.name, 'the npm package name', 'e.g. "@strata/workload-<folder>" (it is also the Nx project name)');
+  if (typeof pkg.name !== 'string' || pkg.name === '') must('name', pkg.name, 'the npm package name', 'e.g. "@strata/workload-<folder>" (the Nx project takes the folder\'s name, from "nx": { "name": "<folder>" })');
   if (typeof pkg.version !== 'string' || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version)) must('version', pkg.version, 'a version such as "0.1.0"', 'the chart version starts from it');
   const strata = pkg.strata;
   if (strata === undefined) {

@@ -67,7 +67,7 @@ function chartProject(workspaceRoot: string, file: string): CreateNodesResult | 
       cache: false,
     },
   };
-  return { projects: { [root]: { name: pkg.name, root, tags: [CHART_TAG], targets } } };
+  return { projects: { [root]: { name, root, tags: [CHART_TAG], targets } } };
 }
 
 function environmentsProject(): CreateNodesResult {

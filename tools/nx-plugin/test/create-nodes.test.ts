@@ -27,7 +27,7 @@ test('a chart package gets cached synth (its chart dir as output), validate and 
   const [file, result] = results[0];
   expect(file).toBe('packages/workloads/llm-inference/package.json');
   const project = result.projects!['packages/workloads/llm-inference'];
-  expect(project.name).toBe('@strata/workload-llm-inference');
+  expect(project.name).toBe('llm-inference');
   expect(project.tags).toEqual([CHART_TAG]);
   expect(project.targets!.synth).toMatchObject({ executor: '@strata/nx-plugin:synth', cache: true, outputs: ['{workspaceRoot}/charts/llm-inference'] });
   expect(project.targets!.synth.inputs).toEqual(expect.arrayContaining(['production', '^production']));

@@ -39,6 +39,8 @@ describe('workload generator', () => {
     const pkg = readJson(tree, 'packages/workloads/llm-serve/package.json');
     expect(pkg).toEqual({
       name: '@strata/workload-llm-serve',
+      // The Nx project is named after the folder: nx run llm-serve:synth.
+      nx: { name: 'llm-serve' },
       version: '0.1.0',
       private: true,
       description: 'llm-serve: inference servers reading model versions from S3, hydrated into an Amazon EFS cache before each rollout (Model Repository pattern).',

@@ -31,7 +31,8 @@ async function publishProjects(root: string, projects: string[], options: Publis
   const results = new Map<string, TaskResult>();
   let byProject: Map<string, string>;
   try {
-    byProject = new Map(findWorkloads(root).map((w) => [w.packageName, w.name]));
+    // Projects are named after their folder (package.json nx.name); the package name is accepted too.
+    byProject = new Map(findWorkloads(root).flatMap((w) => [[w.name, w.name], [w.packageName, w.name]] as [string, string][]));
   } catch (e) {
     for (const p of projects) results.set(p, { success: false, terminalOutput: `publish: ${(e as Error).message}` });
     return results;

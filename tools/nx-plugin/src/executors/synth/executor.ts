@@ -23,14 +23,15 @@ export async function* batchSynth(taskGraph: TaskGraph, _inputs: Record<string, 
   yield* batchResults(tasks, (t) => results.get(t.target.project)!);
 }
 
-/** Synthesizes the charts of the named projects (project name = package name) and writes those that succeeded. */
+/** Synthesizes the charts of the named projects (named after their folder, or by package name) and writes those that succeeded. */
 export function synthProjects(root: string, projects: readonly string[]): Map<string, TaskResult> {
   const byProject = new Map<string, WorkloadPackage>();
   const results = new Map<string, TaskResult>();
   const written = new Map<string, Map<string, string>>();
   const started = Date.now();
   try {
-    for (const w of findWorkloads(root)) byProject.set(w.packageName, w);
+    // Projects are named after their folder (package.json nx.name); the package name is accepted too.
+    for (const w of findWorkloads(root)) for (const key of [w.name, w.packageName]) byProject.set(key, w);
   } catch (e) {
     // A package.json that cannot be read (its "strata" key): the reason, on every task.
     for (const project of projects) results.set(project, { success: false, terminalOutput: `synth: ${(e as Error).message}`, startTime: started, endTime: Date.now() });
