@@ -177,6 +177,7 @@ function buildWorkspace(n: number): Workspace {
     writeFileSync(join(dst, 'src/chart.ts'), renamed);
     const pkg = JSON.parse(readFileSync(join(src, 'package.json'), 'utf8'));
     pkg.name = `@strata/workload-${name}`;
+    pkg.nx = { name }; // the Nx project is named after its folder
     writeFileSync(join(dst, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
     cpSync(join(src, 'tsconfig.json'), join(dst, 'tsconfig.json'));
     workloads.push({ name, base });
