@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, DEFAULT_USER, NONEMPTY_KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, DEFAULT_USER, grantMountpoint, NONEMPTY_KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION } from '@strata/patterns';
 import { AccessMode, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
@@ -81,12 +81,9 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
     worker.env.addVariable('CORPUS_DIR', plus.EnvValue.fromValue('/corpus'));
     worker.env.addVariable('OUTPUT_DIR', plus.EnvValue.fromValue('/output'));
 
-    // The reader's policy: read the model and the corpus, write new objects under the run's prefix.
-    WorkloadIdentity.addStatements(this, 'reader', [
-      ...s3Statements('model', model, { read: true }),
-      ...s3Statements('corpus', corpus, { read: true }),
-      ...s3Statements('output', { bucket: output.bucket, prefix: `${output.prefix}${run}/` }, { read: true, write: true }),
-    ]);
+    // The reader's policy, from each volume (the workers' own credentials): read the model and the
+    // corpus, write new objects under the run's prefix (no delete, no overwrite).
+    for (const volume of [this.model, this.corpus, this.output]) grantMountpoint(volume);
   }
 }
 
