@@ -9,3 +9,4 @@ export * from './training-checkpoint';
 export * from './volume-usage-alert';
 export * from './mount-everywhere';
 export * from './mountpoint-iam';
+export * from './checkpoint-direct';
