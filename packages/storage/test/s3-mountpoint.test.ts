@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { holdsData, storageOf, Tokens, usesOf } from '@strata/tokens';
+import { holdsData, storageOf, Tokens } from '@strata/tokens';
 import { AccessMode } from '../src/access-mode';
 import {
   checkS3TerminationGrace,
