@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Duration, Size } from 'cdk8s';
 import { AccessMode, S3AuthenticationSource, S3Mountpoint, S3MountpointProps } from '@strata/storage';
 import { Tokens } from '@strata/tokens';
-import { DIRECT_RESTORE_SCRIPT, ParallelJob, TrainingCheckpoint, TrainingCheckpointProps } from '../src';
+import { JobSet } from '@strata/kinds';
+import { containerProps, DIRECT_RESTORE_SCRIPT, ParallelJob, TrainingCheckpoint, TrainingCheckpointProps, WorkloadIdentity } from '../src';
 import { runScript, SHELLS } from './support/fake-aws';
-import { newChart, one, synthErrors, synthValid, warnings } from './testing';
+import { newChart, one, synth, synthErrors, synthValid, warnings } from './testing';
 
 const EXPRESS = 'ckpt--use1-az4--x-s3';
 
@@ -86,6 +87,32 @@ describe('TrainingCheckpoint straight to S3 Express One Zone through Mountpoint'
     expect(synthErrors(chart)).toEqual([
       `[test/checkpoints] 'storage' (${JSON.stringify(bucket)}) must be an S3 Express One Zone directory bucket (named …--<zone id>--x-s3) when checkpoints are written through Mountpoint; the bucket name is a value: give the volume bucketType: 'directory' and its zoneId, or write checkpoints to InstanceStore`,
     ]);
+  });
+
+  test('a JobSet\'s replicated Job: the pod template gets the mount, the restore step with its rank expression, the bucket\'s zone, and its account the policy', () => {
+    const chart = newChart();
+    const js = new JobSet(chart, 'train');
+    const pod = { serviceAccount: WorkloadIdentity.serviceAccount(chart, 'training'), securityContext: { ensureNonRoot: true } };
+    js.addReplicatedJob('workers', { replicas: 2, parallelism: 4, pod }).template.addContainer({ ...containerProps('trainer', { image: 'trainer:1' }) });
+    const storage = new S3Mountpoint(chart, 'ckpt', { bucketName: EXPRESS, prefix: 'r/', authenticationSource: S3AuthenticationSource.POD, region: 'us-east-1' });
+    const ckpt = new TrainingCheckpoint(chart, 'checkpoints', { job: js, destination: { bucket: EXPRESS }, run: 'r', storage, checkpointSize: Size.gibibytes(1) });
+    const spec = synth(chart).find((x: any) => x.kind === 'JobSet').spec.replicatedJobs[0].template.spec.template.spec;
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['restore-checkpoint']);
+    expect(spec.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'CHECKPOINT_RANKS', value: '8' }, { name: 'CHECKPOINT_RANK_EXPR', value: 'JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX' }]));
+    expect(spec.volumes.map((v: any) => v.name)).toEqual(expect.arrayContaining(['ckpt', 'checkpoint-state']));
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([{ key: 'topology.k8s.aws/zone-id', operator: 'In', values: ['use1-az4'] }]);
+    expect(Object.keys(ckpt.iamPolicies())).toEqual(['training']);
+  });
+
+  test('headroom on a pod template of an operator\'s kind: the gate reaches the template where its kind places it', () => {
+    const chart = newChart();
+    const js = new JobSet(chart, 'train');
+    const template = js.addReplicatedJob('workers', { pod: { securityContext: { ensureNonRoot: true } } }).template;
+    const c = template.addContainer({ ...containerProps('trainer', { image: 'trainer:1' }) });
+    const s3 = new S3Mountpoint(chart, 'data', { bucketName: 'ml-data', accessMode: AccessMode.READ_ONLY_MANY, reserveHeadroom: true, mountpointContainerResources: { requests: { memory: Size.gibibytes(1) } } });
+    s3.mount(c, '/data', { readOnly: true, pod: template });
+    const spec = synth(chart).find((x: any) => x.kind === 'JobSet').spec.replicatedJobs[0].template.spec.template.spec;
+    expect(spec.schedulingGates).toEqual([{ name: 's3.csi.aws.com/reserve-headroom-for-mppod' }]);
   });
 
   test('a flush budget shorter than writing the checkpoint to S3 is refused; over 600 s warned (the Mountpoint Pod stops)', () => {
