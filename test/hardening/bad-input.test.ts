@@ -53,10 +53,10 @@ const checkpointJob = (c: ReturnType<typeof newChart>) => new ParallelJob(c, 'tr
 const PATTERN_ROWS: StorageRow[] = [
   [
     'training-checkpoint',
-    '45 checkpoints straight onto Mountpoint S3',
-    (c) => new TrainingCheckpoint(c, 'checkpoints', { job: checkpointJob(c), destination: { bucket: 'ml-checkpoints' }, run: 'r1', checkpointSize: Size.gibibytes(16), storage: new S3Mountpoint(c, 'bucket', { bucketName: 'ml-checkpoints' }) }),
+    '45 checkpoints straight onto Mountpoint S3 on a general purpose bucket',
+    (c) => new TrainingCheckpoint(c, 'checkpoints', { job: checkpointJob(c), destination: { bucket: 'ml-checkpoints' }, run: 'r1', checkpointSize: Size.gibibytes(16), storage: new S3Mountpoint(c, 'bucket', { bucketName: 'ml-checkpoints', prefix: 'r1/' }) }),
     [
-      `[test/checkpoints] 'storage' ("S3Mountpoint") must be local storage such as InstanceStore for checkpoints; Mountpoint writes new files sequentially once: no rename on general purpose buckets, no random writes, no appends, so savers that write a temporary file and rename it fail; write checkpoints to InstanceStore and let the sync sidecar upload them`,
+      `[test/checkpoints] 'storage' ("ml-checkpoints") must be an S3 Express One Zone directory bucket (named …--<zone id>--x-s3) when checkpoints are written through Mountpoint; on a general purpose bucket Mountpoint renames nothing (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/SEMANTICS.md#L8, #L316), so savers that write a temporary file and rename it fail: write checkpoints to InstanceStore and let the sync sidecar upload them, or use a directory bucket`,
     ],
     [],
   ],

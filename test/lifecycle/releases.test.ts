@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { durationSeconds, Manifest, offerFromNodePool, podNeeds, podTemplatesOf, renderRelease, whyNot } from '@strata/checks';
+import { durationSeconds, Manifest, offerFromNodePool, podNeeds, podTemplatesOf, renderRelease, s3PointerObjects, upgradeChanges, whyNot } from '@strata/checks';
 import { trainJobRuntime } from '@strata/tokens';
 import { awaitBudget, awaitedObjects, PROVISIONING_SECONDS } from '@strata/helm';
 import { renderCommitted, RenderedRelease, REPO } from '../hardening/rendered';
@@ -50,6 +50,12 @@ const neverReady = (key: string): Behaviour => (o, c) => (keyOf(o) === key && c.
 
 /** A value of each chart with Jobs that changes a Job's spec, as an environment would change it: a new run, a new model. */
 const JOB_CHANGES: { readonly [chart: string]: string } = { 'llm-finetune': 'checkpoints.run', 'batch-embeddings': 'image.tag', 'llm-inference': 'model.version', 'kserve-llm': 'model.version' };
+
+/**
+ * A value of each chart with Mountpoint volumes that moves a volume to a new bucket prefix, as an
+ * environment would: a new run of batch embeddings or dataset preparation, a new model version.
+ */
+const SOURCE_CHANGES: { readonly [chart: string]: string } = { 'batch-embeddings': 'output.run', 'dataset-prep': 'output.run', 'ray-serve-vllm': 'model.version' };
 
 /** The release rendered again with one value moved to its next one (run-1 → run-2, v1 → v2). */
 function renderWithNext(r: RenderedRelease, path: string): Manifest[] {
@@ -183,18 +189,6 @@ describe.each(RENDERED.map((r) => [nameOf(r), r] as const))('%s', (_name, r) => 
       expect(upgrade.updated.filter((k) => k.startsWith('Job '))).toEqual([]);
     });
 
-    if (r.release.chart === 'batch-embeddings') {
-      test('known problem: a new run (output.run → next) changes no Job, and the API server refuses the upgrade — the output PersistentVolume\'s source is immutable', () => {
-        // kubernetes pkg/apis/core/validation ValidatePersistentVolumeUpdate: "spec.persistentvolumesource is immutable after creation".
-        const v2 = renderWithNext(r, 'output.run');
-        const m = model();
-        m.reconcile(r.objects);
-        expect(m.reconcile(v2, undefined, { maxActions: 2 })).toBe('Retrying');
-        expect(m.steps[1]).toMatchObject({ action: 'upgrade', result: 'failed', why: expect.stringMatching(/^PersistentVolume \S+-output-persistent-volume: spec\.csi: field is immutable$/) });
-        expect(jobsOf(v2).map(keyOf)).toEqual(jobsOf(r.objects).map(keyOf)); // and the Job would not have run again anyway
-      });
-    }
-
     test('an upgrade that changes nothing — even forced, or with only the chart label moved — leaves the Jobs alone', () => {
       // helm pkg/kube/client.go#L573-L700: an unchanged object is patched to itself, never re-created.
       const m = model();
@@ -205,6 +199,37 @@ describe.each(RENDERED.map((r) => [nameOf(r), r] as const))('%s', (_name, r) => 
       expect(m.steps.map((s) => `${s.action} ${s.result}`)).toEqual(['install succeeded', 'upgrade succeeded', 'upgrade succeeded']);
       for (const j of jobs) expect(m.cluster.creations(keyOf(j))).toBe(1);
       expect(m.cluster.deleted).toEqual([]);
+    });
+  }
+
+  const sourceChange = SOURCE_CHANGES[r.release.chart];
+  if (sourceChange) {
+    test(`a new source (${sourceChange} → next): a new Mountpoint volume and claim named by it, the pods on it, the old pair deleted by Helm — it held no data (the objects stay in the bucket) — and nothing refused`, () => {
+      // kubernetes ValidatePersistentVolumeUpdate: spec.persistentvolumesource is immutable, so the new prefix must be a new volume (and claim: volumeName is immutable too).
+      const v2 = renderWithNext(r, sourceChange);
+      expect(upgradeChanges(own(r.objects), own(v2))).toEqual([]);
+      const before = [...s3PointerObjects(own(r.objects))].map(keyOf);
+      const after = [...s3PointerObjects(own(v2))].map(keyOf);
+      const gone = before.filter((k) => !after.includes(k));
+      const made = after.filter((k) => !before.includes(k));
+      expect(gone.map((k) => k.split(' ')[0]).sort()).toEqual(['PersistentVolume', 'PersistentVolumeClaim']);
+      expect(made.map((k) => k.split(' ')[0]).sort()).toEqual(['PersistentVolume', 'PersistentVolumeClaim']);
+      // The claim the pods mount is the new one.
+      const newClaim = made.find((k) => k.startsWith('PersistentVolumeClaim '))!.split('/').pop()!;
+      const claimsOf = (objects: readonly Manifest[]) => own(objects).flatMap((o) => podTemplatesOf(o).flatMap((t) => (t.spec.volumes ?? []).map((v: any) => v.persistentVolumeClaim?.claimName).filter(Boolean)));
+      expect(claimsOf(v2)).toContain(newClaim);
+      expect(claimsOf(v2)).not.toContain(gone.find((k) => k.startsWith('PersistentVolumeClaim '))!.split('/').pop());
+      // As helm-controller runs it (helm@v4.2.4 pkg/kube/client.go#L573-L700): the new pair created, the old one deleted (not kept), Ready.
+      const m = model();
+      m.reconcile(r.objects);
+      expect(m.reconcile(v2)).toBe('Ready');
+      expect(m.steps[1]).toMatchObject({ action: 'upgrade', result: 'succeeded' });
+      expect(m.steps[1].created.filter((k) => made.includes(k)).sort()).toEqual([...made].sort());
+      expect(m.steps[1].deleted.filter((k) => isData(k)).sort()).toEqual([...gone].sort());
+      for (const k of gone) expect(m.cluster.has(k)).toBe(false);
+      // A new run is a new Job (its claim changed); a RayService is updated in place (KubeRay rolls a new cluster onto the new claim).
+      if (jobs.length > 0) expect(jobsOf(v2).map(keyOf).filter((k) => jobsOf(r.objects).map(keyOf).includes(k))).toEqual([]);
+      if (r.release.chart === 'ray-serve-vllm') expect(m.steps[1].updated.filter((k) => k.startsWith('RayService '))).toHaveLength(1);
     });
   }
 });

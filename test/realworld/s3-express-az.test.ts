@@ -6,13 +6,12 @@
  * us-west-2a, so that pods using it run next to the bucket.
  *
  * What differs from the original, and why:
- * - GAP: the zone is not on the PersistentVolume. `S3Mountpoint` has no node affinity (nor zone)
- *   prop, though the `CsiPersistentVolume` under it takes one; the only way to keep the pods in
- *   us-west-2a without an escape hatch is to require the zone on every pod that mounts the bucket
- *   (`PodScheduling.of(pod).require(…)`). A second pod mounting the bucket gets no zone unless its
- *   author remembers it; on the PV, the scheduler's volume binding places every consumer.
- * - Volume handle, claimRef and placeholder capacity as in s3-non-root.test.ts (release-scoped).
- * - allow-delete: the claim is a writable probe and the volume is marked as holding data.
+ * - The zone is the bucket's zone *id* (usw2-az1, read from the name), required on every pod that
+ *   mounts the volume (`topology.k8s.aws/zone-id`, Karpenter's label of it) rather than the zone
+ *   name us-west-2a on the PersistentVolume: zone names map to other physical zones in each account,
+ *   and a second pod mounting the bucket gets the zone too (G8, fixed).
+ * - Volume handle, claimRef and placeholder capacity as in s3-non-root.test.ts (the volume's name).
+ * - allow-delete: the claim is a writable probe; neither it nor the volume holds data (a pointer to the bucket).
  * - The pod meets Pod Security restricted (uid 1000 — the original runs ubuntu as root — no privilege
  *   escalation, capabilities dropped, RuntimeDefault seccomp, read-only root file system, requests),
  *   with `fsGroup: 1000`: driver v2 honours fsGroup (VOLUME_MOUNT_GROUP) and sets the mount's group
@@ -20,7 +19,7 @@
  */
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { PodScheduling, S3Mountpoint } from '@strata/storage';
+import { S3Mountpoint } from '@strata/storage';
 import { chartFor, mountsOf, one, podCounts, referenceProblems, render, restrictedProblems } from './support';
 
 function build() {
@@ -36,27 +35,24 @@ function build() {
     securityContext: { ensureNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [plus.Capability.ALL] }, seccompProfile: { type: plus.SeccompProfileType.RUNTIME_DEFAULT } },
     resources: { cpu: { request: plus.Cpu.millis(10) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) } },
   });
-  bucket.mount(app, '/data');
-  // The bucket's zone, on the pod (S3Mountpoint cannot put it on the volume).
-  PodScheduling.of(pod).require({ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-west-2a'], origin: '[s3-express-az] the directory bucket\'s zone' });
+  bucket.mount(app, '/data'); // the bucket's zone comes with it
   return { chart, bucket };
 }
 
 describe('mountpoint-s3-csi-driver static_provisioning/s3_express_specify_az', () => {
-  test('mount options of the example; the zone reaches the pod, not the volume', () => {
+  test('mount options of the example; the bucket\'s zone id reaches every pod that mounts it', () => {
     const { chart, bucket } = build();
     const { synth, objects } = render(chart);
     expect(synth.warnings).toEqual([]);
     const pv = one(objects, 'PersistentVolume');
     expect(pv.spec.mountOptions).toEqual(['region us-west-2', 'allow-delete']);
-    expect(pv.spec.csi).toEqual({ driver: 's3.csi.aws.com', volumeHandle: 'ml/rw:s3-csi-driver--usw2-az1--x-s3::s3-express-az/persistent-storage', volumeAttributes: { bucketName: 's3-csi-driver--usw2-az1--x-s3' } });
-    expect(pv.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
-    // The original's PV node affinity: not expressible through S3Mountpoint.
-    expect(pv.spec.nodeAffinity).toBeUndefined();
-    expect(bucket.persistentVolume.apiObject.toJson().spec.nodeAffinity).toBeUndefined();
+    expect(pv.spec.csi).toEqual({ driver: 's3.csi.aws.com', volumeHandle: pv.metadata.name, volumeAttributes: { bucketName: 's3-csi-driver--usw2-az1--x-s3' } });
+    expect(pv.metadata.name).toMatch(/^ml-rw-s3-express-persistent-storage-persistent-volume-[0-9a-f]{8}$/);
+    expect(pv.metadata.annotations).toBeUndefined();
+    expect(bucket.zoneId).toBe('usw2-az1');
     const pod = one(objects, 'Pod');
     expect(pod.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['us-west-2a'] }] },
+      { matchExpressions: [{ key: 'topology.k8s.aws/zone-id', operator: 'In', values: ['usw2-az1'] }] },
     ]);
     expect(pod.spec.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
     expect(mountsOf(pod.spec.containers[0])).toEqual({ '/data': 'persistent-storage' });

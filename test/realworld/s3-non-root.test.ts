@@ -5,9 +5,9 @@
  * PersistentVolume with `uid=1000`, `gid=2000`, `allow-other`, pre-bound (claimRef) to its claim.
  *
  * What differs from the original, and why:
- * - The volume handle is strata's (`<namespace>/<release>:<bucket>:<prefix>:<construct path>`) instead of
- *   `s3-csi-driver-volume`: the driver processes one volume per handle in the cluster, so a handle
- *   that names the release cannot collide with another release's.
+ * - The volume handle is the PersistentVolume's name instead of `s3-csi-driver-volume`: the driver
+ *   processes one volume per handle in the cluster, and a volume's name is unique there (it names the
+ *   release, its namespace and, by a hash, the volume's source).
  * - claimRef names the release's namespace and claim (the original: default/s3-pvc); capacity is
  *   strata's placeholder 1Gi (the driver ignores it; the original writes 1200Gi).
  * - The claim and volume are not marked as holding data and the claim is marked as a read-only probe:
@@ -48,7 +48,7 @@ describe('mountpoint-s3-csi-driver static_provisioning/non_root', () => {
       accessModes: ['ReadWriteMany'],
       capacity: { storage: '1Gi' },
       claimRef: { name: pvc.metadata.name, namespace: RELEASE.namespace },
-      csi: { driver: 's3.csi.aws.com', volumeHandle: 'ml/rw:s3-csi-driver::s3-non-root/persistent-storage', volumeAttributes: { bucketName: 's3-csi-driver' } },
+      csi: { driver: 's3.csi.aws.com', volumeHandle: pv.metadata.name, volumeAttributes: { bucketName: 's3-csi-driver' } },
       mountOptions: ['allow-other', 'uid=1000', 'gid=2000'],
       persistentVolumeReclaimPolicy: 'Retain',
       storageClassName: '',

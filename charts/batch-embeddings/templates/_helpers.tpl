@@ -63,3 +63,18 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "batch-embeddings.contentHash.embed-job" -}}
 {{- include "batch-embeddings.spec.embed-job" . | fromYaml | toJson | sha256sum | trunc 8 }}
 {{- end }}
+
+{{/* The hash in the names of volume corpus-persistent-volume and its claim: the volume's source as this release renders it (the same source keeps the names; a new one makes a new volume and claim). */}}
+{{- define "batch-embeddings.sourceHash.corpus-persistent-volume" -}}
+{{- include "batch-embeddings.source.corpus-persistent-volume" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}
+
+{{/* The hash in the names of volume model-persistent-volume and its claim: the volume's source as this release renders it (the same source keeps the names; a new one makes a new volume and claim). */}}
+{{- define "batch-embeddings.sourceHash.model-persistent-volume" -}}
+{{- include "batch-embeddings.source.model-persistent-volume" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}
+
+{{/* The hash in the names of volume output-persistent-volume and its claim: the volume's source as this release renders it (the same source keeps the names; a new one makes a new volume and claim). */}}
+{{- define "batch-embeddings.sourceHash.output-persistent-volume" -}}
+{{- include "batch-embeddings.source.output-persistent-volume" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}

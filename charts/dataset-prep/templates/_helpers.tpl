@@ -63,3 +63,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "dataset-prep.contentHash.prep" -}}
 {{- include "dataset-prep.spec.prep" . | fromYaml | toJson | sha256sum | trunc 8 }}
 {{- end }}
+
+{{/* The hash in the names of volume output-persistent-volume and its claim: the volume's source as this release renders it (the same source keeps the names; a new one makes a new volume and claim). */}}
+{{- define "dataset-prep.sourceHash.output-persistent-volume" -}}
+{{- include "dataset-prep.source.output-persistent-volume" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}
+
+{{/* The hash in the names of volume raw-persistent-volume and its claim: the volume's source as this release renders it (the same source keeps the names; a new one makes a new volume and claim). */}}
+{{- define "dataset-prep.sourceHash.raw-persistent-volume" -}}
+{{- include "dataset-prep.source.raw-persistent-volume" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}

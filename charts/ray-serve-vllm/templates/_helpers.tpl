@@ -51,3 +51,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $suffix := index . 1 }}
 {{- printf "%s-%s" (printf "%s-%s" $root.Release.Namespace (include "ray-serve-vllm.fullname" $root) | trunc (int (sub 62 (len $suffix))) | trimSuffix "-") $suffix }}
 {{- end }}
+
+{{/* The hash in the names of volume model-persistent-volume and its claim: the volume's source as this release renders it (the same source keeps the names; a new one makes a new volume and claim). */}}
+{{- define "ray-serve-vllm.sourceHash.model-persistent-volume" -}}
+{{- include "ray-serve-vllm.source.model-persistent-volume" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}

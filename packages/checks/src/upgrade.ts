@@ -10,7 +10,8 @@ import { quantity } from './quantity';
  * nothing mounting it, a volume switched from Retain to Delete takes its data with it.
  *
  * `upgradeChanges` compares the objects of a release before and after and lists each such change,
- * with the object, the field, old → new, and the way forward.
+ * with the object, the field, old → new, and the way forward. A Mountpoint volume and its claim
+ * taken out are no such change: they point to a bucket and hold nothing (`s3PointerObjects`).
  */
 export interface UpgradeChange {
   readonly kind: string;
@@ -97,19 +98,49 @@ function holdsData(o: Manifest): boolean {
   return o.kind === 'PersistentVolumeClaim' || o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep' || (o.kind === 'PersistentVolume' && o.spec?.persistentVolumeReclaimPolicy === 'Retain');
 }
 
+/** The CSI driver of Mountpoint for Amazon S3, whose volumes point to a bucket (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L92). */
+const S3_POINTER_DRIVER = 's3.csi.aws.com';
+
+/**
+ * The Mountpoint volumes of a release, and the claims bound to them (by `spec.volumeName`): they
+ * point to a bucket prefix and hold nothing themselves — the data is in the bucket, which no
+ * Kubernetes object deletes (the driver provisions nothing: static volumes only, and a Retain
+ * volume's deletion leaves its source alone). Taking such a pair out (a new source is a new pair,
+ * named by it) loses no data.
+ */
+export function s3PointerObjects(objects: readonly Manifest[]): Set<Manifest> {
+  const volumes = objects.filter((o) => o.kind === 'PersistentVolume' && o.spec?.csi?.driver === S3_POINTER_DRIVER);
+  const names = new Set(volumes.map((v) => v.metadata.name));
+  const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim' && typeof o.spec?.volumeName === 'string' && names.has(o.spec.volumeName));
+  return new Set([...volumes, ...claims]);
+}
+
+/**
+ * Mountpoint volumes and claims the new release drops that Helm leaves in place because the old
+ * one marked them `helm.sh/resource-policy: keep` (charts before S3 pointers stopped carrying it):
+ * they hold no data, and nothing mounts them any more; delete them when the release has moved.
+ */
+export function keptPointersLeftBehind(before: readonly Manifest[], after: readonly Manifest[]): Manifest[] {
+  const key = (o: Manifest) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const next = new Set(after.map(key));
+  return [...s3PointerObjects(before)].filter((o) => !next.has(key(o)) && o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep');
+}
+
 /** Every change of a release's objects, from `before` to `after`, that a cluster refuses or that loses or orphans data. */
 export function upgradeChanges(before: readonly Manifest[], after: readonly Manifest[]): UpgradeChange[] {
   const key = (o: Manifest) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const next = new Map(after.map((o) => [key(o), o]));
   const previous = new Set(before.map(key));
+  const pointers = s3PointerObjects(before);
   const out: UpgradeChange[] = [];
   for (const old of before) {
     const now = next.get(key(old));
     const id = { kind: old.kind, name: old.metadata.name, ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}) };
     if (!now) {
-      if (!holdsData(old)) continue;
-      // A claim that appears as this one goes: most likely the same data under a new name.
-      const replacement = old.kind === 'PersistentVolumeClaim' ? after.find((o) => o.kind === old.kind && !previous.has(key(o))) : undefined;
+      if (!holdsData(old) || pointers.has(old)) continue;
+      // A claim that appears as this one goes: most likely the same data under a new name (Mountpoint claims point to a bucket: never).
+      const newPointers = s3PointerObjects(after);
+      const replacement = old.kind === 'PersistentVolumeClaim' ? after.find((o) => o.kind === old.kind && !previous.has(key(o)) && !newPointers.has(o)) : undefined;
       out.push({
         ...id,
         field: 'removed',
@@ -126,7 +157,7 @@ export function upgradeChanges(before: readonly Manifest[], after: readonly Mani
       });
       continue;
     }
-    if (old.metadata.annotations?.['helm.sh/resource-policy'] === 'keep' && now.metadata.annotations?.['helm.sh/resource-policy'] !== 'keep') {
+    if (old.metadata.annotations?.['helm.sh/resource-policy'] === 'keep' && now.metadata.annotations?.['helm.sh/resource-policy'] !== 'keep' && !pointers.has(old)) {
       out.push({ ...id, field: 'metadata.annotations.helm.sh/resource-policy', from: 'keep', to: undefined, problem: 'helm uninstall and Helm upgrades that drop it then delete it, and its data', fix: 'keep helm.sh/resource-policy: keep on objects holding data' });
     }
     // A custom resource's fields its CRD keeps immutable (a NIMCache's modelPuller, a RayService's

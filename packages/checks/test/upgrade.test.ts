@@ -1,4 +1,4 @@
-import { describeChange, Manifest, upgradeChanges } from '../src';
+import { describeChange, keptPointersLeftBehind, Manifest, s3PointerObjects, upgradeChanges } from '../src';
 
 const sc = (parameters: Record<string, string>, reclaimPolicy = 'Retain'): Manifest => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fsx' }, provisioner: 'fsx.csi.aws.com', parameters, reclaimPolicy } as Manifest);
 const pv = (reclaim: string): Manifest => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'data' }, spec: { persistentVolumeReclaimPolicy: reclaim, csi: { driver: 's3.csi.aws.com', volumeHandle: 'h' } } });
@@ -47,5 +47,39 @@ describe('upgradeChanges: what the API server refuses, and what loses or orphans
     const b = { ...a, parameters: { y: '2', x: '1' } } as Manifest;
     expect(upgradeChanges([a], [b])).toEqual([]);
     expect(upgradeChanges([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ml' } }], [])).toEqual([]);
+  });
+
+  describe('Mountpoint volumes and their claims point to a bucket and hold nothing', () => {
+    const s3pv = (name: string, prefix: string, keep = false): Manifest => ({
+      apiVersion: 'v1', kind: 'PersistentVolume',
+      metadata: { name, ...(keep ? { annotations: { 'helm.sh/resource-policy': 'keep' } } : {}) },
+      spec: { persistentVolumeReclaimPolicy: 'Retain', storageClassName: '', mountOptions: [`prefix ${prefix}`], csi: { driver: 's3.csi.aws.com', volumeHandle: name, volumeAttributes: { bucketName: 'b' } } },
+    });
+    const s3pvc = (name: string, volumeName: string, keep = false): Manifest => ({ ...pvc(name, '1Gi', '', keep), spec: { storageClassName: '', volumeName, resources: { requests: { storage: '1Gi' } } } });
+
+    test('a new source replaces the pair (both named by it): no change refused, the old pair may go', () => {
+      const before = [s3pv('ml-out-pv-aaaaaaaa', 'out/run-1/'), s3pvc('out-claim-aaaaaaaa', 'ml-out-pv-aaaaaaaa')];
+      const after = [s3pv('ml-out-pv-bbbbbbbb', 'out/run-2/'), s3pvc('out-claim-bbbbbbbb', 'ml-out-pv-bbbbbbbb')];
+      expect(upgradeChanges(before, after)).toEqual([]);
+      expect(keptPointersLeftBehind(before, after)).toEqual([]);
+      expect([...s3PointerObjects(before)]).toEqual(before);
+    });
+
+    test('from a chart whose pair carried keep and fixed names: not refused, and the pair Helm leaves behind is named', () => {
+      const before = [s3pv('ml-out-pv', 'out/run-1/', true), s3pvc('out-claim', 'ml-out-pv', true)];
+      const after = [s3pv('ml-out-pv-bbbbbbbb', 'out/run-1/'), s3pvc('out-claim-bbbbbbbb', 'ml-out-pv-bbbbbbbb')];
+      expect(upgradeChanges(before, after)).toEqual([]);
+      expect(keptPointersLeftBehind(before, after).map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['PersistentVolume ml-out-pv', 'PersistentVolumeClaim out-claim']);
+    });
+
+    test('still refused: a pointer\'s source changed under its name (spec.csi is immutable), and any other claim taken out', () => {
+      const old = s3pv('ml-out-pv', 'out/');
+      expect(upgradeChanges([old], [{ ...old, spec: { ...old.spec, csi: { ...old.spec.csi, volumeAttributes: { bucketName: 'c' } } } }]).map((c) => c.field)).toEqual(['spec.csi']);
+      const [removed] = upgradeChanges([s3pv('ml-out-pv', 'out/'), s3pvc('out-claim', 'ml-out-pv'), pvc('data')], [s3pv('ml-out-pv', 'out/'), s3pvc('out-claim', 'ml-out-pv')]);
+      expect(removed).toMatchObject({ kind: 'PersistentVolumeClaim', name: 'data', field: 'removed' });
+      // A new Mountpoint claim is no rename of a claim holding data.
+      const [alone] = upgradeChanges([pvc('data')], [s3pv('ml-x-pv', 'x/'), s3pvc('x-claim', 'ml-x-pv')]);
+      expect(alone.to).toBeUndefined();
+    });
   });
 });

@@ -94,6 +94,11 @@ export const DRIVER_FEATURES: { readonly [feature: string]: { readonly tier: Dri
   // charts/aws-efs-csi-driver/values.yaml node.volMetricsOptIn, default false): an alert on an EFS
   // claim's used bytes reads nothing without it.
   'efs-volume-metrics': { tier: 'efs', values: { node: { volMetricsOptIn: true } }, why: 'alerts on EFS claims read kubelet_volume_stats_used_bytes' },
+  // Mountpoint volumes with reserveHeadroom gate their pods with s3.csi.aws.com/reserve-headroom-for-mppod
+  // (S3_HEADROOM_FEATURE of @strata/storage); only the driver's controller with this flag removes the
+  // gate (awslabs/mountpoint-s3-csi-driver@v2.7.0 charts/aws-mountpoint-s3-csi-driver/values.yaml#L132-L135,
+  // docs/HEADROOM_FOR_MPPOD.md): without it the pods are never scheduled.
+  's3-mountpoint-headroom': { tier: 's3', values: { experimental: { reserveHeadroomForMountpointPods: true } }, why: 'pods reserve headroom for their Mountpoint Pods (the driver removes their scheduling gate)' },
 };
 
 /** Karpenter: an OCI chart (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/getting-started/getting-started-with-karpenter/_index.md#L247). */

@@ -494,7 +494,8 @@ function nameOf(o: Json): string {
   const n = o.metadata?.name;
   if (typeof n === 'string') return n;
   const ref = refIn(n);
-  return ref ? ref.path.replace(/^\$[a-z]+:/, '') : '?';
+  // A name's suffix: `$name:<suffix>`, or `$sourcename:<suffix>@<volume suffix>` (a claim named by its volume's source).
+  return ref ? ref.path.replace(/^\$[a-z]+:/, '').replace(/@.*$/, '') : '?';
 }
 
 function stringOf(v: unknown): string | undefined {

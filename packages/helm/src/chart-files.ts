@@ -3,7 +3,7 @@ import { ACCEPTS_KEYWORD, ConditionalConstraint, Constraint, describeConstraint,
 import { awaitedObjects } from './awaits';
 import { encodeManifest } from './content-name';
 import { guardsTemplate, valueGuards } from './guards';
-import { contentNameSuffix } from './resolve';
+import { contentNameSuffix, sourceNameSuffix, sourceOfVolume } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
 import { ChartMetadata, CLUSTER_SCOPED_KINDS, CONTENT_NAMED_KINDS } from './workload-chart';
 import { TemplateRenderer } from './template';
@@ -104,11 +104,19 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
   files.set('values.d.ts', valuesTypeScript(schema, meta.name, `${GENERATED} (source: ${options.source})`));
   files.set('.helmignore', `${header}.git/\n*.tgz\n*.orig\n*.bak\n*.tmp\n.DS_Store\nvalues.d.ts\n`);
   const contentNamed: string[] = [];
+  const sourceNamed: string[] = [];
   for (const o of synth.objects) {
     const suffix = contentNameSuffix(o.manifest);
+    const source = sourceNameSuffix(o.manifest);
     let body: string;
     let defines = '';
-    if (suffix === undefined) body = renderer.render(o.manifest);
+    if (source !== undefined) {
+      // A volume named by its source: the source is rendered once more into a named template, the
+      // hash in its name (and its claim's) is taken over it (see content-name.ts volumeSourceOf).
+      sourceNamed.push(source);
+      defines = `{{- define "${meta.name}.source.${source}" -}}\n${renderer.render(sourceOfVolume(o.manifest))}{{- end }}\n`;
+      body = renderer.render(o.manifest);
+    } else if (suffix === undefined) body = renderer.render(o.manifest);
     else {
       // The spec is rendered once into a named template: the Job's body includes it, and its name's
       // hash is taken over it (see content-name.ts).
@@ -120,7 +128,7 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
     const guard = o.conditions.length === 0 ? undefined : o.conditions.length === 1 ? renderer.expression(o.conditions[0]) : `and ${o.conditions.map((c) => `(${renderer.expression(c)})`).join(' ')}`;
     files.set(`templates/${o.fileStem}.yaml`, header + defines + (guard ? `{{- if ${guard} }}\n${body}{{- end }}\n` : body));
   }
-  files.set('templates/_helpers.tpl', helpersTpl(meta.name, options.source) + (contentNamed.length > 0 ? contentNameTpl(meta.name) : '') + contentNamed.sort().map((suffix) => contentHashTpl(meta.name, suffix)).join(''));
+  files.set('templates/_helpers.tpl', helpersTpl(meta.name, options.source) + (contentNamed.length > 0 ? contentNameTpl(meta.name) : '') + contentNamed.sort().map((suffix) => contentHashTpl(meta.name, suffix)).join('') + sourceNamed.sort().map((suffix) => sourceHashTpl(meta.name, suffix)).join(''));
   const guards = guardsTemplate(valueGuards(synth.chart.values), renderer, header);
   if (guards) files.set('templates/guards.yaml', guards);
   const testPods = chartTestHooks(synth);
@@ -362,6 +370,16 @@ function contentHashTpl(c: string, suffix: string): string {
 {{/* The hash in the name of ${suffix}: its spec as this release renders it (an unchanged spec keeps the name). */}}
 {{- define "${c}.contentHash.${suffix}" -}}
 {{- include "${c}.spec.${suffix}" . | fromYaml | toJson | sha256sum | trunc 8 }}
+{{- end }}
+`;
+}
+
+/** The named template of the hash of a volume's source, which names the volume and its claim (see content-name.ts volumeSourceOf). */
+function sourceHashTpl(c: string, suffix: string): string {
+  return `
+{{/* The hash in the names of volume ${suffix} and its claim: the volume's source as this release renders it (the same source keeps the names; a new one makes a new volume and claim). */}}
+{{- define "${c}.sourceHash.${suffix}" -}}
+{{- include "${c}.source.${suffix}" . | fromYaml | toJson | sha256sum | trunc 8 }}
 {{- end }}
 `;
 }

@@ -124,3 +124,20 @@ function goString(s: string): string {
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 }
+
+/**
+ * The source of a volume named by it (see SOURCE_NAME): its spec without `claimRef` (the claim's
+ * name carries the hash) and without `csi.volumeHandle` when that is the volume's own name (which
+ * carries it too). Everything else of the spec — the driver, its attributes, the mount options,
+ * access modes, capacity and class — is the source: any change of it is a new volume.
+ */
+export function volumeSourceOf(spec: unknown, isOwnName: (value: unknown) => boolean): unknown {
+  if (!spec || typeof spec !== 'object') return spec;
+  const { claimRef: _claimRef, ...rest } = spec as Record<string, unknown>;
+  const csi = rest.csi as Record<string, unknown> | undefined;
+  if (csi && typeof csi === 'object' && isOwnName(csi.volumeHandle)) {
+    const { volumeHandle: _handle, ...source } = csi;
+    return { ...rest, csi: source };
+  }
+  return rest;
+}

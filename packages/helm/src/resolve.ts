@@ -1,4 +1,4 @@
-import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, ValueRef } from './content-name';
+import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, ValueRef, volumeSourceOf } from './content-name';
 import { PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
 import { guardMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
@@ -8,6 +8,7 @@ import {
   CHART_LABEL,
   CHART_NAME,
   CLUSTER_OBJECT_NAME,
+  CLUSTER_SOURCE_NAME,
   CONTENT_NAME,
   CONTENT_NAMED_KINDS,
   contentNameOf,
@@ -19,6 +20,8 @@ import {
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
   ReleaseInfo,
+  SOURCE_NAME,
+  splitSourceName,
 } from './workload-chart';
 
 /** An object of a release template: JSON with value references in place of tokens. */
@@ -73,6 +76,27 @@ export function contentNameSuffix(manifest: { readonly kind?: unknown; readonly 
 }
 
 /**
+ * The name suffix of a volume named by its source (the PersistentVolume whose source hash names it
+ * and its claim: a manifest, or an encoded one), or undefined.
+ */
+export function sourceNameSuffix(manifest: { readonly kind?: unknown; readonly metadata?: { readonly name?: unknown } }): string | undefined {
+  if (String(manifest.kind) !== 'PersistentVolume') return undefined;
+  const path = nameRefPath(manifest.metadata?.name);
+  return path?.startsWith(CLUSTER_SOURCE_NAME) ? splitSourceName(path.slice(CLUSTER_SOURCE_NAME.length)).suffix : undefined;
+}
+
+/** The value path of a name that is one reference (a token, or an encoded reference), else undefined. */
+export function nameRefPath(name: unknown): string | undefined {
+  return refIn(name)?.path ?? (typeof name === 'string' ? Tokens.infoOf(name)?.path : undefined);
+}
+
+/** The source of a volume named by it: a manifest's spec (tokens, or encoded references) less what names it. */
+export function sourceOfVolume(manifest: { readonly spec?: unknown; readonly metadata?: { readonly name?: unknown } }): unknown {
+  const own = nameRefPath(manifest.metadata?.name);
+  return volumeSourceOf(manifest.spec ?? null, (v) => own !== undefined && nameRefPath(v) === own);
+}
+
+/**
  * Direct synthesis: the objects a release would hold, computed in TypeScript without Helm.
  * Tokens are replaced by what the chart's templates would produce for `values` (the chart
  * defaults where a value is not given); objects whose conditions are false are left out, and
@@ -102,6 +126,13 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
   }
   const hashes = new Map<string, string>();
   const resolving = new Set<string>();
+  // Volumes named by their source, by suffix, and their sources' hashes once computed.
+  const sourceNamed = new Map<string, TemplateObject>();
+  for (const o of template.objects) {
+    const suffix = sourceNameSuffix(o.manifest as Manifest);
+    if (suffix !== undefined) sourceNamed.set(suffix, o);
+  }
+  const sourceHashes = new Map<string, string>();
   const lookup = (r: ValueRef): unknown => {
     if (r.formula) return evaluateEncodedFormula(r.formula, lookup);
     if (r.multiplier !== undefined) return Math.trunc(Number(lookup({ path: r.path, kind: r.kind }))) * r.multiplier;
@@ -135,6 +166,20 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
         hashes.set(suffix, hash);
       }
       return contentNameOf(fullname, suffix, hash);
+    }
+    for (const prefix of [SOURCE_NAME, CLUSTER_SOURCE_NAME]) {
+      if (!r.path.startsWith(prefix)) continue;
+      const { suffix, volume } = splitSourceName(r.path.slice(prefix.length));
+      let hash = sourceHashes.get(volume);
+      if (hash === undefined) {
+        const object = sourceNamed.get(volume);
+        if (!object || resolving.has(`source:${volume}`)) throw new Error(`chart ${template.chart}: the name ${suffix} ${object ? 'is part of its volume\'s source' : `names no volume ${volume} of the chart`}`);
+        resolving.add(`source:${volume}`);
+        hash = contentHash(decode(sourceOfVolume(object.manifest as Manifest)));
+        resolving.delete(`source:${volume}`);
+        sourceHashes.set(volume, hash);
+      }
+      return objectNameOf(fullname, `${suffix}-${hash}`, prefix === CLUSTER_SOURCE_NAME ? release.namespace : undefined);
     }
     const v = valueOf(r.path);
     if (v === undefined) throw new Error(`value '${r.path}' has no value and no default`);

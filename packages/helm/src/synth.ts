@@ -1,6 +1,6 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
-import { contentNameSuffix } from './resolve';
+import { contentNameSuffix, sourceNameSuffix, sourceOfVolume } from './resolve';
 import { IConstruct } from 'constructs';
 import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, mountProblems, podSecurityOf, podTemplateParts, problem, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, warningsOf } from '@strata/tokens';
 import {
@@ -9,11 +9,14 @@ import {
   CHART_NAME,
   CLUSTER_OBJECT_NAME,
   CLUSTER_SCOPED_KINDS,
+  CLUSTER_SOURCE_NAME,
   CONTENT_NAME,
   CONTENT_NAMED_KINDS,
   OBJECT_NAME,
   RELEASE_NAME,
   RELEASE_SERVICE,
+  SOURCE_NAME,
+  splitSourceName,
   WorkloadChart,
 } from './workload-chart';
 
@@ -157,6 +160,8 @@ function fileStemOf(m: Manifest): string {
   if (info && info.path.startsWith(OBJECT_NAME)) suffix = info.path.slice(OBJECT_NAME.length);
   else if (info && info.path.startsWith(CLUSTER_OBJECT_NAME)) suffix = info.path.slice(CLUSTER_OBJECT_NAME.length);
   else if (info && info.path.startsWith(CONTENT_NAME)) suffix = info.path.slice(CONTENT_NAME.length);
+  else if (info && info.path.startsWith(SOURCE_NAME)) suffix = splitSourceName(info.path.slice(SOURCE_NAME.length)).suffix;
+  else if (info && info.path.startsWith(CLUSTER_SOURCE_NAME)) suffix = splitSourceName(info.path.slice(CLUSTER_SOURCE_NAME.length)).suffix;
   else if (Tokens.isToken(name)) throw new Error(`${m.kind} name ${JSON.stringify(name)} is built from values; object names must be set by the chart`);
   return `${String(m.kind).toLowerCase()}-${suffix}`;
 }
@@ -249,6 +254,17 @@ function scopeOwnSelectors(spec: any, selector: Record<string, string>): void {
  * name. Pods learn their Job's name from the label the Job controller sets on them.
  */
 function checkContentName(m: Manifest, path: string, errors: string[]): void {
+  const volume = sourceNameSuffix(m);
+  if (volume !== undefined) {
+    // A volume named by its source: the source must not name the volume or its claim (both carry its hash).
+    const isName = (p: string | TokenInfo) => typeof p !== 'string' && (p.path.startsWith(SOURCE_NAME) || p.path.startsWith(CLUSTER_SOURCE_NAME));
+    const names = (v: unknown): boolean =>
+      typeof v === 'string' ? Tokens.isToken(v) && Tokens.split(v).some(isName) : Array.isArray(v) ? v.some(names) : v !== null && typeof v === 'object' ? Object.values(v).some(names) : false;
+    if (names(sourceOfVolume(m))) {
+      errors.push(`[${path}] the source of PersistentVolume ${volume} contains its own name or its claim's, but both are named by a hash of that source; leave volumeHandle unset (it is the volume's name) and name nothing else after them`);
+    }
+    return;
+  }
   const suffix = contentNameSuffix(m);
   if (suffix === undefined) return;
   const own = m.metadata.name as string;

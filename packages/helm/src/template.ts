@@ -5,12 +5,15 @@ import {
   CHART_LABEL,
   CHART_NAME,
   CLUSTER_OBJECT_NAME,
+  CLUSTER_SOURCE_NAME,
   CONTENT_NAME,
   FULLNAME,
   OBJECT_NAME,
   RELEASE_NAME,
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
+  SOURCE_NAME,
+  splitSourceName,
 } from './workload-chart';
 import { yamlDocument } from './yaml-emit';
 
@@ -72,6 +75,12 @@ export class TemplateRenderer {
     if (info.path.startsWith(CONTENT_NAME)) {
       const suffix = info.path.slice(CONTENT_NAME.length);
       return `include "${c}.contentName" (list . ${goString(suffix)} (include "${c}.contentHash.${suffix}" .))`;
+    }
+    for (const [prefix, helper] of [[SOURCE_NAME, 'objectName'], [CLUSTER_SOURCE_NAME, 'clusterObjectName']] as const) {
+      if (!info.path.startsWith(prefix)) continue;
+      // The name's suffix and the hash of the volume's source (see sourceHashTpl in chart-files.ts).
+      const { suffix, volume } = splitSourceName(info.path.slice(prefix.length));
+      return `include "${c}.${helper}" (list . (printf "%s-%s" ${goString(suffix)} (include "${c}.sourceHash.${volume}" .)))`;
     }
     if (info.path.startsWith('$')) throw new Error(`unknown built-in token ${info.path}`);
     return `.Values.${info.path}`;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RELEASE_CONTEXT, Tokens } from '@strata/tokens';
+import { RELEASE_CONTEXT, sourceVolumeOf, Tokens } from '@strata/tokens';
 import { Values } from './values';
 
 /** Chart.yaml metadata a workload states about itself. */
@@ -68,6 +68,25 @@ export const CLUSTER_OBJECT_NAME = '$clustername:';
  * the hash taken over the object's spec and the values it reads (see contentNameInputs).
  */
 export const CONTENT_NAME = '$contentname:';
+
+/**
+ * Prefixes of objects named by a volume's source (a PersistentVolume and its claim marked with
+ * `markSourceNamed` of @strata/tokens): `$sourcename:<suffix>@<volume suffix>` (the claim) is
+ * `<release fullname>-<suffix>-<hash>`, `$clustersourcename:<suffix>@<volume suffix>` (the volume)
+ * `<namespace>-<release fullname>-<suffix>-<hash>`, the hash taken over the volume's source
+ * (`volumeSourceOf`: its spec without claimRef, and without a volumeHandle that is its own name).
+ */
+export const SOURCE_NAME = '$sourcename:';
+export const CLUSTER_SOURCE_NAME = '$clustersourcename:';
+
+/** Kinds that may be named by a volume's source. */
+export const SOURCE_NAMED_KINDS: ReadonlySet<string> = new Set(['PersistentVolume', 'PersistentVolumeClaim']);
+
+/** The own suffix and the volume's suffix of a source name's path (after its prefix): `<suffix>@<volume suffix>`. */
+export function splitSourceName(rest: string): { readonly suffix: string; readonly volume: string } {
+  const at = rest.indexOf('@');
+  return at < 0 ? { suffix: rest, volume: rest } : { suffix: rest.slice(0, at), volume: rest.slice(at + 1) };
+}
 
 /**
  * Kinds named by their content: those that run to completion. A Job's pod template, selector,
@@ -148,6 +167,12 @@ export class WorkloadChart extends Chart {
 
   public generateObjectName(apiObject: ApiObject): string {
     const suffix = this.suffixFor(apiObject);
+    const volume = SOURCE_NAMED_KINDS.has(apiObject.kind) ? sourceVolumeOf(apiObject) : undefined;
+    if (volume) {
+      if ((volume as ApiObject).kind !== 'PersistentVolume') throw new Error(`[${apiObject.node.path}] is named by a volume's source, but ${volume.node.path} is no PersistentVolume`);
+      const prefix = CLUSTER_SCOPED_KINDS.has(apiObject.kind) ? CLUSTER_SOURCE_NAME : SOURCE_NAME;
+      return Tokens.string(`${prefix}${suffix}@${volume === apiObject ? suffix : this.suffixFor(volume as ApiObject)}`, this.values);
+    }
     const prefix = CLUSTER_SCOPED_KINDS.has(apiObject.kind) ? CLUSTER_OBJECT_NAME : CONTENT_NAMED_KINDS.has(apiObject.kind) ? CONTENT_NAME : OBJECT_NAME;
     return Tokens.string(`${prefix}${suffix}`, this.values);
   }

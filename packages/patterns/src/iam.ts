@@ -190,6 +190,22 @@ export interface ServiceAccountOptions {
   readonly annotations?: Record<string, string>;
 }
 
+/**
+ * A service account outside the chart whose IAM role needs a policy the chart writes: a CSI
+ * driver's (Mountpoint's with `authenticationSource: driver`). Its document is the ConfigMap entry
+ * `<key>.json`, the key hyphenated so that it never is a service account key of the chart's own
+ * (those are camelCase, and environments give a role to each).
+ */
+export interface DriverIdentity {
+  /** The ConfigMap key: "s3-csi-driver". */
+  readonly key: string;
+  /** `<namespace>/<name>` of the service account. */
+  readonly serviceAccount: string;
+}
+
+/** The Mountpoint CSI driver's node service account (awslabs/mountpoint-s3-csi-driver@v2.7.0:charts/aws-mountpoint-s3-csi-driver/values.yaml#L28, docs/CONFIGURATION.md#L160-L230). */
+export const S3_CSI_DRIVER_IDENTITY: DriverIdentity = { key: 's3-csi-driver', serviceAccount: 'kube-system/s3-csi-driver-sa' };
+
 interface Registry {
   readonly accounts: Map<string, { readonly account: plus.ServiceAccount; readonly annotations: string }>;
   readonly statements: Map<string, PolicyStatement[]>;
@@ -255,7 +271,32 @@ export class WorkloadIdentity {
     }
   }
 
-  /** Every policy document of the chart of `scope`, by service account key. */
+  /**
+   * Adds statements to the policy a driver's role needs for this chart (ConfigMap entries
+   * `<driver key>.json` and `<driver key>.serviceAccount`): the environment's identity for that
+   * driver must hold them. Unlike a service account of the chart, the role is shared by every
+   * chart using the driver.
+   */
+  public static addDriverStatements(scope: IConstruct, driver: DriverIdentity, statements: PolicyStatement[]): void {
+    if (statements.length === 0) return;
+    const chart = Chart.of(scope);
+    const r = registryOf(chart);
+    const key = `driver:${driver.key}`;
+    const all = [...(r.statements.get(key) ?? []), ...statements];
+    const sids = new Set<string>();
+    for (const s of all) {
+      if (sids.has(s.Sid)) throw new Error(`[${scope.node.path}] the policy of ${driver.serviceAccount} has two statements with Sid ${s.Sid}; give the volumes different ids`);
+      sids.add(s.Sid);
+    }
+    r.statements.set(key, all);
+    r.data[`${driver.key}.json`] = JSON.stringify(policyDocument(all), null, 2) + '\n';
+    r.data[`${driver.key}.serviceAccount`] = driver.serviceAccount;
+    if (!r.configMap) {
+      r.configMap = new ApiObject(chart, 'iam-policies', { apiVersion: 'v1', kind: 'ConfigMap', data: r.data } as never);
+    }
+  }
+
+  /** Every policy document of the chart of `scope`, by service account key (a driver's as `driver:<key>`). */
   public static policiesOf(scope: IConstruct): Record<string, PolicyDocument> {
     const r = registryOf(Chart.of(scope));
     const out: Record<string, PolicyDocument> = {};

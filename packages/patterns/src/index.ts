@@ -8,3 +8,5 @@ export * from './scripts';
 export * from './training-checkpoint';
 export * from './volume-usage-alert';
 export * from './mount-everywhere';
+export * from './mountpoint-iam';
+export * from './checkpoint-direct';

@@ -71,7 +71,7 @@ trap 'rm -rf "$tmp"' EXIT
  * Indexed Job's JOB_COMPLETION_INDEX. A variable it names that is not set stops the script: shells
  * read an unset name as 0 in arithmetic, and a wrong rank would mark another rank's checkpoints.
  */
-const RANK = `rank_expr="\${CHECKPOINT_RANK_EXPR:-\${JOB_COMPLETION_INDEX:-0}}"
+export const RANK_SCRIPT = `rank_expr="\${CHECKPOINT_RANK_EXPR:-\${JOB_COMPLETION_INDEX:-0}}"
 for name in $(printf '%s' "$rank_expr" | tr -c 'A-Za-z0-9_' ' '); do
   case $name in
     [A-Za-z_]*)
@@ -192,7 +192,7 @@ echo "$WAITING_FOR is present"
  * pod's variables, e.g. `JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX`), else JOB_COMPLETION_INDEX (indexed Jobs).
  */
 export const SYNC_SCRIPT = `set -eu
-${RANK}upload() {
+${RANK_SCRIPT}upload() {
   failed=""
   for dir in "$CHECKPOINT_DIR"/*/; do
     [ -d "$dir" ] || continue
@@ -254,7 +254,7 @@ done
  * neither file.
  */
 export const RESTORE_SCRIPT = `set -eu
-${RANK}case $CHECKPOINT_RANKS in
+${RANK_SCRIPT}case $CHECKPOINT_RANKS in
   '' | *[!0-9]*)
     echo "CHECKPOINT_RANKS ($CHECKPOINT_RANKS) must be a whole number: the Job's completions" >&2
     exit 1

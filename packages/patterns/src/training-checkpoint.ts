@@ -4,8 +4,10 @@ import { Construct, IConstruct } from 'constructs';
 import { IWorkload, mainContainerOf, PodSet, TRAINER_NODE, TrainJob } from '@strata/kinds';
 import { checkS3TerminationGrace, InstanceStore, isLiteral, IStorageTier, PodScheduling, Rules, S3_MOUNTPOINT_GRACE_SECONDS, S3Mountpoint, SchedulablePod, StorageTier } from '@strata/storage';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FLUSH_MARGIN_SECONDS, FlushFacts, flushSeconds, problem, Tokens } from '@strata/tokens';
+import { CHECKPOINT_STATE_DIR, checkDirectStorage, DIRECT_RESTORE_SCRIPT, RANK_FILE, RESTORED_MARKER } from './checkpoint-direct';
 import { AWS_CLI_IMAGE, helperProps, tmpVolume } from './container-spec';
 import { PolicyDocument, policyDocument, s3Statements, WorkloadIdentity } from './iam';
+import { grantMountpoint } from './mountpoint-iam';
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
 import { RESTORE_SCRIPT, RUN_FINISHED_MARKER, SYNC_SCRIPT } from './scripts';
 
@@ -47,8 +49,13 @@ export interface TrainingCheckpointProps {
    */
   readonly trainJob?: TrainJob;
   /**
-   * Local storage the trainer writes checkpoints to. A Mountpoint S3 volume is refused: it cannot
-   * rename or rewrite files (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L8-L31).
+   * Where the trainer writes checkpoints: local storage whose finished checkpoints the sync
+   * sidecar uploads (instance-store NVMe), or an `S3Mountpoint` of the destination — the bucket
+   * mounted at `<prefix><run>/` — to write them straight to S3 (no sidecar, no upload at the end).
+   * Straight to S3 only on an S3 Express One Zone directory bucket in an Availability Zone, where
+   * Mountpoint renames files (a saver's "write a temporary file, then rename") and appends; a
+   * general purpose bucket or a Local Zone is refused with the reason (see checkpoint-direct.ts).
+   * The pattern grants the volume's IAM policy itself (grantMountpoint): do not grant it again.
    * @default - instance-store NVMe: new InstanceStore(this, 'scratch', { size })
    */
   readonly storage?: IStorageTier;
@@ -119,6 +126,20 @@ export interface TrainingCheckpointProps {
  *   exists, and the trainer of a re-created, finished Job can exit at once.
  * - Every step fails loudly: a listing or upload that fails is an error, never "no checkpoint"
  *   (see `RESTORE_SCRIPT`, `SYNC_SCRIPT`).
+ *
+ * Straight to S3 Express One Zone through Mountpoint (`storage` an S3Mountpoint of the run's
+ * prefix of a directory bucket in an Availability Zone; checkpoint-direct.ts says why only there):
+ * CHECKPOINT_DIR is the run's prefix, shared by every rank. Each rank writes its files of a
+ * checkpoint into `<name>/` (each file written once, front to back; renaming a file to a new name
+ * is fine, renaming a directory is not) and, once they are all closed, creates the empty
+ * `<name>/.strata-complete-<rank>`, its rank read from the file CHECKPOINT_RANK_FILE; rank 0
+ * writes `<name>/.strata-final` before its marker when training is finished. There is no sidecar:
+ * closing a file completes its upload. The restore step reads the prefix through the mount and
+ * names the newest checkpoint every rank completed in the file CHECKPOINT_RESTORED (nothing is
+ * copied: read it in place); CHECKPOINT_RUN_FINISHED as above. The grace period covers writing the
+ * newest checkpoint to S3 (checkpointSize at uploadThroughputMiBps, + 15 s), at most 600 s (the
+ * Mountpoint Pod's own). Nothing is node-local, so the pods are neither kept from disruption nor
+ * kept off Spot; they run in the bucket's zone (the volume's zone affinity).
  */
 export class TrainingCheckpoint extends Construct {
   /**
@@ -132,12 +153,14 @@ export class TrainingCheckpoint extends Construct {
   public readonly storage: IStorageTier;
   /** The restore init container (of the first checkpointing pod set; see `restores`). */
   public readonly restore: plus.Container;
-  /** The sync sidecar, an init container with restartPolicy Always (of the first checkpointing pod set; see `sidecars`). */
-  public readonly sidecar: plus.Container;
+  /** The sync sidecar, an init container with restartPolicy Always (of the first checkpointing pod set; see `sidecars`); none when checkpoints go straight to S3. */
+  public readonly sidecar?: plus.Container;
   /** The restore init container of each checkpointing pod set. */
   public readonly restores: readonly plus.Container[];
-  /** The sync sidecar of each checkpointing pod set. */
+  /** The sync sidecar of each checkpointing pod set (none when checkpoints go straight to S3). */
   public readonly sidecars: readonly plus.Container[];
+  /** Whether checkpoints are written straight to S3 through Mountpoint (an S3 Express One Zone volume as `storage`). */
+  public readonly direct: boolean;
   public readonly mountPath: string;
   /** `s3://<bucket>/<prefix><run>/`. */
   public readonly uri: string;
@@ -161,9 +184,15 @@ export class TrainingCheckpoint extends Construct {
     this.syncInterval = props.syncInterval ?? Duration.minutes(5);
     const interval = this.syncInterval.toSeconds();
     r.check('syncInterval', interval, { minimum: 10, maximum: 86400, multipleOf: 1 }, 'upload at most every 10 seconds and at least daily', 'between 10 and 86400 seconds');
+    this.direct = props.storage instanceof S3Mountpoint;
+    if (props.storage !== undefined && props.storage.tier === StorageTier.S3 && !(props.storage instanceof S3Mountpoint)) {
+      r.fail('storage', props.storage.tier, 'local storage such as InstanceStore, or an S3Mountpoint of an S3 Express One Zone bucket', 'checkpoints go to S3 through the sync sidecar, or through Mountpoint on a directory bucket');
+    }
+    // A volume checkpoints cannot go to straight is refused with the reason, and not mounted at all.
+    const directOk = props.storage instanceof S3Mountpoint && checkDirectStorage(r, props.storage, { bucket: props.destination.bucket, prefix }, props.run);
     this.givenBudget = props.flushBudget !== undefined;
     this.flush = this.flushFacts(props);
-    this.flushBudget = props.flushBudget ?? Duration.seconds(this.flush ? flushSeconds(this.flush) : DEFAULT_GRACE_SECONDS);
+    this.flushBudget = props.flushBudget ?? Duration.seconds(this.flush ? this.flushSecondsOf(this.flush) : DEFAULT_GRACE_SECONDS);
     const budget = this.flushBudget.toSeconds();
     this.checkBudget(budget);
 
@@ -171,11 +200,6 @@ export class TrainingCheckpoint extends Construct {
       r.fail('size', undefined, 'set when no storage is given', 'give the NVMe scratch size, e.g. Size.gibibytes(200), or pass storage');
     }
     this.storage = props.storage ?? new InstanceStore(this, 'scratch', { size: props.size });
-    if (this.storage.tier === StorageTier.S3) {
-      // awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L8-L31, #L197-L214
-      r.fail('storage', 'S3Mountpoint', 'local storage such as InstanceStore for checkpoints',
-        'Mountpoint writes new files sequentially once: no rename on general purpose buckets, no random writes, no appends, so savers that write a temporary file and rename it fail; write checkpoints to InstanceStore and let the sync sidecar upload them');
-    }
 
     const sets = this.checkpointing(props);
     const ranks = sets.length === 1 ? sets[0].rank!.ranks : Tokens.sum(...sets.map((p) => p.rank!.ranks));
@@ -204,6 +228,14 @@ export class TrainingCheckpoint extends Construct {
       }
       // The run's location goes on its TrainJob when there is one (below), not on the runtime every run shares.
       const env: Record<string, string> = { CHECKPOINT_DIR: this.mountPath, ...(run ? {} : { CHECKPOINT_URI: this.uri }), HOME: '/tmp' };
+      if (this.direct) {
+        if (!directOk) continue;
+        const restore = this.directPod(set, pod, env, run ? undefined : `${ranks}`, image, resources);
+        restores.push(restore);
+        keys.add(this.identityOf(set));
+        this.node.addValidation({ validate: () => this.validatePod(pod, budget) });
+        continue;
+      }
       if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
       // The pod's rank, for the markers of the checkpoints it wrote (an Indexed Job's index needs no expression).
       const rank = set.rank!;
@@ -236,19 +268,60 @@ export class TrainingCheckpoint extends Construct {
       const uri = plus.EnvValue.fromValue(this.uri);
       run.trainer?.env.addVariable('CHECKPOINT_URI', uri);
       run.job.patchContainer('restore-checkpoint', { init: true, envVariables: { CHECKPOINT_URI: uri, CHECKPOINT_RANKS: plus.EnvValue.fromValue(`${run.job.numNodes}`) } });
-      run.job.patchContainer('checkpoint-sync', { init: true, envVariables: { CHECKPOINT_URI: uri } });
+      if (!this.direct) run.job.patchContainer('checkpoint-sync', { init: true, envVariables: { CHECKPOINT_URI: uri } });
     }
     // Without a pod set (refused above), placeholders keep the construct whole for the error report.
     this.restore = restores[0] ?? new plus.Container({ name: 'restore-checkpoint', image });
-    this.sidecar = sidecars[0] ?? new plus.Container({ name: 'checkpoint-sync', image });
+    this.sidecar = this.direct ? undefined : sidecars[0] ?? new plus.Container({ name: 'checkpoint-sync', image });
     this.restores = restores;
     this.sidecars = sidecars;
 
+    if (this.storage instanceof S3Mountpoint) {
+      // Straight to S3: only Mountpoint calls S3, as the identity the volume names.
+      if (restores.length > 0 && !r.failed) {
+        const statements = grantMountpoint(this.storage, { name: `${id}-checkpoints` });
+        if (this.storage.authenticationSource === 'pod') for (const key of [...keys].sort()) this.policies[key] = policyDocument(statements);
+      }
+      return;
+    }
     const statements = s3Statements(`${id}-checkpoints`, { bucket: props.destination.bucket, prefix }, { read: true, write: true, kmsKeyArn: props.kmsKeyArn });
     for (const key of [...keys].sort()) {
       WorkloadIdentity.addStatements(this, key, statements);
       this.policies[key] = policyDocument(statements);
     }
+  }
+
+  /**
+   * A pod set writing checkpoints straight to S3: the volume mounted in the trainer, and a restore
+   * step (reading through the mount, read-only) that names the checkpoint to resume and the pod's
+   * rank in a pod-local directory. Returns the restore step.
+   */
+  private directPod(set: PodSet, pod: SchedulablePod, env: Record<string, string>, ranks: string | undefined, image: string, resources: plus.ContainerResources): plus.Container {
+    const mount = this.storage as S3Mountpoint;
+    const rank = set.rank!;
+    const trainer = mainContainerOf(set);
+    const state = plus.Volume.fromEmptyDir(pod, 'checkpoint-state', 'checkpoint-state', { sizeLimit: Size.mebibytes(1) });
+    mount.mount(trainer, this.mountPath, { pod });
+    trainer.mount(CHECKPOINT_STATE_DIR, state);
+    trainer.env.addVariable('CHECKPOINT_DIR', plus.EnvValue.fromValue(this.mountPath));
+    if (env.CHECKPOINT_URI !== undefined) trainer.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
+    trainer.env.addVariable('CHECKPOINT_STATE_DIR', plus.EnvValue.fromValue(CHECKPOINT_STATE_DIR));
+    trainer.env.addVariable('CHECKPOINT_RESTORED', plus.EnvValue.fromValue(`${CHECKPOINT_STATE_DIR}/${RESTORED_MARKER}`));
+    trainer.env.addVariable('CHECKPOINT_RANK_FILE', plus.EnvValue.fromValue(`${CHECKPOINT_STATE_DIR}/${RANK_FILE}`));
+    trainer.env.addVariable('CHECKPOINT_RUN_FINISHED', plus.EnvValue.fromValue(`${CHECKPOINT_STATE_DIR}/${RUN_FINISHED_MARKER}`));
+    const restoreEnv: Record<string, string> = { ...env, CHECKPOINT_STATE_DIR, ...(ranks !== undefined ? { CHECKPOINT_RANKS: ranks } : {}) };
+    if (rank.expression !== 'JOB_COMPLETION_INDEX') restoreEnv.CHECKPOINT_RANK_EXPR = rank.expression;
+    const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, DIRECT_RESTORE_SCRIPT, restoreEnv, resources));
+    mount.mount(restore, this.mountPath, { pod, readOnly: true });
+    restore.mount(CHECKPOINT_STATE_DIR, state);
+    restore.mount('/tmp', tmpVolume(pod));
+    for (const [name, value] of Object.entries(rank.env)) restore.env.addVariable(name, value);
+    return restore;
+  }
+
+  /** The grace period a final flush of `f` needs: written locally, then uploaded; straight to S3, uploaded as it is written. */
+  private flushSecondsOf(f: FlushFacts): number {
+    return this.direct ? Tokens.sum(Tokens.ceilDiv(f.checkpointMiB, f.uploadMiBps), FLUSH_MARGIN_SECONDS) : flushSeconds(f);
   }
 
   /** The least-privilege policy the training service account needs for checkpoints: read and write under the prefix. */
@@ -334,19 +407,20 @@ export class TrainingCheckpoint extends Construct {
     if (!this.rules.check('flushBudget', budget, { minimum: 1, maximum: 86400, multipleOf: 1 }, 'give whole seconds', 'between 1 and 86400 seconds')) return;
     const f = this.flush;
     if (f && this.givenBudget) {
-      const needed = flushSeconds(f);
+      const needed = this.flushSecondsOf(f);
+      const how = this.direct ? `written to S3 at ${f.uploadMiBps} MiB/s` : `written at ${f.localWriteMiBps} MiB/s, uploaded at ${f.uploadMiBps} MiB/s`;
       if (isLiteral(budget) && isLiteral(needed)) {
         if (budget < needed) {
-          this.rules.fail('flushBudget', budget, `at least ${needed} seconds for a ${f.checkpointMiB / 1024} GiB checkpoint (written at ${f.localWriteMiBps} MiB/s, uploaded at ${f.uploadMiBps} MiB/s, + ${FLUSH_MARGIN_SECONDS} s)`,
+          this.rules.fail('flushBudget', budget, `at least ${needed} seconds for a ${f.checkpointMiB / 1024} GiB checkpoint (${how}, + ${FLUSH_MARGIN_SECONDS} s)`,
             'a shorter grace period cuts off the final upload and loses the newest checkpoint: leave flushBudget unset to derive it, or lower checkpointSize');
           return;
         }
       } else {
         // Values on either side: Helm compares them at install (a template guard), as here.
-        Tokens.check(Tokens.sum(budget, Tokens.product(-1, needed)), { minimum: 0 }, `[${this.node.path}] flushBudget minus the flush it must cover (checkpointSize written at ${f.localWriteMiBps} MiB/s, uploaded at ${f.uploadMiBps} MiB/s, + ${FLUSH_MARGIN_SECONDS} s)`);
+        Tokens.check(Tokens.sum(budget, Tokens.product(-1, needed)), { minimum: 0 }, `[${this.node.path}] flushBudget minus the flush it must cover (checkpointSize ${how}, + ${FLUSH_MARGIN_SECONDS} s)`);
       }
     }
-    if (isLiteral(budget) && budget <= DEFAULT_GRACE_SECONDS) {
+    if (isLiteral(budget) && budget <= DEFAULT_GRACE_SECONDS && !this.direct) {
       this.rules.warn(problem('flushBudget', budget, `more than ${DEFAULT_GRACE_SECONDS} seconds`,
         'the kubelet stops the sync sidecar only after the trainer has exited, within the same grace period: the last checkpoint\'s upload is cut off; declare the time the final write and upload take'));
     }
@@ -365,8 +439,9 @@ export class TrainingCheckpoint extends Construct {
       }
     }
     if (mountsS3(this, pod)) {
-      if (isLiteral(budget)) checkS3TerminationGrace(this, budget);
-      else Tokens.check(budget, { maximum: S3_MOUNTPOINT_GRACE_SECONDS }, `[${this.node.path}] flushBudget (a Mountpoint S3 volume is in the pod: its pods stop after 600 s)`);
+      // Straight to S3 the volume's own mount already warned of a literal budget over 600 s.
+      if (!isLiteral(budget)) Tokens.check(budget, { maximum: S3_MOUNTPOINT_GRACE_SECONDS }, `[${this.node.path}] flushBudget (a Mountpoint S3 volume is in the pod: its pods stop after 600 s)`);
+      else if (!this.direct) checkS3TerminationGrace(this, budget);
     }
     return errors;
   }

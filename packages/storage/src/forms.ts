@@ -35,3 +35,16 @@ export const ASSOCIATION_ID = describePattern('^dra-[0-9a-f]{8,17}$', 'a data re
 export const SUBNET_ID = describePattern('^subnet-[0-9a-f]{8,17}$', 'a subnet id: "subnet-" and 8 to 17 lowercase hex digits');
 /** A security group id. */
 export const SECURITY_GROUP_ID = describePattern('^sg-[0-9a-f]{8,17}$', 'a security group id: "sg-" and 8 to 17 lowercase hex digits');
+/**
+ * An S3 directory bucket (S3 Express One Zone, or a Local Zone): `<base name>--<zone id>--x-s3`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html).
+ */
+export const DIRECTORY_BUCKET = describePattern('^[a-z0-9][a-z0-9-]*--[a-z0-9-]+--x-s3$', 'a directory bucket name: "<base name>--<zone id>--x-s3", such as "ckpt--use1-az4--x-s3"');
+/** An Availability Zone id (the same physical zone in every account), such as use1-az4 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-Endpoints.html). */
+export const AZ_ID = describePattern('^[a-z]{2,5}[0-9]+-az[0-9]+$', 'an Availability Zone id such as "use1-az4" (not a zone name such as us-east-1a)');
+/** An AWS account id. */
+export const ACCOUNT_ID = describePattern('^[0-9]{12}$', 'an AWS account id of 12 digits');
+/** An HTTP(S) proxy URL, as Mountpoint's HTTPS_PROXY takes it. */
+export const PROXY_URL = describePattern('^https?://[^\\s/]+(:[0-9]+)?/?$', 'a proxy URL such as "http://proxy.example.com:3128" (http:// or https://, a host and an optional port)');
+/** A NO_PROXY entry: a host name, a domain (".example.com"), an IP address or CIDR, optionally with a port. */
+export const NO_PROXY_ENTRY = describePattern('^[A-Za-z0-9.*:/_\\[\\]-]+$', 'a host, a domain such as ".amazonaws.com", or an IP address or CIDR (no spaces or commas)');

@@ -14,3 +14,5 @@ export * from './scheduling';
 export * from './storage-class';
 export * from './tier';
 export * from './forms';
+export * from './s3-express';
+export * from './s3-mountpoint-flags';

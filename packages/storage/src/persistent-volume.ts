@@ -30,6 +30,12 @@ export interface CsiPersistentVolumeProps {
   readonly nodeAffinity?: plus.k8s.VolumeNodeAffinity;
   /** A `local` volume path instead of a CSI source (local static provisioner). @default - CSI */
   readonly localPath?: string;
+  /**
+   * Mark the volume as holding data (Helm keeps it on uninstall and upgrade). A volume that only
+   * points to data held elsewhere (a Mountpoint bucket prefix) holds none.
+   * @default - true with reclaimPolicy Retain
+   */
+  readonly holdsData?: boolean;
 }
 
 /**
@@ -69,7 +75,7 @@ export class CsiPersistentVolume extends Construct {
       },
     });
     keepClusterScoped(this.apiObject);
-    if (this.reclaimPolicy === ReclaimPolicy.RETAIN) markHoldsData(this.apiObject);
+    if (props.holdsData ?? this.reclaimPolicy === ReclaimPolicy.RETAIN) markHoldsData(this.apiObject);
   }
 
   /** The name claims bind to. */

@@ -1,22 +1,23 @@
-import { ApiObject, Chart, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Chart, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { describeStorage, DOUBLE_DOT, ENDS_WITH_SLASH, IPV4_ADDRESS, problem, releaseOf, Tokens, warn } from '@strata/tokens';
-import { ACCESS_POINT_ARN, BUCKET_NAME, REGION } from './forms';
+import { describeStorage, DOUBLE_DOT, IPV4_ADDRESS, markSourceNamed, markUses, problem, releaseOf, ENDS_WITH_SLASH, Tokens } from '@strata/tokens';
+import { ACCESS_POINT_ARN, AZ_ID, BUCKET_NAME, DIRECTORY_BUCKET, REGION } from './forms';
 import { AccessMode } from './access-mode';
 import { Claim } from './claim';
 import { ClaimedStorage } from './claimed-storage';
 import { requestEphemeralStorage } from './instance-store';
 import { CsiPersistentVolume } from './persistent-volume';
-import { isLiteral, Rules } from './rules';
-import { SchedulablePod } from './scheduling';
+import { isLiteral } from './rules';
+import { isAvailabilityZoneId, isDirectoryBucketName, ZONE_ID_LABEL, zoneIdOf } from './s3-express';
+import { renderAttributes } from './s3-mountpoint-attributes';
+import { renderMountOptions, S3_STORAGE_CLASSES } from './s3-mountpoint-options';
+import { addSchedulingGate, checkS3TerminationGrace, forbidS3StorageClasses, podOf, S3_CSI_DRIVER } from './s3-mountpoint-pods';
+import { PodScheduling, SchedulablePod } from './scheduling';
 import { StorageMountOptions, StorageTier } from './tier';
 
-/** The CSI driver name of Mountpoint for Amazon S3 (awslabs/mountpoint-s3-csi-driver@v2.7.0:charts/aws-mountpoint-s3-csi-driver/templates/csidriver.yaml). */
-export const S3_CSI_DRIVER = 's3.csi.aws.com';
-
-/** Mountpoint Pods have a 10-minute termination grace period (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L139-L146). */
-export const S3_MOUNTPOINT_GRACE_SECONDS = 600;
+export { S3_STORAGE_CLASSES } from './s3-mountpoint-options';
+export { checkS3TerminationGrace, forbidS3StorageClasses, podOf, S3_CSI_DRIVER, S3_MOUNTPOINT_GRACE_SECONDS } from './s3-mountpoint-pods';
 
 /** Where the Mountpoint S3 driver takes credentials from (volume attribute `authenticationSource`). */
 export enum S3AuthenticationSource {
@@ -33,20 +34,18 @@ export enum S3ServerSideEncryption {
   KMS_DSSE = 'aws:kms:dsse',
 }
 
-/** S3 storage classes for new objects (`--storage-class`), as the S3 API spells them. */
-export const S3_STORAGE_CLASSES = [
-  'STANDARD',
-  'REDUCED_REDUNDANCY',
-  'STANDARD_IA',
-  'ONEZONE_IA',
-  'INTELLIGENT_TIERING',
-  'GLACIER',
-  'DEEP_ARCHIVE',
-  'OUTPOSTS',
-  'GLACIER_IR',
-  'SNOW',
-  'EXPRESS_ONEZONE',
-] as const;
+/**
+ * The scheduling gate that asks the driver to reserve room for a pod's Mountpoint Pods
+ * (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/podmounter/mppod/headroom.go#L35, docs/HEADROOM_FOR_MPPOD.md).
+ */
+export const HEADROOM_SCHEDULING_GATE = 's3.csi.aws.com/reserve-headroom-for-mppod';
+
+/**
+ * What a chart records (`strata.dev/uses`) when its pods carry the headroom gate: the driver must
+ * run with `experimental.reserveHeadroomForMountpointPods: true` (charts/aws-mountpoint-s3-csi-driver/values.yaml#L132-L135),
+ * or nothing removes the gate and the pods are never scheduled.
+ */
+export const S3_HEADROOM_FEATURE = 's3-mountpoint-headroom';
 
 /**
  * The local cache of a Mountpoint volume, which lives inside the Mountpoint Pod (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CACHING.md#L28-L33,
@@ -105,12 +104,29 @@ export interface S3MountpointResourceList {
 /** Resources of the Mountpoint container (`mountpointContainerResources{Requests,Limits}{Cpu,Memory}`). */
 export interface S3MountpointContainerResources {
   /**
-   * Requests are discouraged: Mountpoint Pods are placed after the workload and may not fit (issue #543).
+   * Requests are discouraged unless reserved with `reserveHeadroom`: Mountpoint Pods are placed after
+   * the workload and may not fit (driver issue #543).
    * @default - none
    */
   readonly requests?: S3MountpointResourceList;
   /** @default - none */
   readonly limits?: S3MountpointResourceList;
+}
+
+/**
+ * The proxy Mountpoint reaches S3 (and STS) through: the volume attributes `mountpointEnv.HTTPS_PROXY`
+ * and `mountpointEnv.NO_PROXY`, the only environment the driver lets a volume set
+ * (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/envprovider/provider.go#L52-L56, docs/CONFIGURATION.md#L66-L71).
+ */
+export interface S3MountpointProxy {
+  /** The proxy URL (`HTTPS_PROXY`), e.g. "http://proxy.example.com:3128". @default - no proxy */
+  readonly httpsProxy?: string;
+  /**
+   * Hosts and domains reached directly (`NO_PROXY`, joined with ","), e.g. the STS endpoint with
+   * pod-level credentials ("sts.us-east-1.amazonaws.com", as the driver's example). Needs httpsProxy.
+   * @default - none
+   */
+  readonly noProxy?: string[];
 }
 
 export interface S3MountpointProps {
@@ -132,32 +148,49 @@ export interface S3MountpointProps {
    * @default AccessMode.READ_WRITE_MANY
    */
   readonly accessMode?: AccessMode;
-  /** Whose credentials Mountpoint uses (`authenticationSource`). @default S3AuthenticationSource.DRIVER */
+  /**
+   * Whose credentials Mountpoint uses (`authenticationSource`): the IAM policy the volume needs
+   * goes to that identity's role (`WorkloadIdentity.grantMountpoint` of @strata/patterns).
+   * @default S3AuthenticationSource.DRIVER
+   */
   readonly authenticationSource?: S3AuthenticationSource;
   /** The STS region for pod-level credentials (`stsRegion`). @default - detected */
   readonly stsRegion?: string;
   /** The local cache (`cache` and its attributes). @default - no cache */
   readonly cache?: S3Cache;
-  /** Allow deleting objects (`allow-delete`). @default false */
+  /** Allow deleting objects (`allow-delete`); the IAM policy then grants s3:DeleteObject. @default false */
   readonly allowDelete?: boolean;
-  /** Allow replacing whole objects with O_TRUNC writes (`allow-overwrite`). @default false */
+  /** Allow replacing whole objects with O_TRUNC writes, and replacing renames on directory buckets (`allow-overwrite`). @default false */
   readonly allowOverwrite?: boolean;
-  /** Allow users other than the mounting one (`allow-other`). @default false */
+  /**
+   * Allow users other than the mounting one (`allow-other`). Mountpoint refuses it with allowRoot;
+   * the driver adds it itself for a pod with an fsGroup (pkg/driver/node/node.go#L136-L146).
+   * @default false
+   */
   readonly allowOther?: boolean;
   /** Allow root in addition to the mounting user (`allow-root`). @default false */
   readonly allowRoot?: boolean;
-  /** Owner uid of files (`uid=<n>`). @default - the Mountpoint user (or the driver's fsGroup handling) */
+  /** Owner uid of files (`uid=<n>`, from 1). @default - the Mountpoint user (or the driver's fsGroup handling) */
   readonly uid?: number;
-  /** Owner gid of files (`gid=<n>`). @default - the Mountpoint group (or the pod's fsGroup) */
+  /** Owner gid of files (`gid=<n>`, from 1). @default - the Mountpoint group (or the pod's fsGroup) */
   readonly gid?: number;
-  /** Directory permissions, octal (`dir-mode=<mode>`), e.g. '0755'. @default - Mountpoint default */
+  /** Directory permissions, three octal digits (`dir-mode=<mode>`), e.g. '0755'. @default - Mountpoint default */
   readonly dirMode?: string;
-  /** File permissions, octal (`file-mode=<mode>`), e.g. '0644'. @default - Mountpoint default */
+  /** File permissions, three octal digits (`file-mode=<mode>`), e.g. '0644'. @default - Mountpoint default */
   readonly fileMode?: string;
   /** Metadata cache time to live (`metadata-ttl`): a Duration, or 'indefinite' / 'minimal'. @default - Mountpoint default */
   readonly metadataTtl?: Duration | 'indefinite' | 'minimal';
-  /** Maximum cache size in MiB (`max-cache-size`). @default - 95% of an emptyDir cache limit, else unlimited */
+  /** Time to live of cached "no such file" answers (`negative-metadata-ttl`). @default - metadataTtl */
+  readonly negativeMetadataTtl?: Duration | 'indefinite' | 'minimal';
+  /** Maximum cache size in MiB (`max-cache-size`; needs `cache`, 0 turns the data cache off). @default - 95% of an emptyDir cache limit, else unlimited */
   readonly maxCacheSize?: number;
+  /**
+   * A shared cache of object content in an S3 Express One Zone directory bucket of the same region
+   * (`cache-xz <bucket>`, docs/CACHING.md "Shared Cache"); the IAM policy then grants
+   * s3express:CreateSession on it, read-only volumes included (the cache is written as it is read).
+   * @default - no shared cache
+   */
+  readonly sharedCacheBucket?: string;
   /** Appending to objects, S3 Express One Zone only (`incremental-upload`). @default false */
   readonly incrementalUpload?: boolean;
   /** Storage class of new objects (`storage-class`). @default - the bucket's default */
@@ -166,22 +199,54 @@ export interface S3MountpointProps {
   readonly sse?: S3ServerSideEncryption;
   /** The KMS key ARN for SSE-KMS (`sse-kms-key-id`); needs `sse` aws:kms or aws:kms:dsse. @default - the AWS managed key */
   readonly sseKmsKeyId?: string;
+  /** Checksums of uploads (`upload-checksums`): crc32c, or off. @default - crc32c where the bucket supports it */
+  readonly uploadChecksums?: 'crc32c' | 'off';
+  /**
+   * The bucket's type (`bucket-type`). Mountpoint infers it from the name; give 'directory' when
+   * the bucket name is a value, so that strata knows it is an S3 Express One Zone bucket (IAM, zone).
+   * @default - from the name (a directory bucket ends in --x-s3)
+   */
+  readonly bucketType?: 'general-purpose' | 'directory';
+  /**
+   * The zone id of a directory bucket (`use1-az4`): pods mounting the volume are required on nodes
+   * of that zone (`topology.k8s.aws/zone-id`). Give it when the bucket name is a value; with a
+   * literal name it must match the name's zone.
+   * @default - the zone in a literal directory bucket name
+   */
+  readonly zoneId?: string;
+  /**
+   * Require every pod mounting a directory bucket on nodes of the bucket's zone (PodScheduling,
+   * `topology.k8s.aws/zone-id In [<zone id>]`): S3 Express One Zone keeps its data in one
+   * Availability Zone, and requests from other zones cross zones (latency, inter-AZ transfer).
+   * @default true for a directory bucket whose zone is known
+   */
+  readonly zoneAffinity?: boolean;
+  /** The account that must own the bucket (`expected-bucket-owner`); requests fail otherwise. @default - not checked */
+  readonly expectedBucketOwner?: string;
+  /** The requester pays for requests and transfer (`requester-pays`). @default false */
+  readonly requesterPays?: boolean;
   /** Size of ranged GETs (`read-part-size`, in bytes). @default - Mountpoint default (8 MiB) */
   readonly readPartSize?: Size;
   /**
    * Size of multipart upload parts (`write-part-size`, in bytes); the largest object is 10,000 parts
-   * (≈77 GiB at the default 8 MiB), so raise it for big checkpoint shards (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md#L326-L328).
+   * (≈77 GiB at the default 8 MiB), so raise it for big checkpoint shards (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/CONFIGURATION.md).
    * @default - Mountpoint default (8 MiB)
    */
   readonly writePartSize?: Size;
-  /** Maximum FUSE threads (`max-threads`). @default - Mountpoint default */
+  /** Maximum FUSE threads (`max-threads`). @default - Mountpoint default (16) */
   readonly maxThreads?: number;
-  /** Target network throughput (`maximum-throughput-gbps`). @default - detected from the instance type */
+  /** Target network throughput in whole Gbps (`maximum-throughput-gbps`). @default - detected from the instance type */
   readonly maximumThroughputGbps?: number;
+  /** Attempts of each S3 request (`aws-max-attempts`, which the driver passes as AWS_MAX_ATTEMPTS). @default - the SDK default */
+  readonly awsMaxAttempts?: number;
   /**
-   * Further Mountpoint flags without `--` (`key value` or `key=value`), e.g. `debug`, `memory-target 4096`.
-   * Flags with a typed prop above must use that prop; `-o …` and `ca-bundle` are refused (the driver
-   * refuses them); `foreground`, `help`, `version` are dropped with a warning (the driver drops them).
+   * Further flags of Mountpoint 1.22.3 (the driver's) without `--` (`key value` or `key=value`):
+   * bind, debug, debug-crt, dual-stack, endpoint-url, force-path-style, log-directory, log-metrics,
+   * no-log, no-sign-request, otlp-endpoint, otlp-export-interval, part-size, transfer-acceleration.
+   * Any other flag is refused: those with a typed prop must use it, `-o …` and flags the driver
+   * replaces or Mountpoint refuses under the driver (read-only, auto-unmount, profile,
+   * user-agent-prefix) are refused with the reason, and an unknown flag is refused with this list
+   * (Mountpoint exits on it); `foreground`, `help`, `version` are dropped with a warning (the driver drops them).
    * @default - none
    */
   readonly extraMountOptions?: string[];
@@ -189,9 +254,21 @@ export interface S3MountpointProps {
   readonly mountpointPodServiceAccountName?: string;
   /** Resources of the Mountpoint container (`mountpointContainerResources…`). @default - driver default */
   readonly mountpointContainerResources?: S3MountpointContainerResources;
+  /** The proxy Mountpoint uses (`mountpointEnv.HTTPS_PROXY`, `mountpointEnv.NO_PROXY`). @default - none */
+  readonly proxy?: S3MountpointProxy;
+  /**
+   * Reserve room for the Mountpoint Pods of every pod mounting the volume before it is scheduled
+   * (the driver's experimental headroom, docs/HEADROOM_FOR_MPPOD.md): each such pod gets the
+   * scheduling gate `s3.csi.aws.com/reserve-headroom-for-mppod`; the driver's controller then makes
+   * headroom pods requesting `mountpointContainerResources.requests` (required) beside it, and
+   * removes the gate. The chart records that it needs the driver's
+   * `experimental.reserveHeadroomForMountpointPods` (`strata.dev/uses`), which environments turn on.
+   * @default false
+   */
+  readonly reserveHeadroom?: boolean;
   /**
    * The CSI volume handle; must be unique in the cluster (the driver processes only one volume per handle).
-   * @default - `<bucketName>:<prefix>:<construct path>`
+   * @default - the PersistentVolume's name (unique in the cluster by definition)
    */
   readonly volumeHandle?: string;
   /**
@@ -207,54 +284,54 @@ export interface S3MountpointProps {
 /** Options of `S3Mountpoint.mount`. */
 export interface S3MountOptions extends StorageMountOptions {
   /**
-   * The pod or workload holding the container, whose container requests the room of an
-   * instance-store cache (`cache.instanceStore`).
+   * The pod or workload holding the container: its container requests the room of an
+   * instance-store cache, it gets the zone of a directory bucket and the headroom gate, and its
+   * service account gets the volume's IAM policy with pod credentials.
    * @default - found in the construct tree
    */
   readonly pod?: SchedulablePod;
 }
 
-/** Mount options that have a typed prop: flag → prop. */
-const TYPED_FLAGS: Record<string, keyof S3MountpointProps> = {
-  'prefix': 'prefix',
-  'region': 'region',
-  'allow-delete': 'allowDelete',
-  'allow-overwrite': 'allowOverwrite',
-  'allow-other': 'allowOther',
-  'allow-root': 'allowRoot',
-  'uid': 'uid',
-  'gid': 'gid',
-  'dir-mode': 'dirMode',
-  'file-mode': 'fileMode',
-  'metadata-ttl': 'metadataTtl',
-  'max-cache-size': 'maxCacheSize',
-  'incremental-upload': 'incrementalUpload',
-  'storage-class': 'storageClass',
-  'sse': 'sse',
-  'sse-kms-key-id': 'sseKmsKeyId',
-  'read-part-size': 'readPartSize',
-  'write-part-size': 'writePartSize',
-  'max-threads': 'maxThreads',
-  'maximum-throughput-gbps': 'maximumThroughputGbps',
-};
-
-/** Flags the driver drops silently (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/mountpoint/args.go#L89). */
-const DROPPED_FLAGS = new Set(['foreground', 'f', 'help', 'h', 'version', 'v']);
-
+/**
+ * What the identity Mountpoint runs as may do in S3 through this volume (for its IAM policy:
+ * `mountpointStatements` of @strata/patterns). Values may be tokens.
+ */
+export interface S3MountpointAccess {
+  /** The bucket name, or an access point ARN. */
+  readonly bucket: string;
+  /** The key prefix mounted ('' for the whole bucket). */
+  readonly prefix: string;
+  /** New objects may be written (ReadWriteMany). */
+  readonly write: boolean;
+  /** Objects may be deleted (allow-delete). */
+  readonly delete: boolean;
+  /** Objects may be replaced (allow-overwrite). */
+  readonly overwrite: boolean;
+  /** An S3 Express One Zone directory bucket (s3express:CreateSession); undefined when not known at synthesis. */
+  readonly directoryBucket?: boolean;
+  /** The bucket's region, when given. */
+  readonly region?: string;
+  /** The KMS key of SSE-KMS, when given. */
+  readonly kmsKeyArn?: string;
+  /** The shared cache's directory bucket, when given. */
+  readonly sharedCacheBucket?: string;
+}
 
 /** Volume handles per App: the driver processes only one volume per handle (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L91-L92). */
 const handlesByApp = new WeakMap<IConstruct, Map<string, string>>();
-/** Charts whose StorageClasses are already checked for the S3 provisioner. */
-const checkedScopes = new WeakSet<IConstruct>();
 
 /**
  * A bucket (or prefix) mounted with Mountpoint for Amazon S3: a statically provisioned
  * PersistentVolume of `s3.csi.aws.com` pre-bound to one claim, both with `storageClassName: ""`
  * (the driver has no dynamic provisioning, awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L92).
  *
- * Mountpoint is not a POSIX file system (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md): new files are written sequentially once, no
- * rename on general purpose buckets, no appends outside S3 Express. Write checkpoints locally and
- * upload them, rather than saving them through this mount.
+ * The volume and its claim only point to the bucket: they hold no data, so Helm does not keep them
+ * (no `helm.sh/resource-policy: keep`), and a WorkloadChart names both by a hash of the volume's
+ * source (`markSourceNamed`): a new bucket, prefix or mount option is a new volume and claim,
+ * which the pods follow, where the immutable `spec.csi` would fail the upgrade.
+ *
+ * Mountpoint is not a POSIX file system (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/SEMANTICS.md): new files are written sequentially once, no
+ * rename on general purpose buckets, no appends outside S3 Express.
  *
  * @see https://github.com/awslabs/mountpoint-s3-csi-driver/blob/main/docs/CONFIGURATION.md
  */
@@ -278,55 +355,97 @@ export class S3Mountpoint extends ClaimedStorage {
   public readonly volumeAttributes: Record<string, string>;
   /** The size of an instance-store cache (`cache.instanceStore`), which each mounting pod requests. */
   public readonly instanceStoreCache?: Size;
+  /** Whether the bucket is a directory bucket (S3 Express One Zone or a Local Zone); undefined when not known at synthesis. */
+  public readonly directoryBucket?: boolean;
+  /** The directory bucket's zone id, when known. */
+  public readonly zoneId?: string;
+  /** What Mountpoint's identity may do in S3 through this volume. */
+  public readonly access: S3MountpointAccess;
+  private readonly mounted: plus.AbstractPod[] = [];
+  private readonly props: S3MountpointProps;
 
   public constructor(scope: Construct, id: string, props: S3MountpointProps) {
     super(scope, id, props.volumeName);
+    this.props = props;
     this.bucketName = props.bucketName;
     this.prefix = props.prefix;
     this.accessMode = props.accessMode ?? AccessMode.READ_WRITE_MANY;
     this.authenticationSource = props.authenticationSource ?? S3AuthenticationSource.DRIVER;
-    // Unique per cluster: a released chart's handle also names the release and its namespace.
-    const release = releaseOf(this);
-    const releasePart = release ? `${release.namespace}/${release.name}:` : '';
-    this.volumeHandle = props.volumeHandle ?? `${releasePart}${props.bucketName}:${props.prefix ?? ''}:${this.node.path}`;
+    // The volume and claim are named by the volume's source (in a WorkloadChart): created volume first.
+    markSourceNamed(this, 'PersistentVolume');
 
     this.checkBucket(props);
     this.rules.oneOf('accessMode', props.accessMode, [AccessMode.READ_WRITE_MANY, AccessMode.READ_ONLY_MANY],
       'the driver refuses ReadWriteOnce; use ReadWriteMany, or ReadOnlyMany for a read-only volume');
     this.rules.oneOf('authenticationSource', props.authenticationSource, Object.values(S3AuthenticationSource),
       'use "pod" for the workload\'s IRSA or Pod Identity role, "driver" for the driver\'s');
-    this.checkUniqueHandle();
+    const express = this.checkDirectoryBucket(props);
+    this.directoryBucket = express.directory;
+    this.zoneId = express.zoneId;
 
-    this.mountOptions = this.renderMountOptions(props);
-    this.volumeAttributes = this.renderAttributes(props);
+    this.mountOptions = renderMountOptions(this.rules, this.node.path, props);
+    this.volumeAttributes = renderAttributes(this.rules, this.node.path, props);
 
     this.persistentVolume = new CsiPersistentVolume(this, 'PersistentVolume', {
       driver: S3_CSI_DRIVER,
-      volumeHandle: this.volumeHandle,
+      volumeHandle: props.volumeHandle ?? '',
       volumeAttributes: this.volumeAttributes,
       accessModes: [this.accessMode],
       capacity: S3Mountpoint.PLACEHOLDER_CAPACITY,
       mountOptions: this.mountOptions,
       storageClassName: '',
+      // A pointer to the bucket: nothing to keep (see the class comment).
+      holdsData: false,
       // The claim needs the volume's name and the claimRef the claim's: preBind patches claimRef in.
     });
+    // The handle defaults to the volume's own name: unique in the cluster, and new with a new source.
+    this.volumeHandle = props.volumeHandle ?? this.persistentVolume.name;
+    if (props.volumeHandle === undefined) this.persistentVolume.apiObject.addJsonPatch(JsonPatch.replace('/spec/csi/volumeHandle', this.volumeHandle));
+    this.checkUniqueHandle();
     this.claim = new Claim(this, 'Claim', {
       accessModes: [this.accessMode],
       storage: S3Mountpoint.PLACEHOLDER_CAPACITY,
       storageClassName: '',
       volumeName: this.persistentVolume.name,
+      holdsData: false,
     });
     this.namespace = this.preBind(props.namespace);
-    // Without allow-delete a check could write but never clean up (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L31).
+    // Without allow-delete a check could write but never clean up (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/SEMANTICS.md#L31).
     if (props.allowDelete !== true) this.probeReadOnly();
     this.instanceStoreCache = this.checkInstanceStoreCache(props.cache);
-    this.describe({ bucketName: props.bucketName, prefix: props.prefix, cache: this.instanceStoreCache ? 'emptyDir on instance store' : props.cache?.type ?? 'none', accessMode: this.accessMode });
+    if (props.reserveHeadroom !== undefined && Tokens.isToken(props.reserveHeadroom)) {
+      this.rules.fail('reserveHeadroom', props.reserveHeadroom, 'true or false when the chart is written', 'the pods\' scheduling gate is decided in code');
+    }
+    this.access = {
+      bucket: props.bucketName,
+      prefix: props.prefix ?? '',
+      write: this.accessMode !== AccessMode.READ_ONLY_MANY,
+      delete: props.allowDelete === true,
+      overwrite: props.allowOverwrite === true,
+      ...(this.directoryBucket !== undefined ? { directoryBucket: this.directoryBucket } : {}),
+      ...(props.region !== undefined ? { region: props.region } : {}),
+      ...(props.sseKmsKeyId !== undefined ? { kmsKeyArn: props.sseKmsKeyId } : {}),
+      ...(props.sharedCacheBucket !== undefined ? { sharedCacheBucket: props.sharedCacheBucket } : {}),
+    };
+    this.describe({
+      bucketName: props.bucketName,
+      prefix: props.prefix,
+      cache: this.instanceStoreCache ? 'emptyDir on instance store' : props.cache?.type ?? 'none',
+      accessMode: this.accessMode,
+      authenticationSource: this.authenticationSource,
+      ...(this.zoneId !== undefined ? { zoneId: this.zoneId } : {}),
+    });
 
     forbidS3StorageClasses(Chart.of(this));
   }
 
   public get writable(): boolean {
     return this.accessMode !== AccessMode.READ_ONLY_MANY;
+  }
+
+  /** The pods (and workloads) that mount the volume so far, each once. */
+  public get pods(): readonly plus.AbstractPod[] {
+    return [...this.mounted];
   }
 
   public mount(container: plus.Container, path: string, options: S3MountOptions = {}): void {
@@ -337,8 +456,89 @@ export class S3Mountpoint extends ClaimedStorage {
       this.rules.warn(problem('subPath', options.subPath, 'a prefix rather than a subPath',
         `an S3 "directory" vanishes when its last object is deleted and the mount breaks (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L43-L92); mount prefix "${options.subPath.replace(/\/?$/, '/')}" with its own S3Mountpoint`));
     }
-    const pod = podOf(this, container);
-    if (pod) checkS3TerminationGrace(this, pod.terminationGracePeriod);
+    const pod = options.pod ?? podOf(this, container);
+    if (!pod) return;
+    if (!this.mounted.includes(pod)) this.mounted.push(pod);
+    checkS3TerminationGrace(this, pod.terminationGracePeriod);
+    if (this.zoneId !== undefined && this.props.zoneAffinity !== false && 'scheduling' in pod) {
+      PodScheduling.of(pod as SchedulablePod).require({ key: ZONE_ID_LABEL, operator: 'In', values: [this.zoneId], origin: `[${this.node.path}] (the S3 Express One Zone bucket's zone)` });
+    }
+    if (this.props.reserveHeadroom === true) {
+      if (addSchedulingGate(pod, HEADROOM_SCHEDULING_GATE)) markUses(this, S3_HEADROOM_FEATURE);
+      else this.rules.fail('reserveHeadroom', true, 'set for pods strata can gate (a Pod, a workload, or a pod template of @strata/kinds)', `add the scheduling gate ${HEADROOM_SCHEDULING_GATE} to ${pod.node.path} yourself, or leave reserveHeadroom unset`);
+    }
+  }
+
+  /**
+   * Whether the bucket is a directory bucket, and its zone id: from a literal name, else from
+   * `bucketType` and `zoneId`; a literal name must agree with both.
+   */
+  private checkDirectoryBucket(props: S3MountpointProps): { directory?: boolean; zoneId?: string } {
+    const r = this.rules;
+    const byName = isDirectoryBucketName(props.bucketName ?? '');
+    r.oneOf('bucketType', props.bucketType, ['general-purpose', 'directory']);
+    if (byName !== undefined && props.bucketType !== undefined && isLiteral(props.bucketType) && byName !== (props.bucketType === 'directory')) {
+      r.fail('bucketType', props.bucketType, byName ? '"directory" for a bucket named …--x-s3' : '"general-purpose" for a bucket not named …--x-s3', 'a directory bucket\'s name ends in --<zone id>--x-s3: leave bucketType unset');
+    }
+    const directory = byName ?? (props.bucketType === 'directory' ? true : props.bucketType === 'general-purpose' ? false : undefined);
+    if (directory === true && Tokens.isToken(props.bucketName)) {
+      r.check('bucketName', props.bucketName, { pattern: DIRECTORY_BUCKET }, 'bucketType is "directory": give a directory bucket\'s full name');
+    }
+    const fromName = zoneIdOf(props.bucketName ?? '');
+    if (props.zoneId !== undefined) {
+      r.check('zoneId', props.zoneId, { pattern: AZ_ID }, 'give the Availability Zone id in the bucket\'s name, e.g. "use1-az4"');
+      if (directory === false) r.fail('zoneId', props.zoneId, 'unset for a general purpose bucket', 'only a directory bucket lives in one zone');
+      if (fromName !== undefined && isLiteral(props.zoneId) && fromName !== props.zoneId) {
+        r.fail('zoneId', props.zoneId, `the zone in the bucket's name ("${fromName}")`, 'leave zoneId unset: it is read from the name');
+      } else if (Tokens.isToken(props.bucketName) && isLiteral(props.zoneId)) {
+        r.check('bucketName', props.bucketName, { pattern: `--${props.zoneId}--x-s3$` }, `the pods are placed in zone ${props.zoneId}: give a directory bucket of that zone`, `a directory bucket of zone ${props.zoneId} (ending in --${props.zoneId}--x-s3)`);
+      }
+    }
+    const zoneId = directory === false ? undefined : props.zoneId ?? fromName;
+    // A name's zone that is no Availability Zone id: a Local Zone (see s3-express.ts).
+    const localZone = fromName !== undefined && !isAvailabilityZoneId(fromName) ? fromName : undefined;
+    if (localZone !== undefined && props.zoneAffinity !== false) {
+      r.fail('zoneAffinity', props.zoneAffinity, `false for a bucket outside an Availability Zone (zone "${localZone}")`,
+        'Karpenter\'s topology.k8s.aws/zone-id labels hold Availability Zone ids: set zoneAffinity: false and place the pods yourself');
+    }
+    if (localZone !== undefined && props.incrementalUpload === true) {
+      r.fail('incrementalUpload', true, `unset for a bucket outside an Availability Zone (zone "${localZone}")`,
+        'Mountpoint appends only in Availability Zones; in a Local Zone writes with --incremental-upload fail (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/SEMANTICS.md#L28-L29)');
+    }
+    if (props.zoneAffinity !== undefined && Tokens.isToken(props.zoneAffinity)) r.fail('zoneAffinity', props.zoneAffinity, 'true or false when the chart is written', 'where the pods run is decided in code');
+    return { ...(directory !== undefined ? { directory } : {}), ...(zoneId !== undefined ? { zoneId } : {}) };
+  }
+
+  private checkUniqueHandle(): void {
+    const root = this.node.root;
+    let handles = handlesByApp.get(root);
+    if (!handles) handlesByApp.set(root, (handles = new Map()));
+    const other = handles.get(this.volumeHandle);
+    if (other !== undefined) {
+      this.rules.fail('volumeHandle', this.volumeHandle, `unique in the cluster (${other} uses it too)`,
+        'the driver processes only one volume per handle: give each volume its own volumeHandle');
+    } else {
+      handles.set(this.volumeHandle, this.node.path);
+    }
+  }
+
+  /** Pre-binds the volume to the claim (claimRef, awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L16-L29); returns the namespace used. */
+  private preBind(namespaceProp: string | undefined): string | undefined {
+    const chartNamespace = Chart.of(this).namespace ?? releaseOf(this)?.namespace;
+    if (namespaceProp !== undefined && chartNamespace !== undefined && isLiteral(namespaceProp) && isLiteral(chartNamespace) && namespaceProp !== chartNamespace) {
+      this.rules.fail('namespace', namespaceProp, `the claim's namespace "${chartNamespace}" (the chart's)`, 'leave namespace unset: the claim lives in the chart\'s namespace');
+      return undefined;
+    }
+    const namespace = namespaceProp ?? chartNamespace;
+    if (namespace === undefined) {
+      this.rules.warn(problem('namespace', undefined, 'the claim\'s namespace to pre-bind the volume',
+        'without claimRef another claim with storageClassName "" may bind this volume first; set namespace (a token for the release namespace works)'));
+      return undefined;
+    }
+    // A claim in a namespace-less chart must state the namespace its claimRef names.
+    if (chartNamespace === undefined) this.claim.apiObject.addJsonPatch(JsonPatch.add('/metadata/namespace', namespace));
+    this.persistentVolume.apiObject.addJsonPatch(JsonPatch.add('/spec/claimRef', { name: this.claim.name, namespace }));
+    return namespace;
   }
 
   /**
@@ -375,257 +575,14 @@ export class S3Mountpoint extends ClaimedStorage {
     this.rules.check('region', props.region, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
     this.rules.check('stsRegion', props.stsRegion, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
     if (props.incrementalUpload === true) {
-      this.rules.check('bucketName', props.bucketName, { pattern: '--x-s3$' },
-        'appends work only on S3 Express One Zone; use a directory bucket or drop incrementalUpload',
-        'an S3 Express One Zone directory bucket (ending in --x-s3) with incrementalUpload');
-    }
-  }
-
-  private checkUniqueHandle(): void {
-    const root = this.node.root;
-    let handles = handlesByApp.get(root);
-    if (!handles) handlesByApp.set(root, (handles = new Map()));
-    const other = handles.get(this.volumeHandle);
-    if (other !== undefined) {
-      this.rules.fail('volumeHandle', this.volumeHandle, `unique in the cluster (${other} uses it too)`,
-        'the driver processes only one volume per handle: give each volume its own volumeHandle');
-    } else {
-      handles.set(this.volumeHandle, this.node.path);
-    }
-  }
-
-  /** Pre-binds the volume to the claim (claimRef, awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L16-L29); returns the namespace used. */
-  private preBind(namespaceProp: string | undefined): string | undefined {
-    const chartNamespace = Chart.of(this).namespace ?? releaseOf(this)?.namespace;
-    if (namespaceProp !== undefined && chartNamespace !== undefined && isLiteral(namespaceProp) && isLiteral(chartNamespace) && namespaceProp !== chartNamespace) {
-      this.rules.fail('namespace', namespaceProp, `the claim's namespace "${chartNamespace}" (the chart's)`, 'leave namespace unset: the claim lives in the chart\'s namespace');
-      return undefined;
-    }
-    const namespace = namespaceProp ?? chartNamespace;
-    if (namespace === undefined) {
-      this.rules.warn(problem('namespace', undefined, 'the claim\'s namespace to pre-bind the volume',
-        'without claimRef another claim with storageClassName "" may bind this volume first; set namespace (a token for the release namespace works)'));
-      return undefined;
-    }
-    // A claim in a namespace-less chart must state the namespace its claimRef names.
-    if (chartNamespace === undefined) this.claim.apiObject.addJsonPatch(JsonPatch.add('/metadata/namespace', namespace));
-    this.persistentVolume.apiObject.addJsonPatch(JsonPatch.add('/spec/claimRef', { name: this.claim.name, namespace }));
-    return namespace;
-  }
-
-  private renderMountOptions(props: S3MountpointProps): string[] {
-    const r = this.rules;
-    const out: string[] = [];
-    const flag = (name: string, on: boolean | undefined) => {
-      if (on === undefined) return;
-      if (Tokens.isToken(on)) r.fail(flagProp(name), on, 'true or false when the chart is written', 'a mount flag is present or absent: decide it in code');
-      else if (on) out.push(name);
-    };
-    const value = (name: string, v: string | number | undefined, sep = ' ') => {
-      if (v !== undefined) out.push(`${name}${sep}${v}`);
-    };
-
-    value('prefix', props.prefix);
-    value('region', props.region);
-    flag('allow-delete', props.allowDelete);
-    flag('allow-overwrite', props.allowOverwrite);
-    flag('allow-other', props.allowOther);
-    flag('allow-root', props.allowRoot);
-
-    r.check('uid', props.uid, { minimum: 0, maximum: 4294967295, multipleOf: 1 }, 'a numeric user id');
-    r.check('gid', props.gid, { minimum: 0, maximum: 4294967295, multipleOf: 1 }, 'a numeric group id');
-    value('uid', props.uid, '=');
-    value('gid', props.gid, '=');
-    r.check('dirMode', props.dirMode, { pattern: '^[0-7]{3,4}$' }, 'octal, e.g. "0755"', 'an octal mode such as 0755');
-    r.check('fileMode', props.fileMode, { pattern: '^[0-7]{3,4}$' }, 'octal, e.g. "0644"', 'an octal mode such as 0644');
-    value('dir-mode', props.dirMode, '=');
-    value('file-mode', props.fileMode, '=');
-
-    if (props.metadataTtl instanceof Duration) value('metadata-ttl', props.metadataTtl.toSeconds());
-    else if (props.metadataTtl !== undefined) {
-      r.oneOf('metadataTtl', props.metadataTtl, ['indefinite', 'minimal'], 'or give a Duration');
-      value('metadata-ttl', props.metadataTtl);
-    }
-
-    r.check('maxCacheSize', props.maxCacheSize, { minimum: 1, multipleOf: 1 }, 'a size in MiB');
-    value('max-cache-size', props.maxCacheSize);
-    flag('incremental-upload', props.incrementalUpload);
-    r.oneOf('storageClass', props.storageClass, S3_STORAGE_CLASSES, 'use an S3 storage class name');
-    value('storage-class', props.storageClass);
-    r.oneOf('sse', props.sse, Object.values(S3ServerSideEncryption));
-    value('sse', props.sse);
-    if (props.sseKmsKeyId !== undefined) {
-      r.check('sseKmsKeyId', props.sseKmsKeyId, { pattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$' },
-        'Mountpoint takes a key ARN only (not a key id or alias)', 'a KMS key ARN');
-      if (props.sse === undefined) r.fail('sse', undefined, 'aws:kms or aws:kms:dsse with sseKmsKeyId', 'set sse: S3ServerSideEncryption.KMS');
-      else r.oneOf('sse', props.sse, [S3ServerSideEncryption.KMS, S3ServerSideEncryption.KMS_DSSE], 'sseKmsKeyId needs SSE-KMS');
-      value('sse-kms-key-id', props.sseKmsKeyId);
-    }
-    value('read-part-size', partBytes(r, 'readPartSize', props.readPartSize));
-    value('write-part-size', partBytes(r, 'writePartSize', props.writePartSize));
-    r.check('maxThreads', props.maxThreads, { minimum: 1, multipleOf: 1 });
-    value('max-threads', props.maxThreads);
-    r.check('maximumThroughputGbps', props.maximumThroughputGbps, { minimum: 1 });
-    value('maximum-throughput-gbps', props.maximumThroughputGbps);
-
-    this.checkCacheLimits(props);
-    return [...out, ...this.extraOptions(props)];
-  }
-
-  /** `extraMountOptions`, checked as the driver does (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/mountpoint/args.go, pkg/driver/node/node.go#L128-L190). */
-  private extraOptions(props: S3MountpointProps): string[] {
-    const extras = props.extraMountOptions ?? [];
-    if (Tokens.infoOf(extras)?.kind === 'list') return extras; // decided at install time
-    const kept: string[] = [];
-    for (const option of extras) {
-      const trimmed = option.trim();
-      const key = trimmed.split(/[\s=]/, 1)[0].replace(/^-+/, '');
-      if (/^-o/.test(trimmed)) {
-        const fuse = trimmed.replace(/^-o\s*/, '').replace(/_/g, '-');
-        const prop = TYPED_FLAGS[fuse.split(/[\s=]/, 1)[0]];
-        this.rules.fail('mountOptions', option, 'a Mountpoint flag without "-o"', `the driver refuses -o options: ${prop ? `set ${prop} instead` : `write "${fuse}"`}`);
-      } else if (key === 'ca-bundle') {
-        this.rules.fail('mountOptions', option, 'without ca-bundle', 'the driver refuses a custom CA bundle: remove it');
-      } else if (DROPPED_FLAGS.has(key)) {
-        this.rules.warn(problem('mountOptions', option, 'left out', 'the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed'));
-      } else if (key === 'cache') {
-        if (props.cache !== undefined) {
-          this.rules.fail('mountOptions', option, 'without cache when the cache attribute is set', 'the driver refuses both: remove the cache mount option and keep cache');
-        } else {
-          this.rules.warn(problem('mountOptions', option, 'replaced by the cache attribute', 'cache as a mount option is deprecated and becomes an unlimited emptyDir: use cache: { type: \'emptyDir\', sizeLimit }'));
-          kept.push(option);
-        }
-      } else if (TYPED_FLAGS[key]) {
-        this.rules.fail('mountOptions', option, `without ${key}`, `set ${TYPED_FLAGS[key]} instead (it is checked there)`);
+      const directory = isDirectoryBucketName(props.bucketName) ?? (props.bucketType === 'directory' ? true : undefined);
+      if (directory === false) {
+        this.rules.fail('bucketName', props.bucketName, 'an S3 Express One Zone directory bucket (ending in --x-s3) with incrementalUpload',
+          'appends work only on S3 Express One Zone; use a directory bucket or drop incrementalUpload');
       } else {
-        kept.push(option);
+        this.rules.check('bucketName', props.bucketName, { pattern: DIRECTORY_BUCKET }, 'appends work only on S3 Express One Zone; use a directory bucket or drop incrementalUpload',
+          'an S3 Express One Zone directory bucket (ending in --x-s3) with incrementalUpload');
       }
     }
-    return kept;
   }
-
-  /** The cache's own rules and how max-cache-size relates to its size (awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/node.go#L153-L190, docs/CACHING.md). */
-  private checkCacheLimits(props: S3MountpointProps): void {
-    const cache = props.cache;
-    if (cache?.type !== 'emptyDir' || cache.sizeLimit === undefined || props.maxCacheSize === undefined) return;
-    const limitGi = cache.sizeLimit.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    const limitToken = Tokens.isToken(limitGi);
-    const maxToken = Tokens.isToken(props.maxCacheSize);
-    if (limitToken && maxToken) return; // two install-time values: the schema cannot relate them
-    if (limitToken) {
-      this.rules.check('cacheEmptyDirSizeLimit', limitGi, { minimum: props.maxCacheSize / 1024 }, 'raise the cache sizeLimit or lower maxCacheSize',
-        `at least maxCacheSize (${props.maxCacheSize} MiB)`);
-    } else {
-      const limitMi = cache.sizeLimit.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-      this.rules.check('maxCacheSize', props.maxCacheSize, { maximum: limitMi }, 'the driver refuses a max-cache-size above the emptyDir limit: lower maxCacheSize or raise the cache sizeLimit',
-        `at most ${limitMi} (MiB, the cacheEmptyDirSizeLimit ${quantity(cache.sizeLimit)})`);
-    }
-  }
-
-  private renderAttributes(props: S3MountpointProps): Record<string, string> {
-    const a: Record<string, string | undefined> = {
-      bucketName: props.bucketName,
-      authenticationSource: props.authenticationSource,
-      stsRegion: props.stsRegion,
-      mountpointPodServiceAccountName: props.mountpointPodServiceAccountName,
-    };
-    const cache = props.cache;
-    if (cache !== undefined) {
-      this.rules.oneOf('cache', cache.type, ['emptyDir', 'ephemeral'], 'the driver knows only these local-cache types');
-      a.cache = cache.type;
-      if (cache.type === 'emptyDir') {
-        this.rules.check('cacheEmptyDirMedium', cache.medium, { enum: ['', 'Memory'] }, 'leave it unset for node disk (NVMe on RAID0 nodes) or use "Memory"', '"" (node disk) or "Memory"');
-        a.cacheEmptyDirSizeLimit = cache.sizeLimit ? quantity(cache.sizeLimit) : undefined;
-        a.cacheEmptyDirMedium = cache.medium || undefined;
-      } else if (cache.type === 'ephemeral') {
-        this.rules.required('cacheEphemeralStorageClassName', cache.storageClassName, 'set for an ephemeral cache', 'name a StorageClass, e.g. a local NVMe class (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CACHING.md#L88-L90)');
-        this.rules.required('cacheEphemeralStorageResourceRequest', cache.storageRequest, 'set for an ephemeral cache', 'give the cache volume\'s size (storageRequest)');
-        a.cacheEphemeralStorageClassName = cache.storageClassName;
-        a.cacheEphemeralStorageResourceRequest = cache.storageRequest ? quantity(cache.storageRequest) : undefined;
-      }
-    }
-    const res = props.mountpointContainerResources;
-    if (res?.requests && (res.requests.cpu || res.requests.memory)) {
-      this.rules.warn(problem('mountpointContainerResources.requests', 'set', 'left unset', 'Mountpoint Pods are placed after the workload and may not fit the node (driver issue #543); set limits only'));
-    }
-    a.mountpointContainerResourcesRequestsCpu = res?.requests?.cpu?.amount;
-    a.mountpointContainerResourcesRequestsMemory = res?.requests?.memory ? quantity(res.requests.memory) : undefined;
-    a.mountpointContainerResourcesLimitsCpu = res?.limits?.cpu?.amount;
-    a.mountpointContainerResourcesLimitsMemory = res?.limits?.memory ? quantity(res.limits.memory) : undefined;
-
-    const out: Record<string, string> = {};
-    for (const key of Object.keys(a).sort()) if (a[key] !== undefined) out[key] = a[key]!;
-    return out;
-  }
-}
-
-/** The prop that sets a flag (for messages). */
-function flagProp(flag: string): string {
-  return TYPED_FLAGS[flag] ?? flag;
-}
-
-/** A part size in whole bytes, as Mountpoint takes it; a size token becomes a derived token (GiB × 2^30). */
-function partBytes(rules: Rules, field: string, size: Size | undefined): number | undefined {
-  if (size === undefined) return undefined;
-  const gi = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (Tokens.isToken(gi)) return Tokens.derive(gi, 1024 ** 3);
-  const bytes = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
-  rules.check(field, bytes, { minimum: 1, multipleOf: 1 }, 'give a whole number of bytes', 'a whole number of bytes');
-  return bytes;
-}
-
-/** A Kubernetes quantity for a size: whole GiB as `Gi`, else MiB (rounded up). A size token stays `<token>Gi`. */
-function quantity(size: Size): string {
-  const gi = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (Tokens.isToken(gi) || Number.isInteger(gi)) return `${gi}Gi`;
-  return `${Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }))}Mi`;
-}
-
-/**
- * Refuses, under `scope`, every StorageClass whose provisioner is `s3.csi.aws.com`: the driver has
- * no dynamic provisioning (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L10). `S3Mountpoint` applies it to its own chart;
- * call it on any other chart (or on a StorageClass) that may hold one. Checked at synthesis, so
- * objects added later are seen too.
- */
-export function forbidS3StorageClasses(scope: IConstruct): void {
-  if (checkedScopes.has(scope)) return;
-  checkedScopes.add(scope);
-  scope.node.addValidation({
-    validate: () => {
-      const errors: string[] = [];
-      for (const c of scope.node.findAll()) {
-        if (!ApiObject.isApiObject(c) || c.kind !== 'StorageClass' || c.apiVersion !== 'storage.k8s.io/v1') continue;
-        const provisioner = (c.toJson() as { provisioner?: string }).provisioner;
-        if (provisioner === S3_CSI_DRIVER) {
-          errors.push(problem('provisioner', provisioner, 'a driver with dynamic provisioning',
-            `Mountpoint for Amazon S3 mounts existing buckets only: remove StorageClass ${c.node.path} and use S3Mountpoint (a PersistentVolume and claim with storageClassName "")`));
-        }
-      }
-      return errors;
-    },
-  });
-}
-
-/**
- * Warns when a pod that mounts a Mountpoint S3 volume may take longer than 600 s to terminate:
- * Mountpoint Pods stop after their own 10-minute grace period, and later writes fail with
- * "Transport endpoint is not connected" (awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/TROUBLESHOOTING.md#L139-L146). `S3Mountpoint.mount` calls it
- * for the pod it finds; patterns that set the grace period later call it themselves. A token
- * grace period is not checked (a warning cannot be a schema rule).
- */
-export function checkS3TerminationGrace(scope: IConstruct, grace: Duration | number | undefined): boolean {
-  if (grace === undefined) return true;
-  const seconds = grace instanceof Duration ? grace.toSeconds() : grace;
-  if (Tokens.isToken(seconds) || seconds <= S3_MOUNTPOINT_GRACE_SECONDS) return true;
-  warn(scope, problem('terminationGracePeriodSeconds', seconds, `at most ${S3_MOUNTPOINT_GRACE_SECONDS} with a Mountpoint S3 volume`,
-    'Mountpoint Pods stop after 10 minutes, then writes fail with "Transport endpoint is not connected": finish the final flush within 600 s'));
-  return false;
-}
-
-/** The Pod or workload (under the same root) whose containers include `container`. */
-export function podOf(scope: IConstruct, container: plus.Container): plus.AbstractPod | undefined {
-  for (const c of scope.node.root.node.findAll()) {
-    if (c instanceof plus.AbstractPod && (c.containers.includes(container) || c.initContainers.includes(container))) return c;
-  }
-  return undefined;
 }

@@ -380,6 +380,8 @@ const BUCKET_RULE =
 
 
   const base: S3MountpointProps = { bucketName: 'ml-data' };
+  // The flags extraMountOptions accepts, as the refusal lists them (Mountpoint 1.22.3's without a typed prop).
+  const FREE = 'bind, debug, debug-crt, dual-stack, endpoint-url, force-path-style, log-directory, log-metrics, no-log, no-sign-request, otlp-endpoint, otlp-export-interval, part-size, transfer-acceleration;';
   type Row = [string, Partial<S3MountpointProps> | ((chart: Chart) => void), string[], string[]];
   const rows: Row[] = [
     [
@@ -426,38 +428,61 @@ const BUCKET_RULE =
     [
       '42: "-o allow-other"',
       { extraMountOptions: ['-o allow-other'] },
-      [`[test/s3] 'mountOptions' ("-o allow-other") must be a Mountpoint flag without "-o"; the driver refuses -o options: set allowOther instead`],
+      [`[test/s3] 'extraMountOptions' ("-o allow-other") must be a Mountpoint flag without "-o"; the driver refuses -o options: set allowOther instead`],
       [],
     ],
     [
       '42: "-o" with a flag that has no typed prop',
       { extraMountOptions: ['-o debug'] },
-      [`[test/s3] 'mountOptions' ("-o debug") must be a Mountpoint flag without "-o"; the driver refuses -o options: write "debug"`],
+      [`[test/s3] 'extraMountOptions' ("-o debug") must be a Mountpoint flag without "-o"; the driver refuses -o options: write "debug"`],
       [],
     ],
     [
-      '42: "ca-bundle …"',
-      { extraMountOptions: ['ca-bundle /etc/pki/ca.pem'] },
-      [`[test/s3] 'mountOptions' ("ca-bundle /etc/pki/ca.pem") must be without ca-bundle; the driver refuses a custom CA bundle: remove it`],
+      '42: a flag Mountpoint does not know ("ca-bundle …", "memory-target …")',
+      { extraMountOptions: ['ca-bundle /etc/pki/ca.pem', 'memory-target 4096'] },
+      ['ca-bundle /etc/pki/ca.pem', 'memory-target 4096'].map((o) => `[test/s3] 'extraMountOptions' (${JSON.stringify(o)}) must be a flag of Mountpoint 1.22.3 (the driver's): one of ${FREE} Mountpoint exits on a flag it does not know, and the volume never mounts; flags with a typed prop are set there`),
+      [],
+    ],
+    [
+      '42: flags the driver replaces or Mountpoint refuses under it',
+      { extraMountOptions: ['read-only', 'auto-unmount', 'profile ml', 'user-agent-prefix me'] },
+      [
+        `[test/s3] 'extraMountOptions' ("read-only") must be without read-only; a read-only volume is accessMode ReadOnlyMany (the driver then adds --read-only itself, pkg/driver/node/node.go#L120-L122)`,
+        `[test/s3] 'extraMountOptions' ("auto-unmount") must be without auto-unmount; Mountpoint refuses --auto-unmount on the FUSE file descriptor the driver mounts it with (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:mountpoint-s3-fs/src/fuse/config.rs#L56-L73)`,
+        `[test/s3] 'extraMountOptions' ("profile ml") must be without profile; the driver gives Mountpoint its own AWS config file, or none (pkg/driver/node/credentialprovider/provider_driver.go#L160-L166, provider_pod.go#L80), so a profile is not found: choose whose credentials with authenticationSource`,
+        `[test/s3] 'extraMountOptions' ("user-agent-prefix me") must be without user-agent-prefix; the driver replaces it with its own (pkg/driver/node/mounter/pod_mounter.go#L226)`,
+      ],
+      [],
+    ],
+    [
+      '42: a switch with a value, a valued flag without one, a short flag, a typed one',
+      { extraMountOptions: ['debug=true', 'endpoint-url', '-d', 'max-threads 4', '--sse AES256'] },
+      [
+        `[test/s3] 'extraMountOptions' ("debug=true") must be "debug" alone; debug is a switch: it takes no value`,
+        `[test/s3] 'extraMountOptions' ("endpoint-url") must be "endpoint-url <value>"; endpoint-url takes a value, after a space or "="`,
+        `[test/s3] 'extraMountOptions' ("-d") must be a long flag; write the flag's long name, e.g. "debug" for -d`,
+        `[test/s3] 'extraMountOptions' ("max-threads 4") must be without max-threads; set maxThreads instead (it is checked there)`,
+        `[test/s3] 'extraMountOptions' ("--sse AES256") must be without sse; set sse instead (it is checked there)`,
+      ],
       [],
     ],
     [
       '42: "allow-other" as an extra option must use its typed prop',
       { extraMountOptions: ['allow-other'] },
-      [`[test/s3] 'mountOptions' ("allow-other") must be without allow-other; set allowOther instead (it is checked there)`],
+      [`[test/s3] 'extraMountOptions' ("allow-other") must be without allow-other; set allowOther instead (it is checked there)`],
       [],
     ],
     [
       '42: "foreground" is dropped with a warning',
       { extraMountOptions: ['foreground', 'debug'] },
       [],
-      [`[test/s3] 'mountOptions' ("foreground") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
+      [`[test/s3] 'extraMountOptions' ("foreground") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
     ],
     [
       '42: "-f" is dropped with a warning',
       { extraMountOptions: ['-f'] },
       [],
-      [`[test/s3] 'mountOptions' ("-f") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
+      [`[test/s3] 'extraMountOptions' ("-f") must be left out; the driver drops foreground, help and version (and -f, -h, -v) silently, so it was removed`],
     ],
     ['43: prefix "ckpt" without a trailing "/"', { prefix: 'ckpt' }, [`[test/s3] 'prefix' ("ckpt") must be a prefix ending in "/"; write "ckpt/"`], []],
     [
@@ -490,14 +515,14 @@ const BUCKET_RULE =
     [
       '44: cache in mountOptions and as the cache attribute',
       { cache: { type: 'emptyDir' }, extraMountOptions: ['cache /tmp/s3'] },
-      [`[test/s3] 'mountOptions' ("cache /tmp/s3") must be without cache when the cache attribute is set; the driver refuses both: remove the cache mount option and keep cache`],
+      [`[test/s3] 'extraMountOptions' ("cache /tmp/s3") must be without cache when the cache attribute is set; the driver refuses both: remove the cache mount option and keep cache`],
       [],
     ],
     [
       '44: cache in mountOptions alone is deprecated',
       { extraMountOptions: ['cache /tmp/s3'] },
       [],
-      [`[test/s3] 'mountOptions' ("cache /tmp/s3") must be replaced by the cache attribute; cache as a mount option is deprecated and becomes an unlimited emptyDir: use cache: { type: 'emptyDir', sizeLimit }`],
+      [`[test/s3] 'extraMountOptions' ("cache /tmp/s3") must be replaced by the cache attribute; cache as a mount option is deprecated and becomes an unlimited emptyDir: use cache: { type: 'emptyDir', sizeLimit }`],
     ],
     [
       '46: a pod with terminationGracePeriodSeconds 900 mounts the volume',
@@ -519,7 +544,85 @@ const BUCKET_RULE =
       'mountpointContainerResources requests are discouraged',
       { mountpointContainerResources: { requests: { memory: Size.gibibytes(1) } } },
       [],
-      [`[test/s3] 'mountpointContainerResources.requests' ("set") must be left unset; Mountpoint Pods are placed after the workload and may not fit the node (driver issue #543); set limits only`],
+      [`[test/s3] 'mountpointContainerResources.requests' ("set") must be left unset, or reserved with reserveHeadroom; Mountpoint Pods are placed after the workload and may not fit the node (driver issue #543); set limits only, or reserve the room with reserveHeadroom: true`],
+    ],
+    [
+      'headroom without requests: a headroom pod would reserve nothing',
+      { reserveHeadroom: true },
+      [`[test/s3] 'mountpointContainerResources.requests' (not set) must be set with reserveHeadroom; a headroom pod requests what the Mountpoint container requests and nothing else (pkg/podmounter/mppod/headroom.go#L39-L109): give its cpu and memory requests`],
+      [],
+    ],
+    [
+      'Mountpoint refuses uid or gid 0, modes with special bits, allow-other with allow-root',
+      { uid: 0, gid: 0, dirMode: '1777', fileMode: '644x', allowOther: true, allowRoot: true },
+      [
+        `[test/s3] 'allowRoot' (true) must be unset with allowOther; Mountpoint refuses both (cli.rs#L159-L165, conflicts_with): allow-other already lets root in`,
+        `[test/s3] 'uid' (0) must be a numeric user id from 1 to 4294967295; Mountpoint refuses 0: leave uid unset for the Mountpoint Pod's user`,
+        `[test/s3] 'gid' (0) must be a numeric group id from 1 to 4294967295; Mountpoint refuses 0: leave gid unset for the pod's fsGroup`,
+        `[test/s3] 'dirMode' ("1777") must be an octal mode of user, group and other bits such as "0755"; write three octal digits, e.g. "0755" (Mountpoint takes no setuid, setgid or sticky bit)`,
+        `[test/s3] 'fileMode' ("644x") must be an octal mode of user, group and other bits such as "0644"; write three octal digits, e.g. "0644" (Mountpoint takes no setuid, setgid or sticky bit)`,
+      ],
+      [],
+    ],
+    [
+      'max-cache-size without a cache, a fractional throughput, a TTL of 0.5 s, a bad owner and checksum',
+      { maxCacheSize: 1024, maximumThroughputGbps: 2.5, metadataTtl: Duration.millis(500), expectedBucketOwner: '1111', uploadChecksums: 'md5' as 'off' },
+      [
+        `[test/s3] 'metadataTtl' (0.5) must be whole seconds from 1 to 3153600000; whole seconds up to 100 years; "minimal" for the shortest (Mountpoint reads 0 as minimal)`,
+        `[test/s3] 'maxCacheSize' (1024) must be set only with a local cache; Mountpoint takes --max-cache-size only with a cache directory (cli.rs#L340-L348, requires "cache"): set cache, or drop maxCacheSize`,
+        `[test/s3] 'uploadChecksums' ("md5") must be one of crc32c, off; Mountpoint knows these two (cli.rs#L395-L401)`,
+        `[test/s3] 'expectedBucketOwner' ("1111") must be an AWS account id of 12 digits; the account that owns the bucket, e.g. "111122223333"`,
+        `[test/s3] 'maximumThroughputGbps' (2.5) must be a whole number of Gbps from 1; Mountpoint takes whole Gbps (cli.rs#L167-L174)`,
+      ],
+      [],
+    ],
+    [
+      'a proxy that is no URL, NO_PROXY without a proxy, an entry with a comma',
+      { proxy: { httpsProxy: 'proxy.example.com:3128' } },
+      [`[test/s3] 'proxy.httpsProxy' ("proxy.example.com:3128") must be a proxy URL such as "http://proxy.example.com:3128" (http:// or https://, a host and an optional port); give the proxy as a URL; Mountpoint tunnels its HTTPS requests through it`],
+      [],
+    ],
+    [
+      'NO_PROXY without a proxy, an entry with a comma',
+      { proxy: { noProxy: ['a.example.com,b.example.com'] } },
+      [
+        `[test/s3] 'proxy.noProxy[0]' ("a.example.com,b.example.com") must be a host, a domain such as ".amazonaws.com", or an IP address or CIDR (no spaces or commas); one host or domain per item (strata joins them with ",")`,
+        `[test/s3] 'proxy.httpsProxy' (not set) must be set with proxy.noProxy; NO_PROXY only lists what bypasses a proxy: give httpsProxy, or drop noProxy`,
+      ],
+      [],
+    ],
+    [
+      'a shared cache that is no directory bucket',
+      { sharedCacheBucket: 'ml-cache' },
+      [`[test/s3] 'sharedCacheBucket' ("ml-cache") must be a directory bucket name: "<base name>--<zone id>--x-s3", such as "ckpt--use1-az4--x-s3"; the shared cache is an S3 Express One Zone directory bucket of the same region (cli.rs#L360-L368); give its full name`],
+      [],
+    ],
+    [
+      'S3 Express: a bucket type or zone the name contradicts',
+      { bucketName: 'ckpt--use1-az4--x-s3', bucketType: 'general-purpose', zoneId: 'use1-az5' },
+      [
+        `[test/s3] 'bucketType' ("general-purpose") must be "directory" for a bucket named …--x-s3; a directory bucket's name ends in --<zone id>--x-s3: leave bucketType unset`,
+        `[test/s3] 'zoneId' ("use1-az5") must be the zone in the bucket's name ("use1-az4"); leave zoneId unset: it is read from the name`,
+      ],
+      [],
+    ],
+    [
+      'S3 Express: a zone id on a general purpose bucket, a zone name for a zone id',
+      { zoneId: 'us-east-1a' },
+      [
+        `[test/s3] 'zoneId' ("us-east-1a") must be an Availability Zone id such as "use1-az4" (not a zone name such as us-east-1a); give the Availability Zone id in the bucket's name, e.g. "use1-az4"`,
+        `[test/s3] 'zoneId' ("us-east-1a") must be unset for a general purpose bucket; only a directory bucket lives in one zone`,
+      ],
+      [],
+    ],
+    [
+      'a directory bucket in a Local Zone: no zone affinity by Karpenter\'s label, no appends',
+      { bucketName: 'ckpt--usw2-lax1-az1--x-s3', incrementalUpload: true },
+      [
+        `[test/s3] 'zoneAffinity' (not set) must be false for a bucket outside an Availability Zone (zone "usw2-lax1-az1"); Karpenter's topology.k8s.aws/zone-id labels hold Availability Zone ids: set zoneAffinity: false and place the pods yourself`,
+        `[test/s3] 'incrementalUpload' (true) must be unset for a bucket outside an Availability Zone (zone "usw2-lax1-az1"); Mountpoint appends only in Availability Zones; in a Local Zone writes with --incremental-upload fail (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/SEMANTICS.md#L28-L29)`,
+      ],
+      [],
     ],
   ];
 

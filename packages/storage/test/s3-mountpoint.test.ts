@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { storageOf, Tokens } from '@strata/tokens';
+import { holdsData, storageOf, Tokens } from '@strata/tokens';
 import { AccessMode } from '../src/access-mode';
 import {
   checkS3TerminationGrace,
@@ -26,11 +26,13 @@ describe('S3Mountpoint', () => {
     const s3 = new S3Mountpoint(chart, 'ckpt', { bucketName: 'ml-checkpoints' });
     const [pv, claim] = pvAndClaim(synthValid(chart));
 
+    expect(pv.metadata.name).toBe('test-ckpt-persistentvolume-c8e9a685');
     expect(s3.tier).toBe(StorageTier.S3);
     expect(s3.accessMode).toBe(AccessMode.READ_WRITE_MANY);
     expect(s3.authenticationSource).toBe(S3AuthenticationSource.DRIVER);
     expect(s3.writable).toBe(true);
-    expect(s3.volumeHandle).toBe('ml-checkpoints::test/ckpt');
+    // The handle is the volume's own name: unique in the cluster by definition.
+    expect(s3.volumeHandle).toBe(pv.metadata.name);
     expect(s3.namespace).toBe('ml');
     expect(s3.mountOptions).toEqual([]);
 
@@ -39,7 +41,7 @@ describe('S3Mountpoint', () => {
       accessModes: ['ReadWriteMany'],
       capacity: { storage: '1Gi' }, // ignored by the driver, required by Kubernetes
       claimRef: { name: claim.metadata.name, namespace: 'ml' },
-      csi: { driver: 's3.csi.aws.com', volumeHandle: 'ml-checkpoints::test/ckpt', volumeAttributes: { bucketName: 'ml-checkpoints' } },
+      csi: { driver: 's3.csi.aws.com', volumeHandle: pv.metadata.name, volumeAttributes: { bucketName: 'ml-checkpoints' } },
       persistentVolumeReclaimPolicy: 'Retain',
       storageClassName: '',
       volumeMode: 'Filesystem',
@@ -52,6 +54,9 @@ describe('S3Mountpoint', () => {
       volumeMode: 'Filesystem',
       volumeName: pv.metadata.name,
     });
+    // A pointer to the bucket: neither object is kept by Helm (no data in them).
+    expect([holdsData(s3.persistentVolume.apiObject), holdsData(s3.claim.apiObject)]).toEqual([false, false]);
+    expect(s3.access).toEqual({ bucket: 'ml-checkpoints', prefix: '', write: true, delete: false, overwrite: false, directoryBucket: false });
     expect(warnings(chart)).toEqual([]);
   });
 
@@ -81,9 +86,16 @@ describe('S3Mountpoint', () => {
       writePartSize: Size.mebibytes(64),
       maxThreads: 32,
       maximumThroughputGbps: 100,
-      extraMountOptions: ['debug', 'memory-target 4096'],
+      negativeMetadataTtl: Duration.seconds(1),
+      uploadChecksums: 'off',
+      bucketType: 'general-purpose',
+      expectedBucketOwner: '111122223333',
+      requesterPays: true,
+      awsMaxAttempts: 10,
+      extraMountOptions: ['debug', 'endpoint-url=https://s3.us-west-2.amazonaws.com', 'log-metrics'],
       mountpointPodServiceAccountName: 's3-mountpoint',
       mountpointContainerResources: { limits: { cpu: plus.Cpu.millis(2000), memory: Size.gibibytes(8) } },
+      proxy: { httpsProxy: 'http://proxy.example.com:3128', noProxy: ['sts.us-west-2.amazonaws.com', '.internal'] },
       volumeHandle: 'ml-data-datasets-v1',
     });
     const [pv] = pvAndClaim(synthValid(chart));
@@ -98,16 +110,23 @@ describe('S3Mountpoint', () => {
       'dir-mode=0770',
       'file-mode=0660',
       'metadata-ttl 3',
+      'negative-metadata-ttl 1',
       'max-cache-size 2048',
       'storage-class INTELLIGENT_TIERING',
       'sse aws:kms',
       'sse-kms-key-id arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'upload-checksums off',
+      'bucket-type general-purpose',
+      'expected-bucket-owner 111122223333',
+      'requester-pays',
       'read-part-size 16777216',
       'write-part-size 67108864',
       'max-threads 32',
       'maximum-throughput-gbps 100',
+      'aws-max-attempts 10',
       'debug',
-      'memory-target 4096',
+      'endpoint-url=https://s3.us-west-2.amazonaws.com',
+      'log-metrics',
     ]);
     expect(pv.spec.csi).toEqual({
       driver: 's3.csi.aws.com',
@@ -120,17 +139,23 @@ describe('S3Mountpoint', () => {
         cacheEmptyDirSizeLimit: '4Gi',
         mountpointContainerResourcesLimitsCpu: '2000m',
         mountpointContainerResourcesLimitsMemory: '8Gi',
+        'mountpointEnv.HTTPS_PROXY': 'http://proxy.example.com:3128',
+        'mountpointEnv.NO_PROXY': 'sts.us-west-2.amazonaws.com,.internal',
         mountpointPodServiceAccountName: 's3-mountpoint',
         stsRegion: 'us-west-2',
       },
     });
     expect(s3.volumeAttributes).toEqual(pv.spec.csi.volumeAttributes);
+    expect(s3.access).toEqual({
+      bucket: 'ml-data', prefix: 'datasets/v1/', write: true, delete: true, overwrite: true, directoryBucket: false, region: 'us-west-2',
+      kmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
     expect(warnings(chart)).toEqual([]);
   });
 
   test('an ephemeral cache on a local NVMe class, and a directory bucket with incremental upload', () => {
     const chart = newChart();
-    new S3Mountpoint(chart, 'express', {
+    const s3 = new S3Mountpoint(chart, 'express', {
       bucketName: 'ckpt--usw2-az1--x-s3',
       incrementalUpload: true,
       metadataTtl: 'indefinite',
@@ -138,6 +163,8 @@ describe('S3Mountpoint', () => {
     });
     const [pv] = pvAndClaim(synthValid(chart));
     expect(pv.spec.mountOptions).toEqual(['metadata-ttl indefinite', 'incremental-upload']);
+    expect(s3.directoryBucket).toBe(true);
+    expect(s3.zoneId).toBe('usw2-az1');
     expect(pv.spec.csi.volumeAttributes).toEqual({
       bucketName: 'ckpt--usw2-az1--x-s3',
       cache: 'ephemeral',
@@ -217,7 +244,7 @@ describe('S3Mountpoint', () => {
       expect(containers.map((c: any) => c.resources?.requests?.['ephemeral-storage'])).toEqual(['110Gi', undefined]);
       expect(s3.instanceStoreCache?.toGibibytes()).toBe(100);
       expect(storageOf(chart).map((s) => [s.path, s.description.tier, s.description.facts])).toEqual([
-        ['models', 's3', { bucketName: 'ml-models', prefix: 'llama/v1/', cache: 'emptyDir on instance store', accessMode: 'ReadOnlyMany' }],
+        ['models', 's3', { bucketName: 'ml-models', prefix: 'llama/v1/', cache: 'emptyDir on instance store', accessMode: 'ReadOnlyMany', authenticationSource: 'driver' }],
         ['models/Cache', 'instance-store', { sizeGiB: 100, kind: 'mountpoint-cache' }],
       ]);
       expect(warnings(chart)).toEqual([]);
@@ -298,11 +325,12 @@ describe('S3Mountpoint', () => {
     );
   });
 
-  test('default handles differ by prefix and construct path', () => {
+  test('default handles are the volumes\' names: two volumes of one prefix differ', () => {
     const chart = newChart();
     const a = new S3Mountpoint(chart, 'a', { bucketName: 'ml-data', prefix: 'x/' });
     const b = new S3Mountpoint(chart, 'b', { bucketName: 'ml-data', prefix: 'x/' });
-    expect([a.volumeHandle, b.volumeHandle]).toEqual(['ml-data:x/:test/a', 'ml-data:x/:test/b']);
+    expect([a.volumeHandle, b.volumeHandle]).toEqual([a.persistentVolume.name, b.persistentVolume.name]);
+    expect(a.volumeHandle).not.toBe(b.volumeHandle);
     expect(synthErrors(chart)).toEqual([]);
   });
 

@@ -7,3 +7,4 @@ export * from './problem';
 export * from './mounts';
 export * from './forms';
 export * from './pod-security';
+export * from './source-named';

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, DEFAULT_USER, NONEMPTY_KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, DEFAULT_USER, grantMountpoint, NONEMPTY_KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION } from '@strata/patterns';
 import { AccessMode, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
@@ -54,7 +54,7 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
       serviceAccount: { annotations: annotations(v, 'reader') },
     });
 
-    // Mountpoint mounts a prefix ending in "/" (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md#L151): never the empty one here.
+    // Mountpoint mounts a prefix ending in "/" (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/CONFIGURATION.md#L137, the Mountpoint driver v2.7.0 bundles): never the empty one here.
     const location = (key: string, what: string, bucket: string, prefix: string) => ({
       bucket: v.string(`${key}.bucket`, { default: bucket, description: `S3 bucket of the ${what}.`, pattern: BUCKET_NAME, ...BUCKET_NAME_LENGTH }),
       prefix: v.string(`${key}.prefix`, { default: prefix, description: `Key prefix of the ${what} (not empty, ending in "/").`, pattern: NONEMPTY_KEY_PREFIX }),
@@ -64,7 +64,7 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
     const output = location('output', 'embeddings', 'ml-embeddings', 'bge-large-en-v1.5/');
     const run = v.string('output.run', { default: 'run-1', description: 'The run: embeddings are written under <output.prefix><run>/.', pattern: PATH_SEGMENT });
 
-    // The workers run as uid/gid 1000: Mountpoint must let them in (uid, gid, allow-other; awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md#L311-L313).
+    // The workers run as uid/gid 1000: Mountpoint must let them in (uid, gid, allow-other; awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/CONFIGURATION.md#L281-L283).
     const access = { uid: DEFAULT_USER, gid: DEFAULT_USER, allowOther: true, authenticationSource: S3AuthenticationSource.POD, region };
     const readOnly = { ...access, accessMode: AccessMode.READ_ONLY_MANY, cache: { type: 'emptyDir' as const, sizeLimit: cacheSize } };
     // The model never changes under its prefix: cache its metadata for good.
@@ -81,12 +81,9 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
     worker.env.addVariable('CORPUS_DIR', plus.EnvValue.fromValue('/corpus'));
     worker.env.addVariable('OUTPUT_DIR', plus.EnvValue.fromValue('/output'));
 
-    // The reader's policy: read the model and the corpus, write new objects under the run's prefix.
-    WorkloadIdentity.addStatements(this, 'reader', [
-      ...s3Statements('model', model, { read: true }),
-      ...s3Statements('corpus', corpus, { read: true }),
-      ...s3Statements('output', { bucket: output.bucket, prefix: `${output.prefix}${run}/` }, { read: true, write: true }),
-    ]);
+    // The reader's policy, from each volume (the workers' own credentials): read the model and the
+    // corpus, write new objects under the run's prefix (no delete, no overwrite).
+    for (const volume of [this.model, this.corpus, this.output]) grantMountpoint(volume);
   }
 }
 

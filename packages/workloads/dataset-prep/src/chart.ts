@@ -3,7 +3,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { JobSet, ReplicatedJob } from '@strata/kinds';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
@@ -86,10 +86,8 @@ export default class DatasetPrepChart extends WorkloadChart {
     worker.env.addVariable('SCRATCH_DIR', plus.EnvValue.fromValue('/scratch'));
     for (const c of [worker, indexer]) c.env.addVariable('OUTPUT_DIR', plus.EnvValue.fromValue('/output'));
 
-    WorkloadIdentity.addStatements(this, 'prep', [
-      ...s3Statements('raw', raw, { read: true }),
-      ...s3Statements('output', { bucket: output.bucket, prefix: `${output.prefix}${run}/` }, { read: true, write: true }),
-    ]);
+    // The prep pods' policy, from each volume: read the raw corpus, write new objects under the run.
+    for (const volume of [this.raw, this.output]) grantMountpoint(volume);
   }
 }
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { RayClusterSpecAutoscalerOptionsResourcesLimits, RayClusterSpecAutoscalerOptionsResourcesRequests } from '@strata/crd-types/ray-cluster';
 import { READY_SECONDS_ANNOTATION, Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { RayService, RayWorkerGroup } from '@strata/kinds';
-import { addScratch, BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, s3Statements, WorkloadIdentity } from '@strata/patterns';
+import { addScratch, BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Devices, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 import { IMAGE_REPOSITORY, SERVED_MODEL_NAME, Tokens } from '@strata/tokens';
 
@@ -68,7 +68,6 @@ export default class RayServeVllmChart extends WorkloadChart {
     // --- identities: the head needs no AWS access; the workers read the model version -----------
     const headAccount = WorkloadIdentity.serviceAccount(this, 'head', { annotations: annotations(v, 'head') });
     const workerAccount = WorkloadIdentity.serviceAccount(this, 'worker', { annotations: annotations(v, 'worker') });
-    WorkloadIdentity.addStatements(this, 'worker', s3Statements('model', { bucket, prefix: versionPrefix }, { read: true }));
 
     // --- Serve: replicas, autoscaling and vLLM's engine ----------------------------------------
     const replicas = v.integer('server.replicas', { default: 1, minimum: 1, maximum: 64, description: 'vLLM replicas (and GPU worker pods) always running: Serve\'s min_replicas and the worker group\'s minReplicas.' });
@@ -194,6 +193,8 @@ export default class RayServeVllmChart extends WorkloadChart {
       cache: { type: 'emptyDir', sizeLimit: cacheSize, instanceStore: true },
     });
     this.model.mount(worker, MODEL_DIR, { readOnly: true, pod: this.gpu.template });
+    // The workers' policy, from the volume: read the model version, nothing else.
+    grantMountpoint(this.model);
   }
 }
 
