@@ -1,5 +1,5 @@
-import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, ValueRef } from './content-name';
-import { PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
+import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, textOf, ValueRef } from './content-name';
+import { isEmptyValue, PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
 import { guardMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
 import { getPath } from './values';
@@ -147,13 +147,19 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const ref = refIn(o);
       if (ref) {
         const v = lookup(ref);
+        if (ref.asText) return textOf(v, ref.kind);
         // A list used as a string (list.join(',')) is the comma-joined list, as the template's `join`.
         return o.asString && Array.isArray(v) ? v.join(',') : v;
       }
       const parts = printIn(o);
       if (parts) return parts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o)) out[k] = decode(v);
+      for (const [k, v] of Object.entries(o)) {
+        // An entry whose value is empty is left out, as the template's `{{- if <value> }}` does.
+        const entry = refIn(v);
+        if (entry?.omitWhenEmpty && isEmptyValue(lookup(entry))) continue;
+        out[k] = decode(v);
+      }
       return out;
     }
     return value;
