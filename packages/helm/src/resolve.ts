@@ -1,6 +1,6 @@
 import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, textOf, ValueRef } from './content-name';
-import { isEmptyValue, PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
-import { guardMessage, valueGuards, ValueGuard } from './guards';
+import { isEmptyValue, PodTemplatePaths, relationHolds, satisfies, Tokens } from '@strata/tokens';
+import { guardMessage, RelationGuard, relationGuards, relationMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
 import { getPath } from './values';
 import {
@@ -43,6 +43,8 @@ export interface ReleaseTemplate {
   readonly objects: readonly TemplateObject[];
   /** Rules on computed values, applied as the chart's templates/guards.yaml does (see guards.ts). */
   readonly guards?: readonly ValueGuard[];
+  /** Rules between two values, applied as templates/guards.yaml does (see guards.ts). */
+  readonly relations?: readonly RelationGuard[];
   /** Custom kinds the chart declares, with where their pod templates are. */
   readonly podTemplateKinds?: readonly PodTemplatePaths[];
 }
@@ -51,6 +53,7 @@ export interface ReleaseTemplate {
 export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifest[] = []): ReleaseTemplate {
   const meta = synth.chart.chartMetadata;
   const guards = valueGuards(synth.chart.values);
+  const relations = relationGuards(synth.chart.values);
   return {
     chart: meta.name,
     appVersion: meta.appVersion ?? '1.0.0',
@@ -60,6 +63,7 @@ export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifes
       ...tests.map((t) => ({ conditions: [], manifest: encodeManifest(t), test: true })),
     ],
     ...(guards.length > 0 ? { guards } : {}),
+    ...(relations.length > 0 ? { relations } : {}),
     ...(synth.podTemplateKinds.length > 0 ? { podTemplateKinds: synth.podTemplateKinds } : {}),
   };
 }
@@ -168,6 +172,10 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
   for (const g of template.guards ?? []) {
     const v = lookup(g.value);
     if (!satisfies(v, g.constraint)) throw new ValuesRefusedError(guardMessage(g, v as number));
+  }
+  for (const g of template.relations ?? []) {
+    const [a, b] = [g.a, g.b].map((x) => (typeof x === 'string' ? x : String(lookup(x))));
+    if (!relationHolds(g.relation, a, b)) throw new ValuesRefusedError(relationMessage(g, JSON.stringify(a), JSON.stringify(b)));
   }
   return template.objects
     .filter((o) => (options.tests || !o.test) && o.conditions.every((c) => lookup(c) === true))

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Clause, Tokens } from '@strata/tokens';
+import { Clause, satisfies, Tokens } from '@strata/tokens';
 import { S3_PATH, SECURITY_GROUP_ID, SUBNET_ID } from './forms';
 import { ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { isLiteral, Rules, UNSET } from './rules';
@@ -14,7 +14,7 @@ import {
   FsxMetadataConfigurationMode,
   FsxStorageType,
 } from './fsx-lustre-settings';
-import { bucketOf, DAILY_TIME, label, METADATA_IOPS, NOT_PERSISTENT_2, originOf, SCRATCH, TAG_KEY, TAG_VALUE, THROUGHPUT, WEEKLY_TIME } from './fsx-lustre-rules';
+import { bucketOf, DAILY_TIME, label, MAX_EXTRA_TAGS, METADATA_IOPS, NOT_PERSISTENT_2, originOf, RESERVED_TAG, SCRATCH, TAG_KEY, TAG_PAIR, TAG_VALUE, TAG_WORDS, THROUGHPUT, WEEKLY_TIME } from './fsx-lustre-rules';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -84,8 +84,12 @@ export interface FsxLustreStorageClassProps {
   readonly s3ImportPath?: string;
 
   /**
-   * Where `lfs hsm_archive` exports to: in the bucket of `s3ImportPath`.
-   * @default - FSx's default export prefix of the import bucket
+   * Where the file system's root is exported to (`lfs hsm_archive`, or an export data repository
+   * task): an S3 path in the bucket of `s3ImportPath` ("The Amazon S3 export bucket must be the same
+   * as the import bucket"), which it needs. Not on PERSISTENT_2 (data repository associations link it).
+   * `""` is not sent (a chart value left empty).
+   * @see boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json (CreateFileSystemLustreConfiguration.ExportPath)
+   * @default - FSx's default: `s3://<import bucket>/FSxLustre<creation time>`
    */
   readonly s3ExportPath?: string;
 
@@ -112,9 +116,11 @@ export interface FsxLustreStorageClassProps {
   readonly dailyAutomaticBackupStartTime?: string;
 
   /**
-   * Copy the file system's tags to its backups. Refused on a file system linked to S3: "not
-   * available for use with file systems that are linked to a data repository".
-   * @see https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreConfiguration.html
+   * Copy the file system's tags to its backups (automatic and user-initiated ones that name no
+   * tags of their own). Refused on a file system linked to S3: "Not available for use with file
+   * systems that are linked to a data repository"; without effect on scratch file systems, which
+   * have no backups (a warning). The driver sends it only when true, so false is not written.
+   * @see boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json (CreateFileSystemLustreConfiguration.CopyTagsToBackups)
    * @default false
    */
   readonly copyTagsToBackups?: boolean;
@@ -140,30 +146,47 @@ export interface FsxLustreStorageClassProps {
   readonly fileSystemTypeVersion?: FsxFileSystemTypeVersion;
 
   /**
-   * Tags for the file system (the driver also adds `CSIVolumeName`). Keys and values may not
-   * contain "," or "=": the driver splits `k1=v1,k2=v2` on both.
+   * Tags for each file system, as a map or as `"Key=Value"` strings (the form of a chart value).
+   * The driver joins them as `k1=v1,k2=v2` and splits on "," then "=", so neither may appear in a
+   * key or value (it fails with "invalid extraTag"); FSx takes keys of 1 to 128 and values of up
+   * to 256 letters, digits, spaces and `_ . : / + - @` (strata: ASCII ones, which Helm's and Node's
+   * regular expressions read alike), and at most 50 tags, one of which the
+   * driver adds itself (`CSIVolumeName`, refused here as a key); `aws:` is reserved by AWS.
+   * Tags of the controller's `--extra-tags` come on top (the driver chart's `controller.extraTags`).
+   * @see kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L292-L310, pkg/cloud/cloud.go#L220-L236
+   * @see boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json (Tags, TagKey, TagValue)
    * @default - none
    */
-  readonly extraTags?: Record<string, string>;
+  readonly extraTags?: Record<string, string> | readonly string[];
 
   /**
-   * Elastic Fabric Adapter networking. PERSISTENT_2 with a metadata configuration and Lustre 2.15
-   * only; the security groups must be EFA-enabled; capacity in multiples of 4800 GiB (1000
-   * MB/s/TiB) up to 38400 GiB (125).
-   * @see https://github.com/kubernetes-sigs/aws-fsx-csi-driver/tree/master/examples/kubernetes/efa
+   * Elastic Fabric Adapter (and GPUDirect Storage) support. PERSISTENT_2 with a metadata
+   * configuration only (the driver's own words), which makes it Lustre 2.15 ("Enhanced metadata
+   * is available only for 2.15 file systems"); the security groups must allow all traffic within
+   * themselves (creation fails otherwise, unchecked here); claims come in steps of 4800 GiB at
+   * 1000 MB/s/TiB, 9600 at 500, 19200 at 250, 38400 at 125 (checked on claims). The driver sends
+   * it only when true, so false is not written.
+   * @see kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:examples/kubernetes/dynamic_provisioning/README.md (efaEnabled), examples/kubernetes/efa
+   * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/managing-metadata-performance.html
+   * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/cannot-create-fs.html (EFA-enabled security groups)
    * @default false
    */
   readonly efaEnabled?: boolean;
 
   /**
-   * Metadata IOPS provisioning (PERSISTENT_2 only). AUTOMATIC must not come with `metadataIops`.
+   * Metadata IOPS provisioning (PERSISTENT_2 only, Lustre 2.15). AUTOMATIC sizes them from the
+   * storage capacity and must not come with `metadataIops`; USER_PROVISIONED needs them. Set at
+   * creation only: a file system made without one can never get one. `""` is not sent.
+   * @see boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json (CreateFileSystemLustreMetadataConfiguration)
+   * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/managing-metadata-performance.html
    * @default - no metadata configuration
    */
   readonly metadataConfigurationMode?: FsxMetadataConfigurationMode;
 
   /**
    * Metadata IOPS for USER_PROVISIONED: 1500, 3000, 6000, 12000 or a multiple of 12000 up to
-   * 192000. The driver ignores it without `metadataConfigurationMode`, so that is refused.
+   * 192000 (SSD). The driver ignores it without `metadataConfigurationMode`, so that is refused;
+   * 0 is not sent.
    * @see https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemLustreMetadataConfiguration.html
    * @default - none
    */
@@ -234,7 +257,7 @@ export class FsxLustreStorageClass extends Construct {
   public readonly dataCompressionType: FsxDataCompressionType;
   public readonly weeklyMaintenanceStartTime?: string;
   public readonly fileSystemTypeVersion?: FsxFileSystemTypeVersion;
-  public readonly extraTags?: Record<string, string>;
+  public readonly extraTags?: Record<string, string> | readonly string[];
   public readonly efaEnabled: boolean;
   public readonly metadataConfigurationMode?: FsxMetadataConfigurationMode;
   public readonly metadataIops?: number;
@@ -266,8 +289,8 @@ export class FsxLustreStorageClass extends Construct {
     this.dataCompressionType = props.dataCompressionType ?? FsxDataCompressionType.NONE;
     this.weeklyMaintenanceStartTime = props.weeklyMaintenanceStartTime;
     this.fileSystemTypeVersion = props.fileSystemTypeVersion;
-    // An empty map would be written as "", which the driver refuses ("invalid extraTag").
-    this.extraTags = props.extraTags && Object.keys(props.extraTags).length > 0 ? props.extraTags : undefined;
+    // An empty map or list is not written (an empty parameter is skipped by the driver anyway).
+    this.extraTags = props.extraTags && (Tokens.isToken(props.extraTags) || Object.keys(props.extraTags).length > 0) ? props.extraTags : undefined;
     this.efaEnabled = props.efaEnabled ?? false;
     this.metadataConfigurationMode = props.metadataConfigurationMode;
     this.metadataIops = props.metadataIops;
@@ -290,18 +313,21 @@ export class FsxLustreStorageClass extends Construct {
       driveCacheType: this.driveCacheType,
       kmsKeyId: this.kmsKeyId,
       s3ImportPath: this.s3ImportPath,
-      s3ExportPath: this.s3ExportPath,
+      // Settings the driver sends only when set (non-empty, non-zero, true): left out when empty,
+      // so that a chart offering them renders the same class as before for releases that leave
+      // them so (parameters are immutable).
+      s3ExportPath: Tokens.optionalText(this.s3ExportPath),
       autoImportPolicy: this.autoImportPolicy,
       automaticBackupRetentionDays: this.automaticBackupRetentionDays,
       dailyAutomaticBackupStartTime: this.dailyAutomaticBackupStartTime,
-      copyTagsToBackups: props.copyTagsToBackups,
+      copyTagsToBackups: Tokens.optionalText(props.copyTagsToBackups),
       dataCompressionType: props.dataCompressionType,
       weeklyMaintenanceStartTime: this.weeklyMaintenanceStartTime,
       fileSystemTypeVersion: this.fileSystemTypeVersion,
-      extraTags: this.extraTags && !Tokens.infoOf(this.extraTags) ? renderTags(this.extraTags) : undefined,
-      efaEnabled: props.efaEnabled,
-      metadataConfigurationMode: this.metadataConfigurationMode,
-      metadataIops: this.metadataIops,
+      extraTags: this.extraTags === undefined ? undefined : Tokens.optionalText(tagText(this.extraTags)),
+      efaEnabled: Tokens.optionalText(props.efaEnabled),
+      metadataConfigurationMode: Tokens.optionalText(this.metadataConfigurationMode),
+      metadataIops: Tokens.optionalText(this.metadataIops),
     };
     this.storageClass = new StorageClass(this, 'Resource', {
       provisioner: FSX_LUSTRE_DRIVER,
@@ -384,6 +410,10 @@ export class FsxLustreStorageClass extends Construct {
     const start = this.dailyAutomaticBackupStartTime;
     const startOk = r.check('dailyAutomaticBackupStartTime', start, { pattern: DAILY_TIME }, 'write the hour and minute with two digits each, e.g. "02:00"', 'HH:MM in UTC, from 00:00 to 23:59');
     const copyTagsOk = r.check('copyTagsToBackups', props.copyTagsToBackups, { enum: [true, false] }, 'pass a boolean');
+    if (copyTagsOk && props.copyTagsToBackups === true && isLiteral(D) && SCRATCH.includes(D)) {
+      // Case 28. Whether CreateFileSystem refuses it on scratch is not documented (unverified): it has nothing to act on.
+      r.warn(`'copyTagsToBackups' (true) has no effect on ${D}: scratch file systems have no backups; remove it`);
+    }
     // No backups on a file system linked to S3: FSx backs up "persistent file systems that are not
     // linked to an Amazon S3 durable data repository" (https://docs.aws.amazon.com/fsx/latest/LustreGuide/using-backups-fsx.html),
     // and CopyTagsToBackups is "not available for use with file systems that are linked to a data
@@ -424,11 +454,16 @@ export class FsxLustreStorageClass extends Construct {
       for (const [field, value] of [['s3ExportPath', exp], ['autoImportPolicy', this.autoImportPolicy]] as const) {
         when([{ value: imp, equals: '' }], field, value, UNSET, 'unset without s3ImportPath', withoutImport);
       }
-    } else if (imp !== undefined && exp !== undefined && !r.isUnset(exp) && isLiteral(imp) && isLiteral(exp)) {
+    }
+    if (imp !== undefined && exp !== undefined && !r.isUnset(exp) && !r.isUnset(imp) && isLiteral(imp) && isLiteral(exp)) {
       const bucket = bucketOf(imp);
       if (bucket && bucketOf(exp) && bucketOf(exp) !== bucket) {
         r.fail('s3ExportPath', exp, `in the bucket of s3ImportPath (${bucket})`, `export to a prefix of that bucket, e.g. "s3://${bucket}/export"`);
       }
+    } else if (Tokens.isToken(imp) || Tokens.isToken(exp)) {
+      // "The Amazon S3 export bucket must be the same as the import bucket" between values decided at
+      // install time: JSON Schema cannot compare two values, so the chart checks it in a template guard.
+      Tokens.checkRelation('sameS3Bucket', exp, imp, originOf(this, 's3ExportPath'), 'in the bucket of s3ImportPath');
     }
 
     // Compression, maintenance, tags (cases 14, 20, 21).
@@ -461,8 +496,12 @@ export class FsxLustreStorageClass extends Construct {
       r.check('fileSystemTypeVersion', V, { enum: ['2.15'] }, 'EKS Auto Mode needs Lustre 2.15 file systems (driver docs/install.md): set fileSystemTypeVersion to 2.15', '2.15 on an EKS Auto Mode cluster');
     }
     const iops = this.metadataIops;
+    const iopsWithoutMode = 'the driver ignores it unless metadataConfigurationMode is set: set USER_PROVISIONED, or remove metadataIops';
     if (modeOk && r.isUnset(M) && !r.isUnset(iops)) {
-      r.fail('metadataIops', iops, 'unset without metadataConfigurationMode', 'the driver ignores it unless metadataConfigurationMode is set: set USER_PROVISIONED, or remove metadataIops');
+      r.fail('metadataIops', iops, 'unset without metadataConfigurationMode', iopsWithoutMode);
+    } else if (modeOk && Tokens.isToken(M)) {
+      // A mode left empty ("") at install time: the IOPS must be left out (0) too.
+      when([{ value: M, equals: '' }], 'metadataIops', iops, UNSET, 'unset without metadataConfigurationMode', iopsWithoutMode);
     }
     when([{ value: M, equals: FsxMetadataConfigurationMode.AUTOMATIC }], 'metadataIops', iops, UNSET, 'unset with metadataConfigurationMode AUTOMATIC', 'FSx sizes metadata IOPS itself in AUTOMATIC mode: remove metadataIops, or use USER_PROVISIONED');
     const userIops: Clause[] = [{ value: M, equals: FsxMetadataConfigurationMode.USER_PROVISIONED }];
@@ -475,20 +514,51 @@ export class FsxLustreStorageClass extends Construct {
     when([{ value: D, equals: FsxDeploymentType.SCRATCH_1 }], 'allowVolumeExpansion', this.allowVolumeExpansion, { enum: [false] }, 'false for SCRATCH_1', 'SCRATCH_1 file systems cannot grow: use SCRATCH_2, or leave allowVolumeExpansion unset');
   }
 
-  private checkTags(tags: Record<string, string>): void {
-    if (Tokens.infoOf(tags)) {
-      this.rules.fail('extraTags', 'a value token', 'a map of literal keys', 'bind the tag values to Helm values, not the whole map: the driver needs "k1=v1,k2=v2"');
+  /**
+   * Tags as the driver splits them (on "," then "=") and as FSx takes them (TagKey, TagValue, at
+   * most 50, `aws:` reserved, the driver's own `CSIVolumeName`). A list bound to a value gets the
+   * same rules in the values schema.
+   */
+  private checkTags(tags: Record<string, string> | readonly string[]): void {
+    const r = this.rules;
+    const field = 'extraTags';
+    const fix = 'the driver splits "k1=v1,k2=v2" on "," and then "=" (it fails with "invalid extraTag") and FSx takes tags of this shape only: change or remove the tag';
+    const reservedFix = 'aws: is reserved by AWS, and the driver sets CSIVolumeName itself (to the volume name): use another key';
+    if (Tokens.infoOf(tags)?.kind === 'object') {
+      r.fail(field, 'a value token', 'a map of literal keys, or a list of "Key=Value" strings', 'bind a list value ("Key=Value" each), or bind the tag values, not the whole map');
       return;
     }
-    let ok = true;
-    for (const [key, value] of Object.entries(tags)) {
-      ok = Tokens.check(key, { pattern: TAG_KEY }, originOf(this, 'extraTags')) && ok;
-      ok = Tokens.check(value, { pattern: TAG_VALUE }, originOf(this, 'extraTags')) && ok;
+    if (Tokens.infoOf(tags)) {
+      r.check(field, tags, { items: { pattern: TAG_PAIR } }, fix, 'tags "Key=Value" as FSx takes them');
+      r.check(field, tags, { items: { not: { pattern: RESERVED_TAG } } }, reservedFix, 'tags without the reserved prefix aws: and without the key CSIVolumeName');
+      r.check(field, tags, { maxItems: MAX_EXTRA_TAGS }, 'a file system has at most 50 tags and the driver adds one: drop some', `at most ${MAX_EXTRA_TAGS} tags`);
+      return;
     }
-    if (!ok) {
-      this.rules.fail('extraTags', renderTags(tags), 'key=value pairs separated by ",", with no "," or "=" inside a key or value', 'the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag');
+    // Literal: each pair (a map's value may be a value, checked by itself).
+    const pairs: [shown: string, key: string, value: string][] = Array.isArray(tags)
+      ? (tags as readonly string[]).map((t) => [t, t.split('=')[0], t.slice(t.indexOf('=') + 1)])
+      : Object.entries(tags as Record<string, string>).map(([k, v]) => [`${k}=${v}`, k, v]);
+    for (const [shown, key, value] of pairs) {
+      if (Tokens.isToken(shown) && !Tokens.isToken(key)) {
+        // A map entry whose value is a value: the key now, the value by its own rule.
+        if (!satisfies(key, { pattern: TAG_KEY })) r.fail(field, shown, TAG_WORDS, fix);
+        else Tokens.check(value, { pattern: TAG_VALUE }, originOf(this, field), 'a tag value of up to 256 ASCII letters, digits, spaces and _ . : / + - @');
+      } else if (!Tokens.isToken(shown) && !satisfies(shown, { pattern: TAG_PAIR })) {
+        r.fail(field, shown, TAG_WORDS, fix);
+        continue;
+      }
+      if (!Tokens.isToken(key) && satisfies(`${key}=${Tokens.isToken(value) ? '' : value}`, { pattern: RESERVED_TAG })) {
+        r.fail(field, shown, 'a tag without the reserved prefix aws: (in its key or value) and not CSIVolumeName', reservedFix);
+      }
     }
+    if (pairs.length > MAX_EXTRA_TAGS) r.fail(field, `${pairs.length} tags`, `at most ${MAX_EXTRA_TAGS} tags`, 'a file system has at most 50 tags and the driver adds CSIVolumeName: drop some');
   }
+}
+
+/** The text of `extraTags` the driver reads: `k1=v1,k2=v2` (a list value is joined by the chart). */
+function tagText(tags: Record<string, string> | readonly string[]): string | readonly string[] {
+  if (Tokens.infoOf(tags)) return tags as readonly string[];
+  return Array.isArray(tags) ? (tags as readonly string[]).join(',') : renderTags(tags as Record<string, string>);
 }
 
 function renderTags(tags: Record<string, string>): string {

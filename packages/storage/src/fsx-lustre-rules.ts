@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Constraint } from '@strata/tokens';
+import { Constraint, describePattern } from '@strata/tokens';
 import { isLiteral } from './rules';
 import { FsxDeploymentType, FsxStorageType } from './fsx-lustre-settings';
 
@@ -36,9 +36,27 @@ export const METADATA_IOPS: Constraint = { anyOf: [{ enum: [1500, 3000, 6000] },
 export const DAILY_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 /** `d:HH:MM`, d = 1 (Monday) … 7 (Sunday) (the API pattern, with the length-7 limit folded in). */
 export const WEEKLY_TIME = '^[1-7]:([01][0-9]|2[0-3]):[0-5][0-9]$';
-/** A tag key and value: the driver splits `extraTags` on "," and then "=". */
-export const TAG_KEY = '^[^,=]+$';
-export const TAG_VALUE = '^[^,=]*$';
+/**
+ * Tags: FSx's TagKey (1 to 128) and TagValue (up to 256) of letters, digits, spaces and
+ * `_ . : / = + - @` (boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json, TagKey, TagValue), without
+ * "=" and ",", on which the driver splits `extraTags` (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L532-L540,
+ * pkg/cloud/cloud.go#L220-L236).
+ */
+// FSx takes any Unicode letter, digit or space (\p{L}, \p{Z}, \p{N}); strata keeps to ASCII ones,
+// which Helm's regular expressions (Go) and Node's read alike (their Unicode tables differ in version).
+const TAG_CHAR = '[A-Za-z0-9 _.:/+@-]';
+export const TAG_WORDS = 'a tag "Key=Value" with a key of 1 to 128 and a value of up to 256 ASCII letters, digits, spaces and _ . : / + - @ (no "=" or "," inside either)';
+export const TAG_KEY = describePattern(`^${TAG_CHAR}{1,128}$`, 'a tag key of 1 to 128 ASCII letters, digits, spaces and _ . : / + - @');
+export const TAG_VALUE = describePattern(`^${TAG_CHAR}{0,256}$`, 'a tag value of up to 256 ASCII letters, digits, spaces and _ . : / + - @');
+export const TAG_PAIR = describePattern(`^${TAG_CHAR}{1,128}=${TAG_CHAR}{0,256}$`, TAG_WORDS);
+/**
+ * Tags no one may set: a key or value starting with `aws:` in any case (the general AWS tag rule,
+ * as https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_Tag.html states it; FSx's API reference
+ * does not repeat it, so that FSx refuses it is unverified), and the key the driver sets itself (`CSIVolumeName`, kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L55-L56).
+ */
+export const RESERVED_TAG = describePattern('^([aA][wW][sS]:|CSIVolumeName=)|=[aA][wW][sS]:', 'a tag whose key or value starts with aws: (reserved by AWS), or the key CSIVolumeName (set by the driver)');
+/** At most 50 tags on a resource (Tags, max 50); the driver adds `CSIVolumeName`. */
+export const MAX_EXTRA_TAGS = 49;
 
 /** The bucket of an s3:// URL. */
 export function bucketOf(path: string): string | undefined {

@@ -47,6 +47,9 @@ const SCRATCH_ONLY = 'remove it or use a PERSISTENT deployment type';
 const THROUGHPUT_FIX = 'pick a throughput the deployment type offers';
 const NO_S3_BACKUPS = 'FSx takes no backups of a file system linked to S3, whose bucket is its durable copy: export results to the bucket, or remove s3ImportPath for a backed-up PERSISTENT_1 file system';
 const DRA = 'PERSISTENT_2 links S3 through data repository associations, which the driver does not create: create the association outside Kubernetes, or use SCRATCH_2 or PERSISTENT_1';
+const TAG = 'a tag "Key=Value" with a key of 1 to 128 and a value of up to 256 ASCII letters, digits, spaces and _ . : / + - @ (no "=" or "," inside either)';
+const TAG_FIX = 'the driver splits "k1=v1,k2=v2" on "," and then "=" (it fails with "invalid extraTag") and FSx takes tags of this shape only: change or remove the tag';
+const TAG_RESERVED = 'aws: is reserved by AWS, and the driver sets CSIVolumeName itself (to the volume name): use another key';
 
 
   const rows: [string, (c: Chart) => unknown, string[], string[]?][] = [
@@ -125,8 +128,17 @@ const DRA = 'PERSISTENT_2 links S3 through data repository associations, which t
   ['19 IOPS without a mode', sc({ ...P2, metadataIops: 3000 }), [`[test/sc] 'metadataIops' (3000) must be unset without metadataConfigurationMode; the driver ignores it unless metadataConfigurationMode is set: set USER_PROVISIONED, or remove metadataIops`]],
   ['19 metadata configuration on PERSISTENT_1', sc({ ...P1, metadataConfigurationMode: FsxMetadataConfigurationMode.AUTOMATIC }), [`[test/sc] 'metadataConfigurationMode' ("AUTOMATIC") must be unset for PERSISTENT_1; a metadata configuration exists on PERSISTENT_2 only: remove it or use PERSISTENT_2`]],
   ['20 compression GZIP', sc(loose({ ...NET, dataCompressionType: 'GZIP' })), [`[test/sc] 'dataCompressionType' ("GZIP") must be one of NONE, LZ4; use LZ4 to compress, or NONE`]],
-  ['21 extraTags "team=ml,env"', sc({ ...NET, extraTags: { team: 'ml,env' } }), [`[test/sc] 'extraTags' ("team=ml,env") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
-  ['21 extraTags "a=b=c"', sc({ ...NET, extraTags: { a: 'b=c' } }), [`[test/sc] 'extraTags' ("a=b=c") must be key=value pairs separated by ",", with no "," or "=" inside a key or value; the driver splits on "," and then "=" and fails with "invalid extraTag": remove them from the tag`]],
+  ['21 extraTags "team=ml,env"', sc({ ...NET, extraTags: { team: 'ml,env' } }), [`[test/sc] 'extraTags' ("team=ml,env") must be ${TAG}; ${TAG_FIX}`]],
+  ['21 extraTags "a=b=c"', sc({ ...NET, extraTags: { a: 'b=c' } }), [`[test/sc] 'extraTags' ("a=b=c") must be ${TAG}; ${TAG_FIX}`]],
+  ['21 extraTags as a list, one without "="', sc({ ...NET, extraTags: ['team=ml', 'costcenter'] }), [`[test/sc] 'extraTags' ("costcenter") must be ${TAG}; ${TAG_FIX}`]],
+  ['21 extraTags with a key of 129 characters', sc({ ...NET, extraTags: { ['k'.repeat(129)]: 'v' } }), [`[test/sc] 'extraTags' ("${'k'.repeat(129)}=v") must be ${TAG}; ${TAG_FIX}`]],
+  ['21 extraTags with a "#"', sc({ ...NET, extraTags: ['owner=ml#1'] }), [`[test/sc] 'extraTags' ("owner=ml#1") must be ${TAG}; ${TAG_FIX}`]],
+  ['21 extraTags with the reserved prefix aws:', sc({ ...NET, extraTags: { 'AWS:team': 'ml' } }), [`[test/sc] 'extraTags' ("AWS:team=ml") must be a tag without the reserved prefix aws: (in its key or value) and not CSIVolumeName; ${TAG_RESERVED}`]],
+  ['21 extraTags with the driver\'s own key', sc({ ...NET, extraTags: ['CSIVolumeName=mine'] }), [`[test/sc] 'extraTags' ("CSIVolumeName=mine") must be a tag without the reserved prefix aws: (in its key or value) and not CSIVolumeName; ${TAG_RESERVED}`]],
+  ['21 extraTags: 50 tags', sc({ ...NET, extraTags: Array.from({ length: 50 }, (_, i) => `t${i}=v`) }), [`[test/sc] 'extraTags' ("50 tags") must be at most 49 tags; a file system has at most 50 tags and the driver adds CSIVolumeName: drop some`]],
+  ['21 extraTags: 49 tags are fine', sc({ ...NET, extraTags: Array.from({ length: 49 }, (_, i) => `t${i}=v`) }), []],
+  ['28 copyTagsToBackups on SCRATCH_2 (warn)', sc({ ...NET, copyTagsToBackups: true }), [], [`[test/sc] 'copyTagsToBackups' (true) has no effect on SCRATCH_2: scratch file systems have no backups; remove it`]],
+  ['17 EFA at 1000 MB/s/TiB with USER_PROVISIONED metadata is fine', sc({ ...EFA, metadataConfigurationMode: FsxMetadataConfigurationMode.USER_PROVISIONED, metadataIops: 12000 }), []],
   ['24 ReadOnlyMany claim', fsx({ ...NET, accessMode: AccessMode.READ_ONLY_MANY }), [`[test/fsx] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
   ['24 ReadOnlyMany static volume', fromFs({ accessMode: AccessMode.READ_ONLY_MANY }), [`[test/fsx] 'accessMode' ("ReadOnlyMany") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],
   ['24 ReadWriteOncePod', fsx({ ...NET, accessMode: AccessMode.READ_WRITE_ONCE_POD }), [`[test/fsx] 'accessMode' ("ReadWriteOncePod") must be one of ReadWriteOnce, ReadWriteMany; use ReadWriteMany and mount with readOnly: true`]],

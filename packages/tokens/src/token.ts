@@ -136,6 +136,34 @@ interface Registry {
   byId: Map<number, TokenInfo>;
   byNumber: Map<number, TokenInfo>;
   conditionals: ConditionalConstraint[];
+  relations?: RelationRule[];
+}
+
+/**
+ * A rule between two string values that JSON Schema cannot state (it compares a value with
+ * constants, never with another value): the chart states it as a template guard, as it does rules
+ * on computed values. `sameS3Bucket`: when both are set, `a` is in the S3 bucket of `b`.
+ */
+export type Relation = 'sameS3Bucket';
+
+/** A relation recorded for values decided at install time. */
+export interface RelationRule {
+  readonly relation: Relation;
+  /** The value the rule is about: a token, or a literal. */
+  readonly a: TokenInfo | string;
+  /** The value it is compared with. */
+  readonly b: TokenInfo | string;
+  /** Construct path and field of `a`. */
+  readonly origin: string;
+  /** What `a` must be, in words completing "must be …" ("in the bucket of s3ImportPath"). */
+  readonly accepted: string;
+}
+
+/** Whether a relation holds for two literals; a side left empty ("") holds. */
+export function relationHolds(relation: Relation, a: string, b: string): boolean {
+  if (a === '' || b === '') return true;
+  const bucket = (s: string) => /^s3:\/\/[^/]+/.exec(s)?.[0];
+  return bucket(a) === bucket(b);
 }
 
 const REGISTRY_KEY = Symbol.for('@strata/tokens.registry');
@@ -330,6 +358,28 @@ export class Tokens {
     }
     if (Tokens.isToken(value)) return true; // a string built from tokens: nothing a schema can say about the whole
     return satisfies(value, constraint);
+  }
+
+  /**
+   * A rule between two string values (see Relation): literals are decided now (the result says
+   * whether it holds); when either is a whole value the rule is recorded for the chart's guards and
+   * passes. A string built from values and text cannot be compared and passes.
+   */
+  public static checkRelation(relation: Relation, a: string | undefined, b: string | undefined, origin: string, accepted: string): boolean {
+    if (a === undefined || b === undefined) return true;
+    const ai = Tokens.infoOf(a);
+    const bi = Tokens.infoOf(b);
+    if (!ai && !bi) return Tokens.isToken(a) || Tokens.isToken(b) || relationHolds(relation, a, b);
+    if ((!ai && Tokens.isToken(a)) || (!bi && Tokens.isToken(b))) return true;
+    const r = registry();
+    (r.relations ??= []).push({ relation, a: ai ?? a, b: bi ?? b, origin, accepted });
+    return true;
+  }
+
+  /** Relations recorded for tokens of one owner. */
+  public static relationsOf(owner: object): RelationRule[] {
+    const mine = (side: TokenInfo | string) => typeof side === 'string' || side.owner === owner;
+    return (registry().relations ?? []).filter((x) => mine(x.a) && mine(x.b) && (typeof x.a !== 'string' || typeof x.b !== 'string'));
   }
 
   /**

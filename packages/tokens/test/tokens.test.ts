@@ -179,3 +179,19 @@ describe('values left out when empty', () => {
     expect(Tokens.optionalText(`s3://${bucket}/`)).toBe(`s3://${bucket}/`);
   });
 });
+
+describe('relations between two values', () => {
+  test('literals are decided now; a side left empty holds', () => {
+    expect(Tokens.checkRelation('sameS3Bucket', 's3://a/x', 's3://a', '[o] f', 'in the bucket')).toBe(true);
+    expect(Tokens.checkRelation('sameS3Bucket', 's3://b/x', 's3://a', '[o] f', 'in the bucket')).toBe(false);
+    expect(Tokens.checkRelation('sameS3Bucket', '', 's3://a', '[o] f', 'in the bucket')).toBe(true);
+  });
+
+  test('a value on either side records the rule for the chart of its owner', () => {
+    const owner = {};
+    const exp = Tokens.string('exportPath', owner);
+    expect(Tokens.checkRelation('sameS3Bucket', exp, 's3://a', '[o] exportPath', 'in the bucket of the import path')).toBe(true);
+    expect(Tokens.relationsOf(owner)).toEqual([{ relation: 'sameS3Bucket', a: Tokens.infoOf(exp), b: 's3://a', origin: '[o] exportPath', accepted: 'in the bucket of the import path' }]);
+    expect(Tokens.relationsOf({})).toEqual([]);
+  });
+});
