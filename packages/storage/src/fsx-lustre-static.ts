@@ -4,7 +4,8 @@ import { FSX_FILE_SYSTEM_ID as FILE_SYSTEM_ID, MOUNT_NAME } from './forms';
 import { AccessMode, ReclaimPolicy } from './access-mode';
 import { CsiPersistentVolume } from './persistent-volume';
 import { isLiteral, Rules } from './rules';
-import { FSX_LUSTRE_DRIVER, FsxDeploymentType } from './fsx-lustre-settings';
+import { FSX_LUSTRE_DRIVER, FsxDeploymentType, FsxFileSystemTypeVersion } from './fsx-lustre-settings';
+import { FsxDataRepositoryAssociation } from './fsx-lustre-association';
 
 /**
  * Static provisioning of FSx for Lustre: what names an existing file system (its id, DNS name,
@@ -33,6 +34,19 @@ export interface FsxLustreFromFileSystemOptions {
    * @default - unknown
    */
   readonly deploymentType?: FsxDeploymentType;
+  /**
+   * The file system's Lustre version, when known: data repository associations need 2.12 or 2.15.
+   * @default - unknown
+   */
+  readonly fileSystemTypeVersion?: FsxFileSystemTypeVersion;
+  /**
+   * The file system's data repository associations, as `aws fsx describe-data-repository-associations`
+   * shows them: what each links (S3 path, directory), what it imports and exports automatically,
+   * and who makes it. Checked against CreateDataRepositoryAssociation, and stated in the
+   * environment report; strata creates none (the CSI driver cannot).
+   * @default - none stated
+   */
+  readonly associations?: readonly FsxDataRepositoryAssociation[];
   /** The file system's capacity (the PV's capacity and the claim's request). */
   readonly storage: Size;
   /** @default AccessMode.READ_WRITE_MANY */

@@ -12,6 +12,7 @@ import { originOf } from './fsx-lustre-rules';
 import { BASE_CAPACITY_RULES, capacityRuleFor, ceilDiv, EFA_RULES, EPSILON, FsxCapacitySettings, roundUpFsxCapacity } from './fsx-lustre-capacity';
 import { FsxLustreStorageClass, FsxLustreStorageClassProps } from './fsx-lustre-class';
 import { FsxLustreFromFileSystemOptions, staticLustreVolume } from './fsx-lustre-static';
+import { associationFacts, checkAssociations } from './fsx-lustre-association';
 
 export * from './fsx-lustre-settings';
 export * from './fsx-lustre-class';
@@ -19,6 +20,8 @@ export * from './fsx-lustre-class-chart';
 export { roundUpFsxCapacity } from './fsx-lustre-capacity';
 export type { FsxCapacitySettings } from './fsx-lustre-capacity';
 export type { FsxLustreFromFileSystemOptions } from './fsx-lustre-static';
+export { FsxDataRepositoryEvent, ASSOCIATION_FILE_SYSTEM_PATH, MAX_ASSOCIATIONS } from './fsx-lustre-association';
+export type { FsxDataRepositoryAssociation } from './fsx-lustre-association';
 
 /**
  * FSx for Lustre through the FSx CSI driver (`fsx.csi.aws.com`): the claim (`FsxLustre`), with the
@@ -146,7 +149,8 @@ export class FsxLustre extends ClaimedStorage {
       this.persistentVolume = staticLustreVolume(this, this.rules, o, this.accessMode, this.storage);
       this.storageClassName = '';
       this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName: '', volumeName: this.persistentVolume.name });
-      this.describe({ capacityGiB: this.storage.toGibibytes(), deploymentType: o.deploymentType, source: 'existing file system' });
+      checkAssociations(this.rules, o.associations ?? [], { deploymentType: o.deploymentType, fileSystemTypeVersion: o.fileSystemTypeVersion });
+      this.describe({ capacityGiB: this.storage.toGibibytes(), deploymentType: o.deploymentType, source: 'existing file system', ...associationFacts(o.associations ?? []) });
       // Lustre roots are root-owned and the driver does not apply fsGroup to RWX volumes
       // (fsGroupPolicy ReadWriteOnceWithFSType, kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L10-L11).
       this.probeReadOnly();
