@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ABSOLUTE_PATH, Constraint, describePattern, RELATIVE_PATH, Tokens } from '@strata/tokens';
-import { EFS_FILE_SYSTEM_ID } from './forms';
+import { ABSOLUTE_PATH, Constraint, describePattern, markUses, RELATIVE_PATH, Tokens } from '@strata/tokens';
+import { EFS_FILE_SYSTEM_ID, ZONE } from './forms';
 import { AccessMode, ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { Claim } from './claim';
 import { ClaimedStorage } from './claimed-storage';
@@ -36,6 +36,52 @@ const POSIX_ID_TEXT = 'an integer between 0 and 4294967295';
 /** Go strconv.ParseBool, which the node plugin uses on volume attributes. */
 const GO_BOOLS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
 const GO_FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/** A Secret's name (a DNS subdomain) and namespace (a DNS label), as the provisioner secret parameters name them. */
+const SECRET_NAME = describePattern('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'a Secret name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+const NAMESPACE = describePattern('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 'a namespace name: lowercase letters, digits and "-", starting and ending with a letter or digit');
+/** Mount options the driver sets itself (it lower-cases options before comparing them: node.go#L201-L205). */
+const DRIVER_SET_OPTION = describePattern(
+  '^([aA][cC][cC][eE][sS][sS][pP][oO][iI][nN][tT]=.*|[cC][rR][oO][sS][sS][aA][cC][cC][oO][uU][nN][tT])$',
+  'accesspoint= or crossaccount, which the driver sets itself',
+);
+/**
+ * The mark a chart carries (`strata.dev/uses`) when its EFS volumes mount with `iam`: efs-utils then
+ * authenticates with the credentials of the EFS CSI node pod (its service account's role, else the
+ * node's instance profile), which need elasticfilesystem:ClientMount (+ ClientWrite) on the file
+ * system. The environment gives the node service account an identity for it.
+ */
+export const EFS_NODE_IAM = 'efs-node-iam';
+/** The keys of the provisioner secret StorageClass parameters (kubernetes-csi external-provisioner; the EFS driver reads awsRoleArn, externalId, crossaccount from it). */
+export const EFS_PROVISIONER_SECRET_NAME = 'csi.storage.k8s.io/provisioner-secret-name';
+export const EFS_PROVISIONER_SECRET_NAMESPACE = 'csi.storage.k8s.io/provisioner-secret-namespace';
+
+/**
+ * Cross-account dynamic provisioning: the file system belongs to another account, whose role the
+ * controller assumes with the `awsRoleArn` (and `externalId`) of a provisioner Secret made outside
+ * strata (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md "Cross-account provisioning",
+ * pkg/driver/controller.go#L687-L720, examples/kubernetes/efs/cross_account_mount/README.md).
+ */
+export interface EfsCrossAccountProvisioning {
+  /** The provisioner Secret's name. */
+  readonly secretName: string;
+  /**
+   * The provisioner Secret's namespace (the driver's examples use kube-system).
+   * @default 'kube-system'
+   */
+  readonly secretNamespace?: string;
+  /**
+   * Whether the Secret sets `crossaccount: "true"`: each node then resolves the mount target of its
+   * own Availability Zone ID by DNS (efs-utils' crossaccount option, which needs a Route 53 zone per
+   * mount target: aws/efs-utils@v3.2.0:README.md "crossaccount option prerequisites"); the StorageClass
+   * `az` is then ignored. Not written (the driver reads the Secret); stated so that strata checks `az`.
+   * @default false
+   */
+  readonly dnsResolution?: boolean;
+}
+
+/** An empty string: a parameter bound to a value left "" is not written (Tokens.optionalText). */
+const EMPTY_TEXT: Constraint = { maxLength: 0 };
 
 /** Root directory limits of an access point (controller.go validateEfsPathRequirements). */
 const ROOT_DIR_MAX_LENGTH = 100;
@@ -167,12 +213,23 @@ export interface EfsStorageClassProps {
    */
   readonly reuseAccessPoint?: boolean;
   /**
-   * Cross-account provisioning only (provisioner secret with `awsRoleArn`): the Availability Zone
-   * whose mount target is preferred. EFS only. Not the efs-utils `az` mount option.
-   * @see https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/master/docs/parameters.md
+   * Cross-account provisioning only (`crossAccount`, without `dnsResolution`): the Availability
+   * Zone whose mount target IP the controller writes into every volume (falling back to any mount
+   * target). EFS only. Not the efs-utils `az` mount option. Refused without `crossAccount`: the
+   * driver reads it only with the Secret's `awsRoleArn` (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L380-L406).
+   * @see https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/v3.4.1/docs/parameters.md
    * @default - each node uses the mount target in its own zone
    */
   readonly az?: string;
+  /**
+   * Cross-account provisioning: the provisioner Secret with the other account's role (written as
+   * the `csi.storage.k8s.io/provisioner-secret-name`/`-namespace` parameters, which the
+   * external-provisioner resolves for CreateVolume and DeleteVolume). The Secret is made outside
+   * strata; the node role must be allowed by the file system policy of the other account.
+   * @see https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/v3.4.1/examples/kubernetes/efs/cross_account_mount/README.md
+   * @default - the file system is in the cluster's account
+   */
+  readonly crossAccount?: EfsCrossAccountProvisioning;
   /**
    * Return topology for One Zone file systems so that pods run in the file system's zone.
    * @see https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/master/docs/parameters.md
@@ -212,7 +269,9 @@ export interface EfsStorageClassProps {
   readonly allowVolumeExpansion?: boolean;
   /**
    * Mount options for every volume of the class (e.g. `iam`, `lookupcache=pos`). `tls` is on by
-   * default; `accesspoint=` and `crossaccount` are set by the driver and refused here.
+   * default; `accesspoint=` and `crossaccount` are set by the driver and refused here. With `iam`
+   * the mount authenticates as the EFS CSI node pod (its service account's role, else the node's
+   * instance profile): see EFS_NODE_IAM.
    * @see https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/master/docs/parameters.md
    * @default - none (the driver adds noresvport and tls)
    */
@@ -245,6 +304,7 @@ export class EfsStorageClass extends StorageClass {
   /** Effective value (the driver's default false when unset). */
   public readonly reuseAccessPoint: boolean;
   public readonly az?: string;
+  public readonly crossAccount?: EfsCrossAccountProvisioning;
   /** Effective value (the driver's default false when unset). */
   public readonly enforceZoneAffinity: boolean;
   /** Effective value (the driver's default true when unset). */
@@ -271,14 +331,17 @@ export class EfsStorageClass extends StorageClass {
         subPathPattern: props.subPathPattern,
         ensureUniqueDirectory: props.ensureUniqueDirectory,
         reuseAccessPoint: props.reuseAccessPoint,
-        az: props.az,
+        // Left out when empty: a chart value left "" renders the class without it.
+        az: Tokens.optionalText(props.az),
+        [EFS_PROVISIONER_SECRET_NAME]: Tokens.optionalText(props.crossAccount?.secretName),
+        [EFS_PROVISIONER_SECRET_NAMESPACE]: props.crossAccount === undefined || props.crossAccount.secretName === '' ? undefined : Tokens.optionalText(props.crossAccount.secretNamespace ?? 'kube-system'),
         enforceZoneAffinity: props.enforceZoneAffinity,
         enableTagging: props.enableTagging,
       },
       reclaimPolicy: props.reclaimPolicy,
       volumeBindingMode: props.volumeBindingMode,
       allowVolumeExpansion: props.allowVolumeExpansion,
-      mountOptions: props.mountOptions,
+      mountOptions: Tokens.omittedWhenEmpty(props.mountOptions),
       name: props.name,
     });
     this.rules = new Rules(this);
@@ -296,6 +359,7 @@ export class EfsStorageClass extends StorageClass {
     this.ensureUniqueDirectory = props.ensureUniqueDirectory ?? true;
     this.reuseAccessPoint = props.reuseAccessPoint ?? false;
     this.az = props.az;
+    this.crossAccount = props.crossAccount;
     this.enforceZoneAffinity = props.enforceZoneAffinity ?? false;
     this.enableTagging = props.enableTagging ?? true;
     this.controllerHasTags = props.controllerHasTags ?? false;
@@ -349,6 +413,7 @@ export class EfsStorageClass extends StorageClass {
     // Options S3 Files does not take (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L204-L208, #L276-L279).
     this.rules.mustWhen([s3files], 'reuseAccessPoint', props.reuseAccessPoint, { enum: [false] }, 'false or unset for s3files-ap', 'S3 Files access points cannot be reused by claim name: drop reuseAccessPoint');
     this.rules.mustWhen([s3files], 'az', props.az, { maxLength: 0 }, 'unset for s3files-ap', 'az applies to cross-account EFS only: drop it');
+    this.checkCrossAccount(props, s3files);
     if (props.reuseAccessPoint === true) {
       r.warn(`'reuseAccessPoint' (true): the access point is found by claim name only, so claims of the same name in different namespaces share one directory and its data; use a dedicated class per trust boundary`);
     }
@@ -365,7 +430,54 @@ export class EfsStorageClass extends StorageClass {
 
     checkReclaimPolicy(r, props.reclaimPolicy);
     checkMountOptions(r, props.mountOptions, { dynamic: true, s3files: props.provisioningMode === EfsProvisioningMode.S3FILES_AP });
+    if (usesIam(props.mountOptions)) markUses(this, EFS_NODE_IAM);
   }
+
+  /**
+   * Cross-account provisioning (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L380-L406, #L687-L720):
+   * the Secret named, `az` only with it and only without DNS resolution (the Secret's crossaccount
+   * wins), no DNS resolution for S3 Files (node.go#L185-L192).
+   */
+  private checkCrossAccount(props: EfsStorageClassProps, s3files: { value: unknown; equals: string }): void {
+    const r = this.rules;
+    const x = props.crossAccount;
+    const az = props.az;
+    const origin = (field: string) => `[${this.node.path}] ${field}`;
+    // "" is "not set" for values decided at install time (the parameter is then left out).
+    r.check('az', az, { anyOf: [EMPTY_TEXT, { pattern: ZONE }] }, 'give the zone name, e.g. "us-east-1a" (not a zone id such as use1-az1)', 'an availability zone name such as "us-east-1a"');
+    const azFix = 'the driver reads az only when the provisioner Secret has awsRoleArn (cross-account provisioning): drop it, or set crossAccount';
+    if (x !== undefined && isLiteral(x.secretName) && x.secretName === '') {
+      // A Secret name left "" (a chart value) is no cross-account provisioning: nothing else of it may be set.
+      const none = 'a Secret name of "" means no cross-account provisioning: name the Secret, or drop this';
+      if (x.secretNamespace !== undefined && x.secretNamespace !== '') r.fail('crossAccount.secretNamespace', x.secretNamespace, 'unset without crossAccount.secretName', none);
+      if (x.dnsResolution === true) r.fail('crossAccount.dnsResolution', true, 'false or unset without crossAccount.secretName', none);
+    }
+    if (x === undefined || (isLiteral(x.secretName) && x.secretName === '')) {
+      // (S3 Files takes no az at all: said by the rule above.)
+      if (props.provisioningMode !== EfsProvisioningMode.S3FILES_AP) r.mustWhen([], 'az', az, EMPTY_TEXT, 'unset without crossAccount', azFix);
+      return;
+    }
+    const name = x.secretName;
+    const namespace = x.secretNamespace ?? 'kube-system';
+    const secretFix = 'name the provisioner Secret that holds awsRoleArn (made outside strata, e.g. kubectl create secret generic x-account -n kube-system --from-literal=awsRoleArn=…)';
+    if (Tokens.isToken(name)) {
+      // Decided at install: "" means no cross-account provisioning, so no az and no namespace either.
+      r.check('crossAccount.secretName', name, { anyOf: [EMPTY_TEXT, { pattern: SECRET_NAME, maxLength: 253 }] }, secretFix, 'a Secret name, or "" (no cross-account provisioning)');
+      r.mustWhen([{ value: name, equals: '' }], 'az', az, EMPTY_TEXT, 'unset without crossAccount.secretName', azFix);
+      r.check('crossAccount.secretNamespace', namespace, { anyOf: [EMPTY_TEXT, { pattern: NAMESPACE, maxLength: 63 }] }, 'give the Secret\'s namespace, e.g. "kube-system"', 'a namespace name, or ""');
+      Tokens.checkWhen([{ value: name, differsFrom: '' }], namespace, { minLength: 1 }, origin('crossAccount.secretNamespace'));
+      Tokens.checkWhen([{ value: name, equals: '' }], namespace, EMPTY_TEXT, origin('crossAccount.secretNamespace'));
+      Tokens.checkWhen([{ value: name, equals: '' }], x.dnsResolution, { enum: [false] }, origin('crossAccount.dnsResolution'));
+    } else if (r.required('crossAccount.secretName', name, 'the provisioner Secret\'s name', secretFix)) {
+      r.check('crossAccount.secretName', name, { pattern: SECRET_NAME, maxLength: 253 }, secretFix);
+      r.check('crossAccount.secretNamespace', namespace, { pattern: NAMESPACE, maxLength: 63 }, 'give the Secret\'s namespace, e.g. "kube-system"');
+    }
+    const dns = x.dnsResolution;
+    r.check('crossAccount.dnsResolution', dns, { enum: [true, false] }, 'pass a boolean');
+    r.mustWhen([{ value: dns, equals: true }], 'az', az, EMPTY_TEXT, 'unset with crossAccount.dnsResolution', 'with crossaccount "true" in the Secret each node resolves its own zone\'s mount target and the driver ignores az: drop az, or drop crossaccount from the Secret');
+    r.mustWhen([s3files], 'crossAccount.dnsResolution', dns, { enum: [false] }, 'false or unset for s3files-ap', 'S3 Files does not support cross-account DNS resolution (the driver fails the mount): drop it');
+  }
+
 
   /** Both ends or neither, start > 0, end > start (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L804-L868). */
   private checkGidRange(props: EfsStorageClassProps): void {
@@ -490,7 +602,12 @@ interface MountContext {
 
 /** Mount options against NodePublishVolume (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L160-L245, #L457-L467). */
 function checkMountOptions(r: Rules, options: string[] | undefined, ctx: MountContext): void {
-  if (options === undefined || Tokens.infoOf(options)) return; // a list decided at install time
+  if (options === undefined) return;
+  if (Tokens.infoOf(options)) {
+    // A list decided at install time: the options the driver sets itself are refused by the schema.
+    r.check('mountOptions', options, { items: { not: { pattern: DRIVER_SET_OPTION } } }, 'drop them: the driver sets accesspoint= (from the volume) and crossaccount (from the provisioner Secret) itself', 'mount options without accesspoint= and crossaccount');
+    return;
+  }
   for (const option of options) {
     if (Tokens.isToken(option)) continue;
     const key = option.toLowerCase().split('=')[0].trim();
@@ -502,10 +619,29 @@ function checkMountOptions(r: Rules, options: string[] | undefined, ctx: MountCo
       r.warn(`'mountOptions' (${JSON.stringify(option)}): awscredsuri is not supported by the EFS CSI driver; drop it and use iam (the node's IAM identity) instead`);
     } else if (key === 'stunnel' && ctx.s3files) {
       r.fail('mountOptions', option, 'left out for S3 Files (stunnel is not supported)', 'drop it');
+    } else if (key === 'iam' && ctx.encryptInTransit !== undefined && !ctx.s3files) {
+      // efs-utils: 'The "tls" option is required when mounting via "iam"' (aws/efs-utils@v3.2.0:src/efs_utils_common/mount_options.py#L166-L167).
+      r.check(ctx.encryptField ?? 'encryptInTransit', ctx.encryptInTransit, { enum: [true] }, 'drop encryptInTransit: false (TLS is on by default), or drop iam', 'true or unset when mountOptions has iam (efs-utils refuses iam without tls)');
     } else if (key === 'tls') {
       const encryptOk = ctx.encryptInTransit === undefined || r.check(ctx.encryptField ?? 'encryptInTransit', ctx.encryptInTransit, { enum: [true] }, 'drop tls from mountOptions (TLS is on by default) or drop encryptInTransit: false', 'true or unset when mountOptions has tls (the driver fails "Found tls in mountOptions but encryptInTransit is false")');
       if (encryptOk) r.warn(`'mountOptions' ("tls") is deprecated: the driver enables TLS by default (encryptInTransit); drop it`);
     }
+  }
+}
+
+/** Whether literal mount options include `iam` (the driver lower-cases options: node.go#L201-L205). */
+function usesIam(options: string[] | undefined): boolean {
+  return options !== undefined && !Tokens.infoOf(options) && options.some((o) => !Tokens.isToken(o) && o.toLowerCase().trim() === 'iam');
+}
+
+/** A JSON object of zone names to IP addresses (the controller's mounttargetipmap). */
+function isZoneIpMap(value: string): boolean {
+  try {
+    const m = JSON.parse(value) as unknown;
+    if (!m || typeof m !== 'object' || Array.isArray(m) || Object.keys(m).length === 0) return false;
+    return Object.entries(m as Record<string, unknown>).every(([zone, ip]) => new RegExp(ZONE).test(zone) && typeof ip === 'string' && (new RegExp(IPV4).test(ip) || new RegExp(IPV6).test(ip)));
+  } catch {
+    return false;
   }
 }
 
@@ -705,6 +841,7 @@ export class Efs extends ClaimedStorage {
     const attributes = this.volumeAttributes(o, parts.s3files);
     checkReclaimPolicy(r, o.reclaimPolicy);
     checkMountOptions(r, o.mountOptions, { dynamic: false, s3files: parts.s3files, encryptInTransit: attributes.encryptInTransit, encryptField: attributes.encryptField });
+    if (usesIam(o.mountOptions)) markUses(this, EFS_NODE_IAM);
     const pv = new CsiPersistentVolume(this, 'PersistentVolume', {
       driver: EFS_DRIVER,
       volumeHandle: parts.handle,
@@ -746,7 +883,7 @@ export class Efs extends ClaimedStorage {
   /** Typed attributes plus raw ones; only the three keys the node plugin knows (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L100-L146). */
   private volumeAttributes(o: EfsFromFileSystemOptions, s3files: boolean): { values: Record<string, string | boolean | undefined>; encryptInTransit?: unknown; encryptField?: string } {
     const r = this.rules;
-    const typed: Record<string, string | boolean | undefined> = { encryptInTransit: o.encryptInTransit, mounttargetip: o.mountTargetIp, crossaccount: o.crossAccount };
+    const typed: Record<string, string | boolean | undefined> = { encryptInTransit: o.encryptInTransit, mounttargetip: o.mountTargetIp, crossaccount: o.crossAccount, mounttargetipmap: undefined };
     const values: Record<string, string | boolean | undefined> = { ...typed };
     let encryptInTransit: unknown = o.encryptInTransit;
     let encryptField = 'encryptInTransit';
@@ -759,7 +896,7 @@ export class Efs extends ClaimedStorage {
         const field = `volumeAttributes.${key}`;
         const known = Object.keys(typed).find((k) => k.toLowerCase() === key.toLowerCase());
         if (!known) {
-          r.fail(field, value, 'left out: the driver takes only encryptInTransit, mounttargetip, crossaccount (it fails with "Volume context property ' + key + ' not supported")', key.toLowerCase() === 'path' ? 'mount a directory with subPath (it goes into the volumeHandle)' : 'drop it');
+          r.fail(field, value, 'left out: the driver takes only encryptInTransit, mounttargetip, mounttargetipmap, crossaccount (it fails with "Volume context property ' + key + ' not supported")', key.toLowerCase() === 'path' ? 'mount a directory with subPath (it goes into the volumeHandle)' : 'drop it');
           continue;
         }
         if (typed[known] !== undefined) {
@@ -767,6 +904,11 @@ export class Efs extends ClaimedStorage {
           continue;
         }
         values[known] = value;
+        if (known === 'mounttargetipmap') {
+          // A JSON object of zone → mount target IP, from which each node takes its own zone's (node.go#L118-L137).
+          if (!Tokens.isToken(value) && !isZoneIpMap(value)) r.fail(field, value, 'a JSON object of Availability Zone names to mount target IP addresses', 'e.g. {"us-east-1a":"10.0.1.25","us-east-1b":"10.0.2.25"}, or use mounttargetip');
+          continue;
+        }
         if (known === 'mounttargetip') {
           mountTargetIp = value;
           ipField = field;
@@ -784,6 +926,10 @@ export class Efs extends ClaimedStorage {
       }
     }
     r.check(ipField, mountTargetIp, { anyOf: [{ pattern: IPV4 }, { pattern: IPV6 }] }, 'give the IPv4 or IPv6 address of a mount target of the file system', 'an IP address');
+    // efs-utils: "mounttargetip option is incompatible with crossaccount option" (aws/efs-utils@v3.2.0:src/mount_efs/dns_resolver.py#L104-L108).
+    if (crossAccount === true && mountTargetIp !== undefined && !Tokens.isToken(mountTargetIp)) {
+      r.fail(ipField, mountTargetIp, 'unset when crossAccount is true', 'efs-utils refuses a mount target IP with crossaccount ("mounttargetip option is incompatible with crossaccount option"): keep one, crossAccount to resolve the zone\'s mount target by DNS, or the IP');
+    }
     if (s3files) {
       // S3 Files: always encrypted in transit, no cross-account DNS (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L176-L192).
       if (encryptInTransit !== undefined) r.check(encryptField, encryptInTransit, { enum: [true] }, 'drop it: S3 Files is always encrypted in transit', 'true or unset for S3 Files');
