@@ -10,8 +10,9 @@ import { FsxDeploymentType, FsxFileSystemTypeVersion } from './fsx-lustre-settin
  * (boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json, CreateDataRepositoryAssociation;
  * https://docs.aws.amazon.com/fsx/latest/LustreGuide/create-dra-linked-data-repo.html).
  *
- * The FSx CSI driver creates none: its controller calls CreateFileSystem, ResizeFileSystem and
- * DeleteFileSystem only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L158-L345).
+ * The FSx CSI driver creates none: its FSx client creates, resizes, describes and deletes file
+ * systems, and nothing in its code calls a DataRepositoryAssociation operation
+ * (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L158-L343).
  * So an association is a described part of an existing file system (`FsxLustre.fromFileSystem`):
  * strata checks what it links and says in the environment report who makes it; it creates nothing.
  */
