@@ -149,9 +149,10 @@ function directoryOf(path: string): string {
 
 /**
  * Facts of the associations for the environment report: `associations`, one sentence each (what
- * it links, what it imports and exports, who makes it), and `s3ImportPath` / `s3ExportPath`, the
- * S3 side of the first association that links data in / out, which the report draws as import and
- * export edges of the data flow.
+ * it links, what it imports and exports, who makes it), and `s3ImportPath` (the S3 side of the
+ * first association: its objects are read through the file system, loaded on first read) and
+ * `s3ExportPath` (the S3 side of the first association that exports by itself), which the report
+ * draws as the import and export edges of the data flow.
  */
 export function associationFacts(associations: readonly FsxDataRepositoryAssociation[]): { readonly [key: string]: unknown } {
   if (associations.length === 0) return {};
