@@ -15,7 +15,7 @@ import {
 import { yamlDocument } from './yaml-emit';
 
 /** Marks of an action whose map entry is left out when its value is empty: `<OMIT><condition><OMIT_END><action>`. */
-const OMIT = '\u0000omit:';
+const OMIT = '\u0000optional:';
 const OMIT_END = '\u0000then:';
 
 /**
