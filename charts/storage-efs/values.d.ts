@@ -19,6 +19,18 @@ export interface Values {
   readonly gidRangeEnd?: number;
   /** Directory the access points' root directories are created under, in printable ASCII; "" for the file system root. The whole root directory must stay within 100 characters and 5 "/". */
   readonly basePath?: string;
+  /** Mount options of every volume (e.g. "iam" to authenticate as the EFS CSI node pod's IAM identity, which then needs elasticfilesystem:ClientMount and ClientWrite; "lookupcache=pos"); not accesspoint= or crossaccount, which the driver sets. The driver adds tls and noresvport. */
+  readonly mountOptions?: Array<string>;
+  readonly crossAccount?: {
+    /** Cross-account file systems: the provisioner Secret (made outside strata) whose awsRoleArn, in the file system's account, the controller assumes; "" when the file system is in the cluster's account. */
+    readonly secretName?: string;
+    /** The namespace of that Secret (the driver's examples use kube-system); set exactly when crossAccount.secretName is. */
+    readonly secretNamespace?: string;
+    /** Whether that Secret sets crossaccount "true": each node then resolves its own zone's mount target by DNS (efs-utils crossaccount prerequisites) and az must be "". Not written; it states the Secret for the checks. */
+    readonly dnsResolution?: boolean;
+  };
+  /** Cross-account only, without DNS resolution: the Availability Zone (name, e.g. us-east-1a) whose mount target every volume uses; "" lets each node use its own zone's. */
+  readonly az?: string;
   /** What happens to an access point when its claim is deleted: Retain (keeps it; its data stays reachable) or Delete (by explicit choice). */
   readonly reclaimPolicy?: "Retain" | "Delete";
 }

@@ -27,14 +27,26 @@ export interface Values {
   readonly s3ImportPath?: string;
   /** How changes in the linked bucket reach the file system (with s3ImportPath): NONE, NEW, NEW_CHANGED or NEW_CHANGED_DELETED; "" for none. */
   readonly autoImportPolicy?: "" | "NONE" | "NEW" | "NEW_CHANGED" | "NEW_CHANGED_DELETED";
+  /** Where the file system root is exported (lfs hsm_archive, export tasks): s3://bucket[/prefix] in the bucket of s3ImportPath, which it needs (SCRATCH and PERSISTENT_1 only); "" for FSx's default, s3://<import bucket>/FSxLustre<creation time>. */
+  readonly s3ExportPath?: string;
   /** Data compression: NONE (FSx default) or LZ4. */
   readonly dataCompressionType?: "NONE" | "LZ4";
+  /** Metadata IOPS provisioning of PERSISTENT_2 file systems (Lustre 2.15): AUTOMATIC (sized from the storage capacity) or USER_PROVISIONED (with metadataIops); "" for none. Set at creation only. */
+  readonly metadataConfigurationMode?: "" | "AUTOMATIC" | "USER_PROVISIONED";
+  /** Metadata IOPS with metadataConfigurationMode USER_PROVISIONED: 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000; 0 otherwise (not sent). */
+  readonly metadataIops?: number;
+  /** Elastic Fabric Adapter (and GPUDirect Storage) support: PERSISTENT_2 with a metadata configuration and Lustre 2.15 only; the security groups must allow all traffic within themselves; claims in steps of 4800 GiB at 1000 MB/s/TiB (9600 at 500, 19200 at 250, 38400 at 125). */
+  readonly efaEnabled?: boolean;
   /** The Lustre version: 2.15 (recommended; required on EKS Auto Mode), 2.12, or 2.10 (not for PERSISTENT_2). */
   readonly fileSystemTypeVersion?: "2.10" | "2.12" | "2.15";
   /** Days of automatic daily backups, 0 to 90; 0 disables them (the driver then sends nothing). PERSISTENT file systems without s3ImportPath only. */
   readonly automaticBackupRetentionDays?: number;
   /** Daily backup start, HH:MM UTC; "" lets FSx choose. The driver sends it only when automaticBackupRetentionDays is above 0; must be "" with s3ImportPath. */
   readonly dailyAutomaticBackupStartTime?: string;
+  /** Copy the file system tags to its backups (PERSISTENT file systems without s3ImportPath; no effect on scratch file systems, which have no backups). */
+  readonly copyTagsToBackups?: boolean;
+  /** Tags for each file system, "Key=Value" each: keys of 1 to 128 and values of up to 256 ASCII letters, digits, spaces and _ . : / + - @ (no "=" or ","), at most 49 (the driver adds CSIVolumeName), none starting with aws:. */
+  readonly extraTags?: Array<string>;
   /** Weekly maintenance window start, d:HH:MM UTC with d from 1 (Monday) to 7 (Sunday). */
   readonly weeklyMaintenanceStartTime?: string;
   /** What happens to a file system when its claim is deleted: Retain (keeps it and its data) or Delete (deletes it; for dev environments, by explicit choice). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ACCEPTS_KEYWORD, ConditionalConstraint, Constraint, describeConstraint, Manifest as TokenManifest, podTemplatesOf, Tokens, withDeclaredKinds } from '@strata/tokens';
 import { awaitedObjects } from './awaits';
 import { encodeManifest } from './content-name';
-import { guardsTemplate, valueGuards } from './guards';
+import { guardsTemplate, relationGuards, valueGuards } from './guards';
 import { contentNameSuffix, sourceNameSuffix, sourceOfVolume } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
 import { ChartMetadata, CLUSTER_SCOPED_KINDS, CONTENT_NAMED_KINDS } from './workload-chart';
@@ -129,7 +129,7 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
     files.set(`templates/${o.fileStem}.yaml`, header + defines + (guard ? `{{- if ${guard} }}\n${body}{{- end }}\n` : body));
   }
   files.set('templates/_helpers.tpl', helpersTpl(meta.name, options.source) + (contentNamed.length > 0 ? contentNameTpl(meta.name) : '') + contentNamed.sort().map((suffix) => contentHashTpl(meta.name, suffix)).join('') + sourceNamed.sort().map((suffix) => sourceHashTpl(meta.name, suffix)).join(''));
-  const guards = guardsTemplate(valueGuards(synth.chart.values), renderer, header);
+  const guards = guardsTemplate(valueGuards(synth.chart.values), renderer, header, relationGuards(synth.chart.values));
   if (guards) files.set('templates/guards.yaml', guards);
   const testPods = chartTestHooks(synth);
   if (testPods.length > 0) files.set('templates/tests/test-storage.yaml', header + testPods.map((p) => renderer.render(p)).join('---\n'));

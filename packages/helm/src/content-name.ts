@@ -23,6 +23,10 @@ export interface ValueRef {
   readonly multiplier?: number;
   /** Set when the token is computed from several values (path `$formula`). */
   readonly formula?: EncodedFormula;
+  /** The map entry holding this reference is left out when the value is empty (Tokens.omittedWhenEmpty, Tokens.optionalText). */
+  readonly omitWhenEmpty?: boolean;
+  /** The value written as text: printed, a list joined with "," (Tokens.optionalText). */
+  readonly asText?: boolean;
 }
 
 /** A formula of a release template: its operands are whole numbers, value references or formulas. */
@@ -50,6 +54,7 @@ const PRINT = '\u0000print';
 
 /** A token as a reference: its value path, kind and factor (or formula). */
 export function refOf(info: TokenInfo): ValueRef {
+  if (info.omitWhenEmpty || info.asText) return { path: info.path, kind: info.kind, ...(info.omitWhenEmpty ? { omitWhenEmpty: true } : {}), ...(info.asText ? { asText: true } : {}) };
   if (info.formula) return { path: info.path, kind: info.kind, formula: encodeFormula(info.formula) };
   return info.derivation ? { path: info.derivation.base.path, kind: info.derivation.base.kind, multiplier: info.derivation.multiplier } : { path: info.path, kind: info.kind };
 }
@@ -73,6 +78,14 @@ export function encodeManifest(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** A value as text, the way the chart's template prints it (`int64 | toString`, `toJson`, `join ","`, `toString`). */
+export function textOf(value: unknown, kind: TokenInfo['kind']): string {
+  if (Array.isArray(value)) return value.join(',');
+  if (kind === 'integer') return String(Math.trunc(Number(value)));
+  if (kind === 'number') return JSON.stringify(value);
+  return String(value);
 }
 
 /** Whether an encoded JSON value is a whole-value reference, and which. */

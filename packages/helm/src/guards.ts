@@ -1,4 +1,4 @@
-import { Constraint, describeConstraint, Tokens } from '@strata/tokens';
+import { Constraint, describeConstraint, Relation, Tokens } from '@strata/tokens';
 import { refOf, ValueRef } from './content-name';
 import { TemplateRenderer } from './template';
 
@@ -33,15 +33,52 @@ export function valueGuards(owner: object): ValueGuard[] {
   return out;
 }
 
+/**
+ * A rule between two string values (Tokens.checkRelation): each side a value reference or a
+ * literal. The chart fails the install when it is broken, and resolveTemplate refuses the same values.
+ */
+export interface RelationGuard {
+  readonly relation: Relation;
+  readonly a: ValueRef | string;
+  readonly b: ValueRef | string;
+  readonly origin: string;
+  readonly accepted: string;
+}
+
+/** The relation guards of a chart. */
+export function relationGuards(owner: object): RelationGuard[] {
+  return Tokens.relationsOf(owner).map((r) => ({
+    relation: r.relation,
+    a: typeof r.a === 'string' ? r.a : refOf(r.a),
+    b: typeof r.b === 'string' ? r.b : refOf(r.b),
+    origin: r.origin,
+    accepted: r.accepted,
+  }));
+}
+
+/** The message of a broken relation, as the template prints it (`%q`) and resolveTemplate throws it. */
+export function relationMessage(g: RelationGuard, a: string, b: string): string {
+  return `${g.origin} (${a}) must be ${g.accepted} (${b})`;
+}
+
 /** The message of a broken guard, as the template prints it and resolveTemplate throws it. */
 export function guardMessage(g: ValueGuard, value: number | string): string {
   return `${g.origin} (${value}) must be ${describeConstraint(g.constraint)}`;
 }
 
 /** templates/guards.yaml: renders to nothing, or fails the install with the rule's message. Undefined without guards. */
-export function guardsTemplate(guards: readonly ValueGuard[], renderer: TemplateRenderer, header: string): string | undefined {
-  if (guards.length === 0) return undefined;
+export function guardsTemplate(guards: readonly ValueGuard[], renderer: TemplateRenderer, header: string, relations: readonly RelationGuard[] = []): string | undefined {
+  if (guards.length === 0 && relations.length === 0) return undefined;
   const lines = [header.trimEnd(), '{{- /* Rules on values computed from other values (JSON Schema cannot state them): each fails the install with its reason. */}}'];
+  relations.forEach((g, i) => {
+    const side = (x: ValueRef | string) => (typeof x === 'string' ? JSON.stringify(x) : `(${renderer.refValueExpression(x)} | toString)`);
+    const [a, b] = [`$relationA${i}`, `$relationB${i}`];
+    lines.push(`{{- ${a} := ${side(g.a)} }}`, `{{- ${b} := ${side(g.b)} }}`);
+    // sameS3Bucket: both set, and their s3://bucket parts differ (regexFind gives "" when a side is no S3 path).
+    const literal = { ...g, origin: g.origin.replace(/%/g, '%%'), accepted: g.accepted.replace(/%/g, '%%') };
+    const message = relationMessage(literal, '%q', '%q').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    lines.push(`{{- if and ${a} ${b} (ne (regexFind "^s3://[^/]+" ${a}) (regexFind "^s3://[^/]+" ${b})) }}{{ fail (printf "${message}" ${a} ${b}) }}{{- end }}`);
+  });
   guards.forEach((g, i) => {
     const v = `$guard${i}`;
     const c = g.constraint;

@@ -1,6 +1,6 @@
-import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, ValueRef, volumeSourceOf } from './content-name';
-import { PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
-import { guardMessage, valueGuards, ValueGuard } from './guards';
+import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, refOf, textOf, ValueRef, volumeSourceOf } from './content-name';
+import { isEmptyValue, PodTemplatePaths, relationHolds, satisfies, Tokens } from '@strata/tokens';
+import { guardMessage, RelationGuard, relationGuards, relationMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
 import { getPath } from './values';
 import {
@@ -46,6 +46,8 @@ export interface ReleaseTemplate {
   readonly objects: readonly TemplateObject[];
   /** Rules on computed values, applied as the chart's templates/guards.yaml does (see guards.ts). */
   readonly guards?: readonly ValueGuard[];
+  /** Rules between two values, applied as templates/guards.yaml does (see guards.ts). */
+  readonly relations?: readonly RelationGuard[];
   /** Custom kinds the chart declares, with where their pod templates are. */
   readonly podTemplateKinds?: readonly PodTemplatePaths[];
 }
@@ -54,6 +56,7 @@ export interface ReleaseTemplate {
 export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifest[] = []): ReleaseTemplate {
   const meta = synth.chart.chartMetadata;
   const guards = valueGuards(synth.chart.values);
+  const relations = relationGuards(synth.chart.values);
   return {
     chart: meta.name,
     appVersion: meta.appVersion ?? '1.0.0',
@@ -63,6 +66,7 @@ export function releaseTemplate(synth: SynthesizedChart, tests: readonly Manifes
       ...tests.map((t) => ({ conditions: [], manifest: encodeManifest(t), test: true })),
     ],
     ...(guards.length > 0 ? { guards } : {}),
+    ...(relations.length > 0 ? { relations } : {}),
     ...(synth.podTemplateKinds.length > 0 ? { podTemplateKinds: synth.podTemplateKinds } : {}),
   };
 }
@@ -192,13 +196,19 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const ref = refIn(o);
       if (ref) {
         const v = lookup(ref);
+        if (ref.asText) return textOf(v, ref.kind);
         // A list used as a string (list.join(',')) is the comma-joined list, as the template's `join`.
         return o.asString && Array.isArray(v) ? v.join(',') : v;
       }
       const parts = printIn(o);
       if (parts) return parts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o)) out[k] = decode(v);
+      for (const [k, v] of Object.entries(o)) {
+        // An entry whose value is empty is left out, as the template's `{{- if <value> }}` does.
+        const entry = refIn(v);
+        if (entry?.omitWhenEmpty && isEmptyValue(lookup(entry))) continue;
+        out[k] = decode(v);
+      }
       return out;
     }
     return value;
@@ -207,6 +217,10 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
   for (const g of template.guards ?? []) {
     const v = lookup(g.value);
     if (!satisfies(v, g.constraint)) throw new ValuesRefusedError(guardMessage(g, v as number));
+  }
+  for (const g of template.relations ?? []) {
+    const [a, b] = [g.a, g.b].map((x) => (typeof x === 'string' ? x : String(lookup(x))));
+    if (!relationHolds(g.relation, a, b)) throw new ValuesRefusedError(relationMessage(g, JSON.stringify(a), JSON.stringify(b)));
   }
   return template.objects
     .filter((o) => (options.tests || !o.test) && o.conditions.every((c) => lookup(c) === true))

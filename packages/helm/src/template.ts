@@ -17,6 +17,10 @@ import {
 } from './workload-chart';
 import { yamlDocument } from './yaml-emit';
 
+/** Marks of an action whose map entry is left out when its value is empty: `<OMIT><condition><OMIT_END><action>`. */
+const OMIT = '\u0000optional:';
+const OMIT_END = '\u0000then:';
+
 /**
  * Turns manifests holding tokens into Helm template text: each token becomes the Go template
  * expression for its value, typed by what the value is — strings quoted, integers `int64`,
@@ -124,15 +128,10 @@ export class TemplateRenderer {
     const placeholder = (action: string) => `__strata_action_${actions.push(action) - 1}__`;
     const convert = (value: unknown): unknown => {
       const whole = Tokens.infoOf(value);
-      // A list used as a string (list.join(',')) is the comma-joined list.
-      if (whole && whole.kind === 'list' && typeof value === 'string') return placeholder(`{{ join "," ${this.expression(whole)} | quote }}`);
-      if (whole && (whole.kind === 'list' || whole.kind === 'object')) return placeholder(`\u0000block:${this.expression(whole)}`);
-      if (typeof value === 'number') {
-        if (whole) return placeholder(this.scalarAction(whole));
-        return value;
-      }
+      if (whole?.omitWhenEmpty) return placeholder(`${OMIT}${this.setCondition(whole)}${OMIT_END}${this.wholeAction(whole, value)}`);
+      if (whole) return placeholder(this.wholeAction(whole, value));
+      if (typeof value === 'number') return value;
       if (typeof value === 'string') {
-        if (whole) return placeholder(this.scalarAction(whole));
         if (Tokens.isToken(value)) return placeholder(`{{ ${this.printOf(value)} | quote }}`);
         if (value.includes('{{')) return placeholder(`{{ ${goString(value)} | quote }}`);
         return value;
@@ -153,21 +152,57 @@ export class TemplateRenderer {
       .split('\n')
       .map((line) =>
         line.replace(/^( *)(- |[^ ].*?: |)__strata_action_(\d+)__$/, (all, indent: string, lead: string, n: string) => {
-          const action = actions[Number(n)];
-          if (!action.startsWith('\u0000block:')) return `${indent}${lead}${action}`;
-          const expr = action.slice('\u0000block:'.length);
-          // content goes two columns right of the key (or of the dash, for a list item)
-          const keyColumn = indent.length + (lead.startsWith('- ') && lead !== '- ' ? 2 : 0);
-          const depth = keyColumn + 2;
-          return `${indent}${lead.trimEnd()} {{- toYaml ${expr} | nindent ${depth} }}`;
+          let action = actions[Number(n)];
+          let guard: string | undefined;
+          if (action.startsWith(OMIT)) {
+            // An entry left out when its value is empty: the whole line under `if`.
+            if (!lead.endsWith(': ') || lead.startsWith('- ')) throw new Error('a value left out when empty must be a map entry of its own');
+            guard = action.slice(OMIT.length, action.indexOf(OMIT_END));
+            action = action.slice(action.indexOf(OMIT_END) + OMIT_END.length);
+          }
+          let out: string;
+          if (!action.startsWith('\u0000block:')) out = `${indent}${lead}${action}`;
+          else {
+            const expr = action.slice('\u0000block:'.length);
+            // content goes two columns right of the key (or of the dash, for a list item)
+            const keyColumn = indent.length + (lead.startsWith('- ') && lead !== '- ' ? 2 : 0);
+            const depth = keyColumn + 2;
+            out = `${indent}${lead.trimEnd()} {{- toYaml ${expr} | nindent ${depth} }}`;
+          }
+          return guard === undefined ? out : `${indent}{{- if ${guard} }}\n${out}\n${indent}{{- end }}`;
         }),
       )
       .map((line) => line.replace(/__strata_action_(\d+)__/g, (_all, n: string) => {
         const action = actions[Number(n)];
+        if (action.startsWith(OMIT)) throw new Error('a value left out when empty must be a map entry of its own');
         if (action.startsWith('\u0000block:')) return `{{ toJson ${action.slice('\u0000block:'.length)} }}`;
         return action;
       }))
       .join('\n');
+  }
+
+  /**
+   * The condition "the value is not empty", as Go templates' `if` sees emptiness ("", false, an
+   * empty list or map), numbers compared with 0: Helm may hand a number from values.yaml to the
+   * template as text, which `if` alone would take for set.
+   */
+  private setCondition(info: TokenInfo): string {
+    const e = this.expression(info);
+    if (info.kind === 'integer') return `ne (${e} | int64) 0`;
+    if (info.kind === 'number') return `ne (${e} | float64) 0.0`;
+    return e;
+  }
+
+  /**
+   * The action of a value that is one token: text (`optionalText`), a list used as a string, a
+   * block (list or object), or a scalar.
+   */
+  private wholeAction(whole: TokenInfo, value: unknown): string {
+    if (whole.asText) return `{{ ${this.stringPart(whole)} | quote }}`;
+    // A list used as a string (list.join(',')) is the comma-joined list.
+    if (whole.kind === 'list' && typeof value === 'string') return `{{ join "," ${this.expression(whole)} | quote }}`;
+    if (whole.kind === 'list' || whole.kind === 'object') return `\u0000block:${this.expression(whole)}`;
+    return this.scalarAction(whole);
   }
 
   /** `print` of a string that mixes literal text and tokens. */

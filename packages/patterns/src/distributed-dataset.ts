@@ -2,6 +2,7 @@ import { Chart, JsonPatch, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
+  FsxDataRepositoryAssociation,
   FsxDeploymentType,
   FsxLustre,
   FsxLustreFromFileSystemOptions,
@@ -12,7 +13,6 @@ import {
   PodScheduling,
   Rules,
   SchedulablePod,
-  ASSOCIATION_ID,
   S3_PATH,
   ZONE,
 } from '@strata/storage';
@@ -26,21 +26,15 @@ export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 /** An availability zone name (us-east-1a, or a Local Zone such as us-west-2-lax-1a). */
 export { ZONE, S3_PATH, ASSOCIATION_ID } from '@strata/storage';
-const FILE_SYSTEM_PATH = '^/([^/]+/)*[^/]*$';
 
 /**
- * A data repository association of a PERSISTENT_2 file system (made outside Kubernetes: the CSI
- * driver cannot create one: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L158-L255): it links an S3 prefix to a directory of the file system.
+ * A data repository association of the file system (made outside Kubernetes: the CSI driver
+ * cannot create one): it links an S3 prefix to a directory of the file system, with what it
+ * imports and exports automatically and who makes it. Checked, and stated in the environment
+ * report, by `FsxLustre.fromFileSystem` (@strata/storage fsx-lustre-association.ts).
  * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/create-dra-linked-data-repo.html
  */
-export interface DataRepositoryAssociation {
-  /** The association id, `dra-` and 8 to 17 hex digits. */
-  readonly associationId: string;
-  /** The S3 side, `s3://bucket/prefix/`. */
-  readonly dataRepositoryPath: string;
-  /** The file system side, an absolute directory such as `/datasets/pile` (or `/`). */
-  readonly fileSystemPath: string;
-}
+export type DataRepositoryAssociation = FsxDataRepositoryAssociation;
 
 /** An existing file system and its data repository association. */
 export interface ExistingDatasetFileSystem extends FsxLustreFromFileSystemOptions {
@@ -167,10 +161,12 @@ export class DistributedDataset extends Construct {
         if (fs.storageClass instanceof FsxLustreStorageClass) this.checkClassImport(fs.storageClass, fs.importPath);
         this.fsx = FsxLustre.fromStorageClass(this, 'fsx', { storageClass: fs.storageClass, storage: fs.storage, importPath: fs.importPath });
         break;
-      case 'fileSystem':
+      case 'fileSystem': {
         defaultPath = this.checkAssociation(fs.fileSystem);
-        this.fsx = FsxLustre.fromFileSystem(this, 'fsx', fs.fileSystem);
+        const { association, ...options } = fs.fileSystem;
+        this.fsx = FsxLustre.fromFileSystem(this, 'fsx', { ...options, associations: association ? [association] : [] });
         break;
+      }
       case 'storageClassOrFileSystem': {
         this.checkImportPath('importPath', fs.importPath);
         defaultPath = this.checkAssociation(fs.fileSystem);
@@ -181,7 +177,11 @@ export class DistributedDataset extends Construct {
     }
 
     const path = props.path ?? defaultPath;
-    r.check('path', path, { pattern: KEY_PREFIX }, 'a relative directory ending in "/", e.g. "datasets/pile/", or "" for the root', 'a relative directory ending in "/", or ""');
+    const pathOk = r.check('path', path, { pattern: KEY_PREFIX }, 'a relative directory ending in "/", e.g. "datasets/pile/", or "" for the root', 'a relative directory ending in "/", or ""');
+    if (pathOk && defaultPath !== '' && isLiteral(path) && !path.startsWith(defaultPath)) {
+      // The association links only its own directory: a path outside it holds no S3 data.
+      r.fail('path', path, `a directory inside ${defaultPath} (the directory the association links)`, `leave path unset to mount ${defaultPath}, or a directory below it`);
+    }
     if (props.version !== undefined) {
       r.check('version', props.version, { pattern: PATH_SEGMENT }, 'one directory name, e.g. "v3"', 'one path segment (letters, digits, ".", "_", "-")');
     }
@@ -232,21 +232,25 @@ export class DistributedDataset extends Construct {
     }
   }
 
-  /** The association (case 8: PERSISTENT_2 uses DRAs); returns the dataset's default path from it. */
+  /**
+   * The association (case 8: PERSISTENT_2 uses DRAs), whose fields the file system's construct
+   * checks: here what the dataset needs of it. Returns the dataset's default path from it.
+   */
   private checkAssociation(fs: ExistingDatasetFileSystem): string {
     const r = this.rules;
     const a = fs.association;
     if (!r.required('association', a, 'the data repository association linking the dataset', 'give { associationId, dataRepositoryPath, fileSystemPath } from aws fsx describe-data-repository-associations')) return '';
-    if (r.required('association.associationId', a.associationId, 'the association id', 'copy AssociationId from aws fsx describe-data-repository-associations')) {
-      r.check('association.associationId', a.associationId, { pattern: ASSOCIATION_ID }, 'copy AssociationId from aws fsx describe-data-repository-associations, e.g. "dra-0123456789abcdef0"', 'an association id (dra- and 8 to 17 hex digits)');
-    }
-    this.checkImportPath('association.dataRepositoryPath', a.dataRepositoryPath);
-    r.check('association.fileSystemPath', a.fileSystemPath, { pattern: FILE_SYSTEM_PATH }, 'an absolute directory of the file system, e.g. "/datasets/pile" or "/"', 'an absolute directory such as /datasets/pile');
     if (isLiteral(fs.dnsName) && isLiteral(this.availabilityZone)) {
       const region = /\.fsx\.([a-z0-9-]+)\.amazonaws\.com/.exec(fs.dnsName ?? '')?.[1];
       if (region && !this.availabilityZone.startsWith(region)) {
         r.fail('availabilityZone', this.availabilityZone, `a zone of ${region} (the file system's region)`, 'give the zone of the file system\'s subnet');
       }
+    }
+    // A dataset is read from S3: an association known to import nothing shows only what an import
+    // task brought in (metadata is imported at creation, automatically, or by tasks; content loads on first read).
+    const importsNothing = Array.isArray(a.autoImport) && !Tokens.isToken(a.autoImport) && a.autoImport.length === 0 && a.batchImportMetaDataOnCreate === false;
+    if (importsNothing) {
+      r.warn(`'association' (${a.associationId}) imports nothing from ${a.dataRepositoryPath} by itself (autoImport [], batchImportMetaDataOnCreate false): the dataset shows only the objects an import data repository task brought in; run one, or declare the association's auto-import events`);
     }
     if (!isLiteral(a.fileSystemPath)) return '';
     const dir = a.fileSystemPath.replace(/^\/+/, '').replace(/\/+$/, '');
@@ -269,8 +273,8 @@ export class DistributedDataset extends Construct {
     }
     const gate = new Construct(this, 'existing');
     onlyWhen(gate, useFileSystem);
-    const { association: _a, ...options } = fileSystem;
-    const existing = FsxLustre.fromFileSystem(gate, 'fsx', options);
+    const { association, ...options } = fileSystem;
+    const existing = FsxLustre.fromFileSystem(gate, 'fsx', { ...options, associations: association ? [association] : [] });
     // Only the volume is used: it binds to the dataset's claim through claimRef, not a claim of its own.
     existing.node.tryRemoveChild('Claim');
     const namespace = releaseOf(this)?.namespace ?? Chart.of(this).namespace;

@@ -1,9 +1,9 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { FsxAutoImportPolicy, FsxDeploymentType, FsxLustreStorageClass, INSTANCE_LOCAL_NVME_LABEL, InstanceStore } from '@strata/storage';
-import { isExcluded, Tokens } from '@strata/tokens';
+import { isExcluded, storageOf, Tokens } from '@strata/tokens';
 import { DatasetFileSystem, DatasetFileSystems, DistributedDataset, ParallelJob } from '../src';
-import { byKind, newChart, one, synthErrors, synthValid } from './testing';
+import { byKind, newChart, one, synthErrors, synthValid, warnings } from './testing';
 
 const SUBNET = 'subnet-0123456789abcdef0';
 const SG = 'sg-0123456789abcdef0';
@@ -74,6 +74,12 @@ describe('DistributedDataset', () => {
     expect(ds.subPath).toBe('pile/v1');
     expect(one(objs, 'Job').spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'fsx', mountPath: '/data', readOnly: true, subPath: 'pile/v1' });
     expect(ds.iamPolicies()).toEqual({}); // FSx reads S3 itself
+    // What the association links, and who makes it, are facts of the file system for the environment report.
+    expect(storageOf(chart).find((c) => c.path === 'dataset/fsx')!.description.facts).toMatchObject({
+      source: 'existing file system',
+      associations: 'dra-0123456789abcdef0 links s3://ml-datasets/pile/ to /pile; imports automatically: not stated; exports automatically: not stated; made outside Kubernetes (by whom is not stated): the FSx CSI driver creates no association',
+      s3ImportPath: 's3://ml-datasets/pile/',
+    });
   });
 
   test('an environment class: a claim on it, the class\'s import path declared', () => {
@@ -149,11 +155,29 @@ describe('DistributedDataset refuses', () => {
       DatasetFileSystems.fromFileSystem({ ...EXISTING, association: { associationId: 'dra-xyz', dataRepositoryPath: 'ml-datasets/pile', fileSystemPath: 'pile' } }),
       { availabilityZone: 'us-west-2a' },
     );
+    // The association's own fields are checked by the file system's construct (FsxLustre.fromFileSystem).
+    const DESCRIBE = 'copy it from aws fsx describe-data-repository-associations';
     expect(synthErrors(chart)).toEqual([
-      `[test/dataset] 'association.associationId' ("dra-xyz") must be an association id (dra- and 8 to 17 hex digits); copy AssociationId from aws fsx describe-data-repository-associations, e.g. "dra-0123456789abcdef0"`,
-      `[test/dataset] 'association.dataRepositoryPath' ("ml-datasets/pile") must be an S3 path s3://bucket[/prefix]; e.g. "s3://ml-datasets/pile/"`,
-      `[test/dataset] 'association.fileSystemPath' ("pile") must be an absolute directory such as /datasets/pile; an absolute directory of the file system, e.g. "/datasets/pile" or "/"`,
       `[test/dataset] 'availabilityZone' ("us-west-2a") must be a zone of us-east-1 (the file system's region); give the zone of the file system's subnet`,
+      `[test/dataset/fsx] 'associations[0].associationId' ("dra-xyz") must be an association id (dra- and 8 to 17 hex digits); ${DESCRIBE} (AssociationId), e.g. "dra-0123456789abcdef0"`,
+      `[test/dataset/fsx] 'associations[0].dataRepositoryPath' ("ml-datasets/pile") must be an S3 path s3://bucket[/prefix]; ${DESCRIBE} (DataRepositoryPath), e.g. "s3://ml-datasets/pile/"`,
+      `[test/dataset/fsx] 'associations[0].fileSystemPath' ("pile") must be an absolute directory of the file system such as "/datasets/pile/" or "/" (no "//") and at most 4096 characters; ${DESCRIBE} (FileSystemPath), e.g. "/datasets/pile/" or "/"`,
+    ]);
+  });
+
+  test('a path outside the directory the association links holds no S3 data', () => {
+    const chart = newChart();
+    new DistributedDataset(chart, 'dataset', { availabilityZone: 'us-east-1a', path: 'other/', fileSystem: DatasetFileSystems.fromFileSystem(EXISTING) });
+    expect(synthErrors(chart)).toEqual([
+      `[test/dataset] 'path' ("other/") must be a directory inside pile/ (the directory the association links); leave path unset to mount pile/, or a directory below it`,
+    ]);
+  });
+
+  test('an association known to import nothing by itself: a warning with the fix', () => {
+    const { chart } = dataset(DatasetFileSystems.fromFileSystem({ ...EXISTING, association: { ...EXISTING.association, autoImport: [], batchImportMetaDataOnCreate: false } }));
+    expect(synthErrors(chart)).toEqual([]);
+    expect(warnings(chart)).toEqual([
+      `[test/dataset] 'association' (dra-0123456789abcdef0) imports nothing from s3://ml-datasets/pile/ by itself (autoImport [], batchImportMetaDataOnCreate false): the dataset shows only the objects an import data repository task brought in; run one, or declare the association's auto-import events`,
     ]);
   });
 

@@ -1,9 +1,9 @@
 import { Size, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { Tokens } from '@strata/tokens';
+import { Tokens, usesOf } from '@strata/tokens';
 import { AccessMode, ReclaimPolicy, VolumeBindingMode } from '../src/access-mode';
 import { StorageTier } from '../src/tier';
-import { Efs, EfsFromFileSystemOptions, EfsProvisioningMode, EfsStorageClass, EfsStorageClassChart, EfsStorageClassProps } from '../src/efs';
+import { Efs, EFS_NODE_IAM, EfsFromFileSystemOptions, EfsProvisioningMode, EfsStorageClass, EfsStorageClassChart, EfsStorageClassProps } from '../src/efs';
 import { byKind, newChart, synth, synthErrors, synthValid, warnings } from './testing';
 import { EFS_ROWS } from './bad-inputs';
 
@@ -77,7 +77,7 @@ describe('EfsStorageClass', () => {
     expect(warnings(chart)).toEqual([]);
   });
 
-  test('every other parameter: uid/gid, az, zone affinity, tagging off, ConfigMap reference', () => {
+  test('every other parameter: uid/gid, cross-account with az, zone affinity, tagging off, ConfigMap reference', () => {
     const chart = newChart();
     new EfsStorageClass(chart, 'sc', {
       provisioningMode: EfsProvisioningMode.EFS_AP,
@@ -86,6 +86,7 @@ describe('EfsStorageClass', () => {
       uid: 0,
       gid: 4294967295,
       az: 'us-east-1a',
+      crossAccount: { secretName: 'x-account' },
       enforceZoneAffinity: true,
       enableTagging: false,
     });
@@ -97,6 +98,8 @@ describe('EfsStorageClass', () => {
       uid: '0',
       gid: '4294967295',
       az: 'us-east-1a',
+      'csi.storage.k8s.io/provisioner-secret-name': 'x-account',
+      'csi.storage.k8s.io/provisioner-secret-namespace': 'kube-system',
       enforceZoneAffinity: 'true',
       enableTagging: 'false',
     });
@@ -260,9 +263,57 @@ describe('Efs', () => {
 
   test('fromFileSystem: raw volume attributes with the keys the driver knows, in any case', () => {
     const chart = newChart();
-    Efs.fromFileSystem(chart, 'efs', { fileSystemId: FS, crossAccount: true, volumeAttributes: { EncryptInTransit: 'false', mounttargetip: 'fd00:ec2::23' } });
+    Efs.fromFileSystem(chart, 'efs', { fileSystemId: FS, volumeAttributes: { EncryptInTransit: 'false', mounttargetip: 'fd00:ec2::23', MountTargetIpMap: '{"us-east-1a":"10.0.1.25"}' } });
     const [pv] = byKind(synthValid(chart), 'PersistentVolume');
-    expect(pv.spec.csi.volumeAttributes).toEqual({ crossaccount: 'true', encryptInTransit: 'false', mounttargetip: 'fd00:ec2::23' });
+    expect(pv.spec.csi.volumeAttributes).toEqual({ encryptInTransit: 'false', mounttargetip: 'fd00:ec2::23', mounttargetipmap: '{"us-east-1a":"10.0.1.25"}' });
+  });
+
+  // kubernetes-sigs/aws-efs-csi-driver@v3.4.1:examples/kubernetes/efs/cross_account_mount/specs/pv.yaml: crossaccount "true"
+  // resolves the mount target of the node's own zone ID by DNS (efs-utils crossaccount).
+  test('fromFileSystem: a file system of another account, by DNS', () => {
+    const chart = newChart();
+    Efs.fromFileSystem(chart, 'efs', { fileSystemId: FS, crossAccount: true, mountOptions: ['iam'] });
+    const [pv] = byKind(synthValid(chart), 'PersistentVolume');
+    expect(pv.spec.csi.volumeAttributes).toEqual({ crossaccount: 'true' });
+    expect(pv.spec.mountOptions).toEqual(['iam']);
+  });
+
+  // The iam mount option: efs-utils authenticates with the node pod's credentials (aws/efs-utils@v3.2.0:src/efs_utils_common/aws_credentials.py#L56-L146:
+  // Pod Identity, then IRSA's web identity, then the instance profile); the chart says so, for the environment to give the node an identity.
+  test('the iam mount option marks the chart: the EFS CSI node pod needs an identity', () => {
+    const dynamic = newChart();
+    new Efs(dynamic, 'efs', { ...BASE, mountOptions: ['IAM'] });
+    const stat = newChart();
+    Efs.fromFileSystem(stat, 'efs', { fileSystemId: FS, mountOptions: ['iam', 'noac'] });
+    const none = newChart();
+    new Efs(none, 'efs', { ...BASE, mountOptions: ['noac'] });
+    expect([usesOf(dynamic), usesOf(stat), usesOf(none)]).toEqual([['efs', EFS_NODE_IAM], ['efs', EFS_NODE_IAM], ['efs']]);
+  });
+
+  test('a class bound to chart values: cross-account parts and mount options left out when empty', () => {
+    const owner = {};
+    const chart = newChart();
+    const secretName = Tokens.string('efs.secretName', owner);
+    const secretNamespace = Tokens.string('efs.secretNamespace', owner);
+    const az = Tokens.string('efs.az', owner);
+    const dnsResolution = Tokens.boolean('efs.dns', owner);
+    const mountOptions = Tokens.list<string>('efs.mountOptions', owner);
+    new EfsStorageClass(chart, 'sc', { ...BASE, az, crossAccount: { secretName, secretNamespace, dnsResolution }, mountOptions });
+    expect(synthErrors(chart)).toEqual([]);
+    const [sc] = synth(chart) as any[];
+    for (const key of ['az', 'csi.storage.k8s.io/provisioner-secret-name', 'csi.storage.k8s.io/provisioner-secret-namespace']) {
+      expect(Tokens.infoOf(sc.parameters[key])).toMatchObject({ omitWhenEmpty: true, asText: true });
+    }
+    expect(Tokens.infoOf(sc.mountOptions)).toMatchObject({ path: 'efs.mountOptions', omitWhenEmpty: true });
+    expect(Tokens.infoOf(mountOptions)!.constraints.map((c) => c.constraint)).toEqual([{ items: { not: { pattern: '^([aA][cC][cC][eE][sS][sS][pP][oO][iI][nN][tT]=.*|[cC][rR][oO][sS][sS][aA][cC][cC][oO][uU][nN][tT])$' } } }]);
+    const rules = Tokens.conditionalsOf(owner).map((c) => [c.when.map((w) => [w.token.path, w.equals, w.negated ?? false]), c.then?.token.path, c.then?.constraint]);
+    expect(rules).toEqual([
+      [[['efs.secretName', [''], false]], 'efs.az', { maxLength: 0 }],
+      [[['efs.secretName', [''], true]], 'efs.secretNamespace', { minLength: 1 }],
+      [[['efs.secretName', [''], false]], 'efs.secretNamespace', { maxLength: 0 }],
+      [[['efs.secretName', [''], false]], 'efs.dns', { enum: [false] }],
+      [[['efs.dns', [true], false]], 'efs.az', { maxLength: 0 }],
+    ]);
   });
 
   test('a fractional size is rounded up to whole GiB with a warning (EFS ignores it)', () => {

@@ -230,10 +230,63 @@ describe('FsxLustreStorageClass', () => {
 
   test('every parameter value is a string, whatever the prop type (case 22)', () => {
     const chart = newChart();
-    new FsxLustreStorageClass(chart, 'sc', { ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.USER_PROVISIONED, metadataIops: 24000, efaEnabled: false, copyTagsToBackups: false, automaticBackupRetentionDays: 0 });
+    new FsxLustreStorageClass(chart, 'sc', { ...P2, metadataConfigurationMode: FsxMetadataConfigurationMode.USER_PROVISIONED, metadataIops: 24000, efaEnabled: true, copyTagsToBackups: true, automaticBackupRetentionDays: 0, fileSystemTypeVersion: FsxFileSystemTypeVersion.V2_15 });
     const params = parametersOf(chart);
-    expect(params).toMatchObject({ perUnitStorageThroughput: '125', metadataIops: '24000', efaEnabled: 'false', copyTagsToBackups: 'false', automaticBackupRetentionDays: '0' });
+    expect(params).toMatchObject({ perUnitStorageThroughput: '125', metadataIops: '24000', efaEnabled: 'true', copyTagsToBackups: 'true', automaticBackupRetentionDays: '0' });
     for (const v of Object.values(params)) expect(typeof v).toBe('string');
+  });
+
+  // The driver sends efaEnabled and copyTagsToBackups only when true, metadataIops only above 0,
+  // s3ExportPath, metadataConfigurationMode and extraTags only when not empty
+  // (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L173-L219, pkg/driver/controller.go#L302-L307):
+  // their empty forms are left out, so that a class bound to chart values left empty is the class without them.
+  test('settings the driver sends only when set are left out when empty', () => {
+    const chart = newChart();
+    new FsxLustreStorageClass(chart, 'sc', { ...P2, efaEnabled: false, copyTagsToBackups: false, metadataIops: 0, s3ExportPath: '', metadataConfigurationMode: '' as FsxMetadataConfigurationMode, extraTags: [] });
+    expect(Object.keys(parametersOf(chart)).sort()).toEqual(['deploymentType', 'perUnitStorageThroughput', 'securityGroupIds', 'subnetId']);
+  });
+
+  test('extraTags: a map or "Key=Value" strings, written as the driver reads them', () => {
+    const map = newChart();
+    new FsxLustreStorageClass(map, 'sc', { ...NET, extraTags: { team: 'ml', 'cost center': '42/a' } });
+    const list = newChart();
+    new FsxLustreStorageClass(list, 'sc', { ...NET, extraTags: ['team=ml', 'cost center=42/a'] });
+    expect(parametersOf(map).extraTags).toBe('team=ml,cost center=42/a');
+    expect(parametersOf(list).extraTags).toBe('team=ml,cost center=42/a');
+  });
+
+  test('extraTags bound to a list value: each tag\'s shape, the reserved ones and the count become schema rules', () => {
+    const owner = {};
+    const chart = newChart();
+    const tags = Tokens.list<string>('fsx.extraTags', owner);
+    new FsxLustreStorageClass(chart, 'sc', { ...NET, extraTags: tags });
+    expect(synthErrors(chart)).toEqual([]);
+    expect(Tokens.infoOf(tags)!.constraints.map((c) => [c.constraint, c.accepted])).toEqual([
+      [{ items: { pattern: '^[A-Za-z0-9 _.:/+@-]{1,128}=[A-Za-z0-9 _.:/+@-]{0,256}$' } }, 'tags "Key=Value" as FSx takes them'],
+      [{ items: { not: { pattern: '^([aA][wW][sS]:|CSIVolumeName=)|=[aA][wW][sS]:' } } }, 'tags without the reserved prefix aws: and without the key CSIVolumeName'],
+      [{ maxItems: 49 }, 'at most 49 tags'],
+    ]);
+    // Written as the joined list, left out when the list is empty.
+    const text = parametersOf(chart).extraTags;
+    expect(Tokens.infoOf(text)).toMatchObject({ path: 'fsx.extraTags', kind: 'list', asText: true, omitWhenEmpty: true });
+  });
+
+  test('metadata IOPS and their mode both decided at install time: IOPS only with a mode, the levels for USER_PROVISIONED', () => {
+    const owner = {};
+    const chart = newChart();
+    const mode = Tokens.string('fsx.mode', owner) as FsxMetadataConfigurationMode;
+    const iops = Tokens.number('fsx.iops', owner);
+    new FsxLustreStorageClass(chart, 'sc', { ...P2, metadataConfigurationMode: mode, metadataIops: iops });
+    expect(synthErrors(chart)).toEqual([]);
+    const onIops = Tokens.conditionalsOf(owner)
+      .filter((c) => c.then?.token.path === 'fsx.iops')
+      .map((c) => [c.when.map((w) => [w.token.path, w.equals]), c.then!.constraint]);
+    expect(onIops).toEqual([
+      [[['fsx.mode', ['']]], { enum: [0] }],
+      [[['fsx.mode', ['AUTOMATIC']]], { enum: [0] }],
+      [[['fsx.mode', ['USER_PROVISIONED']]], { anyOf: [{ enum: [0] }, { anyOf: [{ enum: [1500, 3000, 6000] }, { multipleOf: 12000, minimum: 12000, maximum: 192000 }] }] }],
+      [[['fsx.mode', ['USER_PROVISIONED']]], { minimum: 1 }],
+    ]);
   });
 
   test('empty maps and lists are left out rather than written as ""', () => {
@@ -309,7 +362,7 @@ describe('FsxLustreStorageClass', () => {
     new FsxLustreStorageClass(chart, 'sc', { ...P1, subnetId: subnet, perUnitStorageThroughput: throughput, automaticBackupRetentionDays: days, extraTags: { team } });
     const params = parametersOf(chart);
     expect(params.extraTags).toBe(`team=${team}`);
-    expect(Tokens.infoOf(team)!.constraints.map((c) => c.constraint)).toEqual([{ pattern: '^[^,=]*$' }]);
+    expect(Tokens.infoOf(team)!.constraints.map((c) => c.constraint)).toEqual([{ pattern: '^[A-Za-z0-9 _.:/+@-]{0,256}$' }]);
     // Tokens are passed through untouched, for the output writer to turn into template expressions.
     expect(params).toMatchObject({ subnetId: subnet, perUnitStorageThroughput: String(throughput), automaticBackupRetentionDays: String(days) });
     // The driver sends neither "" nor 0: a value may leave an optional parameter unset that way,

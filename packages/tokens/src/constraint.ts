@@ -14,6 +14,8 @@ export interface Constraint {
   readonly maxLength?: number;
   /** A list holds at least this many items. */
   readonly minItems?: number;
+  /** A list holds at most this many items. */
+  readonly maxItems?: number;
   /** At least one of these holds. */
   readonly anyOf?: readonly Constraint[];
   /** This does not hold. */
@@ -63,6 +65,7 @@ export function satisfies(value: unknown, c: Constraint): boolean {
     if (c.maxLength !== undefined && [...value].length > c.maxLength) return false;
   }
   if (c.minItems !== undefined && Array.isArray(value) && value.length < c.minItems) return false;
+  if (c.maxItems !== undefined && Array.isArray(value) && value.length > c.maxItems) return false;
   if (c.items && Array.isArray(value) && !value.every((item) => satisfies(item, c.items!))) return false;
   if (c.anyOf && !c.anyOf.some((alt) => satisfies(value, alt))) return false;
   if (c.not && satisfies(value, c.not)) return false;
@@ -86,6 +89,7 @@ export function describeConstraint(c: Constraint): string {
   if (c.minLength !== undefined) parts.push(`at least ${c.minLength} characters`);
   if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} characters`);
   if (c.minItems !== undefined) parts.push(`at least ${c.minItems} item${c.minItems === 1 ? '' : 's'}`);
+  if (c.maxItems !== undefined) parts.push(`at most ${c.maxItems} item${c.maxItems === 1 ? '' : 's'}`);
   if (c.anyOf) parts.push(c.anyOf.map(describeConstraint).join(' or '));
   if (c.not) parts.push(`not ${describeConstraint(c.not)}`);
   if (c.items) parts.push(`each ${describeConstraint(c.items)}`);

@@ -83,6 +83,14 @@ export interface TokenInfo {
   readonly derivation?: Derivation;
   /** Set for tokens computed from several values (path `$formula`); rules on it become template guards. */
   readonly formula?: Formula;
+  /**
+   * Set on a view of a value made by `Tokens.omittedWhenEmpty` or `Tokens.optionalText`: the map
+   * entry holding it is left out when the value is empty ("", 0, false, an empty list or map), as
+   * `{{- if <value> }}` leaves it out of a template.
+   */
+  readonly omitWhenEmpty?: boolean;
+  /** Set on a view made by `Tokens.optionalText`: the value written as text (a list joined with ","). */
+  readonly asText?: boolean;
   readonly constraints: AttachedConstraint[];
 }
 
@@ -128,6 +136,34 @@ interface Registry {
   byId: Map<number, TokenInfo>;
   byNumber: Map<number, TokenInfo>;
   conditionals: ConditionalConstraint[];
+  relations?: RelationRule[];
+}
+
+/**
+ * A rule between two string values that JSON Schema cannot state (it compares a value with
+ * constants, never with another value): the chart states it as a template guard, as it does rules
+ * on computed values. `sameS3Bucket`: when both are set, `a` is in the S3 bucket of `b`.
+ */
+export type Relation = 'sameS3Bucket';
+
+/** A relation recorded for values decided at install time. */
+export interface RelationRule {
+  readonly relation: Relation;
+  /** The value the rule is about: a token, or a literal. */
+  readonly a: TokenInfo | string;
+  /** The value it is compared with. */
+  readonly b: TokenInfo | string;
+  /** Construct path and field of `a`. */
+  readonly origin: string;
+  /** What `a` must be, in words completing "must be …" ("in the bucket of s3ImportPath"). */
+  readonly accepted: string;
+}
+
+/** Whether a relation holds for two literals; a side left empty ("") holds. */
+export function relationHolds(relation: Relation, a: string, b: string): boolean {
+  if (a === '' || b === '') return true;
+  const bucket = (s: string) => /^s3:\/\/[^/]+/.exec(s)?.[0];
+  return bucket(a) === bucket(b);
 }
 
 const REGISTRY_KEY = Symbol.for('@strata/tokens.registry');
@@ -137,13 +173,14 @@ function registry(): Registry {
   return g[REGISTRY_KEY]!;
 }
 
-function register(kind: TokenKind, path: string, owner: object | undefined, derivation?: Derivation, formula?: Formula): TokenInfo {
+function register(kind: TokenKind, path: string, owner: object | undefined, derivation?: Derivation, formula?: Formula, view?: { readonly omitWhenEmpty?: boolean; readonly asText?: boolean }): TokenInfo {
   const r = registry();
   const id = r.next++;
-  const numeric = kind === 'integer' || kind === 'number';
+  // Text stands in strings: its marker is a string whatever the value's kind.
+  const numeric = (kind === 'integer' || kind === 'number') && !view?.asText;
   if (numeric && NUMBER_BASE + id >= NUMBER_LIMIT) throw new Error('too many numeric tokens in one process');
   const marker = numeric ? NUMBER_BASE + id : `strata-tok-${id}-end`;
-  const info: TokenInfo = { id, kind, path, owner, marker, derivation, ...(formula ? { formula } : {}), constraints: [] };
+  const info: TokenInfo = { id, kind, path, owner, marker, derivation, ...(formula ? { formula } : {}), ...(view?.omitWhenEmpty ? { omitWhenEmpty: true } : {}), ...(view?.asText ? { asText: true } : {}), constraints: [] };
   r.byId.set(id, info);
   if (typeof marker === 'number') r.byNumber.set(marker, info);
   return info;
@@ -201,6 +238,41 @@ export class Tokens {
   /** `ceil(n / d)` of whole numbers, either of which may be a numeric token. */
   public static ceilDiv(n: number, d: number): number {
     return formulaOf('ceilDiv', [n, d]);
+  }
+
+  /**
+   * A map entry's value that is left out of the map when it is empty: "", 0, false, an empty list
+   * or an empty map. A literal is decided now (undefined when empty, which writers drop); a value
+   * becomes a view of itself that the chart writes under `{{- if <value> }}` and direct synthesis
+   * leaves out the same way. For optional fields whose absence and emptiness mean the same, so
+   * that adding one to a chart changes nothing its existing releases render (StorageClass
+   * parameters are immutable). Only whole values (not arithmetic on them) have a view.
+   */
+  public static omittedWhenEmpty<T>(value: T): T | undefined {
+    const info = Tokens.infoOf(value);
+    if (!info) return isEmptyValue(value) ? undefined : value;
+    const view = viewOf(info, { omitWhenEmpty: true, asText: info.asText });
+    if (Array.isArray(value)) return [view.marker] as unknown as T;
+    if (info.kind === 'object') return { [OBJECT_KEY]: view.marker } as unknown as T;
+    return view.marker as unknown as T;
+  }
+
+  /**
+   * A value as text for a map of strings (StorageClass parameters, volume attributes), left out
+   * when empty: a literal is printed now (a list joined with ","), or undefined when empty; a
+   * value becomes a view the chart prints with `toString` (`int64` for whole numbers, `join ","` for
+   * a list) under `{{- if <value> }}`. A string built from values and text is never empty and is
+   * returned as it is.
+   */
+  public static optionalText(value: string | number | boolean | readonly string[] | undefined): string | undefined {
+    const info = Tokens.infoOf(value);
+    if (!info) {
+      if (typeof value === 'string' && Tokens.isToken(value)) return value;
+      if (isEmptyValue(value)) return undefined;
+      return Array.isArray(value) ? value.join(',') : String(value);
+    }
+    if (info.kind === 'object') throw new Error(`value '${info.path}' is an object; it has no text form`);
+    return viewOf(info, { omitWhenEmpty: true, asText: true }).marker as string;
   }
 
   /** The token with this id. */
@@ -289,6 +361,28 @@ export class Tokens {
   }
 
   /**
+   * A rule between two string values (see Relation): literals are decided now (the result says
+   * whether it holds); when either is a whole value the rule is recorded for the chart's guards and
+   * passes. A string built from values and text cannot be compared and passes.
+   */
+  public static checkRelation(relation: Relation, a: string | undefined, b: string | undefined, origin: string, accepted: string): boolean {
+    if (a === undefined || b === undefined) return true;
+    const ai = Tokens.infoOf(a);
+    const bi = Tokens.infoOf(b);
+    if (!ai && !bi) return Tokens.isToken(a) || Tokens.isToken(b) || relationHolds(relation, a, b);
+    if ((!ai && Tokens.isToken(a)) || (!bi && Tokens.isToken(b))) return true;
+    const r = registry();
+    (r.relations ??= []).push({ relation, a: ai ?? a, b: bi ?? b, origin, accepted });
+    return true;
+  }
+
+  /** Relations recorded for tokens of one owner. */
+  public static relationsOf(owner: object): RelationRule[] {
+    const mine = (side: TokenInfo | string) => typeof side === 'string' || side.owner === owner;
+    return (registry().relations ?? []).filter((x) => mine(x.a) && mine(x.b) && (typeof x.a !== 'string' || typeof x.b !== 'string'));
+  }
+
+  /**
    * A cross-field rule: when every clause holds, `target` must meet `constraint`.
    * Clauses on literals are decided now; clauses on tokens, and a token target, are
    * recorded for the values schema (JSON Schema if/then). Returns false only when the rule
@@ -314,6 +408,19 @@ export class Tokens {
     registry().conditionals.push({ when: tokenClauses, origin });
     return true;
   }
+}
+
+/** Whether a value is empty the way a Go template's `if` sees it: "", 0, false, nil, an empty list or map. */
+export function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === '' || value === 0 || value === false) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value as object).length === 0;
+}
+
+/** A view of a whole value (same path, kind and owner): see omittedWhenEmpty, optionalText. */
+function viewOf(info: TokenInfo, view: { readonly omitWhenEmpty?: boolean; readonly asText?: boolean }): TokenInfo {
+  if (info.derivation || info.formula || info.path.startsWith('$')) throw new Error(`value '${info.path}': only a whole value can be left out when empty, not one computed from it`);
+  return register(info.kind, info.path, info.owner, undefined, undefined, view);
 }
 
 /** A formula token over the operands, or the literal result when no operand is a token. */

@@ -152,3 +152,46 @@ describe('formulas: whole-number arithmetic over values', () => {
     expect(() => Tokens.sum(7_150_000_000, 1)).toThrow('add: 7150000000 is arithmetic on a value; use Tokens.sum on the value itself'); // a number in the token range that no token is
   });
 });
+
+describe('values left out when empty', () => {
+  const owner = {};
+
+  test('a literal is decided now: empty is undefined, anything else is kept (as text for optionalText)', () => {
+    expect([Tokens.optionalText(''), Tokens.optionalText(0), Tokens.optionalText(false), Tokens.optionalText([]), Tokens.optionalText(undefined)]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect([Tokens.optionalText('x'), Tokens.optionalText(1500), Tokens.optionalText(true), Tokens.optionalText(['a=1', 'b=2'])]).toEqual(['x', '1500', 'true', 'a=1,b=2']);
+    expect([Tokens.omittedWhenEmpty([]), Tokens.omittedWhenEmpty({}), Tokens.omittedWhenEmpty(['iam'])]).toEqual([undefined, undefined, ['iam']]);
+  });
+
+  test('a value becomes a view of itself: same path and kind, a string marker for text, the shape of the value for a list', () => {
+    const count = Tokens.number('count', owner);
+    const text = Tokens.optionalText(count)!;
+    expect(typeof text).toBe('string');
+    expect(Tokens.infoOf(text)).toMatchObject({ path: 'count', kind: 'integer', owner, omitWhenEmpty: true, asText: true });
+    const options = Tokens.list<string>('options', owner);
+    const kept = Tokens.omittedWhenEmpty(options)!;
+    expect(Array.isArray(kept) && kept.length === 1).toBe(true);
+    expect(Tokens.infoOf(kept)).toMatchObject({ path: 'options', kind: 'list', omitWhenEmpty: true });
+    expect(Tokens.infoOf(kept)!.asText).toBeUndefined();
+  });
+
+  test('a string built from values and text is never empty: kept as it is', () => {
+    const bucket = Tokens.string('bucket', owner);
+    expect(Tokens.optionalText(`s3://${bucket}/`)).toBe(`s3://${bucket}/`);
+  });
+});
+
+describe('relations between two values', () => {
+  test('literals are decided now; a side left empty holds', () => {
+    expect(Tokens.checkRelation('sameS3Bucket', 's3://a/x', 's3://a', '[o] f', 'in the bucket')).toBe(true);
+    expect(Tokens.checkRelation('sameS3Bucket', 's3://b/x', 's3://a', '[o] f', 'in the bucket')).toBe(false);
+    expect(Tokens.checkRelation('sameS3Bucket', '', 's3://a', '[o] f', 'in the bucket')).toBe(true);
+  });
+
+  test('a value on either side records the rule for the chart of its owner', () => {
+    const owner = {};
+    const exp = Tokens.string('exportPath', owner);
+    expect(Tokens.checkRelation('sameS3Bucket', exp, 's3://a', '[o] exportPath', 'in the bucket of the import path')).toBe(true);
+    expect(Tokens.relationsOf(owner)).toEqual([{ relation: 'sameS3Bucket', a: Tokens.infoOf(exp), b: 's3://a', origin: '[o] exportPath', accepted: 'in the bucket of the import path' }]);
+    expect(Tokens.relationsOf({})).toEqual([]);
+  });
+});

@@ -51,6 +51,30 @@ export default class EfsTierChart extends WorkloadChart {
       accepts: 'printable ASCII characters only',
       description: 'Directory the access points\' root directories are created under, in printable ASCII; "" for the file system root. The whole root directory must stay within 100 characters and 5 "/".',
     });
+    // Written only when set: left at their defaults they render the class of earlier versions of
+    // this chart exactly (StorageClass parameters are immutable).
+    const mountOptions = v.list<string>('mountOptions', {
+      default: [],
+      items: { type: 'string' },
+      description: 'Mount options of every volume (e.g. "iam" to authenticate as the EFS CSI node pod\'s IAM identity, which then needs elasticfilesystem:ClientMount and ClientWrite; "lookupcache=pos"); not accesspoint= or crossaccount, which the driver sets. The driver adds tls and noresvport.',
+    });
+    // Cross-account provisioning (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md "Cross-account provisioning").
+    const secretName = v.string('crossAccount.secretName', {
+      default: '',
+      description: 'Cross-account file systems: the provisioner Secret (made outside strata) whose awsRoleArn, in the file system\'s account, the controller assumes; "" when the file system is in the cluster\'s account.',
+    });
+    const secretNamespace = v.string('crossAccount.secretNamespace', {
+      default: '',
+      description: 'The namespace of that Secret (the driver\'s examples use kube-system); set exactly when crossAccount.secretName is.',
+    });
+    const dnsResolution = v.boolean('crossAccount.dnsResolution', {
+      default: false,
+      description: 'Whether that Secret sets crossaccount "true": each node then resolves its own zone\'s mount target by DNS (efs-utils crossaccount prerequisites) and az must be "". Not written; it states the Secret for the checks.',
+    });
+    const az = v.string('az', {
+      default: '',
+      description: 'Cross-account only, without DNS resolution: the Availability Zone (name, e.g. us-east-1a) whose mount target every volume uses; "" lets each node use its own zone\'s.',
+    });
     const reclaimPolicy = v.enum<ReclaimPolicy>('reclaimPolicy', {
       values: Object.values(ReclaimPolicy),
       default: ReclaimPolicy.RETAIN,
@@ -65,6 +89,9 @@ export default class EfsTierChart extends WorkloadChart {
       gidRangeStart,
       gidRangeEnd,
       basePath,
+      az,
+      crossAccount: { secretName, secretNamespace, dnsResolution },
+      mountOptions,
       reclaimPolicy,
     });
     // The class provisions through the EFS CSI driver: environments installing this chart need it.

@@ -82,7 +82,7 @@ describe('storage-efs', () => {
   });
 
   test('known gap: "gidRangeEnd above gidRangeStart" compares two values, which JSON Schema cannot: helm accepts it, direct synthesis refuses it', async () => {
-    expect(schema.allOf).toBeUndefined();
+    expect((schema.allOf as any[]).filter((c) => /gidRange/.test(c.$comment))).toEqual([]);
     const values = { gidRangeStart: 60000, gidRangeEnd: 50000 };
     expect(parseManifests(await template(values))[0].parameters).toMatchObject({ gidRangeStart: '60000', gidRangeEnd: '50000' });
     expect(literalErrors(() => chart.direct(values))).toEqual([
@@ -95,6 +95,19 @@ describe('storage-efs', () => {
     // 41 characters fit the attached bound, but 81 bytes do not fit the driver's: refused by both.
     expect(schemaRefusal(await template(values).catch((e: unknown) => e))).toContain('basePath: Does not match pattern');
     expect(literalErrors(() => chart.direct(values))).toEqual([expect.stringContaining("'basePath' (\"/éééé")]);
+  });
+
+  test('mount options and cross-account provisioning reach the class when set', async () => {
+    const [sc] = parseManifests(await template({ mountOptions: ['iam', 'lookupcache=pos'], crossAccount: { secretName: 'x-account', secretNamespace: 'kube-system' }, az: 'us-east-1b' }));
+    expect(sc.mountOptions).toEqual(['iam', 'lookupcache=pos']);
+    expect(sc.parameters).toMatchObject({
+      az: 'us-east-1b',
+      'csi.storage.k8s.io/provisioner-secret-name': 'x-account',
+      'csi.storage.k8s.io/provisioner-secret-namespace': 'kube-system',
+    });
+    // DNS resolution (the Secret's crossaccount "true") is not written: the driver reads it from the Secret.
+    const [dns] = parseManifests(await template({ crossAccount: { secretName: 'x-account', secretNamespace: 'kube-system', dnsResolution: true } }));
+    expect(Object.keys(dns.parameters).sort()).toEqual(['basePath', 'csi.storage.k8s.io/provisioner-secret-name', 'csi.storage.k8s.io/provisioner-secret-namespace', 'directoryPerms', 'fileSystemId', 'gidRangeEnd', 'gidRangeStart', 'provisioningMode']);
   });
 
   describeRoundTrip(fixture, { releases: ['efs', 'storage-efs', 'x'.repeat(50)], accept: (v) => (v.gidRangeStart as number) < (v.gidRangeEnd as number) });
@@ -114,6 +127,15 @@ describe('storage-efs', () => {
     ['a base path with a newline', { basePath: '/models\nx' }, "basePath: Does not match pattern '^[ -~]*$'", false],
     ['reclaim policy Recycle', { reclaimPolicy: 'Recycle' }, 'reclaimPolicy: reclaimPolicy must be one of the following: "Retain", "Delete"', true],
     ['another provisioning mode', { provisioningMode: 'efs' }, 'Additional property provisioningMode is not allowed', false],
+    ['az without a provisioner Secret', { az: 'us-east-1a' }, 'az: String length must be less than or equal to 0', true],
+    ['az as a zone id', { az: 'use1-az1', crossAccount: { secretName: 'x-account', secretNamespace: 'kube-system' } }, 'az: Must validate at least one schema (anyOf)', true],
+    ['az with DNS resolution', { az: 'us-east-1a', crossAccount: { secretName: 'x-account', secretNamespace: 'kube-system', dnsResolution: true } }, 'az: String length must be less than or equal to 0', true],
+    ['a Secret without its namespace', { crossAccount: { secretName: 'x-account' } }, 'crossAccount.secretNamespace: String length must be greater than or equal to 1', true],
+    ['a namespace without a Secret', { crossAccount: { secretNamespace: 'kube-system' } }, 'crossAccount.secretNamespace: String length must be less than or equal to 0', true],
+    ['DNS resolution without a Secret', { crossAccount: { dnsResolution: true } }, 'crossAccount.dnsResolution: crossAccount.dnsResolution must be one of the following: false', true],
+    ['a Secret name with "_"', { crossAccount: { secretName: 'x_account', secretNamespace: 'kube-system' } }, 'crossAccount.secretName: Must validate at least one schema (anyOf)', true],
+    ['accesspoint= in the mount options', { mountOptions: ['accesspoint=fsap-0123456789abcdef0'] }, 'mountOptions.0: Must not validate the schema (not)', true],
+    ['crossaccount in the mount options', { mountOptions: ['CrossAccount'] }, 'mountOptions.0: Must not validate the schema (not)', true],
   ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {
     const stderr = schemaRefusal(await template(values).catch((e: unknown) => e));
     expect(stderr).toContain(message);

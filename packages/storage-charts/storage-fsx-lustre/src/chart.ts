@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { FsxAutoImportPolicy, FsxDataCompressionType, FsxDeploymentType, FsxDriveCacheType, FsxFileSystemTypeVersion, FsxLustreStorageClass, FsxStorageType, ReclaimPolicy, StorageTier } from '@strata/storage';
+import { FsxAutoImportPolicy, FsxDataCompressionType, FsxDeploymentType, FsxDriveCacheType, FsxFileSystemTypeVersion, FsxLustreStorageClass, FsxMetadataConfigurationMode, FsxStorageType, ReclaimPolicy, StorageTier } from '@strata/storage';
 import { markUses } from '@strata/tokens';
 
 /** The StorageClass this chart installs; workloads claim from it by this name (`FsxLustre.fromStorageClass`). */
@@ -78,10 +78,32 @@ export default class FsxLustreTierChart extends WorkloadChart {
       default: '',
       description: 'How changes in the linked bucket reach the file system (with s3ImportPath): NONE, NEW, NEW_CHANGED or NEW_CHANGED_DELETED; "" for none.',
     });
+    // The settings below are written only when set: left at their defaults they render the class
+    // of earlier versions of this chart exactly (StorageClass parameters are immutable).
+    const s3ExportPath = v.string('s3ExportPath', {
+      default: '',
+      description: 'Where the file system root is exported (lfs hsm_archive, export tasks): s3://bucket[/prefix] in the bucket of s3ImportPath, which it needs (SCRATCH and PERSISTENT_1 only); "" for FSx\'s default, s3://<import bucket>/FSxLustre<creation time>.',
+    });
     const dataCompressionType = v.enum<FsxDataCompressionType>('dataCompressionType', {
       values: Object.values(FsxDataCompressionType),
       default: FsxDataCompressionType.NONE,
       description: 'Data compression: NONE (FSx default) or LZ4.',
+    });
+    // Metadata and EFA (PERSISTENT_2, Lustre 2.15): https://docs.aws.amazon.com/fsx/latest/LustreGuide/managing-metadata-performance.html,
+    // kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:examples/kubernetes/dynamic_provisioning/README.md.
+    const metadataConfigurationMode = v.enum<'' | FsxMetadataConfigurationMode>('metadataConfigurationMode', {
+      values: ['', ...Object.values(FsxMetadataConfigurationMode)],
+      default: '',
+      description: 'Metadata IOPS provisioning of PERSISTENT_2 file systems (Lustre 2.15): AUTOMATIC (sized from the storage capacity) or USER_PROVISIONED (with metadataIops); "" for none. Set at creation only.',
+    });
+    const metadataIops = v.integer('metadataIops', {
+      default: 0,
+      minimum: 0,
+      description: 'Metadata IOPS with metadataConfigurationMode USER_PROVISIONED: 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000; 0 otherwise (not sent).',
+    });
+    const efaEnabled = v.boolean('efaEnabled', {
+      default: false,
+      description: 'Elastic Fabric Adapter (and GPUDirect Storage) support: PERSISTENT_2 with a metadata configuration and Lustre 2.15 only; the security groups must allow all traffic within themselves; claims in steps of 4800 GiB at 1000 MB/s/TiB (9600 at 500, 19200 at 250, 38400 at 125).',
     });
     const fileSystemTypeVersion = v.enum<FsxFileSystemTypeVersion>('fileSystemTypeVersion', {
       values: Object.values(FsxFileSystemTypeVersion),
@@ -99,6 +121,15 @@ export default class FsxLustreTierChart extends WorkloadChart {
     const dailyAutomaticBackupStartTime = v.string('dailyAutomaticBackupStartTime', {
       default: '',
       description: 'Daily backup start, HH:MM UTC; "" lets FSx choose. The driver sends it only when automaticBackupRetentionDays is above 0; must be "" with s3ImportPath.',
+    });
+    const copyTagsToBackups = v.boolean('copyTagsToBackups', {
+      default: false,
+      description: 'Copy the file system tags to its backups (PERSISTENT file systems without s3ImportPath; no effect on scratch file systems, which have no backups).',
+    });
+    const extraTags = v.list<string>('extraTags', {
+      default: [],
+      items: { type: 'string' },
+      description: 'Tags for each file system, "Key=Value" each: keys of 1 to 128 and values of up to 256 ASCII letters, digits, spaces and _ . : / + - @ (no "=" or ","), at most 49 (the driver adds CSIVolumeName), none starting with aws:.',
     });
     const weeklyMaintenanceStartTime = v.string('weeklyMaintenanceStartTime', {
       default: '7:09:00',
@@ -127,10 +158,16 @@ export default class FsxLustreTierChart extends WorkloadChart {
       kmsKeyId,
       s3ImportPath,
       autoImportPolicy: autoImportPolicy as FsxAutoImportPolicy,
+      s3ExportPath,
       dataCompressionType,
       fileSystemTypeVersion,
+      metadataConfigurationMode: metadataConfigurationMode as FsxMetadataConfigurationMode,
+      metadataIops,
+      efaEnabled,
       automaticBackupRetentionDays,
       dailyAutomaticBackupStartTime,
+      copyTagsToBackups,
+      extraTags,
       weeklyMaintenanceStartTime,
       reclaimPolicy,
       allowVolumeExpansion,

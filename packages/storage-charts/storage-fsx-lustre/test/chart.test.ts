@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import FsxLustreTierChart, { FSX_LUSTRE_STORAGE_CLASS } from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
+import { releaseTemplate, resolveTemplate, synthesizeChart } from '@strata/helm';
+import { Testing } from 'cdk8s';
 
 const fixture = chartFixture(FsxLustreTierChart, 'storage-fsx-lustre', 'packages/storage-charts/storage-fsx-lustre');
 const { chart, files, dir, schema, helm } = fixture;
@@ -17,6 +19,8 @@ describe('storage-fsx-lustre', () => {
       'README.md',
       'templates/NOTES.txt',
       'templates/_helpers.tpl',
+      // The rule JSON Schema cannot state: the export path in the bucket of the import path.
+      'templates/guards.yaml',
       `templates/storageclass-${FSX_LUSTRE_STORAGE_CLASS}.yaml`,
       'values.d.ts',
       'values.schema.json',
@@ -123,6 +127,7 @@ describe('storage-fsx-lustre', () => {
     expect(rules.map((c) => c.then)).toEqual([
       { properties: { automaticBackupRetentionDays: { enum: [0] } }, required: ['automaticBackupRetentionDays'] },
       { properties: { dailyAutomaticBackupStartTime: { enum: [''] } }, required: ['dailyAutomaticBackupStartTime'] },
+      { properties: { copyTagsToBackups: { enum: [false] } }, required: ['copyTagsToBackups'] },
     ]);
     // https://docs.aws.amazon.com/fsx/latest/LustreGuide/using-backups-fsx.html — cited where the rule is made.
     expect(rules[0].$comment).toBe('[storage-fsx-lustre/StorageClass] automaticBackupRetentionDays');
@@ -153,7 +158,46 @@ describe('storage-fsx-lustre', () => {
     );
   });
 
-  describeRoundTrip(fixture, { releases: ['fsx', 'storage-fsx-lustre', 'x'.repeat(50)] });
+  test('the new settings reach the class when set: an EFA-enabled PERSISTENT_2 class with metadata IOPS and tags', async () => {
+    const [sc] = parseManifests(
+      await template({
+        deploymentType: 'PERSISTENT_2',
+        perUnitStorageThroughput: 1000,
+        metadataConfigurationMode: 'USER_PROVISIONED',
+        metadataIops: 12000,
+        efaEnabled: true,
+        copyTagsToBackups: true,
+        automaticBackupRetentionDays: 7,
+        extraTags: ['team=ml', 'cost-center=42'],
+      }),
+    );
+    expect(sc.parameters).toMatchObject({ metadataConfigurationMode: 'USER_PROVISIONED', metadataIops: '12000', efaEnabled: 'true', copyTagsToBackups: 'true', extraTags: 'team=ml,cost-center=42' });
+    const [linked] = parseManifests(await template({ s3ImportPath: 's3://ml-data/train', s3ExportPath: 's3://ml-data/results', autoImportPolicy: 'NEW_CHANGED' }));
+    expect(linked.parameters).toMatchObject({ s3ImportPath: 's3://ml-data/train', s3ExportPath: 's3://ml-data/results', autoImportPolicy: 'NEW_CHANGED' });
+    expect(linked.parameters).not.toHaveProperty('efaEnabled');
+  });
+
+  // FSx: "The Amazon S3 export bucket must be the same as the import bucket" (CreateFileSystemLustreConfiguration.ExportPath).
+  // JSON Schema cannot compare two values: the chart's guard refuses it, with the construct's rule.
+  const sameBucket = (v: Record<string, unknown>) => {
+    const bucket = (p: unknown) => /^s3:\/\/[^/]+/.exec(String(p ?? ''))?.[0];
+    return !v.s3ImportPath || !v.s3ExportPath || bucket(v.s3ImportPath) === bucket(v.s3ExportPath);
+  };
+  test('an export path in another bucket than the import path is refused by the chart\'s guard, as by the construct', async () => {
+    const values = { s3ImportPath: 's3://ml-data/train', s3ExportPath: 's3://ml-results/out' };
+    const err = await template(values).catch((e: unknown) => e);
+    expect(/execution error at \(storage-fsx-lustre\/templates\/guards\.yaml:\d+:\d+\): (.*)/.exec(String((err as { stderr?: string }).stderr))?.[1]).toBe(
+      '[storage-fsx-lustre/StorageClass] s3ExportPath ("s3://ml-results/out") must be in the bucket of s3ImportPath ("s3://ml-data/train")',
+    );
+    expect(literalErrors(() => chart.direct(values))).toEqual([
+      `[storage-fsx-lustre/StorageClass] 's3ExportPath' ("s3://ml-results/out") must be in the bucket of s3ImportPath (ml-data); export to a prefix of that bucket, e.g. "s3://ml-data/export"`,
+    ]);
+    expect(() => resolveTemplate(releaseTemplate(synthesizeChart(new FsxLustreTierChart(Testing.app(), 'storage-fsx-lustre'))), { name: 'fsx', namespace: 'storage' }, '0.1.0', values)).toThrow(
+      '[storage-fsx-lustre/StorageClass] s3ExportPath ("s3://ml-results/out") must be in the bucket of s3ImportPath ("s3://ml-data/train")',
+    );
+  });
+
+  describeRoundTrip(fixture, { releases: ['fsx', 'storage-fsx-lustre', 'x'.repeat(50)], accept: sameBucket });
 
   // Each: values, what helm says, and whether the same literal values also fail direct synthesis.
   test.each([
@@ -184,6 +228,24 @@ describe('storage-fsx-lustre', () => {
     ['backups on a PERSISTENT_1 file system linked to S3', { deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: 200, s3ImportPath: 's3://ml-data/train', automaticBackupRetentionDays: 7 }, 'automaticBackupRetentionDays: automaticBackupRetentionDays must be one of the following: 0', true],
     ['a backup start time on a file system linked to S3', { s3ImportPath: 's3://ml-data/train', dailyAutomaticBackupStartTime: '02:00' }, 'dailyAutomaticBackupStartTime: dailyAutomaticBackupStartTime must be one of the following: ""', true],
     ['a throughput given as a string', { perUnitStorageThroughput: '250' }, 'perUnitStorageThroughput: Invalid type. Expected: integer, given: string', false],
+    ['a metadata configuration on SCRATCH_2', { metadataConfigurationMode: 'AUTOMATIC' }, 'metadataConfigurationMode: metadataConfigurationMode must be one of the following: ""', true],
+    ['metadata IOPS with AUTOMATIC', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, metadataConfigurationMode: 'AUTOMATIC', metadataIops: 3000 }, 'metadataIops: metadataIops must be one of the following: 0', true],
+    ['metadata IOPS without a mode', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, metadataIops: 3000 }, 'metadataIops: metadataIops must be one of the following: 0', true],
+    ['USER_PROVISIONED without IOPS', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, metadataConfigurationMode: 'USER_PROVISIONED' }, 'metadataIops: Must be greater than or equal to 1', true],
+    ['USER_PROVISIONED at 2000 IOPS', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, metadataConfigurationMode: 'USER_PROVISIONED', metadataIops: 2000 }, 'metadataIops: Must validate at least one schema (anyOf)', true],
+    ['EFA on SCRATCH_2', { efaEnabled: true }, 'deploymentType: deploymentType must be one of the following: "PERSISTENT_2"', true],
+    ['EFA without a metadata configuration', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 1000, efaEnabled: true }, 'metadataConfigurationMode: String length must be greater than or equal to 1', true],
+    ['EFA with Lustre 2.12', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 1000, efaEnabled: true, metadataConfigurationMode: 'AUTOMATIC', fileSystemTypeVersion: '2.12' }, 'fileSystemTypeVersion: fileSystemTypeVersion must be one of the following: "", "2.15"', true],
+    ['tag copies on a file system linked to S3', { deploymentType: 'PERSISTENT_1', perUnitStorageThroughput: 200, s3ImportPath: 's3://ml-data/train', copyTagsToBackups: true }, 'copyTagsToBackups: copyTagsToBackups must be one of the following: false', true],
+    ['an export path without an import path', { s3ExportPath: 's3://ml-data/results' }, 's3ExportPath: s3ExportPath must be one of the following: ""', true],
+    ['an export path on PERSISTENT_2', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 125, s3ExportPath: 's3://ml-data/results' }, 's3ExportPath: s3ExportPath must be one of the following: ""', true],
+    ['an export path that is no S3 path', { s3ImportPath: 's3://ml-data/train', s3ExportPath: 'ml-data/results' }, 's3ExportPath: Does not match pattern', true],
+    ['a tag without "="', { extraTags: ['team'] }, 'extraTags.0: Does not match pattern', true],
+    ['a tag with ","', { extraTags: ['team=ml,dev'] }, 'extraTags.0: Does not match pattern', true],
+    ['a tag with the reserved prefix aws:', { extraTags: ['aws:team=ml'] }, 'extraTags.0: Must not validate the schema (not)', true],
+    ['a tag named CSIVolumeName', { extraTags: ['CSIVolumeName=x'] }, 'extraTags.0: Must not validate the schema (not)', true],
+    ['50 tags', { extraTags: Array.from({ length: 50 }, (_, i) => `t${i}=v`) }, 'extraTags: Array must have at most 49 items', true],
+    ['efaEnabled given as a string', { efaEnabled: 'true' }, 'efaEnabled: Invalid type. Expected: boolean, given: string', false],
     ['an unknown value', { kmsKey: 'alias/fsx' }, 'Additional property kmsKey is not allowed', false],
   ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {
     const stderr = schemaRefusal(await template(values).catch((e: unknown) => e));
