@@ -30,7 +30,7 @@ export const RUN_FINISHED_MARKER = '.strata-run-finished';
  * (aws/aws-cli: awscli/formatter.py TextFormatter, awscli/text.py): only lines under the prefix count,
  * so the prefix must not be empty. Also makes $tmp, a temporary directory removed on exit.
  */
-const S3_LIST = `s3_list() {
+export const S3_LIST = `s3_list() {
   uri=$1
   query=$2
   shift 2
@@ -57,15 +57,6 @@ trap 'rm -rf "$tmp"' EXIT
 `;
 
 /**
- * Copies one model version from S3 into the cache. Idempotent (a version already marked ready is
- * left alone) and resumable (`aws s3 sync` copies only what is missing or changed, so a retried
- * Job continues where the last one stopped). The ready marker is written last, atomically, and
- * only when the copy succeeded. A version with no objects fails (a sync of an empty prefix
- * succeeds and would mark an empty version ready); so does a listing or a copy that fails, with
- * the aws error, never as "not published". Env: SOURCE_URI (s3://bucket/prefix/), MODEL_VERSION,
- * CACHE_DIR.
- */
-/**
  * The pod's rank: CHECKPOINT_RANK_EXPR, shell arithmetic over variables the pod gets from its
  * kind's labels or annotations (e.g. `JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX`), else an
  * Indexed Job's JOB_COMPLETION_INDEX. A variable it names that is not set stops the script: shells
@@ -84,33 +75,6 @@ for name in $(printf '%s' "$rank_expr" | tr -c 'A-Za-z0-9_' ' '); do
   esac
 done
 rank=$(( $rank_expr ))
-`;
-
-export const HYDRATE_SCRIPT = `set -eu
-target="$CACHE_DIR/$MODEL_VERSION"
-marker="$target/${READY_MARKER}"
-if [ -f "$marker" ]; then
-  echo "model version $MODEL_VERSION is already in the cache (ready since $(cat "$marker"))"
-  exit 0
-fi
-source="$SOURCE_URI$MODEL_VERSION/"
-${S3_LIST}s3_list "$source" 'Contents[].[Key]' --max-items 1 || exit 1
-if [ ! -s "$tmp/list" ]; then
-  echo "no objects under $source: is the model version published? (the listing succeeded and found nothing)" >&2
-  exit 1
-fi
-mkdir -p "$target"
-echo "copying $source into $target"
-code=0
-aws s3 sync "$source" "$target/" --no-progress --only-show-errors --exclude "${READY_MARKER}*" || code=$?
-if [ "$code" -ne 0 ]; then
-  echo "copying $source into $target failed (aws s3 sync exited $code; its errors are above): model version $MODEL_VERSION is not marked ready" >&2
-  echo "check the IAM role (s3:GetObject under the prefix, kms:Decrypt for SSE-KMS), the network path to S3 and the free space of the cache; a retry copies only what is missing" >&2
-  exit 1
-fi
-date -u +%Y-%m-%dT%H:%M:%SZ >"$marker.tmp"
-mv "$marker.tmp" "$marker"
-echo "model version $MODEL_VERSION is ready"
 `;
 
 /**

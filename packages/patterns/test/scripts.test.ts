@@ -24,7 +24,7 @@ describe.each(BY_SHELL)('hydration script (%s)', (_name, shell) => {
     writeFiles(join(box.s3, 'models/llama/v1'), { 'config.json': '{}', 'model-00001.safetensors': 'a', 'model-00002.safetensors': 'b', 'tokenizer/vocab.txt': 'v' });
     const cache = join(box.root, 'cache');
     mkdirSync(cache);
-    const env = { ...box.env, SOURCE_URI: 's3://models/llama/', MODEL_VERSION: 'v1', CACHE_DIR: cache };
+    const env = { ...box.env, SOURCE_URI: 's3://models/llama/', MODEL_SOURCE: 's3://models/llama/v1/', MODEL_VERSION: 'v1', CACHE_DIR: cache };
     const run = (overrides: NodeJS.ProcessEnv = {}) => runScript(HYDRATE_SCRIPT, { ...env, ...overrides }, shell);
     return { box, cache, run, copies: () => readFileSync(box.log, 'utf8').split('\n').filter(Boolean) };
   };
