@@ -1,5 +1,6 @@
 export * from './container-spec';
 export * from './distributed-dataset';
+export * from './fsx-checkpoint';
 export * from './hydration-scripts';
 export * from './iam';
 export * from './model-repository';

@@ -260,3 +260,53 @@ while IFS= read -r name <&3; do
 done 3<"$tmp/names"
 echo "no complete checkpoint: training starts from scratch"
 `;
+
+/**
+ * The restore step of checkpoints on a file system every rank shares (FSx for Lustre, exported to
+ * S3 by a data repository association): nothing to copy, the checkpoints are there. It makes the
+ * run's directory (as the trainers' uid: the association's directory must be writable by it),
+ * finds the newest checkpoint directory holding `.complete` (on a shared directory, rank 0 writes it
+ * once every rank has written its part) and names it in CHECKPOINT_DIR/.strata-restored; when that
+ * checkpoint holds `${FINAL_MARKER}`, it also writes CHECKPOINT_DIR/${RUN_FINISHED_MARKER}. Every rank's
+ * restore runs this on the same directory, possibly while another rank's trainer reads it: each
+ * writes under a name of its own and renames (atomic), and all of them find the same answer. A
+ * directory that cannot be made or listed stops the step with the error. Env: CHECKPOINT_DIR.
+ */
+export const RESTORE_SHARED_SCRIPT = `set -eu
+if ! mkdir -p "$CHECKPOINT_DIR"; then
+  echo "cannot create $CHECKPOINT_DIR (uid $(id -u), gid $(id -g); the error is above): the checkpoints' directory on the file system must be writable by the trainers' uid; hand it over once (chown from an admin pod)" >&2
+  exit 1
+fi
+if ! names=$(ls -A "$CHECKPOINT_DIR"); then
+  echo "cannot list $CHECKPOINT_DIR (uid $(id -u); the error is above): check the directory's owner and mode" >&2
+  exit 1
+fi
+me=$(hostname)
+newest=""
+while IFS= read -r name; do
+  case $name in '' | .*) continue ;; esac
+  [ -d "$CHECKPOINT_DIR/$name" ] || continue
+  if [ -f "$CHECKPOINT_DIR/$name/.complete" ]; then
+    newest=$name
+    break
+  fi
+  echo "skipping checkpoint $name: it has no .complete (not finished)"
+done <<NAMES
+$(printf '%s\\n' "$names" | sort -r)
+NAMES
+if [ -z "$newest" ]; then
+  rm -f "$CHECKPOINT_DIR/.strata-restored" "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
+  echo "no complete checkpoint in $CHECKPOINT_DIR: training starts from scratch"
+  exit 0
+fi
+if [ -f "$CHECKPOINT_DIR/$newest/${FINAL_MARKER}" ]; then
+  echo "$newest" >"$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}.$me"
+  mv "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}.$me" "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
+  echo "checkpoint $newest is the final one: training was finished"
+else
+  rm -f "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
+fi
+echo "$newest" >"$CHECKPOINT_DIR/.strata-restored.$me"
+mv "$CHECKPOINT_DIR/.strata-restored.$me" "$CHECKPOINT_DIR/.strata-restored"
+echo "resuming from checkpoint $newest"
+`;

@@ -138,7 +138,7 @@ describe.each(BY_SHELL)('the hydration wrapper, the same for every source (%s)',
       const cache = join(base, 'cache');
       mkdirSync(cache, { mode: 0o555 });
       chmodSync(cache, 0o555);
-      const env = { PATH: HAS_BUSYBOX ? join(base, 'none') : process.env.PATH, STRATA_TOOLS: tools, CACHE_DIR: cache, MODEL_VERSION: 'v1', MODEL_SOURCE: 'image://weights:1/weights', IMAGE_MODEL_DIR: join(base, 'weights') };
+      const env = { PATH: HAS_BUSYBOX ? join(base, 'none') : process.env.PATH, HOME: base, STRATA_TOOLS: tools, CACHE_DIR: cache, MODEL_VERSION: 'v1', MODEL_SOURCE: 'image://weights:1/weights', IMAGE_MODEL_DIR: join(base, 'weights') };
       const r = runScript(HYDRATE_IMAGE_SCRIPT, env, shell, asRoot ? { uid: 65534, gid: 65534 } : {});
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/Permission denied/i);

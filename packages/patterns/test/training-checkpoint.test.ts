@@ -189,7 +189,7 @@ describe('TrainingCheckpoint', () => {
 
   test('the sidecar is a native sidecar in cdk8s-plus terms too', () => {
     const { ckpt } = checkpoint();
-    expect(ckpt.sidecar.restartPolicy).toBe(plus.ContainerRestartPolicy.ALWAYS);
+    expect(ckpt.sidecar!.restartPolicy).toBe(plus.ContainerRestartPolicy.ALWAYS);
     expect(ckpt.restore.restartPolicy).toBeUndefined();
   });
 });
