@@ -52,7 +52,7 @@ export function rootOwnedReason(storage: IStorageTier): { readonly kind: 'fsx' |
  * fix, when the directory written belongs to root (see WritableMount), unless the chart records
  * that it was handed over (`prepared`).
  */
-export function checkWritableRoot(rules: Rules, m: WritableMount): void {
+export function checkWritableRoot(rules: Pick<Rules, 'warn'>, m: WritableMount): void {
   if (m.prepared === true) return;
   if (m.prepared !== undefined && !isLiteral(m.prepared)) return; // decided at install: the value says it
   const owned = rootOwnedReason(m.storage);
