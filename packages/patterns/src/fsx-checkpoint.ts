@@ -7,7 +7,7 @@ import { FLUSH_MARGIN_SECONDS, Tokens } from '@strata/tokens';
 import { helperProps, helperResources, SHELL_IMAGE } from './container-spec';
 import { DataRepositoryAssociation, requireZone, ZONE } from './distributed-dataset';
 import { RESTORE_SHARED_SCRIPT, RUN_FINISHED_MARKER } from './scripts';
-import { runAsOf } from './security';
+import { RunAs, runAsOf } from './security';
 import { checkWritableRoot } from './writable-root';
 
 /**
@@ -80,6 +80,8 @@ export interface FsxLayoutContext {
   readonly checkpointMiB?: number;
   /** The flush budget given, in seconds. */
   readonly flushBudget?: number;
+  /** Whom the restore step runs as. @default - the trainer's uid and gid */
+  readonly helpersRunAs?: RunAs;
   /** The run's TrainJob, when the workload is its training runtime. */
   readonly trainJob?: { readonly job: TrainJob; readonly trainer?: plus.Container };
 }
@@ -125,7 +127,7 @@ export function fsxCheckpointLayout(ctx: FsxLayoutContext, props: FsxCheckpointL
     (pod as { terminationGracePeriod?: Duration }).terminationGracePeriod = Duration.seconds(budget);
     if (props.availabilityZone !== undefined) requireZone(pod as SchedulablePod, props.availabilityZone, `[${ctx.scope.node.path}] (the checkpoints' file system's zone)`);
     const trainer = mainContainerOf(set);
-    const runAs = runAsOf(trainer, pod);
+    const runAs = ctx.helpersRunAs ?? runAsOf(trainer, pod);
     fsx.mount(trainer, ctx.mountPath, { subPath: dir });
     trainer.env.addVariable('CHECKPOINT_SHARED', plus.EnvValue.fromValue('true'));
     if (!ctx.trainJob) {

@@ -9,6 +9,7 @@ import { PolicyDocument, policyDocument, s3Statements, WorkloadIdentity } from '
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
 import { RESTORE_SCRIPT, RUN_FINISHED_MARKER, SYNC_SCRIPT } from './scripts';
 import { FsxCheckpointLayoutProps, fsxCheckpointLayout } from './fsx-checkpoint';
+import { checkSecurity, RunAs, runAsOf } from './security';
 
 /**
  * Where checkpoints are written, and how they reach S3.
@@ -132,6 +133,12 @@ export interface TrainingCheckpointProps {
   readonly syncCpu?: plus.Cpu;
   /** Memory request and limit of the sync sidecar (and the restore step). @default 1 GiB */
   readonly syncMemory?: Size;
+  /**
+   * Whom the restore step and the sync sidecar run as (uid and gid, never root): they share
+   * CHECKPOINT_DIR with the trainer, so by default they run as the trainer does.
+   * @default - the trainer container's uid and gid (its own, else its pod's, else 1000)
+   */
+  readonly helpersRunAs?: RunAs;
 }
 
 /**
@@ -191,6 +198,7 @@ export class TrainingCheckpoint extends Construct {
     this.rules = new Rules(this);
     const r = this.rules;
     this.layout = props.layout?.kind ?? 'nvme';
+    checkSecurity(r, 'helpersRunAs', props.helpersRunAs);
     if (props.layout?.kind === 'fsx') {
       // The FSx layout (fsx-checkpoint.ts): no sidecar, no upload, no node-local data.
       checkSegment(r, 'run', props.run, 'run-2025-01');
@@ -207,7 +215,7 @@ export class TrainingCheckpoint extends Construct {
       if (given !== undefined) r.check('flushBudget', given, { minimum: 1, maximum: 86400, multipleOf: 1 }, 'give whole seconds', 'between 1 and 86400 seconds');
       const sets = this.checkpointing(props);
       const run = props.trainJob ? this.runOn(props.trainJob, props.job, sets) : undefined;
-      const out = fsxCheckpointLayout({ scope: this, rules: r, sets, run: props.run, mountPath: this.mountPath, checkpointMiB, flushBudget: given, trainJob: run }, props.layout.fsx);
+      const out = fsxCheckpointLayout({ scope: this, rules: r, sets, run: props.run, mountPath: this.mountPath, checkpointMiB, flushBudget: given, trainJob: run, helpersRunAs: props.helpersRunAs }, props.layout.fsx);
       if (props.destination !== undefined) {
         const prefix = checkS3Location(r, 'destination', props.destination);
         const destination = `s3://${props.destination.bucket}/${prefix}`;
@@ -289,11 +297,13 @@ export class TrainingCheckpoint extends Construct {
       if (!run) trainer.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
       trainer.env.addVariable('CHECKPOINT_RUN_FINISHED', plus.EnvValue.fromValue(`${this.mountPath}/${RUN_FINISHED_MARKER}`));
 
-      const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, run ? env : { ...env, CHECKPOINT_RANKS: `${ranks}` }, resources));
+      // The helpers share CHECKPOINT_DIR with the trainer: they run as it does, unless told otherwise.
+      const runAs = props.helpersRunAs ?? runAsOf(trainer, pod);
+      const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, run ? env : { ...env, CHECKPOINT_RANKS: `${ranks}` }, resources, runAs));
       this.mountInto(restore, pod);
       restore.mount('/tmp', tmpVolume(pod));
       const sidecar = pod.addInitContainer({
-        ...helperProps('checkpoint-sync', image, SYNC_SCRIPT, { ...env, SYNC_INTERVAL_SECONDS: `${interval}` }, resources),
+        ...helperProps('checkpoint-sync', image, SYNC_SCRIPT, { ...env, SYNC_INTERVAL_SECONDS: `${interval}` }, resources, runAs),
         restartPolicy: plus.ContainerRestartPolicy.ALWAYS,
       });
       this.mountInto(sidecar, pod);

@@ -153,3 +153,26 @@ describe('TrainingCheckpoint, FSx for Lustre layout, refuses', () => {
     ]);
   });
 });
+
+describe('TrainingCheckpoint helpers run as the trainer', () => {
+  test('NVMe layout: the restore step and the sync sidecar take the trainer\'s uid and gid, or helpersRunAs', () => {
+    const chart = newChart();
+    const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', user: 4000, group: 4001 } });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, destination: { bucket: 'ml-checkpoints' }, run: 'r', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(1) });
+    const pod = one(synthValid(chart), 'Job').spec.template.spec;
+    expect(pod.initContainers.map((c: any) => [c.name, c.securityContext.runAsUser, c.securityContext.runAsGroup])).toEqual([['restore-checkpoint', 4000, 4001], ['checkpoint-sync', 4000, 4001]]);
+    const other = newChart();
+    const job2 = new ParallelJob(other, 'train', { worker: { image: 'trainer:1' } });
+    new TrainingCheckpoint(other, 'checkpoints', { job: job2, destination: { bucket: 'ml-checkpoints' }, run: 'r', size: Size.gibibytes(10), checkpointSize: Size.gibibytes(1), helpersRunAs: { user: 0 } });
+    expect(synthErrors(other)).toEqual([
+      `[test/checkpoints] 'helpersRunAs.user' (0) must be a uid from 1 to 2147483647 (not 0: root); Pod Security "restricted" refuses a container running as root (runAsUser 0), and strata's namespaces enforce it: run as a non-root uid, e.g. 1000, and give the files the container needs to that uid or to one of its groups`,
+    ]);
+  });
+
+  test('FSx layout: the restore step as the trainer', () => {
+    const chart = newChart();
+    const job = new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', user: 4000, group: 4001 } });
+    new TrainingCheckpoint(chart, 'checkpoints', { job, run: 'r', checkpointSize: Size.gibibytes(1), layout: CheckpointLayouts.fsx({ fileSystem: fileSystem(chart), association: ASSOCIATION(['NEW', 'CHANGED']), rootPrepared: true }) });
+    expect(one(synthValid(chart), 'Job').spec.template.spec.initContainers[0].securityContext).toMatchObject({ runAsUser: 4000, runAsGroup: 4001 });
+  });
+});
