@@ -53,12 +53,12 @@ export interface DataRepositoryAssociation {
    * A dataset that exports (DistributedDatasetProps.exportToS3) needs NEW and CHANGED.
    * @default - not stated: an exporting dataset is refused until it is
    */
-  readonly autoExportPolicy?: readonly DataRepositoryEvent[];
+  readonly autoExport?: readonly DataRepositoryEvent[];
   /**
    * What the association imports from S3 by itself (`S3.AutoImportPolicy.Events`).
    * @default - not stated
    */
-  readonly autoImportPolicy?: readonly DataRepositoryEvent[];
+  readonly autoImport?: readonly DataRepositoryEvent[];
 }
 
 /** An event a data repository association imports or exports automatically. */
@@ -387,13 +387,13 @@ export class DistributedDataset extends Construct {
     }
     const a = fs.fileSystem.association;
     if (!a) return;
-    const events = a.autoExportPolicy;
+    const events = a.autoExport;
     if (events === undefined) {
-      r.fail('association.autoExportPolicy', undefined, 'stated when the dataset exports to S3 (NEW and CHANGED at least)', 'copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export: without NEW and CHANGED, what the writers write stays on the file system');
+      r.fail('association.autoExport', undefined, 'stated when the dataset exports to S3 (NEW and CHANGED at least)', 'copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export: without NEW and CHANGED, what the writers write stays on the file system');
     } else {
-      const missing = (['NEW', 'CHANGED'] as const).filter((e) => !events.includes(e));
+      const missing = ['NEW', 'CHANGED'].filter((e) => !events.map(String).includes(e));
       if (missing.length > 0) {
-        r.fail('association.autoExportPolicy', events, 'a policy that exports NEW and CHANGED files when the dataset exports to S3', `the association must export what the writers write: add ${missing.join(' and ')} to its AutoExportPolicy (aws fsx update-data-repository-association --association-id ${a.associationId} --s3 'AutoExportPolicy={Events=[NEW,CHANGED,DELETED]}')`);
+        r.fail('association.autoExport', events, 'a policy that exports NEW and CHANGED files when the dataset exports to S3', `the association must export what the writers write: add ${missing.join(' and ')} to its AutoExportPolicy (aws fsx update-data-repository-association --association-id ${a.associationId} --s3 'AutoExportPolicy={Events=[NEW,CHANGED,DELETED]}')`);
       }
     }
     const dir = isLiteral(a.fileSystemPath) ? a.fileSystemPath.replace(/^\/+/, '').replace(/\/+$/, '') : undefined;

@@ -162,17 +162,17 @@ export function fsxCheckpointLayout(ctx: FsxLayoutContext, props: FsxCheckpointL
 
 /** The association: its id, paths, and an export policy that exports. Returns its directory, relative (undefined for the root). */
 function checkAssociation(r: Rules, a: DataRepositoryAssociation | undefined): string | undefined {
-  if (!r.required('layout.association', a, 'the data repository association that exports the checkpoints', 'give { associationId, dataRepositoryPath, fileSystemPath, autoExportPolicy } from aws fsx describe-data-repository-associations')) return undefined;
+  if (!r.required('layout.association', a, 'the data repository association that exports the checkpoints', 'give { associationId, dataRepositoryPath, fileSystemPath, autoExport } from aws fsx describe-data-repository-associations')) return undefined;
   const assoc = a!;
   r.check('layout.association.dataRepositoryPath', assoc.dataRepositoryPath, { pattern: S3_PATH }, 'e.g. "s3://ml-checkpoints/llama/"', 'an S3 path s3://bucket[/prefix]');
   r.check('layout.association.fileSystemPath', assoc.fileSystemPath, { pattern: '^/([^/]+/)*[^/]*$' }, 'an absolute directory of the file system, e.g. "/checkpoints" or "/"', 'an absolute directory such as /checkpoints');
-  const events = assoc.autoExportPolicy;
+  const events = assoc.autoExport;
   if (events === undefined) {
-    r.fail('layout.association.autoExportPolicy', undefined, 'stated (NEW and CHANGED at least)', 'copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export, or the checkpoints never reach S3');
+    r.fail('layout.association.autoExport', undefined, 'stated (NEW and CHANGED at least)', 'copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export, or the checkpoints never reach S3');
   } else {
-    const missing = (['NEW', 'CHANGED'] as const).filter((e) => !events.includes(e));
+    const missing = ['NEW', 'CHANGED'].filter((e) => !events.map(String).includes(e));
     if (missing.length > 0) {
-      r.fail('layout.association.autoExportPolicy', events, 'a policy that exports NEW and CHANGED files', `the association must export the checkpoints: add ${missing.join(' and ')} to its AutoExportPolicy (aws fsx update-data-repository-association --association-id ${assoc.associationId} --s3 'AutoExportPolicy={Events=[NEW,CHANGED]}')`);
+      r.fail('layout.association.autoExport', events, 'a policy that exports NEW and CHANGED files', `the association must export the checkpoints: add ${missing.join(' and ')} to its AutoExportPolicy (aws fsx update-data-repository-association --association-id ${assoc.associationId} --s3 'AutoExportPolicy={Events=[NEW,CHANGED]}')`);
     }
   }
   if (!isLiteral(assoc.fileSystemPath)) return undefined;

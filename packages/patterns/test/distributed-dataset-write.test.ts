@@ -7,14 +7,14 @@ import { containerProps, DataRepositoryEvent, DatasetAccess, DatasetFileSystem, 
 import { newChart, one, synth, synthErrors, synthValid, warnings } from './testing';
 
 const ASSOCIATION = { associationId: 'dra-0123456789abcdef0', dataRepositoryPath: 's3://ml-datasets/pile/', fileSystemPath: '/pile' };
-/** An existing file system and its association; `autoExportPolicy` null: not stated. */
-const EXISTING = (deploymentType = FsxDeploymentType.PERSISTENT_2, autoExportPolicy: readonly DataRepositoryEvent[] | null = ['NEW', 'CHANGED', 'DELETED']) => ({
+/** An existing file system and its association; `autoExport` null: not stated. */
+const EXISTING = (deploymentType = FsxDeploymentType.PERSISTENT_2, autoExport: readonly DataRepositoryEvent[] | null = ['NEW', 'CHANGED', 'DELETED']) => ({
   fileSystemId: 'fs-0123456789abcdef0',
   dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com',
   mountName: 'abcdef12',
   deploymentType,
   storage: Size.gibibytes(4800),
-  association: { ...ASSOCIATION, autoExportPolicy: autoExportPolicy ?? undefined },
+  association: { ...ASSOCIATION, autoExport: autoExport ?? undefined },
 });
 
 function dataset(fileSystem: DatasetFileSystem, props: Partial<DistributedDatasetProps> = {}, completions = 4) {
@@ -115,11 +115,11 @@ describe('DistributedDataset, read-write, refuses', () => {
   test('an association that does not export, or whose policy is not stated, or a dataset outside it', () => {
     const notStated = dataset(DatasetFileSystems.fromFileSystem(EXISTING(FsxDeploymentType.PERSISTENT_2, null)), { access: DatasetAccess.READ_WRITE, exportToS3: true, rootPrepared: true });
     expect(synthErrors(notStated.chart)).toEqual([
-      `[test/dataset] 'association.autoExportPolicy' (not set) must be stated when the dataset exports to S3 (NEW and CHANGED at least); copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export: without NEW and CHANGED, what the writers write stays on the file system`,
+      `[test/dataset] 'association.autoExport' (not set) must be stated when the dataset exports to S3 (NEW and CHANGED at least); copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export: without NEW and CHANGED, what the writers write stays on the file system`,
     ]);
     const importOnly = dataset(DatasetFileSystems.fromFileSystem(EXISTING(FsxDeploymentType.PERSISTENT_2, ['NEW'])), { access: DatasetAccess.READ_WRITE, exportToS3: true, rootPrepared: true, path: 'other/' });
     expect(synthErrors(importOnly.chart)).toEqual([
-      `[test/dataset] 'association.autoExportPolicy' (["NEW"]) must be a policy that exports NEW and CHANGED files when the dataset exports to S3; the association must export what the writers write: add CHANGED to its AutoExportPolicy (aws fsx update-data-repository-association --association-id dra-0123456789abcdef0 --s3 'AutoExportPolicy={Events=[NEW,CHANGED,DELETED]}')`,
+      `[test/dataset] 'association.autoExport' (["NEW"]) must be a policy that exports NEW and CHANGED files when the dataset exports to S3; the association must export what the writers write: add CHANGED to its AutoExportPolicy (aws fsx update-data-repository-association --association-id dra-0123456789abcdef0 --s3 'AutoExportPolicy={Events=[NEW,CHANGED,DELETED]}')`,
       `[test/dataset] 'path' ("other/") must be inside the association's directory "pile/" when the dataset exports to S3; only files under the association's fileSystemPath are exported: write inside it`,
     ]);
   });

@@ -7,7 +7,7 @@ import { CheckpointLayouts, containerProps, DataRepositoryEvent, FsxCheckpointLa
 import { podSpecsOf } from '@strata/checks';
 import { byKind, newChart, one, synth, synthErrors, synthValid, warnings } from './testing';
 
-const ASSOCIATION = (autoExportPolicy?: readonly DataRepositoryEvent[]) => ({ associationId: 'dra-0123456789abcdef0', dataRepositoryPath: 's3://ml-checkpoints/llama', fileSystemPath: '/ckpt/', autoExportPolicy });
+const ASSOCIATION = (autoExport?: readonly DataRepositoryEvent[]) => ({ associationId: 'dra-0123456789abcdef0', dataRepositoryPath: 's3://ml-checkpoints/llama', fileSystemPath: '/ckpt/', autoExport });
 
 function fileSystem(chart: ReturnType<typeof newChart>, deploymentType = FsxDeploymentType.SCRATCH_2) {
   return FsxLustre.fromFileSystem(chart, 'scratch', { fileSystemId: 'fs-0123456789abcdef0', dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com', mountName: 'abcdef12', deploymentType, storage: Size.gibibytes(9600) });
@@ -116,10 +116,10 @@ describe('TrainingCheckpoint, FSx for Lustre layout: written to one file system,
 describe('TrainingCheckpoint, FSx for Lustre layout, refuses', () => {
   test('an association that does not export, or whose policy is not stated; SCRATCH_1, which has no associations', () => {
     expect(synthErrors(checkpoint({ association: ASSOCIATION() }).chart)).toEqual([
-      `[test/checkpoints] 'layout.association.autoExportPolicy' (not set) must be stated (NEW and CHANGED at least); copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export, or the checkpoints never reach S3`,
+      `[test/checkpoints] 'layout.association.autoExport' (not set) must be stated (NEW and CHANGED at least); copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export, or the checkpoints never reach S3`,
     ]);
     expect(synthErrors(checkpoint({ association: ASSOCIATION(['DELETED']), deploymentType: FsxDeploymentType.SCRATCH_1 }).chart)).toEqual([
-      `[test/checkpoints] 'layout.association.autoExportPolicy' (["DELETED"]) must be a policy that exports NEW and CHANGED files; the association must export the checkpoints: add NEW and CHANGED to its AutoExportPolicy (aws fsx update-data-repository-association --association-id dra-0123456789abcdef0 --s3 'AutoExportPolicy={Events=[NEW,CHANGED]}')`,
+      `[test/checkpoints] 'layout.association.autoExport' (["DELETED"]) must be a policy that exports NEW and CHANGED files; the association must export the checkpoints: add NEW and CHANGED to its AutoExportPolicy (aws fsx update-data-repository-association --association-id dra-0123456789abcdef0 --s3 'AutoExportPolicy={Events=[NEW,CHANGED]}')`,
       `[test/checkpoints] 'layout.deploymentType' ("SCRATCH_1") must be a deployment type with data repository associations (SCRATCH_2, PERSISTENT_1, PERSISTENT_2); SCRATCH_1 file systems have no data repository associations, so nothing exports the checkpoints: use SCRATCH_2 or a PERSISTENT file system`,
     ]);
   });
