@@ -42,6 +42,10 @@ export interface Values {
     readonly memory?: number;
     /** Shared memory (/dev/shm) per server pod, for tensor-parallel NCCL traffic (GiB) */
     readonly sharedMemory?: number;
+    /** uid the inference server (and its gate) runs as; 0 (root) is refused: the namespace enforces Pod Security restricted. */
+    readonly user?: number;
+    /** gid the inference server (and its gate) runs as. */
+    readonly group?: number;
     /** Arguments of the server; $(MODEL_DIR) is the directory of the model version. */
     readonly args?: Array<string>;
   };

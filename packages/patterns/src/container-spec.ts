@@ -1,6 +1,8 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Devices, NVIDIA_GPU_RESOURCE, Rules, SchedulablePod } from '@strata/storage';
+import { problem, Tokens } from '@strata/tokens';
+import { checkSecurity, MAX_ID, restrictedSecurityContext, RunAs, SecurityOptions } from './security';
 
 /** The extended resource of NVIDIA GPUs (device plugin). */
 export const NVIDIA_GPU = NVIDIA_GPU_RESOURCE;
@@ -9,15 +11,20 @@ export const NVIDIA_GPU = NVIDIA_GPU_RESOURCE;
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.35';
 /** A small image with a POSIX shell, for the gates. */
 export const SHELL_IMAGE = 'public.ecr.aws/docker/library/busybox:1.36.1';
-
-/** The uid and gid containers run as unless told otherwise. */
-export const DEFAULT_USER = 1000;
+/**
+ * busybox built static (the musl variant), copied into images without a shell (the hydration of an
+ * image source). The default busybox:1.36.1 is the glibc variant, whose busybox is not static
+ * (docker-library/busybox@ce868b8:versions.json lists glibc first, which the plain tags take;
+ * Dockerfile-builder.template#L252-L254 leaves CONFIG_STATIC unset for glibc only). That ECR Public's
+ * mirror carries the -musl tag is **unverified** here.
+ */
+export const SHELL_TOOLS_IMAGE = 'public.ecr.aws/docker/library/busybox:1.36.1-musl';
 
 /**
  * A container a pattern runs for the user (an inference server, a trainer, a worker): the parts
  * a workload states, each of which may be a Helm value.
  */
-export interface ContainerSpec {
+export interface ContainerSpec extends SecurityOptions {
   /** The image, e.g. `${repository}:${tag}`. */
   readonly image: string;
   /** The entrypoint. @default - the image's */
@@ -36,10 +43,25 @@ export interface ContainerSpec {
    * @default - no GPU
    */
   readonly gpus?: number;
-  /** The uid the container runs as (never 0: Pod Security "restricted"). @default 1000 */
+  /**
+   * The uid the container runs as, 1 to 2147483647: never 0 (root), which Pod Security
+   * "restricted" refuses (see RunAs).
+   * @default 1000
+   */
   readonly user?: number;
-  /** The gid the container runs as. @default 1000 */
+  /** The gid the container runs as, 0 to 2147483647. @default 1000 */
   readonly group?: number;
+  /**
+   * The `fsGroup` of the pod, when the pattern makes the pod (ParallelJob's workers, ModelRepository's
+   * server Deployment); containerProps alone cannot set it (see PodGroups).
+   * @default - none
+   */
+  readonly fsGroup?: number;
+  /**
+   * Supplemental groups of the pod, when the pattern makes the pod (see PodGroups).
+   * @default - none
+   */
+  readonly supplementalGroups?: readonly number[];
   /**
    * Whether the root file system is read-only; scratch space then comes from `scratch`.
    * @default true
@@ -60,25 +82,35 @@ export interface ContainerSpec {
   readonly sharedMemory?: Size;
 }
 
-/**
- * The container security context every pattern uses: Pod Security "restricted" (non-root, no
- * privilege escalation, all capabilities dropped, seccomp RuntimeDefault) and a read-only root.
- */
-export function restrictedSecurityContext(user: number = DEFAULT_USER, group: number = DEFAULT_USER, readOnlyRootFilesystem = true): plus.ContainerSecurityContextProps {
-  return {
-    ensureNonRoot: true,
-    user,
-    group,
-    privileged: false,
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem,
-    capabilities: { drop: [plus.Capability.ALL] },
-    seccompProfile: { type: plus.SeccompProfileType.RUNTIME_DEFAULT },
-  };
+/** Where containerProps reports a uid it refuses. */
+export interface ContainerPropsOptions {
+  /**
+   * The rule book of the construct the container belongs to: a refused uid is recorded there (all
+   * problems of a synthesis together) instead of thrown.
+   * @default - a literal uid of 0 throws an Error with the same message
+   */
+  readonly rules?: Rules;
+  /** The field the spec is in, for messages (e.g. 'server'). @default the container's name */
+  readonly field?: string;
 }
 
-/** cdk8s-plus container props for a user's container spec (extra variables after the user's, in order: later ones may refer to earlier ones as `$(NAME)`). */
-export function containerProps(name: string, spec: ContainerSpec, extraEnv: Record<string, string | plus.EnvValue> = {}): plus.ContainerProps {
+/**
+ * cdk8s-plus container props for a user's container spec (extra variables after the user's, in
+ * order: later ones may refer to earlier ones as `$(NAME)`). Its uid and gid are checked: uid 0 is
+ * refused (Pod Security "restricted"), and a uid or gid bound to a value gets the same rules in the
+ * values schema. Pod-level groups (fsGroup, supplementalGroups) are the pod's: see applyPodGroups.
+ */
+export function containerProps(name: string, spec: ContainerSpec, extraEnv: Record<string, string | plus.EnvValue> = {}, options: ContainerPropsOptions = {}): plus.ContainerProps {
+  const field = options.field ?? name;
+  if (options.rules) {
+    checkSecurity(options.rules, field, { user: spec.user, group: spec.group });
+  } else if (spec.user === 0) {
+    throw new Error(problem(`${field}.user`, 0, 'a uid from 1 to 2147483647 (not 0: root)', 'Pod Security "restricted" refuses a container running as root (runAsUser 0), and strata\'s namespaces enforce it: run as a non-root uid, e.g. 1000, and give the files the container needs to that uid or to one of its groups'));
+  } else {
+    // No rule book: values still get their schema rules.
+    Tokens.check(spec.user, { minimum: 1, maximum: MAX_ID, multipleOf: 1 }, `containerProps ${field}.user`, 'a uid from 1 to 2147483647 (not 0: root)');
+    Tokens.check(spec.group, { minimum: 0, maximum: MAX_ID, multipleOf: 1 }, `containerProps ${field}.group`, 'a gid from 0 to 2147483647');
+  }
   const env: Record<string, plus.EnvValue> = {};
   for (const [k, v] of Object.entries({ ...(spec.env ?? {}), ...extraEnv })) env[k] = typeof v === 'string' ? plus.EnvValue.fromValue(v) : v;
   const memory = spec.memory ?? Size.gibibytes(4);
@@ -108,8 +140,11 @@ export function addScratch(pod: plus.AbstractPod, container: plus.Container, spe
   }
 }
 
-/** Props of a small helper container (a gate, a copier, a sync sidecar) of a pattern. */
-export function helperProps(name: string, image: string, script: string, env: Record<string, string>, resources: plus.ContainerResources): plus.ContainerProps {
+/**
+ * Props of a small helper container (a gate, a copier, a sync sidecar) of a pattern, run as
+ * `runAs` (default uid and gid 1000; check it with checkSecurity first).
+ */
+export function helperProps(name: string, image: string, script: string, env: Record<string, string>, resources: plus.ContainerResources, runAs: RunAs = {}): plus.ContainerProps {
   const envVariables: Record<string, plus.EnvValue> = {};
   for (const [k, v] of Object.entries(env)) envVariables[k] = plus.EnvValue.fromValue(v);
   return {
@@ -118,7 +153,7 @@ export function helperProps(name: string, image: string, script: string, env: Re
     command: ['/bin/sh', '-c', script],
     envVariables,
     imagePullPolicy: plus.ImagePullPolicy.IF_NOT_PRESENT,
-    securityContext: restrictedSecurityContext(),
+    securityContext: restrictedSecurityContext(runAs.user, runAs.group),
     resources,
   };
 }

@@ -2,7 +2,9 @@ import { Chart, JsonPatch, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
+  AccessMode,
   FsxDataRepositoryAssociation,
+  FsxDataRepositoryEvent,
   FsxDeploymentType,
   FsxLustre,
   FsxLustreFromFileSystemOptions,
@@ -16,10 +18,12 @@ import {
   S3_PATH,
   ZONE,
 } from '@strata/storage';
-import { onlyWhen, releaseOf, Tokens } from '@strata/tokens';
+import { onlyWhen, problem, releaseOf, Tokens } from '@strata/tokens';
 import { PolicyDocument } from './iam';
-import { IWorkload, mainContainerOf } from '@strata/kinds';
+import { IWorkload, mainContainerOf, PodSet } from '@strata/kinds';
 import { KEY_PREFIX, PATH_SEGMENT } from './s3-location';
+import { runAsOf } from './security';
+import { checkWritableRoot } from './writable-root';
 
 /** The node label of a node's availability zone. */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -28,13 +32,28 @@ export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export { ZONE, S3_PATH, ASSOCIATION_ID } from '@strata/storage';
 
 /**
+/**
  * A data repository association of the file system (made outside Kubernetes: the CSI driver
- * cannot create one): it links an S3 prefix to a directory of the file system, with what it
- * imports and exports automatically and who makes it. Checked, and stated in the environment
- * report, by `FsxLustre.fromFileSystem` (@strata/storage fsx-lustre-association.ts).
+ * cannot create one, kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/cloud/cloud.go#L158-L255): it links
+ * an S3 prefix to a directory of the file system, with what it imports and exports automatically and
+ * who makes it. Checked, and stated in the environment report, by `FsxLustre.fromFileSystem`
+ * (@strata/storage fsx-lustre-association.ts). A dataset that exports (DistributedDatasetProps.exportToS3)
+ * needs `autoExport` NEW and CHANGED.
  * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/create-dra-linked-data-repo.html
  */
 export type DataRepositoryAssociation = FsxDataRepositoryAssociation;
+
+/** An event a data repository association imports or exports automatically. */
+export type DataRepositoryEvent = FsxDataRepositoryEvent;
+export const DataRepositoryEvent = FsxDataRepositoryEvent;
+
+/** How a dataset is mounted. */
+export enum DatasetAccess {
+  /** Every pod reads; nothing writes (the default). */
+  READ_ONLY = 'read-only',
+  /** The pod sets of `writers` mount it read-write; the others still read only. */
+  READ_WRITE = 'read-write',
+}
 
 /** An existing file system and its data repository association. */
 export interface ExistingDatasetFileSystem extends FsxLustreFromFileSystemOptions {
@@ -107,8 +126,38 @@ export interface DistributedDatasetProps {
   readonly path?: string;
   /** A version directory below `path` to mount instead (a versioned subPath). @default - none */
   readonly version?: string;
-  /** Where the dataset is mounted (read-only). @default '/data' */
+  /** Where the dataset is mounted. @default '/data' */
   readonly mountPath?: string;
+  /**
+   * Read-only (every pod reads), or read-write (the `writers` write: results, features, a cleaned
+   * copy). A read-write dataset on a scratch file system warns: what is written lives only there.
+   * @default DatasetAccess.READ_ONLY
+   */
+  readonly access?: DatasetAccess;
+  /**
+   * The pod sets of `job` that write, by name (only with `access` READ_WRITE); the others mount the
+   * dataset read-only.
+   * @default - every pod set that mounts the dataset
+   */
+  readonly writers?: readonly string[];
+  /**
+   * Whether what the writers write must reach S3. Only an existing file system exports by itself,
+   * through its data repository association's auto-export policy (which must then list NEW and
+   * CHANGED, and the dataset's directory must lie inside the association's); a file system linked
+   * with s3ImportPath exports only through data repository tasks or HSM commands, which nothing in
+   * a chart runs (https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateDataRepositoryTask.html),
+   * so it is refused there. FSx exports with its own service-linked role: the pods still need no
+   * S3 permission. Export is asynchronous: a file is in S3 some time after its writer closed it.
+   * @default false
+   */
+  readonly exportToS3?: boolean;
+  /**
+   * The directory the writers write (`path`, or the file system's root) was handed to their uid
+   * outside the chart (`chown` from an admin pod): an FSx for Lustre directory belongs to root until
+   * then (see writable-root.ts). Stating it turns the warning into the chart's record of the step.
+   * @default false
+   */
+  readonly rootPrepared?: boolean;
   /**
    * A workload whose pods read the dataset — a ParallelJob, or any kind of @strata/kinds (JobSet,
    * PyTorchJob, TrainJob, RayJob…): the dataset is mounted into the main container of each of its
@@ -128,7 +177,10 @@ export interface DistributedDatasetProps {
  *   association for PERSISTENT_2); pods read through Lustre, which loads from S3 on first access.
  * - Training pods (the pod sets of a workload of any kind, or any pod through `mount()`) mount the dataset
  *   read-only, optionally a version directory, and are required to run in the file system's zone.
- * - The pods need no S3 permissions (FSx reads S3 with its own service-linked role): `iamPolicies()` is empty.
+ * - Read-write when asked: the `writers` pod sets mount it read-write, the others read-only; what
+ *   they write reaches S3 through the association's auto-export when `exportToS3` (see the props
+ *   for the rules that follow).
+ * - The pods need no S3 permissions (FSx reads and exports S3 with its own service-linked role): `iamPolicies()` is empty.
  */
 export class DistributedDataset extends Construct {
   public readonly fsx: FsxLustre;
@@ -138,6 +190,10 @@ export class DistributedDataset extends Construct {
   public readonly availabilityZone: string;
   /** The static volume of an existing file system, pre-bound to the claim (storageClassOrFileSystem only). */
   public readonly existingVolume?: FsxLustre;
+  public readonly access: DatasetAccess;
+  /** The pod sets that write (read-write only). */
+  public readonly writers: readonly string[];
+  public readonly exportToS3: boolean;
   private readonly rules: Rules;
 
   public constructor(scope: Construct, id: string, props: DistributedDatasetProps) {
@@ -187,17 +243,50 @@ export class DistributedDataset extends Construct {
     }
     const sub = `${path}${props.version ?? ''}`.replace(/\/$/, '');
     this.subPath = sub === '' ? undefined : sub;
-    for (const set of props.job?.podSets ?? []) {
-      if (props.podSets === undefined || props.podSets.includes(set.name)) this.mount(mainContainerOf(set), set.pod);
-    }
+
+    this.access = props.access ?? DatasetAccess.READ_ONLY;
+    this.exportToS3 = props.exportToS3 ?? false;
+    r.oneOf('access', this.access, Object.values(DatasetAccess), 'read-only, or read-write with the pod sets that write in writers');
+    const readWrite = this.access === DatasetAccess.READ_WRITE;
+    const sets = (props.job?.podSets ?? []).filter((set) => props.podSets === undefined || props.podSets.includes(set.name));
     for (const n of props.podSets ?? []) {
       if (!props.job?.podSets.some((p) => p.name === n)) r.fail('podSets', n, `a pod set of the job (${(props.job?.podSets ?? []).map((p) => p.name).join(', ') || 'none'})`, 'name the pod sets that read the dataset');
     }
+    if (props.writers !== undefined && !readWrite) {
+      r.fail('writers', props.writers, `unset when access is ${this.access}`, 'set access to DatasetAccess.READ_WRITE for the pod sets that write, or leave writers out');
+    }
+    for (const n of props.writers ?? []) {
+      if (!sets.some((p) => p.name === n)) r.fail('writers', n, `a pod set that mounts the dataset (${sets.map((p) => p.name).join(', ') || 'none'})`, 'name the pod sets that write, among those that mount it (podSets)');
+    }
+    this.writers = readWrite ? (props.writers ?? sets.map((p) => p.name)) : [];
+    const writing = sets.filter((p) => this.writers.includes(p.name));
+    for (const set of sets) this.mount(mainContainerOf(set), set.pod, { write: this.writers.includes(set.name) });
+    this.checkAccessModes(sets);
+    if (this.exportToS3) this.checkExport(fs, readWrite, path);
+    if (readWrite) {
+      this.warnScratch(fs);
+      const first = writing[0];
+      checkWritableRoot(r, {
+        field: 'fileSystem',
+        storage: this.fsx,
+        writer: writing.length > 0 ? `the writers (${writing.map((p) => p.name).join(', ')})` : 'the writers',
+        runAs: first ? runAsOf(mainContainerOf(first), first.pod) : undefined,
+        directory: this.subPath,
+        preparedField: 'rootPrepared',
+        prepared: props.rootPrepared,
+      });
+    }
   }
 
-  /** Mounts the dataset read-only into a container and requires its pod to run in the file system's zone. */
-  public mount(container: plus.Container, pod: SchedulablePod): void {
-    this.fsx.mount(container, this.mountPath, { readOnly: true, subPath: this.subPath });
+  /**
+   * Mounts the dataset into a container (read-only, or read-write with `write` on a read-write
+   * dataset) and requires its pod to run in the file system's zone.
+   */
+  public mount(container: plus.Container, pod: SchedulablePod, options: { readonly write?: boolean } = {}): void {
+    if (options.write === true && this.access !== DatasetAccess.READ_WRITE) {
+      this.rules.fail('mount.write', true, `false for a ${this.access} dataset`, 'set access to DatasetAccess.READ_WRITE to let pods write');
+    }
+    this.fsx.mount(container, this.mountPath, { readOnly: options.write === true ? undefined : true, subPath: this.subPath });
     container.env.addVariable('DATASET_DIR', plus.EnvValue.fromValue(this.mountPath));
     requireZone(pod, this.availabilityZone, `[${this.node.path}] (the file system's zone)`);
   }
@@ -255,6 +344,64 @@ export class DistributedDataset extends Construct {
     if (!isLiteral(a.fileSystemPath)) return '';
     const dir = a.fileSystemPath.replace(/^\/+/, '').replace(/\/+$/, '');
     return dir === '' ? '' : `${dir}/`;
+  }
+
+  /**
+   * A ReadWriteOnce claim is mounted by the pods of one node only: refused when more than one pod
+   * mounts the dataset (training pods run one per node). FSx takes ReadWriteOnce and ReadWriteMany
+   * (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver/controller.go#L37-L45).
+   */
+  private checkAccessModes(sets: readonly PodSet[]): void {
+    if (this.fsx.accessMode !== AccessMode.READ_WRITE_ONCE || sets.length === 0) return;
+    const counts = sets.map((p) => p.count);
+    const one = sets.length === 1 && isLiteral(counts[0]) && (counts[0] as number) <= 1;
+    if (one) return;
+    const pods = counts.every((c) => isLiteral(c)) ? `${counts.reduce((a, b) => (a as number) + (b as number), 0)} pods` : 'pods';
+    this.rules.fail('accessMode', AccessMode.READ_WRITE_ONCE, `ReadWriteMany when ${pods} of ${sets.map((p) => p.name).join(', ')} mount the dataset`, 'a ReadWriteOnce volume is mounted on one node only, and the pods of a training job run on several: leave accessMode at ReadWriteMany');
+  }
+
+  /** Export to S3: only through an existing file system's association that exports, over the dataset's directory. */
+  private checkExport(fs: DatasetFileSystem, readWrite: boolean, path: string): void {
+    const r = this.rules;
+    if (!readWrite) {
+      r.fail('exportToS3', true, `false for a ${this.access} dataset`, 'nothing writes a read-only dataset: set access to DatasetAccess.READ_WRITE, or leave exportToS3 out');
+      return;
+    }
+    if (fs.kind === 'importing' || fs.kind === 'storageClass') {
+      r.fail('exportToS3', true, 'false for a new file system linked with s3ImportPath', 'such a file system exports only through data repository tasks or HSM commands, which nothing in a chart runs; create the file system with a data repository association whose auto-export policy exports (outside Kubernetes), and use DatasetFileSystems.fromFileSystem');
+      return;
+    }
+    if (fs.kind === 'storageClassOrFileSystem') {
+      // Decided at install: exporting holds only with the existing file system.
+      const origin = `[${this.node.path}] exportToS3`;
+      if (!Tokens.check(fs.useFileSystem, { enum: [true] }, origin, 'true (exportToS3: only an existing file system\'s data repository association exports)')) {
+        r.fail('useFileSystem', fs.useFileSystem, 'true when exportToS3 is true', 'only an existing file system exports, through its data repository association: bind it (useFileSystem), or leave exportToS3 out');
+      }
+    }
+    const a = fs.fileSystem.association;
+    if (!a) return;
+    const events = a.autoExport;
+    if (events === undefined) {
+      r.fail('association.autoExport', undefined, 'stated when the dataset exports to S3 (NEW and CHANGED at least)', 'copy S3.AutoExportPolicy.Events from aws fsx describe-data-repository-associations; the association must export: without NEW and CHANGED, what the writers write stays on the file system');
+    } else {
+      const missing = ['NEW', 'CHANGED'].filter((e) => !events.map(String).includes(e));
+      if (missing.length > 0) {
+        r.fail('association.autoExport', events, 'a policy that exports NEW and CHANGED files when the dataset exports to S3', `the association must export what the writers write: add ${missing.join(' and ')} to its AutoExportPolicy (aws fsx update-data-repository-association --association-id ${a.associationId} --s3 'AutoExportPolicy={Events=[NEW,CHANGED,DELETED]}')`);
+      }
+    }
+    // A path outside the association's directory is refused for every dataset on the file system
+    // (checkAssociation): only files under its fileSystemPath are exported, as only they are imported.
+  }
+
+  /** A read-write dataset on a scratch file system: what is written lives only there (warned unless it is exported). */
+  private warnScratch(fs: DatasetFileSystem): void {
+    const type = fs.kind === 'importing' ? fs.props.deploymentType ?? FsxDeploymentType.SCRATCH_2
+      : fs.kind === 'fileSystem' ? fs.fileSystem.deploymentType
+      : fs.kind === 'storageClass' || fs.kind === 'storageClassOrFileSystem' ? fs.storageClass.deploymentType
+      : undefined;
+    if (this.exportToS3 || !isLiteral(type) || (type !== FsxDeploymentType.SCRATCH_1 && type !== FsxDeploymentType.SCRATCH_2)) return;
+    this.rules.warn(problem('access', this.access, `read-only on a ${type} file system, or exported to S3`,
+      'what the writers write lives only on the file system and is lost with it: scratch file systems keep no second copy of data, which does not survive a file server\'s failure, and have no backups (https://docs.aws.amazon.com/fsx/latest/LustreGuide/using-backups-fsx.html); export it (exportToS3, through a data repository association that exports), or use a PERSISTENT file system'));
   }
 
   /**

@@ -4,10 +4,14 @@ import { Construct } from 'constructs';
 import { IWorkload, mainContainerOf } from '@strata/kinds';
 import { Efs, FsxLustre, isLiteral, Rules, S3Mountpoint, SchedulablePod, StorageTier } from '@strata/storage';
 import { INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS, problem, releaseOf, Tokens } from '@strata/tokens';
-import { addScratch, AWS_CLI_IMAGE, containerProps, ContainerSpec, helperProps, helperResources, requestGpus, SHELL_IMAGE, tmpVolume } from './container-spec';
+import { addScratch, containerProps, ContainerSpec, helperProps, helperResources, requestGpus, SHELL_IMAGE, SHELL_TOOLS_IMAGE, tmpVolume } from './container-spec';
+import { TOOLS_DIR, TOOLS_SCRIPT } from './hydration-scripts';
 import { PolicyDocument, policyDocument, s3Statements, ServiceAccountOptions, WorkloadIdentity } from './iam';
-import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
-import { HYDRATE_SCRIPT, READY_MARKER, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from './scripts';
+import { IModelSource, ModelSourceBinding, ModelSources } from './model-sources';
+import { checkSegment, REGION, S3Location } from './s3-location';
+import { READY_MARKER, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from './scripts';
+import { applyPodGroups, checkSecurity, RunAs, runAsOf, SecurityOptions } from './security';
+import { checkWritableRoot } from './writable-root';
 
 /** The inference server the repository feeds. */
 export interface InferenceServerSpec extends ContainerSpec {
@@ -25,8 +29,17 @@ export interface InferenceServerSpec extends ContainerSpec {
 
 /** The hydration Job's settings. */
 export interface HydrationOptions {
-  /** The image with the AWS CLI v2. @default AWS_CLI_IMAGE */
+  /**
+   * The image with the AWS CLI v2, for an S3 source (other sources name their image themselves).
+   * @default AWS_CLI_IMAGE
+   */
   readonly image?: string;
+  /**
+   * Whom the hydration Job runs as (uid and gid, never root) and its pod's groups: the cache's
+   * directories must be writable by it (see cacheRootPrepared).
+   * @default - uid and gid 1000, no fsGroup or supplemental groups
+   */
+  readonly runAs?: SecurityOptions;
   /** CPU request. @default 1 core */
   readonly cpu?: plus.Cpu;
   /** Memory request and limit. @default 2 GiB */
@@ -42,20 +55,28 @@ export interface HydrationOptions {
   /** Retries (each resumes the copy). @default 4 */
   readonly backoffLimit?: number;
   /**
-   * For an FSx for Lustre cache: its root is handed to uid 1000 outside the chart, once, after the
-   * class made the file system (`chown 1000:1000` from an admin pod). A new file system's root
-   * belongs to root (mode 755), and the hydration Job runs as uid 1000; nothing in a chart can
-   * change that (the driver applies no fsGroup to ReadWriteMany Lustre volumes, and Pod Security
-   * "restricted" pods never run as root). Stating it here turns the warning every synthesis gives
-   * into the chart's own record of the step. @default false
+   * For a cache whose root belongs to root (FSx for Lustre; EFS without an access point): its root
+   * is handed to the hydration's uid outside the chart, once, after the file system exists
+   * (`chown 1000:1000` from an admin pod). Nothing in a chart can do it (the drivers apply no
+   * fsGroup to these volumes, and Pod Security "restricted" pods never run as root: see
+   * writable-root.ts). Stating it here turns the warning every synthesis gives into the chart's own
+   * record of the step. @default false
    */
   readonly cacheRootPrepared?: boolean;
 }
 
 export interface ModelRepositoryProps {
-  /** Where the model versions are: each version is the prefix `<prefix><version>/` of the bucket. */
-  readonly source: S3Location;
-  /** The version to serve, e.g. "v3": a value, so that switching versions is a value change. */
+  /**
+   * Where the model versions come from: `ModelSources.s3`, `.huggingFace`, `.ngc`, `.image`,
+   * `.command`, or a source of your own (IModelSource). An S3 location is the S3 source: each version
+   * is the prefix `<prefix><version>/` of the bucket.
+   */
+  readonly source: IModelSource | S3Location;
+  /**
+   * The version to serve, e.g. "v3": a value, so that switching versions is a value change. It names
+   * the version's directory in the cache (`<cache>/<version>/`) for every source; with a Hugging Face
+   * or NGC source, a new revision or model version is a new version here too.
+   */
   readonly version: string;
   /**
    * The cache the servers read from: an `Efs` or `FsxLustre` claim (hydrated from S3 by a Job),
@@ -100,22 +121,28 @@ export interface ModelRepositoryProps {
   readonly hydration?: HydrationOptions;
   /** The image of the gate init container. @default SHELL_IMAGE */
   readonly gateImage?: string;
-  /** The bucket's region (AWS_REGION of the hydration Job). @default - from the pod identity webhook */
+  /**
+   * Whom the gate init container runs as: it must read the cache as the server does.
+   * @default - the uid and gid of the server container (its own, else its pod's, else 1000)
+   */
+  readonly gateRunAs?: RunAs;
+  /** The bucket's region (AWS_REGION of the hydration Job), for an S3 source. @default - from the pod identity webhook */
   readonly region?: string;
-  /** The SSE-KMS key of the bucket: kms:Decrypt is added to the policies. @default - SSE-S3 */
+  /** The SSE-KMS key of the bucket, for an S3 source: kms:Decrypt is added to the policies. @default - SSE-S3 */
   readonly kmsKeyArn?: string;
   /** The service accounts: `hydration` (the Job) and `inference` (the servers). @default - no annotations */
   readonly serviceAccounts?: { readonly hydration?: ServiceAccountOptions; readonly inference?: ServiceAccountOptions };
 }
 
 /**
- * The seed's Model Repository pattern: S3 (model storage) → EFS or FSx for Lustre (cache) →
- * inference pods.
+ * The seed's Model Repository pattern: a model source (S3, the Hugging Face Hub, NGC, an image, any
+ * command) → EFS or FSx for Lustre (cache) → inference pods.
  *
- * - A hydration Job copies `s3://<bucket>/<prefix><version>/` into `<cache>/<version>/`
- *   (idempotent, resumable) and writes `<cache>/<version>/.strata-ready` only when the copy is
- *   complete. It is named by its content, so each version gets its own Job: switching versions is
- *   a value change.
+ * - A hydration Job fills `<cache>/<version>/` from the source (S3: `aws s3 sync` of
+ *   `s3://<bucket>/<prefix><version>/`, idempotent, resumable) and writes
+ *   `<cache>/<version>/.strata-ready` only when it is complete, with the source it came from in
+ *   `.strata-source`. It is named by its content, so each version gets its own Job: switching
+ *   versions is a value change. Every source has the same gate, layout and marker.
  * - The servers (a Deployment) cannot start before the marker of their version exists: an init
  *   container waits for it, so new pods of a rollout wait for the new version while the old pods
  *   keep serving (maxUnavailable 0). They mount the cache read-only, at `mountPath` with subPath = version.
@@ -145,19 +172,31 @@ export class ModelRepository extends Construct {
   /** The directory of the model inside the server container (MODEL_DIR). */
   public readonly modelDir: string;
   public readonly mountPath: string;
+  /** The S3 prefix of the versions, for an S3 source ('' otherwise). */
   public readonly prefix: string;
+  /** The source of the versions. */
+  public readonly source: IModelSource;
   /** Whether the servers read straight from S3 (Mountpoint) rather than a hydrated cache. */
   public readonly direct: boolean;
   private readonly rules: Rules;
   private readonly policies: Record<string, PolicyDocument> = {};
+  private readonly gateRunAs?: RunAs;
+  private readonly serverEnv: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, props: ModelRepositoryProps) {
     super(scope, id);
     this.rules = new Rules(this);
     const r = this.rules;
-    this.prefix = checkS3Location(r, 'source', props.source);
+    this.source = ModelSources.of(props.source);
+    const binding = this.source.bind({ rules: r, field: 'source', version: props.version });
+    this.prefix = binding.s3?.prefix ?? '';
     checkSegment(r, 'version', props.version, 'v1');
     r.check('region', props.region, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
+    if (!binding.s3) {
+      for (const [field, value] of [['region', props.region], ['kmsKeyArn', props.kmsKeyArn], ['hydration.image', props.hydration?.image]] as const) {
+        if (value !== undefined) r.fail(field, value, `unset for a ${this.source.kind} source`, field === 'hydration.image' ? 'give the image in the source' : 'it concerns an S3 bucket, and this source is not S3');
+      }
+    }
     this.mountPath = props.mountPath ?? '/models';
     const cache = props.cache;
     this.direct = cache.tier === StorageTier.S3;
@@ -168,8 +207,13 @@ export class ModelRepository extends Construct {
     if (!this.direct && cache.tier !== StorageTier.EFS && cache.tier !== StorageTier.FSX_LUSTRE) {
       r.fail('cache', cache.tier, 'an Efs, FsxLustre or S3Mountpoint claim', 'the servers share one cache: use EFS or FSx for Lustre (hydrated), or Mountpoint (straight from S3)');
     }
-    const source: S3Location = { bucket: props.source.bucket, prefix: this.prefix };
-    const sourceUri = `s3://${props.source.bucket}/${this.prefix}`;
+    if (this.direct && !binding.s3) {
+      r.fail('cache', 'S3Mountpoint', `an Efs or FsxLustre claim for a ${this.source.kind} source`, 'Mountpoint reads an S3 source straight from its bucket; other sources are hydrated into EFS or FSx for Lustre');
+    }
+    const source: S3Location = binding.s3 ?? { bucket: '', prefix: '' };
+    this.gateRunAs = props.gateRunAs;
+    checkSecurity(r, 'gateRunAs', props.gateRunAs);
+    this.serverEnv = binding.serverEnv ?? {};
 
     this.modelDir = this.direct ? `${this.mountPath}/${props.version}` : this.mountPath;
     const targets = props.server ? this.serverDeployment(props, progressDeadline) : this.serverSets(props);
@@ -184,14 +228,16 @@ export class ModelRepository extends Construct {
     for (const t of targets) {
       // How long the gate may hold a new pod: the release timeout and the lifecycle check read it.
       t.pod.podMetadata.addAnnotation(INIT_SECONDS_ANNOTATION, `${readyTimeout}`);
+      // The gate reads the cache as the server does.
+      const gateRunAs = this.gateRunAs ?? runAsOf(t.container, t.pod);
       if (this.direct) {
-        const gate = t.pod.addInitContainer(helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_CONTENT_SCRIPT, { ...gateEnv, READY_DIR: this.modelDir }, helperResources(10, 16)));
+        const gate = t.pod.addInitContainer(helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_CONTENT_SCRIPT, { ...gateEnv, READY_DIR: this.modelDir }, helperResources(10, 16), gateRunAs));
         cache.mount(gate, this.mountPath, { readOnly: true });
         cache.mount(t.container, this.mountPath, { readOnly: true });
         gates.push(gate);
       } else {
         const gate = t.pod.addInitContainer(
-          helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_FILE_SCRIPT, { ...gateEnv, READY_FILE: `${cacheDir}/${props.version}/${READY_MARKER}` }, helperResources(10, 16)),
+          helperProps('wait-for-model', props.gateImage ?? SHELL_IMAGE, WAIT_FOR_FILE_SCRIPT, { ...gateEnv, READY_FILE: `${cacheDir}/${props.version}/${READY_MARKER}` }, helperResources(10, 16), gateRunAs),
         );
         cache.mount(gate, cacheDir, { readOnly: true });
         cache.mount(t.container, this.mountPath, { readOnly: true, subPath: props.version });
@@ -201,20 +247,16 @@ export class ModelRepository extends Construct {
     this.gates = gates;
     this.gate = gates[0] ?? new plus.Container({ name: 'wait-for-model', image: 'none' });
     if (this.direct) {
-      this.checkMountpointSource(cache as S3Mountpoint, source);
+      if (binding.s3) this.checkMountpointSource(cache as S3Mountpoint, source, targets[0] ? runAsOf(targets[0].container, targets[0].pod) : { user: 1000, group: 1000 });
     } else {
-      if (cache.tier === StorageTier.FSX_LUSTRE && props.hydration?.cacheRootPrepared !== true) {
-        r.warn(problem('cache', 'FsxLustre', 'writable by the hydration Job (uid 1000)',
-          'a new FSx for Lustre file system\'s root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration, and record that with hydration.cacheRootPrepared: true'));
-      }
-      const hydration = this.hydrate(props, sourceUri, cache, cacheDir);
+      const hydration = this.hydrate(props, binding, cache, cacheDir);
       this.hydrationJob = hydration.job;
       this.hydrationServiceAccount = hydration.account;
-      this.addPolicy('hydration', source, props.kmsKeyArn);
+      if (binding.s3) this.addPolicy('hydration', source, props.kmsKeyArn);
     }
     // Only servers reading the model straight from S3 (a Mountpoint volume, as the pod) need S3
     // access; servers of a hydrated cache read files only, and their role gets no policy.
-    if (this.direct) for (const key of [...new Set(targets.map((t) => t.key))].sort()) this.addPolicy(key, source, props.kmsKeyArn);
+    if (this.direct && binding.s3) for (const key of [...new Set(targets.map((t) => t.key))].sort()) this.addPolicy(key, source, props.kmsKeyArn);
   }
 
   /** The pattern's own servers: a Deployment with a Service, spread over nodes and zones. */
@@ -237,10 +279,12 @@ export class ModelRepository extends Construct {
     spreadReplicas(deployment);
     r.check('replicas', props.replicas, { minimum: 0, maximum: 1000, multipleOf: 1 }, undefined, 'a whole number between 0 and 1000');
     const server = deployment.addContainer({
-      ...containerProps('server', spec, { MODEL_DIR: this.modelDir, MODEL_VERSION: props.version }),
+      ...containerProps('server', spec, { MODEL_DIR: this.modelDir, MODEL_VERSION: props.version, ...this.serverEnv }, { rules: r, field: 'server' }),
       ports: [{ number: port, name: 'http' }],
       ...probes(r, spec),
     });
+    checkSecurity(r, 'server', { fsGroup: spec.fsGroup, supplementalGroups: spec.supplementalGroups });
+    applyPodGroups(r, 'server', deployment, spec);
     addScratch(deployment, server, spec);
     requestGpus(r, deployment, 0, spec.gpus);
     const service = new plus.Service(this, 'service', { ports: [{ port, targetPort: port, name: 'http' }] });
@@ -265,6 +309,7 @@ export class ModelRepository extends Construct {
       const container = mainContainerOf(set);
       container.env.addVariable('MODEL_DIR', plus.EnvValue.fromValue(this.modelDir));
       container.env.addVariable('MODEL_VERSION', plus.EnvValue.fromValue(props.version));
+      for (const [name, value] of Object.entries(this.serverEnv)) container.env.addVariable(name, plus.EnvValue.fromValue(value));
       const account = set.pod.serviceAccount;
       const key = account ? WorkloadIdentity.keyOf(account) : undefined;
       if (!account || key === undefined) {
@@ -285,12 +330,15 @@ export class ModelRepository extends Construct {
     return { ...this.policies };
   }
 
-  private hydrate(props: ModelRepositoryProps, sourceUri: string, cache: Efs | FsxLustre | S3Mountpoint, cacheDir: string): { job: plus.Job; account: plus.ServiceAccount } {
+  private hydrate(props: ModelRepositoryProps, b: ModelSourceBinding, cache: Efs | FsxLustre | S3Mountpoint, cacheDir: string): { job: plus.Job; account: plus.ServiceAccount } {
+    const r = this.rules;
     const o = props.hydration ?? {};
     const account = WorkloadIdentity.serviceAccount(this, 'hydration', props.serviceAccounts?.hydration);
     const timeout = o.timeout ?? Duration.hours(2);
-    this.rules.check('hydration.timeout', timeout.toSeconds(), { minimum: 60, maximum: 7 * 86400, multipleOf: 1 }, 'whole seconds, from a minute to a week', 'between 60 and 604800 seconds');
-    this.rules.check('hydration.backoffLimit', o.backoffLimit, { minimum: 0, maximum: 100, multipleOf: 1 });
+    r.check('hydration.timeout', timeout.toSeconds(), { minimum: 60, maximum: 7 * 86400, multipleOf: 1 }, 'whole seconds, from a minute to a week', 'between 60 and 604800 seconds');
+    r.check('hydration.backoffLimit', o.backoffLimit, { minimum: 0, maximum: 100, multipleOf: 1 });
+    const runAs = o.runAs ?? {};
+    checkSecurity(r, 'hydration.runAs', runAs);
     const job = new plus.Job(this, 'hydrate', {
       serviceAccount: account,
       backoffLimit: o.backoffLimit ?? 4,
@@ -298,14 +346,32 @@ export class ModelRepository extends Construct {
       restartPolicy: plus.RestartPolicy.NEVER,
       securityContext: { ensureNonRoot: true },
     });
-    const env: Record<string, string> = { SOURCE_URI: sourceUri, MODEL_VERSION: props.version, CACHE_DIR: cacheDir, HOME: '/tmp' };
-    if (props.region !== undefined) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
+    applyPodGroups(r, 'hydration.runAs', job, runAs);
+    const env: Record<string, string> = { ...b.env, MODEL_SOURCE: b.id, MODEL_VERSION: props.version, CACHE_DIR: cacheDir, HOME: '/tmp' };
+    if (b.tools) env.STRATA_TOOLS = TOOLS_DIR;
+    if (props.region !== undefined && b.s3) Object.assign(env, { AWS_REGION: props.region, AWS_DEFAULT_REGION: props.region });
     const memory = o.memory ?? Size.gibibytes(2);
-    const copier = job.addContainer(
-      helperProps('hydrate', o.image ?? AWS_CLI_IMAGE, HYDRATE_SCRIPT, env, { cpu: { request: o.cpu ?? plus.Cpu.units(1) }, memory: { request: memory, limit: memory } }),
-    );
+    const resources = { cpu: { request: o.cpu ?? plus.Cpu.units(1) }, memory: { request: memory, limit: memory } };
+    const image = b.s3 ? o.image ?? b.image : b.image;
+    let tools: plus.Volume | undefined;
+    if (b.tools) {
+      // A static busybox for images without a shell: the script runs under it (hydration-scripts.ts).
+      tools = plus.Volume.fromEmptyDir(job, 'strata-tools', 'strata-tools', { sizeLimit: Size.mebibytes(16) });
+      const copy = job.addInitContainer({ ...helperProps('strata-tools', SHELL_TOOLS_IMAGE, TOOLS_SCRIPT, { STRATA_TOOLS: TOOLS_DIR }, helperResources(10, 16), runAs), command: ['/bin/busybox', 'sh', '-c', TOOLS_SCRIPT] });
+      copy.mount(TOOLS_DIR, tools);
+    }
+    const copier = job.addContainer({
+      ...helperProps('hydrate', image, b.script, env, resources, runAs),
+      ...(b.tools ? { command: [`${TOOLS_DIR}/sh`, '-c', b.script, 'hydrate', ...(b.args ?? [])] } : {}),
+    });
+    for (const [name, ref] of Object.entries(b.secretEnv ?? {})) {
+      const secret = plus.Secret.fromSecretName(this, `secret-${name}`, ref.name);
+      copier.env.addVariable(name, plus.EnvValue.fromSecretValue({ secret, key: ref.key }));
+    }
     cache.mount(copier, cacheDir);
     copier.mount('/tmp', tmpVolume(job));
+    if (tools) copier.mount(TOOLS_DIR, tools, { readOnly: true });
+    checkWritableRoot(r, { field: 'cache', storage: cache, writer: 'the hydration Job', runAs, preparedField: 'hydration.cacheRootPrepared', prepared: o.cacheRootPrepared });
     // A release Job, not a Helm hook: named by its content (the version is in its spec), it runs
     // once per version, beside the rollout whose new pods wait for its marker; Helm deletes the
     // previous version's Job. Re-created (after a manual delete or a rollback), it finds the
@@ -332,12 +398,13 @@ export class ModelRepository extends Construct {
   }
 
   /** A Mountpoint cache must mount the repository's bucket and prefix, and let the servers in. */
-  private checkMountpointSource(mount: S3Mountpoint, source: S3Location): void {
+  private checkMountpointSource(mount: S3Mountpoint, source: S3Location, server: Required<RunAs>): void {
     const r = this.rules;
     if (!mount.mountOptions.includes('allow-other')) {
       // Without fsGroup (the servers set none), only the Mountpoint user and root may enter
       // (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md#L311-L313; awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/node.go#L135-L150).
-      r.warn(problem('cache.allowOther', false, 'true, with uid and gid 1000', 'the servers run as uid 1000 and cannot read a Mountpoint volume mounted for its own user only'));
+      const uid = isLiteral(server.user) ? `${server.user}` : 'of the servers';
+      r.warn(problem('cache.allowOther', false, `true, with uid and gid ${isLiteral(server.user) && isLiteral(server.group) ? (server.user === server.group ? uid : `${server.user} and ${server.group}`) : 'of the servers'}`, `the servers run as uid ${uid} and cannot read a Mountpoint volume mounted for its own user only`));
     }
     if (isLiteral(mount.bucketName) && isLiteral(source.bucket) && mount.bucketName !== source.bucket) {
       r.fail('cache.bucketName', mount.bucketName, `the source bucket "${source.bucket}"`, 'mount the bucket the model versions are in');

@@ -5,6 +5,7 @@ import { IWorkload, jobIndexRank, makeIndexed, PodSet } from '@strata/kinds';
 import { isLiteral, Rules } from '@strata/storage';
 import { addScratch, containerProps, ContainerSpec, requestGpus } from './container-spec';
 import { ServiceAccountOptions, WorkloadIdentity } from './iam';
+import { applyPodGroups, checkSecurity } from './security';
 
 /**
  * The label the Job controller sets on every pod of a Job, holding the Job's name (Kubernetes ≥ 1.27).
@@ -100,8 +101,10 @@ export class ParallelJob extends Construct implements IWorkload {
         MASTER_ADDR: `$(JOB_NAME)-0.${this.service.name}`,
         MASTER_PORT: `${RENDEZVOUS_PORT}`,
         WORLD_SIZE: `${this.completions}`,
-      }),
+      }, { rules: this.rules, field: 'worker' }),
     );
+    checkSecurity(this.rules, 'worker', { fsGroup: props.worker.fsGroup, supplementalGroups: props.worker.supplementalGroups });
+    applyPodGroups(this.rules, 'worker', this.job, props.worker);
     addScratch(this.job, this.worker, props.worker);
     requestGpus(this.rules, this.job, 0, props.worker.gpus);
     makeIndexed(this.job, { completions: this.completions, parallelism: this.parallelism, backoffLimitPerIndex });

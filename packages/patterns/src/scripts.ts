@@ -30,7 +30,7 @@ export const RUN_FINISHED_MARKER = '.strata-run-finished';
  * (aws/aws-cli: awscli/formatter.py TextFormatter, awscli/text.py): only lines under the prefix count,
  * so the prefix must not be empty. Also makes $tmp, a temporary directory removed on exit.
  */
-const S3_LIST = `s3_list() {
+export const S3_LIST = `s3_list() {
   uri=$1
   query=$2
   shift 2
@@ -57,15 +57,6 @@ trap 'rm -rf "$tmp"' EXIT
 `;
 
 /**
- * Copies one model version from S3 into the cache. Idempotent (a version already marked ready is
- * left alone) and resumable (`aws s3 sync` copies only what is missing or changed, so a retried
- * Job continues where the last one stopped). The ready marker is written last, atomically, and
- * only when the copy succeeded. A version with no objects fails (a sync of an empty prefix
- * succeeds and would mark an empty version ready); so does a listing or a copy that fails, with
- * the aws error, never as "not published". Env: SOURCE_URI (s3://bucket/prefix/), MODEL_VERSION,
- * CACHE_DIR.
- */
-/**
  * The pod's rank: CHECKPOINT_RANK_EXPR, shell arithmetic over variables the pod gets from its
  * kind's labels or annotations (e.g. `JOBSET_JOB_INDEX * 4 + JOB_COMPLETION_INDEX`), else an
  * Indexed Job's JOB_COMPLETION_INDEX. A variable it names that is not set stops the script: shells
@@ -84,33 +75,6 @@ for name in $(printf '%s' "$rank_expr" | tr -c 'A-Za-z0-9_' ' '); do
   esac
 done
 rank=$(( $rank_expr ))
-`;
-
-export const HYDRATE_SCRIPT = `set -eu
-target="$CACHE_DIR/$MODEL_VERSION"
-marker="$target/${READY_MARKER}"
-if [ -f "$marker" ]; then
-  echo "model version $MODEL_VERSION is already in the cache (ready since $(cat "$marker"))"
-  exit 0
-fi
-source="$SOURCE_URI$MODEL_VERSION/"
-${S3_LIST}s3_list "$source" 'Contents[].[Key]' --max-items 1 || exit 1
-if [ ! -s "$tmp/list" ]; then
-  echo "no objects under $source: is the model version published? (the listing succeeded and found nothing)" >&2
-  exit 1
-fi
-mkdir -p "$target"
-echo "copying $source into $target"
-code=0
-aws s3 sync "$source" "$target/" --no-progress --only-show-errors --exclude "${READY_MARKER}*" || code=$?
-if [ "$code" -ne 0 ]; then
-  echo "copying $source into $target failed (aws s3 sync exited $code; its errors are above): model version $MODEL_VERSION is not marked ready" >&2
-  echo "check the IAM role (s3:GetObject under the prefix, kms:Decrypt for SSE-KMS), the network path to S3 and the free space of the cache; a retry copies only what is missing" >&2
-  exit 1
-fi
-date -u +%Y-%m-%dT%H:%M:%SZ >"$marker.tmp"
-mv "$marker.tmp" "$marker"
-echo "model version $MODEL_VERSION is ready"
 `;
 
 /**
@@ -295,4 +259,54 @@ while IFS= read -r name <&3; do
   exit 0
 done 3<"$tmp/names"
 echo "no complete checkpoint: training starts from scratch"
+`;
+
+/**
+ * The restore step of checkpoints on a file system every rank shares (FSx for Lustre, exported to
+ * S3 by a data repository association): nothing to copy, the checkpoints are there. It makes the
+ * run's directory (as the trainers' uid: the association's directory must be writable by it),
+ * finds the newest checkpoint directory holding `.complete` (on a shared directory, rank 0 writes it
+ * once every rank has written its part) and names it in CHECKPOINT_DIR/.strata-restored; when that
+ * checkpoint holds `${FINAL_MARKER}`, it also writes CHECKPOINT_DIR/${RUN_FINISHED_MARKER}. Every rank's
+ * restore runs this on the same directory, possibly while another rank's trainer reads it: each
+ * writes under a name of its own and renames (atomic), and all of them find the same answer. A
+ * directory that cannot be made or listed stops the step with the error. Env: CHECKPOINT_DIR.
+ */
+export const RESTORE_SHARED_SCRIPT = `set -eu
+if ! mkdir -p "$CHECKPOINT_DIR"; then
+  echo "cannot create $CHECKPOINT_DIR (uid $(id -u), gid $(id -g); the error is above): the checkpoints' directory on the file system must be writable by the trainers' uid; hand it over once (chown from an admin pod)" >&2
+  exit 1
+fi
+if ! names=$(ls -A "$CHECKPOINT_DIR"); then
+  echo "cannot list $CHECKPOINT_DIR (uid $(id -u); the error is above): check the directory's owner and mode" >&2
+  exit 1
+fi
+me=$(hostname)
+newest=""
+while IFS= read -r name; do
+  case $name in '' | .*) continue ;; esac
+  [ -d "$CHECKPOINT_DIR/$name" ] || continue
+  if [ -f "$CHECKPOINT_DIR/$name/.complete" ]; then
+    newest=$name
+    break
+  fi
+  echo "skipping checkpoint $name: it has no .complete (not finished)"
+done <<NAMES
+$(printf '%s\\n' "$names" | sort -r)
+NAMES
+if [ -z "$newest" ]; then
+  rm -f "$CHECKPOINT_DIR/.strata-restored" "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
+  echo "no complete checkpoint in $CHECKPOINT_DIR: training starts from scratch"
+  exit 0
+fi
+if [ -f "$CHECKPOINT_DIR/$newest/${FINAL_MARKER}" ]; then
+  echo "$newest" >"$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}.$me"
+  mv "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}.$me" "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
+  echo "checkpoint $newest is the final one: training was finished"
+else
+  rm -f "$CHECKPOINT_DIR/${RUN_FINISHED_MARKER}"
+fi
+echo "$newest" >"$CHECKPOINT_DIR/.strata-restored.$me"
+mv "$CHECKPOINT_DIR/.strata-restored.$me" "$CHECKPOINT_DIR/.strata-restored"
+echo "resuming from checkpoint $newest"
 `;

@@ -10,6 +10,29 @@ import { PolicyDocument, policyDocument, s3Statements, WorkloadIdentity } from '
 import { grantMountpoint } from './mountpoint-iam';
 import { checkS3Location, checkSegment, REGION, S3Location } from './s3-location';
 import { RESTORE_SCRIPT, RUN_FINISHED_MARKER, SYNC_SCRIPT } from './scripts';
+import { FsxCheckpointLayoutProps, fsxCheckpointLayout } from './fsx-checkpoint';
+import { checkSecurity, RunAs, runAsOf } from './security';
+
+/**
+ * Where checkpoints are written, and how they reach S3.
+ * - `nvme`: node-local NVMe (or the `storage` given), uploaded by a sync sidecar (the default);
+ * - `fsx`: one FSx for Lustre file system for every rank, exported by a data repository
+ *   association (fsx-checkpoint.ts).
+ */
+export type CheckpointLayout = { readonly kind: 'nvme' } | { readonly kind: 'fsx'; readonly fsx: FsxCheckpointLayoutProps };
+
+/** Factories of `CheckpointLayout`. */
+export class CheckpointLayouts {
+  /** Node-local NVMe → S3 through the sync sidecar (the default). */
+  public static nvme(): CheckpointLayout {
+    return { kind: 'nvme' };
+  }
+
+  /** FSx for Lustre, exported to S3 by a data repository association (see FsxCheckpointLayoutProps). */
+  public static fsx(props: FsxCheckpointLayoutProps): CheckpointLayout {
+    return { kind: 'fsx', fsx: props };
+  }
+}
 
 /** Karpenter's label of a node's capacity type (on-demand, spot, reserved). */
 export const CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
@@ -32,8 +55,20 @@ export interface TrainingCheckpointProps {
    * @default - every pod set of the workload whose pods have a rank
    */
   readonly podSets?: readonly string[];
-  /** Where checkpoints are kept: `s3://<bucket>/<prefix><run>/<checkpoint>/`. */
-  readonly destination: S3Location;
+  /**
+   * Where checkpoints are kept: `s3://<bucket>/<prefix><run>/<checkpoint>/`. With the FSx layout it
+   * is the association's data repository path, and may be left out (if given, it must be that path).
+   * @default - required with the NVMe layout; the association's path with the FSx layout
+   */
+  readonly destination?: S3Location;
+  /**
+   * Where checkpoints are written and how they reach S3: `CheckpointLayouts.nvme()` (node-local
+   * NVMe and a sync sidecar) or `CheckpointLayouts.fsx(…)` (FSx for Lustre exported by a data
+   * repository association). The NVMe-only props (storage, size, syncInterval, the throughputs of
+   * upload and local writes, image, region, kmsKeyArn, syncCpu, syncMemory) are refused with the FSx layout.
+   * @default CheckpointLayouts.nvme()
+   */
+  readonly layout?: CheckpointLayout;
   /** The training run: checkpoints of one run share `<prefix><run>/`, and a restarted run resumes from them. */
   readonly run: string;
   /**
@@ -105,6 +140,12 @@ export interface TrainingCheckpointProps {
   readonly syncCpu?: plus.Cpu;
   /** Memory request and limit of the sync sidecar (and the restore step). @default 1 GiB */
   readonly syncMemory?: Size;
+  /**
+   * Whom the restore step and the sync sidecar run as (uid and gid, never root): they share
+   * CHECKPOINT_DIR with the trainer, so by default they run as the trainer does.
+   * @default - the trainer container's uid and gid (its own, else its pod's, else 1000)
+   */
+  readonly helpersRunAs?: RunAs;
 }
 
 /**
@@ -153,7 +194,7 @@ export class TrainingCheckpoint extends Construct {
   public readonly storage: IStorageTier;
   /** The restore init container (of the first checkpointing pod set; see `restores`). */
   public readonly restore: plus.Container;
-  /** The sync sidecar, an init container with restartPolicy Always (of the first checkpointing pod set; see `sidecars`); none when checkpoints go straight to S3. */
+  /** The sync sidecar, an init container with restartPolicy Always (of the first checkpointing pod set; see `sidecars`); none with the FSx layout or when checkpoints go straight to S3. */
   public readonly sidecar?: plus.Container;
   /** The restore init container of each checkpointing pod set. */
   public readonly restores: readonly plus.Container[];
@@ -165,7 +206,10 @@ export class TrainingCheckpoint extends Construct {
   /** `s3://<bucket>/<prefix><run>/`. */
   public readonly uri: string;
   public readonly flushBudget: Duration;
-  public readonly syncInterval: Duration;
+  /** How often the sidecar uploads (NVMe layout). */
+  public readonly syncInterval?: Duration;
+  /** The layout: 'nvme' or 'fsx'. */
+  public readonly layout: CheckpointLayout['kind'];
   /** What the final flush consists of (values may be tokens); undefined without checkpointSize. */
   public readonly flush?: FlushFacts;
   private readonly givenBudget: boolean;
@@ -176,11 +220,49 @@ export class TrainingCheckpoint extends Construct {
     super(scope, id);
     this.rules = new Rules(this);
     const r = this.rules;
-    const prefix = checkS3Location(r, 'destination', props.destination);
+    this.layout = props.layout?.kind ?? 'nvme';
+    checkSecurity(r, 'helpersRunAs', props.helpersRunAs);
+    if (props.layout?.kind === 'fsx') {
+      // The FSx layout (fsx-checkpoint.ts): no sidecar, no upload, no node-local data.
+      checkSegment(r, 'run', props.run, 'run-2025-01');
+      this.mountPath = props.mountPath ?? '/checkpoints';
+      for (const [field, value] of Object.entries({ storage: props.storage, size: props.size, syncInterval: props.syncInterval, uploadThroughputMiBps: props.uploadThroughputMiBps, localWriteMiBps: props.localWriteMiBps, image: props.image, region: props.region, kmsKeyArn: props.kmsKeyArn, syncCpu: props.syncCpu, syncMemory: props.syncMemory })) {
+        if (value !== undefined) r.fail(field, shownProp(value), 'unset with the FSx layout', 'the file system holds the checkpoints and its data repository association exports them: there is no local storage, sidecar or upload to set');
+      }
+      if (props.checkpointSize === undefined && props.flushBudget === undefined) {
+        r.fail('checkpointSize', undefined, 'set (or flushBudget)', 'state the size of the newest checkpoint one pod writes, e.g. Size.gibibytes(16): the pods\' grace period is derived from it so that the last write is never cut off');
+      }
+      const checkpointMiB = props.checkpointSize === undefined ? undefined : mebibytes(props.checkpointSize);
+      if (checkpointMiB !== undefined) r.check('checkpointSize', checkpointMiB, { minimum: 1, maximum: 100_000 * 1024 }, 'the newest checkpoint of one pod', 'at least 1 MiB and at most 100000 GiB');
+      const given = props.flushBudget?.toSeconds();
+      if (given !== undefined) r.check('flushBudget', given, { minimum: 1, maximum: 86400, multipleOf: 1 }, 'give whole seconds', 'between 1 and 86400 seconds');
+      const sets = this.checkpointing(props);
+      const run = props.trainJob ? this.runOn(props.trainJob, props.job, sets) : undefined;
+      const out = fsxCheckpointLayout({ scope: this, rules: r, sets, run: props.run, mountPath: this.mountPath, checkpointMiB, flushBudget: given, trainJob: run, helpersRunAs: props.helpersRunAs }, props.layout.fsx);
+      if (props.destination !== undefined) {
+        const prefix = checkS3Location(r, 'destination', props.destination);
+        const destination = `s3://${props.destination.bucket}/${prefix}`;
+        if (!Tokens.isToken(destination) && !Tokens.isToken(out.repository) && out.repository !== '' && destination !== out.repository) {
+          r.fail('destination', destination, `the association's data repository path (${out.repository})`, 'with the FSx layout the association decides where checkpoints land in S3: leave destination out, or give that path');
+        }
+      }
+      this.uri = out.uri;
+      this.storage = props.layout.fsx.fileSystem;
+      this.givenBudget = given !== undefined;
+      this.flushBudget = Duration.seconds(out.flushBudget);
+      this.restores = out.restores;
+      this.restore = out.restores[0] ?? new plus.Container({ name: 'restore-checkpoint', image: 'none' });
+      this.sidecars = [];
+      this.direct = false;
+      for (const set of sets) this.node.addValidation({ validate: () => this.validatePod(set.pod, out.flushBudget) });
+      return;
+    }
+    if (props.destination === undefined) r.fail('destination', undefined, 'an S3 bucket and prefix with the NVMe layout', 'e.g. { bucket: "ml-checkpoints", prefix: "llama/" }: the sidecar uploads the checkpoints there');
+    const prefix = checkS3Location(r, 'destination', props.destination ?? { bucket: '' });
     checkSegment(r, 'run', props.run, 'run-2025-01');
     r.check('region', props.region, { pattern: REGION }, 'e.g. "us-west-2"', 'an AWS region such as us-west-2');
     this.mountPath = props.mountPath ?? '/checkpoints';
-    this.uri = `s3://${props.destination.bucket}/${prefix}${props.run}/`;
+    this.uri = `s3://${props.destination?.bucket}/${prefix}${props.run}/`;
     this.syncInterval = props.syncInterval ?? Duration.minutes(5);
     const interval = this.syncInterval.toSeconds();
     r.check('syncInterval', interval, { minimum: 10, maximum: 86400, multipleOf: 1 }, 'upload at most every 10 seconds and at least daily', 'between 10 and 86400 seconds');
@@ -189,7 +271,7 @@ export class TrainingCheckpoint extends Construct {
       r.fail('storage', props.storage.tier, 'local storage such as InstanceStore, or an S3Mountpoint of an S3 Express One Zone bucket', 'checkpoints go to S3 through the sync sidecar, or through Mountpoint on a directory bucket');
     }
     // A volume checkpoints cannot go to straight is refused with the reason, and not mounted at all.
-    const directOk = props.storage instanceof S3Mountpoint && checkDirectStorage(r, props.storage, { bucket: props.destination.bucket, prefix }, props.run);
+    const directOk = props.storage instanceof S3Mountpoint && checkDirectStorage(r, props.storage, { bucket: props.destination?.bucket ?? '', prefix }, props.run);
     this.givenBudget = props.flushBudget !== undefined;
     this.flush = this.flushFacts(props);
     this.flushBudget = props.flushBudget ?? Duration.seconds(this.flush ? this.flushSecondsOf(this.flush) : DEFAULT_GRACE_SECONDS);
@@ -248,11 +330,13 @@ export class TrainingCheckpoint extends Construct {
       if (!run) trainer.env.addVariable('CHECKPOINT_URI', plus.EnvValue.fromValue(this.uri));
       trainer.env.addVariable('CHECKPOINT_RUN_FINISHED', plus.EnvValue.fromValue(`${this.mountPath}/${RUN_FINISHED_MARKER}`));
 
-      const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, run ? env : { ...env, CHECKPOINT_RANKS: `${ranks}` }, resources));
+      // The helpers share CHECKPOINT_DIR with the trainer: they run as it does, unless told otherwise.
+      const runAs = props.helpersRunAs ?? runAsOf(trainer, pod);
+      const restore = pod.addInitContainer(helperProps('restore-checkpoint', image, RESTORE_SCRIPT, run ? env : { ...env, CHECKPOINT_RANKS: `${ranks}` }, resources, runAs));
       this.mountInto(restore, pod);
       restore.mount('/tmp', tmpVolume(pod));
       const sidecar = pod.addInitContainer({
-        ...helperProps('checkpoint-sync', image, SYNC_SCRIPT, { ...env, SYNC_INTERVAL_SECONDS: `${interval}` }, resources),
+        ...helperProps('checkpoint-sync', image, SYNC_SCRIPT, { ...env, SYNC_INTERVAL_SECONDS: `${interval}` }, resources, runAs),
         restartPolicy: plus.ContainerRestartPolicy.ALWAYS,
       });
       this.mountInto(sidecar, pod);
@@ -284,7 +368,7 @@ export class TrainingCheckpoint extends Construct {
       }
       return;
     }
-    const statements = s3Statements(`${id}-checkpoints`, { bucket: props.destination.bucket, prefix }, { read: true, write: true, kmsKeyArn: props.kmsKeyArn });
+    const statements = s3Statements(`${id}-checkpoints`, { bucket: props.destination?.bucket ?? '', prefix }, { read: true, write: true, kmsKeyArn: props.kmsKeyArn });
     for (const key of [...keys].sort()) {
       WorkloadIdentity.addStatements(this, key, statements);
       this.policies[key] = policyDocument(statements);
@@ -469,4 +553,13 @@ function mountsS3(scope: IConstruct, pod: plus.AbstractPod): boolean {
     const kube = (v as unknown as { _toKube(): { persistentVolumeClaim?: { claimName?: string } } })._toKube();
     return kube.persistentVolumeClaim?.claimName !== undefined && claims.has(kube.persistentVolumeClaim.claimName);
   });
+}
+
+/** A prop as a message shows it: a size or a duration in its own words, a construct by its id. */
+function shownProp(value: unknown): unknown {
+  if (value instanceof Size) return value.asString();
+  if (value instanceof Duration) return value.toHumanString();
+  if (value instanceof Construct) return value.node.id;
+  if (value instanceof plus.Cpu) return value.amount;
+  return value;
 }

@@ -36,6 +36,7 @@ describe('ModelRepository with a hydrated cache (EFS)', () => {
     expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
     expect(copier.env).toEqual([
       { name: 'SOURCE_URI', value: 's3://ml-models/llama-3-8b/' },
+      { name: 'MODEL_SOURCE', value: 's3://ml-models/llama-3-8b/v1/' },
       { name: 'MODEL_VERSION', value: 'v1' },
       { name: 'CACHE_DIR', value: '/cache' },
       { name: 'HOME', value: '/tmp' },
@@ -147,7 +148,7 @@ describe('ModelRepository with a hydrated cache (EFS)', () => {
     repository(chart, { cache });
     synthValid(chart);
     expect(warnings(chart)).toEqual([
-      `[test/models] 'cache' ("FsxLustre") must be writable by the hydration Job (uid 1000); a new FSx for Lustre file system's root directory belongs to root (mode 755): hand it to uid 1000 once (chown from an admin pod) before the first hydration, and record that with hydration.cacheRootPrepared: true`,
+      `[test/models] 'cache' ("FsxLustre") must be writable by the hydration Job (uid 1000, gid 1000); a new FSx for Lustre file system's root directory belongs to root, and the driver applies no fsGroup to it: hand the file system's root to uid 1000 once (chown 1000:1000 from an admin pod) before the first write, and record that with hydration.cacheRootPrepared: true`,
     ]);
   });
 

@@ -76,4 +76,22 @@ describe('ParallelJob', () => {
       `[test/train] 'gpus' (0.5) must be a whole number of GPUs between 0 and 64; request whole GPUs (nvidia.com/gpu)`,
     ]);
   });
+
+  test('the worker runs as its spec says: uid, gid, and the pod\'s fsGroup and supplemental groups', () => {
+    const chart = newChart();
+    new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', user: 1234, group: 5678, fsGroup: 5678, supplementalGroups: [9000] } });
+    const pod = one(synthValid(chart), 'Job').spec.template.spec;
+    expect(pod.containers[0].securityContext).toMatchObject({ runAsUser: 1234, runAsGroup: 5678, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 5678, supplementalGroups: [9000] });
+  });
+
+  test('refuses a worker running as root, and group ids out of range', () => {
+    const chart = newChart();
+    new ParallelJob(chart, 'train', { worker: { image: 'trainer:1', user: 0, fsGroup: 2147483648, supplementalGroups: [-1] } });
+    expect(synthErrors(chart)).toEqual([
+      `[test/train] 'worker.user' (0) must be a uid from 1 to 2147483647 (not 0: root); Pod Security "restricted" refuses a container running as root (runAsUser 0), and strata's namespaces enforce it: run as a non-root uid, e.g. 1000, and give the files the container needs to that uid or to one of its groups`,
+      `[test/train] 'worker.fsGroup' (2147483648) must be a gid from 0 to 2147483647; give a gid from 0 to 2147483647`,
+      `[test/train] 'worker.supplementalGroups' (-1) must be gids from 0 to 2147483647; give gids from 0 to 2147483647`,
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HYDRATE_SCRIPT, RESTORE_SCRIPT, SYNC_SCRIPT, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from '../src';
+import { HYDRATE_SCRIPT, RESTORE_SCRIPT, RESTORE_SHARED_SCRIPT, SYNC_SCRIPT, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from '../src';
 import { AWS_FAILURES, AwsFault, eventually, HAS_BUSYBOX, partialSync, runScript, sandbox, SHELLS, startScript, stopScripts, writeFiles } from './support/fake-aws';
 
 /**
@@ -24,7 +24,7 @@ describe.each(BY_SHELL)('hydration script (%s)', (_name, shell) => {
     writeFiles(join(box.s3, 'models/llama/v1'), { 'config.json': '{}', 'model-00001.safetensors': 'a', 'model-00002.safetensors': 'b', 'tokenizer/vocab.txt': 'v' });
     const cache = join(box.root, 'cache');
     mkdirSync(cache);
-    const env = { ...box.env, SOURCE_URI: 's3://models/llama/', MODEL_VERSION: 'v1', CACHE_DIR: cache };
+    const env = { ...box.env, SOURCE_URI: 's3://models/llama/', MODEL_SOURCE: 's3://models/llama/v1/', MODEL_VERSION: 'v1', CACHE_DIR: cache };
     const run = (overrides: NodeJS.ProcessEnv = {}) => runScript(HYDRATE_SCRIPT, { ...env, ...overrides }, shell);
     return { box, cache, run, copies: () => readFileSync(box.log, 'utf8').split('\n').filter(Boolean) };
   };
@@ -379,5 +379,67 @@ describe.each(BY_SHELL)('gate scripts (%s)', (_name, shell) => {
       expect(r.stderr).toContain(`cannot list ${cache}`);
       expect(r.stdout).not.toContain('waiting for');
     });
+  });
+});
+
+describe.each(BY_SHELL)('restore script of a shared file system (FSx layout) (%s)', (_name, shell) => {
+  const setup = () => {
+    const box = sandbox();
+    const dir = join(box.root, 'fsx/ckpt/run-7');
+    const run = (overrides: NodeJS.ProcessEnv = {}) => runScript(RESTORE_SHARED_SCRIPT, { ...box.env, CHECKPOINT_DIR: dir, ...overrides }, shell);
+    return { box, dir, run };
+  };
+
+  test('makes the run\'s directory and starts from scratch when nothing is there', () => {
+    const { dir, run } = setup();
+    const r = run();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`no complete checkpoint in ${dir}: training starts from scratch`);
+    expect(existsSync(dir)).toBe(true);
+    expect(existsSync(join(dir, '.strata-restored'))).toBe(false);
+  });
+
+  test('names the newest checkpoint rank 0 marked complete, skipping one still being written', () => {
+    const { dir, run } = setup();
+    writeFiles(dir, {
+      'step-000100/shard-0.pt': 'a', 'step-000100/.complete': '',
+      'step-000200/shard-0.pt': 'b', 'step-000200/shard-1.pt': 'b', 'step-000200/.complete': '',
+      'step-000300/shard-0.pt': 'c', // the trainers were stopped while writing it
+      '.strata-restored': 'step-000100\n', '.strata-run-finished': 'step-000100\n', // from an earlier start
+    });
+    const r = run();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('skipping checkpoint step-000300: it has no .complete (not finished)');
+    expect(r.stdout).toContain('resuming from checkpoint step-000200');
+    expect(readFileSync(join(dir, '.strata-restored'), 'utf8')).toBe('step-000200\n');
+    expect(existsSync(join(dir, '.strata-run-finished'))).toBe(false);
+    expect(readdirSync(dir).filter((n) => n.includes('.strata-restored.'))).toEqual([]); // no temporary name left
+  });
+
+  test('a final checkpoint marks the run finished', () => {
+    const { dir, run } = setup();
+    writeFiles(dir, { 'step-000900/model.pt': 'z', 'step-000900/.strata-final': '', 'step-000900/.complete': '' });
+    const r = run();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('checkpoint step-000900 is the final one: training was finished');
+    expect(readFileSync(join(dir, '.strata-run-finished'), 'utf8')).toBe('step-000900\n');
+  });
+
+  test('a directory the trainers\' uid cannot make fails at once, with the fix', () => {
+    const asRoot = process.getuid?.() === 0;
+    const base = mkdtempSync('/tmp/strata-fsx-');
+    try {
+      chmodSync(base, 0o755);
+      const fsx = join(base, 'ckpt');
+      mkdirSync(fsx, { mode: 0o755 });
+      if (!asRoot) chmodSync(fsx, 0o555);
+      const r = runScript(RESTORE_SHARED_SCRIPT, { PATH: process.env.PATH, HOME: base, CHECKPOINT_DIR: join(fsx, 'run-7') }, shell, asRoot ? { uid: 65534, gid: 65534 } : {});
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/Permission denied/i);
+      expect(r.stderr).toMatch(/cannot create .*\/ckpt\/run-7 \(uid \d+, gid \d+; the error is above\): the checkpoints' directory on the file system must be writable by the trainers' uid; hand it over once \(chown from an admin pod\)/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

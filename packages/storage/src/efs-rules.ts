@@ -1,4 +1,4 @@
-import { Constraint, describePattern } from '@strata/tokens';
+import { Constraint, OBJECT_NAME, describePattern } from '@strata/tokens';
 import { EFS_FILE_SYSTEM_ID } from './forms';
 
 /**
@@ -35,7 +35,8 @@ export const GO_BOOLS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', '
 export const GO_FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
 
 /** A Secret's name (a DNS subdomain) and namespace (a DNS label), as the provisioner secret parameters name them. */
-export const SECRET_NAME = describePattern('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'a Secret name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+/** A Secret's name (a Kubernetes object name). */
+export const SECRET_NAME = OBJECT_NAME;
 export const NAMESPACE = describePattern('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 'a namespace name: lowercase letters, digits and "-", starting and ending with a letter or digit');
 /** Mount options the driver sets itself (it lower-cases options before comparing them: kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L205). */
 export const DRIVER_SET_OPTION = describePattern(

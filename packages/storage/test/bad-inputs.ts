@@ -285,7 +285,7 @@ const BASE: EfsStorageClassProps = { provisioningMode: EfsProvisioningMode.EFS_A
       `[test/sc] 'az' ("us-east-1a") must be unset without crossAccount; the driver reads az only when the provisioner Secret has awsRoleArn (cross-account provisioning): drop it, or set crossAccount`,
     ], []],
     ['37 crossAccount Secret name with "_"', sc({ crossAccount: { secretName: 'x_account', secretNamespace: 'Kube-System' } }), [
-      `[test/sc] 'crossAccount.secretName' ("x_account") must be a Secret name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit and at most 253 characters; name the provisioner Secret that holds awsRoleArn (made outside strata, e.g. kubectl create secret generic x-account -n kube-system --from-literal=awsRoleArn=…)`,
+      `[test/sc] 'crossAccount.secretName' ("x_account") must be a Kubernetes object name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit and at most 253 characters; name the provisioner Secret that holds awsRoleArn (made outside strata, e.g. kubectl create secret generic x-account -n kube-system --from-literal=awsRoleArn=…)`,
       `[test/sc] 'crossAccount.secretNamespace' ("Kube-System") must be a namespace name: lowercase letters, digits and "-", starting and ending with a letter or digit and at most 63 characters; give the Secret's namespace, e.g. "kube-system"`,
     ], []],
     ['37 S3 Files with cross-account DNS resolution', sc({ provisioningMode: EfsProvisioningMode.S3FILES_AP, crossAccount: { secretName: 'x-account', dnsResolution: true } }), [`[test/sc] 'crossAccount.dnsResolution' (true) must be false or unset for s3files-ap; S3 Files does not support cross-account DNS resolution (the driver fails the mount): drop it`], []],

@@ -46,3 +46,6 @@ export const IPV4_ADDRESS = describePattern('^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$
 
 /** A model name as OpenAI-compatible servers take it ("meta-llama/Llama-3.1-8B-Instruct"). */
 export const SERVED_MODEL_NAME = describePattern('^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$', 'a model name of 1 to 128 letters, digits, ".", "_", "/" and "-", starting with a letter or digit');
+
+/** A Kubernetes object name (a DNS subdomain: Secrets, ConfigMaps, claims). */
+export const OBJECT_NAME = describePattern('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'a Kubernetes object name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');

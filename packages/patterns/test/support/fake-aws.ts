@@ -198,9 +198,13 @@ export interface Shell {
   readonly argv: readonly string[];
 }
 
-function found(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+/** Where a command is (absolute, so that a script's own PATH need not hold its shell), or undefined. */
+function found(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
+const BASH = found('bash');
+const BUSYBOX = found('busybox');
 
 /**
  * The shells the scripts must run in: /bin/sh (dash on Debian), bash in POSIX mode (the AWS CLI
@@ -208,22 +212,23 @@ function found(cmd: string): boolean {
  */
 export const SHELLS: readonly Shell[] = [
   { name: '/bin/sh', argv: ['/bin/sh'] },
-  ...(found('bash') ? [{ name: 'bash --posix', argv: ['bash', '--posix'] }] : []),
-  ...(found('busybox') ? [{ name: 'busybox sh', argv: ['busybox', 'sh'] }] : []),
+  ...(BASH ? [{ name: 'bash --posix', argv: [BASH, '--posix'] }] : []),
+  ...(BUSYBOX ? [{ name: 'busybox sh', argv: [BUSYBOX, 'sh'] }] : []),
 ];
 
 /** Whether busybox is installed (npm test and .ci/run install Debian's busybox as root). */
-export const HAS_BUSYBOX = found('busybox');
+export const HAS_BUSYBOX = BUSYBOX !== undefined;
 
-/** Runs a script to completion. */
+/** Runs a script to completion (`argv`: its arguments, $1…, as a container's command passes them after the script). */
 export function runScript(
   script: string,
   env: NodeJS.ProcessEnv,
   shell: Shell = SHELLS[0],
   options: { uid?: number; gid?: number } = {},
+  argv: readonly string[] = [],
 ): { status: number | null; stdout: string; stderr: string } {
   const [cmd, ...args] = shell.argv;
-  const r = spawnSync(cmd, [...args, '-c', script], { env, encoding: 'utf8', timeout: 30_000, ...options });
+  const r = spawnSync(cmd, [...args, '-c', script, ...(argv.length > 0 ? ['hydrate', ...argv] : [])], { env, encoding: 'utf8', timeout: 30_000, ...options });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -41,6 +41,9 @@ export default class LlmInferenceChart extends WorkloadChart {
     const cpu = v.integer('server.cpu', { default: 4, minimum: 1, maximum: 192, description: 'CPU cores requested per server pod.' });
     const memory = v.size('server.memory', { default: Size.gibibytes(32), minimumGiB: 1, maximumGiB: 2048, description: 'Memory request and limit per server pod' });
     const shm = v.size('server.sharedMemory', { default: Size.gibibytes(8), minimumGiB: 1, maximumGiB: 512, description: 'Shared memory (/dev/shm) per server pod, for tensor-parallel NCCL traffic' });
+    // The server's uid and gid (the gate follows them): never root, which Pod Security restricted refuses.
+    const user = v.integer('server.user', { default: 1000, minimum: 1, maximum: 2147483647, description: 'uid the inference server (and its gate) runs as; 0 (root) is refused: the namespace enforces Pod Security restricted.' });
+    const group = v.integer('server.group', { default: 1000, minimum: 0, maximum: 2147483647, description: 'gid the inference server (and its gate) runs as.' });
     const args = v.list<string>('server.args', {
       default: ['--model', '$(MODEL_DIR)', '--served-model-name', 'llm', '--port', '8000'],
       items: { type: 'string' },
@@ -68,6 +71,8 @@ export default class LlmInferenceChart extends WorkloadChart {
         sharedMemory: shm,
         port: 8000,
         healthPath: '/health',
+        user,
+        group,
       },
       serviceAccounts: { hydration: { annotations: annotations(v, 'hydration') }, inference: { annotations: annotations(v, 'inference') } },
     });

@@ -15,6 +15,8 @@ const { dir } = describeChart({
     [{ server: { replicas: -1 } }, 'server.replicas: Must be greater than or equal to 0'],
     [{ server: { gpus: 9 } }, 'server.gpus: Must be less than or equal to 8'],
     [{ server: { gpus: 1.5 } }, 'server.gpus: Invalid type. Expected: integer, given: number'],
+    [{ server: { user: 0 } }, 'server.user: Must be greater than or equal to 1'],
+    [{ server: { group: -1 } }, 'server.group: Must be greater than or equal to 0'],
     [{ server: { memory: 0 } }, 'server.memory: Must be greater than or equal to 1'],
     [{ server: { args: '--model x' } }, 'server.args: Invalid type. Expected: array, given: string'],
     [{ hydration: { timeoutSeconds: 5 } }, 'hydration.timeoutSeconds: Must be greater than or equal to 60'],
@@ -57,6 +59,12 @@ describe('llm-inference release', () => {
     expect(deployment.spec.progressDeadlineSeconds).toBe(600 + 3600 + 1800);
     expect(deployment.spec.template.metadata.annotations['strata.dev/init-seconds']).toBe('3600');
     expect(deployment.spec.template.spec.initContainers[0].env).toContainEqual({ name: 'READY_TIMEOUT_SECONDS', value: '3600' });
+  });
+
+  test('the server and its gate run as the uid and gid of the values', async () => {
+    const objs = await render(dir, { server: { user: 2000, group: 3000 } }, { skipTests: true });
+    const pod = objs.find((o) => o.kind === 'Deployment').spec.template.spec;
+    for (const c of [...pod.initContainers, ...pod.containers]) expect(c.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 3000, runAsNonRoot: true });
   });
 
   test('GPUs and IRSA annotations come from values', async () => {
