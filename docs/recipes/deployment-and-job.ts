@@ -1,0 +1,47 @@
+// Recipe: Kubernetes' own kinds — a cdk8s-plus Deployment and an IndexedJob — with storage tiers
+// mounted directly: a claim on the environment's EFS class, an S3 prefix through Mountpoint, and
+// instance-store NVMe scratch. Every pod must meet Pod Security "restricted" and request CPU and memory.
+import { Size } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { IndexedJob } from '@strata/kinds';
+import { restrictedSecurityContext } from '@strata/patterns';
+import { AccessMode, Efs, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
+
+/** A container under Pod Security "restricted", with requests (and a memory limit equal to its request). */
+function container(name: string, image: string, cpu: number, memoryGiB: number): plus.ContainerProps {
+  return {
+    name,
+    image,
+    securityContext: restrictedSecurityContext(),
+    resources: { cpu: { request: plus.Cpu.units(cpu) }, memory: { request: Size.gibibytes(memoryGiB), limit: Size.gibibytes(memoryGiB) } },
+  };
+}
+
+export default class NotebookChart extends WorkloadChart {
+  public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
+    super(scope, id, { name: 'notebook', description: 'A Deployment on EFS and an indexed Job reading S3 with NVMe scratch.' }, props);
+
+    // A Deployment sharing a ReadWriteMany EFS claim (one access point per claim).
+    const home = Efs.fromStorageClass(this, 'home', { storageClass: { name: 'strata-efs' } });
+    const web = new plus.Deployment(this, 'web', { replicas: 1, securityContext: { ensureNonRoot: true, user: 1000, group: 1000, fsGroup: 1000 } });
+    home.mount(web.addContainer({ ...container('notebook', 'quay.io/jupyter/base-notebook:2025-01-13', 2, 8), portNumber: 8888 }), '/home/jovyan/work');
+
+    // An indexed Job: one pod per shard, retries per index, named by its content in the chart.
+    const job = new IndexedJob(this, 'score', { completions: 8, parallelism: 4, securityContext: { ensureNonRoot: true, user: 1000, group: 1000 } });
+    const worker = job.addContainer({ ...container('score', 'docker.io/library/python:3.12-slim', 4, 16), command: ['python', '/app/score.py'] });
+    const corpus = new S3Mountpoint(this, 'corpus', {
+      bucketName: 'ml-datasets',
+      prefix: 'corpus/2025-01/',
+      accessMode: AccessMode.READ_ONLY_MANY,
+      authenticationSource: S3AuthenticationSource.POD, // the pods' own IAM role, not the driver's
+      uid: 1000,
+      gid: 1000,
+      allowOther: true,
+      region: 'us-east-1',
+    });
+    corpus.mount(worker, '/corpus', { readOnly: true });
+    new InstanceStore(this, 'scratch', { size: Size.gibibytes(100) }).mount(worker, '/scratch', { pod: job });
+  }
+}
