@@ -28,7 +28,7 @@ export default class FinetuneChart extends WorkloadChart {
       fileSystem: DatasetFileSystems.fromStorageClass({
         storageClass: { name: 'strata-fsx-lustre', deploymentType: FsxDeploymentType.SCRATCH_2 },
         storage: Size.gibibytes(1200),
-        importPath: 's3://ml-datasets/instructions/',
+        importPath: 's3://ml-datasets/instructions/', // the class must link a path containing it (generate checks)
       }),
       availabilityZone: 'us-east-1a', // the zone of the class's subnet: generate checks they agree
       version: this.values.string('dataset.version', { default: 'v1', description: 'Version directory to mount.', pattern: PATH_SEGMENT }),

@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { JobSet } from '@strata/kinds';
 import { containerProps, DEFAULT_USER, s3Statements, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
@@ -12,9 +12,10 @@ import { AccessMode, InstanceStore, S3AuthenticationSource, S3Mountpoint } from 
 export default class DatasetShardsChart extends WorkloadChart {
   public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
     super(scope, id, { name: 'dataset-shards', description: 'A JobSet: shard workers on S3 and NVMe, then an index step.' }, props);
+    const v = this.values;
 
     // One service account for both steps; its IAM policy goes to the chart's iam-policies ConfigMap.
-    const account = WorkloadIdentity.serviceAccount(this, 'prep');
+    const account = WorkloadIdentity.serviceAccount(this, 'prep', { annotations: annotations(v, 'prep') });
     const pod = { serviceAccount: account, securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER } };
     const set = new JobSet(this, 'prep', { maxRestarts: 2 });
     const shards = set.addReplicatedJob('shard', { parallelism: 16, pod });
@@ -40,4 +41,13 @@ export default class DatasetShardsChart extends WorkloadChart {
     new InstanceStore(this, 'scratch', { size: Size.gibibytes(100) }).mount(worker, '/scratch', { pod: shards.template });
     WorkloadIdentity.addStatements(this, 'prep', s3Statements('raw', { bucket: 'ml-datasets', prefix: 'raw/2025-01/' }, { read: true }));
   }
+}
+
+/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
+function annotations(v: Values, key: string): Record<string, string> {
+  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
+    default: {},
+    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+  });
 }

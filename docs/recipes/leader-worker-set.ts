@@ -29,7 +29,7 @@ export default class MultiHostServingChart extends WorkloadChart {
       fileSystem: DatasetFileSystems.fromStorageClass({
         storageClass: { name: 'strata-fsx-lustre', deploymentType: FsxDeploymentType.SCRATCH_2 },
         storage: Size.gibibytes(1200),
-        importPath: 's3://ml-models/llama-3.1-405b/',
+        importPath: 's3://ml-datasets/models/llama-3.1-405b/',
       }),
       availabilityZone: 'us-east-1a',
       version: 'v1',

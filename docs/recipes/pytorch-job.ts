@@ -3,7 +3,7 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { PyTorchJob } from '@strata/kinds';
 import { containerProps, DEFAULT_USER, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
 import { Devices } from '@strata/storage';
@@ -11,8 +11,9 @@ import { Devices } from '@strata/storage';
 export default class DdpChart extends WorkloadChart {
   public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
     super(scope, id, { name: 'ddp', description: 'A PyTorchJob with checkpoints on NVMe synced to S3.' }, props);
+    const v = this.values;
     const pod = {
-      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training'),
+      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training', { annotations: annotations(v, 'training') }),
       securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER },
     };
     const job = new PyTorchJob(this, 'train', { workers: 3, procsPerNode: 8, master: pod, worker: pod });
@@ -29,4 +30,13 @@ export default class DdpChart extends WorkloadChart {
       checkpointSize: Size.gibibytes(8),
     });
   }
+}
+
+/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
+function annotations(v: Values, key: string): Record<string, string> {
+  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
+    default: {},
+    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+  });
 }

@@ -4,7 +4,7 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { ClusterTrainingRuntime, TRAINER_NODE, TrainJob } from '@strata/kinds';
 import { DatasetFileSystems, DEFAULT_USER, DistributedDataset, restrictedSecurityContext, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
 import { Devices, FsxDeploymentType } from '@strata/storage';
@@ -12,9 +12,10 @@ import { Devices, FsxDeploymentType } from '@strata/storage';
 export default class FsdpChart extends WorkloadChart {
   public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
     super(scope, id, { name: 'fsdp', description: 'A Kubeflow TrainJob: dataset on FSx for Lustre, checkpoints on NVMe synced to S3.' }, props);
+    const v = this.values;
     const image = 'docker.io/pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime';
     const pod = {
-      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training'),
+      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training', { annotations: annotations(v, 'training') }),
       securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER },
     };
 
@@ -60,4 +61,13 @@ export default class FsdpChart extends WorkloadChart {
       region: 'us-east-1',
     });
   }
+}
+
+/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
+function annotations(v: Values, key: string): Record<string, string> {
+  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
+    default: {},
+    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+  });
 }
