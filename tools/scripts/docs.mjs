@@ -76,6 +76,8 @@ function apiReference() {
     hidePageHeader: true,
     hideBreadcrumbs: true,
     useCodeBlocks: true,
+    // Explicit anchors: the plugin numbers some headings' anchors where GitHub would not.
+    useHTMLAnchors: true,
     parametersFormat: 'table',
     interfacePropertiesFormat: 'table',
     classPropertiesFormat: 'table',
