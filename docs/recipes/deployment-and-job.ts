@@ -6,7 +6,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { IndexedJob } from '@strata/kinds';
-import { restrictedSecurityContext, s3Statements, WorkloadIdentity } from '@strata/patterns';
+import { grantMountpoint, restrictedSecurityContext, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Efs, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 
 /** A container under Pod Security "restricted", with requests (and a memory limit equal to its request). */
@@ -34,7 +34,7 @@ export default class NotebookChart extends WorkloadChart {
     home.mount(web.addContainer({ ...container('notebook', 'quay.io/jupyter/base-notebook:2025-01-13', 2, 8), portNumber: 8888 }), '/home/jovyan/work');
 
     // An indexed Job: one pod per shard, retries per index, named by its content in the chart. It reads S3
-    // with its own identity: a service account whose policy (below) the environment gives a role.
+    // with its own identity: a service account whose role the environment gives (its policy: grantMountpoint below).
     const reader = WorkloadIdentity.serviceAccount(this, 'reader', { annotations: annotations(this.values, 'reader') });
     const job = new IndexedJob(this, 'score', { completions: 8, parallelism: 4, serviceAccount: reader, securityContext: { ensureNonRoot: true, user: 1000, group: 1000 } });
     const worker = job.addContainer({ ...container('score', 'docker.io/library/python:3.12-slim', 4, 16), command: ['python', '/app/score.py'] });
@@ -50,7 +50,7 @@ export default class NotebookChart extends WorkloadChart {
     });
     corpus.mount(worker, '/corpus', { readOnly: true });
     new InstanceStore(this, 'scratch', { size: Size.gibibytes(100) }).mount(worker, '/scratch', { pod: job });
-    WorkloadIdentity.addStatements(this, 'reader', s3Statements('corpus', { bucket: 'ml-datasets', prefix: 'corpus/2025-01/' }, { read: true }));
+    grantMountpoint(corpus); // the volume's read policy, for the role of `reader`
   }
 }
 

@@ -6,7 +6,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { JobSet } from '@strata/kinds';
-import { containerProps, DEFAULT_USER, s3Statements, WorkloadIdentity } from '@strata/patterns';
+import { containerProps, DEFAULT_USER, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 
 export default class DatasetShardsChart extends WorkloadChart {
@@ -39,7 +39,8 @@ export default class DatasetShardsChart extends WorkloadChart {
     });
     raw.mount(worker, '/raw', { readOnly: true });
     new InstanceStore(this, 'scratch', { size: Size.gibibytes(100) }).mount(worker, '/scratch', { pod: shards.template });
-    WorkloadIdentity.addStatements(this, 'prep', s3Statements('raw', { bucket: 'ml-datasets', prefix: 'raw/2025-01/' }, { read: true }));
+    // The volume's own policy (read the prefix) goes to the role of every pod mounting it: here `prep`.
+    grantMountpoint(raw);
   }
 }
 

@@ -6,7 +6,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { RayJob } from '@strata/kinds';
-import { addScratch, containerProps, DEFAULT_USER, s3Statements, WorkloadIdentity } from '@strata/patterns';
+import { addScratch, containerProps, DEFAULT_USER, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Devices, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 
 export default class RayBatchChart extends WorkloadChart {
@@ -44,7 +44,7 @@ export default class RayBatchChart extends WorkloadChart {
       cache: { type: 'emptyDir', sizeLimit: Size.gibibytes(100), instanceStore: true },
     });
     data.mount(worker, '/data', { readOnly: true, pod: gpu.template });
-    WorkloadIdentity.addStatements(this, 'ray', s3Statements('data', { bucket: 'ml-datasets', prefix: 'prompts/2025-01/' }, { read: true }));
+    grantMountpoint(data); // read access to the prefix, for the role of the `ray` service account
   }
 }
 
