@@ -15,6 +15,7 @@ import {
   fullnameOf,
   OBJECT_NAME,
   objectNameOf,
+  overridableName,
   RELEASE_NAME,
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
@@ -120,6 +121,12 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
         return template.appVersion;
       case FULLNAME:
         return fullname;
+    }
+    const overridable = overridableName(r.path);
+    if (overridable) {
+      // As the template's `default`: the value when it is not empty, else the release-derived name.
+      const set = valueOf(overridable.valuePath);
+      return set !== undefined && set !== null && set !== '' ? set : objectNameOf(fullname, overridable.suffix, release.namespace);
     }
     if (r.path.startsWith(OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(OBJECT_NAME.length));
     if (r.path.startsWith(CLUSTER_OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(CLUSTER_OBJECT_NAME.length), release.namespace);

@@ -8,6 +8,7 @@ import {
   CONTENT_NAME,
   FULLNAME,
   OBJECT_NAME,
+  overridableName,
   RELEASE_NAME,
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
@@ -67,6 +68,9 @@ export class TemplateRenderer {
       case FULLNAME:
         return `include "${c}.fullname" .`;
     }
+    const overridable = overridableName(info.path);
+    // `default` takes the release-derived name when the value is empty (sprig's `empty`: "" or null).
+    if (overridable) return `default (include "${c}.clusterObjectName" (list . ${goString(overridable.suffix)})) .Values.${overridable.valuePath}`;
     if (info.path.startsWith(OBJECT_NAME)) return `include "${c}.objectName" (list . ${goString(info.path.slice(OBJECT_NAME.length))})`;
     if (info.path.startsWith(CLUSTER_OBJECT_NAME)) return `include "${c}.clusterObjectName" (list . ${goString(info.path.slice(CLUSTER_OBJECT_NAME.length))})`;
     if (info.path.startsWith(CONTENT_NAME)) {
