@@ -9,27 +9,27 @@ export interface Values {
     /** Image of the `helm test` pod that writes and reads back a file on every claim. */
     readonly image?: string;
   };
-  readonly localStorageClass?: {
-    /** Install the StorageClass strata-local-nvme (kubernetes.io/no-provisioner, WaitForFirstConsumer) for local volumes of the local static provisioner, on nodes whose disks use the Mount strategy (not the RAID0 nodes below). */
-    readonly enabled?: boolean;
-  };
   /** The EKS cluster name: the NodeClass finds its subnets and security groups by the tag karpenter.sh/discovery with this value. */
   readonly clusterName?: string;
   readonly nodeClass?: {
-    /** Install the Karpenter EC2NodeClass strata-nvme (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe). */
+    /** Install the Karpenter EC2NodeClass (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe). */
     readonly enabled?: boolean;
     /** The IAM role of the nodes (EC2NodeClass spec.role), e.g. KarpenterNodeRole-<cluster>. */
     readonly nodeRole?: string;
+    /** The EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme). */
+    readonly name?: string;
   };
   readonly nodePools?: {
     readonly cpu?: {
-      /** Install the NodePool strata-nvme: instance types with local NVMe and no GPU (requirement karpenter.k8s.aws/instance-gpu-count DoesNotExist), on the EC2NodeClass strata-nvme. */
+      /** Install the CPU NodePool: instance types with local NVMe and no GPU (requirement karpenter.k8s.aws/instance-gpu-count DoesNotExist), on the EC2NodeClass. */
       readonly enabled?: boolean;
-      /** Instance categories the NodePool strata-nvme may launch (karpenter.k8s.aws/instance-category In …), e.g. "c", "m", "r". */
+      /** The name of the CPU NodePool: "" names it after the release (<release namespace>-<release full name>-nvme), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme). Renaming a NodePool of a running cluster deletes the old one: Karpenter drains its nodes. */
+      readonly name?: string;
+      /** Instance categories the CPU NodePool may launch (karpenter.k8s.aws/instance-category In …), e.g. "c", "m", "r". */
       readonly instanceCategories?: Array<string>;
       /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
       readonly localNvmeGreaterThanGiB?: number;
-      /** What the nodes of strata-nvme are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
+      /** What the nodes of the CPU NodePool are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
       readonly capacityTypes?: Array<"on-demand" | "spot">;
       readonly disruption?: {
         /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
@@ -42,20 +42,22 @@ export interface Values {
       /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
       readonly terminationGracePeriod?: string;
       readonly limits?: {
-        /** The most CPU all nodes of strata-nvme may have together (spec.limits.cpu); Karpenter launches no node past it. */
+        /** The most CPU all nodes of the CPU NodePool may have together (spec.limits.cpu); Karpenter launches no node past it. */
         readonly cpu?: string;
-        /** The most memory all nodes of strata-nvme may have together (spec.limits.memory). */
+        /** The most memory all nodes of the CPU NodePool may have together (spec.limits.memory). */
         readonly memory?: string;
       };
     };
     readonly gpu?: {
-      /** Install the NodePool strata-nvme-gpu: GPU instance types with local NVMe (requirement karpenter.k8s.aws/instance-gpu-count Exists), on the EC2NodeClass strata-nvme. */
+      /** Install the GPU NodePool: GPU instance types with local NVMe (requirement karpenter.k8s.aws/instance-gpu-count Exists), on the EC2NodeClass. */
       readonly enabled?: boolean;
-      /** Instance categories the NodePool strata-nvme-gpu may launch (karpenter.k8s.aws/instance-category In …), e.g. "g", "p". */
+      /** The name of the GPU NodePool: "" names it after the release (<release namespace>-<release full name>-nvme-gpu), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme-gpu). Renaming a NodePool of a running cluster deletes the old one: Karpenter drains its nodes. */
+      readonly name?: string;
+      /** Instance categories the GPU NodePool may launch (karpenter.k8s.aws/instance-category In …), e.g. "g", "p". */
       readonly instanceCategories?: Array<string>;
       /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
       readonly localNvmeGreaterThanGiB?: number;
-      /** What the nodes of strata-nvme-gpu are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
+      /** What the nodes of the GPU NodePool are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
       readonly capacityTypes?: Array<"on-demand" | "spot">;
       readonly disruption?: {
         /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
@@ -68,14 +70,14 @@ export interface Values {
       /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
       readonly terminationGracePeriod?: string;
       readonly limits?: {
-        /** The most CPU all nodes of strata-nvme-gpu may have together (spec.limits.cpu); Karpenter launches no node past it. */
+        /** The most CPU all nodes of the GPU NodePool may have together (spec.limits.cpu); Karpenter launches no node past it. */
         readonly cpu?: string;
-        /** The most memory all nodes of strata-nvme-gpu may have together (spec.limits.memory). */
+        /** The most memory all nodes of the GPU NodePool may have together (spec.limits.memory). */
         readonly memory?: string;
-        /** The most GPUs all nodes of strata-nvme-gpu may have together (spec.limits["nvidia.com/gpu"]). */
+        /** The most GPUs all nodes of the GPU NodePool may have together (spec.limits["nvidia.com/gpu"]). */
         readonly gpu?: string;
       };
-      /** Taints of the nodes of strata-nvme-gpu. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off. */
+      /** Taints of the nodes of the GPU NodePool. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off. */
       readonly taints?: Array<{
         readonly key?: string;
         readonly value?: string;

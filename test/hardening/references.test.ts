@@ -66,7 +66,9 @@ describe('reference lint', () => {
     environments.set(configs, environments.get(configs)!.replace(/^ {2}- storage-fsx-lustre\.yaml\n/m, ''));
     const problems = checkReferences(environmentManifests(charts, environments));
     expect(problems.length).toBeGreaterThan(0);
-    for (const p of problems) expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: install the tier chart that provides it \(storage-fsx-lustre\) in environments\/dev\/infrastructure\/configs$/);
+    for (const p of problems) {
+      expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: it is the class workload charts claim by default for fsx-lustre; give a storage-fsx-lustre release of environments\/dev\/environment\.ts this class \(storage\.fsx-lustre: \{ storageClassName: 'strata-fsx-lustre', … \}\), or if it exists outside strata, declare it there: external: \{ storageClasses: \[\{ name: 'strata-fsx-lustre' \}\] \}, with its tier when known \(tier: 'fsx-lustre', 'efs', 's3' or 'instance-store'\)$/);
+    }
   });
 
   test('a workload on a class another team keeps: refused until the environment declares it external, then accepted, its users in the report', async () => {

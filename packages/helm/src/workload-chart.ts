@@ -186,11 +186,11 @@ export class WorkloadChart extends Chart {
    * full name). Set the value to keep a name that exists already (a class workloads name). Objects
    * of one kind need distinct suffixes; objects of two kinds may share one.
    */
-  public clusterObjectName(valuePath: string, suffix: string, options: { readonly description: string }): string {
+  public clusterObjectName(valuePath: string, suffix: string, options: { readonly description: string; /** @default 253 (an object name) */ readonly maxLength?: number }): string {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(suffix) || suffix.length > MAX_SUFFIX) {
       throw new Error(`clusterObjectName('${valuePath}'): the suffix '${suffix}' must be lowercase letters, digits and "-", at most ${MAX_SUFFIX} characters`);
     }
-    this.values.string(valuePath, { default: '', pattern: OBJECT_NAME_OR_EMPTY, maxLength: 253, description: options.description });
+    this.values.string(valuePath, { default: '', pattern: OBJECT_NAME_OR_EMPTY, maxLength: options.maxLength ?? 253, description: options.description });
     return Tokens.string(`${OVERRIDABLE_CLUSTER_OBJECT_NAME}${suffix}:${valuePath}`, this.values);
   }
 

@@ -10,24 +10,17 @@ import {
   KarpenterNvmeNodePoolProps,
   KarpenterRequirement,
   LABEL_VALUE_PATTERN,
-  LOCAL_PROVISIONER,
   QUALIFIED_NAME_PATTERN,
   TAINT_EFFECTS,
-  ReclaimPolicy,
   Rules,
-  StorageClass,
   StorageTier,
-  VolumeBindingMode,
 } from '@strata/storage';
 import { describePattern, markUses, onlyWhen } from '@strata/tokens';
 
-/** The local-volume StorageClass (the local static provisioner's class; its `storageClass: false`). */
-export const LOCAL_NVME_STORAGE_CLASS = 'strata-local-nvme';
-/** The Karpenter EC2NodeClass whose nodes put their NVMe disks in a RAID0 holding kubelet. */
-export const NVME_NODE_CLASS = 'strata-nvme';
-/** The NodePools: instance types with local NVMe, without and with GPUs. */
-export const NVME_NODE_POOL = 'strata-nvme';
-export const NVME_GPU_NODE_POOL = 'strata-nvme-gpu';
+/** Name suffixes: `<release namespace>-<release full name>-<suffix>` unless the object's `name` value is set. */
+export const NVME_NODE_CLASS_SUFFIX = 'nvme';
+export const NVME_NODE_POOL_SUFFIX = 'nvme';
+export const NVME_GPU_NODE_POOL_SUFFIX = 'nvme-gpu';
 
 /** Karpenter's well-known label with the GPU count of an instance type; absent on types without GPUs. */
 export const INSTANCE_GPU_COUNT_LABEL = 'karpenter.k8s.aws/instance-gpu-count';
@@ -41,11 +34,18 @@ const CLUSTER_NAME = describePattern('^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$', 'an EKS
 const ROLE_NAME = describePattern('^[A-Za-z0-9+=,.@_-]{1,64}$', 'an IAM role name: 1 to 64 letters, digits and +=,.@_-');
 
 /**
- * The instance-store NVMe tier's cluster-level part: the local-volume StorageClass
- * `strata-local-nvme` (no provisioner, WaitForFirstConsumer; for nodes whose disks use the `Mount`
- * strategy and run the local static provisioner), and a Karpenter EC2NodeClass with
- * `instanceStorePolicy: RAID0` plus NodePools that launch only instance types with local NVMe
- * (emptyDir scratch then lives on NVMe). Each part is switched by a boolean value.
+ * The instance-store NVMe tier's cluster-level part: a Karpenter EC2NodeClass with
+ * `instanceStorePolicy: RAID0` (every NVMe disk in one RAID0 holding kubelet and containerd, so
+ * emptyDir scratch lives on NVMe) and NodePools that launch only instance types with local NVMe.
+ * Each part is switched by a boolean value, and each is named after the release unless its
+ * `name` value is set, so the chart installs any number of times in one cluster.
+ *
+ * No StorageClass: local PersistentVolumes need nodes whose disks use the Mount strategy and the
+ * local static provisioner on them, and these nodes put every disk under kubelet (RAID0), which
+ * leaves nothing to provision (`InstanceStore.localVolume` refuses RAID0 for that reason). No
+ * chart or pattern of strata claims a local volume: the tier is emptyDir on RAID0
+ * (`new InstanceStore(scope, id, { size })`). A workload that does claim local volumes names the
+ * class of a local static provisioner installed outside strata and declares it external.
  */
 export default class InstanceStoreTierChart extends WorkloadChart {
   public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
@@ -54,30 +54,13 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       id,
       {
         name: 'storage-instance-store',
-        description: `The instance-store NVMe storage tier of one cluster: the local-volume StorageClass ${LOCAL_NVME_STORAGE_CLASS} and a Karpenter EC2NodeClass (RAID0) with NodePools for instance types with local NVMe.`,
+        description: 'The instance-store NVMe storage tier: a Karpenter EC2NodeClass (RAID0: emptyDir on NVMe) with NodePools for instance types with local NVMe, each named after the release or by a value; installable any number of times in one cluster.',
         keywords: ['instance-store', 'nvme', 'karpenter', 'storageclass', 'infrastructure'],
       },
       props,
     );
     const v = this.values;
     const rules = new Rules(this);
-
-    // --- the local-volume StorageClass (https://kubernetes.io/docs/concepts/storage/storage-classes/#local) ---
-    const local = new Construct(this, 'LocalVolumes');
-    onlyWhen(
-      local,
-      v.boolean('localStorageClass.enabled', {
-        default: true,
-        description: `Install the StorageClass ${LOCAL_NVME_STORAGE_CLASS} (kubernetes.io/no-provisioner, WaitForFirstConsumer) for local volumes of the local static provisioner, on nodes whose disks use the Mount strategy (not the RAID0 nodes below).`,
-      }),
-    );
-    new StorageClass(local, 'StorageClass', {
-      name: LOCAL_NVME_STORAGE_CLASS,
-      provisioner: LOCAL_PROVISIONER,
-      volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
-      // A released disk is wiped by the provisioner and offered again: instance store is scratch.
-      reclaimPolicy: ReclaimPolicy.DELETE,
-    });
 
     // --- the Karpenter EC2NodeClass (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L531-L541: RAID0 only) ---
     const clusterName = v.string('clusterName', {
@@ -87,7 +70,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     });
     const nodeClassEnabled = v.boolean('nodeClass.enabled', {
       default: true,
-      description: `Install the Karpenter EC2NodeClass ${NVME_NODE_CLASS} (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe).`,
+      description: 'Install the Karpenter EC2NodeClass (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe).',
     });
     const nodeRole = v.string('nodeClass.nodeRole', {
       default: 'KarpenterNodeRole-strata',
@@ -96,16 +79,25 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     });
     const nodeClassScope = new Construct(this, 'NodeClass');
     onlyWhen(nodeClassScope, nodeClassEnabled);
-    const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', { name: NVME_NODE_CLASS, role: nodeRole, clusterName });
+    // Karpenter labels each node with its EC2NodeClass and NodePool names (karpenter.k8s.aws/ec2nodeclass,
+    // karpenter.sh/nodepool: aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/labels.go#L167,
+    // kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/labels.go#L41): a label value holds at most 63 characters.
+    const nodeClassName = this.clusterObjectName('nodeClass.name', NVME_NODE_CLASS_SUFFIX, {
+      maxLength: 63,
+      description: 'The EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme).',
+    });
+    const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', { name: nodeClassName, role: nodeRole, clusterName });
 
     // --- the NodePools (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229) ---
     // Node-local data (NVMe checkpoints not yet in S3) must survive voluntary disruption: each pool's
     // disruption, lifetime, drain time, limits and capacity type are values, with the defaults and the
     // rules of KarpenterNvmeNodePool (kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/nodepool.go).
-    const pools: { key: 'cpu' | 'gpu'; name: string; enabled: boolean; categories: string[]; gpu: KarpenterRequirement; what: string }[] = [
+    const pools: { key: 'cpu' | 'gpu'; suffix: string; title: string; keeps: string; enabled: boolean; categories: string[]; gpu: KarpenterRequirement; what: string }[] = [
       {
         key: 'cpu',
-        name: NVME_NODE_POOL,
+        suffix: NVME_NODE_POOL_SUFFIX,
+        title: 'the CPU NodePool',
+        keeps: 'strata-nvme',
         enabled: true,
         categories: ['c', 'm', 'r'],
         gpu: { key: INSTANCE_GPU_COUNT_LABEL, operator: 'DoesNotExist' },
@@ -113,7 +105,9 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       },
       {
         key: 'gpu',
-        name: NVME_GPU_NODE_POOL,
+        suffix: NVME_GPU_NODE_POOL_SUFFIX,
+        title: 'the GPU NodePool',
+        keeps: 'strata-nvme-gpu',
         enabled: false,
         categories: ['g', 'p'],
         gpu: { key: INSTANCE_GPU_COUNT_LABEL, operator: 'Exists' },
@@ -123,13 +117,17 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     for (const pool of pools) {
       const enabled = v.boolean(`nodePools.${pool.key}.enabled`, {
         default: pool.enabled,
-        description: `Install the NodePool ${pool.name}: ${pool.what} (requirement ${INSTANCE_GPU_COUNT_LABEL} ${pool.gpu.operator}), on the EC2NodeClass ${NVME_NODE_CLASS}.`,
+        description: `Install ${pool.title}: ${pool.what} (requirement ${INSTANCE_GPU_COUNT_LABEL} ${pool.gpu.operator}), on the EC2NodeClass.`,
+      });
+      const poolName = this.clusterObjectName(`nodePools.${pool.key}.name`, pool.suffix, {
+        maxLength: 63,
+        description: `The name of ${pool.title}: "" names it after the release (<release namespace>-<release full name>-${pool.suffix}), so that releases never collide; set it to keep a name that exists (the bundled environments keep ${pool.keeps}). Renaming a NodePool of a running cluster deletes the old one: Karpenter drains its nodes.`,
       });
       const categories = v.list<string>(`nodePools.${pool.key}.instanceCategories`, {
         default: pool.categories,
         items: { type: 'string', pattern: INSTANCE_CATEGORY },
         minItems: 1,
-        description: `Instance categories the NodePool ${pool.name} may launch (${INSTANCE_CATEGORY_LABEL} In …), e.g. ${pool.categories.map((c) => `"${c}"`).join(', ')}.`,
+        description: `Instance categories ${pool.title} may launch (${INSTANCE_CATEGORY_LABEL} In …), e.g. ${pool.categories.map((c) => `"${c}"`).join(', ')}.`,
       });
       const moreThanGiB = v.integer(`nodePools.${pool.key}.localNvmeGreaterThanGiB`, {
         default: 0,
@@ -141,7 +139,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         default: [KarpenterCapacityType.ON_DEMAND],
         // The enum is the construct's rule too; declared here so that values.d.ts types the list.
         items: { type: 'string', enum: Object.values(KarpenterCapacityType) },
-        description: `What the nodes of ${pool.name} are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue.`,
+        description: `What the nodes of ${pool.title} are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue.`,
       }) as KarpenterCapacityType[];
       const consolidationPolicy = v.enum<KarpenterConsolidationPolicy>(`${p}.disruption.consolidationPolicy`, {
         values: Object.values(KarpenterConsolidationPolicy),
@@ -161,12 +159,12 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         description: 'How long draining a node may take, a Go duration ("2h"): at this minus a pod\'s terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes.',
       });
       const limits: Record<string, string> = {
-        cpu: v.quantity(`${p}.limits.cpu`, { default: '1000', description: `The most CPU all nodes of ${pool.name} may have together (spec.limits.cpu); Karpenter launches no node past it.` }),
-        memory: v.quantity(`${p}.limits.memory`, { default: '4000Gi', description: `The most memory all nodes of ${pool.name} may have together (spec.limits.memory).` }),
+        cpu: v.quantity(`${p}.limits.cpu`, { default: '1000', description: `The most CPU all nodes of ${pool.title} may have together (spec.limits.cpu); Karpenter launches no node past it.` }),
+        memory: v.quantity(`${p}.limits.memory`, { default: '4000Gi', description: `The most memory all nodes of ${pool.title} may have together (spec.limits.memory).` }),
       };
       let taints: KarpenterNvmeNodePoolProps['taints'];
       if (pool.key === 'gpu') {
-        limits['nvidia.com/gpu'] = v.quantity(`${p}.limits.gpu`, { default: '64', description: `The most GPUs all nodes of ${pool.name} may have together (spec.limits["nvidia.com/gpu"]).` });
+        limits['nvidia.com/gpu'] = v.quantity(`${p}.limits.gpu`, { default: '64', description: `The most GPUs all nodes of ${pool.title} may have together (spec.limits["nvidia.com/gpu"]).` });
         taints = v.list(`${p}.taints`, {
           default: [{ key: GPU_TAINT.key, value: GPU_TAINT.value!, effect: GPU_TAINT.effect }],
           items: {
@@ -179,7 +177,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
               effect: { type: 'string', enum: TAINT_EFFECTS },
             },
           },
-          description: `Taints of the nodes of ${pool.name}. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off.`,
+          description: `Taints of the nodes of ${pool.title}. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off.`,
         }) as unknown as NonNullable<KarpenterNvmeNodePoolProps['taints']>;
       }
       const scope = new Construct(this, `NodePool-${pool.key}`);
@@ -191,10 +189,10 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         nodeClassEnabled,
         { enum: [true] },
         `when nodePools.${pool.key}.enabled is true`,
-        `the NodePool ${pool.name} launches nodes of the EC2NodeClass ${NVME_NODE_CLASS}: enable it too, or disable the NodePool`,
+        `${pool.title} launches nodes of the chart's EC2NodeClass: enable it too, or disable the NodePool`,
       );
       new KarpenterNvmeNodePool(scope, 'NodePool', {
-        name: pool.name,
+        name: poolName,
         nodeClass,
         requirements: [
           KarpenterNvmeNodePool.localNvmeRequirement(Size.gibibytes(moreThanGiB)),

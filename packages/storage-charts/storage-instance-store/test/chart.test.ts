@@ -1,12 +1,16 @@
 import { UNMODELLED_KINDS, validateObjects } from '@strata/kube-schemas';
 import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
-import InstanceStoreTierChart, { LOCAL_NVME_STORAGE_CLASS, NVME_GPU_NODE_POOL, NVME_NODE_CLASS, NVME_NODE_POOL } from '../src/chart';
+import InstanceStoreTierChart from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const fixture = chartFixture(InstanceStoreTierChart, 'storage-instance-store', 'packages/storage-charts/storage-instance-store');
 const { chart, files, dir, schema, helm } = fixture;
+/** The names a release `nvme` in namespace `storage` gives its objects (`<namespace>-<release full name>-<suffix>`). */
+const NVME_NODE_CLASS = 'storage-nvme-storage-instance-store-nvme';
+const NVME_NODE_POOL = NVME_NODE_CLASS;
+const NVME_GPU_NODE_POOL = 'storage-nvme-storage-instance-store-nvme-gpu';
 const template = async (values?: Record<string, unknown>, release = 'nvme', namespace = 'storage') => parseManifests(await helm.template(dir, { releaseName: release, namespace, values }));
 const of = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
 
@@ -23,7 +27,8 @@ function karpenterProblems(o: any): string[] {
     if (!ok) out.push(`${o.kind}/${o.metadata?.name}: ${what}`);
   };
   const isTags = (t: unknown) => !!t && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length > 0 && Object.values(t).every((v) => typeof v === 'string' && v.length > 0);
-  must(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.metadata?.name ?? '') && o.metadata.name.length <= 63, 'metadata.name is a DNS label');
+  // An object name (DNS subdomain) that is also a label value: Karpenter labels each node with it (karpenter.sh/nodepool, karpenter.k8s.aws/ec2nodeclass).
+  must(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(o.metadata?.name ?? '') && o.metadata.name.length <= 63, 'metadata.name is an object name of at most 63 characters');
   must(!('namespace' in (o.metadata ?? {})), 'cluster-scoped: no namespace');
   if (o.kind === 'EC2NodeClass') {
     must(o.apiVersion === 'karpenter.k8s.aws/v1', 'apiVersion karpenter.k8s.aws/v1');
@@ -51,7 +56,7 @@ function karpenterProblems(o: any): string[] {
     must(/^(([0-9]+(s|m|h))+|Never)$/.test(s.expireAfter ?? ''), 'spec.template.spec.expireAfter: a duration or Never');
     must(s.terminationGracePeriod === undefined || /^([0-9]+(s|m|h))+$/.test(s.terminationGracePeriod), 'spec.template.spec.terminationGracePeriod: a duration');
     for (const t of [...(s.taints ?? []), ...(s.startupTaints ?? [])]) must(typeof t.key === 'string' && t.key.length > 0 && ['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect), `taint ${t.key}: key and known effect`);
-    must(JSON.stringify(s.nodeClassRef) === JSON.stringify({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NVME_NODE_CLASS }), 'spec.template.spec.nodeClassRef names the EC2NodeClass');
+    must(s.nodeClassRef?.group === 'karpenter.k8s.aws' && s.nodeClassRef?.kind === 'EC2NodeClass' && typeof s.nodeClassRef?.name === 'string', 'spec.template.spec.nodeClassRef names an EC2NodeClass');
     must(Array.isArray(s.requirements) && s.requirements.length > 0, 'requirements');
     for (const r of s.requirements ?? []) {
       must(typeof r.key === 'string' && OPERATORS.includes(r.operator), `requirement ${r.key}: known operator`);
@@ -70,17 +75,16 @@ function problems(objs: any[]): string[] {
 }
 
 describe('storage-instance-store', () => {
-  test('writes a chart named after its folder: a StorageClass, an EC2NodeClass and two NodePools', () => {
+  test('writes a chart named after its folder: an EC2NodeClass and two NodePools, no StorageClass (nothing claims local volumes)', () => {
     expect([...files.keys()]).toEqual([
       '.helmignore',
       'Chart.yaml',
       'README.md',
       'templates/NOTES.txt',
       'templates/_helpers.tpl',
-      `templates/ec2nodeclass-${NVME_NODE_CLASS}.yaml`,
-      `templates/nodepool-${NVME_GPU_NODE_POOL}.yaml`,
-      `templates/nodepool-${NVME_NODE_POOL}.yaml`,
-      `templates/storageclass-${LOCAL_NVME_STORAGE_CLASS}.yaml`,
+      'templates/ec2nodeclass-nvme.yaml',
+      'templates/nodepool-nvme-gpu.yaml',
+      'templates/nodepool-nvme.yaml',
       'values.d.ts',
       'values.schema.json',
       'values.yaml',
@@ -92,16 +96,13 @@ describe('storage-instance-store', () => {
 
   describeChartBasics(fixture);
 
-  test('helm template with the defaults: the local StorageClass, the RAID0 EC2NodeClass and the NVMe NodePool', async () => {
+  test('helm template with the defaults: the RAID0 EC2NodeClass and the NVMe NodePool, named after the release', async () => {
     const objs = await template();
-    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`, `StorageClass/${LOCAL_NVME_STORAGE_CLASS}`]);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`]);
     expect(problems(objs)).toEqual([]);
     // The schema models know the StorageClass; they do not know Karpenter (hence the field checks).
     expect(validateObjects(objs)).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}: karpenter.k8s.aws/v1 EC2NodeClass has no schema model here`, `NodePool/${NVME_NODE_POOL}: karpenter.sh/v1 NodePool has no schema model here`]);
 
-    const [sc] = of(objs, 'StorageClass');
-    expect(sc).toMatchObject({ provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' });
-    expect(sc).not.toHaveProperty('parameters');
     const [nodeClass] = of(objs, 'EC2NodeClass');
     expect(nodeClass.spec).toEqual({
       amiSelectorTerms: [{ alias: 'al2023@latest' }],
@@ -111,6 +112,7 @@ describe('storage-instance-store', () => {
       subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata' } }],
     });
     const [pool] = of(objs, 'NodePool');
+    expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NVME_NODE_CLASS });
     expect(pool.spec.template.spec.requirements).toEqual([
       { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] },
       { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
@@ -192,17 +194,25 @@ describe('storage-instance-store', () => {
 
   test('each part is switched by its own boolean value', async () => {
     const names = async (values: Record<string, unknown>) => (await template(values)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
-    expect(await names({ localStorageClass: { enabled: false } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`]);
-    expect(await names({ nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([`StorageClass/${LOCAL_NVME_STORAGE_CLASS}`]);
-    expect(await names({ localStorageClass: { enabled: false }, nodePools: { cpu: { enabled: false }, gpu: { enabled: true } } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_GPU_NODE_POOL}`]);
-    expect(await names({ localStorageClass: { enabled: false }, nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([]);
+    expect(await names({ nodePools: { cpu: { enabled: false }, gpu: { enabled: true } } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_GPU_NODE_POOL}`]);
+    expect(await names({ nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([]);
   });
 
-  test('the objects keep their literal names in every release and namespace (one release per cluster)', async () => {
-    const a = (await template({}, 'nvme', 'infra')).map((o) => o.metadata.name).sort();
-    const b = (await template({}, 'other', 'kube-system')).map((o) => o.metadata.name).sort();
-    expect(a).toEqual([LOCAL_NVME_STORAGE_CLASS, NVME_NODE_CLASS, NVME_NODE_POOL].sort());
-    expect(b).toEqual(a);
+  test('installs any number of times in one cluster: two releases with default values never collide, in one namespace or two', async () => {
+    const names = async (release: string, namespace: string) => (await template({ nodePools: { gpu: { enabled: true } } }, release, namespace)).map((o) => `${o.kind} /${o.metadata.name}`).sort();
+    const all = await Promise.all([names('storage-instance-store', 'flux-system'), names('nvme-trn', 'flux-system'), names('storage-instance-store', 'kube-system')]);
+    expect(all[0]).toEqual([
+      'EC2NodeClass /flux-system-storage-instance-store-nvme',
+      'NodePool /flux-system-storage-instance-store-nvme',
+      'NodePool /flux-system-storage-instance-store-nvme-gpu',
+    ]);
+    expect(new Set(all.flat()).size).toBe(all.flat().length);
+  });
+
+  test('name values keep the names a cluster has (a renamed NodePool is deleted, and Karpenter drains its nodes); the pools follow their EC2NodeClass', async () => {
+    const objs = await template({ nodeClass: { name: 'strata-nvme' }, nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu' } } });
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['EC2NodeClass/strata-nvme', 'NodePool/strata-nvme', 'NodePool/strata-nvme-gpu']);
+    for (const p of of(objs, 'NodePool')) expect(p.spec.template.spec.nodeClassRef.name).toBe('strata-nvme');
   });
 
   test('"a NodePool needs its EC2NodeClass" is an if/then conditional of values.schema.json', () => {
@@ -227,7 +237,9 @@ describe('storage-instance-store', () => {
     ['instance categories as a string', { nodePools: { cpu: { instanceCategories: 'c,m' } } }, 'nodePools.cpu.instanceCategories: Invalid type. Expected: array, given: string', false],
     ['a negative NVMe size', { nodePools: { cpu: { localNvmeGreaterThanGiB: -1 } } }, 'nodePools.cpu.localNvmeGreaterThanGiB: Must be greater than or equal to 0', false],
     ['a fractional NVMe size', { nodePools: { cpu: { localNvmeGreaterThanGiB: 1.5 } } }, 'nodePools.cpu.localNvmeGreaterThanGiB: Invalid type. Expected: integer, given: number', false],
-    ['a switch given as a string', { localStorageClass: { enabled: 'yes' } }, 'localStorageClass.enabled: Invalid type. Expected: boolean, given: string', false],
+    ['a switch given as a string', { nodeClass: { enabled: 'yes' } }, 'nodeClass.enabled: Invalid type. Expected: boolean, given: string', false],
+    ['the local StorageClass this chart no longer makes', { localStorageClass: { enabled: true } }, 'Additional property localStorageClass is not allowed', false],
+    ['a NodePool name Kubernetes refuses', { nodePools: { gpu: { name: 'Strata_GPU' } } }, 'nodePools.gpu.name: Does not match pattern', false],
     ['an instance store policy other than RAID0', { nodeClass: { instanceStorePolicy: 'RAID10' } }, 'nodeClass: Additional property instanceStorePolicy is not allowed', false],
     ['consolidation policy Balanced', { nodePools: { cpu: { disruption: { consolidationPolicy: 'Balanced' } } } }, 'nodePools.cpu.disruption.consolidationPolicy: nodePools.cpu.disruption.consolidationPolicy must be one of the following: "WhenEmpty", "WhenEmptyOrUnderutilized"', true],
     ['consolidateAfter "10 minutes"', { nodePools: { cpu: { disruption: { consolidateAfter: '10 minutes' } } } }, "nodePools.cpu.disruption.consolidateAfter: Does not match pattern '^(([0-9]+(s|m|h))+|Never)$'", true],
