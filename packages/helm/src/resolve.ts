@@ -2,7 +2,7 @@ import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, re
 import { PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
 import { guardMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
-import { getPath } from './values';
+import { getPath, OMIT_ZERO } from './values';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -128,6 +128,7 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const set = valueOf(overridable.valuePath);
       return set !== undefined && set !== null && set !== '' ? set : objectNameOf(fullname, overridable.suffix, release.namespace);
     }
+    if (r.path.startsWith(OMIT_ZERO)) return Math.trunc(Number(valueOf(r.path.slice(OMIT_ZERO.length))));
     if (r.path.startsWith(OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(OBJECT_NAME.length));
     if (r.path.startsWith(CLUSTER_OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(CLUSTER_OBJECT_NAME.length), release.namespace);
     if (r.path.startsWith(CONTENT_NAME)) {
@@ -160,7 +161,12 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const parts = printIn(o);
       if (parts) return parts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o)) out[k] = decode(v);
+      for (const [k, v] of Object.entries(o)) {
+        // A field bound whole to an omittable number is left out at 0, as the template's `if` does.
+        const omittable = refIn(v);
+        if (omittable && !omittable.multiplier && omittable.path.startsWith(OMIT_ZERO) && decode(v) === 0) continue;
+        out[k] = decode(v);
+      }
       return out;
     }
     return value;

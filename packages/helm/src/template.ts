@@ -13,6 +13,7 @@ import {
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
 } from './workload-chart';
+import { OMIT_ZERO } from './values';
 import { yamlDocument } from './yaml-emit';
 
 /**
@@ -77,6 +78,7 @@ export class TemplateRenderer {
       const suffix = info.path.slice(CONTENT_NAME.length);
       return `include "${c}.contentName" (list . ${goString(suffix)} (include "${c}.contentHash.${suffix}" .))`;
     }
+    if (info.path.startsWith(OMIT_ZERO)) return `.Values.${info.path.slice(OMIT_ZERO.length)}`;
     if (info.path.startsWith('$')) throw new Error(`unknown built-in token ${info.path}`);
     return `.Values.${info.path}`;
   }
@@ -84,6 +86,9 @@ export class TemplateRenderer {
   /** A whole scalar that is one token, as a template action. */
   private scalarAction(info: TokenInfo): string {
     const e = this.expression(info);
+    // Its line goes when the value is 0 (compared as int64: Helm may hand numbers over as json.Number,
+    // which `if` takes as a non-empty string): see Values.omittableInteger.
+    if (info.path.startsWith(OMIT_ZERO) && !info.derivation) return `\u0000omit:ne (${e} | int64) 0\u0000{{ ${e} | int64 }}`;
     switch (info.kind) {
       case 'integer':
         return info.derivation || info.formula ? `{{ ${e} }}` : `{{ ${e} | int64 }}`;
@@ -98,6 +103,7 @@ export class TemplateRenderer {
 
   /** A token inside a string, as a string-valued pipeline for `print`. */
   private stringPart(info: TokenInfo): string {
+    if (info.path.startsWith(OMIT_ZERO)) throw new Error(`value '${info.path.slice(OMIT_ZERO.length)}' leaves its field out at 0: bind it whole to a field, not inside a string`);
     const e = this.expression(info);
     switch (info.kind) {
       case 'integer':
@@ -149,6 +155,10 @@ export class TemplateRenderer {
       .map((line) =>
         line.replace(/^( *)(- |[^ ].*?: |)__strata_action_(\d+)__$/, (all, indent: string, lead: string, n: string) => {
           const action = actions[Number(n)];
+          if (action.startsWith('\u0000omit:')) {
+            const [condition, value] = action.slice('\u0000omit:'.length).split('\u0000');
+            return `${indent}{{- if ${condition} }}\n${indent}${lead}${value}\n${indent}{{- end }}`;
+          }
           if (!action.startsWith('\u0000block:')) return `${indent}${lead}${action}`;
           const expr = action.slice('\u0000block:'.length);
           // content goes two columns right of the key (or of the dash, for a list item)

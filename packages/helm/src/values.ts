@@ -1,6 +1,12 @@
 import { Size } from 'cdk8s';
 import { ACCEPTS_KEYWORD, Constraint, describeConstraint, patternWords, QUANTITY, satisfies, Tokens } from '@strata/tokens';
 
+/**
+ * Prefix of whole numbers whose field is left out when the value is 0: `$omitzero:<value path>`
+ * (see Values.omittableInteger), for fields an API refuses 0 in but accepts absent.
+ */
+export const OMIT_ZERO = '$omitzero:';
+
 /** JSON-compatible data. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -134,6 +140,16 @@ export class Values {
   public integer(path: string, options: NumberValueOptions): number {
     this.declare(path, 'integer', options.description, options.default, numberSchema('integer', options));
     return this.pick(path, () => Tokens.number(path, this, true)) as number;
+  }
+
+  /**
+   * A whole number whose field the chart leaves out while it is 0 (the default): for a field an
+   * API refuses 0 in but accepts absent (a Karpenter NodePool's weight). Bind it whole to a field;
+   * in literal mode a construct sees the number, so it passes 0 on as "not set" itself.
+   */
+  public omittableInteger(path: string, options: Omit<NumberValueOptions, 'default'>): number {
+    this.declare(path, 'integer', `${options.description} 0 leaves the field out.`, 0, numberSchema('integer', { ...options, minimum: Math.min(0, options.minimum ?? 0) }));
+    return this.pick(path, () => Tokens.number(`${OMIT_ZERO}${path}`, this, true)) as number;
   }
 
   /** Any number. */

@@ -131,6 +131,15 @@ describe('chart writer', () => {
     ]);
   });
 
+  test('an omittable number leaves its field out at 0 and writes it otherwise, in helm and in direct synthesis alike', async () => {
+    const deployment = async (values?: Record<string, unknown>) => parseManifests(await helm.template(dir, { releaseName: 'rel', namespace: 'ns', values, skipTests: true })).find((o) => o.kind === 'Deployment');
+    expect(await deployment()).not.toHaveProperty('spec.revisionHistoryLimit');
+    expect((await deployment({ server: { revisionHistoryLimit: 30 } })).spec.revisionHistoryLimit).toBe(30);
+    expect(direct({}).find((o) => o.kind === 'Deployment')).not.toHaveProperty('spec.revisionHistoryLimit');
+    expect(direct({ server: { revisionHistoryLimit: 30 } }).find((o) => o.kind === 'Deployment')!.spec.revisionHistoryLimit).toBe(30);
+    expect(files.get('templates/deployment-server.yaml')).toContain('  {{- if ne (.Values.server.revisionHistoryLimit | int64) 0 }}\n  revisionHistoryLimit: {{ .Values.server.revisionHistoryLimit | int64 }}\n  {{- end }}');
+  });
+
   test('escapes {{ in user data and renders the conditional resource only when enabled', async () => {
     const off = parseManifests(await helm.template(dir, { releaseName: 'rel', namespace: 'ns', skipTests: true }));
     expect(off.some((o) => o.kind === 'ConfigMap')).toBe(false);
