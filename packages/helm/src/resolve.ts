@@ -2,7 +2,7 @@ import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, re
 import { PodTemplatePaths, satisfies, Tokens } from '@strata/tokens';
 import { guardMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
-import { getPath, OMIT_ZERO } from './values';
+import { getPath, isEmptyValue, OMIT_EMPTY } from './values';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -128,7 +128,10 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const set = valueOf(overridable.valuePath);
       return set !== undefined && set !== null && set !== '' ? set : objectNameOf(fullname, overridable.suffix, release.namespace);
     }
-    if (r.path.startsWith(OMIT_ZERO)) return Math.trunc(Number(valueOf(r.path.slice(OMIT_ZERO.length))));
+    if (r.path.startsWith(OMIT_EMPTY)) {
+      const v = valueOf(r.path.slice(OMIT_EMPTY.length));
+      return r.kind === 'integer' ? Math.trunc(Number(v)) : v;
+    }
     if (r.path.startsWith(OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(OBJECT_NAME.length));
     if (r.path.startsWith(CLUSTER_OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(CLUSTER_OBJECT_NAME.length), release.namespace);
     if (r.path.startsWith(CONTENT_NAME)) {
@@ -162,9 +165,9 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       if (parts) return parts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(o)) {
-        // A field bound whole to an omittable number is left out at 0, as the template's `if` does.
+        // A field bound whole to an omittable value is left out while it is empty, as the template's `if` does.
         const omittable = refIn(v);
-        if (omittable && !omittable.multiplier && omittable.path.startsWith(OMIT_ZERO) && decode(v) === 0) continue;
+        if (omittable && !omittable.multiplier && omittable.path.startsWith(OMIT_EMPTY) && isEmptyValue(decode(v))) continue;
         out[k] = decode(v);
       }
       return out;

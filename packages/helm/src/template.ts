@@ -13,7 +13,7 @@ import {
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
 } from './workload-chart';
-import { OMIT_ZERO } from './values';
+import { OMIT_EMPTY } from './values';
 import { yamlDocument } from './yaml-emit';
 
 /**
@@ -78,7 +78,7 @@ export class TemplateRenderer {
       const suffix = info.path.slice(CONTENT_NAME.length);
       return `include "${c}.contentName" (list . ${goString(suffix)} (include "${c}.contentHash.${suffix}" .))`;
     }
-    if (info.path.startsWith(OMIT_ZERO)) return `.Values.${info.path.slice(OMIT_ZERO.length)}`;
+    if (info.path.startsWith(OMIT_EMPTY)) return `.Values.${info.path.slice(OMIT_EMPTY.length)}`;
     if (info.path.startsWith('$')) throw new Error(`unknown built-in token ${info.path}`);
     return `.Values.${info.path}`;
   }
@@ -86,9 +86,11 @@ export class TemplateRenderer {
   /** A whole scalar that is one token, as a template action. */
   private scalarAction(info: TokenInfo): string {
     const e = this.expression(info);
-    // Its line goes when the value is 0 (compared as int64: Helm may hand numbers over as json.Number,
-    // which `if` takes as a non-empty string): see Values.omittableInteger.
-    if (info.path.startsWith(OMIT_ZERO) && !info.derivation) return `\u0000omit:ne (${e} | int64) 0\u0000{{ ${e} | int64 }}`;
+    // Its line goes while the value is empty: a number compared as int64 (Helm may hand numbers over
+    // as json.Number, which `if` takes as a non-empty string), a string by `if` (see Values.omittableInteger).
+    if (info.path.startsWith(OMIT_EMPTY) && !info.derivation) {
+      return info.kind === 'integer' ? `\u0000omit:ne (${e} | int64) 0\u0000{{ ${e} | int64 }}` : `\u0000omit:${e}\u0000{{ ${e} | quote }}`;
+    }
     switch (info.kind) {
       case 'integer':
         return info.derivation || info.formula ? `{{ ${e} }}` : `{{ ${e} | int64 }}`;
@@ -103,7 +105,7 @@ export class TemplateRenderer {
 
   /** A token inside a string, as a string-valued pipeline for `print`. */
   private stringPart(info: TokenInfo): string {
-    if (info.path.startsWith(OMIT_ZERO)) throw new Error(`value '${info.path.slice(OMIT_ZERO.length)}' leaves its field out at 0: bind it whole to a field, not inside a string`);
+    if (info.path.startsWith(OMIT_EMPTY)) throw new Error(`value '${info.path.slice(OMIT_EMPTY.length)}' leaves its field out while empty: bind it whole to a field, not inside a string`);
     const e = this.expression(info);
     switch (info.kind) {
       case 'integer':
@@ -127,7 +129,7 @@ export class TemplateRenderer {
       const whole = Tokens.infoOf(value);
       // A list used as a string (list.join(',')) is the comma-joined list.
       if (whole && whole.kind === 'list' && typeof value === 'string') return placeholder(`{{ join "," ${this.expression(whole)} | quote }}`);
-      if (whole && (whole.kind === 'list' || whole.kind === 'object')) return placeholder(`\u0000block:${this.expression(whole)}`);
+      if (whole && (whole.kind === 'list' || whole.kind === 'object')) return placeholder(`${whole.path.startsWith(OMIT_EMPTY) ? '\u0000omitblock:' : '\u0000block:'}${this.expression(whole)}`);
       if (typeof value === 'number') {
         if (whole) return placeholder(this.scalarAction(whole));
         return value;
@@ -159,6 +161,12 @@ export class TemplateRenderer {
             const [condition, value] = action.slice('\u0000omit:'.length).split('\u0000');
             return `${indent}{{- if ${condition} }}\n${indent}${lead}${value}\n${indent}{{- end }}`;
           }
+          if (action.startsWith('\u0000omitblock:')) {
+            // An empty list or map is false to `if`: the field goes with it.
+            const expr = action.slice('\u0000omitblock:'.length);
+            const keyColumn = indent.length + (lead.startsWith('- ') && lead !== '- ' ? 2 : 0);
+            return `${indent}{{- if ${expr} }}\n${indent}${lead.trimEnd()} {{- toYaml ${expr} | nindent ${keyColumn + 2} }}\n${indent}{{- end }}`;
+          }
           if (!action.startsWith('\u0000block:')) return `${indent}${lead}${action}`;
           const expr = action.slice('\u0000block:'.length);
           // content goes two columns right of the key (or of the dash, for a list item)
@@ -170,6 +178,7 @@ export class TemplateRenderer {
       .map((line) => line.replace(/__strata_action_(\d+)__/g, (_all, n: string) => {
         const action = actions[Number(n)];
         if (action.startsWith('\u0000block:')) return `{{ toJson ${action.slice('\u0000block:'.length)} }}`;
+        if (action.startsWith('\u0000omitblock:') || action.startsWith('\u0000omit:')) throw new Error('a value that leaves its field out while empty must be a field of its own line (not inside a flow list)');
         return action;
       }))
       .join('\n');

@@ -131,13 +131,25 @@ describe('chart writer', () => {
     ]);
   });
 
-  test('an omittable number leaves its field out at 0 and writes it otherwise, in helm and in direct synthesis alike', async () => {
+  test('omittable values leave their field out while empty and write it otherwise, in helm and in direct synthesis alike', async () => {
     const deployment = async (values?: Record<string, unknown>) => parseManifests(await helm.template(dir, { releaseName: 'rel', namespace: 'ns', values, skipTests: true })).find((o) => o.kind === 'Deployment');
     expect(await deployment()).not.toHaveProperty('spec.revisionHistoryLimit');
     expect((await deployment({ server: { revisionHistoryLimit: 30 } })).spec.revisionHistoryLimit).toBe(30);
     expect(direct({}).find((o) => o.kind === 'Deployment')).not.toHaveProperty('spec.revisionHistoryLimit');
     expect(direct({ server: { revisionHistoryLimit: 30 } }).find((o) => o.kind === 'Deployment')!.spec.revisionHistoryLimit).toBe(30);
     expect(files.get('templates/deployment-server.yaml')).toContain('  {{- if ne (.Values.server.revisionHistoryLimit | int64) 0 }}\n  revisionHistoryLimit: {{ .Values.server.revisionHistoryLimit | int64 }}\n  {{- end }}');
+    // A string, a map and a list: left out while "", {} and [].
+    const render = async (values?: Record<string, unknown>) => parseManifests(await helm.template(dir, { releaseName: 'rel', namespace: 'ns', values, skipTests: true }));
+    const fields = (objs: any[]) => {
+      const pod = objs.find((o) => o.kind === 'Deployment').spec.template.spec;
+      return [pod.priorityClassName, pod.nodeSelector, objs.find((o) => o.kind === 'StorageClass').mountOptions];
+    };
+    expect(fields(await render())).toEqual([undefined, undefined, undefined]);
+    expect(fields(direct({}))).toEqual([undefined, undefined, undefined]);
+    const set = { server: { priorityClassName: 'high', nodeSelector: { pool: 'gpu' } }, cache: { mountOptions: ['noatime'] } };
+    expect(fields(await render(set))).toEqual(['high', { pool: 'gpu' }, ['noatime']]);
+    expect(fields(direct(set))).toEqual(['high', { pool: 'gpu' }, ['noatime']]);
+    expect(files.get('templates/deployment-server.yaml')).toContain('      {{- if .Values.server.nodeSelector }}\n      nodeSelector: {{- toYaml .Values.server.nodeSelector | nindent 8 }}\n      {{- end }}');
   });
 
   test('escapes {{ in user data and renders the conditional resource only when enabled', async () => {
