@@ -685,7 +685,19 @@ function tierValues(
       fill('fileSystemTypeVersion', '2.15');
     }
   }
-  if (tier.tier === 'instance-store') fill('clusterName', env.cluster?.name);
+  if (tier.tier === 'instance-store') {
+    fill('clusterName', env.cluster?.name);
+    // Subnets and security groups by the cluster's discovery tag, unless the environment selects them otherwise.
+    const nodeClass = (props.nodeClass as JsonSchema | undefined)?.properties as Record<string, unknown> | undefined;
+    const cluster = env.cluster?.name;
+    if (nodeClass && typeof cluster === 'string') {
+      const own = isPlainObject(out.nodeClass) ? (out.nodeClass as Record<string, unknown>) : {};
+      const terms = [{ tags: { 'karpenter.sh/discovery': cluster } }];
+      const filled = { ...own };
+      for (const key of ['subnetSelectorTerms', 'securityGroupSelectorTerms']) if (key in nodeClass && own[key] === undefined) filled[key] = terms;
+      if (out.nodeClass === undefined || isPlainObject(out.nodeClass)) out.nodeClass = filled;
+    }
+  }
   return out;
 }
 

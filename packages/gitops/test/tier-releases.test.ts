@@ -136,6 +136,23 @@ describe('an environment binds several classes of one tier', () => {
   });
 });
 
+describe("instance store: the NodeClass selects the cluster's subnets and security groups by its discovery tag unless the environment says otherwise", () => {
+  // A chart taking selector terms (as @strata/storage-charts' does): nodeClass.subnetSelectorTerms, securityGroupSelectorTerms.
+  const withTerms = JSON.parse(JSON.stringify(catalog));
+  const terms = { type: 'array', items: { type: 'object' }, minItems: 1 };
+  withTerms['storage-instance-store'].schema.properties.nodeClass = { type: 'object', properties: { subnetSelectorTerms: terms, securityGroupSelectorTerms: terms } };
+  const values = (env: EnvironmentDefinition) => planEnvironment(env, withTerms).tiers.find((t) => t.tier.tier === 'instance-store')!.values.nodeClass;
+
+  test('filled with the discovery tag of the cluster', () => {
+    expect(values(many)).toEqual({ securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata-many' } }], subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata-many' } }] });
+  });
+
+  test("the environment's own terms win", () => {
+    const own = withChanges(many, (e) => (e.storage['instance-store'].nodeClass = { subnetSelectorTerms: [{ id: 'subnet-0123456789abcdef0' }] }));
+    expect(values(own)).toEqual({ securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata-many' } }], subnetSelectorTerms: [{ id: 'subnet-0123456789abcdef0' }] });
+  });
+});
+
 describe('a new environment: the class is named after the release; a claim must name a class the environment has', () => {
   const fresh = withChanges(dev, (e) => {
     delete e.storage.efs.storageClassName;

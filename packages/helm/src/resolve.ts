@@ -164,13 +164,18 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const parts = printIn(o);
       if (parts) return parts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
       const out: Record<string, unknown> = {};
+      let omitted = 0;
       for (const [k, v] of Object.entries(o)) {
         // A field bound whole to an omittable value is left out while it is empty, as the template's `if` does.
         const omittable = refIn(v);
-        if (omittable && !omittable.multiplier && omittable.path.startsWith(OMIT_EMPTY) && isEmptyValue(decode(v))) continue;
+        if (omittable && !omittable.multiplier && omittable.path.startsWith(OMIT_EMPTY) && isEmptyValue(decode(v))) {
+          omitted++;
+          continue;
+        }
         out[k] = decode(v);
       }
-      return out;
+      // A map whose every field went renders as `key:` with nothing under it: YAML's null.
+      return omitted > 0 && Object.keys(out).length === 0 ? null : out;
     }
     return value;
   };

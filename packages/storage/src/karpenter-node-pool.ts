@@ -5,7 +5,8 @@ import { DURATION as DURATION_PATTERN, LABEL_VALUE, problem, QUALIFIED_NAME, QUA
 import { keepClusterScoped } from './cluster-scoped';
 import { INSTANCE_LOCAL_NVME_LABEL } from './instance-store';
 import { KarpenterNvmeNodeClass } from './karpenter-node-class';
-import { BUDGET_NODES, BUDGET_SCHEDULE, TAINT_EFFECTS } from './karpenter-settings';
+import { BUDGET_DURATION, BUDGET_NODES, BUDGET_SCHEDULE, TAINT_EFFECTS, TEMPLATE_METADATA_SHAPE } from './karpenter-settings';
+import { checkShape } from './karpenter-shapes';
 import { Rules } from './rules';
 
 /**
@@ -82,8 +83,12 @@ export interface KarpenterDisruptionBudget {
   readonly reasons?: KarpenterDisruptionReason[];
   /** When it starts being active: a cron expression in UTC, with `duration`. @default - always active */
   readonly schedule?: string;
-  /** How long it stays active after each `schedule` hit, in whole minutes. @default - always active */
-  readonly duration?: Duration;
+  /**
+   * How long it stays active after each `schedule` hit: a Duration of whole minutes, or text in
+   * Karpenter's form ("30m", "1h30m"), such as a Helm value.
+   * @default - always active
+   */
+  readonly duration?: Duration | string;
 }
 
 /**
@@ -175,6 +180,13 @@ export interface KarpenterNvmeNodePoolProps {
    * @default - none
    */
   readonly labels?: { readonly [key: string]: string };
+  /**
+   * The whole `spec.template.metadata` ({ labels }), for a chart binding it to one value (which
+   * leaves the field out while empty, as an absent metadata is no empty one to Karpenter's drift
+   * hash); with literals, give `labels`.
+   * @default - from `labels`
+   */
+  readonly templateMetadata?: { readonly labels?: { readonly [key: string]: string } };
   /**
    * The pool's priority among pools that fit a pod, 1–100 (higher first).
    * @see https://github.com/kubernetes-sigs/karpenter/blob/v1.14.1/pkg/apis/v1/nodepool.go#L59-L67
@@ -286,6 +298,8 @@ export class KarpenterNvmeNodePool extends Construct {
     r.check('weight', this.weight, { minimum: 1, maximum: 100, multipleOf: 1 }, 'a higher weight is tried first; leave it unset for 0', 'a whole number between 1 and 100');
 
     const hasLabels = Tokens.infoOf(this.labels) !== undefined || Object.keys(this.labels).length > 0;
+    if (props.templateMetadata !== undefined && hasLabels) r.fail('templateMetadata', 'set', 'unset when labels are given', 'say the labels once: in labels, or in templateMetadata.labels');
+    if (props.templateMetadata !== undefined && !Tokens.infoOf(props.templateMetadata)) checkShape(r, 'templateMetadata', props.templateMetadata, TEMPLATE_METADATA_SHAPE);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'karpenter.sh/v1',
       kind: 'NodePool',
@@ -294,7 +308,7 @@ export class KarpenterNvmeNodePool extends Construct {
         disruption: { budgets, consolidateAfter, consolidationPolicy: this.consolidationPolicy },
         limits: Object.keys(limits).length > 0 ? limits : undefined,
         template: {
-          metadata: hasLabels ? { labels: this.labels } : undefined,
+          metadata: props.templateMetadata ?? (hasLabels ? { labels: this.labels } : undefined),
           spec: {
             expireAfter,
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: props.nodeClass.name },
@@ -352,8 +366,11 @@ export class KarpenterNvmeNodePool extends Construct {
       for (const reason of reasons) r.oneOf(`${at}.reasons`, reason, Object.values(KarpenterDisruptionReason), 'expiration, interruption and node repair are forceful: no budget limits them');
       if (new Set(reasons).size !== reasons.length) r.fail(`${at}.reasons`, reasons, 'each reason once', 'remove the repeated reason');
       r.check(`${at}.schedule`, b.schedule, { pattern: BUDGET_SCHEDULE }, 'e.g. "0 9 * * 1-5" (UTC) or "@daily"', 'a cron expression (UTC)');
+      r.required(`${at}.nodes`, b.nodes, 'a node count or a percentage from 0% to 100%', 'say how many nodes may be disrupted at once');
       let duration: string | undefined;
-      if (b.duration !== undefined) {
+      if (typeof b.duration === 'string') {
+        if (r.check(`${at}.duration`, b.duration, { pattern: BUDGET_DURATION }, 'budget schedules are cron, which has no seconds', 'a duration of hours and minutes such as "30m" or "1h30m"')) duration = b.duration;
+      } else if (b.duration !== undefined) {
         const minutes = b.duration.toMinutes({ integral: false });
         if (!Number.isInteger(minutes) || minutes < 1) {
           r.fail(`${at}.duration`, goDuration(b.duration) ?? `${b.duration.toSeconds({ integral: false })}s`, 'whole minutes, at least 1', 'budget schedules are cron, which has no seconds');
@@ -362,9 +379,9 @@ export class KarpenterNvmeNodePool extends Construct {
         }
       }
       if ((b.schedule === undefined) !== (b.duration === undefined)) {
-        r.fail(`${at}.schedule`, b.schedule, `set together with duration (${b.duration === undefined ? 'not set' : goDuration(b.duration)})`, 'a scheduled budget needs both when it starts and how long it lasts; leave both out for an always-active budget');
+        r.fail(`${at}.schedule`, b.schedule, `set together with duration (${b.duration === undefined ? 'not set' : typeof b.duration === 'string' ? b.duration : goDuration(b.duration)})`, 'a scheduled budget needs both when it starts and how long it lasts; leave both out for an always-active budget');
       }
-      return { duration, nodes: b.nodes, reasons: b.reasons && b.reasons.length > 0 ? b.reasons : undefined, schedule: b.schedule };
+      return { duration, nodes: b.nodes, reasons: b.reasons, schedule: b.schedule };
     });
   }
 
@@ -386,7 +403,9 @@ export class KarpenterNvmeNodePool extends Construct {
     taints.forEach((t, i) => {
       const at = `${field}[${i}]`;
       if (this.rules.required(`${at}.key`, t.key, 'a taint key', 'e.g. "nvidia.com/gpu"')) this.rules.check(`${at}.key`, t.key, { pattern: QUALIFIED_NAME_PATTERN }, 'e.g. "nvidia.com/gpu"', 'a qualified name');
-      this.rules.oneOf(`${at}.effect`, t.effect, TAINT_EFFECTS, 'NoSchedule keeps pods without a toleration off the nodes');
+      if (this.rules.required(`${at}.effect`, t.effect, `one of ${TAINT_EFFECTS.join(', ')}`, 'NoSchedule keeps pods without a toleration off the nodes')) {
+        this.rules.oneOf(`${at}.effect`, t.effect, TAINT_EFFECTS, 'NoSchedule keeps pods without a toleration off the nodes');
+      }
       this.rules.check(`${at}.value`, t.value, { pattern: LABEL_VALUE_PATTERN, maxLength: 63 }, 'letters, digits, "-", "_" and "."', 'a label value');
     });
   }

@@ -114,8 +114,11 @@ export const EVICTION_THRESHOLD = describePattern('^([0-9]+(\\.[0-9]+)?%|[0-9]+(
 export const BUDGET_DURATION = describePattern('^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$', 'a duration of hours and minutes such as "30m", "8h" or "1h30m"');
 /** budgets[].nodes: nodepool.go#L131-L135. */
 export const BUDGET_NODES = describePattern('^((100|[0-9]{1,2})%|[0-9]+)$', 'a node count such as "0" or "5", or a percentage of the pool from "0%" to "100%"');
-/** budgets[].schedule: nodepool.go#L137-L143. */
-export const BUDGET_SCHEDULE = describePattern('^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\\s(.+)\\s(.+)\\s(.+)\\s(.+))$', 'a cron schedule in UTC such as "0 9 * * 1-5" or "@daily"');
+/**
+ * budgets[].schedule: nodepool.go#L137-L143, with Go's `\s` ([\t\n\f\r ]: the API server's
+ * regexp) spelt out, so that ECMAScript (whose `\s` also takes \v and Unicode spaces) agrees.
+ */
+export const BUDGET_SCHEDULE = describePattern('^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)[\\t\\n\\f\\r ](.+)[\\t\\n\\f\\r ](.+)[\\t\\n\\f\\r ](.+)[\\t\\n\\f\\r ](.+))$', 'a cron schedule in UTC such as "0 9 * * 1-5" or "@daily"');
 /** The prefix EC2 reserves for AWS's own tag keys, in any case (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions). */
 export const AWS_TAG_PREFIX = describePattern('^[aA][wW][sS]:', 'a key starting with "aws:"');
 
@@ -307,7 +310,8 @@ export const BUDGETS_SHAPE: ListShape = {
     type: 'object',
     fields: {
       nodes: { type: 'string', constraint: { pattern: BUDGET_NODES }, fix: '"0" blocks the disruption, "10%" allows a tenth of the pool at once' },
-      reasons: { type: 'list', maxItems: 50, items: { type: 'string', constraint: { enum: DISRUPTION_REASONS }, fix: 'expiration, interruption and node repair are forceful: no budget limits them' } },
+      // +listType=set: each reason once (nodepool.go#L119-L123).
+      reasons: { type: 'list', maxItems: 50, unique: true, items: { type: 'string', constraint: { enum: DISRUPTION_REASONS }, fix: 'expiration, interruption and node repair are forceful: no budget limits them' } },
       schedule: { type: 'string', constraint: { pattern: BUDGET_SCHEDULE }, fix: 'e.g. "0 9 * * 1-5" (UTC) or "@daily"' },
       duration: { type: 'string', constraint: { pattern: BUDGET_DURATION }, fix: 'whole minutes: cron has no seconds' },
     },
@@ -316,3 +320,6 @@ export const BUDGETS_SHAPE: ListShape = {
     together: { fields: ['schedule', 'duration'], fix: 'a scheduled budget needs both when it starts and how long it lasts; leave both out for an always-active budget' },
   },
 };
+
+/** A NodePool's `template.metadata`: the nodes' labels (annotations are not offered). */
+export const TEMPLATE_METADATA_SHAPE: ObjectShape = { type: 'object', fields: { labels: LABELS_SHAPE } };

@@ -57,6 +57,8 @@ export interface ListShape {
   readonly minItems?: number;
   /** @default - no bound */
   readonly maxItems?: number;
+  /** Each item once (a list Kubernetes keeps as a set). @default false */
+  readonly unique?: boolean;
   /** Rules JSON Schema cannot state, checked on literals only. */
   readonly literalOnly?: readonly ((value: readonly unknown[], at: string) => string[])[];
 }
@@ -78,7 +80,13 @@ export function shapeSchema(shape: Shape): JsonSchema {
         ...(shape.maxEntries !== undefined ? { maxProperties: shape.maxEntries } : {}),
       };
     case 'list':
-      return { type: 'array', items: shapeSchema(shape.items), ...(shape.minItems ? { minItems: shape.minItems } : {}), ...(shape.maxItems !== undefined ? { maxItems: shape.maxItems } : {}) };
+      return {
+        type: 'array',
+        items: shapeSchema(shape.items),
+        ...(shape.minItems ? { minItems: shape.minItems } : {}),
+        ...(shape.maxItems !== undefined ? { maxItems: shape.maxItems } : {}),
+        ...(shape.unique ? { uniqueItems: true } : {}),
+      };
     case 'object': {
       const all: JsonSchema[] = [];
       if (shape.together) {
@@ -149,6 +157,7 @@ export function shapeProblems(at: string, value: unknown, shape: Shape): string[
       const out: string[] = [];
       if (shape.minItems && value.length < shape.minItems) out.push(problem(at, value, `at least ${shape.minItems} item${shape.minItems === 1 ? '' : 's'}`, 'add one'));
       if (shape.maxItems !== undefined && value.length > shape.maxItems) out.push(problem(at, `${value.length} items`, `at most ${shape.maxItems} items`, 'remove some'));
+      if (shape.unique && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) out.push(problem(at, value, 'a list without repeats', 'name each item once'));
       value.forEach((item, i) => out.push(...shapeProblems(`${at}[${i}]`, item, shape.items)));
       if (out.length === 0) for (const rule of shape.literalOnly ?? []) out.push(...rule(value, at));
       return out;

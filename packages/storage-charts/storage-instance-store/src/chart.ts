@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { isEmptyValue, Json, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import {
   GPU_TAINT,
   KarpenterCapacityType,
@@ -9,11 +9,22 @@ import {
   KarpenterNvmeNodePool,
   KarpenterNvmeNodePoolProps,
   KarpenterRequirement,
-  LABEL_VALUE_PATTERN,
-  QUALIFIED_NAME_PATTERN,
-  TAINT_EFFECTS,
+  BLOCK_DEVICE_MAPPINGS_SHAPE,
+  BUDGETS_SHAPE,
+  KarpenterBlockDeviceMapping,
+  KarpenterDisruptionBudget,
+  KarpenterKubeletConfiguration,
+  KarpenterSecurityGroupSelectorTerm,
+  KarpenterSubnetSelectorTerm,
+  KUBELET_SHAPE,
+  TEMPLATE_METADATA_SHAPE,
   Rules,
+  SECURITY_GROUP_SELECTOR_TERMS_SHAPE,
+  shapeSchema,
   StorageTier,
+  SUBNET_SELECTOR_TERMS_SHAPE,
+  TAGS_SHAPE,
+  TAINTS_SHAPE,
 } from '@strata/storage';
 import { describePattern, markUses, onlyWhen } from '@strata/tokens';
 
@@ -26,10 +37,13 @@ export const NVME_GPU_NODE_POOL_SUFFIX = 'nvme-gpu';
 export const INSTANCE_GPU_COUNT_LABEL = 'karpenter.k8s.aws/instance-gpu-count';
 export const INSTANCE_CATEGORY_LABEL = 'karpenter.k8s.aws/instance-category';
 
+/** An omittable value as a construct prop: undefined while empty (in literal mode; a value's token is never empty). */
+function some<T>(value: T): T | undefined {
+  return isEmptyValue(value) ? undefined : value;
+}
+
 /** An EC2 instance category (c, m, r, g, p, trn…): lowercase letters. */
 const INSTANCE_CATEGORY = describePattern('^[a-z]+$', 'an instance category such as "c", "g" or "p" (lowercase letters)');
-/** EKS cluster names (CreateCluster: 1–100 characters, a letter or digit first). */
-const CLUSTER_NAME = describePattern('^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$', 'an EKS cluster name: 1 to 100 letters, digits, "_" and "-", starting with a letter or digit');
 /** IAM role names (CreateRole: 1–64 of letters, digits and +=,.@_-). */
 const ROLE_NAME = describePattern('^[A-Za-z0-9+=,.@_-]{1,64}$', 'an IAM role name: 1 to 64 letters, digits and +=,.@_-');
 
@@ -63,11 +77,6 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     const rules = new Rules(this);
 
     // --- the Karpenter EC2NodeClass (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L531-L541: RAID0 only) ---
-    const clusterName = v.string('clusterName', {
-      default: 'strata',
-      pattern: CLUSTER_NAME,
-      description: 'The EKS cluster name: the NodeClass finds its subnets and security groups by the tag karpenter.sh/discovery with this value.',
-    });
     const nodeClassEnabled = v.boolean('nodeClass.enabled', {
       default: true,
       description: 'Install the Karpenter EC2NodeClass (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe).',
@@ -86,7 +95,48 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       maxLength: 63,
       description: 'The EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme).',
     });
-    const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', { name: nodeClassName, role: nodeRole, clusterName });
+    // The settings platform teams set, each a value whose schema is the shape the construct checks
+    // a literal against (KarpenterNvmeNodeClass; aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go).
+    // Subnets and security groups: the discovery tag of the cluster by default (an environment
+    // fills in its cluster's name), any terms Karpenter takes otherwise.
+    const discovery = [{ tags: { 'karpenter.sh/discovery': 'strata' } }];
+    const subnetSelectorTerms = v.list<KarpenterSubnetSelectorTerm & Json>('nodeClass.subnetSelectorTerms', {
+      default: discovery,
+      items: shapeSchema(SUBNET_SELECTOR_TERMS_SHAPE.items),
+      minItems: 1,
+      description: 'The subnets nodes are launched in (spec.subnetSelectorTerms): 1 to 30 terms, ORed; a term selects by tags (ANDed; "*" matches any value) or by one id. The default is the discovery tag of the cluster "strata" (an environment gives its cluster\'s).',
+    }) as KarpenterSubnetSelectorTerm[];
+    const securityGroupSelectorTerms = v.list<KarpenterSecurityGroupSelectorTerm & Json>('nodeClass.securityGroupSelectorTerms', {
+      default: discovery,
+      items: shapeSchema(SECURITY_GROUP_SELECTOR_TERMS_SHAPE.items),
+      minItems: 1,
+      description: 'The nodes\' security groups (spec.securityGroupSelectorTerms): 1 to 30 terms, ORed; a term selects by tags, by one id or by one name (GroupName). The default is the discovery tag of the cluster "strata" (an environment gives its cluster\'s).',
+    }) as KarpenterSecurityGroupSelectorTerm[];
+    const userData = v.omittableString('nodeClass.userData', {
+      description: 'User data of the nodes (spec.userData): on AL2023 a nodeadm NodeConfig, a shell script or a MIME multi-part archive, merged with Karpenter\'s own (leave spec.instance.localStorage to it: it sets up the RAID0).',
+    });
+    const tags = v.omittableObject<Record<string, string>>('nodeClass.tags', {
+      schema: shapeSchema(TAGS_SHAPE),
+      description: 'EC2 tags of the instances, volumes and launch templates (spec.tags), beside Karpenter\'s own (which may not be set here: eks:eks-cluster-name, kubernetes.io/cluster/*, karpenter.sh/nodepool, karpenter.sh/nodeclaim, karpenter.k8s.aws/ec2nodeclass).',
+    });
+    const kubelet = v.omittableObject<KarpenterKubeletConfiguration & Record<string, Json>>('nodeClass.kubelet', {
+      schema: shapeSchema(KUBELET_SHAPE),
+      description: 'Kubelet settings (spec.kubelet): maxPods, podsPerCore, systemReserved, kubeReserved, evictionHard, evictionSoft with evictionSoftGracePeriod, evictionMaxPodGracePeriod, imageGCHighThresholdPercent above imageGCLowThresholdPercent, cpuCFSQuota, clusterDNS.',
+    });
+    const blockDeviceMappings = v.omittableList<KarpenterBlockDeviceMapping & Json>('nodeClass.blockDeviceMappings', {
+      items: shapeSchema(BLOCK_DEVICE_MAPPINGS_SHAPE.items),
+      description: 'EBS volumes of the nodes (spec.blockDeviceMappings), at most 50, at most one rootVolume: each { deviceName, ebs: { volumeSize or snapshotID, volumeType, iops (io1, io2, gp3), throughput (gp3), encrypted, kmsKeyID, deleteOnTermination } }. Kubelet and containerd are on the NVMe RAID0: the root volume holds the OS only. Default: the AMI family\'s (AL2023: /dev/xvda, 20Gi gp3, encrypted).',
+    });
+    const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', {
+      name: nodeClassName,
+      role: nodeRole,
+      subnetSelectorTerms,
+      securityGroupSelectorTerms,
+      userData: some(userData),
+      tags: some(tags),
+      kubelet: some(kubelet),
+      blockDeviceMappings: some(blockDeviceMappings),
+    });
 
     // --- the NodePools (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229) ---
     // Node-local data (NVMe checkpoints not yet in S3) must survive voluntary disruption: each pool's
@@ -163,23 +213,45 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         memory: v.quantity(`${p}.limits.memory`, { default: '4000Gi', description: `The most memory all nodes of ${pool.title} may have together (spec.limits.memory).` }),
       };
       let taints: KarpenterNvmeNodePoolProps['taints'];
+      const taintItems = shapeSchema(TAINTS_SHAPE.items);
       if (pool.key === 'gpu') {
         limits['nvidia.com/gpu'] = v.quantity(`${p}.limits.gpu`, { default: '64', description: `The most GPUs all nodes of ${pool.title} may have together (spec.limits["nvidia.com/gpu"]).` });
         taints = v.list(`${p}.taints`, {
           default: [{ key: GPU_TAINT.key, value: GPU_TAINT.value!, effect: GPU_TAINT.effect }],
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['key', 'effect'],
-            properties: {
-              key: { type: 'string', pattern: QUALIFIED_NAME_PATTERN },
-              value: { type: 'string', pattern: LABEL_VALUE_PATTERN, maxLength: 63 },
-              effect: { type: 'string', enum: TAINT_EFFECTS },
-            },
-          },
+          items: taintItems,
           description: `Taints of the nodes of ${pool.title}. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off.`,
         }) as unknown as NonNullable<KarpenterNvmeNodePoolProps['taints']>;
+      } else {
+        taints = some(
+          v.omittableList(`${p}.taints`, {
+            items: taintItems,
+            description: `Taints of the nodes of ${pool.title} (spec.template.spec.taints): pods without a toleration stay off them.`,
+          }),
+        ) as unknown as KarpenterNvmeNodePoolProps['taints'];
       }
+      const startupTaints = some(
+        v.omittableList(`${p}.startupTaints`, {
+          items: taintItems,
+          description: `Taints a DaemonSet removes once a node of ${pool.title} is ready (spec.template.spec.startupTaints), e.g. an agent's not-ready taint; pods need not tolerate them.`,
+        }),
+      ) as unknown as KarpenterNvmeNodePoolProps['startupTaints'];
+      const templateMetadata = some(
+        v.omittableObject<{ labels?: Record<string, string> } & Record<string, Json>>(`${p}.metadata`, {
+          schema: shapeSchema(TEMPLATE_METADATA_SHAPE),
+          description: `Metadata of the nodes of ${pool.title} (spec.template.metadata): { labels } for pods to select; the karpenter.sh domain (but karpenter.sh/capacity-type) and kubernetes.io/hostname are Karpenter's.`,
+        }),
+      );
+      const weight = some(
+        v.omittableInteger(`${p}.weight`, {
+          maximum: 100,
+          description: `The priority of ${pool.title} among NodePools that fit a pod (spec.weight), 1 to 100, higher first; a NodePool without weight counts as 0.`,
+        }),
+      );
+      const budgets = v.list<Json>(`${p}.disruption.budgets`, {
+        default: [{ nodes: '0', reasons: ['Drifted', 'Underutilized'] }, { nodes: '10%' }],
+        items: shapeSchema(BUDGETS_SHAPE.items),
+        description: `How many nodes of ${pool.title} voluntary disruption may take at once (spec.disruption.budgets), the most restrictive active budget applying: each { nodes, reasons?, schedule? with duration? }. The default blocks drift and consolidation of busy nodes (nodes are replaced at expireAfter) and allows 10% at once otherwise.`,
+      }) as unknown as KarpenterDisruptionBudget[];
       const scope = new Construct(this, `NodePool-${pool.key}`);
       onlyWhen(scope, enabled);
       // A NodePool names its EC2NodeClass: installing one without the other leaves Karpenter nothing to launch.
@@ -200,11 +272,14 @@ export default class InstanceStoreTierChart extends WorkloadChart {
           pool.gpu,
         ],
         capacityTypes,
-        disruption: { consolidationPolicy, consolidateAfter },
+        disruption: { consolidationPolicy, consolidateAfter, budgets },
         expireAfter,
         terminationGracePeriod,
         limits,
         taints,
+        startupTaints,
+        templateMetadata,
+        weight,
       });
     }
     // Workloads on these nodes use instance store; the tier needs Karpenter, not a CSI driver.
