@@ -1,4 +1,4 @@
-import { AwaitedObject, awaitBudget, AwaitBudget, customHealthChecks, CustomHealthCheck, hasCustomResources, isRun, PROVISIONING_SECONDS, resolveFactWith, timeoutFor } from '@strata/helm';
+import { AwaitedObject, awaitBudget, AwaitBudget, customHealthChecks, CustomHealthCheck, hasCustomResources, isRun, OWN_CLASS, PROVISIONING_SECONDS, resolveFactWith, timeoutFor } from '@strata/helm';
 import { ChartEntry } from './catalog';
 import { TIER_CHARTS } from './drivers';
 import { valueAt } from './values';
@@ -59,6 +59,13 @@ export const DRIFT_IGNORE = [{ paths: ['/spec/resources/requests/storage'], targ
  */
 export function provisioningSeconds(entry: ChartEntry, className: string, classTier: (name: string) => string | undefined = () => undefined): number {
   if (className === '') return 0;
+  if (className.startsWith(OWN_CLASS)) {
+    // A class the chart makes itself, named from the release: its tier is its claims' (their storage facts name it).
+    const suffix = className.slice(OWN_CLASS.length);
+    const own = entry.storage?.find((c) => { const f = c.facts.storageClassName as { $clusterObjectName?: unknown } | undefined; return typeof f === 'object' && f !== null && f.$clusterObjectName === suffix; });
+    const provisioner = own ? TIER_PROVISIONERS[own.tier] : undefined;
+    return provisioner !== undefined ? (PROVISIONING_SECONDS[provisioner] ?? 300) : 300;
+  }
   const conventional = Object.values(TIER_CHARTS).find((t) => t.storageClassName !== undefined && t.storageClassName === className);
   const tier = classTier(className) ?? conventional?.tier ?? entry.storage?.find((c) => c.facts.storageClassName === className)?.tier;
   const provisioner = tier ? TIER_PROVISIONERS[tier] : undefined;

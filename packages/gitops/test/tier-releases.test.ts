@@ -4,7 +4,7 @@
  * Tier detection keys on what a claim really names: a chart's own class installs no tier chart.
  */
 import { join } from 'node:path';
-import { Helm } from '@strata/helm';
+import { Helm, PROVISIONING_SECONDS } from '@strata/helm';
 import { defineEnvironment, EnvironmentDefinition, environmentFiles, planEnvironment, TIER_CHARTS, tierClassName, workload } from '../src';
 import { tierCatalog, tierChartTree } from './fixtures/charts';
 import { dev, withChanges } from './fixtures/environments';
@@ -205,6 +205,11 @@ describe('tier detection keys on what a claim really names', () => {
     ]);
     expect(p.workloads[0].entry.storageClasses).toEqual(['own-fsx']);
     expect(environmentFiles(ownEnv, catalog).get('dev/README.md')).toContain("| own | cache | access point per claim (the chart's own class notebooks-own-cache-storage-class) |");
+    // Its claims are waited for as provisioned ones: the FSx file system of its own class the longest.
+    expect(p.workloads[0].policy.budget.objects.map((o) => [o.name, o.seconds])).toEqual([
+      ['cache', PROVISIONING_SECONDS['efs.csi.aws.com']],
+      ['scratch', PROVISIONING_SECONDS['fsx.csi.aws.com']],
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@ import { describeStorage } from '@strata/tokens';
 import { parse } from 'yaml';
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { chartFiles, Helm, HelmError, STORAGE_ANNOTATION, WorkloadChart, readTree, recoverTrees, releaseTemplate, resolveChart, resolveTemplate, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
+import { AWAITS_ANNOTATION, chartFiles, Helm, HelmError, STORAGE_ANNOTATION, WorkloadChart, readTree, recoverTrees, releaseTemplate, resolveChart, resolveTemplate, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
 import { DemoChart } from './fixtures/demo-chart';
 import { arbitraryValues } from './support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from './support/helm-render';
@@ -128,6 +128,11 @@ describe('chart writer', () => {
     expect(JSON.parse(chartYaml.annotations[STORAGE_ANNOTATION])).toEqual([
       { name: 'a', tier: 'efs', facts: { storageClassName: { $clusterObjectName: 'generated' } } },
       { name: 'b', tier: 'efs', facts: { storageClassName: { $clusterObjectName: 'named', override: 'named.className' } } },
+    ]);
+    // Its claims are awaited as provisioned ones, of the chart's own class (not as static ones, which bind at once).
+    expect(JSON.parse(chartYaml.annotations[AWAITS_ANNOTATION])).toEqual([
+      { kind: 'PersistentVolumeClaim', name: 'a', storageClassName: '$own:generated' },
+      { kind: 'PersistentVolumeClaim', name: 'b', storageClassName: '$own:named' },
     ]);
   });
 
