@@ -243,7 +243,7 @@ export interface EnvironmentDefinition {
   /**
    * The tier charts' releases, installed as infrastructure configs (see StorageDefinition). An FSx
    * or EFS claim provisions from the release whose class it names.
-   * @default - none for FSx and EFS (a claim on a class no release makes is refused); for instance store, one release with the chart defaults plus the cluster name when a workload uses the tier
+   * @default - for FSx and EFS, when a claim names the class workload charts claim by default (strata-fsx-lustre, strata-efs), one release named after the chart with its class so named (a claim on another class no release makes is refused); for instance store, one release with the chart defaults plus the cluster's discovery tag when a workload uses the tier
    */
   readonly storage?: StorageDefinition;
   /** Karpenter handling. @default - Karpenter must already be installed when a workload uses instance store */

@@ -320,6 +320,19 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     if (!(w in deployments)) fail('identity.workloads', w, 'a workload of this environment', `deploy ${w} under workloads, or remove its roles`);
   }
 
+  // --- tier releases strata adds ------------------------------------------------------------------
+  // A tier the environment declares no release of, whose claims name the class workload charts claim
+  // by default (strata-efs, strata-fsx-lustre): one release named after the chart, its class so named,
+  // with the chart defaults and the network (what an environment got before it could declare releases).
+  for (const tier of [TIER_CHARTS['fsx-lustre'], TIER_CHARTS.efs]) {
+    if (drafts.some((t) => t.definition.tier.tier === tier.tier) || tier.storageClassName === undefined || tierClasses.has(tier.storageClassName)) continue;
+    const claimed = workloads.some((w) => (w.claims ?? []).some((c) => c.tier === tier.tier && !c.ownClass && c.facts.storageClassName === tier.storageClassName));
+    if (!claimed) continue;
+    const draft = draftTier({ tier, release: tier.chart, field: `storage.${tier.tier}`, valuesField: `storage.${tier.tier}`, values: { [tier.classNaming!.value]: tier.storageClassName }, implicit: true });
+    drafts.push(draft);
+    tierClasses.set(tier.storageClassName, { name: tier.storageClassName, tier, release: tier.chart, field: `storage.${tier.tier}` });
+  }
+
   // --- claims and the classes they name -----------------------------------------------------------
   // Each claim provisions from the class it names: a tier release's (that release is installed for
   // it), the chart's own, a declared external one (checked as a tier class when its tier is known,

@@ -166,6 +166,20 @@ describe('a new environment: the class is named after the release; a claim must 
     ]);
   });
 
+  test('a tier with no release declared, whose claims name the class workload charts claim by default: strata adds the release, its class so named', () => {
+    const undeclared = withChanges(dev, (e) => {
+      delete e.storage['fsx-lustre'];
+      e.workloads = { training: e.workloads.training };
+      e.identity.workloads = { training: e.identity.workloads.training };
+    });
+    const p = planEnvironment(undeclared, catalog);
+    expect([p.errors, p.warnings.filter((w) => w.includes('fsx')), p.tiers.filter((t) => t.tier.tier === 'fsx-lustre').map((t) => [t.field, t.release, t.storageClassName, t.values, t.usedBy])]).toEqual([
+      [],
+      [],
+      [['storage.fsx-lustre', 'storage-fsx-lustre', 'strata-fsx-lustre', { securityGroupIds: 'sg-0123456789abcdef0', storageClassName: 'strata-fsx-lustre', subnetId: 'subnet-0123456789abcdef0' }, ['training']]],
+    ]);
+  });
+
   test("naming the release's class so (what the bundled environments do) binds the claim to it", () => {
     const named = withChanges(fresh, (e) => (e.storage.efs.storageClassName = 'strata-efs'));
     const p = planEnvironment(named, catalog);
