@@ -281,11 +281,24 @@ export const BLOCK_DEVICE_MAPPINGS_SHAPE: ListShape = {
   ],
 };
 
-/** Node labels (NodePool `template.metadata.labels`): keys and values as Kubernetes takes them. */
+/** A label key of the karpenter.sh domain (the NodePool CRD takes the part before "/" and asks whether it ends so). */
+const KARPENTER_LABEL_DOMAIN = describePattern('^[^/]*karpenter\\.sh(/|$)', 'a key in the karpenter.sh domain');
+
+/**
+ * Node labels (NodePool `template.metadata.labels`, at most 100): keys and values as Kubernetes takes
+ * them, none in the karpenter.sh domain but karpenter.sh/capacity-type, nor kubernetes.io/hostname
+ * (kubernetes-sigs/karpenter@v1.14.1:pkg/apis/crds/karpenter.sh_nodepools.yaml#L222-L229).
+ */
 export const LABELS_SHAPE: MapShape = {
   type: 'map',
-  keys: { type: 'string', constraint: { pattern: QUALIFIED_NAME }, fix: 'e.g. "example.com/pool"' },
+  keys: {
+    type: 'string',
+    constraint: { pattern: QUALIFIED_NAME, not: { anyOf: [{ pattern: KARPENTER_LABEL_DOMAIN, not: { enum: ['karpenter.sh/capacity-type'] } }, { enum: ['kubernetes.io/hostname'] }] } },
+    accepted: 'a label key such as "example.com/pool", not in the karpenter.sh domain (but karpenter.sh/capacity-type) nor kubernetes.io/hostname',
+    fix: 'Karpenter sets those labels itself: use a domain of your own',
+  },
   values: { type: 'string', constraint: { pattern: LABEL_VALUE, maxLength: 63 }, fix: 'letters, digits, "-", "_" and ".", at most 63' },
+  maxEntries: 100,
 };
 
 /** Taints (NodePool `template.spec.taints`, `startupTaints`). */
