@@ -9,6 +9,8 @@ export interface Values {
     /** Image of the `helm test` pod that writes and reads back a file on every claim. */
     readonly image?: string;
   };
+  /** The StorageClass name: "" names it after the release (<release namespace>-<release full name>-class), so that releases never collide; set it to keep a name claims already use (the bundled environments keep strata-efs): a claim names its class for good, and renaming the class of a running environment leaves existing claims on a class that is gone (bound, but no longer expandable). */
+  readonly storageClassName?: string;
   /** The EFS file system the access points are created in: fs- and 8 to 40 hex digits. */
   readonly fileSystemId?: string;
   /** Mode of each access point's root directory, 3 or 4 octal digits as for chmod (e.g. "700", "0755"). */

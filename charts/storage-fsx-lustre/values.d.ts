@@ -9,6 +9,8 @@ export interface Values {
     /** Image of the `helm test` pod that writes and reads back a file on every claim. */
     readonly image?: string;
   };
+  /** The StorageClass name: "" names it after the release (<release namespace>-<release full name>-class), so that releases never collide; set it to keep a name claims already use (the bundled environments keep strata-fsx-lustre): a claim names its class for good, and renaming the class of a running environment leaves existing claims on a class that is gone (bound, but no longer expandable). */
+  readonly storageClassName?: string;
   /** The one subnet file systems are created in (FSx for Lustre takes exactly one): subnet- and 8 to 17 hex digits. */
   readonly subnetId?: string;
   /** Required, at least one: security groups of the file systems (sg- and 8 to 17 hex digits each); they must allow TCP 988 between the nodes and the file systems. Without one the driver sends an empty group id and every file system creation fails. */

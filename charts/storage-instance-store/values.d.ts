@@ -9,78 +9,167 @@ export interface Values {
     /** Image of the `helm test` pod that writes and reads back a file on every claim. */
     readonly image?: string;
   };
-  readonly localStorageClass?: {
-    /** Install the StorageClass strata-local-nvme (kubernetes.io/no-provisioner, WaitForFirstConsumer) for local volumes of the local static provisioner, on nodes whose disks use the Mount strategy (not the RAID0 nodes below). */
-    readonly enabled?: boolean;
-  };
-  /** The EKS cluster name: the NodeClass finds its subnets and security groups by the tag karpenter.sh/discovery with this value. */
-  readonly clusterName?: string;
   readonly nodeClass?: {
-    /** Install the Karpenter EC2NodeClass strata-nvme (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe). */
+    /** Install the Karpenter EC2NodeClass (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe). */
     readonly enabled?: boolean;
     /** The IAM role of the nodes (EC2NodeClass spec.role), e.g. KarpenterNodeRole-<cluster>. */
     readonly nodeRole?: string;
+    /** The EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme). */
+    readonly name?: string;
+    /** The subnets nodes are launched in (spec.subnetSelectorTerms): 1 to 30 terms, ORed; a term selects by tags (ANDed; "*" matches any value) or by one id. The default is the discovery tag of the cluster "strata" (an environment gives its cluster's). */
+    readonly subnetSelectorTerms?: Array<{
+      readonly tags?: { [key: string]: unknown };
+      readonly id?: string;
+    }>;
+    /** The nodes' security groups (spec.securityGroupSelectorTerms): 1 to 30 terms, ORed; a term selects by tags, by one id or by one name (GroupName). The default is the discovery tag of the cluster "strata" (an environment gives its cluster's). */
+    readonly securityGroupSelectorTerms?: Array<{
+      readonly tags?: { [key: string]: unknown };
+      readonly id?: string;
+      readonly name?: string;
+    }>;
+    /** User data of the nodes (spec.userData): on AL2023 a nodeadm NodeConfig, a shell script or a MIME multi-part archive, merged with Karpenter's own (leave spec.instance.localStorage to it: it sets up the RAID0). "" leaves the field out. */
+    readonly userData?: string;
+    /** EC2 tags of the instances, volumes and launch templates (spec.tags), beside Karpenter's own (which may not be set here: eks:eks-cluster-name, kubernetes.io/cluster/*, karpenter.sh/nodepool, karpenter.sh/nodeclaim, karpenter.k8s.aws/ec2nodeclass). {} leaves the field out. */
+    readonly tags?: { [key: string]: unknown };
+    /** Kubelet settings (spec.kubelet): maxPods, podsPerCore, systemReserved, kubeReserved, evictionHard, evictionSoft with evictionSoftGracePeriod, evictionMaxPodGracePeriod, imageGCHighThresholdPercent above imageGCLowThresholdPercent, cpuCFSQuota, clusterDNS. {} leaves the field out. */
+    readonly kubelet?: {
+      readonly clusterDNS?: Array<string>;
+      readonly maxPods?: number;
+      readonly podsPerCore?: number;
+      readonly systemReserved?: { [key: string]: unknown };
+      readonly kubeReserved?: { [key: string]: unknown };
+      readonly evictionHard?: { [key: string]: unknown };
+      readonly evictionSoft?: { [key: string]: unknown };
+      readonly evictionSoftGracePeriod?: { [key: string]: unknown };
+      readonly evictionMaxPodGracePeriod?: number;
+      readonly imageGCHighThresholdPercent?: number;
+      readonly imageGCLowThresholdPercent?: number;
+      readonly cpuCFSQuota?: boolean;
+    };
+    /** EBS volumes of the nodes (spec.blockDeviceMappings), at most 50, at most one rootVolume: each { deviceName, ebs: { volumeSize or snapshotID, volumeType, iops (io1, io2, gp3), throughput (gp3), encrypted, kmsKeyID, deleteOnTermination } }. Kubelet and containerd are on the NVMe RAID0: the root volume holds the OS only. Default: the AMI family's (AL2023: /dev/xvda, 20Gi gp3, encrypted). [] leaves the field out. */
+    readonly blockDeviceMappings?: Array<{
+      readonly deviceName?: string;
+      readonly rootVolume?: boolean;
+      readonly ebs?: {
+        readonly volumeSize?: string;
+        readonly volumeType?: "standard" | "io1" | "io2" | "gp2" | "sc1" | "st1" | "gp3";
+        readonly iops?: number;
+        readonly throughput?: number;
+        readonly encrypted?: boolean;
+        readonly kmsKeyID?: string;
+        readonly deleteOnTermination?: boolean;
+        readonly snapshotID?: string;
+      };
+    }>;
   };
   readonly nodePools?: {
     readonly cpu?: {
-      /** Install the NodePool strata-nvme: instance types with local NVMe and no GPU (requirement karpenter.k8s.aws/instance-gpu-count DoesNotExist), on the EC2NodeClass strata-nvme. */
+      /** Install the CPU NodePool: instance types with local NVMe and no GPU (requirement karpenter.k8s.aws/instance-gpu-count DoesNotExist), on the EC2NodeClass. */
       readonly enabled?: boolean;
-      /** Instance categories the NodePool strata-nvme may launch (karpenter.k8s.aws/instance-category In …), e.g. "c", "m", "r". */
+      /** The name of the CPU NodePool: "" names it after the release (<release namespace>-<release full name>-nvme), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme). Renaming a NodePool of a running cluster deletes the old one: Karpenter drains its nodes. */
+      readonly name?: string;
+      /** Instance categories the CPU NodePool may launch (karpenter.k8s.aws/instance-category In …), e.g. "c", "m", "r". */
       readonly instanceCategories?: Array<string>;
       /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
       readonly localNvmeGreaterThanGiB?: number;
-      /** What the nodes of strata-nvme are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
+      /** What the nodes of the CPU NodePool are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
       readonly capacityTypes?: Array<"on-demand" | "spot">;
       readonly disruption?: {
         /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
         readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
         /** How long a node must be consolidatable before it is removed, a Go duration ("10m", "1h30m") or "Never" (no consolidation); restarts on every pod change. */
         readonly consolidateAfter?: string;
+        /** How many nodes of the CPU NodePool voluntary disruption may take at once (spec.disruption.budgets), the most restrictive active budget applying: each { nodes, reasons?, schedule? with duration? }. The default blocks drift and consolidation of busy nodes (nodes are replaced at expireAfter) and allows 10% at once otherwise. */
+        readonly budgets?: Array<{
+          readonly nodes?: string;
+          readonly reasons?: Array<"Underutilized" | "Empty" | "Drifted">;
+          readonly schedule?: string;
+          readonly duration?: string;
+        }>;
       };
       /** How long a node lives before it is drained and replaced, whatever budgets and karpenter.sh/do-not-disrupt say: a Go duration ("720h") or "Never". */
       readonly expireAfter?: string;
       /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
       readonly terminationGracePeriod?: string;
       readonly limits?: {
-        /** The most CPU all nodes of strata-nvme may have together (spec.limits.cpu); Karpenter launches no node past it. */
+        /** The most CPU all nodes of the CPU NodePool may have together (spec.limits.cpu); Karpenter launches no node past it. */
         readonly cpu?: string;
-        /** The most memory all nodes of strata-nvme may have together (spec.limits.memory). */
+        /** The most memory all nodes of the CPU NodePool may have together (spec.limits.memory). */
         readonly memory?: string;
       };
-    };
-    readonly gpu?: {
-      /** Install the NodePool strata-nvme-gpu: GPU instance types with local NVMe (requirement karpenter.k8s.aws/instance-gpu-count Exists), on the EC2NodeClass strata-nvme. */
-      readonly enabled?: boolean;
-      /** Instance categories the NodePool strata-nvme-gpu may launch (karpenter.k8s.aws/instance-category In …), e.g. "g", "p". */
-      readonly instanceCategories?: Array<string>;
-      /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
-      readonly localNvmeGreaterThanGiB?: number;
-      /** What the nodes of strata-nvme-gpu are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
-      readonly capacityTypes?: Array<"on-demand" | "spot">;
-      readonly disruption?: {
-        /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
-        readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
-        /** How long a node must be consolidatable before it is removed, a Go duration ("10m", "1h30m") or "Never" (no consolidation); restarts on every pod change. */
-        readonly consolidateAfter?: string;
-      };
-      /** How long a node lives before it is drained and replaced, whatever budgets and karpenter.sh/do-not-disrupt say: a Go duration ("720h") or "Never". */
-      readonly expireAfter?: string;
-      /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
-      readonly terminationGracePeriod?: string;
-      readonly limits?: {
-        /** The most CPU all nodes of strata-nvme-gpu may have together (spec.limits.cpu); Karpenter launches no node past it. */
-        readonly cpu?: string;
-        /** The most memory all nodes of strata-nvme-gpu may have together (spec.limits.memory). */
-        readonly memory?: string;
-        /** The most GPUs all nodes of strata-nvme-gpu may have together (spec.limits["nvidia.com/gpu"]). */
-        readonly gpu?: string;
-      };
-      /** Taints of the nodes of strata-nvme-gpu. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off. */
+      /** Taints of the nodes of the CPU NodePool (spec.template.spec.taints): pods without a toleration stay off them. [] leaves the field out. */
       readonly taints?: Array<{
         readonly key?: string;
         readonly value?: string;
         readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
       }>;
+      /** Taints a DaemonSet removes once a node of the CPU NodePool is ready (spec.template.spec.startupTaints), e.g. an agent's not-ready taint; pods need not tolerate them. [] leaves the field out. */
+      readonly startupTaints?: Array<{
+        readonly key?: string;
+        readonly value?: string;
+        readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      }>;
+      /** Metadata of the nodes of the CPU NodePool (spec.template.metadata): { labels } for pods to select; the karpenter.sh domain (but karpenter.sh/capacity-type) and kubernetes.io/hostname are Karpenter's. {} leaves the field out. */
+      readonly metadata?: {
+        readonly labels?: { [key: string]: unknown };
+      };
+      /** The priority of the CPU NodePool among NodePools that fit a pod (spec.weight), 1 to 100, higher first; a NodePool without weight counts as 0. 0 leaves the field out. */
+      readonly weight?: number;
+    };
+    readonly gpu?: {
+      /** Install the GPU NodePool: GPU instance types with local NVMe (requirement karpenter.k8s.aws/instance-gpu-count Exists), on the EC2NodeClass. */
+      readonly enabled?: boolean;
+      /** The name of the GPU NodePool: "" names it after the release (<release namespace>-<release full name>-nvme-gpu), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme-gpu). Renaming a NodePool of a running cluster deletes the old one: Karpenter drains its nodes. */
+      readonly name?: string;
+      /** Instance categories the GPU NodePool may launch (karpenter.k8s.aws/instance-category In …), e.g. "g", "p". */
+      readonly instanceCategories?: Array<string>;
+      /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
+      readonly localNvmeGreaterThanGiB?: number;
+      /** What the nodes of the GPU NodePool are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
+      readonly capacityTypes?: Array<"on-demand" | "spot">;
+      readonly disruption?: {
+        /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
+        readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+        /** How long a node must be consolidatable before it is removed, a Go duration ("10m", "1h30m") or "Never" (no consolidation); restarts on every pod change. */
+        readonly consolidateAfter?: string;
+        /** How many nodes of the GPU NodePool voluntary disruption may take at once (spec.disruption.budgets), the most restrictive active budget applying: each { nodes, reasons?, schedule? with duration? }. The default blocks drift and consolidation of busy nodes (nodes are replaced at expireAfter) and allows 10% at once otherwise. */
+        readonly budgets?: Array<{
+          readonly nodes?: string;
+          readonly reasons?: Array<"Underutilized" | "Empty" | "Drifted">;
+          readonly schedule?: string;
+          readonly duration?: string;
+        }>;
+      };
+      /** How long a node lives before it is drained and replaced, whatever budgets and karpenter.sh/do-not-disrupt say: a Go duration ("720h") or "Never". */
+      readonly expireAfter?: string;
+      /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
+      readonly terminationGracePeriod?: string;
+      readonly limits?: {
+        /** The most CPU all nodes of the GPU NodePool may have together (spec.limits.cpu); Karpenter launches no node past it. */
+        readonly cpu?: string;
+        /** The most memory all nodes of the GPU NodePool may have together (spec.limits.memory). */
+        readonly memory?: string;
+        /** The most GPUs all nodes of the GPU NodePool may have together (spec.limits["nvidia.com/gpu"]). */
+        readonly gpu?: string;
+      };
+      /** Taints of the nodes of the GPU NodePool. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off. */
+      readonly taints?: Array<{
+        readonly key?: string;
+        readonly value?: string;
+        readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      }>;
+      /** Taints a DaemonSet removes once a node of the GPU NodePool is ready (spec.template.spec.startupTaints), e.g. an agent's not-ready taint; pods need not tolerate them. [] leaves the field out. */
+      readonly startupTaints?: Array<{
+        readonly key?: string;
+        readonly value?: string;
+        readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      }>;
+      /** Metadata of the nodes of the GPU NodePool (spec.template.metadata): { labels } for pods to select; the karpenter.sh domain (but karpenter.sh/capacity-type) and kubernetes.io/hostname are Karpenter's. {} leaves the field out. */
+      readonly metadata?: {
+        readonly labels?: { [key: string]: unknown };
+      };
+      /** The priority of the GPU NodePool among NodePools that fit a pod (spec.weight), 1 to 100, higher first; a NodePool without weight counts as 0. 0 leaves the field out. */
+      readonly weight?: number;
     };
   };
 }

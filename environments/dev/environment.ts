@@ -38,14 +38,17 @@ export default defineEnvironment({
     // Scratch file systems: no replication, no backups, the lowest price; throughput 0 = not sent
     // (scratch throughput is fixed). Dev data may go with its claim: Delete, by explicit choice.
     // Linked to the dataset bucket, so llm-finetune's file system starts with the data (lazy load).
-    'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete', s3ImportPath: 's3://strata-dev-datasets', autoImportPolicy: 'NEW_CHANGED_DELETED' },
+    // The classes keep the names the workload charts claim by default (and the running claims name).
+    'fsx-lustre': { storageClassName: 'strata-fsx-lustre', deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete', s3ImportPath: 's3://strata-dev-datasets', autoImportPolicy: 'NEW_CHANGED_DELETED' },
     // Dev data may go with its claim: Delete, by explicit choice.
-    efs: { fileSystemId: 'fs-0a1b2c3d4e5f60718', reclaimPolicy: 'Delete' },
+    efs: { storageClassName: 'strata-efs', fileSystemId: 'fs-0a1b2c3d4e5f60718', reclaimPolicy: 'Delete' },
     'instance-store': {
-      nodeClass: { nodeRole: 'KarpenterNodeRole-strata-dev' },
+      // The names the cluster has (workloads and nodeSelectors refer to them; a renamed NodePool is
+      // deleted, and Karpenter drains its nodes): kept through the name values.
+      nodeClass: { name: 'strata-nvme', nodeRole: 'KarpenterNodeRole-strata-dev' },
       // The GPU workloads (llm-finetune's trainer, llm-inference's server) need GPU nodes, and the
       // CPU pool launches none: without this pool their pods stay Pending.
-      nodePools: { gpu: { enabled: true } },
+      nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu' } },
     },
   },
   // The dev cluster is ours alone: Flux installs Karpenter there.

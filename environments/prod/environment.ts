@@ -31,11 +31,14 @@ export default defineEnvironment({
     },
   },
   storage: {
-    efs: { fileSystemId: 'fs-0c1d2e3f4a5b60718', reclaimPolicy: 'Retain' },
+    // The class keeps the name the workload charts claim by default (and the running claims name).
+    efs: { storageClassName: 'strata-efs', fileSystemId: 'fs-0c1d2e3f4a5b60718', reclaimPolicy: 'Retain' },
     'instance-store': {
-      nodeClass: { nodeRole: 'KarpenterNodeRole-strata-prod' },
+      // The names the cluster has (workloads and nodeSelectors refer to them; a renamed NodePool is
+      // deleted, and Karpenter drains its nodes): kept through the name values.
+      nodeClass: { name: 'strata-nvme', nodeRole: 'KarpenterNodeRole-strata-prod' },
       // Training nodes with GPUs and large local NVMe only.
-      nodePools: { gpu: { enabled: true, localNvmeGreaterThanGiB: 1000 } },
+      nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu', localNvmeGreaterThanGiB: 1000 } },
     },
   },
   external: {

@@ -32,12 +32,15 @@ export default defineEnvironment({
   storage: {
     // No FSx class: the datasets are on the data team's PERSISTENT_2 file system, linked to S3 by
     // data repository associations (a class-made PERSISTENT_2 file system cannot import from S3).
-    efs: { fileSystemId: 'fs-0b1c2d3e4f5a60718', reclaimPolicy: 'Retain' },
+    // The class keeps the name the workload charts claim by default (and the running claims name).
+    efs: { storageClassName: 'strata-efs', fileSystemId: 'fs-0b1c2d3e4f5a60718', reclaimPolicy: 'Retain' },
     'instance-store': {
-      nodeClass: { nodeRole: 'KarpenterNodeRole-strata-staging' },
+      // The names the cluster has (workloads and nodeSelectors refer to them; a renamed NodePool is
+      // deleted, and Karpenter drains its nodes): kept through the name values.
+      nodeClass: { name: 'strata-nvme', nodeRole: 'KarpenterNodeRole-strata-staging' },
       // The GPU workloads (llm-finetune's trainer, llm-inference's server) need GPU nodes, and the
       // CPU pool launches none: without this pool their pods stay Pending.
-      nodePools: { gpu: { enabled: true } },
+      nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu' } },
     },
   },
   workloads: {

@@ -11,7 +11,7 @@ import { ChartReleases, checkReferences, checkReferencesCounted, environmentMani
 import { EnvironmentDefinition, environmentFiles, environmentReport, loadEnvironments, planEnvironment, readCatalog } from '@strata/gitops';
 import { byEnvironment, renderCommitted, RenderedRelease, REPO } from './rendered';
 
-const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs', 'strata-local-nvme'];
+const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs'];
 
 describe('reference lint', () => {
   let rendered: RenderedRelease[];
@@ -66,7 +66,9 @@ describe('reference lint', () => {
     environments.set(configs, environments.get(configs)!.replace(/^ {2}- storage-fsx-lustre\.yaml\n/m, ''));
     const problems = checkReferences(environmentManifests(charts, environments));
     expect(problems.length).toBeGreaterThan(0);
-    for (const p of problems) expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: install the tier chart that provides it \(storage-fsx-lustre\) in environments\/dev\/infrastructure\/configs$/);
+    for (const p of problems) {
+      expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: it is the class workload charts claim by default for fsx-lustre; give a storage-fsx-lustre release of environments\/dev\/environment\.ts this class \(storage\.fsx-lustre: \{ storageClassName: 'strata-fsx-lustre', … \}\), or if it exists outside strata, declare it there: external: \{ storageClasses: \[\{ name: 'strata-fsx-lustre' \}\] \}, with its tier when known \(tier: 'fsx-lustre', 'efs', 's3' or 'instance-store'\)$/);
+    }
   });
 
   test('a workload on a class another team keeps: refused until the environment declares it external, then accepted, its users in the report', async () => {
@@ -79,11 +81,16 @@ describe('reference lint', () => {
       const files = environmentFiles(definition, catalog);
       return { files, ...checkReferencesCounted(environmentManifests(charts, files), undefined, [{ name: 'dev', file: loaded.file, definition }]) };
     };
-    const undeclared = lint(onShared);
+    // generate refuses it before rendering: no tier release makes the class and it is not declared.
+    expect(planEnvironment(onShared, catalog).errors).toEqual([
+      `environments/dev/environment.ts: 'workloads.llm-inference.values.cache.storageClassName' ("shared-efs") must be a StorageClass this environment has for llm-inference's efs claim model-cache: the class of a storage.efs release here (strata-efs), or one declared in external.storageClasses; no tier release here makes shared-efs and it is not declared: set it to one of those, or name a storage.efs release's class so (storageClassName: "shared-efs" in its values), or declare the class in external.storageClasses if it exists outside strata`,
+    ]);
+    // The reference lint says it too, of the rendered releases (a chart whose claims state no class reaches it).
+    const withShared: EnvironmentDefinition = { ...onShared, external: { storageClasses: [{ name: 'shared-efs', provisioner: 'efs.csi.aws.com', reclaimPolicy: 'Retain' }] } };
+    const undeclared = checkReferencesCounted(environmentManifests(charts, environmentFiles(withShared, catalog)), undefined, [{ name: 'dev', file: loaded.file, definition: onShared }]);
     expect(undeclared.problems).toEqual([
       "dev: PersistentVolumeClaim ml-dev/llm-inference-model-cache-claim spec.storageClassName: StorageClass shared-efs does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'shared-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')",
     ]);
-    const withShared: EnvironmentDefinition = { ...onShared, external: { storageClasses: [{ name: 'shared-efs', provisioner: 'efs.csi.aws.com', reclaimPolicy: 'Retain' }] } };
     const declared = lint(withShared);
     expect([declared.problems, declared.warnings]).toEqual([[], []]);
     expect(Object.fromEntries(declared.externalUsers.dev)).toEqual({ 'StorageClass shared-efs': ['PersistentVolumeClaim ml-dev/llm-inference-model-cache-claim'] });
@@ -129,7 +136,7 @@ describe('reference lint', () => {
 
     test('a tier StorageClass whose chart is not installed in the environment', () => {
       const problems = mutate((objs) => objs.filter((o) => !(o.kind === 'StorageClass' && TIER_CLASSES.includes(o.metadata.name))));
-      expect(problems.some((p) => /StorageClass strata-\S+ does not exist in dev: install the tier chart/.test(p))).toBe(true);
+      expect(problems.some((p) => /StorageClass strata-\S+ does not exist in dev: it is the class workload charts claim by default for \S+; give a storage-\S+ release of /.test(p))).toBe(true);
     });
 
     test('a service account, a config map and a volume mount without its volume', () => {

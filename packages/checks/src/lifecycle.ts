@@ -1,6 +1,6 @@
 import { AwaitedObject, awaitBudget, awaitedObjects, CONTENT_NAMED_KINDS, contentHash, DRIFT_DETECTION_ANNOTATION, PROVISIONING_SECONDS, timeoutFor } from '@strata/helm';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
-import { ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, yamlDocuments } from '@strata/gitops';
+import { EnvironmentDefinition, ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, storageReleases, tierClassName, yamlDocuments } from '@strata/gitops';
 import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
 import { PodSecurityLevelName, PodSecurityProblem, podSecurityProblems, POD_SECURITY_ENFORCE_LABEL, refusedAt } from './pod-security';
 import { environmentReleases } from './references';
@@ -198,8 +198,8 @@ export interface LifecycleEnvironment {
   readonly nodeGroups: readonly (NodeGroupDefinition & NodeGroupDevices)[];
   /** The cluster's region ("us-east-1"): every zone a pod is pinned to must be one of its. @default - not checked */
   readonly region?: string;
-  /** The zone in which the environment's FSx for Lustre class (by name) creates file systems (its subnet's). @default - not known */
-  readonly fileSystemZone?: { readonly storageClass: string; readonly zone: string };
+  /** The zone in which each of the environment's FSx for Lustre classes (by name) creates file systems (its subnet's). @default - none known */
+  readonly fileSystemZones?: readonly { readonly storageClass: string; readonly zone: string }[];
   /** The Pod Security level each workloads' namespace enforces (its `pod-security.kubernetes.io/enforce` label): namespace → level. @default - none known */
   readonly namespaceLevels?: ReadonlyMap<string, PodSecurityLevelName>;
   /** StorageClasses the environment declares external, whose provisioner is known: name → provisioner. @default - none */
@@ -293,11 +293,11 @@ function zones(p: PodFacts, rel: string, env: LifecycleEnvironment, claimClasses
     add('zones', 'error', `${rel}: ${p.owner} is pinned to ${outside.join(', ')}, outside the cluster's region ${region}: no node can be launched there, so it stays Pending; pin it to a zone of ${region} (for a chart's zone letter: the letter of such a zone)`);
     return;
   }
-  const fs = env.fileSystemZone;
-  if (!fs) return;
-  const claim = p.claims.find((c) => claimClasses.get(c) === fs.storageClass);
-  if (claim && !pinned.includes(fs.zone)) {
-    add('zones', 'error', `${rel}: ${p.owner} reads claim ${claim} of class ${fs.storageClass}, whose file systems are created in ${fs.zone} (network.subnetId), but is pinned to ${pinned.join(', ') || 'no zone at all'}: set the chart's zone value to ${fs.zone}'s letter ("${fs.zone.slice(-1)}"), or give the class a subnet in the pods' zone`);
+  for (const fs of env.fileSystemZones ?? []) {
+    const claim = p.claims.find((c) => claimClasses.get(c) === fs.storageClass);
+    if (claim && !pinned.includes(fs.zone)) {
+      add('zones', 'error', `${rel}: ${p.owner} reads claim ${claim} of class ${fs.storageClass}, whose file systems are created in ${fs.zone} (network.subnetId), but is pinned to ${pinned.join(', ') || 'no zone at all'}: set the chart's zone value to ${fs.zone}'s letter ("${fs.zone.slice(-1)}"), or give the class a subnet in the pods' zone`);
+    }
   }
 }
 
@@ -525,7 +525,7 @@ export function environmentsLifecycle(
       readonly external?: ExternalDefinition;
       readonly cluster?: { readonly region?: unknown };
       readonly network?: { readonly availabilityZone?: unknown; readonly subnetId?: unknown };
-      readonly storage?: { readonly 'fsx-lustre'?: { readonly subnetId?: unknown } };
+      readonly storage?: EnvironmentDefinition['storage'];
     };
   }[],
 ): { errors: string[]; warnings: string[] } {
@@ -548,13 +548,19 @@ export function environmentsLifecycle(
       if (level === 'restricted' || level === 'baseline' || level === 'privileged') namespaceLevels.set(d.metadata.name, level);
     }
     const d = def?.definition;
-    const fsxSubnet = d?.storage?.['fsx-lustre']?.subnetId;
-    const fileSystemZone = typeof d?.network?.availabilityZone === 'string' && (fsxSubnet === undefined || fsxSubnet === d?.network?.subnetId) ? { storageClass: 'strata-fsx-lustre', zone: d.network.availabilityZone } : undefined;
+    // Each FSx class of the environment's tier releases on the network's subnet creates its file systems in the network's zone.
+    const zone = d?.network?.availabilityZone;
+    const fileSystemZones = typeof zone === 'string'
+      ? storageReleases(d).flatMap((r) => {
+          const storageClass = r.tier.tier === 'fsx-lustre' && (r.values.subnetId === undefined || r.values.subnetId === d?.network?.subnetId) ? tierClassName(r.tier, r.release, r.values) : undefined;
+          return storageClass ? [{ storageClass, zone }] : [];
+        })
+      : [];
     const findings = lifecycleFindings({
       name: env,
       namespaceLevels,
       ...(typeof d?.cluster?.region === 'string' ? { region: d.cluster.region } : {}),
-      ...(fileSystemZone ? { fileSystemZone } : {}),
+      ...(fileSystemZones.length > 0 ? { fileSystemZones } : {}),
       file: def?.file ?? `environments/${env}`,
       releases: releases.map((r, i) => ({ chart: r.chart, releaseName: r.releaseName, namespace: r.namespace, layer: r.layer, helmRelease: r.helmRelease, ociRepository: r.ociRepository, facts: facts[i].lifecycle })),
       controllers,

@@ -7,8 +7,8 @@
  * `environmentManifests` renders an environment the way Flux would install it: each workload
  * release of environments/<env>/apps (its chart from charts/, this environment's values, its
  * namespace after the overlay's patches) and each tier chart of environments/<env>/infrastructure/
- * configs (they install the tier StorageClasses strata-fsx-lustre, strata-efs, strata-local-nvme:
- * external from the apps' point of view, but they must be installed in that environment).
+ * configs (they install the environment's tier StorageClasses, one per FSx or EFS release, and the
+ * NVMe NodePools: external from the apps' point of view, but they must be installed in that environment).
  * `checkReferences` is pure: it takes the rendered objects per environment and returns problems.
  */
 import { execFileSync } from 'node:child_process';
@@ -547,10 +547,10 @@ export function checkSummaries(
         const what = `${where}: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} does not exist in ${environment}`;
         const elsewhere = objects.find(([kind, , name]) => kind === r.kind && name === r.name);
         const declaredElsewhere = outside.find((o) => o.kind === r.kind && o.name === r.name);
-        const tierChart = r.kind === 'StorageClass' ? Object.values(TIER_CHARTS).find((t) => t.storageClassName === r.name) : undefined;
+        const tierChart = r.kind === 'StorageClass' ? Object.values(TIER_CHARTS).find((t) => t.storageClassName !== undefined && t.storageClassName === r.name) : undefined;
         const declare = () => `if it exists outside strata, declare it there: ${externalEntry(r.kind as Parameters<typeof externalEntry>[0], r.namespace, r.name)}${r.kind === 'StorageClass' ? ", with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')" : ''}`;
         if (elsewhere) problems.push(`${what} (there is one in namespace ${elsewhere[1]}: the wrong namespace)`);
-        else if (tierChart) problems.push(`${what}: install the tier chart that provides it (${tierChart.chart}) in environments/${environment}/infrastructure/configs`);
+        else if (tierChart) problems.push(`${what}: it is the class workload charts claim by default for ${tierChart.tier}; give a ${tierChart.chart} release of ${file} this class (storage.${tierChart.tier}: { storageClassName: '${r.name}', … }), or ${declare()}`);
         else if (declaredElsewhere) problems.push(`${what} (${file} declares one in namespace ${declaredElsewhere.namespace}, ${declaredElsewhere.field}: the wrong namespace; a pod sees only its own namespace's); ${declare()}`);
         else if (isExternalKind(r.kind)) problems.push(`${what}: no release of ${environment} makes it, and ${file} does not declare it external; ${declare()}`);
         else problems.push(what);

@@ -122,10 +122,10 @@ describe('the reference lint and external objects', () => {
     ]);
   });
 
-  test("strata's tier class missing is still the tier chart's to install", () => {
+  test('a missing class workload charts claim by default: a tier release of that name, or a declaration', () => {
     const claim: Manifest = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'x', namespace: 'lab' }, spec: { storageClassName: 'strata-efs' } };
     expect(checkReferencesCounted({ lab: [claim] }, undefined, declared()).problems).toEqual([
-      'lab: PersistentVolumeClaim lab/x spec.storageClassName: StorageClass strata-efs does not exist in lab: install the tier chart that provides it (storage-efs) in environments/lab/infrastructure/configs',
+      "lab: PersistentVolumeClaim lab/x spec.storageClassName: StorageClass strata-efs does not exist in lab: it is the class workload charts claim by default for efs; give a storage-efs release of environments/lab/environment.ts this class (storage.efs: { storageClassName: 'strata-efs', … }), or if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'strata-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')",
     ]);
   });
 

@@ -26,7 +26,7 @@ const env = (objects: Manifest[]): LifecycleEnvironment => ({
   controllers: new Map(),
   nodeGroups: [],
   region: 'us-east-1',
-  fileSystemZone: { storageClass: 'strata-fsx-lustre', zone: 'us-east-1a' },
+  fileSystemZones: [{ storageClass: 'strata-fsx-lustre', zone: 'us-east-1a' }],
 });
 const zoneFindings = (objects: Manifest[]) => lifecycleFindings(env(objects)).filter((f) => f.rule === 'zones').map((f) => f.message);
 

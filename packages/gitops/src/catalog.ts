@@ -57,6 +57,8 @@ export interface ChartEntry {
   readonly podSecurity?: ChartPodSecurity;
   /** Service account keys the chart writes an IAM policy for (its iam-policies ConfigMap, `<key>.json`): their pods need AWS access. */
   readonly policyKeys?: readonly string[];
+  /** The literal names of the StorageClasses the chart makes (a class named from the release or a value is stated by its claims' facts instead). */
+  readonly storageClasses?: readonly string[];
 }
 
 /** What a chart's pods need of their namespace's Pod Security Admission (Chart.yaml `strata.dev/pod-security`). */
@@ -154,6 +156,16 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     if (key && suffix) serviceAccounts[key] = suffix;
   }
 
+  // StorageClasses the chart makes under a literal name: claims naming them provision from the chart's own class.
+  const storageClasses = [
+    ...new Set(
+      templates
+        .filter(([, text]) => /^kind:\s*["']?StorageClass["']?\s*$/m.test(text))
+        .map(([, text]) => /^metadata:\n(?: {2}.*\n)*? {2}name: ["']?([a-z0-9][-a-z0-9.]*)["']?\s*$/m.exec(text)?.[1])
+        .filter((n): n is string => n !== undefined),
+    ),
+  ].sort();
+
   return {
     version: String(meta.version),
     ...(digests && Object.keys(digests).length > 0 ? { digests: normalizedDigests(digests) } : {}),
@@ -168,6 +180,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     ...(Object.keys(serviceAccounts).length > 0 ? { serviceAccounts: sortObject(serviceAccounts) } : {}),
     ...(podSecurity ? { podSecurity } : {}),
     ...(policyKeys.length > 0 ? { policyKeys } : {}),
+    ...(storageClasses.length > 0 ? { storageClasses } : {}),
   };
 }
 

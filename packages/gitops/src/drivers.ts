@@ -21,6 +21,14 @@ export interface DriverChart {
     /** What the role needs, for the report. */
     readonly permissions: string;
   };
+  /**
+   * Value path of the controller's AWS region, set to the cluster's region: a controller that has
+   * none asks instance metadata, which EKS Auto Mode blocks for pods off the host network, and which
+   * Karpenter's nodes answer only within one hop by default (EC2NodeClass metadataOptions
+   * httpPutResponseHopLimit 1: aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L147-L153).
+   * @default - the chart has no such value (the controller finds its region otherwise)
+   */
+  readonly regionPath?: readonly string[];
   /** Service accounts of the chart that must NOT carry the role (the charts' other accounts: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L177,
    * kubernetes-sigs/aws-efs-csi-driver@v3.4.1:charts/aws-efs-csi-driver/values.yaml#L245, awslabs/mountpoint-s3-csi-driver@v2.7.0:charts/aws-mountpoint-s3-csi-driver/values.yaml#L93). */
   readonly notOn: readonly string[];
@@ -52,6 +60,10 @@ export const DRIVERS: { readonly [tier in DriverTierName]: DriverChart } = {
       permissions: 'AmazonFSxFullAccess, or the policy of the driver docs/install.md (fsx:CreateFileSystem/DeleteFileSystem/DescribeFileSystems/UpdateFileSystem/TagResource, s3:ListBucket, iam:CreateServiceLinkedRole)',
     },
     notOn: ['fsx-csi-node-sa'],
+    // controller.region becomes the controller's AWS_REGION (charts/aws-fsx-csi-driver/templates/controller-deployment.yaml#L74-L77 at
+    // helm-chart-aws-fsx-csi-driver-1.17.0); without it the controller asks instance metadata (pkg/driver/controller.go#L89-L99 at v1.9.0),
+    // which EKS Auto Mode blocks: "Specify the AWS region in the controller configuration" (docs/install.md#L115-L128 at v1.9.0).
+    regionPath: ['controller', 'region'],
   },
   efs: {
     tier: 'efs',
@@ -110,19 +122,33 @@ export const KARPENTER = {
   serviceAccount: 'karpenter',
 } as const;
 
-/** A storage tier chart (infrastructure config): its chart name and the StorageClass it installs. */
+/** A storage tier chart (infrastructure config): its chart name and how it names the StorageClass it installs. */
 export interface TierChart {
   readonly tier: Exclude<StorageTierName, 's3'>;
   readonly chart: string;
-  /** The fixed StorageClass name workloads refer to. */
-  readonly storageClassName: string;
+  /**
+   * The class workload charts claim by default for this tier (their `storageClassName` values):
+   * what the bundled environments name their tier release's class (its `storageClassName` value),
+   * not what the chart names it by default. Undefined when the chart makes no class (instance store).
+   */
+  readonly storageClassName?: string;
+  /**
+   * How a release names its StorageClass: the value that sets the name, else
+   * `<release namespace>-<release full name>-<suffix>` (@strata/helm WorkloadChart.clusterObjectName).
+   * Undefined when the chart makes no class.
+   */
+  readonly classNaming?: { readonly value: string; readonly suffix: string };
 }
 
-/** The tier charts of @strata/storage-charts (S3 has none: Mountpoint is static provisioning only, awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L10). */
+/**
+ * The tier charts of @strata/storage-charts (S3 has none: Mountpoint is static provisioning only,
+ * awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/CONFIGURATION.md#L8-L10). The class naming is the
+ * charts' (packages/storage-charts/*: `storageClassName`, suffix `class`), tested there and here.
+ */
 export const TIER_CHARTS: { readonly [tier in Exclude<StorageTierName, 's3'>]: TierChart } = {
-  'fsx-lustre': { tier: 'fsx-lustre', chart: 'storage-fsx-lustre', storageClassName: 'strata-fsx-lustre' },
-  efs: { tier: 'efs', chart: 'storage-efs', storageClassName: 'strata-efs' },
-  'instance-store': { tier: 'instance-store', chart: 'storage-instance-store', storageClassName: 'strata-local-nvme' },
+  'fsx-lustre': { tier: 'fsx-lustre', chart: 'storage-fsx-lustre', storageClassName: 'strata-fsx-lustre', classNaming: { value: 'storageClassName', suffix: 'class' } },
+  efs: { tier: 'efs', chart: 'storage-efs', storageClassName: 'strata-efs', classNaming: { value: 'storageClassName', suffix: 'class' } },
+  'instance-store': { tier: 'instance-store', chart: 'storage-instance-store' },
 };
 
 /** Every tier name, in report order. */

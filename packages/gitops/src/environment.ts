@@ -22,8 +22,7 @@ export interface ClusterDefinition {
   readonly region: string;
   /**
    * The cluster's Kubernetes minor version, `"1.33"`. Charts with a `kubeVersion` above it are
-   * refused (strata holds the Mountpoint S3 chart 2.7.0 to 1.31: not verified upstream at that tag, which
-   * declares >=1.30; see DRIVERS.s3.minKubernetes).
+   * refused (the Mountpoint S3 chart 2.7.0 declares >=1.30; see DRIVERS.s3.minKubernetes).
    */
   readonly kubernetesVersion: string;
   /**
@@ -95,11 +94,39 @@ export interface KarpenterDefinition {
   readonly interruptionQueue?: string;
 }
 
-/** Values of the tier charts (storage-fsx-lustre, storage-efs, storage-instance-store), by tier. */
+/** The values of one release of a tier chart (see charts/<chart>/values.yaml). */
+export type TierValues = { readonly [key: string]: unknown };
+
+/**
+ * One release of a tier chart, when an environment installs the chart more than once (two EFS file
+ * systems; a scratch and a persistent FSx class side by side).
+ */
+export interface TierRelease {
+  /**
+   * The Helm release (and HelmRelease) name, unique among the environment's tier releases: a DNS
+   * label of at most 53 characters (Helm's limit). Renaming the release of a running environment
+   * uninstalls the old one: its class (and, for instance store, its NodePools) goes with it.
+   */
+  readonly release: string;
+  /**
+   * The chart's values for this release. Its class is named after the release
+   * (`flux-system-<release full name>-class`) unless `storageClassName` names it; workloads claim
+   * from it by that name (their `storageClassName` values).
+   * @default - the chart defaults plus the network
+   */
+  readonly values?: TierValues;
+}
+
+/**
+ * The tier charts an environment installs (storage-fsx-lustre, storage-efs, storage-instance-store),
+ * by tier: the values of one release (named after the chart: `storage-efs`), or a list of releases
+ * each with its own name and values. Each FSx or EFS release makes one StorageClass, installed when
+ * a workload's claim names it; its CSI driver is installed once, whatever the number of classes.
+ */
 export interface StorageDefinition {
-  readonly 'fsx-lustre'?: { readonly [key: string]: unknown };
-  readonly efs?: { readonly [key: string]: unknown };
-  readonly 'instance-store'?: { readonly [key: string]: unknown };
+  readonly 'fsx-lustre'?: TierValues | readonly TierRelease[];
+  readonly efs?: TierValues | readonly TierRelease[];
+  readonly 'instance-store'?: TierValues | readonly TierRelease[];
 }
 
 /**
@@ -139,7 +166,7 @@ export interface NodeGroupDefinition {
  * parameters (the file system gets the class's deployment settings, whatever the chart assumed).
  */
 export interface ExternalStorageClass {
-  /** The class name (cluster-scoped; not one of strata's own: strata-fsx-lustre, strata-efs, strata-local-nvme). */
+  /** The class name (cluster-scoped; not the name of a class one of this environment's tier releases makes). */
   readonly name: string;
   /** The storage tier behind it. @default - from the provisioner when it is a tier's; else unknown, and the tier checks are skipped (a warning says which) */
   readonly tier?: StorageTierName;
@@ -212,7 +239,11 @@ export interface EnvironmentDefinition {
   readonly registry: string;
   readonly network: NetworkDefinition;
   readonly identity: IdentityDefinition;
-  /** Values for the tier charts installed as infrastructure configs. @default - chart defaults plus the network */
+  /**
+   * The tier charts' releases, installed as infrastructure configs (see StorageDefinition). An FSx
+   * or EFS claim provisions from the release whose class it names.
+   * @default - for FSx and EFS, when a claim names the class workload charts claim by default (strata-fsx-lustre, strata-efs), one release named after the chart with its class so named (a claim on another class no release makes is refused); for instance store, one release with the chart defaults plus the cluster's discovery tag when a workload uses the tier
+   */
   readonly storage?: StorageDefinition;
   /** Karpenter handling. @default - Karpenter must already be installed when a workload uses instance store */
   readonly karpenter?: KarpenterDefinition;

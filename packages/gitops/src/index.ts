@@ -11,5 +11,6 @@ export * from './placeholders';
 export * from './plan';
 export * from './pricing';
 export * from './release-policy';
+export * from './tiers';
 export * from './report';
 export * from './values';

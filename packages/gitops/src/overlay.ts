@@ -109,28 +109,34 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
   at('infrastructure/controllers/kustomization.yaml', kustomizeFile(`Infrastructure controllers: the CSI drivers${plan.operators.length > 0 ? ' and operators' : ''} this environment\'s workloads use`, src, { resources: controllerFiles.sort() }));
 
   // --- infrastructure/configs: the tier charts (StorageClasses, NodePools) ---------------------
+  // One file per chart: its OCIRepository and a HelmRelease per release of it.
   const configFiles: string[] = [];
-  for (const t of plan.tiers) {
-    const name = t.tier.chart;
+  const byChart = new Map<string, typeof plan.tiers>();
+  for (const t of plan.tiers) byChart.set(t.tier.chart, [...(byChart.get(t.tier.chart) ?? []), t]);
+  for (const [name, releases] of byChart) {
     configFiles.push(`${name}.yaml`);
+    const first = releases[0];
+    const made = releases.map((t) => (t.storageClassName !== undefined ? `StorageClass ${t.storageClassName}` : 'EC2NodeClass and NodePools') + (t.release === name ? '' : ` (release ${t.release})`));
     at(
       `infrastructure/configs/${name}.yaml`,
-      yamlFile(`${name} ${t.entry.version}: StorageClass ${t.tier.storageClassName} for this environment's network`, src, [
+      yamlFile(`${name} ${first.entry.version}: ${made.join(', ')} for this environment's network`, src, [
         // A tier chart holds the cluster's classes and NodePools: pruned or uninstalled (once no workload
         // here needs it, or by install remediation), Karpenter would drain every node of its pools,
         // the running pods of kept releases included. Taking one out is a deliberate step.
-        ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: t.entry.version, digest: t.digest, annotations: { [PRUNE_ANNOTATION]: 'disabled' } }),
-        helmRelease({
-          name,
-          namespace: FLUX_NAMESPACE,
-          source: { ociRepository: name },
-          timeout: t.policy.timeout,
-          disableWaitForJobs: t.policy.disableWaitForJobs,
-          retryOnFailure: t.policy.retryOnFailure,
-          driftDetection: true,
-          annotations: { [PRUNE_ANNOTATION]: 'disabled' },
-          values: t.values,
-        }),
+        ociRepository({ name, namespace: FLUX_NAMESPACE, url: `${env.registry}/${name}`, tag: first.entry.version, digest: first.digest, annotations: { [PRUNE_ANNOTATION]: 'disabled' } }),
+        ...releases.map((t) =>
+          helmRelease({
+            name: t.release,
+            namespace: FLUX_NAMESPACE,
+            source: { ociRepository: name },
+            timeout: t.policy.timeout,
+            disableWaitForJobs: t.policy.disableWaitForJobs,
+            retryOnFailure: t.policy.retryOnFailure,
+            driftDetection: true,
+            annotations: { [PRUNE_ANNOTATION]: 'disabled' },
+            values: t.values,
+          }),
+        ),
       ]),
     );
   }

@@ -1,8 +1,9 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
 import { ChartCatalog, ChartEntry, digestIn, JsonSchema } from './catalog';
 import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
-import { DriverTierName, EnvironmentDefinition, ExternalStorageClass, StorageTierName } from './environment';
+import { DriverTierName, EnvironmentDefinition, StorageTierName } from './environment';
 import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
+import { article, ClaimClass, claimClass, ClassContext, ResolvedClaim, storageReleases, TierClass, tierClassesOf, tierClassName, TierReleaseDefinition } from './tiers';
 import { planOperators, PlannedOperator } from './operators';
 import { aboutField, checkPlaceholders } from './placeholders';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
@@ -60,15 +61,17 @@ export interface PlannedWorkload {
   readonly claims?: readonly ResolvedClaim[];
 }
 
-/** A storage claim of a released chart, its facts resolved for this release. */
-export interface ResolvedClaim {
-  readonly tier: string;
-  readonly name: string;
-  readonly facts: { readonly [key: string]: unknown };
-}
+export type { ResolvedClaim } from './tiers';
 
+/** One release of a tier chart (an infrastructure config). */
 export interface PlannedTier {
   readonly tier: TierChart;
+  /** The Helm release and HelmRelease name (the chart's name for the one-release form). */
+  readonly release: string;
+  /** Where the environment declares it (`storage.efs`, `storage.efs[1]`); for the instance-store release strata adds, `storage.instance-store`. */
+  readonly field: string;
+  /** The StorageClass it makes (FSx, EFS); undefined for a chart that makes none. */
+  readonly storageClassName?: string;
   readonly entry: ChartEntry;
   /** The digest pinned: when the chart's version was published to this environment's registry. */
   readonly digest?: string;
@@ -76,6 +79,8 @@ export interface PlannedTier {
   readonly values: Record<string, unknown>;
   readonly merged: Record<string, unknown>;
   readonly policy: ReleasePolicy;
+  /** The workloads whose claims name its class (instance store: every workload using the tier). */
+  readonly usedBy: readonly string[];
 }
 
 export interface PlannedDriver {
@@ -101,7 +106,10 @@ export interface EnvironmentPlan {
   readonly errors: string[];
   readonly warnings: string[];
   readonly workloads: PlannedWorkload[];
+  /** The tier releases installed here (several per tier when the environment declares several). */
   readonly tiers: PlannedTier[];
+  /** The class each declared FSx or EFS release makes, by class name (installed or not). */
+  readonly tierClasses: ReadonlyMap<string, TierClass>;
   readonly drivers: PlannedDriver[];
   /** Set when a workload uses instance store (Karpenter provisions the NVMe nodes) or the environment installs it. */
   readonly karpenter?: PlannedKarpenter;
@@ -190,8 +198,27 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // --- external objects --------------------------------------------------------------------------
   checkExternal(env, fail, checkArn);
   const outside = externalClasses(env);
-  // Claims on a declared class of a known tier bind as that tier's do (the release timeout follows).
-  const classTier = (name: string) => outside.get(name)?.tier;
+
+  // --- tier releases (storage) -----------------------------------------------------------------------
+  // Each declared release's values (the network filled in) and the class it makes, before the
+  // workloads: a claim provisions from the release whose class it names.
+  const draftTier = (d: TierReleaseDefinition): TierDraft => {
+    const entry = catalog[d.tier.chart] as ChartEntry | undefined;
+    const values = tierValues(d, entry?.schema ?? {}, env, fail, warn);
+    const merged = mergeValues(entry?.defaults ?? {}, values) as Record<string, unknown>;
+    const storageClassName = tierClassName(d.tier, d.release, merged);
+    return { definition: d, entry, values, merged, ...(storageClassName !== undefined ? { storageClassName } : {}), classField: `${d.valuesField}.${d.tier.classNaming?.value ?? 'storageClassName'}` };
+  };
+  const drafts: TierDraft[] = storageReleases(env, fail).map(draftTier);
+  const tierClasses = tierClassesOf(drafts, fail);
+  for (const [name, c] of outside) {
+    const made = tierClasses.get(name);
+    if (made) {
+      fail(`${c.field}.name`, name, `another name than the classes this environment's tier releases make (${[...tierClasses.keys()].join(', ')})`, `${made.field} (release ${made.release}) makes ${name}: remove the declaration, or rename one of the two classes`);
+    }
+  }
+  // Claims on a tier release's class, or on a declared class of a known tier, bind as that tier's do (the release timeout follows).
+  const classTier = (name: string) => tierClasses.get(name)?.tier.tier ?? outside.get(name)?.tier;
 
   // --- workloads -----------------------------------------------------------------------------
   const tierChartNames = new Set(Object.values(TIER_CHARTS).map((t) => t.chart));
@@ -265,9 +292,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     for (const p of schemaProblems(entry.schema, merged, `${field}.values`, `see charts/${name}/values.yaml for what the chart accepts`, entry.schemaRules)) if (!aboutField(p, placeholders)) failRaw(p);
 
     // Claims under a condition that is off in this release do not exist here.
-    const claims = entry.storage
-      ?.filter((c) => (c.when ?? []).every((w) => resolveFact(w, merged) === true))
-      .map((c) => ({ tier: c.tier, name: c.name, facts: resolveFacts(c.facts, merged) }));
+    const release = { chart: name, release: name, namespace: typeof d.namespace === 'string' ? d.namespace : '' };
+    const claims = entry.storage?.filter((c) => (c.when ?? []).every((w) => resolveFact(w, merged) === true)).map((c) => resolveClaim(c, merged, release));
     const holdsData = isDataChart(entry);
     const pinned = d.version !== undefined && d.version !== entry.version;
     if (pinned) {
@@ -294,33 +320,80 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     if (!(w in deployments)) fail('identity.workloads', w, 'a workload of this environment', `deploy ${w} under workloads, or remove its roles`);
   }
 
-  // --- claims on external classes ----------------------------------------------------------------
-  // A claim on a declared class of a known tier is checked as one on strata's tier class is, and
-  // its tier's driver is installed; of a class of unknown tier, what is skipped is said.
+  // --- tier releases strata adds ------------------------------------------------------------------
+  // A tier the environment declares no release of, whose claims name the class workload charts claim
+  // by default (strata-efs, strata-fsx-lustre): one release named after the chart, its class so named,
+  // with the chart defaults and the network (what an environment got before it could declare releases).
+  for (const tier of [TIER_CHARTS['fsx-lustre'], TIER_CHARTS.efs]) {
+    if (drafts.some((t) => t.definition.tier.tier === tier.tier) || tier.storageClassName === undefined || tierClasses.has(tier.storageClassName)) continue;
+    const claimed = workloads.some((w) => (w.claims ?? []).some((c) => c.tier === tier.tier && !c.ownClass && c.facts.storageClassName === tier.storageClassName));
+    if (!claimed) continue;
+    const draft = draftTier({ tier, release: tier.chart, field: `storage.${tier.tier}`, valuesField: `storage.${tier.tier}`, values: { [tier.classNaming!.value]: tier.storageClassName }, implicit: true });
+    drafts.push(draft);
+    tierClasses.set(tier.storageClassName, { name: tier.storageClassName, tier, release: tier.chart, field: `storage.${tier.tier}` });
+  }
+
+  // --- claims and the classes they name -----------------------------------------------------------
+  // Each claim provisions from the class it names: a tier release's (that release is installed for
+  // it), the chart's own, a declared external one (checked as a tier class when its tier is known,
+  // and its tier's driver installed), or none it may name (refused).
+  // With external.storageClasses unreadable (refused above), which classes exist is not known: no claim is refused for its class.
+  const declaredExternal: unknown = env.external;
+  const classesUnreadable = declaredExternal !== undefined && (!isPlainObject(declaredExternal) || (declaredExternal.storageClasses !== undefined && !Array.isArray(declaredExternal.storageClasses)));
   const externalTiers = new Map<StorageTierName, string[]>();
+  const tierUsers = new Map<string, string[]>();
+  const unstated = new Map<StorageTierName, string[]>();
+  const addUser = (map: Map<string, string[]>, key: string, user: string) => {
+    const users = map.get(key) ?? [];
+    if (!users.includes(user)) map.set(key, [...users, user]);
+  };
   for (const w of workloads) {
+    const context: ClassContext = { tierClasses, chartClasses: w.entry.storageClasses };
     for (const c of w.claims ?? []) {
-      const cls = claimClass(c, env);
-      if (cls.kind !== 'external') continue;
-      if (cls.storageClass.tier !== undefined && !isTier(String(cls.storageClass.tier))) continue; // refused above
-      if (cls.tier === undefined) {
-        const minutes = Math.round(provisioningSeconds(w.entry, cls.name, classTier) / 60);
-        const skipped = [`whether it is ${article(c.tier)} class`, `how long the claim takes to bind (the release allows ${minutes} minutes)`, 'whether alerts on its volume stats can fire'];
-        if (c.tier === 'fsx-lustre') skipped.push("the comparison of the claim's deploymentType, perUnitStorageThroughput and storageType with the class's");
-        warn(`${w.name} claim ${c.name} provisions from external StorageClass ${cls.name}, whose tier is unknown (${cls.field} has no tier, and no provisioner of a tier's CSI driver): skipped for it: ${skipped.join('; ')}; set ${cls.field}.tier if you know it`);
-      } else if (cls.tier !== c.tier) {
-        const by = cls.storageClass.tier !== undefined ? 'tier' : 'provisioner';
-        fail(
-          `${cls.field}.${by}`,
-          by === 'tier' ? cls.tier : cls.storageClass.provisioner,
-          `${by === 'tier' ? `"${c.tier}"` : `"${TIER_PROVISIONERS[c.tier] ?? c.tier}"`} for claim ${c.name} of ${w.name} (workloads.${w.name}), which provisions from it`,
-          `the chart made ${c.name} ${article(c.tier)} claim, and ${cls.tier === 'instance-store' ? 'instance store' : cls.tier} is another tier: correct the declaration, or set the workload's class to ${article(c.tier)} class`,
-        );
-      } else if (isDriverTier(cls.tier) && !(externalTiers.get(cls.tier) ?? []).includes(w.name)) {
-        // The driver mounts (and, for FSx and EFS, provisions) the class's volumes: it must run here.
-        externalTiers.set(cls.tier, [...(externalTiers.get(cls.tier) ?? []), w.name]);
+      const cls = claimClass(c, env, context);
+      // Where the class is named: the release's value, or the chart itself.
+      const named = c.classValue !== undefined ? `workloads.${w.name}.values.${c.classValue}` : `workloads.${w.name}`;
+      const ofTier = [...tierClasses.values()].filter((t) => t.tier.tier === c.tier);
+      const choices = ofTier.length > 0 ? `the class of a storage.${c.tier} release here (${ofTier.map((t) => t.name).join(', ')})` : `the class of a storage.${c.tier} release here (none is declared)`;
+      const conventional = (TIER_CHARTS as Record<string, TierChart | undefined>)[c.tier]?.classNaming ? `storage.${c.tier}` : undefined;
+      if (cls.kind === 'tier') {
+        if (cls.tierClass.tier.tier !== c.tier) {
+          fail(named, cls.name, `${article(c.tier)} class for ${w.name}'s ${c.tier} claim ${c.name}: ${choices}, or one declared in external.storageClasses`,
+            `${cls.tierClass.field} (release ${cls.tierClass.release}) makes ${cls.name}, ${article(cls.tierClass.tier.tier)} class, which ${article(c.tier).replace(/^an? /, '')} claim cannot use`);
+        } else addUser(tierUsers, cls.tierClass.release, w.name);
+      } else if (cls.kind === 'undeclared' && !classesUnreadable) {
+        const fixes = [
+          ofTier.length > 0 ? `set it to one of those` : undefined,
+          conventional ? `name a ${conventional} release's class so (storageClassName: ${JSON.stringify(cls.name)} in its values)` : undefined,
+          `declare the class in external.storageClasses if it exists outside strata`,
+        ].filter((f): f is string => f !== undefined);
+        fail(named, cls.name, `a StorageClass this environment has for ${w.name}'s ${c.tier} claim ${c.name}: ${choices}, or one declared in external.storageClasses`, `no tier release here makes ${cls.name} and it is not declared: ${fixes.join(', or ')}`);
+      } else if (cls.kind === 'unstated' && isTier(c.tier)) {
+        addUser(unstated, c.tier, w.name);
+      } else if (cls.kind === 'external') {
+        if (cls.storageClass.tier !== undefined && !isTier(String(cls.storageClass.tier))) continue; // refused above
+        if (cls.tier === undefined) {
+          const minutes = Math.round(provisioningSeconds(w.entry, cls.name, classTier) / 60);
+          const skipped = [`whether it is ${article(c.tier)} class`, `how long the claim takes to bind (the release allows ${minutes} minutes)`, 'whether alerts on its volume stats can fire'];
+          if (c.tier === 'fsx-lustre') skipped.push("the comparison of the claim's deploymentType, perUnitStorageThroughput and storageType with the class's");
+          warn(`${w.name} claim ${c.name} provisions from external StorageClass ${cls.name}, whose tier is unknown (${cls.field} has no tier, and no provisioner of a tier's CSI driver): skipped for it: ${skipped.join('; ')}; set ${cls.field}.tier if you know it`);
+        } else if (cls.tier !== c.tier) {
+          const by = cls.storageClass.tier !== undefined ? 'tier' : 'provisioner';
+          fail(
+            `${cls.field}.${by}`,
+            by === 'tier' ? cls.tier : cls.storageClass.provisioner,
+            `${by === 'tier' ? `"${c.tier}"` : `"${TIER_PROVISIONERS[c.tier] ?? c.tier}"`} for claim ${c.name} of ${w.name} (workloads.${w.name}), which provisions from it`,
+            `the chart made ${c.name} ${article(c.tier)} claim, and ${cls.tier === 'instance-store' ? 'instance store' : cls.tier} is another tier: correct the declaration, or set the workload's class to ${article(c.tier)} class`,
+          );
+        } else if (isDriverTier(cls.tier)) {
+          // The driver mounts (and, for FSx and EFS, provisions) the class's volumes: it must run here.
+          addUser(externalTiers as Map<string, string[]>, cls.tier, w.name);
+        }
       }
     }
+  }
+  for (const [tier, names] of unstated) {
+    warn(`${names.join(', ')} ${names.length > 1 ? 'have' : 'has'} ${article(tier)} claim that does not state its class (a chart written before claims stated it): every storage.${tier} release here is installed for it; regenerate the chart with a current @strata/helm`);
   }
 
   // --- drivers ---------------------------------------------------------------------------------
@@ -366,62 +439,83 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       warn(`'identity.drivers.${tier}' (not set) should be a role for ${driver.identity.namespace}/${driver.identity.serviceAccount}: without one the ${driver.title} uses the node's instance profile (${tier} is used by ${users.join(', ')})`);
     }
     let values: Record<string, unknown> | undefined = identity.mode === 'irsa' && typeof arn === 'string' ? nestedAt(driver.identity.annotationsPath, { [IRSA_ANNOTATION]: arn }) : undefined;
+    // The controller's region from the environment, not from instance metadata (DriverChart.regionPath).
+    if (driver.regionPath && typeof cluster.region === 'string' && REGION.test(cluster.region)) values = mergeValues(values ?? {}, nestedAt(driver.regionPath, cluster.region)) as Record<string, unknown>;
     for (const feature of [...features.keys()].sort()) {
       if (DRIVER_FEATURES[feature].tier === tier) values = mergeValues(values ?? {}, DRIVER_FEATURES[feature].values) as Record<string, unknown>;
     }
     drivers.push({ driver, ...(arn ? { roleArn: arn } : {}), ...(values ? { values: sortKeysDeep(values) } : {}), usedBy: users });
   }
 
-  // --- tier charts (infrastructure configs) ---------------------------------------------------
-  const storage = isPlainObject(env.storage) ? env.storage : {};
-  if (env.storage !== undefined && !isPlainObject(env.storage)) fail('storage', env.storage, 'an object of tier chart values by tier', 'e.g. storage: { "fsx-lustre": { deploymentType: "SCRATCH_2" } }');
-  for (const key of Object.keys(storage)) {
-    if (!(key in TIER_CHARTS)) fail('storage', key, `one of ${Object.keys(TIER_CHARTS).map((k) => JSON.stringify(k)).join(', ')}`, key === 's3' ? 'S3 has no tier chart: Mountpoint volumes are static, declared by the workload' : 'use the tier name');
+  // --- tier releases (infrastructure configs) -------------------------------------------------
+  // An FSx or EFS release is installed when a claim names its class (or when a claim of its tier
+  // does not say which class: a chart written before claims stated it). Instance store's releases
+  // bring the NVMe nodes: installed when any workload uses the tier (one with the chart defaults
+  // when the environment declares none).
+  const usesTier = (w: PlannedWorkload, tier: TierChart) => w.uses.includes(tier.tier);
+  const nvmeUsers = workloads.filter((w) => usesTier(w, TIER_CHARTS['instance-store'])).map((w) => w.name);
+  if (nvmeUsers.length > 0 && !drafts.some((t) => t.definition.tier.tier === 'instance-store')) {
+    const tier = TIER_CHARTS['instance-store'];
+    drafts.push(draftTier({ tier, release: tier.chart, field: `storage.${tier.tier}`, valuesField: `storage.${tier.tier}`, values: {}, implicit: true }));
   }
   const tiers: PlannedTier[] = [];
-  for (const tier of Object.values(TIER_CHARTS)) {
-    const users = workloads.filter((w) => needsTierChart(w, tier)).map((w) => w.name);
-    const own = (storage as Record<string, unknown>)[tier.tier];
+  for (const draft of drafts) {
+    const d = draft.definition;
+    const tier = d.tier;
+    const users =
+      tier.tier === 'instance-store'
+        ? nvmeUsers
+        : [...new Set([...(tierUsers.get(d.release) ?? []), ...(unstated.get(tier.tier) ?? []), ...workloads.filter((w) => !w.claims && usesTier(w, tier)).map((w) => w.name)])].sort();
+    const release = d.release === tier.chart ? '' : ` (release ${d.release})`;
+    const entry = draft.entry;
+    // A declared release's values are checked whether or not it is installed here: its class name
+    // is one of them, and what an environment says must hold the day a workload needs it.
+    if (entry) {
+      const subnetReported = tier.tier === 'fsx-lustre' && draft.values.subnetId === undefined && errors.some((e) => e.includes("'network.subnetId'") || e.includes(`'${d.valuesField}.subnetId'`));
+      for (const p of schemaProblems(entry.schema, draft.merged, d.valuesField, `see charts/${tier.chart}/values.yaml for what the chart accepts`, entry.schemaRules)) {
+        if (aboutField(p, placeholders)) continue;
+        if (subnetReported && p.startsWith(`'${d.valuesField}.subnetId'`)) continue;
+        failRaw(p);
+      }
+    }
     if (users.length === 0) {
-      if (own !== undefined) warn(`'storage.${tier.tier}' is set but no workload here provisions from ${tier.storageClassName}: ${tier.chart} is not installed`);
+      warn(tier.tier === 'instance-store' ? `'${d.field}'${release} is set but no workload here uses instance store: ${tier.chart} is not installed` : `'${d.field}'${release} is set but no workload here provisions from its class ${draft.storageClassName}: ${tier.chart} is not installed`);
       continue;
     }
-    const entry = catalog[tier.chart];
     if (!entry) {
-      failRaw(`'storage.${tier.tier}' (chart ${tier.chart}) must be in charts/ when a workload provisions from ${tier.storageClassName} (${users.join(', ')}); generate the tier charts of @strata/storage-charts`);
+      failRaw(`'${d.field}' (chart ${tier.chart}) must be in charts/ when a workload needs it (${users.join(', ')}); generate the tier charts of @strata/storage-charts`);
       continue;
-    }
-    if (own !== undefined && !isPlainObject(own)) {
-      fail(`storage.${tier.tier}`, own, `an object of ${tier.chart} values`, `see charts/${tier.chart}/values.yaml`);
-      continue;
-    }
-    const values = tierValues(tier, entry.schema, (own ?? {}) as Record<string, unknown>, env, fail, warn);
-    const merged = mergeValues(entry.defaults, values) as Record<string, unknown>;
-    const subnetReported = tier.tier === 'fsx-lustre' && values.subnetId === undefined && errors.some((e) => e.includes("'network.subnetId'") || e.includes("'storage.fsx-lustre.subnetId'"));
-    for (const p of schemaProblems(entry.schema, merged, `storage.${tier.tier}`, `see charts/${tier.chart}/values.yaml for what the chart accepts`, entry.schemaRules)) {
-      if (aboutField(p, placeholders)) continue;
-      if (subnetReported && p.startsWith("'storage.fsx-lustre.subnetId'")) continue;
-      failRaw(p);
     }
     // A tier chart holds the cluster's classes and NodePools: install remediation (an uninstall)
     // would make Karpenter drain every node of its pools, so it always retries in place.
     const digest = digestIn(entry, env.registry);
-    tiers.push({ tier, entry, ...(digest ? { digest } : {}), values: sortKeysDeep(values), merged, policy: { ...releasePolicy(entry, merged), retryOnFailure: true } });
+    tiers.push({
+      tier,
+      release: d.release,
+      field: d.field,
+      ...(draft.storageClassName !== undefined ? { storageClassName: draft.storageClassName } : {}),
+      entry,
+      ...(digest ? { digest } : {}),
+      values: sortKeysDeep(draft.values),
+      merged: draft.merged,
+      policy: { ...releasePolicy(entry, draft.merged), retryOnFailure: true },
+      usedBy: users,
+    });
   }
 
-  // A claim on strata-fsx-lustre gets the environment's deployment settings, whatever the chart
+  // A claim on a tier release's class gets that release's deployment settings, whatever the chart
   // assumed; a claim on an external FSx class with known parameters gets that class's.
-  const fsxTier = tiers.find((t) => t.tier.tier === 'fsx-lustre');
   for (const w of workloads) {
+    const context: ClassContext = { tierClasses, chartClasses: w.entry.storageClasses };
     for (const c of w.claims ?? []) {
       if (c.tier !== 'fsx-lustre') continue;
-      const cls = claimClass(c, env);
-      const settings =
-        cls.kind === 'tier' && fsxTier && cls.tier === fsxTier.tier
-          ? { of: `this environment's ${fsxTier.tier.storageClassName} class`, values: fsxTier.merged }
-          : cls.kind === 'external' && cls.tier === 'fsx-lustre' && isPlainObject(cls.storageClass.parameters)
-            ? { of: `external StorageClass ${cls.name} (${cls.field}.parameters)`, values: cls.storageClass.parameters as Record<string, unknown> }
-            : undefined;
+      const cls = claimClass(c, env, context);
+      const release = cls.kind === 'tier' ? tiers.find((t) => t.release === cls.tierClass.release && t.tier.tier === 'fsx-lustre') : undefined;
+      const settings = release
+        ? { of: `this environment's ${release.storageClassName} class`, values: release.merged, field: drafts.find((t) => t.definition.release === release.release)!.definition.valuesField }
+        : cls.kind === 'external' && cls.tier === 'fsx-lustre' && isPlainObject(cls.storageClass.parameters)
+          ? { of: `external StorageClass ${cls.name} (${cls.field}.parameters)`, values: cls.storageClass.parameters as Record<string, unknown>, field: `${cls.field}.parameters` }
+          : undefined;
       if (!settings) continue;
       for (const key of ['deploymentType', 'perUnitStorageThroughput', 'storageType']) {
         const assumed = c.facts[key];
@@ -434,7 +528,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       const expected = c.facts.importPath;
       if (typeof expected === 'string' && expected !== '') {
         const linked = settings.values.s3ImportPath;
-        const field = cls.kind === 'tier' ? `storage.${fsxTier!.tier.tier}.s3ImportPath` : `${(cls as { field: string }).field}.parameters.s3ImportPath`;
+        const field = `${settings.field}.s3ImportPath`;
         const within = (path: string, root: string) => `${path.replace(/\/*$/, '')}/`.startsWith(`${root.replace(/\/*$/, '')}/`);
         if (typeof linked !== 'string' || linked === '') {
           fail(field, linked, `an S3 path containing ${showValue(expected)} (${w.name}'s claim ${c.name} expects its data there)`, 'link the class to the dataset\'s bucket, or the file system starts empty');
@@ -453,15 +547,16 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   }
   // Spot nodes get a 2-minute notice; Karpenter drains them on it only with its interruption queue
   // (aws/karpenter-provider-aws@v1.14.1 charts/karpenter/values.yaml settings.interruptionQueue).
-  const instanceStore = tiers.find((t) => t.tier.tier === 'instance-store');
-  const spotPools = instanceStore ? spotNodePools(instanceStore.merged) : [];
+  const spotPools = tiers
+    .filter((t) => t.tier.tier === 'instance-store')
+    .flatMap((t) => spotNodePools(t.merged).map((p) => `${drafts.find((x) => x.definition.release === t.release)!.definition.valuesField} nodePools.${p}`));
   if (spotPools.length > 0 && !env.karpenter?.interruptionQueue) {
-    const pools = spotPools.map((p) => `nodePools.${p}`).join(', ');
+    const pools = spotPools.join(', ');
     if (install) {
-      fail('karpenter.interruptionQueue', undefined, `set when a NodePool may launch Spot nodes (storage.instance-store ${pools})`,
+      fail('karpenter.interruptionQueue', undefined, `set when a NodePool may launch Spot nodes (${pools})`,
         'give the SQS queue of Karpenter\'s interruption handling: without it Karpenter never hears of a Spot interruption, and the node is reclaimed 2 minutes after the notice with no drain (its pods get no graceful stop)');
     } else {
-      warn(`storage.instance-store ${pools} may launch Spot nodes: make sure the cluster's Karpenter runs with an interruption queue (settings.interruptionQueue), or a Spot reclaim gives its pods no drain`);
+      warn(`${pools} may launch Spot nodes: make sure the cluster's Karpenter runs with an interruption queue (settings.interruptionQueue), or a Spot reclaim gives its pods no drain`);
     }
   }
   if (install || usedBy.has('instance-store')) {
@@ -539,7 +634,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, ns]) => ({ name, protect: ns.protect, podSecurity: { level: ns.level, because: ns.because } }));
 
-  return { env, file, errors, warnings, workloads, tiers, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
+  return { env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
 }
 
 /** The NodePools of the instance-store tier chart's values that are enabled and may launch Spot nodes. */
@@ -570,13 +665,13 @@ function checkSubnet(field: string, value: unknown, fail: (field: string, value:
 
 /** The environment's values for a tier chart: its own settings, with the network filled in where the chart takes it. */
 function tierValues(
-  tier: TierChart,
+  release: TierReleaseDefinition,
   schema: JsonSchema,
-  own: Record<string, unknown>,
   env: EnvironmentDefinition,
   fail: (field: string, value: unknown, accepted: string, fix: string) => void,
   warn: (message: string) => void,
 ): Record<string, unknown> {
+  const { tier, values: own, valuesField: at } = release;
   const props = (schema.properties as Record<string, unknown> | undefined) ?? {};
   const out: Record<string, unknown> = { ...own };
   const fill = (key: string, value: unknown) => {
@@ -584,79 +679,60 @@ function tierValues(
   };
   if (tier.tier === 'fsx-lustre') {
     // A bad subnet is reported once, by checkSubnet: the chart's schema is not asked again about it.
-    if (own.subnetId !== undefined && !checkSubnet(`storage.fsx-lustre.subnetId`, own.subnetId, fail)) delete out.subnetId;
+    if (own.subnetId !== undefined && !checkSubnet(`${at}.subnetId`, own.subnetId, fail)) delete out.subnetId;
     if (typeof env.network?.subnetId === 'string' && SUBNET.test(env.network.subnetId)) fill('subnetId', env.network.subnetId);
     // The chart takes a list, or (as @strata/storage-charts does today) one id in a string.
     const sgs = Array.isArray(env.network?.securityGroupIds) ? [...env.network.securityGroupIds] : undefined;
     const sgSchema = props.securityGroupIds as JsonSchema | undefined;
     if (sgs && sgSchema?.type === 'string') {
       if (sgs.length > 1 && out.securityGroupIds === undefined) {
-        warn(`'network.securityGroupIds' (${showValue(sgs)}) has ${sgs.length} groups but ${tier.chart} takes one: the file systems get ${sgs[0]}; set storage.fsx-lustre.securityGroupIds to choose`);
+        warn(`'network.securityGroupIds' (${showValue(sgs)}) has ${sgs.length} groups but ${tier.chart} takes one: the file systems get ${sgs[0]}; set ${at}.securityGroupIds to choose`);
       }
       fill('securityGroupIds', sgs[0]);
     } else fill('securityGroupIds', sgs);
     if (env.cluster?.autoMode === true && 'fileSystemTypeVersion' in props) {
       // EKS Auto Mode nodes mount Lustre 2.15 only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140).
       if (own.fileSystemTypeVersion !== undefined && own.fileSystemTypeVersion !== '2.15') {
-        fail('storage.fsx-lustre.fileSystemTypeVersion', own.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140)');
+        fail(`${at}.fileSystemTypeVersion`, own.fileSystemTypeVersion, '"2.15" on an EKS Auto Mode cluster', 'Auto Mode nodes mount Lustre 2.15 file systems only (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/install.md#L115-L140)');
       }
       fill('fileSystemTypeVersion', '2.15');
     }
   }
-  if (tier.tier === 'instance-store') fill('clusterName', env.cluster?.name);
+  if (tier.tier === 'instance-store') {
+    fill('clusterName', env.cluster?.name);
+    // Subnets and security groups by the cluster's discovery tag, unless the environment selects them otherwise.
+    const nodeClass = (props.nodeClass as JsonSchema | undefined)?.properties as Record<string, unknown> | undefined;
+    const cluster = env.cluster?.name;
+    if (nodeClass && typeof cluster === 'string') {
+      const own = isPlainObject(out.nodeClass) ? (out.nodeClass as Record<string, unknown>) : {};
+      const terms = [{ tags: { 'karpenter.sh/discovery': cluster } }];
+      const filled = { ...own };
+      for (const key of ['subnetSelectorTerms', 'securityGroupSelectorTerms']) if (key in nodeClass && own[key] === undefined) filled[key] = terms;
+      if (out.nodeClass === undefined || isPlainObject(out.nodeClass)) out.nodeClass = filled;
+    }
+  }
   return out;
 }
 
-/**
- * Whether a workload needs a tier chart: instance store always (its NodePool brings the NVMe
- * nodes); FSx and EFS when a claim provisions from the tier's class, or when the chart does not
- * say (no storage annotation) but uses the tier.
- */
-export function needsTierChart(w: { readonly uses: readonly string[]; readonly claims?: readonly ResolvedClaim[] }, tier: TierChart): boolean {
-  if (!w.uses.includes(tier.tier)) return false;
-  if (tier.tier === 'instance-store' || !w.claims) return true;
-  return w.claims.some((c) => c.tier === tier.tier && onTierClass(c, tier));
+export type { ClaimClass } from './tiers';
+export { claimClass } from './tiers';
+
+/** The class a claim of one of the plan's workloads names (see ClaimClass). */
+export function classOfClaim(plan: Pick<EnvironmentPlan, 'env' | 'tierClasses'>, w: Pick<PlannedWorkload, 'entry'>, c: ResolvedClaim): ClaimClass {
+  return claimClass(c, plan.env, { tierClasses: plan.tierClasses, chartClasses: w.entry.storageClasses });
 }
 
-/** Whether a claim provisions from the tier chart's class (not an existing file system, not another class). */
-export function onTierClass(c: ResolvedClaim, tier: TierChart): boolean {
-  const cls = claimClass(c);
-  return cls.kind === 'tier' && cls.tier === tier;
-}
-
-/**
- * Where a claim's volume comes from, as this environment knows it: the one answer the tier rules,
- * the drivers and the report share.
- * - `tier`: strata's tier class (the claim names it, or names no class and the tier has one);
- * - `external`: a StorageClass the environment declares in `external.storageClasses`;
- * - `bound`: no class: a volume the chart makes itself (an existing file system, an S3 bucket:
- *   storageClassName ""), or no claim at all (an emptyDir);
- * - `undeclared`: a class neither strata makes nor the environment declares (the reference lint refuses it).
- */
-export type ClaimClass =
-  | { readonly kind: 'tier'; readonly tier: TierChart }
-  | { readonly kind: 'external'; readonly name: string; readonly storageClass: ExternalStorageClass; readonly field: string; readonly tier?: StorageTierName }
-  | { readonly kind: 'bound' }
-  | { readonly kind: 'undeclared'; readonly name: string };
-
-export function claimClass(c: ResolvedClaim, env?: Pick<EnvironmentDefinition, 'external'>): ClaimClass {
-  const name = c.facts.storageClassName;
-  if (c.facts.source === 'existing file system' || name === '') return { kind: 'bound' };
-  if (name === undefined || name === null) {
-    const own = (TIER_CHARTS as Record<string, TierChart | undefined>)[c.tier];
-    return own ? { kind: 'tier', tier: own } : { kind: 'bound' };
-  }
-  const tier = Object.values(TIER_CHARTS).find((t) => t.storageClassName === name);
-  if (tier) return tier.tier === c.tier ? { kind: 'tier', tier } : { kind: 'undeclared', name: String(name) };
-  const declared = externalClasses(env).get(String(name));
-  if (declared) return { kind: 'external', name: String(name), ...declared };
-  return { kind: 'undeclared', name: String(name) };
-}
-
-/** "an FSx for Lustre", "an EFS", "an S3", "an instance-store". */
-function article(tier: string): string {
-  const titles: Record<string, string> = { 'fsx-lustre': 'an FSx for Lustre', efs: 'an EFS', s3: 'an S3', 'instance-store': 'an instance-store' };
-  return titles[tier] ?? `a ${tier}`;
+/** A tier release before it is checked against the catalog: its values and the class it makes. */
+interface TierDraft {
+  readonly definition: TierReleaseDefinition;
+  readonly entry?: ChartEntry;
+  /** The HelmRelease values: the environment's and the network. */
+  readonly values: Record<string, unknown>;
+  /** Chart defaults with those values. */
+  readonly merged: Record<string, unknown>;
+  readonly storageClassName?: string;
+  /** The value that names its class (`storage.efs.storageClassName`), for messages. */
+  readonly classField: string;
 }
 
 /** The fields of each kind of external declaration, for messages. */
@@ -711,10 +787,7 @@ function checkExternal(env: EnvironmentDefinition, fail: (field: string, value: 
       }
       const nameOk = typeof d.name === 'string' && DNS_SUBDOMAIN.test(d.name) && d.name.length <= 253;
       if (!nameOk) fail(`${at}.name`, d.name, 'an object name (lowercase letters, digits, "-" and ".", at most 253)', `the ${kind}'s metadata.name`);
-      else if (kind === 'StorageClass' && Object.values(TIER_CHARTS).some((t) => t.storageClassName === d.name)) {
-        const t = Object.values(TIER_CHARTS).find((x) => x.storageClassName === d.name)!;
-        fail(`${at}.name`, d.name, `another name than strata's tier classes (${Object.values(TIER_CHARTS).map((x) => x.storageClassName).join(', ')})`, `${t.storageClassName} is installed by ${t.chart} whenever a workload here provisions from it (set its values under storage.${t.tier})`);
-      } else if (kind === 'StorageClass' || ns !== undefined) {
+      else if (kind === 'StorageClass' || ns !== undefined) {
         const k = externalName({ kind, namespace: ns, name: d.name as string });
         if (seen.has(k)) fail(`${at}.name`, d.name, `declared once (${seen.get(k)} declares ${k} already)`, 'keep one declaration');
         else seen.set(k, at);
@@ -770,26 +843,54 @@ function checkExternal(env: EnvironmentDefinition, fail: (field: string, value: 
   }
 }
 
-/** Facts with each `{ $value: path, multiply? }` read from the release's values (chart default, else the override). */
-export function resolveFacts(facts: { readonly [key: string]: unknown }, values: unknown): { [key: string]: unknown } {
+/** The release a chart's facts are resolved for: names of objects the chart makes follow it. */
+export interface FactRelease {
+  readonly chart: string;
+  readonly release: string;
+  readonly namespace: string;
+}
+
+/**
+ * Facts with each `{ $value: path, multiply? }` read from the release's values (chart default, else
+ * the override), and each `{ $clusterObjectName: suffix, override? }` (an object the chart makes, its
+ * own StorageClass) as the release names it; without `release`, such a name is undefined.
+ */
+export function resolveFacts(facts: { readonly [key: string]: unknown }, values: unknown, release?: FactRelease): { [key: string]: unknown } {
   const out: { [key: string]: unknown } = {};
-  for (const [k, v] of Object.entries(facts ?? {})) out[k] = resolveFact(v, values);
+  for (const [k, v] of Object.entries(facts ?? {})) out[k] = resolveFact(v, values, release);
   return out;
+}
+
+/** A storage claim of a chart resolved for one release: its facts, whether it names a class of the chart's own, and the value that names its class. */
+export function resolveClaim(c: { readonly tier: string; readonly name: string; readonly facts: { readonly [key: string]: unknown } }, values: unknown, release: FactRelease): ResolvedClaim {
+  const named = c.facts.storageClassName;
+  const own = isPlainObject(named) && typeof named.$clusterObjectName === 'string';
+  const classValue = isPlainObject(named) ? (typeof named.$value === 'string' ? named.$value : typeof named.override === 'string' ? named.override : undefined) : undefined;
+  return { tier: c.tier, name: c.name, facts: resolveFacts(c.facts, values, release), ...(own ? { ownClass: true } : {}), ...(classValue !== undefined ? { classValue } : {}) };
 }
 
 /**
  * A fact: `{ $value: path, multiply? }` is read from the values, `{ $concat: [text | { $value }] }`
- * joins text and values (undefined when a value is not a string or number); objects and lists are
- * resolved inside.
+ * joins text and values (undefined when a value is not a string or number), `{ $clusterObjectName }`
+ * is the release's name of that object; objects and lists are resolved inside.
  */
-function resolveFact(v: unknown, values: unknown): unknown {
-  if (Array.isArray(v)) return v.map((x) => resolveFact(x, values));
+function resolveFact(v: unknown, values: unknown, release?: FactRelease): unknown {
+  if (Array.isArray(v)) return v.map((x) => resolveFact(x, values, release));
   if (!isPlainObject(v)) return v;
   if (Array.isArray(v.$concat)) {
-    const parts = v.$concat.map((p) => resolveFact(p, values));
+    const parts = v.$concat.map((p) => resolveFact(p, values, release));
     return parts.every((p) => typeof p === 'string' || typeof p === 'number') ? parts.join('') : undefined;
   }
-  if (typeof v.$value !== 'string') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveFact(x, values)]));
+  if (typeof v.$clusterObjectName === 'string') {
+    // As @strata/helm's clusterObjectName renders it: the value when set, else <namespace>-<full name>-<suffix>.
+    const set = typeof v.override === 'string' ? valueAt(values, v.override) : undefined;
+    if (typeof set === 'string' && set !== '') return set;
+    if (!release) return undefined;
+    const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+    const fullname = fullnameOf(release.chart, release.release, { nameOverride: str(valueAt(values, 'nameOverride')), fullnameOverride: str(valueAt(values, 'fullnameOverride')) });
+    return objectNameOf(fullname, v.$clusterObjectName, release.namespace);
+  }
+  if (typeof v.$value !== 'string') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveFact(x, values, release)]));
   const x = valueAt(values, v.$value);
   return typeof v.multiply === 'number' && typeof x === 'number' ? x * v.multiply : x;
 }

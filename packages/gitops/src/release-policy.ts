@@ -1,4 +1,4 @@
-import { AwaitedObject, awaitBudget, AwaitBudget, customHealthChecks, CustomHealthCheck, hasCustomResources, isRun, PROVISIONING_SECONDS, resolveFactWith, timeoutFor } from '@strata/helm';
+import { AwaitedObject, awaitBudget, AwaitBudget, customHealthChecks, CustomHealthCheck, hasCustomResources, isRun, OWN_CLASS, PROVISIONING_SECONDS, resolveFactWith, timeoutFor } from '@strata/helm';
 import { ChartEntry } from './catalog';
 import { TIER_CHARTS } from './drivers';
 import { valueAt } from './values';
@@ -52,15 +52,22 @@ export interface ReleasePolicy {
 export const DRIFT_IGNORE = [{ paths: ['/spec/resources/requests/storage'], target: { kind: 'PersistentVolumeClaim' } }] as const;
 
 /**
- * Seconds until a claim of a class is bound. The environment's tier classes by their provisioner,
- * the static form ('') at once, a class the environment declares external by its tier
- * (`classTier`), any other class by the tier the chart says it is (its storage annotation), else
- * five minutes.
+ * Seconds until a claim of a class is bound: the static form ('') at once; a class of the
+ * environment (`classTier`: its tier releases' classes, the classes it declares external) by its
+ * tier's provisioner; a class workload charts claim by default (strata-efs, strata-fsx-lustre) by
+ * its tier; any other class by the tier the chart says it is (its storage annotation); else five minutes.
  */
 export function provisioningSeconds(entry: ChartEntry, className: string, classTier: (name: string) => string | undefined = () => undefined): number {
   if (className === '') return 0;
-  const tierChart = Object.values(TIER_CHARTS).find((t) => t.storageClassName === className);
-  const tier = tierChart?.tier ?? classTier(className) ?? entry.storage?.find((c) => c.facts.storageClassName === className)?.tier;
+  if (className.startsWith(OWN_CLASS)) {
+    // A class the chart makes itself, named from the release: its tier is its claims' (their storage facts name it).
+    const suffix = className.slice(OWN_CLASS.length);
+    const own = entry.storage?.find((c) => { const f = c.facts.storageClassName as { $clusterObjectName?: unknown } | undefined; return typeof f === 'object' && f !== null && f.$clusterObjectName === suffix; });
+    const provisioner = own ? TIER_PROVISIONERS[own.tier] : undefined;
+    return provisioner !== undefined ? (PROVISIONING_SECONDS[provisioner] ?? 300) : 300;
+  }
+  const conventional = Object.values(TIER_CHARTS).find((t) => t.storageClassName !== undefined && t.storageClassName === className);
+  const tier = classTier(className) ?? conventional?.tier ?? entry.storage?.find((c) => c.facts.storageClassName === className)?.tier;
   const provisioner = tier ? TIER_PROVISIONERS[tier] : undefined;
   return provisioner !== undefined ? (PROVISIONING_SECONDS[provisioner] ?? 300) : 300;
 }
@@ -75,11 +82,11 @@ export const TIER_PROVISIONERS: { readonly [tier: string]: string } = {
 
 /**
  * The release policy of a chart for values (chart defaults merged with an environment's
- * overrides); `classTier` names the tier of the classes the environment declares external.
+ * overrides); `classTier` names the tier of the environment's classes (its tier releases', those it declares external).
  */
 export function releasePolicy(entry: ChartEntry, merged: unknown, classTier?: (name: string) => string | undefined): ReleasePolicy {
   // A chart without the annotation (written by an earlier strata): its claims of the tiers it uses, at their provisioning time.
-  const awaits: readonly AwaitedObject[] = entry.awaits ?? (entry.uses.includes('fsx-lustre') ? [{ kind: 'PersistentVolumeClaim', name: '(fsx-lustre)', storageClassName: TIER_CHARTS['fsx-lustre'].storageClassName }] : []);
+  const awaits: readonly AwaitedObject[] = entry.awaits ?? (entry.uses.includes('fsx-lustre') ? [{ kind: 'PersistentVolumeClaim', name: '(fsx-lustre)', storageClassName: TIER_CHARTS['fsx-lustre'].storageClassName! }] : []);
   const resolve = (f: Parameters<typeof resolveFactWith>[0]) => resolveFactWith(f, (path) => valueAt(merged, path));
   const options = { resolve, provisioningSeconds: (sc: string) => provisioningSeconds(entry, sc, classTier) };
   const all = awaitBudget(awaits, { ...options, waitForJobs: true });

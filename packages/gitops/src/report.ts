@@ -1,11 +1,11 @@
 import { GENERATED } from '@strata/helm';
-import { DRIVERS, KARPENTER, TIER_CHARTS } from './drivers';
+import { DRIVERS, KARPENTER } from './drivers';
 import { ExternalStorageClass } from './environment';
 import { ExternalObject, externalClasses, externalClassTier, externalName, externalObjects } from './external';
 import { kustomizationTimeout, TIMINGS } from './overlay';
 import { controllersTimeout, operatorReport } from './operators';
 import { FLUX_NAMESPACE } from './flux';
-import { claimClass, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from './plan';
+import { classOfClaim, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from './plan';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
 
@@ -16,22 +16,24 @@ export interface FsxSettings {
   readonly storageType: string;
   readonly perUnitStorageThroughput?: number;
   readonly dataCompressionType?: string;
-  /** Where the deployment settings come from: strata's tier chart, an external class's declared parameters, or what the chart assumed. */
+  /** Where the deployment settings come from: a tier release of this environment, an external class's declared parameters, or what the chart assumed. */
   readonly from: 'environment' | 'external' | 'chart';
-  /** The external class, when `from` is 'external'. */
+  /** The tier release, when `from` is 'environment'. */
+  readonly release?: string;
+  /** The class, when `from` is 'environment' or 'external'. */
   readonly className?: string;
 }
 
 /**
- * The class-level FSx settings that apply to a claim: the tier chart's values for claims on its
- * class, the declared parameters of an external class for claims on it (StorageClass parameters
- * are strings), else what the chart assumed.
+ * The class-level FSx settings that apply to a claim: its tier release's values for claims on that
+ * release's class, the declared parameters of an external class for claims on it (StorageClass
+ * parameters are strings), else what the chart assumed.
  */
-export function fsxSettings(plan: EnvironmentPlan, claim: ResolvedClaim): FsxSettings {
+export function fsxSettings(plan: EnvironmentPlan, w: Pick<PlannedWorkload, 'entry'>, claim: ResolvedClaim): FsxSettings {
   const f = claim.facts;
-  const tier = plan.tiers.find((t) => t.tier.tier === 'fsx-lustre');
-  const cls = claimClass(claim, plan.env);
-  const onTier = tier !== undefined && cls.kind === 'tier' && cls.tier === tier.tier;
+  const cls = classOfClaim(plan, w, claim);
+  const tier = cls.kind === 'tier' ? plan.tiers.find((t) => t.release === cls.tierClass.release && t.tier.tier === 'fsx-lustre') : undefined;
+  const onTier = tier !== undefined;
   const params = cls.kind === 'external' && cls.tier === 'fsx-lustre' && isPlainObject(cls.storageClass.parameters) ? (cls.storageClass.parameters as Record<string, unknown>) : undefined;
   const pick = (key: string) => (onTier ? (valueAt(tier!.merged, key) ?? f[key]) : params ? (params[key] ?? f[key]) : f[key]);
   const perUnit = num(pick('perUnitStorageThroughput'));
@@ -42,6 +44,7 @@ export function fsxSettings(plan: EnvironmentPlan, claim: ResolvedClaim): FsxSet
     ...(perUnit !== undefined && perUnit > 0 ? { perUnitStorageThroughput: perUnit } : {}),
     ...(typeof pick('dataCompressionType') === 'string' ? { dataCompressionType: pick('dataCompressionType') as string } : {}),
     from: onTier ? 'environment' : params ? 'external' : 'chart',
+    ...(onTier ? { release: tier!.release, className: tier!.storageClassName } : {}),
     ...(params && cls.kind === 'external' ? { className: cls.name } : {}),
   };
 }
@@ -91,7 +94,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   const appsTimeout = kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds));
   push(
     `| infra-controllers | \`infrastructure/controllers\`: ${plan.drivers.map((d) => d.driver.chart).concat(plan.karpenter?.install ? ['karpenter'] : [], plan.operators.map((o) => o.operator.name)).join(', ') || 'nothing (no driver needed)'} | — | 1h | 2m | ${controllersTimeout(plan.operators)} | true | true |`,
-    `| infra-configs | \`infrastructure/configs\`: ${plan.tiers.map((t) => t.tier.chart).join(', ') || 'nothing (no tier chart needed)'} | infra-controllers | 1h | 2m | ${configsTimeout} | true | true |`,
+    `| infra-configs | \`infrastructure/configs\`: ${plan.tiers.map((t) => t.release).join(', ') || 'nothing (no tier chart needed)'} | infra-controllers | 1h | 2m | ${configsTimeout} | true | true |`,
     `| apps | \`apps\`: ${plan.workloads.map((w) => w.name).join(', ') || 'nothing'} | infra-configs | 10m | 2m | ${appsTimeout} | true | true |`,
     '',
     'Why these settings:',
@@ -104,7 +107,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   );
 
   // --- releases over time ---------------------------------------------------------------------------
-  const releases = [...plan.tiers.map((t) => ({ name: t.tier.chart, policy: t.policy })), ...plan.workloads.map((w) => ({ name: w.name, policy: w.policy }))];
+  const releases = [...plan.tiers.map((t) => ({ name: t.release, policy: t.policy })), ...plan.workloads.map((w) => ({ name: w.name, policy: w.policy }))];
   if (releases.length > 0) {
     push(
       '## Releases over time',
@@ -174,14 +177,14 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   if (fsx.length > 0) {
     push('### FSx for Lustre', '', '| workload | claim | deployment | storage | capacity | throughput | est. monthly | estimate basis |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const { w, cl } of fsx) {
-      const s = fsxSettings(plan, cl);
+      const s = fsxSettings(plan, w, cl);
       const tp = s.capacityGiB !== undefined && s.deploymentType ? fsxThroughput(s.capacityGiB, s.deploymentType, s.perUnitStorageThroughput) : undefined;
       const throughput = tp
         ? `${fmtNumber(s.capacityGiB! / 1024, 3)} TiB × ${tp.perUnit} MB/s/TiB = ${fmtNumber(tp.mbps, 0)} MB/s${tp.burst ? ` (burst ${fmtNumber(tp.burst, 0)})` : ''}`
         : `n/a (${s.capacityGiB === undefined ? 'capacity' : !s.deploymentType ? 'deployment type' : 'per-unit throughput'} not stated)`;
       const e = s.capacityGiB !== undefined && s.deploymentType ? fsxEstimate(s.capacityGiB, s.deploymentType, s.storageType, s.perUnitStorageThroughput) : { basis: `n/a: ${s.capacityGiB === undefined ? 'capacity' : 'deployment type'} not stated` };
       const c2 = cell(e);
-      const dep = `${s.deploymentType ?? 'n/a'}${s.from === 'environment' ? ' (storage-fsx-lustre)' : s.from === 'external' ? ` (external class ${s.className})` : ''}${cl.facts.source === 'existing file system' ? ', existing file system' : ''}`;
+      const dep = `${s.deploymentType ?? 'n/a'}${s.from === 'environment' ? ` (class ${s.className}, release ${s.release})` : s.from === 'external' ? ` (external class ${s.className})` : ''}${cl.facts.source === 'existing file system' ? ', existing file system' : ''}`;
       push(`| ${w.name} | ${cl.name} | ${dep} | ${s.storageType}${s.dataCompressionType && s.dataCompressionType !== 'NONE' ? `, ${s.dataCompressionType}` : ''} | ${s.capacityGiB !== undefined ? `${fmtNumber(s.capacityGiB)} GiB` : 'n/a'} | ${throughput} | ${c2.cost} | ${c2.basis} |`);
     }
     push('', `Capacity is converted from GiB to GB (× ${PRICING.gibToGb}) before pricing. ${PRICING.fsxLustreNotPriced}`, '');
@@ -193,8 +196,9 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
       const mode = typeof cl.facts.throughputMode === 'string' ? cl.facts.throughputMode : undefined;
       const prov = num(cl.facts.provisionedThroughputMibps);
       const c2 = cell(efsEstimate(mode, prov));
-      const cls = claimClass(cl, env);
-      const how = typeof cl.facts.source === 'string' ? `${cl.facts.source}${cls.kind === 'external' ? ` (external class ${cls.name})` : ''}` : cl.facts.storageClassName ? `${cls.kind === 'external' ? 'external ' : ''}class ${cl.facts.storageClassName}` : 'n/a';
+      const cls = classOfClaim(plan, w, cl);
+      const which = cls.kind === 'external' ? `external class ${cls.name}` : cls.kind === 'tier' ? `class ${cls.name}, release ${cls.tierClass.release}` : cls.kind === 'own' ? `the chart's own class ${cls.name}` : undefined;
+      const how = typeof cl.facts.source === 'string' ? `${cl.facts.source}${which ? ` (${which})` : ''}` : which ?? 'n/a';
       push(`| ${w.name} | ${cl.name} | ${how} | ${mode ? `${mode}${mode === 'provisioned' && prov !== undefined ? ` ${prov} MiB/s` : ''}` : 'set on the file system (not stated)'} | ${c2.cost} | ${c2.basis} |`);
     }
     push('', 'EFS ignores the claim size (it is a placeholder); it bills the GB actually stored.', '');
@@ -238,9 +242,15 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   push('### Storage tier charts (infra-configs)', '');
   if (plan.tiers.length === 0) push('None.', '');
   else {
-    push('| chart | version | StorageClass | values set here |', '| --- | --- | --- | --- |');
+    push(
+      'Each release is a HelmRelease in flux-system. An FSx or EFS release makes one StorageClass, and claims choose theirs by name (a workload\'s `storageClassName` values): a release is installed for the workloads whose claims name its class. Its CSI driver is installed once, whatever the number of classes.',
+      '',
+      '| release | chart | version | StorageClass | used by | values set here |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const t of plan.tiers) {
-      push(`| ${t.tier.chart} | ${t.entry.version} | \`${t.tier.storageClassName}\` | ${leafPaths(t.values).map((p) => `\`${p}\``).join(', ') || '—'} |`);
+      const made = t.storageClassName !== undefined ? `\`${t.storageClassName}\`` : '— (NodePools and their EC2NodeClass)';
+      push(`| ${t.release} | ${t.tier.chart} | ${t.entry.version} | ${made} | ${t.usedBy.join(', ')} | ${leafPaths(t.values).map((p) => `\`${p}\``).join(', ') || '—'} |`);
     }
     push('');
   }
@@ -328,9 +338,9 @@ function knownOf(plan: EnvironmentPlan, o: ExternalObject): string {
     }
     case 'PersistentVolumeClaim': {
       if (typeof d.storageClassName === 'string') {
-        const own = Object.values(TIER_CHARTS).find((t) => t.storageClassName === d.storageClassName);
+        const own = plan.tierClasses.get(d.storageClassName);
         const declared = externalClasses(plan.env).get(d.storageClassName);
-        const tier = own?.tier ?? declared?.tier;
+        const tier = own?.tier.tier ?? declared?.tier;
         parts.push(d.storageClassName === '' ? 'bound to a static volume (class "")' : `class ${d.storageClassName}${tier ? ` (${tier})` : ''}`);
       }
       if (typeof d.size === 'string') parts.push(`size ${d.size}`);
@@ -370,7 +380,7 @@ function mermaid(plan: EnvironmentPlan, w: PlannedWorkload): string[] {
     }
     return external.get(url)!;
   };
-  claims.forEach((cl, i) => lines.push(`  c${i}[("${label(nodeLabel(plan, cl))}")]`));
+  claims.forEach((cl, i) => lines.push(`  c${i}[("${label(nodeLabel(plan, w, cl))}")]`));
   claims.forEach((cl, i) => {
     const id = `c${i}`;
     const ro = cl.facts.readOnly === true || cl.facts.accessMode === 'ReadOnlyMany';
@@ -400,13 +410,13 @@ function provisioning(w: PlannedWorkload): readonly ResolvedClaim[] {
   return (w.claims ?? []).filter((c) => c.facts.storageClassName !== '');
 }
 
-function nodeLabel(plan: EnvironmentPlan, cl: ResolvedClaim): string {
+function nodeLabel(plan: EnvironmentPlan, w: PlannedWorkload, cl: ResolvedClaim): string {
   const f = cl.facts;
   switch (cl.tier) {
     case 's3':
       return `S3 ${cl.name}: s3://${text(f.bucketName)}/${typeof f.prefix === 'string' ? f.prefix : ''}`;
     case 'fsx-lustre': {
-      const s = fsxSettings(plan, cl);
+      const s = fsxSettings(plan, w, cl);
       return `FSx for Lustre ${cl.name}: ${s.capacityGiB !== undefined ? `${fmtNumber(s.capacityGiB)} GiB ` : ''}${s.deploymentType ?? ''}`.trim();
     }
     case 'efs':

@@ -85,7 +85,7 @@ describe('environmentFiles', () => {
 
   test('network defaults fill the FSx tier values: a list where the chart takes a list, the first id (with a warning) where it takes one', () => {
     const fsx = (tree: Map<string, string>, env: string) => docs(tree, `${env}/infrastructure/configs/storage-fsx-lustre.yaml`)[1].spec.values;
-    expect(fsx(files.prod, 'prod')).toEqual({ dataCompressionType: 'LZ4', deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 250, securityGroupIds: 'sg-0fedcba9876543210', subnetId: 'subnet-0fedcba9876543210' });
+    expect(fsx(files.prod, 'prod')).toEqual({ dataCompressionType: 'LZ4', deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 250, securityGroupIds: 'sg-0fedcba9876543210', storageClassName: 'strata-fsx-lustre', subnetId: 'subnet-0fedcba9876543210' });
     expect(files.prod.get('prod/README.md')).toContain(`'network.securityGroupIds' (["sg-0fedcba9876543210","sg-00000000000000001"]) has 2 groups but storage-fsx-lustre takes one: the file systems get sg-0fedcba9876543210; set storage.fsx-lustre.securityGroupIds to choose`);
     const listCatalog = JSON.parse(JSON.stringify(catalog));
     listCatalog['storage-fsx-lustre'].schema.properties.securityGroupIds = { type: 'array', items: { type: 'string' }, minItems: 1 };
@@ -161,7 +161,8 @@ describe('identity lands on the right service accounts', () => {
   const values = (tree: Map<string, string>, env: string, chart: string) => docs(tree, `${env}/infrastructure/controllers/${chart}.yaml`)[1].spec.values;
 
   test('IRSA: FSx and EFS on the controller service account only, S3 on the node service account only', () => {
-    expect(values(files.dev, 'dev', 'aws-fsx-csi-driver')).toEqual({ controller: { serviceAccount: { annotations: { [IRSA_ANNOTATION]: 'arn:aws:iam::111122223333:role/dev-fsx-csi' } } } });
+    // The FSx controller's region too: from the environment, not instance metadata (blocked on EKS Auto Mode).
+    expect(values(files.dev, 'dev', 'aws-fsx-csi-driver')).toEqual({ controller: { region: 'us-east-1', serviceAccount: { annotations: { [IRSA_ANNOTATION]: 'arn:aws:iam::111122223333:role/dev-fsx-csi' } } } });
     expect(values(files.dev, 'dev', 'aws-efs-csi-driver')).toEqual({ controller: { serviceAccount: { annotations: { [IRSA_ANNOTATION]: 'arn:aws:iam::111122223333:role/dev-efs-csi' } } } });
     expect(values(files.dev, 'dev', 'aws-mountpoint-s3-csi-driver')).toEqual({ node: { serviceAccount: { annotations: { [IRSA_ANNOTATION]: 'arn:aws:iam::111122223333:role/dev-s3-csi' } } } });
   });

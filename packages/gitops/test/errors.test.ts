@@ -200,7 +200,7 @@ describe('warnings', () => {
     });
     expect(planEnvironment(env, catalog).warnings).toEqual([
       `${P}'network.securityGroupIds' (["sg-0fedcba9876543210","sg-00000000000000001"]) has 2 groups but storage-fsx-lustre takes one: the file systems get sg-0fedcba9876543210; set storage.fsx-lustre.securityGroupIds to choose`,
-      `${P}'storage.efs' is set but no workload here provisions from strata-efs: storage-efs is not installed`,
+      `${P}'storage.efs' is set but no workload here provisions from its class strata-efs: storage-efs is not installed`,
       `${P}training claim dataset assumes deploymentType "SCRATCH_2", but this environment's strata-fsx-lustre class has "PERSISTENT_2": the file system gets the class's setting (capacity rounding and throughput follow it)`,
     ]);
     const env2 = withChanges(dev, (e) => delete e.identity.drivers.efs);

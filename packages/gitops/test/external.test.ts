@@ -6,6 +6,7 @@
 import { parse } from 'yaml';
 import {
   claimClass,
+  classOfClaim,
   EnvironmentDefinition,
   EnvironmentError,
   environmentFiles,
@@ -14,6 +15,7 @@ import {
   externalEntry,
   externalObjects,
   planEnvironment,
+  TIER_CHARTS,
   withExternalUsers,
 } from '../src';
 import { externalCatalog } from './fixtures/charts';
@@ -84,9 +86,13 @@ describe('bad external declarations fail with exact messages', () => {
     ],
     ['a name Kubernetes refuses', (e) => (e.external.configMaps[0].name = 'Notebook_Settings'), [`${L}'external.configMaps[0].name' ("Notebook_Settings") must be an object name (lowercase letters, digits, "-" and ".", at most 253); the ConfigMap's metadata.name`]],
     [
-      "strata's own tier class",
-      (e) => (e.external.storageClasses[0].name = 'strata-efs'),
-      [`${L}'external.storageClasses[0].name' ("strata-efs") must be another name than strata's tier classes (strata-fsx-lustre, strata-efs, strata-local-nvme); strata-efs is installed by storage-efs whenever a workload here provisions from it (set its values under storage.efs)`],
+      "the class of one of the environment's tier releases",
+      (e) => {
+        e.storage = { efs: { fileSystemId: 'fs-0123456789abcdef0', storageClassName: 'strata-efs' } };
+        e.external.storageClasses[0].name = 'strata-efs';
+        e.workloads.shared.values.cache.storageClassName = 'strata-efs';
+      },
+      [`${L}'external.storageClasses[0].name' ("strata-efs") must be another name than the classes this environment's tier releases make (strata-efs); storage.efs (release storage-efs) makes strata-efs: remove the declaration, or rename one of the two classes`],
     ],
     [
       'the same object twice',
@@ -176,13 +182,25 @@ describe('claims on external classes get the tier rules of strata\'s tier classe
 
   test('where each claim provisions from', () => {
     const claims = plan.workloads[0].claims!;
-    expect(claims.map((c) => [c.name, claimClass(c, lab)]).map(([n, k]: any) => [n, k.kind, k.name, k.tier, k.field])).toEqual([
+    expect(claims.map((c) => [c.name, classOfClaim(plan, plan.workloads[0], c)]).map(([n, k]: any) => [n, k.kind, k.name, k.tier, k.field])).toEqual([
       ['cache', 'external', 'team-efs', 'efs', 'external.storageClasses[0]'],
       ['scratch', 'external', 'team-fsx', 'fsx-lustre', 'external.storageClasses[1]'],
     ]);
-    // The tier class, a static claim, and a class nobody declared.
-    const c = (storageClassName: unknown, extra = {}) => claimClass({ tier: 'efs', name: 'x', facts: { storageClassName, ...extra } }, lab).kind;
-    expect([c(undefined), c('strata-efs'), c(''), c('team-efs', { source: 'existing file system' }), c('nobody-made-it'), c('strata-fsx-lustre')]).toEqual(['tier', 'tier', 'bound', 'bound', 'undeclared', 'undeclared']);
+    // A tier release's class, the chart's own class, a static claim, a claim that names no class, and a class nobody declared.
+    const tierClasses = new Map([['strata-efs', { name: 'strata-efs', tier: TIER_CHARTS.efs, release: 'storage-efs', field: 'storage.efs' }]]);
+    const c = (storageClassName: unknown, extra = {}, chartClasses: string[] = []) => claimClass({ tier: 'efs', name: 'x', facts: { storageClassName, ...extra } }, lab, { tierClasses, chartClasses }).kind;
+    expect([c('strata-efs'), c('team-efs'), c('mine', {}, ['mine']), c(''), c('team-efs', { source: 'existing file system' }), c(undefined), c('nobody-made-it'), c('strata-fsx-lustre')]).toEqual([
+      'tier',
+      'external',
+      'own',
+      'bound',
+      'bound',
+      'unstated',
+      'undeclared',
+      'undeclared',
+    ]);
+    // A class the chart makes itself, named from its release: stated by the claim's facts.
+    expect(claimClass({ tier: 'efs', name: 'x', facts: { storageClassName: 'lab-shared-cache' }, ownClass: true }, lab, { tierClasses }).kind).toBe('own');
   });
 
   test('the drivers of their tiers are installed, no tier chart: the classes exist already', () => {
@@ -230,15 +248,23 @@ describe('claims on external classes get the tier rules of strata\'s tier classe
   });
 
   test('the tier from the provisioner: a class declared with efs.csi.aws.com is an EFS class', () => {
-    expect(claimClass(plan.workloads[0].claims![0], lab)).toMatchObject({ kind: 'external', tier: 'efs' });
+    expect(classOfClaim(plan, plan.workloads[0], plan.workloads[0].claims![0])).toMatchObject({ kind: 'external', tier: 'efs' });
   });
 
-  test("a claim on strata's own class still gets the tier chart; a class no one declared is left to the reference lint", () => {
-    const own = withChanges(lab, (e) => (e.workloads.shared.values.scratch.storageClassName = 'strata-fsx-lustre'));
-    expect(planEnvironment(own, catalog).tiers.map((t) => t.tier.chart)).toEqual(['storage-fsx-lustre']);
+  test("a claim on a tier release's class gets that release installed; a class no one makes or declares is refused, naming the value and the ways out", () => {
+    const own = withChanges(lab, (e) => {
+      e.storage = { 'fsx-lustre': { storageClassName: 'strata-fsx-lustre', deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 250 } };
+      e.workloads.shared.values.scratch.storageClassName = 'strata-fsx-lustre';
+    });
+    expect(planEnvironment(own, catalog).tiers.map((t) => [t.release, t.storageClassName, t.usedBy])).toEqual([['storage-fsx-lustre', 'strata-fsx-lustre', ['shared']]]);
     const undeclared = withChanges(lab, (e) => (e.workloads.shared.values.scratch.storageClassName = 'someone-elses'));
     const p = planEnvironment(undeclared, catalog);
-    expect([p.errors, p.tiers]).toEqual([[], []]);
+    expect([p.errors, p.tiers]).toEqual([
+      [
+        `${L}'workloads.shared.values.scratch.storageClassName' ("someone-elses") must be a StorageClass this environment has for shared's fsx-lustre claim scratch: the class of a storage.fsx-lustre release here (none is declared), or one declared in external.storageClasses; no tier release here makes someone-elses and it is not declared: name a storage.fsx-lustre release's class so (storageClassName: "someone-elses" in its values), or declare the class in external.storageClasses if it exists outside strata`,
+      ],
+      [],
+    ]);
   });
 
   test("a namespace holding external objects is never pruned, though the workload's release may be", () => {

@@ -45,9 +45,9 @@ describe('pricing (src/prices.json and its confidence marks)', () => {
 describe('the environment report (README.md)', () => {
   test('FSx: capacity, throughput and an estimate with region, date, source and mark beside it', () => {
     expect(readme(dev)).toContain(
-      '| training | dataset | SCRATCH_2 (storage-fsx-lustre) | SSD | 1,200 GiB | 1.172 TiB × 200 MB/s/TiB = 234 MB/s (burst 1,523) | $180.39 ✓ | 1,288.49 GB × $0.14/GB-month (AWS guidance, Apr 2025; Price List 2026-06-01) · us-east-1, 2026-06-01, AWS Price List |',
+      '| training | dataset | SCRATCH_2 (class strata-fsx-lustre, release storage-fsx-lustre) | SSD | 1,200 GiB | 1.172 TiB × 200 MB/s/TiB = 234 MB/s (burst 1,523) | $180.39 ✓ | 1,288.49 GB × $0.14/GB-month (AWS guidance, Apr 2025; Price List 2026-06-01) · us-east-1, 2026-06-01, AWS Price List |',
     );
-    expect(readme(prod)).toContain('| training | dataset | PERSISTENT_2 (storage-fsx-lustre) | SSD, LZ4 | 4,800 GiB | 4.688 TiB × 250 MB/s/TiB = 1,172 MB/s | $1,082.33 ~ |');
+    expect(readme(prod)).toContain('| training | dataset | PERSISTENT_2 (class strata-fsx-lustre, release storage-fsx-lustre) | SSD, LZ4 | 4,800 GiB | 4.688 TiB × 250 MB/s/TiB = 1,172 MB/s | $1,082.33 ~ |');
   });
 
   test('the deployment settings of a claim on strata-fsx-lustre come from the environment, not from what the chart assumed', () => {
@@ -56,7 +56,7 @@ describe('the environment report (README.md)', () => {
 
   test('EFS shows its mode; S3 and EFS storage without a size are n/a', () => {
     const r = readme(dev);
-    expect(r).toContain('| inference | models/cache | access point per claim | set on the file system (not stated) | n/a |');
+    expect(r).toContain('| inference | models/cache | access point per claim (class strata-efs, release storage-efs) | set on the file system (not stated) | n/a |');
     expect(r).toContain('| inference | models/bucket | models-bucket | models/ | ReadOnlyMany | emptyDir | n/a |');
     expect(r).toContain('| training | results | ckpt-bucket | runs/ | ReadWriteMany | — | $50.58 ✓ |');
   });

@@ -1,5 +1,6 @@
 import { INIT_SECONDS_ANNOTATION, Manifest as TokenManifest, NODE_AND_IMAGE_SECONDS, podTemplatesOf } from '@strata/tokens';
 import { EncodedFormula, evaluateEncodedFormula, printIn, refIn, ValueRef } from './content-name';
+import { nameSuffixOf, OBJECT_NAME } from './workload-chart';
 
 /**
  * What helm-controller waits for after an install, upgrade or rollback of a chart, and how long
@@ -53,7 +54,7 @@ export type AwaitedObject =
   | {
       readonly kind: 'PersistentVolumeClaim';
       readonly name: string;
-      /** The claim's class ('' for a static volume). */
+      /** The claim's class ('' for a static volume; `$own:<suffix>` for a class the chart makes, named from the release). */
       readonly storageClassName: Fact | string;
     }
   | {
@@ -436,7 +437,7 @@ export function awaitedObjects(objects: readonly Json[]): AwaitedObject[] {
       out.push({ kind: o.kind, name, replicas, surge, podReady, ...(init !== undefined ? { init } : {}), ...(progressDeadline !== undefined ? { progressDeadline } : {}), claims });
     } else if (o.kind === 'PersistentVolumeClaim') {
       const sc = o.spec?.storageClassName;
-      out.push({ kind: 'PersistentVolumeClaim', name, storageClassName: factOf(sc) ?? stringOf(sc) ?? '' });
+      out.push({ kind: 'PersistentVolumeClaim', name, storageClassName: factOf(sc) ?? stringOf(sc) ?? ownClassOf(sc) ?? '' });
     } else {
       const rule = typeof o.apiVersion === 'string' && typeof o.kind === 'string' ? customKind(o.apiVersion, o.kind) : undefined;
       if (rule) out.push(customAwaited(o, rule, name));
@@ -497,6 +498,20 @@ function nameOf(o: Json): string {
   // A name's suffix: `$name:<suffix>`, or `$sourcename:<suffix>@<volume suffix>` (a claim named by its volume's source).
   return ref ? ref.path.replace(/^\$[a-z]+:/, '').replace(/@.*$/, '') : '?';
 }
+
+/**
+ * A claim's class the chart makes itself, named from the release: `$own:<suffix>` (OWN_CLASS), so
+ * that whoever budgets the wait finds the class's tier in the chart's storage facts
+ * (`{ $clusterObjectName: <suffix> }`) instead of taking the claim for a static one ("").
+ */
+function ownClassOf(v: unknown): string | undefined {
+  const ref = refIn(v);
+  const suffix = ref ? nameSuffixOf(ref.path) : undefined;
+  return suffix !== undefined && ref!.path !== `${OBJECT_NAME}${suffix}` ? `${OWN_CLASS}${suffix}` : undefined;
+}
+
+/** The prefix of an awaited claim's class the chart makes itself (see ownClassOf). */
+export const OWN_CLASS = '$own:';
 
 function stringOf(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

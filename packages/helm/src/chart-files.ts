@@ -5,7 +5,7 @@ import { encodeManifest } from './content-name';
 import { guardsTemplate, relationGuards, valueGuards } from './guards';
 import { contentNameSuffix, sourceNameSuffix, sourceOfVolume } from './resolve';
 import { chartLabels, KEEP_ANNOTATION, Manifest, SynthesizedChart } from './synth';
-import { ChartMetadata, CLUSTER_SCOPED_KINDS, CONTENT_NAMED_KINDS } from './workload-chart';
+import { ChartMetadata, CLUSTER_OBJECT_NAME, CLUSTER_SCOPED_KINDS, CONTENT_NAMED_KINDS, overridableName } from './workload-chart';
 import { TemplateRenderer } from './template';
 import { JsonSchema, ValueDeclaration, withPatternWords } from './values';
 import { valuesTypeScript } from './values-type';
@@ -54,6 +54,11 @@ function storageAnnotation(synth: SynthesizedChart): { name: string; tier: strin
   const factValue = (v: unknown): unknown => {
     const info = Tokens.infoOf(v);
     if (info && !info.path.startsWith('$')) return info.derivation ? { $value: info.derivation.base.path, multiply: info.derivation.multiplier } : { $value: info.path };
+    // The name of a cluster-scoped object the chart makes (its own StorageClass): what the claim
+    // really names, resolved per release by whoever reads the fact (`<namespace>-<full name>-<suffix>`, or the value when set).
+    const overridable = info ? overridableName(info.path) : undefined;
+    if (overridable) return { $clusterObjectName: overridable.suffix, override: overridable.valuePath };
+    if (info?.path.startsWith(CLUSTER_OBJECT_NAME)) return { $clusterObjectName: info.path.slice(CLUSTER_OBJECT_NAME.length) };
     if (info) return null; // a value of the release (its name, namespace): not a fact a report can use
     if (typeof v === 'string' && Tokens.isToken(v)) {
       // A string built from values and text ("s3://<bucket>/<path>"): its parts, each value by its path.

@@ -2,7 +2,7 @@ import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, re
 import { isEmptyValue, PodTemplatePaths, relationHolds, satisfies, Tokens } from '@strata/tokens';
 import { guardMessage, RelationGuard, relationGuards, relationMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
-import { getPath } from './values';
+import { getPath, OMIT_EMPTY } from './values';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -16,6 +16,7 @@ import {
   fullnameOf,
   OBJECT_NAME,
   objectNameOf,
+  overridableName,
   RELEASE_NAME,
   RELEASE_NAMESPACE,
   RELEASE_SERVICE,
@@ -156,6 +157,16 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       case FULLNAME:
         return fullname;
     }
+    const overridable = overridableName(r.path);
+    if (overridable) {
+      // As the template's `default`: the value when it is not empty, else the release-derived name.
+      const set = valueOf(overridable.valuePath);
+      return set !== undefined && set !== null && set !== '' ? set : objectNameOf(fullname, overridable.suffix, release.namespace);
+    }
+    if (r.path.startsWith(OMIT_EMPTY)) {
+      const v = valueOf(r.path.slice(OMIT_EMPTY.length));
+      return r.kind === 'integer' ? Math.trunc(Number(v)) : v;
+    }
     if (r.path.startsWith(OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(OBJECT_NAME.length));
     if (r.path.startsWith(CLUSTER_OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(CLUSTER_OBJECT_NAME.length), release.namespace);
     if (r.path.startsWith(CONTENT_NAME)) {
@@ -203,13 +214,20 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const parts = printIn(o);
       if (parts) return parts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
       const out: Record<string, unknown> = {};
+      let omitted = 0;
       for (const [k, v] of Object.entries(o)) {
-        // An entry whose value is empty is left out, as the template's `{{- if <value> }}` does.
+        // An entry whose value is empty is left out, as the template's `{{- if <value> }}` does:
+        // optional text (omitWhenEmpty) and omittable values (Values.omittable*) alike.
         const entry = refIn(v);
         if (entry?.omitWhenEmpty && isEmptyValue(lookup(entry))) continue;
+        if (entry && !entry.multiplier && entry.path.startsWith(OMIT_EMPTY) && isEmptyValue(decode(v))) {
+          omitted++;
+          continue;
+        }
         out[k] = decode(v);
       }
-      return out;
+      // A map whose every field went renders as `key:` with nothing under it: YAML's null.
+      return omitted > 0 && Object.keys(out).length === 0 ? null : out;
     }
     return value;
   };

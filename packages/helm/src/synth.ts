@@ -7,12 +7,11 @@ import {
   CHART_APP_VERSION,
   CHART_LABEL,
   CHART_NAME,
-  CLUSTER_OBJECT_NAME,
   CLUSTER_SCOPED_KINDS,
   CLUSTER_SOURCE_NAME,
   CONTENT_NAME,
   CONTENT_NAMED_KINDS,
-  OBJECT_NAME,
+  nameSuffixOf,
   RELEASE_NAME,
   RELEASE_SERVICE,
   SOURCE_NAME,
@@ -157,8 +156,8 @@ function fileStemOf(m: Manifest): string {
   const name: string = m.metadata?.name ?? 'unnamed';
   const info = Tokens.infoOf(name);
   let suffix = name;
-  if (info && info.path.startsWith(OBJECT_NAME)) suffix = info.path.slice(OBJECT_NAME.length);
-  else if (info && info.path.startsWith(CLUSTER_OBJECT_NAME)) suffix = info.path.slice(CLUSTER_OBJECT_NAME.length);
+  const named = info ? nameSuffixOf(info.path) : undefined;
+  if (named !== undefined) suffix = named;
   else if (info && info.path.startsWith(CONTENT_NAME)) suffix = info.path.slice(CONTENT_NAME.length);
   else if (info && info.path.startsWith(SOURCE_NAME)) suffix = splitSourceName(info.path.slice(SOURCE_NAME.length)).suffix;
   else if (info && info.path.startsWith(CLUSTER_SOURCE_NAME)) suffix = splitSourceName(info.path.slice(CLUSTER_SOURCE_NAME.length)).suffix;

@@ -1,6 +1,16 @@
 import { Size } from 'cdk8s';
 import { ACCEPTS_KEYWORD, Constraint, describeConstraint, patternWords, QUANTITY, satisfies, Tokens } from '@strata/tokens';
 
+/**
+ * Prefix of values whose field is left out while they are empty (0, "", [], {}):
+ * `$omitempty:<value path>` (see Values.omittableInteger and its siblings), for fields an API
+ * refuses empty but accepts absent, or whose absence says something their empty form does not.
+ */
+export const OMIT_EMPTY = '$omitempty:';
+
+/** Whether a literal is the empty form an omittable value leaves its field out at. */
+export { isEmptyValue } from '@strata/tokens';
+
 /** JSON-compatible data. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -134,6 +144,38 @@ export class Values {
   public integer(path: string, options: NumberValueOptions): number {
     this.declare(path, 'integer', options.description, options.default, numberSchema('integer', options));
     return this.pick(path, () => Tokens.number(path, this, true)) as number;
+  }
+
+  /**
+   * A whole number whose field the chart leaves out while it is 0 (the default): for a field an
+   * API refuses 0 in but accepts absent (a Karpenter NodePool's weight). Bind it whole to a field;
+   * in literal mode a construct sees the number, so it passes 0 on as "not set" itself.
+   */
+  public omittableInteger(path: string, options: Omit<NumberValueOptions, 'default'>): number {
+    this.declare(path, 'integer', `${options.description} 0 leaves the field out.`, 0, numberSchema('integer', { ...options, minimum: Math.min(0, options.minimum ?? 0) }));
+    return this.pick(path, () => Tokens.number(`${OMIT_EMPTY}${path}`, this, true)) as number;
+  }
+
+  /** A string whose field the chart leaves out while it is "" (the default); see omittableInteger. */
+  public omittableString(path: string, options: Omit<StringValueOptions, 'default'>): string {
+    const schema: JsonSchema = { type: 'string' };
+    if (options.maxLength !== undefined) schema.maxLength = options.maxLength;
+    this.declare(path, 'string', `${options.description} "" leaves the field out.`, '', schema);
+    return this.pick(path, () => Tokens.string(`${OMIT_EMPTY}${path}`, this)) as string;
+  }
+
+  /** A list whose field the chart leaves out while it is [] (the default); see omittableInteger. */
+  public omittableList<T extends Json>(path: string, options: Omit<ListValueOptions<T>, 'default' | 'minItems'>): T[] {
+    const schema: JsonSchema = { type: 'array' };
+    if (options.items) schema.items = options.items;
+    this.declare(path, 'list', `${options.description} [] leaves the field out.`, [], schema);
+    return this.pick(path, () => Tokens.list<T>(`${OMIT_EMPTY}${path}`, this)) as T[];
+  }
+
+  /** An object whose field the chart leaves out while it is {} (the default); see omittableInteger. */
+  public omittableObject<T extends { [key: string]: Json }>(path: string, options: Omit<ObjectValueOptions<T>, 'default'>): T {
+    this.declare(path, 'object', `${options.description} {} leaves the field out.`, {}, options.schema ?? { type: 'object' });
+    return this.pick(path, () => Tokens.object<T>(`${OMIT_EMPTY}${path}`, this)) as T;
   }
 
   /** Any number. */

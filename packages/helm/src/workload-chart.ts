@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RELEASE_CONTEXT, sourceVolumeOf, Tokens } from '@strata/tokens';
+import { describePattern, RELEASE_CONTEXT, sourceVolumeOf, Tokens } from '@strata/tokens';
 import { Values } from './values';
 
 /** Chart.yaml metadata a workload states about itself. */
@@ -63,6 +63,38 @@ export const FULLNAME = '$chart.fullname';
 /** Prefix of object-name tokens: `$name:<suffix>` (namespaced) and `$clustername:<suffix>` (cluster-scoped). */
 export const OBJECT_NAME = '$name:';
 export const CLUSTER_OBJECT_NAME = '$clustername:';
+/**
+ * Prefix of cluster-scoped names a value may set: `$clusternameor:<suffix>:<value path>` is the
+ * value when it is not empty, else the release-derived `$clustername:<suffix>` (see
+ * WorkloadChart.clusterObjectName).
+ */
+export const OVERRIDABLE_CLUSTER_OBJECT_NAME = '$clusternameor:';
+
+/** The suffix and value path of an overridable cluster-scoped name token's path, or undefined. */
+export function overridableName(path: string): { readonly suffix: string; readonly valuePath: string } | undefined {
+  if (!path.startsWith(OVERRIDABLE_CLUSTER_OBJECT_NAME)) return undefined;
+  const rest = path.slice(OVERRIDABLE_CLUSTER_OBJECT_NAME.length);
+  const colon = rest.indexOf(':');
+  return { suffix: rest.slice(0, colon), valuePath: rest.slice(colon + 1) };
+}
+
+/** The name suffix of a name token's path (`$name:`, `$clustername:`, `$clusternameor:`), or undefined. */
+export function nameSuffixOf(path: string): string | undefined {
+  const overridable = overridableName(path);
+  if (overridable) return overridable.suffix;
+  if (path.startsWith(OBJECT_NAME)) return path.slice(OBJECT_NAME.length);
+  if (path.startsWith(CLUSTER_OBJECT_NAME)) return path.slice(CLUSTER_OBJECT_NAME.length);
+  return undefined;
+}
+
+/**
+ * A value that names a cluster-scoped object: empty (the release-derived name), or an object name
+ * as Kubernetes takes it (a DNS subdomain: apimachinery pkg/util/validation IsDNS1123Subdomain).
+ */
+export const OBJECT_NAME_OR_EMPTY = describePattern(
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$',
+  'empty (the name derived from the release), or an object name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+);
 /**
  * Prefix of content-named objects (Jobs): `$contentname:<suffix>` is `<release fullname>-<suffix>-<hash>`,
  * the hash taken over the object's spec and the values it reads (see contentNameInputs).
@@ -163,6 +195,22 @@ export class WorkloadChart extends Chart {
     };
     // Constructs that must name the release (without knowing Helm) read it from the context.
     this.node.setContext(RELEASE_CONTEXT, { name: this.release.name, namespace: this.release.namespace });
+  }
+
+  /**
+   * The name of a cluster-scoped object (a StorageClass, a NodePool) that a value may set: the
+   * string value at `valuePath` (declared here, default "") when it is not empty, else the name
+   * every cluster-scoped object of the chart gets, `<release namespace>-<full name>-<suffix>`, so
+   * that two releases with default values never collide (as Helm charts name objects by their
+   * full name). Set the value to keep a name that exists already (a class workloads name). Objects
+   * of one kind need distinct suffixes; objects of two kinds may share one.
+   */
+  public clusterObjectName(valuePath: string, suffix: string, options: { readonly description: string; /** @default 253 (an object name) */ readonly maxLength?: number }): string {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(suffix) || suffix.length > MAX_SUFFIX) {
+      throw new Error(`clusterObjectName('${valuePath}'): the suffix '${suffix}' must be lowercase letters, digits and "-", at most ${MAX_SUFFIX} characters`);
+    }
+    this.values.string(valuePath, { default: '', pattern: OBJECT_NAME_OR_EMPTY, maxLength: options.maxLength ?? 253, description: options.description });
+    return Tokens.string(`${OVERRIDABLE_CLUSTER_OBJECT_NAME}${suffix}:${valuePath}`, this.values);
   }
 
   public generateObjectName(apiObject: ApiObject): string {

@@ -1,10 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
+import { AccessMode, Claim, StorageClass } from '@strata/storage';
+import { describeStorage } from '@strata/tokens';
+import { parse } from 'yaml';
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { chartFiles, Helm, HelmError, readTree, recoverTrees, releaseTemplate, resolveChart, resolveTemplate, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
+import { AWAITS_ANNOTATION, chartFiles, Helm, HelmError, STORAGE_ANNOTATION, WorkloadChart, readTree, recoverTrees, releaseTemplate, resolveChart, resolveTemplate, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
 import { DemoChart } from './fixtures/demo-chart';
 import { arbitraryValues } from './support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from './support/helm-render';
@@ -90,6 +93,68 @@ describe('chart writer', () => {
     expect(deployment.spec.template.spec.volumes[0].persistentVolumeClaim.claimName).toBe(claim.metadata.name);
     expect(claim.spec.storageClassName).toBe(sc.metadata.name);
     expect(deployment.spec.selector.matchLabels['app.kubernetes.io/instance']).toBe('beta');
+  });
+
+  test('a cluster-scoped name a value may set: derived from the release when empty (two releases never collide), the value when set, references following', async () => {
+    const render = async (release: string, namespace: string, values?: Record<string, unknown>) =>
+      parseManifests(await helm.template(dir, { releaseName: release, namespace, values, skipTests: true }));
+    const className = (objs: any[]) => objs.find((o) => o.kind === 'StorageClass').metadata.name;
+    const claimClass = (objs: any[]) => objs.find((o) => o.kind === 'PersistentVolumeClaim').spec.storageClassName;
+    const [a, b] = [await render('alpha', 'team-a'), await render('alpha', 'team-b')];
+    expect([className(a), className(b)]).toEqual(['team-a-alpha-demo-class', 'team-b-alpha-demo-class']);
+    const named = await render('alpha', 'team-a', { cache: { storageClassName: 'fast-cache' } });
+    expect([className(named), claimClass(named)]).toEqual(['fast-cache', 'fast-cache']);
+    // Direct synthesis and the release template resolve it as helm does.
+    expect(className(direct({ cache: { storageClassName: 'fast-cache' } }, { name: 'alpha', namespace: 'team-a' }))).toBe('fast-cache');
+    expect(className(direct({}, { name: 'alpha', namespace: 'team-a' }))).toBe('team-a-alpha-demo-class');
+    const refused = await render('alpha', 'team-a', { cache: { storageClassName: 'Fast_Cache' } }).catch((e: HelmError) => e);
+    expect(refused).toBeInstanceOf(HelmError);
+    expect((refused as HelmError).stderr).toContain('cache.storageClassName: Does not match pattern');
+  });
+
+  test('a claim on a class the chart makes states that class in its storage facts (release-derived, or the value that names it), not nothing', () => {
+    class OwnClasses extends WorkloadChart {
+      public constructor() {
+        super(Testing.app(), 'own', { name: 'own', description: 'Claims on classes of its own.' });
+        const generated = new StorageClass(this, 'generated', { provisioner: 'efs.csi.aws.com' });
+        const named = new StorageClass(this, 'named', { provisioner: 'efs.csi.aws.com', name: this.clusterObjectName('named.className', 'named', { description: 'Its name.' }) });
+        for (const [id, sc] of [['a', generated], ['b', named]] as const) {
+          const claim = new Claim(this, id, { accessModes: [AccessMode.READ_WRITE_MANY], storage: Size.gibibytes(5), storageClassName: sc.name });
+          describeStorage(claim, { tier: 'efs', facts: { storageClassName: sc.name } });
+        }
+      }
+    }
+    const chartYaml = parse(chartFiles(synthesizeChart(new OwnClasses()), { version: VERSION, source: 'test' }).get('Chart.yaml')!);
+    expect(JSON.parse(chartYaml.annotations[STORAGE_ANNOTATION])).toEqual([
+      { name: 'a', tier: 'efs', facts: { storageClassName: { $clusterObjectName: 'generated' } } },
+      { name: 'b', tier: 'efs', facts: { storageClassName: { $clusterObjectName: 'named', override: 'named.className' } } },
+    ]);
+    // Its claims are awaited as provisioned ones, of the chart's own class (not as static ones, which bind at once).
+    expect(JSON.parse(chartYaml.annotations[AWAITS_ANNOTATION])).toEqual([
+      { kind: 'PersistentVolumeClaim', name: 'a', storageClassName: '$own:generated' },
+      { kind: 'PersistentVolumeClaim', name: 'b', storageClassName: '$own:named' },
+    ]);
+  });
+
+  test('omittable values leave their field out while empty and write it otherwise, in helm and in direct synthesis alike', async () => {
+    const deployment = async (values?: Record<string, unknown>) => parseManifests(await helm.template(dir, { releaseName: 'rel', namespace: 'ns', values, skipTests: true })).find((o) => o.kind === 'Deployment');
+    expect(await deployment()).not.toHaveProperty('spec.revisionHistoryLimit');
+    expect((await deployment({ server: { revisionHistoryLimit: 30 } })).spec.revisionHistoryLimit).toBe(30);
+    expect(direct({}).find((o) => o.kind === 'Deployment')).not.toHaveProperty('spec.revisionHistoryLimit');
+    expect(direct({ server: { revisionHistoryLimit: 30 } }).find((o) => o.kind === 'Deployment')!.spec.revisionHistoryLimit).toBe(30);
+    expect(files.get('templates/deployment-server.yaml')).toContain('  {{- if ne (.Values.server.revisionHistoryLimit | int64) 0 }}\n  revisionHistoryLimit: {{ .Values.server.revisionHistoryLimit | int64 }}\n  {{- end }}');
+    // A string, a map and a list: left out while "", {} and [].
+    const render = async (values?: Record<string, unknown>) => parseManifests(await helm.template(dir, { releaseName: 'rel', namespace: 'ns', values, skipTests: true }));
+    const fields = (objs: any[]) => {
+      const pod = objs.find((o) => o.kind === 'Deployment').spec.template.spec;
+      return [pod.priorityClassName, pod.nodeSelector, objs.find((o) => o.kind === 'StorageClass').mountOptions];
+    };
+    expect(fields(await render())).toEqual([undefined, undefined, undefined]);
+    expect(fields(direct({}))).toEqual([undefined, undefined, undefined]);
+    const set = { server: { priorityClassName: 'high', nodeSelector: { pool: 'gpu' } }, cache: { mountOptions: ['noatime'] } };
+    expect(fields(await render(set))).toEqual(['high', { pool: 'gpu' }, ['noatime']]);
+    expect(fields(direct(set))).toEqual(['high', { pool: 'gpu' }, ['noatime']]);
+    expect(files.get('templates/deployment-server.yaml')).toContain('      {{- if .Values.server.nodeSelector }}\n      nodeSelector: {{- toYaml .Values.server.nodeSelector | nindent 8 }}\n      {{- end }}');
   });
 
   test('escapes {{ in user data and renders the conditional resource only when enabled', async () => {

@@ -3,14 +3,17 @@ import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { EfsProvisioningMode, EfsStorageClass, ReclaimPolicy, StorageTier } from '@strata/storage';
 import { markUses } from '@strata/tokens';
 
-/** The StorageClass this chart installs; workloads claim from it by this name (`Efs.fromStorageClass`). */
-export const EFS_STORAGE_CLASS = 'strata-efs';
+/** The name suffix of the StorageClass: `<release namespace>-<release full name>-class` unless `storageClassName` is set. */
+export const EFS_CLASS_SUFFIX = 'class';
 
 /**
- * The EFS tier's cluster-level part for one environment: the StorageClass `strata-efs`, one EFS
- * access point per claim (`provisioningMode: efs-ap`, kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md). The file system, the access
+ * The EFS tier's cluster-level part: one StorageClass, one EFS access point per claim
+ * (`provisioningMode: efs-ap`, kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/parameters.md). The file system, the access
  * points' directory mode, their gid range and base directory, and the reclaim policy are Helm
- * values; the rules `EfsStorageClass` checks on literals are attached to them.
+ * values; the rules `EfsStorageClass` checks on literals are attached to them. The class is named
+ * after the release unless `storageClassName` names it, so the chart installs any number of times
+ * in one cluster (one release per file system, say); workloads claim from it by that name
+ * (`Efs.fromStorageClass`).
  */
 export default class EfsTierChart extends WorkloadChart {
   public readonly storageClass: EfsStorageClass;
@@ -21,12 +24,16 @@ export default class EfsTierChart extends WorkloadChart {
       id,
       {
         name: 'storage-efs',
-        description: `The EFS storage tier of one cluster: the StorageClass ${EFS_STORAGE_CLASS} (efs.csi.aws.com, one access point per claim), its parameters checked values.`,
+        description: 'The EFS storage tier: one StorageClass (efs.csi.aws.com, one access point per claim) named after the release or by a value, its parameters checked values; installable any number of times in one cluster.',
         keywords: ['efs', 'storageclass', 'infrastructure'],
       },
       props,
     );
     const v = this.values;
+    // Cluster-scoped: named after the release by default, so that two releases never collide.
+    const name = this.clusterObjectName('storageClassName', EFS_CLASS_SUFFIX, {
+      description: 'The StorageClass name: "" names it after the release (<release namespace>-<release full name>-class), so that releases never collide; set it to keep a name claims already use (the bundled environments keep strata-efs): a claim names its class for good, and renaming the class of a running environment leaves existing claims on a class that is gone (bound, but no longer expandable).',
+    });
     const fileSystemId = v.string('fileSystemId', {
       default: 'fs-0123456789abcdef0',
       description: 'The EFS file system the access points are created in: fs- and 8 to 40 hex digits.',
@@ -82,7 +89,7 @@ export default class EfsTierChart extends WorkloadChart {
     });
 
     this.storageClass = new EfsStorageClass(this, 'StorageClass', {
-      name: EFS_STORAGE_CLASS,
+      name,
       provisioningMode: EfsProvisioningMode.EFS_AP,
       fileSystemId,
       directoryPerms,

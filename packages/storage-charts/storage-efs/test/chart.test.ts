@@ -1,13 +1,13 @@
 import { validateObjects } from '@strata/kube-schemas';
 import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
-import EfsTierChart, { EFS_STORAGE_CLASS } from '../src/chart';
+import EfsTierChart from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const fixture = chartFixture(EfsTierChart, 'storage-efs', 'packages/storage-charts/storage-efs');
 const { chart, files, dir, schema, helm } = fixture;
-const template = (values?: Record<string, unknown>, release = 'efs', namespace = 'storage') => helm.template(dir, { releaseName: release, namespace, values });
+const template = (values?: Record<string, unknown>, release = 'storage-efs', namespace = 'storage-efs') => helm.template(dir, { releaseName: release, namespace, values });
 
 describe('storage-efs', () => {
   test('writes a chart named after its folder, holding one StorageClass', () => {
@@ -17,7 +17,7 @@ describe('storage-efs', () => {
       'README.md',
       'templates/NOTES.txt',
       'templates/_helpers.tpl',
-      `templates/storageclass-${EFS_STORAGE_CLASS}.yaml`,
+      'templates/storageclass-class.yaml',
       'values.d.ts',
       'values.schema.json',
       'values.yaml',
@@ -29,13 +29,13 @@ describe('storage-efs', () => {
 
   describeChartBasics(fixture);
 
-  test('helm template with the defaults: one valid access-point StorageClass with the fixed name', async () => {
+  test('helm template with the defaults: one valid access-point StorageClass named after the release', async () => {
     const objs = parseManifests(await template());
     expect(validateObjects(objs)).toEqual([]);
     expect(objs).toHaveLength(1);
     const [sc] = objs;
     expect(sc).toMatchObject({ kind: 'StorageClass', provisioner: 'efs.csi.aws.com', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate' });
-    expect(sc.metadata.name).toBe(EFS_STORAGE_CLASS);
+    expect(sc.metadata.name).toBe('storage-efs-storage-efs-class');
     expect(sc.metadata).not.toHaveProperty('namespace');
     expect(sc).not.toHaveProperty('allowVolumeExpansion'); // EFS volumes cannot grow (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L79-L82)
     expect(sc.parameters).toEqual({
@@ -48,10 +48,18 @@ describe('storage-efs', () => {
     });
   });
 
-  test('the class keeps its literal name in every release and namespace (one release per cluster)', async () => {
-    for (const [release, namespace] of [['efs', 'infra'], ['other', 'kube-system']]) {
-      expect(parseManifests(await template({}, release, namespace))[0].metadata.name).toBe(EFS_STORAGE_CLASS);
-    }
+  test('installs any number of times in one cluster: two releases with default values never collide, in one namespace or two', async () => {
+    const names = async (release: string, namespace: string) => parseManifests(await template({}, release, namespace)).map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    const releases: [string, string][] = [['storage-efs', 'flux-system'], ['efs-shared', 'flux-system'], ['storage-efs', 'kube-system']];
+    const all = await Promise.all(releases.map(([r, n]) => names(r, n)));
+    expect(all).toEqual([['StorageClass /flux-system-storage-efs-class'], ['StorageClass /flux-system-efs-shared-storage-efs-class'], ['StorageClass /kube-system-storage-efs-class']]);
+    expect(new Set(all.flat()).size).toBe(all.flat().length);
+  });
+
+  test('storageClassName names the class: an environment keeps the name its claims use', async () => {
+    const [sc] = parseManifests(await template({ storageClassName: 'strata-efs' }, 'efs', 'infra'));
+    expect(sc.metadata.name).toBe('strata-efs');
+    expect(schemaRefusal(await template({ storageClassName: 'Strata_EFS' }).catch((e: unknown) => e))).toContain('storageClassName: Does not match pattern');
   });
 
   test('an environment value reaches the class', async () => {

@@ -3,12 +3,13 @@ import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { FsxAutoImportPolicy, FsxDataCompressionType, FsxDeploymentType, FsxDriveCacheType, FsxFileSystemTypeVersion, FsxLustreStorageClass, FsxMetadataConfigurationMode, FsxStorageType, ReclaimPolicy, StorageTier } from '@strata/storage';
 import { markUses } from '@strata/tokens';
 
-/** The StorageClass this chart installs; workloads claim from it by this name (`FsxLustre.fromStorageClass`). */
-export const FSX_LUSTRE_STORAGE_CLASS = 'strata-fsx-lustre';
+/** The name suffix of the StorageClass: `<release namespace>-<release full name>-class` unless `storageClassName` is set. */
+export const FSX_LUSTRE_CLASS_SUFFIX = 'class';
 
 /**
- * The FSx for Lustre tier's cluster-level part for one environment: the StorageClass
- * `strata-fsx-lustre`, installed once per cluster before the workloads that claim from it. Every
+ * The FSx for Lustre tier's cluster-level part: one StorageClass, installed before the workloads
+ * that claim from it, named after the release unless `storageClassName` names it (so the chart
+ * installs any number of times in one cluster: a scratch and a persistent class side by side). Every
  * parameter is a Helm value; the rules `FsxLustreStorageClass` checks on literals (from kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:pkg/driver
  * and the FSx API reference)
  * are attached to those values, so `values.schema.json` refuses at install what the construct
@@ -24,12 +25,16 @@ export default class FsxLustreTierChart extends WorkloadChart {
       id,
       {
         name: 'storage-fsx-lustre',
-        description: `The FSx for Lustre storage tier of one cluster: the StorageClass ${FSX_LUSTRE_STORAGE_CLASS} (fsx.csi.aws.com), every parameter a checked value.`,
+        description: 'The FSx for Lustre storage tier: one StorageClass (fsx.csi.aws.com) named after the release or by a value, every parameter a checked value; installable any number of times in one cluster.',
         keywords: ['fsx-lustre', 'storageclass', 'infrastructure'],
       },
       props,
     );
     const v = this.values;
+    // Cluster-scoped: named after the release by default, so that two releases never collide.
+    const name = this.clusterObjectName('storageClassName', FSX_LUSTRE_CLASS_SUFFIX, {
+      description: 'The StorageClass name: "" names it after the release (<release namespace>-<release full name>-class), so that releases never collide; set it to keep a name claims already use (the bundled environments keep strata-fsx-lustre): a claim names its class for good, and renaming the class of a running environment leaves existing claims on a class that is gone (bound, but no longer expandable).',
+    });
 
     // Network: one subnet per file system (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:docs/README.md#L95-L96); the construct attaches the id patterns.
     const subnetId = v.string('subnetId', {
@@ -148,7 +153,7 @@ export default class FsxLustreTierChart extends WorkloadChart {
     });
 
     this.storageClass = new FsxLustreStorageClass(this, 'StorageClass', {
-      name: FSX_LUSTRE_STORAGE_CLASS,
+      name,
       subnetId,
       securityGroupIds,
       deploymentType,

@@ -1,7 +1,7 @@
 import { validateObjects } from '@strata/kube-schemas';
 import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
-import FsxLustreTierChart, { FSX_LUSTRE_STORAGE_CLASS } from '../src/chart';
+import FsxLustreTierChart from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 import { releaseTemplate, resolveTemplate, synthesizeChart } from '@strata/helm';
@@ -9,7 +9,7 @@ import { Testing } from 'cdk8s';
 
 const fixture = chartFixture(FsxLustreTierChart, 'storage-fsx-lustre', 'packages/storage-charts/storage-fsx-lustre');
 const { chart, files, dir, schema, helm } = fixture;
-const template = (values?: Record<string, unknown>, release = 'fsx', namespace = 'storage') => helm.template(dir, { releaseName: release, namespace, values });
+const template = (values?: Record<string, unknown>, release = 'storage-fsx', namespace = 'storage') => helm.template(dir, { releaseName: release, namespace, values });
 
 describe('storage-fsx-lustre', () => {
   test('writes a chart named after its folder, holding one StorageClass', () => {
@@ -21,7 +21,7 @@ describe('storage-fsx-lustre', () => {
       'templates/_helpers.tpl',
       // The rule JSON Schema cannot state: the export path in the bucket of the import path.
       'templates/guards.yaml',
-      `templates/storageclass-${FSX_LUSTRE_STORAGE_CLASS}.yaml`,
+      'templates/storageclass-class.yaml',
       'values.d.ts',
       'values.schema.json',
       'values.yaml',
@@ -33,13 +33,13 @@ describe('storage-fsx-lustre', () => {
 
   describeChartBasics(fixture);
 
-  test('helm template with the defaults: one valid StorageClass with the fixed name, every parameter a string', async () => {
+  test('helm template with the defaults: one valid StorageClass named after the release, every parameter a string', async () => {
     const objs = parseManifests(await template());
     expect(validateObjects(objs)).toEqual([]);
     expect(objs).toHaveLength(1);
     const [sc] = objs;
     expect(sc.kind).toBe('StorageClass');
-    expect(sc.metadata.name).toBe(FSX_LUSTRE_STORAGE_CLASS);
+    expect(sc.metadata.name).toBe('storage-storage-fsx-storage-fsx-lustre-class');
     expect(sc.metadata).not.toHaveProperty('namespace');
     expect(sc.provisioner).toBe('fsx.csi.aws.com');
     expect(sc.reclaimPolicy).toBe('Retain');
@@ -65,11 +65,23 @@ describe('storage-fsx-lustre', () => {
     for (const v of Object.values(sc.parameters)) expect(typeof v).toBe('string');
   });
 
-  test('the class keeps its literal name in every release and namespace (one release per cluster)', async () => {
-    const a = parseManifests(await template({}, 'fsx', 'infra'));
-    const b = parseManifests(await template({}, 'other', 'kube-system'));
-    expect(a[0].metadata.name).toBe(FSX_LUSTRE_STORAGE_CLASS);
-    expect(b[0].metadata.name).toBe(FSX_LUSTRE_STORAGE_CLASS);
+  test('installs any number of times in one cluster: two releases with default values never collide (a scratch and a persistent class side by side)', async () => {
+    const names = async (release: string, namespace: string, values: Record<string, unknown>) =>
+      parseManifests(await template(values, release, namespace)).map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    const scratch = await names('fsx-scratch', 'flux-system', {});
+    const persistent = await names('fsx-persistent', 'flux-system', { deploymentType: 'PERSISTENT_2', perUnitStorageThroughput: 250 });
+    const elsewhere = await names('fsx-scratch', 'kube-system', {});
+    expect([scratch, persistent, elsewhere]).toEqual([
+      ['StorageClass /flux-system-fsx-scratch-storage-fsx-lustre-class'],
+      ['StorageClass /flux-system-fsx-persistent-storage-fsx-lustre-class'],
+      ['StorageClass /kube-system-fsx-scratch-storage-fsx-lustre-class'],
+    ]);
+  });
+
+  test('storageClassName names the class: an environment keeps the name its claims use', async () => {
+    const [sc] = parseManifests(await template({ storageClassName: 'strata-fsx-lustre' }, 'fsx', 'infra'));
+    expect(sc.metadata.name).toBe('strata-fsx-lustre');
+    expect(schemaRefusal(await template({ storageClassName: '-fsx' }).catch((e: unknown) => e))).toContain('storageClassName: Does not match pattern');
   });
 
   test('an environment value reaches the class: prod-like PERSISTENT_2 with backups, dev-like Delete', async () => {

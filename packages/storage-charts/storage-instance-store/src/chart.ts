@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { isEmptyValue, Json, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import {
   GPU_TAINT,
   KarpenterCapacityType,
@@ -9,43 +9,57 @@ import {
   KarpenterNvmeNodePool,
   KarpenterNvmeNodePoolProps,
   KarpenterRequirement,
-  LABEL_VALUE_PATTERN,
-  LOCAL_PROVISIONER,
-  QUALIFIED_NAME_PATTERN,
-  TAINT_EFFECTS,
-  ReclaimPolicy,
+  BLOCK_DEVICE_MAPPINGS_SHAPE,
+  BUDGETS_SHAPE,
+  KarpenterBlockDeviceMapping,
+  KarpenterDisruptionBudget,
+  KarpenterKubeletConfiguration,
+  KarpenterSecurityGroupSelectorTerm,
+  KarpenterSubnetSelectorTerm,
+  KUBELET_SHAPE,
+  TEMPLATE_METADATA_SHAPE,
   Rules,
-  StorageClass,
+  SECURITY_GROUP_SELECTOR_TERMS_SHAPE,
+  shapeSchema,
   StorageTier,
-  VolumeBindingMode,
+  SUBNET_SELECTOR_TERMS_SHAPE,
+  TAGS_SHAPE,
+  TAINTS_SHAPE,
 } from '@strata/storage';
 import { describePattern, markUses, onlyWhen } from '@strata/tokens';
 
-/** The local-volume StorageClass (the local static provisioner's class; its `storageClass: false`). */
-export const LOCAL_NVME_STORAGE_CLASS = 'strata-local-nvme';
-/** The Karpenter EC2NodeClass whose nodes put their NVMe disks in a RAID0 holding kubelet. */
-export const NVME_NODE_CLASS = 'strata-nvme';
-/** The NodePools: instance types with local NVMe, without and with GPUs. */
-export const NVME_NODE_POOL = 'strata-nvme';
-export const NVME_GPU_NODE_POOL = 'strata-nvme-gpu';
+/** Name suffixes: `<release namespace>-<release full name>-<suffix>` unless the object's `name` value is set. */
+export const NVME_NODE_CLASS_SUFFIX = 'nvme';
+export const NVME_NODE_POOL_SUFFIX = 'nvme';
+export const NVME_GPU_NODE_POOL_SUFFIX = 'nvme-gpu';
 
 /** Karpenter's well-known label with the GPU count of an instance type; absent on types without GPUs. */
 export const INSTANCE_GPU_COUNT_LABEL = 'karpenter.k8s.aws/instance-gpu-count';
 export const INSTANCE_CATEGORY_LABEL = 'karpenter.k8s.aws/instance-category';
 
+/** An omittable value as a construct prop: undefined while empty (in literal mode; a value's token is never empty). */
+function some<T>(value: T): T | undefined {
+  return isEmptyValue(value) ? undefined : value;
+}
+
 /** An EC2 instance category (c, m, r, g, p, trn…): lowercase letters. */
 const INSTANCE_CATEGORY = describePattern('^[a-z]+$', 'an instance category such as "c", "g" or "p" (lowercase letters)');
-/** EKS cluster names (CreateCluster: 1–100 characters, a letter or digit first). */
-const CLUSTER_NAME = describePattern('^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$', 'an EKS cluster name: 1 to 100 letters, digits, "_" and "-", starting with a letter or digit');
 /** IAM role names (CreateRole: 1–64 of letters, digits and +=,.@_-). */
 const ROLE_NAME = describePattern('^[A-Za-z0-9+=,.@_-]{1,64}$', 'an IAM role name: 1 to 64 letters, digits and +=,.@_-');
 
 /**
- * The instance-store NVMe tier's cluster-level part: the local-volume StorageClass
- * `strata-local-nvme` (no provisioner, WaitForFirstConsumer; for nodes whose disks use the `Mount`
- * strategy and run the local static provisioner), and a Karpenter EC2NodeClass with
- * `instanceStorePolicy: RAID0` plus NodePools that launch only instance types with local NVMe
- * (emptyDir scratch then lives on NVMe). Each part is switched by a boolean value.
+ * The instance-store NVMe tier's cluster-level part: a Karpenter EC2NodeClass with
+ * `instanceStorePolicy: RAID0` (every NVMe disk in one RAID0 holding kubelet and containerd, so
+ * emptyDir scratch lives on NVMe) and NodePools that launch only instance types with local NVMe.
+ * Each part is switched by a boolean value, and each is named after the release unless its
+ * `name` value is set, so the chart installs any number of times in one cluster.
+ *
+ * No StorageClass: local PersistentVolumes need nodes whose disks use the Mount strategy and the
+ * local static provisioner on them, and these nodes put every disk under kubelet (RAID0), which
+ * leaves nothing to provision (`InstanceStore.localVolume` refuses RAID0 for that reason). No
+ * chart or pattern of strata claims a local volume: the tier is emptyDir on RAID0
+ * (`new InstanceStore(scope, id, { size })`). A workload that does claim local volumes names the
+ * class of a local static provisioner installed outside strata and declares it external.
  */
 export default class InstanceStoreTierChart extends WorkloadChart {
   public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
@@ -54,7 +68,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       id,
       {
         name: 'storage-instance-store',
-        description: `The instance-store NVMe storage tier of one cluster: the local-volume StorageClass ${LOCAL_NVME_STORAGE_CLASS} and a Karpenter EC2NodeClass (RAID0) with NodePools for instance types with local NVMe.`,
+        description: 'The instance-store NVMe storage tier: a Karpenter EC2NodeClass (RAID0: emptyDir on NVMe) with NodePools for instance types with local NVMe, each named after the release or by a value; installable any number of times in one cluster.',
         keywords: ['instance-store', 'nvme', 'karpenter', 'storageclass', 'infrastructure'],
       },
       props,
@@ -62,32 +76,10 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     const v = this.values;
     const rules = new Rules(this);
 
-    // --- the local-volume StorageClass (https://kubernetes.io/docs/concepts/storage/storage-classes/#local) ---
-    const local = new Construct(this, 'LocalVolumes');
-    onlyWhen(
-      local,
-      v.boolean('localStorageClass.enabled', {
-        default: true,
-        description: `Install the StorageClass ${LOCAL_NVME_STORAGE_CLASS} (kubernetes.io/no-provisioner, WaitForFirstConsumer) for local volumes of the local static provisioner, on nodes whose disks use the Mount strategy (not the RAID0 nodes below).`,
-      }),
-    );
-    new StorageClass(local, 'StorageClass', {
-      name: LOCAL_NVME_STORAGE_CLASS,
-      provisioner: LOCAL_PROVISIONER,
-      volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
-      // A released disk is wiped by the provisioner and offered again: instance store is scratch.
-      reclaimPolicy: ReclaimPolicy.DELETE,
-    });
-
     // --- the Karpenter EC2NodeClass (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L531-L541: RAID0 only) ---
-    const clusterName = v.string('clusterName', {
-      default: 'strata',
-      pattern: CLUSTER_NAME,
-      description: 'The EKS cluster name: the NodeClass finds its subnets and security groups by the tag karpenter.sh/discovery with this value.',
-    });
     const nodeClassEnabled = v.boolean('nodeClass.enabled', {
       default: true,
-      description: `Install the Karpenter EC2NodeClass ${NVME_NODE_CLASS} (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe).`,
+      description: 'Install the Karpenter EC2NodeClass (instanceStorePolicy RAID0: all NVMe disks in one RAID0 holding kubelet and containerd, so emptyDir is on NVMe).',
     });
     const nodeRole = v.string('nodeClass.nodeRole', {
       default: 'KarpenterNodeRole-strata',
@@ -96,16 +88,66 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     });
     const nodeClassScope = new Construct(this, 'NodeClass');
     onlyWhen(nodeClassScope, nodeClassEnabled);
-    const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', { name: NVME_NODE_CLASS, role: nodeRole, clusterName });
+    // Karpenter labels each node with its EC2NodeClass and NodePool names (karpenter.k8s.aws/ec2nodeclass,
+    // karpenter.sh/nodepool: aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/labels.go#L167,
+    // kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/labels.go#L41): a label value holds at most 63 characters.
+    const nodeClassName = this.clusterObjectName('nodeClass.name', NVME_NODE_CLASS_SUFFIX, {
+      maxLength: 63,
+      description: 'The EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme), so that releases never collide; set it to keep a name that exists (the bundled environments keep strata-nvme).',
+    });
+    // The settings platform teams set, each a value whose schema is the shape the construct checks
+    // a literal against (KarpenterNvmeNodeClass; aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go).
+    // Subnets and security groups: the discovery tag of the cluster by default (an environment
+    // fills in its cluster's name), any terms Karpenter takes otherwise.
+    const discovery = [{ tags: { 'karpenter.sh/discovery': 'strata' } }];
+    const subnetSelectorTerms = v.list<KarpenterSubnetSelectorTerm & Json>('nodeClass.subnetSelectorTerms', {
+      default: discovery,
+      items: shapeSchema(SUBNET_SELECTOR_TERMS_SHAPE.items),
+      minItems: 1,
+      description: 'The subnets nodes are launched in (spec.subnetSelectorTerms): 1 to 30 terms, ORed; a term selects by tags (ANDed; "*" matches any value) or by one id. The default is the discovery tag of the cluster "strata" (an environment gives its cluster\'s).',
+    }) as KarpenterSubnetSelectorTerm[];
+    const securityGroupSelectorTerms = v.list<KarpenterSecurityGroupSelectorTerm & Json>('nodeClass.securityGroupSelectorTerms', {
+      default: discovery,
+      items: shapeSchema(SECURITY_GROUP_SELECTOR_TERMS_SHAPE.items),
+      minItems: 1,
+      description: 'The nodes\' security groups (spec.securityGroupSelectorTerms): 1 to 30 terms, ORed; a term selects by tags, by one id or by one name (GroupName). The default is the discovery tag of the cluster "strata" (an environment gives its cluster\'s).',
+    }) as KarpenterSecurityGroupSelectorTerm[];
+    const userData = v.omittableString('nodeClass.userData', {
+      description: 'User data of the nodes (spec.userData): on AL2023 a nodeadm NodeConfig, a shell script or a MIME multi-part archive, merged with Karpenter\'s own (leave spec.instance.localStorage to it: it sets up the RAID0).',
+    });
+    const tags = v.omittableObject<Record<string, string>>('nodeClass.tags', {
+      schema: shapeSchema(TAGS_SHAPE),
+      description: 'EC2 tags of the instances, volumes and launch templates (spec.tags), beside Karpenter\'s own (which may not be set here: eks:eks-cluster-name, kubernetes.io/cluster/*, karpenter.sh/nodepool, karpenter.sh/nodeclaim, karpenter.k8s.aws/ec2nodeclass).',
+    });
+    const kubelet = v.omittableObject<KarpenterKubeletConfiguration & Record<string, Json>>('nodeClass.kubelet', {
+      schema: shapeSchema(KUBELET_SHAPE),
+      description: 'Kubelet settings (spec.kubelet): maxPods, podsPerCore, systemReserved, kubeReserved, evictionHard, evictionSoft with evictionSoftGracePeriod, evictionMaxPodGracePeriod, imageGCHighThresholdPercent above imageGCLowThresholdPercent, cpuCFSQuota, clusterDNS.',
+    });
+    const blockDeviceMappings = v.omittableList<KarpenterBlockDeviceMapping & Json>('nodeClass.blockDeviceMappings', {
+      items: shapeSchema(BLOCK_DEVICE_MAPPINGS_SHAPE.items),
+      description: 'EBS volumes of the nodes (spec.blockDeviceMappings), at most 50, at most one rootVolume: each { deviceName, ebs: { volumeSize or snapshotID, volumeType, iops (io1, io2, gp3), throughput (gp3), encrypted, kmsKeyID, deleteOnTermination } }. Kubelet and containerd are on the NVMe RAID0: the root volume holds the OS only. Default: the AMI family\'s (AL2023: /dev/xvda, 20Gi gp3, encrypted).',
+    });
+    const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', {
+      name: nodeClassName,
+      role: nodeRole,
+      subnetSelectorTerms,
+      securityGroupSelectorTerms,
+      userData: some(userData),
+      tags: some(tags),
+      kubelet: some(kubelet),
+      blockDeviceMappings: some(blockDeviceMappings),
+    });
 
     // --- the NodePools (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1197-L1229) ---
     // Node-local data (NVMe checkpoints not yet in S3) must survive voluntary disruption: each pool's
     // disruption, lifetime, drain time, limits and capacity type are values, with the defaults and the
     // rules of KarpenterNvmeNodePool (kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/nodepool.go).
-    const pools: { key: 'cpu' | 'gpu'; name: string; enabled: boolean; categories: string[]; gpu: KarpenterRequirement; what: string }[] = [
+    const pools: { key: 'cpu' | 'gpu'; suffix: string; title: string; keeps: string; enabled: boolean; categories: string[]; gpu: KarpenterRequirement; what: string }[] = [
       {
         key: 'cpu',
-        name: NVME_NODE_POOL,
+        suffix: NVME_NODE_POOL_SUFFIX,
+        title: 'the CPU NodePool',
+        keeps: 'strata-nvme',
         enabled: true,
         categories: ['c', 'm', 'r'],
         gpu: { key: INSTANCE_GPU_COUNT_LABEL, operator: 'DoesNotExist' },
@@ -113,7 +155,9 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       },
       {
         key: 'gpu',
-        name: NVME_GPU_NODE_POOL,
+        suffix: NVME_GPU_NODE_POOL_SUFFIX,
+        title: 'the GPU NodePool',
+        keeps: 'strata-nvme-gpu',
         enabled: false,
         categories: ['g', 'p'],
         gpu: { key: INSTANCE_GPU_COUNT_LABEL, operator: 'Exists' },
@@ -123,13 +167,17 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     for (const pool of pools) {
       const enabled = v.boolean(`nodePools.${pool.key}.enabled`, {
         default: pool.enabled,
-        description: `Install the NodePool ${pool.name}: ${pool.what} (requirement ${INSTANCE_GPU_COUNT_LABEL} ${pool.gpu.operator}), on the EC2NodeClass ${NVME_NODE_CLASS}.`,
+        description: `Install ${pool.title}: ${pool.what} (requirement ${INSTANCE_GPU_COUNT_LABEL} ${pool.gpu.operator}), on the EC2NodeClass.`,
+      });
+      const poolName = this.clusterObjectName(`nodePools.${pool.key}.name`, pool.suffix, {
+        maxLength: 63,
+        description: `The name of ${pool.title}: "" names it after the release (<release namespace>-<release full name>-${pool.suffix}), so that releases never collide; set it to keep a name that exists (the bundled environments keep ${pool.keeps}). Renaming a NodePool of a running cluster deletes the old one: Karpenter drains its nodes.`,
       });
       const categories = v.list<string>(`nodePools.${pool.key}.instanceCategories`, {
         default: pool.categories,
         items: { type: 'string', pattern: INSTANCE_CATEGORY },
         minItems: 1,
-        description: `Instance categories the NodePool ${pool.name} may launch (${INSTANCE_CATEGORY_LABEL} In …), e.g. ${pool.categories.map((c) => `"${c}"`).join(', ')}.`,
+        description: `Instance categories ${pool.title} may launch (${INSTANCE_CATEGORY_LABEL} In …), e.g. ${pool.categories.map((c) => `"${c}"`).join(', ')}.`,
       });
       const moreThanGiB = v.integer(`nodePools.${pool.key}.localNvmeGreaterThanGiB`, {
         default: 0,
@@ -141,7 +189,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         default: [KarpenterCapacityType.ON_DEMAND],
         // The enum is the construct's rule too; declared here so that values.d.ts types the list.
         items: { type: 'string', enum: Object.values(KarpenterCapacityType) },
-        description: `What the nodes of ${pool.name} are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue.`,
+        description: `What the nodes of ${pool.title} are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue.`,
       }) as KarpenterCapacityType[];
       const consolidationPolicy = v.enum<KarpenterConsolidationPolicy>(`${p}.disruption.consolidationPolicy`, {
         values: Object.values(KarpenterConsolidationPolicy),
@@ -161,27 +209,49 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         description: 'How long draining a node may take, a Go duration ("2h"): at this minus a pod\'s terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes.',
       });
       const limits: Record<string, string> = {
-        cpu: v.quantity(`${p}.limits.cpu`, { default: '1000', description: `The most CPU all nodes of ${pool.name} may have together (spec.limits.cpu); Karpenter launches no node past it.` }),
-        memory: v.quantity(`${p}.limits.memory`, { default: '4000Gi', description: `The most memory all nodes of ${pool.name} may have together (spec.limits.memory).` }),
+        cpu: v.quantity(`${p}.limits.cpu`, { default: '1000', description: `The most CPU all nodes of ${pool.title} may have together (spec.limits.cpu); Karpenter launches no node past it.` }),
+        memory: v.quantity(`${p}.limits.memory`, { default: '4000Gi', description: `The most memory all nodes of ${pool.title} may have together (spec.limits.memory).` }),
       };
       let taints: KarpenterNvmeNodePoolProps['taints'];
+      const taintItems = shapeSchema(TAINTS_SHAPE.items);
       if (pool.key === 'gpu') {
-        limits['nvidia.com/gpu'] = v.quantity(`${p}.limits.gpu`, { default: '64', description: `The most GPUs all nodes of ${pool.name} may have together (spec.limits["nvidia.com/gpu"]).` });
+        limits['nvidia.com/gpu'] = v.quantity(`${p}.limits.gpu`, { default: '64', description: `The most GPUs all nodes of ${pool.title} may have together (spec.limits["nvidia.com/gpu"]).` });
         taints = v.list(`${p}.taints`, {
           default: [{ key: GPU_TAINT.key, value: GPU_TAINT.value!, effect: GPU_TAINT.effect }],
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['key', 'effect'],
-            properties: {
-              key: { type: 'string', pattern: QUALIFIED_NAME_PATTERN },
-              value: { type: 'string', pattern: LABEL_VALUE_PATTERN, maxLength: 63 },
-              effect: { type: 'string', enum: TAINT_EFFECTS },
-            },
-          },
-          description: `Taints of the nodes of ${pool.name}. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off.`,
+          items: taintItems,
+          description: `Taints of the nodes of ${pool.title}. The default nvidia.com/gpu=true:NoSchedule keeps pods without GPUs off GPU nodes (GPU pods tolerate it); [] turns it off.`,
         }) as unknown as NonNullable<KarpenterNvmeNodePoolProps['taints']>;
+      } else {
+        taints = some(
+          v.omittableList(`${p}.taints`, {
+            items: taintItems,
+            description: `Taints of the nodes of ${pool.title} (spec.template.spec.taints): pods without a toleration stay off them.`,
+          }),
+        ) as unknown as KarpenterNvmeNodePoolProps['taints'];
       }
+      const startupTaints = some(
+        v.omittableList(`${p}.startupTaints`, {
+          items: taintItems,
+          description: `Taints a DaemonSet removes once a node of ${pool.title} is ready (spec.template.spec.startupTaints), e.g. an agent's not-ready taint; pods need not tolerate them.`,
+        }),
+      ) as unknown as KarpenterNvmeNodePoolProps['startupTaints'];
+      const templateMetadata = some(
+        v.omittableObject<{ labels?: Record<string, string> } & Record<string, Json>>(`${p}.metadata`, {
+          schema: shapeSchema(TEMPLATE_METADATA_SHAPE),
+          description: `Metadata of the nodes of ${pool.title} (spec.template.metadata): { labels } for pods to select; the karpenter.sh domain (but karpenter.sh/capacity-type) and kubernetes.io/hostname are Karpenter's.`,
+        }),
+      );
+      const weight = some(
+        v.omittableInteger(`${p}.weight`, {
+          maximum: 100,
+          description: `The priority of ${pool.title} among NodePools that fit a pod (spec.weight), 1 to 100, higher first; a NodePool without weight counts as 0.`,
+        }),
+      );
+      const budgets = v.list<Json>(`${p}.disruption.budgets`, {
+        default: [{ nodes: '0', reasons: ['Drifted', 'Underutilized'] }, { nodes: '10%' }],
+        items: shapeSchema(BUDGETS_SHAPE.items),
+        description: `How many nodes of ${pool.title} voluntary disruption may take at once (spec.disruption.budgets), the most restrictive active budget applying: each { nodes, reasons?, schedule? with duration? }. The default blocks drift and consolidation of busy nodes (nodes are replaced at expireAfter) and allows 10% at once otherwise.`,
+      }) as unknown as KarpenterDisruptionBudget[];
       const scope = new Construct(this, `NodePool-${pool.key}`);
       onlyWhen(scope, enabled);
       // A NodePool names its EC2NodeClass: installing one without the other leaves Karpenter nothing to launch.
@@ -191,10 +261,10 @@ export default class InstanceStoreTierChart extends WorkloadChart {
         nodeClassEnabled,
         { enum: [true] },
         `when nodePools.${pool.key}.enabled is true`,
-        `the NodePool ${pool.name} launches nodes of the EC2NodeClass ${NVME_NODE_CLASS}: enable it too, or disable the NodePool`,
+        `${pool.title} launches nodes of the chart's EC2NodeClass: enable it too, or disable the NodePool`,
       );
       new KarpenterNvmeNodePool(scope, 'NodePool', {
-        name: pool.name,
+        name: poolName,
         nodeClass,
         requirements: [
           KarpenterNvmeNodePool.localNvmeRequirement(Size.gibibytes(moreThanGiB)),
@@ -202,11 +272,14 @@ export default class InstanceStoreTierChart extends WorkloadChart {
           pool.gpu,
         ],
         capacityTypes,
-        disruption: { consolidationPolicy, consolidateAfter },
+        disruption: { consolidationPolicy, consolidateAfter, budgets },
         expireAfter,
         terminationGracePeriod,
         limits,
         taints,
+        startupTaints,
+        templateMetadata,
+        weight,
       });
     }
     // Workloads on these nodes use instance store; the tier needs Karpenter, not a CSI driver.

@@ -1,12 +1,26 @@
 import { UNMODELLED_KINDS, validateObjects } from '@strata/kube-schemas';
 import { USES_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
-import InstanceStoreTierChart, { LOCAL_NVME_STORAGE_CLASS, NVME_GPU_NODE_POOL, NVME_NODE_CLASS, NVME_NODE_POOL } from '../src/chart';
+import InstanceStoreTierChart from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
+import {
+  BLOCK_DEVICE_MAPPINGS_SHAPE,
+  BUDGETS_SHAPE,
+  KUBELET_SHAPE,
+  SECURITY_GROUP_SELECTOR_TERMS_SHAPE,
+  shapeProblems,
+  SUBNET_SELECTOR_TERMS_SHAPE,
+  TAGS_SHAPE,
+  TEMPLATE_METADATA_SHAPE,
+} from '@strata/storage';
 
 const fixture = chartFixture(InstanceStoreTierChart, 'storage-instance-store', 'packages/storage-charts/storage-instance-store');
 const { chart, files, dir, schema, helm } = fixture;
+/** The names a release `nvme` in namespace `storage` gives its objects (`<namespace>-<release full name>-<suffix>`). */
+const NVME_NODE_CLASS = 'storage-nvme-storage-instance-store-nvme';
+const NVME_NODE_POOL = NVME_NODE_CLASS;
+const NVME_GPU_NODE_POOL = 'storage-nvme-storage-instance-store-nvme-gpu';
 const template = async (values?: Record<string, unknown>, release = 'nvme', namespace = 'storage') => parseManifests(await helm.template(dir, { releaseName: release, namespace, values }));
 const of = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
 
@@ -22,8 +36,8 @@ function karpenterProblems(o: any): string[] {
   const must = (ok: boolean, what: string) => {
     if (!ok) out.push(`${o.kind}/${o.metadata?.name}: ${what}`);
   };
-  const isTags = (t: unknown) => !!t && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length > 0 && Object.values(t).every((v) => typeof v === 'string' && v.length > 0);
-  must(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.metadata?.name ?? '') && o.metadata.name.length <= 63, 'metadata.name is a DNS label');
+  // An object name (DNS subdomain) that is also a label value: Karpenter labels each node with it (karpenter.sh/nodepool, karpenter.k8s.aws/ec2nodeclass).
+  must(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(o.metadata?.name ?? '') && o.metadata.name.length <= 63, 'metadata.name is an object name of at most 63 characters');
   must(!('namespace' in (o.metadata ?? {})), 'cluster-scoped: no namespace');
   if (o.kind === 'EC2NodeClass') {
     must(o.apiVersion === 'karpenter.k8s.aws/v1', 'apiVersion karpenter.k8s.aws/v1');
@@ -31,10 +45,12 @@ function karpenterProblems(o: any): string[] {
     must(typeof s.role === 'string' && s.role.length > 0, 'spec.role set');
     must(s.instanceStorePolicy === 'RAID0', 'spec.instanceStorePolicy is RAID0 (the only value of the enum)');
     must(Array.isArray(s.amiSelectorTerms) && s.amiSelectorTerms.length > 0 && s.amiSelectorTerms.every((t: any) => /^[a-z0-9]+@.+$/.test(t.alias)), 'spec.amiSelectorTerms aliases family@version');
-    for (const f of ['subnetSelectorTerms', 'securityGroupSelectorTerms']) {
-      must(Array.isArray(s[f]) && s[f].length > 0 && s[f].every((t: any) => isTags(t.tags)), `spec.${f}: terms with non-empty tags`);
+    for (const f of ['subnetSelectorTerms', 'securityGroupSelectorTerms']) must(Array.isArray(s[f]) && s[f].length > 0, `spec.${f}: at least one term`);
+    must(Object.keys(s).every((k) => ['amiSelectorTerms', 'blockDeviceMappings', 'instanceStorePolicy', 'kubelet', 'role', 'securityGroupSelectorTerms', 'subnetSelectorTerms', 'tags', 'userData'].includes(k)), 'spec has known fields only');
+    // Each settings field as the CRD checks it (the shapes of @strata/storage, written as the values' schemas).
+    for (const [f, shape] of [['subnetSelectorTerms', SUBNET_SELECTOR_TERMS_SHAPE], ['securityGroupSelectorTerms', SECURITY_GROUP_SELECTOR_TERMS_SHAPE], ['tags', TAGS_SHAPE], ['kubelet', KUBELET_SHAPE], ['blockDeviceMappings', BLOCK_DEVICE_MAPPINGS_SHAPE]] as const) {
+      for (const p of shapeProblems(`spec.${f}`, s[f], shape)) out.push(`${o.kind}/${o.metadata?.name}: ${p}`);
     }
-    must(Object.keys(s).every((k) => ['amiSelectorTerms', 'instanceStorePolicy', 'role', 'securityGroupSelectorTerms', 'subnetSelectorTerms'].includes(k)), 'spec has known fields only');
   } else if (o.kind === 'NodePool') {
     must(o.apiVersion === 'karpenter.sh/v1', 'apiVersion karpenter.sh/v1');
     // kubernetes-sigs/karpenter@v1.14.1:pkg/apis/v1/nodepool.go (Disruption, Budget, NodeClaimTemplateSpec).
@@ -46,12 +62,15 @@ function karpenterProblems(o: any): string[] {
       must((b.reasons ?? []).every((r: string) => ['Underutilized', 'Empty', 'Drifted'].includes(r)), 'budget reasons: known reasons');
       must(('schedule' in b) === ('duration' in b), "budget: 'schedule' must be set with 'duration'");
     }
+    for (const p of shapeProblems('spec.disruption.budgets', d.budgets, BUDGETS_SHAPE)) out.push(`${o.kind}/${o.metadata?.name}: ${p}`);
+    must(o.spec?.weight === undefined || (Number.isInteger(o.spec.weight) && o.spec.weight >= 1 && o.spec.weight <= 100), 'spec.weight: 1 to 100 when set');
+    for (const p of shapeProblems('spec.template.metadata', o.spec?.template?.metadata ?? undefined, TEMPLATE_METADATA_SHAPE)) out.push(`${o.kind}/${o.metadata?.name}: ${p}`);
     for (const [k, q] of Object.entries(o.spec?.limits ?? {})) must(typeof q === 'string' && /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.test(q), `limits.${k}: a quantity`);
     const s = o.spec?.template?.spec ?? {};
     must(/^(([0-9]+(s|m|h))+|Never)$/.test(s.expireAfter ?? ''), 'spec.template.spec.expireAfter: a duration or Never');
     must(s.terminationGracePeriod === undefined || /^([0-9]+(s|m|h))+$/.test(s.terminationGracePeriod), 'spec.template.spec.terminationGracePeriod: a duration');
     for (const t of [...(s.taints ?? []), ...(s.startupTaints ?? [])]) must(typeof t.key === 'string' && t.key.length > 0 && ['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect), `taint ${t.key}: key and known effect`);
-    must(JSON.stringify(s.nodeClassRef) === JSON.stringify({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NVME_NODE_CLASS }), 'spec.template.spec.nodeClassRef names the EC2NodeClass');
+    must(s.nodeClassRef?.group === 'karpenter.k8s.aws' && s.nodeClassRef?.kind === 'EC2NodeClass' && typeof s.nodeClassRef?.name === 'string', 'spec.template.spec.nodeClassRef names an EC2NodeClass');
     must(Array.isArray(s.requirements) && s.requirements.length > 0, 'requirements');
     for (const r of s.requirements ?? []) {
       must(typeof r.key === 'string' && OPERATORS.includes(r.operator), `requirement ${r.key}: known operator`);
@@ -70,17 +89,16 @@ function problems(objs: any[]): string[] {
 }
 
 describe('storage-instance-store', () => {
-  test('writes a chart named after its folder: a StorageClass, an EC2NodeClass and two NodePools', () => {
+  test('writes a chart named after its folder: an EC2NodeClass and two NodePools, no StorageClass (nothing claims local volumes)', () => {
     expect([...files.keys()]).toEqual([
       '.helmignore',
       'Chart.yaml',
       'README.md',
       'templates/NOTES.txt',
       'templates/_helpers.tpl',
-      `templates/ec2nodeclass-${NVME_NODE_CLASS}.yaml`,
-      `templates/nodepool-${NVME_GPU_NODE_POOL}.yaml`,
-      `templates/nodepool-${NVME_NODE_POOL}.yaml`,
-      `templates/storageclass-${LOCAL_NVME_STORAGE_CLASS}.yaml`,
+      'templates/ec2nodeclass-nvme.yaml',
+      'templates/nodepool-nvme-gpu.yaml',
+      'templates/nodepool-nvme.yaml',
       'values.d.ts',
       'values.schema.json',
       'values.yaml',
@@ -92,16 +110,13 @@ describe('storage-instance-store', () => {
 
   describeChartBasics(fixture);
 
-  test('helm template with the defaults: the local StorageClass, the RAID0 EC2NodeClass and the NVMe NodePool', async () => {
+  test('helm template with the defaults: the RAID0 EC2NodeClass and the NVMe NodePool, named after the release', async () => {
     const objs = await template();
-    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`, `StorageClass/${LOCAL_NVME_STORAGE_CLASS}`]);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`]);
     expect(problems(objs)).toEqual([]);
     // The schema models know the StorageClass; they do not know Karpenter (hence the field checks).
     expect(validateObjects(objs)).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}: karpenter.k8s.aws/v1 EC2NodeClass has no schema model here`, `NodePool/${NVME_NODE_POOL}: karpenter.sh/v1 NodePool has no schema model here`]);
 
-    const [sc] = of(objs, 'StorageClass');
-    expect(sc).toMatchObject({ provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' });
-    expect(sc).not.toHaveProperty('parameters');
     const [nodeClass] = of(objs, 'EC2NodeClass');
     expect(nodeClass.spec).toEqual({
       amiSelectorTerms: [{ alias: 'al2023@latest' }],
@@ -111,6 +126,7 @@ describe('storage-instance-store', () => {
       subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata' } }],
     });
     const [pool] = of(objs, 'NodePool');
+    expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NVME_NODE_CLASS });
     expect(pool.spec.template.spec.requirements).toEqual([
       { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] },
       { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
@@ -132,10 +148,9 @@ describe('storage-instance-store', () => {
     }
   });
 
-  test('environment values reach the objects: cluster, node role, GPU pool, categories, NVMe size', async () => {
+  test('environment values reach the objects: discovery tag, node role, GPU pool, categories, NVMe size', async () => {
     const objs = await template({
-      clusterName: 'ml-prod',
-      nodeClass: { nodeRole: 'KarpenterNodeRole-ml-prod' },
+      nodeClass: { nodeRole: 'KarpenterNodeRole-ml-prod', subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'ml-prod' } }] },
       nodePools: { cpu: { instanceCategories: ['i', 'm'], localNvmeGreaterThanGiB: 300 }, gpu: { enabled: true, localNvmeGreaterThanGiB: 1000 } },
     });
     expect(problems(objs)).toEqual([]);
@@ -154,6 +169,67 @@ describe('storage-instance-store', () => {
       { key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'Exists' },
       { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
     ]);
+  });
+
+  test('the settings platform teams set reach the EC2NodeClass and the NodePools; left at their defaults they write no field', async () => {
+    const settings = {
+      nodeClass: {
+        subnetSelectorTerms: [{ id: 'subnet-0123456789abcdef0' }, { tags: { Tier: 'private' } }],
+        securityGroupSelectorTerms: [{ name: 'eks-cluster-sg-ml' }],
+        userData: '#!/bin/bash\necho hello\n',
+        tags: { team: 'ml-platform' },
+        kubelet: { maxPods: 110, kubeReserved: { cpu: '200m', memory: '1Gi' }, imageGCHighThresholdPercent: 85, imageGCLowThresholdPercent: 80 },
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '50Gi', volumeType: 'gp3', encrypted: true } }],
+      },
+      nodePools: {
+        cpu: {
+          metadata: { labels: { 'example.com/pool': 'nvme' } },
+          taints: [{ key: 'dedicated', value: 'nvme', effect: 'NoSchedule' }],
+          startupTaints: [{ key: 'example.com/agent-not-ready', effect: 'NoExecute' }],
+          weight: 10,
+          disruption: { budgets: [{ nodes: '0', schedule: '0 9 * * 1-5', duration: '8h' }, { nodes: '20%' }] },
+        },
+      },
+    };
+    const [rendered, direct] = [await template(settings), chart.direct(settings, { name: 'nvme', namespace: 'storage' })];
+    for (const objs of [rendered, direct]) {
+      expect(problems(objs)).toEqual([]);
+      const [nodeClass] = of(objs, 'EC2NodeClass');
+      expect(nodeClass.spec).toMatchObject({ ...settings.nodeClass, instanceStorePolicy: 'RAID0' });
+      const [pool] = of(objs, 'NodePool');
+      expect(pool.spec.weight).toBe(10);
+      expect(pool.spec.template.metadata).toEqual({ labels: { 'example.com/pool': 'nvme' } });
+      expect(pool.spec.template.spec).toMatchObject({ taints: settings.nodePools.cpu.taints, startupTaints: settings.nodePools.cpu.startupTaints });
+      expect(pool.spec.disruption.budgets).toEqual(settings.nodePools.cpu.disruption.budgets);
+    }
+    // Defaults: no empty field (an empty list or map would count as a change to Karpenter's drift hash).
+    const [nodeClass] = of(await template(), 'EC2NodeClass');
+    expect(Object.keys(nodeClass.spec).sort()).toEqual(['amiSelectorTerms', 'instanceStorePolicy', 'role', 'securityGroupSelectorTerms', 'subnetSelectorTerms']);
+    const [pool] = of(await template(), 'NodePool');
+    expect(pool.spec).not.toHaveProperty('weight');
+    expect(Object.keys(pool.spec.template).sort()).toEqual(['spec']);
+    expect(Object.keys(pool.spec.template.spec).sort()).toEqual(['expireAfter', 'nodeClassRef', 'requirements', 'terminationGracePeriod']);
+  });
+
+  test('known gaps: rules comparing two values or counting list items are checked at generate only (JSON Schema cannot state them); helm accepts them', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { nodeClass: { kubelet: { imageGCHighThresholdPercent: 70, imageGCLowThresholdPercent: 80 } } },
+        "[storage-instance-store/NodeClass/EC2NodeClass] 'kubelet.imageGCHighThresholdPercent' (70) must be greater than imageGCLowThresholdPercent (80); garbage collection runs above the high mark and frees down to the low one",
+      ],
+      [
+        { nodeClass: { kubelet: { evictionSoft: { 'memory.available': '500Mi' } } } },
+        "[storage-instance-store/NodeClass/EC2NodeClass] 'kubelet.evictionSoftGracePeriod' (no memory.available) must hold a grace period for every soft threshold (evictionSoft has memory.available); give memory.available its grace period, e.g. \"1m30s\"",
+      ],
+      [
+        { nodeClass: { blockDeviceMappings: [{ deviceName: '/dev/xvda', rootVolume: true, ebs: { volumeSize: '20Gi' } }, { deviceName: '/dev/xvdb', rootVolume: true, ebs: { volumeSize: '20Gi' } }] } },
+        "[storage-instance-store/NodeClass/EC2NodeClass] 'blockDeviceMappings' (rootVolume on [0], [1]) must have rootVolume on one mapping at most; kubelet has one root directory",
+      ],
+    ];
+    for (const [values, message] of cases) {
+      expect((await template(values)).length).toBeGreaterThan(0);
+      expect(literalErrors(() => chart.direct(values))).toEqual([message]);
+    }
   });
 
   test('the GPU pool: tainted nvidia.com/gpu=true:NoSchedule, GPU limit, on-demand, the same disruption settings', async () => {
@@ -192,17 +268,25 @@ describe('storage-instance-store', () => {
 
   test('each part is switched by its own boolean value', async () => {
     const names = async (values: Record<string, unknown>) => (await template(values)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
-    expect(await names({ localStorageClass: { enabled: false } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_NODE_POOL}`]);
-    expect(await names({ nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([`StorageClass/${LOCAL_NVME_STORAGE_CLASS}`]);
-    expect(await names({ localStorageClass: { enabled: false }, nodePools: { cpu: { enabled: false }, gpu: { enabled: true } } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_GPU_NODE_POOL}`]);
-    expect(await names({ localStorageClass: { enabled: false }, nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([]);
+    expect(await names({ nodePools: { cpu: { enabled: false }, gpu: { enabled: true } } })).toEqual([`EC2NodeClass/${NVME_NODE_CLASS}`, `NodePool/${NVME_GPU_NODE_POOL}`]);
+    expect(await names({ nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } } })).toEqual([]);
   });
 
-  test('the objects keep their literal names in every release and namespace (one release per cluster)', async () => {
-    const a = (await template({}, 'nvme', 'infra')).map((o) => o.metadata.name).sort();
-    const b = (await template({}, 'other', 'kube-system')).map((o) => o.metadata.name).sort();
-    expect(a).toEqual([LOCAL_NVME_STORAGE_CLASS, NVME_NODE_CLASS, NVME_NODE_POOL].sort());
-    expect(b).toEqual(a);
+  test('installs any number of times in one cluster: two releases with default values never collide, in one namespace or two', async () => {
+    const names = async (release: string, namespace: string) => (await template({ nodePools: { gpu: { enabled: true } } }, release, namespace)).map((o) => `${o.kind} /${o.metadata.name}`).sort();
+    const all = await Promise.all([names('storage-instance-store', 'flux-system'), names('nvme-trn', 'flux-system'), names('storage-instance-store', 'kube-system')]);
+    expect(all[0]).toEqual([
+      'EC2NodeClass /flux-system-storage-instance-store-nvme',
+      'NodePool /flux-system-storage-instance-store-nvme',
+      'NodePool /flux-system-storage-instance-store-nvme-gpu',
+    ]);
+    expect(new Set(all.flat()).size).toBe(all.flat().length);
+  });
+
+  test('name values keep the names a cluster has (a renamed NodePool is deleted, and Karpenter drains its nodes); the pools follow their EC2NodeClass', async () => {
+    const objs = await template({ nodeClass: { name: 'strata-nvme' }, nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu' } } });
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['EC2NodeClass/strata-nvme', 'NodePool/strata-nvme', 'NodePool/strata-nvme-gpu']);
+    for (const p of of(objs, 'NodePool')) expect(p.spec.template.spec.nodeClassRef.name).toBe('strata-nvme');
   });
 
   test('"a NodePool needs its EC2NodeClass" is an if/then conditional of values.schema.json', () => {
@@ -219,15 +303,39 @@ describe('storage-instance-store', () => {
   test.each([
     ['the CPU NodePool without the EC2NodeClass', { nodeClass: { enabled: false } }, 'nodeClass.enabled: nodeClass.enabled must be one of the following: true', true],
     ['the GPU NodePool without the EC2NodeClass', { nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false }, gpu: { enabled: true } } }, 'nodeClass.enabled: nodeClass.enabled must be one of the following: true', true],
-    ['an empty cluster name', { clusterName: '' }, 'clusterName: Does not match pattern', false],
-    ['a cluster name with a space', { clusterName: 'ml prod' }, 'clusterName: Does not match pattern', false],
+    ['no subnet term', { nodeClass: { subnetSelectorTerms: [] } }, 'nodeClass.subnetSelectorTerms: Array must have at least 1 items', true],
+    ['a subnet id beside tags', { nodeClass: { subnetSelectorTerms: [{ id: 'subnet-0123456789abcdef0', tags: { a: 'b' } }] } }, 'nodeClass.subnetSelectorTerms.0: Must not validate the schema (not)', true],
+    ['a subnet term with neither tags nor id', { nodeClass: { subnetSelectorTerms: [{}] } }, 'nodeClass.subnetSelectorTerms.0: Must validate at least one schema (anyOf)', true],
+    ['a security group term by name and id', { nodeClass: { securityGroupSelectorTerms: [{ name: 'ml', id: 'sg-0123456789abcdef0' }] } }, 'nodeClass.securityGroupSelectorTerms.0: Must not validate the schema (not)', true],
+    ['a security group id of another kind', { nodeClass: { securityGroupSelectorTerms: [{ id: 'subnet-0123456789abcdef0' }] } }, 'nodeClass.securityGroupSelectorTerms.0.id: Does not match pattern', true],
+    ['a tag Karpenter sets itself', { nodeClass: { tags: { 'karpenter.sh/nodepool': 'x' } } }, 'nodeClass.tags: Must not validate the schema (not)', true],
+    ['a cluster tag', { nodeClass: { tags: { 'kubernetes.io/cluster/ml': 'owned' } } }, 'nodeClass.tags: Must not validate the schema (not)', true],
+    ['a kubelet reservation of GPUs', { nodeClass: { kubelet: { kubeReserved: { 'nvidia.com/gpu': '1' } } } }, 'nodeClass.kubelet.kubeReserved: nodeClass.kubelet.kubeReserved must be one of the following: "cpu", "memory", "ephemeral-storage", "pid"', true],
+    ['an unknown eviction signal', { nodeClass: { kubelet: { evictionHard: { 'cpu.available': '10%' } } } }, 'must be one of the following: "memory.available"', true],
+    ['a kubelet field Karpenter does not offer', { nodeClass: { kubelet: { shutdownGracePeriod: '30s' } } }, 'Additional property shutdownGracePeriod is not allowed', true],
+    ['an image GC threshold above 100', { nodeClass: { kubelet: { imageGCHighThresholdPercent: 120 } } }, 'nodeClass.kubelet.imageGCHighThresholdPercent: Must be less than or equal to 100', true],
+    ['an EBS volume without size or snapshot', { nodeClass: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3' } }] } }, 'nodeClass.blockDeviceMappings.0.ebs: Must validate at least one schema (anyOf)', true],
+    ['a volume size "100GB"', { nodeClass: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '100GB' } }] } }, 'nodeClass.blockDeviceMappings.0.ebs.volumeSize: Does not match pattern', true],
+    ['IOPS on gp2', { nodeClass: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '100Gi', volumeType: 'gp2', iops: 3000 } }] } }, 'nodeClass.blockDeviceMappings.0.ebs: Must not validate the schema (not)', true],
+    ['userData as a map', { nodeClass: { userData: { spec: {} } } }, 'nodeClass.userData: Invalid type. Expected: string, given: object', false],
+    ['a node label key with a space', { nodePools: { cpu: { metadata: { labels: { 'Team Name': 'ml' } } } } }, 'nodePools.cpu.metadata.labels: Does not match pattern', true],
+    ['a node label in the karpenter.sh domain', { nodePools: { cpu: { metadata: { labels: { 'karpenter.sh/nodepool': 'x' } } } } }, 'nodePools.cpu.metadata.labels: Must not validate the schema (not)', true],
+    ['the hostname label', { nodePools: { gpu: { metadata: { labels: { 'kubernetes.io/hostname': 'x' } } } } }, 'nodePools.gpu.metadata.labels: Must not validate the schema (not)', true],
+    ['a weight above 100', { nodePools: { gpu: { weight: 101 } } }, 'nodePools.gpu.weight: Must be less than or equal to 100', false],
+    ['a budget without nodes', { nodePools: { cpu: { disruption: { budgets: [{ reasons: ['Drifted'] }] } } } }, 'nodePools.cpu.disruption.budgets.0: nodes is required', true],
+    ['a scheduled budget without duration', { nodePools: { cpu: { disruption: { budgets: [{ nodes: '0', schedule: '@daily' }] } } } }, 'nodePools.cpu.disruption.budgets.0: duration is required', true],
+    ['a budget duration in seconds', { nodePools: { cpu: { disruption: { budgets: [{ nodes: '0', schedule: '@daily', duration: '90s' }] } } } }, 'nodePools.cpu.disruption.budgets.0.duration: Does not match pattern', true],
+    ['a CPU pool taint without effect', { nodePools: { cpu: { taints: [{ key: 'dedicated' }] } } }, 'nodePools.cpu.taints.0: effect is required', true],
+    ['a startup taint with effect Never', { nodePools: { cpu: { startupTaints: [{ key: 'agent-not-ready', effect: 'Never' }] } } }, 'nodePools.cpu.startupTaints.0.effect: nodePools.cpu.startupTaints.0.effect must be one of the following: "NoSchedule", "PreferNoSchedule", "NoExecute"', true],
     ['a role ARN for the role name', { nodeClass: { nodeRole: 'arn:aws:iam::123456789012:role/KarpenterNodeRole' } }, 'nodeClass.nodeRole: Does not match pattern', false],
     ['no instance categories', { nodePools: { cpu: { instanceCategories: [] } } }, 'nodePools.cpu.instanceCategories: Array must have at least 1 items', false],
     ['an upper-case instance category', { nodePools: { gpu: { instanceCategories: ['G'] } } }, 'nodePools.gpu.instanceCategories.0: Does not match pattern', false],
     ['instance categories as a string', { nodePools: { cpu: { instanceCategories: 'c,m' } } }, 'nodePools.cpu.instanceCategories: Invalid type. Expected: array, given: string', false],
     ['a negative NVMe size', { nodePools: { cpu: { localNvmeGreaterThanGiB: -1 } } }, 'nodePools.cpu.localNvmeGreaterThanGiB: Must be greater than or equal to 0', false],
     ['a fractional NVMe size', { nodePools: { cpu: { localNvmeGreaterThanGiB: 1.5 } } }, 'nodePools.cpu.localNvmeGreaterThanGiB: Invalid type. Expected: integer, given: number', false],
-    ['a switch given as a string', { localStorageClass: { enabled: 'yes' } }, 'localStorageClass.enabled: Invalid type. Expected: boolean, given: string', false],
+    ['a switch given as a string', { nodeClass: { enabled: 'yes' } }, 'nodeClass.enabled: Invalid type. Expected: boolean, given: string', false],
+    ['the local StorageClass this chart no longer makes', { localStorageClass: { enabled: true } }, 'Additional property localStorageClass is not allowed', false],
+    ['a NodePool name Kubernetes refuses', { nodePools: { gpu: { name: 'Strata_GPU' } } }, 'nodePools.gpu.name: Does not match pattern', false],
     ['an instance store policy other than RAID0', { nodeClass: { instanceStorePolicy: 'RAID10' } }, 'nodeClass: Additional property instanceStorePolicy is not allowed', false],
     ['consolidation policy Balanced', { nodePools: { cpu: { disruption: { consolidationPolicy: 'Balanced' } } } }, 'nodePools.cpu.disruption.consolidationPolicy: nodePools.cpu.disruption.consolidationPolicy must be one of the following: "WhenEmpty", "WhenEmptyOrUnderutilized"', true],
     ['consolidateAfter "10 minutes"', { nodePools: { cpu: { disruption: { consolidateAfter: '10 minutes' } } } }, "nodePools.cpu.disruption.consolidateAfter: Does not match pattern '^(([0-9]+(s|m|h))+|Never)$'", true],
