@@ -40,9 +40,10 @@ function environment(list: ReturnType<typeof recipes>): string {
     identity: { mode: 'irsa', drivers: { 'fsx-lustre': role('fsx-csi'), efs: role('efs-csi'), s3: role('s3-csi') }, workloads: identities, karpenter: role('karpenter') },
     storage: {
       // One class for the three FSx recipes: it links the bucket holding their datasets.
-      'fsx-lustre': { deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, s3ImportPath: 's3://ml-datasets/' },
-      efs: { fileSystemId: 'fs-0a1b2c3d4e5f60718' },
-      'instance-store': { nodeClass: { nodeRole: 'KarpenterNodeRole-strata-recipes' }, nodePools: { gpu: { enabled: true } } },
+      // The class names the recipes' claims name (a tier release is otherwise named after the release).
+      'fsx-lustre': { storageClassName: 'strata-fsx-lustre', deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, s3ImportPath: 's3://ml-datasets/' },
+      efs: { storageClassName: 'strata-efs', fileSystemId: 'fs-0a1b2c3d4e5f60718' },
+      'instance-store': { nodeClass: { name: 'strata-nvme', nodeRole: 'KarpenterNodeRole-strata-recipes' }, nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu' } } },
     },
     karpenter: { install: true },
     // The NIM recipe's NGC Secrets, made outside its chart.
