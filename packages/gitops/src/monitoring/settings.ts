@@ -151,3 +151,12 @@ export function monitoringProblems(def: MonitoringDefinition | undefined): strin
   if (f !== undefined && !matches(METRICS_FILTER_ID, f)) out.push(problem('monitoring.cloudwatch.s3RequestMetricsFilterId', f, patternWords(METRICS_FILTER_ID)!, 'the ID of the buckets\' request metrics configuration (S3 publishes request metrics only for a bucket with one)'));
   return out;
 }
+
+/** The driver feature (DRIVER_FEATURES) that turns on the EFS driver's volume metrics. */
+export const EFS_VOLUME_STATS_FEATURE = 'efs-volume-metrics';
+
+/** Whether the environment's rules read kubelet volume stats of EFS claims (a budget is set): its EFS driver must report them. */
+export function monitoringReadsEfsVolumeStats(def: MonitoringDefinition | undefined): boolean {
+  const s = monitoringSettings(def);
+  return s.enabled && s.prometheus && s.thresholds.efsClaimUsedGiB !== undefined;
+}

@@ -26,6 +26,8 @@ export interface EfsTarget {
 export interface S3Target {
   readonly bucket: string;
   readonly users: readonly string[];
+  /** The data the claims on it expect to hold (their expectedDataGiB facts, summed), when they say. */
+  readonly expectedGiB?: number;
 }
 
 export interface NvmeTarget {
@@ -54,14 +56,23 @@ function provisioning(w: PlannedWorkload): readonly ResolvedClaim[] {
 
 /**
  * The existing FSx file system IDs a workload's values state, by the top-level value key
- * (`dataset.existingFileSystem.fileSystemId` → dataset): the charts bind existing file systems
- * through an `existingFileSystem` value with `enabled` and `fileSystemId`.
+ * (`dataset.existingFileSystem.fileSystemId` → dataset): charts bind an existing file system
+ * through a value object with `enabled: true` and a `fileSystemId` (an `fs-` ID).
  */
 function existingFileSystems(w: PlannedWorkload): Map<string, string> {
   const out = new Map<string, string>();
+  const find = (v: unknown): string | undefined => {
+    if (!isPlainObject(v)) return undefined;
+    if (v.enabled === true && typeof v.fileSystemId === 'string' && /^fs-[0-9a-f]{8,}$/.test(v.fileSystemId)) return v.fileSystemId;
+    for (const k of Object.keys(v).sort()) {
+      const id = find(v[k]);
+      if (id !== undefined) return id;
+    }
+    return undefined;
+  };
   for (const key of Object.keys(w.merged).sort()) {
-    const e = valueAt(w.merged, `${key}.existingFileSystem`);
-    if (isPlainObject(e) && e.enabled !== false && typeof e.fileSystemId === 'string' && /^fs-[0-9a-f]{8,}$/.test(e.fileSystemId)) out.set(key, e.fileSystemId);
+    const id = find(w.merged[key]);
+    if (id !== undefined) out.set(key, id);
   }
   return out;
 }
@@ -71,6 +82,7 @@ export function monitoringTargets(plan: EnvironmentPlan): MonitoringTargets {
   const fsxById = new Map<string, { target: FsxTarget; users: string[] }>();
   const efs = new Map<string, { target: EfsTarget; users: string[] }>();
   const s3 = new Map<string, string[]>();
+  const s3Gib = new Map<string, number>();
   const nvme: NvmeTarget[] = [];
   const classes = new Map<string, Set<string>>();
   const namespaces = new Map<string, Set<string>>();
@@ -104,6 +116,7 @@ export function monitoringTargets(plan: EnvironmentPlan): MonitoringTargets {
         }
       } else if (cl.tier === 's3' && typeof cl.facts.bucketName === 'string') {
         s3.set(cl.facts.bucketName, [...(s3.get(cl.facts.bucketName) ?? []), user]);
+        if (typeof cl.facts.expectedDataGiB === 'number') s3Gib.set(cl.facts.bucketName, (s3Gib.get(cl.facts.bucketName) ?? 0) + cl.facts.expectedDataGiB);
       } else if (cl.tier === 'instance-store') {
         nvme.push({ user, namespace: w.namespace, ...(typeof cl.facts.sizeGiB === 'number' ? { sizeGiB: cl.facts.sizeGiB } : {}), kind: String(cl.facts.kind ?? 'emptyDir') });
       }
@@ -113,7 +126,7 @@ export function monitoringTargets(plan: EnvironmentPlan): MonitoringTargets {
   return {
     fsx: [...fsx, ...[...fsxById.values()].map((e) => ({ ...e.target, users: e.users }))],
     efs: [...efs.values()].map((e) => ({ ...e.target, users: e.users })),
-    s3: [...s3.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([bucket, users]) => ({ bucket, users })),
+    s3: [...s3.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([bucket, users]) => ({ bucket, users, ...(s3Gib.has(bucket) ? { expectedGiB: s3Gib.get(bucket) } : {}) })),
     nvme,
     classes: sorted(classes),
     namespaces: sorted(namespaces),
