@@ -88,14 +88,14 @@ export function headroomReport(plan: EnvironmentPlan): string[] {
       tier: 'S3 (Mountpoint)',
       storage: b.bucket,
       capacity: 'unbounded',
-      throughput: 'per prefix: 3,500 writes and 5,500 reads per second',
+      throughput: 'per partitioned prefix: at least 3,500 writes and 5,500 reads per second',
       declared: `${b.users.join(', ')}${b.expectedGiB !== undefined ? `: ${fmtNumber(b.expectedGiB)} GiB expected` : ''}`,
       growth: GROWTH.map((k) => {
         const cost = at(k);
         return { needs: `${b.expectedGiB !== undefined ? `${fmtNumber(b.expectedGiB * k)} GiB; ` : ''}${k}× the requests: spread over more prefixes if one is busy`, ...(cost !== undefined ? { cost } : {}), costText: cost !== undefined ? `${fmtUsd(cost)} (storage; requests not included)` : 'n/a (data size not stated)' };
       }),
       ...(at(1) !== undefined ? { today: at(1) } : {}),
-      how: `**online**: S3 scales request rates per prefix ([S3 performance](${SCALING_SOURCES.s3Prefixes})); 503 Slow Down on the way (alarmed with request metrics)`,
+      how: `**online**: S3 partitions busy prefixes by itself, answering 503 Slow Down while it does ([S3 performance](${SCALING_SOURCES.s3Prefixes}); alarmed with request metrics)`,
     });
   }
   for (const n of t.nvme) {

@@ -295,6 +295,6 @@ describe('headroom', () => {
     expect(text).toContain('**online**: Provisioned throughput may be raised at any time; a throughput mode change, or a decrease, once per 24 hours');
     expect(text).toContain('```mermaid\nxychart-beta\n  title "Priced storage, USD per month"\n  x-axis ["today", "2x", "10x"]\n  y-axis "USD per month"\n  bar [230.97, 461.93, 2309.66]\n```');
     // S3: the storage the claims expect, priced at each growth (requests are not).
-    expect(text).toContain('| S3 (Mountpoint) | ckpt-bucket | unbounded | per prefix: 3,500 writes and 5,500 reads per second | training/results: 2,048 GiB expected | 4,096 GiB; 2× the requests: spread over more prefixes if one is busy | $101.16 (storage; requests not included) |');
+    expect(text).toContain('| S3 (Mountpoint) | ckpt-bucket | unbounded | per partitioned prefix: at least 3,500 writes and 5,500 reads per second | training/results: 2,048 GiB expected | 4,096 GiB; 2× the requests: spread over more prefixes if one is busy | $101.16 (storage; requests not included) |');
   });
 });
