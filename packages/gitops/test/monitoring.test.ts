@@ -17,6 +17,7 @@ import {
 } from '../src';
 import { fsxCapacityFor, headroomReport } from '../src/report-headroom';
 import { fixtureCatalog } from './fixtures/charts';
+import { evaluate, Series } from './support/promql';
 import { dev, efsOnly, prod } from './fixtures/environments';
 
 const catalog = fixtureCatalog();
@@ -131,6 +132,44 @@ describe('every Prometheus rule can fire: it reads only metrics and labels the e
   test('the catalogue of exporter metrics names its source for each', () => {
     for (const m of PROMETHEUS_METRICS) expect(m.source).toMatch(/kube-state-metrics@v2\.20\.0|kubernetes\/kubernetes/);
     for (const m of CLOUDWATCH_METRICS) expect(m.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+  });
+});
+
+/**
+ * Series as the exporter emits the metric (every label the catalogue lists), set to satisfy the
+ * selector's matchers; the join labels agree across series.
+ */
+function exporterSeries(term: string, value: number[]): { name: string; series: Series } {
+  const inner = /^increase\((.*)\[[0-9]+[smh]\]\)$/.exec(term)?.[1] ?? term;
+  const [sel] = selectors(inner);
+  const metric = prometheusMetric(sel.metric)!;
+  const labels: Record<string, string> = {};
+  for (const l of metric.labels) labels[l] = { namespace: 'ns', persistentvolumeclaim: 'claim-1', pod: 'pod-1', container: 'c' }[l] ?? 'x';
+  for (const m of sel.matchers) labels[m.label] = m.op === '=' ? m.value : m.value.split('|')[0].replace(/\\\\/g, '');
+  return { name: sel.metric, series: { labels: { job: 'exporter', instance: '10.0.0.1:8080', ...labels }, samples: value } };
+}
+
+describe('every Prometheus rule fires on series shaped as the exporters emit them, and only then', () => {
+  const rules = envs.flatMap((e) => planMonitoring(planOf(e)).rules.map((r) => ({ env: e.name, r })));
+  test.each(rules.map(({ env, r }) => [`${env} ${r.alert}`, r] as const))('%s', (_, r) => {
+    const threshold = Number(/ > ([0-9.e+]+)$/.exec(r.expr)![1]);
+    const inner = /^(?:max|sum) by \([^)]*\) \((.*)\) > [0-9.e+]+$/.exec(r.expr)![1];
+    const join = /^(.*?) \* on \([^)]*\) group_left\([^)]*\) (.*)$/.exec(inner);
+    const left = join ? join[1] : inner;
+    const over = left.startsWith('increase(') ? [0, threshold + 1] : [threshold + 1];
+    const quiet = left.startsWith('increase(') ? [5, 5] : [0];
+    const info = join ? [exporterSeries(join[2], [1])] : [];
+    const fired = evaluate(r.expr, [exporterSeries(left, over), ...info]);
+    expect(fired).toHaveLength(1);
+    // Its labels name what is wrong (the claim or the pod), for the annotations' templates.
+    expect(Object.keys(fired[0].labels).some((k) => k === 'persistentvolumeclaim' || k === 'pod')).toBe(true);
+    expect(evaluate(r.expr, [exporterSeries(left, quiet), ...info])).toEqual([]);
+    if (join) {
+      // A claim of another class (another tier's) is not this rule's.
+      const other = exporterSeries(join[2], [1]);
+      const foreign = { ...other, series: { ...other.series, labels: { ...other.series.labels, storageclass: 'another-class' } } };
+      expect(evaluate(r.expr, [exporterSeries(left, over), foreign])).toEqual([]);
+    }
   });
 });
 
