@@ -304,7 +304,7 @@ describe('monitoring settings: bad input is refused, nothing is written', () => 
       `'monitoring.thresholds.efsThroughputPercent' (100.5) must be a whole percentage between 1 and 99; alarm before the limit is reached, not at it`,
       `'monitoring.thresholds.efsBurstCreditGiB' (-1) must be a number above 0; leave it out for the default`,
       `'monitoring.thresholds.s3ErrorRatePercent' (0) must be a percentage above 0 and at most 100; e.g. 1 for one request in a hundred`,
-      `'monitoring.namespace' ("Strata_Monitoring") must be a namespace name (1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit); e.g. strata-monitoring`,
+      `'monitoring.namespace' ("Strata_Monitoring") must be a DNS label (lowercase letters, digits and "-", at most 63); Kubernetes namespace names are DNS labels, e.g. "strata-monitoring"`,
       `'monitoring.cloudwatch.alarmActions[0]' ("arn:aws:sqs:us-east-1:111122223333:q") must be an SNS topic ARN such as "arn:aws:sns:us-east-1:111122223333:storage-alarms"; alarms notify SNS topics`,
       `'monitoring.cloudwatch.s3RequestMetricsFilterId' ("entire bucket") must be a request metrics configuration ID (1 to 64 letters, digits, ".", "-" and "_"); the ID of the buckets' request metrics configuration (S3 publishes request metrics only for a bucket with one)`,
     ]);

@@ -9,10 +9,14 @@ export const METRIC_ALARM_API = 'cloudwatch.services.k8s.aws/v1alpha1';
 
 /**
  * The ACK service controllers the alarms need: the cloudwatch controller reconciles MetricAlarm.
- * The ACK wiring (packages/cloud) installs it: chart oci://public.ecr.aws/aws-controllers-k8s/cloudwatch-chart,
- * version 1.8.1 (= the controller tag without "v"), with an IAM role allowed cloudwatch:PutMetricAlarm,
- * DescribeAlarms, DeleteAlarms, TagResource, ListTagsForResource. Until it does, the alarms'
- * Flux Kustomization waits on ALARMS_DEPEND_ON.
+ * The ACK wiring of strata (packages/cloud) installs it: chart `cloudwatch-chart` 1.8.1
+ * (aws-controllers-k8s/cloudwatch-controller@v1.8.1:helm/Chart.yaml; its CRDs in helm/crds/, so
+ * `install.crds`/`upgrade.crds: CreateReplace`), image public.ecr.aws/aws-controllers-k8s/cloudwatch-controller
+ * (helm/values.yaml#L6), an IAM role with CloudWatchFullAccessV2 (config/iam/recommended-inline-policy)
+ * or a policy allowing cloudwatch:PutMetricAlarm, DescribeAlarms, DeleteAlarms, TagResource,
+ * UntagResource and ListTagsForResource. The chart's OCI location,
+ * oci://public.ecr.aws/aws-controllers-k8s/cloudwatch-chart, follows ACK's install guide (not
+ * verified here). Until it is installed, the alarms' Flux Kustomization waits on ALARMS_DEPEND_ON.
  */
 export const MONITORING_ACK_CONTROLLERS: readonly string[] = ['cloudwatch'];
 

@@ -121,7 +121,7 @@ export function monitoringSettings(def: MonitoringDefinition | undefined): Monit
 const PERCENTS: readonly (keyof MonitoringThresholds)[] = ['fsxFreeCapacityPercent', 'fsxThroughputPercent', 'efsPercentIOLimit', 'efsThroughputPercent'];
 const POSITIVE: readonly (keyof MonitoringThresholds)[] = ['fsxMetadataOpsPerSecond', 'efsBurstCreditGiB', 'efsClaimUsedGiB', 'claimPendingMinutes', 'mountpointRestartsPerHour'];
 /** A namespace name: a DNS label (RFC 1123). */
-const NAMESPACE_NAME = describePattern('^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', 'a namespace name (1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit)');
+const NAMESPACE_NAME = describePattern('^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', 'a DNS label (lowercase letters, digits and "-", at most 63)');
 /** An SNS topic ARN (alarm actions notify SNS topics). */
 const SNS_TOPIC_ARN = describePattern('^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$', 'an SNS topic ARN such as "arn:aws:sns:us-east-1:111122223333:storage-alarms"');
 /** The ID of a bucket's request metrics configuration (https://docs.aws.amazon.com/AmazonS3/latest/API/API_MetricsConfiguration.html: 64 characters at most, letters, numbers, periods, dashes and underscores). */
@@ -143,7 +143,7 @@ export function monitoringProblems(def: MonitoringDefinition | undefined): strin
   }
   const s3 = t.s3ErrorRatePercent;
   if (s3 !== undefined && !(typeof s3 === 'number' && s3 > 0 && s3 <= 100)) out.push(problem('monitoring.thresholds.s3ErrorRatePercent', s3, 'a percentage above 0 and at most 100', 'e.g. 1 for one request in a hundred'));
-  if (def.namespace !== undefined && !matches(NAMESPACE_NAME, def.namespace)) out.push(problem('monitoring.namespace', def.namespace, patternWords(NAMESPACE_NAME)!, 'e.g. strata-monitoring'));
+  if (def.namespace !== undefined && !matches(NAMESPACE_NAME, def.namespace)) out.push(problem('monitoring.namespace', def.namespace, patternWords(NAMESPACE_NAME)!, 'Kubernetes namespace names are DNS labels, e.g. "strata-monitoring"'));
   (def.cloudwatch?.alarmActions ?? []).forEach((a, i) => {
     if (!matches(SNS_TOPIC_ARN, a)) out.push(problem(`monitoring.cloudwatch.alarmActions[${i}]`, a, patternWords(SNS_TOPIC_ARN)!, 'alarms notify SNS topics'));
   });
