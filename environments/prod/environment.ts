@@ -41,6 +41,9 @@ export default defineEnvironment({
       nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu', localNvmeGreaterThanGiB: 1000 } },
     },
   },
+  // Storage monitoring (docs/monitoring.md): the model caches on EFS hold one model version each;
+  // more than 200 GiB in one means old versions pile up.
+  monitoring: { thresholds: { efsClaimUsedGiB: 200 } },
   external: {
     // The NGC credentials of nim-llm, made outside strata (awslabs/ai-on-eks blueprints/inference/gpu/nvidia-nim-operator-llama3-8b/deploy-nim-auth.sh):
     // the API key the NIMCache Job and the NIM read, and the nvcr.io pull secret (user $oauthtoken, password the key).

@@ -163,6 +163,8 @@ const envCases: [string, EnvironmentDefinition, string[]][] = [
   ['S3 as a tier chart', withChanges(dev, (e) => (e.storage.s3 = {})), [`${D}'storage' ("s3") must be one of "fsx-lustre", "efs", "instance-store"; S3 has no tier chart: Mountpoint volumes are static, declared by the workload`]],
   ['Karpenter installed on Auto Mode', withChanges(dev, (e) => (e.cluster.autoMode = true)), [`${D}'karpenter.install' (true) must be false on an EKS Auto Mode cluster; Auto Mode runs Karpenter itself; leave karpenter out`]],
   ['an unknown identity mode', withChanges(dev, (e) => (e.identity.mode = 'kiam')), [`${D}'identity.mode' ("kiam") must be one of "irsa", "pod-identity"; choose how pods get AWS credentials`]],
+  ['a monitoring threshold out of range', withChanges(dev, (e) => (e.monitoring = { thresholds: { fsxFreeCapacityPercent: 100 } })), [`${D}'monitoring.thresholds.fsxFreeCapacityPercent' (100) must be a whole percentage between 1 and 99; alarm before the limit is reached, not at it`]],
+  ['an alarm action that is not an SNS topic', withChanges(dev, (e) => (e.monitoring = { cloudwatch: { alarmActions: ['storage-alarms'] } })), [`${D}'monitoring.cloudwatch.alarmActions[0]' ("storage-alarms") must be an SNS topic ARN such as "arn:aws:sns:us-east-1:111122223333:storage-alarms"; alarms notify SNS topics`]],
   ['a bad Kubernetes version', withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.33.x')), [`${D}'cluster.kubernetesVersion' ("1.33.x") must be a Kubernetes minor version such as "1.33"; give the version \`kubectl version\` reports for the server`]],
 ];
 const environmentRows: Row[] = envCases.map(([name, env, errors]) => ({

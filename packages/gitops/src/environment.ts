@@ -5,6 +5,7 @@
  */
 
 import type { AcceptedChange } from '@strata/helm';
+import type { MonitoringDefinition } from './monitoring/settings';
 
 /** The storage tiers whose CSI drivers (and tier charts) an environment may need. */
 export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store';
@@ -251,6 +252,8 @@ export interface EnvironmentDefinition {
   readonly nodeGroups?: readonly NodeGroupDefinition[];
   /** Objects the charts refer to that exist outside strata (see ExternalDefinition). @default - none */
   readonly external?: ExternalDefinition;
+  /** Storage monitoring: PrometheusRules, a Grafana dashboard and CloudWatch alarms for the tiers used here (docs/monitoring.md). @default - on, with the defaults of MonitoringDefinition */
+  readonly monitoring?: MonitoringDefinition;
   /** The workloads deployed here, by chart name. */
   readonly workloads: { readonly [workload: string]: WorkloadDeployment<unknown> };
 }

@@ -14,3 +14,4 @@ export * from './release-policy';
 export * from './tiers';
 export * from './report';
 export * from './values';
+export * from './monitoring';

@@ -6,6 +6,7 @@ import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } fro
 import { article, ClaimClass, claimClass, ClassContext, ResolvedClaim, storageReleases, TierClass, tierClassesOf, tierClassName, TierReleaseDefinition } from './tiers';
 import { planOperators, PlannedOperator } from './operators';
 import { aboutField, checkPlaceholders } from './placeholders';
+import { EFS_VOLUME_STATS_FEATURE, monitoringProblems, monitoringReadsEfsVolumeStats } from './monitoring/settings';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
@@ -194,6 +195,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // --- placeholders ------------------------------------------------------------------------------
   // What the environment generator leaves for the user to fill in never reaches a cluster.
   const placeholders = checkPlaceholders(env, fail);
+  for (const p of monitoringProblems(env.monitoring)) failRaw(p);
 
   // --- external objects --------------------------------------------------------------------------
   checkExternal(env, fail, checkArn);
@@ -399,6 +401,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // --- drivers ---------------------------------------------------------------------------------
   const usedBy = new Map<StorageTierName, string[]>();
   const features = new Map<string, string[]>();
+  // The environment's own alert on EFS claims' used bytes reads the EFS driver's volume metrics too.
+  if (monitoringReadsEfsVolumeStats(env.monitoring)) features.set(EFS_VOLUME_STATS_FEATURE, ['monitoring.thresholds.efsClaimUsedGiB']);
   for (const w of workloads) {
     for (const u of w.uses) {
       if (u in DRIVER_FEATURES) {
