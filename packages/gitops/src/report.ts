@@ -157,7 +157,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   const basis = `${PRICING.region} list prices${env.cluster.region !== PRICING.region ? ` (the table has no ${env.cluster.region} prices; expect a difference)` : ''}, ${PRICING.priceDate}, ${PRICING.source}`;
   push(
     `> **Estimates only**, in ${PRICING.currency} per month: ${basis}. Confidence of each price: ✓ confirmed, ~ partly confirmed, ? one secondary source; n/a where no price is confirmed. ` +
-      'Requests, data transfer, backups, metadata IOPS and taxes are not included. Prices live in `packages/gitops/src/prices.json`.',
+      'Requests, data transfer, backups, metadata IOPS and taxes are not included. Prices live in `packages/recommend/src/prices.json`.',
     '',
   );
   let total = 0;
