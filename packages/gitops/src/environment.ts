@@ -5,6 +5,7 @@
  */
 
 import type { AcceptedChange } from '@strata/helm';
+import type { WorkloadProfile } from '@strata/recommend';
 
 /** The storage tiers whose CSI drivers (and tier charts) an environment may need. */
 export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store';
@@ -84,6 +85,15 @@ export interface WorkloadDeployment<V = { readonly [key: string]: unknown }> {
    * @default - none
    */
   readonly acceptedChanges?: readonly AcceptedChange[];
+  /**
+   * What the pods ask of each storage claim, by the claim's name as the environment report's
+   * storage tables list it (`dataset/fsx`, `model-cache`): data size, readers and throughput per
+   * reader, writers, checkpoints, sharing, latency (@strata/recommend WorkloadProfile). generate
+   * compares it with what the bound storage gives here and warns, with the numbers and the fix,
+   * when storage and not compute will bound the job; the report shows every profiled claim.
+   * @default - none: the claim is not checked
+   */
+  readonly storageProfile?: { readonly [claim: string]: WorkloadProfile };
 }
 
 /** Karpenter, when Flux should install it (otherwise it must already run in the cluster). */

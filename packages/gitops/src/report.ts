@@ -8,6 +8,7 @@ import { FLUX_NAMESPACE } from './flux';
 import { classOfClaim, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from './plan';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
+import { bottleneckReport } from './report-bottlenecks';
 
 /** FSx settings of one claim: from the class it provisions from when the environment knows that class's settings. */
 export interface FsxSettings {
@@ -225,6 +226,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   if (fsx.length + efs.length + s3.length + nvme.length === 0) push('No storage claims are described by the charts deployed here.', '');
   if (undescribed.length > 0) push(`Not in the tables: ${undescribed.join(', ')} (the chart does not describe its storage; regenerate it with a current @strata/helm).`, '');
   push(`**Estimated total: ${fmtUsd(total)} per month** — an estimate from ${PRICING.region} list prices of ${PRICING.priceDate}; ${unpriced > 0 ? `${unpriced} item(s) marked n/a are not included` : 'every item is priced'}.`, '');
+  push(...bottleneckReport(plan));
 
   // --- infrastructure ---------------------------------------------------------------------------------
   push('## Infrastructure', '', '### CSI drivers (infra-controllers)', '');
