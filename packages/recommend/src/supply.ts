@@ -104,7 +104,7 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
           putPerSecond: puts,
           latency: 'milliseconds',
           basis: {
-            read: `${d.nodes} nodes × ${fmt(local)} MB/s from the NVMe cache once warm (cold: S3, ${fmt(gets)} GET/s × ${fmt(part)} MB)`,
+            read: `${d.nodes} node${d.nodes > 1 ? 's' : ''} × ${fmt(local)} MB/s from the NVMe cache once warm (cold: S3, ${fmt(gets)} GET/s × ${fmt(part)} MB)`,
             write: `${fmt(puts)} PUT/s × 8 MiB parts`,
             perNode: `${fmt(p.nvmeMBpsPerNode)} MB/s of NVMe per node`,
           },
@@ -119,7 +119,7 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
         putPerSecond: puts,
         latency: 'tolerant',
         basis: {
-          read: byRequests <= byNetwork ? `${l.prefixes} prefix${l.prefixes > 1 ? 'es' : ''} × 5,500 GET/s × ${fmt(part)} MB per GET` : `${d.nodes} nodes × ${fmt(node)} MB/s (${fmt(p.nodeNetworkGbps)} Gbps, Mountpoint's target)`,
+          read: byRequests <= byNetwork ? `${l.prefixes} prefix${l.prefixes > 1 ? 'es' : ''} × 5,500 GET/s × ${fmt(part)} MB per GET` : `${d.nodes} node${d.nodes > 1 ? 's' : ''} × ${fmt(node)} MB/s (${fmt(p.nodeNetworkGbps)} Gbps, Mountpoint's target)`,
           write: `${l.prefixes} prefix${l.prefixes > 1 ? 'es' : ''} × 3,500 PUT/s × 8 MiB parts`,
           perNode: `${fmt(node)} MB/s per node (${fmt(p.nodeNetworkGbps)} Gbps)`,
         },
@@ -131,7 +131,7 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
         writeMBps: p.nvmeMBpsPerNode * d.nodes,
         perNodeMBps: p.nvmeMBpsPerNode,
         latency: 'sub-millisecond',
-        basis: { read: `${d.nodes} nodes × ${fmt(p.nvmeMBpsPerNode)} MB/s of NVMe`, write: `${d.nodes} nodes × ${fmt(p.nvmeMBpsPerNode)} MB/s of NVMe`, perNode: `${fmt(p.nvmeMBpsPerNode)} MB/s of NVMe per node` },
+        basis: { read: `${d.nodes} node${d.nodes > 1 ? 's' : ''} × ${fmt(p.nvmeMBpsPerNode)} MB/s of NVMe`, write: `${d.nodes} node${d.nodes > 1 ? 's' : ''} × ${fmt(p.nvmeMBpsPerNode)} MB/s of NVMe`, perNode: `${fmt(p.nvmeMBpsPerNode)} MB/s of NVMe per node` },
       };
   }
 }
