@@ -54,7 +54,7 @@ export function candidates(p: ResolvedProfile, d: Demand): Candidate[] {
   const persistentOut: string[] = zones ? [fsxZone] : [];
 
   const mountpointOut: string[] = [];
-  if (p.access === 'read-write') mountpointOut.push('Mountpoint writes new files sequentially and cannot edit, append to or rename existing ones (awslabs/mountpoint-s3 doc/SEMANTICS.md)');
+  if (p.access === 'read-write') mountpointOut.push('on a general purpose bucket Mountpoint writes whole files sequentially and cannot edit them in place, append to or rename them (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md)');
   const cacheOut: string[] = [];
   if (writes) cacheOut.push("Mountpoint's cache serves reads: it speeds nothing that is written");
   const nvmeOut: string[] = [];

@@ -49,6 +49,8 @@ export const LIMITS = {
   efsElasticPerClientMBps: { value: 1500 * 1.048576, unit: 'MB/s per client (1,500 MiBps)', source: EFS_PERFORMANCE, verified: true },
   efsProvisionedPerClientMBps: { value: 500 * 1.048576, unit: 'MB/s per client (500 MiBps)', source: EFS_PERFORMANCE, verified: true },
   efsProvisionedMaxMiBps: { value: 3414, unit: 'MiB/s provisioned at most (upper limit by Region)', source: 'https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/efs/aws.sdk.kotlin.services.efs.model/-update-file-system-request/provisioned-throughput-in-mib-ps.html', verified: true },
+  efsBurstingBaselineKiBpsPerGiB: { value: 50, unit: 'KiB/s per GiB stored (Bursting baseline)', source: 'https://repost.aws/knowledge-center/efs-choosing-correct-throughput-mode', verified: true },
+  efsBurstingBurstMiBps: { value: 100, unit: 'MiB/s every file system may burst to while it has credits', source: 'https://repost.aws/knowledge-center/efs-choosing-correct-throughput-mode', verified: true },
   efsReadLatencyMs: { value: 1, unit: 'ms per read (about)', source: EFS_PERFORMANCE, verified: true },
   efsWriteLatencyMs: { value: 2.7, unit: 'ms per write (about)', source: EFS_PERFORMANCE, verified: true },
   s3GetPerSecondPerPrefix: { value: 5500, unit: 'GET/HEAD per second per partitioned prefix', source: S3_PERFORMANCE, verified: true },

@@ -67,12 +67,12 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
       }
       if (l.throughputMode === 'bursting') {
         // Baseline 50 KiB/s per GiB stored; every file system may burst to 100 MiB/s while credits last.
-        const base = (p.dataGiB * 50 * 1.024) / 1000;
+        const base = (p.dataGiB * LIMITS.efsBurstingBaselineKiBpsPerGiB.value * 1.024) / 1000;
         const client = LIMITS.efsProvisionedPerClientMBps.value;
         return {
           readMBps: base,
           writeMBps: base,
-          burstReadMBps: Math.max(base, 100 * 1.048576),
+          burstReadMBps: Math.max(base, LIMITS.efsBurstingBurstMiBps.value * 1.048576),
           perNodeMBps: client,
           latency: 'milliseconds',
           basis: { read: `${fmt(p.dataGiB)} GiB × 50 KiB/s per GiB (Bursting baseline)`, write: `${fmt(p.dataGiB)} GiB × 50 KiB/s per GiB (Bursting baseline)`, perNode: `${fmt(client)} MB/s per client` },

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CandidateId, fsxCapacity, profileProblems, rank, recommend, resolveProfile, WorkloadProfile } from '../src';
+import { CandidateId, fsxCapacity, LIMITS, profileProblems, rank, recommend, resolveProfile, WorkloadProfile } from '../src';
 
 /** The first candidate's id, and the whole order. */
 const first = (p: WorkloadProfile) => recommend(p).ranked[0].candidate.id;
@@ -41,7 +41,7 @@ describe("the seed's cases", () => {
     const r = recommend({ dataGiB: 500, access: 'read-write', readers: 4, readMBpsPerReader: 50, sharing: 'zones' });
     expect(r.ranked[0].candidate.id).toBe('efs');
     for (const id of ['s3-mountpoint', 's3-nvme-cache'] as CandidateId[]) {
-      expect(r.ranked.find((x) => x.candidate.id === id)!.candidate.ruledOut[0]).toBe('Mountpoint writes new files sequentially and cannot edit, append to or rename existing ones (awslabs/mountpoint-s3 doc/SEMANTICS.md)');
+      expect(r.ranked.find((x) => x.candidate.id === id)!.candidate.ruledOut[0]).toBe('on a general purpose bucket Mountpoint writes whole files sequentially and cannot edit them in place, append to or rename them (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md)');
     }
   });
 });
@@ -150,4 +150,13 @@ describe('profile problems', () => {
 
 test('the order of a seed case, whole', () => {
   expect(order({ dataGiB: 40000, readers: 64, readMBpsPerReader: 200, perNode: 8, lifetime: 'job' })).toEqual(['fsx-scratch', 'fsx-persistent', 'efs', 's3-nvme-cache', 's3-mountpoint', 'nvme-s3-sync']);
+});
+
+test('docs/recommender.md cites the source of every documented limit, and marks the one that is not', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const page: string = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../../docs/recommender.md'), 'utf8');
+  const missing = Object.entries(LIMITS).filter(([, l]) => l.verified && !page.includes(l.source)).map(([k]) => k);
+  expect(missing).toEqual([]);
+  expect(Object.entries(LIMITS).filter(([, l]) => !l.verified).map(([k]) => k)).toEqual(['nvmeMBpsPerNode']);
+  expect(page).toContain('**not verified**');
 });
