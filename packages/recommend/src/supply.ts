@@ -84,7 +84,7 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
         writeMBps: LIMITS.efsElasticWriteMBps.value,
         perNodeMBps: client,
         latency: 'milliseconds',
-        basis: { read: 'Elastic: 20 GiBps per file system (the low end by Region)', write: 'Elastic: 1 GiBps per file system (the low end by Region)', perNode: `${fmt(client)} MB/s (1,500 MiBps) per client` },
+        basis: { read: 'Elastic: 3 GiBps per file system (the low end by Region)', write: 'Elastic: 1 GiBps per file system (the low end by Region)', perNode: `${fmt(client)} MB/s (1,500 MiBps) per client` },
       };
     }
     case 's3': {

@@ -13,9 +13,12 @@ describe("the seed's cases", () => {
     const r = recommend({ dataGiB: 40000, readers: 64, readMBpsPerReader: 200, perNode: 8, lifetime: 'job' });
     expect(r.ranked[0].candidate).toMatchObject({ id: 'fsx-scratch', pattern: 'distributed-dataset' });
     expect(r.ranked[0].reasons).toContain('keeps up: reads 13,125 MB/s for 12,800 asked, writes 6,562.5 MB/s for 0 asked');
-    // EFS and S3 cannot feed eight GPUs per node from one client.
-    expect(r.ranked.find((x) => x.candidate.id === 'efs')!.shortfalls.map((s) => s.limit)).toEqual(['per-node']);
-    expect(r.changes).toContain('with pods in several zones: EFS (Elastic throughput) ranks first ($1,023,024.74 a month)');
+    // EFS cannot feed eight GPUs per node from one client, nor 64 from one file system.
+    expect(r.ranked.find((x) => x.candidate.id === 'efs')!.shortfalls.map((s) => s.limit)).toEqual(['read', 'per-node']);
+    expect(r.changes).toEqual([
+      'at 103 readers or more: FSx for Lustre persistent, linked to S3 ranks first ($16,758.96 a month)',
+      'with pods in several zones: S3 through Mountpoint, cache on instance-store NVMe ranks first ($1,004.23 a month)',
+    ]);
   });
 
   test('a shared model repository read from several zones, written by a hydration job: EFS (Model Repository)', () => {
@@ -149,7 +152,7 @@ describe('profile problems', () => {
 });
 
 test('the order of a seed case, whole', () => {
-  expect(order({ dataGiB: 40000, readers: 64, readMBpsPerReader: 200, perNode: 8, lifetime: 'job' })).toEqual(['fsx-scratch', 'fsx-persistent', 'efs', 's3-nvme-cache', 's3-mountpoint', 'nvme-s3-sync']);
+  expect(order({ dataGiB: 40000, readers: 64, readMBpsPerReader: 200, perNode: 8, lifetime: 'job' })).toEqual(['fsx-scratch', 'fsx-persistent', 's3-nvme-cache', 's3-mountpoint', 'efs', 'nvme-s3-sync']);
 });
 
 test('docs/recommender.md cites the source of every documented limit, and marks the one that is not', () => {
