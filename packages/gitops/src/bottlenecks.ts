@@ -59,13 +59,19 @@ export function storageBottlenecks(plan: PlanPart): BottleneckResult {
       continue;
     }
     const claims = w.claims ?? [];
-    for (const [name, profile] of Object.entries(declared)) {
+    for (let [name, profile] of Object.entries(declared)) {
       const field = `${base}[${JSON.stringify(name)}]`;
       const claim = claims.find((c) => c.name === name);
       if (!claim) {
         problems.push(`'${base}' (${JSON.stringify(name)}) must name a claim of ${w.name} in this environment: ${claims.length > 0 ? claims.map((c) => JSON.stringify(c.name)).join(', ') : 'it has none here'}; claims are named as the environment report's storage tables list them`);
         continue;
       }
+      const read = readValues(profile, w.merged, field, w.name);
+      if (read.problems.length > 0) {
+        problems.push(...read.problems);
+        continue;
+      }
+      profile = read.profile;
       const bad = profileProblems(profile, field);
       if (bad.length > 0) {
         problems.push(...bad);
@@ -75,6 +81,31 @@ export function storageBottlenecks(plan: PlanPart): BottleneckResult {
     }
   }
   return { rows, problems };
+}
+
+/**
+ * The profile with each `{ $value, multiply? }` replaced by that number of the release's values
+ * (times the factor); a path that holds no number is a problem naming the field.
+ */
+export function readValues(profile: unknown, values: Record<string, unknown>, field: string, workload: string): { profile: unknown; problems: string[] } {
+  if (!isPlainObject(profile)) return { profile, problems: [] };
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(profile)) {
+    if (!isPlainObject(v) || !('$value' in v)) {
+      out[k] = v;
+      continue;
+    }
+    const at = typeof v.$value === 'string' ? valueAt(values, v.$value) : undefined;
+    const factor = v.multiply ?? 1;
+    const extra = Object.keys(v).filter((x) => x !== '$value' && x !== 'multiply');
+    if (typeof v.$value !== 'string' || typeof at !== 'number' || typeof factor !== 'number' || extra.length > 0) {
+      problems.push(`'${field}.${k}' (${JSON.stringify(v)}) must be a number, or { $value, multiply? } naming a number of ${workload}'s values; ${typeof v.$value === 'string' && typeof at !== 'number' ? `${workload}'s values here have ${at === undefined ? 'nothing' : JSON.stringify(at)} at ${v.$value}` : 'e.g. { $value: "trainer.workers", multiply: 8 }'}`);
+      continue;
+    }
+    out[k] = at * factor;
+  }
+  return { profile: out, problems };
 }
 
 /** The warning of a row whose storage falls short: the numbers and the fix. */

@@ -93,8 +93,20 @@ export interface WorkloadDeployment<V = { readonly [key: string]: unknown }> {
    * when storage and not compute will bound the job; the report shows every profiled claim.
    * @default - none: the claim is not checked
    */
-  readonly storageProfile?: { readonly [claim: string]: WorkloadProfile };
+  readonly storageProfile?: { readonly [claim: string]: StorageProfileDeclaration };
 }
+
+/**
+ * A number of a storage profile, or the chart value it follows in this environment, times a
+ * factor: `readers: { $value: 'trainer.workers', multiply: 8 }` (eight GPUs per worker) keeps the
+ * check right when the environment changes the workers.
+ */
+export type ProfileNumber = number | { readonly $value: string; readonly multiply?: number };
+
+/** A storage profile as an environment declares it: @strata/recommend's WorkloadProfile, its top-level numbers possibly read from the chart's values. */
+export type StorageProfileDeclaration = {
+  readonly [K in keyof WorkloadProfile]: Exclude<WorkloadProfile[K], undefined> extends number ? ProfileNumber | Extract<WorkloadProfile[K], undefined> : WorkloadProfile[K];
+};
 
 /** Karpenter, when Flux should install it (otherwise it must already run in the cluster). */
 export interface KarpenterDefinition {

@@ -68,6 +68,16 @@ describe('storage bottlenecks at generate time', () => {
     expect(spread.warnings.filter((w) => w.includes('storageProfile'))).toEqual([]);
   });
 
+  test('numbers that follow the chart\'s values: readers from the workers, so more workers in an environment bring the warning', () => {
+    const follow = (workers: number) => planEnvironment(withChanges(profiled(dev, 'training', { dataset: { dataGiB: 1000, readers: { $value: 'workers', multiply: 2 }, readMBpsPerReader: 50 } }), (e) => (e.workloads.training.values.workers = workers)), fixtureCatalog());
+    expect(storageBottlenecks(follow(2)).rows[0].profile.readers).toBe(4);
+    expect(follow(2).warnings.filter((w) => w.includes('storageProfile'))).toEqual([]);
+    expect(follow(3).warnings.filter((w) => w.includes('storageProfile'))[0]).toContain('read throughput: 300 MB/s asked (6 readers × 50 MB/s), 234.4 MB/s given');
+    expect(planEnvironment(profiled(dev, 'training', { dataset: { dataGiB: 1000, readers: { $value: 'wrkers' } } }), fixtureCatalog()).errors).toEqual([
+      `${D}: 'workloads.training.storageProfile["dataset"].readers' ({"$value":"wrkers"}) must be a number, or { $value, multiply? } naming a number of training's values; training's values here have nothing at wrkers`,
+    ]);
+  });
+
   test('bad profiles are errors, each with the field, what is accepted and the fix', () => {
     const plan = planEnvironment(profiled(dev, 'training', { datasets: { dataGiB: 1 }, dataset: { readers: -1, sharing: 'everywhere', speed: 3 } }), fixtureCatalog());
     expect(plan.errors).toEqual([

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { ChartCatalog, loadEnvironments, planEnvironment, readCatalog, storageBottlenecks, BottleneckRow } from '@strata/gitops';
-import { CandidateId, costText, demandLine, evaluate, explainRecommendation, fmt, Layout, recommend, verdict, WorkloadProfile } from '@strata/recommend';
+import { CandidateId, costText, demandLine, evaluate, explainRecommendation, fmt, Layout, recommend, verdict } from '@strata/recommend';
 import { UsageError } from './args';
 
 /** The candidate a bound layout is an instance of. */
@@ -44,14 +44,14 @@ export function explainWorkload(root: string, workload: string, env?: string, ca
       continue;
     }
     const rows = new Map<string, BottleneckRow>(storageBottlenecks(plan).rows.filter((r) => r.workload === workload).map((r) => [r.claim, r]));
-    const profiles = ((e.definition.workloads[workload] as { storageProfile?: Record<string, WorkloadProfile> }).storageProfile ?? {}) as Record<string, WorkloadProfile>;
     for (const claim of w.claims ?? []) {
       const r = rows.get(claim.name);
       if (!r) {
         out.push(`  ${claim.name} (${claim.tier}): no storage profile; declare workloads.${workload}.storageProfile[${JSON.stringify(claim.name)}] in ${e.file} (dataGiB, readers, readMBpsPerReader, …) to compare it with the alternatives`);
         continue;
       }
-      const rec = recommend(profiles[claim.name]);
+      // The profile as the check read it: numbers that follow the chart's values are read from this environment's.
+      const rec = recommend(r.profile);
       out.push(`  ${claim.name} (${claim.tier}): ${demandLine(rec)}`);
       if (!r.layout || !r.supply) {
         out.push(`    bound to: n/a (${r.unknown})`);
