@@ -61,6 +61,8 @@ export default defineEnvironment({
         server: { replicas: 4, gpus: 2 },
         monitoring: { enabled: true },
       },
+      // Each replica loads the model from the EFS cache at start: one client per node.
+      storageProfile: { 'model-cache': { dataGiB: 30, readers: 4, readMBpsPerReader: 400, sharing: 'zones' } },
     }),
     'llm-finetune': workload<LlmFinetuneValues>({
       namespace: 'training',
@@ -95,6 +97,8 @@ export default defineEnvironment({
         mountpoint: { cacheSize: 200 },
         workers: { shards: 64, parallelism: 16 },
       },
+      // 16 pods reading the corpus (about 1 MiB per object) through Mountpoint: S3's request rate per prefix is the limit to watch.
+      storageProfile: { corpus: { dataGiB: 2000, fileCount: 2048000, readers: 16, readMBpsPerReader: 50, lifetime: 'durable', latency: 'tolerant' } },
     }),
     'kserve-llm': workload<KserveLlmValues>({
       namespace: 'llm-serving',

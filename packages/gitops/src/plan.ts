@@ -1,4 +1,5 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
+import { bottleneckWarning, storageBottlenecks } from './bottlenecks';
 import { ChartCatalog, ChartEntry, digestIn, JsonSchema } from './catalog';
 import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
 import { DriverTierName, EnvironmentDefinition, StorageTierName } from './environment';
@@ -638,7 +639,15 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, ns]) => ({ name, protect: ns.protect, podSecurity: { level: ns.level, because: ns.because } }));
 
-  return { env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
+  const plan: EnvironmentPlan = { env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
+  // --- storage bottlenecks (bottlenecks.ts) ----------------------------------------------------------
+  const bottlenecks = storageBottlenecks(plan);
+  for (const p of bottlenecks.problems) failRaw(p);
+  for (const r of bottlenecks.rows) {
+    const message = bottleneckWarning(r);
+    if (message) warn(message);
+  }
+  return plan;
 }
 
 /** The NodePools of the instance-store tier chart's values that are enabled and may launch Spot nodes. */

@@ -247,7 +247,7 @@ describe('workload generator', () => {
     ['a name over 53 characters', { name: 'a'.repeat(54) }, `'name' (${'a'.repeat(54)}) must be a lowercase DNS label of at most 53 characters`],
     ['a tier chart\'s name', { name: 'storage-efs' }, `'name' (storage-efs) must be the name of no other chart; packages/storage-charts/storage-efs is a storage tier chart with that name: pick another name`],
     ['an unknown pattern', { pattern: 'cache' as never }, `'--pattern' (cache) must be one of "model-repository", "training-checkpoint", "distributed-dataset", "none"; e.g. --pattern=model-repository`],
-    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=fsx-lustre`],
+    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store", "auto"; e.g. --storage=fsx-lustre`],
     ['s3 for checkpoints', { pattern: 'training-checkpoint', storage: 's3' }, '--storage=s3 cannot be used with --pattern=training-checkpoint: Mountpoint S3 cannot take checkpoint writes (no rename, no random writes); use --storage=instance-store'],
     ['efs for checkpoints', { pattern: 'training-checkpoint', storage: 'efs' }, '--storage=efs cannot be used with --pattern=training-checkpoint: checkpoints are written to node-local NVMe and synced to S3 by a sidecar (the Training Checkpoint pattern); use --storage=instance-store'],
     ['efs for a dataset', { pattern: 'distributed-dataset', storage: 'efs' }, '--storage=efs cannot be used with --pattern=distributed-dataset: the dataset is served by FSx for Lustre linked to its S3 bucket (the Distributed Dataset pattern); use --storage=fsx-lustre'],
