@@ -7,7 +7,7 @@ export interface WorkloadGeneratorSchema {
   pattern: PatternOption;
   /** The storage tier; defaults to the pattern's first tier (none needs it stated). */
   storage?: StorageTierOption;
-  /** The namespace in every environment. @default - the workload name */
+  /** The namespace in every environment. @default - the workload name (`<name>-workload` for a system namespace's name) */
   namespace?: string;
   /** The environments to add the workload to (comma-separated names under environments/). @default - none */
   environments?: string | string[];
