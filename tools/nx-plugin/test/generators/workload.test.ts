@@ -53,6 +53,9 @@ describe('workload generator', () => {
       devDependencies: { '@strata/checks': '*', '@strata/kube-schemas': '*' },
     });
     expect(tree.read('packages/workloads/llm-serve/src/chart.ts', 'utf-8')).toContain("Efs.fromStorageClass(this, 'model-cache', {");
+    // A plain Deployment (--pattern=none) is Deployment of @strata/kinds: its package depends on it.
+    await workloadGenerator(tree, { name: 'notebook', pattern: 'none', storage: 'efs' });
+    expect(readJson(tree, 'packages/workloads/notebook/package.json').dependencies).toEqual({ '@strata/helm': '*', '@strata/kinds': '*', '@strata/patterns': '*', '@strata/storage': '*', cdk8s: '2.70.106', 'cdk8s-plus-28': '2.5.6', constructs: '10.8.1' });
   });
 
   test('adds the workload to the environments named: a values type import and a workloads entry with the cluster\'s region, nothing else touched', async () => {
