@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logger, readJson, Tree } from '@nx/devkit';
 import { FsTree } from 'nx/src/generators/tree';
+import { environmentGenerator } from '../../src/generators/environment/generator';
 import { workloadGenerator } from '../../src/generators/workload/generator';
 import { WorkloadGeneratorSchema } from '../../src/generators/workload/schema';
 import { addedLines, ENV_FIXTURE, filesOf, seededTree } from './workspace-tree';
@@ -52,6 +53,9 @@ describe('workload generator', () => {
       devDependencies: { '@strata/checks': '*', '@strata/kube-schemas': '*' },
     });
     expect(tree.read('packages/workloads/llm-serve/src/chart.ts', 'utf-8')).toContain("Efs.fromStorageClass(this, 'model-cache', {");
+    // A plain Deployment (--pattern=none) is Deployment of @strata/kinds: its package depends on it.
+    await workloadGenerator(tree, { name: 'notebook', pattern: 'none', storage: 'efs' });
+    expect(readJson(tree, 'packages/workloads/notebook/package.json').dependencies).toEqual({ '@strata/helm': '*', '@strata/kinds': '*', '@strata/patterns': '*', '@strata/storage': '*', cdk8s: '2.70.106', 'cdk8s-plus-28': '2.5.6', constructs: '10.8.1' });
   });
 
   test('adds the workload to the environments named: a values type import and a workloads entry with the cluster\'s region, nothing else touched', async () => {
@@ -145,6 +149,14 @@ describe('workload generator', () => {
     await workloadGenerator(tree, { name: 'pretrain', pattern: 'training-checkpoint', environments: 'dev' });
     expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("'pretrain': workload<PretrainValues>({ namespace: 'pretrain', values: { aws: { region: 'us-east-1' } } }),");
     expect(tree.read('packages/workloads/pretrain/src/chart.ts', 'utf-8')).toContain("new TrainingCheckpoint(this, 'checkpoints', {");
+  });
+
+  test('a workload named like a system namespace goes into <name>-workload, as the environment generator lists it', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'default', pattern: 'training-checkpoint', environments: 'dev' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("'default': workload<DefaultValues>({ namespace: 'default-workload', values: { aws: { region: 'us-east-1' } } }),");
+    await environmentGenerator(tree, { name: 'sandbox' });
+    expect(tree.read('environments/sandbox/environment.ts', 'utf-8')).toContain("    'default': workload<DefaultValues>({ namespace: 'default-workload' }),");
   });
 
   test('a workload already listed in an environment keeps its entry (and the user\'s values)', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { generateFiles, GeneratorCallback, installPackagesTask, logger, readJson, Tree } from '@nx/devkit';
 import { ENVIRONMENTS, EnvironmentDefinitionFile, environmentFiles, valuesModule, valuesTypeName } from '../environment-definition';
 import { environmentValues, scaffoldFacts, ScaffoldFacts } from './environment-values';
-import { checkChartName, checkEnum, checkNamespace, className, GeneratorError, quoted, refuse } from '../option-rules';
+import { checkChartName, checkEnum, checkNamespace, className, defaultNamespace, GeneratorError, quoted, refuse } from '../option-rules';
 import { combinationProblem, PATTERN_TIERS, PatternOption, PATTERNS, STORAGE_TIERS, StorageTierOption, TIERS } from '../storage-tiers';
 import { WorkloadGeneratorSchema } from './schema';
 import { chooseStorage, PROFILE_OPTIONS } from './auto-storage';
@@ -47,7 +47,7 @@ export function normalizeOptions(tree: Tree, options: WorkloadGeneratorSchema): 
   const storage = auto ? auto.storage : options.storage === undefined ? PATTERN_TIERS[pattern][0] : (checkEnum('--storage', options.storage, [...STORAGE_TIERS, 'auto']) as StorageTierOption);
   const problem = combinationProblem(pattern, storage);
   if (problem) throw new GeneratorError(problem);
-  const namespace = checkNamespace('--namespace', options.namespace ?? name);
+  const namespace = checkNamespace('--namespace', options.namespace ?? defaultNamespace(name));
   if (tree.exists(`${TIER_CHART_PACKAGES}/${name}`)) {
     refuse('name', name, 'the name of no other chart', `${TIER_CHART_PACKAGES}/${name} is a storage tier chart with that name: pick another name`);
   }

@@ -25,7 +25,7 @@ export interface WorkloadGeneratorSchema {
   /** With --storage=auto: the size of one checkpoint (GiB) and the minutes between checkpoints. */
   checkpointGiB?: number;
   checkpointMinutes?: number;
-  /** The namespace in every environment. @default - the workload name */
+  /** The namespace in every environment. @default - the workload name (`<name>-workload` for a system namespace's name) */
   namespace?: string;
   /** The environments to add the workload to (comma-separated names under environments/). @default - none */
   environments?: string | string[];
