@@ -4,7 +4,7 @@ import { describePattern } from '@strata/tokens';
 export const KMS_KEY_ARN = describePattern('^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$', 'a KMS key ARN such as "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"');
 
 /** An IAM role name (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html: 1 to 64 of letters, digits and +=,.@_-). */
-export const ROLE_NAME = describePattern('^[A-Za-z0-9+=,.@_-]{1,64}$', 'an IAM role name: 1 to 64 letters, digits and "+=,.@_-"');
+export const ROLE_NAME = describePattern('^[A-Za-z0-9+=,.@_-]{1,64}$', 'an IAM role name: 1 to 64 letters, digits and +=,.@_-');
 
 /** An IAM managed policy ARN. */
 export const POLICY_ARN = describePattern('^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$', 'an IAM policy ARN such as "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"');

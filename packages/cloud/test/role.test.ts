@@ -58,7 +58,7 @@ describe('CloudRole', () => {
       new CloudRole(s, 'r', { name: 'x', roleName: 'a'.repeat(65), description: 'x', serviceAccounts: [], identity: { mode: 'pod-identity', clusterName: 'c' }, managedPolicies: ['AmazonS3ReadOnlyAccess'] }),
     );
     expect(errors).toEqual([
-      `[r] 'roleName' ("${'a'.repeat(65)}") must be an IAM role name: 1 to 64 letters, digits and "+=,.@_-"; shorten the environment's role prefix or the workload name`,
+      `[r] 'roleName' ("${'a'.repeat(65)}") must be an IAM role name: 1 to 64 letters, digits and +=,.@_-; shorten the environment's role prefix or the workload name`,
       `[r] 'managedPolicies[0]' ("AmazonS3ReadOnlyAccess") must be an IAM policy ARN such as "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"; copy the ARN from the IAM console`,
       `[r] 'serviceAccounts' ([]) must be at least one service account; a role nobody assumes is not made`,
     ]);

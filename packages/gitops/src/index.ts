@@ -14,3 +14,6 @@ export * from './release-policy';
 export * from './tiers';
 export * from './report';
 export * from './values';
+export * from './cloud';
+export * from './cloud-files';
+export * from './policies';

@@ -5,6 +5,7 @@ import { EnvironmentDefinition } from './environment';
 import { timeoutFor } from '@strata/helm';
 import { API, FLUX_NAMESPACE, fluxKustomization, helmRelease, helmRepository, kustomizeFile, namespaceObject, ociRepository, PRUNE_ANNOTATION, registryProvider, yamlFile } from './flux';
 import { controllersTimeout, operatorFiles } from './operators';
+import { ackControllerFile, cloudFiles, cloudKustomizations } from './cloud-files';
 import { isDataChart, releasePolicy } from './release-policy';
 import { EnvironmentPlan, planEnvironment, PlannedWorkload } from './plan';
 import { environmentReport } from './report';
@@ -65,17 +66,26 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
   const envDir = `./environments/${env.name}`;
 
   // --- entry point: the three Flux Kustomizations, chained ------------------------------------
-  const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...TIMINGS.controllers, timeout: controllersTimeout(plan.operators) });
+  // With a cloud section, the ACK controllers, identity and cloud resources come in between (cloud-files.ts).
+  const cloud = plan.cloud ? cloudKustomizations(plan.cloud, envDir) : undefined;
+  const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...(cloud ? { dependsOn: cloud.controllersDependOn } : {}), ...TIMINGS.controllers, timeout: controllersTimeout(plan.operators) });
   const configs = fluxKustomization({
     name: 'infra-configs',
     path: `${envDir}/infrastructure/configs`,
-    dependsOn: ['infra-controllers'],
+    dependsOn: [cloud?.configsDependOn ?? 'infra-controllers'],
     ...TIMINGS.configs,
     timeout: kustomizationTimeout(plan.tiers.map((t) => t.policy.longestWaitSeconds)),
+    ...(cloud && cloud.substituteFrom.length > 0 ? { substituteFrom: cloud.substituteFrom } : {}),
   });
   const apps = fluxKustomization({ name: 'apps', path: `${envDir}/apps`, dependsOn: ['infra-configs'], ...TIMINGS.apps, timeout: kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds)) });
   at('kustomization.yaml', kustomizeFile(`Environment ${env.name}: the directory Flux is pointed at (see README.md)`, src, { resources: ['infrastructure.yaml', 'apps.yaml'] }));
-  at('infrastructure.yaml', yamlFile('CSI drivers first, then the storage tier charts that need them', src, [controllers, configs]));
+  at(
+    'infrastructure.yaml',
+    cloud
+      ? yamlFile('ACK and identity first, then CSI drivers and controllers, then the cloud resources (awaited until synced), then the storage tier charts', src, [...cloud.before, controllers, ...(cloud.cloud ? [cloud.cloud] : []), configs])
+      : yamlFile('CSI drivers first, then the storage tier charts that need them', src, [controllers, configs]),
+  );
+  if (plan.cloud) for (const [rel, content] of cloudFiles(plan.cloud, src)) at(rel, content);
   at('apps.yaml', yamlFile('Workloads, once the storage classes exist', src, [apps]));
 
   // --- infrastructure/controllers: the drivers in use (and Karpenter when asked) ----------------
@@ -100,6 +110,11 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
         helmRelease({ name: KARPENTER.chart, namespace: KARPENTER.namespace, source: { ociRepository: KARPENTER.chart }, timeout: '10m', crds: true, values: plan.karpenter.values }),
       ]),
     );
+  }
+  // The ACK controllers of the cloud resources (their roles made in infra-identity).
+  for (const c of plan.cloud?.controllers.filter((x) => !x.controller.bootstrap) ?? []) {
+    controllerFiles.push(`ack-${c.controller.service}-controller.yaml`);
+    at(`infrastructure/controllers/ack-${c.controller.service}-controller.yaml`, ackControllerFile(c, src));
   }
   // The workload operators and their prerequisites (operators.ts).
   for (const [file, content] of operatorFiles(plan.operators, src)) {
