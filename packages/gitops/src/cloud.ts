@@ -265,7 +265,14 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
   }
 
   // --- synthesis ------------------------------------------------------------------------------------
-  const prefix = (m: string) => `${'environments/' + env.name + '/environment.ts'}: cloud ${m}`;
+  // A construct's message names its own field; the environment's names where it is declared: 'cloud.buckets[0].lifecycle.expireAfterDays'.
+  const placed = (m: string) => {
+    const at = /^\[([a-zA-Z]+\[\d+\])\] '([^']+)'(.*)$/s.exec(m);
+    if (at) return `'cloud.${at[1]}.${at[2]}'${at[3]}`;
+    const role = /^\[roles--([^\]]+)\] (.*)$/s.exec(m);
+    return role ? `cloud.identity: the role ${role[1]}: ${role[2]}` : `cloud: ${m}`;
+  };
+  const prefix = placed;
   const ids = synthCloud(CLOUD_NAMESPACE, (scope) => {
     for (const r of roles) new CloudRole(scope, `roles/${r.objectName}`, { name: r.objectName, roleName: r.roleName, description: `strata ${env.name}: ${r.purpose}`.slice(0, 1000), serviceAccounts: [...r.serviceAccounts], identity, ...(r.policy ? { policy: r.policy } : {}), managedPolicies: [...r.managedPolicies] });
   });
@@ -284,11 +291,11 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
   }
   const made = new Map<string, CloudBucket>();
   const res = synthCloud(CLOUD_NAMESPACE, (scope) => {
-    for (const b of buckets) made.set(b.name, new CloudBucket(scope, `buckets/${b.name}`, b));
-    for (const f of fileSystems) {
+    buckets.forEach((b, i) => made.set(b.name, new CloudBucket(scope, `buckets[${i}]`, b)));
+    for (const [i, f] of fileSystems.entries()) {
       const variable = fileSystemIdVariable(f.name);
       variables[variable] = `the id of EFS file system ${f.name}`;
-      new CloudFileSystem(scope, `fileSystems/${f.name}`, {
+      new CloudFileSystem(scope, `fileSystems[${i}]`, {
         ...f,
         mountTargets: f.mountTargets ?? (env.network?.subnetId ? [{ subnetId: env.network.subnetId, securityGroupIds: [...(env.network.securityGroupIds ?? [])] }] : []),
         ...(used.has(variable) ? { exportId: { namespace: CLOUD_NAMESPACE, configMap: CLOUD_VALUES, key: variable } } : {}),

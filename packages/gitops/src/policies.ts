@@ -23,7 +23,7 @@ export function resolvePolicy(template: string, values: Record<string, unknown>)
     while (at < body.length) {
       part.lastIndex = at;
       const m = part.exec(body);
-      if (!m) throw new Error(`unreadable policy template at "${body.slice(at, at + 40)}"`);
+      if (!m) throw new Error(`unreadable policy template at "${body.slice(at).trimStart().slice(0, 40)}"`);
       text += m[1] !== undefined ? (JSON.parse(m[1]) as string) : String(valueAt(values, m[2].split('.')) ?? '');
       at = part.lastIndex;
     }
