@@ -1,3 +1,4 @@
+import { cloudReport } from './report-cloud';
 import { GENERATED } from '@strata/helm';
 import { DRIVERS, KARPENTER } from './drivers';
 import { ExternalStorageClass } from './environment';
@@ -105,6 +106,8 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     '- **retryInterval** (2m) retries a failed apply well before the next interval; **interval** is 1h for infrastructure (rarely changes; drift corrected hourly) and 10m for apps.',
     '',
   );
+
+  push(...cloudReport(plan));
 
   // --- releases over time ---------------------------------------------------------------------------
   const releases = [...plan.tiers.map((t) => ({ name: t.release, policy: t.policy })), ...plan.workloads.map((w) => ({ name: w.name, policy: w.policy }))];
