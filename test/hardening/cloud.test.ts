@@ -116,6 +116,16 @@ describe('identity applied: exactly the policies the charts derive', () => {
     for (const p of workloadPolicies) expect([p.spec.name, JSON.parse(p.spec.policyDocument)]).toEqual([p.spec.name, derived.get(p.spec.name.slice(prefix.length))]);
   });
 
+  test.each(withCloud)('%s: the inert iam-policies ConfigMaps go away: each release drops exactly its own (a post-renderer deleting it)', (env) => {
+    const releases = rendered.filter((r) => r.release.environment === env && r.release.layer === 'app');
+    const expected = releases.flatMap((r) => r.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('iam-policies')).map((o) => `${r.release.chart}: ${o.metadata.name}`));
+    const dropped = releases.flatMap((r) =>
+      ((r.release.helmRelease as any)?.spec?.postRenderers ?? []).flatMap((p: any) => (p.kustomize?.patches ?? []).filter((x: any) => x.target?.kind === 'ConfigMap' && /^\$patch: delete\n/.test(x.patch)).map((x: any) => `${r.release.chart}: ${x.target.name}`)),
+    );
+    expect(dropped.sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(0);
+  });
+
   test.each(withCloud)('%s: every role is trusted by Pod Identity with one association per service account (or by IRSA with none)', (env) => {
     const objects = objectsOf(env, 'identity');
     const podIdentity = objects.some((o) => o.kind === 'PodIdentityAssociation');
