@@ -3,7 +3,8 @@
  * (`oci://public.ecr.aws/aws-controllers-k8s/<svc>-chart`, version = the tag without "v": helm/Chart.yaml),
  * its service account (helm/values.yaml `serviceAccount.name`), and the permissions upstream
  * recommends (config/iam/recommended-policy-arn, recommended-inline-policy). Install:
- * aws-controllers-k8s/community@e1146b5:docs/content/docs/user-docs/install.md.
+ * aws-controllers-k8s/community@e1146b5:docs/content/docs/user-docs/install.md#L45-L51 (`oci://public.ecr.aws/aws-controllers-k8s/$SERVICE-chart
+ * --version=<tag without v>`, namespace `ack-system`).
  */
 
 /** A service whose ACK controller strata uses. */
