@@ -17,3 +17,4 @@ export * from './values';
 export * from './cloud';
 export * from './cloud-files';
 export * from './policies';
+export * from './report-cloud';

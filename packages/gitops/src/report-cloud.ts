@@ -14,6 +14,22 @@ const CLASSES = PRICING.s3.storageClasses as unknown as Record<string, ClassPric
 /** The report prices one TiB (1,024 GiB) moved or read: the buckets' sizes are not known here. */
 const TIB_GB = 1024 * PRICING.gibToGb;
 
+/** Rows of the report's Flux Kustomization table for the cloud steps, before or after infra-controllers. */
+export function cloudFluxRows(plan: EnvironmentPlan, where: 'before' | 'after'): string[] {
+  const cloud = plan.cloud;
+  if (!cloud) return [];
+  const t = CLOUD_TIMINGS;
+  if (where === 'before') {
+    return [
+      `| infra-ack | \`infrastructure/ack\`: ${cloud.controllers.filter((c) => c.controller.bootstrap).map((c) => `ack-${c.controller.service}-controller`).join(', ')} | — | ${t.ack.interval} | ${t.ack.retryInterval} | ${t.ack.timeout} | true | true |`,
+      `| infra-identity | \`infrastructure/identity\`: ${cloud.roles.length} IAM roles, their policies${cloud.mode === 'pod-identity' ? ' and Pod Identity associations' : ''} | infra-ack | ${t.identity.interval} | ${t.identity.retryInterval} | ${t.identity.timeout} | true | true (ACK health checks) |`,
+    ];
+  }
+  return cloud.resourceObjects.length > 0
+    ? [`| infra-cloud | \`infrastructure/cloud\`: ${cloud.buckets.length} buckets, ${cloud.fileSystems.length} EFS file systems | infra-controllers | ${t.cloud.interval} | ${t.cloud.retryInterval} | ${t.cloud.timeout} | true | true (ACK health checks) |`]
+    : [];
+}
+
 /** Lines of the cloud section; none when the environment declares no cloud. */
 export function cloudReport(plan: EnvironmentPlan): string[] {
   const cloud = plan.cloud;

@@ -1,5 +1,5 @@
 import { yamlDocuments } from '../src';
-import { catalogFromTree, cloudFileSystemId, environmentFiles, EnvironmentError, planEnvironment, resolvePolicy } from '../src';
+import { catalogFromTree, cloudFileSystemId, cloudReport, environmentFiles, EnvironmentError, planEnvironment, resolvePolicy } from '../src';
 import { fixtureChartTree } from './fixtures/charts';
 import { dev, withChanges } from './fixtures/environments';
 
@@ -106,5 +106,27 @@ describe('the cloud section', () => {
     const files = environmentFiles(dev, catalog());
     expect([...files.keys()].filter((k) => /infrastructure\/(ack|identity|cloud)\//.test(k))).toEqual([]);
     expect((yamlDocuments(files.get('dev/infrastructure.yaml')!) as any[]).map((k) => k.metadata.name)).toEqual(['infra-controllers', 'infra-configs']);
+  });
+
+  test('the report: Flux order, each lifecycle rule with its saving and its retrieval cost, the file system, the roles', () => {
+    const lines = cloudReport(planEnvironment(withCloud, catalog()));
+    expect(lines.filter((l) => l.startsWith('| `strata-dev-checkpoints`'))).toEqual([
+      '| `strata-dev-checkpoints` | checkpoints | on | SSE-S3 | all four blocks on | created by ACK | training |',
+      '| `strata-dev-checkpoints` | strata-to-glacier-ir | every object: to GLACIER_IR 30 days after written | $20.89 ? | $32.99 ? | $0.02 per 1,000 objects moved; billed at least 90 days |',
+      '| `strata-dev-checkpoints` | strata-noncurrent | every object: noncurrent versions deleted 7 days after replaced, the newest 3 of each key kept | the whole storage of what it deletes | gone: not readable afterwards | — |',
+      '| `strata-dev-checkpoints` | strata-abort-multipart | every object: incomplete multipart uploads aborted 7 days after started | the parts of uploads that never finished | — | — |',
+    ]);
+    expect(lines.filter((l) => l.startsWith('| shared '))).toEqual([
+      '| shared | created by ACK | AFTER_30_DAYS | AFTER_90_DAYS | yes | $312.26 / $321.06 | AWS Backup daily | 1 | 0 | `${efs_shared_file_system_id}` → storage.efs |',
+    ]);
+    expect(lines.filter((l) => l.startsWith('  ') && l.includes('-->'))).toEqual([
+      '  ack["infra-ack<br/>ACK iam"] --> identity["infra-identity<br/>6 roles"]',
+      '  identity --> controllers["infra-controllers<br/>drivers, operators, ACK s3, efs"]',
+      '  controllers --> cloud["infra-cloud<br/>1 buckets, 1 file systems"]',
+      '  cloud --> configs["infra-configs<br/>storage classes"]',
+      '  configs --> apps["apps"]',
+    ]);
+    expect(lines).toContain('| `strata-dev-efs-csi-node` | EFS CSI node (efs-csi-node-sa): mounts with the iam option (inference) | kube-system/efs-csi-node-sa | `AmazonElasticFileSystemClientReadWriteAccess` |');
+    expect(cloudReport(planEnvironment(dev, catalog()))).toEqual([]);
   });
 });
