@@ -30,12 +30,13 @@ export default defineEnvironment({
     // The ACK iam and eks controllers' roles are made once, outside the cluster (docs/cloud.md).
     identity: { controllerRoles: { iam: role('ack-iam-controller'), eks: role('ack-eks-controller') } },
     buckets: [
-      // Existing buckets with data: adopted (created when missing), then kept to the declared spec.
-      { name: 'strata-prod-models', purpose: 'models', adopt: 'adopt-or-create' },
-      { name: 'strata-prod-datasets', purpose: 'datasets', adopt: 'adopt-or-create' },
+      // Existing buckets with data: adopted (their own configuration copied first, so what strata does not
+      // declare stays), then kept to the declared versioning, encryption, lifecycle and public access block.
+      { name: 'strata-prod-models', purpose: 'models', adopt: 'adopt' },
+      { name: 'strata-prod-datasets', purpose: 'datasets', adopt: 'adopt' },
       // Checkpoints: Glacier Instant Retrieval after 30 days, gone after a year.
-      { name: 'strata-prod-checkpoints', purpose: 'checkpoints', adopt: 'adopt-or-create', lifecycle: { expireAfterDays: 365 } },
-      { name: 'strata-prod-embeddings', purpose: 'other', adopt: 'adopt-or-create' },
+      { name: 'strata-prod-checkpoints', purpose: 'checkpoints', adopt: 'adopt', lifecycle: { expireAfterDays: 365 } },
+      { name: 'strata-prod-embeddings', purpose: 'other', adopt: 'adopt' },
     ],
     // The file system of the strata-efs class, adopted by id: EFS lifecycle management and backups from here on.
     fileSystems: [{ name: 'shared', adoptFileSystemId: 'fs-0c1d2e3f4a5b60718' }],

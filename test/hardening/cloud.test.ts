@@ -56,7 +56,7 @@ describe('the cloud half of the committed environments', () => {
     for (const b of objectsOf(env, 'cloud').filter((o) => o.kind === 'Bucket')) {
       expect([b.metadata.name, b.spec.publicAccessBlock]).toEqual([b.metadata.name, { blockPublicACLs: true, ignorePublicACLs: true, blockPublicPolicy: true, restrictPublicBuckets: true }]);
       expect(b.spec.encryption.rules).toHaveLength(1);
-      const purpose = b.spec.tagging.tagSet.find((t: any) => t.key === 'strata.dev/purpose').value;
+      const purpose = b.metadata.labels['strata.dev/purpose'];
       if (purpose !== 'other') expect([b.metadata.name, b.spec.versioning.status]).toEqual([b.metadata.name, 'Enabled']);
     }
   });

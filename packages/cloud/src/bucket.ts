@@ -27,9 +27,11 @@ export interface CloudBucketProps {
   /** Lifecycle overrides (see BucketLifecycle); `false` writes no rule at all. @default - the purpose's defaults */
   readonly lifecycle?: BucketLifecycle | false;
   /**
-   * The bucket exists: adopt it. `adopt-or-create` creates it when it does not exist; `adopt` waits
-   * until it does. Either way the declared spec (versioning, encryption, lifecycle, public access
-   * block) then replaces the bucket's configuration.
+   * The bucket exists: adopt it. `adopt` copies the bucket's configuration into the object first, so
+   * what strata does not declare (CORS, logging, notifications, replication, tags) stays, and the
+   * declared spec (versioning, encryption, lifecycle, public access block) then replaces the rest.
+   * `adopt-or-create` creates the bucket when it does not exist, but adopts an existing one with the
+   * spec as written: the controller removes every configuration the spec leaves out (a warning says so).
    * @default - created by ACK (an existing bucket of that name fails the object: "already exists")
    */
   readonly adopt?: AdoptionPolicy;
@@ -85,8 +87,14 @@ export class CloudBucket extends Construct {
       ...ackAnnotations({ holdsData: true, adoption: props.adopt ? { policy: props.adopt, fields: { name: props.name } } : undefined }),
       ...(props.region ? { 'services.k8s.aws/region': props.region } : {}),
     };
+    if (props.adopt === 'adopt-or-create') {
+      // The controller reads every configuration the spec leaves out as empty and removes it from the bucket
+      // (aws-controllers-k8s/s3-controller@v1.10.0:pkg/resource/bucket/hook.go customPreCompare); `adopt` first copies the
+      // bucket's configuration into the object, so what strata does not declare stays.
+      r.warn('adopt-or-create adopts an existing bucket with the spec strata writes: its CORS, logging, notifications, replication, tags and other configuration strata does not declare are removed; use adopt for a bucket that exists');
+    }
     this.object = new Bucket(this, 'Resource', {
-      metadata: { name: props.name, annotations },
+      metadata: { name: props.name, annotations, labels: { 'strata.dev/purpose': purpose } },
       spec: {
         name: props.name,
         publicAccessBlock: { blockPublicAcLs: true, ignorePublicAcLs: true, blockPublicPolicy: true, restrictPublicBuckets: true },
@@ -97,10 +105,10 @@ export class CloudBucket extends Construct {
               : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
           ],
         },
-        // "Suspended" rather than nothing: the controller's default state (hook.go DefaultVersioningStatus), written so a change shows.
-        versioning: { status: this.versioned ? 'Enabled' : 'Suspended' },
+        // Written when decided (on for data, or set): left out, an adopted bucket keeps its own state.
+        ...(props.versioning !== undefined || isDataPurpose(purpose) ? { versioning: { status: this.versioned ? 'Enabled' : 'Suspended' } } : {}),
         ...(made.rules.length > 0 ? { lifecycle: { rules: made.rules } } : {}),
-        tagging: { tagSet: [{ key: 'strata.dev/purpose', value: purpose }] },
+        // No `tagging`: PutBucketTagging replaces every tag, so an adopted bucket would lose its own (cost allocation ones too).
       },
     });
   }

@@ -73,7 +73,8 @@ export interface CloudFileSystemProps {
   readonly accessPoints?: readonly EfsAccessPointProps[];
   /**
    * The file system exists: adopt it by id. Only `adopt` (never create): EFS file systems have no
-   * name to find them by, so a mistyped id must not create a second one.
+   * name to find them by, so a mistyped id must not create a second one. Its encryption, key,
+   * performance mode (fixed at creation) and tags are left as they are unless stated here.
    * @default - created by ACK
    */
   readonly adoptFileSystemId?: string;
@@ -143,20 +144,23 @@ export class CloudFileSystem extends Construct {
           ...(l.backOnFirstAccess ? [{ transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }] : []),
         ]
       : [];
+    const adopted = props.adoptFileSystemId !== undefined;
     this.object = new FileSystem(this, 'Resource', {
       metadata: {
         name: props.name,
         annotations: ackAnnotations({ holdsData: true, adoption: props.adoptFileSystemId ? { policy: 'adopt', fields: { fileSystemID: props.adoptFileSystemId } } : undefined }),
       },
       spec: {
-        encrypted: true,
+        // An adopted file system keeps what cannot change after creation (encryption, its key, the
+        // performance mode) unless the declaration states it, and its own tags (its Name included).
+        ...(adopted ? {} : { encrypted: true }),
         ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
-        performanceMode,
+        ...(adopted && props.performanceMode === undefined ? {} : { performanceMode }),
         throughputMode,
         ...(props.provisionedThroughputMiBps !== undefined ? { provisionedThroughputInMiBps: props.provisionedThroughputMiBps } : {}),
         ...(lifecyclePolicies.length > 0 ? { lifecyclePolicies } : {}),
         backupPolicy: { status: this.backups ? 'ENABLED' : 'DISABLED' },
-        tags: [{ key: 'Name', value: props.name }, { key: 'strata.dev/managed-by', value: 'ack' }],
+        ...(adopted ? {} : { tags: [{ key: 'Name', value: props.name }, { key: 'strata.dev/managed-by', value: 'ack' }] }),
       },
     });
     if (!this.backups) r.warn('backups are off: AWS Backup keeps no daily recovery point of this file system (backupPolicy DISABLED)');

@@ -65,6 +65,8 @@ describe('CloudFileSystem', () => {
     expect(objects[0].metadata.annotations).toEqual({ [DELETION_POLICY]: 'retain', 'services.k8s.aws/adoption-policy': 'adopt', 'services.k8s.aws/adoption-fields': '{"fileSystemID":"fs-0c1d2e3f4a5b60718"}' });
     expect((objects[0] as any).spec.lifecyclePolicies).toEqual([{ transitionToIA: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }]);
     expect((objects[0] as any).spec.provisionedThroughputInMiBps).toBe(256);
+    // Adopted: what is fixed at creation, and its tags, stay as they are.
+    expect(['encrypted', 'performanceMode', 'tags'].filter((k) => k in (objects[0] as any).spec)).toEqual([]);
     expect((objects[1] as any).spec.lifecyclePolicies).toBeUndefined();
     expect((objects[1] as any).spec.backupPolicy).toEqual({ status: 'DISABLED' });
     expect(warnings).toEqual(['[scratch] backups are off: AWS Backup keeps no daily recovery point of this file system (backupPolicy DISABLED)']);

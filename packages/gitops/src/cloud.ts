@@ -313,7 +313,7 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
     ...(res.objects as KubeObject[]),
   ];
   for (const [b, users] of bucketUsers) {
-    if (!buckets.some((x) => x.name === b)) warn(`bucket ${b} (read or written by ${[...users].sort().join(', ')}) is not under cloud.buckets: ACK does not manage its versioning, encryption or lifecycle; declare it (adopt: "adopt-or-create" keeps the bucket and its data)`);
+    if (!buckets.some((x) => x.name === b)) warn(`bucket ${b} (read or written by ${[...users].sort().join(', ')}) is not under cloud.buckets: ACK does not manage its versioning, encryption or lifecycle; declare it (adopt: "adopt" keeps the bucket, its data and the configuration strata does not declare)`);
   }
   return {
     mode,
