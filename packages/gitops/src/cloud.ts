@@ -70,6 +70,8 @@ export interface PlannedBucket {
   readonly name: string;
   readonly purpose: string;
   readonly versioned: boolean;
+  /** Whether strata writes the versioning state (a data bucket, or one that sets it); else the bucket keeps its own. */
+  readonly versioningWritten: boolean;
   readonly encryption: 'SSE-S3' | 'SSE-KMS';
   readonly adopt?: string;
   readonly lifecycle?: ResolvedLifecycle;
@@ -297,7 +299,8 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
       variables[variable] = `the id of EFS file system ${f.name}`;
       new CloudFileSystem(scope, `fileSystems[${i}]`, {
         ...f,
-        mountTargets: f.mountTargets ?? (env.network?.subnetId ? [{ subnetId: env.network.subnetId, securityGroupIds: [...(env.network.securityGroupIds ?? [])] }] : []),
+        // An adopted file system already has its mount targets (a second one in a subnet is refused: MountTargetConflict).
+        mountTargets: f.mountTargets ?? (f.adoptFileSystemId === undefined && env.network?.subnetId ? [{ subnetId: env.network.subnetId, securityGroupIds: [...(env.network.securityGroupIds ?? [])] }] : []),
         ...(used.has(variable) ? { exportId: { namespace: CLOUD_NAMESPACE, configMap: CLOUD_VALUES, key: variable } } : {}),
       });
     }
@@ -323,12 +326,12 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
     roles,
     buckets: buckets.map((b) => {
       const c = made.get(b.name)!;
-      return { name: b.name, purpose: b.purpose, versioned: c.versioned, encryption: b.kmsKeyArn ? 'SSE-KMS' : 'SSE-S3', ...(b.adopt ? { adopt: b.adopt } : {}), ...(c.lifecycle ? { lifecycle: c.lifecycle } : {}), rules: c.rules, usedBy: [...(bucketUsers.get(b.name) ?? [])].sort() };
+      return { name: b.name, purpose: b.purpose, versioned: c.versioned, versioningWritten: b.versioning !== undefined || b.purpose !== 'other', encryption: b.kmsKeyArn ? 'SSE-KMS' : 'SSE-S3', ...(b.adopt ? { adopt: b.adopt } : {}), ...(c.lifecycle ? { lifecycle: c.lifecycle } : {}), rules: c.rules, usedBy: [...(bucketUsers.get(b.name) ?? [])].sort() };
     }),
     fileSystems: fileSystems.map((f) => {
       const l = f.lifecycle === false ? undefined : { toInfrequentAccess: 'AFTER_30_DAYS' as string | false, toArchive: 'AFTER_90_DAYS' as string | false, backOnFirstAccess: true, ...f.lifecycle };
       const variable = fileSystemIdVariable(f.name);
-      return { name: f.name, ...(f.adoptFileSystemId ? { adopt: f.adoptFileSystemId } : {}), ...(l ? { lifecycle: l } : {}), backups: f.backups ?? true, mountTargets: (f.mountTargets ?? [env.network?.subnetId]).length, accessPoints: (f.accessPoints ?? []).length, variable, usedBy: used.get(variable) ?? [] };
+      return { name: f.name, ...(f.adoptFileSystemId ? { adopt: f.adoptFileSystemId } : {}), ...(l ? { lifecycle: l } : {}), backups: f.backups ?? true, mountTargets: (f.mountTargets ?? (f.adoptFileSystemId === undefined ? [env.network?.subnetId] : [])).length, accessPoints: (f.accessPoints ?? []).length, variable, usedBy: used.get(variable) ?? [] };
     }),
     variables,
     driverValues,

@@ -253,7 +253,7 @@ export interface CloudIdentityDefinition {
 
 /** An EFS file system of the environment (see CloudFileSystemProps of @strata/cloud). */
 export interface CloudFileSystemDefinition extends Omit<CloudFileSystemProps, 'exportId' | 'mountTargets'> {
-  /** Mount targets, one per subnet. @default - one in network.subnetId with network.securityGroupIds */
+  /** Mount targets, one per subnet. @default - one in network.subnetId with network.securityGroupIds; none for an adopted file system (it has its own) */
   readonly mountTargets?: readonly EfsMountTargetProps[];
 }
 

@@ -63,7 +63,7 @@ export function cloudReport(plan: EnvironmentPlan): string[] {
   if (cloud.buckets.length > 0) {
     push('### Buckets', '', '| bucket | holds | versioning | encryption | public access | existing bucket | used by |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const b of cloud.buckets) {
-      push(`| \`${b.name}\` | ${b.purpose} | ${b.versioned ? 'on' : '**off**'} | ${b.encryption} | all four blocks on | ${b.adopt ? `adopted (${b.adopt})` : 'created by ACK'} | ${b.usedBy.join(', ') || '—'} |`);
+      push(`| \`${b.name}\` | ${b.purpose} | ${!b.versioningWritten ? (b.adopt ? 'as the bucket has it' : 'off (S3\'s default)') : b.versioned ? 'on' : '**off**'} | ${b.encryption} | all four blocks on | ${b.adopt ? `adopted (${b.adopt})` : 'created by ACK'} | ${b.usedBy.join(', ') || '—'} |`);
     }
     push('');
     push(

@@ -108,6 +108,15 @@ describe('the cloud section', () => {
     expect((yamlDocuments(files.get('dev/infrastructure.yaml')!) as any[]).map((k) => k.metadata.name)).toEqual(['infra-controllers', 'infra-configs']);
   });
 
+  test('an adopted file system gets no mount target by default (it has its own: a second in a subnet is refused), and keeps its id in the checks', () => {
+    const adopted = withChanges(withCloud, (e) => (e.cloud.fileSystems = [{ name: 'shared', adoptFileSystemId: 'fs-0fedcba9876543210' }]));
+    const plan = planEnvironment(adopted, catalog());
+    expect(plan.errors).toEqual([]);
+    expect(plan.cloud!.resourceObjects.map((o) => o.kind)).toEqual(['ConfigMap', 'Bucket', 'FileSystem', 'FieldExport']);
+    // generate checks the class with the id Flux will substitute: the adopted file system's own.
+    expect(plan.tiers.find((t) => t.tier.tier === 'efs')!.merged.fileSystemId).toBe('fs-0fedcba9876543210');
+  });
+
   test('the report: Flux order, each lifecycle rule with its saving and its retrieval cost, the file system, the roles', () => {
     const lines = cloudReport(planEnvironment(withCloud, catalog()));
     expect(lines.filter((l) => l.startsWith('| `strata-dev-checkpoints`'))).toEqual([
