@@ -11,7 +11,10 @@
  *   and every substituted cloud value is written by a FieldExport;
  * - Flux applies ACK and identity, then controllers, then cloud resources, then tier charts, then apps.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { kubectlPath } from '@strata/toolchain';
+import { parseAllDocuments } from 'yaml';
 import { readTree } from '@strata/helm';
 import { yamlDocuments } from '@strata/gitops';
 import { crdKindOf, crdSchema, schemaErrors } from '@strata/kube-schemas';
@@ -91,6 +94,19 @@ describe('the cloud half of the committed environments', () => {
     const exported = new Set(objectsOf(env, 'cloud').filter((o) => o.kind === 'FieldExport' && from.includes(o.spec.to.name)).map((o) => o.spec.to.key));
     const used = [...environments.entries()].filter(([p]) => p.startsWith(`${env}/infrastructure/configs/`)).flatMap(([, t]) => [...t.matchAll(/\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}/g)].map((m) => m[1]));
     expect(used.filter((v) => !exported.has(v))).toEqual([]);
+  });
+});
+
+describe('kubectl kustomize builds every path Flux applies, as kustomize-controller does', () => {
+  test.each(withCloud)('%s: each Kustomization\'s path builds, and holds exactly the objects of its files', (env) => {
+    const ks = yamlDocuments(environments.get(`${env}/infrastructure.yaml`)!) as any[];
+    for (const k of ks) {
+      const dir = k.spec.path.replace(/^\.\/environments\//, '');
+      const built = parseAllDocuments(execFileSync(kubectlPath(), ['kustomize', join(REPO, 'environments', dir)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).map((d) => d.toJS()).filter(Boolean);
+      const files = [...environments.entries()].filter(([p]) => p.startsWith(`${dir}/`) && !p.endsWith('kustomization.yaml')).flatMap(([, t]) => yamlDocuments(t) as any[]);
+      const key = (o: any) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      expect([k.metadata.name, built.map(key).sort()]).toEqual([k.metadata.name, files.map(key).sort()]);
+    }
   });
 });
 
