@@ -105,6 +105,22 @@ export function cloudReport(plan: EnvironmentPlan): string[] {
     }
     push('');
   }
+  const served = versionsServed(plan);
+  if (served.length > 0) {
+    push(
+      '### Versions served',
+      '',
+      'What each workload reads, by the version its values name (a ModelRepository or DistributedDataset reads `<prefix><version>/`); with versioning on, an overwrite of it keeps the earlier objects as noncurrent versions.',
+      '',
+      '| workload | value | reads | bucket versioning |',
+      '| --- | --- | --- | --- |',
+      ...served.map((v) => {
+        const b = cloud.buckets.find((x) => x.name === v.bucket);
+        return `| ${v.workload} | \`${v.path}\` | \`s3://${v.bucket}/${v.prefix}${v.version}/\` | ${b ? (b.versioningWritten ? (b.versioned ? 'on' : '**off**') : 'as the bucket has it') : 'not under cloud.buckets'} |`;
+      }),
+      '',
+    );
+  }
   if (cloud.fileSystems.length > 0) {
     const efs = PRICING.efs;
     push(
@@ -137,5 +153,20 @@ export function cloudReport(plan: EnvironmentPlan): string[] {
       '',
     );
   }
+  return out;
+}
+
+/** Every `{ bucket, prefix?, version }` in a workload's values: the version of a model or dataset it reads. */
+export function versionsServed(plan: EnvironmentPlan): { workload: string; path: string; bucket: string; prefix: string; version: string }[] {
+  const out: { workload: string; path: string; bucket: string; prefix: string; version: string }[] = [];
+  const walk = (workload: string, v: unknown, path: string[]) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return;
+    const o = v as Record<string, unknown>;
+    if (typeof o.bucket === 'string' && o.bucket !== '' && typeof o.version === 'string' && o.version !== '') {
+      out.push({ workload, path: [...path, 'version'].join('.'), bucket: o.bucket, prefix: typeof o.prefix === 'string' ? o.prefix : '', version: o.version });
+    }
+    for (const [k, x] of Object.entries(o)) walk(workload, x, [...path, k]);
+  };
+  for (const w of plan.workloads) walk(w.name, w.merged, []);
   return out;
 }

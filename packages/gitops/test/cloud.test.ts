@@ -1,5 +1,5 @@
 import { yamlDocuments } from '../src';
-import { catalogFromTree, cloudFileSystemId, cloudReport, environmentFiles, EnvironmentError, planEnvironment, resolvePolicy } from '../src';
+import { catalogFromTree, cloudFileSystemId, cloudReport, versionsServed, environmentFiles, EnvironmentError, planEnvironment, resolvePolicy } from '../src';
 import { fixtureChartTree } from './fixtures/charts';
 import { dev, withChanges } from './fixtures/environments';
 
@@ -115,6 +115,14 @@ describe('the cloud section', () => {
     expect(plan.cloud!.resourceObjects.map((o) => o.kind)).toEqual(['ConfigMap', 'Bucket', 'FileSystem', 'FieldExport']);
     // generate checks the class with the id Flux will substitute: the adopted file system's own.
     expect(plan.tiers.find((t) => t.tier.tier === 'efs')!.merged.fileSystemId).toBe('fs-0fedcba9876543210');
+  });
+
+  test('versions served: every { bucket, prefix, version } of a workload\'s values', () => {
+    const plan = { workloads: [{ name: 'serve', merged: { model: { bucket: 'm', prefix: 'llama/', version: 'v2' }, cache: { size: 5 } } }, { name: 'train', merged: { dataset: { bucket: 'd', version: 'v1' }, out: { bucket: 'o' } } }] };
+    expect(versionsServed(plan as never)).toEqual([
+      { workload: 'serve', path: 'model.version', bucket: 'm', prefix: 'llama/', version: 'v2' },
+      { workload: 'train', path: 'dataset.version', bucket: 'd', prefix: '', version: 'v1' },
+    ]);
   });
 
   test('the report: Flux order, each lifecycle rule with its saving and its retrieval cost, the file system, the roles', () => {
