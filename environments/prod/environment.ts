@@ -1,6 +1,9 @@
 // The prod environment: Pod Identity, an existing PERSISTENT_2 file system (with its S3 data
-// repository association and backups) for training data, everything kept, more replicas.
-import { defineEnvironment, workload } from '@strata/gitops';
+// repository association and backups) for training data, everything kept, more replicas. The AWS
+// half goes through ACK (cloud): the buckets the workloads use (adopted, versioned, lifecycle per
+// purpose), the shared EFS file system (adopted by id; its id reaches the class through a FieldExport),
+// and identity applied: one role per service account with exactly the policy its chart derives.
+import { cloudFileSystemId, defineEnvironment, workload } from '@strata/gitops';
 import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddings/values';
 import type { Values as KserveLlmValues } from '../../charts/kserve-llm/values';
 import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
@@ -19,20 +22,28 @@ export default defineEnvironment({
     availabilityZone: 'us-west-2a',
     securityGroupIds: ['sg-0c1d2e3f4a5b60718'],
   },
-  identity: {
-    mode: 'pod-identity',
-    drivers: { 'fsx-lustre': role('fsx-csi'), efs: role('efs-csi'), s3: role('s3-csi') },
-    workloads: {
-      'llm-inference': { hydration: role('llm-inference-hydration'), inference: role('llm-inference') },
-      'llm-finetune': { training: role('llm-finetune') },
-      'batch-embeddings': { reader: role('batch-embeddings') },
-      'kserve-llm': { hydration: role('kserve-llm-hydration'), inference: role('kserve-llm') },
-      // nim-llm has no AWS identity: its pods run as the NIM operator's service accounts and reach NGC with the Secrets below.
-    },
+  // Roles of the drivers and workloads are made by ACK (cloud.identity): none is stated here.
+  // nim-llm has no AWS identity: its pods run as the NIM operator's service accounts and reach NGC with the Secrets below.
+  identity: { mode: 'pod-identity' },
+  cloud: {
+    accountId: account,
+    // The ACK iam and eks controllers' roles are made once, outside the cluster (docs/cloud.md).
+    identity: { controllerRoles: { iam: role('ack-iam-controller'), eks: role('ack-eks-controller') } },
+    buckets: [
+      // Existing buckets with data: adopted (their own configuration copied first, so what strata does not
+      // declare stays), then kept to the declared versioning, encryption, lifecycle and public access block.
+      { name: 'strata-prod-models', purpose: 'models', adopt: 'adopt' },
+      { name: 'strata-prod-datasets', purpose: 'datasets', adopt: 'adopt' },
+      // Checkpoints: Glacier Instant Retrieval after 30 days, gone after a year.
+      { name: 'strata-prod-checkpoints', purpose: 'checkpoints', adopt: 'adopt', lifecycle: { expireAfterDays: 365 } },
+      { name: 'strata-prod-embeddings', purpose: 'other', adopt: 'adopt' },
+    ],
+    // The file system of the strata-efs class, adopted by id: EFS lifecycle management and backups from here on.
+    fileSystems: [{ name: 'shared', adoptFileSystemId: 'fs-0c1d2e3f4a5b60718' }],
   },
   storage: {
     // The class keeps the name the workload charts claim by default (and the running claims name).
-    efs: { storageClassName: 'strata-efs', fileSystemId: 'fs-0c1d2e3f4a5b60718', reclaimPolicy: 'Retain' },
+    efs: { storageClassName: 'strata-efs', fileSystemId: cloudFileSystemId('shared'), reclaimPolicy: 'Retain' },
     'instance-store': {
       // The names the cluster has (workloads and nodeSelectors refer to them; a renamed NodePool is
       // deleted, and Karpenter drains its nodes): kept through the name values.

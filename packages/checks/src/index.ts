@@ -8,3 +8,4 @@ export * from './upgrade';
 export type { Manifest, PodTemplate, PodTemplateKind } from '@strata/tokens';
 export { ownerOf, podTemplatesOf, POD_TEMPLATE_KINDS } from '@strata/tokens';
 export * from './crd-immutable';
+export * from './cloud-values';

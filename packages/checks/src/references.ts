@@ -20,6 +20,7 @@ import { ExternalDefinition, externalEntry, externalName, ExternalObject, extern
 import { CLUSTER_SCOPED_KINDS, Helm, ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { parseAllDocuments } from 'yaml';
 import { lifecycleFacts, LifecycleFacts } from './lifecycle';
+import { cloudSubstitutions, substitute } from './cloud-values';
 import { groupOf, Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf, trainJobRuntime, withDeclaredKinds } from '@strata/tokens';
 
 
@@ -101,6 +102,8 @@ export function environmentReleases(environments: Files, environment: string): E
 
   const configs = `${environment}/infrastructure/configs/kustomization.yaml`;
   if (environments.has(configs)) {
+    // Cloud values Flux substitutes (postBuild.substituteFrom), followed to the FieldExports that write them.
+    const vars = cloudSubstitutions(environments, environment);
     for (const resource of docs(configs)[0].resources ?? []) {
       const objects = docs(`${environment}/infrastructure/configs/${resource}`);
       for (const d of objects) {
@@ -111,7 +114,7 @@ export function environmentReleases(environments: Files, environment: string): E
           chart: d.spec.chartRef?.name ?? d.metadata.name,
           releaseName: d.spec.releaseName ?? d.metadata.name,
           namespace: d.spec.targetNamespace ?? d.metadata.namespace,
-          values: d.spec.values ?? {},
+          values: substitute(d.spec.values ?? {}, vars),
           layer: 'infrastructure',
           helmRelease: d,
           ...(repository ? { ociRepository: repository } : {}),

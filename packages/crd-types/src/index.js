@@ -313,6 +313,20 @@ exports.CRD_KINDS = Object.freeze([
     }
   },
   {
+    "module": "ack-field-export",
+    "entryPoint": "@strata/crd-types/ack-field-export",
+    "apiVersion": "services.k8s.aws/v1alpha1",
+    "kind": "FieldExport",
+    "className": "FieldExport",
+    "crd": "crds/ack-s3/services.k8s.aws_fieldexports.yaml",
+    "upstream": {
+      "repository": "github.com/aws-controllers-k8s/s3-controller",
+      "tag": "v1.10.0",
+      "commit": "ded4a5fcdbc1fed0c0239e738645712c08cbe95a",
+      "path": "config/crd/common/bases/services.k8s.aws_fieldexports.yaml"
+    }
+  },
+  {
     "module": "ack-cloudwatch-metric-alarm",
     "entryPoint": "@strata/crd-types/ack-cloudwatch-metric-alarm",
     "apiVersion": "cloudwatch.services.k8s.aws/v1alpha1",

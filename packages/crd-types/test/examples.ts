@@ -8,6 +8,7 @@ import { Policy } from '@strata/crd-types/ack-iam-policy';
 import { Role } from '@strata/crd-types/ack-iam-role';
 import { Bucket } from '@strata/crd-types/ack-s3-bucket';
 import { MetricAlarm } from '@strata/crd-types/ack-cloudwatch-metric-alarm';
+import { FieldExport, FieldExportSpecToKind } from '@strata/crd-types/ack-field-export';
 import { ClusterServingRuntime } from '@strata/crd-types/cluster-serving-runtime';
 import { ClusterTrainingRuntime } from '@strata/crd-types/cluster-training-runtime';
 import { InferenceService, InferenceServiceSpecPredictorModelResourcesLimits } from '@strata/crd-types/inference-service';
@@ -246,6 +247,14 @@ export const EXAMPLES: Record<string, Example> = {
         spec: { name: 'strata-models-123456789012', versioning: { status: 'Enabled' }, publicAccessBlock: { blockPublicAcLs: true, blockPublicPolicy: true } },
       }),
     wire: [[['spec', 'publicAccessBlock', 'blockPublicACLs'], true]],
+  },
+  'ack-field-export': {
+    build: (scope, name) =>
+      new FieldExport(scope, name, {
+        metadata: { name },
+        spec: { from: { resource: { group: 'efs.services.k8s.aws', kind: 'FileSystem', name: 'shared' }, path: '.status.fileSystemID' }, to: { kind: FieldExportSpecToKind.CONFIGMAP, name: 'cloud-values', key: 'shared' } },
+      }),
+    wire: [[['spec', 'from', 'path'], '.status.fileSystemID']],
   },
   'ack-efs-file-system': {
     build: (scope, name) =>

@@ -29,7 +29,8 @@ export interface DriverChart {
    * @default - the chart has no such value (the controller finds its region otherwise)
    */
   readonly regionPath?: readonly string[];
-  /** Service accounts of the chart that must NOT carry the role (the charts' other accounts: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L177,
+  /** Service accounts of the chart that must NOT carry the driver's role (the charts' other accounts; with identity applied,
+   * the EFS node account gets a role of its own when a chart mounts with `iam`: cloud.ts EFS_NODE_SERVICE_ACCOUNT: kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L177,
    * kubernetes-sigs/aws-efs-csi-driver@v3.4.1:charts/aws-efs-csi-driver/values.yaml#L245, awslabs/mountpoint-s3-csi-driver@v2.7.0:charts/aws-mountpoint-s3-csi-driver/values.yaml#L93). */
   readonly notOn: readonly string[];
 }

@@ -7,6 +7,7 @@
 import type { AcceptedChange } from '@strata/helm';
 import type { MonitoringDefinition } from './monitoring/settings';
 import type { WorkloadProfile } from '@strata/recommend';
+import type { CloudBucketProps, CloudFileSystemProps, EfsMountTargetProps } from '@strata/cloud';
 
 /** The storage tiers whose CSI drivers (and tier charts) an environment may need. */
 export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store';
@@ -254,6 +255,46 @@ export interface ExternalDefinition {
   readonly serviceAccounts?: readonly ExternalServiceAccount[];
 }
 
+/**
+ * Identity applied through ACK: one IAM role per workload service account with exactly the policy
+ * its chart derives, the CSI drivers' and the ACK controllers' roles, and (Pod Identity) one
+ * association per service account. `identity.workloads` and `identity.drivers` then need no ARN
+ * (an ARN given there is used instead, and no role is made for it).
+ */
+export interface CloudIdentityDefinition {
+  /** Roles are named `<rolePrefix><what>` (`strata-prod-llm-inference-hydration`). @default `strata-<env name>-` */
+  readonly rolePrefix?: string;
+  /** IRSA only: the cluster's OIDC issuer without https:// (`aws eks describe-cluster --query cluster.identity.oidc.issuer`). @default - required with identity.mode irsa */
+  readonly oidcIssuer?: string;
+  /**
+   * The roles of the ACK iam and eks controllers, made outside the cluster: they make every other
+   * role and association, so theirs must exist first (their upstream recommended policies:
+   * aws-controllers-k8s/iam-controller@v1.8.1 and eks-controller@v1.20.0 config/iam/recommended-inline-policy).
+   */
+  readonly controllerRoles: { readonly iam: RoleArn; readonly eks: RoleArn };
+}
+
+/** An EFS file system of the environment (see CloudFileSystemProps of @strata/cloud). */
+export interface CloudFileSystemDefinition extends Omit<CloudFileSystemProps, 'exportId' | 'mountTargets'> {
+  /** Mount targets, one per subnet. @default - one in network.subnetId with network.securityGroupIds; none for an adopted file system (it has its own) */
+  readonly mountTargets?: readonly EfsMountTargetProps[];
+}
+
+/**
+ * The AWS half, reconciled by ACK in the same Flux flow: buckets, EFS file systems, and identity.
+ * See docs/cloud.md.
+ */
+export interface CloudDefinition {
+  /** The AWS account of the cluster (12 digits): role ARNs, IRSA's OIDC provider. */
+  readonly accountId: string;
+  /** Apply identity through ACK (see CloudIdentityDefinition). @default - identity stays as identity states it (ARNs made outside strata) */
+  readonly identity?: CloudIdentityDefinition;
+  /** S3 buckets (see CloudBucketProps of @strata/cloud): versioning, encryption, public access block, lifecycle. @default - none */
+  readonly buckets?: readonly CloudBucketProps[];
+  /** EFS file systems. A storage.efs release takes one's id with `fileSystemId: cloudFileSystemId('<name>')`. @default - none */
+  readonly fileSystems?: readonly CloudFileSystemDefinition[];
+}
+
 export interface EnvironmentDefinition {
   /** The environment name: the folder under environments/ (a DNS label). */
   readonly name: string;
@@ -276,6 +317,8 @@ export interface EnvironmentDefinition {
   readonly external?: ExternalDefinition;
   /** Storage monitoring: PrometheusRules, a Grafana dashboard and CloudWatch alarms for the tiers used here (docs/monitoring.md). @default - on, with the defaults of MonitoringDefinition */
   readonly monitoring?: MonitoringDefinition;
+  /** The AWS resources ACK reconciles for this environment (see CloudDefinition). @default - none: every AWS resource is made outside strata */
+  readonly cloud?: CloudDefinition;
   /** The workloads deployed here, by chart name. */
   readonly workloads: { readonly [workload: string]: WorkloadDeployment<unknown> };
 }

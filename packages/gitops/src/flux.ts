@@ -63,6 +63,10 @@ export interface FluxKustomizationOptions {
   /** Garbage-collect what it applied and no longer applies (its deletion deletes everything it applied). @default true */
   readonly prune?: boolean;
   readonly annotations?: Record<string, string>;
+  /** Custom health checks (kustomize-controller v1.5+, CEL): how its custom resources are awaited. @default - kstatus only */
+  readonly healthCheckExprs?: readonly { readonly apiVersion: string; readonly kind?: string; readonly current: string; readonly inProgress?: string; readonly failed?: string }[];
+  /** ConfigMaps (in flux-system) whose keys are substituted for `${name}` in what it applies. @default - none */
+  readonly substituteFrom?: readonly string[];
 }
 
 /** A Flux Kustomization applying one directory (sourceRef: the bootstrap GitRepository, unless another is given). */
@@ -78,6 +82,8 @@ export function fluxKustomization(o: FluxKustomizationOptions): KubeObject {
     prune: o.prune ?? true,
     wait: true,
   });
+  if (o.healthCheckExprs && o.healthCheckExprs.length > 0) spec.healthCheckExprs = o.healthCheckExprs.map((h) => ({ ...h }));
+  if (o.substituteFrom && o.substituteFrom.length > 0) spec.postBuild = { substituteFrom: o.substituteFrom.map((name) => ({ kind: 'ConfigMap', name })) };
   return { apiVersion: API.kustomization, kind: 'Kustomization', metadata: { name: o.name, namespace: FLUX_NAMESPACE, ...(o.annotations ? { annotations: o.annotations } : {}) }, spec };
 }
 

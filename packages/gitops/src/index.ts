@@ -17,3 +17,7 @@ export * from './report';
 export * from './report-bottlenecks';
 export * from './values';
 export * from './monitoring';
+export * from './cloud';
+export * from './cloud-files';
+export * from './policies';
+export * from './report-cloud';

@@ -5,6 +5,9 @@ import { EnvironmentDefinition } from './environment';
 import { timeoutFor } from '@strata/helm';
 import { API, FLUX_NAMESPACE, fluxKustomization, helmRelease, helmRepository, kustomizeFile, namespaceObject, ociRepository, PRUNE_ANNOTATION, registryProvider, yamlFile } from './flux';
 import { controllersTimeout, operatorFiles } from './operators';
+import { ackControllerFile, cloudFiles, cloudKustomizations } from './cloud-files';
+import { appliesIdentity } from './cloud';
+import { fullnameOf, objectNameOf } from '@strata/helm';
 import { isDataChart, releasePolicy } from './release-policy';
 import { EnvironmentPlan, planEnvironment, PlannedWorkload } from './plan';
 import { environmentReport } from './report';
@@ -66,19 +69,28 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
   const envDir = `./environments/${env.name}`;
 
   // --- entry point: the three Flux Kustomizations, chained ------------------------------------
-  const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...TIMINGS.controllers, timeout: controllersTimeout(plan.operators) });
+  // With a cloud section, the ACK controllers, identity and cloud resources come in between (cloud-files.ts).
+  const cloud = plan.cloud ? cloudKustomizations(plan.cloud, envDir) : undefined;
+  const controllers = fluxKustomization({ name: 'infra-controllers', path: `${envDir}/infrastructure/controllers`, ...(cloud ? { dependsOn: cloud.controllersDependOn } : {}), ...TIMINGS.controllers, timeout: controllersTimeout(plan.operators) });
   const configs = fluxKustomization({
     name: 'infra-configs',
     path: `${envDir}/infrastructure/configs`,
-    dependsOn: ['infra-controllers'],
+    dependsOn: [cloud?.configsDependOn ?? 'infra-controllers'],
     ...TIMINGS.configs,
     timeout: kustomizationTimeout(plan.tiers.map((t) => t.policy.longestWaitSeconds)),
+    ...(cloud && cloud.substituteFrom.length > 0 ? { substituteFrom: cloud.substituteFrom } : {}),
   });
   const apps = fluxKustomization({ name: 'apps', path: `${envDir}/apps`, dependsOn: ['infra-configs'], ...TIMINGS.apps, timeout: kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds)) });
   const monitoring = monitoringFiles(plan);
   for (const [rel, content] of monitoring) at(rel, content);
   at('kustomization.yaml', kustomizeFile(`Environment ${env.name}: the directory Flux is pointed at (see README.md)`, src, { resources: ['infrastructure.yaml', 'apps.yaml', ...(monitoring.has('monitoring.yaml') ? ['monitoring.yaml'] : [])] }));
-  at('infrastructure.yaml', yamlFile('CSI drivers first, then the storage tier charts that need them', src, [controllers, configs]));
+  at(
+    'infrastructure.yaml',
+    cloud
+      ? yamlFile('ACK and identity first, then CSI drivers and controllers, then the cloud resources (awaited until synced), then the storage tier charts', src, [...cloud.before, controllers, ...(cloud.cloud ? [cloud.cloud] : []), configs])
+      : yamlFile('CSI drivers first, then the storage tier charts that need them', src, [controllers, configs]),
+  );
+  if (plan.cloud) for (const [rel, content] of cloudFiles(plan.cloud, src)) at(rel, content);
   at('apps.yaml', yamlFile('Workloads, once the storage classes exist', src, [apps]));
 
   // --- infrastructure/controllers: the drivers in use (and Karpenter when asked) ----------------
@@ -103,6 +115,11 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
         helmRelease({ name: KARPENTER.chart, namespace: KARPENTER.namespace, source: { ociRepository: KARPENTER.chart }, timeout: '10m', crds: true, values: plan.karpenter.values }),
       ]),
     );
+  }
+  // The ACK controllers of the cloud resources (their roles made in infra-identity).
+  for (const c of plan.cloud?.controllers.filter((x) => !x.controller.bootstrap) ?? []) {
+    controllerFiles.push(`ack-${c.controller.service}-controller.yaml`);
+    at(`infrastructure/controllers/ack-${c.controller.service}-controller.yaml`, ackControllerFile(c, src));
   }
   // The workload operators and their prerequisites (operators.ts).
   for (const [file, content] of operatorFiles(plan.operators, src)) {
@@ -239,6 +256,9 @@ function workloadPatches(plan: EnvironmentPlan, w: PlannedWorkload, write: (rel:
   // The digest this environment's registry returned when the version was published there (and only that one).
   else if (w.digest) repoOps.push({ op: 'add', path: '/spec/ref/digest', value: w.digest });
   const releaseOps: unknown[] = [];
+  // Identity applied through ACK (cloud.identity): the chart's iam-policies ConfigMap, which nothing
+  // reads, is left out of the release (its documents are the ACK Policies of infrastructure/identity).
+  if (plan.cloud && appliesIdentity(plan.env) && w.entry.policyTemplates) releaseOps.push({ op: 'add', path: '/spec/postRenderers', value: [dropPolicies(w)] });
   // This environment's values make the waits longer or shorter than the chart defaults do.
   const base = releasePolicy(w.entry, w.entry.defaults);
   if (w.policy.timeout !== base.timeout) releaseOps.push({ op: 'replace', path: '/spec/timeout', value: w.policy.timeout });
@@ -289,4 +309,17 @@ function jsonPatch(ops: unknown[]): string {
       return `- op: ${op}\n  path: ${path}${value === undefined ? '' : `\n  value: ${JSON.stringify(value)}`}`;
     })
     .join('\n');
+}
+
+/**
+ * A HelmRelease post-renderer (helm.toolkit.fluxcd.io/v2 `.spec.postRenderers[].kustomize.patches`)
+ * deleting the release's iam-policies ConfigMap: a strategic-merge `$patch: delete`.
+ */
+function dropPolicies(w: PlannedWorkload): unknown {
+  const name = objectNameOf(fullnameOf(w.name, w.name, { nameOverride: str(w.merged.nameOverride), fullnameOverride: str(w.merged.fullnameOverride) }), 'iam-policies');
+  return { kustomize: { patches: [{ target: { version: 'v1', kind: 'ConfigMap', name }, patch: `$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n` }] } };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }

@@ -9,6 +9,7 @@ import { planOperators, PlannedOperator } from './operators';
 import { aboutField, checkPlaceholders } from './placeholders';
 import { EFS_VOLUME_STATS_FEATURE, monitoringProblems, monitoringReadsEfsVolumeStats } from './monitoring/settings';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
+import { appliedRoleArn, appliesIdentity, CloudPlan, driverRoleName, planCloud, withCloudStandIns, workloadRoleName } from './cloud';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
 /** The IRSA annotation (https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html; awslabs/mountpoint-s3-csi-driver@v2.7.0:docs/INSTALL.md#L147). */
@@ -118,6 +119,8 @@ export interface EnvironmentPlan {
   /** The workload operators the charts use (`operator:<name>`) and their prerequisites, in install order. */
   readonly operators: PlannedOperator[];
   readonly namespaces: readonly PlannedNamespace[];
+  /** The AWS half through ACK (cloud.ts), when the environment declares `cloud`. */
+  readonly cloud?: CloudPlan;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -208,7 +211,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   const draftTier = (d: TierReleaseDefinition): TierDraft => {
     const entry = catalog[d.tier.chart] as ChartEntry | undefined;
     const values = tierValues(d, entry?.schema ?? {}, env, fail, warn);
-    const merged = mergeValues(entry?.defaults ?? {}, values) as Record<string, unknown>;
+    const merged = mergeValues(entry?.defaults ?? {}, withCloudStandIns(values, env)) as Record<string, unknown>;
     const storageClassName = tierClassName(d.tier, d.release, merged);
     return { definition: d, entry, values, merged, ...(storageClassName !== undefined ? { storageClassName } : {}), classField: `${d.valuesField}.${d.tier.classNaming?.value ?? 'storageClassName'}` };
   };
@@ -265,10 +268,12 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     }
 
     // Identity: IRSA annotations go into the release's values, on the chart's service accounts.
-    const roles = (identity.workloads ?? {})[name] ?? {};
+    // With identity applied (cloud.identity), ACK makes the role of every key the chart writes a policy for.
+    const applied = appliesIdentity(env) ? Object.fromEntries((entry.policyKeys ?? []).map((k) => [k, appliedRoleArn(env, workloadRoleName(env, name, k))])) : {};
+    const roles: Record<string, string> = { ...applied, ...((identity.workloads ?? {})[name] ?? {}) };
     const knownKeys = serviceAccountKeys(entry);
     const serviceAccounts: PlannedServiceAccount[] = [];
-    for (const [key, arn] of Object.entries(roles).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, arn] of Object.entries((identity.workloads ?? {})[name] ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
       checkArn(`identity.workloads.${name}.${key}`, arn);
       if (!knownKeys.includes(key)) {
         fail(`identity.workloads.${name}`, key, knownKeys.length > 0 ? `one of the service accounts of the ${name} chart: ${knownKeys.map((k) => JSON.stringify(k)).join(', ')}` : `a service account of the ${name} chart (it has none under serviceAccounts)`, 'use the key of serviceAccounts.<key> in the chart\'s values.yaml');
@@ -426,7 +431,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   const drivers: PlannedDriver[] = [];
   for (const tier of ['fsx-lustre', 'efs', 's3'] as DriverTierName[]) {
     const users = usedBy.get(tier);
-    const arn = identity.drivers?.[tier];
+    const arn = identity.drivers?.[tier] ?? (users && appliesIdentity(env) && (tier !== 's3' || workloads.some((w) => Object.keys(w.entry.policyTemplates ?? {}).some((k) => k.includes('-')))) ? appliedRoleArn(env, driverRoleName(env, DRIVERS[tier].identity.serviceAccount)) : undefined);
     if (!users) {
       if (arn !== undefined) warn(`'identity.drivers.${tier}' (${showValue(arn)}) is set but no workload here uses ${tier}: the ${DRIVERS[tier].chart} chart is not installed; remove the role or deploy a workload that needs it`);
       continue;
@@ -440,7 +445,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
         `the ${driver.chart} chart ${driver.version} requires Kubernetes >=${driver.minKubernetes} (its Chart.yaml kubeVersion, awslabs/mountpoint-s3-csi-driver@v${driver.version}): upgrade the cluster or leave those workloads out`,
       );
     }
-    if (arn === undefined) {
+    if (arn === undefined && !(appliesIdentity(env) && tier === 's3')) {
       warn(`'identity.drivers.${tier}' (not set) should be a role for ${driver.identity.namespace}/${driver.identity.serviceAccount}: without one the ${driver.title} uses the node's instance profile (${tier} is used by ${users.join(', ')})`);
     }
     let values: Record<string, unknown> | undefined = identity.mode === 'irsa' && typeof arn === 'string' ? nestedAt(driver.identity.annotationsPath, { [IRSA_ANNOTATION]: arn }) : undefined;
@@ -639,7 +644,13 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, ns]) => ({ name, protect: ns.protect, podSecurity: { level: ns.level, because: ns.because } }));
 
-  const plan: EnvironmentPlan = { env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
+  // --- the cloud half (cloud.ts) ---------------------------------------------------------------------
+  const cloud = planCloud(env, { workloads, drivers: drivers.map((d) => ({ tier: d.driver.tier, ...(identity.drivers?.[d.driver.tier] ? { statedArn: identity.drivers[d.driver.tier] } : {}) })), tiers: tiers.map((t) => ({ field: t.field, values: t.values })) }, fail, failRaw, warn);
+  for (const [i, d] of drivers.entries()) {
+    const more = cloud?.driverValues[d.driver.tier];
+    if (more) drivers[i] = { ...d, values: sortKeysDeep(mergeValues(d.values ?? {}, more) as Record<string, unknown>) };
+  }
+  const plan: EnvironmentPlan = { env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces, ...(cloud ? { cloud } : {}) };
   // --- storage bottlenecks (bottlenecks.ts) ----------------------------------------------------------
   const bottlenecks = storageBottlenecks(plan);
   for (const p of bottlenecks.problems) failRaw(p);

@@ -1,3 +1,4 @@
+import { cloudFluxRows, cloudReport } from './report-cloud';
 import { GENERATED } from '@strata/helm';
 import { DRIVERS, KARPENTER } from './drivers';
 import { ExternalStorageClass } from './environment';
@@ -88,7 +89,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     `flux create kustomization strata --source=GitRepository/flux-system --path=./environments/${env.name} --prune=true --interval=10m --export > clusters/${env.name}/strata.yaml`,
     '```',
     '',
-    `\`kustomization.yaml\` here lists three Flux Kustomizations (namespace ${FLUX_NAMESPACE}), applied in this order:`,
+    `\`kustomization.yaml\` here lists ${plan.cloud ? (plan.cloud.resourceObjects.length > 0 ? 'six' : 'five') : 'three'} Flux Kustomizations (namespace ${FLUX_NAMESPACE}), applied in this order:`,
     '',
     '| Flux Kustomization | applies | depends on | interval | retryInterval | timeout | prune | wait |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -96,8 +97,10 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   const configsTimeout = kustomizationTimeout(plan.tiers.map((t) => t.policy.longestWaitSeconds));
   const appsTimeout = kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds));
   push(
-    `| infra-controllers | \`infrastructure/controllers\`: ${plan.drivers.map((d) => d.driver.chart).concat(plan.karpenter?.install ? ['karpenter'] : [], plan.operators.map((o) => o.operator.name)).join(', ') || 'nothing (no driver needed)'} | — | 1h | 2m | ${controllersTimeout(plan.operators)} | true | true |`,
-    `| infra-configs | \`infrastructure/configs\`: ${plan.tiers.map((t) => t.release).join(', ') || 'nothing (no tier chart needed)'} | infra-controllers | 1h | 2m | ${configsTimeout} | true | true |`,
+    ...cloudFluxRows(plan, 'before'),
+    `| infra-controllers | \`infrastructure/controllers\`: ${plan.drivers.map((d) => d.driver.chart).concat(plan.karpenter?.install ? ['karpenter'] : [], plan.operators.map((o) => o.operator.name), (plan.cloud?.controllers ?? []).filter((x) => !x.controller.bootstrap).map((x) => `ack-${x.controller.service}-controller`)).join(', ') || 'nothing (no driver needed)'} | ${plan.cloud ? 'infra-identity' : '—'} | 1h | 2m | ${controllersTimeout(plan.operators)} | true | true |`,
+    ...cloudFluxRows(plan, 'after'),
+    `| infra-configs | \`infrastructure/configs\`: ${plan.tiers.map((t) => t.release).join(', ') || 'nothing (no tier chart needed)'} | ${plan.cloud && plan.cloud.resourceObjects.length > 0 ? 'infra-cloud' : 'infra-controllers'} | 1h | 2m | ${configsTimeout} | true | true |`,
     `| apps | \`apps\`: ${plan.workloads.map((w) => w.name).join(', ') || 'nothing'} | infra-configs | 10m | 2m | ${appsTimeout} | true | true |`,
     '',
     'Why these settings:',
@@ -108,6 +111,8 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     '- **retryInterval** (2m) retries a failed apply well before the next interval; **interval** is 1h for infrastructure (rarely changes; drift corrected hourly) and 10m for apps.',
     '',
   );
+
+  push(...cloudReport(plan));
 
   // --- releases over time ---------------------------------------------------------------------------
   const releases = [...plan.tiers.map((t) => ({ name: t.release, policy: t.policy })), ...plan.workloads.map((w) => ({ name: w.name, policy: w.policy }))];

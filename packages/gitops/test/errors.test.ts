@@ -54,7 +54,7 @@ describe('bad environment values fail with exact messages', () => {
     [
       'a tier chart value the environment must give',
       withChanges(dev, (e) => delete e.storage.efs.fileSystemId),
-      [`${D}'storage.efs.fileSystemId' ("") must be a string matching /^fs-[0-9a-f]{8,40}$/; see charts/storage-efs/values.yaml for what the chart accepts`],
+      [`${D}'storage.efs.fileSystemId' ("") must be an EFS file system id: "fs-" and 8 to 40 lowercase hex digits; see charts/storage-efs/values.yaml for what the chart accepts`],
     ],
     [
       'an unknown workload',
