@@ -355,7 +355,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       const named = c.classValue !== undefined ? `workloads.${w.name}.values.${c.classValue}` : `workloads.${w.name}`;
       const ofTier = [...tierClasses.values()].filter((t) => t.tier.tier === c.tier);
       const choices = ofTier.length > 0 ? `the class of a storage.${c.tier} release here (${ofTier.map((t) => t.name).join(', ')})` : `the class of a storage.${c.tier} release here (none is declared)`;
-      const conventional = (TIER_CHARTS as Record<string, TierChart | undefined>)[c.tier]?.classNaming ? `storage.${c.tier}` : undefined;
+      const naming = (TIER_CHARTS as Record<string, TierChart | undefined>)[c.tier]?.classNaming;
+      const conventional = naming ? `storage.${c.tier}` : undefined;
       if (cls.kind === 'tier') {
         if (cls.tierClass.tier.tier !== c.tier) {
           fail(named, cls.name, `${article(c.tier)} class for ${w.name}'s ${c.tier} claim ${c.name}: ${choices}, or one declared in external.storageClasses`,
@@ -364,7 +365,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       } else if (cls.kind === 'undeclared' && !classesUnreadable) {
         const fixes = [
           ofTier.length > 0 ? `set it to one of those` : undefined,
-          conventional ? `name a ${conventional} release's class so (storageClassName: ${JSON.stringify(cls.name)} in its values)` : undefined,
+          conventional ? `name a ${conventional} release's class so (${naming!.value}: ${JSON.stringify(cls.name)} in its values${naming!.enabledBy ? `, with ${naming!.enabledBy}: true` : ''})` : undefined,
           `declare the class in external.storageClasses if it exists outside strata`,
         ].filter((f): f is string => f !== undefined);
         fail(named, cls.name, `a StorageClass this environment has for ${w.name}'s ${c.tier} claim ${c.name}: ${choices}, or one declared in external.storageClasses`, `no tier release here makes ${cls.name} and it is not declared: ${fixes.join(', or ')}`);

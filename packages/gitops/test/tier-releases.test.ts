@@ -132,7 +132,38 @@ describe('an environment binds several classes of one tier', () => {
       'strata-efs',
       'flux-system-shared-class',
     ]);
-    expect(tierClassName(TIER_CHARTS['instance-store'], 'storage-instance-store', {})).toBeUndefined();
+    // Instance store makes a class only with its local-volume layout on (localVolumes.enabled).
+    const nvme = TIER_CHARTS['instance-store'];
+    expect([
+      tierClassName(nvme, 'storage-instance-store', {}),
+      tierClassName(nvme, 'storage-instance-store', { localVolumes: { enabled: false, storageClassName: 'local' } }),
+      tierClassName(nvme, 'storage-instance-store', { localVolumes: { enabled: true } }),
+      tierClassName(nvme, 'nvme', { localVolumes: { enabled: true, storageClassName: '' } }),
+      tierClassName(nvme, 'nvme', { localVolumes: { enabled: true, storageClassName: 'strata-local-nvme' } }),
+    ]).toEqual([undefined, undefined, 'flux-system-storage-instance-store-local-nvme', 'flux-system-nvme-storage-instance-store-local-nvme', 'strata-local-nvme']);
+  });
+});
+
+describe('instance store with local volumes: the release makes a class claims may name', () => {
+  // A chart taking the local-volume values (as @strata/storage-charts' does).
+  const withLocal = JSON.parse(JSON.stringify(catalog));
+  withLocal['storage-instance-store'].schema.properties.localVolumes = { type: 'object', properties: { enabled: { type: 'boolean' }, storageClassName: { type: 'string' } } };
+  const nvmeTier = (env: EnvironmentDefinition) => planEnvironment(env, withLocal).tiers.find((t) => t.tier.tier === 'instance-store')!;
+
+  test('with localVolumes.enabled the release has its class (named after the release unless a value names it); without, none', () => {
+    expect(nvmeTier(withChanges(many, (e) => (e.storage['instance-store'] = { nodeRole: 'r', localVolumes: { enabled: true } }))).storageClassName).toBe('flux-system-storage-instance-store-local-nvme');
+    expect(nvmeTier(withChanges(many, (e) => (e.storage['instance-store'] = { localVolumes: { enabled: true, storageClassName: 'local-nvme' } }))).storageClassName).toBe('local-nvme');
+    expect(nvmeTier(many).storageClassName).toBeUndefined();
+  });
+
+  test('a claim of another tier naming the local class is refused: it is an instance-store class', () => {
+    const env = withChanges(many, (e) => {
+      e.storage['instance-store'] = { nodeRole: 'KarpenterNodeRole-strata-many', localVolumes: { enabled: true, storageClassName: 'local-nvme' } };
+      e.workloads.shared.values.cache.storageClassName = 'local-nvme';
+    });
+    expect(planEnvironment(env, withLocal).errors).toEqual([
+      `${M}'workloads.shared.values.cache.storageClassName' ("local-nvme") must be an EFS class for shared's efs claim cache: the class of a storage.efs release here (flux-system-efs-models-storage-efs-class, home), or one declared in external.storageClasses; storage.instance-store (release storage-instance-store) makes local-nvme, an instance-store class, which EFS claim cannot use`,
+    ]);
   });
 });
 

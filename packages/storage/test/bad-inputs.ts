@@ -338,13 +338,13 @@ const NVME_NODES = plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0']);
     [
       '48: instanceStorePolicy "RAID10"',
       (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'RAID10' }),
-      [`[test/nvme] 'instanceStorePolicy' ("RAID10") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
+      [`[test/nvme] 'instanceStorePolicy' ("RAID10") must be one of RAID0; Karpenter offers RAID0 only; for one file system per disk use diskLayout Mount (a nodeadm NodeConfig in userData, AL2023)`],
       [],
     ],
     [
       '48: instanceStorePolicy "Mount"',
       (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'Mount' }),
-      [`[test/nvme] 'instanceStorePolicy' ("Mount") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
+      [`[test/nvme] 'instanceStorePolicy' ("Mount") must be one of RAID0; Karpenter offers RAID0 only; for one file system per disk use diskLayout Mount (a nodeadm NodeConfig in userData, AL2023)`],
       [],
     ],
     [
