@@ -1,6 +1,6 @@
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { releaseOf } from '@strata/tokens';
+import { releaseOf, requirePodSecurity } from '@strata/tokens';
 import { ReclaimPolicy, VolumeBindingMode } from './access-mode';
 import { keepClusterScoped } from './cluster-scoped';
 import { LOCAL_PROVISIONER } from './instance-store';
@@ -129,6 +129,7 @@ export class LocalStaticProvisioner extends Construct {
 
     // A chart adds its release's selector labels (name, instance) to these.
     const labels = { 'app.kubernetes.io/component': 'local-static-provisioner' };
+    requirePodSecurity(this, 'privileged', 'the local static provisioner mounts /dev and the discovery directory from the host and runs privileged (it reads disks and cleans released volumes)');
     // The project's DaemonSet (helm/provisioner/templates/daemonset_linux.yaml): privileged, /dev and
     // the discovery directory from the host (HostToContainer, so that disks mounted after the pod started are seen).
     this.daemonSet = new plus.k8s.KubeDaemonSet(this, 'Daemon', {
