@@ -13,4 +13,5 @@ export * from './pricing';
 export * from './release-policy';
 export * from './tiers';
 export * from './report';
+export * from './report-associations';
 export * from './values';
