@@ -3,7 +3,10 @@ import { Construct } from 'constructs';
 import { problem, Tokens } from '@strata/tokens';
 import { keepClusterScoped } from './cluster-scoped';
 import {
+  AMI_SELECTOR_TERMS_SHAPE,
   BLOCK_DEVICE_MAPPINGS_SHAPE,
+  KarpenterMetadataOptions,
+  METADATA_OPTIONS_SHAPE,
   KarpenterBlockDeviceMapping,
   KarpenterKubeletConfiguration,
   KarpenterSecurityGroupSelectorTerm,
@@ -85,8 +88,19 @@ export interface KarpenterNvmeNodeClassProps {
    * @default - tag karpenter.sh/discovery: clusterName
    */
   readonly securityGroupSelectorTerms?: KarpenterSecurityGroupSelectorTerm[];
-  /** @default [{ alias: 'al2023@latest' }] */
+  /**
+   * The AMIs of the nodes (`amiSelectorTerms`): 1 to 30 terms, ORed; an alias (`family@version`)
+   * alone and as the only term, an id alone, or tags, name and owner.
+   * @see aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L68-L76, #L237-L275
+   * @default [{ alias: 'al2023@latest' }]
+   */
   readonly amiSelectorTerms?: KarpenterAmiSelectorTerm[];
+  /**
+   * The instance metadata service of the nodes (`metadataOptions`): endpoint, IPv6, hop limit, tokens.
+   * @see aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L137-L153, #L342-L385
+   * @default - Karpenter's (enabled, IPv6 disabled, hop limit 1, tokens required)
+   */
+  readonly metadataOptions?: KarpenterMetadataOptions;
   /**
    * What Karpenter does with instance store (`instanceStorePolicy`): only `RAID0` exists
    * (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L532-L540).
@@ -170,6 +184,8 @@ export class KarpenterNvmeNodeClass extends Construct {
     checkShape(r, 'tags', props.tags, TAGS_SHAPE);
     checkShape(r, 'kubelet', props.kubelet, KUBELET_SHAPE);
     checkShape(r, 'blockDeviceMappings', props.blockDeviceMappings, BLOCK_DEVICE_MAPPINGS_SHAPE);
+    checkShape(r, 'amiSelectorTerms', props.amiSelectorTerms, AMI_SELECTOR_TERMS_SHAPE);
+    checkShape(r, 'metadataOptions', props.metadataOptions, METADATA_OPTIONS_SHAPE);
     if (props.userData !== undefined && typeof props.userData !== 'string') r.fail('userData', props.userData, 'a string', 'a nodeadm NodeConfig, a shell script or a MIME multi-part archive, as text');
     r.oneOf('diskLayout', props.diskLayout, Object.values(KarpenterDiskLayout), 'RAID0 for emptyDir scratch on NVMe, Mount for local PersistentVolumes');
     if (mount) {
@@ -195,6 +211,7 @@ export class KarpenterNvmeNodeClass extends Construct {
         blockDeviceMappings: props.blockDeviceMappings,
         instanceStorePolicy: this.instanceStorePolicy,
         kubelet: props.kubelet,
+        metadataOptions: props.metadataOptions,
         role: props.role,
         securityGroupSelectorTerms: securityGroups,
         subnetSelectorTerms: subnets,
@@ -213,6 +230,8 @@ export class KarpenterNvmeNodeClass extends Construct {
   /** RAID0 is set up by Karpenter for AL2, AL2023 and Bottlerocket ≥ v1.22.0 only
    * (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/concepts/nodeclasses.md#L1215-L1229). */
   private checkAmi(): void {
+    // A value: its schema checks the terms at install; the family rules below need literals.
+    if (Tokens.infoOf(this.amiSelectorTerms)) return;
     if (this.diskLayout === KarpenterDiskLayout.MOUNT) {
       // The Mount layout is a nodeadm NodeConfig: AL2023 only.
       for (const term of this.amiSelectorTerms) {
@@ -229,6 +248,9 @@ export class KarpenterNvmeNodeClass extends Construct {
       if (term.alias === undefined || !isLiteral(term.alias)) continue;
       const [family, version] = term.alias.split('@');
       const m = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+      if (family !== undefined && family.startsWith('windows')) {
+        this.rules.fail('amiSelectorTerms', term.alias, 'an al2, al2023 or bottlerocket alias with instanceStorePolicy RAID0', 'Karpenter builds the RAID0 for those families only: use al2023@latest');
+      }
       if (family === 'bottlerocket' && m && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 22))) {
         this.rules.fail('amiSelectorTerms', term.alias, 'Bottlerocket v1.22.0 or later with instanceStorePolicy RAID0', 'older Bottlerocket nodes fail to join: use bottlerocket@latest');
       }
