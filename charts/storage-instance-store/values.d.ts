@@ -61,6 +61,21 @@ export interface Values {
         readonly snapshotID?: string;
       };
     }>;
+    /** The AMIs of the nodes (spec.amiSelectorTerms): 1 to 30 terms, ORed; an alias family@version (al2, al2023 or bottlerocket ≥ v1.22.0 for the RAID0), alone and the only term, an id alone, or tags, name and owner. Pin a version in production ("al2023@v20240625"): "latest" drifts every node when a new AMI is released. */
+    readonly amiSelectorTerms?: Array<{
+      readonly alias?: string;
+      readonly tags?: { [key: string]: unknown };
+      readonly id?: string;
+      readonly name?: string;
+      readonly owner?: string;
+    }>;
+    /** The instance metadata service of the nodes (spec.metadataOptions): httpEndpoint, httpProtocolIPv6 (enabled or disabled), httpPutResponseHopLimit (1 to 64), httpTokens (required or optional). Karpenter's default: enabled, IPv6 disabled, hop limit 1, tokens required. {} leaves the field out. */
+    readonly metadataOptions?: {
+      readonly httpEndpoint?: "enabled" | "disabled";
+      readonly httpProtocolIPv6?: "enabled" | "disabled";
+      readonly httpPutResponseHopLimit?: number;
+      readonly httpTokens?: "required" | "optional";
+    };
   };
   readonly nodePools?: {
     readonly cpu?: {
@@ -184,7 +199,7 @@ export interface Values {
       readonly image?: string;
     };
     readonly nodeClass?: {
-      /** The local-volume EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme-local). It takes nodeClass.nodeRole, the subnet and security-group terms, tags and kubelet of nodeClass. */
+      /** The local-volume EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme-local). It takes nodeClass.nodeRole, the subnet and security-group terms, tags, kubelet and metadataOptions of nodeClass, and the AMI al2023@latest (the Mount layout is a nodeadm NodeConfig: AL2023 only). */
       readonly name?: string;
       /** EBS volumes of the local-volume nodes (spec.blockDeviceMappings): kubelet, containerd and every emptyDir are on the root volume here (the NVMe disks are the local volumes'), so size it for images and scratch. Default: the AMI family's (AL2023: /dev/xvda, 20Gi gp3, encrypted). [] leaves the field out. */
       readonly blockDeviceMappings?: Array<{

@@ -2,7 +2,11 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isEmptyValue, Json, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import {
+  AMI_SELECTOR_TERMS_SHAPE,
   GPU_TAINT,
+  KarpenterAmiSelectorTerm,
+  KarpenterMetadataOptions,
+  METADATA_OPTIONS_SHAPE,
   KarpenterCapacityType,
   KarpenterConsolidationPolicy,
   KarpenterDiskLayout,
@@ -153,11 +157,23 @@ export default class InstanceStoreTierChart extends WorkloadChart {
       items: shapeSchema(BLOCK_DEVICE_MAPPINGS_SHAPE.items),
       description: 'EBS volumes of the nodes (spec.blockDeviceMappings), at most 50, at most one rootVolume: each { deviceName, ebs: { volumeSize or snapshotID, volumeType, iops (io1, io2, gp3), throughput (gp3), encrypted, kmsKeyID, deleteOnTermination } }. Kubelet and containerd are on the NVMe RAID0: the root volume holds the OS only. Default: the AMI family\'s (AL2023: /dev/xvda, 20Gi gp3, encrypted).',
     });
+    const amiSelectorTerms = v.list<KarpenterAmiSelectorTerm & Json>('nodeClass.amiSelectorTerms', {
+      default: [{ alias: 'al2023@latest' }],
+      items: shapeSchema(AMI_SELECTOR_TERMS_SHAPE.items),
+      minItems: 1,
+      description: 'The AMIs of the nodes (spec.amiSelectorTerms): 1 to 30 terms, ORed; an alias family@version (al2, al2023 or bottlerocket ≥ v1.22.0 for the RAID0), alone and the only term, an id alone, or tags, name and owner. Pin a version in production ("al2023@v20240625"): "latest" drifts every node when a new AMI is released.',
+    }) as KarpenterAmiSelectorTerm[];
+    const metadataOptions = v.omittableObject<KarpenterMetadataOptions & Record<string, Json>>('nodeClass.metadataOptions', {
+      schema: shapeSchema(METADATA_OPTIONS_SHAPE),
+      description: 'The instance metadata service of the nodes (spec.metadataOptions): httpEndpoint, httpProtocolIPv6 (enabled or disabled), httpPutResponseHopLimit (1 to 64), httpTokens (required or optional). Karpenter\'s default: enabled, IPv6 disabled, hop limit 1, tokens required.',
+    });
     const nodeClass = new KarpenterNvmeNodeClass(nodeClassScope, 'EC2NodeClass', {
       name: nodeClassName,
       role: nodeRole,
       subnetSelectorTerms,
       securityGroupSelectorTerms,
+      amiSelectorTerms,
+      metadataOptions: some(metadataOptions),
       userData: some(userData),
       tags: some(tags),
       kubelet: some(kubelet),
@@ -211,7 +227,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     }
 
     // --- local PersistentVolumes (opt-in): nodes whose disks are mounted one per directory, and the local static provisioner ---
-    this.localVolumes(nodeRole, { subnetSelectorTerms, securityGroupSelectorTerms, tags: some(tags), kubelet: some(kubelet) });
+    this.localVolumes(nodeRole, { subnetSelectorTerms, securityGroupSelectorTerms, tags: some(tags), kubelet: some(kubelet), metadataOptions: some(metadataOptions) });
 
     // Workloads on these nodes use instance store; the tier needs Karpenter, not a CSI driver.
     markUses(this, StorageTier.INSTANCE_STORE);
@@ -344,7 +360,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
    * volume's data dies with its node (consolidation, expiry, drift, Spot): the lifecycle check
    * says so of every pod that claims one.
    */
-  private localVolumes(role: string, shared: Pick<KarpenterNvmeNodeClassProps, 'subnetSelectorTerms' | 'securityGroupSelectorTerms' | 'tags' | 'kubelet'>): void {
+  private localVolumes(role: string, shared: Pick<KarpenterNvmeNodeClassProps, 'subnetSelectorTerms' | 'securityGroupSelectorTerms' | 'tags' | 'kubelet' | 'metadataOptions'>): void {
     const v = this.values;
     const enabled = v.boolean('localVolumes.enabled', {
       default: false,
@@ -367,7 +383,7 @@ export default class InstanceStoreTierChart extends WorkloadChart {
     });
     const nodeClassName = this.clusterObjectName('localVolumes.nodeClass.name', LOCAL_NODE_CLASS_SUFFIX, {
       maxLength: 63,
-      description: `The local-volume EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-${LOCAL_NODE_CLASS_SUFFIX}). It takes nodeClass.nodeRole, the subnet and security-group terms, tags and kubelet of nodeClass.`,
+      description: `The local-volume EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-${LOCAL_NODE_CLASS_SUFFIX}). It takes nodeClass.nodeRole, the subnet and security-group terms, tags, kubelet and metadataOptions of nodeClass, and the AMI al2023@latest (the Mount layout is a nodeadm NodeConfig: AL2023 only).`,
     });
     const blockDeviceMappings = v.omittableList<KarpenterBlockDeviceMapping & Json>('localVolumes.nodeClass.blockDeviceMappings', {
       items: shapeSchema(BLOCK_DEVICE_MAPPINGS_SHAPE.items),
