@@ -168,7 +168,7 @@ export function associationsReport(plan: Pick<EnvironmentPlan, 'workloads' | 'ti
       const what = c.s3ImportPath
         ? `none: the class links ${c.s3ImportPath} when the driver creates each file system (s3ImportPath, no association)`
         : c.deploymentType === 'PERSISTENT_2'
-          ? 'none: each file system the driver creates has no S3 link until someone makes an association for it (the command above, with its id)'
+          ? 'none: each file system the driver creates has no S3 link until someone makes an association for it (aws fsx create-data-repository-association --file-system-id <its id> …)'
           : 'none (no S3 link)';
       out.push(`| \`${c.storageClassName}\` (${c.release}) | ${c.deploymentType} | ${what} |`);
     }

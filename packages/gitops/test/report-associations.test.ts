@@ -72,7 +72,7 @@ describe('environment report: who makes each FSx data repository association', (
         '| FSx class (tier release) | deployment type | associations of its file systems |',
         '| --- | --- | --- |',
         '| `fsx-scratch` (fsx-scratch) | SCRATCH_2 | none: the class links s3://ml-datasets/ when the driver creates each file system (s3ImportPath, no association) |',
-        '| `fsx-persistent` (fsx-persistent) | PERSISTENT_2 | none: each file system the driver creates has no S3 link until someone makes an association for it (the command above, with its id) |',
+        '| `fsx-persistent` (fsx-persistent) | PERSISTENT_2 | none: each file system the driver creates has no S3 link until someone makes an association for it (aws fsx create-data-repository-association --file-system-id <its id> …) |',
         '',
       ].join('\n'),
     );

@@ -329,3 +329,32 @@ describe('bad tier releases fail with exact messages', () => {
     expect(errorsOf(withChanges(many, change))).toEqual(expected);
   });
 });
+
+describe('instance store on EKS Auto Mode', () => {
+  const W = (at: string, parts: string) =>
+    `${M}'${at}' installs ${parts} (karpenter.k8s.aws/v1) on an EKS Auto Mode cluster: they need a self-managed Karpenter beside Auto Mode's, whose nodes already put their NVMe disks in a RAID0 for emptyDir scratch and take no userData (no local volumes); set nodeClass.enabled, nodePools.cpu.enabled and localVolumes.enabled to false there, and give the NVMe nodes as an Auto Mode NodePool (requirement eks.amazonaws.com/instance-local-nvme Gt 0) declared in nodeGroups — or keep them if the cluster runs its own Karpenter too`;
+  const auto = (change: (e: any) => void = () => undefined) =>
+    withChanges(many, (e) => {
+      e.cluster.autoMode = true;
+      change(e);
+    });
+  const withLocal = JSON.parse(JSON.stringify(catalog));
+  withLocal['storage-instance-store'].schema.properties.localVolumes = { type: 'object', properties: { enabled: { type: 'boolean' } } };
+  withLocal['storage-instance-store'].defaults.nodeClass = { enabled: true };
+  withLocal['storage-instance-store'].schema.properties.nodeClass = { type: 'object', properties: { enabled: { type: 'boolean' } } };
+
+  test('a declared release with its node class: warned, with the Auto Mode way', () => {
+    expect(planEnvironment(auto(), withLocal).warnings.filter((w) => w.includes('Auto Mode'))).toEqual([W('storage.instance-store', 'its EC2NodeClass and NodePools')]);
+    expect(planEnvironment(auto((e) => (e.storage['instance-store'] = { nodeRole: 'r', localVolumes: { enabled: true } })), withLocal).warnings.filter((w) => w.includes('Auto Mode'))).toEqual([
+      W('storage.instance-store', 'its EC2NodeClass and NodePools and its local-volume nodes and provisioner'),
+    ]);
+  });
+
+  test('with the Karpenter parts off, nothing is said; no release is added for workloads using instance store', () => {
+    const off = planEnvironment(auto((e) => (e.storage['instance-store'] = { nodeClass: { enabled: false } })), withLocal);
+    expect(off.warnings.filter((w) => w.includes('Auto Mode'))).toEqual([]);
+    const none = planEnvironment(auto((e) => delete e.storage['instance-store']), withLocal);
+    expect(none.tiers.map((t) => t.tier.tier)).not.toContain('instance-store');
+    expect(planEnvironment(withChanges(many, (e) => delete e.storage['instance-store']), withLocal).tiers.map((t) => t.tier.tier)).toContain('instance-store');
+  });
+});
