@@ -156,6 +156,18 @@ describe('instance store with local volumes: the release makes a class claims ma
     expect(nvmeTier(many).storageClassName).toBeUndefined();
   });
 
+  test('a local-volume claim (InstanceStore.localVolume) names the class: the release that makes it serves it; none makes it without localVolumes.enabled', () => {
+    const withClaim = JSON.parse(JSON.stringify(withLocal));
+    withClaim.training.storage = [...withClaim.training.storage, { name: 'shard', tier: 'instance-store', facts: { kind: 'local', sizeGiB: 800, storageClassName: 'local-nvme' } }];
+    const on = planEnvironment(withChanges(many, (e) => (e.storage['instance-store'] = { nodeRole: 'KarpenterNodeRole-strata-many', localVolumes: { enabled: true, storageClassName: 'local-nvme' } })), withClaim);
+    expect(on.errors).toEqual([]);
+    expect(on.tiers.find((t) => t.tier.tier === 'instance-store')).toMatchObject({ storageClassName: 'local-nvme', usedBy: ['training'] });
+    const off = planEnvironment(withChanges(many, (e) => (e.storage['instance-store'] = { nodeRole: 'KarpenterNodeRole-strata-many', localVolumes: { enabled: false, storageClassName: 'local-nvme' } })), withClaim);
+    expect(off.errors).toEqual([
+      `${M}'workloads.training' ("local-nvme") must be a StorageClass this environment has for training's instance-store claim shard: the class of a storage.instance-store release here (none is declared), or one declared in external.storageClasses; no tier release here makes local-nvme and it is not declared: name a storage.instance-store release's class so (localVolumes.storageClassName: "local-nvme" in its values, with localVolumes.enabled: true), or declare the class in external.storageClasses if it exists outside strata`,
+    ]);
+  });
+
   test('a claim of another tier naming the local class is refused: it is an instance-store class', () => {
     const env = withChanges(many, (e) => {
       e.storage['instance-store'] = { nodeRole: 'KarpenterNodeRole-strata-many', localVolumes: { enabled: true, storageClassName: 'local-nvme' } };
