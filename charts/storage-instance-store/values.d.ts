@@ -61,6 +61,21 @@ export interface Values {
         readonly snapshotID?: string;
       };
     }>;
+    /** The AMIs of the nodes (spec.amiSelectorTerms): 1 to 30 terms, ORed; an alias family@version (al2, al2023 or bottlerocket ≥ v1.22.0 for the RAID0), alone and the only term, an id alone, or tags, name and owner. Pin a version in production ("al2023@v20240625"): "latest" drifts every node when a new AMI is released. */
+    readonly amiSelectorTerms?: Array<{
+      readonly alias?: string;
+      readonly tags?: { [key: string]: unknown };
+      readonly id?: string;
+      readonly name?: string;
+      readonly owner?: string;
+    }>;
+    /** The instance metadata service of the nodes (spec.metadataOptions): httpEndpoint, httpProtocolIPv6 (enabled or disabled), httpPutResponseHopLimit (1 to 64), httpTokens (required or optional). Karpenter's default: enabled, IPv6 disabled, hop limit 1, tokens required. {} leaves the field out. */
+    readonly metadataOptions?: {
+      readonly httpEndpoint?: "enabled" | "disabled";
+      readonly httpProtocolIPv6?: "enabled" | "disabled";
+      readonly httpPutResponseHopLimit?: number;
+      readonly httpTokens?: "required" | "optional";
+    };
   };
   readonly nodePools?: {
     readonly cpu?: {
@@ -169,6 +184,88 @@ export interface Values {
         readonly labels?: { [key: string]: unknown };
       };
       /** The priority of the GPU NodePool among NodePools that fit a pod (spec.weight), 1 to 100, higher first; a NodePool without weight counts as 0. 0 leaves the field out. */
+      readonly weight?: number;
+    };
+  };
+  readonly localVolumes?: {
+    /** Install the local-volume layout: an EC2NodeClass whose nodes format and mount each NVMe disk on its own under /mnt/k8s-disks/ (no RAID0), a NodePool of them, and the local static provisioner there, which makes one local PersistentVolume per disk behind the localVolumes StorageClass. A local volume's data dies with its node (consolidation, expiry, Spot reclaim). */
+    readonly enabled?: boolean;
+    /** The StorageClass of the local volumes, which claims name: "" names it after the release (<release namespace>-<release full name>-local-nvme), so that releases never collide. */
+    readonly storageClassName?: string;
+    /** What happens to a local volume whose claim is deleted: Delete (the provisioner wipes the disk and offers it again) or Retain (the volume stays Released, with its data, until a person deletes it). */
+    readonly reclaimPolicy?: "Delete" | "Retain";
+    readonly provisioner?: {
+      /** The image of the local static provisioner (kubernetes-sigs/sig-storage-local-static-provisioner). */
+      readonly image?: string;
+    };
+    readonly nodeClass?: {
+      /** The local-volume EC2NodeClass name: "" names it after the release (<release namespace>-<release full name>-nvme-local). It takes nodeClass.nodeRole, the subnet and security-group terms, tags, kubelet and metadataOptions of nodeClass, and the AMI al2023@latest (the Mount layout is a nodeadm NodeConfig: AL2023 only). */
+      readonly name?: string;
+      /** EBS volumes of the local-volume nodes (spec.blockDeviceMappings): kubelet, containerd and every emptyDir are on the root volume here (the NVMe disks are the local volumes'), so size it for images and scratch. Default: the AMI family's (AL2023: /dev/xvda, 20Gi gp3, encrypted). [] leaves the field out. */
+      readonly blockDeviceMappings?: Array<{
+        readonly deviceName?: string;
+        readonly rootVolume?: boolean;
+        readonly ebs?: {
+          readonly volumeSize?: string;
+          readonly volumeType?: "standard" | "io1" | "io2" | "gp2" | "sc1" | "st1" | "gp3";
+          readonly iops?: number;
+          readonly throughput?: number;
+          readonly encrypted?: boolean;
+          readonly kmsKeyID?: string;
+          readonly deleteOnTermination?: boolean;
+          readonly snapshotID?: string;
+        };
+      }>;
+    };
+    readonly nodePool?: {
+      /** The name of the local-volume NodePool: "" names it after the release (<release namespace>-<release full name>-nvme-local), so that releases never collide; set it to keep a name that exists. Renaming a NodePool of a running cluster deletes the old one: Karpenter drains its nodes. */
+      readonly name?: string;
+      /** Instance categories the local-volume NodePool may launch (karpenter.k8s.aws/instance-category In …), e.g. "c", "i", "m", "r". */
+      readonly instanceCategories?: Array<string>;
+      /** Only instance types with more local NVMe than this many GiB (karpenter.k8s.aws/instance-local-nvme Gt <n>); 0 for any with local NVMe. */
+      readonly localNvmeGreaterThanGiB?: number;
+      /** What the nodes of the local-volume NodePool are bought as (karpenter.sh/capacity-type In …): on-demand, spot. Spot nodes get two minutes' notice before EC2 reclaims them (too little to upload NVMe checkpoints) and need Karpenter's interruption queue. */
+      readonly capacityTypes?: Array<"on-demand" | "spot">;
+      readonly disruption?: {
+        /** Which nodes consolidation may remove: WhenEmpty (only nodes without workload pods, so NVMe data is never evicted) or WhenEmptyOrUnderutilized (also busy nodes whose pods fit elsewhere). */
+        readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+        /** How long a node must be consolidatable before it is removed, a Go duration ("10m", "1h30m") or "Never" (no consolidation); restarts on every pod change. */
+        readonly consolidateAfter?: string;
+        /** How many nodes of the local-volume NodePool voluntary disruption may take at once (spec.disruption.budgets), the most restrictive active budget applying: each { nodes, reasons?, schedule? with duration? }. The default blocks drift and consolidation of busy nodes (nodes are replaced at expireAfter) and allows 10% at once otherwise. */
+        readonly budgets?: Array<{
+          readonly nodes?: string;
+          readonly reasons?: Array<"Underutilized" | "Empty" | "Drifted">;
+          readonly schedule?: string;
+          readonly duration?: string;
+        }>;
+      };
+      /** How long a node lives before it is drained and replaced, whatever budgets and karpenter.sh/do-not-disrupt say: a Go duration ("720h") or "Never". */
+      readonly expireAfter?: string;
+      /** How long draining a node may take, a Go duration ("2h"): at this minus a pod's terminationGracePeriodSeconds Karpenter deletes the pod, past PDBs and do-not-disrupt. At least the longest final flush (checkpoint upload) of a pod on these nodes. */
+      readonly terminationGracePeriod?: string;
+      readonly limits?: {
+        /** The most CPU all nodes of the local-volume NodePool may have together (spec.limits.cpu); Karpenter launches no node past it. */
+        readonly cpu?: string;
+        /** The most memory all nodes of the local-volume NodePool may have together (spec.limits.memory). */
+        readonly memory?: string;
+      };
+      /** Taints of the nodes of the local-volume NodePool (spec.template.spec.taints): pods without a toleration stay off them. [] leaves the field out. */
+      readonly taints?: Array<{
+        readonly key?: string;
+        readonly value?: string;
+        readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      }>;
+      /** Taints a DaemonSet removes once a node of the local-volume NodePool is ready (spec.template.spec.startupTaints). The default sig-storage-local-static-provisioner/agent-not-ready:NoSchedule is the local static provisioner's: it removes it once it has made the node's volumes, so that pods claiming them are scheduled after; keep it in the list. */
+      readonly startupTaints?: Array<{
+        readonly key?: string;
+        readonly value?: string;
+        readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      }>;
+      /** Metadata of the nodes of the local-volume NodePool (spec.template.metadata): { labels } for pods to select; the karpenter.sh domain (but karpenter.sh/capacity-type) and kubernetes.io/hostname are Karpenter's. {} leaves the field out. */
+      readonly metadata?: {
+        readonly labels?: { [key: string]: unknown };
+      };
+      /** The priority of the local-volume NodePool among NodePools that fit a pod (spec.weight), 1 to 100, higher first; a NodePool without weight counts as 0. 0 leaves the field out. */
       readonly weight?: number;
     };
   };

@@ -240,6 +240,7 @@ export function lifecycleFindings(env: LifecycleEnvironment): Finding[] {
     waits(r, rel, hr, provisioning, add);
     jobs(r, rel, hr, add);
     for (const p of r.facts.pods) pod(p, rel, offers, add);
+    for (const p of r.facts.pods) localVolumes(p, offers, classes, claimClasses, add);
     for (const p of r.facts.pods) zones(p, rel, env, claimClasses, add);
     const level = env.namespaceLevels?.get(r.namespace);
     if (level) for (const p of r.facts.pods) podSecurity(p, rel, r.namespace, level, add);
@@ -408,6 +409,34 @@ function pod(p: PodFacts, rel: string, offers: readonly NodeOffer[], add: Add): 
       add('node-local-data', 'error', `${p.owner} may run on ${o.name}, whose terminationGracePeriod (${showSeconds(o.terminationGracePeriodSeconds)}) is shorter than the pod's ${p.terminationGracePeriodSeconds} s: when the node expires, Karpenter deletes the pod before its final flush ends; raise the NodePool's terminationGracePeriod`);
     }
     if (o.capacityTypes.includes('spot') && allowsSpot(p.needs)) spot(p, o, need, add);
+  }
+}
+
+/** The provisioner of local PersistentVolume classes (https://kubernetes.io/docs/concepts/storage/storage-classes/#local). */
+const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+
+/**
+ * A local PersistentVolume (a class of no provisioner: the instance-store tier's local-volume
+ * layout, or any local static provisioner) is one disk of one node: its data dies with the node.
+ * Karpenter disrupts nodes holding pods with local volumes like any other — it replaces them,
+ * ignoring the volume's hostname affinity (kubernetes-sigs/karpenter@v1.14.1
+ * pkg/controllers/disruption/suite_test.go "can replace node with a local PV",
+ * pkg/controllers/provisioning/scheduling/volumetopology.go#L204-L215) — unless the pod carries
+ * karpenter.sh/do-not-disrupt; Spot reclaims and expiry take the node whatever the pod says.
+ */
+function localVolumes(p: PodFacts, offers: readonly NodeOffer[], classes: ReadonlyMap<string, string>, claimClasses: ReadonlyMap<string, string>, add: Add): void {
+  const local = p.claims.filter((c) => {
+    const sc = claimClasses.get(c);
+    return sc !== undefined && sc !== '' && classes.get(sc) === NO_PROVISIONER;
+  });
+  if (local.length === 0) return;
+  const named = `local volume${local.length > 1 ? 's' : ''} ${local.map((c) => `${c} (class ${claimClasses.get(c)})`).join(', ')}`;
+  if (p.annotations[DO_NOT_DISRUPT_ANNOTATION] !== 'true') {
+    add('node-local-data', 'error', `${p.owner} claims ${named}, whose data lives on one node's disk and dies with it, but has no ${DO_NOT_DISRUPT_ANNOTATION}: "true": Karpenter may consolidate or drift its node away (it moves pods of local volumes to new nodes, with empty disks); annotate the pod, and keep what must outlive the node in S3`);
+  }
+  const spot = offers.filter((o) => whyNot(p.needs, o) === undefined && o.capacityTypes.includes('spot') && allowsSpot(p.needs)).map((o) => o.name);
+  if (spot.length > 0) {
+    add('node-local-data', 'warning', `${p.owner} claims ${named} and may run on Spot nodes of ${spot.join(', ')}: a Spot reclaim takes the node, its disk and the volume's data with two minutes' notice, whatever ${DO_NOT_DISRUPT_ANNOTATION} says; run it on on-demand nodes (the pool's capacityTypes), or treat the volume as a cache`);
   }
 }
 

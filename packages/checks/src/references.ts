@@ -311,6 +311,9 @@ export interface Reference {
   readonly keys?: readonly string[];
 }
 
+/** The operations whose Secret a StorageClass may name (csi.storage.k8s.io/<op>-secret-name and -namespace). */
+const CSI_SECRET_OPERATIONS = ['provisioner', 'controller-publish', 'node-stage', 'node-publish', 'controller-expand'] as const;
+
 /**
  * Every reference of the objects of one environment (pods, claims, volumes). `context`: the objects
  * checked with them (a TrainJob's pods are seen whole when its runtime is among them).
@@ -375,6 +378,19 @@ export function referencesOf(
       if (o.spec?.storageClassName) add('StorageClass', o.spec.storageClassName, 'spec.storageClassName');
       const ref = o.spec?.claimRef;
       if (ref?.name) add('PersistentVolumeClaim', ref.name, 'spec.claimRef', ref.namespace);
+    }
+    if (o.kind === 'StorageClass') {
+      // The Secrets a CSI driver's sidecars read for the class's volumes (the EFS cross-account
+      // provisioner Secret): made by a person, so an environment declares them external
+      // (https://kubernetes-csi.github.io/docs/secrets-and-credentials-storage-class.html). A name or
+      // namespace templated per claim (`${pvc.name}`) is known only at provisioning and not checked.
+      const params: Record<string, unknown> = o.parameters ?? {};
+      for (const op of CSI_SECRET_OPERATIONS) {
+        const name = params[`csi.storage.k8s.io/${op}-secret-name`];
+        const namespace = params[`csi.storage.k8s.io/${op}-secret-namespace`];
+        if (typeof name !== 'string' || typeof namespace !== 'string' || name.includes('${') || namespace.includes('${')) continue;
+        add('Secret', name, `parameters[csi.storage.k8s.io/${op}-secret-name]`, namespace);
+      }
     }
     if (o.kind === 'StatefulSet') {
       for (const t of o.spec?.volumeClaimTemplates ?? []) if (t.spec?.storageClassName) add('StorageClass', t.spec.storageClassName, `spec.volumeClaimTemplates[${t.metadata?.name}].spec.storageClassName`);

@@ -129,6 +129,27 @@ describe('the reference lint and external objects', () => {
     ]);
   });
 
+  test("the EFS cross-account provisioner Secret a tier class names is made by a person: declared external, or an error with the entry", () => {
+    // storage-efs with crossAccount.secretName (aws-efs-csi-driver's cross-account provisioning): the class names the Secret.
+    const efsClass: Manifest = {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'flux-system-efs-shared-storage-efs-class' },
+      provisioner: 'efs.csi.aws.com',
+      parameters: { 'csi.storage.k8s.io/provisioner-secret-name': 'x-account', 'csi.storage.k8s.io/provisioner-secret-namespace': 'kube-system', provisioningMode: 'efs-ap' },
+    } as Manifest;
+    expect(checkReferencesCounted({ lab: [efsClass] }, undefined, declared()).problems).toEqual([
+      `lab: StorageClass flux-system-efs-shared-storage-efs-class parameters[csi.storage.k8s.io/provisioner-secret-name]: Secret kube-system/x-account does not exist in lab: no release of lab makes it, and ${FILE} does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: 'kube-system', name: 'x-account' }] }`,
+    ]);
+    const withSecret = declared({ ...EXTERNAL, secrets: [...EXTERNAL.secrets!, { namespace: 'kube-system', name: 'x-account' }] });
+    const found = checkReferencesCounted({ lab: [...notebook(), efsClass] }, undefined, withSecret);
+    expect(found.problems).toEqual([]);
+    expect([...found.externalUsers.lab.entries()].find(([k]) => k.includes('x-account'))?.[1]).toEqual(['StorageClass flux-system-efs-shared-storage-efs-class']);
+    // A Secret templated per claim is known only when a claim is provisioned: not checked.
+    const templated = { ...efsClass, parameters: { 'csi.storage.k8s.io/provisioner-secret-name': '${pvc.name}', 'csi.storage.k8s.io/provisioner-secret-namespace': '${pvc.namespace}' } } as Manifest;
+    expect(checkReferencesCounted({ lab: [templated] }, undefined, declared()).problems).toEqual([]);
+  });
+
   test('the summaries generate keeps carry the keys a reference needs', () => {
     const refs = summarize(notebook()).refs.filter((r) => r.kind === 'Secret');
     expect(refs.map((r) => [r.field, r.keys])).toEqual([

@@ -231,6 +231,39 @@ describe('node-local-data and schedulable: pods must run somewhere, and node-loc
   });
 });
 
+describe('node-local-data: a local PersistentVolume dies with its node', () => {
+  // The instance-store tier's local-volume layout (or any local static provisioner): a no-provisioner class.
+  const localClass: Manifest = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-nvme' }, provisioner: 'kubernetes.io/no-provisioner' } as Manifest;
+  const claim: Manifest = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'shard', namespace: NS }, spec: { storageClassName: 'local-nvme' } };
+  const efsClaim: Manifest = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'cache', namespace: NS }, spec: { storageClassName: 'strata-efs' } };
+  const efsClass: Manifest = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'strata-efs' }, provisioner: 'efs.csi.aws.com' } as Manifest;
+  const reader = (annotations: Record<string, string>, claimName = 'shard') =>
+    job('app-read', { template: { metadata: { annotations }, spec: podSpec({ volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }] }) } });
+  const pool = (types: string[]): Manifest => ({ ...CPU_POOL, spec: { template: { spec: { ...CPU_POOL.spec.template.spec, requirements: [...CPU_POOL.spec.template.spec.requirements, { key: 'karpenter.sh/capacity-type', operator: 'In', values: types }] } } } });
+  const spotCpu = pool(['on-demand', 'spot']);
+  const onDemand = { pools: [pool(['on-demand'])] };
+
+  test('without do-not-disrupt, consolidation or drift may take the node and the data: an error', () => {
+    const pod = reader({});
+    expect(rules(env([localClass, claim, pod], NOW, onDemand), 'node-local-data')).toEqual([
+      `${REL}: [node-local-data] Job ml/${pod.metadata.name} claims local volume ml/shard (class local-nvme), whose data lives on one node's disk and dies with it, but has no karpenter.sh/do-not-disrupt: "true": Karpenter may consolidate or drift its node away (it moves pods of local volumes to new nodes, with empty disks); annotate the pod, and keep what must outlive the node in S3`,
+    ]);
+    expect(rules(env([localClass, claim, reader({ 'karpenter.sh/do-not-disrupt': 'true' })], NOW, onDemand), 'node-local-data')).toEqual([]);
+  });
+
+  test('on a pool that may launch Spot nodes, a reclaim takes the data whatever the pod says: a warning', () => {
+    const pod = reader({ 'karpenter.sh/do-not-disrupt': 'true' });
+    const findings = lifecycleFindings(env([localClass, claim, pod], NOW, { pools: [spotCpu] })).filter((f) => f.rule === 'node-local-data');
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      ['warning', `${REL}: [node-local-data] Job ml/${pod.metadata.name} claims local volume ml/shard (class local-nvme) and may run on Spot nodes of NodePool cpu: a Spot reclaim takes the node, its disk and the volume's data with two minutes' notice, whatever karpenter.sh/do-not-disrupt says; run it on on-demand nodes (the pool's capacityTypes), or treat the volume as a cache`],
+    ]);
+  });
+
+  test('claims of other classes are not local volumes', () => {
+    expect(rules(env([efsClass, efsClaim, reader({}, 'cache')], NOW, { pools: [spotCpu] }), 'node-local-data')).toEqual([]);
+  });
+});
+
 describe('schedulable: EFA and Neuron requests count like GPUs — only nodes with the device take the pod', () => {
   // The device plugins advertise vpc.amazonaws.com/efa, aws.amazon.com/neuron and aws.amazon.com/neuroncore
   // (aws/karpenter-provider-aws@v1.14.1 pkg/apis/v1/labels.go#L133-L140); Karpenter counts them per instance type

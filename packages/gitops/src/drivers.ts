@@ -130,15 +130,16 @@ export interface TierChart {
   /**
    * The class workload charts claim by default for this tier (their `storageClassName` values):
    * what the bundled environments name their tier release's class (its `storageClassName` value),
-   * not what the chart names it by default. Undefined when the chart makes no class (instance store).
+   * not what the chart names it by default. Undefined when no workload chart claims one by default (instance store).
    */
   readonly storageClassName?: string;
   /**
    * How a release names its StorageClass: the value that sets the name, else
    * `<release namespace>-<release full name>-<suffix>` (@strata/helm WorkloadChart.clusterObjectName).
-   * Undefined when the chart makes no class.
+   * `value` is a dotted path (`localVolumes.storageClassName`); with `enabledBy`, the chart makes
+   * the class only when that boolean value is true. Undefined when the chart makes no class.
    */
-  readonly classNaming?: { readonly value: string; readonly suffix: string };
+  readonly classNaming?: { readonly value: string; readonly suffix: string; readonly enabledBy?: string };
 }
 
 /**
@@ -149,7 +150,8 @@ export interface TierChart {
 export const TIER_CHARTS: { readonly [tier in Exclude<StorageTierName, 's3'>]: TierChart } = {
   'fsx-lustre': { tier: 'fsx-lustre', chart: 'storage-fsx-lustre', storageClassName: 'strata-fsx-lustre', classNaming: { value: 'storageClassName', suffix: 'class' } },
   efs: { tier: 'efs', chart: 'storage-efs', storageClassName: 'strata-efs', classNaming: { value: 'storageClassName', suffix: 'class' } },
-  'instance-store': { tier: 'instance-store', chart: 'storage-instance-store' },
+  // The class of local PersistentVolumes, made only by releases with localVolumes.enabled (packages/storage-charts/storage-instance-store).
+  'instance-store': { tier: 'instance-store', chart: 'storage-instance-store', classNaming: { value: 'localVolumes.storageClassName', suffix: 'local-nvme', enabledBy: 'localVolumes.enabled' } },
 };
 
 /** Every tier name, in report order. */

@@ -15,6 +15,7 @@ export * from './release-policy';
 export * from './tiers';
 export * from './report';
 export * from './report-bottlenecks';
+export * from './report-associations';
 export * from './values';
 export * from './monitoring';
 export * from './cloud';

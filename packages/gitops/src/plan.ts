@@ -363,7 +363,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       const named = c.classValue !== undefined ? `workloads.${w.name}.values.${c.classValue}` : `workloads.${w.name}`;
       const ofTier = [...tierClasses.values()].filter((t) => t.tier.tier === c.tier);
       const choices = ofTier.length > 0 ? `the class of a storage.${c.tier} release here (${ofTier.map((t) => t.name).join(', ')})` : `the class of a storage.${c.tier} release here (none is declared)`;
-      const conventional = (TIER_CHARTS as Record<string, TierChart | undefined>)[c.tier]?.classNaming ? `storage.${c.tier}` : undefined;
+      const naming = (TIER_CHARTS as Record<string, TierChart | undefined>)[c.tier]?.classNaming;
+      const conventional = naming ? `storage.${c.tier}` : undefined;
       if (cls.kind === 'tier') {
         if (cls.tierClass.tier.tier !== c.tier) {
           fail(named, cls.name, `${article(c.tier)} class for ${w.name}'s ${c.tier} claim ${c.name}: ${choices}, or one declared in external.storageClasses`,
@@ -372,7 +373,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       } else if (cls.kind === 'undeclared' && !classesUnreadable) {
         const fixes = [
           ofTier.length > 0 ? `set it to one of those` : undefined,
-          conventional ? `name a ${conventional} release's class so (storageClassName: ${JSON.stringify(cls.name)} in its values)` : undefined,
+          conventional ? `name a ${conventional} release's class so (${naming!.value}: ${JSON.stringify(cls.name)} in its values${naming!.enabledBy ? `, with ${naming!.enabledBy}: true` : ''})` : undefined,
           `declare the class in external.storageClasses if it exists outside strata`,
         ].filter((f): f is string => f !== undefined);
         fail(named, cls.name, `a StorageClass this environment has for ${w.name}'s ${c.tier} claim ${c.name}: ${choices}, or one declared in external.storageClasses`, `no tier release here makes ${cls.name} and it is not declared: ${fixes.join(', or ')}`);
@@ -464,7 +465,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // when the environment declares none).
   const usesTier = (w: PlannedWorkload, tier: TierChart) => w.uses.includes(tier.tier);
   const nvmeUsers = workloads.filter((w) => usesTier(w, TIER_CHARTS['instance-store'])).map((w) => w.name);
-  if (nvmeUsers.length > 0 && !drafts.some((t) => t.definition.tier.tier === 'instance-store')) {
+  // Not on EKS Auto Mode: its own nodes put NVMe in a RAID0 already, and the chart's Karpenter kinds need a Karpenter of one's own (autoModeInstanceStore).
+  if (nvmeUsers.length > 0 && !drafts.some((t) => t.definition.tier.tier === 'instance-store') && cluster.autoMode !== true) {
     const tier = TIER_CHARTS['instance-store'];
     drafts.push(draftTier({ tier, release: tier.chart, field: `storage.${tier.tier}`, valuesField: `storage.${tier.tier}`, values: {}, implicit: true }));
   }
@@ -550,6 +552,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   }
 
   // --- Karpenter -----------------------------------------------------------------------------------
+  if (cluster.autoMode === true) for (const t of tiers) autoModeInstanceStore(t, drafts.find((x) => x.definition.release === t.release)!.definition.valuesField, warn);
   let karpenter: PlannedKarpenter | undefined;
   const install = env.karpenter?.install === true;
   if (install && cluster.autoMode === true) {
@@ -659,6 +662,25 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     if (message) warn(message);
   }
   return plan;
+}
+
+/**
+ * An instance-store tier release on an EKS Auto Mode cluster. Auto Mode runs its own Karpenter with
+ * its own node class (eks.amazonaws.com/v1 NodeClass: no instanceStorePolicy, no userData) and puts
+ * the NVMe disks of its nodes in a RAID0 for ephemeral storage itself (awsdocs/amazon-eks-user-guide@4d52b4d05e3478582e7d10a73cbd9ba9194dd5f7:
+ * latest/ug/automode/automode-learn-instances.adoc#L109, create-node-class.adoc#L51-L99): the chart's
+ * EC2NodeClass and NodePools (karpenter.k8s.aws/v1) need a self-managed Karpenter beside it, which AWS
+ * advises against but allows (automode-learn-instances.adoc#L31). Warned, with the Auto Mode way.
+ */
+function autoModeInstanceStore(t: PlannedTier, at: string, warn: (message: string) => void): void {
+  if (t.tier.tier !== 'instance-store') return;
+  const on = (path: string[]) => valueAt(t.merged, path) === true;
+  const parts = [on(['nodeClass', 'enabled']) ? 'its EC2NodeClass and NodePools' : undefined, on(['localVolumes', 'enabled']) ? 'its local-volume nodes and provisioner' : undefined].filter((x) => x !== undefined);
+  if (parts.length === 0) return;
+  warn(
+    `'${at}' installs ${parts.join(' and ')} (karpenter.k8s.aws/v1) on an EKS Auto Mode cluster: they need a self-managed Karpenter beside Auto Mode's, whose nodes already put their NVMe disks in a RAID0 for emptyDir scratch and take no userData (no local volumes); ` +
+      `set nodeClass.enabled, nodePools.cpu.enabled and localVolumes.enabled to false there, and give the NVMe nodes as an Auto Mode NodePool (requirement eks.amazonaws.com/instance-local-nvme Gt 0) declared in nodeGroups — or keep them if the cluster runs its own Karpenter too`,
+  );
 }
 
 /** The NodePools of the instance-store tier chart's values that are enabled and may launch Spot nodes. */

@@ -7,6 +7,7 @@ import { kustomizationTimeout, TIMINGS } from './overlay';
 import { controllersTimeout, operatorReport } from './operators';
 import { FLUX_NAMESPACE } from './flux';
 import { classOfClaim, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from './plan';
+import { associationsReport } from './report-associations';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
 import { headroomReport } from './report-headroom';
@@ -265,6 +266,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     }
     push('');
   }
+  push(...associationsReport(plan));
   if (plan.karpenter) {
     push('### Karpenter', '');
     if (plan.karpenter.install) push(`Flux installs Karpenter ${KARPENTER.version} (${KARPENTER.url}) in ${KARPENTER.namespace}, before the tier charts: storage-instance-store's EC2NodeClass (instanceStorePolicy RAID0) and NodePool need its CRDs.`, '');

@@ -107,11 +107,19 @@ export function storageReleases(env: Pick<EnvironmentDefinition, 'storage'> | un
 export function tierClassName(tier: TierChart, release: string, values: Record<string, unknown>): string | undefined {
   const naming = tier.classNaming;
   if (!naming) return undefined;
-  const set = values[naming.value];
+  if (naming.enabledBy !== undefined && valueAt(values, naming.enabledBy) !== true) return undefined;
+  const set = valueAt(values, naming.value);
   if (typeof set === 'string' && set !== '') return set;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const fullname = fullnameOf(tier.chart, release, { nameOverride: str(values.nameOverride), fullnameOverride: str(values.fullnameOverride) });
   return objectNameOf(fullname, naming.suffix, FLUX_NAMESPACE);
+}
+
+/** The value at a dotted path of nested values (`localVolumes.storageClassName`). */
+function valueAt(values: Record<string, unknown>, path: string): unknown {
+  let at: unknown = values;
+  for (const key of path.split('.')) at = isPlainObject(at) ? at[key] : undefined;
+  return at;
 }
 
 /** A tier release's class, for claims to name: which release, of which tier. */

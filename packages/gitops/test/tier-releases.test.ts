@@ -132,7 +132,50 @@ describe('an environment binds several classes of one tier', () => {
       'strata-efs',
       'flux-system-shared-class',
     ]);
-    expect(tierClassName(TIER_CHARTS['instance-store'], 'storage-instance-store', {})).toBeUndefined();
+    // Instance store makes a class only with its local-volume layout on (localVolumes.enabled).
+    const nvme = TIER_CHARTS['instance-store'];
+    expect([
+      tierClassName(nvme, 'storage-instance-store', {}),
+      tierClassName(nvme, 'storage-instance-store', { localVolumes: { enabled: false, storageClassName: 'local' } }),
+      tierClassName(nvme, 'storage-instance-store', { localVolumes: { enabled: true } }),
+      tierClassName(nvme, 'nvme', { localVolumes: { enabled: true, storageClassName: '' } }),
+      tierClassName(nvme, 'nvme', { localVolumes: { enabled: true, storageClassName: 'strata-local-nvme' } }),
+    ]).toEqual([undefined, undefined, 'flux-system-storage-instance-store-local-nvme', 'flux-system-nvme-storage-instance-store-local-nvme', 'strata-local-nvme']);
+  });
+});
+
+describe('instance store with local volumes: the release makes a class claims may name', () => {
+  // A chart taking the local-volume values (as @strata/storage-charts' does).
+  const withLocal = JSON.parse(JSON.stringify(catalog));
+  withLocal['storage-instance-store'].schema.properties.localVolumes = { type: 'object', properties: { enabled: { type: 'boolean' }, storageClassName: { type: 'string' } } };
+  const nvmeTier = (env: EnvironmentDefinition) => planEnvironment(env, withLocal).tiers.find((t) => t.tier.tier === 'instance-store')!;
+
+  test('with localVolumes.enabled the release has its class (named after the release unless a value names it); without, none', () => {
+    expect(nvmeTier(withChanges(many, (e) => (e.storage['instance-store'] = { nodeRole: 'r', localVolumes: { enabled: true } }))).storageClassName).toBe('flux-system-storage-instance-store-local-nvme');
+    expect(nvmeTier(withChanges(many, (e) => (e.storage['instance-store'] = { localVolumes: { enabled: true, storageClassName: 'local-nvme' } }))).storageClassName).toBe('local-nvme');
+    expect(nvmeTier(many).storageClassName).toBeUndefined();
+  });
+
+  test('a local-volume claim (InstanceStore.localVolume) names the class: the release that makes it serves it; none makes it without localVolumes.enabled', () => {
+    const withClaim = JSON.parse(JSON.stringify(withLocal));
+    withClaim.training.storage = [...withClaim.training.storage, { name: 'shard', tier: 'instance-store', facts: { kind: 'local', sizeGiB: 800, storageClassName: 'local-nvme' } }];
+    const on = planEnvironment(withChanges(many, (e) => (e.storage['instance-store'] = { nodeRole: 'KarpenterNodeRole-strata-many', localVolumes: { enabled: true, storageClassName: 'local-nvme' } })), withClaim);
+    expect(on.errors).toEqual([]);
+    expect(on.tiers.find((t) => t.tier.tier === 'instance-store')).toMatchObject({ storageClassName: 'local-nvme', usedBy: ['training'] });
+    const off = planEnvironment(withChanges(many, (e) => (e.storage['instance-store'] = { nodeRole: 'KarpenterNodeRole-strata-many', localVolumes: { enabled: false, storageClassName: 'local-nvme' } })), withClaim);
+    expect(off.errors).toEqual([
+      `${M}'workloads.training' ("local-nvme") must be a StorageClass this environment has for training's instance-store claim shard: the class of a storage.instance-store release here (none is declared), or one declared in external.storageClasses; no tier release here makes local-nvme and it is not declared: name a storage.instance-store release's class so (localVolumes.storageClassName: "local-nvme" in its values, with localVolumes.enabled: true), or declare the class in external.storageClasses if it exists outside strata`,
+    ]);
+  });
+
+  test('a claim of another tier naming the local class is refused: it is an instance-store class', () => {
+    const env = withChanges(many, (e) => {
+      e.storage['instance-store'] = { nodeRole: 'KarpenterNodeRole-strata-many', localVolumes: { enabled: true, storageClassName: 'local-nvme' } };
+      e.workloads.shared.values.cache.storageClassName = 'local-nvme';
+    });
+    expect(planEnvironment(env, withLocal).errors).toEqual([
+      `${M}'workloads.shared.values.cache.storageClassName' ("local-nvme") must be an EFS class for shared's efs claim cache: the class of a storage.efs release here (flux-system-efs-models-storage-efs-class, home), or one declared in external.storageClasses; storage.instance-store (release storage-instance-store) makes local-nvme, an instance-store class, which EFS claim cannot use`,
+    ]);
   });
 });
 
@@ -296,5 +339,34 @@ describe('bad tier releases fail with exact messages', () => {
   ];
   test.each(cases)('%s', (_name, change, expected) => {
     expect(errorsOf(withChanges(many, change))).toEqual(expected);
+  });
+});
+
+describe('instance store on EKS Auto Mode', () => {
+  const W = (at: string, parts: string) =>
+    `${M}'${at}' installs ${parts} (karpenter.k8s.aws/v1) on an EKS Auto Mode cluster: they need a self-managed Karpenter beside Auto Mode's, whose nodes already put their NVMe disks in a RAID0 for emptyDir scratch and take no userData (no local volumes); set nodeClass.enabled, nodePools.cpu.enabled and localVolumes.enabled to false there, and give the NVMe nodes as an Auto Mode NodePool (requirement eks.amazonaws.com/instance-local-nvme Gt 0) declared in nodeGroups — or keep them if the cluster runs its own Karpenter too`;
+  const auto = (change: (e: any) => void = () => undefined) =>
+    withChanges(many, (e) => {
+      e.cluster.autoMode = true;
+      change(e);
+    });
+  const withLocal = JSON.parse(JSON.stringify(catalog));
+  withLocal['storage-instance-store'].schema.properties.localVolumes = { type: 'object', properties: { enabled: { type: 'boolean' } } };
+  withLocal['storage-instance-store'].defaults.nodeClass = { enabled: true };
+  withLocal['storage-instance-store'].schema.properties.nodeClass = { type: 'object', properties: { enabled: { type: 'boolean' } } };
+
+  test('a declared release with its node class: warned, with the Auto Mode way', () => {
+    expect(planEnvironment(auto(), withLocal).warnings.filter((w) => w.includes('Auto Mode'))).toEqual([W('storage.instance-store', 'its EC2NodeClass and NodePools')]);
+    expect(planEnvironment(auto((e) => (e.storage['instance-store'] = { nodeRole: 'r', localVolumes: { enabled: true } })), withLocal).warnings.filter((w) => w.includes('Auto Mode'))).toEqual([
+      W('storage.instance-store', 'its EC2NodeClass and NodePools and its local-volume nodes and provisioner'),
+    ]);
+  });
+
+  test('with the Karpenter parts off, nothing is said; no release is added for workloads using instance store', () => {
+    const off = planEnvironment(auto((e) => (e.storage['instance-store'] = { nodeClass: { enabled: false } })), withLocal);
+    expect(off.warnings.filter((w) => w.includes('Auto Mode'))).toEqual([]);
+    const none = planEnvironment(auto((e) => delete e.storage['instance-store']), withLocal);
+    expect(none.tiers.map((t) => t.tier.tier)).not.toContain('instance-store');
+    expect(planEnvironment(withChanges(many, (e) => delete e.storage['instance-store']), withLocal).tiers.map((t) => t.tier.tier)).toContain('instance-store');
   });
 });

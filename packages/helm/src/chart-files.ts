@@ -232,7 +232,10 @@ export function valuesSchema(synth: SynthesizedChart): JsonSchema {
   const values = synth.chart.values;
   const attached = new Map<string, { constraint: Constraint; origin: string; accepted?: string }[]>();
   for (const t of Tokens.ownedBy(values)) {
-    if (t.path.startsWith('$') || t.derivation || t.constraints.length === 0) continue;
+    // A rule a construct checks on a value that leaves its field out while empty (Tokens.omittedWhenEmpty,
+    // Values.omittable*) holds for a set value only: as a schema rule it would refuse the empty default.
+    // What the schema can say of such a value is in its declaration (a NodePool weight's maximum).
+    if (t.path.startsWith('$') || t.derivation || t.omitWhenEmpty || t.constraints.length === 0) continue;
     attached.set(t.path, [...(attached.get(t.path) ?? []), ...t.constraints]);
   }
   const build = (tree: ValueTree): JsonSchema => {

@@ -2,7 +2,7 @@ import { contentHash, encodeManifest, evaluateEncodedFormula, printIn, refIn, re
 import { isEmptyValue, PodTemplatePaths, relationHolds, satisfies, Tokens } from '@strata/tokens';
 import { guardMessage, RelationGuard, relationGuards, relationMessage, valueGuards, ValueGuard } from './guards';
 import { Manifest, SynthesizedChart } from './synth';
-import { getPath, OMIT_EMPTY } from './values';
+import { getPath } from './values';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -163,10 +163,6 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const set = valueOf(overridable.valuePath);
       return set !== undefined && set !== null && set !== '' ? set : objectNameOf(fullname, overridable.suffix, release.namespace);
     }
-    if (r.path.startsWith(OMIT_EMPTY)) {
-      const v = valueOf(r.path.slice(OMIT_EMPTY.length));
-      return r.kind === 'integer' ? Math.trunc(Number(v)) : v;
-    }
     if (r.path.startsWith(OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(OBJECT_NAME.length));
     if (r.path.startsWith(CLUSTER_OBJECT_NAME)) return objectNameOf(fullname, r.path.slice(CLUSTER_OBJECT_NAME.length), release.namespace);
     if (r.path.startsWith(CONTENT_NAME)) {
@@ -216,11 +212,10 @@ export function resolveTemplate(template: ReleaseTemplate, release: ReleaseInfo,
       const out: Record<string, unknown> = {};
       let omitted = 0;
       for (const [k, v] of Object.entries(o)) {
-        // An entry whose value is empty is left out, as the template's `{{- if <value> }}` does:
-        // optional text (omitWhenEmpty) and omittable values (Values.omittable*) alike.
+        // An entry whose value is empty is left out, as the template's `{{- if <value> }}` does
+        // (Tokens.omittedWhenEmpty: optional text and omittable values alike).
         const entry = refIn(v);
-        if (entry?.omitWhenEmpty && isEmptyValue(lookup(entry))) continue;
-        if (entry && !entry.multiplier && entry.path.startsWith(OMIT_EMPTY) && isEmptyValue(decode(v))) {
+        if (entry?.omitWhenEmpty && isEmptyValue(lookup(entry))) {
           omitted++;
           continue;
         }

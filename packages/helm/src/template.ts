@@ -16,7 +16,6 @@ import {
   SOURCE_NAME,
   splitSourceName,
 } from './workload-chart';
-import { OMIT_EMPTY } from './values';
 import { yamlDocument } from './yaml-emit';
 
 /** Marks of an action whose map entry is left out when its value is empty: `<OMIT><condition><OMIT_END><action>`. */
@@ -91,7 +90,6 @@ export class TemplateRenderer {
       const { suffix, volume } = splitSourceName(info.path.slice(prefix.length));
       return `include "${c}.${helper}" (list . (printf "%s-%s" ${goString(suffix)} (include "${c}.sourceHash.${volume}" .)))`;
     }
-    if (info.path.startsWith(OMIT_EMPTY)) return `.Values.${info.path.slice(OMIT_EMPTY.length)}`;
     if (info.path.startsWith('$')) throw new Error(`unknown built-in token ${info.path}`);
     return `.Values.${info.path}`;
   }
@@ -99,11 +97,6 @@ export class TemplateRenderer {
   /** A whole scalar that is one token, as a template action. */
   private scalarAction(info: TokenInfo): string {
     const e = this.expression(info);
-    // Its line goes while the value is empty: a number compared as int64 (Helm may hand numbers over
-    // as json.Number, which `if` takes as a non-empty string), a string by `if` (see Values.omittableInteger).
-    if (info.path.startsWith(OMIT_EMPTY) && !info.derivation) {
-      return info.kind === 'integer' ? `\u0000omit:ne (${e} | int64) 0\u0000{{ ${e} | int64 }}` : `\u0000omit:${e}\u0000{{ ${e} | quote }}`;
-    }
     switch (info.kind) {
       case 'integer':
         return info.derivation || info.formula ? `{{ ${e} }}` : `{{ ${e} | int64 }}`;
@@ -118,7 +111,7 @@ export class TemplateRenderer {
 
   /** A token inside a string, as a string-valued pipeline for `print`. */
   private stringPart(info: TokenInfo): string {
-    if (info.path.startsWith(OMIT_EMPTY)) throw new Error(`value '${info.path.slice(OMIT_EMPTY.length)}' leaves its field out while empty: bind it whole to a field, not inside a string`);
+    if (info.omitWhenEmpty && !info.asText) throw new Error(`value '${info.path}' leaves its field out while empty: bind it whole to a field, not inside a string`);
     const e = this.expression(info);
     switch (info.kind) {
       case 'integer':
@@ -172,20 +165,8 @@ export class TemplateRenderer {
             guard = action.slice(OMIT.length, action.indexOf(OMIT_END));
             action = action.slice(action.indexOf(OMIT_END) + OMIT_END.length);
           }
-          if (action.startsWith('\u0000omit:')) {
-            // An omittable value (Values.omittable*): its line goes while the value is empty.
-            const [condition, value] = action.slice('\u0000omit:'.length).split('\u0000');
-            guard = guard === undefined ? condition : `and (${guard}) (${condition})`;
-            action = value;
-          }
           let out: string;
-          if (action.startsWith('\u0000omitblock:')) {
-            // An empty list or map is false to `if`: the field goes with it.
-            const expr = action.slice('\u0000omitblock:'.length);
-            const keyColumn = indent.length + (lead.startsWith('- ') && lead !== '- ' ? 2 : 0);
-            out = `${indent}${lead.trimEnd()} {{- toYaml ${expr} | nindent ${keyColumn + 2} }}`;
-            guard = guard === undefined ? expr : `and (${guard}) (${expr})`;
-          } else if (!action.startsWith('\u0000block:')) out = `${indent}${lead}${action}`;
+          if (!action.startsWith('\u0000block:')) out = `${indent}${lead}${action}`;
           else {
             const expr = action.slice('\u0000block:'.length);
             // content goes two columns right of the key (or of the dash, for a list item)
@@ -200,7 +181,6 @@ export class TemplateRenderer {
         const action = actions[Number(n)];
         if (action.startsWith(OMIT)) throw new Error('a value left out when empty must be a map entry of its own');
         if (action.startsWith('\u0000block:')) return `{{ toJson ${action.slice('\u0000block:'.length)} }}`;
-        if (action.startsWith('\u0000omitblock:') || action.startsWith('\u0000omit:')) throw new Error('a value that leaves its field out while empty must be a field of its own line (not inside a flow list)');
         return action;
       }))
       .join('\n');
@@ -226,7 +206,7 @@ export class TemplateRenderer {
     if (whole.asText) return `{{ ${this.stringPart(whole)} | quote }}`;
     // A list used as a string (list.join(',')) is the comma-joined list.
     if (whole.kind === 'list' && typeof value === 'string') return `{{ join "," ${this.expression(whole)} | quote }}`;
-    if (whole.kind === 'list' || whole.kind === 'object') return `${whole.path.startsWith(OMIT_EMPTY) ? '\u0000omitblock:' : '\u0000block:'}${this.expression(whole)}`;
+    if (whole.kind === 'list' || whole.kind === 'object') return `\u0000block:${this.expression(whole)}`;
     return this.scalarAction(whole);
   }
 

@@ -1,13 +1,6 @@
 import { Size } from 'cdk8s';
 import { ACCEPTS_KEYWORD, Constraint, describeConstraint, patternWords, QUANTITY, satisfies, Tokens } from '@strata/tokens';
 
-/**
- * Prefix of values whose field is left out while they are empty (0, "", [], {}):
- * `$omitempty:<value path>` (see Values.omittableInteger and its siblings), for fields an API
- * refuses empty but accepts absent, or whose absence says something their empty form does not.
- */
-export const OMIT_EMPTY = '$omitempty:';
-
 /** Whether a literal is the empty form an omittable value leaves its field out at. */
 export { isEmptyValue } from '@strata/tokens';
 
@@ -148,12 +141,14 @@ export class Values {
 
   /**
    * A whole number whose field the chart leaves out while it is 0 (the default): for a field an
-   * API refuses 0 in but accepts absent (a Karpenter NodePool's weight). Bind it whole to a field;
+   * API refuses 0 in but accepts absent (a Karpenter NodePool's weight). The value is the view
+   * `Tokens.omittedWhenEmpty` makes of it — the one way a field goes while its value is empty, in
+   * the chart's templates (`{{- if <value> }}`) as in direct synthesis. Bind it whole to a field;
    * in literal mode a construct sees the number, so it passes 0 on as "not set" itself.
    */
   public omittableInteger(path: string, options: Omit<NumberValueOptions, 'default'>): number {
     this.declare(path, 'integer', `${options.description} 0 leaves the field out.`, 0, numberSchema('integer', { ...options, minimum: Math.min(0, options.minimum ?? 0) }));
-    return this.pick(path, () => Tokens.number(`${OMIT_EMPTY}${path}`, this, true)) as number;
+    return this.pick(path, () => Tokens.omittedWhenEmpty(Tokens.number(path, this, true))) as number;
   }
 
   /** A string whose field the chart leaves out while it is "" (the default); see omittableInteger. */
@@ -161,7 +156,7 @@ export class Values {
     const schema: JsonSchema = { type: 'string' };
     if (options.maxLength !== undefined) schema.maxLength = options.maxLength;
     this.declare(path, 'string', `${options.description} "" leaves the field out.`, '', schema);
-    return this.pick(path, () => Tokens.string(`${OMIT_EMPTY}${path}`, this)) as string;
+    return this.pick(path, () => Tokens.omittedWhenEmpty(Tokens.string(path, this))) as string;
   }
 
   /** A list whose field the chart leaves out while it is [] (the default); see omittableInteger. */
@@ -169,13 +164,13 @@ export class Values {
     const schema: JsonSchema = { type: 'array' };
     if (options.items) schema.items = options.items;
     this.declare(path, 'list', `${options.description} [] leaves the field out.`, [], schema);
-    return this.pick(path, () => Tokens.list<T>(`${OMIT_EMPTY}${path}`, this)) as T[];
+    return this.pick(path, () => Tokens.omittedWhenEmpty(Tokens.list<T>(path, this))) as T[];
   }
 
   /** An object whose field the chart leaves out while it is {} (the default); see omittableInteger. */
   public omittableObject<T extends { [key: string]: Json }>(path: string, options: Omit<ObjectValueOptions<T>, 'default'>): T {
     this.declare(path, 'object', `${options.description} {} leaves the field out.`, {}, options.schema ?? { type: 'object' });
-    return this.pick(path, () => Tokens.object<T>(`${OMIT_EMPTY}${path}`, this)) as T;
+    return this.pick(path, () => Tokens.omittedWhenEmpty(Tokens.object<T>(path, this))) as T;
   }
 
   /** Any number. */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { Tokens } from '@strata/tokens';
 import { StorageClass } from '@strata/storage';
-import { chartFiles, Helm, releaseTemplate, resolveChart, resolveTemplate, synthesizeChart, WorkloadChart, WorkloadChartProps } from '../src';
+import { chartFiles, Helm, releaseTemplate, resolveChart, resolveTemplate, synthesizeChart, Values, WorkloadChart, WorkloadChartProps } from '../src';
 import { arbitraryValues } from './support/arbitrary-values';
 import { parseManifests, writeChartDir } from './support/helm-render';
 
@@ -101,6 +101,35 @@ describe('values left out when empty', () => {
       }),
       { numRuns: 40, seed: 20260801 },
     );
+  });
+
+  test('one mechanism: an omittable value (Values.omittable*) is the view Tokens.omittedWhenEmpty makes of the value, under its own path', () => {
+    const values = new Values();
+    for (const [token, kind] of [
+      [values.omittableInteger('weight', { description: 'A weight.' }), 'integer'],
+      [values.omittableString('userData', { description: 'User data.' }), 'string'],
+      [values.omittableList('taints', { description: 'Taints.' }), 'list'],
+      [values.omittableObject('tags', { description: 'Tags.' }), 'object'],
+    ] as const) {
+      expect(Tokens.infoOf(token)).toMatchObject({ kind, omitWhenEmpty: true });
+      expect(Tokens.infoOf(token)!.path).not.toMatch(/^\$/);
+    }
+  });
+
+  test('a map whose every entry is left out renders as null: the release template resolves it so, as helm does (optional text and omittable values alike)', async () => {
+    class AllOptional extends WorkloadChart {
+      public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
+        super(scope, id, { name: 'alloptional', description: 'A map of optional entries only.', keywords: ['test'] }, props);
+        const text = this.values.string('text', { default: '', description: 'Left out when "".' });
+        new StorageClass(this, 'class', { provisioner: 'example.csi.aws.com', parameters: { text: Tokens.optionalText(text) } });
+      }
+    }
+    const all = chartFiles(synthesizeChart(new AllOptional(Testing.app(), 'alloptional')), { version: VERSION, source: 'packages/helm/test' });
+    const allDir = writeChartDir(all, 'alloptional');
+    const [rendered] = parseManifests(await helm.template(allDir, { releaseName: release.name, namespace: release.namespace, skipTests: true }));
+    const [resolved] = resolveTemplate(releaseTemplate(synthesizeChart(new AllOptional(Testing.app(), 'alloptional'))), release, VERSION, {}) as any[];
+    expect(rendered.parameters).toBeNull();
+    expect(resolved).toEqual(rendered);
   });
 
   test('only a whole value has a view: arithmetic on it is refused', () => {

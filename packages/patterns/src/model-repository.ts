@@ -402,7 +402,7 @@ export class ModelRepository extends Construct {
     const r = this.rules;
     if (!mount.mountOptions.includes('allow-other')) {
       // Without fsGroup (the servers set none), only the Mountpoint user and root may enter
-      // (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md#L311-L313; awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/node.go#L135-L150).
+      // (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/CONFIGURATION.md#L283, the Mountpoint the driver bundles: awslabs/mountpoint-s3-csi-driver@v2.7.0:Dockerfile#L15; awslabs/mountpoint-s3-csi-driver@v2.7.0:pkg/driver/node/node.go#L135-L150).
       const uid = isLiteral(server.user) ? `${server.user}` : 'of the servers';
       r.warn(problem('cache.allowOther', false, `true, with uid and gid ${isLiteral(server.user) && isLiteral(server.group) ? (server.user === server.group ? uid : `${server.user} and ${server.group}`) : 'of the servers'}`, `the servers run as uid ${uid} and cannot read a Mountpoint volume mounted for its own user only`));
     }

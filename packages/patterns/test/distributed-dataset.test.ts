@@ -159,7 +159,7 @@ describe('DistributedDataset refuses', () => {
     const DESCRIBE = 'copy it from aws fsx describe-data-repository-associations';
     expect(synthErrors(chart)).toEqual([
       `[test/dataset] 'availabilityZone' ("us-west-2a") must be a zone of us-east-1 (the file system's region); give the zone of the file system's subnet`,
-      `[test/dataset/fsx] 'associations[0].associationId' ("dra-xyz") must be an association id (dra- and 8 to 17 hex digits); ${DESCRIBE} (AssociationId), e.g. "dra-0123456789abcdef0"`,
+      `[test/dataset/fsx] 'associations[0].associationId' ("dra-xyz") must be an association id (dra- and 8 to 19 hex digits); ${DESCRIBE} (AssociationId), e.g. "dra-0123456789abcdef0"`,
       `[test/dataset/fsx] 'associations[0].dataRepositoryPath' ("ml-datasets/pile") must be an S3 path s3://bucket[/prefix]; ${DESCRIBE} (DataRepositoryPath), e.g. "s3://ml-datasets/pile/"`,
       `[test/dataset/fsx] 'associations[0].fileSystemPath' ("pile") must be an absolute directory of the file system such as "/datasets/pile/" or "/" (no "//") and at most 4096 characters; ${DESCRIBE} (FileSystemPath), e.g. "/datasets/pile/" or "/"`,
     ]);

@@ -24,13 +24,14 @@ export const PATH_SEGMENT = describePattern('^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'
 /** An S3 access point ARN. */
 export const ACCESS_POINT_ARN = describePattern('^arn:aws[a-z-]*:s3(-outposts)?:[a-z0-9-]+:[0-9]{12}:.+$', 'an S3 access point ARN such as "arn:aws:s3:us-west-2:123456789012:accesspoint/name"');
 /** An FSx file system id. */
-export const FSX_FILE_SYSTEM_ID = describePattern('^fs-[0-9a-f]{8,17}$', 'an FSx file system id: "fs-" and 8 to 17 lowercase hex digits');
+/** FileSystemId: `^(fs-[0-9a-f]{8,})$`, 11 to 21 characters (boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json, shape FileSystemId). */
+export const FSX_FILE_SYSTEM_ID = describePattern('^fs-[0-9a-f]{8,18}$', 'an FSx file system id: "fs-" and 8 to 18 lowercase hex digits');
 /** An EFS file system id. */
 export const EFS_FILE_SYSTEM_ID = describePattern('^fs-[0-9a-f]{8,40}$', 'an EFS file system id: "fs-" and 8 to 40 lowercase hex digits');
 /** An FSx for Lustre mount name. */
 export const MOUNT_NAME = describePattern('^[A-Za-z0-9_-]{1,8}$', 'an FSx for Lustre mount name: 1 to 8 letters, digits, "_" and "-"');
-/** A data repository association id. */
-export const ASSOCIATION_ID = describePattern('^dra-[0-9a-f]{8,17}$', 'a data repository association id: "dra-" and 8 to 17 lowercase hex digits');
+/** A data repository association id: `^(dra-[0-9a-f]{8,})$`, 13 to 23 characters (boto/botocore@1.43.67:botocore/data/fsx/2018-03-01/service-2.json, shape DataRepositoryAssociationId). */
+export const ASSOCIATION_ID = describePattern('^dra-[0-9a-f]{8,19}$', 'a data repository association id: "dra-" and 8 to 19 lowercase hex digits');
 /** A subnet id. */
 export const SUBNET_ID = describePattern('^subnet-[0-9a-f]{8,17}$', 'a subnet id: "subnet-" and 8 to 17 lowercase hex digits');
 /** A security group id. */

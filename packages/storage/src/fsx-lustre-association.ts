@@ -102,7 +102,7 @@ export function checkAssociations(r: Rules, associations: readonly FsxDataReposi
   }
   associations.forEach((a, i) => {
     if (r.required(at(i, 'associationId'), a.associationId, 'the association id', `${describe} (AssociationId)`)) {
-      r.check(at(i, 'associationId'), a.associationId, { pattern: ASSOCIATION_ID }, `${describe} (AssociationId), e.g. "dra-0123456789abcdef0"`, 'an association id (dra- and 8 to 17 hex digits)');
+      r.check(at(i, 'associationId'), a.associationId, { pattern: ASSOCIATION_ID }, `${describe} (AssociationId), e.g. "dra-0123456789abcdef0"`, 'an association id (dra- and 8 to 19 hex digits)');
     }
     if (r.required(at(i, 'dataRepositoryPath'), a.dataRepositoryPath, 'the S3 path it links', `${describe} (DataRepositoryPath)`)) {
       r.check(at(i, 'dataRepositoryPath'), a.dataRepositoryPath, { pattern: S3_PATH, maxLength: 4357 }, `${describe} (DataRepositoryPath), e.g. "s3://ml-datasets/pile/"`, 'an S3 path s3://bucket[/prefix]');

@@ -62,14 +62,14 @@ export interface FsxLustreFromFileSystemOptions {
 }
 
 /** An FSx DNS name: `<fs-id>.fsx.<region>.amazonaws.com` (`.cn` in China). */
-const DNS_NAME = '^fs-[0-9a-f]{8,17}\\.fsx\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$';
+const DNS_NAME = '^fs-[0-9a-f]{8,18}\\.fsx\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$';
 
 /** The PersistentVolume of an existing file system (kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:examples/kubernetes/static_provisioning/specs/pv.yaml,
  * pkg/driver/node.go#L109-L119; MountName: https://docs.aws.amazon.com/fsx/latest/APIReference/API_LustreFileSystemConfiguration.html). */
 export function staticLustreVolume(scope: Construct, r: Rules, o: FsxLustreFromFileSystemOptions, accessMode: AccessMode, capacity: Size): CsiPersistentVolume {
   const idOk =
     r.required('volumeHandle', o.fileSystemId, 'the file system id', 'copy FileSystemId from aws fsx describe-file-systems') &&
-    r.check('volumeHandle', o.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy FileSystemId from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796"', 'a file system id (fs- and 8 to 17 hex digits)');
+    r.check('volumeHandle', o.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy FileSystemId from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796"', 'a file system id (fs- and 8 to 18 hex digits)');
   if (r.required('dnsname', o.dnsName, 'the file system\'s DNS name', 'copy DNSName from aws fsx describe-file-systems; the driver fails with "dnsname is not provided"')) {
     const shapeOk = r.check('dnsname', o.dnsName, { pattern: DNS_NAME }, 'copy DNSName from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796.fsx.us-east-1.amazonaws.com"', 'an FSx DNS name <fs-id>.fsx.<region>.amazonaws.com');
     if (idOk && shapeOk && isLiteral(o.dnsName) && isLiteral(o.fileSystemId) && !o.dnsName!.startsWith(`${o.fileSystemId}.`)) {

@@ -150,7 +150,7 @@ export class FsxLustre extends ClaimedStorage {
       this.storageClassName = '';
       this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName: '', volumeName: this.persistentVolume.name });
       checkAssociations(this.rules, o.associations ?? [], { deploymentType: o.deploymentType, fileSystemTypeVersion: o.fileSystemTypeVersion });
-      this.describe({ capacityGiB: this.storage.toGibibytes(), deploymentType: o.deploymentType, source: 'existing file system', ...associationFacts(o.associations ?? []) });
+      this.describe({ capacityGiB: this.storage.toGibibytes(), deploymentType: o.deploymentType, source: 'existing file system', fileSystemId: o.fileSystemId, ...associationFacts(o.associations ?? []) });
       // Lustre roots are root-owned and the driver does not apply fsGroup to RWX volumes
       // (fsGroupPolicy ReadWriteOnceWithFSType, kubernetes-sigs/aws-fsx-csi-driver@v1.9.0:charts/aws-fsx-csi-driver/values.yaml#L10-L11).
       this.probeReadOnly();

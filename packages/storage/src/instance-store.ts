@@ -258,7 +258,8 @@ export class LocalInstanceStore extends ClaimedStorage {
     });
     // A local disk's file system root belongs to root.
     this.probeReadOnly();
-    this.describe({ sizeGiB: options.size.toGibibytes(), kind: 'local' });
+    // The class the claim names: tier detection finds the release that makes it (the instance-store chart's localVolumes class).
+    this.describe({ sizeGiB: options.size.toGibibytes(), kind: 'local', storageClassName: this.storageClassName });
   }
 
   /** Local volumes need a no-provisioner class that binds at first consumer (https://kubernetes.io/docs/concepts/storage/storage-classes/#local). */

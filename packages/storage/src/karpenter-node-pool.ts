@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { DURATION as DURATION_PATTERN, LABEL_VALUE, problem, QUALIFIED_NAME, QUANTITY as QUANTITY_PATTERN, Tokens } from '@strata/tokens';
 import { keepClusterScoped } from './cluster-scoped';
 import { INSTANCE_LOCAL_NVME_LABEL } from './instance-store';
-import { KarpenterNvmeNodeClass } from './karpenter-node-class';
+import { KarpenterDiskLayout, KarpenterNvmeNodeClass } from './karpenter-node-class';
 import { BUDGET_DURATION, BUDGET_NODES, BUDGET_SCHEDULE, TAINT_EFFECTS, TEMPLATE_METADATA_SHAPE } from './karpenter-settings';
 import { checkShape } from './karpenter-shapes';
 import { Rules } from './rules';
@@ -280,6 +280,9 @@ export class KarpenterNvmeNodePool extends Construct {
     if (props.nodeClass.instanceStorePolicy === 'RAID0' && !selectsNvme) {
       r.warn(problem('requirements', given.map((q) => q.key), `a ${INSTANCE_LOCAL_NVME_LABEL} requirement with instanceStorePolicy RAID0`,
         'instance types without local NVMe would get the policy but no NVMe: add KarpenterNvmeNodePool.localNvmeRequirement()'));
+    } else if (props.nodeClass.diskLayout === KarpenterDiskLayout.MOUNT && !selectsNvme) {
+      r.warn(problem('requirements', given.map((q) => q.key), `a ${INSTANCE_LOCAL_NVME_LABEL} requirement with diskLayout Mount`,
+        'instance types without local NVMe have no disk to mount, and the local static provisioner makes no volume there: add KarpenterNvmeNodePool.localNvmeRequirement()'));
     }
     if (ownCapacityType && props.capacityTypes !== undefined) {
       r.fail('capacityTypes', props.capacityTypes, `unset when requirements hold a ${CAPACITY_TYPE_LABEL} requirement`, 'say the capacity type once: remove it from requirements, or remove capacityTypes');

@@ -90,6 +90,21 @@ export interface KarpenterBlockDeviceMapping {
   readonly rootVolume?: boolean;
 }
 
+/**
+ * The instance metadata service of the nodes (EC2NodeClass `metadataOptions`,
+ * aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L137-L153, MetadataOptions #L342-L385).
+ */
+export interface KarpenterMetadataOptions {
+  /** `enabled` or `disabled`: with `disabled` no instance metadata on the node. @default 'enabled' (Karpenter's) */
+  readonly httpEndpoint?: 'enabled' | 'disabled';
+  /** `enabled` or `disabled`: the IPv6 endpoint. @default 'disabled' */
+  readonly httpProtocolIPv6?: 'enabled' | 'disabled';
+  /** Hops a metadata response may travel, 1 to 64: 1 keeps it from pods on the pod network. @default 1 */
+  readonly httpPutResponseHopLimit?: number;
+  /** `required` (IMDSv2 only) or `optional`. @default 'required' */
+  readonly httpTokens?: 'required' | 'optional';
+}
+
 /** A taint of a NodePool's nodes. */
 export interface KarpenterTaint {
   readonly key: string;
@@ -331,6 +346,53 @@ export const BUDGETS_SHAPE: ListShape = {
     required: { fields: ['nodes'], fix: 'say how many nodes may be disrupted at once' },
     // "'schedule' must be set with 'duration'" (nodepool.go#L108).
     together: { fields: ['schedule', 'duration'], fix: 'a scheduled budget needs both when it starts and how long it lasts; leave both out for an always-active budget' },
+  },
+};
+
+/** The AMI families an alias may name, as v1.0.0 takes them (ec2nodeclass.go#L176-L184; v1.14.1 adds windows2025, not offered). */
+export const AMI_ALIAS_FAMILIES = ['al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022'];
+/** An alias `family@version`, Windows families at `latest` only (ec2nodeclass.go#L181-L184, at most 30 characters). */
+export const AMI_ALIAS = describePattern(
+  '^((al2|al2023|bottlerocket)@.+|(windows2019|windows2022)@latest)$',
+  'an AMI alias family@version such as "al2023@latest" or "al2023@v20240625" (families al2, al2023, bottlerocket, and windows2019, windows2022 at "latest" only)',
+);
+export const AMI_ID = describePattern('^ami-[0-9a-z]+$', 'an AMI id: "ami-" and lowercase letters and digits');
+
+/**
+ * amiSelectorTerms (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go#L68-L76, AMISelectorTerm #L237-L275):
+ * 1 to 30 terms, ORed; a term selects by an alias (alone, and the only term), an id (alone), or tags,
+ * name and owner (ANDed).
+ */
+export const AMI_SELECTOR_TERMS_SHAPE: ListShape = {
+  type: 'list',
+  minItems: 1,
+  maxItems: 30,
+  items: {
+    type: 'object',
+    fields: {
+      alias: { type: 'string', constraint: { pattern: AMI_ALIAS, maxLength: 30 }, fix: 'pin a version in production (al2023@v20240625): "latest" drifts every node when a new AMI is released' },
+      tags: tagMap('e.g. { "team": "ml" }'),
+      id: { type: 'string', constraint: { pattern: AMI_ID }, fix: 'copy it from `aws ec2 describe-images`' },
+      name: { type: 'string', constraint: { minLength: 1 }, accepted: "an AMI's name (its Name field, not the Name tag)", fix: 'e.g. "amazon-eks-node-al2023-x86_64-standard-1.33-*"' },
+      owner: { type: 'string', constraint: { minLength: 1 }, accepted: 'an AWS account id, "self", "amazon" or "aws-marketplace"', fix: 'the owner of the AMIs selected by name or tags' },
+    },
+    oneOfFields: { fields: ['alias', 'tags', 'id', 'name'], fix: 'select AMIs by an alias, tags, an id or a name' },
+    alone: { fields: ['alias', 'id'], fix: 'an alias or an id selects the AMI by itself: give it in a term of its own' },
+  },
+  literalOnly: [
+    // "'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms" (ec2nodeclass.go#L72).
+    (list, at) => (list.length > 1 && list.some((t) => (t as { alias?: unknown }).alias !== undefined) ? [`'${at}' (${list.length} terms) must be one term when a term has an alias; an alias names the AMI family and version by itself: drop the other terms`] : []),
+  ],
+};
+
+/** metadataOptions (ec2nodeclass.go#L137-L153, MetadataOptions #L342-L385). */
+export const METADATA_OPTIONS_SHAPE: ObjectShape = {
+  type: 'object',
+  fields: {
+    httpEndpoint: { type: 'string', constraint: { enum: ['enabled', 'disabled'] }, fix: '"disabled" turns the instance metadata service off on the nodes' },
+    httpProtocolIPv6: { type: 'string', constraint: { enum: ['enabled', 'disabled'] }, fix: 'the IPv6 endpoint of the metadata service' },
+    httpPutResponseHopLimit: { type: 'integer', constraint: { minimum: 1, maximum: 64 }, fix: '1 keeps metadata (and the node role) from pods on the pod network; 2 lets them reach it' },
+    httpTokens: { type: 'string', constraint: { enum: ['required', 'optional'] }, fix: '"required" allows IMDSv2 only' },
   },
 };
 

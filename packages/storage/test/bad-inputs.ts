@@ -146,7 +146,9 @@ const TAG_RESERVED = 'aws: is reserved by AWS, and the driver sets CSIVolumeName
   ['25 static without mountname (PERSISTENT_2)', fromFs({ mountName: undefined, deploymentType: FsxDeploymentType.PERSISTENT_2 }), [`[test/fsx] 'mountname' (not set) must be set for PERSISTENT_2; only SCRATCH_1 file systems have the mount name "fsx": copy LustreConfiguration.MountName from aws fsx describe-file-systems`]],
   ['25 static without mountname (type unknown)', fromFs({ mountName: undefined }), [`[test/fsx] 'mountname' (not set) must be set unless the file system is SCRATCH_1; only SCRATCH_1 file systems have the mount name "fsx": copy LustreConfiguration.MountName from aws fsx describe-file-systems`]],
   ['25 static SCRATCH_1 with another mountname', fromFs({ deploymentType: FsxDeploymentType.SCRATCH_1 }), [`[test/fsx] 'mountname' ("abcdef12") must be fsx for SCRATCH_1; SCRATCH_1 file systems always have the mount name "fsx"`]],
-  ['25 static bad file system id', fromFs({ fileSystemId: 'fs-12' }), [`[test/fsx] 'volumeHandle' ("fs-12") must be a file system id (fs- and 8 to 17 hex digits); copy FileSystemId from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796"`]],
+  ['25 static bad file system id', fromFs({ fileSystemId: 'fs-12' }), [`[test/fsx] 'volumeHandle' ("fs-12") must be a file system id (fs- and 8 to 18 hex digits); copy FileSystemId from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796"`]],
+  // FileSystemId: ^(fs-[0-9a-f]{8,})$, at most 21 characters (botocore fsx service-2.json): 18 hex digits at most.
+  ['25 static file system id of 19 hex digits', fromFs({ fileSystemId: 'fs-0123456789abcdef012' }), [`[test/fsx] 'volumeHandle' ("fs-0123456789abcdef012") must be a file system id (fs- and 8 to 18 hex digits); copy FileSystemId from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796"`]],
   ['25 static dnsname of another file system', fromFs({ fileSystemId: 'fs-0123456789abcdef0' }), [`[test/fsx] 'dnsname' ("${DNS}") must be the DNS name of fs-0123456789abcdef0; copy DNSName of the same file system`]],
   ['25 static dnsname not an FSx name', fromFs({ dnsName: 'fsx.example.com' }), [`[test/fsx] 'dnsname' ("fsx.example.com") must be an FSx DNS name <fs-id>.fsx.<region>.amazonaws.com; copy DNSName from aws fsx describe-file-systems, e.g. "fs-0199e5a63bd90f796.fsx.us-east-1.amazonaws.com"`]],
   ...((): [string, (c: Chart) => unknown, string[], string[]?][] => {
@@ -156,7 +158,9 @@ const TAG_RESERVED = 'aws: is reserved by AWS, and the driver sets CSIVolumeName
     const DESCRIBE = 'copy it from aws fsx describe-data-repository-associations';
     const NO_DRA = 'data repository associations are not available on SCRATCH_1 or Lustre 2.10 file systems: link S3 with s3ImportPath there, or use another file system';
     return [
-      ['29 association id of another resource', dra([{ ...A, associationId: 'fs-0123456789abcdef0' }]), [`[test/fsx] 'associations[0].associationId' ("fs-0123456789abcdef0") must be an association id (dra- and 8 to 17 hex digits); ${DESCRIBE} (AssociationId), e.g. "dra-0123456789abcdef0"`]],
+      ['29 association id of another resource', dra([{ ...A, associationId: 'fs-0123456789abcdef0' }]), [`[test/fsx] 'associations[0].associationId' ("fs-0123456789abcdef0") must be an association id (dra- and 8 to 19 hex digits); ${DESCRIBE} (AssociationId), e.g. "dra-0123456789abcdef0"`]],
+      // DataRepositoryAssociationId: ^(dra-[0-9a-f]{8,})$, at most 23 characters (botocore fsx service-2.json): 19 hex digits at most.
+      ['29 association id of 20 hex digits', dra([{ ...A, associationId: `dra-${'0123456789abcdef0123'}` }]), [`[test/fsx] 'associations[0].associationId' ("dra-0123456789abcdef0123") must be an association id (dra- and 8 to 19 hex digits); ${DESCRIBE} (AssociationId), e.g. "dra-0123456789abcdef0"`]],
       ['29 association without its S3 path', dra([{ ...A, dataRepositoryPath: undefined }]), [`[test/fsx] 'associations[0].dataRepositoryPath' (not set) must be the S3 path it links; ${DESCRIBE} (DataRepositoryPath)`]],
       ['29 association S3 path without s3://', dra([{ ...A, dataRepositoryPath: 'ml-datasets/pile/' }]), [`[test/fsx] 'associations[0].dataRepositoryPath' ("ml-datasets/pile/") must be an S3 path s3://bucket[/prefix]; ${DESCRIBE} (DataRepositoryPath), e.g. "s3://ml-datasets/pile/"`]],
       ['29 association directory not absolute', dra([{ ...A, fileSystemPath: 'datasets/pile/' }]), [`[test/fsx] 'associations[0].fileSystemPath' ("datasets/pile/") must be an absolute directory of the file system such as "/datasets/pile/" or "/" (no "//") and at most 4096 characters; ${DESCRIBE} (FileSystemPath), e.g. "/datasets/pile/" or "/"`]],
@@ -338,13 +342,13 @@ const NVME_NODES = plus.NodeLabelQuery.gt(INSTANCE_LOCAL_NVME_LABEL, ['0']);
     [
       '48: instanceStorePolicy "RAID10"',
       (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'RAID10' }),
-      [`[test/nvme] 'instanceStorePolicy' ("RAID10") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
+      [`[test/nvme] 'instanceStorePolicy' ("RAID10") must be one of RAID0; Karpenter offers RAID0 only; for one file system per disk use diskLayout Mount (a nodeadm NodeConfig in userData, AL2023)`],
       [],
     ],
     [
       '48: instanceStorePolicy "Mount"',
       (chart) => new KarpenterNvmeNodeClass(chart, 'nvme', { role: 'r', clusterName: 'ml', instanceStorePolicy: 'Mount' }),
-      [`[test/nvme] 'instanceStorePolicy' ("Mount") must be one of RAID0; Karpenter offers RAID0 only; for RAID10 or Mount set spec.instance.localStorage.strategy in a nodeadm NodeConfig in the EC2NodeClass userData (AL2023)`],
+      [`[test/nvme] 'instanceStorePolicy' ("Mount") must be one of RAID0; Karpenter offers RAID0 only; for one file system per disk use diskLayout Mount (a nodeadm NodeConfig in userData, AL2023)`],
       [],
     ],
     [

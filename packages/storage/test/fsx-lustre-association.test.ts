@@ -30,6 +30,8 @@ describe('data repository associations of an existing file system', () => {
         capacityGiB: 2400,
         deploymentType: 'PERSISTENT_2',
         source: 'existing file system',
+        // The report names the file system each association belongs to.
+        fileSystemId: 'fs-0199e5a63bd90f796',
         associations:
           'dra-0123456789abcdef0 links s3://ml-datasets/pile/ to /datasets/pile/; imports automatically: NEW, CHANGED, DELETED (and imported the existing objects when made); exports automatically: nothing; made outside Kubernetes by the data team\'s Terraform: the FSx CSI driver creates no association | ' +
           'dra-0123456789abcdef1 links s3://ml-results/ to /results; imports automatically: nothing; exports automatically: NEW, CHANGED; made outside Kubernetes (by whom is not stated): the FSx CSI driver creates no association',
@@ -52,6 +54,15 @@ describe('data repository associations of an existing file system', () => {
   test('without associations the claim states none', () => {
     const chart = newChart();
     FsxLustre.fromFileSystem(chart, 'fsx', FS);
-    expect(storageOf(chart)[0].description.facts).toEqual({ capacityGiB: 2400, deploymentType: 'PERSISTENT_2', source: 'existing file system' });
+    expect(storageOf(chart)[0].description.facts).toEqual({ capacityGiB: 2400, deploymentType: 'PERSISTENT_2', source: 'existing file system', fileSystemId: 'fs-0199e5a63bd90f796' });
+  });
+});
+
+describe('ids at the longest the FSx API takes (boto/botocore@1.43.67 fsx service-2.json)', () => {
+  test('an association id of 19 hex digits and a file system id of 18 are accepted', () => {
+    const chart = newChart();
+    const id = 'fs-0123456789abcdef01';
+    FsxLustre.fromFileSystem(chart, 'fsx', { ...FS, fileSystemId: id, dnsName: `${id}.fsx.us-east-1.amazonaws.com`, associations: [{ associationId: 'dra-0123456789abcdef012', dataRepositoryPath: 's3://ml-datasets/pile/', fileSystemPath: '/' }] });
+    expect(synthErrors(chart)).toEqual([]);
   });
 });

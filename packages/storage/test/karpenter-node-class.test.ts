@@ -4,7 +4,7 @@
  * karpenter.k8s.aws/v1 CRD refuses it (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go).
  */
 import { Chart } from 'cdk8s';
-import { BLOCK_DEVICE_MAPPINGS_SHAPE, KarpenterNvmeNodeClass, KarpenterNvmeNodeClassProps, KUBELET_SHAPE, shapeSchema, TAGS_SHAPE } from '../src/karpenter';
+import { AMI_SELECTOR_TERMS_SHAPE, BLOCK_DEVICE_MAPPINGS_SHAPE, KarpenterNvmeNodeClass, KarpenterNvmeNodeClassProps, KUBELET_SHAPE, METADATA_OPTIONS_SHAPE, shapeSchema, TAGS_SHAPE } from '../src/karpenter';
 import { newChart, synth, synthErrors, warnings } from './testing';
 
 const base: KarpenterNvmeNodeClassProps = { role: 'KarpenterNodeRole-ml', clusterName: 'ml' };
@@ -160,5 +160,56 @@ describe('EC2NodeClass: the settings platform teams set', () => {
       { if: { properties: { volumeType: { enum: ['standard', 'gp2', 'sc1', 'st1'] } }, required: ['volumeType'] }, then: { not: { anyOf: [{ required: ['iops'] }, { required: ['throughput'] }] } } },
       { if: { properties: { volumeType: { enum: ['io1', 'io2'] } }, required: ['volumeType'] }, then: { not: { anyOf: [{ required: ['throughput'] }] } } },
     ]);
+  });
+});
+
+describe('EC2NodeClass: AMI selector terms and instance metadata (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go)', () => {
+  test('a pinned alias, or tags with name and owner, and metadata options are written as given', () => {
+    const chart = newChart();
+    nodeClass({ amiSelectorTerms: [{ alias: 'al2023@v20240625' }], metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 2, httpTokens: 'required' } }, chart);
+    const [ec2] = synth(chart) as any[];
+    expect(ec2.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20240625' }]);
+    expect(ec2.spec.metadataOptions).toEqual({ httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 2, httpTokens: 'required' });
+    const byName = newChart();
+    nodeClass({ amiSelectorTerms: [{ name: 'amazon-eks-node-al2023-x86_64-standard-1.33-*', owner: 'amazon' }, { tags: { team: 'ml' } }] }, byName);
+    expect((synth(byName)[0] as any).spec.amiSelectorTerms).toEqual([{ name: 'amazon-eks-node-al2023-x86_64-standard-1.33-*', owner: 'amazon' }, { tags: { team: 'ml' } }]);
+    // Without an alias Karpenter builds no RAID0: the existing warning says so.
+    expect(warnings(byName)).toHaveLength(1);
+  });
+
+  const N = "[test/nvme] '";
+  test.each<[string, Partial<KarpenterNvmeNodeClassProps>, string[]]>([
+    ['no term', { amiSelectorTerms: [] }, [`${N}amiSelectorTerms' ([]) must be at least 1 item; add one`]],
+    [
+      'a family Karpenter has no alias for',
+      { amiSelectorTerms: [{ alias: 'ubuntu@latest' }] },
+      [`${N}amiSelectorTerms[0].alias' ("ubuntu@latest") must be an AMI alias family@version such as "al2023@latest" or "al2023@v20240625" (families al2, al2023, bottlerocket, and windows2019, windows2022 at "latest" only) and at most 30 characters; pin a version in production (al2023@v20240625): "latest" drifts every node when a new AMI is released`],
+    ],
+    [
+      'an alias beside another term',
+      { amiSelectorTerms: [{ alias: 'al2023@latest' }, { tags: { team: 'ml' } }] },
+      [`${N}amiSelectorTerms' (2 terms) must be one term when a term has an alias; an alias names the AMI family and version by itself: drop the other terms`],
+    ],
+    [
+      'an id beside tags',
+      { amiSelectorTerms: [{ id: 'ami-0123456789abcdef0', tags: { team: 'ml' } }] },
+      [`${N}amiSelectorTerms[0].id' ("ami-0123456789abcdef0") must be set alone (this object also sets tags); an alias or an id selects the AMI by itself: give it in a term of its own`],
+    ],
+    ['a Windows alias with RAID0', { amiSelectorTerms: [{ alias: 'windows2022@latest' }] }, [`${N}amiSelectorTerms' ("windows2022@latest") must be an al2, al2023 or bottlerocket alias with instanceStorePolicy RAID0; Karpenter builds the RAID0 for those families only: use al2023@latest`]],
+    [
+      'a hop limit above 64',
+      { metadataOptions: { httpPutResponseHopLimit: 65 } },
+      [`${N}metadataOptions.httpPutResponseHopLimit' (65) must be between 1 and 64; 1 keeps metadata (and the node role) from pods on the pod network; 2 lets them reach it`],
+    ],
+    ['IMDSv1 spelt "v1"', { metadataOptions: { httpTokens: 'v1' as never } }, [`${N}metadataOptions.httpTokens' ("v1") must be one of required, optional; "required" allows IMDSv2 only`]],
+  ])('refuses %s', (_what, props, errors) => {
+    const chart = newChart();
+    nodeClass(props, chart);
+    expect(synthErrors(chart)).toEqual(errors);
+  });
+
+  test('the shapes are the values\' schemas', () => {
+    expect(shapeSchema(AMI_SELECTOR_TERMS_SHAPE)).toMatchObject({ type: 'array', minItems: 1, maxItems: 30 });
+    expect(shapeSchema(METADATA_OPTIONS_SHAPE)).toMatchObject({ type: 'object', additionalProperties: false, properties: { httpPutResponseHopLimit: { type: 'integer', minimum: 1, maximum: 64 } } });
   });
 });

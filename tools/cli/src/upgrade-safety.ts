@@ -8,6 +8,7 @@ import { ACCEPTED_CHANGES_ANNOTATION, AcceptedChange, compareVersions, readTree,
 import { parse } from 'yaml';
 import { ChartOutput } from './chart-cache';
 import { readPublished } from './publish';
+import { leftBehindNotes } from './upgrade-notes';
 
 /**
  * Upgrade safety, before generate writes: each release of each environment is compared with what
@@ -91,6 +92,7 @@ export function upgradeSafety(
           const definition = definitions.find((d) => d.name === env);
           const inEnvironment = definition?.definition.workloads?.[was.chart]?.acceptedChanges ?? [];
           const chartChanged = recordedChart(p.yaml)?.contentDigest !== newRec?.contentDigest;
+          notes.push(...leftBehindNotes(`${where}, from ${p.label} to ${newRec?.version ?? '?'}`, oldObjects, newObjects));
           for (const change of upgradeChanges(oldObjects, newObjects)) {
             if (majorMoved && accepted.some((a) => matches(a, change))) continue;
             if (inEnvironment.some((a) => matches(a, change))) continue;

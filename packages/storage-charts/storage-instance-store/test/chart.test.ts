@@ -5,7 +5,9 @@ import InstanceStoreTierChart from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 import {
+  AMI_SELECTOR_TERMS_SHAPE,
   BLOCK_DEVICE_MAPPINGS_SHAPE,
+  METADATA_OPTIONS_SHAPE,
   BUDGETS_SHAPE,
   KUBELET_SHAPE,
   SECURITY_GROUP_SELECTOR_TERMS_SHAPE,
@@ -43,12 +45,13 @@ function karpenterProblems(o: any): string[] {
     must(o.apiVersion === 'karpenter.k8s.aws/v1', 'apiVersion karpenter.k8s.aws/v1');
     const s = o.spec ?? {};
     must(typeof s.role === 'string' && s.role.length > 0, 'spec.role set');
-    must(s.instanceStorePolicy === 'RAID0', 'spec.instanceStorePolicy is RAID0 (the only value of the enum)');
-    must(Array.isArray(s.amiSelectorTerms) && s.amiSelectorTerms.length > 0 && s.amiSelectorTerms.every((t: any) => /^[a-z0-9]+@.+$/.test(t.alias)), 'spec.amiSelectorTerms aliases family@version');
+    // RAID0 (the only value of the enum), or left out by the Mount layout, whose userData is nodeadm's NodeConfig with strategy Mount.
+    must(s.instanceStorePolicy === 'RAID0' || (s.instanceStorePolicy === undefined && /strategy: Mount/.test(s.userData ?? '')), 'spec.instanceStorePolicy is RAID0, or the Mount layout');
+    must(Array.isArray(s.amiSelectorTerms) && s.amiSelectorTerms.length > 0, 'spec.amiSelectorTerms: at least one term');
     for (const f of ['subnetSelectorTerms', 'securityGroupSelectorTerms']) must(Array.isArray(s[f]) && s[f].length > 0, `spec.${f}: at least one term`);
-    must(Object.keys(s).every((k) => ['amiSelectorTerms', 'blockDeviceMappings', 'instanceStorePolicy', 'kubelet', 'role', 'securityGroupSelectorTerms', 'subnetSelectorTerms', 'tags', 'userData'].includes(k)), 'spec has known fields only');
+    must(Object.keys(s).every((k) => ['amiSelectorTerms', 'blockDeviceMappings', 'instanceStorePolicy', 'kubelet', 'metadataOptions', 'role', 'securityGroupSelectorTerms', 'subnetSelectorTerms', 'tags', 'userData'].includes(k)), 'spec has known fields only');
     // Each settings field as the CRD checks it (the shapes of @strata/storage, written as the values' schemas).
-    for (const [f, shape] of [['subnetSelectorTerms', SUBNET_SELECTOR_TERMS_SHAPE], ['securityGroupSelectorTerms', SECURITY_GROUP_SELECTOR_TERMS_SHAPE], ['tags', TAGS_SHAPE], ['kubelet', KUBELET_SHAPE], ['blockDeviceMappings', BLOCK_DEVICE_MAPPINGS_SHAPE]] as const) {
+    for (const [f, shape] of [['subnetSelectorTerms', SUBNET_SELECTOR_TERMS_SHAPE], ['securityGroupSelectorTerms', SECURITY_GROUP_SELECTOR_TERMS_SHAPE], ['tags', TAGS_SHAPE], ['kubelet', KUBELET_SHAPE], ['blockDeviceMappings', BLOCK_DEVICE_MAPPINGS_SHAPE], ['amiSelectorTerms', AMI_SELECTOR_TERMS_SHAPE], ['metadataOptions', METADATA_OPTIONS_SHAPE]] as const) {
       for (const p of shapeProblems(`spec.${f}`, s[f], shape)) out.push(`${o.kind}/${o.metadata?.name}: ${p}`);
     }
   } else if (o.kind === 'NodePool') {
@@ -89,16 +92,24 @@ function problems(objs: any[]): string[] {
 }
 
 describe('storage-instance-store', () => {
-  test('writes a chart named after its folder: an EC2NodeClass and two NodePools, no StorageClass (nothing claims local volumes)', () => {
+  test('writes a chart named after its folder: an EC2NodeClass and two NodePools, and the local-volume layout (its node class, pool, StorageClass and provisioner)', () => {
     expect([...files.keys()]).toEqual([
       '.helmignore',
       'Chart.yaml',
       'README.md',
       'templates/NOTES.txt',
       'templates/_helpers.tpl',
+      'templates/clusterrole-local-provisioner-role.yaml',
+      'templates/clusterrolebinding-local-provisioner-role-binding.yaml',
+      'templates/configmap-local-provisioner-config.yaml',
+      'templates/daemonset-local-provisioner-daemon.yaml',
+      'templates/ec2nodeclass-nvme-local.yaml',
       'templates/ec2nodeclass-nvme.yaml',
       'templates/nodepool-nvme-gpu.yaml',
+      'templates/nodepool-nvme-local.yaml',
       'templates/nodepool-nvme.yaml',
+      'templates/serviceaccount-local-provisioner-account.yaml',
+      'templates/storageclass-local-nvme.yaml',
       'values.d.ts',
       'values.schema.json',
       'values.yaml',
@@ -218,6 +229,10 @@ describe('storage-instance-store', () => {
         "[storage-instance-store/NodeClass/EC2NodeClass] 'kubelet.imageGCHighThresholdPercent' (70) must be greater than imageGCLowThresholdPercent (80); garbage collection runs above the high mark and frees down to the low one",
       ],
       [
+        { nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } }, localVolumes: { enabled: true, nodeClass: { blockDeviceMappings: [{ deviceName: '/dev/xvda', rootVolume: true, ebs: { volumeSize: '20Gi' } }, { deviceName: '/dev/xvdb', rootVolume: true, ebs: { volumeSize: '20Gi' } }] } } },
+        "[storage-instance-store/Local/EC2NodeClass] 'blockDeviceMappings' (rootVolume on [0], [1]) must have rootVolume on one mapping at most; kubelet has one root directory",
+      ],
+      [
         { nodeClass: { kubelet: { evictionSoft: { 'memory.available': '500Mi' } } } },
         "[storage-instance-store/NodeClass/EC2NodeClass] 'kubelet.evictionSoftGracePeriod' (no memory.available) must hold a grace period for every soft threshold (evictionSoft has memory.available); give memory.available its grace period, e.g. \"1m30s\"",
       ],
@@ -228,7 +243,8 @@ describe('storage-instance-store', () => {
     ];
     for (const [values, message] of cases) {
       expect((await template(values)).length).toBeGreaterThan(0);
-      expect(literalErrors(() => chart.direct(values))).toEqual([message]);
+      // The local-volume node class takes nodeClass.kubelet too: it says so of its own.
+      expect(literalErrors(() => chart.direct(values)).filter((e) => !e.startsWith('[storage-instance-store/Local/') || !message.startsWith('[storage-instance-store/NodeClass/'))).toEqual([message]);
     }
   });
 
@@ -298,6 +314,139 @@ describe('storage-instance-store', () => {
     );
   });
 
+  test('AMI terms and instance metadata are values: at their defaults the spec is as before (al2023@latest, no metadataOptions), set they reach both node classes as the layout allows', async () => {
+    const [byDefault] = of(await template(), 'EC2NodeClass');
+    expect(byDefault.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@latest' }]);
+    expect(byDefault.spec).not.toHaveProperty('metadataOptions');
+    const objs = await template({ nodeClass: { amiSelectorTerms: [{ alias: 'al2023@v20240625' }], metadataOptions: { httpPutResponseHopLimit: 2, httpTokens: 'required' } }, localVolumes: { enabled: true } });
+    expect(problems(objs)).toEqual([]);
+    const [raid0, local] = [NVME_NODE_CLASS, 'storage-nvme-storage-instance-store-nvme-local'].map((n) => of(objs, 'EC2NodeClass').find((o) => o.metadata.name === n));
+    expect(raid0.spec).toMatchObject({ amiSelectorTerms: [{ alias: 'al2023@v20240625' }], metadataOptions: { httpPutResponseHopLimit: 2, httpTokens: 'required' } });
+    // The Mount layout is AL2023's nodeadm: its node class keeps al2023@latest, and takes the metadata options.
+    expect(local.spec).toMatchObject({ amiSelectorTerms: [{ alias: 'al2023@latest' }], metadataOptions: { httpPutResponseHopLimit: 2, httpTokens: 'required' } });
+    // Rules JSON Schema cannot state, at generate only: an alias beside another term.
+    const values = { nodeClass: { amiSelectorTerms: [{ alias: 'al2023@latest' }, { tags: { team: 'ml' } }] } };
+    expect((await template(values)).length).toBeGreaterThan(0);
+    expect(literalErrors(() => chart.direct(values))).toEqual(["[storage-instance-store/NodeClass/EC2NodeClass] 'amiSelectorTerms' (2 terms) must be one term when a term has an alias; an alias names the AMI family and version by itself: drop the other terms"]);
+  });
+
+  describe('local volumes (localVolumes.enabled)', () => {
+    const LOCAL = 'storage-nvme-storage-instance-store-local-nvme';
+    const LOCAL_POOL = 'storage-nvme-storage-instance-store-nvme-local';
+    const local = (objs: any[]) => objs.filter((o) => !['EC2NodeClass', 'NodePool'].includes(o.kind) || o.metadata.name.endsWith('-nvme-local'));
+
+    test('off by default: the default release makes no local node class, pool, class or provisioner', async () => {
+      const objs = await template();
+      expect(objs.filter((o) => /local/.test(o.metadata.name))).toEqual([]);
+    });
+
+    test('helm template of the layout: Mount node class, its NodePool with the provisioner\'s startup taint, the no-provisioner class bound at first consumer on that pool, and the provisioner on it', async () => {
+      const objs = await template({ localVolumes: { enabled: true } });
+      expect(problems(objs)).toEqual([]);
+      expect(local(objs).map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+        'ClusterRole/storage-nvme-storage-instance-store-local-provisioner-role',
+        'ClusterRoleBinding/storage-nvme-storage-instance-st-local-provisioner-role-binding',
+        'ConfigMap/nvme-storage-instance-store-local-provisioner-config',
+        'DaemonSet/nvme-storage-instance-store-local-provisioner-daemon',
+        `EC2NodeClass/${LOCAL_POOL}`,
+        `NodePool/${LOCAL_POOL}`,
+        'ServiceAccount/nvme-storage-instance-store-local-provisioner-account',
+        `StorageClass/${LOCAL}`,
+      ]);
+      const nodeClass = of(objs, 'EC2NodeClass').find((o) => o.metadata.name === LOCAL_POOL);
+      // No instanceStorePolicy: nodeadm mounts each disk at /mnt/k8s-disks/1..N; the shared settings are nodeClass's.
+      expect(nodeClass.spec).toEqual({
+        amiSelectorTerms: [{ alias: 'al2023@latest' }],
+        role: 'KarpenterNodeRole-strata',
+        securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata' } }],
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'strata' } }],
+        userData: 'apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  instance:\n    localStorage:\n      strategy: Mount\n',
+      });
+      const pool = of(objs, 'NodePool').find((o) => o.metadata.name === LOCAL_POOL);
+      expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: LOCAL_POOL });
+      expect(pool.spec.template.spec.requirements).toEqual([
+        { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] },
+        { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'i', 'm', 'r'] },
+        { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+      ]);
+      expect(pool.spec.template.spec.startupTaints).toEqual([{ key: 'sig-storage-local-static-provisioner/agent-not-ready', effect: 'NoSchedule' }]);
+      expect(pool.spec.disruption).toEqual({ budgets: [{ nodes: '0', reasons: ['Drifted', 'Underutilized'] }, { nodes: '10%' }], consolidateAfter: '10m', consolidationPolicy: 'WhenEmpty' });
+      const [sc] = of(objs, 'StorageClass');
+      expect(sc).toMatchObject({
+        metadata: { name: LOCAL },
+        provisioner: 'kubernetes.io/no-provisioner',
+        volumeBindingMode: 'WaitForFirstConsumer',
+        reclaimPolicy: 'Delete',
+        allowedTopologies: [{ matchLabelExpressions: [{ key: 'karpenter.sh/nodepool', values: [LOCAL_POOL] }] }],
+      });
+      const [cm] = of(objs, 'ConfigMap');
+      expect(cm.data).toEqual({
+        provisionerNotReadyNodeTaintKey: 'sig-storage-local-static-provisioner/agent-not-ready',
+        removeNodeNotReadyTaint: 'true',
+        setPVOwnerRef: 'true',
+        storageClassMap: `${LOCAL}:\n  hostDir: /mnt/k8s-disks\n  mountDir: /mnt/k8s-disks\n  volumeMode: Filesystem\n  accessMode: ReadWriteOnce\n`,
+      });
+      const [ds] = of(objs, 'DaemonSet');
+      const spec = ds.spec.template.spec;
+      expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'karpenter.sh/nodepool': LOCAL_POOL });
+      expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+      expect(spec.serviceAccountName).toBe('nvme-storage-instance-store-local-provisioner-account');
+      expect(spec.containers[0]).toMatchObject({ image: 'registry.k8s.io/sig-storage/local-volume-provisioner:v2.9.0', securityContext: { privileged: true } });
+      expect(spec.containers[0].volumeMounts).toEqual([
+        { name: 'provisioner-config', mountPath: '/etc/provisioner/config', readOnly: true },
+        { name: 'provisioner-dev', mountPath: '/dev' },
+        { name: 'discovery', mountPath: '/mnt/k8s-disks', mountPropagation: 'HostToContainer' },
+      ]);
+      expect(spec.volumes).toEqual([
+        { name: 'provisioner-config', configMap: { name: cm.metadata.name } },
+        { name: 'provisioner-dev', hostPath: { path: '/dev' } },
+        { name: 'discovery', hostPath: { path: '/mnt/k8s-disks' } },
+      ]);
+      expect(ds.spec.selector.matchLabels).toMatchObject({ 'app.kubernetes.io/component': 'local-static-provisioner', 'app.kubernetes.io/instance': 'nvme' });
+      const [binding] = of(objs, 'ClusterRoleBinding');
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: spec.serviceAccountName, namespace: 'storage' }]);
+      expect(binding.roleRef.name).toBe(of(objs, 'ClusterRole')[0].metadata.name);
+      expect(of(objs, 'ClusterRole')[0].rules.find((r: any) => r.resources.includes('persistentvolumes')).verbs).toEqual(['get', 'list', 'watch', 'create', 'delete']);
+    });
+
+    test('custom values: class name, Retain, image, pool settings and root volume reach the objects', async () => {
+      const objs = await template({
+        localVolumes: {
+          enabled: true,
+          storageClassName: 'strata-local-nvme',
+          reclaimPolicy: 'Retain',
+          provisioner: { image: 'registry.example.com/local-volume-provisioner:v2.9.0' },
+          nodeClass: { name: 'strata-nvme-local', blockDeviceMappings: [{ deviceName: '/dev/xvda', rootVolume: true, ebs: { volumeSize: '200Gi', volumeType: 'gp3' } }] },
+          nodePool: { name: 'strata-nvme-local', instanceCategories: ['i'], capacityTypes: ['spot'], limits: { cpu: '64' } },
+        },
+      });
+      expect(problems(objs)).toEqual([]);
+      const [sc] = of(objs, 'StorageClass');
+      expect(sc).toMatchObject({ metadata: { name: 'strata-local-nvme' }, reclaimPolicy: 'Retain', allowedTopologies: [{ matchLabelExpressions: [{ key: 'karpenter.sh/nodepool', values: ['strata-nvme-local'] }] }] });
+      expect(of(objs, 'ConfigMap')[0].data.storageClassMap).toMatch(/^strata-local-nvme:\n/);
+      expect(of(objs, 'DaemonSet')[0].spec.template.spec.containers[0].image).toBe('registry.example.com/local-volume-provisioner:v2.9.0');
+      expect(of(objs, 'DaemonSet')[0].spec.template.spec.nodeSelector['karpenter.sh/nodepool']).toBe('strata-nvme-local');
+      const nodeClass = of(objs, 'EC2NodeClass').find((o) => o.metadata.name === 'strata-nvme-local');
+      expect(nodeClass.spec.blockDeviceMappings).toEqual([{ deviceName: '/dev/xvda', rootVolume: true, ebs: { volumeSize: '200Gi', volumeType: 'gp3' } }]);
+      const pool = of(objs, 'NodePool').find((o) => o.metadata.name === 'strata-nvme-local');
+      expect(pool.spec.template.spec.nodeClassRef.name).toBe('strata-nvme-local');
+      expect(pool.spec.limits).toEqual({ cpu: '64', memory: '4000Gi' });
+      expect(pool.spec.template.spec.requirements).toContainEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] });
+    });
+
+    test('two releases with local volumes never collide: every cluster-scoped name is the release\'s', async () => {
+      const a = await template({ localVolumes: { enabled: true } }, 'a');
+      const b = await template({ localVolumes: { enabled: true } }, 'b');
+      const cluster = (objs: any[]) => objs.filter((o) => !o.metadata.namespace).map((o) => `${o.kind}/${o.metadata.name}`);
+      expect(cluster(a).filter((n) => cluster(b).includes(n))).toEqual([]);
+    });
+
+    test('the local node class and provisioner alone, without the RAID0 parts', async () => {
+      const objs = await template({ nodeClass: { enabled: false }, nodePools: { cpu: { enabled: false } }, localVolumes: { enabled: true } });
+      expect(objs.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet', 'EC2NodeClass', 'NodePool', 'ServiceAccount', 'StorageClass']);
+    });
+  });
+
   describeRoundTrip(fixture, { releases: ['nvme', 'storage-instance-store', 'x'.repeat(50)], problems });
 
   test.each([
@@ -348,6 +497,19 @@ describe('storage-instance-store', () => {
     ['a GPU taint with effect Never', { nodePools: { gpu: { enabled: true, taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'Never' }] } } }, 'nodePools.gpu.taints.0.effect: nodePools.gpu.taints.0.effect must be one of the following: "NoSchedule", "PreferNoSchedule", "NoExecute"', true],
     ['a GPU taint without key', { nodePools: { gpu: { enabled: true, taints: [{ effect: 'NoSchedule' }] } } }, 'nodePools.gpu.taints.0: key is required', true],
     ['a GPU taint switched off with false', { nodePools: { gpu: { taints: false } } }, 'nodePools.gpu.taints: Invalid type. Expected: array, given: boolean', false],
+    ['an AMI family Karpenter has no alias for', { nodeClass: { amiSelectorTerms: [{ alias: 'ubuntu@latest' }] } }, 'nodeClass.amiSelectorTerms.0.alias: Does not match pattern', true],
+    ['a Windows AMI pinned to a version', { nodeClass: { amiSelectorTerms: [{ alias: 'windows2022@v1' }] } }, 'nodeClass.amiSelectorTerms.0.alias: Does not match pattern', true],
+    ['an AMI id beside tags', { nodeClass: { amiSelectorTerms: [{ id: 'ami-0123456789abcdef0', tags: { team: 'ml' } }] } }, 'nodeClass.amiSelectorTerms.0: Must not validate the schema (not)', true],
+    ['no AMI term', { nodeClass: { amiSelectorTerms: [] } }, 'nodeClass.amiSelectorTerms: Array must have at least 1 items', true],
+    ['a metadata hop limit of 65', { nodeClass: { metadataOptions: { httpPutResponseHopLimit: 65 } } }, 'nodeClass.metadataOptions.httpPutResponseHopLimit: Must be less than or equal to 64', true],
+    ['metadata tokens "v1"', { nodeClass: { metadataOptions: { httpTokens: 'v1' } } }, 'nodeClass.metadataOptions.httpTokens: nodeClass.metadataOptions.httpTokens must be one of the following: "required", "optional"', true],
+    ['a metadata field Karpenter does not have', { nodeClass: { metadataOptions: { instanceMetadataTags: 'enabled' } } }, 'Additional property instanceMetadataTags is not allowed', true],
+    ['local volumes reclaimed by Recycle', { localVolumes: { enabled: true, reclaimPolicy: 'Recycle' } }, 'localVolumes.reclaimPolicy: localVolumes.reclaimPolicy must be one of the following: "Delete", "Retain"', false],
+    ['a local StorageClass name Kubernetes refuses', { localVolumes: { enabled: true, storageClassName: 'Local_NVMe' } }, 'localVolumes.storageClassName: Does not match pattern', false],
+    ['a local-volume node class name over 63 characters', { localVolumes: { enabled: true, nodeClass: { name: 'x'.repeat(64) } } }, 'localVolumes.nodeClass.name: String length must be less than or equal to 63', false],
+    ['an empty provisioner image', { localVolumes: { enabled: true, provisioner: { image: '' } } }, 'localVolumes.provisioner.image: String length must be greater than or equal to 1', false],
+    ['a local pool on Spot given as a string', { localVolumes: { enabled: true, nodePool: { capacityTypes: 'spot' } } }, 'localVolumes.nodePool.capacityTypes: Invalid type. Expected: array, given: string', false],
+    ['a local pool startup taint without effect', { localVolumes: { enabled: true, nodePool: { startupTaints: [{ key: 'x' }] } } }, 'localVolumes.nodePool.startupTaints.0: effect is required', true],
   ])('helm refuses %s through the schema', async (_what, values, message, literalAlso) => {
     const stderr = schemaRefusal(await helm.template(dir, { releaseName: 'nvme', namespace: 'storage', values }).catch((e: unknown) => e));
     expect(stderr).toContain(message);

@@ -30,7 +30,9 @@ describe('storage-binding generator', () => {
       '      },',
       "      storage: this.values.size('data.size', { default: Size.gibibytes(1200), minimumGiB: 1200, maximumGiB: 1_000_000, description: 'Capacity of the data file system' }),",
       '    });',
-      "    mountEverywhere(this, data, '/data');",
+      // As the patterns do: a writable FSx mount says whether each new file system's root was handed over (mountEverywhere warns until then).
+      "    // A new file system's root belongs to root: hand it to uid 1000 once (chown 1000:1000 from an admin pod), then set rootPrepared: true.",
+      "    mountEverywhere(this, data, '/data', { rootPrepared: false });",
     ]);
     // After the user's last comment in the constructor.
     expect(after).toContain("    // hand-edited: more storage below, one day\n\n    // data: FSx for Lustre");
@@ -96,7 +98,7 @@ describe('storage-binding generator', () => {
     tree.write(CHART, CHART_FIXTURE.replace('    const v = this.values;\n', '    const v = this.values;\n    const data = 1;\n    void data;\n'));
     await bind(tree, {});
     expect(tree.read(CHART, 'utf-8')).toContain("    const dataStorage = FsxLustre.fromStorageClass(this, 'data', {");
-    expect(tree.read(CHART, 'utf-8')).toContain("    mountEverywhere(this, dataStorage, '/data');");
+    expect(tree.read(CHART, 'utf-8')).toContain("    mountEverywhere(this, dataStorage, '/data', { rootPrepared: false });");
   });
 
   test('uses the chart\'s own import names (an alias, a namespace import)', async () => {
@@ -144,9 +146,9 @@ describe('storage-binding generator', () => {
       await bind(tree, {});
       const once = filesOf(tree);
       await expect(bind(tree, { storage: 'efs' })).rejects.toThrow(
-        `${CHART}:88: 'data' is already bound at /data here (FsxLustre.fromStorageClass), not as --storage=efs; change it there, or choose another --name and --mount`,
+        `${CHART}:89: 'data' is already bound at /data here (FsxLustre.fromStorageClass), not as --storage=efs; change it there, or choose another --name and --mount`,
       );
-      await expect(bind(tree, { readOnly: true })).rejects.toThrow(`${CHART}:88: 'data' is already bound at /data here (FsxLustre.fromStorageClass), not as --storage=fsx-lustre --read-only;`);
+      await expect(bind(tree, { readOnly: true })).rejects.toThrow(`${CHART}:89: 'data' is already bound at /data here (FsxLustre.fromStorageClass), not as --storage=fsx-lustre --read-only;`);
       expect(filesOf(tree)).toEqual(once);
     });
 

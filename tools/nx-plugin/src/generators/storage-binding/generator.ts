@@ -11,6 +11,10 @@ import { StorageBindingGeneratorSchema } from './schema';
 
 /** The helper of @strata/patterns that mounts a storage into every container of a chart's workloads. */
 export const MOUNT_HELPER = 'mountEverywhere';
+/** The helper of @strata/patterns that gives a Mountpoint volume's IAM policy to the identity Mountpoint runs as. */
+export const GRANT_HELPER = 'grantMountpoint';
+/** The uid and gid strata containers run as (@strata/patterns DEFAULT_USER). */
+const DEFAULT_UID = 1000;
 
 /** Paths every strata container already mounts (ContainerSpec.scratch and sharedMemory). */
 const RESERVED_PATHS = ['/tmp', '/dev/shm'];
@@ -266,17 +270,24 @@ function addBinding(chart: WorkloadChartFile, o: NormalizedBindingOptions): void
     }
   }
   const where = tier.storageClass ? ` from the environment's ${tier.storageClass} class` : '';
+  // As the patterns do: a writable FSx for Lustre mount says whether the root of each new file system
+  // was handed to the containers' uid (mountEverywhere warns while it is false), and a Mountpoint
+  // volume's IAM policy goes to the identity Mountpoint runs as (grantMountpoint).
+  const rootPrepared = o.storage === 'fsx-lustre' && !o.readOnly;
+  const grant = o.storage === 's3' ? ref('@strata/patterns', GRANT_HELPER) : undefined;
+  const options = [o.readOnly ? 'readOnly: true' : undefined, rootPrepared ? 'rootPrepared: false' : undefined].filter((x) => x !== undefined);
   // Comments count as statements for the insert index.
   const index = chart.body.getStatementsWithComments().length;
   chart.body.insertStatements(index, (w) => {
     if (index > 0) w.newLine();
     w.writeLine(`// ${o.id}: ${tier.title}${where}, mounted at ${o.mount}${o.readOnly ? ' (read-only)' : ''} in every container of the chart's workloads.`);
     creation(w);
-    w.write(`${mountHelper}(this, ${variable}, ${q(o.mount)}${o.readOnly ? ', { readOnly: true }' : ''});`);
-    if (o.storage === 's3') {
+    if (rootPrepared) w.writeLine(`// A new file system's root belongs to root: hand it to uid ${DEFAULT_UID} once (chown ${DEFAULT_UID}:${DEFAULT_UID} from an admin pod), then set rootPrepared: true.`);
+    w.write(`${mountHelper}(this, ${variable}, ${q(o.mount)}${options.length > 0 ? `, { ${options.join(', ')} }` : ''});`);
+    if (grant) {
       w.newLine();
       w.writeLine("// The volume's policy, in the iam-policies ConfigMap, for the role of each mounting pod's service account.");
-      w.write(`${ref('@strata/patterns', 'grantMountpoint')}(${variable});`);
+      w.write(`${grant}(${variable});`);
     }
   });
 }
