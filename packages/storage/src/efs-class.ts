@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { ABSOLUTE_PATH, markUses, RELATIVE_PATH, Tokens } from '@strata/tokens';
 import { ZONE } from './forms';
 import { ReclaimPolicy, VolumeBindingMode } from './access-mode';
-import { isLiteral, Rules } from './rules';
+import { isLiteral, Rules, UNSET } from './rules';
+import { S3_FILES_FILE_SYSTEM_ID } from './s3-files-rules';
 import { StorageClass } from './storage-class';
 import {
   DIRECTORY_PERMS,
@@ -322,7 +323,12 @@ export class EfsStorageClass extends StorageClass {
     } else if (sources.length > 1) {
       r.fail(sources[1], props[sources[1]], `left out when ${sources[0]} is set (exactly one of fileSystemId, fileSystemIdConfigRef, fileSystemIdSecretRef)`, `keep only one of ${sources.join(', ')}`);
     }
-    r.check('fileSystemId', props.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"');
+    if (props.provisioningMode === EfsProvisioningMode.S3FILES_AP) {
+      // S3 Files ids are longer than EFS ids (https://docs.aws.amazon.com/cli/latest/reference/s3files/get-file-system.html).
+      r.check('fileSystemId', props.fileSystemId, { pattern: S3_FILES_FILE_SYSTEM_ID }, 'copy the id from "aws s3files list-file-systems", e.g. "fs-0123456789abcdef01"');
+    } else {
+      r.check('fileSystemId', props.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"');
+    }
     for (const ref of ['fileSystemIdConfigRef', 'fileSystemIdSecretRef'] as const) {
       r.check(ref, props[ref], { pattern: OBJECT_KEY_REF }, 'write "namespace/name/key", e.g. "kube-system/efs-ids/models"', 'a reference "namespace/name/key"');
     }
@@ -349,7 +355,8 @@ export class EfsStorageClass extends StorageClass {
     }
 
     // Options S3 Files does not take (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L204-L208, #L276-L279).
-    this.rules.mustWhen([s3files], 'reuseAccessPoint', props.reuseAccessPoint, { enum: [false] }, 'false or unset for s3files-ap', 'S3 Files access points cannot be reused by claim name: drop reuseAccessPoint');
+    // The driver refuses the parameter itself for S3 Files, even "false" (controller.go#L205-L208).
+    this.rules.mustWhen([s3files], 'reuseAccessPoint', props.reuseAccessPoint, UNSET, 'unset for s3files-ap', 'the driver refuses the parameter for S3 Files, even false: drop reuseAccessPoint');
     this.rules.mustWhen([s3files], 'az', props.az, { maxLength: 0 }, 'unset for s3files-ap', 'az applies to cross-account EFS only: drop it');
     this.checkCrossAccount(props, s3files);
     if (props.reuseAccessPoint === true) {

@@ -16,3 +16,4 @@ export * from './tier';
 export * from './forms';
 export * from './s3-express';
 export * from './s3-mountpoint-flags';
+export * from './s3-files';
