@@ -8,6 +8,7 @@ import { StorageClass } from './storage-class';
 import {
   DIRECTORY_PERMS,
   EFS_DRIVER,
+  EFS_FILE_SYSTEM_ID_REFS,
   EFS_NODE_IAM,
   EFS_PROVISIONER_SECRET_NAME,
   EFS_PROVISIONER_SECRET_NAMESPACE,
@@ -376,6 +377,7 @@ export class EfsStorageClass extends StorageClass {
     checkReclaimPolicy(r, props.reclaimPolicy);
     checkMountOptions(r, props.mountOptions, { dynamic: true, s3files: props.provisioningMode === EfsProvisioningMode.S3FILES_AP });
     if (usesIam(props.mountOptions)) markUses(this, EFS_NODE_IAM);
+    if (props.fileSystemIdConfigRef !== undefined || props.fileSystemIdSecretRef !== undefined) markUses(this, EFS_FILE_SYSTEM_ID_REFS);
   }
 
   /**

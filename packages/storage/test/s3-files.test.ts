@@ -187,3 +187,11 @@ describe('IAM as data', () => {
     expect(s3FilesFileSystemArn(FS)).toBe(`arn:aws:s3files:*:*:file-system/${FS}`);
   });
 });
+
+test('a class reading its file system id from a ConfigMap marks the chart: the EFS driver must enable fileSystemIdRefs', () => {
+  const chart = newChart();
+  new S3Files(chart, 'data', { fileSystemIdConfigRef: 'kube-system/s3files-ids/datasets', directoryPerms: '700' });
+  const plain = newChart();
+  new S3Files(plain, 'data', BASE);
+  expect([usesOf(chart), usesOf(plain)]).toEqual([['efs-file-system-id-refs', 's3-files'], ['s3-files']]);
+});
