@@ -55,3 +55,9 @@ export function s3FilesSubjects(plan: EnvironmentPlan): { ns: string; sa: string
   const node = S3_FILES_IDENTITIES.node;
   return [{ ns: efs.driver.identity.namespace, sa: node.serviceAccount, role: plan.env.identity?.efsNode, what: `EFS CSI driver node, for S3 Files mounts: ${node.policies}` }];
 }
+
+/** In the drivers table: the EFS driver's node account carries a role too when S3 Files is used here. */
+export function s3FilesNodeIdentity(plan: EnvironmentPlan, tier: string): string {
+  if (tier !== 'efs' || s3FilesSubjects(plan).length === 0) return '';
+  return ` and \`${S3_FILES_IDENTITIES.node.serviceAccount}\` (S3 Files mounts${plan.env.identity?.efsNode ? '' : ', no role set'})`;
+}

@@ -8,7 +8,7 @@ import { FLUX_NAMESPACE } from './flux';
 import { classOfClaim, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from './plan';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
-import { s3FilesSection, s3FilesSubjects } from './report-s3-files';
+import { s3FilesNodeIdentity, s3FilesSection, s3FilesSubjects } from './report-s3-files';
 
 /** FSx settings of one claim: from the class it provisions from when the environment knows that class's settings. */
 export interface FsxSettings {
@@ -235,7 +235,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   else {
     push('| driver | chart | version | namespace | AWS identity on | used by |', '| --- | --- | --- | --- | --- | --- |');
     for (const d of plan.drivers) {
-      push(`| ${d.driver.title} | ${d.driver.repository} ${d.driver.chart} | ${d.driver.version} | ${d.driver.identity.namespace} | \`${d.driver.identity.serviceAccount}\` only${d.roleArn ? '' : ' (no role set)'} | ${d.usedBy.join(', ')} |`);
+      push(`| ${d.driver.title} | ${d.driver.repository} ${d.driver.chart} | ${d.driver.version} | ${d.driver.identity.namespace} | \`${d.driver.identity.serviceAccount}\`${s3FilesNodeIdentity(plan, d.driver.tier)} only${d.roleArn ? '' : ' (no role set)'} | ${d.usedBy.join(', ')} |`);
     }
     push('');
   }
