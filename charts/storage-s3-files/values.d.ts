@@ -11,8 +11,10 @@ export interface Values {
   };
   /** The StorageClass name: "" names it after the release (<release namespace>-<release full name>-class), so that releases never collide; set it to keep a name claims already use: a claim names its class for good. */
   readonly storageClassName?: string;
-  /** The S3 Files file system the access points are created in: fs- and 17 to 40 hex digits (aws s3files list-file-systems). */
+  /** The S3 Files file system the access points are created in: fs- and 17 to 40 hex digits (aws s3files list-file-systems); "" when fileSystemIdConfigRef names it. */
   readonly fileSystemId?: string;
+  /** The ConfigMap key holding the file system id, as "namespace/name/key" (set fileSystemId to "" then); the environment turns on the EFS driver's controller.fileSystemIdRefs.enabled for it. "" when fileSystemId names the file system. */
+  readonly fileSystemIdConfigRef?: string;
   /** Mode of each access point's root directory, 3 or 4 octal digits as for chmod (e.g. "700", "0755"). */
   readonly directoryPerms?: string;
   /** First POSIX gid the driver allocates to access points (above 0; the driver's default is 50000). Must be below gidRangeEnd. */

@@ -415,6 +415,12 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       usedBy.set(u, [...(usedBy.get(u) ?? []), w.name]);
     }
   }
+  // A tier release naming its file system by a ConfigMap key (fileSystemIdConfigRef: an ACK FieldExport's, say)
+  // needs the EFS driver to read it (DRIVER_FEATURES 'efs-file-system-id-refs').
+  for (const d of drafts) {
+    const ref = d.definition.values.fileSystemIdConfigRef;
+    if (typeof ref === 'string' && ref !== '') features.set('efs-file-system-id-refs', [...(features.get('efs-file-system-id-refs') ?? []), d.definition.release]);
+  }
   for (const [tier, names] of externalTiers) {
     const users = usedBy.get(tier) ?? [];
     const more = names.filter((n) => !users.includes(n));

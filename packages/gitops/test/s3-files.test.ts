@@ -65,6 +65,14 @@ describe('the S3 Files tier in an environment', () => {
     expect(plan.drivers[0].values).toMatchObject({ controller: { fileSystemIdRefs: { enabled: true } } });
   });
 
+  test('a release reading its file system id from a ConfigMap (an ACK FieldExport) turns on fileSystemIdRefs; one naming the id does not', () => {
+    const byRef = { ...files, storage: { 's3-files': [{ release: 'datasets-fs', values: { fileSystemId: '', fileSystemIdConfigRef: 'flux-system/s3files-ids/datasets', storageClassName: 'datasets' } }] } };
+    const plan = planEnvironment(byRef, s3FilesCatalog());
+    expect(plan.errors).toEqual([]);
+    expect(plan.drivers[0].values).toMatchObject({ controller: { fileSystemIdRefs: { enabled: true } } });
+    expect(planEnvironment(files, s3FilesCatalog()).drivers[0].values).not.toHaveProperty('controller.fileSystemIdRefs');
+  });
+
   test('an EFS CSI driver older than 3.0.0 is refused for S3 Files; 3.0.0 and later are accepted', () => {
     expect(s3FilesDriverProblem({ ...DRIVERS.efs, version: '2.5.7', appVersion: '2.1.15' }, ['datasets'])).toEqual([
       'drivers.efs',

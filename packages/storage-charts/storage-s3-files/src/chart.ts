@@ -36,7 +36,13 @@ export default class S3FilesTierChart extends WorkloadChart {
     });
     const fileSystemId = v.string('fileSystemId', {
       default: 'fs-0123456789abcdef01',
-      description: 'The S3 Files file system the access points are created in: fs- and 17 to 40 hex digits (aws s3files list-file-systems).',
+      description: 'The S3 Files file system the access points are created in: fs- and 17 to 40 hex digits (aws s3files list-file-systems); "" when fileSystemIdConfigRef names it.',
+    });
+    // The id from a ConfigMap key (an ACK FieldExport of the FileSystem's status.fileSystemID, say):
+    // exactly one of the two is set (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/filesystem-id-resolution.md).
+    const fileSystemIdConfigRef = v.string('fileSystemIdConfigRef', {
+      default: '',
+      description: 'The ConfigMap key holding the file system id, as "namespace/name/key" (set fileSystemId to "" then); the environment turns on the EFS driver\'s controller.fileSystemIdRefs.enabled for it. "" when fileSystemId names the file system.',
     });
     const directoryPerms = v.string('directoryPerms', {
       default: '700',
@@ -71,6 +77,7 @@ export default class S3FilesTierChart extends WorkloadChart {
     this.storageClass = new S3FilesStorageClass(this, 'StorageClass', {
       name,
       fileSystemId,
+      fileSystemIdConfigRef,
       directoryPerms,
       gidRangeStart,
       gidRangeEnd,

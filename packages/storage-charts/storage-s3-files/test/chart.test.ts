@@ -65,9 +65,24 @@ describe('storage-s3-files', () => {
     expect(sc.parameters).toEqual({ basePath: '/datasets', directoryPerms: '0750', fileSystemId: 'fs-0a1b2c3d4e5f6071829', gidRangeEnd: '2000', gidRangeStart: '1000', provisioningMode: 's3files-ap' });
   });
 
+  test('the file system id from a ConfigMap (an ACK FieldExport, say): exactly one of fileSystemId and fileSystemIdConfigRef, the other "" and left out', async () => {
+    const [byRef] = parseManifests(await template({ fileSystemId: '', fileSystemIdConfigRef: 'flux-system/s3files-ids/datasets' }));
+    expect(byRef.parameters).toEqual({ basePath: '', directoryPerms: '700', fileSystemIdConfigRef: 'flux-system/s3files-ids/datasets', gidRangeEnd: '60000', gidRangeStart: '50000', provisioningMode: 's3files-ap' });
+    const [byId] = parseManifests(await template());
+    expect(byId.parameters).not.toHaveProperty('fileSystemIdConfigRef');
+    expect(schemaRefusal(await template({ fileSystemIdConfigRef: 'flux-system/s3files-ids/datasets' }).catch((e: unknown) => e))).toContain('fileSystemIdConfigRef: String length must be less than or equal to 0');
+    // Neither: one of the two must be set.
+    expect(schemaRefusal(await template({ fileSystemId: '' }).catch((e: unknown) => e))).toContain('fileSystemIdConfigRef: String length must be greater than or equal to 1');
+    expect(schemaRefusal(await template({ fileSystemId: '', fileSystemIdConfigRef: 's3files-ids' }).catch((e: unknown) => e))).toContain('fileSystemIdConfigRef: Must validate at least one schema (anyOf)');
+    // The same at generate: the literal rules.
+    expect(literalErrors(() => chart.direct({ fileSystemIdConfigRef: 'flux-system/s3files-ids/datasets' }))).not.toEqual([]);
+  });
+
   test('the rules S3FilesStorageClass checks on literals are attached to the values, in words', () => {
     const rules = (key: string) => (schema.properties[key].allOf as any[]).map(({ $comment: _c, ...rule }) => rule);
-    expect(rules('fileSystemId')).toEqual([{ pattern: '^fs-[0-9a-f]{17,40}$', 'x-strata-accepts': 'an S3 Files file system id: "fs-" and 17 to 40 lowercase hex digits' }]);
+    expect(rules('fileSystemId')).toEqual([
+      { anyOf: [{ maxLength: 0 }, { pattern: '^fs-[0-9a-f]{17,40}$', 'x-strata-accepts': 'an S3 Files file system id: "fs-" and 17 to 40 lowercase hex digits' }], 'x-strata-accepts': 'an S3 Files file system id: "fs-" and 17 to 40 lowercase hex digits, or "" (not written)' },
+    ]);
     expect(rules('directoryPerms')).toEqual([{ pattern: '^[0-7]{3,4}$', 'x-strata-accepts': '3 or 4 octal digits' }]);
     expect(rules('mountOptions').map((r) => r['x-strata-accepts'])).toEqual(['mount options without accesspoint= and crossaccount', 'mount options without stunnel']);
   });
@@ -87,8 +102,8 @@ describe('storage-s3-files', () => {
   describeRoundTrip(fixture, { releases: ['s3-files', 'storage-s3-files', 'x'.repeat(50)], accept: (v) => (v.gidRangeStart as number) < (v.gidRangeEnd as number) });
 
   test.each([
-    ['an EFS file system id', { fileSystemId: 'fs-01234567' }, "fileSystemId: Does not match pattern '^fs-[0-9a-f]{17,40}$'", true],
-    ['a volume handle for a file system id', { fileSystemId: 's3files:fs-0123456789abcdef01' }, "fileSystemId: Does not match pattern '^fs-[0-9a-f]{17,40}$'", true],
+    ['an EFS file system id', { fileSystemId: 'fs-01234567' }, 'fileSystemId: Must validate at least one schema (anyOf)', true],
+    ['a volume handle for a file system id', { fileSystemId: 's3files:fs-0123456789abcdef01' }, 'fileSystemId: Must validate at least one schema (anyOf)', true],
     ['directory perms "0800"', { directoryPerms: '0800' }, "directoryPerms: Does not match pattern '^[0-7]{3,4}$'", true],
     ['a gid range starting at 0', { gidRangeStart: 0 }, 'gidRangeStart: Must be greater than or equal to 1', true],
     ['a base path too deep for the root directory', { basePath: '/a/b/c/d/e' }, 'basePath: Does not match pattern', true],
