@@ -93,6 +93,28 @@ describe('S3FilesStorageClass', () => {
     ]);
   });
 
+  test('"" is not set: a file system id source left empty is not written (a chart value rendered directly)', () => {
+    const chart = newChart();
+    new S3FilesStorageClass(chart, 'sc', { fileSystemId: '', fileSystemIdConfigRef: 'flux-system/s3files-ids/datasets', directoryPerms: '700' });
+    expect((synthValid(chart) as any[])[0].parameters).toEqual({ provisioningMode: 's3files-ap', fileSystemIdConfigRef: 'flux-system/s3files-ids/datasets', directoryPerms: '700' });
+  });
+
+  test('both sources bound to values: exactly one is set at install, the other "" and left out', () => {
+    const owner = {};
+    const chart = newChart();
+    const fileSystemId = Tokens.string('fs', owner);
+    const ref = Tokens.string('ref', owner);
+    new S3FilesStorageClass(chart, 'sc', { fileSystemId, fileSystemIdConfigRef: ref, directoryPerms: '700' });
+    expect(synthErrors(chart)).toEqual([]);
+    const [sc] = synth(chart) as any[];
+    expect(Tokens.infoOf(sc.parameters.fileSystemId)).toMatchObject({ path: 'fs', omitWhenEmpty: true });
+    expect(Tokens.infoOf(sc.parameters.fileSystemIdConfigRef)).toMatchObject({ path: 'ref', omitWhenEmpty: true });
+    expect(Tokens.conditionalsOf(owner).map((c) => [c.when.map((w) => [w.token.path, w.equals, w.negated ?? false]), c.then?.token.path, c.then?.constraint])).toEqual([
+      [[['fs', [''], false]], 'ref', { minLength: 1 }],
+      [[['fs', [''], true]], 'ref', { maxLength: 0 }],
+    ]);
+  });
+
   test('a chart of classes, each named by its key', () => {
     const chart = new S3FilesStorageClassChart(newChart().node.root as never, 'classes', { classes: { 'datasets': BASE, 'models': { ...BASE, basePath: '/models' } } });
     expect(synth(chart).map((o: any) => [o.metadata.name, o.parameters.basePath])).toEqual([['datasets', undefined], ['models', '/models']]);
