@@ -13,5 +13,6 @@ export * from './training-checkpoint';
 export * from './volume-usage-alert';
 export * from './mount-everywhere';
 export * from './mountpoint-iam';
+export * from './s3-files-iam';
 export * from './checkpoint-direct';
 export * from './writable-root';
