@@ -1,12 +1,12 @@
-// Recipe: Kubernetes' own kinds — a cdk8s-plus Deployment and an IndexedJob — with storage tiers
+// Recipe: Kubernetes' own kinds — a Deployment and an IndexedJob of @strata/kinds — with storage tiers
 // mounted directly: a claim on the environment's EFS class, an S3 prefix through Mountpoint, and
 // instance-store NVMe scratch. Every pod must meet Pod Security "restricted" and request CPU and memory.
-import { Duration, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { IndexedJob } from '@strata/kinds';
-import { grantMountpoint, restrictedSecurityContext, WorkloadIdentity } from '@strata/patterns';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { Deployment, IndexedJob } from '@strata/kinds';
+import { grantMountpoint, restrictedSecurityContext, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Efs, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 
 /** A container under Pod Security "restricted", with requests (and a memory limit equal to its request). */
@@ -25,17 +25,17 @@ export default class NotebookChart extends WorkloadChart {
 
     // A Deployment sharing a ReadWriteMany EFS claim (one access point per claim).
     const home = Efs.fromStorageClass(this, 'home', { storageClass: { name: 'strata-efs' } });
-    const web = new plus.Deployment(this, 'web', {
+    // A cdk8s-plus Deployment whose progressDeadlineSeconds covers a new pod's start: a new node, the image and
+    // the startup probe cdk8s-plus adds for a port (630 s here; cdk8s-plus's fixed 600 fails rule release-waits).
+    const web = new Deployment(this, 'web', {
       replicas: 1,
       securityContext: { ensureNonRoot: true, user: 1000, group: 1000, fsGroup: 1000 },
-      // Room for a new node, the image and the startup probe cdk8s-plus adds for a port (rule release-waits).
-      progressDeadline: Duration.minutes(15),
     });
     home.mount(web.addContainer({ ...container('notebook', 'quay.io/jupyter/base-notebook:2025-01-13', 2, 8), portNumber: 8888 }), '/home/jovyan/work');
 
     // An indexed Job: one pod per shard, retries per index, named by its content in the chart. It reads S3
     // with its own identity: a service account whose role the environment gives (its policy: grantMountpoint below).
-    const reader = WorkloadIdentity.serviceAccount(this, 'reader', { annotations: annotations(this.values, 'reader') });
+    const reader = WorkloadIdentity.serviceAccount(this, 'reader', { annotations: serviceAccountAnnotations(this.values, 'reader') });
     const job = new IndexedJob(this, 'score', { completions: 8, parallelism: 4, serviceAccount: reader, securityContext: { ensureNonRoot: true, user: 1000, group: 1000 } });
     const worker = job.addContainer({ ...container('score', 'docker.io/library/python:3.12-slim', 4, 16), command: ['python', '/app/score.py'] });
     const corpus = new S3Mountpoint(this, 'corpus', {
@@ -52,13 +52,4 @@ export default class NotebookChart extends WorkloadChart {
     new InstanceStore(this, 'scratch', { size: Size.gibibytes(100) }).mount(worker, '/scratch', { pod: job });
     grantMountpoint(corpus); // the volume's read policy, for the role of `reader`
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -4,9 +4,9 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { JobSet } from '@strata/kinds';
-import { containerProps, DEFAULT_USER, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
+import { containerProps, DEFAULT_USER, grantMountpoint, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 
 export default class DatasetShardsChart extends WorkloadChart {
@@ -15,7 +15,7 @@ export default class DatasetShardsChart extends WorkloadChart {
     const v = this.values;
 
     // One service account for both steps; its IAM policy goes to the chart's iam-policies ConfigMap.
-    const account = WorkloadIdentity.serviceAccount(this, 'prep', { annotations: annotations(v, 'prep') });
+    const account = WorkloadIdentity.serviceAccount(this, 'prep', { annotations: serviceAccountAnnotations(v, 'prep') });
     const pod = { serviceAccount: account, securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER } };
     const set = new JobSet(this, 'prep', { maxRestarts: 2 });
     const shards = set.addReplicatedJob('shard', { parallelism: 16, pod });
@@ -42,13 +42,4 @@ export default class DatasetShardsChart extends WorkloadChart {
     // The volume's own policy (read the prefix) goes to the role of every pod mounting it: here `prep`.
     grantMountpoint(raw);
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -4,9 +4,9 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { InferenceService, KSERVE_CONTAINER, KSERVE_MODEL_DIR, ServingRuntime } from '@strata/kinds';
-import { ModelRepository, restrictedSecurityContext, WorkloadIdentity } from '@strata/patterns';
+import { ModelRepository, restrictedSecurityContext, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { Devices, Efs } from '@strata/storage';
 
 export default class KserveChart extends WorkloadChart {
@@ -34,7 +34,7 @@ export default class KserveChart extends WorkloadChart {
           runtime,
           container: { args: ['--backend=vllm'], envVariables: { HOME: plus.EnvValue.fromValue('/tmp') }, securityContext: restrictedSecurityContext(), resources: resources(4, 32) },
         },
-        pod: { serviceAccount: WorkloadIdentity.serviceAccount(this, 'inference', { annotations: annotations(this.values, 'inference') }), securityContext: { ensureNonRoot: true } },
+        pod: { serviceAccount: WorkloadIdentity.serviceAccount(this, 'inference', { annotations: serviceAccountAnnotations(this.values, 'inference') }), securityContext: { ensureNonRoot: true } },
       },
     });
     const server = isvc.modelContainer!;
@@ -49,16 +49,7 @@ export default class KserveChart extends WorkloadChart {
       mountPath: KSERVE_MODEL_DIR,
       region: 'us-east-1',
       hydration: { timeout: Duration.hours(2) },
-      serviceAccounts: { hydration: { annotations: annotations(this.values, 'hydration') } },
+      serviceAccounts: { hydration: { annotations: serviceAccountAnnotations(this.values, 'hydration') } },
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -4,15 +4,15 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { RayJob } from '@strata/kinds';
-import { addScratch, containerProps, DEFAULT_USER, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
+import { addScratch, containerProps, DEFAULT_USER, grantMountpoint, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Devices, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 
 export default class RayBatchChart extends WorkloadChart {
   public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
     super(scope, id, { name: 'ray-batch', description: 'A RayJob on GPU workers reading S3 through Mountpoint.' }, props);
-    const account = WorkloadIdentity.serviceAccount(this, 'ray', { annotations: annotations(this.values, 'ray') });
+    const account = WorkloadIdentity.serviceAccount(this, 'ray', { annotations: serviceAccountAnnotations(this.values, 'ray') });
     const pod = { serviceAccount: account, securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER } };
     const image = 'docker.io/rayproject/ray:2.52.0-py311-gpu';
 
@@ -46,13 +46,4 @@ export default class RayBatchChart extends WorkloadChart {
     data.mount(worker, '/data', { readOnly: true, pod: gpu.template });
     grantMountpoint(data); // read access to the prefix, for the role of the `ray` service account
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

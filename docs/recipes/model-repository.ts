@@ -4,8 +4,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { BUCKET_NAME, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION } from '@strata/patterns';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { BUCKET_NAME, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION, serviceAccountAnnotations } from '@strata/patterns';
 import { Efs } from '@strata/storage';
 
 export default class ModelServingChart extends WorkloadChart {
@@ -30,7 +30,7 @@ export default class ModelServingChart extends WorkloadChart {
       replicas: v.integer('server.replicas', { default: 2, minimum: 0, maximum: 16, description: 'Server pods.' }),
       hydration: { timeout: Duration.hours(2) },
       // One service account each, with a read-only policy; the environment gives each a role.
-      serviceAccounts: { hydration: { annotations: annotations(v, 'hydration') }, inference: { annotations: annotations(v, 'inference') } },
+      serviceAccounts: { hydration: { annotations: serviceAccountAnnotations(v, 'hydration') }, inference: { annotations: serviceAccountAnnotations(v, 'inference') } },
       server: {
         image: 'docker.io/vllm/vllm-openai:v0.8.5',
         args: ['--model', '$(MODEL_DIR)', '--port', '8000'],
@@ -43,13 +43,4 @@ export default class ModelServingChart extends WorkloadChart {
       },
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -3,9 +3,9 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { PyTorchJob } from '@strata/kinds';
-import { containerProps, DEFAULT_USER, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
+import { containerProps, DEFAULT_USER, serviceAccountAnnotations, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
 import { Devices } from '@strata/storage';
 
 export default class DdpChart extends WorkloadChart {
@@ -13,7 +13,7 @@ export default class DdpChart extends WorkloadChart {
     super(scope, id, { name: 'ddp', description: 'A PyTorchJob with checkpoints on NVMe synced to S3.' }, props);
     const v = this.values;
     const pod = {
-      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training', { annotations: annotations(v, 'training') }),
+      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training', { annotations: serviceAccountAnnotations(v, 'training') }),
       securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER },
     };
     const job = new PyTorchJob(this, 'train', { workers: 3, procsPerNode: 8, master: pod, worker: pod });
@@ -30,13 +30,4 @@ export default class DdpChart extends WorkloadChart {
       checkpointSize: Size.gibibytes(8),
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -3,9 +3,9 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { SPARK_DRIVER_CONTAINER, SPARK_EXECUTOR_CONTAINER, SPARK_UID, SparkApplication } from '@strata/kinds';
-import { restrictedSecurityContext, s3aStatements, WorkloadIdentity } from '@strata/patterns';
+import { restrictedSecurityContext, s3aStatements, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { InstanceStore } from '@strata/storage';
 
 export default class EtlChart extends WorkloadChart {
@@ -14,7 +14,7 @@ export default class EtlChart extends WorkloadChart {
     const image = 'public.ecr.aws/data-on-eks/spark:3.5.3-scala2.12-java17-python3-ubuntu';
 
     // The driver creates its executors' pods: its account needs a Role for that (as the operator's chart gives).
-    const account = WorkloadIdentity.serviceAccount(this, 'spark', { annotations: annotations(this.values, 'spark') });
+    const account = WorkloadIdentity.serviceAccount(this, 'spark', { annotations: serviceAccountAnnotations(this.values, 'spark') });
     const role = new plus.Role(this, 'driver-role');
     role.allow(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'], plus.ApiResource.PODS, plus.ApiResource.SERVICES, plus.ApiResource.CONFIG_MAPS, plus.ApiResource.PERSISTENT_VOLUME_CLAIMS);
     role.bind(account);
@@ -46,13 +46,4 @@ export default class EtlChart extends WorkloadChart {
       ...s3aStatements('output', { bucket: 'ml-datasets', directories: ['clean/run-1'] }, { write: true, delete: true }),
     ]);
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -4,9 +4,9 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { ClusterTrainingRuntime, TRAINER_NODE, TrainJob } from '@strata/kinds';
-import { DatasetFileSystems, DEFAULT_USER, DistributedDataset, restrictedSecurityContext, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
+import { DatasetFileSystems, DEFAULT_USER, DistributedDataset, restrictedSecurityContext, serviceAccountAnnotations, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
 import { Devices, FsxDeploymentType } from '@strata/storage';
 
 export default class FsdpChart extends WorkloadChart {
@@ -15,7 +15,7 @@ export default class FsdpChart extends WorkloadChart {
     const v = this.values;
     const image = 'docker.io/pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime';
     const pod = {
-      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training', { annotations: annotations(v, 'training') }),
+      serviceAccount: WorkloadIdentity.serviceAccount(this, 'training', { annotations: serviceAccountAnnotations(v, 'training') }),
       securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER },
     };
 
@@ -61,13 +61,4 @@ export default class FsdpChart extends WorkloadChart {
       region: 'us-east-1',
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

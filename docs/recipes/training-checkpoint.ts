@@ -4,8 +4,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { ParallelJob, PATH_SEGMENT, TrainingCheckpoint } from '@strata/patterns';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { ParallelJob, PATH_SEGMENT, serviceAccountAnnotations, TrainingCheckpoint } from '@strata/patterns';
 
 export default class PretrainChart extends WorkloadChart {
   public constructor(scope: Construct, id: string, props: WorkloadChartProps = {}) {
@@ -16,7 +16,7 @@ export default class PretrainChart extends WorkloadChart {
     const job = new ParallelJob(this, 'train', {
       completions: 4,
       // The workers' service account (key `training`): the checkpoint policy goes to its role.
-      serviceAccount: { annotations: annotations(v, 'training') },
+      serviceAccount: { annotations: serviceAccountAnnotations(v, 'training') },
       worker: {
         image: 'docker.io/pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime',
         command: ['torchrun'],
@@ -39,13 +39,4 @@ export default class PretrainChart extends WorkloadChart {
       region: 'us-east-1',
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where an environment puts the IAM role (eks.amazonaws.com/role-arn). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account; the role it names holds the policy of the iam-policies ConfigMap.`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

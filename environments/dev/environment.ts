@@ -77,6 +77,13 @@ export default defineEnvironment({
         checkpoints: { bucket: 'strata-dev-checkpoints', size: 200 },
       },
       allowPrune: true,
+      // What each worker's GPU asks of storage: generate checks it against the scratch file system and
+      // the node's NVMe (the report's "Storage bottlenecks"). The readers follow trainer.workers: a
+      // second worker at the same rate would need the next size up (2400 GiB), and generate says so.
+      storageProfile: {
+        'dataset/fsx': { dataGiB: 1000, readers: { $value: 'trainer.workers' }, readMBpsPerReader: 150, sharing: 'one-node', lifetime: 'job' },
+        'checkpoints/scratch': { dataGiB: 30, access: 'write-once', writers: 1, checkpoint: { sizeGiB: 30, intervalMinutes: 30, writeWithinSeconds: 60 }, sharing: 'one-node', lifetime: 'job' },
+      },
     }),
     'batch-embeddings': workload<BatchEmbeddingsValues>({
       namespace: 'ml-dev',

@@ -41,6 +41,9 @@ export default defineEnvironment({
       nodePools: { cpu: { name: 'strata-nvme' }, gpu: { enabled: true, name: 'strata-nvme-gpu', localNvmeGreaterThanGiB: 1000 } },
     },
   },
+  // Storage monitoring (docs/monitoring.md): the model caches on EFS hold one model version each;
+  // more than 200 GiB in one means old versions pile up.
+  monitoring: { thresholds: { efsClaimUsedGiB: 200 } },
   external: {
     // The NGC credentials of nim-llm, made outside strata (awslabs/ai-on-eks blueprints/inference/gpu/nvidia-nim-operator-llama3-8b/deploy-nim-auth.sh):
     // the API key the NIMCache Job and the NIM read, and the nvcr.io pull secret (user $oauthtoken, password the key).
@@ -58,6 +61,8 @@ export default defineEnvironment({
         server: { replicas: 4, gpus: 2 },
         monitoring: { enabled: true },
       },
+      // Each replica loads the model from the EFS cache at start: one client per node.
+      storageProfile: { 'model-cache': { dataGiB: 30, readers: 4, readMBpsPerReader: 400, sharing: 'zones' } },
     }),
     'llm-finetune': workload<LlmFinetuneValues>({
       namespace: 'training',
@@ -92,6 +97,8 @@ export default defineEnvironment({
         mountpoint: { cacheSize: 200 },
         workers: { shards: 64, parallelism: 16 },
       },
+      // 16 pods reading the corpus (about 1 MiB per object) through Mountpoint: S3's request rate per prefix is the limit to watch.
+      storageProfile: { corpus: { dataGiB: 2000, fileCount: 2048000, readers: 16, readMBpsPerReader: 50, lifetime: 'durable', latency: 'tolerant' } },
     }),
     'kserve-llm': workload<KserveLlmValues>({
       namespace: 'llm-serving',

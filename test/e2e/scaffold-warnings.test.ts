@@ -17,7 +17,7 @@ import { scaffoldFacts } from '../../tools/nx-plugin/src/generators/workload/env
 import { giveRoles } from '../support/identity';
 import { copyWorkspace, recordInLock, run, SLOW } from '../support/workspace';
 
-const COMBINATIONS: [name: string, pattern: WorkloadGeneratorSchema['pattern'], storage: WorkloadGeneratorSchema['storage']][] = [
+const COMBINATIONS: [name: string, pattern: WorkloadGeneratorSchema['pattern'], storage: Exclude<WorkloadGeneratorSchema['storage'], 'auto'>][] = [
   ['w-models-efs', 'model-repository', 'efs'],
   ['w-models-fsx', 'model-repository', 'fsx-lustre'],
   ['w-models-s3', 'model-repository', 's3'],

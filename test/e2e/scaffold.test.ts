@@ -64,6 +64,9 @@ describe('scaffolding, end to end', () => {
     // The same binding again: nothing changes.
     nx(root, 'g', '@strata/nx-plugin:storage-binding', '--workload=e2e-serve', '--storage=fsx-lustre', '--mount=/data', '--read-only', '--no-interactive');
     expect(readFileSync(chart, 'utf8')).toBe(bound);
+    // An S3 binding reads with the pods' own credentials, as the workload generator's charts do.
+    nx(root, 'g', '@strata/nx-plugin:storage-binding', '--workload=e2e-pretrain', '--storage=s3', '--mount=/reference', '--read-only', '--no-interactive');
+    expect(readFileSync(join(root, 'packages/workloads/e2e-pretrain/src/chart.ts'), 'utf8')).toContain('    grantMountpoint(reference);\n');
   }, SLOW);
 
   test('generate: the new charts pass helm lint --strict and are in the overlay of every environment they were added to', async () => {
@@ -84,6 +87,10 @@ describe('scaffolding, end to end', () => {
     const values = readFileSync(join(root, 'charts/e2e-serve/values.yaml'), 'utf8');
     expect(values).toMatch(/^data:\n/m);
     expect(values).toContain('storageClassName: strata-fsx-lustre');
+    // The S3 binding's read policy went to the role of the training pods' service account (whose role every environment gives).
+    const policies = readFileSync(join(root, 'charts/e2e-pretrain/templates/configmap-iam-policies.yaml'), 'utf8');
+    expect(policies.split('\n').find((l) => l.trim().startsWith('training.json:'))).toContain('.Values.reference.bucket');
+    expect(policies).not.toContain('s3-csi-driver.json');
     for (const env of readdirSync(join(root, 'environments'))) {
       const kustomization = join(root, 'environments', env, 'apps', 'kustomization.yaml');
       if (!existsSync(join(root, 'environments', env, 'environment.ts'))) continue;

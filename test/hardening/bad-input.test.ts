@@ -163,6 +163,8 @@ const envCases: [string, EnvironmentDefinition, string[]][] = [
   ['S3 as a tier chart', withChanges(dev, (e) => (e.storage.s3 = {})), [`${D}'storage' ("s3") must be one of "fsx-lustre", "efs", "s3-files", "instance-store"; S3 has no tier chart: Mountpoint volumes are static, declared by the workload`]],
   ['Karpenter installed on Auto Mode', withChanges(dev, (e) => (e.cluster.autoMode = true)), [`${D}'karpenter.install' (true) must be false on an EKS Auto Mode cluster; Auto Mode runs Karpenter itself; leave karpenter out`]],
   ['an unknown identity mode', withChanges(dev, (e) => (e.identity.mode = 'kiam')), [`${D}'identity.mode' ("kiam") must be one of "irsa", "pod-identity"; choose how pods get AWS credentials`]],
+  ['a monitoring threshold out of range', withChanges(dev, (e) => (e.monitoring = { thresholds: { fsxFreeCapacityPercent: 100 } })), [`${D}'monitoring.thresholds.fsxFreeCapacityPercent' (100) must be a whole percentage between 1 and 99; alarm before the limit is reached, not at it`]],
+  ['an alarm action that is not an SNS topic', withChanges(dev, (e) => (e.monitoring = { cloudwatch: { alarmActions: ['storage-alarms'] } })), [`${D}'monitoring.cloudwatch.alarmActions[0]' ("storage-alarms") must be an SNS topic ARN such as "arn:aws:sns:us-east-1:111122223333:storage-alarms"; alarms notify SNS topics`]],
   ['a bad Kubernetes version', withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.33.x')), [`${D}'cluster.kubernetesVersion' ("1.33.x") must be a Kubernetes minor version such as "1.33"; give the version \`kubectl version\` reports for the server`]],
 ];
 const environmentRows: Row[] = envCases.map(([name, env, errors]) => ({
@@ -194,7 +196,7 @@ const generatorCases: [string, Gen, string][] = [
   ['workload: a name over 53 characters', workload({ name: 'a'.repeat(54) }), `'name' (${'a'.repeat(54)}) ${DNS53}`],
   ["workload: a tier chart's name", workload({ name: 'storage-efs' }), `'name' (storage-efs) must be the name of no other chart; packages/storage-charts/storage-efs is a storage tier chart with that name: pick another name`],
   ['workload: an unknown pattern', workload({ pattern: 'cache' as never }), `'--pattern' (cache) must be one of "model-repository", "training-checkpoint", "distributed-dataset", "none"; e.g. --pattern=model-repository`],
-  ['workload: an unknown tier', workload({ storage: 'ebs' as never }), `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=fsx-lustre`],
+  ['workload: an unknown tier', workload({ storage: 'ebs' as never }), `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store", "auto"; e.g. --storage=fsx-lustre`],
   ['workload: s3 for checkpoints', workload({ pattern: 'training-checkpoint', storage: 's3' }), '--storage=s3 cannot be used with --pattern=training-checkpoint: Mountpoint S3 cannot take checkpoint writes (no rename, no random writes); use --storage=instance-store'],
   ['workload: efs for checkpoints', workload({ pattern: 'training-checkpoint', storage: 'efs' }), '--storage=efs cannot be used with --pattern=training-checkpoint: checkpoints are written to node-local NVMe and synced to S3 by a sidecar (the Training Checkpoint pattern); use --storage=instance-store'],
   ['workload: efs for a dataset', workload({ pattern: 'distributed-dataset', storage: 'efs' }), '--storage=efs cannot be used with --pattern=distributed-dataset: the dataset is served by FSx for Lustre linked to its S3 bucket (the Distributed Dataset pattern); use --storage=fsx-lustre'],

@@ -40,11 +40,12 @@ function optionsTable(schema) {
  */
 function commandsReference(root) {
   const { GENERATE_OPTIONS } = require(join(root, 'tools/cli/src/args.ts'));
+  const { STRATA_USAGE } = require(join(root, 'tools/cli/src/strata-args.ts'));
   const plugin = 'tools/nx-plugin';
   const generators = readJson(root, `${plugin}/generators.json`).generators;
   const executors = readJson(root, `${plugin}/executors.json`).executors;
   const out = [
-    generatedNotice('tools/cli/src/args.ts and tools/nx-plugin/{generators,executors}.json with their schema.json files'),
+    generatedNotice('tools/cli/src/args.ts, tools/cli/src/strata-args.ts and tools/nx-plugin/{generators,executors}.json with their schema.json files'),
     '',
     '# Commands and their options',
     '',
@@ -65,6 +66,16 @@ function commandsReference(root) {
     '',
     'Environment variables: `STRATA_CACHE_DIR` (where generate keeps each chart\'s output between runs; default',
     '`node_modules/.cache/strata`), `STRATA_REGISTRY` (the registry `publish` pushes to, `oci://host/path`).',
+    '',
+    '## npm run strata -- explain',
+    '',
+    'Explains a workload\'s storage: per environment that deploys it and per claim with a `storageProfile`, what the claim is',
+    'bound to, what it gives for what the pods ask, where that kind of layout ranks, the first three layouts for the profile',
+    'and what would change the answer ([recommender](../recommender.md)).',
+    '',
+    '```text',
+    ...STRATA_USAGE.split('\n'),
+    '```',
     '',
     '## Nx generators',
     '',

@@ -29,7 +29,7 @@ if (process.env.npm_config_check !== undefined) {
 const check = args.includes('--check');
 
 // The library packages documented, in the order of their dependencies.
-const PACKAGES = ['tokens', 'storage', 'kinds', 'patterns', 'helm', 'gitops', 'checks', 'chart-testing'];
+const PACKAGES = ['tokens', 'storage', 'kinds', 'patterns', 'helm', 'recommend', 'gitops', 'checks', 'chart-testing'];
 const API_DIR = 'docs/reference/api';
 
 /**

@@ -1,6 +1,6 @@
 import { AwaitedObject, awaitBudget, awaitedObjects, CONTENT_NAMED_KINDS, contentHash, DRIFT_DETECTION_ANNOTATION, PROVISIONING_SECONDS, timeoutFor } from '@strata/helm';
 import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS } from '@strata/tokens';
-import { EnvironmentDefinition, ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, storageReleases, tierClassName, yamlDocuments } from '@strata/gitops';
+import { EnvironmentDefinition, ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, REPORTS_VOLUME_STATS, storageReleases, tierClassName, yamlDocuments } from '@strata/gitops';
 import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
 import { PodSecurityLevelName, PodSecurityProblem, podSecurityProblems, POD_SECURITY_ENFORCE_LABEL, refusedAt } from './pod-security';
 import { environmentReleases } from './references';
@@ -437,7 +437,8 @@ function spot(p: PodFacts, o: NodeOffer, need: number, add: Add): void {
 
 /**
  * An alert must read a metric someone exports: the kubelet exports volume stats only for volumes
- * whose driver answers NodeGetVolumeStats — FSx for Lustre and Mountpoint for S3 do not, EFS only
+ * whose driver answers NodeGetVolumeStats (REPORTS_VOLUME_STATS of @strata/gitops, which the
+ * environments' own monitoring follows too) — FSx for Lustre and Mountpoint for S3 do not, EFS only
  * with the driver's volMetricsOptIn, and then with a capacity of about 8 EiB (aws-efs-csi-driver
  * issue #1242), so a ratio to capacity never fires.
  */
@@ -452,9 +453,9 @@ function alertsFire(r: LifecycleRelease, rel: string, env: LifecycleEnvironment,
       const sc = claimClass.get(`${r.namespace}/${name}`);
       if (sc === undefined) continue;
       const provisioner = classes.get(sc) ?? '';
-      if (provisioner === 'fsx.csi.aws.com' || provisioner === 's3.csi.aws.com') {
+      if (REPORTS_VOLUME_STATS[provisioner] === 'no') {
         add('alerts-fire', 'error', `${rel}: ${a.owner} alert ${a.alert} reads kubelet volume stats of claim ${name}, which its driver (${provisioner}) never reports: it can never fire; watch the service's CloudWatch metrics instead`);
-      } else if (provisioner === 'efs.csi.aws.com') {
+      } else if (REPORTS_VOLUME_STATS[provisioner] === 'opt-in') {
         if (/capacity_bytes|available_bytes/.test(a.expr)) {
           add('alerts-fire', 'error', `${rel}: ${a.owner} alert ${a.alert} compares claim ${name} with its capacity, but EFS reports about 8 EiB: it can never fire; alert on kubelet_volume_stats_used_bytes against a budget`);
         } else if (!efsMetrics) {

@@ -5,6 +5,8 @@
  */
 
 import type { AcceptedChange } from '@strata/helm';
+import type { MonitoringDefinition } from './monitoring/settings';
+import type { WorkloadProfile } from '@strata/recommend';
 
 /** The storage tiers whose CSI drivers (and tier charts) an environment may need. */
 export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store' | 's3-files';
@@ -92,7 +94,28 @@ export interface WorkloadDeployment<V = { readonly [key: string]: unknown }> {
    * @default - none
    */
   readonly acceptedChanges?: readonly AcceptedChange[];
+  /**
+   * What the pods ask of each storage claim, by the claim's name as the environment report's
+   * storage tables list it (`dataset/fsx`, `model-cache`): data size, readers and throughput per
+   * reader, writers, checkpoints, sharing, latency (@strata/recommend WorkloadProfile). generate
+   * compares it with what the bound storage gives here and warns, with the numbers and the fix,
+   * when storage and not compute will bound the job; the report shows every profiled claim.
+   * @default - none: the claim is not checked
+   */
+  readonly storageProfile?: { readonly [claim: string]: StorageProfileDeclaration };
 }
+
+/**
+ * A number of a storage profile, or the chart value it follows in this environment, times a
+ * factor: `readers: { $value: 'trainer.workers', multiply: 8 }` (eight GPUs per worker) keeps the
+ * check right when the environment changes the workers.
+ */
+export type ProfileNumber = number | { readonly $value: string; readonly multiply?: number };
+
+/** A storage profile as an environment declares it: @strata/recommend's WorkloadProfile, its top-level numbers possibly read from the chart's values. */
+export type StorageProfileDeclaration = {
+  readonly [K in keyof WorkloadProfile]: Exclude<WorkloadProfile[K], undefined> extends number ? ProfileNumber | Extract<WorkloadProfile[K], undefined> : WorkloadProfile[K];
+};
 
 /** Karpenter, when Flux should install it (otherwise it must already run in the cluster). */
 export interface KarpenterDefinition {
@@ -261,6 +284,8 @@ export interface EnvironmentDefinition {
   readonly nodeGroups?: readonly NodeGroupDefinition[];
   /** Objects the charts refer to that exist outside strata (see ExternalDefinition). @default - none */
   readonly external?: ExternalDefinition;
+  /** Storage monitoring: PrometheusRules, a Grafana dashboard and CloudWatch alarms for the tiers used here (docs/monitoring.md). @default - on, with the defaults of MonitoringDefinition */
+  readonly monitoring?: MonitoringDefinition;
   /** The workloads deployed here, by chart name. */
   readonly workloads: { readonly [workload: string]: WorkloadDeployment<unknown> };
 }

@@ -1,3 +1,4 @@
+export * from './bottlenecks';
 export * from './catalog';
 export * from './drivers';
 export * from './environment';
@@ -13,4 +14,6 @@ export * from './pricing';
 export * from './release-policy';
 export * from './tiers';
 export * from './report';
+export * from './report-bottlenecks';
 export * from './values';
+export * from './monitoring';

@@ -8,6 +8,7 @@ import { controllersTimeout, operatorFiles } from './operators';
 import { isDataChart, releasePolicy } from './release-policy';
 import { EnvironmentPlan, planEnvironment, PlannedWorkload } from './plan';
 import { environmentReport } from './report';
+import { monitoringFiles } from './monitoring/files';
 
 /** Every error of an environment (or of several): nothing was written. */
 export class EnvironmentError extends Error {
@@ -74,7 +75,9 @@ export function planFiles(plan: EnvironmentPlan): Map<string, string> {
     timeout: kustomizationTimeout(plan.tiers.map((t) => t.policy.longestWaitSeconds)),
   });
   const apps = fluxKustomization({ name: 'apps', path: `${envDir}/apps`, dependsOn: ['infra-configs'], ...TIMINGS.apps, timeout: kustomizationTimeout(plan.workloads.map((w) => w.policy.longestWaitSeconds)) });
-  at('kustomization.yaml', kustomizeFile(`Environment ${env.name}: the directory Flux is pointed at (see README.md)`, src, { resources: ['infrastructure.yaml', 'apps.yaml'] }));
+  const monitoring = monitoringFiles(plan);
+  for (const [rel, content] of monitoring) at(rel, content);
+  at('kustomization.yaml', kustomizeFile(`Environment ${env.name}: the directory Flux is pointed at (see README.md)`, src, { resources: ['infrastructure.yaml', 'apps.yaml', ...(monitoring.has('monitoring.yaml') ? ['monitoring.yaml'] : [])] }));
   at('infrastructure.yaml', yamlFile('CSI drivers first, then the storage tier charts that need them', src, [controllers, configs]));
   at('apps.yaml', yamlFile('Workloads, once the storage classes exist', src, [apps]));
 

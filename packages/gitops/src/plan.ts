@@ -1,4 +1,5 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
+import { bottleneckWarning, storageBottlenecks } from './bottlenecks';
 import { ChartCatalog, ChartEntry, digestIn, JsonSchema } from './catalog';
 import { DRIVER_FEATURES, DRIVER_NAMESPACE, DRIVERS, DriverChart, driverOf, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
 import { S3_FILES_IDENTITIES, s3FilesDriverProblem } from './s3-files';
@@ -7,6 +8,7 @@ import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } fro
 import { article, ClaimClass, claimClass, ClassContext, ResolvedClaim, storageReleases, TierClass, tierClassesOf, tierClassName, TierReleaseDefinition } from './tiers';
 import { planOperators, PlannedOperator } from './operators';
 import { aboutField, checkPlaceholders } from './placeholders';
+import { EFS_VOLUME_STATS_FEATURE, monitoringProblems, monitoringReadsEfsVolumeStats } from './monitoring/settings';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
 
@@ -196,6 +198,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // --- placeholders ------------------------------------------------------------------------------
   // What the environment generator leaves for the user to fill in never reaches a cluster.
   const placeholders = checkPlaceholders(env, fail);
+  for (const p of monitoringProblems(env.monitoring)) failRaw(p);
 
   // --- external objects --------------------------------------------------------------------------
   checkExternal(env, fail, checkArn);
@@ -401,6 +404,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // --- drivers ---------------------------------------------------------------------------------
   const usedBy = new Map<StorageTierName, string[]>();
   const features = new Map<string, string[]>();
+  // The environment's own alert on EFS claims' used bytes reads the EFS driver's volume metrics too.
+  if (monitoringReadsEfsVolumeStats(env.monitoring)) features.set(EFS_VOLUME_STATS_FEATURE, ['monitoring.thresholds.efsClaimUsedGiB']);
   for (const w of workloads) {
     for (const u of w.uses) {
       if (u in DRIVER_FEATURES) {
@@ -659,7 +664,15 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, ns]) => ({ name, protect: ns.protect, podSecurity: { level: ns.level, because: ns.because } }));
 
-  return { env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
+  const plan: EnvironmentPlan = { env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces };
+  // --- storage bottlenecks (bottlenecks.ts) ----------------------------------------------------------
+  const bottlenecks = storageBottlenecks(plan);
+  for (const p of bottlenecks.problems) failRaw(p);
+  for (const r of bottlenecks.rows) {
+    const message = bottleneckWarning(r);
+    if (message) warn(message);
+  }
+  return plan;
 }
 
 /** The NodePools of the instance-store tier chart's values that are enabled and may launch Spot nodes. */

@@ -1,6 +1,6 @@
-import PRICES from './prices.json';
+import { PRICES } from '@strata/recommend';
 
-/** The price table (src/prices.json): one data file, each price with its confidence mark (✓, ~, ?; see its $comment). */
+/** The price table (@strata/recommend's src/prices.json): one data file, each price with its confidence mark (✓, ~, ?; see its $comment). */
 export const PRICING = PRICES;
 
 /** A monthly cost estimate, or the reason there is none. */

@@ -9,6 +9,9 @@ import { classOfClaim, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from '.
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
 import { s3FilesNodeIdentity, s3FilesSection, s3FilesSubjects } from './report-s3-files';
+import { headroomReport } from './report-headroom';
+import { monitoringReport } from './report-monitoring';
+import { bottleneckReport } from './report-bottlenecks';
 
 /** FSx settings of one claim: from the class it provisions from when the environment knows that class's settings. */
 export interface FsxSettings {
@@ -158,7 +161,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   const basis = `${PRICING.region} list prices${env.cluster.region !== PRICING.region ? ` (the table has no ${env.cluster.region} prices; expect a difference)` : ''}, ${PRICING.priceDate}, ${PRICING.source}`;
   push(
     `> **Estimates only**, in ${PRICING.currency} per month: ${basis}. Confidence of each price: ✓ confirmed, ~ partly confirmed, ? one secondary source; n/a where no price is confirmed. ` +
-      'Requests, data transfer, backups, metadata IOPS and taxes are not included. Prices live in `packages/gitops/src/prices.json`.',
+      'Requests, data transfer, backups, metadata IOPS and taxes are not included. Prices live in `packages/recommend/src/prices.json`.',
     '',
   );
   let total = 0;
@@ -228,6 +231,9 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   if (fsx.length + efs.length + s3Files.length + s3.length + nvme.length === 0) push('No storage claims are described by the charts deployed here.', '');
   if (undescribed.length > 0) push(`Not in the tables: ${undescribed.join(', ')} (the chart does not describe its storage; regenerate it with a current @strata/helm).`, '');
   push(`**Estimated total: ${fmtUsd(total)} per month** — an estimate from ${PRICING.region} list prices of ${PRICING.priceDate}; ${unpriced > 0 ? `${unpriced} item(s) marked n/a are not included` : 'every item is priced'}.`, '');
+  push(...bottleneckReport(plan));
+
+  push(...headroomReport(plan), ...monitoringReport(plan));
 
   // --- infrastructure ---------------------------------------------------------------------------------
   push('## Infrastructure', '', '### CSI drivers (infra-controllers)', '');

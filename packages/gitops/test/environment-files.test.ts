@@ -38,6 +38,12 @@ describe('environmentFiles', () => {
       'dev/infrastructure/controllers/karpenter.yaml',
       'dev/infrastructure/controllers/kustomization.yaml',
       'dev/kustomization.yaml',
+      'dev/monitoring.yaml',
+      'dev/monitoring/cloudwatch/alarms.yaml',
+      'dev/monitoring/cloudwatch/kustomization.yaml',
+      'dev/monitoring/prometheus/dashboard.yaml',
+      'dev/monitoring/prometheus/kustomization.yaml',
+      'dev/monitoring/prometheus/rules.yaml',
     ]);
   });
 

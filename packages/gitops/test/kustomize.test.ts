@@ -34,14 +34,20 @@ describe('kubectl kustomize (pinned kubectl) of every generated directory', () =
       'dev/apps',
       'dev/infrastructure/configs',
       'dev/infrastructure/controllers',
+      'dev/monitoring/cloudwatch',
+      'dev/monitoring/prometheus',
       'efs-only',
       'efs-only/apps',
       'efs-only/infrastructure/configs',
       'efs-only/infrastructure/controllers',
+      'efs-only/monitoring/cloudwatch',
+      'efs-only/monitoring/prometheus',
       'prod',
       'prod/apps',
       'prod/infrastructure/configs',
       'prod/infrastructure/controllers',
+      'prod/monitoring/cloudwatch',
+      'prod/monitoring/prometheus',
     ]);
   });
 
@@ -51,24 +57,31 @@ describe('kubectl kustomize (pinned kubectl) of every generated directory', () =
     expect(validateObjects(objs)).toEqual([]);
   });
 
-  test('only current Flux APIs are emitted', () => {
+  test('only current Flux APIs are emitted (and the monitoring kinds: PrometheusRule, ACK MetricAlarm)', () => {
     const apis = new Set([...built.values()].flat().map((o) => o.apiVersion));
-    expect([...apis].sort()).toEqual(['helm.toolkit.fluxcd.io/v2', 'kustomize.toolkit.fluxcd.io/v1', 'source.toolkit.fluxcd.io/v1', 'v1']);
+    expect([...apis].sort()).toEqual(['cloudwatch.services.k8s.aws/v1alpha1', 'helm.toolkit.fluxcd.io/v2', 'kustomize.toolkit.fluxcd.io/v1', 'monitoring.coreos.com/v1', 'source.toolkit.fluxcd.io/v1', 'v1']);
   });
 
-  test('the entry point holds exactly the three chained Flux Kustomizations', () => {
+  test('the entry point holds the three chained Flux Kustomizations, and the monitoring namespace and its two Kustomizations', () => {
     const objs = built.get('dev')!;
     expect(objs.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
       'Kustomization/flux-system/apps',
       'Kustomization/flux-system/infra-configs',
       'Kustomization/flux-system/infra-controllers',
+      'Kustomization/flux-system/monitoring-cloudwatch',
+      'Kustomization/flux-system/monitoring-prometheus',
+      'Namespace/undefined/strata-monitoring',
     ]);
   });
 });
 
 describe('ordering: apps depend on configs depend on controllers', () => {
   test.each(envs.map((e) => e.name))('%s', (env) => {
-    const ks = Object.fromEntries(built.get(env)!.map((o) => [o.metadata.name, o.spec]));
+    const ks = Object.fromEntries(built.get(env)!.filter((o) => o.kind === 'Kustomization').map((o) => [o.metadata.name, o.spec]));
+    // Monitoring waits for nothing the workloads need, and nothing waits for it.
+    expect(ks['monitoring-prometheus'].dependsOn).toBeUndefined();
+    expect(ks['monitoring-cloudwatch'].dependsOn).toEqual([{ name: 'infra-controllers' }]);
+    for (const k of ['monitoring-prometheus', 'monitoring-cloudwatch']) delete ks[k];
     expect(ks['infra-controllers'].dependsOn).toBeUndefined();
     expect(ks['infra-configs'].dependsOn).toEqual([{ name: 'infra-controllers' }]);
     expect(ks['apps'].dependsOn).toEqual([{ name: 'infra-configs' }]);

@@ -70,7 +70,7 @@ describe('the environment report (README.md)', () => {
 
   test('a Mermaid data-flow diagram per workload: S3 → FSx → pods, NVMe → S3', () => {
     const r = readme(dev);
-    expect(r.match(/```mermaid/g)!.length).toBe(3);
+    expect(r.match(/```mermaid\nflowchart/g)!.length).toBe(3); // one per workload (the fourth chart is the headroom's cost)
     expect(r).toContain('  x0[("s3://training-data/imagenet/")]\n');
     expect(r).toContain('  x0 -->|import| c1\n');
     expect(r).toContain('  c0 -->|sync| c2\n');

@@ -12,3 +12,4 @@ export * from './trainer';
 export * from './kserve';
 export * from './nim';
 export * from './spark';
+export * from './deployment';

@@ -16,3 +16,4 @@ export * from './mountpoint-iam';
 export * from './s3-files-iam';
 export * from './checkpoint-direct';
 export * from './writable-root';
+export * from './service-account-annotations';

@@ -7,7 +7,7 @@ import { ChartReleases, checkSummaries, environmentsLifecycle, environmentSummar
 import { readPublished } from './publish';
 import { cachedChart } from './synthesize';
 import { upgradeSafety } from './upgrade-safety';
-import { findWorkloads, packagesMissingFromLock, WorkloadPackage, WorkspaceError } from './workspace';
+import { findWorkloads, packagesMisnamedForNx, packagesMissingFromLock, WorkloadPackage, WorkspaceError } from './workspace';
 
 export interface GenerateOptions {
   /** The repository root. */
@@ -160,7 +160,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     if (last && o.key === last.key && folderStamp(join(chartsDir, name)) === last.stamp) settled.set(name, last);
   }
   const tree = treeOf(new Map([...outputs].filter(([name]) => !settled.has(name))));
-  const warnings = [...packagesMissingFromLock(options.root, workloads), ...warningsOf(outputs)];
+  const warnings = [...packagesMissingFromLock(options.root, workloads), ...packagesMisnamedForNx(workloads), ...warningsOf(outputs)];
   phase('charts');
   const envs = checkedEnvironments(options.root, outputs, cache, log, phase);
   warnings.push(...envs.warnings);

@@ -3,3 +3,5 @@ export * from './workspace';
 export * from './publish';
 export * from './chart-cache';
 export * from './synthesize';
+export * from './explain';
+export * from './strata-args';

@@ -136,6 +136,25 @@ export function packagesMissingFromLock(root: string, workloads: readonly Worklo
     .map((w) => `${w.source}: not in package-lock.json; run \`npm install\` once: it links the package and records it, and \`npm ci\` (as CI runs it) refuses a lock file that misses a workspace package`);
 }
 
+/**
+ * Chart packages whose Nx project is not named after their folder: Nx names a package's project
+ * `nx.name` of its package.json, else its npm name, so without `"nx": { "name": "<folder>" }`
+ * `nx run <folder>:synth` (and validate, package, publish) finds no project. A warning of
+ * generate's, which needs no Nx, naming the key to add.
+ */
+export function packagesMisnamedForNx(workloads: readonly WorkloadPackage[]): string[] {
+  return workloads.flatMap((w) => {
+    let nx: unknown;
+    try {
+      nx = (JSON.parse(readFileSync(join(w.dir, 'package.json'), 'utf8')) as { nx?: { name?: unknown } }).nx?.name;
+    } catch {
+      return [];
+    }
+    if (nx === w.name) return [];
+    return [`${w.source}/package.json: 'nx.name' (${nx === undefined ? 'not set' : JSON.stringify(nx)}) must be "${w.name}", the folder's name; add "nx": { "name": "${w.name}" }, or \`nx run ${w.name}:synth\` finds no project (Nx names it ${JSON.stringify(typeof nx === 'string' ? nx : w.packageName)})`];
+  });
+}
+
 /** Loads a workload's chart class (TypeScript is compiled on the fly by the CLI's register hook). */
 export function loadWorkloadClass(w: WorkloadPackage): WorkloadChartClass {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findWorkloads, generate, GenerateError, packagesMissingFromLock, WorkspaceError } from '../src';
+import { findWorkloads, generate, GenerateError, packagesMisnamedForNx, packagesMissingFromLock, WorkspaceError } from '../src';
 
 describe('chart packages', () => {
   let root: string;
@@ -71,5 +71,16 @@ describe('chart packages', () => {
     ]);
     write('package-lock.json', JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'packages/workloads/serve': { name: '@strata/workload-serve' } } }));
     expect(packagesMissingFromLock(root, findWorkloads(root))).toEqual([]);
+  });
+
+  test('a package whose Nx project is not named after its folder is named, with the key to add (nx run <folder>:synth would find nothing)', () => {
+    pkg('serve', { name: '@strata/workload-serve', version: '0.1.0', strata: { chart: 'src/chart.ts' } });
+    pkg('train', { name: '@strata/workload-train', nx: { name: 'training' }, version: '0.1.0', strata: { chart: 'src/chart.ts' } });
+    pkg('tune', { name: '@strata/workload-tune', nx: { name: 'tune' }, version: '0.1.0', strata: { chart: 'src/chart.ts' } });
+    for (const w of ['serve', 'train', 'tune']) write(`packages/workloads/${w}/src/chart.ts`, '');
+    expect(packagesMisnamedForNx(findWorkloads(root))).toEqual([
+      `packages/workloads/serve/package.json: 'nx.name' (not set) must be "serve", the folder's name; add "nx": { "name": "serve" }, or \`nx run serve:synth\` finds no project (Nx names it "@strata/workload-serve")`,
+      `packages/workloads/train/package.json: 'nx.name' ("training") must be "train", the folder's name; add "nx": { "name": "train" }, or \`nx run train:synth\` finds no project (Nx names it "training")`,
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, DEFAULT_USER, grantMountpoint, NONEMPTY_KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION } from '@strata/patterns';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, DEFAULT_USER, grantMountpoint, NONEMPTY_KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION, serviceAccountAnnotations } from '@strata/patterns';
 import { AccessMode, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
@@ -51,7 +51,7 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
       parallelism: v.integer('workers.parallelism', { default: 4, minimum: 1, maximum: 10_000, description: 'Workers running at once.' }),
       backoffLimit: v.integer('workers.backoffLimit', { default: 6, minimum: 0, maximum: 100, description: 'Retries of each shard\'s worker that fails (per index: a failing shard does not use up the others\' retries; disruptions do not count). A retried shard is embedded again.' }),
       serviceAccountKey: 'reader',
-      serviceAccount: { annotations: annotations(v, 'reader') },
+      serviceAccount: { annotations: serviceAccountAnnotations(v, 'reader') },
     });
 
     // Mountpoint mounts a prefix ending in "/" (awslabs/mountpoint-s3@mountpoint-s3-1.22.3:doc/CONFIGURATION.md#L137, the Mountpoint driver v2.7.0 bundles): never the empty one here.
@@ -85,13 +85,4 @@ export default class BatchEmbeddingsChart extends WorkloadChart {
     // corpus, write new objects under the run's prefix (no delete, no overwrite).
     for (const volume of [this.model, this.corpus, this.output]) grantMountpoint(volume);
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-export function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -1,9 +1,9 @@
 import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { JobSet, ReplicatedJob } from '@strata/kinds';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, grantMountpoint, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, InstanceStore, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
@@ -38,7 +38,7 @@ export default class DatasetPrepChart extends WorkloadChart {
     const scratchSize = v.size('shards.scratch', { default: Size.gibibytes(100), minimumGiB: 1, maximumGiB: 10_000, description: 'Instance-store NVMe scratch per shard pod' });
     const cacheSize = v.size('mountpoint.cacheSize', { default: Size.gibibytes(20), minimumGiB: 1, maximumGiB: 10_000, description: 'Local cache of the raw corpus\' Mountpoint volume' });
 
-    const account = WorkloadIdentity.serviceAccount(this, 'prep', { annotations: annotations(v, 'prep') });
+    const account = WorkloadIdentity.serviceAccount(this, 'prep', { annotations: serviceAccountAnnotations(v, 'prep') });
     this.jobSet = new JobSet(this, 'prep', { maxRestarts: v.integer('maxRestarts', { default: 2, minimum: 0, maximum: 100, description: 'Restarts of the whole set when a Job of it fails.' }) });
     const pod = { serviceAccount: account, securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER } };
     this.shards = this.jobSet.addReplicatedJob('shard', { parallelism: shards, backoffLimitPerIndex: 2, pod });
@@ -89,13 +89,4 @@ export default class DatasetPrepChart extends WorkloadChart {
     // The prep pods' policy, from each volume: read the raw corpus, write new objects under the run.
     for (const volume of [this.raw, this.output]) grantMountpoint(volume);
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

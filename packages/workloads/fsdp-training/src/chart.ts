@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { ClusterTrainingRuntime, TRAINER_NODE, TrainJob } from '@strata/kinds';
 import {
   ASSOCIATION_ID,
@@ -14,6 +14,7 @@ import {
   PATH_SEGMENT,
   REGION,
   restrictedSecurityContext,
+  serviceAccountAnnotations,
   TrainingCheckpoint,
   WorkloadIdentity,
 } from '@strata/patterns';
@@ -114,7 +115,7 @@ export default class FsdpTrainingChart extends WorkloadChart {
     });
 
     // One service account for the nodes: the checkpoint policy goes to its role.
-    const account = WorkloadIdentity.serviceAccount(this, 'training', { annotations: annotations(v, 'training') });
+    const account = WorkloadIdentity.serviceAccount(this, 'training', { annotations: serviceAccountAnnotations(v, 'training') });
     const pod = { serviceAccount: account, securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER } };
 
     // The runtime: torch, the nodes' pods with the trainer container Trainer fills from the TrainJob.
@@ -208,13 +209,4 @@ export default class FsdpTrainingChart extends WorkloadChart {
       region,
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -1,9 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { READY_SECONDS_ANNOTATION, Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { READY_SECONDS_ANNOTATION, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { InferenceService, KSERVE_CONTAINER, KSERVE_MODEL_DIR, ServingRuntime } from '@strata/kinds';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION, restrictedSecurityContext, WorkloadIdentity } from '@strata/patterns';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION, restrictedSecurityContext, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { Devices, Efs } from '@strata/storage';
 import { describePattern, IMAGE_REPOSITORY, IMAGE_TAG, NODE_AND_IMAGE_SECONDS, Tokens } from '@strata/tokens';
 
@@ -113,7 +113,7 @@ export default class KserveLlmChart extends WorkloadChart {
     runtimeContainer.mount('/dev/shm', plus.Volume.fromEmptyDir(this.runtime.pod, 'devshm', 'devshm', { medium: plus.EmptyDirMedium.MEMORY, sizeLimit: shm }));
 
     // The predictor's own account: ModelRepository gives its role the model's read policy.
-    const account = WorkloadIdentity.serviceAccount(this, 'inference', { annotations: annotations(v, 'inference') });
+    const account = WorkloadIdentity.serviceAccount(this, 'inference', { annotations: serviceAccountAnnotations(v, 'inference') });
     this.inferenceService = new InferenceService(this, 'llm', {
       predictor: {
         minReplicas: replicas,
@@ -155,7 +155,7 @@ export default class KserveLlmChart extends WorkloadChart {
       servers: this.inferenceService,
       mountPath: KSERVE_MODEL_DIR,
       hydration: { timeout: Duration.seconds(hydrationSeconds) },
-      serviceAccounts: { hydration: { annotations: annotations(v, 'hydration') } },
+      serviceAccounts: { hydration: { annotations: serviceAccountAnnotations(v, 'hydration') } },
     });
 
     // The release waits for the InferenceService to be Ready (@strata/helm CUSTOM_KINDS). Its own budget
@@ -165,13 +165,4 @@ export default class KserveLlmChart extends WorkloadChart {
     // setDefaultDeploymentSpec): past it the predictor reports ProgressDeadlineExceeded until its pods are Available.
     this.inferenceService.apiObject.metadata.addAnnotation(READY_SECONDS_ANNOTATION, `${Tokens.sum(NODE_AND_IMAGE_SECONDS, hydrationSeconds, STARTUP_SECONDS)}`);
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

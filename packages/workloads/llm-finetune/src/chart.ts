@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { ASSOCIATION_ID, BUCKET_NAME, BUCKET_NAME_LENGTH, DatasetFileSystems, DistributedDataset, KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION, TrainingCheckpoint } from '@strata/patterns';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { ASSOCIATION_ID, BUCKET_NAME, BUCKET_NAME_LENGTH, DatasetFileSystems, DistributedDataset, KEY_PREFIX, ParallelJob, PATH_SEGMENT, REGION, serviceAccountAnnotations, TrainingCheckpoint } from '@strata/patterns';
 import { FsxDeploymentType } from '@strata/storage';
 import { IMAGE_REPOSITORY, IMAGE_TAG, Tokens } from '@strata/tokens';
 
@@ -64,7 +64,7 @@ export default class LlmFinetuneChart extends WorkloadChart {
       parallelism: workers,
       backoffLimit: v.integer('trainer.backoffLimit', { default: 3, minimum: 0, maximum: 100, description: 'Retries of each training pod that fails (per index; disruptions such as a drained node or a Spot interruption do not count); each resumes from the latest complete checkpoint.' }),
       serviceAccountKey: 'training',
-      serviceAccount: { annotations: annotations(v, 'training') },
+      serviceAccount: { annotations: serviceAccountAnnotations(v, 'training') },
     });
 
     // The dataset: S3 → FSx for Lustre → the training pods (read-only, in the file system's zone).
@@ -121,13 +121,4 @@ export default class LlmFinetuneChart extends WorkloadChart {
       region,
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-export function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

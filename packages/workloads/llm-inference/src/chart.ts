@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION, VolumeUsageAlert } from '@strata/patterns';
+import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, KEY_PREFIX, ModelRepository, PATH_SEGMENT, REGION, serviceAccountAnnotations, VolumeUsageAlert } from '@strata/patterns';
 import { Efs } from '@strata/storage';
 import { IMAGE_REPOSITORY, IMAGE_TAG } from '@strata/tokens';
 
@@ -74,7 +74,7 @@ export default class LlmInferenceChart extends WorkloadChart {
         user,
         group,
       },
-      serviceAccounts: { hydration: { annotations: annotations(v, 'hydration') }, inference: { annotations: annotations(v, 'inference') } },
+      serviceAccounts: { hydration: { annotations: serviceAccountAnnotations(v, 'hydration') }, inference: { annotations: serviceAccountAnnotations(v, 'inference') } },
     });
 
     new VolumeUsageAlert(this, 'volume-alerts', {
@@ -83,13 +83,4 @@ export default class LlmInferenceChart extends WorkloadChart {
       efsUsedBudget: Size.gibibytes(v.integer('monitoring.cacheBudgetGiB', { default: 1000, minimum: 1, maximum: 1_000_000, description: 'GiB the model cache may hold before it alerts (every cached version is kept).' })),
     });
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-export function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

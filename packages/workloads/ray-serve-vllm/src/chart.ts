@@ -2,9 +2,9 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RayClusterSpecAutoscalerOptionsResourcesLimits, RayClusterSpecAutoscalerOptionsResourcesRequests } from '@strata/crd-types/ray-cluster';
-import { READY_SECONDS_ANNOTATION, Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
+import { READY_SECONDS_ANNOTATION, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { RayService, RayWorkerGroup } from '@strata/kinds';
-import { addScratch, BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, grantMountpoint, WorkloadIdentity } from '@strata/patterns';
+import { addScratch, BUCKET_NAME, BUCKET_NAME_LENGTH, containerProps, DEFAULT_USER, grantMountpoint, NONEMPTY_KEY_PREFIX, PATH_SEGMENT, REGION, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { AccessMode, Devices, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';
 import { IMAGE_REPOSITORY, SERVED_MODEL_NAME, Tokens } from '@strata/tokens';
 
@@ -66,8 +66,8 @@ export default class RayServeVllmChart extends WorkloadChart {
     const versionPrefix = `${prefix}${version}/`;
 
     // --- identities: the head needs no AWS access; the workers read the model version -----------
-    const headAccount = WorkloadIdentity.serviceAccount(this, 'head', { annotations: annotations(v, 'head') });
-    const workerAccount = WorkloadIdentity.serviceAccount(this, 'worker', { annotations: annotations(v, 'worker') });
+    const headAccount = WorkloadIdentity.serviceAccount(this, 'head', { annotations: serviceAccountAnnotations(v, 'head') });
+    const workerAccount = WorkloadIdentity.serviceAccount(this, 'worker', { annotations: serviceAccountAnnotations(v, 'worker') });
 
     // --- Serve: replicas, autoscaling and vLLM's engine ----------------------------------------
     const replicas = v.integer('server.replicas', { default: 1, minimum: 1, maximum: 64, description: 'vLLM replicas (and GPU worker pods) always running: Serve\'s min_replicas and the worker group\'s minReplicas.' });
@@ -196,13 +196,4 @@ export default class RayServeVllmChart extends WorkloadChart {
     // The workers' policy, from the volume: read the model version, nothing else.
     grantMountpoint(this.model);
   }
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

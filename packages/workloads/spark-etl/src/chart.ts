@@ -3,7 +3,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values, WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { SPARK_DRIVER_CONTAINER, SPARK_EXECUTOR_CONTAINER, SPARK_UID, SparkApplication } from '@strata/kinds';
-import { BUCKET_NAME, BUCKET_NAME_LENGTH, CAPACITY_TYPE_LABEL, PATH_SEGMENT, REGION, restrictedSecurityContext, s3aStatements, WorkloadIdentity } from '@strata/patterns';
+import { BUCKET_NAME, BUCKET_NAME_LENGTH, CAPACITY_TYPE_LABEL, PATH_SEGMENT, REGION, restrictedSecurityContext, s3aStatements, serviceAccountAnnotations, WorkloadIdentity } from '@strata/patterns';
 import { INSTANCE_LOCAL_NVME_LABEL, InstanceStore, PodScheduling } from '@strata/storage';
 import { describePattern, IMAGE_REPOSITORY as REPOSITORY, IMAGE_TAG as TAG } from '@strata/tokens';
 
@@ -72,7 +72,7 @@ export default class SparkEtlChart extends WorkloadChart {
     const run = v.string('output.run', { default: 'run-1', description: 'The run: the output is written (overwritten) under <output.path>/<run>/; a new run name is a new SparkApplication.', pattern: PATH_SEGMENT });
     const written = `${output.path}/${run}`;
 
-    const account = WorkloadIdentity.serviceAccount(this, 'spark', { annotations: annotations(v, 'spark') });
+    const account = WorkloadIdentity.serviceAccount(this, 'spark', { annotations: serviceAccountAnnotations(v, 'spark') });
     const role = new plus.Role(this, 'driver-role');
     role.allow(DRIVER_VERBS, plus.ApiResource.PODS, plus.ApiResource.SERVICES, plus.ApiResource.CONFIG_MAPS, plus.ApiResource.PERSISTENT_VOLUME_CLAIMS);
     role.bind(account);
@@ -169,13 +169,4 @@ function bucket(v: Values, key: string, what: string, fallback: string): string 
 
 function path(v: Values, key: string, what: string, fallback: string): string {
   return v.string(`${key}.path`, { default: fallback, description: `Key path of the ${what} in the bucket, without a leading or trailing "/".`, pattern: KEY_PATH, maxLength: 900 });
-}
-
-/** `serviceAccounts.<key>.annotations`: where environments put eks.amazonaws.com/role-arn (IRSA). */
-function annotations(v: Values, key: string): Record<string, string> {
-  return v.object<Record<string, string>>(`serviceAccounts.${key}.annotations`, {
-    default: {},
-    description: `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-  });
 }

@@ -33,6 +33,14 @@ export function checkChartName(flag: string, name: unknown): string {
   return name;
 }
 
+/**
+ * The namespace a workload goes into when none is given, the same in every generator: its own name,
+ * or `<name>-workload` when its name is a system namespace (workloads do not go there).
+ */
+export function defaultNamespace(workload: string): string {
+  return SYSTEM_NAMESPACES.includes(workload) ? `${workload}-workload` : workload;
+}
+
 export function checkNamespace(flag: string, namespace: unknown): string {
   if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace)) {
     refuse(flag, namespace ?? '', 'a DNS label (lowercase letters, digits and "-", at most 63)', 'Kubernetes namespace names are DNS labels, e.g. "ml-inference"');

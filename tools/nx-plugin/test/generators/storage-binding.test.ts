@@ -49,11 +49,14 @@ describe('storage-binding generator', () => {
       "      bucketName: this.values.string('referenceSet.bucket', { default: 'ml-data', description: 'S3 bucket mounted at /reference.', pattern: BUCKET_NAME, ...BUCKET_NAME_LENGTH }),",
       "      prefix: this.values.string('referenceSet.prefix', { default: 'reference-set/', description: 'Key prefix mounted at /reference (not empty, ending in \"/\").', pattern: NONEMPTY_KEY_PREFIX }),",
       '      accessMode: AccessMode.READ_ONLY_MANY,',
+      '      authenticationSource: S3AuthenticationSource.POD,',
       '      uid: DEFAULT_USER,',
       '      gid: DEFAULT_USER,',
       '      allowOther: true,',
       '    });',
       "    mountEverywhere(this, referenceSet, '/reference', { readOnly: true });",
+      "    // The volume's policy, in the iam-policies ConfigMap, for the role of each mounting pod's service account.",
+      '    grantMountpoint(referenceSet);',
     ]],
     ['instance-store', { storage: 'instance-store', mount: '/mnt/Scratch_Space' }, [
       "    const scratchSpace = new InstanceStore(this, 'scratch-space', {",
@@ -192,10 +195,23 @@ describe('storage-binding generator', () => {
     const tree = seededTree();
     await workloadGenerator(tree, { name: 'notebook', pattern: 'none', storage: 'efs' });
     await expect(storageBindingGenerator(tree, { workload: 'notebook', storage: 's3', mount: '/data' })).rejects.toThrow(
-      "storage-binding refused; nothing was written:\n  packages/workloads/notebook/src/chart.ts:57: '--name' (data) is already the id of Efs.fromStorageClass(this, 'data', …) in the chart; choose another --name\n  packages/workloads/notebook/src/chart.ts:60: '--mount' (/data) is already mounted by this.storage.mount(…); choose another --mount\n  packages/workloads/notebook/src/chart.ts:58: '--name' (data) would declare its values under 'data', which already holds 'data.storageClassName'; choose another --name",
+      "storage-binding refused; nothing was written:\n  packages/workloads/notebook/src/chart.ts:59: '--name' (data) is already the id of Efs.fromStorageClass(this, 'data', …) in the chart; choose another --name\n  packages/workloads/notebook/src/chart.ts:62: '--mount' (/data) is already mounted by this.storage.mount(…); choose another --mount\n  packages/workloads/notebook/src/chart.ts:60: '--name' (data) would declare its values under 'data', which already holds 'data.storageClassName'; choose another --name",
     );
-    await storageBindingGenerator(tree, { workload: 'notebook', storage: 's3', mount: '/datasets', readOnly: true });
-    expect(tree.read('packages/workloads/notebook/src/chart.ts', 'utf-8')).toContain("mountEverywhere(this, datasets, '/datasets', { readOnly: true });");
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      await storageBindingGenerator(tree, { workload: 'notebook', storage: 's3', mount: '/datasets', readOnly: true });
+      // The pods' own credentials, as the workload generator's s3 charts have them (not the driver's, silently).
+      expect(info.mock.calls.map((c) => c[0])).toEqual([
+        "packages/workloads/notebook/src/chart.ts: datasets is read with the pods' own credentials: grantMountpoint writes its policy into the chart's iam-policies ConfigMap under the key of each mounting pod's service account; every environment deploying notebook gives each such key a role (identity.workloads['notebook'].<key>), and generate names any it lacks",
+      ]);
+    } finally {
+      info.mockRestore();
+    }
+    const chart = tree.read('packages/workloads/notebook/src/chart.ts', 'utf-8')!;
+    expect(chart).toContain("mountEverywhere(this, datasets, '/datasets', { readOnly: true });");
+    expect(chart).toContain('      authenticationSource: S3AuthenticationSource.POD,\n');
+    expect(chart).toContain('    grantMountpoint(datasets);\n');
+    expect(chart).toContain("import { AccessMode, Efs, S3AuthenticationSource, S3Mountpoint } from '@strata/storage';");
   });
 
   test('an FSx binding tells each environment deploying the workload whose class is not SCRATCH_2 which value to set', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logger, readJson, Tree } from '@nx/devkit';
 import { FsTree } from 'nx/src/generators/tree';
+import { environmentGenerator } from '../../src/generators/environment/generator';
 import { workloadGenerator } from '../../src/generators/workload/generator';
 import { WorkloadGeneratorSchema } from '../../src/generators/workload/schema';
 import { addedLines, ENV_FIXTURE, filesOf, seededTree } from './workspace-tree';
@@ -52,6 +53,9 @@ describe('workload generator', () => {
       devDependencies: { '@strata/checks': '*', '@strata/kube-schemas': '*' },
     });
     expect(tree.read('packages/workloads/llm-serve/src/chart.ts', 'utf-8')).toContain("Efs.fromStorageClass(this, 'model-cache', {");
+    // A plain Deployment (--pattern=none) is Deployment of @strata/kinds: its package depends on it.
+    await workloadGenerator(tree, { name: 'notebook', pattern: 'none', storage: 'efs' });
+    expect(readJson(tree, 'packages/workloads/notebook/package.json').dependencies).toEqual({ '@strata/helm': '*', '@strata/kinds': '*', '@strata/patterns': '*', '@strata/storage': '*', cdk8s: '2.70.106', 'cdk8s-plus-28': '2.5.6', constructs: '10.8.1' });
   });
 
   test('adds the workload to the environments named: a values type import and a workloads entry with the cluster\'s region, nothing else touched', async () => {
@@ -145,6 +149,14 @@ describe('workload generator', () => {
     await workloadGenerator(tree, { name: 'pretrain', pattern: 'training-checkpoint', environments: 'dev' });
     expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("'pretrain': workload<PretrainValues>({ namespace: 'pretrain', values: { aws: { region: 'us-east-1' } } }),");
     expect(tree.read('packages/workloads/pretrain/src/chart.ts', 'utf-8')).toContain("new TrainingCheckpoint(this, 'checkpoints', {");
+  });
+
+  test('a workload named like a system namespace goes into <name>-workload, as the environment generator lists it', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'default', pattern: 'training-checkpoint', environments: 'dev' });
+    expect(tree.read('environments/dev/environment.ts', 'utf-8')).toContain("'default': workload<DefaultValues>({ namespace: 'default-workload', values: { aws: { region: 'us-east-1' } } }),");
+    await environmentGenerator(tree, { name: 'sandbox' });
+    expect(tree.read('environments/sandbox/environment.ts', 'utf-8')).toContain("    'default': workload<DefaultValues>({ namespace: 'default-workload' }),");
   });
 
   test('a workload already listed in an environment keeps its entry (and the user\'s values)', async () => {
@@ -247,7 +259,7 @@ describe('workload generator', () => {
     ['a name over 53 characters', { name: 'a'.repeat(54) }, `'name' (${'a'.repeat(54)}) must be a lowercase DNS label of at most 53 characters`],
     ['a tier chart\'s name', { name: 'storage-efs' }, `'name' (storage-efs) must be the name of no other chart; packages/storage-charts/storage-efs is a storage tier chart with that name: pick another name`],
     ['an unknown pattern', { pattern: 'cache' as never }, `'--pattern' (cache) must be one of "model-repository", "training-checkpoint", "distributed-dataset", "none"; e.g. --pattern=model-repository`],
-    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=fsx-lustre`],
+    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store", "auto"; e.g. --storage=fsx-lustre`],
     ['s3 for checkpoints', { pattern: 'training-checkpoint', storage: 's3' }, '--storage=s3 cannot be used with --pattern=training-checkpoint: Mountpoint S3 cannot take checkpoint writes (no rename, no random writes); use --storage=instance-store'],
     ['efs for checkpoints', { pattern: 'training-checkpoint', storage: 'efs' }, '--storage=efs cannot be used with --pattern=training-checkpoint: checkpoints are written to node-local NVMe and synced to S3 by a sidecar (the Training Checkpoint pattern); use --storage=instance-store'],
     ['efs for a dataset', { pattern: 'distributed-dataset', storage: 'efs' }, '--storage=efs cannot be used with --pattern=distributed-dataset: the dataset is served by FSx for Lustre linked to its S3 bucket (the Distributed Dataset pattern); use --storage=fsx-lustre'],

@@ -3,7 +3,7 @@ import { generateFiles, logger, Tree } from '@nx/devkit';
 import { Node } from 'ts-morph';
 import { FILL_IN, PLACEHOLDER } from '@strata/gitops';
 import { ENVIRONMENTS, EnvironmentDefinitionFile, environmentFiles, propertyKey, valuesTypeName } from '../environment-definition';
-import { DNS_LABEL, GeneratorError, quoted, refuse, SYSTEM_NAMESPACES } from '../option-rules';
+import { defaultNamespace, DNS_LABEL, GeneratorError, quoted, refuse } from '../option-rules';
 import { stringValue, TypeScriptFile } from '../typescript-file';
 import { WORKLOADS } from '../workload/generator';
 import { EnvironmentGeneratorSchema } from './schema';
@@ -177,12 +177,12 @@ function whereOf(node: Node): string {
   return path.join('.') || `line ${node.getStartLineNumber()}`;
 }
 
-/** A minimal definition: placeholders, and every workload in a namespace of its own name. */
+/** A minimal definition: placeholders, and every workload in the namespace the workload generator defaults to. */
 function minimalEnvironment(tree: Tree, o: NormalizedEnvironmentOptions): void {
   const workloads = workloadNames(tree).map((w) => ({
     name: w,
     typeName: valuesTypeName(w),
-    namespace: SYSTEM_NAMESPACES.includes(w) ? `${w}-workload` : w,
+    namespace: defaultNamespace(w),
   }));
   generateFiles(tree, join(__dirname, 'files'), `${ENVIRONMENTS}/${o.name}`, { name: o.name, workloads, tmpl: '' });
 }

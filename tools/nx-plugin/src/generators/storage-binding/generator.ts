@@ -85,6 +85,11 @@ export async function storageBindingGenerator(tree: Tree, options: StorageBindin
   addBinding(chart, o);
   chart.file.save(tree);
   if (o.storage === 'fsx-lustre') deploymentTypeNotes(tree, o);
+  if (o.storage === 's3') {
+    logger.info(
+      `${o.chartFile}: ${o.id} is read with the pods' own credentials: grantMountpoint writes its policy into the chart's iam-policies ConfigMap under the key of each mounting pod's service account; every environment deploying ${o.workload} gives each such key a role (identity.workloads['${o.workload}'].<key>), and generate names any it lacks`,
+    );
+  }
   return ensureDependencies(tree, o) ? () => installPackagesTask(tree, true) : undefined;
 }
 
@@ -227,14 +232,18 @@ function addBinding(chart: WorkloadChartFile, o: NormalizedBindingOptions): void
     case 's3': {
       const S3Mountpoint = ref('@strata/storage', 'S3Mountpoint');
       const AccessMode = o.readOnly ? ref('@strata/storage', 'AccessMode') : undefined;
+      const S3AuthenticationSource = ref('@strata/storage', 'S3AuthenticationSource');
       const [BUCKET_NAME, BUCKET_NAME_LENGTH, NONEMPTY_KEY_PREFIX, DEFAULT_USER] = ['BUCKET_NAME', 'BUCKET_NAME_LENGTH', 'NONEMPTY_KEY_PREFIX', 'DEFAULT_USER'].map((n) => ref('@strata/patterns', n));
       creation = (w) => {
-        w.writeLine('// A static volume of a bucket prefix, with the Mountpoint CSI driver\'s credentials; the containers run as uid/gid 1000.');
+        // The pods' own credentials, as the workload generator's charts have them: each mounting pod's
+        // service account gets the volume's policy (grantMountpoint below), and the environment its role.
+        w.writeLine('// A static volume of a bucket prefix, read with the pods\' own credentials (their service account\'s role); the containers run as uid/gid 1000.');
         w.writeLine(`const ${variable} = new ${S3Mountpoint}(this, ${q(o.id)}, {`);
         w.indent(() => {
           w.writeLine(`bucketName: ${value('string', 'bucket', `{ default: 'ml-data', description: ${q(`S3 bucket mounted at ${o.mount}.`)}, pattern: ${BUCKET_NAME}, ...${BUCKET_NAME_LENGTH} }`)},`);
           w.writeLine(`prefix: ${value('string', 'prefix', `{ default: ${q(`${o.id}/`)}, description: ${q(`Key prefix mounted at ${o.mount} (not empty, ending in "/").`)}, pattern: ${NONEMPTY_KEY_PREFIX} }`)},`);
           if (AccessMode) w.writeLine(`accessMode: ${AccessMode}.READ_ONLY_MANY,`);
+          w.writeLine(`authenticationSource: ${S3AuthenticationSource}.POD,`);
           w.writeLine(`uid: ${DEFAULT_USER},`);
           w.writeLine(`gid: ${DEFAULT_USER},`);
           w.writeLine('allowOther: true,');
@@ -264,6 +273,11 @@ function addBinding(chart: WorkloadChartFile, o: NormalizedBindingOptions): void
     w.writeLine(`// ${o.id}: ${tier.title}${where}, mounted at ${o.mount}${o.readOnly ? ' (read-only)' : ''} in every container of the chart's workloads.`);
     creation(w);
     w.write(`${mountHelper}(this, ${variable}, ${q(o.mount)}${o.readOnly ? ', { readOnly: true }' : ''});`);
+    if (o.storage === 's3') {
+      w.newLine();
+      w.writeLine("// The volume's policy, in the iam-policies ConfigMap, for the role of each mounting pod's service account.");
+      w.write(`${ref('@strata/patterns', 'grantMountpoint')}(${variable});`);
+    }
   });
 }
 

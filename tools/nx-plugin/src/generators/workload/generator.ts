@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { generateFiles, GeneratorCallback, installPackagesTask, logger, readJson, Tree } from '@nx/devkit';
 import { ENVIRONMENTS, EnvironmentDefinitionFile, environmentFiles, valuesModule, valuesTypeName } from '../environment-definition';
 import { environmentValues, scaffoldFacts, ScaffoldFacts } from './environment-values';
-import { checkChartName, checkEnum, checkNamespace, className, GeneratorError, quoted, refuse } from '../option-rules';
+import { checkChartName, checkEnum, checkNamespace, className, defaultNamespace, GeneratorError, quoted, refuse } from '../option-rules';
 import { combinationProblem, PATTERN_TIERS, PatternOption, PATTERNS, STORAGE_TIERS, StorageTierOption, TIERS } from '../storage-tiers';
 import { WorkloadGeneratorSchema } from './schema';
+import { chooseStorage, PROFILE_OPTIONS } from './auto-storage';
 
 /** Where workload packages live (one chart each). */
 export const WORKLOADS = 'packages/workloads';
@@ -27,6 +28,8 @@ export interface NormalizedWorkloadOptions {
   readonly skipInstall: boolean;
   /** The environments (names under environments/) the workload is added to; none unless named. */
   readonly environments: readonly string[];
+  /** With --storage=auto: why the tier was chosen (printed). */
+  readonly auto?: readonly string[];
 }
 
 /** Checks every option (and the names already taken) before anything is written. */
@@ -36,15 +39,21 @@ export function normalizeOptions(tree: Tree, options: WorkloadGeneratorSchema): 
   if (options.storage === undefined && pattern === 'none') {
     refuse('--storage', '', `given with --pattern=none: one of ${quoted(STORAGE_TIERS)}`, 'e.g. --storage=efs');
   }
-  const storage = options.storage === undefined ? PATTERN_TIERS[pattern][0] : checkEnum('--storage', options.storage, STORAGE_TIERS);
+  const auto = options.storage === 'auto' ? chooseStorage(pattern, options) : undefined;
+  if (!auto && PROFILE_OPTIONS.some((k) => options[k] !== undefined)) {
+    const given = PROFILE_OPTIONS.filter((k) => options[k] !== undefined).map((k) => `--${k}`);
+    refuse('--storage', options.storage ?? '', `auto when profile options are given (${given.join(', ')})`, 'add --storage=auto to choose the tier from them, or leave them out');
+  }
+  const storage = auto ? auto.storage : options.storage === undefined ? PATTERN_TIERS[pattern][0] : (checkEnum('--storage', options.storage, [...STORAGE_TIERS, 'auto']) as StorageTierOption);
   const problem = combinationProblem(pattern, storage);
   if (problem) throw new GeneratorError(problem);
-  const namespace = checkNamespace('--namespace', options.namespace ?? name);
+  const namespace = checkNamespace('--namespace', options.namespace ?? defaultNamespace(name));
   if (tree.exists(`${TIER_CHART_PACKAGES}/${name}`)) {
     refuse('name', name, 'the name of no other chart', `${TIER_CHART_PACKAGES}/${name} is a storage tier chart with that name: pick another name`);
   }
   const environments = checkEnvironments(tree, options.environments);
   return {
+    ...(auto ? { auto: auto.lines } : {}),
     name,
     pattern,
     storage,
@@ -85,6 +94,7 @@ function checkEnvironments(tree: Tree, given: string | readonly string[] | undef
  */
 export async function workloadGenerator(tree: Tree, options: WorkloadGeneratorSchema): Promise<GeneratorCallback | undefined> {
   const o = normalizeOptions(tree, options);
+  if (o.auto) logger.info(o.auto.join('\n'));
   const existing = filesUnder(tree, o.projectRoot);
   const environments = o.environments.map((env) => EnvironmentDefinitionFile.read(tree, `${ENVIRONMENTS}/${env}/environment.ts`));
   // Every definition must be editable, and able to take the workload, before anything is written.

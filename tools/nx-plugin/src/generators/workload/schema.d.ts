@@ -5,9 +5,27 @@ export interface WorkloadGeneratorSchema {
   name: string;
   /** The storage pattern the chart is built on. */
   pattern: PatternOption;
-  /** The storage tier; defaults to the pattern's first tier (none needs it stated). */
-  storage?: StorageTierOption;
-  /** The namespace in every environment. @default - the workload name */
+  /** The storage tier, or `auto` (chosen from the profile options below); defaults to the pattern's first tier (none needs it stated). */
+  storage?: StorageTierOption | 'auto';
+  /** With --storage=auto: the workload's storage profile (@strata/recommend WorkloadProfile; docs/recommender.md). */
+  dataGiB?: number;
+  access?: 'read-mostly' | 'write-once' | 'read-write';
+  fileCount?: number;
+  readers?: number;
+  readMBpsPerReader?: number;
+  writers?: number;
+  writeMBpsPerWriter?: number;
+  perNode?: number;
+  sharing?: 'one-node' | 'nodes-one-zone' | 'zones';
+  latency?: 'sub-millisecond' | 'milliseconds' | 'tolerant';
+  lifetime?: 'job' | 'durable';
+  budgetUsdPerMonth?: number;
+  hoursPerMonth?: number;
+  s3Prefixes?: number;
+  /** With --storage=auto: the size of one checkpoint (GiB) and the minutes between checkpoints. */
+  checkpointGiB?: number;
+  checkpointMinutes?: number;
+  /** The namespace in every environment. @default - the workload name (`<name>-workload` for a system namespace's name) */
   namespace?: string;
   /** The environments to add the workload to (comma-separated names under environments/). @default - none */
   environments?: string | string[];

@@ -1,0 +1,66 @@
+import { logger } from '@nx/devkit';
+import { workloadGenerator } from '../../src/generators/workload/generator';
+import { WorkloadGeneratorSchema } from '../../src/generators/workload/schema';
+import { filesOf, seededTree } from './workspace-tree';
+
+/** `--storage=auto`: the tier from the workload's profile, among those the pattern takes, with the reasons printed. */
+describe('workload generator --storage=auto', () => {
+  const run = async (options: Partial<WorkloadGeneratorSchema>) => {
+    const tree = seededTree();
+    const lines: string[] = [];
+    const info = jest.spyOn(logger, 'info').mockImplementation((m) => void lines.push(String(m)));
+    try {
+      await workloadGenerator(tree, { name: 'w', pattern: 'none', storage: 'auto', skipInstall: true, ...options } as WorkloadGeneratorSchema);
+    } finally {
+      info.mockRestore();
+    }
+    return { tree, printed: lines.join('\n') };
+  };
+
+  test("the issue's training job: FSx for Lustre, the package built on it, the ranking printed", async () => {
+    const { tree, printed } = await run({ pattern: 'distributed-dataset', dataGiB: 40000, readers: 64, readMBpsPerReader: 200, perNode: 8, lifetime: 'job' });
+    expect(tree.read('packages/workloads/w/src/chart.ts', 'utf-8')).toContain('DistributedDataset');
+    expect(printed.split('\n').slice(0, 4)).toEqual([
+      'storage: auto chose --storage=fsx-lustre (FSx for Lustre scratch, linked to S3, rank 1 of 6) for --pattern=distributed-dataset',
+      '  demand: reads 12,800 MB/s (64 readers × 200 MB/s), writes 0 MB/s (no writes stated), 8 nodes at 1,600 MB/s each',
+      '  ',
+      '  1. FSx for Lustre scratch, linked to S3 [fsx-lustre] — keeps up; reads 13,125 MB/s, writes 6,562.5 MB/s; $11,089.61/month',
+    ]);
+    expect(printed).toContain('what would change the answer:');
+    expect(printed).toContain(`storageProfile: { '<claim, as the report lists it>': {"dataGiB":40000,"readers":64,"readMBpsPerReader":200,"perNode":8,"lifetime":"job"} }`);
+  });
+
+  test('a model read across zones, written once by hydration: EFS for the model repository', async () => {
+    const { printed } = await run({ pattern: 'model-repository', dataGiB: 30, access: 'write-once', readers: 6, readMBpsPerReader: 100, sharing: 'zones', hoursPerMonth: 10 });
+    expect(printed.split('\n')[0]).toBe('storage: auto chose --storage=efs (EFS (Elastic throughput), rank 1 of 6) for --pattern=model-repository');
+  });
+
+  test('the pattern limits the choice: what ranks first is named when the pattern cannot take it', async () => {
+    const { printed } = await run({ pattern: 'model-repository', dataGiB: 500, access: 'read-write', readers: 1, readMBpsPerReader: 500, sharing: 'one-node', lifetime: 'job' });
+    expect(printed.split('\n').slice(0, 2)).toEqual([
+      'storage: auto chose --storage=fsx-lustre (FSx for Lustre persistent, linked to S3, rank 2 of 6) for --pattern=model-repository',
+      '  Instance-store NVMe, synced to S3 ranks first, but --pattern=model-repository is not built on instance-store (it is the training-checkpoint pattern: --pattern=training-checkpoint)',
+    ]);
+  });
+
+  test('a bad profile is refused naming each flag, nothing written', async () => {
+    const tree = seededTree();
+    const before = filesOf(tree);
+    await expect(workloadGenerator(tree, { name: 'w', pattern: 'none', storage: 'auto', readers: -2, sharing: 'everywhere', checkpointGiB: 10 } as never)).rejects.toThrow(
+      [
+        '--storage=auto needs a valid profile:',
+        "  '--dataGiB' (not set) must be a size in GiB greater than 0; give the size of the dataset or model the pods read",
+        "  '--readers' (-2) must be a whole number of at least 0; pods (or GPUs) reading at the same time",
+        `  '--sharing' ("everywhere") must be one of "one-node", "nodes-one-zone", "zones"; who must see the same data`,
+        "  '--checkpointMinutes' (not set) must be a number of minutes greater than 0; minutes between checkpoints",
+      ].join('\n'),
+    );
+    expect(filesOf(tree)).toEqual(before);
+  });
+
+  test('profile options without --storage=auto are refused: they would be ignored', async () => {
+    await expect(workloadGenerator(seededTree(), { name: 'w', pattern: 'model-repository', storage: 'efs', readers: 4 } as never)).rejects.toThrow(
+      "'--storage' (efs) must be auto when profile options are given (--readers); add --storage=auto to choose the tier from them, or leave them out",
+    );
+  });
+});
