@@ -1,6 +1,7 @@
 // The dev environment: small and cheap, data may be thrown away.
 import { defineEnvironment, workload } from '@strata/gitops';
 import type { Values as BatchEmbeddingsValues } from '../../charts/batch-embeddings/values';
+import type { Values as CuratedDatasetsValues } from '../../charts/curated-datasets/values';
 import type { Values as DatasetPrepValues } from '../../charts/dataset-prep/values';
 import type { Values as LlmFinetuneValues } from '../../charts/llm-finetune/values';
 import type { Values as LlmInferenceValues } from '../../charts/llm-inference/values';
@@ -22,6 +23,8 @@ export default defineEnvironment({
   identity: {
     mode: 'irsa',
     drivers: { 'fsx-lustre': role('fsx-csi'), efs: role('efs-csi'), s3: role('s3-csi') },
+    // The EFS CSI node: S3 Files mounts (curated-datasets) authenticate as it.
+    efsNode: role('efs-csi-node'),
     workloads: {
       'llm-inference': { hydration: role('llm-inference-hydration'), inference: role('llm-inference') },
       'llm-finetune': { training: role('llm-finetune') },
@@ -42,6 +45,8 @@ export default defineEnvironment({
     'fsx-lustre': { storageClassName: 'strata-fsx-lustre', deploymentType: 'SCRATCH_2', perUnitStorageThroughput: 0, reclaimPolicy: 'Delete', s3ImportPath: 's3://strata-dev-datasets', autoImportPolicy: 'NEW_CHANGED_DELETED' },
     // Dev data may go with its claim: Delete, by explicit choice.
     efs: { storageClassName: 'strata-efs', fileSystemId: 'fs-0a1b2c3d4e5f60718', reclaimPolicy: 'Delete' },
+    // The S3 Files file system over strata-dev-datasets (S3 Versioning on); each claim an access point under /curated.
+    's3-files': { storageClassName: 'strata-s3-files', fileSystemId: 'fs-0a1b2c3d4e5f6071829', basePath: '/curated', reclaimPolicy: 'Delete' },
     'instance-store': {
       // The names the cluster has (workloads and nodeSelectors refer to them; a renamed NodePool is
       // deleted, and Karpenter drains its nodes): kept through the name values.
@@ -133,5 +138,6 @@ export default defineEnvironment({
       },
       allowPrune: true,
     }),
+    'curated-datasets': workload<CuratedDatasetsValues>({ namespace: 'curated-datasets' }),
   },
 });

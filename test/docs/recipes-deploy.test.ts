@@ -37,7 +37,7 @@ function environment(list: ReturnType<typeof recipes>): string {
     cluster: { name: 'strata-recipes', region: 'us-east-1', kubernetesVersion: '1.33' },
     registry: 'oci://111122223333.dkr.ecr.us-east-1.amazonaws.com/strata',
     network: { subnetId: 'subnet-0a1b2c3d4e5f60718', availabilityZone: 'us-east-1a', securityGroupIds: ['sg-0a1b2c3d4e5f60718'] },
-    identity: { mode: 'irsa', drivers: { 'fsx-lustre': role('fsx-csi'), efs: role('efs-csi'), s3: role('s3-csi') }, workloads: identities, karpenter: role('karpenter') },
+    identity: { mode: 'irsa', drivers: { 'fsx-lustre': role('fsx-csi'), efs: role('efs-csi'), s3: role('s3-csi') }, efsNode: role('efs-csi-node'), workloads: identities, karpenter: role('karpenter') },
     storage: {
       // One class for the three FSx recipes: it links the bucket holding their datasets.
       // The class names the recipes' claims name (a tier release is otherwise named after the release).

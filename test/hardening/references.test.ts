@@ -11,7 +11,7 @@ import { ChartReleases, checkReferences, checkReferencesCounted, environmentMani
 import { EnvironmentDefinition, environmentFiles, environmentReport, loadEnvironments, planEnvironment, readCatalog } from '@strata/gitops';
 import { byEnvironment, renderCommitted, RenderedRelease, REPO } from './rendered';
 
-const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs'];
+const TIER_CLASSES = ['strata-fsx-lustre', 'strata-efs', 'strata-s3-files'];
 
 describe('reference lint', () => {
   let rendered: RenderedRelease[];
@@ -67,7 +67,7 @@ describe('reference lint', () => {
     const problems = checkReferences(environmentManifests(charts, environments));
     expect(problems.length).toBeGreaterThan(0);
     for (const p of problems) {
-      expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: it is the class workload charts claim by default for fsx-lustre; give a storage-fsx-lustre release of environments\/dev\/environment\.ts this class \(storage\.fsx-lustre: \{ storageClassName: 'strata-fsx-lustre', … \}\), or if it exists outside strata, declare it there: external: \{ storageClasses: \[\{ name: 'strata-fsx-lustre' \}\] \}, with its tier when known \(tier: 'fsx-lustre', 'efs', 's3' or 'instance-store'\)$/);
+      expect(p).toMatch(/^dev: .* StorageClass strata-fsx-lustre does not exist in dev: it is the class workload charts claim by default for fsx-lustre; give a storage-fsx-lustre release of environments\/dev\/environment\.ts this class \(storage\.fsx-lustre: \{ storageClassName: 'strata-fsx-lustre', … \}\), or if it exists outside strata, declare it there: external: \{ storageClasses: \[\{ name: 'strata-fsx-lustre' \}\] \}, with its tier when known \(tier: 'fsx-lustre', 'efs', 's3-files', 's3' or 'instance-store'\)$/);
     }
   });
 
@@ -89,7 +89,7 @@ describe('reference lint', () => {
     const withShared: EnvironmentDefinition = { ...onShared, external: { storageClasses: [{ name: 'shared-efs', provisioner: 'efs.csi.aws.com', reclaimPolicy: 'Retain' }] } };
     const undeclared = checkReferencesCounted(environmentManifests(charts, environmentFiles(withShared, catalog)), undefined, [{ name: 'dev', file: loaded.file, definition: onShared }]);
     expect(undeclared.problems).toEqual([
-      "dev: PersistentVolumeClaim ml-dev/llm-inference-model-cache-claim spec.storageClassName: StorageClass shared-efs does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'shared-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')",
+      "dev: PersistentVolumeClaim ml-dev/llm-inference-model-cache-claim spec.storageClassName: StorageClass shared-efs does not exist in dev: no release of dev makes it, and environments/dev/environment.ts does not declare it external; if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'shared-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3-files', 's3' or 'instance-store')",
     ]);
     const declared = lint(withShared);
     expect([declared.problems, declared.warnings]).toEqual([[], []]);

@@ -567,7 +567,7 @@ export function checkSummaries(
         const elsewhere = objects.find(([kind, , name]) => kind === r.kind && name === r.name);
         const declaredElsewhere = outside.find((o) => o.kind === r.kind && o.name === r.name);
         const tierChart = r.kind === 'StorageClass' ? Object.values(TIER_CHARTS).find((t) => t.storageClassName !== undefined && t.storageClassName === r.name) : undefined;
-        const declare = () => `if it exists outside strata, declare it there: ${externalEntry(r.kind as Parameters<typeof externalEntry>[0], r.namespace, r.name)}${r.kind === 'StorageClass' ? ", with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')" : ''}`;
+        const declare = () => `if it exists outside strata, declare it there: ${externalEntry(r.kind as Parameters<typeof externalEntry>[0], r.namespace, r.name)}${r.kind === 'StorageClass' ? ", with its tier when known (tier: 'fsx-lustre', 'efs', 's3-files', 's3' or 'instance-store')" : ''}`;
         if (elsewhere) problems.push(`${what} (there is one in namespace ${elsewhere[1]}: the wrong namespace)`);
         else if (tierChart) problems.push(`${what}: it is the class workload charts claim by default for ${tierChart.tier}; give a ${tierChart.chart} release of ${file} this class (storage.${tierChart.tier}: { storageClassName: '${r.name}', … }), or ${declare()}`);
         else if (declaredElsewhere) problems.push(`${what} (${file} declares one in namespace ${declaredElsewhere.namespace}, ${declaredElsewhere.field}: the wrong namespace; a pod sees only its own namespace's); ${declare()}`);

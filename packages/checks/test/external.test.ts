@@ -79,7 +79,7 @@ describe('the reference lint and external objects', () => {
       `${D}.volumes[creds].secret.secretName: Secret lab/hf-token does not exist in lab: no release of lab makes it, and ${FILE} does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: 'lab', name: 'hf-token' }] }`,
       `${D}.containers[notebook].env[HF_TOKEN].valueFrom.secretKeyRef: Secret lab/hf-token does not exist in lab: no release of lab makes it, and ${FILE} does not declare it external; if it exists outside strata, declare it there: external: { secrets: [{ namespace: 'lab', name: 'hf-token' }] }`,
       `${D}.containers[notebook].envFrom.configMapRef: ConfigMap lab/notebook-settings does not exist in lab: no release of lab makes it, and ${FILE} does not declare it external; if it exists outside strata, declare it there: external: { configMaps: [{ namespace: 'lab', name: 'notebook-settings' }] }`,
-      `lab: PersistentVolumeClaim lab/shared-cache spec.storageClassName: StorageClass team-efs does not exist in lab: no release of lab makes it, and ${FILE} does not declare it external; if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'team-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')`,
+      `lab: PersistentVolumeClaim lab/shared-cache spec.storageClassName: StorageClass team-efs does not exist in lab: no release of lab makes it, and ${FILE} does not declare it external; if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'team-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3-files', 's3' or 'instance-store')`,
     ]);
   });
 
@@ -125,7 +125,7 @@ describe('the reference lint and external objects', () => {
   test('a missing class workload charts claim by default: a tier release of that name, or a declaration', () => {
     const claim: Manifest = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'x', namespace: 'lab' }, spec: { storageClassName: 'strata-efs' } };
     expect(checkReferencesCounted({ lab: [claim] }, undefined, declared()).problems).toEqual([
-      "lab: PersistentVolumeClaim lab/x spec.storageClassName: StorageClass strata-efs does not exist in lab: it is the class workload charts claim by default for efs; give a storage-efs release of environments/lab/environment.ts this class (storage.efs: { storageClassName: 'strata-efs', … }), or if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'strata-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3' or 'instance-store')",
+      "lab: PersistentVolumeClaim lab/x spec.storageClassName: StorageClass strata-efs does not exist in lab: it is the class workload charts claim by default for efs; give a storage-efs release of environments/lab/environment.ts this class (storage.efs: { storageClassName: 'strata-efs', … }), or if it exists outside strata, declare it there: external: { storageClasses: [{ name: 'strata-efs' }] }, with its tier when known (tier: 'fsx-lustre', 'efs', 's3-files', 's3' or 'instance-store')",
     ]);
   });
 

@@ -339,5 +339,33 @@ exports.CRD_KINDS = Object.freeze([
       "commit": "39861e39b8d6883d2dc2882c37bfe0803ea7d17b",
       "path": "config/crd/bases/cloudwatch.services.k8s.aws_metricalarms.yaml"
     }
+  },
+  {
+    "module": "ack-s3files-file-system",
+    "entryPoint": "@strata/crd-types/ack-s3files-file-system",
+    "apiVersion": "s3files.services.k8s.aws/v1alpha1",
+    "kind": "FileSystem",
+    "className": "FileSystem",
+    "crd": "crds/ack-s3files-preview/s3files.services.k8s.aws_filesystems.yaml",
+    "upstream": {
+      "repository": "github.com/sapphirew/ack-s3files-controller",
+      "tag": "feat/add-file-system-resource (branch)",
+      "commit": "274dd0caa6cf7e3fcbde5fb9ff0bb63b488d7ccc",
+      "path": "helm/crds/s3files.services.k8s.aws_filesystems.yaml"
+    }
+  },
+  {
+    "module": "ack-s3files-mount-target",
+    "entryPoint": "@strata/crd-types/ack-s3files-mount-target",
+    "apiVersion": "s3files.services.k8s.aws/v1alpha1",
+    "kind": "MountTarget",
+    "className": "MountTarget",
+    "crd": "crds/ack-s3files/s3files.services.k8s.aws_mounttargets.yaml",
+    "upstream": {
+      "repository": "github.com/aws-controllers-k8s/s3files-controller",
+      "tag": "main (untagged)",
+      "commit": "086a1b91aef1f804187bfb558e61a3dbd13b958b",
+      "path": "config/crd/bases/s3files.services.k8s.aws_mounttargets.yaml"
+    }
   }
 ].map((k) => Object.freeze(k)));

@@ -9,6 +9,8 @@ import { Role } from '@strata/crd-types/ack-iam-role';
 import { Bucket } from '@strata/crd-types/ack-s3-bucket';
 import { MetricAlarm } from '@strata/crd-types/ack-cloudwatch-metric-alarm';
 import { FieldExport, FieldExportSpecToKind } from '@strata/crd-types/ack-field-export';
+import { FileSystem as S3FilesFileSystem } from '@strata/crd-types/ack-s3files-file-system';
+import { MountTarget as S3FilesMountTarget } from '@strata/crd-types/ack-s3files-mount-target';
 import { ClusterServingRuntime } from '@strata/crd-types/cluster-serving-runtime';
 import { ClusterTrainingRuntime } from '@strata/crd-types/cluster-training-runtime';
 import { InferenceService, InferenceServiceSpecPredictorModelResourcesLimits } from '@strata/crd-types/inference-service';
@@ -284,6 +286,35 @@ export const EXAMPLES: Record<string, Example> = {
       new MountTarget(scope, name, { metadata: { name }, spec: { fileSystemId: 'fs-0123456789abcdef0', subnetId: 'subnet-0123456789abcdef0', securityGroups: ['sg-0123456789abcdef0'] } }),
     wire: [
       [['spec', 'fileSystemID'], 'fs-0123456789abcdef0'],
+      [['spec', 'subnetID'], 'subnet-0123456789abcdef0'],
+    ],
+  },
+  'ack-s3files-file-system': {
+    build: (scope, name) =>
+      new S3FilesFileSystem(scope, name, {
+        metadata: { name },
+        spec: {
+          bucket: 'arn:aws:s3:::ml-models',
+          prefix: 'models/',
+          roleArn: 'arn:aws:iam::123456789012:role/s3files-ml-models',
+          importDataRules: [{ prefix: '', trigger: 'ON_DIRECTORY_FIRST_ACCESS', sizeLessThan: 131072 }],
+          expirationDataRules: [{ daysAfterLastAccess: 30 }],
+          tags: [{ key: 'team', value: 'ml' }],
+        },
+      }),
+    wire: [
+      [['spec', 'roleARN'], 'arn:aws:iam::123456789012:role/s3files-ml-models'],
+      [['spec', 'expirationDataRules', 0, 'daysAfterLastAccess'], 30],
+    ],
+  },
+  'ack-s3files-mount-target': {
+    build: (scope, name) =>
+      new S3FilesMountTarget(scope, name, {
+        metadata: { name },
+        spec: { fileSystemRef: { from: { name: 'ml-models' } }, subnetId: 'subnet-0123456789abcdef0', securityGroups: ['sg-0123456789abcdef0'] },
+      }),
+    wire: [
+      [['spec', 'fileSystemRef', 'from', 'name'], 'ml-models'],
       [['spec', 'subnetID'], 'subnet-0123456789abcdef0'],
     ],
   },

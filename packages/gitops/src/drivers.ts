@@ -10,6 +10,12 @@ export interface DriverChart {
   readonly chart: string;
   /** Pinned chart version. */
   readonly version: string;
+  /**
+   * The driver version the pinned chart installs (its Chart.yaml appVersion), where a tier needs a
+   * driver of at least some version (S3 Files: the EFS CSI driver 3.0.0).
+   * @default - not recorded (no tier needs a minimum)
+   */
+  readonly appVersion?: string;
   /** The chart's kubeVersion floor, as a minor version ("1.31"). */
   readonly minKubernetes?: string;
   /** The one service account that needs AWS credentials, and where its annotations go in the chart's values. */
@@ -72,6 +78,8 @@ export const DRIVERS: { readonly [tier in DriverTierName]: DriverChart } = {
     repository: 'https://kubernetes-sigs.github.io/aws-efs-csi-driver/',
     chart: 'aws-efs-csi-driver',
     version: '4.4.1',
+    // kubernetes-sigs/aws-efs-csi-driver@v3.4.1:charts/aws-efs-csi-driver/Chart.yaml (appVersion 3.4.1).
+    appVersion: '3.4.1',
     identity: {
       namespace: DRIVER_NAMESPACE,
       serviceAccount: 'efs-csi-controller-sa',
@@ -111,6 +119,11 @@ export const DRIVER_FEATURES: { readonly [feature: string]: { readonly tier: Dri
   // (S3_HEADROOM_FEATURE of @strata/storage); only the driver's controller with this flag removes the
   // gate (awslabs/mountpoint-s3-csi-driver@v2.7.0 charts/aws-mountpoint-s3-csi-driver/values.yaml#L132-L135,
   // docs/HEADROOM_FOR_MPPOD.md): without it the pods are never scheduled.
+  // A StorageClass naming its file system by fileSystemIdConfigRef or fileSystemIdSecretRef (an ACK
+  // FieldExport's ConfigMap, say) needs the controller to read it: chart value controller.fileSystemIdRefs.enabled,
+  // default false, which adds the RBAC (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:charts/aws-efs-csi-driver/values.yaml#L183-L184,
+  // docs/filesystem-id-resolution.md). EFS_FILE_SYSTEM_ID_REFS of @strata/storage.
+  'efs-file-system-id-refs': { tier: 'efs', values: { controller: { fileSystemIdRefs: { enabled: true } } }, why: 'a class reads its file system id from a ConfigMap or Secret (fileSystemIdConfigRef, fileSystemIdSecretRef)' },
   's3-mountpoint-headroom': { tier: 's3', values: { experimental: { reserveHeadroomForMountpointPods: true } }, why: 'pods reserve headroom for their Mountpoint Pods (the driver removes their scheduling gate)' },
 };
 
@@ -150,21 +163,31 @@ export interface TierChart {
 export const TIER_CHARTS: { readonly [tier in Exclude<StorageTierName, 's3'>]: TierChart } = {
   'fsx-lustre': { tier: 'fsx-lustre', chart: 'storage-fsx-lustre', storageClassName: 'strata-fsx-lustre', classNaming: { value: 'storageClassName', suffix: 'class' } },
   efs: { tier: 'efs', chart: 'storage-efs', storageClassName: 'strata-efs', classNaming: { value: 'storageClassName', suffix: 'class' } },
+  's3-files': { tier: 's3-files', chart: 'storage-s3-files', storageClassName: 'strata-s3-files', classNaming: { value: 'storageClassName', suffix: 'class' } },
   // The class of local PersistentVolumes, made only by releases with localVolumes.enabled (packages/storage-charts/storage-instance-store).
   'instance-store': { tier: 'instance-store', chart: 'storage-instance-store', classNaming: { value: 'localVolumes.storageClassName', suffix: 'local-nvme', enabledBy: 'localVolumes.enabled' } },
 };
 
 /** Every tier name, in report order. */
-export const TIERS: readonly StorageTierName[] = ['s3', 'fsx-lustre', 'efs', 'instance-store'];
+export const TIERS: readonly StorageTierName[] = ['s3', 'fsx-lustre', 'efs', 's3-files', 'instance-store'];
 
 /** Whether a string names a storage tier. */
 export function isTier(s: string): s is StorageTierName {
   return (TIERS as readonly string[]).includes(s);
 }
 
-/** Whether a tier has a CSI driver. */
+/** Whether a tier has a CSI driver chart of its own. */
 export function isDriverTier(s: string): s is DriverTierName {
   return s === 'fsx-lustre' || s === 'efs' || s === 's3';
+}
+
+/**
+ * The CSI driver a tier's volumes go through: its own, or for S3 Files the EFS CSI driver
+ * (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/README.md); undefined for instance store.
+ */
+export function driverOf(tier: string): DriverTierName | undefined {
+  if (tier === 's3-files') return 'efs';
+  return isDriverTier(tier) ? tier : undefined;
 }
 
 /**

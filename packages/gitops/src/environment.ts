@@ -10,7 +10,7 @@ import type { WorkloadProfile } from '@strata/recommend';
 import type { CloudBucketProps, CloudFileSystemProps, EfsMountTargetProps } from '@strata/cloud';
 
 /** The storage tiers whose CSI drivers (and tier charts) an environment may need. */
-export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store';
+export type StorageTierName = 'fsx-lustre' | 'efs' | 's3' | 'instance-store' | 's3-files';
 
 /** The tiers whose CSI driver needs AWS credentials (instance store has no driver). */
 export type DriverTierName = 'fsx-lustre' | 'efs' | 's3';
@@ -56,6 +56,14 @@ export interface IdentityDefinition {
   readonly mode: 'irsa' | 'pod-identity';
   /** The role of each CSI driver's controller or node service account (the `identity` of DRIVERS, drivers.ts). */
   readonly drivers?: { readonly [tier in DriverTierName]?: RoleArn };
+  /**
+   * The role of the EFS CSI driver's node service account (kube-system/efs-csi-node-sa), which S3 Files
+   * mounts authenticate as (IAM authentication cannot be turned off for S3 Files): AmazonS3FilesClientFullAccess,
+   * AmazonS3ReadOnlyAccess and AmazonElasticFileSystemsUtils (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/iam-policy-create.md#L6-L9).
+   * With IRSA it is set on the driver chart's `node.serviceAccount.annotations`.
+   * @default - none: S3 Files mounts then use the node's instance profile (a warning says so when a workload uses S3 Files)
+   */
+  readonly efsNode?: RoleArn;
   /** Per workload, per service account key of its chart (`serviceAccounts.<key>`), the role. */
   readonly workloads?: { readonly [workload: string]: { readonly [serviceAccountKey: string]: RoleArn } };
   /** The Karpenter controller's role, when Flux installs Karpenter. */
@@ -142,14 +150,16 @@ export interface TierRelease {
 }
 
 /**
- * The tier charts an environment installs (storage-fsx-lustre, storage-efs, storage-instance-store),
+ * The tier charts an environment installs (storage-fsx-lustre, storage-efs, storage-s3-files, storage-instance-store),
  * by tier: the values of one release (named after the chart: `storage-efs`), or a list of releases
- * each with its own name and values. Each FSx or EFS release makes one StorageClass, installed when
+ * each with its own name and values. Each FSx, EFS or S3 Files release makes one StorageClass, installed when
  * a workload's claim names it; its CSI driver is installed once, whatever the number of classes.
  */
 export interface StorageDefinition {
   readonly 'fsx-lustre'?: TierValues | readonly TierRelease[];
   readonly efs?: TierValues | readonly TierRelease[];
+  /** Amazon S3 Files (storage-s3-files): one S3 Files access-point class per release, through the EFS CSI driver (3.0.0 or later). */
+  readonly 's3-files'?: TierValues | readonly TierRelease[];
   readonly 'instance-store'?: TierValues | readonly TierRelease[];
 }
 

@@ -84,10 +84,12 @@ export function isExternalKind(kind: string): kind is ExternalKind {
 
 /**
  * The tier of an external class: as declared, else the tier whose CSI provisioner it names
- * (efs.csi.aws.com is EFS), else unknown.
+ * (efs.csi.aws.com is EFS, or S3 Files when its provisioningMode is s3files-ap), else unknown.
  */
-export function externalClassTier(c: Pick<ExternalStorageClass, 'tier' | 'provisioner'>): StorageTierName | undefined {
+export function externalClassTier(c: Pick<ExternalStorageClass, 'tier' | 'provisioner' | 'parameters'>): StorageTierName | undefined {
   if (c.tier !== undefined) return c.tier;
+  // The EFS driver provisions both; the mode tells them apart (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L187-L198).
+  if (c.provisioner === TIER_PROVISIONERS.efs && c.parameters?.provisioningMode === 's3files-ap') return 's3-files';
   // Only a tier's CSI driver names its tier: kubernetes.io/no-provisioner serves any local volume, not only instance store.
   const found = Object.entries(TIER_PROVISIONERS).find(([t, p]) => isDriverTier(t) && p === c.provisioner);
   return found ? (found[0] as StorageTierName) : undefined;
@@ -106,7 +108,7 @@ export function externalClasses(def: Pick<EnvironmentDefinition, 'external'> | u
 }
 
 /** The provisioner of an external class: as declared, else its tier's. */
-export function externalClassProvisioner(c: Pick<ExternalStorageClass, 'tier' | 'provisioner'>): string | undefined {
+export function externalClassProvisioner(c: Pick<ExternalStorageClass, 'tier' | 'provisioner' | 'parameters'>): string | undefined {
   if (typeof c.provisioner === 'string') return c.provisioner;
   const tier = externalClassTier(c);
   return tier ? TIER_PROVISIONERS[tier] : undefined;

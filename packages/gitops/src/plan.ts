@@ -1,7 +1,8 @@
 import { fullnameOf, objectNameOf } from '@strata/helm';
 import { bottleneckWarning, storageBottlenecks } from './bottlenecks';
 import { ChartCatalog, ChartEntry, digestIn, JsonSchema } from './catalog';
-import { DRIVER_FEATURES, DRIVERS, DriverChart, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
+import { DRIVER_FEATURES, DRIVER_NAMESPACE, DRIVERS, DriverChart, driverOf, isDriverTier, isOperatorUse, isTier, TIER_CHARTS, TierChart } from './drivers';
+import { S3_FILES_IDENTITIES, s3FilesDriverProblem } from './s3-files';
 import { DriverTierName, EnvironmentDefinition, StorageTierName } from './environment';
 import { EXTERNAL_SECTIONS, externalClasses, externalName, externalObjects } from './external';
 import { article, ClaimClass, claimClass, ClassContext, ResolvedClaim, storageReleases, TierClass, tierClassesOf, tierClassName, TierReleaseDefinition } from './tiers';
@@ -195,6 +196,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     else checkArn(`identity.drivers.${k}`, arn);
   }
   if (identity.karpenter !== undefined) checkArn('identity.karpenter', identity.karpenter);
+  if (identity.efsNode !== undefined) checkArn('identity.efsNode', identity.efsNode);
 
   // --- placeholders ------------------------------------------------------------------------------
   // What the environment generator leaves for the user to fill in never reaches a cluster.
@@ -332,7 +334,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   // A tier the environment declares no release of, whose claims name the class workload charts claim
   // by default (strata-efs, strata-fsx-lustre): one release named after the chart, its class so named,
   // with the chart defaults and the network (what an environment got before it could declare releases).
-  for (const tier of [TIER_CHARTS['fsx-lustre'], TIER_CHARTS.efs]) {
+  for (const tier of [TIER_CHARTS['fsx-lustre'], TIER_CHARTS.efs, TIER_CHARTS['s3-files']]) {
     if (drafts.some((t) => t.definition.tier.tier === tier.tier) || tier.storageClassName === undefined || tierClasses.has(tier.storageClassName)) continue;
     const claimed = workloads.some((w) => (w.claims ?? []).some((c) => c.tier === tier.tier && !c.ownClass && c.facts.storageClassName === tier.storageClassName));
     if (!claimed) continue;
@@ -394,8 +396,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
             `${by === 'tier' ? `"${c.tier}"` : `"${TIER_PROVISIONERS[c.tier] ?? c.tier}"`} for claim ${c.name} of ${w.name} (workloads.${w.name}), which provisions from it`,
             `the chart made ${c.name} ${article(c.tier)} claim, and ${cls.tier === 'instance-store' ? 'instance store' : cls.tier} is another tier: correct the declaration, or set the workload's class to ${article(c.tier)} class`,
           );
-        } else if (isDriverTier(cls.tier)) {
-          // The driver mounts (and, for FSx and EFS, provisions) the class's volumes: it must run here.
+        } else if (driverOf(cls.tier) !== undefined) {
+          // The driver mounts (and, for FSx, EFS and S3 Files, provisions) the class's volumes: it must run here.
           addUser(externalTiers as Map<string, string[]>, cls.tier, w.name);
         }
       }
@@ -424,14 +426,36 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
       usedBy.set(u, [...(usedBy.get(u) ?? []), w.name]);
     }
   }
+  // A tier release naming its file system by a ConfigMap key (fileSystemIdConfigRef: an ACK FieldExport's, say)
+  // needs the EFS driver to read it (DRIVER_FEATURES 'efs-file-system-id-refs').
+  for (const d of drafts) {
+    const ref = d.definition.values.fileSystemIdConfigRef;
+    if (typeof ref === 'string' && ref !== '') features.set('efs-file-system-id-refs', [...(features.get('efs-file-system-id-refs') ?? []), d.definition.release]);
+  }
   for (const [tier, names] of externalTiers) {
     const users = usedBy.get(tier) ?? [];
     const more = names.filter((n) => !users.includes(n));
     if (more.length > 0) usedBy.set(tier, [...users, ...more].sort());
   }
+  // S3 Files: the EFS driver must be 3.0.0 or later, and its node service account mounts with IAM
+  // (never off for S3 Files): its role is identity.efsNode, set on the chart's node account with IRSA.
+  const s3FilesDriver = (driver: DriverChart, values: Record<string, unknown> | undefined, users: readonly string[]): Record<string, unknown> | undefined => {
+    const problem = s3FilesDriverProblem(driver, users);
+    if (problem) fail(...problem);
+    const node = S3_FILES_IDENTITIES.node;
+    const arn = identity.efsNode;
+    if (arn === undefined) {
+      warn(`'identity.efsNode' (not set) should be a role for ${DRIVER_NAMESPACE}/${node.serviceAccount} (${node.policies}): without one S3 Files mounts authenticate as the node's instance profile (S3 Files is used by ${users.join(', ')})`);
+      return values;
+    }
+    return identity.mode === 'irsa' && typeof arn === 'string' ? (mergeValues(values ?? {}, nestedAt(node.annotationsPath, { [IRSA_ANNOTATION]: arn })) as Record<string, unknown>) : values;
+  };
   const drivers: PlannedDriver[] = [];
+  // S3 Files volumes go through the EFS CSI driver: its users are the EFS driver's too.
+  const s3FilesUsers = usedBy.get('s3-files');
   for (const tier of ['fsx-lustre', 'efs', 's3'] as DriverTierName[]) {
-    const users = usedBy.get(tier);
+    const own = usedBy.get(tier);
+    const users = tier === 'efs' && s3FilesUsers ? [...new Set([...(own ?? []), ...s3FilesUsers])].sort() : own;
     const arn = identity.drivers?.[tier] ?? (users && appliesIdentity(env) && (tier !== 's3' || workloads.some((w) => Object.keys(w.entry.policyTemplates ?? {}).some((k) => k.includes('-')))) ? appliedRoleArn(env, driverRoleName(env, DRIVERS[tier].identity.serviceAccount)) : undefined);
     if (!users) {
       if (arn !== undefined) warn(`'identity.drivers.${tier}' (${showValue(arn)}) is set but no workload here uses ${tier}: the ${DRIVERS[tier].chart} chart is not installed; remove the role or deploy a workload that needs it`);
@@ -455,6 +479,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     for (const feature of [...features.keys()].sort()) {
       if (DRIVER_FEATURES[feature].tier === tier) values = mergeValues(values ?? {}, DRIVER_FEATURES[feature].values) as Record<string, unknown>;
     }
+    if (tier === 'efs' && s3FilesUsers) values = s3FilesDriver(driver, values, s3FilesUsers);
     drivers.push({ driver, ...(arn ? { roleArn: arn } : {}), ...(values ? { values: sortKeysDeep(values) } : {}), usedBy: users });
   }
 
@@ -841,11 +866,11 @@ function checkExternal(env: EnvironmentDefinition, fail: (field: string, value: 
 
       if (kind === 'StorageClass') {
         const tier: unknown = d.tier;
-        if (tier !== undefined && !isTier(String(tier))) fail(`${at}.tier`, tier, 'one of "fsx-lustre", "efs", "s3", "instance-store"', 'the storage behind the class; leave it out when unknown');
+        if (tier !== undefined && !isTier(String(tier))) fail(`${at}.tier`, tier, 'one of "fsx-lustre", "efs", "s3", "s3-files", "instance-store"', 'the storage behind the class; leave it out when unknown');
         const prov: unknown = d.provisioner;
         if (prov !== undefined && (typeof prov !== 'string' || !PROVISIONER.test(prov) || prov.length > 253)) {
           fail(`${at}.provisioner`, prov, 'a provisioner name such as "efs.csi.aws.com"', `copy it from \`kubectl get storageclass ${String(d.name)}\``);
-        } else if (typeof prov === 'string' && typeof tier === 'string' && isDriverTier(tier) && prov !== TIER_PROVISIONERS[tier]) {
+        } else if (typeof prov === 'string' && typeof tier === 'string' && driverOf(tier) !== undefined && prov !== TIER_PROVISIONERS[tier]) {
           fail(`${at}.provisioner`, prov, `"${TIER_PROVISIONERS[tier]}" for ${article(tier)} class`, `copy it from \`kubectl get storageclass ${String(d.name)}\`, or correct the tier`);
         }
         const params: unknown = d.parameters;

@@ -76,6 +76,8 @@ export function provisioningSeconds(entry: ChartEntry, className: string, classT
 export const TIER_PROVISIONERS: { readonly [tier: string]: string } = {
   'fsx-lustre': 'fsx.csi.aws.com',
   efs: 'efs.csi.aws.com',
+  // S3 Files classes are the EFS driver's (provisioningMode s3files-ap: kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L187-L198).
+  's3-files': 'efs.csi.aws.com',
   s3: 's3.csi.aws.com',
   'instance-store': 'kubernetes.io/no-provisioner',
 };

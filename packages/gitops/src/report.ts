@@ -10,6 +10,7 @@ import { classOfClaim, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from '.
 import { associationsReport } from './report-associations';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
+import { s3FilesNodeIdentity, s3FilesSection, s3FilesSubjects } from './report-s3-files';
 import { headroomReport } from './report-headroom';
 import { monitoringReport } from './report-monitoring';
 import { bottleneckReport } from './report-bottlenecks';
@@ -212,6 +213,8 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     }
     push('', 'EFS ignores the claim size (it is a placeholder); it bills the GB actually stored.', '');
   }
+  const s3Files = claimsOf('s3-files');
+  if (s3Files.length > 0) push(...s3FilesSection(plan, s3Files, cell));
   const s3 = claimsOf('s3');
   if (s3.length > 0) {
     push('### S3 (Mountpoint)', '', '| workload | claim | bucket | prefix | access | local cache | est. monthly | estimate basis |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -231,7 +234,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     }
     push('', 'Instance-store data is lost when the node goes away: anything worth keeping is synced to S3.', '');
   }
-  if (fsx.length + efs.length + s3.length + nvme.length === 0) push('No storage claims are described by the charts deployed here.', '');
+  if (fsx.length + efs.length + s3Files.length + s3.length + nvme.length === 0) push('No storage claims are described by the charts deployed here.', '');
   if (undescribed.length > 0) push(`Not in the tables: ${undescribed.join(', ')} (the chart does not describe its storage; regenerate it with a current @strata/helm).`, '');
   push(`**Estimated total: ${fmtUsd(total)} per month** — an estimate from ${PRICING.region} list prices of ${PRICING.priceDate}; ${unpriced > 0 ? `${unpriced} item(s) marked n/a are not included` : 'every item is priced'}.`, '');
   push(...bottleneckReport(plan));
@@ -244,7 +247,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   else {
     push('| driver | chart | version | namespace | AWS identity on | used by |', '| --- | --- | --- | --- | --- | --- |');
     for (const d of plan.drivers) {
-      push(`| ${d.driver.title} | ${d.driver.repository} ${d.driver.chart} | ${d.driver.version} | ${d.driver.identity.namespace} | \`${d.driver.identity.serviceAccount}\` only${d.roleArn ? '' : ' (no role set)'} | ${d.usedBy.join(', ')} |`);
+      push(`| ${d.driver.title} | ${d.driver.repository} ${d.driver.chart} | ${d.driver.version} | ${d.driver.identity.namespace} | \`${d.driver.identity.serviceAccount}\`${s3FilesNodeIdentity(plan, d.driver.tier)} only${d.roleArn ? '' : ' (no role set)'} | ${d.usedBy.join(', ')} |`);
     }
     push('');
   }
@@ -297,6 +300,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   push('## Identity: what to create in AWS', '');
   const subjects: { ns: string; sa: string; role?: string; what: string }[] = [];
   for (const d of plan.drivers) subjects.push({ ns: d.driver.identity.namespace, sa: d.driver.identity.serviceAccount, role: d.roleArn, what: `${d.driver.title}: ${d.driver.identity.permissions}` });
+  subjects.push(...s3FilesSubjects(plan));
   if (plan.karpenter?.install) subjects.push({ ns: KARPENTER.namespace, sa: KARPENTER.serviceAccount, role: plan.karpenter.roleArn, what: 'Karpenter controller (EC2, IAM instance profiles, SQS interruption queue)' });
   for (const w of plan.workloads) {
     for (const sa of w.serviceAccounts) subjects.push({ ns: w.namespace, sa: sa.name, role: sa.roleArn, what: `${w.name} \`serviceAccounts.${sa.key}\` (its least-privilege policy: the chart's iam-policies ConfigMap, when it has one)` });

@@ -135,7 +135,7 @@ describe('bad environment values fail with exact messages', () => {
       [`${D}'network.securityGroupIds[0]' ("sg-1") must be a security group ID such as "sg-0123456789abcdef0"; copy the ID from the EC2 console or \`aws ec2 describe-security-groups\``],
     ],
     ['a version that is not SemVer', withChanges(dev, (e) => (e.workloads.plain.version = 'latest')), [`${D}'workloads.plain.version' ("latest") must be a SemVer chart version such as "0.1.0"; pin a version that was published to the registry`]],
-    ['S3 under storage', withChanges(dev, (e) => (e.storage.s3 = {})), [`${D}'storage' ("s3") must be one of "fsx-lustre", "efs", "instance-store"; S3 has no tier chart: Mountpoint volumes are static, declared by the workload`]],
+    ['S3 under storage', withChanges(dev, (e) => (e.storage.s3 = {})), [`${D}'storage' ("s3") must be one of "fsx-lustre", "efs", "s3-files", "instance-store"; S3 has no tier chart: Mountpoint volumes are static, declared by the workload`]],
     ['Karpenter installed on Auto Mode', withChanges(dev, (e) => (e.cluster.autoMode = true)), [`${D}'karpenter.install' (true) must be false on an EKS Auto Mode cluster; Auto Mode runs Karpenter itself; leave karpenter out`]],
     ['an unknown identity mode', withChanges(dev, (e) => (e.identity.mode = 'kiam')), [`${D}'identity.mode' ("kiam") must be one of "irsa", "pod-identity"; choose how pods get AWS credentials`]],
     ['a bad Kubernetes version', withChanges(dev, (e) => (e.cluster.kubernetesVersion = '1.33.x')), [`${D}'cluster.kubernetesVersion' ("1.33.x") must be a Kubernetes minor version such as "1.33"; give the version \`kubectl version\` reports for the server`]],

@@ -99,7 +99,7 @@ describe('bad external declarations fail with exact messages', () => {
       (e) => e.external.secrets.push({ namespace: 'lab', name: 'hf-token' }),
       [`${L}'external.secrets[1].name' ("hf-token") must be declared once (external.secrets[0] declares Secret lab/hf-token already); keep one declaration`],
     ],
-    ['an unknown tier', (e) => (e.external.storageClasses[1].tier = 'lustre'), [`${L}'external.storageClasses[1].tier' ("lustre") must be one of "fsx-lustre", "efs", "s3", "instance-store"; the storage behind the class; leave it out when unknown`]],
+    ['an unknown tier', (e) => (e.external.storageClasses[1].tier = 'lustre'), [`${L}'external.storageClasses[1].tier' ("lustre") must be one of "fsx-lustre", "efs", "s3", "s3-files", "instance-store"; the storage behind the class; leave it out when unknown`]],
     [
       "a provisioner that is not the tier's",
       (e) => (e.external.storageClasses[1].provisioner = 'efs.csi.aws.com'),

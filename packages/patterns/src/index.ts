@@ -13,6 +13,7 @@ export * from './training-checkpoint';
 export * from './volume-usage-alert';
 export * from './mount-everywhere';
 export * from './mountpoint-iam';
+export * from './s3-files-iam';
 export * from './checkpoint-direct';
 export * from './writable-root';
 export * from './service-account-annotations';

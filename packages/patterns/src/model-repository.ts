@@ -2,13 +2,13 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IWorkload, mainContainerOf } from '@strata/kinds';
-import { Efs, FsxLustre, isLiteral, Rules, S3Mountpoint, SchedulablePod, StorageTier } from '@strata/storage';
+import { Efs, FsxLustre, isLiteral, Rules, S3Files, S3Mountpoint, SchedulablePod, StorageTier } from '@strata/storage';
 import { INIT_SECONDS_ANNOTATION, NODE_AND_IMAGE_SECONDS, problem, releaseOf, Tokens } from '@strata/tokens';
 import { addScratch, containerProps, ContainerSpec, helperProps, helperResources, requestGpus, SHELL_IMAGE, SHELL_TOOLS_IMAGE, tmpVolume } from './container-spec';
 import { TOOLS_DIR, TOOLS_SCRIPT } from './hydration-scripts';
 import { PolicyDocument, policyDocument, s3Statements, ServiceAccountOptions, WorkloadIdentity } from './iam';
 import { IModelSource, ModelSourceBinding, ModelSources } from './model-sources';
-import { checkSegment, REGION, S3Location } from './s3-location';
+import { checkSegment, KEY_PREFIX, REGION, S3Location } from './s3-location';
 import { READY_MARKER, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from './scripts';
 import { applyPodGroups, checkSecurity, RunAs, runAsOf, SecurityOptions } from './security';
 import { checkWritableRoot } from './writable-root';
@@ -80,10 +80,19 @@ export interface ModelRepositoryProps {
   readonly version: string;
   /**
    * The cache the servers read from: an `Efs` or `FsxLustre` claim (hydrated from S3 by a Job),
-   * or an `S3Mountpoint` of the same bucket and prefix (read straight from S3 through Mountpoint
-   * and its local cache; no hydration).
+   * an `S3Mountpoint` of the same bucket and prefix (read straight from S3 through Mountpoint
+   * and its local cache; no hydration), or an `S3Files` volume of an S3 Files file system over the
+   * bucket (`S3Files.fromFileSystem`: the models are read through it with POSIX semantics, small
+   * files from its high-performance storage and large reads from S3; no hydration; see `cacheKeyPrefix`).
    */
-  readonly cache: Efs | FsxLustre | S3Mountpoint;
+  readonly cache: Efs | FsxLustre | S3Mountpoint | S3Files;
+  /**
+   * With an `S3Files` cache: the S3 key prefix the volume's root shows (the file system's prefix plus
+   * the volume's directory), "" or ending in "/". The version is read at
+   * `<mountPath>/<source prefix without it><version>`; the source prefix must start with it.
+   * @default '' (the volume shows the bucket's root)
+   */
+  readonly cacheKeyPrefix?: string;
   /**
    * The inference server, run as a Deployment this pattern makes (with its Service, spread and
    * rollout settings). Give this or `servers`.
@@ -199,23 +208,27 @@ export class ModelRepository extends Construct {
     }
     this.mountPath = props.mountPath ?? '/models';
     const cache = props.cache;
-    this.direct = cache.tier === StorageTier.S3;
+    const s3Files = cache.tier === StorageTier.S3_FILES;
+    // Mountpoint and S3 Files read the bucket itself: nothing to hydrate.
+    this.direct = cache.tier === StorageTier.S3 || s3Files;
     const hydrationTimeout = props.hydration?.timeout ?? Duration.hours(2);
     const readyTimeout = (props.readyTimeout ?? (this.direct ? Duration.minutes(30) : hydrationTimeout)).toSeconds();
     r.check('readyTimeout', readyTimeout, { minimum: 10 }, 'give the hydration time to finish', 'at least 10 seconds');
     const progressDeadline = this.progressDeadline(props, readyTimeout);
     if (!this.direct && cache.tier !== StorageTier.EFS && cache.tier !== StorageTier.FSX_LUSTRE) {
-      r.fail('cache', cache.tier, 'an Efs, FsxLustre or S3Mountpoint claim', 'the servers share one cache: use EFS or FSx for Lustre (hydrated), or Mountpoint (straight from S3)');
+      r.fail('cache', cache.tier, 'an Efs, FsxLustre, S3Mountpoint or S3Files claim', 'the servers share one cache: use EFS or FSx for Lustre (hydrated), or Mountpoint or S3 Files (straight from S3)');
     }
     if (this.direct && !binding.s3) {
-      r.fail('cache', 'S3Mountpoint', `an Efs or FsxLustre claim for a ${this.source.kind} source`, 'Mountpoint reads an S3 source straight from its bucket; other sources are hydrated into EFS or FSx for Lustre');
+      r.fail('cache', s3Files ? 'S3Files' : 'S3Mountpoint', `an Efs or FsxLustre claim for a ${this.source.kind} source`, `${s3Files ? 'S3 Files' : 'Mountpoint'} reads an S3 source straight from its bucket; other sources are hydrated into EFS or FSx for Lustre`);
     }
     const source: S3Location = binding.s3 ?? { bucket: '', prefix: '' };
+    const relative = s3Files ? this.s3FilesPath(cache as S3Files, source, props.cacheKeyPrefix) : undefined;
+    if (!s3Files && props.cacheKeyPrefix !== undefined) r.fail('cacheKeyPrefix', props.cacheKeyPrefix, 'unset without an S3Files cache', 'it says which bucket prefix an S3 Files volume shows: drop it');
     this.gateRunAs = props.gateRunAs;
     checkSecurity(r, 'gateRunAs', props.gateRunAs);
     this.serverEnv = binding.serverEnv ?? {};
 
-    this.modelDir = this.direct ? `${this.mountPath}/${props.version}` : this.mountPath;
+    this.modelDir = relative !== undefined ? `${this.mountPath}/${relative}${props.version}` : this.direct ? `${this.mountPath}/${props.version}` : this.mountPath;
     const targets = props.server ? this.serverDeployment(props, progressDeadline) : this.serverSets(props);
     if (props.server && props.servers) r.fail('servers', 'given with server', 'one of server or servers', 'let this pattern run the Deployment (server), or give the workload that serves (servers)');
     this.inferenceServiceAccount = targets[0]?.account ?? WorkloadIdentity.serviceAccount(this, 'inference', props.serviceAccounts?.inference);
@@ -247,16 +260,41 @@ export class ModelRepository extends Construct {
     this.gates = gates;
     this.gate = gates[0] ?? new plus.Container({ name: 'wait-for-model', image: 'none' });
     if (this.direct) {
-      if (binding.s3) this.checkMountpointSource(cache as S3Mountpoint, source, targets[0] ? runAsOf(targets[0].container, targets[0].pod) : { user: 1000, group: 1000 });
+      if (binding.s3 && !s3Files) this.checkMountpointSource(cache as S3Mountpoint, source, targets[0] ? runAsOf(targets[0].container, targets[0].pod) : { user: 1000, group: 1000 });
     } else {
-      const hydration = this.hydrate(props, binding, cache, cacheDir);
+      const hydration = this.hydrate(props, binding, cache as Efs | FsxLustre, cacheDir);
       this.hydrationJob = hydration.job;
       this.hydrationServiceAccount = hydration.account;
       if (binding.s3) this.addPolicy('hydration', source, props.kmsKeyArn);
     }
     // Only servers reading the model straight from S3 (a Mountpoint volume, as the pod) need S3
-    // access; servers of a hydrated cache read files only, and their role gets no policy.
-    if (this.direct && binding.s3) for (const key of [...new Set(targets.map((t) => t.key))].sort()) this.addPolicy(key, source, props.kmsKeyArn);
+    // access; servers of a hydrated cache or of S3 Files read files only (S3 Files mounts as the EFS
+    // CSI node: its role, not theirs), and their role gets no policy.
+    if (this.direct && binding.s3 && !s3Files) for (const key of [...new Set(targets.map((t) => t.key))].sort()) this.addPolicy(key, source, props.kmsKeyArn);
+  }
+
+  /**
+   * Where the versions are below an S3 Files volume's root: the source prefix without the prefix the
+   * volume shows. The volume must be an existing file system's (a class would give the claim a new,
+   * empty access point directory), and show a prefix the source's lies under.
+   */
+  private s3FilesPath(cache: S3Files, source: S3Location, root: string | undefined): string {
+    const r = this.rules;
+    if (cache.persistentVolume === undefined) {
+      r.fail('cache', 'S3Files from a StorageClass', 'an S3Files volume of an existing file system (S3Files.fromFileSystem)', 'the models live in the bucket: mount its file system (or a directory or access point of it); a class gives every claim a new, empty directory');
+    }
+    const prefix = source.prefix ?? '';
+    if (root === undefined || root === '') return prefix;
+    r.check('cacheKeyPrefix', root, { pattern: KEY_PREFIX }, 'e.g. "models/" when the file system was created with that prefix');
+    if (!isLiteral(root) || !isLiteral(prefix)) {
+      r.fail('cacheKeyPrefix', root, 'a literal prefix when the source prefix is literal too', 'the model directory is computed from both: leave cacheKeyPrefix unset, or make both literal');
+      return prefix;
+    }
+    if (!prefix.startsWith(root)) {
+      r.fail('cacheKeyPrefix', root, `a prefix the source prefix (${JSON.stringify(prefix)}) starts with`, 'give the prefix the S3 Files volume shows at its root: the source must be under it');
+      return prefix;
+    }
+    return prefix.slice(root.length);
   }
 
   /** The pattern's own servers: a Deployment with a Service, spread over nodes and zones. */

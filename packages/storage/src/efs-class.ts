@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
-import { ABSOLUTE_PATH, markUses, RELATIVE_PATH, Tokens } from '@strata/tokens';
+import { ABSOLUTE_PATH, Constraint, markUses, patternWords, RELATIVE_PATH, Tokens } from '@strata/tokens';
 import { ZONE } from './forms';
 import { ReclaimPolicy, VolumeBindingMode } from './access-mode';
-import { isLiteral, Rules } from './rules';
+import { isLiteral, Rules, UNSET } from './rules';
+import { S3_FILES_FILE_SYSTEM_ID } from './s3-files-rules';
 import { StorageClass } from './storage-class';
 import {
   DIRECTORY_PERMS,
   EFS_DRIVER,
+  EFS_FILE_SYSTEM_ID_REFS,
   EFS_NODE_IAM,
   EFS_PROVISIONER_SECRET_NAME,
   EFS_PROVISIONER_SECRET_NAMESPACE,
@@ -257,9 +259,7 @@ export class EfsStorageClass extends StorageClass {
       provisioner: EFS_DRIVER,
       parameters: {
         provisioningMode: props.provisioningMode,
-        fileSystemId: props.fileSystemId,
-        fileSystemIdConfigRef: props.fileSystemIdConfigRef,
-        fileSystemIdSecretRef: props.fileSystemIdSecretRef,
+        ...fileSystemIdParameters(props),
         directoryPerms: props.directoryPerms,
         uid: props.uid,
         gid: props.gid,
@@ -316,15 +316,26 @@ export class EfsStorageClass extends StorageClass {
     const s3files: { value: unknown; equals: string } = { value: props.provisioningMode, equals: EfsProvisioningMode.S3FILES_AP };
 
     // Exactly one file system id source (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/filesystem_id_finder.go#L56, docs/parameters.md#L22).
-    const sources = (['fileSystemId', 'fileSystemIdConfigRef', 'fileSystemIdSecretRef'] as const).filter((k) => props[k] !== undefined);
-    if (sources.length === 0) {
+    // "" is not set (a chart value left empty): the parameter is not written.
+    const sources = FILE_SYSTEM_ID_SOURCES.filter((k) => props[k] !== undefined && props[k] !== '');
+    const chosenAtInstall = isChoiceAtInstall(props);
+    if (chosenAtInstall) {
+      const given = FILE_SYSTEM_ID_SOURCES.filter((k) => props[k] !== undefined);
+      this.checkSourceChoice(props, given[0], given[1]);
+    } else if (sources.length === 0) {
       r.fail('fileSystemId', undefined, 'set, or else one of fileSystemIdConfigRef, fileSystemIdSecretRef', 'name the file system the access points are created in, e.g. "fs-0123456789abcdef0"');
     } else if (sources.length > 1) {
       r.fail(sources[1], props[sources[1]], `left out when ${sources[0]} is set (exactly one of fileSystemId, fileSystemIdConfigRef, fileSystemIdSecretRef)`, `keep only one of ${sources.join(', ')}`);
     }
-    r.check('fileSystemId', props.fileSystemId, { pattern: FILE_SYSTEM_ID }, 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"');
+    // Decided at install, a source left "" is not written: the pattern holds for the others.
+    const orEmpty = (c: Constraint, words: string): [Constraint, string] => (chosenAtInstall ? [{ anyOf: [EMPTY_TEXT, c] }, `${words}, or "" (not written)`] : [c, words]);
+    const isS3Files = props.provisioningMode === EfsProvisioningMode.S3FILES_AP;
+    // S3 Files ids are longer than EFS ids (https://docs.aws.amazon.com/cli/latest/reference/s3files/get-file-system.html).
+    const idPattern = isS3Files ? S3_FILES_FILE_SYSTEM_ID : FILE_SYSTEM_ID;
+    const idFix = isS3Files ? 'copy the id from "aws s3files list-file-systems", e.g. "fs-0123456789abcdef01"' : 'copy the id from "aws efs describe-file-systems", e.g. "fs-0123456789abcdef0"';
+    if (props.fileSystemId !== '') r.check('fileSystemId', props.fileSystemId, ...withFix(orEmpty({ pattern: idPattern }, patternWords(idPattern)!), idFix));
     for (const ref of ['fileSystemIdConfigRef', 'fileSystemIdSecretRef'] as const) {
-      r.check(ref, props[ref], { pattern: OBJECT_KEY_REF }, 'write "namespace/name/key", e.g. "kube-system/efs-ids/models"', 'a reference "namespace/name/key"');
+      if (props[ref] !== '') r.check(ref, props[ref], ...withFix(orEmpty({ pattern: OBJECT_KEY_REF }, 'a reference "namespace/name/key"'), 'write "namespace/name/key", e.g. "kube-system/efs-ids/models"'));
     }
 
     // directoryPerms: CreationInfo.Permissions (https://docs.aws.amazon.com/efs/latest/ug/API_CreationInfo.html).
@@ -349,7 +360,8 @@ export class EfsStorageClass extends StorageClass {
     }
 
     // Options S3 Files does not take (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/controller.go#L204-L208, #L276-L279).
-    this.rules.mustWhen([s3files], 'reuseAccessPoint', props.reuseAccessPoint, { enum: [false] }, 'false or unset for s3files-ap', 'S3 Files access points cannot be reused by claim name: drop reuseAccessPoint');
+    // The driver refuses the parameter itself for S3 Files, even "false" (controller.go#L205-L208).
+    this.rules.mustWhen([s3files], 'reuseAccessPoint', props.reuseAccessPoint, UNSET, 'unset for s3files-ap', 'the driver refuses the parameter for S3 Files, even false: drop reuseAccessPoint');
     this.rules.mustWhen([s3files], 'az', props.az, { maxLength: 0 }, 'unset for s3files-ap', 'az applies to cross-account EFS only: drop it');
     this.checkCrossAccount(props, s3files);
     if (props.reuseAccessPoint === true) {
@@ -369,6 +381,27 @@ export class EfsStorageClass extends StorageClass {
     checkReclaimPolicy(r, props.reclaimPolicy);
     checkMountOptions(r, props.mountOptions, { dynamic: true, s3files: props.provisioningMode === EfsProvisioningMode.S3FILES_AP });
     if (usesIam(props.mountOptions)) markUses(this, EFS_NODE_IAM);
+    // A reference decided at install is not known here: the environment turns the feature on from the release's values.
+    const literalRef = (v: string | undefined) => isLiteral(v) && v !== '';
+    if (literalRef(props.fileSystemIdConfigRef) || literalRef(props.fileSystemIdSecretRef)) markUses(this, EFS_FILE_SYSTEM_ID_REFS);
+  }
+
+  /**
+   * Two sources of the file system id, at least one a chart value: exactly one may be set at install,
+   * the other "" (left out of the class).
+   */
+  private checkSourceChoice(props: EfsStorageClassProps, a: FileSystemIdSource, b: FileSystemIdSource): void {
+    const va = props[a];
+    const vb = props[b];
+    const at = (field: string) => `[${this.node.path}] ${field}`;
+    if (Tokens.isToken(va) && Tokens.isToken(vb)) {
+      Tokens.checkWhen([{ value: va, equals: '' }], vb, { minLength: 1 }, at(b));
+      Tokens.checkWhen([{ value: va, differsFrom: '' }], vb, EMPTY_TEXT, at(b));
+    } else if (Tokens.isToken(va)) {
+      Tokens.check(va, vb === '' ? { minLength: 1 } : EMPTY_TEXT, at(a));
+    } else {
+      Tokens.check(vb, va === '' ? { minLength: 1 } : EMPTY_TEXT, at(b));
+    }
   }
 
   /**
@@ -522,4 +555,26 @@ function goPathJoin(parts: string[]): string {
     else out.push(seg);
   }
   return '/' + out.join('/');
+}
+
+const FILE_SYSTEM_ID_SOURCES = ['fileSystemId', 'fileSystemIdConfigRef', 'fileSystemIdSecretRef'] as const;
+type FileSystemIdSource = (typeof FILE_SYSTEM_ID_SOURCES)[number];
+
+/** Exactly two sources of the file system id given, at least one bound to a chart value: which is set is decided at install. */
+function isChoiceAtInstall(props: EfsStorageClassProps): boolean {
+  const given = FILE_SYSTEM_ID_SOURCES.filter((k) => props[k] !== undefined);
+  return given.length === 2 && given.some((k) => Tokens.isToken(props[k]));
+}
+
+/** The file system id parameters: as given, or, when chosen at install, each left out when "" (Tokens.optionalText). */
+function fileSystemIdParameters(props: EfsStorageClassProps): Record<FileSystemIdSource, string | undefined> {
+  const choice = isChoiceAtInstall(props);
+  const out = {} as Record<FileSystemIdSource, string | undefined>;
+  for (const k of FILE_SYSTEM_ID_SOURCES) out[k] = choice ? Tokens.optionalText(props[k]) : props[k] === '' ? undefined : props[k];
+  return out;
+}
+
+/** check's last two arguments, the fix first. */
+function withFix(c: [Constraint, string], fix: string): [Constraint, string, string] {
+  return [c[0], fix, c[1]];
 }

@@ -50,6 +50,13 @@ export const DRIVER_SET_OPTION = describePattern(
  * system. The environment gives the node service account an identity for it.
  */
 export const EFS_NODE_IAM = 'efs-node-iam';
+/**
+ * The mark a chart carries when a StorageClass of it reads its file system id from a ConfigMap or
+ * Secret (fileSystemIdConfigRef, fileSystemIdSecretRef): the EFS CSI controller then needs the chart
+ * value controller.fileSystemIdRefs.enabled (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/filesystem-id-resolution.md),
+ * which the environment sets on the driver's release.
+ */
+export const EFS_FILE_SYSTEM_ID_REFS = 'efs-file-system-id-refs';
 /** The keys of the provisioner secret StorageClass parameters (kubernetes-csi external-provisioner; the EFS driver reads awsRoleArn, externalId, crossaccount from it). */
 export const EFS_PROVISIONER_SECRET_NAME = 'csi.storage.k8s.io/provisioner-secret-name';
 export const EFS_PROVISIONER_SECRET_NAMESPACE = 'csi.storage.k8s.io/provisioner-secret-namespace';

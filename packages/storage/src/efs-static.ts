@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { markUses, Tokens } from '@strata/tokens';
+import { markUses, patternWords, Tokens } from '@strata/tokens';
+import { S3_FILES_FILE_SYSTEM_ID } from './s3-files-rules';
 import { AccessMode, ReclaimPolicy } from './access-mode';
 import { CsiPersistentVolume } from './persistent-volume';
 import { Rules } from './rules';
@@ -194,6 +195,11 @@ function parseVolumeHandle(r: Rules, handle: string): boolean {
   const s3files = prefixed?.[1] === 's3files';
   const shape = prefixed ? `${prefixed[1]}:fs-…[:subpath[:fsap-…]]` : 'fs-…[:subpath[:fsap-…]]';
   const example = 'e.g. "efs:fs-0123456789abcdef0:/models:fsap-0123456789abcdef0"';
+  if (s3files && !new RegExp(S3_FILES_FILE_SYSTEM_ID).test(fields[0])) {
+    // S3 Files ids are longer than EFS ids (https://docs.aws.amazon.com/cli/latest/reference/s3files/get-file-system.html).
+    r.fail('volumeHandle', handle, `an S3 Files handle whose file system id (after "s3files:") is ${patternWords(S3_FILES_FILE_SYSTEM_ID)} (${shape})`, 'e.g. "s3files:fs-0123456789abcdef01::fsap-0123456789abcdef0"');
+    return s3files;
+  }
   if (!new RegExp(FILE_SYSTEM_ID).test(fields[0])) {
     r.fail('volumeHandle', handle, `an EFS handle whose file system id${prefixed ? ` (after "${prefixed[0]}")` : ''} matches ${FILE_SYSTEM_ID} (${shape})`, example);
     return s3files;

@@ -9,7 +9,7 @@ import { EfsVolumeMode } from './efs-rules';
 import { EfsStorageClass, EfsStorageClassProps } from './efs-class';
 import { EfsFromFileSystemOptions, staticEfsVolume } from './efs-static';
 
-export { EFS_DRIVER, EFS_NODE_IAM, EFS_PROVISIONER_SECRET_NAME, EFS_PROVISIONER_SECRET_NAMESPACE, EfsProvisioningMode } from './efs-rules';
+export { EFS_DRIVER, EFS_FILE_SYSTEM_ID_REFS, EFS_NODE_IAM, EFS_PROVISIONER_SECRET_NAME, EFS_PROVISIONER_SECRET_NAMESPACE, EfsProvisioningMode } from './efs-rules';
 export type { EfsHandleFormat, EfsVolumeMode } from './efs-rules';
 export * from './efs-class';
 export type { EfsFromFileSystemOptions } from './efs-static';

@@ -17,3 +17,4 @@ export * from './forms';
 export * from './s3-express';
 export * from './s3-mountpoint-flags';
 export * from './local-static-provisioner';
+export * from './s3-files';

@@ -1,11 +1,13 @@
 import * as plus from 'cdk8s-plus-28';
 
-/** The four storage tiers of the seed document. */
+/** The four storage tiers of the seed document, and Amazon S3 Files. */
 export enum StorageTier {
   FSX_LUSTRE = 'fsx-lustre',
   EFS = 'efs',
   S3 = 's3',
   INSTANCE_STORE = 'instance-store',
+  /** Amazon S3 Files: a file system over an S3 bucket, mounted through the EFS CSI driver v3+. */
+  S3_FILES = 's3-files',
 }
 
 /** How a container mounts a piece of storage. */

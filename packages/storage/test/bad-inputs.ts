@@ -310,7 +310,7 @@ const BASE: EfsStorageClassProps = { provisioningMode: EfsProvisioningMode.EFS_A
       'S3 Files without reuseAccessPoint, az, stunnel',
       sc({ provisioningMode: EfsProvisioningMode.S3FILES_AP, reuseAccessPoint: true, az: 'us-east-1a', mountOptions: ['stunnel'] }),
       [
-        `[test/sc] 'reuseAccessPoint' (true) must be false or unset for s3files-ap; S3 Files access points cannot be reused by claim name: drop reuseAccessPoint`,
+        `[test/sc] 'reuseAccessPoint' (true) must be unset for s3files-ap; the driver refuses the parameter for S3 Files, even false: drop reuseAccessPoint`,
         `[test/sc] 'az' ("us-east-1a") must be unset for s3files-ap; az applies to cross-account EFS only: drop it`,
         `[test/sc] 'mountOptions' ("stunnel") must be left out for S3 Files (stunnel is not supported); drop it`,
       ],
