@@ -15,3 +15,4 @@ export * from './mount-everywhere';
 export * from './mountpoint-iam';
 export * from './checkpoint-direct';
 export * from './writable-root';
+export * from './version-facts';

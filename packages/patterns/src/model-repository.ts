@@ -11,6 +11,7 @@ import { IModelSource, ModelSourceBinding, ModelSources } from './model-sources'
 import { checkSegment, REGION, S3Location } from './s3-location';
 import { READY_MARKER, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from './scripts';
 import { applyPodGroups, checkSecurity, RunAs, runAsOf, SecurityOptions } from './security';
+import { recordVersion } from './version-facts';
 import { checkWritableRoot } from './writable-root';
 
 /** The inference server the repository feeds. */
@@ -211,6 +212,15 @@ export class ModelRepository extends Construct {
       r.fail('cache', 'S3Mountpoint', `an Efs or FsxLustre claim for a ${this.source.kind} source`, 'Mountpoint reads an S3 source straight from its bucket; other sources are hydrated into EFS or FSx for Lustre');
     }
     const source: S3Location = binding.s3 ?? { bucket: '', prefix: '' };
+    // What this version reads, for the chart and the environment report (strata.dev/versions).
+    recordVersion(this, 'ModelRepository', {
+      version: props.version,
+      source: this.source.kind,
+      reads: binding.id,
+      ...(binding.pin !== undefined ? { pinned: binding.pin } : { unpinned: binding.unpinned ?? 'the source states no pin' }),
+      cache: cache.tier,
+      hydrated: !this.direct,
+    });
     this.gateRunAs = props.gateRunAs;
     checkSecurity(r, 'gateRunAs', props.gateRunAs);
     this.serverEnv = binding.serverEnv ?? {};

@@ -60,6 +60,14 @@ export interface ModelSourceBinding {
   readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
   /** Environment of the servers (e.g. HF_HUB_OFFLINE). @default - none */
   readonly serverEnv?: Readonly<Record<string, string>>;
+  /**
+   * What pins the content of this version, so that it cannot change under the same name (e.g.
+   * `commit <sha>`, `digest sha256:…`): stated in the chart (`strata.dev/versions`) and the
+   * environment report. @default - not pinned: the report says why (`unpinned`)
+   */
+  readonly pin?: string;
+  /** Why the content is not pinned, when `pin` is not given (the report shows it). @default - "the source states no pin" */
+  readonly unpinned?: string;
   /** The S3 location read: the hydration's (and a Mountpoint cache's servers') IAM policy. Only S3 sources. @default - no S3 access */
   readonly s3?: S3Location;
 }
@@ -148,6 +156,26 @@ export interface CommandSourceProps {
   readonly serverEnv?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Why a source's version can change under the same name (the environment report shows it).
+ * - S3: `aws s3 sync` copies the current version of each object (the AWS CLI's `s3` commands take no
+ *   object version: aws/aws-cli@2.36.7:awscli/customizations/s3/subcommands.py#L107-L118, where only `rb --force`
+ *   mentions `--version-id`, of `s3api`), and Mountpoint reads the newest object data and has no
+ *   option naming an object version (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L79,
+ *   mountpoint-s3/src/cli.rs). With bucket versioning, an overwritten object's earlier data stays as a
+ *   noncurrent version: restore it into a new version prefix (docs/concepts.md, "Versions").
+ * - NGC: strata has not verified that NGC refuses to replace the files of a published model version.
+ * - An image by tag: a tag can be pushed again; a reference by digest (`@sha256:…`) pins the content.
+ * - A command: what it fetches is known only to it (its `id` should name what pins it).
+ */
+export const UNPINNED = {
+  s3: 'objects under the prefix can be overwritten; aws s3 sync and Mountpoint read their current versions',
+  ngc: 'an NGC model version (not verified to be immutable)',
+  imageTag: 'an image tag can be pushed again; name the image by digest (@sha256:…) to pin it',
+  command: 'what the command fetches is known only to it (see its id)',
+  dataset: 'FSx for Lustre imports the objects under the prefix as S3 holds them now',
+} as const;
+
 /** The sources a Model Repository is filled from. */
 export class ModelSources {
   /** S3: each version is the prefix `<prefix><version>/` of the bucket (the AWS CLI image, `aws s3 sync`). */
@@ -193,7 +221,7 @@ class S3Source implements IModelSource {
   public bind({ rules, field, version }: ModelSourceContext): ModelSourceBinding {
     const prefix = checkS3Location(rules, field, this.location);
     const uri = `s3://${this.location.bucket}/${prefix}`;
-    return { id: `${uri}${version}/`, image: AWS_CLI_IMAGE, script: HYDRATE_SCRIPT, env: { SOURCE_URI: uri }, s3: { bucket: this.location.bucket, prefix } };
+    return { id: `${uri}${version}/`, image: AWS_CLI_IMAGE, script: HYDRATE_SCRIPT, env: { SOURCE_URI: uri }, s3: { bucket: this.location.bucket, prefix }, unpinned: UNPINNED.s3 };
   }
 }
 
@@ -221,6 +249,8 @@ class HuggingFaceSource implements IModelSource {
       // The servers read the hydrated files: no request to the Hub
       // (huggingface/huggingface_hub@v1.28.0:docs/source/en/package_reference/environment_variables.md, HF_HUB_OFFLINE).
       serverEnv: { HF_HUB_OFFLINE: '1' },
+      // The revision is a commit (checked above): the Hub serves the same files for it.
+      pin: `commit ${p.revision}`,
     };
   }
 }
@@ -236,7 +266,7 @@ class NgcSource implements IModelSource {
     }
     checkImage(rules, `${field}.image`, p.image, 'an image with the NGC CLI (ngc)');
     const secretEnv = p.apiKey ? { NGC_CLI_API_KEY: checkSecret(rules, `${field}.apiKey`, p.apiKey) } : undefined;
-    return { id: `ngc://${p.model}`, image: p.image, script: hydrationScript(NGC_FETCH, true), tools: true, env: { NGC_MODEL: p.model }, secretEnv };
+    return { id: `ngc://${p.model}`, image: p.image, script: hydrationScript(NGC_FETCH, true), tools: true, env: { NGC_MODEL: p.model }, secretEnv, unpinned: UNPINNED.ngc };
   }
 }
 
@@ -251,7 +281,15 @@ class ImageSource implements IModelSource {
       rules.check(`${field}.path`, p.path, { pattern: IMAGE_DIRECTORY }, 'give the directory the image keeps the model in, e.g. "/models" (not "/": the whole image would be copied)');
     }
     const path = typeof p.path === 'string' ? p.path.replace(/(.)\/$/, '$1') : p.path;
-    return { id: `image://${p.image}${path}`, image: p.image, script: hydrationScript(IMAGE_FETCH, true), tools: true, env: { IMAGE_MODEL_DIR: path } };
+    const digest = typeof p.image === 'string' ? /@(sha256:[0-9a-f]{64})$/.exec(p.image)?.[1] : undefined;
+    return {
+      id: `image://${p.image}${path}`,
+      image: p.image,
+      script: hydrationScript(IMAGE_FETCH, true),
+      tools: true,
+      env: { IMAGE_MODEL_DIR: path },
+      ...(digest ? { pin: `digest ${digest}` } : { unpinned: UNPINNED.imageTag }),
+    };
   }
 }
 
@@ -281,6 +319,7 @@ class CommandSource implements IModelSource {
       env,
       secretEnv,
       serverEnv: p.serverEnv,
+      unpinned: UNPINNED.command,
     };
   }
 }
