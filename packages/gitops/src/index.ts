@@ -15,3 +15,4 @@ export * from './tiers';
 export * from './report';
 export * from './values';
 export * from './monitoring';
+export * from './report-versions';

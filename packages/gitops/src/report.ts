@@ -10,6 +10,7 @@ import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, i
 import { isPlainObject, valueAt } from './values';
 import { headroomReport } from './report-headroom';
 import { monitoringReport } from './report-monitoring';
+import { versionsReport } from './report-versions';
 
 /** FSx settings of one claim: from the class it provisions from when the environment knows that class's settings. */
 export interface FsxSettings {
@@ -228,7 +229,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   if (undescribed.length > 0) push(`Not in the tables: ${undescribed.join(', ')} (the chart does not describe its storage; regenerate it with a current @strata/helm).`, '');
   push(`**Estimated total: ${fmtUsd(total)} per month** — an estimate from ${PRICING.region} list prices of ${PRICING.priceDate}; ${unpriced > 0 ? `${unpriced} item(s) marked n/a are not included` : 'every item is priced'}.`, '');
 
-  push(...headroomReport(plan), ...monitoringReport(plan));
+  push(...headroomReport(plan), ...monitoringReport(plan), ...versionsReport(plan));
 
   // --- infrastructure ---------------------------------------------------------------------------------
   push('## Infrastructure', '', '### CSI drivers (infra-controllers)', '');
