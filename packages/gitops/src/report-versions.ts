@@ -34,7 +34,7 @@ export function servedVersions(plan: EnvironmentPlan): ServedVersion[] {
  * knows it (its tier release's or external class's `s3ImportPath`).
  */
 function linkedImportPath(plan: EnvironmentPlan, w: PlannedWorkload, name: string): string | undefined {
-  const claim = (w.claims ?? []).find((c) => c.tier === 'fsx-lustre' && c.name === `${name}/fsx`);
+  const claim = (w.claims ?? []).find((c) => c.tier === 'fsx-lustre' && (c.name === `${name}/fsx` || c.name === name));
   if (!claim) return undefined;
   const cls = classOfClaim(plan, w, claim);
   const linked =
