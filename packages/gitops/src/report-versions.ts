@@ -94,7 +94,7 @@ export function versionsReport(plan: EnvironmentPlan): string[] {
   }
   out.push(
     '',
-    'A version that is not pinned is what its source holds under that name when it is hydrated or first read. With versioning on the bucket, overwriting a version\'s objects keeps the earlier data as noncurrent versions: restore them into a new version prefix and serve that (docs/concepts.md, "Versions").',
+    'A version that is not pinned is what its source holds under that name when it is hydrated or first read. With versioning on the bucket, overwriting a version\'s objects keeps the earlier data as noncurrent versions: restore them into a new version prefix and serve that (docs/concepts.md, "Model and dataset versions").',
     '',
   );
   return out;
