@@ -208,6 +208,9 @@ export class ModelRepository extends Construct {
     if (!this.direct && cache.tier !== StorageTier.EFS && cache.tier !== StorageTier.FSX_LUSTRE) {
       r.fail('cache', cache.tier, 'an Efs, FsxLustre or S3Mountpoint claim', 'the servers share one cache: use EFS or FSx for Lustre (hydrated), or Mountpoint (straight from S3)');
     }
+    if (this.direct && binding.readsObjectVersions) {
+      r.fail('cache', 'S3Mountpoint', 'an Efs or FsxLustre claim for a source pinned to object versions', 'Mountpoint reads the current version of each object only: hydrate the pinned versions into EFS or FSx for Lustre, or leave objectVersions out');
+    }
     if (this.direct && !binding.s3) {
       r.fail('cache', 'S3Mountpoint', `an Efs or FsxLustre claim for a ${this.source.kind} source`, 'Mountpoint reads an S3 source straight from its bucket; other sources are hydrated into EFS or FSx for Lustre');
     }
@@ -262,7 +265,7 @@ export class ModelRepository extends Construct {
       const hydration = this.hydrate(props, binding, cache, cacheDir);
       this.hydrationJob = hydration.job;
       this.hydrationServiceAccount = hydration.account;
-      if (binding.s3) this.addPolicy('hydration', source, props.kmsKeyArn);
+      if (binding.s3) this.addPolicy('hydration', source, props.kmsKeyArn, binding.readsObjectVersions === true);
     }
     // Only servers reading the model straight from S3 (a Mountpoint volume, as the pod) need S3
     // access; servers of a hydrated cache read files only, and their role gets no policy.
@@ -389,8 +392,8 @@ export class ModelRepository extends Construct {
     return { job, account };
   }
 
-  private addPolicy(key: string, source: S3Location, kmsKeyArn: string | undefined): void {
-    const statements = s3Statements(`${this.node.id}-${key}-models`, source, { read: true, kmsKeyArn });
+  private addPolicy(key: string, source: S3Location, kmsKeyArn: string | undefined, readVersions = false): void {
+    const statements = s3Statements(`${this.node.id}-${key}-models`, source, { read: true, kmsKeyArn, ...(readVersions ? { readVersions } : {}) });
     WorkloadIdentity.addStatements(this, key, statements);
     this.policies[key] = policyDocument(statements);
   }

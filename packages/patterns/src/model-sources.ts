@@ -1,7 +1,7 @@
-import { Rules } from '@strata/storage';
+import { isLiteral, Rules } from '@strata/storage';
 import { OBJECT_NAME, describePattern } from '@strata/tokens';
 import { AWS_CLI_IMAGE } from './container-spec';
-import { COMMAND_FETCH, HF_FETCH, hydrationScript, HYDRATE_SCRIPT, IMAGE_FETCH, NGC_FETCH } from './hydration-scripts';
+import { COMMAND_FETCH, HF_FETCH, hydrationScript, HYDRATE_S3_PINNED_SCRIPT, HYDRATE_SCRIPT, IMAGE_FETCH, NGC_FETCH } from './hydration-scripts';
 import { checkS3Location, S3Location } from './s3-location';
 
 /**
@@ -68,6 +68,11 @@ export interface ModelSourceBinding {
   readonly pin?: string;
   /** Why the content is not pinned, when `pin` is not given (the report shows it). @default - "the source states no pin" */
   readonly unpinned?: string;
+  /**
+   * Whether the step reads object versions by ID (s3:GetObjectVersion in the hydration's policy; a
+   * Mountpoint cache, which reads current versions only, is refused). @default false
+   */
+  readonly readsObjectVersions?: boolean;
   /** The S3 location read: the hydration's (and a Mountpoint cache's servers') IAM policy. Only S3 sources. @default - no S3 access */
   readonly s3?: S3Location;
 }
@@ -89,6 +94,32 @@ export const ENV_NAME = describePattern('^[A-Za-z_][A-Za-z0-9_]*$', 'an environm
 export const IMAGE_DIRECTORY = describePattern('^/[^/]+(/[^/]+)*/?$', 'an absolute directory other than "/", such as "/models"');
 /** An image reference: no spaces. */
 const IMAGE_REFERENCE = describePattern('^[^\\s]+$', 'an image reference such as "registry/repository:tag" (no spaces)');
+
+/** An S3 object version ID, as S3 returns it (list-object-versions, put-object). */
+export const OBJECT_VERSION_ID = describePattern('^[^\\s]{1,1024}$', 'an S3 object version ID as list-object-versions prints it (no spaces, at most 1024 characters)');
+/** An object key: not empty, no leading "/", not ending in "/", no spaces. */
+export const OBJECT_KEY = describePattern('^[^/\\s]([^\\s]*[^/\\s])?$', 'an object key (no leading "/", not ending in "/", no spaces)');
+
+/**
+ * The object versions an S3 version is pinned to: a manifest object, read at its own version ID,
+ * listing `<key>\t<version id>` for each object under `<prefix><version>/`, as
+ * `aws s3api list-object-versions --bucket <bucket> --prefix <prefix><version>/ --query 'Versions[?IsLatest].[Key,VersionId]' --output text`
+ * prints it. The hydration then gets each object at its version (`aws s3api get-object --version-id`),
+ * so overwriting the prefix later changes nothing this version serves. Needs versioning on the bucket,
+ * and a hydrated cache (EFS or FSx for Lustre): Mountpoint reads current versions only.
+ */
+export interface S3ObjectVersions {
+  /** The manifest's key, under the source's prefix (the hydration's policy covers only the prefix), e.g. `llama/v3.manifest`. */
+  readonly manifestKey: string;
+  /** The manifest's version ID (what `aws s3api put-object` printed when it was uploaded). */
+  readonly manifestVersionId: string;
+}
+
+/** Options of `ModelSources.s3`. */
+export interface S3SourceOptions {
+  /** Pin the version to object versions through a manifest. @default - not pinned: the current objects under the prefix */
+  readonly objectVersions?: S3ObjectVersions;
+}
 
 /** Options of `ModelSources.huggingFace`. */
 export interface HuggingFaceSourceProps {
@@ -179,8 +210,8 @@ export const UNPINNED = {
 /** The sources a Model Repository is filled from. */
 export class ModelSources {
   /** S3: each version is the prefix `<prefix><version>/` of the bucket (the AWS CLI image, `aws s3 sync`). */
-  public static s3(location: S3Location): IModelSource {
-    return new S3Source(location);
+  public static s3(location: S3Location, options: S3SourceOptions = {}): IModelSource {
+    return new S3Source(location, options);
   }
 
   /** The Hugging Face Hub: one repository at one commit per version (the servers get HF_HUB_OFFLINE=1). */
@@ -216,12 +247,35 @@ export function isModelSource(source: unknown): source is IModelSource {
 
 class S3Source implements IModelSource {
   public readonly kind = 's3';
-  public constructor(private readonly location: S3Location) {}
+  public constructor(private readonly location: S3Location, private readonly options: S3SourceOptions = {}) {}
 
   public bind({ rules, field, version }: ModelSourceContext): ModelSourceBinding {
     const prefix = checkS3Location(rules, field, this.location);
     const uri = `s3://${this.location.bucket}/${prefix}`;
-    return { id: `${uri}${version}/`, image: AWS_CLI_IMAGE, script: HYDRATE_SCRIPT, env: { SOURCE_URI: uri }, s3: { bucket: this.location.bucket, prefix }, unpinned: UNPINNED.s3 };
+    const s3 = { bucket: this.location.bucket, prefix };
+    const pinned = this.options.objectVersions;
+    if (pinned === undefined) return { id: `${uri}${version}/`, image: AWS_CLI_IMAGE, script: HYDRATE_SCRIPT, env: { SOURCE_URI: uri }, s3, unpinned: UNPINNED.s3 };
+    const at = `${field}.objectVersions`;
+    if (rules.required(`${at}.manifestKey`, pinned.manifestKey, 'the key of the manifest listing the version\'s object versions', `e.g. "${typeof prefix === 'string' ? prefix : ''}${typeof version === 'string' ? version : 'v1'}.manifest"`)) {
+      if (rules.check(`${at}.manifestKey`, pinned.manifestKey, { pattern: OBJECT_KEY, maxLength: 1024 }, 'give the manifest\'s key in the bucket, without s3:// or the bucket')) {
+        if (isLiteral(prefix) && isLiteral(pinned.manifestKey) && !pinned.manifestKey.startsWith(prefix)) {
+          rules.fail(`${at}.manifestKey`, pinned.manifestKey, `a key under "${prefix}" (the source's prefix)`, 'keep the manifest beside the versions: the hydration\'s policy covers only the prefix');
+        }
+      }
+    }
+    if (rules.required(`${at}.manifestVersionId`, pinned.manifestVersionId, 'the version ID of the manifest', 'the VersionId aws s3api put-object printed when the manifest was uploaded')) {
+      rules.check(`${at}.manifestVersionId`, pinned.manifestVersionId, { pattern: OBJECT_VERSION_ID }, 'copy the VersionId aws s3api put-object (or list-object-versions) printed for the manifest');
+    }
+    const manifest = `s3://${this.location.bucket}/${pinned.manifestKey}?versionId=${pinned.manifestVersionId}`;
+    return {
+      id: `${uri}${version}/ as ${manifest}`,
+      image: AWS_CLI_IMAGE,
+      script: HYDRATE_S3_PINNED_SCRIPT,
+      env: { SOURCE_BUCKET: this.location.bucket, SOURCE_PREFIX: prefix, PIN_MANIFEST_KEY: pinned.manifestKey, PIN_MANIFEST_VERSION: pinned.manifestVersionId },
+      s3,
+      readsObjectVersions: true,
+      pin: `object versions listed in ${manifest}`,
+    };
   }
 }
 
