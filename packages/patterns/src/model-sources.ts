@@ -194,13 +194,14 @@ export interface CommandSourceProps {
  *   mentions `--version-id`, of `s3api`), and Mountpoint reads the newest object data and has no
  *   option naming an object version (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L79,
  *   mountpoint-s3/src/cli.rs). With bucket versioning, an overwritten object's earlier data stays as a
- *   noncurrent version: restore it into a new version prefix (docs/concepts.md, "Model and dataset versions").
+ *   noncurrent version: restore it into a new version prefix (docs/concepts.md, "Model and dataset versions"),
+ *   or pin a hydrated version to its object versions (`ModelSources.s3(…, { objectVersions })`).
  * - NGC: strata has not verified that NGC refuses to replace the files of a published model version.
  * - An image by tag: a tag can be pushed again; a reference by digest (`@sha256:…`) pins the content.
  * - A command: what it fetches is known only to it (its `id` should name what pins it).
  */
 export const UNPINNED = {
-  s3: 'objects under the prefix can be overwritten; aws s3 sync and Mountpoint read their current versions',
+  s3: 'objects under the prefix can be overwritten, and aws s3 sync and Mountpoint read their current versions; a hydrated cache can pin them (ModelSources.s3 objectVersions)',
   ngc: 'an NGC model version (not verified to be immutable)',
   imageTag: 'an image tag can be pushed again; name the image by digest (@sha256:…) to pin it',
   command: 'what the command fetches is known only to it (see its id)',
