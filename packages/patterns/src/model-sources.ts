@@ -96,9 +96,14 @@ export const IMAGE_DIRECTORY = describePattern('^/[^/]+(/[^/]+)*/?$', 'an absolu
 const IMAGE_REFERENCE = describePattern('^[^\\s]+$', 'an image reference such as "registry/repository:tag" (no spaces)');
 
 /** An S3 object version ID, as S3 returns it (list-object-versions, put-object). */
-export const OBJECT_VERSION_ID = describePattern('^[^\\s]{1,1024}$', 'an S3 object version ID as list-object-versions prints it (no spaces, at most 1024 characters)');
+export const OBJECT_VERSION_ID = describePattern('^\\S+$', 'an S3 object version ID as list-object-versions prints it (no spaces)');
 /** An object key: not empty, no leading "/", not ending in "/", no spaces. */
 export const OBJECT_KEY = describePattern('^[^/\\s]([^\\s]*[^/\\s])?$', 'an object key (no leading "/", not ending in "/", no spaces)');
+
+/** Keys under a literal prefix, as a described pattern. */
+function keyUnder(prefix: string): string {
+  return describePattern(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, `a key under "${prefix}" (the source's prefix)`);
+}
 
 /**
  * The object versions an S3 version is pinned to: a manifest object, read at its own version ID,
@@ -258,14 +263,13 @@ class S3Source implements IModelSource {
     if (pinned === undefined) return { id: `${uri}${version}/`, image: AWS_CLI_IMAGE, script: HYDRATE_SCRIPT, env: { SOURCE_URI: uri }, s3, unpinned: UNPINNED.s3 };
     const at = `${field}.objectVersions`;
     if (rules.required(`${at}.manifestKey`, pinned.manifestKey, 'the key of the manifest listing the version\'s object versions', `e.g. "${typeof prefix === 'string' ? prefix : ''}${typeof version === 'string' ? version : 'v1'}.manifest"`)) {
-      if (rules.check(`${at}.manifestKey`, pinned.manifestKey, { pattern: OBJECT_KEY, maxLength: 1024 }, 'give the manifest\'s key in the bucket, without s3:// or the bucket')) {
-        if (isLiteral(prefix) && isLiteral(pinned.manifestKey) && !pinned.manifestKey.startsWith(prefix)) {
-          rules.fail(`${at}.manifestKey`, pinned.manifestKey, `a key under "${prefix}" (the source's prefix)`, 'keep the manifest beside the versions: the hydration\'s policy covers only the prefix');
-        }
+      if (rules.check(`${at}.manifestKey`, pinned.manifestKey, { pattern: OBJECT_KEY, maxLength: 1024 }, 'give the manifest\'s key in the bucket, without s3:// or the bucket') && isLiteral(prefix) && prefix !== '') {
+        // A schema rule when the key is a value (checked at install); a literal is checked here.
+        rules.check(`${at}.manifestKey`, pinned.manifestKey, { pattern: keyUnder(prefix) }, 'keep the manifest beside the versions: the hydration\'s policy covers only the prefix');
       }
     }
     if (rules.required(`${at}.manifestVersionId`, pinned.manifestVersionId, 'the version ID of the manifest', 'the VersionId aws s3api put-object printed when the manifest was uploaded')) {
-      rules.check(`${at}.manifestVersionId`, pinned.manifestVersionId, { pattern: OBJECT_VERSION_ID }, 'copy the VersionId aws s3api put-object (or list-object-versions) printed for the manifest');
+      rules.check(`${at}.manifestVersionId`, pinned.manifestVersionId, { pattern: OBJECT_VERSION_ID, maxLength: 1024 }, 'copy the VersionId aws s3api put-object (or list-object-versions) printed for the manifest');
     }
     const manifest = `s3://${this.location.bucket}/${pinned.manifestKey}?versionId=${pinned.manifestVersionId}`;
     return {

@@ -1,5 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import { chartFiles, Helm, HelmError, synthesizeChart, WorkloadChart } from '@strata/helm';
+import { writeChartDir } from '@strata/helm/test/support/helm-render';
 import { S3Mountpoint, AccessMode, Efs } from '@strata/storage';
 import { versionsOf } from '@strata/tokens';
 import { HYDRATE_S3_PINNED_SCRIPT, ModelRepository, ModelRepositoryProps, ModelSources } from '../src';
@@ -121,7 +124,51 @@ describe('ModelSources.s3 with objectVersions', () => {
     const bad = ModelSources.s3({ bucket: 'ml-models', prefix: 'llama/' }, { objectVersions: { manifestKey: 'manifests/v3', manifestVersionId: 'has space' } });
     expect(synthErrors(repository(bad).chart)).toEqual([
       `[test/models] 'source.objectVersions.manifestKey' ("manifests/v3") must be a key under "llama/" (the source's prefix); keep the manifest beside the versions: the hydration's policy covers only the prefix`,
-      `[test/models] 'source.objectVersions.manifestVersionId' ("has space") must be an S3 object version ID as list-object-versions prints it (no spaces, at most 1024 characters); copy the VersionId aws s3api put-object (or list-object-versions) printed for the manifest`,
+      `[test/models] 'source.objectVersions.manifestVersionId' ("has space") must be an S3 object version ID as list-object-versions prints it (no spaces) and at most 1024 characters; copy the VersionId aws s3api put-object (or list-object-versions) printed for the manifest`,
     ]);
+  });
+});
+
+/** The manifest as chart values: an environment pins a version by setting them; the literal rules become schema rules. */
+class PinnedChart extends WorkloadChart {
+  public constructor() {
+    super(Testing.app(), 'pinned', { name: 'pinned', description: 'A model version pinned to object versions.' });
+    const v = this.values;
+    const source = ModelSources.s3(
+      { bucket: 'ml-models', prefix: 'llama/' },
+      {
+        objectVersions: {
+          manifestKey: v.string('model.manifestKey', { default: 'llama/v3.manifest', description: 'Manifest key.' }),
+          manifestVersionId: v.string('model.manifestVersionId', { default: 'mv1', description: 'Manifest version ID.' }),
+        },
+      },
+    );
+    const cache = Efs.fromStorageClass(this, 'cache', { storageClass: { name: 'strata-efs' } });
+    new ModelRepository(this, 'models', { source, version: 'v3', cache, server: { image: 'vllm/vllm-openai:v0.8.5', gpus: 1 } });
+  }
+}
+
+describe('the pin as chart values', () => {
+  const helm = new Helm();
+  const dir = writeChartDir(chartFiles(synthesizeChart(new PinnedChart()), { version: '0.1.0', source: 'packages/patterns/test' }), 'pinned');
+  const refusal = async (values: Record<string, unknown>): Promise<string> => {
+    try {
+      await helm.template(dir, { releaseName: 'rel', namespace: 'ml', values });
+    } catch (e) {
+      return (e as HelmError).message;
+    }
+    return 'accepted';
+  };
+
+  test.each([
+    [{ model: { manifestKey: 'manifests/v3' } }, 'model.manifestKey: Does not match pattern'],
+    [{ model: { manifestKey: 'llama/v3/' } }, 'model.manifestKey: Does not match pattern'],
+    [{ model: { manifestVersionId: 'has space' } }, 'model.manifestVersionId: Does not match pattern'],
+  ])('helm refuses %j at install', async (values, message) => {
+    expect(await refusal(values)).toContain(message);
+  });
+
+  test('and takes a manifest under the prefix at any version ID', async () => {
+    expect(await refusal({ model: { manifestKey: 'llama/manifests/v3.tsv', manifestVersionId: '3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY' } })).toBe('accepted');
   });
 });
