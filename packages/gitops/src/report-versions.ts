@@ -22,6 +22,12 @@ export interface ServedVersion {
   readonly unpinned?: string;
   /** Where the pods read it: a model repository's cache, a dataset's file system. */
   readonly through: string;
+  /**
+   * The S3 path the chart expects the data under, when what the version reads lies outside it (a
+   * dataset whose class links another path than the chart's importPath, with a `path` that does not
+   * make up for it): the pods would read a directory without the data.
+   */
+  readonly outside?: string;
 }
 
 /** The versions each workload of an environment serves or reads, with the environment's values (workload order, then construct path). */
@@ -60,6 +66,9 @@ function served(plan: EnvironmentPlan, w: PlannedWorkload, v: VersionedRead): Se
         ? 'S3 through Mountpoint (no copy)'
         : `${TIER_WORDS[str(f.cache) ?? ''] ?? str(f.cache) ?? 'a'} cache, hydrated by a Job`
       : `FSx for Lustre (${existing ? 'an existing file system, data repository association' : source === 'fsx-association' ? 'data repository association' : linked !== undefined ? `its class links ${linked}` : 'import path'})`;
+  const expected = str(f.importPath);
+  const within = (p: string, root: string) => `${p.replace(/\/*$/, '')}/`.startsWith(`${root.replace(/\/*$/, '')}/`);
+  const outside = linked !== undefined && reads !== undefined && expected !== undefined && expected !== '' && !within(reads, expected) ? expected : undefined;
   return {
     workload: w.name,
     namespace: w.namespace,
@@ -70,6 +79,7 @@ function served(plan: EnvironmentPlan, w: PlannedWorkload, v: VersionedRead): Se
     ...(reads !== undefined ? { reads } : {}),
     ...(str(f.pinned) !== undefined ? { pinned: str(f.pinned) } : { unpinned: str(f.unpinned) ?? 'the chart states no pin' }),
     through,
+    ...(outside !== undefined ? { outside } : {}),
   };
 }
 
@@ -90,7 +100,14 @@ export function versionsReport(plan: EnvironmentPlan): string[] {
     '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
-    out.push(`| ${r.workload} | ${PATTERN_WORDS[r.pattern] ?? r.pattern} \`${r.name}\` (${r.source}) | ${version(r)} | ${reads(r)} | ${r.through} | ${r.pinned ? `yes: ${cell(r.pinned)}` : `no: ${cell(r.unpinned ?? '')}`} |`);
+    out.push(`| ${r.workload} | ${PATTERN_WORDS[r.pattern] ?? r.pattern} \`${r.name}\` (${r.source}) | ${version(r)} | ${reads(r)}${r.outside ? ` **outside ${cell(r.outside)}**` : ''} | ${r.through} | ${r.pinned ? `yes: ${cell(r.pinned)}` : `no: ${cell(r.unpinned ?? '')}`} |`);
+  }
+  const outside = rows.filter((r) => r.outside !== undefined);
+  if (outside.length > 0) {
+    out.push(
+      '',
+      ...outside.map((r) => `**${r.workload}: ${PATTERN_WORDS[r.pattern] ?? r.pattern} \`${r.name}\` reads ${r.reads}, outside ${r.outside}** where its chart expects the data: its class links the file system's root to another S3 path, so the directory mounted holds none of it. Set the dataset's directory (its \`path\` value) to where that data lies under the class's link, or link the class to the chart's path.`),
+    );
   }
   out.push(
     '',

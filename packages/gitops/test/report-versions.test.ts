@@ -32,6 +32,7 @@ const catalog: ChartCatalog = {
       facts: {
         existing: value('dataset.existing.enabled'),
         path: 'imagenet/',
+        importPath: 's3://training-data/imagenet/',
         reads: { $concat: ['s3://training-data/imagenet/', value('dataset.version'), '/'] },
         readsExisting: { $concat: ['s3://training-data/imagenet/', value('dataset.version'), '/'] },
         source: 'fsx-import',
@@ -77,6 +78,17 @@ describe('which model and dataset version each environment serves', () => {
     const linked: EnvironmentDefinition = { ...dev, storage: { ...dev.storage, 'fsx-lustre': { ...(dev.storage?.['fsx-lustre'] as object), s3ImportPath: 's3://training-data' } } } as EnvironmentDefinition;
     const [, dataset] = servedVersions(plan(linked));
     expect([dataset.reads, dataset.through]).toEqual(['s3://training-data/imagenet/v3/', 'FSx for Lustre (its class links s3://training-data)']);
+  });
+
+  test('a class linking another path than the chart expects: the version is flagged as outside it, with the fix', () => {
+    const linked: EnvironmentDefinition = { ...dev, storage: { ...dev.storage, 'fsx-lustre': { ...(dev.storage?.['fsx-lustre'] as object), s3ImportPath: 's3://other-data' } } } as EnvironmentDefinition;
+    const [, dataset] = servedVersions(plan(linked));
+    expect([dataset.reads, dataset.outside]).toEqual(['s3://other-data/imagenet/v3/', 's3://training-data/imagenet/']);
+    const section = versionsReport(plan(linked));
+    expect(section).toContain('| training | dataset `dataset` (fsx-import) | `v3` | `s3://other-data/imagenet/v3/` **outside s3://training-data/imagenet/** | FSx for Lustre (its class links s3://other-data) | no: FSx for Lustre imports the objects under the prefix as S3 holds them now |');
+    expect(section).toContain(
+      "**training: dataset `dataset` reads s3://other-data/imagenet/v3/, outside s3://training-data/imagenet/** where its chart expects the data: its class links the file system's root to another S3 path, so the directory mounted holds none of it. Set the dataset's directory (its `path` value) to where that data lies under the class's link, or link the class to the chart's path.",
+    );
   });
 
   test('an existing file system reads through its association', () => {

@@ -309,7 +309,7 @@ export class DistributedDataset extends Construct {
       case 'storageClass':
         // The class links the file system's root; importPath is what the chart expects it to link
         // (the report reads the environment's class when it knows it, with `path`).
-        recordVersion(this, 'DistributedDataset', { ...common, source: 'fsx-import', reads: versionLocation(fs.importPath, path, version), path });
+        recordVersion(this, 'DistributedDataset', { ...common, source: 'fsx-import', reads: versionLocation(fs.importPath, path, version), path, importPath: fs.importPath });
         break;
       case 'fileSystem':
         recordVersion(this, 'DistributedDataset', { ...common, source: 'fsx-association', reads: associationLocation(fs.fileSystem.association, path, version) });
@@ -320,6 +320,7 @@ export class DistributedDataset extends Construct {
           source: 'fsx-import',
           reads: versionLocation(fs.importPath, path, version),
           path,
+          importPath: fs.importPath,
           readsExisting: associationLocation(fs.fileSystem.association, path, version),
           existing: fs.useFileSystem,
         });

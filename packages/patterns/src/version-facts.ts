@@ -34,6 +34,8 @@ export interface VersionFacts {
    * class links to S3 (the report places it under the environment's class's s3ImportPath).
    */
   readonly path?: string;
+  /** With `path`: the S3 path the chart expects its data under (the dataset's `importPath`); the report flags a version outside it. */
+  readonly importPath?: string;
   /** A dataset decided at install between a new and an existing file system: what it reads on the existing one. */
   readonly readsExisting?: string;
   /** The boolean (a value) choosing the existing file system, with `readsExisting`. */

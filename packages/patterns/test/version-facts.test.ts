@@ -87,7 +87,7 @@ describe('DistributedDataset: the S3 path of its version', () => {
 
   test("a file system from a class: what the chart expects the class to link, and the directory (the report reads the environment's class)", () => {
     const fs = DatasetFileSystems.fromStorageClass({ storageClass: { name: 'strata-fsx-lustre', deploymentType: FsxDeploymentType.SCRATCH_2 }, storage: Size.gibibytes(2400), importPath: 's3://ml-datasets/pile/' });
-    expect(dataset(fs, { version: 'v3' })[0].facts).toEqual({ version: 'v3', source: 'fsx-import', reads: 's3://ml-datasets/pile/v3/', path: '', unpinned });
+    expect(dataset(fs, { version: 'v3' })[0].facts).toEqual({ version: 'v3', source: 'fsx-import', reads: 's3://ml-datasets/pile/v3/', path: '', importPath: 's3://ml-datasets/pile/', unpinned });
   });
 
   test("an existing file system: the association's S3 path with the directory below its fileSystemPath", () => {
@@ -130,6 +130,7 @@ describe('DistributedDataset: the S3 path of its version', () => {
         pattern: 'DistributedDataset',
         facts: {
           existing: value('dataset.existing'),
+          importPath: { $concat: ['s3://', value('dataset.bucket'), '/', value('dataset.prefix')] },
           path: value('dataset.path'),
           reads: { $concat: ['s3://', value('dataset.bucket'), '/', value('dataset.prefix'), value('dataset.path'), value('dataset.version'), '/'] },
           readsExisting: { $concat: ['s3://', value('dataset.bucket'), '/', value('dataset.prefix'), value('dataset.version'), '/'] },
