@@ -58,7 +58,8 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
     }
   }
   if (errors.length > 0) throw new EnvironmentError(errors, warnings);
-  if (plans.length > 0) tree.set(VERSIONS_FILE, versionsAcrossEnvironments(plans));
+  const versions = versionsAcrossEnvironments(plans);
+  if (versions !== undefined) tree.set(VERSIONS_FILE, versions);
   return { tree: new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), warnings, environments: envs.map((e) => e.name), definitions: envs, plans };
 }
 

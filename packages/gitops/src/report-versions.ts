@@ -119,9 +119,10 @@ export function versionsReport(plan: EnvironmentPlan): string[] {
 
 /**
  * environments/versions.md: for each workload's model repository or dataset, the version each
- * environment serves and what it reads, and whether the environments read the same content.
+ * environment serves and what it reads, and whether the environments read the same content;
+ * undefined when no environment has one (no file is written).
  */
-export function versionsAcrossEnvironments(plans: readonly EnvironmentPlan[]): string {
+export function versionsAcrossEnvironments(plans: readonly EnvironmentPlan[]): string | undefined {
   const envs = plans.map((p) => p.env.name);
   const byKey = new Map<string, { workload: string; name: string; pattern: string; at: Map<string, ServedVersion> }>();
   for (const p of plans) {
@@ -139,7 +140,7 @@ export function versionsAcrossEnvironments(plans: readonly EnvironmentPlan[]): s
       '"same content" compares what the environments read: the same S3 location, Hub commit or image.',
     '',
   ];
-  if (byKey.size === 0) return [...out, 'No workload here has a model repository or a dataset.', ''].join('\n');
+  if (byKey.size === 0) return undefined;
   out.push(`| workload | what | ${envs.join(' | ')} | same content |`, `| --- | --- | ${envs.map(() => '---').join(' | ')} | --- |`);
   const keys = [...byKey.keys()].sort();
   for (const k of keys) {

@@ -104,7 +104,8 @@ describe('which model and dataset version each environment serves', () => {
     expect(versionsAcrossEnvironments([plan(same), plan(prodV2)])).toContain('| inference | model repository `models` | `v2`<br/>`s3://models-bucket/llama/v2/` | `v2`<br/>`s3://models-bucket/llama/v2/` | yes |');
   });
 
-  test('no section when no chart has a model repository or a dataset', () => {
+  test('no section, and no side-by-side file, when no chart has a model repository or a dataset', () => {
     expect(versionsReport(planEnvironment(dev, fixtureCatalog()))).toEqual([]);
+    expect(versionsAcrossEnvironments([planEnvironment(dev, fixtureCatalog())])).toBeUndefined();
   });
 });
