@@ -137,11 +137,11 @@ export function versionsAcrossEnvironments(plans: readonly EnvironmentPlan[]): s
     '# Model and dataset versions across environments',
     '',
     'The version each environment serves or reads of every model repository and dataset, with that environment\'s values, and what it reads. ' +
-      '"same content" compares what the environments read: the same S3 location, Hub commit or image.',
+      '"same version" compares the version names; "same content" what the environments read (the same S3 location, Hub commit or image: environments with buckets of their own read the same version from different places).',
     '',
   ];
   if (byKey.size === 0) return undefined;
-  out.push(`| workload | what | ${envs.join(' | ')} | same content |`, `| --- | --- | ${envs.map(() => '---').join(' | ')} | --- |`);
+  out.push(`| workload | what | ${envs.join(' | ')} | same version | same content |`, `| --- | --- | ${envs.map(() => '---').join(' | ')} | --- | --- |`);
   const keys = [...byKey.keys()].sort();
   for (const k of keys) {
     const e = byKey.get(k)!;
@@ -151,8 +151,10 @@ export function versionsAcrossEnvironments(plans: readonly EnvironmentPlan[]): s
     });
     const deployed = [...e.at.values()];
     const distinct = new Set(deployed.map((r) => r.reads ?? `?${r.version}`));
-    const same = deployed.length < 2 ? `only in ${[...e.at.keys()].join(', ')}` : distinct.size === 1 ? 'yes' : `**no** (${distinct.size} different)`;
-    out.push(`| ${e.workload} | ${PATTERN_WORDS[e.pattern] ?? e.pattern} \`${e.name}\` | ${cells.join(' | ')} | ${same} |`);
+    const only = `only in ${[...e.at.keys()].join(', ')}`;
+    const compare = (values: Set<string>, bold: boolean) => (deployed.length < 2 ? only : values.size === 1 ? 'yes' : `${bold ? '**no**' : 'no'} (${values.size} different)`);
+    const versions = new Set(deployed.map((r) => r.version));
+    out.push(`| ${e.workload} | ${PATTERN_WORDS[e.pattern] ?? e.pattern} \`${e.name}\` | ${cells.join(' | ')} | ${compare(versions, true)} | ${compare(distinct, false)} |`);
   }
   out.push('');
   return out.join('\n');

@@ -101,7 +101,7 @@ describe('which model and dataset version each environment serves', () => {
     const same = withValues(dev, 'inference', { model: { version: 'v2' }, bucket: { name: 'models-bucket' } });
     const prodV2 = withValues(prod, 'inference', { model: { version: 'v2' }, bucket: { name: 'models-bucket' } });
     expect(versionsAcrossEnvironments([plan(dev), plan(withValues(prod, 'inference', { model: { version: 'v2' } }))])).toMatchSnapshot();
-    expect(versionsAcrossEnvironments([plan(same), plan(prodV2)])).toContain('| inference | model repository `models` | `v2`<br/>`s3://models-bucket/llama/v2/` | `v2`<br/>`s3://models-bucket/llama/v2/` | yes |');
+    expect(versionsAcrossEnvironments([plan(same), plan(prodV2)])).toContain('| inference | model repository `models` | `v2`<br/>`s3://models-bucket/llama/v2/` | `v2`<br/>`s3://models-bucket/llama/v2/` | yes | yes |');
   });
 
   test('no section, and no side-by-side file, when no chart has a model repository or a dataset', () => {
