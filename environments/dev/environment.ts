@@ -73,7 +73,8 @@ export default defineEnvironment({
       values: {
         aws: { region: 'us-east-1' },
         trainer: { workers: 1, gpus: 1, cpu: 8, memory: 64, sharedMemory: 16 },
-        dataset: { bucket: 'strata-dev-datasets', size: 1200, zone: 'a' },
+        // Dev's class links the bucket's root: the dataset's directory is its prefix there.
+        dataset: { bucket: 'strata-dev-datasets', path: 'instructions/', size: 1200, zone: 'a' },
         checkpoints: { bucket: 'strata-dev-checkpoints', size: 200 },
       },
       allowPrune: true,

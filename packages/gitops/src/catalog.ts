@@ -1,4 +1,4 @@
-import { AWAITS_ANNOTATION, AwaitedObject, FileTree, POD_SECURITY_ANNOTATION, readTree, STORAGE_ANNOTATION, USES_ANNOTATION } from '@strata/helm';
+import { AWAITS_ANNOTATION, AwaitedObject, FileTree, POD_SECURITY_ANNOTATION, readTree, STORAGE_ANNOTATION, USES_ANNOTATION, VERSIONS_ANNOTATION } from '@strata/helm';
 import { parse } from 'yaml';
 import { validationRules } from './values';
 
@@ -24,6 +24,16 @@ export interface StorageClaim {
   readonly when?: readonly StorageFact[];
 }
 
+/** One versioned pattern of a chart (a model repository, a dataset), from its `strata.dev/versions` annotation. */
+export interface VersionedRead {
+  /** The construct path below the chart, e.g. "models". */
+  readonly name: string;
+  /** 'ModelRepository' or 'DistributedDataset'. */
+  readonly pattern: string;
+  /** version, source, reads, pinned or unpinned… (@strata/patterns VersionFacts), literal or `{ $value }` / `{ $concat }`. */
+  readonly facts: { readonly [key: string]: StorageFact };
+}
+
 /** What an environment needs to know about one chart in charts/. */
 export interface ChartEntry {
   /** The chart version (Chart.yaml `version`). */
@@ -47,6 +57,8 @@ export interface ChartEntry {
   readonly storage?: readonly StorageClaim[];
   /** Whether the chart holds data (a claim, or an object Helm keeps): Flux must never prune its release. */
   readonly holdsData?: boolean;
+  /** What the chart's model repositories and datasets read for their version (`strata.dev/versions`), when it has any. */
+  readonly versions?: readonly VersionedRead[];
   /** What helm-controller waits for in a release of the chart (`strata.dev/awaits`): the HelmRelease timeout and Job waiting follow it. */
   readonly awaits?: readonly AwaitedObject[];
   /** Chart.yaml `kubeVersion`, e.g. ">=1.29.0-0". */
@@ -122,6 +134,14 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
       throw new Error(`charts/${chart}/Chart.yaml: annotation ${STORAGE_ANNOTATION} is not JSON (${(e as Error).message}); regenerate the chart`);
     }
   }
+  let versions: VersionedRead[] | undefined;
+  if (annotations[VERSIONS_ANNOTATION] !== undefined) {
+    try {
+      versions = JSON.parse(annotations[VERSIONS_ANNOTATION]) as VersionedRead[];
+    } catch (e) {
+      throw new Error(`charts/${chart}/Chart.yaml: annotation ${VERSIONS_ANNOTATION} is not JSON (${(e as Error).message}); regenerate the chart`);
+    }
+  }
   let awaits: AwaitedObject[] | undefined;
   if (annotations[AWAITS_ANNOTATION] !== undefined) {
     try {
@@ -180,6 +200,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     schemaRules: validationRules(schema).digest,
     defaults,
     ...(storage ? { storage } : {}),
+    ...(versions ? { versions } : {}),
     holdsData,
     ...(awaits ? { awaits } : {}),
     ...(typeof meta.kubeVersion === 'string' ? { kubeVersion: meta.kubeVersion } : {}),

@@ -5,6 +5,10 @@ import { EnvironmentError, planFiles } from './overlay';
 import { externalObjects } from './external';
 import { EnvironmentPlan, planEnvironment } from './plan';
 import { environmentReport, ExternalUsers } from './report';
+import { versionsAcrossEnvironments } from './report-versions';
+
+/** The versions each environment serves, side by side (report-versions.ts), relative to environments/. */
+export const VERSIONS_FILE = 'versions.md';
 
 /** The generated output of every environment, relative to environments/. */
 export interface EnvironmentsTree {
@@ -54,6 +58,8 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
     }
   }
   if (errors.length > 0) throw new EnvironmentError(errors, warnings);
+  const versions = versionsAcrossEnvironments(plans);
+  if (versions !== undefined) tree.set(VERSIONS_FILE, versions);
   return { tree: new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), warnings, environments: envs.map((e) => e.name), definitions: envs, plans };
 }
 

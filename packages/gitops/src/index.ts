@@ -22,3 +22,4 @@ export * from './cloud';
 export * from './cloud-files';
 export * from './policies';
 export * from './report-cloud';
+export * from './report-versions';

@@ -14,6 +14,7 @@ import { s3FilesNodeIdentity, s3FilesSection, s3FilesSubjects } from './report-s
 import { headroomReport } from './report-headroom';
 import { monitoringReport } from './report-monitoring';
 import { bottleneckReport } from './report-bottlenecks';
+import { versionsReport } from './report-versions';
 
 /** FSx settings of one claim: from the class it provisions from when the environment knows that class's settings. */
 export interface FsxSettings {
@@ -239,7 +240,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   push(`**Estimated total: ${fmtUsd(total)} per month** — an estimate from ${PRICING.region} list prices of ${PRICING.priceDate}; ${unpriced > 0 ? `${unpriced} item(s) marked n/a are not included` : 'every item is priced'}.`, '');
   push(...bottleneckReport(plan));
 
-  push(...headroomReport(plan), ...monitoringReport(plan));
+  push(...headroomReport(plan), ...monitoringReport(plan), ...versionsReport(plan));
 
   // --- infrastructure ---------------------------------------------------------------------------------
   push('## Infrastructure', '', '### CSI drivers (infra-controllers)', '');

@@ -50,24 +50,30 @@ export function acceptedChangesOf(m: ChartMetadata): string {
  */
 export const STORAGE_ANNOTATION = 'strata.dev/storage';
 
+/**
+ * A fact as an annotation states it: a literal; `{ "$value": path }` (times `multiply`) for a value;
+ * `{ "$concat": [...] }` for text built from values; `{ "$clusterObjectName" }` for a cluster-scoped
+ * object the chart names; null when it depends on something a report cannot read.
+ */
+function factValue(v: unknown): unknown {
+  const info = Tokens.infoOf(v);
+  if (info && !info.path.startsWith('$')) return info.derivation ? { $value: info.derivation.base.path, multiply: info.derivation.multiplier } : { $value: info.path };
+  // The name of a cluster-scoped object the chart makes (its own StorageClass): what the claim
+  // really names, resolved per release by whoever reads the fact (`<namespace>-<full name>-<suffix>`, or the value when set).
+  const overridable = info ? overridableName(info.path) : undefined;
+  if (overridable) return { $clusterObjectName: overridable.suffix, override: overridable.valuePath };
+  if (info?.path.startsWith(CLUSTER_OBJECT_NAME)) return { $clusterObjectName: info.path.slice(CLUSTER_OBJECT_NAME.length) };
+  if (info) return null; // a value of the release (its name, namespace): not a fact a report can use
+  if (typeof v === 'string' && Tokens.isToken(v)) {
+    // A string built from values and text ("s3://<bucket>/<path>"): its parts, each value by its path.
+    const parts = Tokens.split(v).map((p) => (typeof p === 'string' ? p : p.path.startsWith('$') || p.derivation ? null : { $value: p.path }));
+    return parts.some((p) => p === null) ? null : { $concat: parts };
+  }
+  if (Tokens.isToken(v)) return null;
+  return v;
+}
+
 function storageAnnotation(synth: SynthesizedChart): { name: string; tier: string; facts: Record<string, unknown> }[] {
-  const factValue = (v: unknown): unknown => {
-    const info = Tokens.infoOf(v);
-    if (info && !info.path.startsWith('$')) return info.derivation ? { $value: info.derivation.base.path, multiply: info.derivation.multiplier } : { $value: info.path };
-    // The name of a cluster-scoped object the chart makes (its own StorageClass): what the claim
-    // really names, resolved per release by whoever reads the fact (`<namespace>-<full name>-<suffix>`, or the value when set).
-    const overridable = info ? overridableName(info.path) : undefined;
-    if (overridable) return { $clusterObjectName: overridable.suffix, override: overridable.valuePath };
-    if (info?.path.startsWith(CLUSTER_OBJECT_NAME)) return { $clusterObjectName: info.path.slice(CLUSTER_OBJECT_NAME.length) };
-    if (info) return null; // a value of the release (its name, namespace): not a fact a report can use
-    if (typeof v === 'string' && Tokens.isToken(v)) {
-      // A string built from values and text ("s3://<bucket>/<path>"): its parts, each value by its path.
-      const parts = Tokens.split(v).map((p) => (typeof p === 'string' ? p : p.path.startsWith('$') || p.derivation ? null : { $value: p.path }));
-      return parts.some((p) => p === null) ? null : { $concat: parts };
-    }
-    if (Tokens.isToken(v)) return null;
-    return v;
-  };
   return synth.storage.map(({ path, description }) => {
     const facts: Record<string, unknown> = {};
     for (const key of Object.keys(description.facts).sort()) {
@@ -75,6 +81,25 @@ function storageAnnotation(synth: SynthesizedChart): { name: string; tier: strin
       if (v !== undefined && v !== null) facts[key] = v;
     }
     return { name: path, tier: description.tier, facts };
+  });
+}
+
+/**
+ * Chart.yaml annotation stating what each versioned pattern (ModelRepository, DistributedDataset)
+ * reads for its version: a JSON array of `{ name, pattern, facts }`, facts as in `strata.dev/storage`
+ * (`version`, `source`, `reads`, `pinned` or `unpinned`…). Environment reports resolve them with
+ * each release's values: which version each environment serves, and from where.
+ */
+export const VERSIONS_ANNOTATION = 'strata.dev/versions';
+
+function versionsAnnotation(synth: SynthesizedChart): { name: string; pattern: string; facts: Record<string, unknown> }[] {
+  return (synth.versions ?? []).map(({ path, description }) => {
+    const facts: Record<string, unknown> = {};
+    for (const key of Object.keys(description.facts).sort()) {
+      const v = factValue(description.facts[key]);
+      if (v !== undefined && v !== null) facts[key] = v;
+    }
+    return { name: path, pattern: description.pattern, facts };
   });
 }
 
@@ -175,6 +200,7 @@ function chartYaml(synth: SynthesizedChart, version: string, digest?: string): R
   const annotations: Record<string, string> = {};
   if (synth.uses.length > 0) annotations[USES_ANNOTATION] = synth.uses.join(',');
   if (synth.storage.length > 0) annotations[STORAGE_ANNOTATION] = JSON.stringify(storageAnnotation(synth));
+  if ((synth.versions ?? []).length > 0) annotations[VERSIONS_ANNOTATION] = JSON.stringify(versionsAnnotation(synth));
   const awaited = awaitedObjects(synth.objects.map((o) => encodeManifest(o.manifest) as Record<string, unknown>));
   annotations[AWAITS_ANNOTATION] = JSON.stringify(awaited);
   if (synth.podTemplateKinds.length > 0) annotations[POD_TEMPLATES_ANNOTATION] = JSON.stringify(synth.podTemplateKinds);

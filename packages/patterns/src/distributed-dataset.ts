@@ -24,6 +24,8 @@ import { IWorkload, mainContainerOf, PodSet } from '@strata/kinds';
 import { KEY_PREFIX, PATH_SEGMENT } from './s3-location';
 import { runAsOf } from './security';
 import { checkWritableRoot } from './writable-root';
+import { UNPINNED } from './model-sources';
+import { recordVersion, versionLocation } from './version-facts';
 
 /** The node label of a node's availability zone. */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -244,6 +246,8 @@ export class DistributedDataset extends Construct {
     const sub = `${path}${props.version ?? ''}`.replace(/\/$/, '');
     this.subPath = sub === '' ? undefined : sub;
 
+    this.recordVersion(fs, path, props.version);
+
     this.access = props.access ?? DatasetAccess.READ_ONLY;
     this.exportToS3 = props.exportToS3 ?? false;
     r.oneOf('access', this.access, Object.values(DatasetAccess), 'read-only, or read-write with the pod sets that write in writers');
@@ -289,6 +293,39 @@ export class DistributedDataset extends Construct {
     this.fsx.mount(container, this.mountPath, { readOnly: options.write === true ? undefined : true, subPath: this.subPath });
     container.env.addVariable('DATASET_DIR', plus.EnvValue.fromValue(this.mountPath));
     requireZone(pod, this.availabilityZone, `[${this.node.path}] (the file system's zone)`);
+  }
+
+  /**
+   * What the dataset's version reads in S3 (strata.dev/versions): the linked S3 path with the
+   * dataset's directory and version below it. FSx imports objects as S3 holds them now (an import
+   * path or an association names a path, not object versions), so nothing pins the content.
+   */
+  private recordVersion(fs: DatasetFileSystem, path: string, version: string | undefined): void {
+    const common = { version: version ?? '', unpinned: UNPINNED.dataset };
+    switch (fs.kind) {
+      case 'importing':
+        recordVersion(this, 'DistributedDataset', { ...common, source: 'fsx-import', reads: fs.props.s3ImportPath !== undefined ? versionLocation(fs.props.s3ImportPath, path, version) : undefined });
+        break;
+      case 'storageClass':
+        // The class links the file system's root; importPath is what the chart expects it to link
+        // (the report reads the environment's class when it knows it, with `path`).
+        recordVersion(this, 'DistributedDataset', { ...common, source: 'fsx-import', reads: versionLocation(fs.importPath, path, version), path, importPath: fs.importPath });
+        break;
+      case 'fileSystem':
+        recordVersion(this, 'DistributedDataset', { ...common, source: 'fsx-association', reads: associationLocation(fs.fileSystem.association, path, version) });
+        break;
+      case 'storageClassOrFileSystem':
+        recordVersion(this, 'DistributedDataset', {
+          ...common,
+          source: 'fsx-import',
+          reads: versionLocation(fs.importPath, path, version),
+          path,
+          importPath: fs.importPath,
+          readsExisting: associationLocation(fs.fileSystem.association, path, version),
+          existing: fs.useFileSystem,
+        });
+        break;
+    }
   }
 
   /** None: FSx for Lustre reads S3 with its own service-linked role, and the pods only read Lustre. */
@@ -432,6 +469,20 @@ export class DistributedDataset extends Construct {
     }
     return existing;
   }
+}
+
+/**
+ * The S3 location of `<path><version>/` through an association (its fileSystemPath ↔ its
+ * dataRepositoryPath): undefined when the chart cannot tell where `path` lies in it (values it cannot compare).
+ */
+function associationLocation(a: DataRepositoryAssociation | undefined, path: string, version: string | undefined): string | undefined {
+  if (!a || typeof a.dataRepositoryPath !== 'string' || typeof a.fileSystemPath !== 'string') return undefined;
+  const dir = a.fileSystemPath.replace(/^\/+/, '');
+  const dirSlash = dir === '' || dir.endsWith('/') ? dir : `${dir}/`;
+  let rel: string | undefined;
+  if (path === dir || path === dirSlash || `/${path}` === a.fileSystemPath) rel = '';
+  else if (isLiteral(path) && isLiteral(a.fileSystemPath) && path.startsWith(dirSlash)) rel = path.slice(dirSlash.length);
+  return rel === undefined ? undefined : versionLocation(a.dataRepositoryPath, rel, version);
 }
 
 /** Requires a pod to run in one zone, whatever else it requires and in whatever order (see PodScheduling). */

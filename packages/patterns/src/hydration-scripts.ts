@@ -111,6 +111,65 @@ fi
 `;
 
 /**
+ * S3, pinned to object versions: reads the manifest `$PIN_MANIFEST_KEY` at its version
+ * `$PIN_MANIFEST_VERSION` (so the manifest cannot change either), whose lines are `<key>\t<version id>`
+ * as `aws s3api list-object-versions --query 'Versions[?IsLatest].[Key,VersionId]' --output text`
+ * prints them (text output separates fields with tabs: aws/aws-cli@2.36.7:awscli/text.py#L70), and
+ * gets each object under `$SOURCE_PREFIX$MODEL_VERSION/` at its version with
+ * `aws s3api get-object --version-id` (GetObject of a version ID needs s3:GetObjectVersion:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). `aws s3 sync` cannot do this:
+ * the s3 commands take no version (aws/aws-cli@2.36.7:awscli/customizations/s3/subcommands.py#L107-L118).
+ * Resumable: each object is written to a `.strata-part` file and renamed once complete, and a retry
+ * skips the objects already there. A key outside the version's prefix, a key that climbs out of the
+ * directory, an empty manifest or a failed get fails the step without a marker.
+ * Env: SOURCE_BUCKET, SOURCE_PREFIX, PIN_MANIFEST_KEY, PIN_MANIFEST_VERSION.
+ */
+export const S3_PINNED_FETCH = `manifest=$(mktemp)
+trap 'rm -f "$manifest"' EXIT
+prefix="$SOURCE_PREFIX$MODEL_VERSION/"
+code=0
+aws s3api get-object --bucket "$SOURCE_BUCKET" --key "$PIN_MANIFEST_KEY" --version-id "$PIN_MANIFEST_VERSION" "$manifest" >/dev/null || code=$?
+if [ "$code" -ne 0 ]; then
+  echo "cannot read the manifest s3://$SOURCE_BUCKET/$PIN_MANIFEST_KEY at version $PIN_MANIFEST_VERSION (aws s3api get-object exited $code; its error is above): model version $MODEL_VERSION is not marked ready" >&2
+  echo "check the manifest's key and version ID (aws s3api list-object-versions --bucket $SOURCE_BUCKET --prefix $PIN_MANIFEST_KEY) and s3:GetObjectVersion on it" >&2
+  exit 1
+fi
+make_target
+tab=$(printf '\\t')
+n=0
+while IFS="$tab" read -r key version rest; do
+  [ -n "$key" ] || continue
+  case $key in
+    "$prefix"*) ;;
+    *) echo "the manifest lists $key, outside $prefix: a pinned version reads only its own prefix" >&2; exit 1 ;;
+  esac
+  rel=\${key#"$prefix"}
+  case $rel in '' | */) continue ;; esac
+  case /$rel/ in */../* | */./*) echo "the manifest lists $key, which leaves $target: refused" >&2; exit 1 ;; esac
+  if [ -z "$version" ] || [ -n "$rest" ]; then
+    echo "the manifest's line for $key is not <key><tab><version id>" >&2
+    exit 1
+  fi
+  n=$((n + 1))
+  dest="$target/$rel"
+  [ -f "$dest" ] && continue
+  mkdir -p "\${dest%/*}"
+  code=0
+  aws s3api get-object --bucket "$SOURCE_BUCKET" --key "$key" --version-id "$version" "$dest.strata-part" >/dev/null || code=$?
+  if [ "$code" -ne 0 ]; then
+    echo "getting s3://$SOURCE_BUCKET/$key at version $version failed (aws s3api get-object exited $code; its error is above): model version $MODEL_VERSION is not marked ready; a retry gets only what is missing" >&2
+    exit 1
+  fi
+  mv "$dest.strata-part" "$dest"
+done <"$manifest"
+if [ "$n" -eq 0 ]; then
+  echo "the manifest s3://$SOURCE_BUCKET/$PIN_MANIFEST_KEY lists no object under $prefix" >&2
+  exit 1
+fi
+echo "got $n object version(s) under s3://$SOURCE_BUCKET/$prefix as the manifest pins them"
+`;
+
+/**
  * The Hugging Face Hub: `hf download <repo> --revision <commit> --local-dir <target>` with the
  * image's huggingface_hub — `hf` (huggingface_hub 0.34 and later: its setup.py console_scripts,
  * huggingface/huggingface_hub@v0.34.0), else `huggingface-cli` (before; from 1.0 it only prints that
@@ -220,6 +279,8 @@ fi
 
 /** Copies one model version from S3 into the cache (see S3_FETCH). */
 export const HYDRATE_SCRIPT = hydrationScript(S3_FETCH);
+/** The hydration of an S3 version pinned to object versions (the AWS CLI image). */
+export const HYDRATE_S3_PINNED_SCRIPT = hydrationScript(S3_PINNED_FETCH);
 /** Downloads one model version from the Hugging Face Hub into the cache (see HF_FETCH). */
 export const HYDRATE_HF_SCRIPT = hydrationScript(HF_FETCH, true);
 /** Downloads one model version from NGC into the cache (see NGC_FETCH). */

@@ -34,6 +34,11 @@ export interface S3AccessOptions {
   readonly read?: boolean;
   /** Write new objects (s3:PutObject, s3:AbortMultipartUpload). @default false */
   readonly write?: boolean;
+  /**
+   * Read objects by version ID (s3:GetObjectVersion: GetObject with a versionId needs it, not
+   * s3:GetObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). @default false
+   */
+  readonly readVersions?: boolean;
   /** Delete objects (s3:DeleteObject). @default false */
   readonly delete?: boolean;
   /**
@@ -75,6 +80,7 @@ export function s3Statements(name: string, location: S3Location, options: S3Acce
   }
   const actions: string[] = [];
   if (read) actions.push('s3:GetObject');
+  if (read && options.readVersions) actions.push('s3:GetObjectVersion');
   if (options.write) actions.push('s3:PutObject', 's3:AbortMultipartUpload');
   if (options.delete) actions.push('s3:DeleteObject');
   if (actions.length > 0) out.push({ Sid: sid(name, read && !options.write && !options.delete ? 'read' : 'objects'), Effect: 'Allow', Action: actions, Resource: [objectsArn] });

@@ -17,3 +17,4 @@ export * from './s3-files-iam';
 export * from './checkpoint-direct';
 export * from './writable-root';
 export * from './service-account-annotations';
+export * from './version-facts';

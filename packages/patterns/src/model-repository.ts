@@ -11,6 +11,7 @@ import { IModelSource, ModelSourceBinding, ModelSources } from './model-sources'
 import { checkSegment, KEY_PREFIX, REGION, S3Location } from './s3-location';
 import { READY_MARKER, WAIT_FOR_CONTENT_SCRIPT, WAIT_FOR_FILE_SCRIPT } from './scripts';
 import { applyPodGroups, checkSecurity, RunAs, runAsOf, SecurityOptions } from './security';
+import { recordVersion } from './version-facts';
 import { checkWritableRoot } from './writable-root';
 
 /** The inference server the repository feeds. */
@@ -218,12 +219,24 @@ export class ModelRepository extends Construct {
     if (!this.direct && cache.tier !== StorageTier.EFS && cache.tier !== StorageTier.FSX_LUSTRE) {
       r.fail('cache', cache.tier, 'an Efs, FsxLustre, S3Mountpoint or S3Files claim', 'the servers share one cache: use EFS or FSx for Lustre (hydrated), or Mountpoint or S3 Files (straight from S3)');
     }
+    if (this.direct && binding.readsObjectVersions) {
+      r.fail('cache', 'S3Mountpoint', 'an Efs or FsxLustre claim for a source pinned to object versions', 'Mountpoint reads the current version of each object only: hydrate the pinned versions into EFS or FSx for Lustre, or leave objectVersions out');
+    }
     if (this.direct && !binding.s3) {
       r.fail('cache', s3Files ? 'S3Files' : 'S3Mountpoint', `an Efs or FsxLustre claim for a ${this.source.kind} source`, `${s3Files ? 'S3 Files' : 'Mountpoint'} reads an S3 source straight from its bucket; other sources are hydrated into EFS or FSx for Lustre`);
     }
     const source: S3Location = binding.s3 ?? { bucket: '', prefix: '' };
     const relative = s3Files ? this.s3FilesPath(cache as S3Files, source, props.cacheKeyPrefix) : undefined;
     if (!s3Files && props.cacheKeyPrefix !== undefined) r.fail('cacheKeyPrefix', props.cacheKeyPrefix, 'unset without an S3Files cache', 'it says which bucket prefix an S3 Files volume shows: drop it');
+    // What this version reads, for the chart and the environment report (strata.dev/versions).
+    recordVersion(this, 'ModelRepository', {
+      version: props.version,
+      source: this.source.kind,
+      reads: binding.id,
+      ...(binding.pin !== undefined ? { pinned: binding.pin } : { unpinned: binding.unpinned ?? 'the source states no pin' }),
+      cache: cache.tier,
+      hydrated: !this.direct,
+    });
     this.gateRunAs = props.gateRunAs;
     checkSecurity(r, 'gateRunAs', props.gateRunAs);
     this.serverEnv = binding.serverEnv ?? {};
@@ -265,7 +278,7 @@ export class ModelRepository extends Construct {
       const hydration = this.hydrate(props, binding, cache as Efs | FsxLustre, cacheDir);
       this.hydrationJob = hydration.job;
       this.hydrationServiceAccount = hydration.account;
-      if (binding.s3) this.addPolicy('hydration', source, props.kmsKeyArn);
+      if (binding.s3) this.addPolicy('hydration', source, props.kmsKeyArn, binding.readsObjectVersions === true);
     }
     // Only servers reading the model straight from S3 (a Mountpoint volume, as the pod) need S3
     // access; servers of a hydrated cache or of S3 Files read files only (S3 Files mounts as the EFS
@@ -417,8 +430,8 @@ export class ModelRepository extends Construct {
     return { job, account };
   }
 
-  private addPolicy(key: string, source: S3Location, kmsKeyArn: string | undefined): void {
-    const statements = s3Statements(`${this.node.id}-${key}-models`, source, { read: true, kmsKeyArn });
+  private addPolicy(key: string, source: S3Location, kmsKeyArn: string | undefined, readVersions = false): void {
+    const statements = s3Statements(`${this.node.id}-${key}-models`, source, { read: true, kmsKeyArn, ...(readVersions ? { readVersions } : {}) });
     WorkloadIdentity.addStatements(this, key, statements);
     this.policies[key] = policyDocument(statements);
   }

@@ -1,7 +1,7 @@
-import { Rules } from '@strata/storage';
+import { isLiteral, Rules } from '@strata/storage';
 import { OBJECT_NAME, describePattern } from '@strata/tokens';
 import { AWS_CLI_IMAGE } from './container-spec';
-import { COMMAND_FETCH, HF_FETCH, hydrationScript, HYDRATE_SCRIPT, IMAGE_FETCH, NGC_FETCH } from './hydration-scripts';
+import { COMMAND_FETCH, HF_FETCH, hydrationScript, HYDRATE_S3_PINNED_SCRIPT, HYDRATE_SCRIPT, IMAGE_FETCH, NGC_FETCH } from './hydration-scripts';
 import { checkS3Location, S3Location } from './s3-location';
 
 /**
@@ -60,6 +60,19 @@ export interface ModelSourceBinding {
   readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
   /** Environment of the servers (e.g. HF_HUB_OFFLINE). @default - none */
   readonly serverEnv?: Readonly<Record<string, string>>;
+  /**
+   * What pins the content of this version, so that it cannot change under the same name (e.g.
+   * `commit <sha>`, `digest sha256:…`): stated in the chart (`strata.dev/versions`) and the
+   * environment report. @default - not pinned: the report says why (`unpinned`)
+   */
+  readonly pin?: string;
+  /** Why the content is not pinned, when `pin` is not given (the report shows it). @default - "the source states no pin" */
+  readonly unpinned?: string;
+  /**
+   * Whether the step reads object versions by ID (s3:GetObjectVersion in the hydration's policy; a
+   * Mountpoint cache, which reads current versions only, is refused). @default false
+   */
+  readonly readsObjectVersions?: boolean;
   /** The S3 location read: the hydration's (and a Mountpoint cache's servers') IAM policy. Only S3 sources. @default - no S3 access */
   readonly s3?: S3Location;
 }
@@ -81,6 +94,37 @@ export const ENV_NAME = describePattern('^[A-Za-z_][A-Za-z0-9_]*$', 'an environm
 export const IMAGE_DIRECTORY = describePattern('^/[^/]+(/[^/]+)*/?$', 'an absolute directory other than "/", such as "/models"');
 /** An image reference: no spaces. */
 const IMAGE_REFERENCE = describePattern('^[^\\s]+$', 'an image reference such as "registry/repository:tag" (no spaces)');
+
+/** An S3 object version ID, as S3 returns it (list-object-versions, put-object). */
+export const OBJECT_VERSION_ID = describePattern('^\\S+$', 'an S3 object version ID as list-object-versions prints it (no spaces)');
+/** An object key: not empty, no leading "/", not ending in "/", no spaces. */
+export const OBJECT_KEY = describePattern('^[^/\\s]([^\\s]*[^/\\s])?$', 'an object key (no leading "/", not ending in "/", no spaces)');
+
+/** Keys under a literal prefix, as a described pattern. */
+function keyUnder(prefix: string): string {
+  return describePattern(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, `a key under "${prefix}" (the source's prefix)`);
+}
+
+/**
+ * The object versions an S3 version is pinned to: a manifest object, read at its own version ID,
+ * listing `<key>\t<version id>` for each object under `<prefix><version>/`, as
+ * `aws s3api list-object-versions --bucket <bucket> --prefix <prefix><version>/ --query 'Versions[?IsLatest].[Key,VersionId]' --output text`
+ * prints it. The hydration then gets each object at its version (`aws s3api get-object --version-id`),
+ * so overwriting the prefix later changes nothing this version serves. Needs versioning on the bucket,
+ * and a hydrated cache (EFS or FSx for Lustre): Mountpoint reads current versions only.
+ */
+export interface S3ObjectVersions {
+  /** The manifest's key, under the source's prefix (the hydration's policy covers only the prefix), e.g. `llama/v3.manifest`. */
+  readonly manifestKey: string;
+  /** The manifest's version ID (what `aws s3api put-object` printed when it was uploaded). */
+  readonly manifestVersionId: string;
+}
+
+/** Options of `ModelSources.s3`. */
+export interface S3SourceOptions {
+  /** Pin the version to object versions through a manifest. @default - not pinned: the current objects under the prefix */
+  readonly objectVersions?: S3ObjectVersions;
+}
 
 /** Options of `ModelSources.huggingFace`. */
 export interface HuggingFaceSourceProps {
@@ -148,11 +192,32 @@ export interface CommandSourceProps {
   readonly serverEnv?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Why a source's version can change under the same name (the environment report shows it).
+ * - S3: `aws s3 sync` copies the current version of each object (the AWS CLI's `s3` commands take no
+ *   object version: aws/aws-cli@2.36.7:awscli/customizations/s3/subcommands.py#L107-L118, where only `rb --force`
+ *   mentions `--version-id`, of `s3api`), and Mountpoint reads the newest object data and has no
+ *   option naming an object version (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md#L79,
+ *   mountpoint-s3/src/cli.rs). With bucket versioning, an overwritten object's earlier data stays as a
+ *   noncurrent version: restore it into a new version prefix (docs/concepts.md, "Model and dataset versions"),
+ *   or pin a hydrated version to its object versions (`ModelSources.s3(…, { objectVersions })`).
+ * - NGC: strata has not verified that NGC refuses to replace the files of a published model version.
+ * - An image by tag: a tag can be pushed again; a reference by digest (`@sha256:…`) pins the content.
+ * - A command: what it fetches is known only to it (its `id` should name what pins it).
+ */
+export const UNPINNED = {
+  s3: 'objects under the prefix can be overwritten, and aws s3 sync and Mountpoint read their current versions; a hydrated cache can pin them (ModelSources.s3 objectVersions)',
+  ngc: 'an NGC model version (not verified to be immutable)',
+  imageTag: 'an image tag can be pushed again; name the image by digest (@sha256:…) to pin it',
+  command: 'what the command fetches is known only to it (see its id)',
+  dataset: 'FSx for Lustre imports the objects under the prefix as S3 holds them now',
+} as const;
+
 /** The sources a Model Repository is filled from. */
 export class ModelSources {
   /** S3: each version is the prefix `<prefix><version>/` of the bucket (the AWS CLI image, `aws s3 sync`). */
-  public static s3(location: S3Location): IModelSource {
-    return new S3Source(location);
+  public static s3(location: S3Location, options: S3SourceOptions = {}): IModelSource {
+    return new S3Source(location, options);
   }
 
   /** The Hugging Face Hub: one repository at one commit per version (the servers get HF_HUB_OFFLINE=1). */
@@ -188,12 +253,34 @@ export function isModelSource(source: unknown): source is IModelSource {
 
 class S3Source implements IModelSource {
   public readonly kind = 's3';
-  public constructor(private readonly location: S3Location) {}
+  public constructor(private readonly location: S3Location, private readonly options: S3SourceOptions = {}) {}
 
   public bind({ rules, field, version }: ModelSourceContext): ModelSourceBinding {
     const prefix = checkS3Location(rules, field, this.location);
     const uri = `s3://${this.location.bucket}/${prefix}`;
-    return { id: `${uri}${version}/`, image: AWS_CLI_IMAGE, script: HYDRATE_SCRIPT, env: { SOURCE_URI: uri }, s3: { bucket: this.location.bucket, prefix } };
+    const s3 = { bucket: this.location.bucket, prefix };
+    const pinned = this.options.objectVersions;
+    if (pinned === undefined) return { id: `${uri}${version}/`, image: AWS_CLI_IMAGE, script: HYDRATE_SCRIPT, env: { SOURCE_URI: uri }, s3, unpinned: UNPINNED.s3 };
+    const at = `${field}.objectVersions`;
+    if (rules.required(`${at}.manifestKey`, pinned.manifestKey, 'the key of the manifest listing the version\'s object versions', `e.g. "${typeof prefix === 'string' ? prefix : ''}${typeof version === 'string' ? version : 'v1'}.manifest"`)) {
+      if (rules.check(`${at}.manifestKey`, pinned.manifestKey, { pattern: OBJECT_KEY, maxLength: 1024 }, 'give the manifest\'s key in the bucket, without s3:// or the bucket') && isLiteral(prefix) && prefix !== '') {
+        // A schema rule when the key is a value (checked at install); a literal is checked here.
+        rules.check(`${at}.manifestKey`, pinned.manifestKey, { pattern: keyUnder(prefix) }, 'keep the manifest beside the versions: the hydration\'s policy covers only the prefix');
+      }
+    }
+    if (rules.required(`${at}.manifestVersionId`, pinned.manifestVersionId, 'the version ID of the manifest', 'the VersionId aws s3api put-object printed when the manifest was uploaded')) {
+      rules.check(`${at}.manifestVersionId`, pinned.manifestVersionId, { pattern: OBJECT_VERSION_ID, maxLength: 1024 }, 'copy the VersionId aws s3api put-object (or list-object-versions) printed for the manifest');
+    }
+    const manifest = `s3://${this.location.bucket}/${pinned.manifestKey}?versionId=${pinned.manifestVersionId}`;
+    return {
+      id: `${uri}${version}/ as ${manifest}`,
+      image: AWS_CLI_IMAGE,
+      script: HYDRATE_S3_PINNED_SCRIPT,
+      env: { SOURCE_BUCKET: this.location.bucket, SOURCE_PREFIX: prefix, PIN_MANIFEST_KEY: pinned.manifestKey, PIN_MANIFEST_VERSION: pinned.manifestVersionId },
+      s3,
+      readsObjectVersions: true,
+      pin: `object versions listed in ${manifest}`,
+    };
   }
 }
 
@@ -221,6 +308,8 @@ class HuggingFaceSource implements IModelSource {
       // The servers read the hydrated files: no request to the Hub
       // (huggingface/huggingface_hub@v1.28.0:docs/source/en/package_reference/environment_variables.md, HF_HUB_OFFLINE).
       serverEnv: { HF_HUB_OFFLINE: '1' },
+      // The revision is a commit (checked above): the Hub serves the same files for it.
+      pin: `commit ${p.revision}`,
     };
   }
 }
@@ -236,7 +325,7 @@ class NgcSource implements IModelSource {
     }
     checkImage(rules, `${field}.image`, p.image, 'an image with the NGC CLI (ngc)');
     const secretEnv = p.apiKey ? { NGC_CLI_API_KEY: checkSecret(rules, `${field}.apiKey`, p.apiKey) } : undefined;
-    return { id: `ngc://${p.model}`, image: p.image, script: hydrationScript(NGC_FETCH, true), tools: true, env: { NGC_MODEL: p.model }, secretEnv };
+    return { id: `ngc://${p.model}`, image: p.image, script: hydrationScript(NGC_FETCH, true), tools: true, env: { NGC_MODEL: p.model }, secretEnv, unpinned: UNPINNED.ngc };
   }
 }
 
@@ -251,7 +340,15 @@ class ImageSource implements IModelSource {
       rules.check(`${field}.path`, p.path, { pattern: IMAGE_DIRECTORY }, 'give the directory the image keeps the model in, e.g. "/models" (not "/": the whole image would be copied)');
     }
     const path = typeof p.path === 'string' ? p.path.replace(/(.)\/$/, '$1') : p.path;
-    return { id: `image://${p.image}${path}`, image: p.image, script: hydrationScript(IMAGE_FETCH, true), tools: true, env: { IMAGE_MODEL_DIR: path } };
+    const digest = typeof p.image === 'string' ? /@(sha256:[0-9a-f]{64})$/.exec(p.image)?.[1] : undefined;
+    return {
+      id: `image://${p.image}${path}`,
+      image: p.image,
+      script: hydrationScript(IMAGE_FETCH, true),
+      tools: true,
+      env: { IMAGE_MODEL_DIR: path },
+      ...(digest ? { pin: `digest ${digest}` } : { unpinned: UNPINNED.imageTag }),
+    };
   }
 }
 
@@ -281,6 +378,7 @@ class CommandSource implements IModelSource {
       env,
       secretEnv,
       serverEnv: p.serverEnv,
+      unpinned: UNPINNED.command,
     };
   }
 }

@@ -8,3 +8,4 @@ export * from './mounts';
 export * from './forms';
 export * from './pod-security';
 export * from './source-named';
+export * from './versions';

@@ -15,6 +15,8 @@ import { join } from 'node:path';
  *   apply in order, a later one taking precedence
  *   (https://docs.aws.amazon.com/cli/latest/reference/s3/index.html#use-of-exclude-and-include-filters);
  *   a missing S3 source copies nothing and exits 0 (https://github.com/aws/aws-cli/issues/9841).
+ * - `aws s3api get-object --bucket B --key K [--version-id V] OUTFILE`: the current object, or the
+ *   version V kept in $FAKE_S3_VERSIONS/B/K@V (NoSuchVersion / NoSuchKey, exit 254, when missing).
  * - `aws s3 cp - s3://…` (stdin to an object) and `aws s3 ls` (exit 1 when nothing matches:
  *   https://github.com/aws/aws-cli/issues/5544), kept so the old scripts can be run against the
  *   same failures.
@@ -65,6 +67,24 @@ case $svc/$cmd in
       echo "$v"; n=$((n + 1))
     done
     [ -n "$values" ] || echo None
+    ;;
+  s3api/get-object)
+    bucket="" key="" version="" out=""
+    while [ $# -gt 0 ]; do
+      case $1 in
+        --bucket) bucket=$2; shift 2 ;; --key) key=$2; shift 2 ;; --version-id) version=$2; shift 2 ;;
+        --*) echo "fake aws: unknown option $1" >&2; exit 252 ;;
+        *) out=$1; shift ;;
+      esac
+    done
+    if [ -n "$version" ]; then src="$FAKE_S3_VERSIONS/$bucket/$key@$version"; else src="$FAKE_S3/$bucket/$key"; fi
+    if [ ! -f "$src" ]; then
+      if [ -n "$version" ]; then echo "An error occurred (NoSuchVersion) when calling the GetObject operation: The specified version does not exist." >&2; else echo "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist." >&2; fi
+      exit 254
+    fi
+    cp "$src" "$out"
+    echo "$out" >> "$FAKE_AWS_LOG"
+    printf '{"VersionId": "%s"}\n' "$version"
     ;;
   s3/ls)
     p=$(local_path "$1")
@@ -144,6 +164,8 @@ export function partialSync(after: number, match = '*'): AwsFault {
 export interface Sandbox {
   readonly root: string;
   readonly s3: string;
+  /** Object versions: `<bucket>/<key>@<version id>` (see putVersion). */
+  readonly versions: string;
   readonly log: string;
   readonly env: NodeJS.ProcessEnv;
   /** Makes the fake aws fail (from its next call on). */
@@ -156,6 +178,8 @@ export function sandbox(): Sandbox {
   const root = mkdtempSync(join(tmpdir(), 'strata-scripts-'));
   const bin = join(root, 'bin');
   const s3 = join(root, 's3');
+  const versions = join(root, 's3-versions');
+  mkdirSync(versions);
   const faultDir = join(root, 'aws-fault');
   mkdirSync(bin);
   mkdirSync(s3);
@@ -170,8 +194,9 @@ export function sandbox(): Sandbox {
   return {
     root,
     s3,
+    versions,
     log,
-    env: { PATH: `${bin}:${process.env.PATH}`, FAKE_S3: s3, FAKE_AWS_LOG: log, FAKE_AWS_FAULT: faultDir, HOME: root, TMPDIR: root },
+    env: { PATH: `${bin}:${process.env.PATH}`, FAKE_S3: s3, FAKE_S3_VERSIONS: versions, FAKE_AWS_LOG: log, FAKE_AWS_FAULT: faultDir, HOME: root, TMPDIR: root },
     fail: (fault) => {
       heal();
       writeFileSync(join(faultDir, 'message'), `${fault.stderr}\n`);
@@ -181,6 +206,11 @@ export function sandbox(): Sandbox {
     },
     heal,
   };
+}
+
+/** Keeps an object version in the fake bucket (what `get-object --version-id` returns). */
+export function putVersion(box: Sandbox, bucket: string, key: string, versionId: string, content: string): void {
+  writeFiles(join(box.versions, bucket), { [`${key}@${versionId}`]: content });
 }
 
 /** Writes files under a directory (paths relative, parents created). */
