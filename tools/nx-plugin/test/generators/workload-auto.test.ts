@@ -53,7 +53,7 @@ describe('workload generator --storage=auto', () => {
     expect(again).toBe(after);
   });
 
-  test('the claim a scaffold makes, by pattern and tier (the names its chart synthesizes; test/e2e/scaffold-warnings holds them to the charts)', () => {
+  test('the claim a scaffold makes, by pattern and tier (scaffold-claims.test.ts holds them to the synthesized charts)', () => {
     expect([
       scaffoldClaim('model-repository', 'efs'), scaffoldClaim('model-repository', 's3'), scaffoldClaim('training-checkpoint', 'instance-store'),
       scaffoldClaim('distributed-dataset', 'fsx-lustre'), scaffoldClaim('none', 'fsx-lustre'), scaffoldClaim('none', 'instance-store'),

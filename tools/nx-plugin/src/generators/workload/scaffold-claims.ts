@@ -4,8 +4,8 @@
  * chart is synthesized because the generator picks both: the pattern's construct names its claim
  * after its id and the volume it makes (DistributedDataset 'dataset' → dataset/fsx,
  * TrainingCheckpoint 'checkpoints' → checkpoints/scratch), a tier construct after its own id
- * (the templates' 'model-cache', 'data', 'scratch'). test/e2e/scaffold-warnings.test.ts holds it to
- * the synthesized charts.
+ * (the templates' 'model-cache', 'data', 'scratch'). test/generators/scaffold-claims.test.ts holds it
+ * to every scaffold, synthesized.
  */
 import { PatternOption, StorageTierOption } from '../storage-tiers';
 
