@@ -362,6 +362,10 @@ describe('headroom', () => {
     expect(row.supply!.readMBps).toBe(fsxThroughputOf('SCRATCH_2', 1200)!.readMBps);
     expect(alarm.spec.metrics[2].expression).toBe(`100 * (r + w) / PERIOD(r) / ${Math.round(row.supply!.readMBps * 1e6)}`);
     expect(alarm.watches).toBe('(DataReadBytes + DataWriteBytes) (Sum, 1 min) per second > 80 % of 234 MB/s');
+    expect(alarm.spec.alarmDescription).toBe(
+      'FSx for Lustre fs-0123456789abcdef2: client throughput above 80% of its 234 MB/s baseline for 12 of 15 minutes. Storage, not compute, bounds its readers: raise its throughput (more capacity, or a higher per-unit throughput on PERSISTENT file systems). ' +
+        "The storageProfile of training/dataset asks 150 MB/s (64% of it): the report's headroom section says what 2x and 10x need.",
+    );
     expect(headroomReport(plan).find((l) => l.includes('for training/dataset'))).toContain('| 234 MB/s (burst 1,523);');
   });
 

@@ -65,8 +65,10 @@ export interface FsxMetadataConfiguration {
 /**
  * The metadata IOPS FSx provisions in AUTOMATIC mode for an SSD capacity: 1,500 at 1,200 GiB,
  * 3,000 at 2,400 GiB, 6,000 up to 9,600 GiB, 12,000 up to 45,600 GiB, then 12,000 per 24,000 GiB
- * (at most 192,000). Not verified here: the managing-metadata-performance page that states the
- * mode could not be read for its table (LIMITS.fsxMetadataIopsAutomatic is marked unverified).
+ * (at most 192,000). Not verified here: the managing-metadata-performance page states the mode,
+ * but the table by capacity (performance.html#dne-metadata-performance) could not be read from AWS
+ * (LIMITS.fsxMetadataIopsAutomatic is marked unverified). One metadata operation is counted as one
+ * metadata IOPS, the safe side (AWS weighs operations differently: not verified here either).
  */
 export function fsxAutomaticMetadataIops(capacityGiB: number): number {
   if (capacityGiB <= 1200) return 1500;
