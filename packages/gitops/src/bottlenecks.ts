@@ -8,7 +8,7 @@
  * not compute will bound the job; the environment report shows every row (report-bottlenecks.ts).
  */
 import {
-  Demand, demandOf, fmt, fsxCapacity, FSX_PERSISTENT_2_CLASSES, Layout, describeLayout, headroom, LIMITS, profileProblems, ResolvedProfile, resolveProfile,
+  Demand, demandOf, fmt, fsxCapacity, fsxCapacityToCarry, fsxMetadataIopsFor, fsxThroughputOf, FSX_PERSISTENT_2_CLASSES, Layout, describeLayout, headroom, LIMITS, profileProblems, ResolvedProfile, resolveProfile,
   Shortfall, shortfalls, Supply, supplyOf, WorkloadProfile,
 } from '@strata/recommend';
 import type { EnvironmentPlan, PlannedWorkload } from './plan';
@@ -143,7 +143,11 @@ function layoutOf(plan: PlanPart, w: PlannedWorkload, claim: ResolvedClaim, p: R
       if (!deploymentType.startsWith('SCRATCH') && !(perUnit !== undefined && perUnit > 0)) {
         return { unknown: f.source === 'existing file system' ? `the existing file system's throughput per TiB is not known here (${deploymentType})` : `the throughput per TiB of the ${deploymentType} class is not stated` };
       }
-      return { layout: { kind: 'fsx-lustre', deploymentType, ...(perUnit && perUnit > 0 && !deploymentType.startsWith('SCRATCH') ? { perUnit } : {}), capacityGiB, linkedToS3: typeof pick('s3ImportPath') === 'string' || typeof f.importPath === 'string' } };
+      const mode = pick('metadataConfigurationMode');
+      const iops = num(pick('metadataIops'));
+      const metadata = deploymentType === 'PERSISTENT_2' && (mode === 'AUTOMATIC' || mode === 'USER_PROVISIONED') ? { metadata: { mode, ...(iops !== undefined && iops > 0 ? { iops } : {}) } as const } : {};
+      if (!('metadata' in metadata) && p.metadataOpsPerSecond !== undefined) assumed.push(`metadata operations not checked on ${deploymentType}${deploymentType === 'PERSISTENT_2' ? ' without a metadata configuration' : ''}: AWS documents a metadata rate only for PERSISTENT_2 with one`);
+      return { layout: { kind: 'fsx-lustre', deploymentType, ...(perUnit && perUnit > 0 && !deploymentType.startsWith('SCRATCH') ? { perUnit } : {}), capacityGiB, linkedToS3: typeof pick('s3ImportPath') === 'string' || typeof f.importPath === 'string', ...metadata } };
     }
     case 'efs': {
       const mode = f.throughputMode;
@@ -178,20 +182,26 @@ function fixesFor(w: PlannedWorkload, claim: ResolvedClaim, l: Layout, p: Resolv
   switch (l.kind) {
     case 'fsx-lustre': {
       const scratch = l.deploymentType.startsWith('SCRATCH');
-      const readPer = scratch ? LIMITS.fsxScratch2ReadMBpsPerTiB.value : l.perUnit!;
-      const writePer = scratch ? LIMITS.fsxScratch2WriteMBpsPerTiB.value : l.perUnit!;
+      const readPer = fsxThroughputOf(l.deploymentType, 1024, l.perUnit)!.readPerTiB;
       if (limits.has('read') || limits.has('write')) {
-        const need = fsxCapacity(Math.max(l.capacityGiB, (d.readMBps / readPer) * 1024, (d.writeMBps / writePer) * 1024));
+        const need = fsxCapacityToCarry(l.deploymentType, l.capacityGiB, l.perUnit, d)!;
         const path = factValue(w, claim, 'capacityGiB');
         out.push(`raise the file system to ${fmt(need, 0)} GiB (${fmt(need / 1024, 2)} TiB × ${readPer} MB/s/TiB = ${fmt((need / 1024) * readPer)} MB/s)${path ? ` with workloads.${w.name}.values.${path}: ${need}` : ''}`);
         const faster = FSX_PERSISTENT_2_CLASSES.map((c) => ({ c, gib: fsxCapacity(Math.max(p.dataGiB, l.capacityGiB, (Math.max(d.readMBps, d.writeMBps) / c.perUnit) * 1024)) })).find((x) => x.gib <= need && x.c.perUnit > (scratch ? 0 : l.perUnit!));
         if (faster && faster.gib < need) out.push(`a PERSISTENT_2 class at ${faster.c.perUnit} MB/s/TiB needs only ${fmt(faster.gib, 0)} GiB for it (throughput and storage scale online on persistent file systems)`);
+      }
+      if (limits.has('metadata')) {
+        const level = fsxMetadataIopsFor(d.metadataOpsPerSecond);
+        out.push(level !== undefined
+          ? `raise the metadata IOPS to ${fmt(level)} (metadataConfigurationMode USER_PROVISIONED, metadataIops ${level}: an online increase, at least 6 hours apart)`
+          : `pack the small files into larger ones: ${fmt(d.metadataOpsPerSecond)} operations/s is above the 192,000 metadata IOPS FSx provisions at most`);
       }
       break;
     }
     case 'efs':
       if (limits.has('per-node')) out.push(`spread the pods over more nodes (at most ${Math.max(1, Math.floor(((l.throughputMode === 'provisioned' ? LIMITS.efsProvisionedPerClientMBps.value : LIMITS.efsElasticPerClientMBps.value)) / Math.max(p.readMBpsPerReader + p.writeMBpsPerWriter, 1)))} per node: one EFS client per node)`);
       if (limits.has('read') || limits.has('write')) out.push(l.throughputMode === 'elastic' ? 'EFS Elastic gives no more per file system: move the data to FSx for Lustre' : 'switch the file system to Elastic throughput (an online change), or provision more');
+      if (limits.has('metadata')) out.push(`pack the small files into larger ones (fewer opens), ${l.throughputMode === 'elastic' ? '' : 'switch to Elastic throughput (90,000 read operations per second), '}or move the data to FSx for Lustre PERSISTENT_2 with metadata IOPS provisioned`);
       break;
     case 's3':
       if (limits.has('get-rate') || limits.has('put-rate')) {

@@ -1,4 +1,4 @@
-import { PRICES } from '@strata/recommend';
+import { fsxThroughputOf, PRICES } from '@strata/recommend';
 
 /** The price table (@strata/recommend's src/prices.json): one data file, each price with its confidence mark (✓, ~, ?; see its $comment). */
 export const PRICING = PRICES;
@@ -13,14 +13,17 @@ export interface Estimate {
   readonly basis: string;
 }
 
-/** FSx for Lustre aggregate throughput (MB/s) = capacity (TiB) × per-unit throughput (MB/s/TiB)
- * (https://docs.aws.amazon.com/fsx/latest/APIReference/API_LustreFileSystemConfiguration.html, PerUnitStorageThroughput). */
+/**
+ * FSx for Lustre aggregate throughput (MB/s) = capacity (TiB) × per-unit throughput (MB/s/TiB)
+ * (https://docs.aws.amazon.com/fsx/latest/APIReference/API_LustreFileSystemConfiguration.html,
+ * PerUnitStorageThroughput): @strata/recommend's fsxThroughputOf, the one function the bottleneck
+ * check, the report's tables and the CloudWatch throughput alarm read. `mbps` is the read
+ * throughput (scratch: 200 MB/s/TiB), the baseline the alarm is stated against.
+ */
 export function fsxThroughput(capacityGiB: number, deploymentType: string, perUnit: number | undefined): { mbps: number; perUnit: number; burst?: number } | undefined {
-  const tib = capacityGiB / 1024;
-  const row = PRICES.fsxLustre.find((r) => r.deploymentType === deploymentType && r.deploymentType.startsWith('SCRATCH'));
-  if (row) return { mbps: tib * row.baselineMBpsPerTiB!, perUnit: row.baselineMBpsPerTiB!, ...(row.burstMBpsPerTiB ? { burst: tib * row.burstMBpsPerTiB } : {}) };
-  if (perUnit === undefined) return undefined;
-  return { mbps: tib * perUnit, perUnit };
+  const t = fsxThroughputOf(deploymentType, capacityGiB, perUnit);
+  if (!t) return undefined;
+  return { mbps: t.readMBps, perUnit: t.readPerTiB, ...(t.burstReadMBps !== undefined ? { burst: t.burstReadMBps } : {}) };
 }
 
 /** FSx monthly = capacity (GB, converted from GiB) × price per GB-month. */

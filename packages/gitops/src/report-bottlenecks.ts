@@ -16,7 +16,8 @@ export function bottleneckReport(plan: Pick<EnvironmentPlan, 'env' | 'workloads'
   }
   out.push(
     'What the pods ask of storage (each workload\'s `storageProfile`) against what the storage bound here gives, from the documented limits in docs/recommender.md: ' +
-      'FSx throughput per TiB × capacity, EFS per file system and per client, S3 requests per prefix and Mountpoint\'s network target, NVMe per node. ' +
+      'FSx throughput per TiB × capacity, EFS per file system and per client, S3 requests per prefix and Mountpoint\'s network target, NVMe per node; ' +
+      'metadata operations against FSx metadata IOPS (PERSISTENT_2 with a metadata configuration) and EFS read operations. ' +
       '`npm run strata -- explain <workload> --env ' + plan.env.name + '` ranks the alternatives.',
     '',
     '| workload | claim | bound to | asked | given | headroom | verdict | fix |',
@@ -54,6 +55,7 @@ function asked(r: BottleneckRow): string {
   if (r.tier === 's3' && d.readMBps > 0) parts.push(`${fmt(d.getPerSecond)} GET/s`);
   if (r.tier === 's3' && d.writeMBps > 0) parts.push(`${fmt(d.putPerSecond)} PUT/s`);
   if (d.nodes > 1) parts.push(`${fmt(d.perNodeMBps)} MB/s per node`);
+  if (r.supply?.metadataOpsPerSecond !== undefined) parts.push(`${fmt(d.metadataOpsPerSecond)} metadata operations/s`);
   return parts.join(', ') || 'nothing stated';
 }
 
@@ -68,6 +70,7 @@ function given(r: BottleneckRow): string {
   if (s.getPerSecond !== undefined && d.readMBps > 0) parts.push(`${fmt(s.getPerSecond)} GET/s`);
   if (s.putPerSecond !== undefined && r.demand.writeMBps > 0) parts.push(`${fmt(s.putPerSecond)} PUT/s`);
   if (s.perNodeMBps !== undefined) parts.push(`${fmt(s.perNodeMBps)} MB/s per node`);
+  if (s.metadataOpsPerSecond !== undefined) parts.push(`${fmt(s.metadataOpsPerSecond)} metadata operations/s (${s.basis.metadata})`);
   return parts.join(', ');
 }
 

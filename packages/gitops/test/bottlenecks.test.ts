@@ -54,6 +54,58 @@ describe('storage bottlenecks at generate time', () => {
     ]);
   });
 
+  describe('metadata operations against what the file system documents', () => {
+    const P = 'environments/prod/environment.ts';
+    const metadataPlan = (ops: number, classValues: Record<string, unknown>) =>
+      planEnvironment(withChanges(profiled(prod, 'training', { dataset: { dataGiB: 4000, readers: 16, readMBpsPerReader: 50, metadataOpsPerSecond: ops } }), (e) => Object.assign(e.storage!['fsx-lustre'] as object, classValues)), fixtureCatalog());
+
+    test('FSx PERSISTENT_2, USER_PROVISIONED: 5,000 operations/s against 1,500 metadata IOPS, the next level that carries them as the fix', () => {
+      const plan = metadataPlan(5000, { metadataConfigurationMode: 'USER_PROVISIONED', metadataIops: 1500 });
+      expect(plan.errors).toEqual([]);
+      expect(plan.warnings.filter((w) => w.includes('storageProfile'))).toEqual([
+        `${P}: 'workloads.training.storageProfile["dataset"]': storage, not compute, bounds training on dataset (FSx for Lustre PERSISTENT_2 at 250 MB/s/TiB, 4,800 GiB, linked to S3): ` +
+          'metadata operations: 5,000 operations/s asked (stated), 1,500 operations/s given (1,500 metadata IOPS (USER_PROVISIONED)); ' +
+          'fix: raise the metadata IOPS to 6,000 (metadataConfigurationMode USER_PROVISIONED, metadataIops 6000: an online increase, at least 6 hours apart); ' +
+          'or `npm run strata -- explain training` ranks the alternatives',
+      ]);
+      expect(storageBottlenecks(plan).rows[0].layout).toEqual({ kind: 'fsx-lustre', deploymentType: 'PERSISTENT_2', perUnit: 250, capacityGiB: 4800, linkedToS3: true, metadata: { mode: 'USER_PROVISIONED', iops: 1500 } });
+    });
+
+    test('FSx AUTOMATIC: sized from the capacity (6,000 at 4,800 GiB): 6,000 operations/s pass, 7,000 warn with 12,000 as the fix', () => {
+      expect(metadataPlan(6000, { metadataConfigurationMode: 'AUTOMATIC' }).warnings.filter((w) => w.includes('storageProfile'))).toEqual([]);
+      expect(metadataPlan(7000, { metadataConfigurationMode: 'AUTOMATIC' }).warnings.filter((w) => w.includes('storageProfile'))).toEqual([
+        `${P}: 'workloads.training.storageProfile["dataset"]': storage, not compute, bounds training on dataset (FSx for Lustre PERSISTENT_2 at 250 MB/s/TiB, 4,800 GiB, linked to S3): ` +
+          'metadata operations: 7,000 operations/s asked (stated), 6,000 operations/s given (6,000 metadata IOPS (AUTOMATIC at 4,800 GiB)); ' +
+          'fix: raise the metadata IOPS to 12,000 (metadataConfigurationMode USER_PROVISIONED, metadataIops 12000: an online increase, at least 6 hours apart); ' +
+          'or `npm run strata -- explain training` ranks the alternatives',
+      ]);
+    });
+
+    test('FSx without a metadata configuration (SCRATCH_2, or PERSISTENT_2 without one): no documented rate, so not checked, and said so', () => {
+      const plan = planEnvironment(profiled(dev, 'training', { dataset: { dataGiB: 1000, readers: 1, readMBpsPerReader: 150, metadataOpsPerSecond: 50000 } }), fixtureCatalog());
+      expect(plan.warnings.filter((w) => w.includes('storageProfile'))).toEqual([]);
+      expect(storageBottlenecks(plan).rows[0].assumed).toEqual(['metadata operations not checked on SCRATCH_2: AWS documents a metadata rate only for PERSISTENT_2 with one']);
+      expect(storageBottlenecks(metadataPlan(50000, {})).rows[0].assumed).toEqual(['metadata operations not checked on PERSISTENT_2 without a metadata configuration: AWS documents a metadata rate only for PERSISTENT_2 with one']);
+    });
+
+    test('EFS Elastic: 100,000 operations/s against 90,000 read operations per second', () => {
+      const plan = planEnvironment(profiled(dev, 'inference', { 'models/cache': { dataGiB: 100, readers: 2, readMBpsPerReader: 100, metadataOpsPerSecond: 100000 } }), fixtureCatalog());
+      expect(plan.warnings.filter((w) => w.includes('storageProfile'))).toEqual([
+        `${D}: 'workloads.inference.storageProfile["models/cache"]': storage, not compute, bounds inference on models/cache (EFS elastic): ` +
+          'metadata operations: 100,000 operations/s asked (stated), 90,000 operations/s given (Elastic: 90,000 read operations per second per file system (the low end), metadata operations counted as reads) ' +
+          "[the file system's throughput mode is not stated here: Elastic assumed]; " +
+          'fix: pack the small files into larger ones (fewer opens), or move the data to FSx for Lustre PERSISTENT_2 with metadata IOPS provisioned; or `npm run strata -- explain inference` ranks the alternatives',
+      ]);
+    });
+
+    test('derived from the profile when not stated: one open per file read (many small files)', () => {
+      // 2,000 GiB in 20,480,000 files (0.1 MiB each) read at 16 × 600 MB/s: 91,552.7 opens per second, above EFS Elastic's 90,000.
+      const plan = planEnvironment(profiled(dev, 'inference', { 'models/cache': { dataGiB: 2000, fileCount: 20480000, readers: 16, readMBpsPerReader: 600 } }), fixtureCatalog());
+      const [row] = storageBottlenecks(plan).rows;
+      expect(row.shortfalls.map((s) => s.text)).toContainEqual('metadata operations: 91,552.7 operations/s asked (one open per file read: 9,600 MB/s in files of 0.1 MiB), 90,000 operations/s given (Elastic: 90,000 read operations per second per file system (the low end), metadata operations counted as reads)');
+    });
+  });
+
   test('S3: small objects exceed the GET rate of one prefix', () => {
     const plan = planEnvironment(profiled(dev, 'training', { results: { dataGiB: 500, fileCount: 5120000, readers: 32, readMBpsPerReader: 100, latency: 'tolerant' } }), fixtureCatalog());
     expect(plan.warnings.filter((w) => w.includes('storageProfile'))).toEqual([

@@ -303,7 +303,7 @@ describe('the report lists the external objects and who uses them', () => {
   });
 
   test("an FSx claim on an external class is priced with the class's settings", () => {
-    expect(readme).toContain('| shared | scratch | PERSISTENT_2 (external class team-fsx) | SSD | 2,400 GiB | 2.344 TiB × 250 MB/s/TiB = 586 MB/s | $541.17 ~ |');
+    expect(readme).toContain('| shared | scratch | PERSISTENT_2 (external class team-fsx) | SSD | 2,400 GiB | 2.344 TiB × 250 MB/s/TiB = 586 MB/s (burst 3,047) | $541.17 ~ |');
     expect(readme).toContain('| shared | cache | access point per claim (external class team-efs) |');
   });
 

@@ -13,8 +13,10 @@ import {
   planMonitoring,
   PROMETHEUS_METRICS,
   prometheusMetric,
+  storageBottlenecks,
   workload,
 } from '../src';
+import { fsxCapacityToCarry, fsxThroughputOf } from '@strata/recommend';
 import { fsxCapacityFor, headroomReport } from '../src/report-headroom';
 import { fixtureCatalog } from './fixtures/charts';
 import { evaluate, Series } from './support/promql';
@@ -322,6 +324,51 @@ describe('monitoring settings: bad input is refused, nothing is written', () => 
 });
 
 describe('headroom', () => {
+  const withProfile = (e: EnvironmentDefinition, workload: string, profile: unknown): EnvironmentDefinition => ({ ...e, workloads: { ...e.workloads, [workload]: { ...(e.workloads as any)[workload], storageProfile: profile } } });
+
+  test('FSx with a storageProfile: used against provisioned throughput, and what 2× and 10× of the declared demand need and cost (the bottleneck check\'s sizing)', () => {
+    const plan = planOf(withProfile(dev, 'training', { dataset: { dataGiB: 1000, readers: 1, readMBpsPerReader: 150 } }));
+    const row = headroomReport(plan).find((l) => l.includes('for training/dataset'));
+    // 150 MB/s of 234.375 (1,200 GiB × 200 MB/s/TiB): 64 %. 2×: 300 MB/s needs 1.5 TiB → 2,400 GiB; 10×: 1,500 MB/s needs 7.5 TiB → 9,600 GiB.
+    expect(row).toBe(
+      '| FSx for Lustre | made from class strata-fsx-lustre for training/dataset (SCRATCH_2) | 1,200 GiB | 234 MB/s (burst 1,523); asked 150 MB/s read: 64 % of it | training/dataset: 1,200 GiB requested; storageProfile of training/dataset | ' +
+        '2× the asked (300 MB/s read): 2,400 GiB, 469 MB/s | $360.78 | 10× the asked (1,500 MB/s read): 9,600 GiB, 1,875 MB/s | $1,443.11 | ' +
+        "**new file system** planned: a scratch file system's throughput is fixed per TiB, and storage scaling of scratch deployment types is not verified here (increase only, online for the types that support it: [FSx storage](https://docs.aws.amazon.com/fsx/latest/LustreGuide/managing-storage-capacity.html)) |",
+    );
+    // What the bottleneck check proposes for the same demand is the same sizing (fsxCapacityToCarry, factor 1): today's capacity carries 150 MB/s.
+    expect(fsxCapacityToCarry('SCRATCH_2', 1200, undefined, { readMBps: 150, writeMBps: 0 }, 2)).toBe(2400);
+    expect(fsxCapacityToCarry('SCRATCH_2', 1200, undefined, { readMBps: 150, writeMBps: 0 }, 10)).toBe(9600);
+  });
+
+  test('EFS with a storageProfile: asked against given, and whether 2× and 10× still fit (metadata included)', () => {
+    const plan = planOf(withProfile(dev, 'inference', { 'models/cache': { dataGiB: 100, readers: 2, readMBpsPerReader: 500, metadataOpsPerSecond: 10000 } }));
+    const row = headroomReport(plan).find((l) => l.startsWith('| EFS'))!;
+    expect(row.split(' | ').slice(3, 7)).toEqual([
+      'inference/models/cache asked 1,000 MB/s read of 3,221.2 MB/s read, metadata 10,000 of 90,000 operations/s',
+      'inference/models/cache; storageProfile of inference/models/cache',
+      'inference/models/cache at 2× (2,000 MB/s read): fits',
+      'n/a (data stored not stated)',
+    ]);
+    expect(row).toContain('inference/models/cache at 10× (10,000 MB/s read): falls short on read (10,000 of 3,221.2), metadata (100,000 of 90,000)');
+  });
+
+  test('one throughput number: the bottleneck check\'s supply, the report\'s throughput and the FSx throughput alarm\'s baseline come from fsxThroughputOf', () => {
+    const plan = planOf(withProfile(dev, 'training', { dataset: { dataGiB: 1000, readers: 1, readMBpsPerReader: 150 } }));
+    const [row] = storageBottlenecks(plan).rows;
+    const mp = planMonitoring(plan);
+    const target = { ...mp.targets, fsx: [{ id: 'fs-0123456789abcdef2', capacityGiB: 1200, deploymentType: 'SCRATCH_2', storageType: 'SSD', users: ['training/dataset'] }], efs: [], s3: [] };
+    const { plannedAlarms } = jest.requireActual('../src/monitoring/cloudwatch-alarms');
+    const alarm = plannedAlarms(plan, target, mp.settings).find((a: any) => a.name.endsWith('-throughput'));
+    expect(row.supply!.readMBps).toBe(fsxThroughputOf('SCRATCH_2', 1200)!.readMBps);
+    expect(alarm.spec.metrics[2].expression).toBe(`100 * (r + w) / PERIOD(r) / ${Math.round(row.supply!.readMBps * 1e6)}`);
+    expect(alarm.watches).toBe('(DataReadBytes + DataWriteBytes) (Sum, 1 min) per second > 80 % of 234 MB/s');
+    expect(alarm.spec.alarmDescription).toBe(
+      'FSx for Lustre fs-0123456789abcdef2: client throughput above 80% of its 234 MB/s baseline for 12 of 15 minutes. Storage, not compute, bounds its readers: raise its throughput (more capacity, or a higher per-unit throughput on PERSISTENT file systems). ' +
+        "The storageProfile of training/dataset asks 150 MB/s (64% of it): the report's headroom section says what 2x and 10x need.",
+    );
+    expect(headroomReport(plan).find((l) => l.includes('for training/dataset'))).toContain('| 234 MB/s (burst 1,523);');
+  });
+
   test('FSx SSD capacity steps: 1200 GiB, then multiples of 2400 GiB', () => {
     expect([1, 1200, 1201, 2400, 2401, 4800, 12000, 12001].map(fsxCapacityFor)).toEqual([1200, 1200, 2400, 2400, 4800, 4800, 12000, 14400]);
   });

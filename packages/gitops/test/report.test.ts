@@ -9,7 +9,9 @@ const readme = (env: typeof dev) => environmentFiles(env, catalog).get(`${env.na
 describe('pricing (src/prices.json and its confidence marks)', () => {
   test('FSx throughput = capacity (TiB) × per-unit throughput; SCRATCH_2 has a 200 MB/s/TiB baseline', () => {
     expect(fsxThroughput(1200, 'SCRATCH_2', undefined)).toEqual({ mbps: (1200 / 1024) * 200, perUnit: 200, burst: (1200 / 1024) * 1300 });
-    expect(fsxThroughput(4800, 'PERSISTENT_2', 250)).toEqual({ mbps: 1171.875, perUnit: 250 });
+    // PERSISTENT_2 at 125 and 250 MB/s/TiB burst to 1,300 MB/s/TiB (network): the recommender's model, one for both.
+    expect(fsxThroughput(4800, 'PERSISTENT_2', 250)).toEqual({ mbps: 1171.875, perUnit: 250, burst: (4800 / 1024) * 1300 });
+    expect(fsxThroughput(4800, 'PERSISTENT_2', 500)).toEqual({ mbps: 2343.75, perUnit: 500 });
     expect(fsxThroughput(4800, 'PERSISTENT_2', undefined)).toBeUndefined();
   });
 
@@ -47,7 +49,7 @@ describe('the environment report (README.md)', () => {
     expect(readme(dev)).toContain(
       '| training | dataset | SCRATCH_2 (class strata-fsx-lustre, release storage-fsx-lustre) | SSD | 1,200 GiB | 1.172 TiB × 200 MB/s/TiB = 234 MB/s (burst 1,523) | $180.39 ✓ | 1,288.49 GB × $0.14/GB-month (AWS guidance, Apr 2025; Price List 2026-06-01) · us-east-1, 2026-06-01, AWS Price List |',
     );
-    expect(readme(prod)).toContain('| training | dataset | PERSISTENT_2 (class strata-fsx-lustre, release storage-fsx-lustre) | SSD, LZ4 | 4,800 GiB | 4.688 TiB × 250 MB/s/TiB = 1,172 MB/s | $1,082.33 ~ |');
+    expect(readme(prod)).toContain('| training | dataset | PERSISTENT_2 (class strata-fsx-lustre, release storage-fsx-lustre) | SSD, LZ4 | 4,800 GiB | 4.688 TiB × 250 MB/s/TiB = 1,172 MB/s (burst 6,094) | $1,082.33 ~ |');
   });
 
   test('the deployment settings of a claim on strata-fsx-lustre come from the environment, not from what the chart assumed', () => {

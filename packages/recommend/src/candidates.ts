@@ -6,6 +6,7 @@
  * (NVMe → S3).
  */
 import { Demand } from './demand';
+import { fsxCapacity } from './fsx';
 import { Layout } from './layout';
 import { FSX_PERSISTENT_2_CLASSES, LIMITS } from './limits';
 import { PRICES } from './price-table';
@@ -25,13 +26,6 @@ export interface Candidate {
   readonly ruledOut: readonly string[];
 }
 
-/** FSx SSD capacity: 1200 GiB, then steps of 2400 GiB, at least `gib`. */
-export function fsxCapacity(gib: number): number {
-  const min = LIMITS.fsxMinCapacityGiB.value;
-  const step = LIMITS.fsxCapacityStepGiB.value;
-  if (gib <= min) return min;
-  return Math.ceil(gib / step) * step;
-}
 
 const tibFor = (mbps: number, perTiB: number) => (mbps / perTiB) * 1024;
 

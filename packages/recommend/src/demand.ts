@@ -24,7 +24,7 @@ export interface Demand {
   /** File-system metadata operations per second (given, or one per file opened). */
   readonly metadataOpsPerSecond: number;
   /** How each number was derived, for messages. */
-  readonly basis: { readonly read: string; readonly write: string };
+  readonly basis: { readonly read: string; readonly write: string; readonly metadata: string };
 }
 
 export function demandOf(p: ResolvedProfile): Demand {
@@ -43,7 +43,27 @@ export function demandOf(p: ResolvedProfile): Demand {
   const parts: string[] = [];
   if (p.writers > 0 && p.writeMBpsPerWriter > 0) parts.push(`${p.writers} writer${p.writers > 1 ? "s" : ""} × ${fmt(p.writeMBpsPerWriter)} MB/s`);
   if (p.checkpoint) parts.push(`checkpoint ${fmt(p.checkpoint.sizeGiB)} GiB ÷ ${fmt(seconds!)} s`);
-  return { readMBps, writeMBps, checkpointMBps, nodes, perNodeMBps, meanFileMiB, getPerSecond, putPerSecond, metadataOpsPerSecond, basis: { read, write: parts.join(' + ') || 'no writes stated' } };
+  const metadata = p.metadataOpsPerSecond !== undefined ? 'stated' : `one open per file read: ${fmt(readMBps)} MB/s in files of ${fmt(meanFileMiB)} MiB`;
+  return { readMBps, writeMBps, checkpointMBps, nodes, perNodeMBps, meanFileMiB, getPerSecond, putPerSecond, metadataOpsPerSecond, basis: { read, write: parts.join(' + ') || 'no writes stated', metadata } };
+}
+
+/**
+ * The demand of `factor` × the pods, each asking what it asks now: totals, requests and metadata
+ * operations scale, the nodes too (as many pods per node), what one node moves does not. What the
+ * headroom section grows 2× and 10×.
+ */
+export function scaleDemand(d: Demand, factor: number): Demand {
+  return {
+    ...d,
+    readMBps: d.readMBps * factor,
+    writeMBps: d.writeMBps * factor,
+    checkpointMBps: d.checkpointMBps * factor,
+    nodes: Math.max(1, Math.ceil(d.nodes * factor)),
+    getPerSecond: d.getPerSecond * factor,
+    putPerSecond: d.putPerSecond * factor,
+    metadataOpsPerSecond: d.metadataOpsPerSecond * factor,
+    basis: { read: `${factor} × (${d.basis.read})`, write: `${factor} × (${d.basis.write})`, metadata: `${factor} × (${d.basis.metadata})` },
+  };
 }
 
 /** "12,800", "1.5": grouped, at most `digits` decimals. */

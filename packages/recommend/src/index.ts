@@ -3,6 +3,7 @@ export * from './compare';
 export * from './cost';
 export * from './demand';
 export * from './explain';
+export * from './fsx';
 export * from './layout';
 export * from './limits';
 export * from './price-table';

@@ -3,10 +3,11 @@
  * S3). What the recommender proposes and what a workload is bound to are both layouts, so one
  * supply model (supply.ts) answers for both.
  */
+import type { FsxMetadataConfiguration } from './fsx';
 
 export type Layout =
   /** FSx for Lustre; `linkedToS3`: the Distributed Dataset pattern (S3 → FSx → pods). */
-  | { readonly kind: 'fsx-lustre'; readonly deploymentType: string; readonly perUnit?: number; readonly capacityGiB: number; readonly linkedToS3?: boolean }
+  | { readonly kind: 'fsx-lustre'; readonly deploymentType: string; readonly perUnit?: number; readonly capacityGiB: number; readonly linkedToS3?: boolean; readonly metadata?: FsxMetadataConfiguration }
   /** Amazon EFS; `s3Origin`: the Model Repository pattern (S3 → EFS cache → pods). */
   | { readonly kind: 'efs'; readonly throughputMode: 'elastic' | 'provisioned' | 'bursting'; readonly provisionedMiBps?: number; readonly s3Origin?: boolean }
   /** S3 through Mountpoint; `cache: 'nvme'`: Mountpoint's local cache on instance store (S3 + NVMe cache). */

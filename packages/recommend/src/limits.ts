@@ -18,6 +18,8 @@ export interface Limit {
 const FSX_PERFORMANCE = 'https://docs.aws.amazon.com/fsx/latest/LustreGuide/ssd-storage.html';
 const EFS_PERFORMANCE = 'https://docs.aws.amazon.com/efs/latest/ug/performance.html';
 const S3_PERFORMANCE = 'https://repost.aws/knowledge-center/s3-object-key-naming-pattern';
+const FSX_METADATA = 'https://docs.aws.amazon.com/fsx/latest/LustreGuide/managing-metadata-performance.html';
+const FSX_METADATA_API = 'https://docs.aws.amazon.com/fsx/latest/APIReference/API_FileSystemLustreMetadataConfiguration.html';
 const MOUNTPOINT_CONFIG = 'awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md';
 
 /** FSx for Lustre SSD: disk throughput per TiB provisioned (what the file servers sustain), by deployment type and per-unit class. */
@@ -56,6 +58,10 @@ export const LIMITS = {
   s3PutPerSecondPerPrefix: { value: 3500, unit: 'PUT/COPY/POST/DELETE per second per partitioned prefix', source: S3_PERFORMANCE, verified: true },
   mountpointPartMiB: { value: 8, unit: 'MiB per GET or PUT part (default --read-part-size, --write-part-size)', source: MOUNTPOINT_CONFIG, verified: true },
   mountpointDefaultGbps: { value: 10, unit: 'Gbps per Mountpoint process when the instance bandwidth is unknown (else the instance network bandwidth)', source: MOUNTPOINT_CONFIG, verified: true },
+  fsxMetadataIopsMax: { value: 192000, unit: 'Metadata IOPS at most (PERSISTENT_2 SSD with a metadata configuration; USER_PROVISIONED levels 1500, 3000, 6000, 12000, then multiples of 12000); they set the maximum rate of metadata operations', source: FSX_METADATA_API, verified: true },
+  fsxMetadataIopsAutomatic: { value: 1500, unit: 'Metadata IOPS at 1,200 GiB in AUTOMATIC mode (sized from the storage capacity; the table by capacity in fsx.ts)', source: `${FSX_METADATA} states that AUTOMATIC sizes them from the capacity; the table by capacity (said to be in https://docs.aws.amazon.com/fsx/latest/LustreGuide/performance.html#dne-metadata-performance) could not be read from AWS here`, verified: false },
+  efsElasticReadIops: { value: 90000, unit: 'read operations per second per file system (Regional, Elastic: the low end of 90,000–250,000); metadata operations counted as reads', source: EFS_PERFORMANCE, verified: true },
+  efsReadIops: { value: 35000, unit: 'read operations per second per file system (Provisioned or Bursting: the lowest the page gives, 35,000; 55,000 in some configurations); metadata operations counted as reads', source: EFS_PERFORMANCE, verified: true },
   nvmeMBpsPerNode: { value: 2000, unit: 'MB/s per node (sequential, all instance-store devices)', source: 'not documented by AWS per instance type: an assumption; measure with fio and set nvmeMBpsPerNode', verified: false },
 } as const satisfies Record<string, Limit>;
 

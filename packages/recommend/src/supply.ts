@@ -4,7 +4,8 @@
  */
 import { Demand, fmt } from './demand';
 import { Layout } from './layout';
-import { FSX_PERSISTENT_2_CLASSES, LIMITS, MBPS_PER_GBPS } from './limits';
+import { fsxMetadataIops, fsxThroughputOf } from './fsx';
+import { LIMITS, MBPS_PER_GBPS } from './limits';
 import { LatencyNeed, ResolvedProfile } from './profile';
 
 export interface Supply {
@@ -19,38 +20,38 @@ export interface Supply {
   /** GET and PUT requests per second (S3). */
   readonly getPerSecond?: number;
   readonly putPerSecond?: number;
+  /** File-system metadata operations per second it takes (FSx metadata IOPS, EFS read operations); undefined when no rate is documented. */
+  readonly metadataOpsPerSecond?: number;
   /** The best latency class it meets. */
   readonly latency: LatencyNeed;
   /** How each number was derived. */
-  readonly basis: { readonly read: string; readonly write: string; readonly perNode?: string };
+  readonly basis: { readonly read: string; readonly write: string; readonly perNode?: string; readonly metadata?: string };
 }
 
 const tib = (gib: number) => gib / 1024;
+const EFS_OTHER_IOPS = '35,000 read operations per second per file system (Provisioned or Bursting, the lowest the page gives), metadata operations counted as reads';
 
 export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
   switch (l.kind) {
     case 'fsx-lustre': {
       const t = tib(l.capacityGiB);
-      if (l.deploymentType.startsWith('SCRATCH')) {
-        const r = LIMITS.fsxScratch2ReadMBpsPerTiB.value;
-        const w = LIMITS.fsxScratch2WriteMBpsPerTiB.value;
-        const b = LIMITS.fsxScratch2BurstMBpsPerTiB.value;
-        return {
-          readMBps: t * r,
-          writeMBps: t * w,
-          burstReadMBps: t * b,
-          latency: 'sub-millisecond',
-          basis: { read: `${fmt(t, 2)} TiB × ${r} MB/s/TiB (${l.deploymentType} disk read)`, write: `${fmt(t, 2)} TiB × ${w} MB/s/TiB (${l.deploymentType} disk write)` },
-        };
-      }
-      const perUnit = l.perUnit ?? 0;
-      const cls = FSX_PERSISTENT_2_CLASSES.find((c) => c.perUnit === perUnit);
+      const scratch = l.deploymentType.startsWith('SCRATCH');
+      const tp = fsxThroughputOf(l.deploymentType, l.capacityGiB, l.perUnit ?? 0) ?? { readMBps: 0, writeMBps: 0, readPerTiB: 0, writePerTiB: 0 };
+      const iops = fsxMetadataIops(l.capacityGiB, l.metadata);
+      const metadata = iops !== undefined ? { metadataOpsPerSecond: iops } : {};
+      const metadataBasis = iops !== undefined ? { metadata: l.metadata!.mode === 'USER_PROVISIONED' ? `${fmt(iops)} metadata IOPS (USER_PROVISIONED)` : `${fmt(iops)} metadata IOPS (AUTOMATIC at ${fmt(l.capacityGiB)} GiB)` } : {};
+      const label = scratch ? `${l.deploymentType} disk ` : '';
       return {
-        readMBps: t * perUnit,
-        writeMBps: t * perUnit,
-        ...(cls?.networkBurst ? { burstReadMBps: t * cls.networkBurst } : {}),
+        readMBps: tp.readMBps,
+        writeMBps: tp.writeMBps,
+        ...(tp.burstReadMBps !== undefined ? { burstReadMBps: tp.burstReadMBps } : {}),
+        ...metadata,
         latency: 'sub-millisecond',
-        basis: { read: `${fmt(t, 2)} TiB × ${perUnit} MB/s/TiB (${l.deploymentType})`, write: `${fmt(t, 2)} TiB × ${perUnit} MB/s/TiB (${l.deploymentType})` },
+        basis: {
+          read: `${fmt(t, 2)} TiB × ${tp.readPerTiB} MB/s/TiB (${scratch ? `${label}read` : l.deploymentType})`,
+          write: `${fmt(t, 2)} TiB × ${tp.writePerTiB} MB/s/TiB (${scratch ? `${label}write` : l.deploymentType})`,
+          ...metadataBasis,
+        },
       };
     }
     case 'efs': {
@@ -61,8 +62,9 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
           readMBps: mbps,
           writeMBps: mbps,
           perNodeMBps: client,
+          metadataOpsPerSecond: LIMITS.efsReadIops.value,
           latency: 'milliseconds',
-          basis: { read: `provisioned ${fmt(l.provisionedMiBps ?? 0)} MiB/s`, write: `provisioned ${fmt(l.provisionedMiBps ?? 0)} MiB/s`, perNode: `${fmt(client)} MB/s per client (Provisioned)` },
+          basis: { read: `provisioned ${fmt(l.provisionedMiBps ?? 0)} MiB/s`, write: `provisioned ${fmt(l.provisionedMiBps ?? 0)} MiB/s`, perNode: `${fmt(client)} MB/s per client (Provisioned)`, metadata: EFS_OTHER_IOPS },
         };
       }
       if (l.throughputMode === 'bursting') {
@@ -74,8 +76,9 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
           writeMBps: base,
           burstReadMBps: Math.max(base, LIMITS.efsBurstingBurstMiBps.value * 1.048576),
           perNodeMBps: client,
+          metadataOpsPerSecond: LIMITS.efsReadIops.value,
           latency: 'milliseconds',
-          basis: { read: `${fmt(p.dataGiB)} GiB × 50 KiB/s per GiB (Bursting baseline)`, write: `${fmt(p.dataGiB)} GiB × 50 KiB/s per GiB (Bursting baseline)`, perNode: `${fmt(client)} MB/s per client` },
+          basis: { read: `${fmt(p.dataGiB)} GiB × 50 KiB/s per GiB (Bursting baseline)`, write: `${fmt(p.dataGiB)} GiB × 50 KiB/s per GiB (Bursting baseline)`, perNode: `${fmt(client)} MB/s per client`, metadata: EFS_OTHER_IOPS },
         };
       }
       const client = LIMITS.efsElasticPerClientMBps.value;
@@ -83,8 +86,9 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
         readMBps: LIMITS.efsElasticReadMBps.value,
         writeMBps: LIMITS.efsElasticWriteMBps.value,
         perNodeMBps: client,
+        metadataOpsPerSecond: LIMITS.efsElasticReadIops.value,
         latency: 'milliseconds',
-        basis: { read: 'Elastic: 3 GiBps per file system (the low end by Region)', write: 'Elastic: 1 GiBps per file system (the low end by Region)', perNode: `${fmt(client)} MB/s (1,500 MiBps) per client` },
+        basis: { read: 'Elastic: 3 GiBps per file system (the low end by Region)', write: 'Elastic: 1 GiBps per file system (the low end by Region)', perNode: `${fmt(client)} MB/s (1,500 MiBps) per client`, metadata: 'Elastic: 90,000 read operations per second per file system (the low end), metadata operations counted as reads' },
       };
     }
     case 's3': {

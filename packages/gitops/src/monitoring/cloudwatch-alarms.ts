@@ -1,3 +1,4 @@
+import { storageBottlenecks } from '../bottlenecks';
 import { KubeObject } from '../flux';
 import { fsxThroughput } from '../pricing';
 import { EnvironmentPlan } from '../plan';
@@ -66,6 +67,8 @@ export function plannedAlarms(plan: EnvironmentPlan, t: MonitoringTargets, s: Mo
     treatMissingData: 'notBreaching',
     tags: [{ key: 'strata.dev/environment', value: env }],
   });
+  // What the workloads' storage profiles ask of each file system: the bottleneck check's demand, against the same baseline.
+  const profiled = storageBottlenecks(plan).rows.filter((r) => r.supply !== undefined && r.layout?.kind === 'fsx-lustre');
   for (const f of t.fsx) {
     if (f.id === undefined || f.capacityGiB === undefined) continue;
     const dims = { FileSystemId: f.id };
@@ -92,6 +95,9 @@ export function plannedAlarms(plan: EnvironmentPlan, t: MonitoringTargets, s: Mo
     const tp = f.deploymentType ? fsxThroughput(f.capacityGiB, f.deploymentType, f.perUnitStorageThroughput) : undefined;
     if (tp) {
       const baseline = Math.round(tp.mbps * 1e6);
+      const asked = profiled.filter((r) => f.users.includes(`${r.workload}/${r.claim}`));
+      const askedMBps = asked.reduce((a, r) => a + r.demand.readMBps + r.demand.writeMBps, 0);
+      const declared = asked.length > 0 ? ` The storageProfile of ${asked.map((r) => `${r.workload}/${r.claim}`).join(', ')} asks ${Math.round(askedMBps)} MB/s (${Math.round((askedMBps / tp.mbps) * 100)}% of it): the report's headroom section says what 2x and 10x need.` : '';
       out.push({
         name: `strata-${env}-fsx-${f.id}-throughput`,
         tier: 'fsx-lustre',
@@ -107,7 +113,7 @@ export function plannedAlarms(plan: EnvironmentPlan, t: MonitoringTargets, s: Mo
           datapointsToAlarm: 12,
           threshold: th.fsxThroughputPercent,
           comparisonOperator: 'GreaterThanThreshold',
-          ...common(`FSx for Lustre ${f.id}: client throughput above ${th.fsxThroughputPercent}% of its ${Math.round(tp.mbps)} MB/s baseline for 12 of 15 minutes. Storage, not compute, bounds its readers: raise its throughput (more capacity, or a higher per-unit throughput on PERSISTENT file systems).`),
+          ...common(`FSx for Lustre ${f.id}: client throughput above ${th.fsxThroughputPercent}% of its ${Math.round(tp.mbps)} MB/s baseline for 12 of 15 minutes. Storage, not compute, bounds its readers: raise its throughput (more capacity, or a higher per-unit throughput on PERSISTENT file systems).${declared}`),
         },
       });
     }

@@ -84,12 +84,12 @@ export class EnvironmentDefinitionFile {
    * the type import of the chart's values. A workload already listed is left as it is (with
    * whatever values and namespace the user gave it). Returns whether the file changed.
    */
-  public registerWorkload(workload: string, namespace: string, values?: { readonly [key: string]: unknown }): boolean {
+  public registerWorkload(workload: string, namespace: string, values?: { readonly [key: string]: unknown }, storageProfile?: { readonly [claim: string]: unknown }): boolean {
     const workloads = this.workloads();
     if (this.workloadEntry(workload)) return false;
     const helper = this.file.importName('@strata/gitops', 'workload');
     const type = this.valuesType(workload);
-    addProperty(this.file, workloads, this.file.quote(workload), workloadEntryText(helper, type, namespace, values, (s) => this.file.quote(s)));
+    addProperty(this.file, workloads, this.file.quote(workload), workloadEntryText(helper, type, namespace, values, (s) => this.file.quote(s), storageProfile));
     return true;
   }
 
@@ -176,9 +176,10 @@ export function hasTrailingComma(list: ObjectLiteralExpression): boolean {
 }
 
 /** `workload<XValues>({ namespace: 'ns', values: { … } })`, as the definitions write an entry. */
-export function workloadEntryText(helper: string, type: string, namespace: string, values: { readonly [key: string]: unknown } | undefined, quote: (s: string) => string): string {
+export function workloadEntryText(helper: string, type: string, namespace: string, values: { readonly [key: string]: unknown } | undefined, quote: (s: string) => string, storageProfile?: { readonly [claim: string]: unknown }): string {
   const parts = [`namespace: ${quote(namespace)}`];
   if (values && Object.keys(values).length > 0) parts.push(`values: ${objectText(values, quote)}`);
+  if (storageProfile && Object.keys(storageProfile).length > 0) parts.push(`storageProfile: ${objectText(storageProfile, quote)}`);
   return `${helper}<${type}>({ ${parts.join(', ')} })`;
 }
 

@@ -1,7 +1,8 @@
 import { logger } from '@nx/devkit';
 import { workloadGenerator } from '../../src/generators/workload/generator';
 import { WorkloadGeneratorSchema } from '../../src/generators/workload/schema';
-import { filesOf, seededTree } from './workspace-tree';
+import { scaffoldClaim } from '../../src/generators/workload/scaffold-claims';
+import { addedLines, ENV_FIXTURE, filesOf, seededTree } from './workspace-tree';
 
 /** `--storage=auto`: the tier from the workload's profile, among those the pattern takes, with the reasons printed. */
 describe('workload generator --storage=auto', () => {
@@ -27,7 +28,36 @@ describe('workload generator --storage=auto', () => {
       '  1. FSx for Lustre scratch, linked to S3 [fsx-lustre] — keeps up; reads 13,125 MB/s, writes 6,562.5 MB/s; $11,089.61/month',
     ]);
     expect(printed).toContain('what would change the answer:');
-    expect(printed).toContain(`storageProfile: { '<claim, as the report lists it>': {"dataGiB":40000,"readers":64,"readMBpsPerReader":200,"perNode":8,"lifetime":"job"} }`);
+    expect(printed).toContain(`the profile goes on the workload's entry in each environment --environments names (generate's bottleneck check uses it): storageProfile: { 'dataset/fsx': {"dataGiB":40000,"readers":64,"readMBpsPerReader":200,"perNode":8,"lifetime":"job"} }`);
+  });
+
+  test('--environments: the profile is written into each entry, under the claim the scaffold makes; the explanation is still printed', async () => {
+    const { tree, printed } = await run({ pattern: 'model-repository', dataGiB: 30, access: 'write-once', readers: 6, readMBpsPerReader: 100, sharing: 'zones', hoursPerMonth: 10, environments: 'dev' });
+    const after = tree.read('environments/dev/environment.ts', 'utf-8')!;
+    expect(addedLines(ENV_FIXTURE, after).filter((l) => l.includes("'w'"))).toEqual([
+      "    'w': workload<WValues>({ namespace: 'w', values: { aws: { region: 'us-east-1' } }, storageProfile: { 'model-cache': { dataGiB: 30, access: 'write-once', readers: 6, readMBpsPerReader: 100, sharing: 'zones', hoursPerMonth: 10 } } }),",
+    ]);
+    expect(printed).toContain("  storageProfile written for claim 'model-cache': generate's bottleneck check compares it with this environment's storage");
+    expect(printed.split('\n')[0]).toBe('storage: auto chose --storage=efs (EFS (Elastic throughput), rank 1 of 6) for --pattern=model-repository');
+    // A second run with the same options changes nothing: the entry is there.
+    const again = await (async () => {
+      const lines: string[] = [];
+      const info = jest.spyOn(logger, 'info').mockImplementation((m) => void lines.push(String(m)));
+      try {
+        await workloadGenerator(tree, { name: 'w', pattern: 'model-repository', storage: 'auto', skipInstall: true, dataGiB: 30, access: 'write-once', readers: 6, readMBpsPerReader: 100, sharing: 'zones', hoursPerMonth: 10, environments: 'dev' } as WorkloadGeneratorSchema);
+      } finally {
+        info.mockRestore();
+      }
+      return tree.read('environments/dev/environment.ts', 'utf-8');
+    })();
+    expect(again).toBe(after);
+  });
+
+  test('the claim a scaffold makes, by pattern and tier (scaffold-claims.test.ts holds them to the synthesized charts)', () => {
+    expect([
+      scaffoldClaim('model-repository', 'efs'), scaffoldClaim('model-repository', 's3'), scaffoldClaim('training-checkpoint', 'instance-store'),
+      scaffoldClaim('distributed-dataset', 'fsx-lustre'), scaffoldClaim('none', 'fsx-lustre'), scaffoldClaim('none', 'instance-store'),
+    ]).toEqual(['model-cache', 'model-cache', 'checkpoints/scratch', 'dataset/fsx', 'data', 'scratch']);
   });
 
   test('a model read across zones, written once by hydration: EFS for the model repository', async () => {

@@ -5,6 +5,7 @@
  */
 import { CheckpointProfile, explainRecommendation, recommend, profileProblems, Recommendation, WorkloadProfile } from '@strata/recommend';
 import { GeneratorError } from '../option-rules';
+import { scaffoldClaim } from './scaffold-claims';
 import { PATTERN_TIERS, PatternOption, StorageTierOption } from '../storage-tiers';
 import { WorkloadGeneratorSchema } from './schema';
 
@@ -48,6 +49,6 @@ export function chooseStorage(pattern: PatternOption, options: WorkloadGenerator
     lines.push(`  ${first.candidate.title} ranks first, but --pattern=${pattern} is not built on ${first.candidate.tier}${first.candidate.pattern ? ` (it is the ${first.candidate.pattern} pattern: --pattern=${first.candidate.pattern})` : ' (use --pattern=none)'}`);
   }
   lines.push(...explainRecommendation(recommendation, { limit: 3 }).map((l) => `  ${l}`));
-  lines.push(`  record the profile on the workload's entry in each environment (the bottleneck check of generate uses it): storageProfile: { '<claim, as the report lists it>': ${JSON.stringify(profile)} }`);
+  lines.push(`  the profile goes on the workload's entry in each environment --environments names (generate's bottleneck check uses it): storageProfile: { '${scaffoldClaim(pattern, pick.candidate.tier)}': ${JSON.stringify(profile)} }`);
   return { storage: pick.candidate.tier, profile, recommendation, lines };
 }

@@ -5,7 +5,9 @@ import { environmentValues, scaffoldFacts, ScaffoldFacts } from './environment-v
 import { checkChartName, checkEnum, checkNamespace, className, defaultNamespace, GeneratorError, quoted, refuse } from '../option-rules';
 import { combinationProblem, PATTERN_TIERS, PatternOption, PATTERNS, STORAGE_TIERS, StorageTierOption, TIERS } from '../storage-tiers';
 import { WorkloadGeneratorSchema } from './schema';
+import { WorkloadProfile } from '@strata/recommend';
 import { chooseStorage, PROFILE_OPTIONS } from './auto-storage';
+import { scaffoldClaim } from './scaffold-claims';
 
 /** Where workload packages live (one chart each). */
 export const WORKLOADS = 'packages/workloads';
@@ -30,6 +32,8 @@ export interface NormalizedWorkloadOptions {
   readonly environments: readonly string[];
   /** With --storage=auto: why the tier was chosen (printed). */
   readonly auto?: readonly string[];
+  /** With --storage=auto: the profile, written into each environment's entry under the claim the scaffold makes. */
+  readonly storageProfile?: { readonly [claim: string]: WorkloadProfile };
 }
 
 /** Checks every option (and the names already taken) before anything is written. */
@@ -53,7 +57,7 @@ export function normalizeOptions(tree: Tree, options: WorkloadGeneratorSchema): 
   }
   const environments = checkEnvironments(tree, options.environments);
   return {
-    ...(auto ? { auto: auto.lines } : {}),
+    ...(auto ? { auto: auto.lines, storageProfile: { [scaffoldClaim(pattern, storage)]: auto.profile } } : {}),
     name,
     pattern,
     storage,
@@ -107,10 +111,11 @@ export async function workloadGenerator(tree: Tree, options: WorkloadGeneratorSc
 
   for (const [i, env] of environments.entries()) {
     const plan = plans[i];
-    const added = env.registerWorkload(o.name, o.namespace, plan.values);
+    const added = env.registerWorkload(o.name, o.namespace, plan.values, o.storageProfile);
     env.file.save(tree);
     const lines = [`${env.file.path}: ${o.name} ${added ? 'added' : 'already listed (left as it is)'} in namespace ${o.namespace}`];
     if (added && plan.taken.length > 0) lines.push(`  from the environment: ${plan.taken.join('; ')}`);
+    if (added && o.storageProfile) lines.push(`  storageProfile written for claim ${Object.keys(o.storageProfile).map((c) => `'${c}'`).join(', ')}: generate's bottleneck check compares it with this environment's storage`);
     if (added && plan.fill.length > 0) lines.push('  fill in before deploying:', ...plan.fill.map((f) => `    ${f}`));
     logger.info(lines.join('\n'));
   }
