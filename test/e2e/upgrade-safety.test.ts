@@ -57,6 +57,8 @@ describe('upgrade safety', () => {
   test('a chart that renames its data claim is refused (the old claim is left, orphaned); recorded in the chart, its version goes to 1.0.0', () => {
     const chart = 'packages/workloads/llm-inference/src/chart.ts';
     edit(root, chart, "Efs.fromStorageClass(this, 'model-cache',", "Efs.fromStorageClass(this, 'models-cache',");
+    // prod's storage profile names the claim: a rename renames it there too (else generate refuses the profile first).
+    edit(root, 'environments/prod/environment.ts', "storageProfile: { 'model-cache':", "storageProfile: { 'models-cache':");
     const out = failing(root);
     expect(out).toContain(
       'environments/dev: release ml-dev/llm-inference (chart llm-inference), from committed 0.1.',
