@@ -110,7 +110,7 @@ describe('storage bottlenecks at generate time', () => {
 
   describe('S3 Files: 3 GiB/s read per client, 1 GiB/s written per file system (the low end of 1–5 GiB/s)', () => {
     const F = 'environments/files/environment.ts';
-    const files = (profile: unknown) =>
+    const files = (profile: object) =>
       planEnvironment(
         defineEnvironment({
           name: 'files',
@@ -119,7 +119,7 @@ describe('storage bottlenecks at generate time', () => {
           network: { subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'us-east-1a', securityGroupIds: ['sg-0123456789abcdef0'] },
           identity: { mode: 'irsa', drivers: { efs: 'arn:aws:iam::111122223333:role/efs-csi' }, efsNode: 'arn:aws:iam::111122223333:role/efs-csi-node' },
           storage: { 's3-files': [{ release: 'datasets-fs', values: { fileSystemId: 'fs-0a1b2c3d4e5f6071829', storageClassName: 'datasets' } }] },
-          workloads: { datasets: workload({ namespace: 'data', values: { data: { storageClassName: 'datasets' } }, storageProfile: { data: profile } }) },
+          workloads: { datasets: workload({ namespace: 'data', values: { data: { storageClassName: 'datasets' } }, storageProfile: { data: profile as never } }) },
         }),
         s3FilesCatalog(),
       );
