@@ -31,6 +31,16 @@ describe('workload generator --storage=auto', () => {
     expect(printed).toContain(`the profile goes on the workload's entry in each environment --environments names (generate's bottleneck check uses it): storageProfile: { 'dataset/fsx': {"dataGiB":40000,"readers":64,"readMBpsPerReader":200,"perNode":8,"lifetime":"job"} }`);
   });
 
+  test('edited data that lives in S3, shared across zones: --pattern=none gets S3 Files, ranked without a price', async () => {
+    const { tree, printed } = await run({ dataGiB: 500, access: 'read-write', readers: 4, readMBpsPerReader: 50, sharing: 'zones', livesInS3: true });
+    expect(tree.read('packages/workloads/w/src/chart.ts', 'utf-8')).toContain("S3Files.fromStorageClass(this, 'data', {");
+    expect(printed.split('\n')[0]).toBe('storage: auto chose --storage=s3-files (S3 Files (the bucket as a file system), rank 1 of 7) for --pattern=none');
+    expect(printed).toContain('1. S3 Files (the bucket as a file system) [s3-files] — keeps up; reads 12,884.9 MB/s, writes 1,073.7 MB/s; n/a');
+    expect(printed).toContain('   - not priced: ranked after every priced layout that fares as well (its rates are not confirmed)');
+    // Without livesInS3, EFS (priced) ranks first for the same edits.
+    expect((await run({ dataGiB: 500, access: 'read-write', readers: 4, readMBpsPerReader: 50, sharing: 'zones' })).printed.split('\n')[0]).toBe('storage: auto chose --storage=efs (EFS (Elastic throughput), rank 1 of 7) for --pattern=none');
+  });
+
   test('--environments: the profile is written into each entry, under the claim the scaffold makes; the explanation is still printed', async () => {
     const { tree, printed } = await run({ pattern: 'model-repository', dataGiB: 30, access: 'write-once', readers: 6, readMBpsPerReader: 100, sharing: 'zones', hoursPerMonth: 10, environments: 'dev' });
     const after = tree.read('environments/dev/environment.ts', 'utf-8')!;

@@ -11,7 +11,7 @@ import { WorkloadGeneratorSchema } from './schema';
 
 /** The generator options that make the profile, by profile key. */
 export const PROFILE_OPTIONS = [
-  'dataGiB', 'access', 'fileCount', 'readers', 'readMBpsPerReader', 'writers', 'writeMBpsPerWriter', 'perNode', 'sharing', 'latency', 'lifetime', 'budgetUsdPerMonth', 'hoursPerMonth', 's3Prefixes',
+  'dataGiB', 'access', 'fileCount', 'readers', 'readMBpsPerReader', 'writers', 'writeMBpsPerWriter', 'perNode', 'sharing', 'latency', 'lifetime', 'budgetUsdPerMonth', 'hoursPerMonth', 's3Prefixes', 'livesInS3',
 ] as const;
 
 export interface AutoStorage {
@@ -41,8 +41,7 @@ export function chooseStorage(pattern: PatternOption, options: WorkloadGenerator
   const profile = profileFromOptions(options);
   const recommendation = recommend(profile);
   const allowed = PATTERN_TIERS[pattern];
-  // S3 Files ranks among the layouts but no generator pattern is built on it yet: the pick is among the tiers the pattern takes.
-  const pick = recommendation.ranked.find((r) => (allowed as readonly string[]).includes(r.candidate.tier)) as (typeof recommendation.ranked)[number] & { readonly candidate: { readonly tier: StorageTierOption } };
+  const pick = recommendation.ranked.find((r) => allowed.includes(r.candidate.tier))!;
   const lines: string[] = [];
   lines.push(`storage: auto chose --storage=${pick.candidate.tier} (${pick.candidate.title}, rank ${pick.rank} of ${recommendation.ranked.length}) for --pattern=${pattern}${pick.meets ? '' : ': nothing the pattern takes keeps up with this profile, this one comes closest'}`);
   const first = recommendation.ranked[0];
