@@ -3,6 +3,11 @@ import { MONITORING_KUSTOMIZATIONS, planMonitoring } from './monitoring/files';
 import { efsVolumeMetricsOn } from './monitoring/prometheus-rules';
 import { EnvironmentPlan } from './plan';
 
+/** Why S3 Files has no CloudWatch alarm (its claims are still watched while Pending). */
+export const S3_FILES_NOT_WATCHED =
+  'S3 Files file systems have no CloudWatch alarm: S3 Files sends metrics to CloudWatch (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-monitoring-cloudwatch.html), ' +
+  'but their names, namespace and dimensions could not be verified here, and an alarm on a guessed metric never fires. Its claims are watched while Pending (StrataS3FilesClaimPending); its throughput is checked at generate time (storage bottlenecks).';
+
 /** The "Monitoring" section of the environment report: what is watched, where, and what is not (and why). */
 export function monitoringReport(plan: EnvironmentPlan): string[] {
   const mp = planMonitoring(plan);
@@ -34,6 +39,7 @@ export function monitoringReport(plan: EnvironmentPlan): string[] {
   if (s.prometheus && mp.targets.efs.length > 0 && s.thresholds.efsClaimUsedGiB === undefined) notes.push('EFS claims\' used bytes are not alerted on: set `monitoring.thresholds.efsClaimUsedGiB` (EFS reports no real capacity; a budget is the threshold that can fire).');
   if (s.prometheus && mp.targets.efs.length > 0 && s.thresholds.efsClaimUsedGiB !== undefined && !efsVolumeMetricsOn(plan)) notes.push('EFS claims\' used bytes are not alerted on: the EFS driver here does not report volume stats (node.volMetricsOptIn).');
   if (mp.targets.fsx.length + mp.targets.s3.length > 0) notes.push('FSx for Lustre and Mountpoint volumes report no kubelet volume stats (their drivers do not implement NodeGetVolumeStats): their capacity and throughput are watched in CloudWatch.');
+  if ((mp.targets.namespaces['s3-files'] ?? []).length > 0) notes.push(S3_FILES_NOT_WATCHED);
   if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), '');
   return out;
 }
