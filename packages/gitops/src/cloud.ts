@@ -158,6 +158,8 @@ export interface CloudInputs {
   readonly drivers: readonly { readonly tier: DriverTierName; readonly statedArn?: string }[];
   /** Tier releases and their values (for the cloud values they read). */
   readonly tiers: readonly { readonly field: string; readonly values: Record<string, unknown> }[];
+  /** Whether the environment generates CloudWatch MetricAlarms (monitoring): the ACK cloudwatch controller is installed for them. */
+  readonly alarms?: boolean;
 }
 
 /** The cloud plan of an environment; undefined when it declares no `cloud`. Problems go to `fail`/`failRaw`/`warn`. */
@@ -243,7 +245,7 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
   }
 
   // --- ACK controllers ---------------------------------------------------------------------------
-  const services: AckService[] = ['iam', ...(mode === 'pod-identity' ? (['eks'] as const) : []), ...(buckets.length > 0 ? (['s3'] as const) : []), ...(fileSystems.length > 0 ? (['efs'] as const) : [])];
+  const services: AckService[] = ['iam', ...(mode === 'pod-identity' ? (['eks'] as const) : []), ...(buckets.length > 0 ? (['s3'] as const) : []), ...(fileSystems.length > 0 ? (['efs'] as const) : []), ...(inputs.alarms ? (['cloudwatch'] as const) : [])];
   const controllers: PlannedAckController[] = [];
   for (const s of services) {
     const controller = ACK_CONTROLLERS[s];
