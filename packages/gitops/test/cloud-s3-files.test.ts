@@ -93,3 +93,18 @@ describe('S3 Files file systems in the cloud section', () => {
     expect(resources.filter((o) => o.kind === 'MountTarget')).toEqual([]);
   });
 });
+
+describe('the report', () => {
+  test('the S3 Files file systems table: bucket and prefix, created or adopted, role, mount targets, where the id goes', () => {
+    const { cloudS3FilesReport } = jest.requireActual('../src/report-cloud-s3-files');
+    const lines: string[] = cloudS3FilesReport(planEnvironment(files, s3FilesCatalog()));
+    expect(lines.filter((l) => l.startsWith('|'))).toEqual([
+      '| file system | bucket | existing file system | role | mount targets | id → |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| datasets | \`strata-files-datasets\` (\`curated/\`) | created by ACK | \`arn:aws:iam::${account}:role/strata-files-s3files-datasets\` | 1 | \`flux-system/strata-cloud-values/s3files_datasets_file_system_id\` → storage.s3-files[0] |`,
+    ]);
+    const readme = environmentFiles(files, s3FilesCatalog()).get('files/README.md')!;
+    expect(readme).toContain('### S3 Files file systems (ACK)');
+    expect(readme).toContain('1 buckets, 0 EFS file systems, 1 S3 Files file systems |');
+  });
+});
