@@ -9,6 +9,13 @@ import { problem } from '@strata/tokens';
 import type { LoadedEnvironment } from './load';
 import { isPlainObject } from './values';
 
+/** What the ACK controller of each kind writes from its declaration (and would write over another cluster's). */
+const WHAT_ACK_WRITES: { readonly [kind: string]: string } = {
+  bucket: 'versioning, lifecycle rules, encryption and public access block',
+  'file system': 'lifecycle management and backup policy',
+  'S3 Files file system': 'tags and mount targets',
+};
+
 interface Claim {
   readonly file: string;
   readonly field: string;
@@ -27,9 +34,8 @@ function claimsOf(e: LoadedEnvironment): { kind: string; id: string; field: stri
   (Array.isArray(cloud.fileSystems) ? cloud.fileSystems : []).forEach((f, i) => {
     if (typeof f?.adoptFileSystemId === 'string') out.push({ kind: 'file system', id: f.adoptFileSystemId, field: `cloud.fileSystems[${i}].adoptFileSystemId`, value: f.adoptFileSystemId });
   });
-  const s3 = (cloud as { s3FileSystems?: readonly { adoptFileSystemId?: string }[] }).s3FileSystems;
-  (Array.isArray(s3) ? s3 : []).forEach((f, i) => {
-    if (typeof f?.adoptFileSystemId === 'string') out.push({ kind: 'file system', id: f.adoptFileSystemId, field: `cloud.s3FileSystems[${i}].adoptFileSystemId`, value: f.adoptFileSystemId });
+  (Array.isArray(cloud.s3FileSystems) ? cloud.s3FileSystems : []).forEach((f, i) => {
+    if (typeof f?.adoptFileSystemId === 'string') out.push({ kind: 'S3 Files file system', id: f.adoptFileSystemId, field: `cloud.s3FileSystems[${i}].adoptFileSystemId`, value: f.adoptFileSystemId });
   });
   return out;
 }
@@ -54,8 +60,8 @@ export function cloudOwnerProblems(envs: readonly LoadedEnvironment[]): string[]
         `${e.file}: ${problem(
           c.field,
           c.value,
-          `a ${c.kind} no other environment declares (${owner.file} declares it at '${owner.field}')`,
-          `one environment owns each AWS resource: the ACK controllers of two clusters would overwrite each other's ${c.kind === 'bucket' ? 'versioning, lifecycle rules, encryption and public access block' : 'lifecycle management and backup policy'} on every resync. Keep the declaration in one environment and remove it here (this environment's workloads can still use the ${c.kind}), or give this environment its own ${c.kind}`,
+          `${c.kind.startsWith('S3') ? 'an' : 'a'} ${c.kind} no other environment declares (${owner.file} declares it at '${owner.field}')`,
+          `one environment owns each AWS resource: the ACK controllers of two clusters would overwrite each other's ${WHAT_ACK_WRITES[c.kind] ?? 'configuration'} on every resync. Keep the declaration in one environment and remove it here (this environment's workloads can still use the ${c.kind}), or give this environment its own ${c.kind}`,
         )}`,
       );
     }

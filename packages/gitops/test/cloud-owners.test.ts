@@ -47,3 +47,13 @@ describe('one owner per AWS resource across environments', () => {
     expect(error!.errors.filter((m) => m.includes('no other environment declares'))).toHaveLength(2);
   });
 });
+
+test('an adopted S3 Files file system declared by two environments is refused too', () => {
+  const a = env('dev', [], []);
+  const b = env('staging', [], []);
+  (a.definition.cloud as any).s3FileSystems = [{ name: 'datasets', bucket: 'x', adoptFileSystemId: 'fs-0123456789abcdef01' }];
+  (b.definition.cloud as any).s3FileSystems = [{ name: 'curated', bucket: 'y', adoptFileSystemId: 'fs-0123456789abcdef01' }];
+  expect(cloudOwnerProblems([a, b])).toEqual([
+    "environments/staging/environment.ts: 'cloud.s3FileSystems[0].adoptFileSystemId' (\"fs-0123456789abcdef01\") must be an S3 Files file system no other environment declares (environments/dev/environment.ts declares it at 'cloud.s3FileSystems[0].adoptFileSystemId'); one environment owns each AWS resource: the ACK controllers of two clusters would overwrite each other's tags and mount targets on every resync. Keep the declaration in one environment and remove it here (this environment's workloads can still use the S3 Files file system), or give this environment its own S3 Files file system",
+  ]);
+});
