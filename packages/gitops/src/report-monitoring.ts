@@ -1,4 +1,5 @@
-import { MONITORING_ACK_CONTROLLERS } from './monitoring/cloudwatch-alarms';
+import { ACK_CONTROLLERS } from '@strata/cloud';
+import { ALARMS_DEPEND_ON, MONITORING_ACK_CONTROLLERS } from './monitoring/cloudwatch-alarms';
 import { MONITORING_KUSTOMIZATIONS, planMonitoring } from './monitoring/files';
 import { efsVolumeMetricsOn } from './monitoring/prometheus-rules';
 import { EnvironmentPlan } from './plan';
@@ -20,6 +21,7 @@ export function monitoringReport(plan: EnvironmentPlan): string[] {
       `and the CloudWatch side (${MONITORING_KUSTOMIZATIONS.cloudwatch}: ACK MetricAlarms, needs the ACK ${MONITORING_ACK_CONTROLLERS.join(', ')} controller). Neither blocks the workloads.`,
     '',
   );
+  if (mp.alarms.length > 0) out.push(cloudwatchControllerNote(plan), '');
   if (mp.rules.length > 0) {
     out.push('| Prometheus alert | tier | fires when | for |', '| --- | --- | --- | --- |');
     for (const r of mp.rules) out.push(`| ${r.alert} | ${r.labels.tier} | \`${r.expr.replace(/\|/g, '\\|')}\` | ${r.for} |`);
@@ -42,4 +44,17 @@ export function monitoringReport(plan: EnvironmentPlan): string[] {
   if ((mp.targets.namespaces['s3-files'] ?? []).length > 0) notes.push(S3_FILES_NOT_WATCHED);
   if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), '');
   return out;
+}
+
+/**
+ * Who installs the ACK cloudwatch controller the MetricAlarms need: strata, with the cloud half
+ * (infra-controllers, its role made in infra-identity), or the team (no `cloud` section).
+ */
+export function cloudwatchControllerNote(plan: EnvironmentPlan): string {
+  const c = ACK_CONTROLLERS.cloudwatch;
+  const installed = plan.cloud?.controllers.find((x) => x.controller.service === 'cloudwatch');
+  if (installed) {
+    return `The ACK cloudwatch controller (${c.chartUrl} ${c.version}, CRDs CreateReplace, deletionPolicy retain) is installed by \`${ALARMS_DEPEND_ON}\` with its own role \`${installed.roleArn}\` (${c.managedPolicies.map((p) => p.split('/').pop()).join(', ')}, upstream's recommended policy); ${MONITORING_KUSTOMIZATIONS.cloudwatch} depends on ${ALARMS_DEPEND_ON}.`;
+  }
+  return `**The ACK cloudwatch controller must be installed by the team**: this environment has no \`cloud\` section, so strata installs no ACK controller. Install ${c.chartUrl} ${c.version} in namespace ack-system with a role holding ${c.managedPolicies.map((p) => `\`${p}\``).join(', ')} (${c.source.split(':')[0]} config/iam/recommended-inline-policy), or declare \`cloud\` (docs/cloud.md) and strata installs it. Until then ${MONITORING_KUSTOMIZATIONS.cloudwatch} fails on the unknown kind MetricAlarm; the workloads do not wait for it.`;
 }
