@@ -206,7 +206,8 @@ export function chartSource(shape: Shape): string {
       lines.push(`      containers: [{ name: 'aux', image: 'public.ecr.aws/docker/library/busybox:1.37', command: ['sh', '-c', 'while true; do sleep 3600; done'], imagePullPolicy: plus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: restrictedSecurityContext(), resources: { cpu: { request: plus.Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } }],`);
       lines.push(`    });`);
     } else {
-      lines.push(`    const pods = this.node.findAll().filter((c): c is plus.AbstractPod => c instanceof plus.AbstractPod && c.containers.length > 0);`);
+      // A TrainJob's pods are a patch of its runtime's (only the containers the runtime has): helpers go to the runtime's own pods.
+      lines.push(`    const pods = this.node.findAll().filter((c): c is plus.AbstractPod => c instanceof plus.AbstractPod && c.containers.length > 0 && !c.node.scope?.node.tryFindChild('RuntimePatch'));`);
       lines.push(`    if (pods.length === 0) throw new Error('bench: ${shape.base} has no pod the bench can add to');`);
       lines.push(`    const pod = pods[${shape.pod} % pods.length];`);
     }
