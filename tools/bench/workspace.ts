@@ -110,7 +110,6 @@ export function buildWorkspace(repo: string, parent: string, n: number, m: numbe
   const tpl = templates(repo);
   mkdirSync(join(dir, 'environments'), { recursive: true });
   for (const f of ['README.md', 'tsconfig.json']) if (existsSync(join(repo, 'environments', f))) cpSync(join(repo, 'environments', f), join(dir, 'environments', f));
-  if (existsSync(join(repo, 'environments', 'base'))) cpSync(join(repo, 'environments', 'base'), join(dir, 'environments', 'base'), { recursive: true });
   const environments: string[] = [];
   const deployments: { [env: string]: string[] } = {};
   for (let e = 0; e < m; e++) {

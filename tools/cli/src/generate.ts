@@ -138,6 +138,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const now = performance.now();
     phases[name] = Math.round(now - started);
     started = now;
+    // For the bench (tools/bench): the heap after each phase, to see what a large run holds.
+    if (process.env.STRATA_PHASE_MEMORY) (globalThis as { gc?: () => void }).gc?.();
+    if (process.env.STRATA_PHASE_MEMORY) log(`memory after ${name}: heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
   };
   if (!options.check) recoverTrees(options.root, [chartsDir, envDir]);
   const workloads = chartPackages(options.root);
