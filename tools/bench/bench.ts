@@ -221,6 +221,11 @@ async function main(): Promise<void> {
     console.log(buildWorkspace(REPO, WORKSPACES, n, m, SEED).dir);
     return;
   }
+  const save = () => {
+    if (flag('no-write')) return;
+    writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(join(REPO, 'BENCHMARKS.md'), renderBenchmarks(results, existingNotes()));
+  };
   const results: Results = { date: new Date().toISOString(), seed: SEED, runs: RUNS, machine: machine(), loadBefore: load(), sizes: [], anchor: [], edits: [], checks: [] };
   progress(`machine: ${results.machine.cpus}, ${results.machine.memory}; load ${results.loadBefore.load1} with ${results.loadBefore.running} running processes`);
   let big: Workspace | undefined;
@@ -257,6 +262,7 @@ async function main(): Promise<void> {
       load: load().load1,
     });
     results.anchor.push({ workloads: n, environments: m, charts, wallMs: anchors.map((a) => a.ms), cpuMs: anchors.map((a) => a.cpuMs), loopCpuMs: anchors.map((a) => a.loopCpuMs) });
+    save(); // each stage as it is measured: an interrupted run still leaves its figures
     if (big) trash.discard(big.dir);
     big = ws;
   }
@@ -282,10 +288,12 @@ async function main(): Promise<void> {
     progress(`  wrote ${written.chartFiles} file(s) of charts/${target.name} and ${written.environmentFiles} file(s) in ${written.environments} environment(s) referring to it, nothing else`);
     results.edits.push({ chart: target.name, wallMs: run.ms, cpuMs: run.cpuMs, peakKiB: run.peakKiB, phases: run.phases, ...written, load: load().load1 });
   }
+  save();
   for (let r = 1; r <= RUNS; r++) {
     const run = await generate(ws, `${N} × ${M} generate --check ${r}/${RUNS}`, ['--check']);
     results.checks.push({ wallMs: run.ms, cpuMs: run.cpuMs, peakKiB: run.peakKiB, phases: run.phases, load: load().load1 });
   }
+  save();
   if (!flag('no-helm-anchor')) {
     const h = await helmAnchor(ws, RUNS);
     results.helmAnchor = h;
@@ -297,11 +305,8 @@ async function main(): Promise<void> {
   results.elapsedMs = Date.now() - t0;
 
   console.log('\n' + resultTable(results) + '\n');
-  if (!flag('no-write')) {
-    writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(join(REPO, 'BENCHMARKS.md'), renderBenchmarks(results, existingNotes()));
-    progress('wrote tools/bench/results.json and BENCHMARKS.md');
-  }
+  save();
+  if (!flag('no-write')) progress('wrote tools/bench/results.json and BENCHMARKS.md');
   if (KEEP) progress(`kept ${ws.dir}`);
   else trash.discard(ws.dir);
   progress('deleting the workspaces and outputs set aside during the runs…');
