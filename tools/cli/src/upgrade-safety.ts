@@ -57,6 +57,8 @@ export function upgradeSafety(
         notes.push(`environments/${env}: the committed overlays cannot be read; upgrade safety compared nothing there`);
         continue;
       }
+      // A new environment (or one with no releases yet) has nothing to compare with.
+      if (old.length === 0) continue;
       const now = environmentReleases(environments, env);
       for (const was of old) {
         const is = now.find((r) => r.chart === was.chart && r.layer === was.layer);
