@@ -155,7 +155,7 @@ function assertOnlyReferencing(ws: Workspace, chart: string, before: Map<string,
     if (p.startsWith(`charts/${chart}/`)) chartFiles++;
     else if (p.startsWith('environments/') && existsSync(join(ws.dir, p)) && quoted.test(readFileSync(join(ws.dir, p), 'utf8'))) {
       environmentFiles++;
-      if (p.split('/').length > 2) envs.add(p.split('/')[1]);
+      if (p.split('/').length > 2 && p.split('/')[1] !== 'base') envs.add(p.split('/')[1]);
     } else bad.push(p);
   }
   if (bad.length > 0) throw new Error(`bench: editing ${chart} wrote files that neither are its chart's nor refer to it: ${bad.slice(0, 10).join(', ')}${bad.length > 10 ? ` (${bad.length} in all)` : ''}`);
