@@ -1,8 +1,8 @@
 /**
- * Phase profile of publish (issue 8: N changed charts to a local registry in ≤ 5 s), the same
- * measurement as `publish()` in bench.ts, on a synthetic workspace whose charts are generated:
+ * Phase profile of publish (issue 8: N changed charts to a local registry in ≤ 5 s; no longer a
+ * target of `npm run bench`, issue 20), on a synthetic workspace whose charts are generated:
  *
- *   node -r @swc-node/register tools/bench/bench.ts --workspace-only --sizes 100   (prints <dir>)
+ *   node -r @swc-node/register tools/bench/bench.ts --workspace-only --sizes 100x3   (prints <dir>)
  *   STRATA_ROOT=<dir> node -r @swc-node/register tools/cli/bin/generate.ts
  *   node -r @swc-node/register tools/bench/publish-profile.ts <dir> [--count 100] [--runs 3] [--concurrency 8]
  *        [--ballast MB] [--publish-module path/to/publish.ts]

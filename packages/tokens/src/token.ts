@@ -335,6 +335,32 @@ export class Tokens {
     return value >= NUMBER_BASE && value < NUMBER_LIMIT && !registry().byNumber.has(value);
   }
 
+  /**
+   * Where the registry is now: every token made from here on has an id at least this. With
+   * `forgetSince`, a process that makes many charts one after the other (generate) keeps only the
+   * tokens of the chart at hand: the registry is global, and would otherwise hold every chart's
+   * tokens, and through their owners every chart's constructs, to the end of the process.
+   */
+  public static mark(): number {
+    return registry().next;
+  }
+
+  /**
+   * Forgets every token made since `mark` (and the rules recorded between them). Only for tokens
+   * no longer used: their markers would then be written as they are. Ids are never reused.
+   */
+  public static forgetSince(mark: number): void {
+    const r = registry();
+    for (const [id, info] of r.byId) {
+      if (id < mark) continue;
+      r.byId.delete(id);
+      if (typeof info.marker === 'number') r.byNumber.delete(info.marker);
+    }
+    const old = (t: TokenInfo | string) => typeof t === 'string' || t.id < mark;
+    r.conditionals = r.conditionals.filter((c) => c.when.every((w) => old(w.token)) && (!c.then || old(c.then.token)));
+    if (r.relations) r.relations = r.relations.filter((x) => old(x.a) && old(x.b));
+  }
+
   /** Every token of one owner, in creation order. */
   public static ownedBy(owner: object): TokenInfo[] {
     return [...registry().byId.values()].filter((t) => t.owner === owner);

@@ -104,6 +104,33 @@ describe('Tokens', () => {
   });
 });
 
+describe('forgetting the tokens of a finished chart', () => {
+  test('forgetSince drops the tokens made after the mark, their rules and their numbers; the ones before stay; ids are not reused', () => {
+    const before = {};
+    const kept = Tokens.string('kept.name', before);
+    const keptNumber = Tokens.number('kept.size', before);
+    const mark = Tokens.mark();
+    const chart = {};
+    const name = Tokens.string('chart.name', chart);
+    const size = Tokens.number('chart.size', chart);
+    const mode = Tokens.string('chart.mode', chart);
+    Tokens.checkWhen([{ value: mode, equals: 'fast' }], size, { minimum: 10 }, 'rule of the chart');
+    Tokens.checkRelation('sameS3Bucket', name, 's3://bucket/x', 'relation of the chart', 'in the bucket of x');
+    expect(Tokens.ownedBy(chart).map((t) => t.path)).toEqual(['chart.name', 'chart.size', 'chart.mode']);
+
+    Tokens.forgetSince(mark);
+    expect(Tokens.infoOf(name)).toBeUndefined();
+    expect(Tokens.infoOf(size)).toBeUndefined();
+    expect(Tokens.isCorruptedNumber(size)).toBe(true);
+    expect(Tokens.ownedBy(chart)).toEqual([]);
+    expect(Tokens.conditionalsOf(chart)).toEqual([]);
+    expect(Tokens.relationsOf(chart)).toEqual([]);
+    expect(Tokens.infoOf(kept)!.path).toBe('kept.name');
+    expect(Tokens.infoOf(keptNumber)!.path).toBe('kept.size');
+    expect(Tokens.infoOf(Tokens.string('next', {}))!.id).toBeGreaterThanOrEqual(mark + 3);
+  });
+});
+
 describe('marks', () => {
   test('holds data, conditions, exclusion and warnings', () => {
     const root = new Construct(undefined as any, '');

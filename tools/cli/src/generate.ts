@@ -138,11 +138,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const now = performance.now();
     phases[name] = Math.round(now - started);
     started = now;
+    // For the bench (tools/bench): the heap after each phase, to see what a large run holds.
+    if (process.env.STRATA_PHASE_MEMORY) (globalThis as { gc?: () => void }).gc?.();
+    if (process.env.STRATA_PHASE_MEMORY) log(`memory after ${name}: heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
   };
   if (!options.check) recoverTrees(options.root, [chartsDir, envDir]);
   const workloads = chartPackages(options.root);
   const cache = options.cache === false ? undefined : new ChartCache(options.root);
   const outputs = await chartOutputs(workloads, { cache, log });
+  // The value sets earlier runs found valid, before the first check: the charts' own defaults too
+  // (each check of a set not known compiles its chart's schema, milliseconds a chart).
+  for (const k of cache?.validValues() ?? []) validValues.known.add(k);
   // A chart whose own defaults its schema refuses (a rule a construct attached, a condition across
   // values) is the chart's error, said once against its source, never per environment deploying it.
   const defaultsProblems = [...outputs].flatMap(([name, o]) => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { catalogEntry } from '@strata/gitops';
+import { Tokens } from '@strata/tokens';
 import { acceptedChangesOf, chartFiles, chartPodProblems, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, SynthesisError, synthesizeChart } from '@strata/helm';
 import { ChartCache, ChartOutput } from './chart-cache';
 import { loadWorkloadClass, WorkloadPackage } from './workspace';
@@ -18,6 +19,18 @@ export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, opt
     const hit = cachedChart(w, cache, key);
     if (hit) return hit;
   }
+  // The chart's tokens are forgotten once its output (plain data) is made: the token registry is
+  // global, and would otherwise keep every chart's tokens and constructs for the whole run
+  // (2,000 charts: gigabytes, and lookups that grow with every chart; BENCHMARKS.md).
+  const mark = Tokens.mark();
+  try {
+    return synthesizeNow(w, cache, key);
+  } finally {
+    Tokens.forgetSince(mark);
+  }
+}
+
+function synthesizeNow(w: WorkloadPackage, cache: ChartCache | undefined, key: string | undefined): ChartOutput & { cached: boolean } {
   const recorded = recordedVersion(w);
   const Chart = loadWorkloadClass(w);
   // One App per chart: synthesis cost stays linear in the number of workloads.

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeChange, environmentNames, environmentReleases, EnvironmentRelease, Manifest, renderRelease, upgradeChanges, UpgradeChange } from '@strata/checks';
-import { LoadedEnvironment, registryKey } from '@strata/gitops';
+import { isKeptInEnvironments, LoadedEnvironment, registryKey } from '@strata/gitops';
 import { ACCEPTED_CHANGES_ANNOTATION, AcceptedChange, compareVersions, readTree, recordedChart, resolveTemplate } from '@strata/helm';
 import { parse } from 'yaml';
 import { ChartOutput } from './chart-cache';
@@ -45,8 +45,12 @@ export function upgradeSafety(
   const before = readTree(envDir);
   const published = publishedVersions(root);
   const scratch = mkdtempSync(join(tmpdir(), 'strata-upgrade-'));
+  const nothingPublished = Object.keys(published.any).length === 0;
   try {
     for (const env of environmentNames(environments)) {
+      // Nothing to compare where nothing changed: reading an environment's committed releases means
+      // parsing all its overlays, which at thousands of releases costs more than the rest of an edit.
+      if (nothingPublished && unchanged(env, before, environments, outputs, root)) continue;
       let old: EnvironmentRelease[];
       try {
         old = environmentNames(before).includes(env) ? environmentReleases(before, env) : [];
@@ -54,6 +58,8 @@ export function upgradeSafety(
         notes.push(`environments/${env}: the committed overlays cannot be read; upgrade safety compared nothing there`);
         continue;
       }
+      // A new environment (or one with no releases yet) has nothing to compare with.
+      if (old.length === 0) continue;
       const now = environmentReleases(environments, env);
       for (const was of old) {
         const is = now.find((r) => r.chart === was.chart && r.layer === was.layer);
@@ -111,6 +117,37 @@ export function upgradeSafety(
     rmSync(scratch, { recursive: true, force: true });
   }
   return { errors, notes, compared };
+}
+
+/**
+ * Whether no release of `env` can have changed: its own files are the committed ones, and so are
+ * the base files and the chart (its content digest) of every workload its kustomization lists.
+ * Then each release has the committed chart and values, and the loop above would compare none
+ * (with no published version older than the committed one, which the caller checks).
+ */
+function unchanged(env: string, before: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>, outputs: ReadonlyMap<string, ChartOutput>, root: string): boolean {
+  const same = (prefix: string) => {
+    let n = 0;
+    for (const [rel, text] of now) {
+      if (!rel.startsWith(prefix)) continue;
+      n++;
+      if (before.get(rel) !== text) return false;
+    }
+    for (const rel of before.keys()) if (rel.startsWith(prefix) && !isKeptInEnvironments(rel)) n--;
+    return n === 0;
+  };
+  if (!same(`${env}/`)) return false;
+  const kustomization = now.get(`${env}/apps/kustomization.yaml`) ?? '';
+  for (const m of kustomization.matchAll(/\.\.\/\.\.\/base\/apps\/([^/\s'"]+)/g)) {
+    const workload = m[1];
+    if (!same(`base/apps/${workload}/`)) return false;
+    const output = outputs.get(workload);
+    if (!output) continue;
+    const chartYaml = join(root, 'charts', workload, 'Chart.yaml');
+    const committed = existsSync(chartYaml) ? recordedChart(readFileSync(chartYaml, 'utf8'))?.contentDigest : undefined;
+    if (committed === undefined || committed !== recordedChart(output.chartYaml)?.contentDigest) return false;
+  }
+  return true;
 }
 
 /**
