@@ -4,7 +4,7 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
-import { DatasetFileSystems, DistributedDataset, ParallelJob, PATH_SEGMENT } from '@strata/patterns';
+import { DatasetFileSystems, DistributedDataset, KEY_PREFIX, ParallelJob, PATH_SEGMENT } from '@strata/patterns';
 import { FsxDeploymentType } from '@strata/storage';
 
 export default class FinetuneChart extends WorkloadChart {
@@ -31,6 +31,8 @@ export default class FinetuneChart extends WorkloadChart {
         importPath: 's3://ml-datasets/instructions/', // the class must link a path containing it (generate checks)
       }),
       availabilityZone: 'us-east-1a', // the zone of the class's subnet: generate checks they agree
+      // The directory mounted is <path><version>/ of the file system; generate warns when that is outside importPath.
+      path: this.values.string('dataset.path', { default: '', description: 'Where importPath lies in the file system: "" when the class links importPath itself, "instructions/" when it links the bucket.', pattern: KEY_PREFIX }),
       version: this.values.string('dataset.version', { default: 'v1', description: 'Version directory to mount.', pattern: PATH_SEGMENT }),
     });
   }

@@ -6,7 +6,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { LeaderWorkerSet } from '@strata/kinds';
-import { addScratch, containerProps, DatasetFileSystems, DEFAULT_USER, DistributedDataset } from '@strata/patterns';
+import { addScratch, containerProps, DatasetFileSystems, DEFAULT_USER, DistributedDataset, KEY_PREFIX } from '@strata/patterns';
 import { Devices, FsxDeploymentType } from '@strata/storage';
 
 export default class MultiHostServingChart extends WorkloadChart {
@@ -32,6 +32,7 @@ export default class MultiHostServingChart extends WorkloadChart {
         importPath: 's3://ml-datasets/models/llama-3.1-405b/',
       }),
       availabilityZone: 'us-east-1a',
+      path: this.values.string('model.path', { default: '', description: 'Where importPath lies in the file system: "" when the class links importPath itself, "models/llama-3.1-405b/" when it links the bucket.', pattern: KEY_PREFIX }),
       version: 'v1',
     });
   }

@@ -6,7 +6,7 @@ import * as plus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { WorkloadChart, WorkloadChartProps } from '@strata/helm';
 import { ClusterTrainingRuntime, TRAINER_NODE, TrainJob } from '@strata/kinds';
-import { DatasetFileSystems, DEFAULT_USER, DistributedDataset, restrictedSecurityContext, serviceAccountAnnotations, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
+import { DatasetFileSystems, DEFAULT_USER, DistributedDataset, KEY_PREFIX, restrictedSecurityContext, serviceAccountAnnotations, TrainingCheckpoint, WorkloadIdentity } from '@strata/patterns';
 import { Devices, FsxDeploymentType } from '@strata/storage';
 
 export default class FsdpChart extends WorkloadChart {
@@ -50,6 +50,7 @@ export default class FsdpChart extends WorkloadChart {
         importPath: 's3://ml-datasets/corpus/',
       }),
       availabilityZone: 'us-east-1a',
+      path: v.string('dataset.path', { default: '', description: 'Where importPath lies in the file system: "" when the class links importPath itself, "corpus/" when it links the bucket.', pattern: KEY_PREFIX }),
     });
     new TrainingCheckpoint(this, 'checkpoints', {
       job: runtime, // the restore step and the sync sidecar live on the runtime's nodes…

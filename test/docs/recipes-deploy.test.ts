@@ -29,6 +29,16 @@ function recipes(): { file: string; name: string; keys: string[] }[] {
     });
 }
 
+/**
+ * The class below links the bucket's root: each dataset recipe's prefix is a directory of the file
+ * system, given as its `path` value (without it the pods would read <bucket>/<version>/, and generate warns).
+ */
+const DATASET_PATHS: { readonly [chart: string]: Record<string, unknown> } = {
+  finetune: { dataset: { path: 'instructions/' } },
+  fsdp: { dataset: { path: 'corpus/' } },
+  'multi-host-serving': { model: { path: 'models/llama-3.1-405b/' } },
+};
+
 function environment(list: ReturnType<typeof recipes>): string {
   const role = (name: string) => `arn:aws:iam::111122223333:role/strata-recipes-${name}`;
   const identities = Object.fromEntries(list.filter((r) => r.keys.length > 0).map((r) => [r.name, Object.fromEntries(r.keys.map((k) => [k, role(`${r.name}-${k}`)]))]));
@@ -48,7 +58,7 @@ function environment(list: ReturnType<typeof recipes>): string {
     karpenter: { install: true },
     // The NIM recipe's NGC Secrets, made outside its chart.
     external: { secrets: [{ namespace: 'nim', name: 'ngc-api-secret', keys: ['NGC_API_KEY'] }, { namespace: 'nim', name: 'ngc-secret', keys: ['.dockerconfigjson'] }] },
-    workloads: Object.fromEntries(list.map((r) => [r.name, { namespace: r.name }])),
+    workloads: Object.fromEntries(list.map((r) => [r.name, { namespace: r.name, ...(DATASET_PATHS[r.name] ? { values: DATASET_PATHS[r.name] } : {}) }])),
   };
   return `import { defineEnvironment } from '@strata/gitops';\n\nexport default defineEnvironment(${JSON.stringify(definition, null, 2)});\n`;
 }

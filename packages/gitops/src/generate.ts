@@ -6,7 +6,7 @@ import { cloudOwnerProblems } from './cloud-owners';
 import { externalObjects } from './external';
 import { EnvironmentPlan, planEnvironment } from './plan';
 import { environmentReport, ExternalUsers } from './report';
-import { versionsAcrossEnvironments } from './report-versions';
+import { outsideWarnings, versionsAcrossEnvironments } from './report-versions';
 
 /** The versions each environment serves, side by side (report-versions.ts), relative to environments/. */
 export const VERSIONS_FILE = 'versions.md';
@@ -52,6 +52,7 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
     warnings.push(...plan.warnings);
     if (plan.errors.length > 0) continue;
     plans.push(plan);
+    warnings.push(...outsideWarnings(plan).map((m) => `${e.file}: ${m}`));
     for (const [rel, content] of planFiles(plan)) {
       // Bases depend only on the chart, so every environment produces the same bytes for them.
       if (tree.has(rel) && tree.get(rel) !== content) throw new Error(`internal: two environments disagree on ${rel}`);

@@ -289,7 +289,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     // through Mountpoint as the pod, a hydration or sync step): without a role they fail at run time.
     for (const key of entry.policyKeys ?? []) {
       if (roles[key] === undefined) {
-        fail(`identity.workloads.${name}.${key}`, undefined, `an IAM role ARN holding the policy charts/${name} writes for it (ConfigMap iam-policies, ${key}.json)`, `its pods need that access (S3 and the like) and run without any: create the role from the policy and give it here`);
+        fail(`identity.workloads.${name}.${key}`, undefined, `an IAM role ARN holding the policy charts/${name} writes for it (ConfigMap iam-policies, ${key}.json)`, `its pods need that access (S3 and the like) and run without any: create the role from the policy (npx nx run ${name}:synth writes charts/${name} while generate refuses) and give it here`);
       }
     }
     let values: Record<string, unknown> | undefined = isPlainObject(d.values) && Object.keys(d.values).length > 0 ? (d.values as Record<string, unknown>) : undefined;

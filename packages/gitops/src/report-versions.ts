@@ -86,6 +86,17 @@ function served(plan: EnvironmentPlan, w: PlannedWorkload, v: VersionedRead): Se
 const TIER_WORDS: { readonly [tier: string]: string } = { efs: 'EFS', 'fsx-lustre': 'FSx for Lustre', s3: 'S3' };
 const PATTERN_WORDS: { readonly [pattern: string]: string } = { ModelRepository: 'model repository', DistributedDataset: 'dataset' };
 
+/**
+ * generate's warning for each dataset whose pods would read outside the S3 path its chart expects
+ * (the report flags the same in bold): the directory mounted holds none of the data, and nothing fails
+ * until the trainer finds it empty.
+ */
+export function outsideWarnings(plan: EnvironmentPlan): string[] {
+  return servedVersions(plan)
+    .filter((r) => r.outside !== undefined)
+    .map((r) => `'workloads.${r.workload}' (${PATTERN_WORDS[r.pattern] ?? r.pattern} ${r.name}) reads ${r.reads}, outside ${r.outside} where its chart expects the data: the environment's class links the file system's root to another S3 path, so the directory mounted holds none of it; set the dataset's directory (its path) to where that data lies under the class's link, or link the class to the chart's path`);
+}
+
 /** The "Model and dataset versions" section of an environment's report. */
 export function versionsReport(plan: EnvironmentPlan): string[] {
   const rows = servedVersions(plan);

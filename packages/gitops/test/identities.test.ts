@@ -21,7 +21,7 @@ describe('identities against the access their pods need', () => {
     expect(planEnvironment(dev, catalog()).errors).toEqual([]);
     const noRole = withChanges(dev, (e) => delete e.identity.workloads.training);
     expect(planEnvironment(noRole, catalog()).errors).toEqual([
-      "environments/dev/environment.ts: 'identity.workloads.training.training' (not set) must be an IAM role ARN holding the policy charts/training writes for it (ConfigMap iam-policies, training.json); its pods need that access (S3 and the like) and run without any: create the role from the policy and give it here",
+      "environments/dev/environment.ts: 'identity.workloads.training.training' (not set) must be an IAM role ARN holding the policy charts/training writes for it (ConfigMap iam-policies, training.json); its pods need that access (S3 and the like) and run without any: create the role from the policy (npx nx run training:synth writes charts/training while generate refuses) and give it here",
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { ChartCatalog, ChartEntry, EnvironmentDefinition, environmentFiles, planEnvironment, servedVersions, VersionedRead, versionsAcrossEnvironments, versionsReport } from '../src';
+import { ChartCatalog, ChartEntry, EnvironmentDefinition, environmentFiles, environmentsFromDefinitions, planEnvironment, servedVersions, VersionedRead, versionsAcrossEnvironments, versionsReport } from '../src';
 import { fixtureCatalog } from './fixtures/charts';
 import { dev, prod } from './fixtures/environments';
 
@@ -89,6 +89,12 @@ describe('which model and dataset version each environment serves', () => {
     expect(section).toContain(
       "**training: dataset `dataset` reads s3://other-data/imagenet/v3/, outside s3://training-data/imagenet/** where its chart expects the data: its class links the file system's root to another S3 path, so the directory mounted holds none of it. Set the dataset's directory (its `path` value) to where that data lies under the class's link, or link the class to the chart's path.",
     );
+    // generate warns too, in the terminal: the report alone is easy to miss.
+    expect(environmentsFromDefinitions([{ name: 'dev', definition: linked, file: 'environments/dev/environment.ts' }], catalog).warnings).toEqual([
+      "environments/dev/environment.ts: 'workloads.training' (dataset dataset) reads s3://other-data/imagenet/v3/, outside s3://training-data/imagenet/ where its chart expects the data: the environment's class links the file system's root to another S3 path, so the directory mounted holds none of it; set the dataset's directory (its path) to where that data lies under the class's link, or link the class to the chart's path",
+    ]);
+    const aligned: EnvironmentDefinition = { ...dev, storage: { ...dev.storage, 'fsx-lustre': { ...(dev.storage?.['fsx-lustre'] as object), s3ImportPath: 's3://training-data' } } } as EnvironmentDefinition;
+    expect(environmentsFromDefinitions([{ name: 'dev', definition: aligned, file: 'environments/dev/environment.ts' }], catalog).warnings).toEqual([]);
   });
 
   test('an existing file system reads through its association', () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { App } from 'cdk8s';
 import { catalogEntry } from '@strata/gitops';
 import { Tokens } from '@strata/tokens';
@@ -75,6 +75,9 @@ function recordedVersion(w: WorkloadPackage) {
 /** The error lines of one failed chart, each prefixed with its name. */
 export function errorLines(w: WorkloadPackage, e: unknown): string[] {
   if (e instanceof SynthesisError) return e.errors.map((m) => `${w.name}: ${m}`);
-  return [`${w.name}: ${(e as Error).message}`];
+  // A JavaScript error of the chart's own code (a name not imported, a misspelt property): generate strips
+  // the types without checking them, so the compiler is what names the file and line.
+  const code = e instanceof ReferenceError || e instanceof TypeError || e instanceof SyntaxError;
+  return [`${w.name}: ${(e as Error).message}${code ? ` (a ${(e as Error).name} in ${w.source}/${relative(w.dir, w.chartModule).split('\\').join('/')} or what it imports; generate does not type-check: npx tsc --noEmit -p ${w.source} names the line)` : ''}`];
 }
 
