@@ -84,6 +84,13 @@ describe('TrainingCheckpoint', () => {
     expect(TrainingCheckpoint.flushSecondsFor(Size.gibibytes(16))).toBe(97);
   });
 
+  test('a checkpoint whose size × throughputs lands among the token markers: 5547 GiB at 250 + 1000 MiB/s (5680128 × 1250 = 7100160000) gets its grace period', () => {
+    // ceil(5680128 × 1250 / (1000 × 250)) + 15; once refused as "arithmetic on a value" (the fsdp-training round trip).
+    const { chart } = checkpoint({ checkpointSize: Size.gibibytes(5547), size: Size.gibibytes(6000) });
+    expect(one(synthValid(chart), 'Job').spec.template.spec.terminationGracePeriodSeconds).toBe(28_416);
+    expect(TrainingCheckpoint.flushSecondsFor(Size.gibibytes(5547))).toBe(28_416);
+  });
+
   test('pods holding checkpoints not yet in S3 on node-local NVMe are not disrupted voluntarily by Karpenter', () => {
     // karpenter.sh/do-not-disrupt: Karpenter neither consolidates nor drifts the node (karpenter.sh docs, disruption "Pod-Level Controls").
     const pod = one(synthValid(checkpoint().chart), 'Job').spec.template;

@@ -56,6 +56,9 @@ export const FLUSH_MARGIN_SECONDS = 15;
  * may be a value: the result is then a formula token that Helm computes the same way.
  */
 export function flushSeconds(f: FlushFacts): number {
-  const rates = Tokens.product(f.localWriteMiBps, f.uploadMiBps);
-  return Tokens.sum(Tokens.ceilDiv(Tokens.product(f.checkpointMiB, Tokens.sum(f.uploadMiBps, f.localWriteMiBps)), rates), FLUSH_MARGIN_SECONDS);
+  // One expression: the product mib × (upload + local) of literals may land among the token markers
+  // (5547 GiB at 250 + 1000 MiB/s is 7100160000) and must not stand alone as a number.
+  const written = { op: 'mul', args: [f.checkpointMiB, { op: 'add', args: [f.uploadMiBps, f.localWriteMiBps] }] } as const;
+  const rates = { op: 'mul', args: [f.localWriteMiBps, f.uploadMiBps] } as const;
+  return Tokens.compute({ op: 'add', args: [{ op: 'ceilDiv', args: [written, rates] }, FLUSH_MARGIN_SECONDS] });
 }

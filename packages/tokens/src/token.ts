@@ -44,6 +44,17 @@ export interface Formula {
 /** An operand of a formula: a whole number, a numeric token, or another formula. */
 export type Operand = number | TokenInfo | Formula;
 
+/**
+ * Whole-number arithmetic to compute in one go (`Tokens.compute`): operands are numbers (literals
+ * or numeric tokens) or nested expressions. Results inside it never stand alone as numbers, so a
+ * product of literals that lands among the token markers (7100000000…7199999999) cannot be taken
+ * for a marker on its way to the result.
+ */
+export interface Expression {
+  readonly op: Formula['op'];
+  readonly args: readonly (number | Expression)[];
+}
+
 /** Whether an operand is a formula. */
 export function isFormula(o: unknown): o is Formula {
   return typeof o === 'object' && o !== null && 'op' in o && 'args' in o;
@@ -227,17 +238,34 @@ export class Tokens {
 
   /** The sum of whole numbers, any of which may be a numeric token: a literal when none is, else a formula token. */
   public static sum(...xs: number[]): number {
-    return formulaOf('add', xs);
+    return Tokens.compute({ op: 'add', args: xs });
   }
 
   /** The product of whole numbers, any of which may be a numeric token. */
   public static product(...xs: number[]): number {
-    return formulaOf('mul', xs);
+    return Tokens.compute({ op: 'mul', args: xs });
   }
 
   /** `ceil(n / d)` of whole numbers, either of which may be a numeric token. */
   public static ceilDiv(n: number, d: number): number {
-    return formulaOf('ceilDiv', [n, d]);
+    return Tokens.compute({ op: 'ceilDiv', args: [n, d] });
+  }
+
+  /**
+   * An expression of whole numbers, any of which may be a numeric token: the literal result when
+   * none is, else one formula token (parts without a token folded to their value). Use it rather
+   * than nesting `sum`/`product`/`ceilDiv` when a part's value may be large: a nested call hands
+   * its result on as a bare number, and one that lands among the token markers is refused as
+   * arithmetic on a value (or, equal to a marker, would be taken for that value). A literal result
+   * among the markers is refused: it could not be told from a value.
+   */
+  public static compute(e: Expression): number {
+    const compiled = compile(e);
+    if (typeof compiled === 'number') {
+      if (compiled >= NUMBER_BASE && compiled < NUMBER_LIMIT) throw new Error(`${e.op}: the result ${compiled} lies among the numbers that stand for values (${NUMBER_BASE} to ${NUMBER_LIMIT - 1}) and could be taken for one; keep the literals out of that range`);
+      return compiled;
+    }
+    return register('integer', '$formula', compiled.owner, undefined, compiled.formula).marker as number;
   }
 
   /**
@@ -449,21 +477,32 @@ function viewOf(info: TokenInfo, view: { readonly omitWhenEmpty?: boolean; reado
   return register(info.kind, info.path, info.owner, undefined, undefined, view);
 }
 
-/** A formula token over the operands, or the literal result when no operand is a token. */
-function formulaOf(op: Formula['op'], xs: readonly number[]): number {
-  const infos = xs.map((x) => Tokens.infoOf(x));
-  if (infos.every((i) => i === undefined)) {
-    for (const x of xs) if (Tokens.isCorruptedNumber(x)) throw new Error(`${op}: ${x} is arithmetic on a value; use Tokens.${op === 'add' ? 'sum' : op === 'mul' ? 'product' : 'ceilDiv'} on the value itself`);
-    return evaluateFormula({ op, args: xs }, () => 0);
-  }
-  const args: Operand[] = xs.map((x, i) => {
-    const info = infos[i];
-    if (!info) return x;
-    if (info.kind !== 'integer' && info.kind !== 'number') throw new Error(`${op}: value '${info.path}' is a ${info.kind}, not a number`);
+/**
+ * An expression as a formula over its tokens, with the owner of its first token; or its value when
+ * no operand is a token (evaluated whole: no part of it is checked as a bare number).
+ */
+function compile(e: Expression): number | { readonly formula: Formula; readonly owner: object | undefined } {
+  let owner: { value: object | undefined } | undefined;
+  const operand = (x: number | Expression): Operand => {
+    if (isFormula(x)) {
+      const inner = compile(x as Expression);
+      if (typeof inner === 'number') return inner;
+      owner ??= { value: inner.owner };
+      return inner.formula;
+    }
+    const info = Tokens.infoOf(x);
+    if (!info) {
+      if (Tokens.isCorruptedNumber(x)) throw new Error(`${e.op}: ${x} is arithmetic on a value; use Tokens.${e.op === 'add' ? 'sum' : e.op === 'mul' ? 'product' : 'ceilDiv'} on the value itself`);
+      return x;
+    }
+    if (info.kind !== 'integer' && info.kind !== 'number') throw new Error(`${e.op}: value '${info.path}' is a ${info.kind}, not a number`);
+    owner ??= { value: (info.derivation?.base ?? info).owner };
     return info.formula ?? info;
-  });
-  const owner = infos.find((i) => i !== undefined)!;
-  return register('integer', '$formula', (owner.derivation?.base ?? owner).owner, undefined, { op, args }).marker as number;
+  };
+  const args = e.args.map(operand);
+  const formula: Formula = { op: e.op, args };
+  if (!owner) return evaluateFormula(formula, () => 0);
+  return { formula, owner: owner.value };
 }
 
 function scaleConstraint(c: Constraint, multiplier: number): Constraint {

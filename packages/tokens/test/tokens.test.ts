@@ -178,6 +178,30 @@ describe('formulas: whole-number arithmetic over values', () => {
     expect(() => Tokens.sum(Tokens.boolean('x', own) as unknown as number, 1)).toThrow("add: value 'x' is a boolean, not a number");
     expect(() => Tokens.sum(7_150_000_000, 1)).toThrow('add: 7150000000 is arithmetic on a value; use Tokens.sum on the value itself'); // a number in the token range that no token is
   });
+
+  test('a literal part among the token markers is never taken for a value: 5547 GiB flushed at 250 + 1000 MiB/s (mib × 1250 = 7100160000)', () => {
+    const facts = { checkpointMiB: 5547 * 1024, uploadMiBps: 250, localWriteMiBps: 1000 };
+    expect(facts.checkpointMiB * (facts.uploadMiBps + facts.localWriteMiBps)).toBe(7_100_160_000); // in the marker range
+    expect(flushSeconds(facts)).toBe(28_416); // ceil(7100160000 / 250000) + 15
+    // Even when that number is a registered marker, the result is the literal one.
+    const own = {};
+    let marker = Tokens.number('filler', own);
+    while (marker < 7_100_160_000) marker = Tokens.number('filler', own);
+    expect(Tokens.infoOf(7_100_160_000)).toBeDefined();
+    expect(flushSeconds(facts)).toBe(28_416);
+    // With the size a value, the formula folds the literal parts as before.
+    const gib = Tokens.number('checkpoints.checkpointSize', own);
+    const info = Tokens.infoOf(flushSeconds({ ...facts, checkpointMiB: Tokens.derive(gib, 1024) }))!;
+    expect(info.owner).toBe(own);
+    expect(info.formula).toEqual({ op: 'add', args: [{ op: 'ceilDiv', args: [{ op: 'mul', args: [expect.objectContaining({ path: 'checkpoints.checkpointSize', derivation: expect.objectContaining({ multiplier: 1024 }) }), 1250] }, 250_000] }, 15] });
+    expect(evaluateFormula(info.formula!, (t) => 5547 * (t.derivation?.multiplier ?? 1))).toBe(28_416);
+  });
+
+  test('compute: nested parts stay inside the expression; a literal result among the markers is refused', () => {
+    expect(Tokens.compute({ op: 'ceilDiv', args: [{ op: 'mul', args: [5_680_128, 1250] }, 250_000] })).toBe(28_401);
+    expect(() => Tokens.compute({ op: 'mul', args: [5_680_128, 1250] })).toThrow('mul: the result 7100160000 lies among the numbers that stand for values (7100000000 to 7199999999) and could be taken for one; keep the literals out of that range');
+    expect(() => Tokens.product(5_680_128, 1250)).toThrow('mul: the result 7100160000 lies among the numbers that stand for values');
+  });
 });
 
 describe('values left out when empty', () => {
