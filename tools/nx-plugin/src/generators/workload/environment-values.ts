@@ -19,8 +19,8 @@ export interface ScaffoldFacts {
   /** Bucket values, with the chart's default: only the user knows the real ones. */
   readonly buckets: readonly (readonly [path: string, chartDefault: string])[];
   /**
-   * The chart's service accounts (`serviceAccounts.<key>`) it writes an IAM policy for (ConfigMap
-   * iam-policies): each needs a role in every environment (generate refuses it without one).
+   * The chart's service accounts (`serviceAccounts.<key>`) it writes an IAM policy for
+   * (iam-policies/<key>.json): each needs a role in every environment (generate refuses it without one).
    */
   readonly serviceAccounts: readonly string[];
   /** Steps outside the chart, once per environment. */
@@ -139,7 +139,7 @@ export function environmentValues(workload: string, facts: ScaffoldFacts, env: E
   for (const [path, chartDefault] of facts.buckets) fill.push(`values.${path}: this environment's bucket (until then the release uses the chart's default, "${chartDefault}")`);
   fill.push(...(facts.steps ?? []));
   if (facts.serviceAccounts.length > 0) {
-    fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (roles holding the policies the chart writes, ConfigMap iam-policies; generate refuses the environment until they are given)`);
+    fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (roles holding the policies the chart writes, iam-policies/<key>.json; generate refuses the environment until they are given)`);
   }
   return { ...(Object.keys(values).length > 0 ? { values } : {}), taken, fill };
 }
