@@ -17,6 +17,8 @@ export function giveRoles(root: string, env: string, workload: string, serviceAc
   const path = `environments/${env}/environment.ts`;
   const def = new EnvironmentDefinitionFile(TypeScriptFile.fromText(path, readFileSync(join(root, path), 'utf8')));
   const workloads = def.property(['identity', 'workloads'])?.getInitializer();
+  // Identity applied (cloud.identity): ACK makes a role per service account from the chart's policy; none to give.
+  if (!workloads && def.property(['cloud', 'identity'])) return;
   if (!workloads || !Node.isObjectLiteralExpression(workloads)) throw new Error(`${path}: no identity.workloads object to add roles to`);
   const roles = serviceAccounts.map((k) => `${k}: 'arn:aws:iam::${TEST_ACCOUNT}:role/${env}-${workload}-${k}'`).join(', ');
   addProperty(def.file, workloads, def.file.quote(workload), `{ ${roles} }`);
