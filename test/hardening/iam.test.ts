@@ -113,6 +113,20 @@ describe('least-privilege IAM', () => {
     expect(Object.keys(before).length).toBeGreaterThanOrEqual(14);
   });
 
+  test('each environment whose roles are made outside strata lists in its README exactly the documents its releases need, resolved', () => {
+    let listed = 0;
+    for (const env of [...new Set(rendered.map((r) => r.release.environment))]) {
+      const readme = readFileSync(join(REPO, 'environments', env, 'README.md'), 'utf8');
+      if (!readme.includes('Nothing here is applied')) continue;
+      const blocks = [...readme.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]));
+      const needed = rendered.filter((r) => r.release.environment === env && r.release.layer === 'app').flatMap((r) => Object.values(releasePolicies(r)));
+      const key = (d: unknown) => JSON.stringify(d);
+      expect([env, blocks.map(key).sort()]).toEqual([env, needed.map(key).sort()]);
+      listed += blocks.length;
+    }
+    expect(listed).toBeGreaterThanOrEqual(10);
+  });
+
   test('no other JSON policy document in charts/ or environments/ than the charts\' iam-policies/<key>.json, the ACK identity objects (cloud.test.ts checks those equal the charts\') and the environment reports that list them', () => {
     const files: [string, string][] = [];
     for (const top of ['charts', 'environments']) for (const [p, c] of readTree(join(REPO, top))) files.push([`${top}/${p}`, c]);
