@@ -88,7 +88,7 @@ describe('the cloud half of the committed environments', () => {
     expect(after).toEqual({ 'infra-ack': [], 'infra-identity': ['infra-ack'], 'infra-controllers': ['infra-identity'], 'infra-cloud': ['infra-controllers'], 'infra-configs': ['infra-cloud'], apps: ['infra-configs'] });
     for (const name of ['infra-identity', 'infra-cloud']) {
       const k = ks.find((x) => x.metadata.name === name);
-      expect(k.spec.healthCheckExprs.map((h: any) => h.apiVersion.split('/')[0])).toEqual(['iam.services.k8s.aws', 'eks.services.k8s.aws', 's3.services.k8s.aws', 'efs.services.k8s.aws', 'services.k8s.aws']);
+      expect(k.spec.healthCheckExprs.map((h: any) => h.apiVersion.split('/')[0])).toEqual(['iam.services.k8s.aws', 'eks.services.k8s.aws', 's3.services.k8s.aws', 'efs.services.k8s.aws', 's3files.services.k8s.aws', 'services.k8s.aws']);
     }
     const configs = ks.find((x) => x.metadata.name === 'infra-configs');
     const from = (configs.spec.postBuild?.substituteFrom ?? []).map((s: any) => s.name);

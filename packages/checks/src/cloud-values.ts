@@ -48,3 +48,25 @@ export function substitute<T>(values: T, vars: ReadonlyMap<string, string>): T {
   };
   return walk(values) as T;
 }
+
+/**
+ * The ConfigMaps of an environment's cloud resources (infrastructure/cloud/resources.yaml) and the
+ * keys ACK will write into each: a key counts when a FieldExport writes it from an ACK object of
+ * the same directory (an S3 Files or EFS file system's `.status.fileSystemID`). The reference lint
+ * follows a StorageClass's `fileSystemIdConfigRef` ("namespace/name/key") through these: the
+ * ConfigMap must be made, and its key written by a FieldExport of an object that exists.
+ */
+export function cloudConfigMaps(environments: ReadonlyMap<string, string>, environment: string): { readonly objects: any[]; readonly keys: Map<string, string[]> } {
+  const resources = environments.get(`${environment}/infrastructure/cloud/resources.yaml`);
+  const keys = new Map<string, string[]>();
+  if (resources === undefined) return { objects: [], keys };
+  const objects = yamlDocuments(resources) as any[];
+  const configMaps = objects.filter((o) => o?.kind === 'ConfigMap');
+  for (const cm of configMaps) keys.set(`${cm.metadata.namespace}/${cm.metadata.name}`, Object.keys(cm.data ?? {}));
+  for (const fe of objects.filter((o) => o?.kind === 'FieldExport' && o.spec?.to?.kind === 'configmap')) {
+    const at = `${fe.spec.to.namespace ?? fe.metadata?.namespace}/${fe.spec.to.name}`;
+    const source = objects.find((o) => o?.kind === fe.spec.from?.resource?.kind && o.metadata?.name === fe.spec.from?.resource?.name && o.apiVersion?.startsWith(`${fe.spec.from.resource.group}/`));
+    if (source && keys.has(at) && typeof fe.spec.to.key === 'string') keys.get(at)!.push(fe.spec.to.key);
+  }
+  return { objects: configMaps, keys };
+}

@@ -20,7 +20,7 @@ import { ExternalDefinition, externalEntry, externalName, ExternalObject, extern
 import { CLUSTER_SCOPED_KINDS, Helm, ReleaseTemplate, resolveTemplate } from '@strata/helm';
 import { parseAllDocuments } from 'yaml';
 import { lifecycleFacts, LifecycleFacts } from './lifecycle';
-import { cloudSubstitutions, substitute } from './cloud-values';
+import { cloudConfigMaps, cloudSubstitutions, substitute } from './cloud-values';
 import { groupOf, Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf, trainJobRuntime, withDeclaredKinds } from '@strata/tokens';
 
 
@@ -225,6 +225,9 @@ export function environmentSummaries(
       if (key) used.set(key, summary);
       return summary;
     });
+    // The cloud values' ConfigMaps (infrastructure/cloud): made by Flux, their keys written by ACK FieldExports.
+    const cloud = cloudConfigMaps(environments, env);
+    if (cloud.objects.length > 0) summaries.push({ ...summarize(cloud.objects), configMapKeys: [...cloud.keys.entries()] });
     // Each summary is the release's alone (kept between runs); a TrainJob on another release's runtime is seen whole here.
     byEnvironment[env] = joinRuntimes(summaries);
   }
@@ -385,6 +388,13 @@ export function referencesOf(
       // (https://kubernetes-csi.github.io/docs/secrets-and-credentials-storage-class.html). A name or
       // namespace templated per claim (`${pvc.name}`) is known only at provisioning and not checked.
       const params: Record<string, unknown> = o.parameters ?? {};
+      // The EFS CSI driver reads the file system id from a ConfigMap key ("namespace/name/key"): an ACK
+      // FieldExport's (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/filesystem-id-resolution.md).
+      const idRef = params.fileSystemIdConfigRef;
+      if (typeof idRef === 'string' && !idRef.includes('${')) {
+        const [cmNamespace, cmName, cmKey] = idRef.split('/');
+        if (cmNamespace && cmName && cmKey) add('ConfigMap', cmName, 'parameters[fileSystemIdConfigRef]', cmNamespace, [cmKey]);
+      }
       for (const op of CSI_SECRET_OPERATIONS) {
         const name = params[`csi.storage.k8s.io/${op}-secret-name`];
         const namespace = params[`csi.storage.k8s.io/${op}-secret-namespace`];
@@ -448,6 +458,8 @@ export interface ReleaseSummary {
   readonly refs: readonly Reference[];
   /** Each pod spec ("Deployment ns/name spec.template.spec", podKey) → the names of its volumes. */
   readonly podVolumes: readonly (readonly [string, readonly string[]])[];
+  /** ConfigMaps whose keys are known ("namespace/name" → keys): the cloud values ACK's FieldExports write. */
+  readonly configMapKeys?: readonly (readonly [string, readonly string[]])[];
   /**
    * For TrainJobs on another release's runtime (see joinRuntimes): the training runtimes the
    * release makes, and its TrainJobs whose runtime it does not make. Absent when it has neither.
@@ -529,6 +541,7 @@ export function checkSummaries(
       if (typeof sc === 'string' && sc !== '') users.get(key('StorageClass', undefined, sc))?.add(`${externalName(o)} (external)`);
     }
     // Volumes of each pod spec, keyed by the referrer.
+    const knownKeys = new Map<string, readonly string[]>(summaries.flatMap((s) => s.configMapKeys ?? []));
     const podVolumes = new Map<string, Set<string>>();
     for (const s of summaries) for (const [from, names] of s.podVolumes) podVolumes.set(from, new Set(names));
     for (const ref of summaries.flatMap((s) => s.refs)) {
@@ -574,6 +587,14 @@ export function checkSummaries(
         else if (isExternalKind(r.kind)) problems.push(`${what}: no release of ${environment} makes it, and ${file} does not declare it external; ${declare()}`);
         else problems.push(what);
         continue;
+      }
+      // A ConfigMap of cloud values: the key must be one an ACK FieldExport of the environment writes.
+      const written = r.kind === 'ConfigMap' ? knownKeys.get(`${r.namespace}/${r.name}`) : undefined;
+      const absent = written ? (r.keys ?? []).filter((x) => !written.includes(x)) : [];
+      if (absent.length > 0) {
+        problems.push(
+          `${where}: ConfigMap ${r.namespace}/${r.name} will have no key ${absent.map((x) => JSON.stringify(x)).join(', ')}: no ACK FieldExport of ${environment}/infrastructure/cloud writes it (written: ${written!.map((x) => JSON.stringify(x)).join(', ') || 'none'}); name a file system ${file} declares under cloud (cloudS3FileSystemIdRef('<name>') for cloud.s3FileSystems)`,
+        );
       }
       // A static volume's claimRef must be the claim that names it (or no volumeName at all).
       if (r.kind === 'PersistentVolume') {

@@ -8,10 +8,10 @@
  */
 
 /** A service whose ACK controller strata uses. */
-export type AckService = 's3' | 'efs' | 'iam' | 'eks';
+export type AckService = 's3' | 'efs' | 'iam' | 'eks' | 's3files' | 'cloudwatch';
 
 /** Every service, in install order. */
-export const ACK_SERVICES: readonly AckService[] = ['iam', 'eks', 's3', 'efs'];
+export const ACK_SERVICES: readonly AckService[] = ['iam', 'eks', 's3', 'efs', 's3files', 'cloudwatch'];
 
 export interface AckController {
   readonly service: AckService;
@@ -91,5 +91,33 @@ export const ACK_CONTROLLERS: { readonly [s in AckService]: AckController } = {
     managedPolicies: ['arn:aws:iam::aws:policy/AmazonElasticFileSystemFullAccess'],
     bootstrap: false,
     source: 'aws-controllers-k8s/efs-controller@v1.4.1:helm/Chart.yaml, helm/values.yaml, config/iam/recommended-policy-arn',
+  },
+  s3files: {
+    service: 's3files',
+    title: 'ACK S3 Files controller',
+    chartUrl: 'oci://public.ecr.aws/aws-controllers-k8s/s3files-chart',
+    version: '1.2.1',
+    serviceAccount: 'ack-s3files-controller',
+    group: 's3files.services.k8s.aws',
+    kinds: ['FileSystem', 'MountTarget'],
+    // No config/iam/ file could be read at this chart's commit: the AWS managed policy for creating and
+    // managing S3 Files file systems, mount targets and access points
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-security-iam-awsmanpol.html, AmazonS3FilesFullAccess).
+    managedPolicies: ['arn:aws:iam::aws:policy/AmazonS3FilesFullAccess'],
+    bootstrap: false,
+    source: 'aws-controllers-k8s/s3files-controller@0b8488308b6bad4412a5a5fa23ca71794ad0a489:helm/Chart.yaml, aws-controllers-k8s/s3files-controller@662f70d868d487ce7696280e8048c4fb73c89a6b:helm/values.yaml (untagged; the role\'s policy from the S3 Files guide)',
+  },
+  cloudwatch: {
+    service: 'cloudwatch',
+    title: 'ACK CloudWatch controller',
+    chartUrl: 'oci://public.ecr.aws/aws-controllers-k8s/cloudwatch-chart',
+    version: '1.8.1',
+    serviceAccount: 'ack-cloudwatch-controller',
+    group: 'cloudwatch.services.k8s.aws',
+    kinds: ['MetricAlarm'],
+    // config/iam/recommended-inline-policy at v1.8.1 holds one line, the ARN of this managed policy.
+    managedPolicies: ['arn:aws:iam::aws:policy/CloudWatchFullAccessV2'],
+    bootstrap: false,
+    source: 'aws-controllers-k8s/cloudwatch-controller@v1.8.1:helm/Chart.yaml, helm/values.yaml, config/iam/recommended-inline-policy',
   },
 };

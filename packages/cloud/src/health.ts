@@ -26,7 +26,8 @@ const condition = (type: string) => `status.conditions.exists(c, c.type == '${ty
  * apis/core/v1alpha1/field_export.go: `conditions` is always written).
  */
 export function ackHealthChecks(): AckHealthCheck[] {
-  const out: AckHealthCheck[] = ACK_SERVICES.map((s) => ({ apiVersion: `${ACK_CONTROLLERS[s].group}/v1alpha1`, failed: condition('ACK.Terminal'), current: condition('ACK.ResourceSynced') }));
+  // MetricAlarms (cloudwatch) live in the monitoring Kustomization, never in infra-identity or infra-cloud.
+  const out: AckHealthCheck[] = ACK_SERVICES.filter((s) => s !== 'cloudwatch').map((s) => ({ apiVersion: `${ACK_CONTROLLERS[s].group}/v1alpha1`, failed: condition('ACK.Terminal'), current: condition('ACK.ResourceSynced') }));
   out.push({
     apiVersion: 'services.k8s.aws/v1alpha1',
     kind: 'FieldExport',

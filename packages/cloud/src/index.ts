@@ -7,5 +7,6 @@ export * from './forms';
 export * from './health';
 export * from './lifecycle';
 export * from './role';
+export * from './s3-file-system';
 export * from './synth';
 export * from './trust';

@@ -31,6 +31,12 @@ export interface CloudRoleProps {
   readonly policy?: IamPolicyDocument;
   /** AWS managed (or existing) policies to attach, by ARN. @default - none */
   readonly managedPolicies?: readonly string[];
+  /**
+   * An AWS service assumes the role instead of service accounts (`sts:AssumeRole` by its service
+   * principal, e.g. elasticfilesystem.amazonaws.com for an S3 Files file system's role); no association.
+   * @default - the service accounts assume it
+   */
+  readonly trustedService?: string;
 }
 
 /**
@@ -52,7 +58,7 @@ export class CloudRole extends Construct {
     this.roleName = props.roleName;
     r.check('roleName', props.roleName, { pattern: ROLE_NAME }, 'shorten the environment\'s role prefix or the workload name');
     (props.managedPolicies ?? []).forEach((p, i) => r.check(`managedPolicies[${i}]`, p, { pattern: POLICY_ARN }, 'copy the ARN from the IAM console'));
-    if (props.serviceAccounts.length === 0) r.fail('serviceAccounts', [], 'at least one service account', 'a role nobody assumes is not made');
+    if (props.serviceAccounts.length === 0 && props.trustedService === undefined) r.fail('serviceAccounts', [], 'at least one service account', 'a role nobody assumes is not made');
     const marks = ackAnnotations({ holdsData: false });
     if (props.policy) {
       const document = JSON.stringify(props.policy);
@@ -69,7 +75,9 @@ export class CloudRole extends Construct {
       spec: {
         name: props.roleName,
         description: props.description,
-        assumeRolePolicyDocument: trustPolicy(props.identity, props.serviceAccounts),
+        assumeRolePolicyDocument: props.trustedService
+          ? JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: props.trustedService }, Action: 'sts:AssumeRole' }] })
+          : trustPolicy(props.identity, props.serviceAccounts),
         ...(props.managedPolicies && props.managedPolicies.length > 0 ? { policies: [...props.managedPolicies] } : {}),
         ...(this.policy ? { policyRefs: [{ from: { name: `${props.name}-policy` } }] } : {}),
         tags: [{ key: 'strata.dev/managed-by', value: 'ack' }],
@@ -77,7 +85,7 @@ export class CloudRole extends Construct {
     });
     const identity = props.identity;
     this.associations =
-      identity.mode === 'pod-identity'
+      identity.mode === 'pod-identity' && props.trustedService === undefined
         ? props.serviceAccounts.map(
             (sa) =>
               new PodIdentityAssociation(this, `association-${sa.namespace}-${sa.name}`, {

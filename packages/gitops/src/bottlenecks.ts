@@ -4,7 +4,7 @@
  * demand: readers × throughput, checkpoint size ÷ the time it may take, S3 requests) against what
  * the bound storage gives (FSx throughput per TiB × the claim's capacity under the class's
  * settings, EFS limits per file system and per client, S3 request rates per prefix and Mountpoint's
- * network target, NVMe per node). generate warns, with both numbers and the fix, when storage and
+ * network target, NVMe per node, S3 Files per client and per file system). generate warns, with both numbers and the fix, when storage and
  * not compute will bound the job; the environment report shows every row (report-bottlenecks.ts).
  */
 import {
@@ -161,6 +161,8 @@ function layoutOf(plan: PlanPart, w: PlannedWorkload, claim: ResolvedClaim, p: R
       const cache = typeof f.cache === 'string' && /instance store|nvme/i.test(f.cache) ? 'nvme' : 'none';
       return { layout: { kind: 's3', cache, prefixes: p.s3Prefixes } };
     }
+    case 's3-files':
+      return { layout: { kind: 's3-files' } };
     case 'instance-store':
       if (p.nvmeMBpsPerNode === LIMITS.nvmeMBpsPerNode.value) assumed.push(`NVMe throughput per node assumed ${fmt(p.nvmeMBpsPerNode)} MB/s (AWS publishes none; measure with fio and set nvmeMBpsPerNode)`);
       return { layout: { kind: 'instance-store', syncToS3: false } };
@@ -209,6 +211,12 @@ function fixesFor(w: PlannedWorkload, claim: ResolvedClaim, l: Layout, p: Resolv
         out.push(`spread the objects over ${prefixes} prefixes (set s3Prefixes when they are) or pack small files into larger objects (8 MiB or more: one GET per 8 MiB part)`);
       }
       if (limits.has('per-node') || (limits.has('read') && !limits.has('get-rate')) || (limits.has('write') && !limits.has('put-rate'))) out.push(`use nodes with more network bandwidth (nodeNetworkGbps ${fmt(p.nodeNetworkGbps)} now) or fewer pods per node, or cache on NVMe (S3 + NVMe cache) when the same data is read again`);
+      break;
+    case 's3-files':
+      if (limits.has('per-node')) out.push(`spread the pods over more nodes (at most ${Math.max(1, Math.floor(LIMITS.s3FilesPerClientReadMBps.value / Math.max(p.readMBpsPerReader, 1)))} readers per node: 3 GiB/s read per client)`);
+      if (limits.has('write')) out.push('S3 Files writes 1–5 GiB/s per file system (1 assumed, by Region): split the writers over more file systems on the bucket (one per class), or write checkpoints to FSx for Lustre or instance store');
+      if (limits.has('read') && !limits.has('per-node')) out.push('add nodes: reads scale with clients, 3 GiB/s each');
+      if (limits.has('metadata')) out.push('pack the small files into larger ones (fewer opens), or split the data over more file systems on the bucket (250,000 read IOPS each)');
       break;
     case 'instance-store':
       out.push('spread the writers over more nodes, or measure the NVMe and state nvmeMBpsPerNode when it is faster than assumed');

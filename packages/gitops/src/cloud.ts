@@ -12,11 +12,14 @@ import {
   CloudBucket,
   CloudFileSystem,
   CloudRole,
+  CloudS3FileSystem,
   IamPolicyDocument,
   IdentityMode,
   LifecycleRuleSummary,
   ResolvedLifecycle,
   roleArn,
+  s3FilesRolePolicy,
+  S3_FILES_SERVICE_PRINCIPAL,
   ServiceAccountRef,
   synthCloud,
 } from '@strata/cloud';
@@ -51,6 +54,21 @@ export function cloudFileSystemId(name: string): string {
   return `\${${fileSystemIdVariable(name)}}`;
 }
 
+/** The ConfigMap key of an S3 Files file system's id (written by its FieldExport). */
+export function s3FilesIdKey(name: string): string {
+  return `s3files_${name.replace(/[^A-Za-z0-9]/g, '_')}_file_system_id`;
+}
+
+/**
+ * An S3 Files file system's id for a storage.s3-files release's `fileSystemIdConfigRef`
+ * ("namespace/name/key"): the EFS CSI driver reads the key ACK's FieldExport writes (with the
+ * driver's controller.fileSystemIdRefs.enabled, which the environment turns on for it), so the id
+ * reaches the class without a person copying it. Set `fileSystemId: ''` beside it.
+ */
+export function cloudS3FileSystemIdRef(name: string): string {
+  return `${CLOUD_NAMESPACE}/${CLOUD_VALUES}/${s3FilesIdKey(name)}`;
+}
+
 /** `${name}` references in a string. */
 export const VARIABLE_REFERENCE = /\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}/g;
 
@@ -64,6 +82,8 @@ export interface PlannedRole {
   readonly serviceAccounts: readonly ServiceAccountRef[];
   readonly policy?: IamPolicyDocument;
   readonly managedPolicies: readonly string[];
+  /** An AWS service assumes it (an S3 Files file system's role), not service accounts. */
+  readonly trustedService?: string;
 }
 
 export interface PlannedBucket {
@@ -92,6 +112,20 @@ export interface PlannedFileSystem {
   readonly usedBy: readonly string[];
 }
 
+export interface PlannedS3FileSystem {
+  readonly name: string;
+  readonly bucket: string;
+  readonly prefix?: string;
+  readonly adopt?: string;
+  /** The role S3 Files assumes (made in infra-identity). */
+  readonly roleArn: string;
+  readonly mountTargets: number;
+  /** The ConfigMap reference a storage.s3-files release names. */
+  readonly configRef: string;
+  /** Tier releases whose fileSystemIdConfigRef reads its id. */
+  readonly usedBy: readonly string[];
+}
+
 export interface PlannedAckController {
   readonly controller: AckController;
   readonly roleArn: string;
@@ -108,6 +142,8 @@ export interface CloudPlan {
   readonly roles: readonly PlannedRole[];
   readonly buckets: readonly PlannedBucket[];
   readonly fileSystems: readonly PlannedFileSystem[];
+  /** S3 Files file systems (cloud.s3FileSystems). */
+  readonly s3FileSystems: readonly PlannedS3FileSystem[];
   /** Substitution variables the FieldExports provide, by name → what. */
   readonly variables: { readonly [name: string]: string };
   /** Driver values to merge (the EFS node service account's role with IRSA). */
@@ -158,6 +194,8 @@ export interface CloudInputs {
   readonly drivers: readonly { readonly tier: DriverTierName; readonly statedArn?: string }[];
   /** Tier releases and their values (for the cloud values they read). */
   readonly tiers: readonly { readonly field: string; readonly values: Record<string, unknown> }[];
+  /** Whether the environment generates CloudWatch MetricAlarms (monitoring): the ACK cloudwatch controller is installed for them. */
+  readonly alarms?: boolean;
 }
 
 /** The cloud plan of an environment; undefined when it declares no `cloud`. Problems go to `fail`/`failRaw`/`warn`. */
@@ -173,8 +211,9 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
   const idDef = cloud.identity;
   const buckets = cloud.buckets ?? [];
   const fileSystems = cloud.fileSystems ?? [];
+  const s3FileSystems = cloud.s3FileSystems ?? [];
   if (!idDef) {
-    if (buckets.length > 0 || fileSystems.length > 0) {
+    if (buckets.length > 0 || fileSystems.length > 0 || s3FileSystems.length > 0) {
       fail('cloud.identity', undefined, 'set when cloud declares buckets or file systems', 'the ACK controllers that make them need roles, which the ACK iam controller makes: give cloud.identity.controllerRoles (iam, eks)');
     }
     return undefined;
@@ -189,8 +228,8 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
 
   // --- roles ----------------------------------------------------------------------------------
   const roles: PlannedRole[] = [];
-  const role = (roleName: string, purpose: string, serviceAccounts: ServiceAccountRef[], policy: IamPolicyDocument | undefined, managedPolicies: readonly string[]) =>
-    roles.push({ objectName: roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), roleName, arn: roleArn(cloud.accountId, roleName), purpose, serviceAccounts, ...(policy ? { policy } : {}), managedPolicies });
+  const role = (roleName: string, purpose: string, serviceAccounts: ServiceAccountRef[], policy: IamPolicyDocument | undefined, managedPolicies: readonly string[], trustedService?: string) =>
+    roles.push({ objectName: roleName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), roleName, arn: roleArn(cloud.accountId, roleName), purpose, serviceAccounts, ...(policy ? { policy } : {}), managedPolicies, ...(trustedService ? { trustedService } : {}) });
   const bucketUsers = new Map<string, Set<string>>();
   const driverStatements: IamPolicyDocument['Statement'][number][] = [];
   for (const w of inputs.workloads) {
@@ -242,8 +281,25 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
     if (mode === 'irsa') driverValues.efs = { node: { serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': roleArn(cloud.accountId, name) } } } };
   }
 
+  // --- S3 Files file systems: each over a declared, versioned bucket, with its own role ----------------
+  const s3FsRoles = new Map<string, string>();
+  s3FileSystems.forEach((f, i) => {
+    const b = buckets.find((x) => x?.name === f?.bucket);
+    if (typeof f?.bucket === 'string' && !b) {
+      fail(`cloud.s3FileSystems[${i}].bucket`, f.bucket, 'a bucket under cloud.buckets', `S3 Files requires S3 Versioning on its bucket, which strata writes only for a bucket it declares: add { name: '${f.bucket}', purpose: 'datasets' } (or models, checkpoints: versioning on by default) to cloud.buckets, with adopt: 'adopt' if it exists`);
+    } else if (b && b.versioning === false) {
+      fail(`cloud.s3FileSystems[${i}].bucket`, f.bucket, 'a bucket with versioning on', `S3 Files requires S3 Versioning to sync the file system with the bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-prereq-policies.html): remove versioning: false from cloud.buckets entry ${f.bucket}`);
+    } else if (b && b.versioning === undefined && (b.purpose === 'other' || b.purpose === undefined)) {
+      fail(`cloud.s3FileSystems[${i}].bucket`, f.bucket, 'a bucket with versioning on', `S3 Files requires S3 Versioning to sync the file system with the bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-prereq-policies.html); a bucket of purpose "other" keeps its own versioning state: set versioning: true on cloud.buckets entry ${f.bucket}`);
+    }
+    if (typeof f?.name !== 'string' || typeof f?.bucket !== 'string') return;
+    const name = `${prefixOf(env)}s3files-${f.name}`;
+    s3FsRoles.set(f.name, roleArn(cloud.accountId, name));
+    role(name, `S3 Files file system ${f.name} (syncs with bucket ${f.bucket})`, [], s3FilesRolePolicy(f.bucket), [], S3_FILES_SERVICE_PRINCIPAL);
+  });
+
   // --- ACK controllers ---------------------------------------------------------------------------
-  const services: AckService[] = ['iam', ...(mode === 'pod-identity' ? (['eks'] as const) : []), ...(buckets.length > 0 ? (['s3'] as const) : []), ...(fileSystems.length > 0 ? (['efs'] as const) : [])];
+  const services: AckService[] = ['iam', ...(mode === 'pod-identity' ? (['eks'] as const) : []), ...(buckets.length > 0 ? (['s3'] as const) : []), ...(fileSystems.length > 0 ? (['efs'] as const) : []), ...(s3FileSystems.length > 0 ? (['s3files'] as const) : []), ...(inputs.alarms ? (['cloudwatch'] as const) : [])];
   const controllers: PlannedAckController[] = [];
   for (const s of services) {
     const controller = ACK_CONTROLLERS[s];
@@ -251,7 +307,12 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
     if (controller.bootstrap) arn = idDef.controllerRoles?.[s as 'iam' | 'eks'] ?? '';
     else {
       const name = `${prefixOf(env)}${controller.serviceAccount}`;
-      role(name, controller.title, [{ namespace: 'ack-system', name: controller.serviceAccount }], undefined, controller.managedPolicies);
+      // CreateFileSystem passes the file system's role to S3 Files: the controller may pass exactly those roles, to that service.
+      const passRole: IamPolicyDocument | undefined =
+        s === 's3files' && s3FsRoles.size > 0
+          ? { Version: '2012-10-17', Statement: [{ Sid: 'PassFileSystemRoles', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [...s3FsRoles.values()], Condition: { StringEquals: { 'iam:PassedToService': S3_FILES_SERVICE_PRINCIPAL } } }] }
+          : undefined;
+      role(name, controller.title, [{ namespace: 'ack-system', name: controller.serviceAccount }], passRole, controller.managedPolicies);
       arn = roleArn(cloud.accountId, name);
     }
     controllers.push({
@@ -276,7 +337,7 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
   };
   const prefix = placed;
   const ids = synthCloud(CLOUD_NAMESPACE, (scope) => {
-    for (const r of roles) new CloudRole(scope, `roles/${r.objectName}`, { name: r.objectName, roleName: r.roleName, description: `strata ${env.name}: ${r.purpose}`.slice(0, 1000), serviceAccounts: [...r.serviceAccounts], identity, ...(r.policy ? { policy: r.policy } : {}), managedPolicies: [...r.managedPolicies] });
+    for (const r of roles) new CloudRole(scope, `roles/${r.objectName}`, { name: r.objectName, roleName: r.roleName, description: `strata ${env.name}: ${r.purpose}`.slice(0, 1000), serviceAccounts: [...r.serviceAccounts], identity, ...(r.policy ? { policy: r.policy } : {}), managedPolicies: [...r.managedPolicies], ...(r.trustedService ? { trustedService: r.trustedService } : {}) });
   });
   for (const e of ids.errors) failRaw(prefix(e));
   for (const w of ids.warnings) warn(prefix(w));
@@ -291,6 +352,12 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
   for (const t of inputs.tiers) {
     for (const m of JSON.stringify(t.values).matchAll(VARIABLE_REFERENCE)) used.set(m[1], [...(used.get(m[1]) ?? []), t.field]);
   }
+  // storage.s3-files releases naming an S3 Files file system's id by ConfigMap key (cloudS3FileSystemIdRef).
+  const refUsers = new Map<string, string[]>();
+  for (const t of inputs.tiers) {
+    const ref = t.values.fileSystemIdConfigRef;
+    if (typeof ref === 'string' && ref.startsWith(`${CLOUD_NAMESPACE}/${CLOUD_VALUES}/`)) refUsers.set(ref, [...(refUsers.get(ref) ?? []), t.field]);
+  }
   const made = new Map<string, CloudBucket>();
   const res = synthCloud(CLOUD_NAMESPACE, (scope) => {
     buckets.forEach((b, i) => made.set(b.name, new CloudBucket(scope, `buckets[${i}]`, b)));
@@ -304,13 +371,27 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
         ...(used.has(variable) ? { exportId: { namespace: CLOUD_NAMESPACE, configMap: CLOUD_VALUES, key: variable } } : {}),
       });
     }
+    for (const [i, f] of s3FileSystems.entries()) {
+      if (typeof f?.name !== 'string') continue;
+      new CloudS3FileSystem(scope, `s3FileSystems[${i}]`, {
+        ...f,
+        roleArn: s3FsRoles.get(f.name) ?? '',
+        // An adopted file system already has its mount targets.
+        mountTargets: f.mountTargets ?? (f.adoptFileSystemId === undefined && env.network?.subnetId ? [{ subnetId: env.network.subnetId, securityGroupIds: [...(env.network.securityGroupIds ?? [])] }] : []),
+        ...(refUsers.has(cloudS3FileSystemIdRef(f.name)) ? { exportId: { namespace: CLOUD_NAMESPACE, configMap: CLOUD_VALUES, key: s3FilesIdKey(f.name) } } : {}),
+      });
+    }
   });
   for (const e of res.errors) failRaw(prefix(e));
   for (const w of res.warnings) warn(prefix(w));
   for (const [v, fields] of used) {
     if (!(v in variables)) fail(`${fields[0]}`, `\${${v}}`, `a cloud value this environment exports (${Object.keys(variables).map((x) => `\${${x}}`).join(', ') || 'none: it declares no cloud.fileSystems'})`, 'write cloudFileSystemId(\'<name>\') with the name of a file system under cloud.fileSystems');
   }
-  const exportsAny = Object.keys(variables).some((v) => used.has(v));
+  const s3Refs = new Set(s3FileSystems.filter((f) => typeof f?.name === 'string').map((f) => cloudS3FileSystemIdRef(f.name)));
+  for (const [ref, fields] of refUsers) {
+    if (!s3Refs.has(ref)) fail(`${fields[0]}.fileSystemIdConfigRef`, ref, `the id of an S3 Files file system this environment declares (${[...s3Refs].map((r) => `"${r}"`).join(', ') || 'none: it declares no cloud.s3FileSystems'})`, 'write cloudS3FileSystemIdRef(\'<name>\') with the name of a file system under cloud.s3FileSystems');
+  }
+  const exportsAny = Object.keys(variables).some((v) => used.has(v)) || [...refUsers.keys()].some((r) => s3Refs.has(r));
   const resourceObjects: KubeObject[] = [
     ...(exportsAny ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CLOUD_VALUES, namespace: CLOUD_NAMESPACE, annotations: { 'strata.dev/written-by': 'ACK FieldExports (data keys); Flux applies the object only' } } }] : []),
     ...(res.objects as KubeObject[]),
@@ -333,6 +414,16 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
       const variable = fileSystemIdVariable(f.name);
       return { name: f.name, ...(f.adoptFileSystemId ? { adopt: f.adoptFileSystemId } : {}), ...(l ? { lifecycle: l } : {}), backups: f.backups ?? true, mountTargets: (f.mountTargets ?? (f.adoptFileSystemId === undefined ? [env.network?.subnetId] : [])).length, accessPoints: (f.accessPoints ?? []).length, variable, usedBy: used.get(variable) ?? [] };
     }),
+    s3FileSystems: s3FileSystems.map((f) => ({
+      name: f.name,
+      bucket: f.bucket,
+      ...(f.prefix ? { prefix: f.prefix } : {}),
+      ...(f.adoptFileSystemId ? { adopt: f.adoptFileSystemId } : {}),
+      roleArn: s3FsRoles.get(f.name) ?? '',
+      mountTargets: (f.mountTargets ?? (f.adoptFileSystemId === undefined ? [env.network?.subnetId] : [])).length,
+      configRef: cloudS3FileSystemIdRef(f.name),
+      usedBy: refUsers.get(cloudS3FileSystemIdRef(f.name)) ?? [],
+    })),
     variables,
     driverValues,
   };

@@ -291,6 +291,27 @@ export interface CloudFileSystemDefinition extends Omit<CloudFileSystemProps, 'e
 }
 
 /**
+ * An Amazon S3 Files file system over a bucket of `cloud.buckets` (see CloudS3FileSystemProps of
+ * @strata/cloud): strata makes its role (trusted by elasticfilesystem.amazonaws.com) and its mount
+ * targets, and exports its id for a storage.s3-files release (`fileSystemIdConfigRef:
+ * cloudS3FileSystemIdRef('<name>')`).
+ */
+export interface CloudS3FileSystemDefinition {
+  /** The object name (a DNS label), also the file system's Name tag. */
+  readonly name: string;
+  /** A bucket under cloud.buckets with versioning on (S3 Files requires S3 Versioning). */
+  readonly bucket: string;
+  /** Only the objects under this prefix ("curated/"). @default - the whole bucket */
+  readonly prefix?: string;
+  /** Encrypt with this key. @default - a key S3 Files owns */
+  readonly kmsKeyArn?: string;
+  /** Mount targets, one per subnet (Availability Zone) with nodes. @default - one in network.subnetId with network.securityGroupIds; none for an adopted file system (it has its own) */
+  readonly mountTargets?: readonly EfsMountTargetProps[];
+  /** Adopt the existing file system with this id (adopt only). @default - created by ACK */
+  readonly adoptFileSystemId?: string;
+}
+
+/**
  * The AWS half, reconciled by ACK in the same Flux flow: buckets, EFS file systems, and identity.
  * See docs/cloud.md.
  */
@@ -303,6 +324,8 @@ export interface CloudDefinition {
   readonly buckets?: readonly CloudBucketProps[];
   /** EFS file systems. A storage.efs release takes one's id with `fileSystemId: cloudFileSystemId('<name>')`. @default - none */
   readonly fileSystems?: readonly CloudFileSystemDefinition[];
+  /** Amazon S3 Files file systems over buckets declared here (see CloudS3FileSystemDefinition). @default - none */
+  readonly s3FileSystems?: readonly CloudS3FileSystemDefinition[];
 }
 
 export interface EnvironmentDefinition {

@@ -2,6 +2,7 @@ import { FileTree } from '@strata/helm';
 import { catalogFromTree, ChartCatalog, PublishedDigests } from './catalog';
 import { LoadedEnvironment, loadEnvironments } from './load';
 import { EnvironmentError, planFiles } from './overlay';
+import { cloudOwnerProblems } from './cloud-owners';
 import { externalObjects } from './external';
 import { EnvironmentPlan, planEnvironment } from './plan';
 import { environmentReport, ExternalUsers } from './report';
@@ -57,6 +58,8 @@ export function environmentsFromDefinitions(envs: readonly LoadedEnvironment[], 
       tree.set(rel, content);
     }
   }
+  // One owner per AWS resource across environments (cloud-owners.ts).
+  errors.push(...cloudOwnerProblems(envs));
   if (errors.length > 0) throw new EnvironmentError(errors, warnings);
   const versions = versionsAcrossEnvironments(plans);
   if (versions !== undefined) tree.set(VERSIONS_FILE, versions);

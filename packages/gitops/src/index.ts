@@ -18,6 +18,7 @@ export * from './report-bottlenecks';
 export * from './report-associations';
 export * from './values';
 export * from './monitoring';
+export * from './cloud-owners';
 export * from './cloud';
 export * from './cloud-files';
 export * from './policies';

@@ -9,6 +9,7 @@ import { article, ClaimClass, claimClass, ClassContext, ResolvedClaim, storageRe
 import { planOperators, PlannedOperator } from './operators';
 import { aboutField, checkPlaceholders } from './placeholders';
 import { EFS_VOLUME_STATS_FEATURE, monitoringProblems, monitoringReadsEfsVolumeStats } from './monitoring/settings';
+import { planMonitoring } from './monitoring/files';
 import { isDataChart, provisioningSeconds, releasePolicy, ReleasePolicy, TIER_PROVISIONERS } from './release-policy';
 import { appliedRoleArn, appliesIdentity, CloudPlan, driverRoleName, planCloud, withCloudStandIns, workloadRoleName } from './cloud';
 import { isPlainObject, mergeValues, nestedAt, schemaProblems, showValue, sortKeysDeep, valueAt } from './values';
@@ -673,7 +674,9 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     .map(([name, ns]) => ({ name, protect: ns.protect, podSecurity: { level: ns.level, because: ns.because } }));
 
   // --- the cloud half (cloud.ts) ---------------------------------------------------------------------
-  const cloud = planCloud(env, { workloads, drivers: drivers.map((d) => ({ tier: d.driver.tier, ...(identity.drivers?.[d.driver.tier] ? { statedArn: identity.drivers[d.driver.tier] } : {}) })), tiers: tiers.map((t) => ({ field: t.field, values: t.values })) }, fail, failRaw, warn);
+  // The ACK cloudwatch controller comes with the cloud half when the monitoring makes MetricAlarms (it reads no cloud value).
+  const alarms = env.cloud !== undefined && planMonitoring({ env, file, errors, warnings, workloads, tiers, tierClasses, drivers, ...(karpenter ? { karpenter } : {}), operators: ops.operators, namespaces }).alarms.length > 0;
+  const cloud = planCloud(env, { workloads, drivers: drivers.map((d) => ({ tier: d.driver.tier, ...(identity.drivers?.[d.driver.tier] ? { statedArn: identity.drivers[d.driver.tier] } : {}) })), tiers: tiers.map((t) => ({ field: t.field, values: t.values })), alarms }, fail, failRaw, warn);
   for (const [i, d] of drivers.entries()) {
     const more = cloud?.driverValues[d.driver.tier];
     if (more) drivers[i] = { ...d, values: sortKeysDeep(mergeValues(d.values ?? {}, more) as Record<string, unknown>) };

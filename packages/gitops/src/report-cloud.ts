@@ -26,7 +26,7 @@ export function cloudFluxRows(plan: EnvironmentPlan, where: 'before' | 'after'):
     ];
   }
   return cloud.resourceObjects.length > 0
-    ? [`| infra-cloud | \`infrastructure/cloud\`: ${cloud.buckets.length} buckets, ${cloud.fileSystems.length} EFS file systems | infra-controllers | ${t.cloud.interval} | ${t.cloud.retryInterval} | ${t.cloud.timeout} | true | true (ACK health checks) |`]
+    ? [`| infra-cloud | \`infrastructure/cloud\`: ${cloud.buckets.length} buckets, ${cloud.fileSystems.length} EFS file systems${cloud.s3FileSystems.length > 0 ? `, ${cloud.s3FileSystems.length} S3 Files file systems` : ''} | infra-controllers | ${t.cloud.interval} | ${t.cloud.retryInterval} | ${t.cloud.timeout} | true | true (ACK health checks) |`]
     : [];
 }
 

@@ -1,7 +1,13 @@
-import { MONITORING_ACK_CONTROLLERS } from './monitoring/cloudwatch-alarms';
+import { ACK_CONTROLLERS } from '@strata/cloud';
+import { ALARMS_DEPEND_ON, MONITORING_ACK_CONTROLLERS } from './monitoring/cloudwatch-alarms';
 import { MONITORING_KUSTOMIZATIONS, planMonitoring } from './monitoring/files';
 import { efsVolumeMetricsOn } from './monitoring/prometheus-rules';
 import { EnvironmentPlan } from './plan';
+
+/** Why S3 Files has no CloudWatch alarm (its claims are still watched while Pending). */
+export const S3_FILES_NOT_WATCHED =
+  'S3 Files file systems have no CloudWatch alarm: S3 Files sends metrics to CloudWatch (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-monitoring-cloudwatch.html), ' +
+  'but their names, namespace and dimensions could not be verified here, and an alarm on a guessed metric never fires. Its claims are watched while Pending (StrataS3FilesClaimPending); its throughput is checked at generate time (storage bottlenecks).';
 
 /** The "Monitoring" section of the environment report: what is watched, where, and what is not (and why). */
 export function monitoringReport(plan: EnvironmentPlan): string[] {
@@ -15,6 +21,7 @@ export function monitoringReport(plan: EnvironmentPlan): string[] {
       `and the CloudWatch side (${MONITORING_KUSTOMIZATIONS.cloudwatch}: ACK MetricAlarms, needs the ACK ${MONITORING_ACK_CONTROLLERS.join(', ')} controller). Neither blocks the workloads.`,
     '',
   );
+  if (mp.alarms.length > 0) out.push(cloudwatchControllerNote(plan), '');
   if (mp.rules.length > 0) {
     out.push('| Prometheus alert | tier | fires when | for |', '| --- | --- | --- | --- |');
     for (const r of mp.rules) out.push(`| ${r.alert} | ${r.labels.tier} | \`${r.expr.replace(/\|/g, '\\|')}\` | ${r.for} |`);
@@ -34,6 +41,20 @@ export function monitoringReport(plan: EnvironmentPlan): string[] {
   if (s.prometheus && mp.targets.efs.length > 0 && s.thresholds.efsClaimUsedGiB === undefined) notes.push('EFS claims\' used bytes are not alerted on: set `monitoring.thresholds.efsClaimUsedGiB` (EFS reports no real capacity; a budget is the threshold that can fire).');
   if (s.prometheus && mp.targets.efs.length > 0 && s.thresholds.efsClaimUsedGiB !== undefined && !efsVolumeMetricsOn(plan)) notes.push('EFS claims\' used bytes are not alerted on: the EFS driver here does not report volume stats (node.volMetricsOptIn).');
   if (mp.targets.fsx.length + mp.targets.s3.length > 0) notes.push('FSx for Lustre and Mountpoint volumes report no kubelet volume stats (their drivers do not implement NodeGetVolumeStats): their capacity and throughput are watched in CloudWatch.');
+  if ((mp.targets.namespaces['s3-files'] ?? []).length > 0) notes.push(S3_FILES_NOT_WATCHED);
   if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), '');
   return out;
+}
+
+/**
+ * Who installs the ACK cloudwatch controller the MetricAlarms need: strata, with the cloud half
+ * (infra-controllers, its role made in infra-identity), or the team (no `cloud` section).
+ */
+export function cloudwatchControllerNote(plan: EnvironmentPlan): string {
+  const c = ACK_CONTROLLERS.cloudwatch;
+  const installed = plan.cloud?.controllers.find((x) => x.controller.service === 'cloudwatch');
+  if (installed) {
+    return `The ACK cloudwatch controller (${c.chartUrl} ${c.version}, CRDs CreateReplace, deletionPolicy retain) is installed by \`${ALARMS_DEPEND_ON}\` with its own role \`${installed.roleArn}\` (${c.managedPolicies.map((p) => p.split('/').pop()).join(', ')}, upstream's recommended policy); ${MONITORING_KUSTOMIZATIONS.cloudwatch} depends on ${ALARMS_DEPEND_ON}.`;
+  }
+  return `**The ACK cloudwatch controller must be installed by the team**: this environment has no \`cloud\` section, so strata installs no ACK controller. Install ${c.chartUrl} ${c.version} in namespace ack-system with a role holding ${c.managedPolicies.map((p) => `\`${p}\``).join(', ')} (${c.source.split(':')[0]} config/iam/recommended-inline-policy), or declare \`cloud\` (docs/cloud.md) and strata installs it. Until then ${MONITORING_KUSTOMIZATIONS.cloudwatch} fails on the unknown kind MetricAlarm; the workloads do not wait for it.`;
 }

@@ -1,4 +1,5 @@
 import { cloudFluxRows, cloudReport } from './report-cloud';
+import { cloudS3FilesReport } from './report-cloud-s3-files';
 import { GENERATED } from '@strata/helm';
 import { DRIVERS, KARPENTER } from './drivers';
 import { ExternalStorageClass } from './environment';
@@ -117,6 +118,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   );
 
   push(...cloudReport(plan));
+  push(...cloudS3FilesReport(plan));
 
   // --- releases over time ---------------------------------------------------------------------------
   const releases = [...plan.tiers.map((t) => ({ name: t.release, policy: t.policy })), ...plan.workloads.map((w) => ({ name: w.name, policy: w.policy }))];

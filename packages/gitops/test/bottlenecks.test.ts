@@ -1,6 +1,8 @@
 import { bottleneckReport, planEnvironment, storageBottlenecks } from '../src';
 import { fixtureCatalog } from './fixtures/charts';
 import { dev, prod, withChanges } from './fixtures/environments';
+import { s3FilesCatalog } from './fixtures/s3-files-charts';
+import { defineEnvironment, workload } from '../src';
 
 /**
  * The bottleneck check (src/bottlenecks.ts): a workload's declared storage profile against the
@@ -106,6 +108,46 @@ describe('storage bottlenecks at generate time', () => {
     });
   });
 
+  describe('S3 Files: 3 GiB/s read per client, 1 GiB/s written per file system (the low end of 1–5 GiB/s)', () => {
+    const F = 'environments/files/environment.ts';
+    const files = (profile: object) =>
+      planEnvironment(
+        defineEnvironment({
+          name: 'files',
+          cluster: { name: 'strata-files', region: 'us-east-1', kubernetesVersion: '1.33' },
+          registry: 'oci://111122223333.dkr.ecr.us-east-1.amazonaws.com/strata/charts',
+          network: { subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'us-east-1a', securityGroupIds: ['sg-0123456789abcdef0'] },
+          identity: { mode: 'irsa', drivers: { efs: 'arn:aws:iam::111122223333:role/efs-csi' }, efsNode: 'arn:aws:iam::111122223333:role/efs-csi-node' },
+          storage: { 's3-files': [{ release: 'datasets-fs', values: { fileSystemId: 'fs-0a1b2c3d4e5f6071829', storageClassName: 'datasets' } }] },
+          workloads: { datasets: workload({ namespace: 'data', values: { data: { storageClassName: 'datasets' } }, storageProfile: { data: profile as never } }) },
+        }),
+        s3FilesCatalog(),
+      );
+
+    test('eight readers on one node ask more than one client reads', () => {
+      const plan = files({ dataGiB: 500, readers: 8, readMBpsPerReader: 500, perNode: 8 });
+      expect(plan.warnings.filter((w) => w.includes('storageProfile'))).toEqual([
+        `${F}: 'workloads.datasets.storageProfile["data"]': storage, not compute, bounds datasets on data (S3 Files (the bucket as a file system)): ` +
+          'read throughput: 4,000 MB/s asked (8 readers × 500 MB/s), 3,221.2 MB/s given (1 client × 3,221.2 MB/s (3 GiB/s per client; up to terabytes per second per file system)); ' +
+          'throughput per node: 4,000 MB/s asked (8 per node), 3,221.2 MB/s given (3,221.2 MB/s (3 GiB/s) read per client); ' +
+          'fix: spread the pods over more nodes (at most 6 readers per node: 3 GiB/s read per client); or `npm run strata -- explain datasets` ranks the alternatives',
+      ]);
+      // Spread over two nodes, the same readers keep up.
+      expect(files({ dataGiB: 500, readers: 8, readMBpsPerReader: 500, perNode: 4 }).warnings.filter((w) => w.includes('storageProfile'))).toEqual([]);
+    });
+
+    test('checkpoints from many writers exceed what one file system writes', () => {
+      const plan = files({ dataGiB: 500, access: 'write-once', writers: 16, writeMBpsPerWriter: 100, perNode: 1 });
+      expect(plan.warnings.filter((w) => w.includes('storageProfile'))).toEqual([
+        `${F}: 'workloads.datasets.storageProfile["data"]': storage, not compute, bounds datasets on data (S3 Files (the bucket as a file system)): ` +
+          'write throughput: 1,600 MB/s asked (16 writers × 100 MB/s), 1,073.7 MB/s given (1 GiB/s per file system (the low end of 1–5 GiB/s)); ' +
+          'fix: S3 Files writes 1–5 GiB/s per file system (1 assumed, by Region): split the writers over more file systems on the bucket (one per class), or write checkpoints to FSx for Lustre or instance store; or `npm run strata -- explain datasets` ranks the alternatives',
+      ]);
+      const [row] = storageBottlenecks(plan).rows;
+      expect([row.tier, row.layout, Math.round(row.headroom! * 100) / 100]).toEqual(['s3-files', { kind: 's3-files' }, 0.67]);
+    });
+  });
+
   test('S3: small objects exceed the GET rate of one prefix', () => {
     const plan = planEnvironment(profiled(dev, 'training', { results: { dataGiB: 500, fileCount: 5120000, readers: 32, readMBpsPerReader: 100, latency: 'tolerant' } }), fixtureCatalog());
     expect(plan.warnings.filter((w) => w.includes('storageProfile'))).toEqual([
@@ -134,7 +176,7 @@ describe('storage bottlenecks at generate time', () => {
     const plan = planEnvironment(profiled(dev, 'training', { datasets: { dataGiB: 1 }, dataset: { readers: -1, sharing: 'everywhere', speed: 3 } }), fixtureCatalog());
     expect(plan.errors).toEqual([
       `${D}: 'workloads.training.storageProfile' ("datasets") must name a claim of training in this environment: "checkpoints", "dataset", "results"; claims are named as the environment report's storage tables list them`,
-      `${D}: 'workloads.training.storageProfile["dataset"].speed' (3) must be left out: a profile has dataGiB, access, fileCount, readers, readMBpsPerReader, writers, writeMBpsPerWriter, checkpoint, perNode, sharing, latency, lifetime, metadataOpsPerSecond, budgetUsdPerMonth, hoursPerMonth, s3Prefixes, nodeNetworkGbps, nvmeMBpsPerNode, nvmeGiBPerNode; see docs/recommender.md for each`,
+      `${D}: 'workloads.training.storageProfile["dataset"].speed' (3) must be left out: a profile has dataGiB, access, fileCount, readers, readMBpsPerReader, writers, writeMBpsPerWriter, checkpoint, perNode, sharing, latency, lifetime, metadataOpsPerSecond, budgetUsdPerMonth, hoursPerMonth, s3Prefixes, nodeNetworkGbps, nvmeMBpsPerNode, nvmeGiBPerNode, livesInS3; see docs/recommender.md for each`,
       `${D}: 'workloads.training.storageProfile["dataset"].dataGiB' (not set) must be a size in GiB greater than 0; give the size of the dataset or model the pods read`,
       `${D}: 'workloads.training.storageProfile["dataset"].readers' (-1) must be a whole number of at least 0; pods (or GPUs) reading at the same time`,
       `${D}: 'workloads.training.storageProfile["dataset"].sharing' ("everywhere") must be one of "one-node", "nodes-one-zone", "zones"; who must see the same data`,

@@ -48,6 +48,7 @@ describe('the cloud section', () => {
       ['strata-dev-efs-csi-node', 'kube-system/efs-csi-node-sa', 'arn:aws:iam::aws:policy/AmazonElasticFileSystemClientReadWriteAccess'],
       ['strata-dev-ack-s3-controller', 'ack-system/ack-s3-controller', 'arn:aws:iam::aws:policy/AmazonS3FullAccess'],
       ['strata-dev-ack-efs-controller', 'ack-system/ack-efs-controller', 'arn:aws:iam::aws:policy/AmazonElasticFileSystemFullAccess'],
+      ['strata-dev-ack-cloudwatch-controller', 'ack-system/ack-cloudwatch-controller', 'arn:aws:iam::aws:policy/CloudWatchFullAccessV2'],
     ]);
     expect(plan.cloud!.roles[0].policy).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::strata-dev-checkpoints/steady/*'] }] });
     const training = plan.workloads.find((w) => w.name === 'training')!;
@@ -61,6 +62,7 @@ describe('the cloud section', () => {
       ['iam', { annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${account}:role/ack-iam` } }],
       ['s3', { annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${account}:role/strata-dev-ack-s3-controller` } }],
       ['efs', { annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${account}:role/strata-dev-ack-efs-controller` } }],
+      ['cloudwatch', { annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${account}:role/strata-dev-ack-cloudwatch-controller` } }],
     ]);
     // The class's release keeps the variable; Flux substitutes it from the FieldExport's ConfigMap.
     expect(plan.tiers.find((t) => t.tier.tier === 'efs')!.values.fileSystemId).toBe('${efs_shared_file_system_id}');
@@ -139,8 +141,8 @@ describe('the cloud section', () => {
       '| shared | created by ACK | AFTER_30_DAYS | AFTER_90_DAYS | yes | $312.26 / $321.06 | AWS Backup daily | 1 | 0 | `${efs_shared_file_system_id}` → storage.efs |',
     ]);
     expect(lines.filter((l) => l.startsWith('  ') && l.includes('-->'))).toEqual([
-      '  ack["infra-ack<br/>ACK iam"] --> identity["infra-identity<br/>6 roles"]',
-      '  identity --> controllers["infra-controllers<br/>drivers, operators, ACK s3, efs"]',
+      '  ack["infra-ack<br/>ACK iam"] --> identity["infra-identity<br/>7 roles"]',
+      '  identity --> controllers["infra-controllers<br/>drivers, operators, ACK s3, efs, cloudwatch"]',
       '  controllers --> cloud["infra-cloud<br/>1 buckets, 1 file systems"]',
       '  cloud --> configs["infra-configs<br/>storage classes"]',
       '  configs --> apps["apps"]',

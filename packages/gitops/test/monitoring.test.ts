@@ -18,11 +18,12 @@ import {
 } from '../src';
 import { fsxCapacityToCarry, fsxThroughputOf } from '@strata/recommend';
 import { fsxCapacityFor, headroomReport } from '../src/report-headroom';
-import { fixtureCatalog } from './fixtures/charts';
+import { s3FilesCatalog } from './fixtures/s3-files-charts';
 import { evaluate, Series } from './support/promql';
 import { dev, efsOnly, prod } from './fixtures/environments';
 
-const catalog = fixtureCatalog();
+// The fixture charts and the S3 Files tier's (a superset: dev, prod and efs-only plan the same).
+const catalog = s3FilesCatalog();
 const planOf = (e: EnvironmentDefinition) => {
   const p = planEnvironment(e, catalog, `environments/${e.name}/environment.ts`);
   expect(p.errors).toEqual([]);
@@ -42,7 +43,17 @@ const watched: EnvironmentDefinition = {
     training: workload({ namespace: 'ml-dev', values: { workers: 2, dataset: { existing: { enabled: true, fileSystemId: 'fs-0123456789abcdef1' } } } }),
   },
 };
-const envs = [dev, prod, efsOnly, watched];
+/** An environment whose only claims are on an S3 Files class (the EFS driver's, told apart by class name). */
+const files: EnvironmentDefinition = {
+  name: 'files',
+  cluster: { name: 'strata-files', region: 'us-east-1', kubernetesVersion: '1.33' },
+  registry: 'oci://111122223333.dkr.ecr.us-east-1.amazonaws.com/strata/charts',
+  network: { subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'us-east-1a', securityGroupIds: ['sg-0123456789abcdef0'] },
+  identity: { mode: 'irsa', drivers: { efs: 'arn:aws:iam::111122223333:role/efs-csi' }, efsNode: 'arn:aws:iam::111122223333:role/efs-csi-node' },
+  storage: { 's3-files': [{ release: 'datasets-fs', values: { fileSystemId: 'fs-0a1b2c3d4e5f6071829', storageClassName: 'datasets' } }] },
+  workloads: { datasets: workload({ namespace: 'data', values: { data: { storageClassName: 'datasets' } } }) },
+} as EnvironmentDefinition;
+const envs = [dev, prod, efsOnly, watched, files];
 
 // --- PromQL: the metric names and labels of each expression -------------------------------------------
 /** Every `metric{matchers}` selector and bare metric name of an expression. */
@@ -82,7 +93,22 @@ describe('every Prometheus rule can fire: it reads only metrics and labels the e
       'watched StrataMountpointPodRestarting',
       'watched StrataMountpointPodWaiting',
       'watched StrataScratchPodFailed',
+      'files StrataS3FilesClaimPending',
     ].map((s) => s.replace(/^watched/, 'dev')));
+  });
+
+  test('S3 Files: claims of its classes Pending, told apart from EFS claims by class name; no CloudWatch alarm, and the report says why', () => {
+    const plan = planOf(files);
+    const mp = planMonitoring(plan);
+    expect(mp.rules.find((r) => r.alert === 'StrataS3FilesClaimPending')).toEqual({
+      alert: 'StrataS3FilesClaimPending',
+      expr: 'max by (namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_status_phase{namespace=~"data", phase="Pending"} * on (namespace, persistentvolumeclaim) group_left(storageclass) kube_persistentvolumeclaim_info{namespace=~"data", storageclass=~"datasets"}) > 0',
+      for: expect.stringMatching(/^[0-9]+m$/),
+      labels: { severity: 'warning', environment: 'files', tier: 's3-files' },
+      annotations: expect.objectContaining({ summary: 'An S3 Files claim is not bound.' }),
+    });
+    expect(mp.alarms.map((a) => a.name)).toEqual([]);
+    expect(environmentFiles(files, catalog).get('files/README.md')).toContain('- S3 Files file systems have no CloudWatch alarm: S3 Files sends metrics to CloudWatch (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-monitoring-cloudwatch.html), but their names, namespace and dimensions could not be verified here');
   });
 
   test.each(rules.map(({ env, r }) => [`${env} ${r.alert}`, r] as const))('%s', (_, r) => {

@@ -3,7 +3,8 @@
  * the throughput, the S3 prefixes the profile states), and the hard rules that rule one out.
  * The layouts are the tiers and the seed's patterns: Distributed Dataset (S3 → FSx for Lustre),
  * Model Repository (S3 → EFS cache, or S3 → Mountpoint with an NVMe cache), Training Checkpoint
- * (NVMe → S3).
+ * (NVMe → S3); and S3 Files (the bucket as a file system, a Model Repository's cache when the
+ * data is read-mostly).
  */
 import { Demand } from './demand';
 import { fsxCapacity } from './fsx';
@@ -12,13 +13,13 @@ import { FSX_PERSISTENT_2_CLASSES, LIMITS } from './limits';
 import { PRICES } from './price-table';
 import { ResolvedProfile } from './profile';
 
-export type CandidateId = 'fsx-scratch' | 'fsx-persistent' | 'efs' | 's3-mountpoint' | 's3-nvme-cache' | 'nvme-s3-sync';
+export type CandidateId = 'fsx-scratch' | 'fsx-persistent' | 'efs' | 's3-mountpoint' | 's3-nvme-cache' | 'nvme-s3-sync' | 's3-files';
 
 export interface Candidate {
   readonly id: CandidateId;
   readonly title: string;
   /** The strata tier it is built on (the workload generator's --storage). */
-  readonly tier: 'fsx-lustre' | 'efs' | 's3' | 'instance-store';
+  readonly tier: 'fsx-lustre' | 'efs' | 's3' | 'instance-store' | 's3-files';
   /** The seed's pattern it is, when it is one. */
   readonly pattern?: 'distributed-dataset' | 'model-repository' | 'training-checkpoint';
   readonly layout: Layout;
@@ -47,6 +48,8 @@ export function candidates(p: ResolvedProfile, d: Demand): Candidate[] {
   const best = priced.reduce((a, b) => (b.score < a.score ? b : a));
   const persistentOut: string[] = zones ? [fsxZone] : [];
 
+  const efsOut: string[] = [];
+  if (p.livesInS3) efsOut.push('the data lives in S3 (livesInS3): EFS holds its own copy, so what pods write never reaches the bucket and what is written to the bucket reaches the pods only when the copy is synced again');
   const mountpointOut: string[] = [];
   if (p.access === 'read-write') mountpointOut.push('on a general purpose bucket Mountpoint writes whole files sequentially and cannot edit them in place, append to or rename them (awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/SEMANTICS.md)');
   const cacheOut: string[] = [];
@@ -58,9 +61,10 @@ export function candidates(p: ResolvedProfile, d: Demand): Candidate[] {
   return [
     { id: 'fsx-scratch', title: 'FSx for Lustre scratch, linked to S3', tier: 'fsx-lustre', pattern: 'distributed-dataset', layout: { kind: 'fsx-lustre', deploymentType: 'SCRATCH_2', capacityGiB: scratchGiB, linkedToS3: true }, ruledOut: scratchOut },
     { id: 'fsx-persistent', title: 'FSx for Lustre persistent, linked to S3', tier: 'fsx-lustre', pattern: 'distributed-dataset', layout: { kind: 'fsx-lustre', deploymentType: 'PERSISTENT_2', perUnit: best.perUnit, capacityGiB: best.gib, linkedToS3: true }, ruledOut: persistentOut },
-    { id: 'efs', title: 'EFS (Elastic throughput)', tier: 'efs', ...(p.access === 'read-mostly' ? { pattern: 'model-repository' as const } : {}), layout: { kind: 'efs', throughputMode: 'elastic', s3Origin: p.access === 'read-mostly' }, ruledOut: [] },
+    { id: 'efs', title: 'EFS (Elastic throughput)', tier: 'efs', ...(p.access === 'read-mostly' ? { pattern: 'model-repository' as const } : {}), layout: { kind: 'efs', throughputMode: 'elastic', s3Origin: p.access === 'read-mostly' }, ruledOut: efsOut },
     { id: 's3-mountpoint', title: 'S3 through Mountpoint', tier: 's3', layout: { kind: 's3', cache: 'none', prefixes: p.s3Prefixes }, ruledOut: mountpointOut },
     { id: 's3-nvme-cache', title: "S3 through Mountpoint, cache on instance-store NVMe", tier: 's3', pattern: 'model-repository', layout: { kind: 's3', cache: 'nvme', prefixes: p.s3Prefixes }, ruledOut: [...mountpointOut, ...cacheOut] },
     { id: 'nvme-s3-sync', title: 'Instance-store NVMe, synced to S3', tier: 'instance-store', pattern: 'training-checkpoint', layout: { kind: 'instance-store', syncToS3: true }, ruledOut: nvmeOut },
+    { id: 's3-files', title: 'S3 Files (the bucket as a file system)', tier: 's3-files', ...(p.access === 'read-mostly' ? { pattern: 'model-repository' as const } : {}), layout: { kind: 's3-files' }, ruledOut: [] },
   ];
 }

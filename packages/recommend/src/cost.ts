@@ -54,6 +54,20 @@ export function costOf(l: Layout, p: ResolvedProfile, d: Demand): Cost {
       const req = (gets / 1000) * PRICES.s3.getPer1000.price + (puts / 1000) * PRICES.s3.putPer1000.price;
       return { usd: s3.usd + req, basis: `${s3.basis} + ${fmt(gets, 0)} GET × $${PRICES.s3.getPer1000.price}/1000${puts > 0 ? ` + ${fmt(puts, 0)} PUT × $${PRICES.s3.putPer1000.price}/1000` : ''}` };
     }
+    case 's3-files': {
+      // Billed on the GB resident on its high-performance storage (at most the data) and the GB read and written there; the bucket as S3.
+      const r = PRICES.s3Files;
+      const storage = r.highPerformanceStoragePerGBMonth.price as number | null;
+      const read = r.readPerGB.price as number | null;
+      const write = r.writePerGB.price as number | null;
+      if (storage === null || read === null || write === null) {
+        return { basis: `n/a: the S3 Files rates are not confirmed (prices.json s3Files); it bills the GB resident on its high-performance storage (files read in the last ${r.expirationDefaultDays} days by default) and the GB read and written there, plus the bucket at S3 rates` };
+      }
+      const s3 = s3Storage(p);
+      const readGB = (d.readMBps * seconds) / 1000;
+      const writeGB = (d.writeMBps * seconds) / 1000;
+      return { usd: GB(p.dataGiB) * storage + readGB * read + writeGB * write + s3.usd, basis: `at most ${fmt(GB(p.dataGiB), 0)} GB resident × $${storage} + ${fmt(readGB, 0)} GB read × $${read} + ${fmt(writeGB, 0)} GB written × $${write} + ${s3.basis}` };
+    }
     case 'instance-store': {
       const s3 = l.syncToS3 ? s3Storage(p) : undefined;
       return { usd: s3?.usd ?? 0, basis: `NVMe included in the instance price${s3 ? ` + ${s3.basis} (the synced copy)` : ''}` };

@@ -13,7 +13,9 @@ export type Layout =
   /** S3 through Mountpoint; `cache: 'nvme'`: Mountpoint's local cache on instance store (S3 + NVMe cache). */
   | { readonly kind: 's3'; readonly cache: 'none' | 'nvme'; readonly prefixes: number }
   /** Instance-store NVMe; `syncToS3`: the Training Checkpoint pattern (NVMe → S3). */
-  | { readonly kind: 'instance-store'; readonly syncToS3: boolean };
+  | { readonly kind: 'instance-store'; readonly syncToS3: boolean }
+  /** Amazon S3 Files: the bucket itself as a file system (POSIX edits and renames, synchronized back as objects). */
+  | { readonly kind: 's3-files' };
 
 export type LayoutKind = Layout['kind'];
 
@@ -28,5 +30,7 @@ export function describeLayout(l: Layout): string {
       return `S3 through Mountpoint${l.cache === 'nvme' ? ' with its cache on instance-store NVMe' : ''}${l.prefixes > 1 ? `, ${l.prefixes} prefixes` : ''}`;
     case 'instance-store':
       return `instance-store NVMe${l.syncToS3 ? ', synced to S3' : ''}`;
+    case 's3-files':
+      return 'S3 Files (the bucket as a file system)';
   }
 }

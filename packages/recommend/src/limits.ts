@@ -20,6 +20,7 @@ const EFS_PERFORMANCE = 'https://docs.aws.amazon.com/efs/latest/ug/performance.h
 const S3_PERFORMANCE = 'https://repost.aws/knowledge-center/s3-object-key-naming-pattern';
 const FSX_METADATA = 'https://docs.aws.amazon.com/fsx/latest/LustreGuide/managing-metadata-performance.html';
 const FSX_METADATA_API = 'https://docs.aws.amazon.com/fsx/latest/APIReference/API_FileSystemLustreMetadataConfiguration.html';
+const S3_FILES_PERFORMANCE = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-performance.html';
 const MOUNTPOINT_CONFIG = 'awslabs/mountpoint-s3@mountpoint-s3-1.23.0:doc/CONFIGURATION.md';
 
 /** FSx for Lustre SSD: disk throughput per TiB provisioned (what the file servers sustain), by deployment type and per-unit class. */
@@ -62,6 +63,10 @@ export const LIMITS = {
   fsxMetadataIopsAutomatic: { value: 1500, unit: 'Metadata IOPS at 1,200 GiB in AUTOMATIC mode (sized from the storage capacity; the table by capacity in fsx.ts)', source: `${FSX_METADATA} states that AUTOMATIC sizes them from the capacity; the table by capacity (said to be in https://docs.aws.amazon.com/fsx/latest/LustreGuide/performance.html#dne-metadata-performance) could not be read from AWS here`, verified: false },
   efsElasticReadIops: { value: 90000, unit: 'read operations per second per file system (Regional, Elastic: the low end of 90,000–250,000); metadata operations counted as reads', source: EFS_PERFORMANCE, verified: true },
   efsReadIops: { value: 35000, unit: 'read operations per second per file system (Provisioned or Bursting: the lowest the page gives, 35,000; 55,000 in some configurations); metadata operations counted as reads', source: EFS_PERFORMANCE, verified: true },
+  s3FilesPerClientReadMBps: { value: 3 * 1024 * 1.048576, unit: 'MB/s per client (3 GiB/s read; the file system reads "up to terabytes per second" in aggregate, so the clients bound it)', source: S3_FILES_PERFORMANCE, verified: true },
+  s3FilesWriteMBps: { value: 1 * 1024 * 1.048576, unit: 'MB/s per file system (1 GiB/s, the low end of 1–5 GiB/s)', source: S3_FILES_PERFORMANCE, verified: true },
+  s3FilesReadIops: { value: 250000, unit: 'read IOPS per file system (metadata operations counted as reads; more file systems on one bucket for more)', source: S3_FILES_PERFORMANCE, verified: true },
+  s3FilesWriteIops: { value: 50000, unit: 'write IOPS per file system', source: S3_FILES_PERFORMANCE, verified: true },
   nvmeMBpsPerNode: { value: 2000, unit: 'MB/s per node (sequential, all instance-store devices)', source: 'not documented by AWS per instance type: an assumption; measure with fio and set nvmeMBpsPerNode', verified: false },
 } as const satisfies Record<string, Limit>;
 

@@ -67,6 +67,12 @@ export interface WorkloadProfile {
   readonly nvmeMBpsPerNode?: number;
   /** Instance-store capacity of one node, in GiB. @default 3800 (e.g. 4 × 950 GB) */
   readonly nvmeGiBPerNode?: number;
+  /**
+   * The data's home is an S3 bucket other tools read and write: what the pods write must reach it
+   * as objects, and what is written there must reach the pods (EFS, a copy, is ruled out).
+   * @default false
+   */
+  readonly livesInS3?: boolean;
 }
 
 /** The profile with every default filled in. */
@@ -84,7 +90,7 @@ export const LIFETIMES: readonly Lifetime[] = ['job', 'durable'];
 
 const PROFILE_KEYS: readonly (keyof WorkloadProfile)[] = [
   'dataGiB', 'access', 'fileCount', 'readers', 'readMBpsPerReader', 'writers', 'writeMBpsPerWriter', 'checkpoint', 'perNode', 'sharing', 'latency',
-  'lifetime', 'metadataOpsPerSecond', 'budgetUsdPerMonth', 'hoursPerMonth', 's3Prefixes', 'nodeNetworkGbps', 'nvmeMBpsPerNode', 'nvmeGiBPerNode',
+  'lifetime', 'metadataOpsPerSecond', 'budgetUsdPerMonth', 'hoursPerMonth', 's3Prefixes', 'nodeNetworkGbps', 'nvmeMBpsPerNode', 'nvmeGiBPerNode', 'livesInS3',
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -135,6 +141,7 @@ export function profileProblems(profile: unknown, field: string): string[] {
   positive('nodeNetworkGbps', profile.nodeNetworkGbps, 'a bandwidth in Gbps greater than 0', "the instance type's network bandwidth, e.g. 400 for p4d.24xlarge");
   positive('nvmeMBpsPerNode', profile.nvmeMBpsPerNode, 'a throughput in MB/s greater than 0', 'measure it with fio on the instance type');
   positive('nvmeGiBPerNode', profile.nvmeGiBPerNode, 'a size in GiB greater than 0', "the instance type's instance-store capacity");
+  if (profile.livesInS3 !== undefined && typeof profile.livesInS3 !== 'boolean') out.push(problem(`${field}.livesInS3`, profile.livesInS3, 'true or false', 'true when the data must stay in its S3 bucket, read and written there by other tools too'));
   const cp = profile.checkpoint;
   if (cp !== undefined) {
     if (!isObject(cp)) out.push(problem(`${field}.checkpoint`, cp, 'a checkpoint ({ sizeGiB, intervalMinutes, writeWithinSeconds? })', 'or leave it out'));
@@ -172,5 +179,6 @@ export function resolveProfile(p: WorkloadProfile): ResolvedProfile {
     nodeNetworkGbps: p.nodeNetworkGbps ?? 10,
     nvmeMBpsPerNode: p.nvmeMBpsPerNode ?? 2000,
     nvmeGiBPerNode: p.nvmeGiBPerNode ?? 3800,
+    livesInS3: p.livesInS3 ?? false,
   };
 }

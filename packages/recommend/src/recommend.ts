@@ -4,6 +4,8 @@
  *
  * Order: layouts that keep up and fit the budget, cheapest first; then those that keep up over
  * budget, cheapest first; then those that do not keep up, the closest first; then those ruled out.
+ * A layout without a confirmed price (S3 Files today) ranks after every priced layout of its group
+ * and never counts as within a budget: it cannot win on a cost nobody knows.
  * More demand can therefore only move a layout that stops keeping up below every one that still
  * does: a cheaper but slower layout never rises with more readers.
  */
@@ -42,12 +44,13 @@ export function rank(p: ResolvedProfile): Omit<Recommendation, 'changes'> {
   const d = demandOf(p);
   const evaluated = candidates(p, d).map((c) => evaluate(c, c.layout, p, d));
   const group = (r: Omit<Ranked, 'rank'>) => (r.candidate.ruledOut.length > 0 ? 3 : !r.meets ? 2 : r.withinBudget ? 0 : 1);
-  const usd = (r: Omit<Ranked, 'rank'>) => r.cost.usd ?? Infinity;
-  const sorted = [...evaluated].sort((a, b) => group(a) - group(b) || (group(a) === 2 ? b.headroom - a.headroom : 0) || usd(a) - usd(b) || ORDER.indexOf(a.candidate.id) - ORDER.indexOf(b.candidate.id));
+  const unpriced = (r: Omit<Ranked, 'rank'>) => (r.cost.usd === undefined ? 1 : 0);
+  const usd = (r: Omit<Ranked, 'rank'>) => r.cost.usd ?? 0;
+  const sorted = [...evaluated].sort((a, b) => group(a) - group(b) || (group(a) === 2 ? b.headroom - a.headroom : 0) || unpriced(a) - unpriced(b) || usd(a) - usd(b) || ORDER.indexOf(a.candidate.id) - ORDER.indexOf(b.candidate.id));
   return { profile: p, demand: d, ranked: sorted.map((r, i) => ({ ...r, rank: i + 1 })) };
 }
 
-const ORDER: readonly CandidateId[] = ['fsx-scratch', 'fsx-persistent', 'efs', 's3-mountpoint', 's3-nvme-cache', 'nvme-s3-sync'];
+const ORDER: readonly CandidateId[] = ['fsx-scratch', 'fsx-persistent', 'efs', 's3-mountpoint', 's3-nvme-cache', 'nvme-s3-sync', 's3-files'];
 
 /** One layout (a candidate's, or the one a workload is bound to) against the profile. */
 export function evaluate(c: Candidate, layout: Layout, p: ResolvedProfile, d: Demand): Omit<Ranked, 'rank'> {
@@ -61,7 +64,8 @@ export function evaluate(c: Candidate, layout: Layout, p: ResolvedProfile, d: De
   for (const r of c.ruledOut) reasons.push(`ruled out: ${r}`);
   if (short.length === 0 && c.ruledOut.length === 0) reasons.push(`keeps up: reads ${fmt(supply.readMBps)} MB/s for ${fmt(d.readMBps)} asked, writes ${fmt(supply.writeMBps)} MB/s for ${fmt(d.writeMBps)} asked`);
   for (const s of short) reasons.push(`too slow: ${s.text}`);
-  if (p.budgetUsdPerMonth !== undefined && !withinBudget) reasons.push(`over budget: ${cost.usd === undefined ? 'not priced' : `$${fmt(cost.usd, 2)}`} for $${fmt(p.budgetUsdPerMonth, 2)} a month`);
+  if (p.budgetUsdPerMonth !== undefined && !withinBudget) reasons.push(cost.usd === undefined ? `not held to the budget of $${fmt(p.budgetUsdPerMonth, 2)} a month: not priced` : `over budget: $${fmt(cost.usd, 2)} for $${fmt(p.budgetUsdPerMonth, 2)} a month`);
+  if (cost.usd === undefined) reasons.push('not priced: ranked after every priced layout that fares as well (its rates are not confirmed)');
   if (layout.kind === 'fsx-lustre' && layout.deploymentType.startsWith('SCRATCH') && supply.burstReadMBps) reasons.push(`reads may burst to ${fmt(supply.burstReadMBps)} MB/s while network credits last`);
   if (layout.kind === 's3' && layout.cache === 'nvme' && p.dataGiB > p.nvmeGiBPerNode) reasons.push(`the data (${p.dataGiB} GiB) is larger than one node's NVMe (${p.nvmeGiBPerNode} GiB): most reads miss the cache and come from S3`);
   if (layout.kind === 'instance-store' || (layout.kind === 's3' && layout.cache === 'nvme')) reasons.push('NVMe throughput per node is an assumption unless nvmeMBpsPerNode is stated (AWS publishes none per instance type)');
@@ -96,6 +100,7 @@ export function recommend(profile: WorkloadProfile): Recommendation {
   if (p.sharing !== 'one-node') note('with all pods on one node', { ...p, sharing: 'one-node', perNode: Math.max(p.readers, p.writers, 1) });
   note(p.lifetime === 'durable' ? 'with data that only lives for the job' : 'with data that must outlive the job', { ...p, lifetime: p.lifetime === 'durable' ? 'job' : 'durable' });
   if (p.access !== 'read-write') note('with files edited in place', { ...p, access: 'read-write' });
+  if (!p.livesInS3) note('with the data living in S3, read and written there by other tools', { ...p, livesInS3: true });
   const cost = base.ranked[0].cost.usd;
   if (cost !== undefined && cost > 0) note(`with a budget under $${fmt(cost, 2)}`, { ...p, budgetUsdPerMonth: cost * 0.99 });
   return { ...base, changes };

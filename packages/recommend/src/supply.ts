@@ -129,6 +129,23 @@ export function supplyOf(l: Layout, p: ResolvedProfile, d: Demand): Supply {
         },
       };
     }
+    case 's3-files': {
+      // The file system reads "up to terabytes per second" in aggregate: its clients (3 GiB/s each) bound it first.
+      const client = LIMITS.s3FilesPerClientReadMBps.value;
+      return {
+        readMBps: client * d.nodes,
+        writeMBps: LIMITS.s3FilesWriteMBps.value,
+        perNodeMBps: client,
+        metadataOpsPerSecond: LIMITS.s3FilesReadIops.value,
+        latency: 'milliseconds',
+        basis: {
+          read: `${d.nodes} client${d.nodes > 1 ? 's' : ''} × ${fmt(client)} MB/s (3 GiB/s per client; up to terabytes per second per file system)`,
+          write: '1 GiB/s per file system (the low end of 1–5 GiB/s)',
+          perNode: `${fmt(client)} MB/s (3 GiB/s) read per client`,
+          metadata: '250,000 read IOPS per file system, metadata operations counted as reads',
+        },
+      };
+    }
     case 'instance-store':
       return {
         readMBps: p.nvmeMBpsPerNode * d.nodes,

@@ -5,6 +5,22 @@ import { CandidateId, fsxCapacity, LIMITS, profileProblems, rank, recommend, res
 const first = (p: WorkloadProfile) => recommend(p).ranked[0].candidate.id;
 const order = (p: WorkloadProfile) => rank(resolveProfile(p)).ranked.map((r) => r.candidate.id);
 
+/** Random profiles for the properties. */
+const profiles = fc.record({
+  dataGiB: fc.integer({ min: 1, max: 200000 }),
+  access: fc.constantFrom('read-mostly', 'write-once', 'read-write'),
+  readers: fc.integer({ min: 1, max: 256 }),
+  readMBpsPerReader: fc.integer({ min: 1, max: 2000 }),
+  writers: fc.integer({ min: 0, max: 64 }),
+  writeMBpsPerWriter: fc.integer({ min: 0, max: 500 }),
+  perNode: fc.integer({ min: 1, max: 8 }),
+  sharing: fc.constantFrom('one-node', 'nodes-one-zone', 'zones'),
+  latency: fc.constantFrom('sub-millisecond', 'milliseconds', 'tolerant'),
+  lifetime: fc.constantFrom('job', 'durable'),
+  livesInS3: fc.boolean(),
+  s3Prefixes: fc.integer({ min: 1, max: 8 }),
+}) as fc.Arbitrary<WorkloadProfile>;
+
 /**
  * The cases the storage guide describes, each as a profile, and the tier it says to use.
  */
@@ -17,7 +33,8 @@ describe("the seed's cases", () => {
     expect(r.ranked.find((x) => x.candidate.id === 'efs')!.shortfalls.map((s) => s.limit)).toEqual(['read', 'per-node']);
     expect(r.changes).toEqual([
       'at 103 readers or more: FSx for Lustre persistent, linked to S3 ranks first ($16,758.96 a month)',
-      'with pods in several zones: S3 through Mountpoint, cache on instance-store NVMe ranks first ($1,004.23 a month)',
+      // 8 GPUs × 200 MB/s per node is within S3 Files' 3 GiB/s per client; Mountpoint's 10 Gbps per node is not.
+      'with pods in several zones: S3 Files (the bucket as a file system) ranks first',
     ]);
   });
 
@@ -54,10 +71,12 @@ describe('boundaries between tiers', () => {
     expect([1, 1200, 1201, 2400, 2401, 67000].map(fsxCapacity)).toEqual([1200, 1200, 2400, 2400, 4800, 67200]);
   });
 
-  test('EFS per client: 1,500 MiBps (1,572.9 MB/s); one MB/s more per node and nothing keeps up for shared, edited data across zones', () => {
+  test('EFS per client: 1,500 MiBps (1,572.9 MB/s); one MB/s more per node and only S3 Files (3 GiB/s per client) keeps up for shared, edited data across zones', () => {
     const at = (mbps: number) => rank(resolveProfile({ dataGiB: 500, access: 'read-write', readers: 1, readMBpsPerReader: mbps, sharing: 'zones', hoursPerMonth: 1 })).ranked[0];
     expect([at(1572).candidate.id, at(1572).meets]).toEqual(['efs', true]);
-    expect([at(1574).candidate.id, at(1574).meets, at(1574).shortfalls.map((s) => s.limit)]).toEqual(['efs', false, ['per-node']]);
+    expect([at(1574).candidate.id, at(1574).meets, at(1574).cost.usd]).toEqual(['s3-files', true, undefined]);
+    const efs = rank(resolveProfile({ dataGiB: 500, access: 'read-write', readers: 1, readMBpsPerReader: 1574, sharing: 'zones', hoursPerMonth: 1 })).ranked.find((r) => r.candidate.id === 'efs')!;
+    expect([efs.meets, efs.shortfalls.map((s) => s.limit)]).toEqual([false, ['per-node']]);
   });
 
   test('S3 GET rate per prefix: 5,500 requests a second; 1 MiB objects at 5,767 MB/s is the edge', () => {
@@ -79,20 +98,63 @@ describe('boundaries between tiers', () => {
   });
 });
 
+describe('S3 Files: the bucket as a file system, ranked without a price', () => {
+  const at = (p: WorkloadProfile) => rank(resolveProfile(p)).ranked;
+  const find = (p: WorkloadProfile, id: CandidateId) => at(p).find((r) => r.candidate.id === id)!;
+
+  test('vs Mountpoint: read-only data that tolerates S3 latency stays on Mountpoint (priced); edits in place or renames, or small files read at file-system latency, go to S3 Files', () => {
+    const base: WorkloadProfile = { dataGiB: 5000, readers: 4, readMBpsPerReader: 100, sharing: 'zones', livesInS3: true };
+    expect(at({ ...base, latency: 'tolerant' }).map((r) => r.candidate.id).slice(0, 3)).toEqual(['s3-nvme-cache', 's3-mountpoint', 's3-files']);
+    expect(at({ ...base, access: 'read-write', latency: 'tolerant' })[0].candidate.id).toBe('s3-files');
+    expect(find({ ...base, access: 'read-write' }, 's3-mountpoint').candidate.ruledOut[0]).toMatch(/^on a general purpose bucket Mountpoint writes whole files sequentially and cannot edit them in place, append to or rename them/);
+    expect(at(base)[0].candidate.id).toBe('s3-files');
+    expect(find(base, 's3-mountpoint').shortfalls.map((s) => s.text)).toEqual(['latency: milliseconds asked, tolerant given']);
+  });
+
+  test('vs EFS: edited data shared across zones stays on EFS (priced) until it must live in S3; then EFS is ruled out and S3 Files ranks first', () => {
+    const base: WorkloadProfile = { dataGiB: 500, access: 'read-write', readers: 4, readMBpsPerReader: 50, sharing: 'zones' };
+    expect(at(base)[0].candidate.id).toBe('efs');
+    expect(find(base, 's3-files').rank).toBe(2);
+    const inS3 = at({ ...base, livesInS3: true });
+    expect(inS3[0].candidate.id).toBe('s3-files');
+    expect(find({ ...base, livesInS3: true }, 'efs').candidate.ruledOut).toEqual(['the data lives in S3 (livesInS3): EFS holds its own copy, so what pods write never reaches the bucket and what is written to the bucket reaches the pods only when the copy is synced again']);
+    expect(recommend(base).changes).toContain('with the data living in S3, read and written there by other tools: S3 Files (the bucket as a file system) ranks first');
+  });
+
+  test('its limits: 3 GiB/s read per client, 1 GiB/s written per file system (the low end of 1–5), 250,000 read IOPS; one MB/s over each falls short', () => {
+    const mb = (gib: number) => gib * 1024 * 1.048576;
+    const s = (p: WorkloadProfile) => find({ dataGiB: 100, sharing: 'zones', livesInS3: true, ...p }, 's3-files').shortfalls.map((x) => x.limit);
+    expect(s({ readers: 1, readMBpsPerReader: Math.floor(mb(3)) })).toEqual([]);
+    expect(s({ readers: 1, readMBpsPerReader: Math.floor(mb(3)) + 1 })).toEqual(['read', 'per-node']);
+    expect(s({ access: 'write-once', writers: 1, writeMBpsPerWriter: Math.floor(mb(1)) })).toEqual([]);
+    expect(s({ access: 'write-once', writers: 2, writeMBpsPerWriter: Math.floor(mb(1) / 2) + 1 })).toEqual(['write']);
+    expect(s({ readers: 1, readMBpsPerReader: 1, metadataOpsPerSecond: 250001 })).toEqual(['metadata']);
+    expect(find({ dataGiB: 100, latency: 'sub-millisecond' }, 's3-files').shortfalls.map((x) => x.text)).toEqual(['latency: sub-millisecond asked, milliseconds given']);
+  });
+
+  test('the ordering rule: not priced, it ranks after every priced layout of its group, says so, and never counts as within a budget', () => {
+    const p: WorkloadProfile = { dataGiB: 30, readers: 6, readMBpsPerReader: 100 };
+    const r = find(p, 's3-files');
+    expect(r.cost).toEqual({ basis: 'n/a: the S3 Files rates are not confirmed (prices.json s3Files); it bills the GB resident on its high-performance storage (files read in the last 30 days by default) and the GB read and written there, plus the bucket at S3 rates' });
+    expect(r.reasons).toContain('not priced: ranked after every priced layout that fares as well (its rates are not confirmed)');
+    const meeting = at(p).filter((x) => x.meets);
+    expect(meeting.map((x) => x.candidate.id).pop()).toBe('s3-files');
+    expect(meeting.slice(0, -1).every((x) => x.cost.usd !== undefined)).toBe(true);
+    const budget = find({ ...p, budgetUsdPerMonth: 1e9 }, 's3-files');
+    expect([budget.withinBudget, budget.reasons]).toEqual([false, expect.arrayContaining(['not held to the budget of $1,000,000,000 a month: not priced'])]);
+    fc.assert(
+      fc.property(profiles, (q) => {
+        const ranked = at(q);
+        const i = ranked.findIndex((x) => x.candidate.id === 's3-files');
+        const group = (x: (typeof ranked)[number]) => (x.candidate.ruledOut.length > 0 ? 3 : !x.meets ? 2 : x.withinBudget ? 0 : 1);
+        for (const later of ranked.slice(i + 1)) if (group(later) === group(ranked[i]) && group(later) !== 2) expect(later.cost.usd).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('properties', () => {
-  const profiles = fc.record({
-    dataGiB: fc.integer({ min: 1, max: 200000 }),
-    access: fc.constantFrom('read-mostly', 'write-once', 'read-write'),
-    readers: fc.integer({ min: 1, max: 256 }),
-    readMBpsPerReader: fc.integer({ min: 1, max: 2000 }),
-    writers: fc.integer({ min: 0, max: 64 }),
-    writeMBpsPerWriter: fc.integer({ min: 0, max: 500 }),
-    perNode: fc.integer({ min: 1, max: 8 }),
-    sharing: fc.constantFrom('one-node', 'nodes-one-zone', 'zones'),
-    latency: fc.constantFrom('sub-millisecond', 'milliseconds', 'tolerant'),
-    lifetime: fc.constantFrom('job', 'durable'),
-    s3Prefixes: fc.integer({ min: 1, max: 8 }),
-  }) as fc.Arbitrary<WorkloadProfile>;
 
   test('more readers never make a cheaper but slower layout rank above a faster one unless it still keeps up for less', () => {
     fc.assert(
@@ -132,7 +194,7 @@ describe('properties', () => {
         const r = rank(resolveProfile(p)).ranked;
         if (r.some((x) => x.meets)) expect(r[0].meets).toBe(true);
         for (const x of r) expect(x.reasons.length).toBeGreaterThan(0);
-        expect(r.map((x) => x.rank)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(r.map((x) => x.rank)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       }),
       { numRuns: 300 },
     );
@@ -147,12 +209,13 @@ describe('profile problems', () => {
       "'p.hoursPerMonth' (800) must be at most 744 (the hours of a 31-day month); hours per month the pods run",
       "'p.checkpoint.writeWithinSeconds' (120) must be at most the interval (60 seconds); a checkpoint must be written before the next one starts",
     ]);
+    expect(profileProblems({ dataGiB: 1, livesInS3: 'yes' }, 'p')).toEqual(["'p.livesInS3' (\"yes\") must be true or false; true when the data must stay in its S3 bucket, read and written there by other tools too"]);
     expect(profileProblems('fast', 'p')).toEqual(["'p' (\"fast\") must be a storage profile ({ dataGiB, readers?, readMBpsPerReader?, … }); describe what the pods ask of the storage (docs/recommender.md)"]);
   });
 });
 
 test('the order of a seed case, whole', () => {
-  expect(order({ dataGiB: 40000, readers: 64, readMBpsPerReader: 200, perNode: 8, lifetime: 'job' })).toEqual(['fsx-scratch', 'fsx-persistent', 's3-nvme-cache', 's3-mountpoint', 'efs', 'nvme-s3-sync']);
+  expect(order({ dataGiB: 40000, readers: 64, readMBpsPerReader: 200, perNode: 8, lifetime: 'job' })).toEqual(['fsx-scratch', 'fsx-persistent', 's3-files', 's3-nvme-cache', 's3-mountpoint', 'efs', 'nvme-s3-sync']);
 });
 
 test('docs/recommender.md cites the source of every documented limit, and marks the one that is not', () => {

@@ -20,6 +20,8 @@ export function candidateOf(l: Layout): CandidateId {
       return l.cache === 'nvme' ? 's3-nvme-cache' : 's3-mountpoint';
     case 'instance-store':
       return 'nvme-s3-sync';
+    case 's3-files':
+      return 's3-files';
   }
 }
 

@@ -12,7 +12,7 @@ describe('strata explain', () => {
     expect(lines.slice(dataset, dataset + 3)).toEqual([
       '  dataset/fsx (fsx-lustre): demand: reads 150 MB/s (1 reader × 150 MB/s), writes 0 MB/s (no writes stated), 1 node at 150 MB/s each',
       '    bound to: FSx for Lustre SCRATCH_2, 1,200 GiB, linked to S3 (the distributed-dataset pattern) — keeps up; reads 234.4 MB/s, writes 117.2 MB/s (headroom 1.56×); $205.08/month',
-      '    the same kind of layout sized for this profile ranks 3 of 6 (keeps up, $205.08/month); first: Instance-store NVMe, synced to S3',
+      '    the same kind of layout sized for this profile ranks 3 of 7 (keeps up, $205.08/month); first: Instance-store NVMe, synced to S3',
     ]);
   });
 
@@ -47,6 +47,7 @@ describe('strata explain', () => {
       candidateOf({ kind: 's3', cache: 'none', prefixes: 1 }),
       candidateOf({ kind: 's3', cache: 'nvme', prefixes: 1 }),
       candidateOf({ kind: 'instance-store', syncToS3: false }),
-    ]).toEqual(['fsx-scratch', 'fsx-persistent', 'efs', 's3-mountpoint', 's3-nvme-cache', 'nvme-s3-sync']);
+      candidateOf({ kind: 's3-files' }),
+    ]).toEqual(['fsx-scratch', 'fsx-persistent', 'efs', 's3-mountpoint', 's3-nvme-cache', 'nvme-s3-sync', 's3-files']);
   });
 });

@@ -10,18 +10,14 @@ export const METRIC_ALARM_API = 'cloudwatch.services.k8s.aws/v1alpha1';
 
 /**
  * The ACK service controllers the alarms need: the cloudwatch controller reconciles MetricAlarm.
- * The ACK wiring of strata (packages/cloud) installs it: chart `cloudwatch-chart` 1.8.1
- * (aws-controllers-k8s/cloudwatch-controller@v1.8.1:helm/Chart.yaml; its CRDs in helm/crds/, so
- * `install.crds`/`upgrade.crds: CreateReplace`), image public.ecr.aws/aws-controllers-k8s/cloudwatch-controller
- * (helm/values.yaml#L6), an IAM role with CloudWatchFullAccessV2 (config/iam/recommended-inline-policy)
- * or a policy allowing cloudwatch:PutMetricAlarm, DescribeAlarms, DeleteAlarms, TagResource,
- * UntagResource and ListTagsForResource. The chart's OCI location,
- * oci://public.ecr.aws/aws-controllers-k8s/cloudwatch-chart, follows ACK's install guide (not
- * verified here). Until it is installed, the alarms' Flux Kustomization waits on ALARMS_DEPEND_ON.
+ * With a `cloud` section, planCloud installs it like the other ACK service controllers
+ * (ACK_CONTROLLERS.cloudwatch of @strata/cloud: chart `cloudwatch-chart` 1.8.1, CRDs CreateReplace,
+ * its own role with CloudWatchFullAccessV2 as aws-controllers-k8s/cloudwatch-controller@v1.8.1:config/iam/recommended-inline-policy
+ * says, deletionPolicy retain) in infra-controllers; without one the team installs it (the report says so).
  */
 export const MONITORING_ACK_CONTROLLERS: readonly string[] = ['cloudwatch'];
 
-/** The Flux Kustomization the alarms wait for (the one that installs the ACK controllers; infra-controllers until the ACK wiring names its own). */
+/** The Flux Kustomization the alarms wait for: the one that installs the ACK service controllers (cloud-files.ts), the cloudwatch one among them. */
 export const ALARMS_DEPEND_ON = 'infra-controllers';
 
 /** A spec of a MetricAlarm, as the CRD names its fields. */

@@ -15,7 +15,7 @@ export interface AlertRule {
 }
 
 /** The tiers whose claims are PersistentVolumeClaims (instance store's are emptyDirs). */
-const CLAIM_TIERS = ['fsx-lustre', 'efs', 's3'] as const;
+const CLAIM_TIERS = ['fsx-lustre', 'efs', 's3-files', 's3'] as const;
 
 /** Whether this environment's EFS driver exports volume stats (node.volMetricsOptIn on its release). */
 export function efsVolumeMetricsOn(plan: EnvironmentPlan): boolean {
@@ -27,7 +27,8 @@ const alt = (xs: readonly string[]) => xs.map((x) => x.replace(/[.*+?^${}()|[\]\
 
 /**
  * The alerting rules of an environment, each on a metric kube-state-metrics or the kubelet really
- * exports for the tier (see sources.ts): FSx and EFS claims stuck Pending, EFS claims' used bytes
+ * exports for the tier (see sources.ts): FSx, EFS and S3 Files claims stuck Pending (S3 Files
+ * classes are the EFS driver's, told apart by class name), EFS claims' used bytes
  * against a budget (when the driver reports them and a budget is set), Mountpoint pods restarting
  * or unable to start (S3), and failed pods in the namespaces of NVMe scratch users (an eviction for
  * ephemeral storage fails the pod). FSx for Lustre and Mountpoint report no volume stats: their
@@ -41,7 +42,7 @@ export function alertRules(plan: EnvironmentPlan, t: MonitoringTargets, s: Monit
     const ns = t.namespaces[tier];
     if (!ns || ns.length === 0) continue;
     const classes = t.classes[tier];
-    const provisioner = { 'fsx-lustre': 'fsx.csi.aws.com', efs: 'efs.csi.aws.com', s3: 's3.csi.aws.com' }[tier];
+    const provisioner = { 'fsx-lustre': 'fsx.csi.aws.com', efs: 'efs.csi.aws.com', 's3-files': 'efs.csi.aws.com', s3: 's3.csi.aws.com' }[tier];
     // A claim waits at least for its file system to be made (FSx for Lustre: up to 30 minutes).
     const minutes = Math.max(th.claimPendingMinutes, Math.ceil((PROVISIONING_SECONDS[provisioner] ?? 0) / 60));
     const scope = `namespace=~"${alt(ns)}"`;
@@ -55,7 +56,7 @@ export function alertRules(plan: EnvironmentPlan, t: MonitoringTargets, s: Monit
       for: `${minutes}m`,
       labels: { severity: 'warning', environment: env, tier },
       annotations: {
-        summary: `${tier === 'fsx-lustre' || tier === 'efs' ? 'An' : 'A'} ${title(tier)} claim is not bound.`,
+        summary: `An ${title(tier)} claim is not bound.`,
         description: `Claim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has been Pending for ${minutes} minutes: its volume was not made (see the claim's events and the ${provisioner} controller's log).`,
       },
     });
@@ -126,9 +127,9 @@ export function prometheusRule(plan: EnvironmentPlan, rules: readonly AlertRule[
 }
 
 function pascal(tier: string): string {
-  return { 'fsx-lustre': 'FsxLustre', efs: 'Efs', s3: 'S3', 'instance-store': 'InstanceStore' }[tier] ?? tier;
+  return { 'fsx-lustre': 'FsxLustre', efs: 'Efs', 's3-files': 'S3Files', s3: 'S3', 'instance-store': 'InstanceStore' }[tier] ?? tier;
 }
 
 function title(tier: string): string {
-  return { 'fsx-lustre': 'FSx for Lustre', efs: 'EFS', s3: 'S3', 'instance-store': 'instance store' }[tier] ?? tier;
+  return { 'fsx-lustre': 'FSx for Lustre', efs: 'EFS', 's3-files': 'S3 Files', s3: 'S3', 'instance-store': 'instance store' }[tier] ?? tier;
 }

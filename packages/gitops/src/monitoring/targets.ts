@@ -92,7 +92,7 @@ export function monitoringTargets(plan: EnvironmentPlan): MonitoringTargets {
     for (const cl of provisioning(w)) {
       const user = `${w.name}/${cl.name}`;
       add(namespaces, cl.tier, w.namespace);
-      if (cl.tier === 'fsx-lustre' || cl.tier === 'efs') {
+      if (cl.tier === 'fsx-lustre' || cl.tier === 'efs' || cl.tier === 's3-files') {
         const cls = classOfClaim(plan, w, cl);
         add(classes, cl.tier, cls.kind === 'bound' || cls.kind === 'unstated' ? '' : cls.name);
       }

@@ -1,10 +1,10 @@
 /**
- * What the generators know about the four storage tiers and the seed's three patterns: the class
+ * What the generators know about the five storage tiers and the seed's three patterns: the class
  * each environment installs for a tier (the tier charts of packages/storage-charts), and which
  * tiers a pattern can be built on (the rules of packages/storage and packages/patterns).
  */
 
-export const STORAGE_TIERS = ['fsx-lustre', 'efs', 's3', 'instance-store'] as const;
+export const STORAGE_TIERS = ['fsx-lustre', 'efs', 's3', 'instance-store', 's3-files'] as const;
 export type StorageTierOption = (typeof STORAGE_TIERS)[number];
 
 export const PATTERNS = ['model-repository', 'training-checkpoint', 'distributed-dataset', 'none'] as const;
@@ -27,6 +27,7 @@ export const TIERS: { readonly [tier in StorageTierOption]: TierFacts } = {
   efs: { title: 'Amazon EFS', storageClass: 'strata-efs' },
   s3: { title: 'Mountpoint for Amazon S3' },
   'instance-store': { title: 'instance-store NVMe' },
+  's3-files': { title: 'Amazon S3 Files', storageClass: 'strata-s3-files' },
 };
 
 /** The tiers each pattern is built on; the first is the default. `none` takes any. */
@@ -51,7 +52,9 @@ export function combinationProblem(pattern: PatternOption, storage: StorageTierO
     case 'distributed-dataset':
       return `${head}: the dataset is served by FSx for Lustre linked to its S3 bucket (the Distributed Dataset pattern); ${instead}`;
     case 'model-repository':
-      return `${head}: every server reads one shared model cache, and instance store is local to one node; ${instead}`;
+      return storage === 's3-files'
+        ? `${head}: the scaffold hydrates an EFS or FSx for Lustre cache or reads through Mountpoint; a Model Repository served from S3 Files takes an existing file system (S3Files.fromFileSystem as its cache, by hand), or ${instead}`
+        : `${head}: every server reads one shared model cache, and instance store is local to one node; ${instead}`;
     default:
       return `${head}; ${instead}`;
   }

@@ -104,3 +104,36 @@ describe('environment generator', () => {
     await expect(environmentGenerator(tree, { name: 'qa', from: 'dev' })).rejects.toThrow("environments/dev/environment.ts:4: the definition has no `name: 'dev'` property to change; write it inline");
   });
 });
+
+describe('environment generator: the cloud section of --from', () => {
+  test('--from=prod: adopted buckets and file systems, the account and key ARNs become placeholders that generate refuses, and the output says why', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { checkPlaceholders } = await import('@strata/gitops');
+    const tree = seededTree();
+    tree.write('environments/prod/environment.ts', readFileSync(join(__dirname, '../../../../environments/prod/environment.ts'), 'utf8'));
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      await environmentGenerator(tree, { name: 'qa', from: 'prod' });
+      const text = tree.read('environments/qa/environment.ts', 'utf-8')!;
+      // Every bucket prod adopts is a distinct placeholder; none of prod's names is left.
+      expect(text).not.toMatch(/strata-prod-/);
+      expect([...text.matchAll(/\{ name: '([^']+)', purpose/g)].map((m) => m[1])).toEqual(['fill-in-strata-qa-models', 'fill-in-strata-qa-datasets', 'fill-in-strata-qa-checkpoints', 'fill-in-strata-qa-embeddings']);
+      expect(text).toContain("adoptFileSystemId: 'fs-00000000000000000'");
+      expect(text).not.toMatch(/777788889999/);
+      const out = info.mock.calls.map((c) => c[0]).join('\n');
+      expect(out).toContain('  cloud.buckets.name: fill-in-strata-qa-models  (prod: strata-prod-models)\n');
+      expect(out).toContain('  cloud.fileSystems.adoptFileSystemId: fs-00000000000000000  (prod: fs-0c1d2e3f4a5b60718)\n');
+      expect(out).toContain(
+        "The cloud resources are prod's AWS resources (buckets and file systems ACK adopts or manages there): their names and ids are placeholders, so qa neither waits for a bucket that does not exist nor takes over prod's. Name qa's own (one to adopt must exist), or drop adopt / adoptFileSystemId to have ACK create them.",
+      );
+      // generate refuses each (checkPlaceholders is what generate runs on the definition's values).
+      const names = [...text.matchAll(/\{ name: '([^']+)', purpose: '([a-z]+)'/g)].map((m) => ({ name: m[1] }));
+      const fields: string[] = [];
+      checkPlaceholders({ cloud: { buckets: names, fileSystems: [{ name: 'shared', adoptFileSystemId: 'fs-00000000000000000' }] } }, (f) => fields.push(f));
+      expect(fields).toEqual(['cloud.buckets[0].name', 'cloud.buckets[1].name', 'cloud.buckets[2].name', 'cloud.buckets[3].name', 'cloud.fileSystems[0].adoptFileSystemId']);
+    } finally {
+      info.mockRestore();
+    }
+  });
+});

@@ -162,7 +162,7 @@ describe('storage-binding generator', () => {
   test.each<[string, Partial<StorageBindingGeneratorSchema>, string]>([
     ['an unknown workload', { workload: 'llm-serve' }, `'--workload' (llm-serve) must be an existing workload: one of "llm-inference"; create it first with \`nx g @strata/nx-plugin:workload\``],
     ['a bad workload name', { workload: 'LLM' }, `'--workload' (LLM) must be a lowercase DNS label of at most 53 characters`],
-    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=fsx-lustre`],
+    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store", "s3-files"; e.g. --storage=fsx-lustre`],
     ['a relative mount path', { mount: 'data' }, `'--mount' (data) must be an absolute path such as /data (letters, digits, ".", "_", "-" and "/"; no "." or ".." segments, no trailing "/"); e.g. --mount=/data`],
     ['a mount path with ..', { mount: '/data/../etc' }, `'--mount' (/data/../etc) must be an absolute path such as /data`],
     ['a trailing slash', { mount: '/data/' }, `'--mount' (/data/) must be an absolute path such as /data`],
@@ -191,6 +191,25 @@ describe('storage-binding generator', () => {
     expect(readJson(tree, 'packages/workloads/llm-inference/package.json').dependencies).toEqual({ '@strata/helm': '*', '@strata/patterns': '*', '@strata/storage': '*', cdk8s: '2.70.106' });
     expect(task).toEqual(expect.any(Function));
     expect(await bind(tree, {})).toBeUndefined();
+  });
+
+  test('binds an S3 Files volume: a claim on the environment\'s strata-s3-files class, its name a value', async () => {
+    const tree = seededTree();
+    await workloadGenerator(tree, { name: 'notebook', pattern: 'none', storage: 'efs' });
+    await storageBindingGenerator(tree, { workload: 'notebook', storage: 's3-files', mount: '/shared', name: 'shared' });
+    const chart = tree.read('packages/workloads/notebook/src/chart.ts', 'utf-8')!;
+    expect(chart).toContain("import { Efs, S3Files } from '@strata/storage';");
+    expect(chart).toContain(
+      "    const shared = S3Files.fromStorageClass(this, 'shared', {\n" +
+        "      storageClass: { name: this.values.string('shared.storageClassName', { default: 'strata-s3-files', description: 'S3 Files StorageClass of the shared volume (installed by a storage-s3-files release of the environment).', minLength: 1, maxLength: 253 }) },\n" +
+        '    });\n',
+    );
+    expect(chart).toContain("mountEverywhere(this, shared, '/shared');");
+    // A repeat changes nothing; the same id as another tier is refused.
+    const before = filesOf(tree);
+    await storageBindingGenerator(tree, { workload: 'notebook', storage: 's3-files', mount: '/shared', name: 'shared' });
+    expect(filesOf(tree)).toEqual(before);
+    await expect(storageBindingGenerator(tree, { workload: 'notebook', storage: 'efs', mount: '/shared', name: 'shared' })).rejects.toThrow(/'shared' is already bound at \/shared here \(S3Files\.fromStorageClass\), not as --storage=efs/);
   });
 
   test('binds into a chart the workload generator wrote', async () => {

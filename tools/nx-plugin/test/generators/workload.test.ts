@@ -18,6 +18,7 @@ const COMBINATIONS: [string, WorkloadGeneratorSchema['pattern'], WorkloadGenerat
   ['notebook-fsx', 'none', 'fsx-lustre'],
   ['notebook-s3', 'none', 's3'],
   ['notebook-nvme', 'none', 'instance-store'],
+  ['notebook-s3files', 'none', 's3-files'],
 ];
 
 describe('workload generator', () => {
@@ -259,12 +260,14 @@ describe('workload generator', () => {
     ['a name over 53 characters', { name: 'a'.repeat(54) }, `'name' (${'a'.repeat(54)}) must be a lowercase DNS label of at most 53 characters`],
     ['a tier chart\'s name', { name: 'storage-efs' }, `'name' (storage-efs) must be the name of no other chart; packages/storage-charts/storage-efs is a storage tier chart with that name: pick another name`],
     ['an unknown pattern', { pattern: 'cache' as never }, `'--pattern' (cache) must be one of "model-repository", "training-checkpoint", "distributed-dataset", "none"; e.g. --pattern=model-repository`],
-    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store", "auto"; e.g. --storage=fsx-lustre`],
+    ['an unknown tier', { storage: 'ebs' as never }, `'--storage' (ebs) must be one of "fsx-lustre", "efs", "s3", "instance-store", "s3-files", "auto"; e.g. --storage=fsx-lustre`],
     ['s3 for checkpoints', { pattern: 'training-checkpoint', storage: 's3' }, '--storage=s3 cannot be used with --pattern=training-checkpoint: Mountpoint S3 cannot take checkpoint writes (no rename, no random writes); use --storage=instance-store'],
     ['efs for checkpoints', { pattern: 'training-checkpoint', storage: 'efs' }, '--storage=efs cannot be used with --pattern=training-checkpoint: checkpoints are written to node-local NVMe and synced to S3 by a sidecar (the Training Checkpoint pattern); use --storage=instance-store'],
     ['efs for a dataset', { pattern: 'distributed-dataset', storage: 'efs' }, '--storage=efs cannot be used with --pattern=distributed-dataset: the dataset is served by FSx for Lustre linked to its S3 bucket (the Distributed Dataset pattern); use --storage=fsx-lustre'],
     ['instance store for a model cache', { pattern: 'model-repository', storage: 'instance-store' }, '--storage=instance-store cannot be used with --pattern=model-repository: every server reads one shared model cache, and instance store is local to one node; use --storage=efs, --storage=fsx-lustre or --storage=s3'],
-    ['none without a tier', { pattern: 'none', storage: undefined }, `'--storage' () must be given with --pattern=none: one of "fsx-lustre", "efs", "s3", "instance-store"; e.g. --storage=efs`],
+    ['none without a tier', { pattern: 'none', storage: undefined }, `'--storage' () must be given with --pattern=none: one of "fsx-lustre", "efs", "s3", "instance-store", "s3-files"; e.g. --storage=efs`],
+    ['s3-files for a model cache', { pattern: 'model-repository', storage: 's3-files' }, '--storage=s3-files cannot be used with --pattern=model-repository: the scaffold hydrates an EFS or FSx for Lustre cache or reads through Mountpoint; a Model Repository served from S3 Files takes an existing file system (S3Files.fromFileSystem as its cache, by hand), or use --storage=efs, --storage=fsx-lustre or --storage=s3'],
+    ['s3-files for checkpoints', { pattern: 'training-checkpoint', storage: 's3-files' }, '--storage=s3-files cannot be used with --pattern=training-checkpoint: checkpoints are written to node-local NVMe and synced to S3 by a sidecar (the Training Checkpoint pattern); use --storage=instance-store'],
     ['a bad namespace', { namespace: 'Team_A' }, `'--namespace' (Team_A) must be a DNS label (lowercase letters, digits and "-", at most 63); Kubernetes namespace names are DNS labels, e.g. "ml-inference"`],
     ['a system namespace', { namespace: 'kube-system' }, `'--namespace' (kube-system) must be a namespace of its own; workloads do not go into system namespaces (default, flux-system, kube-node-lease, kube-public, kube-system)`],
   ])('refuses %s before writing anything', async (_what, overrides, message) => {

@@ -51,6 +51,12 @@ export async function environmentGenerator(tree: Tree, options: EnvironmentGener
     if (o.from && replaced.some((r) => r.where === 'registry' || r.where.startsWith('const '))) {
       lines.push(`The registry now names the placeholder account: if ${o.name} pulls charts from ${o.from}'s registry, write that back.`);
     }
+    if (o.from && replaced.some((r) => r.where.startsWith('cloud.'))) {
+      lines.push(
+        `The cloud resources are ${o.from}'s AWS resources (buckets and file systems ACK adopts or manages there): their names and ids are placeholders, ` +
+          `so ${o.name} neither waits for a bucket that does not exist nor takes over ${o.from}'s. Name ${o.name}'s own (one to adopt must exist), or drop adopt / adoptFileSystemId to have ACK create them.`,
+      );
+    }
     logger.info(lines.join('\n'));
   }
 }
@@ -123,6 +129,7 @@ function scrubText(text: string, from: string, to: string): string {
   return renameEnvironment(text, from, to)
     .replace(/^\d{12}$/, PLACEHOLDER.account) // an account alone, e.g. `const account = '444455556666'`
     .replace(/(::)\d{12}(:)/g, `$1${PLACEHOLDER.account}$2`) // in an ARN
+    .replace(/^(arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]+:)\d{12}(:)/, `$1${PLACEHOLDER.account}$2`) // in a regional ARN (a KMS key's)
     .replace(/\d{12}(\.dkr\.ecr\.)/g, `${PLACEHOLDER.account}$1`) // in an ECR registry host
     .replace(/\b(subnet|sg|fs)-([0-9a-f]{17}|[0-9a-f]{8})\b/g, (_m, kind: string, hex: string) => `${kind}-${'0'.repeat(hex.length)}`)
     .replace(/s3:\/\/[a-z0-9.-]+/g, `s3://${PLACEHOLDER.bucket}`);
@@ -139,6 +146,9 @@ function scrubIdentity(f: TypeScriptFile, from: string, to: string): Replacement
       const key = propertyOf(node);
       let now: string;
       if (key !== undefined && (key === 'bucket' || /Bucket$/.test(key))) now = PLACEHOLDER.bucket;
+      // A bucket ACK reconciles (cloud.buckets[].name) is an AWS resource of the source environment: adopted there, it
+      // would be waited for (or fought over) here. Distinct placeholders keep the names apart until filled in.
+      else if (key === 'name' && whereOf(node) === 'cloud.buckets.name') now = `${FILL_IN}-${renameEnvironment(was, from, to)}`;
       else if (key !== undefined && /(^r|R)ole$/.test(key) && !was.startsWith('arn:')) now = `${FILL_IN}-${to}-role`;
       else now = scrubText(was, from, to);
       if (now !== was) {

@@ -28,6 +28,7 @@ const TIER_CONSTRUCTS: { readonly [tier in StorageTierOption]: string } = {
   efs: 'Efs',
   s3: 'S3Mountpoint',
   'instance-store': 'InstanceStore',
+  's3-files': 'S3Files',
 };
 
 export interface NormalizedBindingOptions {
@@ -228,6 +229,17 @@ function addBinding(chart: WorkloadChartFile, o: NormalizedBindingOptions): void
         w.writeLine(`const ${variable} = ${Efs}.fromStorageClass(this, ${q(o.id)}, {`);
         w.indent(() => {
           w.writeLine(`storageClass: { name: ${value('string', 'storageClassName', `{ default: ${q(tier.storageClass!)}, description: ${q(`EFS StorageClass of the ${o.id} volume (installed by the environment).`)}, minLength: 1, maxLength: 253 }`)} },`);
+        });
+        w.writeLine('});');
+      };
+      break;
+    }
+    case 's3-files': {
+      const S3Files = ref('@strata/storage', 'S3Files');
+      creation = (w) => {
+        w.writeLine(`const ${variable} = ${S3Files}.fromStorageClass(this, ${q(o.id)}, {`);
+        w.indent(() => {
+          w.writeLine(`storageClass: { name: ${value('string', 'storageClassName', `{ default: ${q(tier.storageClass!)}, description: ${q(`S3 Files StorageClass of the ${o.id} volume (installed by a storage-s3-files release of the environment).`)}, minLength: 1, maxLength: 253 }`)} },`);
         });
         w.writeLine('});');
       };

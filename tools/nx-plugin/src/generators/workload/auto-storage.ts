@@ -11,7 +11,7 @@ import { WorkloadGeneratorSchema } from './schema';
 
 /** The generator options that make the profile, by profile key. */
 export const PROFILE_OPTIONS = [
-  'dataGiB', 'access', 'fileCount', 'readers', 'readMBpsPerReader', 'writers', 'writeMBpsPerWriter', 'perNode', 'sharing', 'latency', 'lifetime', 'budgetUsdPerMonth', 'hoursPerMonth', 's3Prefixes',
+  'dataGiB', 'access', 'fileCount', 'readers', 'readMBpsPerReader', 'writers', 'writeMBpsPerWriter', 'perNode', 'sharing', 'latency', 'lifetime', 'budgetUsdPerMonth', 'hoursPerMonth', 's3Prefixes', 'livesInS3',
 ] as const;
 
 export interface AutoStorage {

@@ -1,12 +1,17 @@
 /**
  * What a scaffolded chart needs from an environment it is added to, and what the environment's
  * definition says of it. The generator writes a value only when the environment itself decides it
- * (the cluster's region, the deployment type of its FSx class, the zone of its subnet); what only
- * the user knows (buckets, the workload's IAM roles) is listed for them to fill in, never guessed.
+ * (the cluster's region, the deployment type of its FSx class, the zone of its subnet, the one bucket
+ * its cloud section declares for the purpose); what only the user knows (other buckets, the workload's
+ * IAM roles where no cloud section makes them) is listed for them to fill in, never guessed.
  */
+import { Node } from 'ts-morph';
 import { EnvironmentDefinitionFile } from '../environment-definition';
 import { refuse } from '../option-rules';
 import { PatternOption, StorageTierOption } from '../storage-tiers';
+
+/** What a bucket holds, as an environment's `cloud.buckets[].purpose` says (@strata/cloud). */
+export type BucketPurpose = 'models' | 'datasets' | 'checkpoints';
 
 /** The values of a scaffold (per pattern and tier) that depend on the environment. */
 export interface ScaffoldFacts {
@@ -16,8 +21,11 @@ export interface ScaffoldFacts {
   readonly deploymentType?: string;
   /** The values path of the zone letter the pods and the file system share (distributed-dataset). */
   readonly zone?: string;
-  /** Bucket values, with the chart's default: only the user knows the real ones. */
-  readonly buckets: readonly (readonly [path: string, chartDefault: string])[];
+  /**
+   * Bucket values, with the chart's default and what the bucket holds (a `cloud.buckets[].purpose`):
+   * taken from the environment when its cloud section declares exactly one bucket of that purpose.
+   */
+  readonly buckets: readonly (readonly [path: string, chartDefault: string, purpose: BucketPurpose])[];
   /**
    * The chart's service accounts (`serviceAccounts.<key>`) it writes an IAM policy for
    * (iam-policies/<key>.json): each needs a role in every environment (generate refuses it without one).
@@ -45,12 +53,12 @@ export function scaffoldFacts(pattern: PatternOption, storage: StorageTierOption
       return {
         region: true,
         ...(fsx ? { deploymentType: 'cache.deploymentType' } : {}),
-        buckets: [['model.bucket', 'ml-models']],
+        buckets: [['model.bucket', 'ml-models', 'models']],
         serviceAccounts: storage === 's3' ? ['inference'] : ['hydration', 'inference'],
         ...(fsx ? { steps: ["once the FSx file system exists, hand its root to uid 1000 (chown 1000:1000 from an admin pod) before the first hydration: the chart records it as done (hydration.cacheRootPrepared)"] } : {}),
       };
     case 'training-checkpoint':
-      return { region: true, buckets: [['checkpoints.bucket', 'ml-checkpoints']], serviceAccounts: ['training'] };
+      return { region: true, buckets: [['checkpoints.bucket', 'ml-checkpoints', 'checkpoints']], serviceAccounts: ['training'] };
     case 'distributed-dataset':
       return {
         region: true,
@@ -65,7 +73,7 @@ export function scaffoldFacts(pattern: PatternOption, storage: StorageTierOption
       return {
         region: storage === 's3',
         ...(fsx ? { deploymentType: 'data.deploymentType' } : {}),
-        buckets: storage === 's3' ? [['data.bucket', 'ml-data']] : [],
+        buckets: storage === 's3' ? [['data.bucket', 'ml-data', 'datasets']] : [],
         // Only the Mountpoint volume reads S3 with the pod's own credentials.
         serviceAccounts: storage === 's3' ? ['app'] : [],
       };
@@ -136,10 +144,38 @@ export function environmentValues(workload: string, facts: ScaffoldFacts, env: E
     set(facts.dataset.path, `${workload}/`);
     taken.push(`${facts.dataset.bucket} ${m[1]}, ${facts.dataset.prefix} ${root ? `${root}/` : ''}${workload}/, ${facts.dataset.path} ${workload}/ (below s3ImportPath ${linked}, what this environment's strata-fsx-lustre class imports)`);
   }
-  for (const [path, chartDefault] of facts.buckets) fill.push(`values.${path}: this environment's bucket (until then the release uses the chart's default, "${chartDefault}")`);
+  const declared = cloudBuckets(env);
+  for (const [path, chartDefault, purpose] of facts.buckets) {
+    const mine = declared.filter((b) => b.purpose === purpose);
+    if (mine.length === 1) {
+      set(path, mine[0].name);
+      taken.push(`${path} ${mine[0].name} (the one bucket of ${purpose} this environment's cloud section declares)`);
+    } else fill.push(`values.${path}: this environment's bucket (until then the release uses the chart's default, "${chartDefault}")`);
+  }
   fill.push(...(facts.steps ?? []));
-  if (facts.serviceAccounts.length > 0) {
+  if (facts.serviceAccounts.length > 0 && env.has(['cloud', 'identity']) && !env.has(['identity', 'workloads'])) {
+    taken.push(`roles of ${facts.serviceAccounts.join(', ')}: made by ACK with the policies the chart derives (cloud.identity)`);
+  } else if (facts.serviceAccounts.length > 0) {
     fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (roles holding the policies the chart writes, iam-policies/<key>.json; generate refuses the environment until they are given)`);
   }
   return { ...(Object.keys(values).length > 0 ? { values } : {}), taken, fill };
+}
+
+/** The buckets an environment's cloud section declares with a literal name and purpose. */
+function cloudBuckets(env: EnvironmentDefinitionFile): { name: string; purpose: string }[] {
+  const list = env.property(['cloud', 'buckets'])?.getInitializer();
+  if (!list || !Node.isArrayLiteralExpression(list)) return [];
+  const out: { name: string; purpose: string }[] = [];
+  for (const e of list.getElements()) {
+    if (!Node.isObjectLiteralExpression(e)) continue;
+    const text = (key: string) => {
+      const p = e.getProperty(key);
+      const init = p && Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+      return init && Node.isStringLiteral(init) ? init.getLiteralValue() : undefined;
+    };
+    const name = text('name');
+    const purpose = text('purpose');
+    if (name !== undefined && purpose !== undefined) out.push({ name, purpose });
+  }
+  return out;
 }

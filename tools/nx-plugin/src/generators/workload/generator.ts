@@ -204,6 +204,7 @@ const NONE_STORAGE: { readonly [tier in StorageTierOption]: string } = {
   'fsx-lustre': 'an FSx for Lustre file system',
   s3: 'a read-only Mountpoint for Amazon S3 volume',
   'instance-store': 'node-local NVMe scratch',
+  's3-files': 'an Amazon S3 Files volume (its bucket as a file system)',
 };
 
 /** One sentence for package.json and Chart.yaml. */

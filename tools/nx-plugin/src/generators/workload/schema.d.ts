@@ -22,6 +22,7 @@ export interface WorkloadGeneratorSchema {
   budgetUsdPerMonth?: number;
   hoursPerMonth?: number;
   s3Prefixes?: number;
+  livesInS3?: boolean;
   /** With --storage=auto: the size of one checkpoint (GiB) and the minutes between checkpoints. */
   checkpointGiB?: number;
   checkpointMinutes?: number;
