@@ -43,7 +43,7 @@ export interface Values {
   };
   readonly serviceAccounts?: {
     readonly reader?: {
-      /** Annotations of the reader service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap). */
+      /** Annotations of the reader service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/reader.json). */
       readonly annotations?: { [key: string]: unknown };
     };
   };

@@ -37,7 +37,7 @@ export interface Values {
   };
   readonly serviceAccounts?: {
     readonly prep?: {
-      /** Annotations of the prep service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap). */
+      /** Annotations of the prep service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/prep.json). */
       readonly annotations?: { [key: string]: unknown };
     };
   };

@@ -39,7 +39,7 @@ export interface Values {
   };
   readonly serviceAccounts?: {
     readonly training?: {
-      /** Annotations of the training service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap). */
+      /** Annotations of the training service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/training.json). */
       readonly annotations?: { [key: string]: unknown };
     };
   };

@@ -55,11 +55,11 @@ export interface Values {
   };
   readonly serviceAccounts?: {
     readonly hydration?: {
-      /** Annotations of the hydration service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap). */
+      /** Annotations of the hydration service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/hydration.json). */
       readonly annotations?: { [key: string]: unknown };
     };
     readonly inference?: {
-      /** Annotations of the inference service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap). */
+      /** Annotations of the inference service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/inference.json). */
       readonly annotations?: { [key: string]: unknown };
     };
   };

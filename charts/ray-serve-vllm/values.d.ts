@@ -37,11 +37,11 @@ export interface Values {
   };
   readonly serviceAccounts?: {
     readonly head?: {
-      /** Annotations of the head service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap). */
+      /** Annotations of the head service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/head.json). */
       readonly annotations?: { [key: string]: unknown };
     };
     readonly worker?: {
-      /** Annotations of the worker service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap). */
+      /** Annotations of the worker service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/worker.json). */
       readonly annotations?: { [key: string]: unknown };
     };
   };

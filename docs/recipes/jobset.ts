@@ -14,7 +14,7 @@ export default class DatasetShardsChart extends WorkloadChart {
     super(scope, id, { name: 'dataset-shards', description: 'A JobSet: shard workers on S3 and NVMe, then an index step.' }, props);
     const v = this.values;
 
-    // One service account for both steps; its IAM policy goes to the chart's iam-policies ConfigMap.
+    // One service account for both steps; its IAM policy goes to the chart's iam-policies/<key>.json.
     const account = WorkloadIdentity.serviceAccount(this, 'prep', { annotations: serviceAccountAnnotations(v, 'prep') });
     const pod = { serviceAccount: account, securityContext: { ensureNonRoot: true, user: DEFAULT_USER, group: DEFAULT_USER, fsGroup: DEFAULT_USER } };
     const set = new JobSet(this, 'prep', { maxRestarts: 2 });

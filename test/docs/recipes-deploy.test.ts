@@ -15,7 +15,7 @@ import { copyWorkspace, recordInLock, REPO, run, SLOW } from '../support/workspa
 const DIR = join(REPO, 'docs', 'recipes');
 type ChartClass = new (scope: App, id: string) => WorkloadChart;
 
-/** Each recipe's chart name and the service account keys its iam-policies ConfigMap gives a policy. */
+/** Each recipe's chart name and the service account keys it writes a policy for (iam-policies/<key>.json). */
 function recipes(): { file: string; name: string; keys: string[] }[] {
   return readdirSync(DIR)
     .filter((f) => f.endsWith('.ts'))
@@ -23,8 +23,7 @@ function recipes(): { file: string; name: string; keys: string[] }[] {
     .map((file) => {
       const Chart = (require(join(DIR, file)) as { default: ChartClass }).default;
       const synth = synthesizeChart(new Chart(new App(), 'recipe'));
-      const policies = synth.objects.find((o) => o.manifest.kind === 'ConfigMap' && o.fileStem === 'configmap-iam-policies');
-      const keys = Object.keys(policies?.manifest.data ?? {}).filter((k) => k.endsWith('.json')).map((k) => k.replace(/\.json$/, ''));
+      const keys = Object.keys(synth.policies ?? {}).filter((k) => !k.includes('-'));
       return { file, name: synth.chart.chartMetadata.name, keys };
     });
 }

@@ -88,9 +88,10 @@ describe('scaffolding, end to end', () => {
     expect(values).toMatch(/^data:\n/m);
     expect(values).toContain('storageClassName: strata-fsx-lustre');
     // The S3 binding's read policy went to the role of the training pods' service account (whose role every environment gives).
-    const policies = readFileSync(join(root, 'charts/e2e-pretrain/templates/configmap-iam-policies.yaml'), 'utf8');
-    expect(policies.split('\n').find((l) => l.trim().startsWith('training.json:'))).toContain('.Values.reference.bucket');
-    expect(policies).not.toContain('s3-csi-driver.json');
+    const policies = readdirSync(join(root, 'charts/e2e-pretrain/iam-policies'));
+    expect(policies).toEqual(['training.json']);
+    expect(JSON.stringify(JSON.parse(readFileSync(join(root, 'charts/e2e-pretrain/iam-policies/training.json'), 'utf8')))).toContain('{"$value":"reference.bucket"}');
+    expect(readdirSync(join(root, 'charts/e2e-pretrain/templates')).filter((f) => f.includes('iam'))).toEqual([]);
     for (const env of readdirSync(join(root, 'environments'))) {
       const kustomization = join(root, 'environments', env, 'apps', 'kustomization.yaml');
       if (!existsSync(join(root, 'environments', env, 'environment.ts'))) continue;

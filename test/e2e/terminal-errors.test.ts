@@ -80,7 +80,7 @@ describe('errors of the Nx batch targets reach the terminal', () => {
       const r = nx(root, ['run-many', '-t', 'validate', '--projects=dataset-prep', '--exclude-task-dependencies', '--skip-nx-cache', '--output-style=static'], {});
       expect(r.status).toBe(1);
       expect(r.output).toContain(
-        "validate dataset-prep: 1 problem(s):\n  environments/dev/environment.ts: 'identity.workloads.dataset-prep.prep' (not set) must be an IAM role ARN holding the policy charts/dataset-prep writes for it (ConfigMap iam-policies, prep.json); its pods need that access (S3 and the like) and run without any: create the role from the policy (npx nx run dataset-prep:synth writes charts/dataset-prep while generate refuses) and give it here",
+        "validate dataset-prep: 1 problem(s):\n  environments/dev/environment.ts: 'identity.workloads.dataset-prep.prep' (not set) must be an IAM role ARN holding the policy charts/dataset-prep writes for it (iam-policies/prep.json); its pods need that access (S3 and the like) and run without any: create the role from the policy (npx nx run dataset-prep:synth writes charts/dataset-prep while generate refuses) and give it here",
       );
     },
     SLOW,

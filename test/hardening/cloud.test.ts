@@ -5,7 +5,7 @@
  * - every data-holding object (Bucket, FileSystem, AccessPoint) carries deletion-policy retain, every
  *   ACK controller defaults to retain, and nothing else is left to the controller's default;
  * - every IAM Policy ACK makes is exactly the document the chart derives for that release (its
- *   iam-policies ConfigMap rendered with the environment's values by helm), and every role's trust
+ *   iam-policies/<key>.json resolved with the environment's values), and every role's trust
  *   fits the environment's identity mode;
  * - every reference between ACK objects resolves (policyRefs, roleRef, fileSystemRef, FieldExport sources),
  *   and every substituted cloud value is written by a FieldExport;
@@ -19,6 +19,7 @@ import { readTree } from '@strata/helm';
 import { yamlDocuments } from '@strata/gitops';
 import { crdKindOf, crdSchema, schemaErrors } from '@strata/kube-schemas';
 import { renderCommitted, RenderedRelease, REPO } from './rendered';
+import { releasePolicies } from './chart-policies';
 
 const environments = readTree(join(REPO, 'environments'));
 const withCloud = [...new Set([...environments.keys()].filter((p) => /^[^/]+\/infrastructure\/identity\//.test(p)).map((p) => p.split('/')[0]))].sort();
@@ -116,14 +117,12 @@ describe('identity applied: exactly the policies the charts derive', () => {
     rendered = renderCommitted();
   });
 
-  test.each(withCloud)('%s: each ACK Policy equals the chart\'s iam-policies document of its release and key', (env) => {
+  test.each(withCloud)('%s: each ACK Policy equals the chart\'s iam-policies/<key>.json of its release and key', (env) => {
     const policies = objectsOf(env, 'identity').filter((o) => o.kind === 'Policy');
     const derived = new Map<string, unknown>();
-    for (const { release, objects } of rendered.filter((r) => r.release.environment === env && r.release.layer === 'app')) {
-      for (const cm of objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('iam-policies'))) {
-        for (const [key, text] of Object.entries<string>((cm as any).data ?? {})) {
-          if (key.endsWith('.json') && !key.includes('-')) derived.set(`${release.chart}-${key.replace(/\.json$/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`, JSON.parse(text));
-        }
+    for (const r of rendered.filter((x) => x.release.environment === env && x.release.layer === 'app')) {
+      for (const [key, doc] of Object.entries(releasePolicies(r))) {
+        if (!key.includes('-')) derived.set(`${r.release.chart}-${key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`, doc);
       }
     }
     const prefix = `strata-${env}-`;
@@ -132,14 +131,11 @@ describe('identity applied: exactly the policies the charts derive', () => {
     for (const p of workloadPolicies) expect([p.spec.name, JSON.parse(p.spec.policyDocument)]).toEqual([p.spec.name, derived.get(p.spec.name.slice(prefix.length))]);
   });
 
-  test.each(withCloud)('%s: the inert iam-policies ConfigMaps go away: each release drops exactly its own (a post-renderer deleting it)', (env) => {
+  test.each(withCloud)('%s: the inert iam-policies ConfigMaps are gone at the source: no release renders one, and no HelmRelease needs a post-renderer to drop it', (env) => {
     const releases = rendered.filter((r) => r.release.environment === env && r.release.layer === 'app');
-    const expected = releases.flatMap((r) => r.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('iam-policies')).map((o) => `${r.release.chart}: ${o.metadata.name}`));
-    const dropped = releases.flatMap((r) =>
-      ((r.release.helmRelease as any)?.spec?.postRenderers ?? []).flatMap((p: any) => (p.kustomize?.patches ?? []).filter((x: any) => x.target?.kind === 'ConfigMap' && /^\$patch: delete\n/.test(x.patch)).map((x: any) => `${r.release.chart}: ${x.target.name}`)),
-    );
-    expect(dropped.sort()).toEqual(expected.sort());
-    expect(expected.length).toBeGreaterThan(0);
+    expect(releases.flatMap((r) => r.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('iam-policies')).map((o) => `${r.release.chart}: ${o.metadata.name}`))).toEqual([]);
+    expect(releases.filter((r) => (r.release.helmRelease as any)?.spec?.postRenderers !== undefined).map((r) => r.release.chart)).toEqual([]);
+    expect(releases.some((r) => Object.keys(releasePolicies(r)).length > 0)).toBe(true);
   });
 
   test.each(withCloud)('%s: every role is trusted by Pod Identity with one association per service account (or by IRSA with none)', (env) => {

@@ -1,7 +1,7 @@
 /**
- * Issue 9, item 6: least-privilege IAM. Every IAM policy document strata emits — the
- * `<key>.json` entries of the iam-policies ConfigMaps of every chart rendered with every
- * environment's values (the only JSON policy documents in charts/ and environments/) — has no
+ * Issue 9, item 6: least-privilege IAM. Every IAM policy document strata emits — each chart's
+ * `iam-policies/<key>.json` resolved with every environment's values (chart metadata, never
+ * rendered into the cluster: issue 17) — has no
  * wildcard action and no resource wider than the bucket/prefix it serves: the S3 locations the
  * chart takes in its values (defaults merged with the environment's). Also fuzzed over
  * s3Statements, the one function that writes S3 statements.
@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { policyDocument, s3Statements } from '@strata/patterns';
 import { readTree } from '@strata/helm';
 import { renderCommitted, RenderedRelease, REPO } from './rendered';
+import { merge, releasePolicies } from './chart-policies';
 
 interface Location {
   readonly bucket: string;
@@ -27,15 +28,6 @@ function locationsIn(values: unknown, out: Location[] = []): Location[] {
     for (const child of Object.values(v)) locationsIn(child, out);
   }
   return out;
-}
-
-function merge(a: any, b: any): any {
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const out = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = merge(a[k], v);
-    return out;
-  }
-  return b === undefined ? a : b;
 }
 
 const WILDCARD = /[*?]/;
@@ -99,29 +91,62 @@ describe('least-privilege IAM', () => {
     rendered = renderCommitted();
   });
 
-  test('no other JSON policy document in charts/ or environments/ than the iam-policies ConfigMaps and the ACK identity objects (cloud.test.ts checks those equal the ConfigMaps)', () => {
+  test('no chart renders an iam-policies ConfigMap (nor any ConfigMap holding a policy): the documents stay chart metadata', () => {
+    const rendered_ = rendered.flatMap(({ release, objects }) => objects.filter((o) => o.kind === 'ConfigMap' && (o.metadata.name.endsWith('iam-policies') || JSON.stringify(o).includes('2012-10-17'))).map((o) => `${release.environment}/${release.chart}: ${o.metadata.name}`));
+    expect(rendered_).toEqual([]);
+    const templates = [...readTree(join(REPO, 'charts')).keys()].filter((p) => /\/templates\/.*iam-polic/.test(p));
+    expect(templates).toEqual([]);
+    expect(rendered.length).toBeGreaterThan(10);
+  });
+
+  test('every chart\'s policies read back, with each environment\'s values, equal what its iam-policies ConfigMap rendered before (the committed charts of main before issue 17)', () => {
+    // fixtures/iam-policies-rendered.json: every <key>.json of every iam-policies ConfigMap that
+    // `helm template` rendered from the committed charts with each environment's values, taken
+    // just before the ConfigMaps were removed.
+    const before = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'iam-policies-rendered.json'), 'utf8'));
+    const now: Record<string, unknown> = {};
+    for (const r of rendered) {
+      const docs = releasePolicies(r);
+      if (Object.keys(docs).length > 0) now[`${r.release.environment}/${r.release.layer}/${r.release.chart}/${r.release.releaseName}`] = docs;
+    }
+    expect(now).toEqual(before);
+    expect(Object.keys(before).length).toBeGreaterThanOrEqual(14);
+  });
+
+  test('each environment whose roles are made outside strata lists in its README exactly the documents its releases need, resolved', () => {
+    let listed = 0;
+    for (const env of [...new Set(rendered.map((r) => r.release.environment))]) {
+      const readme = readFileSync(join(REPO, 'environments', env, 'README.md'), 'utf8');
+      if (!readme.includes('Nothing here is applied')) continue;
+      const blocks = [...readme.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]));
+      const needed = rendered.filter((r) => r.release.environment === env && r.release.layer === 'app').flatMap((r) => Object.values(releasePolicies(r)));
+      const key = (d: unknown) => JSON.stringify(d);
+      expect([env, blocks.map(key).sort()]).toEqual([env, needed.map(key).sort()]);
+      listed += blocks.length;
+    }
+    expect(listed).toBeGreaterThanOrEqual(10);
+  });
+
+  test('no other JSON policy document in charts/ or environments/ than the charts\' iam-policies/<key>.json, the ACK identity objects (cloud.test.ts checks those equal the charts\') and the environment reports that list them', () => {
     const files: [string, string][] = [];
     for (const top of ['charts', 'environments']) for (const [p, c] of readTree(join(REPO, top))) files.push([`${top}/${p}`, c]);
     const withPolicy = files.filter(([, c]) => c.includes('2012-10-17')).map(([p]) => p);
-    expect(withPolicy.filter((p) => !/^charts\/[^/]+\/templates\/configmap-iam-policies\.yaml$/.test(p) && !/^environments\/[^/]+\/infrastructure\/identity\/roles\.yaml$/.test(p))).toEqual([]);
+    expect(withPolicy.filter((p) => !/^charts\/[^/]+\/iam-policies\/[A-Za-z0-9_-]+\.json$/.test(p) && !/^environments\/[^/]+\/infrastructure\/identity\/roles\.yaml$/.test(p) && !/^environments\/[^/]+\/README\.md$/.test(p))).toEqual([]);
     expect(withPolicy.length).toBeGreaterThan(0);
   });
 
-  test('every policy document of every rendered chart and environment', () => {
+  test('every policy document of every chart, resolved with every environment\'s values', () => {
     const problems: string[] = [];
     let policies = 0;
     let statements = 0;
-    for (const { release, objects } of rendered) {
+    for (const r of rendered) {
+      const { release } = r;
       const defaults = parse(readFileSync(join(REPO, 'charts', release.chart, 'values.yaml'), 'utf8')) ?? {};
       const served = locationsIn(merge(defaults, release.values));
-      for (const cm of objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('iam-policies'))) {
-        for (const [key, text] of Object.entries<string>(cm.data ?? {})) {
-          if (!key.endsWith('.json')) continue;
-          policies++;
-          const doc = JSON.parse(text);
-          statements += [doc.Statement].flat().length;
-          for (const p of leastPrivilegeProblems(doc, served)) problems.push(`${release.environment}/${release.chart} ${cm.metadata.name} ${key}: ${p}`);
-        }
+      for (const [key, doc] of Object.entries(releasePolicies(r))) {
+        policies++;
+        statements += [doc.Statement].flat().length;
+        for (const p of leastPrivilegeProblems(doc, served)) problems.push(`${release.environment}/${release.chart} iam-policies/${key}.json: ${p}`);
       }
     }
     console.log(`least-privilege IAM: ${policies} policy documents checked (${statements} statements, ${rendered.length} releases), ${problems.length} problems`);

@@ -1,2 +1,3 @@
 export * from './chart-suite';
 export * from './chart-under-test';
+export * from './policies';

@@ -47,6 +47,9 @@ describe('upgradeChanges: what the API server refuses, and what loses or orphans
     const b = { ...a, parameters: { y: '2', x: '1' } } as Manifest;
     expect(upgradeChanges([a], [b])).toEqual([]);
     expect(upgradeChanges([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ml' } }], [])).toEqual([]);
+    // Issue 17: the iam-policies ConfigMap charts rendered before goes on upgrade (it held policy text, no data).
+    const policies = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rel-iam-policies', namespace: 'ml' }, data: { 'reader.json': '{"Version":"2012-10-17","Statement":[]}' } } as Manifest;
+    expect(upgradeChanges([policies, pvc('a')], [pvc('a')])).toEqual([]);
   });
 
   describe('Mountpoint volumes and their claims point to a bucket and hold nothing', () => {

@@ -67,10 +67,10 @@ export interface ChartEntry {
   readonly serviceAccounts?: { readonly [key: string]: string };
   /** The Pod Security level its pods need of their namespace when not restricted (`strata.dev/pod-security`), and why. */
   readonly podSecurity?: ChartPodSecurity;
-  /** Service account keys the chart writes an IAM policy for (its iam-policies ConfigMap, `<key>.json`): their pods need AWS access. */
+  /** Service account keys the chart writes an IAM policy for (its `iam-policies/<key>.json`): their pods need AWS access. */
   readonly policyKeys?: readonly string[];
-  /** The iam-policies ConfigMap's `<key>.json` entries as written in the template (drivers' keys too): policies.ts resolves them with a release's values. */
-  readonly policyTemplates?: { readonly [key: string]: string };
+  /** The chart's `iam-policies/<key>.json` documents (drivers' keys too), strings bound to values as facts: policies.ts resolves them with a release's values. */
+  readonly policies?: { readonly [key: string]: unknown };
   /** The literal names of the StorageClasses the chart makes (a class named from the release or a value is stated by its claims' facts instead). */
   readonly storageClasses?: readonly string[];
 }
@@ -166,12 +166,18 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
   const defaults = (parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>;
 
   const templates = [...files.entries()].filter(([rel]) => rel.startsWith('templates/') && !rel.startsWith('templates/tests/') && /\.ya?ml$/.test(rel));
-  // The IAM policies the chart asks roles to hold: one `<key>.json` per service account key.
-  const policyKeys = [...new Set(templates.filter(([rel]) => /configmap-iam-policies\.ya?ml$/.test(rel)).flatMap(([, text]) => [...text.matchAll(/^ {2}([A-Za-z0-9_]+)\.json:/gm)].map((m) => m[1])))].sort();
-  const policyTemplates: Record<string, string> = {};
-  for (const [, text] of templates.filter(([rel]) => /configmap-iam-policies\.ya?ml$/.test(rel))) {
-    for (const m of text.matchAll(/^ {2}([A-Za-z0-9_-]+)\.json: (.*)$/gm)) policyTemplates[m[1]] = m[2];
+  // The IAM policies the chart asks roles to hold: iam-policies/<key>.json, metadata never rendered.
+  const policies: Record<string, unknown> = {};
+  for (const [rel, text] of files) {
+    const m = /^iam-policies\/([A-Za-z0-9_-]+)\.json$/.exec(rel);
+    if (!m) continue;
+    try {
+      policies[m[1]] = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`charts/${chart}/${rel} is not JSON (${(e as Error).message}); regenerate the chart`);
+    }
   }
+  const policyKeys = Object.keys(policies).filter((k) => !k.includes('-')).sort();
   if (storage) storage = storage.map((c) => (c.when !== undefined ? c : withGuard(c, templates)));
   const holdsData = templates.some(([, text]) => /^kind:\s*["']?PersistentVolumeClaim["']?\s*$/m.test(text) || /helm\.sh\/resource-policy["']?:\s*["']?keep/.test(text));
   const serviceAccounts: Record<string, string> = {};
@@ -207,7 +213,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
     ...(Object.keys(serviceAccounts).length > 0 ? { serviceAccounts: sortObject(serviceAccounts) } : {}),
     ...(podSecurity ? { podSecurity } : {}),
     ...(policyKeys.length > 0 ? { policyKeys } : {}),
-    ...(Object.keys(policyTemplates).length > 0 ? { policyTemplates: sortObject(policyTemplates) } : {}),
+    ...(Object.keys(policies).length > 0 ? { policies: sortObject(policies) } : {}),
     ...(storageClasses.length > 0 ? { storageClasses } : {}),
   };
 }

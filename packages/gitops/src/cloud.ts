@@ -233,14 +233,14 @@ export function planCloud(env: EnvironmentDefinition, inputs: CloudInputs, fail:
   const bucketUsers = new Map<string, Set<string>>();
   const driverStatements: IamPolicyDocument['Statement'][number][] = [];
   for (const w of inputs.workloads) {
-    const templates = w.entry.policyTemplates ?? {};
+    const templates = w.entry.policies ?? {};
     const stated = (env.identity?.workloads ?? {})[w.name] ?? {};
     for (const [key, template] of Object.entries(templates)) {
       let policy: IamPolicyDocument;
       try {
         policy = resolvePolicy(template, w.merged);
       } catch (e) {
-        failRaw(`charts/${w.name}: the policy ${key}.json of its iam-policies ConfigMap cannot be read (${(e as Error).message}); regenerate the chart with this version of strata`);
+        failRaw(`charts/${w.name}: its policy iam-policies/${key}.json cannot be read (${(e as Error).message}); regenerate the chart with this version of strata`);
         continue;
       }
       for (const st of policy.Statement) {

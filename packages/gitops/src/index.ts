@@ -23,4 +23,5 @@ export * from './cloud';
 export * from './cloud-files';
 export * from './policies';
 export * from './report-cloud';
+export * from './report-policies';
 export * from './report-versions';

@@ -6,8 +6,6 @@ import { timeoutFor } from '@strata/helm';
 import { API, FLUX_NAMESPACE, fluxKustomization, helmRelease, helmRepository, kustomizeFile, namespaceObject, ociRepository, PRUNE_ANNOTATION, registryProvider, yamlFile } from './flux';
 import { controllersTimeout, operatorFiles } from './operators';
 import { ackControllerFile, cloudFiles, cloudKustomizations } from './cloud-files';
-import { appliesIdentity } from './cloud';
-import { fullnameOf, objectNameOf } from '@strata/helm';
 import { isDataChart, releasePolicy } from './release-policy';
 import { EnvironmentPlan, planEnvironment, PlannedWorkload } from './plan';
 import { environmentReport } from './report';
@@ -256,9 +254,6 @@ function workloadPatches(plan: EnvironmentPlan, w: PlannedWorkload, write: (rel:
   // The digest this environment's registry returned when the version was published there (and only that one).
   else if (w.digest) repoOps.push({ op: 'add', path: '/spec/ref/digest', value: w.digest });
   const releaseOps: unknown[] = [];
-  // Identity applied through ACK (cloud.identity): the chart's iam-policies ConfigMap, which nothing
-  // reads, is left out of the release (its documents are the ACK Policies of infrastructure/identity).
-  if (plan.cloud && appliesIdentity(plan.env) && w.entry.policyTemplates) releaseOps.push({ op: 'add', path: '/spec/postRenderers', value: [dropPolicies(w)] });
   // This environment's values make the waits longer or shorter than the chart defaults do.
   const base = releasePolicy(w.entry, w.entry.defaults);
   if (w.policy.timeout !== base.timeout) releaseOps.push({ op: 'replace', path: '/spec/timeout', value: w.policy.timeout });
@@ -309,17 +304,4 @@ function jsonPatch(ops: unknown[]): string {
       return `- op: ${op}\n  path: ${path}${value === undefined ? '' : `\n  value: ${JSON.stringify(value)}`}`;
     })
     .join('\n');
-}
-
-/**
- * A HelmRelease post-renderer (helm.toolkit.fluxcd.io/v2 `.spec.postRenderers[].kustomize.patches`)
- * deleting the release's iam-policies ConfigMap: a strategic-merge `$patch: delete`.
- */
-function dropPolicies(w: PlannedWorkload): unknown {
-  const name = objectNameOf(fullnameOf(w.name, w.name, { nameOverride: str(w.merged.nameOverride), fullnameOverride: str(w.merged.fullnameOverride) }), 'iam-policies');
-  return { kustomize: { patches: [{ target: { version: 'v1', kind: 'ConfigMap', name }, patch: `$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n` }] } };
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }

@@ -289,7 +289,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     // through Mountpoint as the pod, a hydration or sync step): without a role they fail at run time.
     for (const key of entry.policyKeys ?? []) {
       if (roles[key] === undefined) {
-        fail(`identity.workloads.${name}.${key}`, undefined, `an IAM role ARN holding the policy charts/${name} writes for it (ConfigMap iam-policies, ${key}.json)`, `its pods need that access (S3 and the like) and run without any: create the role from the policy (npx nx run ${name}:synth writes charts/${name} while generate refuses) and give it here`);
+        fail(`identity.workloads.${name}.${key}`, undefined, `an IAM role ARN holding the policy charts/${name} writes for it (iam-policies/${key}.json)`, `its pods need that access (S3 and the like) and run without any: create the role from the policy (npx nx run ${name}:synth writes charts/${name} while generate refuses) and give it here`);
       }
     }
     let values: Record<string, unknown> | undefined = isPlainObject(d.values) && Object.keys(d.values).length > 0 ? (d.values as Record<string, unknown>) : undefined;
@@ -457,7 +457,7 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
   for (const tier of ['fsx-lustre', 'efs', 's3'] as DriverTierName[]) {
     const own = usedBy.get(tier);
     const users = tier === 'efs' && s3FilesUsers ? [...new Set([...(own ?? []), ...s3FilesUsers])].sort() : own;
-    const arn = identity.drivers?.[tier] ?? (users && appliesIdentity(env) && (tier !== 's3' || workloads.some((w) => Object.keys(w.entry.policyTemplates ?? {}).some((k) => k.includes('-')))) ? appliedRoleArn(env, driverRoleName(env, DRIVERS[tier].identity.serviceAccount)) : undefined);
+    const arn = identity.drivers?.[tier] ?? (users && appliesIdentity(env) && (tier !== 's3' || workloads.some((w) => Object.keys(w.entry.policies ?? {}).some((k) => k.includes('-')))) ? appliedRoleArn(env, driverRoleName(env, DRIVERS[tier].identity.serviceAccount)) : undefined);
     if (!users) {
       if (arn !== undefined) warn(`'identity.drivers.${tier}' (${showValue(arn)}) is set but no workload here uses ${tier}: the ${DRIVERS[tier].chart} chart is not installed; remove the role or deploy a workload that needs it`);
       continue;

@@ -145,7 +145,7 @@ export function cloudReport(plan: EnvironmentPlan): string[] {
     push(
       '### Roles ACK makes',
       '',
-      `Trusted by ${cloud.mode === 'pod-identity' ? 'EKS Pod Identity (`pods.eks.amazonaws.com`), one association per service account' : 'the cluster\'s OIDC provider (IRSA), the ARN annotated on each service account'}. A workload's policy is exactly the one its chart derives (its iam-policies ConfigMap) with this environment's values.`,
+      `Trusted by ${cloud.mode === 'pod-identity' ? 'EKS Pod Identity (`pods.eks.amazonaws.com`), one association per service account' : 'the cluster\'s OIDC provider (IRSA), the ARN annotated on each service account'}. A workload's policy is exactly the one its chart derives (its iam-policies/<key>.json) with this environment's values.`,
       '',
       '| role | for | service accounts | permissions |',
       '| --- | --- | --- | --- |',

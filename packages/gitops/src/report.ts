@@ -11,6 +11,7 @@ import { classOfClaim, EnvironmentPlan, PlannedWorkload, ResolvedClaim } from '.
 import { associationsReport } from './report-associations';
 import { efsEstimate, Estimate, fmtNumber, fmtUsd, fsxEstimate, fsxThroughput, instanceStoreEstimate, PRICING, s3Estimate } from './pricing';
 import { isPlainObject, valueAt } from './values';
+import { policiesSection } from './report-policies';
 import { s3FilesNodeIdentity, s3FilesSection, s3FilesSubjects } from './report-s3-files';
 import { headroomReport } from './report-headroom';
 import { monitoringReport } from './report-monitoring';
@@ -306,7 +307,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   subjects.push(...s3FilesSubjects(plan));
   if (plan.karpenter?.install) subjects.push({ ns: KARPENTER.namespace, sa: KARPENTER.serviceAccount, role: plan.karpenter.roleArn, what: 'Karpenter controller (EC2, IAM instance profiles, SQS interruption queue)' });
   for (const w of plan.workloads) {
-    for (const sa of w.serviceAccounts) subjects.push({ ns: w.namespace, sa: sa.name, role: sa.roleArn, what: `${w.name} \`serviceAccounts.${sa.key}\` (its least-privilege policy: the chart's iam-policies ConfigMap, when it has one)` });
+    for (const sa of w.serviceAccounts) subjects.push({ ns: w.namespace, sa: sa.name, role: sa.roleArn, what: `${w.name} \`serviceAccounts.${sa.key}\` (its least-privilege policy, when it has one: IAM policies below)` });
   }
   if (subjects.length === 0) push('Nothing: no service account here needs AWS credentials.', '');
   else if (env.identity.mode === 'irsa') {
@@ -333,6 +334,8 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
       '',
     );
   }
+
+  push(...policiesSection(plan));
 
   // --- warnings -------------------------------------------------------------------------------------------
   if (plan.warnings.length > 0) push('## Warnings', '', ...plan.warnings.map((w) => `- ${w.replace(`${plan.file}: `, '')}`), '');

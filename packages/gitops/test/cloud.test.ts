@@ -3,12 +3,12 @@ import { catalogFromTree, cloudFileSystemId, cloudReport, versionsServed, enviro
 import { fixtureChartTree } from './fixtures/charts';
 import { dev, withChanges } from './fixtures/environments';
 
-const POLICY = '{{ print "{\\n  \\"Version\\": \\"2012-10-17\\",\\n  \\"Statement\\": [{\\"Sid\\": \\"Read\\", \\"Effect\\": \\"Allow\\", \\"Action\\": [\\"s3:GetObject\\"], \\"Resource\\": [\\"arn:aws:s3:::strata-dev-checkpoints/" (.Values.mode | toString) "/*\\"]}]\\n}\\n" | quote }}';
+const POLICY = { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [{ $concat: ['arn:aws:s3:::strata-dev-checkpoints/', { $value: 'mode' }, '/*'] }] }] };
 
 /** The fixture charts, training's service account with a policy on its bucket, inference mounting EFS with iam. */
 function catalog() {
   const tree = fixtureChartTree();
-  tree.set('training/templates/configmap-iam-policies.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: iam-policies\ndata:\n  training.json: ${POLICY}\n  training.serviceAccount: training\n`);
+  tree.set('training/iam-policies/training.json', JSON.stringify(POLICY, null, 2) + '\n');
   const chart = tree.get('inference/Chart.yaml')!;
   tree.set('inference/Chart.yaml', chart.replace(/strata\.dev\/uses: ([^\n]*)/, (_, u) => `strata.dev/uses: ${u.replace(/["']/g, '')},efs-node-iam`));
   return catalogFromTree(tree);
@@ -30,10 +30,12 @@ const withCloud = withChanges(dev, (e) => {
 });
 
 describe('the cloud section', () => {
-  test('resolvePolicy reads the chart writer\'s form with a release\'s values', () => {
+  test('resolvePolicy reads the chart\'s iam-policies/<key>.json facts with a release\'s values', () => {
     expect(resolvePolicy(POLICY, { mode: 'fast' })).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::strata-dev-checkpoints/fast/*'] }] });
-    expect(resolvePolicy('"{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[]}"', {})).toEqual({ Version: '2012-10-17', Statement: [] });
-    expect(() => resolvePolicy('{{ print "a" (include "x" .) | quote }}', {})).toThrow('unreadable policy template at "(include "x" .)"');
+    expect(resolvePolicy({ Version: '2012-10-17', Statement: [{ Sid: 'B', Resource: { $value: 'bucket' }, Condition: { StringLike: { 's3:prefix': [{ $concat: [{ $value: 'missing' }, '*'] }] } } }] }, { bucket: 7 })).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'B', Resource: '7', Condition: { StringLike: { 's3:prefix': ['*'] } } }] });
+    expect(() => resolvePolicy({ Version: '2012-10-17', Statement: [{ Resource: [{ $include: 'x' }] }] }, {})).toThrow('unreadable policy fact at Statement[0].Resource[0] ($include)');
+    expect(() => resolvePolicy({ Version: '2012-10-17', Statement: [{ Resource: [{ $concat: ['a', { $release: 'name' }] }] }] }, {})).toThrow('unreadable policy fact at Statement[0].Resource[0].$concat[1] ({"$release":"name"})');
+    expect(() => resolvePolicy({ Version: '2012-10-17' }, {})).toThrow('not a policy document (no Statement list)');
   });
 
   test('IRSA: roles named and annotated without ARNs in the environment; the EFS node role for iam mounts; the id substituted', () => {

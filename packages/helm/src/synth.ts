@@ -2,7 +2,7 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { goJson } from './content-name';
 import { contentNameSuffix, sourceNameSuffix, sourceOfVolume } from './resolve';
 import { IConstruct } from 'constructs';
-import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, mountProblems, podSecurityOf, podTemplateParts, problem, PodTemplateKind, PodTemplatePaths, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, VersionDescription, versionsOf, warningsOf } from '@strata/tokens';
+import { conditionsOf, declaredPodTemplatesOf, embeddedObjectsOf, holdsData, isExcluded, isReadOnlyProbe, Manifest as TokenManifest, mountProblems, podSecurityOf, podTemplateParts, problem, PodTemplateKind, PodTemplatePaths, policiesOf, withDeclaredKinds, StorageDescription, storageOf, TokenInfo, Tokens, usesOf, VersionDescription, versionsOf, warningsOf } from '@strata/tokens';
 import {
   CHART_APP_VERSION,
   CHART_LABEL,
@@ -46,6 +46,8 @@ export interface SynthesizedChart {
   readonly storage: { readonly path: string; readonly description: StorageDescription }[];
   /** What each versioned pattern of the chart reads for its version (may hold tokens); none when the chart has none. */
   readonly versions?: { readonly path: string; readonly description: VersionDescription }[];
+  /** The IAM policy documents the chart derives, by key (may hold tokens): written as iam-policies/<key>.json, never rendered. */
+  readonly policies?: { readonly [key: string]: unknown };
   /** Custom kinds the chart declares, with where their pod templates are (recorded in Chart.yaml for the checks). */
   readonly podTemplateKinds: PodTemplatePaths[];
   /** The Pod Security level the chart's pods need of their namespace (restricted unless a construct asked for less), and why. */
@@ -133,7 +135,7 @@ export function synthesizeChart(chart: WorkloadChart): SynthesizedChart {
     stems.add(o.fileStem);
   }
   objects.sort((a, b) => (a.fileStem < b.fileStem ? -1 : a.fileStem > b.fileStem ? 1 : 0));
-  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), versions: versionsOf(chart), podTemplateKinds, podSecurity: security };
+  return { chart, objects, warnings: warningsOf(app), uses: usesOf(chart), storage: storageOf(chart), versions: versionsOf(chart), policies: policiesOf(chart), podTemplateKinds, podSecurity: security };
 }
 
 /** The standard labels of every object, and the two that select pods, as tokens. */

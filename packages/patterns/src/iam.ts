@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { Tokens } from '@strata/tokens';
+import { describePolicies, Tokens } from '@strata/tokens';
 import { S3Location } from './s3-location';
 
 /**
@@ -198,12 +198,12 @@ export interface ServiceAccountOptions {
 
 /**
  * A service account outside the chart whose IAM role needs a policy the chart writes: a CSI
- * driver's (Mountpoint's with `authenticationSource: driver`). Its document is the ConfigMap entry
- * `<key>.json`, the key hyphenated so that it never is a service account key of the chart's own
+ * driver's (Mountpoint's with `authenticationSource: driver`). Its document is the chart's file
+ * `iam-policies/<key>.json`, the key hyphenated so that it never is a service account key of the chart's own
  * (those are camelCase, and environments give a role to each).
  */
 export interface DriverIdentity {
-  /** The ConfigMap key: "s3-csi-driver". */
+  /** The policy's key (its file `iam-policies/<key>.json`): "s3-csi-driver". */
   readonly key: string;
   /** `<namespace>/<name>` of the service account. */
   readonly serviceAccount: string;
@@ -215,8 +215,8 @@ export const S3_CSI_DRIVER_IDENTITY: DriverIdentity = { key: 's3-csi-driver', se
 interface Registry {
   readonly accounts: Map<string, { readonly account: plus.ServiceAccount; readonly annotations: string }>;
   readonly statements: Map<string, PolicyStatement[]>;
-  readonly data: Record<string, string>;
-  configMap?: ApiObject;
+  /** `<key>` → its policy document (tokens inside), recorded on the chart for the chart writer. */
+  readonly documents: Record<string, PolicyDocument>;
 }
 
 const registries = new WeakMap<Chart, Registry>();
@@ -224,8 +224,8 @@ const registries = new WeakMap<Chart, Registry>();
 /**
  * The identities of one workload chart: one service account per key (`hydration`, `inference`,
  * `training`, `reader`, …), shared by every pattern that asks for the same key, and the
- * `iam-policies` ConfigMap holding each account's policy document (`<key>.json`) and the account's
- * name (`<key>.serviceAccount`) so operators can create the roles from the release.
+ * policy document of each account (`iam-policies/<key>.json` in the chart: metadata the
+ * environments read to make one role per account, never an object rendered into the cluster).
  */
 export class WorkloadIdentity {
   /** The service account of `key` in the chart of `scope`, created on first use (id `sa-<key>` at the chart root). */
@@ -257,7 +257,7 @@ export class WorkloadIdentity {
     return undefined;
   }
 
-  /** Adds statements to the policy of `key` (the ConfigMap is created on first use, id `iam-policies`). */
+  /** Adds statements to the policy of `key` (the chart's `iam-policies/<key>.json`). */
   public static addStatements(scope: IConstruct, key: string, statements: PolicyStatement[]): void {
     if (statements.length === 0) return;
     const chart = Chart.of(scope);
@@ -269,17 +269,12 @@ export class WorkloadIdentity {
       sids.add(s.Sid);
     }
     r.statements.set(key, all);
-    r.data[`${key}.json`] = JSON.stringify(policyDocument(all), null, 2) + '\n';
-    const account = r.accounts.get(key);
-    if (account) r.data[`${key}.serviceAccount`] = account.account.name;
-    if (!r.configMap) {
-      r.configMap = new ApiObject(chart, 'iam-policies', { apiVersion: 'v1', kind: 'ConfigMap', data: r.data } as never);
-    }
+    r.documents[key] = policyDocument(all);
   }
 
   /**
-   * Adds statements to the policy a driver's role needs for this chart (ConfigMap entries
-   * `<driver key>.json` and `<driver key>.serviceAccount`): the environment's identity for that
+   * Adds statements to the policy a driver's role needs for this chart (the chart's
+   * `iam-policies/<driver key>.json`): the environment's identity for that
    * driver must hold them. Unlike a service account of the chart, the role is shared by every
    * chart using the driver.
    */
@@ -295,11 +290,7 @@ export class WorkloadIdentity {
       sids.add(s.Sid);
     }
     r.statements.set(key, all);
-    r.data[`${driver.key}.json`] = JSON.stringify(policyDocument(all), null, 2) + '\n';
-    r.data[`${driver.key}.serviceAccount`] = driver.serviceAccount;
-    if (!r.configMap) {
-      r.configMap = new ApiObject(chart, 'iam-policies', { apiVersion: 'v1', kind: 'ConfigMap', data: r.data } as never);
-    }
+    r.documents[driver.key] = policyDocument(all);
   }
 
   /** Every policy document of the chart of `scope`, by service account key (a driver's as `driver:<key>`). */
@@ -313,7 +304,12 @@ export class WorkloadIdentity {
 
 function registryOf(chart: Chart): Registry {
   let r = registries.get(chart);
-  if (!r) registries.set(chart, (r = { accounts: new Map(), statements: new Map(), data: {} }));
+  if (!r) {
+    registries.set(chart, (r = { accounts: new Map(), statements: new Map(), documents: {} }));
+    // Chart metadata, never an object of the cluster: the chart writer states each document in
+    // iam-policies/<key>.json, environments make the roles from them.
+    describePolicies(chart, r.documents);
+  }
   return r;
 }
 

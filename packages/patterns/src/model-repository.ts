@@ -159,7 +159,7 @@ export interface ModelRepositoryProps {
  * - Helm and helm-controller wait for both (nothing is a hook): a failed hydration fails the release
  *   with the Job's name, and the progress deadline covers the gate.
  * - Hydration and inference have separate service accounts, each with a read-only policy scoped
- *   to the bucket and prefix (`iamPolicies()`, and the chart's `iam-policies` ConfigMap).
+ *   to the bucket and prefix (`iamPolicies()`, and the chart's `iam-policies/<key>.json`).
  * - With an `S3Mountpoint` cache, the servers read straight from S3 (`MODEL_DIR` =
  *   `<mountPath>/<version>`, Mountpoint's local cache); the gate waits for the version's files.
  */

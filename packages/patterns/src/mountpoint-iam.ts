@@ -79,7 +79,7 @@ function accessPointStatements(name: string, access: S3MountpointAccess): Policy
 /**
  * Gives a Mountpoint volume's policy to the identity Mountpoint runs as: with
  * `authenticationSource: pod`, the service account (of `WorkloadIdentity`) of every pod that mounts
- * the volume — mount it first; with `driver`, the driver's role: the chart's iam-policies ConfigMap
+ * the volume — mount it first; with `driver`, the driver's role: the chart's iam-policies/s3-csi-driver.json
  * gets `s3-csi-driver.json`, and a warning says the environment's driver identity
  * (`identity.drivers.s3`) must hold it. Returns the statements.
  */
@@ -101,7 +101,7 @@ export function grantMountpoint(mount: S3Mountpoint, options: MountpointPolicyOp
   } else {
     WorkloadIdentity.addDriverStatements(mount, S3_CSI_DRIVER_IDENTITY, statements);
     warn(mount, problem('authenticationSource', mount.authenticationSource, 'satisfied by the driver\'s role',
-      `Mountpoint uses the driver's identity (${S3_CSI_DRIVER_IDENTITY.serviceAccount}: the environment's identity.drivers.s3, else the node's instance profile) for this volume: give that role the policy ${S3_CSI_DRIVER_IDENTITY.key}.json of the chart's iam-policies ConfigMap (every chart's, for one role), or use authenticationSource "pod" for a role per workload`));
+      `Mountpoint uses the driver's identity (${S3_CSI_DRIVER_IDENTITY.serviceAccount}: the environment's identity.drivers.s3, else the node's instance profile) for this volume: give that role the policy iam-policies/${S3_CSI_DRIVER_IDENTITY.key}.json of the chart (every chart's, for one role), or use authenticationSource "pod" for a role per workload`));
   }
   return statements;
 }

@@ -18,7 +18,7 @@ export interface ObjectValues {
 export interface ServiceAccountAnnotationsOptions {
   /**
    * The value's description in values.yaml, the schema and the chart's README.
-   * @default - "Annotations of the <key> service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap)."
+   * @default - "Annotations of the <key> service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/<key>.json)."
    */
   readonly description?: string;
 }
@@ -42,7 +42,7 @@ export interface ServiceAccountAnnotationsOptions {
 export function serviceAccountAnnotations(values: ObjectValues, key: string, options: ServiceAccountAnnotationsOptions = {}): Record<string, string> {
   return values.object(`serviceAccounts.${key}.annotations`, {
     default: {},
-    description: options.description ?? `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).`,
+    description: options.description ?? `Annotations of the ${key} service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart's iam-policies/${key}.json).`,
     schema: { type: 'object', additionalProperties: { type: 'string' } },
   });
 }

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { s3aStatements, s3Statements, sid, WorkloadIdentity } from '../src';
-import { newChart, one, synthValid } from './testing';
+import { policiesOf } from '@strata/tokens';
+import { byKind, newChart, one, synthValid } from './testing';
 
 describe('s3Statements', () => {
   test('read: list under the prefix only, get objects under it', () => {
@@ -67,7 +68,7 @@ describe('WorkloadIdentity', () => {
     expect(() => WorkloadIdentity.serviceAccount(chart, 'checkpoint-sync')).toThrow(`[test] service account key 'checkpoint-sync' must be a camelCase identifier (it names the value serviceAccounts.checkpoint-sync)`);
   });
 
-  test('statements of one key are merged into one document in the iam-policies ConfigMap', () => {
+  test('statements of one key are merged into one document, recorded on the chart (iam-policies/<key>.json), never a ConfigMap', () => {
     const chart = newChart();
     const sa = WorkloadIdentity.serviceAccount(chart, 'checkpointSync');
     WorkloadIdentity.addStatements(chart, 'checkpointSync', s3Statements('a', { bucket: 'b1' }));
@@ -75,9 +76,11 @@ describe('WorkloadIdentity', () => {
     const objs = synthValid(chart);
     expect(one(objs, 'ServiceAccount').metadata.name).toBe(sa.name);
     expect(one(objs, 'ServiceAccount').metadata.annotations).toEqual({});
-    const data = one(objs, 'ConfigMap').data;
-    expect(JSON.parse(data['checkpointSync.json']).Statement.map((s: any) => s.Sid)).toEqual(['AList', 'ARead', 'BList', 'BRead']);
-    expect(data['checkpointSync.serviceAccount']).toBe(sa.name);
+    expect(byKind(objs, 'ConfigMap')).toEqual([]);
+    const recorded = policiesOf(chart) as Record<string, any>;
+    expect(Object.keys(recorded)).toEqual(['checkpointSync']);
+    expect(recorded.checkpointSync.Statement.map((s: any) => s.Sid)).toEqual(['AList', 'ARead', 'BList', 'BRead']);
+    expect(recorded).toEqual(WorkloadIdentity.policiesOf(chart));
     expect(() => WorkloadIdentity.addStatements(chart, 'checkpointSync', s3Statements('a', { bucket: 'b3' }))).toThrow(
       `[test] the policy of 'checkpointSync' has two statements with Sid AList; give the patterns different ids`,
     );

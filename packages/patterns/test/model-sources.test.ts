@@ -64,7 +64,7 @@ describe('ModelRepository sources: one hydration Job, the same gate, layout and 
     expect(server.initContainers[0].env).toContainEqual({ name: 'READY_FILE', value: '/cache/v1/.strata-ready' });
     expect(server.containers[0].volumeMounts).toContainEqual({ name: 'cache', mountPath: '/models', readOnly: true, subPath: 'v1' });
     expect(server.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_DIR', value: '/models' }, { name: 'HF_HUB_OFFLINE', value: '1' }]));
-    // IAM only for S3: neither account gets a policy, and there is no iam-policies ConfigMap.
+    // IAM only for S3: neither account gets a policy, and the chart records none (no iam-policies/<key>.json).
     expect(repo.iamPolicies()).toEqual({});
     expect(byKind(objs, 'ConfigMap')).toEqual([]);
     expect(WorkloadIdentity.policiesOf(chart)).toEqual({});

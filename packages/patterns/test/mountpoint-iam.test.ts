@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { AccessMode, S3AuthenticationSource, S3Mountpoint, S3ServerSideEncryption } from '@strata/storage';
 import { grantMountpoint, mountpointStatements, WorkloadIdentity } from '../src';
-import { newChart, one, synth, warnings } from './testing';
+import { policiesOf } from '@strata/tokens';
+import { newChart, synth, warnings } from './testing';
 
 const security = { ensureNonRoot: true, user: 1000, group: 1000 };
 const container = { image: 'busybox', resources: { cpu: { request: plus.Cpu.millis(10) }, memory: { request: Size.mebibytes(16), limit: Size.mebibytes(16) } } };
@@ -73,17 +74,17 @@ describe('grantMountpoint: the policy goes to the identity Mountpoint runs as', 
     expect(warnings(chart)).toEqual([]);
   });
 
-  test('authenticationSource driver: to the driver\'s role, in the ConfigMap as s3-csi-driver.json, with a warning that the environment\'s driver identity needs it', () => {
+  test('authenticationSource driver: to the driver\'s role, recorded as iam-policies/s3-csi-driver.json (no ConfigMap), with a warning that the environment\'s driver identity needs it', () => {
     const chart = newChart();
     const a = new S3Mountpoint(chart, 'models', { bucketName: 'ml-models', prefix: 'm/', accessMode: AccessMode.READ_ONLY_MANY });
     const b = new S3Mountpoint(chart, 'out', { bucketName: 'ml-out', prefix: 'o/' });
     grantMountpoint(a);
     grantMountpoint(b);
-    const cm = one(synth(chart), 'ConfigMap');
-    expect(Object.keys(cm.data)).toEqual(['s3-csi-driver.json', 's3-csi-driver.serviceAccount']);
-    expect(cm.data['s3-csi-driver.serviceAccount']).toBe('kube-system/s3-csi-driver-sa');
-    expect(JSON.parse(cm.data['s3-csi-driver.json']).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['ModelsList', 'ModelsRead', 'OutList', 'OutObjects']);
-    const warning = (p: string) => `[test/${p}] 'authenticationSource' ("driver") must be satisfied by the driver's role; Mountpoint uses the driver's identity (kube-system/s3-csi-driver-sa: the environment's identity.drivers.s3, else the node's instance profile) for this volume: give that role the policy s3-csi-driver.json of the chart's iam-policies ConfigMap (every chart's, for one role), or use authenticationSource "pod" for a role per workload`;
+    expect(synth(chart).filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    const recorded = policiesOf(chart) as Record<string, { Statement: { Sid: string }[] }>;
+    expect(Object.keys(recorded)).toEqual(['s3-csi-driver']);
+    expect(recorded['s3-csi-driver'].Statement.map((s) => s.Sid)).toEqual(['ModelsList', 'ModelsRead', 'OutList', 'OutObjects']);
+    const warning = (p: string) => `[test/${p}] 'authenticationSource' ("driver") must be satisfied by the driver's role; Mountpoint uses the driver's identity (kube-system/s3-csi-driver-sa: the environment's identity.drivers.s3, else the node's instance profile) for this volume: give that role the policy iam-policies/s3-csi-driver.json of the chart (every chart's, for one role), or use authenticationSource "pod" for a role per workload`;
     expect(warnings(chart)).toEqual([warning('models'), warning('out')]);
   });
 

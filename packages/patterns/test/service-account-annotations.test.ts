@@ -24,7 +24,7 @@ describe('serviceAccountAnnotations', () => {
         '## serviceAccounts',
         'serviceAccounts:',
         '  reader:',
-        '    # -- Annotations of the reader service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).',
+        '    # -- Annotations of the reader service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart\'s iam-policies/reader.json).',
         '    annotations: {}',
       ].join('\n'),
     );
@@ -33,7 +33,7 @@ describe('serviceAccountAnnotations', () => {
       type: 'object',
       additionalProperties: { type: 'string' },
       default: {},
-      description: 'Annotations of the reader service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).',
+      description: 'Annotations of the reader service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart\'s iam-policies/reader.json).',
     });
   });
 
@@ -57,7 +57,7 @@ describe('serviceAccountAnnotations', () => {
         'serviceAccounts.inference.annotations',
         {
           default: {},
-          description: 'Annotations of the inference service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy is in the iam-policies ConfigMap).',
+          description: 'Annotations of the inference service account, e.g. eks.amazonaws.com/role-arn for IRSA (its policy, when it needs AWS access: the chart\'s iam-policies/inference.json).',
           schema: { type: 'object', additionalProperties: { type: 'string' } },
         },
       ],

@@ -8,4 +8,5 @@ export * from './mounts';
 export * from './forms';
 export * from './pod-security';
 export * from './source-named';
+export * from './policies';
 export * from './versions';

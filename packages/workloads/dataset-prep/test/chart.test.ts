@@ -5,7 +5,7 @@ const { dir } = describeChart({
   name: 'dataset-prep',
   Chart: DatasetPrepChart,
   numRuns: 100,
-  kinds: ['ConfigMap', 'JobSet', 'PersistentVolume', 'PersistentVolume', 'PersistentVolumeClaim', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount'],
+  kinds: ['JobSet', 'PersistentVolume', 'PersistentVolume', 'PersistentVolumeClaim', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount'],
   invalid: [
     [{ raw: { bucket: 'Raw_Data' } }, 'raw.bucket: Does not match pattern'],
     [{ output: { prefix: 'prepared' } }, 'output.prefix: Does not match pattern'],

@@ -1,5 +1,5 @@
 import FsdpTrainingChart from '../src/chart';
-import { describeChart, render } from '@strata/chart-testing';
+import { chartPolicies, describeChart, render } from '@strata/chart-testing';
 import { podTemplatesOf } from '@strata/tokens';
 
 const EXISTING = {
@@ -19,9 +19,9 @@ const { dir } = describeChart({
   name: 'fsdp-training',
   Chart: FsdpTrainingChart,
   numRuns: 30,
-  kinds: ['ClusterTrainingRuntime', 'ConfigMap', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount', 'TrainJob'],
+  kinds: ['ClusterTrainingRuntime', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount', 'TrainJob'],
   allOn: { dataset: EXISTING, trainer: { efaPerNode: 4 } },
-  allOnKinds: ['ClusterTrainingRuntime', 'ConfigMap', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount', 'TrainJob'],
+  allOnKinds: ['ClusterTrainingRuntime', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount', 'TrainJob'],
   invalid: [
     [{ trainer: { numNodes: 0 } }, 'trainer.numNodes: Must be greater than or equal to 1'],
     [{ trainer: { gpusPerNode: 0 } }, 'trainer.gpusPerNode: Must be greater than or equal to 1'],
@@ -122,7 +122,8 @@ describe('fsdp-training release', () => {
     expect(runtimeOf(after)).toEqual(runtimeOf(before));
     const uri = { name: 'CHECKPOINT_URI', value: 's3://ml-checkpoints/fsdp-training/run-2/' };
     expect([trainJobOf(after).spec.trainer.env, ...patchOf(trainJobOf(after)).spec.initContainers.map((c: any) => c.env)]).toEqual([expect.arrayContaining([uri]), expect.arrayContaining([uri]), [uri]]);
-    const policy = JSON.parse(after.find((o) => o.kind === 'ConfigMap').data['training.json']);
+    expect(after.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    const policy = chartPolicies(dir, { checkpoints: { run: 'run-2' } }).training;
     expect(policy.Statement.map((s: any) => [s.Action, s.Resource, s.Condition])).toEqual([
       [['s3:ListBucket'], ['arn:aws:s3:::ml-checkpoints'], { StringLike: { 's3:prefix': ['fsdp-training/*'] } }],
       [['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], ['arn:aws:s3:::ml-checkpoints/fsdp-training/*'], undefined],

@@ -1,11 +1,11 @@
 import KserveLlmChart from '../src/chart';
-import { describeChart, render } from '@strata/chart-testing';
+import { chartPolicies, describeChart, render } from '@strata/chart-testing';
 
 const { dir } = describeChart({
   name: 'kserve-llm',
   Chart: KserveLlmChart,
   numRuns: 30,
-  kinds: ['ConfigMap', 'InferenceService', 'Job', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount', 'ServiceAccount', 'ServingRuntime'],
+  kinds: ['InferenceService', 'Job', 'PersistentVolumeClaim', 'Pod', 'ServiceAccount', 'ServiceAccount', 'ServingRuntime'],
   invalid: [
     [{ model: { bucket: 'Models' } }, 'model.bucket: Does not match pattern'],
     [{ model: { prefix: 'llama' } }, 'model.prefix: Does not match pattern'],
@@ -62,13 +62,14 @@ describe('kserve-llm release', () => {
 
   test('identities: the predictor and the hydration Job each have an account; only hydration reads S3 (read-only, on the model prefix): the predictor reads the cache', async () => {
     const objs = await render(dir, { model: { bucket: 'prod-models', prefix: 'llama/' } }, { skipTests: true });
-    const policies = objs.find((o) => o.kind === 'ConfigMap').data;
+    const policies = chartPolicies(dir, { model: { bucket: 'prod-models', prefix: 'llama/' } });
+    expect(objs.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
     const isvc = objs.find((o) => o.kind === 'InferenceService');
     const job = objs.find((o) => o.kind === 'Job');
     expect(isvc.spec.predictor.serviceAccountName).toBe('rel-kserve-llm-sa-inference');
-    expect(job.spec.template.spec.serviceAccountName).toBe(policies['hydration.serviceAccount']);
-    expect(Object.keys(policies).sort()).toEqual(['hydration.json', 'hydration.serviceAccount']);
-    expect(JSON.parse(policies['hydration.json']).Statement.map((s: any) => [s.Action, s.Resource])).toEqual([
+    expect(job.spec.template.spec.serviceAccountName).toBe('rel-kserve-llm-sa-hydration');
+    expect(Object.keys(policies)).toEqual(['hydration']);
+    expect(policies.hydration.Statement.map((s: any) => [s.Action, s.Resource])).toEqual([
       [['s3:ListBucket'], ['arn:aws:s3:::prod-models']],
       [['s3:GetObject'], ['arn:aws:s3:::prod-models/llama/*']],
     ]);

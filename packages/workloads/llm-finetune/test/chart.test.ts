@@ -17,9 +17,9 @@ const EXISTING = {
 const { dir } = describeChart({
   name: 'llm-finetune',
   Chart: LlmFinetuneChart,
-  kinds: ['ConfigMap', 'Job', 'PersistentVolumeClaim', 'Pod', 'Service', 'ServiceAccount'],
+  kinds: ['Job', 'PersistentVolumeClaim', 'Pod', 'Service', 'ServiceAccount'],
   allOn: { dataset: EXISTING },
-  allOnKinds: ['ConfigMap', 'Job', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'Service', 'ServiceAccount'],
+  allOnKinds: ['Job', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'Service', 'ServiceAccount'],
   invalid: [
     [{ dataset: { size: 1300 } }, 'dataset.size: Must validate all the schemas (allOf)'],
     [{ dataset: { zone: 'use1-az1' } }, 'dataset.zone: dataset.zone must be one of the following: "a", "b", "c", "d", "e", "f"'],

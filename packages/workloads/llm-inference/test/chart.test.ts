@@ -4,9 +4,9 @@ import { describeChart, render } from '@strata/chart-testing';
 const { dir } = describeChart({
   name: 'llm-inference',
   Chart: LlmInferenceChart,
-  kinds: ['ConfigMap', 'Deployment', 'Job', 'PersistentVolumeClaim', 'Pod', 'Service', 'ServiceAccount', 'ServiceAccount'],
+  kinds: ['Deployment', 'Job', 'PersistentVolumeClaim', 'Pod', 'Service', 'ServiceAccount', 'ServiceAccount'],
   allOn: { monitoring: { enabled: true } },
-  allOnKinds: ['ConfigMap', 'Deployment', 'Job', 'PersistentVolumeClaim', 'Pod', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceAccount'],
+  allOnKinds: ['Deployment', 'Job', 'PersistentVolumeClaim', 'Pod', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceAccount'],
   invalid: [
     [{ model: { bucket: 'Models' } }, 'model.bucket: Does not match pattern'],
     [{ model: { prefix: '/llama/' } }, 'model.prefix: Does not match pattern'],

@@ -59,7 +59,7 @@ describe('lws-vllm release', () => {
     const service = objs.find((o) => o.kind === 'Service');
     expect(service.spec.selector).toEqual(lws.leaderTemplate.metadata.labels);
     expect(service.spec.selector['app.kubernetes.io/component']).not.toBe(lws.workerTemplate.metadata.labels['app.kubernetes.io/component']);
-    // The pods need no AWS access: no policy, no iam-policies ConfigMap.
+    // The pods need no AWS access: no policy (and no chart renders policies into a ConfigMap).
     expect(objs.some((o) => o.kind === 'ConfigMap')).toBe(false);
   });
 

@@ -1,12 +1,12 @@
 import { parse } from 'yaml';
 import RayServeVllmChart from '../src/chart';
-import { describeChart, render } from '@strata/chart-testing';
+import { chartPolicies, describeChart, render } from '@strata/chart-testing';
 
 const { dir } = describeChart({
   name: 'ray-serve-vllm',
   Chart: RayServeVllmChart,
   numRuns: 30,
-  kinds: ['ConfigMap', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'RayService', 'ServiceAccount', 'ServiceAccount'],
+  kinds: ['PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'RayService', 'ServiceAccount', 'ServiceAccount'],
   invalid: [
     [{ model: { bucket: 'Models' } }, 'model.bucket: Does not match pattern'],
     [{ model: { prefix: '' } }, 'model.prefix: Does not match pattern'],
@@ -45,12 +45,14 @@ describe('ray-serve-vllm release', () => {
     expect(head.volumes.map((v: any) => v.name).sort()).toEqual(['ray-head-scratch', 'ray-head-shm']);
     expect(head.containers[0].resources.limits['nvidia.com/gpu']).toBeUndefined();
     // Only the worker's role may read, and only the version served.
-    const policy = JSON.parse(objs.find((o) => o.kind === 'ConfigMap').data['worker.json']);
+    const policies = chartPolicies(dir, { model: { bucket: 'strata-dev-models', prefix: 'qwen2.5-7b-instruct/', version: 'v3', cacheSize: 40 } });
+    const policy = policies.worker;
     expect(policy.Statement.map((s: any) => [s.Action, s.Resource, s.Condition?.StringLike?.['s3:prefix']])).toEqual([
       [['s3:ListBucket'], ['arn:aws:s3:::strata-dev-models'], ['qwen2.5-7b-instruct/v3/*']],
       [['s3:GetObject'], ['arn:aws:s3:::strata-dev-models/qwen2.5-7b-instruct/v3/*'], undefined],
     ]);
-    expect(Object.keys(objs.find((o) => o.kind === 'ConfigMap').data).sort()).toEqual(['worker.json', 'worker.serviceAccount']);
+    expect(Object.keys(policies)).toEqual(['worker']);
+    expect(objs.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
   });
 
   test('GPUs per worker are vLLM\'s tensor parallelism; replicas and burst set both Serve\'s and the worker group\'s bounds', async () => {

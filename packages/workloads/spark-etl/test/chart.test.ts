@@ -1,12 +1,12 @@
 import SparkEtlChart from '../src/chart';
-import { describeChart, render } from '@strata/chart-testing';
+import { chartPolicies, describeChart, render } from '@strata/chart-testing';
 import { podTemplatesOf } from '@strata/tokens';
 
 const { dir } = describeChart({
   name: 'spark-etl',
   Chart: SparkEtlChart,
   numRuns: 30,
-  kinds: ['ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount', 'SparkApplication'],
+  kinds: ['Role', 'RoleBinding', 'ServiceAccount', 'SparkApplication'],
   invalid: [
     [{ executor: { instances: 0 } }, 'executor.instances: Must be greater than or equal to 1'],
     [{ executor: { cores: 0 } }, 'executor.cores: Must be greater than or equal to 1'],
@@ -26,7 +26,7 @@ const { dir } = describeChart({
 });
 
 const appOf = (objs: any[]) => objs.find((o) => o.kind === 'SparkApplication');
-const policyOf = (objs: any[]) => JSON.parse(objs.find((o) => o.kind === 'ConfigMap').data['spark.json']);
+
 
 describe('spark-etl release', () => {
   test('executors: count, cores and memory from the values, shuffle and spill on instance-store NVMe; the driver on on-demand nodes; S3 in and out through s3a', async () => {
@@ -67,7 +67,8 @@ describe('spark-etl release', () => {
     const objs = await render(dir, { input: { bucket: 'raw-data', path: 'taxi/2025' }, output: { bucket: 'curated', path: 'taxi', run: 'run-7' } }, { skipTests: true });
     expect(appOf(objs).metadata.name).not.toBe(appOf(before).metadata.name);
     expect(appOf(objs).spec.arguments).toEqual(['s3a://raw-data/taxi/2025/', 's3a://curated/taxi/run-7/']);
-    expect(policyOf(objs).Statement.map((s: any) => [s.Sid, s.Action, s.Resource])).toEqual([
+    expect(objs.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(chartPolicies(dir, { input: { bucket: 'raw-data', path: 'taxi/2025' }, output: { bucket: 'curated', path: 'taxi', run: 'run-7' } }).spark.Statement.map((s: any) => [s.Sid, s.Action, s.Resource])).toEqual([
       ['AppRead', ['s3:GetObject'], ['arn:aws:s3:::ml-datasets/taxi-trip/scripts/pyspark-taxi-trip.py']],
       ['InputList', ['s3:ListBucket'], ['arn:aws:s3:::raw-data']],
       ['InputRead', ['s3:GetObject'], ['arn:aws:s3:::raw-data/taxi/2025', 'arn:aws:s3:::raw-data/taxi/2025/*']],

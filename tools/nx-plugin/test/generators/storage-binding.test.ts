@@ -57,7 +57,7 @@ describe('storage-binding generator', () => {
       '      allowOther: true,',
       '    });',
       "    mountEverywhere(this, referenceSet, '/reference', { readOnly: true });",
-      "    // The volume's policy, in the iam-policies ConfigMap, for the role of each mounting pod's service account.",
+      "    // The volume's policy, in the chart's iam-policies/<key>.json, for the role of each mounting pod's service account.",
       '    grantMountpoint(referenceSet);',
     ]],
     ['instance-store', { storage: 'instance-store', mount: '/mnt/Scratch_Space' }, [
@@ -223,7 +223,7 @@ describe('storage-binding generator', () => {
       await storageBindingGenerator(tree, { workload: 'notebook', storage: 's3', mount: '/datasets', readOnly: true });
       // The pods' own credentials, as the workload generator's s3 charts have them (not the driver's, silently).
       expect(info.mock.calls.map((c) => c[0])).toEqual([
-        "packages/workloads/notebook/src/chart.ts: datasets is read with the pods' own credentials: grantMountpoint writes its policy into the chart's iam-policies ConfigMap under the key of each mounting pod's service account; every environment deploying notebook gives each such key a role (identity.workloads['notebook'].<key>), and generate names any it lacks",
+        "packages/workloads/notebook/src/chart.ts: datasets is read with the pods' own credentials: grantMountpoint writes its policy into the chart's iam-policies/<key>.json, the key of each mounting pod's service account; every environment deploying notebook gives each such key a role (identity.workloads['notebook'].<key>), and generate names any it lacks",
       ]);
     } finally {
       info.mockRestore();

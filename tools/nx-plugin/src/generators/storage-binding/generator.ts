@@ -92,7 +92,7 @@ export async function storageBindingGenerator(tree: Tree, options: StorageBindin
   if (o.storage === 'fsx-lustre') deploymentTypeNotes(tree, o);
   if (o.storage === 's3') {
     logger.info(
-      `${o.chartFile}: ${o.id} is read with the pods' own credentials: grantMountpoint writes its policy into the chart's iam-policies ConfigMap under the key of each mounting pod's service account; every environment deploying ${o.workload} gives each such key a role (identity.workloads['${o.workload}'].<key>), and generate names any it lacks`,
+      `${o.chartFile}: ${o.id} is read with the pods' own credentials: grantMountpoint writes its policy into the chart's iam-policies/<key>.json, the key of each mounting pod's service account; every environment deploying ${o.workload} gives each such key a role (identity.workloads['${o.workload}'].<key>), and generate names any it lacks`,
     );
   }
   return ensureDependencies(tree, o) ? () => installPackagesTask(tree, true) : undefined;
@@ -298,7 +298,7 @@ function addBinding(chart: WorkloadChartFile, o: NormalizedBindingOptions): void
     w.write(`${mountHelper}(this, ${variable}, ${q(o.mount)}${options.length > 0 ? `, { ${options.join(', ')} }` : ''});`);
     if (grant) {
       w.newLine();
-      w.writeLine("// The volume's policy, in the iam-policies ConfigMap, for the role of each mounting pod's service account.");
+      w.writeLine("// The volume's policy, in the chart's iam-policies/<key>.json, for the role of each mounting pod's service account.");
       w.write(`${grant}(${variable});`);
     }
   });

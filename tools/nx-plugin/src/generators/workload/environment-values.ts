@@ -27,8 +27,8 @@ export interface ScaffoldFacts {
    */
   readonly buckets: readonly (readonly [path: string, chartDefault: string, purpose: BucketPurpose])[];
   /**
-   * The chart's service accounts (`serviceAccounts.<key>`) it writes an IAM policy for (ConfigMap
-   * iam-policies): each needs a role in every environment (generate refuses it without one).
+   * The chart's service accounts (`serviceAccounts.<key>`) it writes an IAM policy for
+   * (iam-policies/<key>.json): each needs a role in every environment (generate refuses it without one).
    */
   readonly serviceAccounts: readonly string[];
   /** Steps outside the chart, once per environment. */
@@ -156,7 +156,7 @@ export function environmentValues(workload: string, facts: ScaffoldFacts, env: E
   if (facts.serviceAccounts.length > 0 && env.has(['cloud', 'identity']) && !env.has(['identity', 'workloads'])) {
     taken.push(`roles of ${facts.serviceAccounts.join(', ')}: made by ACK with the policies the chart derives (cloud.identity)`);
   } else if (facts.serviceAccounts.length > 0) {
-    fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (roles holding the policies the chart writes, ConfigMap iam-policies; generate refuses the environment until they are given)`);
+    fill.push(`identity.workloads['${workload}']: { ${facts.serviceAccounts.map((k) => `${k}: '<role ARN>'`).join(', ')} } (roles holding the policies the chart writes, iam-policies/<key>.json; generate refuses the environment until they are given)`);
   }
   return { ...(Object.keys(values).length > 0 ? { values } : {}), taken, fill };
 }
