@@ -85,5 +85,5 @@ export function describeRoundTrip(
       }),
       { numRuns: 200, seed: 20261124 },
     );
-  });
+  }, 300_000); // 200 real `helm template` processes and schema validations: allow for a loaded CI machine
 }
