@@ -1,7 +1,8 @@
-import { Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessMode } from './access-mode';
 import { Claim } from './claim';
+import { efsDriverClaim, EfsDriverTier, sourceProps } from './efs-driver-claim';
 import { ClaimedStorage } from './claimed-storage';
 import { CsiPersistentVolume } from './persistent-volume';
 import { StorageTier } from './tier';
@@ -55,11 +56,6 @@ export interface EfsFromStorageClassOptions extends EfsClaimOptions {
   readonly storageClass: EfsStorageClass | { readonly name: string };
 }
 
-type EfsSource =
-  | { readonly kind: 'class'; readonly options: EfsFromStorageClassOptions }
-  | { readonly kind: 'static'; readonly options: EfsFromFileSystemOptions };
-const SOURCE = Symbol('strata.efs.source');
-
 /**
  * Amazon EFS: a shared, elastic NFS file system (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/README.md). Three ways in:
  * - `new Efs(...)`: a StorageClass of its own (one access point per claim) and a claim on it;
@@ -71,12 +67,12 @@ const SOURCE = Symbol('strata.efs.source');
 export class Efs extends ClaimedStorage {
   /** A claim on an existing EFS StorageClass. */
   public static fromStorageClass(scope: Construct, id: string, options: EfsFromStorageClassOptions): Efs {
-    return new Efs(scope, id, { [SOURCE]: { kind: 'class', options } } as unknown as EfsProps);
+    return new Efs(scope, id, sourceProps<EfsProps>('class', options));
   }
 
   /** A static volume for an existing file system (directory, access point) and a claim bound to it. */
   public static fromFileSystem(scope: Construct, id: string, options: EfsFromFileSystemOptions): Efs {
-    return new Efs(scope, id, { [SOURCE]: { kind: 'static', options } } as unknown as EfsProps);
+    return new Efs(scope, id, sourceProps<EfsProps>('static', options));
   }
 
   public readonly tier = StorageTier.EFS;
@@ -92,56 +88,26 @@ export class Efs extends ClaimedStorage {
 
   public constructor(scope: Construct, id: string, props: EfsProps) {
     super(scope, id);
-    const source = (props as unknown as Record<symbol, EfsSource | undefined>)[SOURCE];
-    const options: EfsClaimOptions = source ? source.options : props;
-    this.accessMode = options.accessMode ?? AccessMode.READ_WRITE_MANY;
-    this.storage = this.claimSize(options.storage ?? Size.gibibytes(5));
-    this.checkClaim(options);
-
-    let storageClassName: string;
-    let volumeName: string | undefined;
-    if (!source) {
-      const { storage: _s, accessMode: _a, volumeMode: _v, storageClassName: scName, ...classProps } = props;
-      this.storageClass = new EfsStorageClass(this, 'StorageClass', { ...classProps, name: scName });
-      storageClassName = this.storageClass.name;
-    } else if (source.kind === 'class') {
-      storageClassName = source.options.storageClass?.name;
-      this.rules.required('storageClass', storageClassName, 'an EFS StorageClass or its name', 'pass the EfsStorageClass, or { name: "efs-sc" }');
-    } else {
-      const built = staticEfsVolume(this, this.rules, source.options, this.accessMode, this.storage);
-      this.volumeHandle = built.handle;
-      this.persistentVolume = built.pv;
-      storageClassName = '';
-      volumeName = built.pv.name;
-    }
-    this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName, volumeName });
-    // EFS ignores the claim's capacity; the report prices what is stored, not this placeholder.
-    this.describe({ capacityGiB: this.storage.toGibibytes(), storageClassName, source: volumeName ? 'existing file system' : 'access point per claim' });
-  }
-
-  /** Access mode, volume mode and the placeholder capacity (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L43-L48, #L426-L455; docs/README.md#L34). */
-  private checkClaim(options: EfsClaimOptions): void {
-    const r = this.rules;
-    r.oneOf('accessMode', options.accessMode, [AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_MANY], 'EFS takes RWO/RWX only: use ReadWriteMany and mount with { readOnly: true }');
-    r.check('volumeMode', options.volumeMode, { enum: ['Filesystem'] }, 'EFS mounts file systems only ("only filesystem volumes are supported"): drop volumeMode', 'Filesystem');
-    r.check('storage', this.storage.toGibibytes(), { minimum: 1 }, 'EFS ignores the capacity: keep the default 5Gi', 'at least 1 GiB');
-  }
-
-  /**
-   * The claim is written in whole GiB; EFS ignores the capacity anyway (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:docs/README.md#L34), so a
-   * fractional size is rounded up with a warning rather than refused.
-   */
-  private claimSize(size: Size): Size {
-    try {
-      size.toGibibytes();
-      return size;
-    } catch {
-      const gib = Math.ceil(size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }));
-      this.rules.warn(`'storage' (${JSON.stringify(size.asString())}) is not a whole number of GiB: the claim asks for ${gib}Gi (EFS ignores the capacity)`);
-      return Size.gibibytes(gib);
-    }
+    const built = efsDriverClaim<EfsStorageClass, EfsProps, EfsFromStorageClassOptions, EfsFromFileSystemOptions>(this, this.rules, props, EFS_CLAIM);
+    this.accessMode = built.accessMode;
+    this.storage = built.storage;
+    this.storageClass = built.storageClass;
+    this.volumeHandle = built.volumeHandle;
+    this.persistentVolume = built.persistentVolume;
+    this.claim = built.claim;
+    this.describe(built.facts);
   }
 }
+
+/** The EFS words and pieces of the claim skeleton (efs-driver-claim.ts). */
+const EFS_CLAIM: EfsDriverTier<EfsStorageClass, Omit<EfsProps, 'storage' | 'accessMode' | 'volumeMode' | 'storageClassName'> & { name?: string }, EfsFromFileSystemOptions> = {
+  title: 'EFS',
+  volumeModeFix: 'EFS mounts file systems only ("only filesystem volumes are supported"): drop volumeMode',
+  storageClassAccepted: 'an EFS StorageClass or its name',
+  storageClassFix: 'pass the EfsStorageClass, or { name: "efs-sc" }',
+  newClass: (scope, id, props) => new EfsStorageClass(scope, id, props),
+  staticVolume: (scope, rules, options, accessMode, storage) => staticEfsVolume(scope, rules, options, accessMode, storage),
+};
 
 /** The props of one class in an `EfsStorageClassChart`; the map key is its name. */
 export type EfsStorageClassChartEntry = Omit<EfsStorageClassProps, 'name'>;

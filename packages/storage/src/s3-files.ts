@@ -1,12 +1,14 @@
-import { Chart, ChartProps, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessMode, ReclaimPolicy } from './access-mode';
 import { Claim } from './claim';
+import { efsDriverClaim, EfsDriverTier, sourceProps } from './efs-driver-claim';
 import { ClaimedStorage } from './claimed-storage';
 import { EfsClaimOptions } from './efs';
 import { ACCESS_POINT_ID } from './efs-rules';
 import { staticEfsVolume } from './efs-static';
 import { CsiPersistentVolume } from './persistent-volume';
+import { Rules } from './rules';
 import { S3FilesStorageClass, S3FilesStorageClassProps } from './s3-files-class';
 import { checkS3FilesMountOptions } from './s3-files-mount';
 import { S3_FILES_FILE_SYSTEM_ID, S3_FILES_HANDLE_PREFIX } from './s3-files-rules';
@@ -83,11 +85,6 @@ export interface S3FilesFromFileSystemOptions extends S3FilesClaimOptions {
   readonly reclaimPolicy?: ReclaimPolicy;
 }
 
-type S3FilesSource =
-  | { readonly kind: 'class'; readonly options: S3FilesFromStorageClassOptions }
-  | { readonly kind: 'static'; readonly options: S3FilesFromFileSystemOptions };
-const SOURCE = Symbol('strata.s3files.source');
-
 /**
  * Amazon S3 Files: a shared NFS file system over an S3 bucket (or prefix) with full POSIX semantics;
  * the bucket stays the record (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files.html).
@@ -100,12 +97,12 @@ const SOURCE = Symbol('strata.s3files.source');
 export class S3Files extends ClaimedStorage {
   /** A claim on an existing S3 Files StorageClass. */
   public static fromStorageClass(scope: Construct, id: string, options: S3FilesFromStorageClassOptions): S3Files {
-    return new S3Files(scope, id, { [SOURCE]: { kind: 'class', options } } as unknown as S3FilesProps);
+    return new S3Files(scope, id, sourceProps<S3FilesProps>('class', options));
   }
 
   /** A static volume for an existing S3 Files file system (directory, access point) and a claim bound to it. */
   public static fromFileSystem(scope: Construct, id: string, options: S3FilesFromFileSystemOptions): S3Files {
-    return new S3Files(scope, id, { [SOURCE]: { kind: 'static', options } } as unknown as S3FilesProps);
+    return new S3Files(scope, id, sourceProps<S3FilesProps>('static', options));
   }
 
   public readonly tier = StorageTier.S3_FILES;
@@ -121,69 +118,48 @@ export class S3Files extends ClaimedStorage {
 
   public constructor(scope: Construct, id: string, props: S3FilesProps) {
     super(scope, id);
-    const source = (props as unknown as Record<symbol, S3FilesSource | undefined>)[SOURCE];
-    const options: S3FilesClaimOptions = source ? source.options : props;
-    this.accessMode = options.accessMode ?? AccessMode.READ_WRITE_MANY;
-    this.storage = this.claimSize(options.storage ?? Size.gibibytes(5));
-    this.checkClaim(options);
-
-    let storageClassName: string;
-    let volumeName: string | undefined;
-    if (!source) {
-      const { storage: _s, accessMode: _a, volumeMode: _v, storageClassName: scName, ...classProps } = props;
-      this.storageClass = new S3FilesStorageClass(this, 'StorageClass', { ...classProps, name: scName });
-      storageClassName = this.storageClass.name;
-    } else if (source.kind === 'class') {
-      storageClassName = source.options.storageClass?.name;
-      this.rules.required('storageClass', storageClassName, 'an S3 Files StorageClass or its name', 'pass the S3FilesStorageClass, or { name: "strata-s3-files" }');
-    } else {
-      const o = source.options;
-      this.volumeHandle = this.handle(o);
-      checkS3FilesMountOptions(this.rules, o.mountOptions);
-      const built = staticEfsVolume(this, this.rules, { volumeHandle: this.volumeHandle, mountTargetIp: o.mountTargetIp, encryptInTransit: o.encryptInTransit, crossAccount: (o as { crossAccount?: boolean }).crossAccount, mountOptions: o.mountOptions, reclaimPolicy: o.reclaimPolicy }, this.accessMode, this.storage);
-      this.persistentVolume = built.pv;
-      storageClassName = '';
-      volumeName = built.pv.name;
-    }
-    this.claim = new Claim(this, 'Claim', { accessModes: [this.accessMode], storage: this.storage, storageClassName, volumeName });
-    // S3 Files ignores the claim's capacity: the report prices what the file system holds, not this placeholder.
-    this.describe({ capacityGiB: this.storage.toGibibytes(), storageClassName, source: volumeName ? 'existing file system' : 'access point per claim' });
+    const built = efsDriverClaim<S3FilesStorageClass, S3FilesProps, S3FilesFromStorageClassOptions, S3FilesFromFileSystemOptions>(this, this.rules, props, S3_FILES_CLAIM);
+    this.accessMode = built.accessMode;
+    this.storage = built.storage;
+    this.storageClass = built.storageClass;
+    this.volumeHandle = built.volumeHandle;
+    this.persistentVolume = built.persistentVolume;
+    this.claim = built.claim;
+    this.describe(built.facts);
   }
+}
 
-  /** `s3files:<id>[:<directory>[:<access point>]]`, each part checked (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L489-L582). */
-  private handle(o: S3FilesFromFileSystemOptions): string {
-    const r = this.rules;
-    if (r.required('fileSystemId', o.fileSystemId, 'set', 'name the S3 Files file system, e.g. "fs-0123456789abcdef01" (aws s3files list-file-systems)')) {
-      r.check('fileSystemId', o.fileSystemId, { pattern: S3_FILES_FILE_SYSTEM_ID }, 'copy the id from "aws s3files list-file-systems", e.g. "fs-0123456789abcdef01"');
-    }
-    r.check('accessPointId', o.accessPointId, { pattern: ACCESS_POINT_ID }, 'copy the id from "aws s3files list-access-points", e.g. "fsap-0123456789abcdef0"');
-    r.check('subPath', o.subPath, { pattern: '^[^:]+$' }, 'name an existing directory, e.g. "/models"', "a directory path without ':'");
-    const fields = [o.fileSystemId ?? ''];
-    if (o.subPath !== undefined || o.accessPointId !== undefined) fields.push(o.subPath ?? '');
-    if (o.accessPointId !== undefined) fields.push(o.accessPointId);
-    // A bad part is refused above; the handle then stays well-formed so no second message repeats it.
-    return r.failed ? `${S3_FILES_HANDLE_PREFIX}fs-00000000000000000` : S3_FILES_HANDLE_PREFIX + fields.join(':');
-  }
+/**
+ * The S3 Files words and pieces of the claim skeleton (efs-driver-claim.ts): the checks are EFS's
+ * (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L426-L455); the static volume is EFS's
+ * with an `s3files:` handle and S3 Files' own mount option rules.
+ */
+const S3_FILES_CLAIM: EfsDriverTier<S3FilesStorageClass, Omit<S3FilesProps, 'storage' | 'accessMode' | 'volumeMode' | 'storageClassName'> & { name?: string }, S3FilesFromFileSystemOptions> = {
+  title: 'S3 Files',
+  volumeModeFix: 'S3 Files mounts file systems only: drop volumeMode',
+  storageClassAccepted: 'an S3 Files StorageClass or its name',
+  storageClassFix: 'pass the S3FilesStorageClass, or { name: "strata-s3-files" }',
+  newClass: (scope, id, props) => new S3FilesStorageClass(scope, id, props),
+  staticVolume: (scope, rules, o, accessMode, storage) => {
+    const volumeHandle = s3FilesHandle(rules, o);
+    checkS3FilesMountOptions(rules, o.mountOptions);
+    const built = staticEfsVolume(scope, rules, { volumeHandle, mountTargetIp: o.mountTargetIp, encryptInTransit: o.encryptInTransit, crossAccount: (o as { crossAccount?: boolean }).crossAccount, mountOptions: o.mountOptions, reclaimPolicy: o.reclaimPolicy }, accessMode, storage);
+    return { handle: volumeHandle, pv: built.pv };
+  },
+};
 
-  /** Access mode, volume mode and the placeholder capacity, as for EFS (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L426-L455). */
-  private checkClaim(options: S3FilesClaimOptions): void {
-    const r = this.rules;
-    r.oneOf('accessMode', options.accessMode, [AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_MANY], 'S3 Files takes RWO/RWX only: use ReadWriteMany and mount with { readOnly: true }');
-    r.check('volumeMode', options.volumeMode, { enum: ['Filesystem'] }, 'S3 Files mounts file systems only: drop volumeMode', 'Filesystem');
-    r.check('storage', this.storage.toGibibytes(), { minimum: 1 }, 'S3 Files ignores the capacity: keep the default 5Gi', 'at least 1 GiB');
+/** `s3files:<id>[:<directory>[:<access point>]]`, each part checked (kubernetes-sigs/aws-efs-csi-driver@v3.4.1:pkg/driver/node.go#L489-L582). */
+function s3FilesHandle(r: Rules, o: S3FilesFromFileSystemOptions): string {
+  if (r.required('fileSystemId', o.fileSystemId, 'set', 'name the S3 Files file system, e.g. "fs-0123456789abcdef01" (aws s3files list-file-systems)')) {
+    r.check('fileSystemId', o.fileSystemId, { pattern: S3_FILES_FILE_SYSTEM_ID }, 'copy the id from "aws s3files list-file-systems", e.g. "fs-0123456789abcdef01"');
   }
-
-  /** The claim is written in whole GiB; the capacity is ignored, so a fractional size is rounded up with a warning. */
-  private claimSize(size: Size): Size {
-    try {
-      size.toGibibytes();
-      return size;
-    } catch {
-      const gib = Math.ceil(size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }));
-      this.rules.warn(`'storage' (${JSON.stringify(size.asString())}) is not a whole number of GiB: the claim asks for ${gib}Gi (S3 Files ignores the capacity)`);
-      return Size.gibibytes(gib);
-    }
-  }
+  r.check('accessPointId', o.accessPointId, { pattern: ACCESS_POINT_ID }, 'copy the id from "aws s3files list-access-points", e.g. "fsap-0123456789abcdef0"');
+  r.check('subPath', o.subPath, { pattern: '^[^:]+$' }, 'name an existing directory, e.g. "/models"', "a directory path without ':'");
+  const fields = [o.fileSystemId ?? ''];
+  if (o.subPath !== undefined || o.accessPointId !== undefined) fields.push(o.subPath ?? '');
+  if (o.accessPointId !== undefined) fields.push(o.accessPointId);
+  // A bad part is refused above; the handle then stays well-formed so no second message repeats it.
+  return r.failed ? `${S3_FILES_HANDLE_PREFIX}fs-00000000000000000` : S3_FILES_HANDLE_PREFIX + fields.join(':');
 }
 
 /** The props of one class in an `S3FilesStorageClassChart`; the map key is its name. */

@@ -1,32 +1,14 @@
 import { validateObjects } from '@strata/kube-schemas';
-import { USES_ANNOTATION } from '@strata/helm';
-import { parse } from 'yaml';
 import EfsTierChart from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
+import { describeOneClassTierChart } from './support/one-class-chart';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const fixture = chartFixture(EfsTierChart, 'storage-efs', 'packages/storage-charts/storage-efs');
-const { chart, files, dir, schema, helm } = fixture;
+const { chart, dir, schema, helm } = fixture;
 const template = (values?: Record<string, unknown>, release = 'storage-efs', namespace = 'storage-efs') => helm.template(dir, { releaseName: release, namespace, values });
 
 describe('storage-efs', () => {
-  test('writes a chart named after its folder, holding one StorageClass', () => {
-    expect([...files.keys()]).toEqual([
-      '.helmignore',
-      'Chart.yaml',
-      'README.md',
-      'templates/NOTES.txt',
-      'templates/_helpers.tpl',
-      'templates/storageclass-class.yaml',
-      'values.d.ts',
-      'values.schema.json',
-      'values.yaml',
-    ]);
-    const meta = parse(files.get('Chart.yaml')!);
-    expect(meta.name).toBe('storage-efs');
-    expect(meta.annotations[USES_ANNOTATION]).toBe('efs');
-  });
-
   describeChartBasics(fixture);
 
   test('helm template with the defaults: one valid access-point StorageClass named after the release', async () => {
@@ -48,12 +30,9 @@ describe('storage-efs', () => {
     });
   });
 
-  test('installs any number of times in one cluster: two releases with default values never collide, in one namespace or two', async () => {
-    const names = async (release: string, namespace: string) => parseManifests(await template({}, release, namespace)).map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-    const releases: [string, string][] = [['storage-efs', 'flux-system'], ['efs-shared', 'flux-system'], ['storage-efs', 'kube-system']];
-    const all = await Promise.all(releases.map(([r, n]) => names(r, n)));
-    expect(all).toEqual([['StorageClass /flux-system-storage-efs-class'], ['StorageClass /flux-system-efs-shared-storage-efs-class'], ['StorageClass /kube-system-storage-efs-class']]);
-    expect(new Set(all.flat()).size).toBe(all.flat().length);
+  describeOneClassTierChart(fixture, {
+    uses: 'efs',
+    releases: [['storage-efs', 'flux-system', 'flux-system-storage-efs-class'], ['efs-shared', 'flux-system', 'flux-system-efs-shared-storage-efs-class'], ['storage-efs', 'kube-system', 'kube-system-storage-efs-class']],
   });
 
   test('storageClassName names the class: an environment keeps the name its claims use', async () => {

@@ -1,32 +1,14 @@
 import { validateObjects } from '@strata/kube-schemas';
-import { USES_ANNOTATION } from '@strata/helm';
-import { parse } from 'yaml';
 import S3FilesTierChart from '../src/chart';
 import { parseManifests } from '@strata/helm/test/support/helm-render';
+import { describeOneClassTierChart } from '@strata/storage-chart-efs/test/support/one-class-chart';
 import { chartFixture, describeChartBasics, describeRoundTrip, literalErrors, schemaRefusal } from '@strata/chart-testing';
 
 const fixture = chartFixture(S3FilesTierChart, 'storage-s3-files', 'packages/storage-charts/storage-s3-files');
-const { chart, files, dir, schema, helm } = fixture;
+const { chart, dir, schema, helm } = fixture;
 const template = (values?: Record<string, unknown>, release = 'storage-s3-files', namespace = 'storage-s3-files') => helm.template(dir, { releaseName: release, namespace, values });
 
 describe('storage-s3-files', () => {
-  test('writes a chart named after its folder, holding one StorageClass, marked as using the s3-files tier', () => {
-    expect([...files.keys()]).toEqual([
-      '.helmignore',
-      'Chart.yaml',
-      'README.md',
-      'templates/NOTES.txt',
-      'templates/_helpers.tpl',
-      'templates/storageclass-class.yaml',
-      'values.d.ts',
-      'values.schema.json',
-      'values.yaml',
-    ]);
-    const meta = parse(files.get('Chart.yaml')!);
-    expect(meta.name).toBe('storage-s3-files');
-    expect(meta.annotations[USES_ANNOTATION]).toBe('s3-files');
-  });
-
   describeChartBasics(fixture);
 
   test('helm template with the defaults: one valid s3files-ap StorageClass named after the release', async () => {
@@ -48,11 +30,9 @@ describe('storage-s3-files', () => {
     });
   });
 
-  test('installs any number of times in one cluster: releases with default values never collide', async () => {
-    const names = async (release: string, namespace: string) => parseManifests(await template({}, release, namespace)).map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-    const releases: [string, string][] = [['storage-s3-files', 'flux-system'], ['datasets', 'flux-system'], ['storage-s3-files', 'kube-system']];
-    const all = await Promise.all(releases.map(([r, n]) => names(r, n)));
-    expect(all).toEqual([['StorageClass /flux-system-storage-s3-files-class'], ['StorageClass /flux-system-datasets-storage-s3-files-class'], ['StorageClass /kube-system-storage-s3-files-class']]);
+  describeOneClassTierChart(fixture, {
+    uses: 's3-files',
+    releases: [['storage-s3-files', 'flux-system', 'flux-system-storage-s3-files-class'], ['datasets', 'flux-system', 'flux-system-datasets-storage-s3-files-class'], ['storage-s3-files', 'kube-system', 'kube-system-storage-s3-files-class']],
   });
 
   test('custom values reach the class: a named class, another file system, perms, gid range, base path, mount options, Delete', async () => {
