@@ -123,7 +123,7 @@ describe('S3 Files: the bucket as a file system, ranked without a price', () => 
 
   test('its limits: 3 GiB/s read per client, 1 GiB/s written per file system (the low end of 1–5), 250,000 read IOPS; one MB/s over each falls short', () => {
     const mb = (gib: number) => gib * 1024 * 1.048576;
-    const s = (p: WorkloadProfile) => find({ dataGiB: 100, sharing: 'zones', livesInS3: true, ...p }, 's3-files').shortfalls.map((x) => x.limit);
+    const s = (p: Omit<WorkloadProfile, 'dataGiB'>) => find({ dataGiB: 100, sharing: 'zones', livesInS3: true, ...p }, 's3-files').shortfalls.map((x) => x.limit);
     expect(s({ readers: 1, readMBpsPerReader: Math.floor(mb(3)) })).toEqual([]);
     expect(s({ readers: 1, readMBpsPerReader: Math.floor(mb(3)) + 1 })).toEqual(['read', 'per-node']);
     expect(s({ access: 'write-once', writers: 1, writeMBpsPerWriter: Math.floor(mb(1)) })).toEqual([]);
