@@ -72,7 +72,12 @@ export type ExternalUsers = ReadonlyMap<string, readonly string[]>;
 export function environmentReport(plan: EnvironmentPlan, options: { readonly externalUsers?: ExternalUsers } = {}): string {
   const env = plan.env;
   const out: string[] = [];
-  const push = (...lines: string[]) => out.push(...lines);
+  // Lines, or whole sections as arrays: appended one by one, never spread into arguments (a section of
+  // tens of thousands of lines at 2,000 workloads would overflow the call stack).
+  const push = (...parts: (string | readonly string[])[]) => {
+    for (const part of parts) if (typeof part === 'string') out.push(part);
+    else for (const line of part) out.push(line);
+  };
   const c = env.cluster;
   push(`<!-- ${GENERATED} (source: ${plan.file}) -->`, `# Environment \`${env.name}\``, '');
   push(
@@ -117,8 +122,8 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     '',
   );
 
-  push(...cloudReport(plan));
-  push(...cloudS3FilesReport(plan));
+  push(cloudReport(plan));
+  push(cloudS3FilesReport(plan));
 
   // --- releases over time ---------------------------------------------------------------------------
   const releases = [...plan.tiers.map((t) => ({ name: t.release, policy: t.policy })), ...plan.workloads.map((w) => ({ name: w.name, policy: w.policy }))];
@@ -218,7 +223,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     push('', 'EFS ignores the claim size (it is a placeholder); it bills the GB actually stored.', '');
   }
   const s3Files = claimsOf('s3-files');
-  if (s3Files.length > 0) push(...s3FilesSection(plan, s3Files, cell));
+  if (s3Files.length > 0) push(s3FilesSection(plan, s3Files, cell));
   const s3 = claimsOf('s3');
   if (s3.length > 0) {
     push('### S3 (Mountpoint)', '', '| workload | claim | bucket | prefix | access | local cache | est. monthly | estimate basis |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -241,9 +246,9 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   if (fsx.length + efs.length + s3Files.length + s3.length + nvme.length === 0) push('No storage claims are described by the charts deployed here.', '');
   if (undescribed.length > 0) push(`Not in the tables: ${undescribed.join(', ')} (the chart does not describe its storage; regenerate it with a current @strata/helm).`, '');
   push(`**Estimated total: ${fmtUsd(total)} per month** — an estimate from ${PRICING.region} list prices of ${PRICING.priceDate}; ${unpriced > 0 ? `${unpriced} item(s) marked n/a are not included` : 'every item is priced'}.`, '');
-  push(...bottleneckReport(plan));
+  push(bottleneckReport(plan));
 
-  push(...headroomReport(plan), ...monitoringReport(plan), ...versionsReport(plan));
+  push(headroomReport(plan), monitoringReport(plan), versionsReport(plan));
 
   // --- infrastructure ---------------------------------------------------------------------------------
   push('## Infrastructure', '', '### CSI drivers (infra-controllers)', '');
@@ -257,7 +262,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
   }
   const notInstalled = (['fsx-lustre', 'efs', 's3'] as const).filter((t) => !plan.drivers.some((d) => d.driver.tier === t));
   if (notInstalled.length > 0) push(`Not installed (no workload here uses them): ${notInstalled.map((t) => DRIVERS[t].chart).join(', ')}.`, '');
-  if (plan.operators.length > 0) push(...operatorReport(plan.operators));
+  if (plan.operators.length > 0) push(operatorReport(plan.operators));
   push('### Storage tier charts (infra-configs)', '');
   if (plan.tiers.length === 0) push('None.', '');
   else {
@@ -273,7 +278,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     }
     push('');
   }
-  push(...associationsReport(plan));
+  push(associationsReport(plan));
   if (plan.karpenter) {
     push('### Karpenter', '');
     if (plan.karpenter.install) push(`Flux installs Karpenter ${KARPENTER.version} (${KARPENTER.url}) in ${KARPENTER.namespace}, before the tier charts: storage-instance-store's EC2NodeClass (instanceStorePolicy RAID0) and NodePool need its CRDs.`, '');
@@ -335,7 +340,7 @@ export function environmentReport(plan: EnvironmentPlan, options: { readonly ext
     );
   }
 
-  push(...policiesSection(plan));
+  push(policiesSection(plan));
 
   // --- warnings -------------------------------------------------------------------------------------------
   if (plan.warnings.length > 0) push('## Warnings', '', ...plan.warnings.map((w) => `- ${w.replace(`${plan.file}: `, '')}`), '');
