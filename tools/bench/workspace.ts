@@ -130,6 +130,15 @@ export function buildWorkspace(repo: string, parent: string, n: number, m: numbe
       workloads[s.name] = { ...given, values: { ...(given.values ?? {}), ...(Object.keys(bench).length ? { bench } : {}) } };
       deployments[name].push(s.name);
     });
+    // One owner per AWS resource (generate refuses two environments declaring one bucket or file system):
+    // each copy of an environment with a cloud section names its own.
+    const cloud = (def as { cloud?: { buckets?: { name: string }[]; fileSystems?: { adoptFileSystemId?: string }[]; s3FileSystems?: { adoptFileSystemId?: string }[] } }).cloud;
+    if (cloud && name !== t) {
+      for (const b of cloud.buckets ?? []) b.name = b.name.replace(`strata-${t}-`, `strata-${name}-`);
+      for (const f of [...(cloud.fileSystems ?? []), ...(cloud.s3FileSystems ?? [])]) {
+        if (f.adoptFileSystemId) f.adoptFileSystemId = `${f.adoptFileSystemId.slice(0, -2)}${String(e).padStart(2, '0')}`;
+      }
+    }
     if (def.identity) def.identity.workloads = roles;
     def.workloads = workloads as typeof def.workloads;
     mkdirSync(join(dir, 'environments', name), { recursive: true });
