@@ -3,7 +3,7 @@
  * here FSx for Lustre's capacity steps on dataset.size) is refused once, against the chart's
  * source, in words — never repeated per environment deploying it — and nothing is written.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyWorkspace, run, SLOW } from '../support/workspace';
 
@@ -30,5 +30,7 @@ describe("a chart's defaults against its own schema", () => {
     expect(errors).toEqual([expect.stringMatching(/^ {2}packages\/workloads\/llm-finetune: 'values\.dataset\.size' \(1300\) must be .*; change the default in packages\/workloads\/llm-finetune, or the rule that refuses it \(rule: \[llm-finetune\/dataset\/fsx\] storage\)$/)]);
     expect(errors[0]).not.toMatch(/matching \//);
     expect(readFileSync(join(root, 'charts/llm-finetune/values.yaml'), 'utf8')).toBe(before);
+    // The chart's files were staged by the thread that made it, before the check refused them: dropped.
+    expect(existsSync(join(root, 'charts.strata-new'))).toBe(false);
   }, SLOW);
 });

@@ -71,11 +71,16 @@ export function environmentReleases(environments: Files, environment: string): E
   if (environments.has(appsKustomization)) {
     const k = docs(appsKustomization)[0];
     // The patches of each object (JSON 6902 patches, and strategic-merge files such as <workload>-values.yaml).
+    // The patches by target (kind and name), in their order: an environment has thousands, a release a few.
+    const byTarget = new Map<string, any[]>();
+    for (const p of k.patches ?? []) {
+      const t = p.target ?? {};
+      const key = `${t.kind}\0${t.name}`;
+      byTarget.set(key, [...(byTarget.get(key) ?? []), p]);
+    }
     const patched = (o: any): Manifest => {
       let out = o;
-      for (const p of k.patches ?? []) {
-        const t = p.target ?? {};
-        if (t.kind !== o.kind || t.name !== o.metadata?.name) continue;
+      for (const p of byTarget.get(`${o.kind}\0${o.metadata?.name}`) ?? []) {
         if (typeof p.patch === 'string') out = applyJsonPatch(out, jsonPatchOps(p.patch));
         else if (typeof p.path === 'string') for (const d of docs(`${environment}/apps/${p.path}`)) if (d.kind === o.kind) out = mergePatch(out, d);
       }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { JsonSchema } from './catalog';
+import { interpreted, SchemaCheck } from './schema-check';
 import { ACCEPTS_KEYWORD, patternWords } from '@strata/tokens';
 
 /** A plain object (not an array, not null). */
@@ -55,7 +56,9 @@ const explain = new Ajv({ allErrors: true, strict: false, verbose: true, validat
 const explainers = new WeakMap<object, ValidateFunction>();
 // The check: first error only, on the schema without its annotations (shared by charts that differ in those only).
 const check = new Ajv({ allErrors: false, strict: false, validateFormats: false, code: { optimize: false } });
-const checkers = new Map<string, ValidateFunction>();
+const checkers = new Map<string, SchemaCheck>();
+/** Whether a schema is well formed (draft-07 meta-schema), as ajv's compile would have checked it. */
+const isSchema = (s: object) => check.validateSchema(s) === true;
 
 /**
  * Checks values against a chart's values.schema.json (draft-07, all errors) and says what is
@@ -71,7 +74,8 @@ export function schemaProblems(schema: JsonSchema, values: unknown, prefix: stri
   }
   let valid = checkers.get(rules.digest);
   if (!valid) {
-    valid = check.compile(rules.schema);
+    // Interpreted when the schema allows it (schema-check.ts): no code generated and compiled per chart.
+    valid = interpreted(rules.schema, isSchema) ?? check.compile(rules.schema);
     checkers.set(rules.digest, valid);
   }
   if (valid(values)) {
@@ -84,7 +88,8 @@ export function schemaProblems(schema: JsonSchema, values: unknown, prefix: stri
     validate = explain.compile(schema as object);
     explainers.set(schema, validate);
   }
-  validate(values);
+  // ajv has the last word: the interpreting check answers "invalid" also where it cannot tell.
+  if (validate(values)) return [];
   return translate(validate.errors ?? [], values, prefix, fix);
 }
 

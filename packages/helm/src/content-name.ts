@@ -128,9 +128,14 @@ export function goJson(value: unknown): string {
   throw new Error(`goJson: a ${typeof value} has no JSON form`);
 }
 
+/** What Go escapes beyond JSON.stringify (most strings have none of it). */
+const GO_ESCAPED = /[<>&\u2028\u2029]/;
+
 /** A JSON string as Go writes it: JSON.stringify's escapes, plus Go's HTML-safe escapes. */
 function goString(s: string): string {
-  return JSON.stringify(s)
+  const json = JSON.stringify(s);
+  if (!GO_ESCAPED.test(json)) return json;
+  return json
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

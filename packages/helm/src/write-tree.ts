@@ -24,6 +24,32 @@ export interface TreeWrite {
   readonly keep?: (rel: string) => boolean;
   /** Folders (relative paths) left exactly as they are, not even read: output known to be current. */
   readonly keepFolder?: (rel: string) => boolean;
+  /**
+   * Files of the new tree that are not in `files` because whoever made them already compared them
+   * with the tree (stageFile): `written` are staged under `<dir>.strata-new/` (they differ from the
+   * tree or are new), `current` are the tree's own already. Nothing else may be in the staging
+   * folder (recoverTrees empties it; generate stages only after it ran).
+   */
+  readonly staged?: { readonly written: readonly string[]; readonly current: readonly string[] };
+}
+
+/**
+ * Stages one file of a later writeTreesAtomically of `dir` (its `staged`): written under
+ * `<dir>.strata-new/<rel>` when it differs from `<dir>/<rel>`; returns whether it was. Lets the
+ * thread that made a file write it while others still work; the write stays all-or-nothing (the
+ * tree changes only when the journal is committed).
+ */
+export function stageFile(dir: string, rel: string, content: string, made: Set<string> = new Set()): boolean {
+  const target = join(dir, rel);
+  if (existsSync(target) && readFileSync(target, 'utf8') === content) return false;
+  const path = join(`${dir}${NEW}`, rel);
+  const parent = dirname(path);
+  if (!made.has(parent)) {
+    mkdirSync(parent, { recursive: true });
+    made.add(parent);
+  }
+  writeFileSync(path, content);
+  return true;
 }
 
 /** The commit record of a multi-tree write: once it exists, every change it names is rolled forward. */
@@ -49,18 +75,21 @@ interface JournalEntry {
  * Returns whether anything changed.
  */
 export function writeTreesAtomically(journalDir: string, writes: readonly TreeWrite[]): boolean {
-  recoverTrees(journalDir, writes.map((w) => w.dir));
+  // What a killed write left is settled first; files staged for this write stay.
+  recoverTrees(journalDir, writes.map((w) => w.dir), writes.filter((w) => w.staged).map((w) => w.dir));
   const entries: JournalEntry[] = [];
   for (const w of writes) {
     const keep = w.keep ?? (() => false);
     const onDisk = existsSync(w.dir) ? listTree(w.dir, w.keepFolder) : [];
     const present = new Set(onDisk);
+    const staged = new Set([...(w.staged?.written ?? []), ...(w.staged?.current ?? [])]);
     // Only files that would be written are read (to compare); the others are listed.
-    const write = [...w.files.keys()].filter((rel) => !present.has(rel) || readFileSync(join(w.dir, rel), 'utf8') !== w.files.get(rel)).sort();
-    const remove = onDisk.filter((rel) => !w.files.has(rel) && !keep(rel)).sort();
-    if (write.length === 0 && remove.length === 0) continue;
+    const write = [...w.files.keys()].filter((rel) => !present.has(rel) || readFileSync(join(w.dir, rel), 'utf8') !== w.files.get(rel));
+    const remove = onDisk.filter((rel) => !w.files.has(rel) && !staged.has(rel) && !keep(rel)).sort();
+    const stagedWritten = w.staged?.written ?? [];
+    if (write.length === 0 && remove.length === 0 && stagedWritten.length === 0) continue;
     const staging = `${w.dir}${NEW}`;
-    rmSync(staging, { recursive: true, force: true });
+    if (!w.staged) rmSync(staging, { recursive: true, force: true });
     const made = new Set<string>();
     for (const rel of write) {
       const path = join(staging, rel);
@@ -71,6 +100,8 @@ export function writeTreesAtomically(journalDir: string, writes: readonly TreeWr
       }
       writeFileSync(path, w.files.get(rel)!);
     }
+    write.push(...stagedWritten);
+    write.sort();
     entries.push({ dir: w.dir, write, remove, ...(onDisk.length === 0 && !w.keepFolder ? { whole: true } : {}) });
   }
   if (entries.length === 0) return false;
@@ -84,10 +115,11 @@ export function writeTreesAtomically(journalDir: string, writes: readonly TreeWr
 
 /**
  * Brings trees back to a whole state after a killed write: with a journal, the staged changes are
- * applied (the write had committed); without one, staged files are dropped and any tree set aside
- * (by a whole-tree swap of an earlier strata) is restored.
+ * applied (the write had committed); without one, staged files are dropped (but for the trees in
+ * `staged`: staged for the write about to happen) and any tree set aside (by a whole-tree swap of
+ * an earlier strata) is restored.
  */
-export function recoverTrees(journalDir: string, dirs: readonly string[]): void {
+export function recoverTrees(journalDir: string, dirs: readonly string[], staged: readonly string[] = []): void {
   const journal = join(journalDir, SWAP_JOURNAL);
   rmSync(`${journal}.tmp`, { force: true });
   if (existsSync(journal)) {
@@ -96,7 +128,7 @@ export function recoverTrees(journalDir: string, dirs: readonly string[]): void 
     else for (const dir of record.staged ?? []) swapIn(dir);
     rmSync(journal, { force: true });
   }
-  for (const dir of dirs) recoverTree(dir);
+  for (const dir of dirs) recoverTree(dir, staged.includes(dir));
 }
 
 /** Applies one tree's committed change; safe to repeat from any point a kill left it at. */
@@ -158,13 +190,13 @@ function swapIn(dir: string): void {
 }
 
 /** Undoes what a killed write left: a staged tree is dropped, an old tree set aside is restored. */
-export function recoverTree(dir: string): void {
+export function recoverTree(dir: string, keepStaged = false): void {
   const aside = `${dir}${OLD}`;
   if (existsSync(aside)) {
     if (!existsSync(dir)) renameSync(aside, dir);
     else rmSync(aside, { recursive: true, force: true });
   }
-  rmSync(`${dir}${NEW}`, { recursive: true, force: true });
+  if (!keepStaged) rmSync(`${dir}${NEW}`, { recursive: true, force: true });
 }
 
 /** The relative paths (with /) of the files below `dir`, sorted, not descending into folders `skip` names. */

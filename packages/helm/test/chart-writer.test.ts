@@ -7,7 +7,7 @@ import { describeStorage } from '@strata/tokens';
 import { parse } from 'yaml';
 import fc from 'fast-check';
 import { validateObjects } from '@strata/kube-schemas';
-import { AWAITS_ANNOTATION, chartFiles, Helm, HelmError, STORAGE_ANNOTATION, WorkloadChart, readTree, recoverTrees, releaseTemplate, resolveChart, resolveTemplate, SWAP_JOURNAL, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
+import { AWAITS_ANNOTATION, chartFiles, Helm, HelmError, STORAGE_ANNOTATION, WorkloadChart, readTree, recoverTrees, releaseTemplate, resolveChart, resolveTemplate, SWAP_JOURNAL, stageFile, synthesizeChart, valuesSchema, writeTreeAtomically, writeTreesAtomically } from '../src';
 import { DemoChart } from './fixtures/demo-chart';
 import { arbitraryValues } from './support/arbitrary-values';
 import { byKindAndName, parseManifests, writeChartDir } from './support/helm-render';
@@ -304,6 +304,36 @@ describe('writeTreeAtomically', () => {
     rmSync(charts, { recursive: true });
     expect(writeTreeAtomically(charts, new Map([['b/Chart.yaml', 'b']]))).toBe(true);
     expect(readTree(charts)).toEqual(new Map([['b/Chart.yaml', 'b']]));
+  });
+
+  test('files staged by their maker join the write: changed ones staged, current ones untouched, the rest removed; a run that stops before the journal leaves the tree as it was', () => {
+    const base = root();
+    const charts = join(base, 'charts');
+    writeTreeAtomically(charts, new Map([['a/Chart.yaml', 'a1'], ['a/old.yaml', 'o'], ['b/Chart.yaml', 'b1'], ['c/Chart.yaml', 'c1']]));
+    const b = statSync(join(charts, 'b/Chart.yaml'));
+    // Charts a and b made and staged by worker threads, c passed in memory.
+    const made = new Set<string>();
+    expect([stageFile(charts, 'a/Chart.yaml', 'a2', made), stageFile(charts, 'a/new.yaml', 'n', made), stageFile(charts, 'b/Chart.yaml', 'b1', made)]).toEqual([true, true, false]);
+    expect(readTree(`${charts}.strata-new`)).toEqual(new Map([['a/Chart.yaml', 'a2'], ['a/new.yaml', 'n']]));
+    // A run that fails now drops what it staged (generate runs recoverTrees); the tree never changed.
+    recoverTrees(base, [charts]);
+    expect([existsSync(`${charts}.strata-new`), readTree(charts).get('a/Chart.yaml')]).toEqual([false, 'a1']);
+    stageFile(charts, 'a/Chart.yaml', 'a2');
+    stageFile(charts, 'a/new.yaml', 'n');
+    const staged = { written: ['a/Chart.yaml', 'a/new.yaml'], current: ['b/Chart.yaml'] };
+    expect(writeTreesAtomically(base, [{ dir: charts, files: new Map([['c/Chart.yaml', 'c2']]), staged }])).toBe(true);
+    expect(readTree(charts)).toEqual(new Map([['a/Chart.yaml', 'a2'], ['a/new.yaml', 'n'], ['b/Chart.yaml', 'b1'], ['c/Chart.yaml', 'c2']]));
+    const after = statSync(join(charts, 'b/Chart.yaml'));
+    expect([after.ino, after.mtimeMs]).toEqual([b.ino, b.mtimeMs]);
+    expect(existsSync(`${charts}.strata-new`)).toBe(false);
+  });
+
+  test('a tree without files takes its staged files whole', () => {
+    const base = root();
+    const charts = join(base, 'charts');
+    stageFile(charts, 'a/Chart.yaml', 'a');
+    expect(writeTreesAtomically(base, [{ dir: charts, files: new Map([['b/Chart.yaml', 'b']]), staged: { written: ['a/Chart.yaml'], current: [] } }])).toBe(true);
+    expect(readTree(charts)).toEqual(new Map([['a/Chart.yaml', 'a'], ['b/Chart.yaml', 'b']]));
   });
 
   test('recovers a tree set aside by a run killed between the two renames', () => {

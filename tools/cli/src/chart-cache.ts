@@ -40,6 +40,12 @@ export interface ChartOutput {
   readonly template: ReleaseTemplate;
   /** What environments need to know of the chart (its published digest is added per run). */
   readonly catalog: ChartEntry;
+  /**
+   * Set when the thread that made the chart staged its files for the write of charts/ (see
+   * stageFile of @strata/helm): `written` (`<chart>/<file>`) differ from charts/ and are staged,
+   * `current` are what charts/ holds already.
+   */
+  readonly staged?: { readonly written: readonly string[]; readonly current: readonly string[] };
 }
 
 /** Folders of a package that never change its chart. */

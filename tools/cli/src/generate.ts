@@ -50,7 +50,7 @@ export class GenerateError extends Error {
  */
 export async function chartOutputs(
   workloads: readonly WorkloadPackage[],
-  options: { cache?: ChartCache; log?: (line: string) => void; threads?: number } = {},
+  options: { cache?: ChartCache; log?: (line: string) => void; threads?: number; stage?: string } = {},
 ): Promise<Map<string, ChartOutput & { cached: boolean }>> {
   const log = options.log ?? (() => undefined);
   const found = new Map<string, ChartOutput & { cached: boolean }>();
@@ -65,9 +65,10 @@ export async function chartOutputs(
   const results = await synthesizeInParallel(missing, {
     cache: options.cache,
     threads: options.threads,
+    stage: options.stage,
     onResult: (w, r) => {
       done++;
-      if (r.output) log(`[${done}/${missing.length}] ${w.name}: ${r.output.objects} objects, ${r.output.files.size} files`);
+      if (r.output) log(`[${done}/${missing.length}] ${w.name}: ${r.output.objects} objects, ${r.output.fileCount} files`);
     },
   });
   results.forEach((r, i) => {
@@ -145,7 +146,27 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!options.check) recoverTrees(options.root, [chartsDir, envDir]);
   const workloads = chartPackages(options.root);
   const cache = options.cache === false ? undefined : new ChartCache(options.root);
-  const outputs = await chartOutputs(workloads, { cache, log });
+  try {
+    return await generateInto(options, workloads, cache, phases, phase, log);
+  } catch (e) {
+    // Charts staged by the threads that made them are dropped: a failed run writes nothing.
+    if (!options.check) recoverTrees(options.root, [chartsDir]);
+    throw e;
+  }
+}
+
+async function generateInto(
+  options: GenerateOptions,
+  workloads: WorkloadPackage[],
+  cache: ChartCache | undefined,
+  phases: { [phase: string]: number },
+  phase: (name: string) => void,
+  log: (line: string) => void,
+): Promise<GenerateResult> {
+  const chartsDir = join(options.root, 'charts');
+  const envDir = join(options.root, 'environments');
+  // Each chart's files are staged for the write by the thread that made it (not with --check, which compares).
+  const outputs = await chartOutputs(workloads, { cache, log, ...(options.check ? {} : { stage: chartsDir }) });
   // The value sets earlier runs found valid, before the first check: the charts' own defaults too
   // (each check of a set not known compiles its chart's schema, milliseconds a chart).
   for (const k of cache?.validValues() ?? []) validValues.known.add(k);
@@ -165,7 +186,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const last = written[name];
     if (last && o.key === last.key && folderStamp(join(chartsDir, name)) === last.stamp) settled.set(name, last);
   }
-  const tree = treeOf(new Map([...outputs].filter(([name]) => !settled.has(name))));
+  const tree = treeOf(new Map([...outputs].filter(([name, o]) => !settled.has(name) && !o.staged)));
+  const staged = { written: [...outputs.values()].flatMap((o) => o.staged?.written ?? []), current: [...outputs.values()].flatMap((o) => o.staged?.current ?? []) };
   const warnings = [...packagesMissingFromLock(options.root, workloads), ...packagesMisnamedForNx(workloads), ...warningsOf(outputs)];
   phase('charts');
   const envs = checkedEnvironments(options.root, outputs, cache, log, phase);
@@ -186,7 +208,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   phase('upgrades');
   // Both trees in one commit: after a kill they are both old or both new (recoverTrees finishes a committed write).
   const changed = writeTreesAtomically(options.root, [
-    { dir: chartsDir, files: tree, keep: (rel) => isKeptInCharts(rel) || settled.has(rel.split('/')[0]), ...(settled.size > 0 ? { keepFolder: (rel: string) => settled.has(rel) } : {}) },
+    { dir: chartsDir, files: tree, staged, keep: (rel) => isKeptInCharts(rel) || settled.has(rel.split('/')[0]), ...(settled.size > 0 ? { keepFolder: (rel: string) => settled.has(rel) } : {}) },
     { dir: envDir, files: envs.tree, keep: isKeptInEnvironments },
   ]);
   phase('write');

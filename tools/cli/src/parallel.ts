@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ChartCache, ChartOutput } from './chart-cache';
-import { errorLines, synthesizeChartFiles } from './synthesize';
+import { errorLines, filesFromCache, synthesizeChartFiles } from './synthesize';
 import { WorkloadPackage } from './workspace';
 
 /** Below this many charts to synthesize, worker threads cost more than they save. */
@@ -23,6 +23,8 @@ interface Shard {
   readonly next: SharedArrayBuffer;
   /** The cache's folder, when results are kept. */
   readonly cache?: string;
+  /** Where each chart's files are staged by the thread that made it (charts/; see synthesizeChartFiles), when they are. */
+  readonly stage?: string;
 }
 
 /** Takes charts off the shared counter until none is left; `done` receives each result. */
@@ -31,7 +33,7 @@ function drain(shard: Shard, cache: ChartCache | undefined, done: (r: Result) =>
   for (let i = Atomics.add(next, 0, 1); i < shard.workloads.length; i = Atomics.add(next, 0, 1)) {
     const w = shard.workloads[i];
     try {
-      done({ index: i, output: synthesizeChartFiles(w, cache, { lookup: false }) });
+      done({ index: i, output: synthesizeChartFiles(w, cache, { lookup: false, stage: cache ? shard.stage : undefined }) });
     } catch (e) {
       done({ index: i, errors: errorLines(w, e) });
     }
@@ -44,12 +46,14 @@ function drain(shard: Shard, cache: ChartCache | undefined, done: (r: Result) =>
  */
 export async function synthesizeInParallel(
   workloads: readonly WorkloadPackage[],
-  options: { cache?: ChartCache; threads?: number; parallelFrom?: number; onResult?: (w: WorkloadPackage, r: Result) => void } = {},
+  options: { cache?: ChartCache; threads?: number; parallelFrom?: number; stage?: string; onResult?: (w: WorkloadPackage, r: Result) => void } = {},
 ): Promise<Result[]> {
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), workloads.length >= (options.parallelFrom ?? PARALLEL_FROM) ? Infinity : 1));
-  const shard: Shard = { workloads: [...workloads], next: new SharedArrayBuffer(4), cache: options.cache?.folder };
+  const shard: Shard = { workloads: [...workloads], next: new SharedArrayBuffer(4), cache: options.cache?.folder, stage: options.stage };
   const results: Result[] = new Array(workloads.length);
   const record = (r: Result) => {
+    // A staged chart from a worker comes without its files (they stay in the cache until asked for).
+    if (r.output?.staged && options.cache && !('files' in r.output)) r = { ...r, output: filesFromCache(r.output, options.cache) };
     results[r.index] = r;
     options.onResult?.(workloads[r.index], r);
   };

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { App } from 'cdk8s';
 import { catalogEntry } from '@strata/gitops';
 import { Tokens } from '@strata/tokens';
-import { acceptedChangesOf, chartFiles, chartPodProblems, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, SynthesisError, synthesizeChart } from '@strata/helm';
+import { acceptedChangesOf, chartFiles, chartPodProblems, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, stageFile, SynthesisError, synthesizeChart } from '@strata/helm';
 import { ChartCache, ChartOutput } from './chart-cache';
 import { loadWorkloadClass, WorkloadPackage } from './workspace';
 
@@ -13,7 +13,7 @@ import { loadWorkloadClass, WorkloadPackage } from './workspace';
  * (when it carries the version that would be chosen now); otherwise it is synthesized and kept.
  * Throws SynthesisError or Error.
  */
-export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, options: { lookup?: boolean } = {}): ChartOutput & { cached: boolean } {
+export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, options: { lookup?: boolean; stage?: string } = {}): ChartOutput & { cached: boolean } {
   const key = cache?.keyOf(w);
   if (options.lookup !== false && key) {
     const hit = cachedChart(w, cache, key);
@@ -24,13 +24,13 @@ export function synthesizeChartFiles(w: WorkloadPackage, cache?: ChartCache, opt
   // (2,000 charts: gigabytes, and lookups that grow with every chart; BENCHMARKS.md).
   const mark = Tokens.mark();
   try {
-    return synthesizeNow(w, cache, key);
+    return synthesizeNow(w, cache, key, options.stage);
   } finally {
     Tokens.forgetSince(mark);
   }
 }
 
-function synthesizeNow(w: WorkloadPackage, cache: ChartCache | undefined, key: string | undefined): ChartOutput & { cached: boolean } {
+function synthesizeNow(w: WorkloadPackage, cache: ChartCache | undefined, key: string | undefined, stage: string | undefined): ChartOutput & { cached: boolean } {
   const recorded = recordedVersion(w);
   const Chart = loadWorkloadClass(w);
   // One App per chart: synthesis cost stays linear in the number of workloads.
@@ -54,7 +54,32 @@ function synthesizeNow(w: WorkloadPackage, cache: ChartCache | undefined, key: s
     catalog: catalogEntry(w.name, files),
   };
   if (key) cache!.put(key, out);
-  return { ...out, cached: false };
+  if (!stage || !key) return { ...out, cached: false };
+  // Staged by this thread (writeTreesAtomically finishes the write), and not kept in memory: the cache has them.
+  const { files: _written, ...rest } = out;
+  return filesFromCache({ ...rest, cached: false, staged: stageChart(stage, w.name, files) }, cache!);
+}
+
+/** Stages a chart's files for the write of charts/ (`stage`), each compared with charts/<chart>/ first (see stageFile). */
+function stageChart(stage: string, chart: string, files: ReadonlyMap<string, string>): NonNullable<ChartOutput['staged']> {
+  const written: string[] = [];
+  const current: string[] = [];
+  const made = new Set<string>();
+  for (const [rel, content] of files) (stageFile(stage, `${chart}/${rel}`, content, made) ? written : current).push(`${chart}/${rel}`);
+  return { written, current };
+}
+
+/**
+ * An output whose files are read from the cache when asked for (a property that is not
+ * enumerable: it is neither copied to another thread nor spread); a staged chart's files are
+ * needed again only by a caller that asks for them.
+ */
+export function filesFromCache<T extends Omit<ChartOutput, 'files'>>(output: T, cache: ChartCache): T & { files: Map<string, string> } {
+  let files: Map<string, string> | undefined;
+  return Object.defineProperty(output, 'files', {
+    enumerable: false,
+    get: () => (files ??= cache.get(output.key!)?.files ?? new Map<string, string>()),
+  }) as T & { files: Map<string, string> };
 }
 
 /** The chart's output from the cache, when its package and toolkit are unchanged and it carries the version that would be chosen now. */

@@ -46,11 +46,22 @@ export function upgradeSafety(
   const published = publishedVersions(root);
   const scratch = mkdtempSync(join(tmpdir(), 'strata-upgrade-'));
   const nothingPublished = Object.keys(published.any).length === 0;
+  let beforeByFolder: FilesByFolder | undefined;
+  let nowByFolder: FilesByFolder | undefined;
+  // The content digest of each chart as committed in charts/ (read once, whatever number of environments deploy it).
+  const committed = new Map<string, string | undefined>();
+  const committedDigest = (chart: string) => {
+    if (!committed.has(chart)) {
+      const chartYaml = join(root, 'charts', chart, 'Chart.yaml');
+      committed.set(chart, existsSync(chartYaml) ? recordedChart(readFileSync(chartYaml, 'utf8'))?.contentDigest : undefined);
+    }
+    return committed.get(chart);
+  };
   try {
     for (const env of environmentNames(environments)) {
       // Nothing to compare where nothing changed: reading an environment's committed releases means
       // parsing all its overlays, which at thousands of releases costs more than the rest of an edit.
-      if (nothingPublished && unchanged(env, before, environments, outputs, root)) continue;
+      if (nothingPublished && unchanged(env, (beforeByFolder ??= byFolder(before)), (nowByFolder ??= byFolder(environments)), outputs, committedDigest)) continue;
       let old: EnvironmentRelease[];
       try {
         old = environmentNames(before).includes(env) ? environmentReleases(before, env) : [];
@@ -125,29 +136,38 @@ export function upgradeSafety(
  * Then each release has the committed chart and values, and the loop above would compare none
  * (with no published version older than the committed one, which the caller checks).
  */
-function unchanged(env: string, before: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>, outputs: ReadonlyMap<string, ChartOutput>, root: string): boolean {
-  const same = (prefix: string) => {
-    let n = 0;
-    for (const [rel, text] of now) {
-      if (!rel.startsWith(prefix)) continue;
-      n++;
-      if (before.get(rel) !== text) return false;
-    }
-    for (const rel of before.keys()) if (rel.startsWith(prefix) && !isKeptInEnvironments(rel)) n--;
-    return n === 0;
+function unchanged(env: string, before: FilesByFolder, now: FilesByFolder, outputs: ReadonlyMap<string, ChartOutput>, committedDigest: (chart: string) => string | undefined): boolean {
+  const same = (folder: string) => {
+    const is = now.get(folder) ?? new Map<string, string>();
+    const was = [...(before.get(folder) ?? new Map<string, string>())].filter(([rel]) => !isKeptInEnvironments(rel));
+    return is.size === was.length && was.every(([rel, text]) => is.get(rel) === text);
   };
   if (!same(`${env}/`)) return false;
-  const kustomization = now.get(`${env}/apps/kustomization.yaml`) ?? '';
+  const kustomization = now.get(`${env}/`)?.get(`${env}/apps/kustomization.yaml`) ?? '';
   for (const m of kustomization.matchAll(/\.\.\/\.\.\/base\/apps\/([^/\s'"]+)/g)) {
     const workload = m[1];
     if (!same(`base/apps/${workload}/`)) return false;
     const output = outputs.get(workload);
     if (!output) continue;
-    const chartYaml = join(root, 'charts', workload, 'Chart.yaml');
-    const committed = existsSync(chartYaml) ? recordedChart(readFileSync(chartYaml, 'utf8'))?.contentDigest : undefined;
+    const committed = committedDigest(workload);
     if (committed === undefined || committed !== recordedChart(output.chartYaml)?.contentDigest) return false;
   }
   return true;
+}
+
+/** An environments/ tree by folder: `<env>/` or `base/apps/<workload>/` (or `base/<rest>/`) → its files. */
+type FilesByFolder = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+function byFolder(tree: ReadonlyMap<string, string>): FilesByFolder {
+  const out = new Map<string, Map<string, string>>();
+  for (const [rel, text] of tree) {
+    const parts = rel.split('/');
+    const folder = parts[0] === 'base' && parts[1] === 'apps' && parts.length > 3 ? `base/apps/${parts[2]}/` : `${parts[0]}/`;
+    let files = out.get(folder);
+    if (!files) out.set(folder, (files = new Map()));
+    files.set(rel, text);
+  }
+  return out;
 }
 
 /**
