@@ -81,7 +81,8 @@ export function environmentReleases(environments: Files, environment: string): E
     const patched = (o: any): Manifest => {
       let out = o;
       for (const p of byTarget.get(`${o.kind}\0${o.metadata?.name}`) ?? []) {
-        if (typeof p.patch === 'string') out = applyJsonPatch(out, jsonPatchOps(p.patch));
+        // Every object here is freshly parsed, this release's own: patched in place, not copied per patch.
+        if (typeof p.patch === 'string') out = applyOps(out, jsonPatchOps(p.patch));
         else if (typeof p.path === 'string') for (const d of docs(`${environment}/apps/${p.path}`)) if (d.kind === o.kind) out = mergePatch(out, d);
       }
       return out;
@@ -132,7 +133,11 @@ export function environmentReleases(environments: Files, environment: string): E
 
 /** An object with JSON 6902 operations applied (add, replace, remove; what the overlays use). */
 export function applyJsonPatch<T>(o: T, ops: readonly { op: string; path: string; value?: unknown }[]): T {
-  const out = JSON.parse(JSON.stringify(o));
+  return applyOps(JSON.parse(JSON.stringify(o)), ops);
+}
+
+/** JSON 6902 operations applied to `out` itself (see applyJsonPatch). */
+function applyOps<T>(out: any, ops: readonly { op: string; path: string; value?: unknown }[]): T {
   for (const { op, path, value } of ops) {
     const keys = path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = keys.pop()!;

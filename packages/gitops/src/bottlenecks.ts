@@ -47,6 +47,15 @@ type PlanPart = Pick<EnvironmentPlan, 'env' | 'workloads' | 'tiers' | 'tierClass
 
 /** Every declared profile of the plan's workloads, checked against the claim it names. */
 export function storageBottlenecks(plan: PlanPart): BottleneckResult {
+  // The check, the report and the alarms of one environment ask for it; a plan does not change once made.
+  let found = bottlenecksOf.get(plan);
+  if (!found) bottlenecksOf.set(plan, (found = bottlenecks(plan)));
+  return found;
+}
+
+const bottlenecksOf = new WeakMap<PlanPart, BottleneckResult>();
+
+function bottlenecks(plan: PlanPart): BottleneckResult {
   const rows: BottleneckRow[] = [];
   const problems: string[] = [];
   const deployments = isPlainObject(plan.env.workloads) ? plan.env.workloads : {};

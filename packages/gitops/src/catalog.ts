@@ -117,7 +117,13 @@ export function readCatalog(chartsDir: string, digests: PublishedDigests = {}): 
 }
 
 /** The catalog entry of one chart from its files (relative to its chart directory); generate keeps it with the chart. */
-export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, digests?: { readonly [registry: string]: string }): ChartEntry {
+export function catalogEntry(
+  chart: string,
+  files: ReadonlyMap<string, string>,
+  digests?: { readonly [registry: string]: string },
+  /** What the chart's maker holds already: values.yaml as data (its release template's defaults), instead of parsing it again. */
+  known: { readonly defaults?: { readonly [key: string]: unknown } } = {},
+): ChartEntry {
   const meta = (parse(files.get('Chart.yaml')!) ?? {}) as { version?: unknown; kubeVersion?: unknown; annotations?: Record<string, string> };
   if (typeof meta.version !== 'string' && typeof meta.version !== 'number') throw new Error(`charts/${chart}/Chart.yaml: 'version' (not set) must be a SemVer version; regenerate the chart`);
   const annotations = meta.annotations ?? {};
@@ -163,7 +169,7 @@ export function catalogEntry(chart: string, files: ReadonlyMap<string, string>, 
   }
   const schemaText = files.get('values.schema.json');
   const schema = schemaText === undefined ? {} : (JSON.parse(schemaText) as JsonSchema);
-  const defaults = (parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>;
+  const defaults = known.defaults ?? ((parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>);
 
   const templates = [...files.entries()].filter(([rel]) => rel.startsWith('templates/') && !rel.startsWith('templates/tests/') && /\.ya?ml$/.test(rel));
   // The IAM policies the chart asks roles to hold: iam-policies/<key>.json, metadata never rendered.

@@ -141,7 +141,10 @@ function profiledNote(rows: readonly BottleneckRow[], users: readonly string[]):
 export function headroomReport(plan: EnvironmentPlan): string[] {
   const t = planMonitoring(plan).targets;
   const profiled = storageBottlenecks(plan).rows;
-  const on = (users: readonly string[]) => profiled.filter((r) => users.includes(`${r.workload}/${r.claim}`));
+  const on = (users: readonly string[]) => {
+    const named = new Set(users);
+    return profiled.filter((r) => named.has(`${r.workload}/${r.claim}`));
+  };
   const rows: Row[] = [...t.fsx.map((f) => fsxRow(f, on(f.users)))];
   for (const e of t.efs) {
     rows.push({

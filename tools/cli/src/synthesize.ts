@@ -43,6 +43,7 @@ function synthesizeNow(w: WorkloadPackage, cache: ChartCache | undefined, key: s
   if (podProblems.length > 0) throw new SynthesisError(podProblems);
   const accepted = acceptedChangesOf(chart.chartMetadata);
   const files = chartFiles(synth, { version: (digest) => chooseVersion(w.version, digest, recorded, accepted), source: w.source });
+  const template = releaseTemplate(synth, chartTestHooks(synth));
   const out: ChartOutput = {
     ...(key ? { key } : {}),
     chartYaml: files.get('Chart.yaml') ?? '',
@@ -50,8 +51,9 @@ function synthesizeNow(w: WorkloadPackage, cache: ChartCache | undefined, key: s
     files,
     warnings: synth.warnings,
     objects: synth.objects.length,
-    template: releaseTemplate(synth, chartTestHooks(synth)),
-    catalog: catalogEntry(w.name, files),
+    template,
+    // values.yaml is not parsed back: the template's defaults are what it says (tools/cli/test/catalog-defaults.test.ts).
+    catalog: catalogEntry(w.name, files, undefined, { defaults: template.defaults }),
   };
   if (key) cache!.put(key, out);
   if (!stage || !key) return { ...out, cached: false };

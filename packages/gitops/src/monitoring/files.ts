@@ -15,6 +15,15 @@ export interface MonitoringPlan {
 }
 
 export function planMonitoring(plan: EnvironmentPlan): MonitoringPlan {
+  // Several files and report sections of one environment ask for it; a plan does not change once made.
+  let planned = monitoringPlans.get(plan);
+  if (!planned) monitoringPlans.set(plan, (planned = monitoringOf(plan)));
+  return planned;
+}
+
+const monitoringPlans = new WeakMap<EnvironmentPlan, MonitoringPlan>();
+
+function monitoringOf(plan: EnvironmentPlan): MonitoringPlan {
   const settings = monitoringSettings(plan.env.monitoring);
   const targets = monitoringTargets(plan);
   return {
