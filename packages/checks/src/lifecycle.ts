@@ -3,7 +3,7 @@ import { DO_NOT_DISRUPT_ANNOTATION, FLUSH_ANNOTATION, FlushFacts, flushSeconds, 
 import { EnvironmentDefinition, ExternalDefinition, externalClasses, externalClassProvisioner, NodeGroupDefinition, registryProvider, REPORTS_VOLUME_STATS, storageReleases, tierClassName, yamlDocuments } from '@strata/gitops';
 import { Manifest, ownerOf, POD_TEMPLATE_KINDS, PodTemplateKind, podTemplatesOf } from '@strata/tokens';
 import { PodSecurityLevelName, PodSecurityProblem, podSecurityProblems, POD_SECURITY_ENFORCE_LABEL, refusedAt } from './pod-security';
-import { environmentReleases } from './references';
+import { EnvironmentRelease, environmentReleases } from './references';
 import { durationSeconds, showSeconds } from './quantity';
 import { CAPACITY_TYPE_LABEL, NON_GPU_DEVICE_RESOURCES, ZONE_LABEL, describeNeeds, NodeOffer, offerFromNodePool, PodNeeds, podNeeds, whyNot } from './scheduling';
 
@@ -558,11 +558,13 @@ export function environmentsLifecycle(
       readonly storage?: EnvironmentDefinition['storage'];
     };
   }[],
+  /** Each environment's releases, when the caller read them already (environmentSummaries). */
+  releasesOf: { readonly [environment: string]: readonly EnvironmentRelease[] } = {},
 ): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const env of Object.keys(summaries).sort()) {
-    const releases = environmentReleases(environments, env);
+    const releases = releasesOf[env] ?? environmentReleases(environments, env);
     const facts = summaries[env];
     const def = definitions.find((d) => d.name === env);
     const controllers = new Map<string, Manifest>();

@@ -231,7 +231,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
 
   // --- workloads -----------------------------------------------------------------------------
   const tierChartNames = new Set(Object.values(TIER_CHARTS).map((t) => t.chart));
-  const workloadCharts = Object.keys(catalog).filter((c) => !tierChartNames.has(c)).sort();
+  // Listed only for an error message: an environment reads the catalog entries it names, no others (generate reuses an environment's output while those are unchanged).
+  const workloadCharts = () => Object.keys(catalog).filter((c) => !tierChartNames.has(c)).sort();
   const workloads: PlannedWorkload[] = [];
   const deployments = isPlainObject(env.workloads) ? env.workloads : {};
   if (!isPlainObject(env.workloads)) fail('workloads', env.workloads, 'an object of workload deployments', 'list the workloads of this environment by chart name');
@@ -244,7 +245,8 @@ export function planEnvironment(env: EnvironmentDefinition, catalog: ChartCatalo
     }
     const entry = catalog[name];
     if (!entry) {
-      fail('workloads', name, workloadCharts.length > 0 ? `one of the charts in charts/: ${workloadCharts.map((c) => JSON.stringify(c)).join(', ')}` : 'a chart in charts/ (there is none yet)', 'fix the name, or create the workload and run generate');
+      const known = workloadCharts();
+      fail('workloads', name, known.length > 0 ? `one of the charts in charts/: ${known.map((c) => JSON.stringify(c)).join(', ')}` : 'a chart in charts/ (there is none yet)', 'fix the name, or create the workload and run generate');
       continue;
     }
     if (!isPlainObject(d)) {

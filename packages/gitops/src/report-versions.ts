@@ -134,13 +134,18 @@ export function versionsReport(plan: EnvironmentPlan): string[] {
  * undefined when no environment has one (no file is written).
  */
 export function versionsAcrossEnvironments(plans: readonly EnvironmentPlan[]): string | undefined {
-  const envs = plans.map((p) => p.env.name);
+  return versionsTable(plans.map((p) => ({ name: p.env.name, served: servedVersions(p) })));
+}
+
+/** versionsAcrossEnvironments from what each environment serves (servedVersions), in the order given. */
+export function versionsTable(environments: readonly { readonly name: string; readonly served: readonly ServedVersion[] }[]): string | undefined {
+  const envs = environments.map((e) => e.name);
   const byKey = new Map<string, { workload: string; name: string; pattern: string; at: Map<string, ServedVersion> }>();
-  for (const p of plans) {
-    for (const r of servedVersions(p)) {
+  for (const e of environments) {
+    for (const r of e.served) {
       const key = `${r.workload}\0${r.name}`;
       if (!byKey.has(key)) byKey.set(key, { workload: r.workload, name: r.name, pattern: r.pattern, at: new Map() });
-      byKey.get(key)!.at.set(p.env.name, r);
+      byKey.get(key)!.at.set(e.name, r);
     }
   }
   const out = [

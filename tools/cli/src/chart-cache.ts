@@ -86,6 +86,21 @@ export class ChartCache {
     writeJson(join(this.folder, 'valid-values.json'), [...keys].sort());
   }
 
+  /** The digest of the toolkit (libraries, CLI, their locked dependencies): what every output depends on besides its own inputs. */
+  public get toolkitKey(): string {
+    return this.toolkit;
+  }
+
+  /** What an environment's last successful run left (see EnvironmentMemo), or undefined. */
+  public environment(name: string): unknown {
+    return readJson(join(this.folder, 'environments', `${name}.json`));
+  }
+
+  /** Keeps what an environment made, for the next run. */
+  public keepEnvironment(name: string, entry: unknown): void {
+    writeJson(join(this.folder, 'environments', `${name}.json`), entry);
+  }
+
   /** The key of a chart package as it is now. */
   public keyOf(w: WorkloadPackage): string {
     const hash = createHash('sha256').update('strata-chart-cache/5\0').update(this.toolkit).update('\0').update(w.name).update('\0');

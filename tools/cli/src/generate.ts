@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, isKeptInEnvironments, PublishedDigests, schemaProblems, validValues, withExternalUsers } from '@strata/gitops';
+import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalog, ExternalUsers, isKeptInEnvironments, PublishedDigests, schemaProblems, validValues, withExternalUsers } from '@strata/gitops';
 import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
-import { ChartReleases, checkSummaries, environmentsLifecycle, environmentSummaries } from '@strata/checks';
+import { ChartReleases, checkSummaries, environmentNames, environmentsLifecycle, environmentSummaries, ReleaseSummary } from '@strata/checks';
+import { CheckedEnvironment, EnvironmentMemo } from './environment-memo';
 import { readPublished } from './publish';
 import { cachedChart } from './synthesize';
 import { upgradeSafety } from './upgrade-safety';
@@ -197,7 +198,7 @@ async function generateInto(
   if (options.check) {
     const differences = [...diffTree(chartsDir, tree, isKeptInCharts), ...diffTree(envDir, envs.tree, isKeptInEnvironments)].sort();
     phase('compare');
-    keep(cache);
+    keep(cache, envs);
     return { ...result, written: false, differences };
   }
   // Upgrade safety: nothing is written that the clusters running the previous version would refuse, or that would orphan data.
@@ -220,7 +221,7 @@ async function generateInto(
     }
     cache.keepWrittenCharts(options.root, now);
   }
-  keep(cache);
+  keep(cache, envs);
   return { ...result, written: changed, differences: [] };
 }
 
@@ -228,44 +229,82 @@ async function generateInto(
  * Every environment's overlays for these charts, checked: values against each chart's schema
  * (value sets found valid by earlier runs are not checked again), then every claim, volume,
  * class, service account and config map a pod refers to must exist in its environment (each
- * release's summary is kept in the cache, so only changed releases are resolved).
+ * release's summary is kept in the cache, so only changed releases are resolved). With a cache,
+ * an environment none of whose inputs changed since the last successful run is not planned or
+ * checked again: its output and findings come from the cache (EnvironmentMemo).
  */
-function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOutput>, cache: ChartCache | undefined, log: (line: string) => void, phase: (name: string) => void = () => undefined): EnvironmentsTree {
+function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOutput>, cache: ChartCache | undefined, log: (line: string) => void, phase: (name: string) => void = () => undefined): EnvironmentsTree & { keepEnvironments: () => void } {
   for (const k of cache?.validValues() ?? []) validValues.known.add(k);
-  const envs = overlaysFor(root, outputs);
-  log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}`);
+  const catalog = catalogFor(root, outputs);
+  const memo = cache ? new EnvironmentMemo(cache, outputs, catalog) : undefined;
+  const envs = overlaysForCatalog(root, catalog, memo);
+  log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}${envs.reused.size > 0 ? `, ${envs.reused.size} unchanged since the last run` : ''}`);
   phase('overlays');
-  const { byEnvironment, used } = environmentSummaries(releasesOf(outputs), envs.tree, cache?.referenceSummaries());
-  // References to objects no release makes must be declared in the environment's `external`.
-  const references = checkSummaries(byEnvironment, undefined, envs.definitions);
-  // What helm-controller, Helm, the Job controller and Karpenter will do with each release over time.
-  const lifecycle = environmentsLifecycle(envs.tree, byEnvironment, envs.definitions);
-  if (references.problems.length > 0 || lifecycle.errors.length > 0) throw new GenerateError([...references.problems, ...lifecycle.errors]);
-  envs.warnings.push(...references.warnings, ...lifecycle.warnings);
+  const names = environmentNames(envs.tree);
+  const planned = new Set(names.filter((n) => !envs.reused.has(n)));
+  // The summaries file is read (and written again) only when some environment is checked again.
+  const memoSummaries = planned.size > 0 ? (cache?.referenceSummaries() ?? new Map<string, ReleaseSummary>()) : new Map<string, ReleaseSummary>();
+  const { byEnvironment, used, releases, keys } = environmentSummaries(releasesOf(outputs), envs.tree, memoSummaries, { only: planned });
+  // Each environment checked on its own (its findings are kept with it): references to objects no
+  // release makes must be declared in its `external`; then what helm-controller, Helm, the Job
+  // controller and Karpenter will do with each release over time.
+  const checked = new Map<string, CheckedEnvironment>();
+  const problems: string[] = [];
+  const errors: string[] = [];
+  const externalUsers: { [environment: string]: ExternalUsers } = {};
+  for (const env of names) {
+    const before = memo?.checked(env);
+    if (before) {
+      checked.set(env, before);
+      continue;
+    }
+    const references = checkSummaries({ [env]: byEnvironment[env] }, undefined, envs.definitions);
+    const lifecycle = environmentsLifecycle(envs.tree, { [env]: byEnvironment[env] }, envs.definitions, releases);
+    problems.push(...references.problems);
+    errors.push(...lifecycle.errors);
+    Object.assign(externalUsers, references.externalUsers);
+    checked.set(env, { references: references.warnings, lifecycle: lifecycle.warnings, summaries: keys[env] ?? [] });
+  }
+  if (problems.length > 0 || errors.length > 0) throw new GenerateError([...problems, ...errors]);
+  envs.warnings.push(...names.flatMap((n) => checked.get(n)!.references), ...names.flatMap((n) => checked.get(n)!.lifecycle));
   // The reports list who uses each external object: what the lint just found.
-  withExternalUsers(envs, references.externalUsers);
-  cache?.keepReferenceSummaries(used);
+  withExternalUsers(envs, externalUsers);
+  if (planned.size > 0) {
+    for (const [k, summary] of memo?.reusedSummaries(memoSummaries) ?? []) used.set(k, summary);
+    cache?.keepReferenceSummaries(used);
+  }
   phase('references');
-  return envs;
+  // Kept once the whole run has succeeded (see keep).
+  return Object.assign(envs, { keepEnvironments: () => memo?.keep(envs, checked) });
 }
 
 /** What a successful run leaves for the next: its charts' entries (others age out) and the value sets found valid. */
-function keep(cache: ChartCache | undefined): void {
+function keep(cache: ChartCache | undefined, envs?: { keepEnvironments: () => void }): void {
   if (!cache) return;
+  envs?.keepEnvironments();
   cache.prune();
   cache.keepValidValues(validValues.used);
 }
 
 /** Every environment's overlays for these charts; environment errors become generate errors. */
 export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): EnvironmentsTree {
+  return overlaysForCatalog(root, catalogFor(root, outputs));
+}
+
+/** The catalog of these charts, each entry with its published digests. */
+function catalogFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): ChartCatalog {
   const digests = publishedDigests(root, new Map([...outputs].map(([name, o]) => [name, o.chartYaml])));
   const catalog: { [chart: string]: ChartCatalog[string] } = {};
   for (const name of [...outputs.keys()].sort()) {
     const entry = outputs.get(name)!.catalog;
     catalog[name] = digests[name] ? { ...entry, digests: digests[name] } : entry;
   }
+  return catalog;
+}
+
+function overlaysForCatalog(root: string, catalog: ChartCatalog, memo?: EnvironmentMemo): EnvironmentsTree {
   try {
-    return environmentsForCatalog(root, catalog);
+    return environmentsForCatalog(root, catalog, memo?.reuse);
   } catch (e) {
     if (e instanceof EnvironmentError) throw new GenerateError(e.errors);
     throw e;
@@ -307,7 +346,7 @@ export async function writeEnvironments(root: string, log: (line: string) => voi
   const envs = checkedEnvironments(root, outputs, cache, log);
   for (const w of envs.warnings) log(`warning: ${w}`);
   const written = writeTreesAtomically(root, [{ dir: envDir, files: envs.tree, keep: isKeptInEnvironments }]);
-  keep(cache);
+  keep(cache, envs);
   return { environments: envs.environments.length, written, warnings: envs.warnings };
 }
 
