@@ -19,7 +19,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join } from 'node:path';
 import { ChartEntry } from '@strata/gitops';
 import { listTree, ReleaseTemplate } from '@strata/helm';
-import type { ReleaseSummary } from '@strata/checks';
 import { cacheDir, usableCacheDir } from './cache-dir.cjs';
 import { WorkloadPackage } from './workspace';
 
@@ -91,14 +90,14 @@ export class ChartCache {
     return this.toolkit;
   }
 
-  /** What an environment's last successful run left (see EnvironmentMemo), or undefined. */
-  public environment(name: string): unknown {
-    return readJson(join(this.folder, 'environments', `${name}.json`));
+  /** A part (`made`, `summaries`) of what an environment's last successful run left (see EnvironmentMemo), or undefined. */
+  public environment(name: string, part: string): unknown {
+    return readJson(join(this.folder, 'environments', `${name}.${part}.json`));
   }
 
-  /** Keeps what an environment made, for the next run. */
-  public keepEnvironment(name: string, entry: unknown): void {
-    writeJson(join(this.folder, 'environments', `${name}.json`), entry);
+  /** Keeps a part of what an environment made, for the next run. */
+  public keepEnvironment(name: string, part: string, entry: unknown): void {
+    writeJson(join(this.folder, 'environments', `${name}.${part}.json`), entry);
   }
 
   /** The key of a chart package as it is now. */
@@ -145,16 +144,6 @@ export class ChartCache {
     const { warnings, objects, catalog, chartYaml, fileCount } = out;
     write('', { warnings, objects, catalog, chartYaml, fileCount });
     this.used.add(key);
-  }
-
-  /** Each release's reference summary, by release key (see environmentSummaries). */
-  public referenceSummaries(): Map<string, ReleaseSummary> {
-    return new Map(Object.entries((readJson(join(this.folder, 'references.json')) ?? {}) as Record<string, ReleaseSummary>));
-  }
-
-  /** Keeps the summaries this run used (and only those). */
-  public keepReferenceSummaries(summaries: ReadonlyMap<string, ReleaseSummary>): void {
-    writeJson(join(this.folder, 'references.json'), Object.fromEntries(summaries));
   }
 
   /** What the last successful write left in charts/: per chart, the entry written and the state of its files. */

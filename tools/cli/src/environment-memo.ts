@@ -9,7 +9,9 @@
  * - every catalog entry it read is the same: the chart's cache key (which decides its templates,
  *   schema and defaults), its version and its published digests; a chart it looked up and did not
  *   find must still be missing; an environment that listed the catalog depends on all of it.
- * An edit of one workload then plans and checks again only the environments deploying it.
+ * An edit of one workload then plans and checks again only the environments deploying it, and
+ * within them resolves again only the releases whose chart or values changed (each environment's
+ * entry keeps its releases' reference summaries).
  */
 import { createHash } from 'node:crypto';
 import { ChartCatalog, EnvironmentsTree, LoadedEnvironment, MadeEnvironment } from '@strata/gitops';
@@ -18,7 +20,7 @@ import { ChartCache, ChartOutput } from './chart-cache';
 
 /** One environment's entry. */
 interface StoredEnvironment {
-  readonly version: 1;
+  readonly version: 2;
   /** Toolkit and definition. */
   readonly key: string;
   /** Chart → identity (see identity) of every catalog entry read. */
@@ -29,15 +31,17 @@ interface StoredEnvironment {
   /** The reference lint's and the lifecycle rules' warnings for the environment. */
   readonly references: readonly string[];
   readonly lifecycle: readonly string[];
-  /** The keys of its releases' reference summaries (kept with the summaries file). */
-  readonly summaries: readonly string[];
 }
+
+/** Its releases' reference summaries, by release key (see environmentSummaries of @strata/checks), kept beside the entry: read only for an environment checked again. */
+type StoredSummaries = { readonly [release: string]: ReleaseSummary };
 
 /** What the checks said of one environment this run. */
 export interface CheckedEnvironment {
   readonly references: readonly string[];
   readonly lifecycle: readonly string[];
-  readonly summaries: readonly string[];
+  /** Its releases' reference summaries (none for an environment reused as it was). */
+  readonly summaries?: StoredSummaries;
 }
 
 export class EnvironmentMemo {
@@ -77,7 +81,7 @@ export class EnvironmentMemo {
       const reads = read.charts.map((c) => [c, this.identity(c)] as const);
       if (reads.some(([, id]) => id === undefined) || (read.all && this.wholeCatalog() === undefined)) continue;
       const entry: StoredEnvironment = {
-        version: 1,
+        version: 2,
         key,
         reads: Object.fromEntries(reads),
         ...(read.all ? { all: this.wholeCatalog() } : {}),
@@ -85,21 +89,30 @@ export class EnvironmentMemo {
         made: { files: made.files.map((rel) => [rel, envs.tree.get(rel)!] as const), warnings: made.warnings, served: made.served },
         references: found?.references ?? [],
         lifecycle: found?.lifecycle ?? [],
-        summaries: found?.summaries ?? [],
       };
-      this.cache.keepEnvironment(e.name, entry);
+      this.cache.keepEnvironment(e.name, 'summaries', { summaries: found?.summaries ?? {} });
+      this.cache.keepEnvironment(e.name, 'made', entry);
     }
   }
 
-  /** The reference summaries of the environments reused this run, from `memo` (so that they are kept). */
-  public reusedSummaries(memo: ReadonlyMap<string, ReleaseSummary>): [string, ReleaseSummary][] {
-    return [...this.reused.values()].flatMap((s) => s.summaries.flatMap((k) => (memo.has(k) ? [[k, memo.get(k)!] as [string, ReleaseSummary]] : [])));
+  /**
+   * The release summaries the last runs of these environments made (release key → summary): a
+   * release whose chart, name, namespace and values are unchanged is not resolved again.
+   */
+  public summaries(environments: Iterable<string>): Map<string, ReleaseSummary> {
+    const out = new Map<string, ReleaseSummary>();
+    for (const name of environments) {
+      const stored = this.cache.environment(name, 'summaries') as { summaries?: StoredSummaries } | undefined;
+      // Summaries are content-addressed (chart key, version, release, namespace, values): any earlier run's serve.
+      for (const [k, summary] of Object.entries(stored?.summaries ?? {})) out.set(k, summary);
+    }
+    return out;
   }
 
   private stored(name: string): StoredEnvironment | undefined {
     if (!this.entries.has(name)) {
-      const raw = this.cache.environment(name) as Partial<StoredEnvironment> | undefined;
-      this.entries.set(name, raw?.version === 1 && typeof raw.key === 'string' && raw.made && raw.reads ? (raw as StoredEnvironment) : undefined);
+      const raw = this.cache.environment(name, 'made') as Partial<StoredEnvironment> | undefined;
+      this.entries.set(name, raw?.version === 2 && typeof raw.key === 'string' && raw.made && raw.reads ? (raw as StoredEnvironment) : undefined);
     }
     return this.entries.get(name);
   }

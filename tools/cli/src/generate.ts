@@ -3,7 +3,7 @@ import { ChartCatalog, EnvironmentError, EnvironmentsTree, environmentsForCatalo
 import { diffTree, recordedChart, recoverTrees, writeTreesAtomically } from '@strata/helm';
 import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
 import { synthesizeInParallel } from './parallel';
-import { ChartReleases, checkSummaries, environmentNames, environmentsLifecycle, environmentSummaries, ReleaseSummary } from '@strata/checks';
+import { ChartReleases, checkSummaries, environmentNames, environmentsLifecycle, environmentSummaries } from '@strata/checks';
 import { CheckedEnvironment, EnvironmentMemo } from './environment-memo';
 import { readPublished } from './publish';
 import { cachedChart } from './synthesize';
@@ -229,7 +229,7 @@ async function generateInto(
  * Every environment's overlays for these charts, checked: values against each chart's schema
  * (value sets found valid by earlier runs are not checked again), then every claim, volume,
  * class, service account and config map a pod refers to must exist in its environment (each
- * release's summary is kept in the cache, so only changed releases are resolved). With a cache,
+ * release's summary is kept with its environment, so only changed releases are resolved). With a cache,
  * an environment none of whose inputs changed since the last successful run is not planned or
  * checked again: its output and findings come from the cache (EnvironmentMemo).
  */
@@ -242,9 +242,7 @@ function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOut
   phase('overlays');
   const names = environmentNames(envs.tree);
   const planned = new Set(names.filter((n) => !envs.reused.has(n)));
-  // The summaries file is read (and written again) only when some environment is checked again.
-  const memoSummaries = planned.size > 0 ? (cache?.referenceSummaries() ?? new Map<string, ReleaseSummary>()) : new Map<string, ReleaseSummary>();
-  const { byEnvironment, used, releases, keys } = environmentSummaries(releasesOf(outputs), envs.tree, memoSummaries, { only: planned });
+  const { byEnvironment, used, releases, keys } = environmentSummaries(releasesOf(outputs), envs.tree, memo?.summaries(planned), { only: planned });
   // Each environment checked on its own (its findings are kept with it): references to objects no
   // release makes must be declared in its `external`; then what helm-controller, Helm, the Job
   // controller and Karpenter will do with each release over time.
@@ -263,16 +261,12 @@ function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOut
     problems.push(...references.problems);
     errors.push(...lifecycle.errors);
     Object.assign(externalUsers, references.externalUsers);
-    checked.set(env, { references: references.warnings, lifecycle: lifecycle.warnings, summaries: keys[env] ?? [] });
+    checked.set(env, { references: references.warnings, lifecycle: lifecycle.warnings, summaries: Object.fromEntries((keys[env] ?? []).map((k) => [k, used.get(k)!])) });
   }
   if (problems.length > 0 || errors.length > 0) throw new GenerateError([...problems, ...errors]);
   envs.warnings.push(...names.flatMap((n) => checked.get(n)!.references), ...names.flatMap((n) => checked.get(n)!.lifecycle));
   // The reports list who uses each external object: what the lint just found.
   withExternalUsers(envs, externalUsers);
-  if (planned.size > 0) {
-    for (const [k, summary] of memo?.reusedSummaries(memoSummaries) ?? []) used.set(k, summary);
-    cache?.keepReferenceSummaries(used);
-  }
   phase('references');
   // Kept once the whole run has succeeded (see keep).
   return Object.assign(envs, { keepEnvironments: () => memo?.keep(envs, checked) });
