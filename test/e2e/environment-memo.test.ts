@@ -1,9 +1,10 @@
 /**
  * generate plans and checks again only the environments whose inputs changed (tools/cli/src/
  * environment-memo.ts): its definition, the catalog entries it reads, the toolkit. In a copy of the
- * repository: a run after a run reuses every environment; a value changed in dev, or a chart only
- * dev deploys, plans dev alone; and whatever was reused, the output and the warnings are what a run
- * without any cache makes (`generate --check --no-cache` finds every file current).
+ * repository: a run after a run reuses every environment; a generated file changed by hand makes
+ * its environment again; a value changed in dev, or a chart only dev deploys, plans dev alone; and
+ * whatever was reused, the output and the warnings are what a run without any cache makes
+ * (`generate --check --no-cache` finds every file current).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,13 @@ describe('environments reused between runs', () => {
   test('only changed environments are planned again, and the output is what a run without cache makes', () => {
     generate();
     expect(reusedLine(generate())).toBe('overlays: 3 environment(s) (dev, prod, staging), 3 unchanged since the last run');
+
+    // A generated file changed by hand: its environment is made again (its folder is not as generate left it), and the file restored.
+    const kustomization = join(root, 'environments/prod/apps/kustomization.yaml');
+    const written = readFileSync(kustomization, 'utf8');
+    writeFileSync(kustomization, `${written}# changed by hand\n`);
+    expect(reusedLine(generate())).toBe('overlays: 3 environment(s) (dev, prod, staging), 2 unchanged since the last run');
+    expect(readFileSync(kustomization, 'utf8')).toBe(written);
 
     edit('environments/dev/environment.ts', 'server: { replicas: 1, gpus: 1 }', 'server: { replicas: 2, gpus: 1 }');
     expect(reusedLine(generate())).toBe('overlays: 3 environment(s) (dev, prod, staging), 2 unchanged since the last run');

@@ -64,7 +64,7 @@ function commandsReference(root) {
     '| --- | --- |',
     ...GENERATE_OPTIONS.map(([option, what]) => `| \`${option}\` | ${cell(what)} |`),
     '',
-    'Environment variables: `STRATA_CACHE_DIR` (where generate keeps each chart\'s output between runs; default',
+    'Environment variables: `STRATA_CACHE_DIR` (where generate keeps each chart\'s output, and each environment\'s overlays and findings, between runs; default',
     '`node_modules/.cache/strata`), `STRATA_REGISTRY` (the registry `publish` pushes to, `oci://host/path`).',
     '',
     '## npm run strata -- explain',

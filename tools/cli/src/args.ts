@@ -20,7 +20,7 @@ export interface GenerateArgs {
 /** generate's options, as the usage text lists them. */
 export const GENERATE_OPTIONS: readonly (readonly [option: string, what: string])[] = [
   ['--check', 'compare with the committed charts/ and environments/ and write nothing; exit 1 naming the files that differ'],
-  ['--no-cache', 'synthesize every chart, not only the changed ones (the cache is node_modules/.cache/strata, or STRATA_CACHE_DIR)'],
+  ['--no-cache', 'synthesize every chart and plan and check every environment, not only the changed ones (the cache is node_modules/.cache/strata, or STRATA_CACHE_DIR)'],
   ['--help', 'print this text'],
 ];
 

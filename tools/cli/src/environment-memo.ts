@@ -14,20 +14,33 @@
  * entry keeps its releases' reference summaries).
  */
 import { createHash } from 'node:crypto';
-import { ChartCatalog, EnvironmentsTree, LoadedEnvironment, MadeEnvironment } from '@strata/gitops';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseFiles, ChartCatalog, EnvironmentsTree, LoadedEnvironment, MadeEnvironment } from '@strata/gitops';
 import type { ReleaseSummary } from '@strata/checks';
-import { ChartCache, ChartOutput } from './chart-cache';
+import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
+
+function readIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** One environment's entry. */
 interface StoredEnvironment {
-  readonly version: 2;
+  readonly version: 3;
   /** Toolkit and definition. */
   readonly key: string;
   /** Chart → identity (see identity) of every catalog entry read. */
   readonly reads: { readonly [chart: string]: string | undefined };
   /** The identity of the whole catalog, when the environment listed it. */
   readonly all?: string;
-  readonly made: MadeEnvironment;
+  /** Its files (`<env>/…` and the bases `base/apps/<workload>/…`), warnings and served versions. */
+  readonly made: { readonly files: readonly string[]; readonly warnings: readonly string[]; readonly served: MadeEnvironment['served'] };
+  /** environments/<env> right after generate wrote it (folderStamp): its files are then what it made, and are read from there. */
+  readonly stamp: string;
   /** The reference lint's and the lifecycle rules' warnings for the environment. */
   readonly references: readonly string[];
   readonly lifecycle: readonly string[];
@@ -49,6 +62,7 @@ export class EnvironmentMemo {
   private readonly reused = new Map<string, StoredEnvironment>();
 
   public constructor(
+    private readonly root: string,
     private readonly cache: ChartCache,
     private readonly outputs: ReadonlyMap<string, ChartOutput>,
     private readonly catalog: ChartCatalog,
@@ -61,8 +75,19 @@ export class EnvironmentMemo {
     if (!stored || key === undefined || stored.key !== key) return undefined;
     if (stored.all !== undefined && (this.wholeCatalog() === undefined || stored.all !== this.wholeCatalog())) return undefined;
     if (!Object.entries(stored.reads).every(([chart, id]) => id !== undefined && this.identity(chart) === id)) return undefined;
+    // Its folder as the last write left it (nobody changed a file since): its files are read from there;
+    // the bases are made again from the catalog entries (each is the same for every environment).
+    const dir = join(this.root, 'environments');
+    if (folderStamp(join(dir, e.name)) !== stored.stamp) return undefined;
+    const files: [string, string][] = [];
+    for (const rel of stored.made.files) {
+      const base = /^base\/apps\/([^/]+)\//.exec(rel);
+      const content = base ? baseFiles(base[1], this.catalog[base[1]]).get(rel) : readIfPresent(join(dir, rel));
+      if (content === undefined) return undefined;
+      files.push([rel, content]);
+    }
     this.reused.set(e.name, stored);
-    return stored.made;
+    return { files, warnings: stored.made.warnings, served: stored.made.served };
   };
 
   /** The checks' findings of an environment reused this run, as they were. */
@@ -70,8 +95,9 @@ export class EnvironmentMemo {
     return this.reused.get(name);
   }
 
-  /** Keeps, for each environment planned this run, what it made and what its checks said (after a successful run). */
+  /** Keeps, for each environment planned this run, what it made and what its checks said (after a successful run that wrote environments/: the stamp of each folder is taken as the write left it). */
   public keep(envs: EnvironmentsTree, checked: ReadonlyMap<string, CheckedEnvironment>): void {
+    const dir = join(this.root, 'environments');
     for (const e of envs.definitions) {
       const made = envs.made.get(e.name);
       const read = envs.reads.get(e.name);
@@ -79,14 +105,15 @@ export class EnvironmentMemo {
       const key = this.keyOf(e);
       if (envs.reused.has(e.name) || !made || !read || key === undefined) continue;
       const reads = read.charts.map((c) => [c, this.identity(c)] as const);
-      if (reads.some(([, id]) => id === undefined) || (read.all && this.wholeCatalog() === undefined)) continue;
+      const stamp = folderStamp(join(dir, e.name));
+      if (reads.some(([, id]) => id === undefined) || (read.all && this.wholeCatalog() === undefined) || stamp === undefined) continue;
       const entry: StoredEnvironment = {
-        version: 2,
+        version: 3,
         key,
         reads: Object.fromEntries(reads),
         ...(read.all ? { all: this.wholeCatalog() } : {}),
-        // The files as written: a report rewritten with the users of external objects included.
-        made: { files: made.files.map((rel) => [rel, envs.tree.get(rel)!] as const), warnings: made.warnings, served: made.served },
+        made,
+        stamp,
         references: found?.references ?? [],
         lifecycle: found?.lifecycle ?? [],
       };
@@ -112,7 +139,7 @@ export class EnvironmentMemo {
   private stored(name: string): StoredEnvironment | undefined {
     if (!this.entries.has(name)) {
       const raw = this.cache.environment(name, 'made') as Partial<StoredEnvironment> | undefined;
-      this.entries.set(name, raw?.version === 2 && typeof raw.key === 'string' && raw.made && raw.reads ? (raw as StoredEnvironment) : undefined);
+      this.entries.set(name, raw?.version === 3 && typeof raw.key === 'string' && typeof raw.stamp === 'string' && raw.made && raw.reads ? (raw as StoredEnvironment) : undefined);
     }
     return this.entries.get(name);
   }

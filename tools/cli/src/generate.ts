@@ -198,7 +198,8 @@ async function generateInto(
   if (options.check) {
     const differences = [...diffTree(chartsDir, tree, isKeptInCharts), ...diffTree(envDir, envs.tree, isKeptInEnvironments)].sort();
     phase('compare');
-    keep(cache, envs);
+    // Environments are kept only by a run that wrote them (their folders are stamped as written).
+    keep(cache);
     return { ...result, written: false, differences };
   }
   // Upgrade safety: nothing is written that the clusters running the previous version would refuse, or that would orphan data.
@@ -236,7 +237,7 @@ async function generateInto(
 function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOutput>, cache: ChartCache | undefined, log: (line: string) => void, phase: (name: string) => void = () => undefined): EnvironmentsTree & { keepEnvironments: () => void } {
   for (const k of cache?.validValues() ?? []) validValues.known.add(k);
   const catalog = catalogFor(root, outputs);
-  const memo = cache ? new EnvironmentMemo(cache, outputs, catalog) : undefined;
+  const memo = cache ? new EnvironmentMemo(root, cache, outputs, catalog) : undefined;
   const envs = overlaysForCatalog(root, catalog, memo);
   log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}${envs.reused.size > 0 ? `, ${envs.reused.size} unchanged since the last run` : ''}`);
   phase('overlays');
