@@ -203,7 +203,7 @@ async function generateInto(
     return { ...result, written: false, differences };
   }
   // Upgrade safety: nothing is written that the clusters running the previous version would refuse, or that would orphan data.
-  const upgrade = upgradeSafety(options.root, outputs, envs.tree, envs.definitions);
+  const upgrade = upgradeSafety(options.root, outputs, envs.tree, envs.definitions, envs.reused);
   if (upgrade.errors.length > 0) throw new GenerateError(upgrade.errors);
   warnings.push(...upgrade.notes);
   if (upgrade.compared > 0) log(`upgrades: ${upgrade.compared} release(s) compared with the version before, none refused`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeChange, environmentNames, environmentReleases, EnvironmentRelease, Manifest, renderRelease, upgradeChanges, UpgradeChange } from '@strata/checks';
 import { isKeptInEnvironments, LoadedEnvironment, registryKey } from '@strata/gitops';
-import { ACCEPTED_CHANGES_ANNOTATION, AcceptedChange, compareVersions, readTree, recordedChart, resolveTemplate } from '@strata/helm';
+import { ACCEPTED_CHANGES_ANNOTATION, AcceptedChange, compareVersions, listTree, recordedChart, resolveTemplate } from '@strata/helm';
 import { parse } from 'yaml';
 import { ChartOutput } from './chart-cache';
 import { readPublished } from './publish';
@@ -36,17 +36,19 @@ export function upgradeSafety(
   outputs: ReadonlyMap<string, ChartOutput>,
   environments: ReadonlyMap<string, string>,
   definitions: readonly LoadedEnvironment[] = [],
+  /** Environments whose folder is known to hold exactly their files in `environments` (generate read them from it: EnvironmentMemo). */
+  asCommitted: ReadonlySet<string> = new Set(),
 ): UpgradeReport {
   const errors: string[] = [];
   const notes: string[] = [];
   let compared = 0;
   const envDir = join(root, 'environments');
   if (!existsSync(envDir)) return { errors, notes, compared };
-  const before = readTree(envDir);
+  // The committed environments/, read only where an environment may have changed (an edit touches a few of thousands of files).
+  const before = new CommittedTree(envDir);
   const published = publishedVersions(root);
   const scratch = mkdtempSync(join(tmpdir(), 'strata-upgrade-'));
   const nothingPublished = Object.keys(published.any).length === 0;
-  let beforeByFolder: FilesByFolder | undefined;
   let nowByFolder: FilesByFolder | undefined;
   // The content digest of each chart as committed in charts/ (read once, whatever number of environments deploy it).
   const committed = new Map<string, string | undefined>();
@@ -61,10 +63,10 @@ export function upgradeSafety(
     for (const env of environmentNames(environments)) {
       // Nothing to compare where nothing changed: reading an environment's committed releases means
       // parsing all its overlays, which at thousands of releases costs more than the rest of an edit.
-      if (nothingPublished && unchanged(env, (beforeByFolder ??= byFolder(before)), (nowByFolder ??= byFolder(environments)), outputs, committedDigest)) continue;
+      if (nothingPublished && unchanged(env, before, (nowByFolder ??= byFolder(environments)), outputs, committedDigest, asCommitted.has(env))) continue;
       let old: EnvironmentRelease[];
       try {
-        old = environmentNames(before).includes(env) ? environmentReleases(before, env) : [];
+        old = before.hasEnvironment(env) ? environmentReleases(before, env) : [];
       } catch {
         notes.push(`environments/${env}: the committed overlays cannot be read; upgrade safety compared nothing there`);
         continue;
@@ -136,13 +138,13 @@ export function upgradeSafety(
  * Then each release has the committed chart and values, and the loop above would compare none
  * (with no published version older than the committed one, which the caller checks).
  */
-function unchanged(env: string, before: FilesByFolder, now: FilesByFolder, outputs: ReadonlyMap<string, ChartOutput>, committedDigest: (chart: string) => string | undefined): boolean {
+function unchanged(env: string, before: CommittedTree, now: FilesByFolder, outputs: ReadonlyMap<string, ChartOutput>, committedDigest: (chart: string) => string | undefined, folderAsCommitted: boolean): boolean {
   const same = (folder: string) => {
     const is = now.get(folder) ?? new Map<string, string>();
-    const was = [...(before.get(folder) ?? new Map<string, string>())].filter(([rel]) => !isKeptInEnvironments(rel));
-    return is.size === was.length && was.every(([rel, text]) => is.get(rel) === text);
+    const was = before.filesIn(folder).filter((rel) => !isKeptInEnvironments(rel));
+    return is.size === was.length && was.every((rel) => is.get(rel) === before.get(rel));
   };
-  if (!same(`${env}/`)) return false;
+  if (!folderAsCommitted && !same(`${env}/`)) return false;
   const kustomization = now.get(`${env}/`)?.get(`${env}/apps/kustomization.yaml`) ?? '';
   for (const m of kustomization.matchAll(/\.\.\/\.\.\/base\/apps\/([^/\s'"]+)/g)) {
     const workload = m[1];
@@ -153,6 +155,46 @@ function unchanged(env: string, before: FilesByFolder, now: FilesByFolder, outpu
     if (committed === undefined || committed !== recordedChart(output.chartYaml)?.contentDigest) return false;
   }
   return true;
+}
+
+/**
+ * The committed environments/ (relative paths), read file by file when asked for: what
+ * environmentReleases and the comparison above need of it (get, has, the files of a folder).
+ */
+class CommittedTree extends Map<string, string> {
+  private readonly read = new Map<string, string | undefined>();
+
+  public constructor(private readonly dir: string) {
+    super();
+  }
+
+  public override get(rel: string): string | undefined {
+    if (!this.read.has(rel)) {
+      let text: string | undefined;
+      try {
+        text = readFileSync(join(this.dir, rel), 'utf8');
+      } catch {
+        text = undefined;
+      }
+      this.read.set(rel, text);
+    }
+    return this.read.get(rel);
+  }
+
+  public override has(rel: string): boolean {
+    return this.get(rel) !== undefined;
+  }
+
+  /** Whether the environment has overlays committed (apps/ or infrastructure/, as environmentNames counts them). */
+  public hasEnvironment(env: string): boolean {
+    return existsSync(join(this.dir, env, 'apps')) || existsSync(join(this.dir, env, 'infrastructure'));
+  }
+
+  /** The files below a folder (`<env>/`, `base/apps/<workload>/`), relative to environments/. */
+  public filesIn(folder: string): string[] {
+    const path = join(this.dir, folder);
+    return existsSync(path) ? listTree(path).map((rel) => `${folder}${rel}`) : [];
+  }
 }
 
 /** An environments/ tree by folder: `<env>/` or `base/apps/<workload>/` (or `base/<rest>/`) → its files. */
