@@ -121,10 +121,10 @@ export function catalogEntry(
   chart: string,
   files: ReadonlyMap<string, string>,
   digests?: { readonly [registry: string]: string },
-  /** What the chart's maker holds already: values.yaml as data (its release template's defaults), instead of parsing it again. */
-  known: { readonly defaults?: { readonly [key: string]: unknown } } = {},
+  /** What the chart's maker holds already, instead of parsing it again: Chart.yaml, values.schema.json and values.yaml (its release template's defaults) as data. */
+  known: { readonly chart?: object; readonly schema?: object; readonly defaults?: { readonly [key: string]: unknown } } = {},
 ): ChartEntry {
-  const meta = (parse(files.get('Chart.yaml')!) ?? {}) as { version?: unknown; kubeVersion?: unknown; annotations?: Record<string, string> };
+  const meta = (known.chart ?? parse(files.get('Chart.yaml')!) ?? {}) as { version?: unknown; kubeVersion?: unknown; annotations?: Record<string, string> };
   if (typeof meta.version !== 'string' && typeof meta.version !== 'number') throw new Error(`charts/${chart}/Chart.yaml: 'version' (not set) must be a SemVer version; regenerate the chart`);
   const annotations = meta.annotations ?? {};
   const uses = (annotations[USES_ANNOTATION] ?? '')
@@ -168,7 +168,7 @@ export function catalogEntry(
     podSecurity = { level: parsed.level, reasons: Array.isArray(parsed.reasons) ? parsed.reasons.map(String) : [] };
   }
   const schemaText = files.get('values.schema.json');
-  const schema = schemaText === undefined ? {} : (JSON.parse(schemaText) as JsonSchema);
+  const schema = (known.schema as JsonSchema | undefined) ?? (schemaText === undefined ? {} : (JSON.parse(schemaText) as JsonSchema));
   const defaults = known.defaults ?? ((parse(files.get('values.yaml') ?? '') ?? {}) as Record<string, unknown>);
 
   const templates = [...files.entries()].filter(([rel]) => rel.startsWith('templates/') && !rel.startsWith('templates/tests/') && /\.ya?ml$/.test(rel));

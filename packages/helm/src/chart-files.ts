@@ -193,8 +193,24 @@ export function chartFiles(synth: SynthesizedChart, options: ChartFilesOptions):
   const digest = contentDigest(files, yamlDocument(chartYaml(synth, '0.0.0'), { lineWidth: 0 }));
   const version = typeof options.version === 'function' ? options.version(digest) : options.version;
   files.set('README.md', readme(synth, { ...options, version }));
-  files.set('Chart.yaml', header + yamlDocument(chartYaml(synth, version, digest), { lineWidth: 0 }));
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const chart = chartYaml(synth, version, digest);
+  files.set('Chart.yaml', header + yamlDocument(chart, { lineWidth: 0 }));
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  madeFrom.set(sorted, { chart: JSON.parse(JSON.stringify(chart)) as Record<string, unknown>, schema: schema as Record<string, unknown> });
+  return sorted;
+}
+
+const madeFrom = new WeakMap<ReadonlyMap<string, string>, ChartFilesData>();
+
+/** Chart.yaml and values.schema.json as data, as chartFiles made them (what parsing those files gives). */
+export interface ChartFilesData {
+  readonly chart: Record<string, unknown>;
+  readonly schema: Record<string, unknown>;
+}
+
+/** The data of files chartFiles made in this process (a reader need not parse them back); undefined for any other map. */
+export function chartFilesData(files: ReadonlyMap<string, string>): ChartFilesData | undefined {
+  return madeFrom.get(files);
 }
 
 /** Chart.yaml annotation holding the digest of the chart's content (all files, the version left out). */

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { App } from 'cdk8s';
 import { catalogEntry } from '@strata/gitops';
 import { Tokens } from '@strata/tokens';
-import { acceptedChangesOf, chartFiles, chartPodProblems, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, stageFile, SynthesisError, synthesizeChart } from '@strata/helm';
+import { acceptedChangesOf, chartFiles, chartFilesData, chartPodProblems, chartTestHooks, chooseVersion, recordedChart, releaseTemplate, stageFile, SynthesisError, synthesizeChart } from '@strata/helm';
 import { ChartCache, ChartOutput } from './chart-cache';
 import { loadWorkloadClass, WorkloadPackage } from './workspace';
 
@@ -52,8 +52,8 @@ function synthesizeNow(w: WorkloadPackage, cache: ChartCache | undefined, key: s
     warnings: synth.warnings,
     objects: synth.objects.length,
     template,
-    // values.yaml is not parsed back: the template's defaults are what it says (tools/cli/test/catalog-defaults.test.ts).
-    catalog: catalogEntry(w.name, files, undefined, { defaults: template.defaults }),
+    // Chart.yaml, the schema and values.yaml are not parsed back: the writer's data and the template's defaults are what they say (tools/cli/test/catalog-defaults.test.ts).
+    catalog: catalogEntry(w.name, files, undefined, { ...chartFilesData(files), defaults: template.defaults }),
   };
   if (key) cache!.put(key, out);
   if (!stage || !key) return { ...out, cached: false };
