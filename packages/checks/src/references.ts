@@ -218,31 +218,26 @@ function releaseObjects(charts: ChartReleases, r: EnvironmentRelease): Manifest[
  * Every environment's release summaries (see ReleaseSummary), each release resolved only when
  * `memo` (release key → summary, kept by generate between runs) does not have it already. A
  * release's key covers its chart (cache key and version), name, namespace and values. Returns the
- * summaries, the memo entries this run used, each environment's releases and the keys of their
- * summaries. With `only`, the other environments are left out.
+ * summaries, the memo entries this run used and each environment's releases. With `only`, the
+ * other environments are left out.
  */
 export function environmentSummaries(
   charts: ChartReleases,
   environments: Files,
   memo: ReadonlyMap<string, ReleaseSummary> = new Map(),
   options: { readonly only?: ReadonlySet<string> } = {},
-): { byEnvironment: Record<string, ReleaseSummary[]>; used: Map<string, ReleaseSummary>; releases: Record<string, EnvironmentRelease[]>; keys: Record<string, string[]> } {
+): { byEnvironment: Record<string, ReleaseSummary[]>; used: Map<string, ReleaseSummary>; releases: Record<string, EnvironmentRelease[]> } {
   const used = new Map<string, ReleaseSummary>();
   const byEnvironment: Record<string, ReleaseSummary[]> = {};
   const releases: Record<string, EnvironmentRelease[]> = {};
-  const keys: Record<string, string[]> = {};
   for (const env of environmentNames(environments)) {
     if (options.only && !options.only.has(env)) continue;
     releases[env] = environmentReleases(environments, env);
-    keys[env] = [];
     const summaries = releases[env].map((r) => {
       const chart = charts.get(r.chart);
       const key = chart?.key ? createHash('sha256').update(JSON.stringify([chart.key, chart.version, r.releaseName, r.namespace, r.values])).digest('hex') : undefined;
       const summary = (key ? memo.get(key) : undefined) ?? summarize(releaseObjects(charts, r), withDeclaredKinds(chart?.template.podTemplateKinds ?? []));
-      if (key) {
-        used.set(key, summary);
-        keys[env].push(key);
-      }
+      if (key) used.set(key, summary);
       return summary;
     });
     // The cloud values' ConfigMaps (infrastructure/cloud): made by Flux, their keys written by ACK FieldExports.
@@ -251,7 +246,7 @@ export function environmentSummaries(
     // Each summary is the release's alone (kept between runs); a TrainJob on another release's runtime is seen whole here.
     byEnvironment[env] = joinRuntimes(summaries);
   }
-  return { byEnvironment, used, releases, keys };
+  return { byEnvironment, used, releases };
 }
 
 /**

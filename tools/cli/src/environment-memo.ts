@@ -53,8 +53,6 @@ type StoredSummaries = { readonly [release: string]: ReleaseSummary };
 export interface CheckedEnvironment {
   readonly references: readonly string[];
   readonly lifecycle: readonly string[];
-  /** Its releases' reference summaries (none for an environment reused as it was). */
-  readonly summaries?: StoredSummaries;
 }
 
 export class EnvironmentMemo {
@@ -117,23 +115,23 @@ export class EnvironmentMemo {
         references: found?.references ?? [],
         lifecycle: found?.lifecycle ?? [],
       };
-      this.cache.keepEnvironment(e.name, 'summaries', { summaries: found?.summaries ?? {} });
       this.cache.keepEnvironment(e.name, 'made', entry);
     }
   }
 
   /**
-   * The release summaries the last runs of these environments made (release key → summary): a
+   * The release summaries the last run of this environment made (release key → summary): a
    * release whose chart, name, namespace and values are unchanged is not resolved again.
    */
-  public summaries(environments: Iterable<string>): Map<string, ReleaseSummary> {
-    const out = new Map<string, ReleaseSummary>();
-    for (const name of environments) {
-      const stored = this.cache.environment(name, 'summaries') as { summaries?: StoredSummaries } | undefined;
-      // Summaries are content-addressed (chart key, version, release, namespace, values): any earlier run's serve.
-      for (const [k, summary] of Object.entries(stored?.summaries ?? {})) out.set(k, summary);
-    }
-    return out;
+  public summaries(environment: string): Map<string, ReleaseSummary> {
+    const stored = this.cache.environment(environment, 'summaries') as { summaries?: StoredSummaries } | undefined;
+    // Summaries are content-addressed (chart key, version, release, namespace, values): any earlier run's serve.
+    return new Map(Object.entries(stored?.summaries ?? {}));
+  }
+
+  /** Keeps the summaries of an environment's releases (those this run used) for the next run. */
+  public keepSummaries(environment: string, summaries: ReadonlyMap<string, ReleaseSummary>): void {
+    this.cache.keepEnvironment(environment, 'summaries', { summaries: Object.fromEntries(summaries) });
   }
 
   private stored(name: string): StoredEnvironment | undefined {

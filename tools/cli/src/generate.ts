@@ -242,11 +242,11 @@ function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOut
   log(`overlays: ${envs.environments.length} environment(s)${envs.environments.length ? ` (${envs.environments.join(', ')})` : ''}${envs.reused.size > 0 ? `, ${envs.reused.size} unchanged since the last run` : ''}`);
   phase('overlays');
   const names = environmentNames(envs.tree);
-  const planned = new Set(names.filter((n) => !envs.reused.has(n)));
-  const { byEnvironment, used, releases, keys } = environmentSummaries(releasesOf(outputs), envs.tree, memo?.summaries(planned), { only: planned });
-  // Each environment checked on its own (its findings are kept with it): references to objects no
-  // release makes must be declared in its `external`; then what helm-controller, Helm, the Job
-  // controller and Karpenter will do with each release over time.
+  // Each environment resolved and checked on its own, one after the other (what one needs is let go
+  // before the next; its findings are kept with it): references to objects no release makes must be
+  // declared in its `external`; then what helm-controller, Helm, the Job controller and Karpenter
+  // will do with each release over time.
+  const charts = releasesOf(outputs);
   const checked = new Map<string, CheckedEnvironment>();
   const problems: string[] = [];
   const errors: string[] = [];
@@ -257,12 +257,15 @@ function checkedEnvironments(root: string, outputs: ReadonlyMap<string, ChartOut
       checked.set(env, before);
       continue;
     }
-    const references = checkSummaries({ [env]: byEnvironment[env] }, undefined, envs.definitions);
-    const lifecycle = environmentsLifecycle(envs.tree, { [env]: byEnvironment[env] }, envs.definitions, releases);
+    const { byEnvironment, used, releases } = environmentSummaries(charts, envs.tree, memo?.summaries(env), { only: new Set([env]) });
+    const references = checkSummaries(byEnvironment, undefined, envs.definitions);
+    const lifecycle = environmentsLifecycle(envs.tree, byEnvironment, envs.definitions, releases);
     problems.push(...references.problems);
     errors.push(...lifecycle.errors);
     Object.assign(externalUsers, references.externalUsers);
-    checked.set(env, { references: references.warnings, lifecycle: lifecycle.warnings, summaries: Object.fromEntries((keys[env] ?? []).map((k) => [k, used.get(k)!])) });
+    checked.set(env, { references: references.warnings, lifecycle: lifecycle.warnings });
+    // Summaries are content-addressed (chart, release, values): kept now, whatever the run's outcome.
+    memo?.keepSummaries(env, used);
   }
   if (problems.length > 0 || errors.length > 0) throw new GenerateError([...problems, ...errors]);
   envs.warnings.push(...names.flatMap((n) => checked.get(n)!.references), ...names.flatMap((n) => checked.get(n)!.lifecycle));
