@@ -131,12 +131,7 @@ export function environmentReleases(environments: Files, environment: string): E
   return releases;
 }
 
-/** An object with JSON 6902 operations applied (add, replace, remove; what the overlays use). */
-export function applyJsonPatch<T>(o: T, ops: readonly { op: string; path: string; value?: unknown }[]): T {
-  return applyOps(JSON.parse(JSON.stringify(o)), ops);
-}
-
-/** JSON 6902 operations applied to `out` itself (see applyJsonPatch). */
+/** JSON 6902 operations (add, replace, remove: what the overlays use) applied to `out` itself. */
 function applyOps<T>(out: any, ops: readonly { op: string; path: string; value?: unknown }[]): T {
   for (const { op, path, value } of ops) {
     const keys = path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -17,8 +17,8 @@
 /** `true`: the values are valid. `false`: they are not, or the check cannot tell (ask ajv). */
 export type SchemaCheck = (values: unknown) => boolean;
 
-/** Keywords that say nothing about validity (ajv ignores them for validation). */
-const ANNOTATIONS = new Set(['title', 'description', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated', '$schema']);
+/** Keywords that say something about a value without constraining it (JSON Schema annotations). */
+export const ANNOTATIONS: ReadonlySet<string> = new Set(['title', 'description', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated']);
 
 /** Keywords implemented here; a schema using a keyword outside these, the annotations and `x-…` is left to ajv. */
 const IMPLEMENTED = new Set([
@@ -49,7 +49,7 @@ function supported(s: unknown): boolean {
   if (typeof s === 'boolean') return true;
   if (!isPlainObject(s)) return false;
   for (const [k, v] of Object.entries(s)) {
-    if (ANNOTATIONS.has(k) || k.startsWith('x-')) continue;
+    if (ANNOTATIONS.has(k) || k === '$schema' || k.startsWith('x-')) continue;
     if (!IMPLEMENTED.has(k)) return false;
     switch (k) {
       case 'properties':

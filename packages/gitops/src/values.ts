@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { JsonSchema } from './catalog';
-import { interpreted, SchemaCheck } from './schema-check';
+import { ANNOTATIONS, interpreted, SchemaCheck } from './schema-check';
 import { ACCEPTS_KEYWORD, patternWords } from '@strata/tokens';
 
 /** A plain object (not an array, not null). */
@@ -101,8 +101,6 @@ export function schemaProblems(schema: JsonSchema, values: unknown, prefix: stri
  */
 export const validValues = { known: new Set<string>(), used: new Set<string>() };
 
-/** Keywords that say something about a value without constraining it (JSON Schema annotations). */
-const ANNOTATIONS = new Set(['title', 'description', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated']);
 /** Keywords holding a map of name → subschema (the names are data, never dropped). */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies']);
 /** Keywords holding one subschema, or a list of them. */

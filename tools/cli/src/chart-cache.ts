@@ -173,10 +173,20 @@ export class ChartCache {
   }
 }
 
+/** A file's text, or undefined when it cannot be read (missing). */
+export function readTextIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** A cache file's JSON, or undefined when it is missing or damaged (a cache miss). */
 function readJson(file: string): unknown {
+  const text = readTextIfPresent(file);
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -14,19 +14,11 @@
  * entry keeps its releases' reference summaries).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseFiles, ChartCatalog, EnvironmentsTree, LoadedEnvironment, MadeEnvironment } from '@strata/gitops';
 import type { ReleaseSummary } from '@strata/checks';
-import { ChartCache, ChartOutput, folderStamp } from './chart-cache';
+import { ChartCache, ChartOutput, folderStamp, readTextIfPresent } from './chart-cache';
 
-function readIfPresent(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** One environment's entry. */
 interface StoredEnvironment {
@@ -80,7 +72,7 @@ export class EnvironmentMemo {
     const files: [string, string][] = [];
     for (const rel of stored.made.files) {
       const base = /^base\/apps\/([^/]+)\//.exec(rel);
-      const content = base ? baseFiles(base[1], this.catalog[base[1]]).get(rel) : readIfPresent(join(dir, rel));
+      const content = base ? baseFiles(base[1], this.catalog[base[1]]).get(rel) : readTextIfPresent(join(dir, rel));
       if (content === undefined) return undefined;
       files.push([rel, content]);
     }

@@ -284,11 +284,6 @@ function keep(cache: ChartCache | undefined, envs?: { keepEnvironments: () => vo
   cache.keepValidValues(validValues.used);
 }
 
-/** Every environment's overlays for these charts; environment errors become generate errors. */
-export function overlaysFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): EnvironmentsTree {
-  return overlaysForCatalog(root, catalogFor(root, outputs));
-}
-
 /** The catalog of these charts, each entry with its published digests. */
 function catalogFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): ChartCatalog {
   const digests = publishedDigests(root, new Map([...outputs].map(([name, o]) => [name, o.chartYaml])));
@@ -300,6 +295,7 @@ function catalogFor(root: string, outputs: ReadonlyMap<string, ChartOutput>): Ch
   return catalog;
 }
 
+/** Every environment's overlays for this catalog (reusing what `memo` gives back); environment errors become generate errors. */
 function overlaysForCatalog(root: string, catalog: ChartCatalog, memo?: EnvironmentMemo): EnvironmentsTree {
   try {
     return environmentsForCatalog(root, catalog, memo?.reuse);

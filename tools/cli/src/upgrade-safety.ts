@@ -6,7 +6,7 @@ import { describeChange, environmentNames, environmentReleases, EnvironmentRelea
 import { isKeptInEnvironments, LoadedEnvironment, registryKey } from '@strata/gitops';
 import { ACCEPTED_CHANGES_ANNOTATION, AcceptedChange, compareVersions, listTree, recordedChart, resolveTemplate } from '@strata/helm';
 import { parse } from 'yaml';
-import { ChartOutput } from './chart-cache';
+import { ChartOutput, readTextIfPresent } from './chart-cache';
 import { readPublished } from './publish';
 import { leftBehindNotes } from './upgrade-notes';
 
@@ -169,15 +169,7 @@ class CommittedTree extends Map<string, string> {
   }
 
   public override get(rel: string): string | undefined {
-    if (!this.read.has(rel)) {
-      let text: string | undefined;
-      try {
-        text = readFileSync(join(this.dir, rel), 'utf8');
-      } catch {
-        text = undefined;
-      }
-      this.read.set(rel, text);
-    }
+    if (!this.read.has(rel)) this.read.set(rel, readTextIfPresent(join(this.dir, rel)));
     return this.read.get(rel);
   }
 
